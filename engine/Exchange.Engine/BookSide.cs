@@ -1,0 +1,75 @@
+// One side of a book: its price levels in a sorted array with the best price at the end, where nearly all
+// inserts, lookups and removals happen. Asks are stored under negated keys so both sides sort ascending.
+namespace Exchange.Engine;
+
+internal sealed class BookSide
+{
+    private long[] _keys;
+    private int[] _levels;
+
+    public BookSide(Side side, int initialCapacity)
+    {
+        Side = side;
+        _keys = new long[initialCapacity];
+        _levels = new int[initialCapacity];
+    }
+
+    public Side Side { get; }
+    public int Count { get; private set; }
+
+    /// <summary>Level slot at position <paramref name="i"/>; <c>Count - 1</c> is the best.</summary>
+    public int LevelAt(int i) => _levels[i];
+
+    public int Best => _levels[Count - 1];
+
+    private long Key(long price) => Side == Side.Buy ? price : -price;
+
+    /// <summary>Position of the level at <paramref name="price"/>, or the bitwise complement of where it would go.</summary>
+    public int Find(long price)
+    {
+        long key = Key(price);
+        int i = Count - 1;
+        // Most lookups are within a few levels of the top: look there first, then bisect the rest.
+        int stop = Math.Max(0, Count - 8);
+        for (; i >= stop; i--)
+        {
+            long k = _keys[i];
+            if (k == key) return i;
+            if (k < key) return ~(i + 1);
+        }
+        if (i < 0) return ~0;
+        int found = Array.BinarySearch(_keys, 0, i + 1, key);
+        return found;
+    }
+
+    public void InsertAt(int position, long price, int level)
+    {
+        if (Count == _keys.Length) Grow();
+        if (position < Count)
+        {
+            Array.Copy(_keys, position, _keys, position + 1, Count - position);
+            Array.Copy(_levels, position, _levels, position + 1, Count - position);
+        }
+        _keys[position] = Key(price);
+        _levels[position] = level;
+        Count++;
+    }
+
+    public void RemoveAt(int position)
+    {
+        Count--;
+        if (position < Count)
+        {
+            Array.Copy(_keys, position + 1, _keys, position, Count - position);
+            Array.Copy(_levels, position + 1, _levels, position, Count - position);
+        }
+    }
+
+    public void RemoveBest() => Count--;
+
+    private void Grow()
+    {
+        Array.Resize(ref _keys, _keys.Length * 2);
+        Array.Resize(ref _levels, _levels.Length * 2);
+    }
+}

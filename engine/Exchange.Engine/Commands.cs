@@ -1,0 +1,41 @@
+// The engine's inputs. Each is applied with the sequence number and timestamp the sequencer gave it;
+// the engine never reads a clock of its own.
+namespace Exchange.Engine;
+
+public readonly record struct AddAccount(long Account);
+
+public readonly record struct AddSymbol(SymbolSpec Spec);
+
+public readonly record struct HaltSymbol(int Symbol);
+
+public readonly record struct ResumeSymbol(int Symbol);
+
+public readonly record struct Deposit(long Account, int Asset, long Amount);
+
+public readonly record struct Withdraw(long Account, int Asset, long Amount);
+
+/// <summary>A new order. <paramref name="Price"/> is ignored for market orders, whose limit is the edge of
+/// the symbol's price band. A market buy spends at most <paramref name="QuoteBudget"/> (quote units, fees
+/// included), which is held while it matches.</summary>
+public readonly record struct NewOrder(
+    long Account,
+    long ClientOrderId,
+    int Symbol,
+    Side Side,
+    OrderType Type,
+    TimeInForce TimeInForce,
+    long Price,
+    long Quantity,
+    long QuoteBudget = 0,
+    SelfTradePrevention SelfTrade = SelfTradePrevention.None,
+    bool PostOnly = false);
+
+public readonly record struct CancelOrder(long Account, long ClientOrderId);
+
+/// <summary>Changes a resting order's price and total quantity (filled quantity included, as in FIX).
+/// A pure quantity decrease keeps time priority; anything else re-enters the book at the back.</summary>
+public readonly record struct ReplaceOrder(long Account, long ClientOrderId, long NewClientOrderId, long Price, long Quantity);
+
+/// <summary>Cancels the account's resting orders, optionally only on one symbol (<c>-1</c> for all)
+/// and one side (<see cref="Side.None"/> for both).</summary>
+public readonly record struct MassCancel(long Account, int Symbol = -1, Side Side = Side.None);

@@ -1,0 +1,33 @@
+// Capacities and fixed accounts of one engine. Everything the engine will ever hold is allocated from these
+// at construction, so steady-state matching never allocates.
+namespace Exchange.Engine;
+
+public sealed record EngineConfig
+{
+    /// <summary>Assets are numbered 0 .. AssetCount-1.</summary>
+    public int AssetCount { get; init; } = 16;
+    /// <summary>Symbols are numbered 0 .. MaxSymbols-1.</summary>
+    public int MaxSymbols { get; init; } = 64;
+    public int MaxAccounts { get; init; } = 1 << 16;
+    /// <summary>Resting orders across all books.</summary>
+    public int MaxOrders { get; init; } = 1 << 20;
+    /// <summary>Price levels across all books.</summary>
+    public int MaxPriceLevels { get; init; } = 1 << 18;
+    /// <summary>Price levels each book side has room for before it grows (growth allocates once).</summary>
+    public int InitialLevelsPerSide { get; init; } = 1024;
+    public int MaxOpenOrdersPerAccount { get; init; } = 1 << 20;
+    /// <summary>The account that receives every fee. It exists from the start.</summary>
+    public long FeeAccount { get; init; } = 0;
+
+    public void Validate()
+    {
+        if (AssetCount is < 2 or > 1 << 16) throw new ArgumentException($"AssetCount {AssetCount} outside 2..65536");
+        if (MaxSymbols is < 1 or > 1 << 20) throw new ArgumentException($"MaxSymbols {MaxSymbols} outside 1..2^20");
+        if (MaxAccounts is < 1 or > 1 << 26) throw new ArgumentException($"MaxAccounts {MaxAccounts} outside 1..2^26");
+        if (MaxOrders is < 1 or > 1 << 28) throw new ArgumentException($"MaxOrders {MaxOrders} outside 1..2^28");
+        if (MaxPriceLevels is < 1 or > 1 << 26) throw new ArgumentException($"MaxPriceLevels {MaxPriceLevels} outside 1..2^26");
+        if (InitialLevelsPerSide < 1) throw new ArgumentException("InitialLevelsPerSide must be positive");
+        if (MaxOpenOrdersPerAccount < 1) throw new ArgumentException("MaxOpenOrdersPerAccount must be positive");
+        if ((long)MaxAccounts * AssetCount > 1 << 28) throw new ArgumentException("MaxAccounts × AssetCount exceeds 2^28 balances");
+    }
+}

@@ -1,0 +1,60 @@
+// The engine's outputs, delivered synchronously to an IEngineOutput while a command is applied.
+// Everything downstream (execution reports, market data, exports) is derived from these.
+namespace Exchange.Engine;
+
+public interface IEngineOutput
+{
+    void OnAccepted(in OrderAccepted e);
+    void OnRejected(in CommandRejected e);
+    void OnFill(in Fill e);
+    void OnCancelled(in OrderCancelled e);
+    void OnReplaced(in OrderReplaced e);
+    void OnReduced(in OrderReduced e);
+    void OnLevel(in LevelChanged e);
+    void OnBestBidOffer(in BestBidOffer e);
+    void OnBalance(in BalanceChanged e);
+    void OnMassCancelled(in MassCancelled e);
+    void OnSymbolStatus(in SymbolStatusChanged e);
+    void OnAccountAdded(in AccountAdded e);
+}
+
+public readonly record struct OrderAccepted(
+    long Account, long ClientOrderId, long OrderId, int Symbol, Side Side, OrderType Type,
+    TimeInForce TimeInForce, long Price, long Quantity);
+
+/// <summary>A command that changed nothing. <paramref name="Symbol"/> is -1 where the command has none
+/// (deposits carry their asset there).</summary>
+public readonly record struct CommandRejected(
+    CommandKind Command, long Account, long ClientOrderId, int Symbol, RejectReason Reason);
+
+/// <summary>One side of a trade; every trade produces the maker's fill, then the taker's.
+/// <paramref name="Fee"/> is in the quote asset.</summary>
+public readonly record struct Fill(
+    long TradeId, long Account, long ClientOrderId, long OrderId, int Symbol, Side Side, Liquidity Liquidity,
+    long Price, long Quantity, long Fee, long FilledQuantity, long LeavesQuantity);
+
+public readonly record struct OrderCancelled(
+    long Account, long ClientOrderId, long OrderId, int Symbol, Side Side, CancelReason Reason,
+    long CancelledQuantity, long FilledQuantity);
+
+public readonly record struct OrderReplaced(
+    long Account, long OrigClientOrderId, long ClientOrderId, long OrderId, int Symbol, Side Side,
+    long Price, long Quantity, long LeavesQuantity, bool KeptPriority);
+
+/// <summary>Self-trade prevention in decrement mode took <paramref name="ReducedBy"/> off an order without a trade.</summary>
+public readonly record struct OrderReduced(
+    long Account, long ClientOrderId, long OrderId, int Symbol, Side Side, long ReducedBy, long LeavesQuantity);
+
+/// <summary>A price level's new total; <paramref name="Quantity"/> 0 means the level is gone.</summary>
+public readonly record struct LevelChanged(int Symbol, Side Side, long Price, long Quantity, int OrderCount);
+
+/// <summary>Top of book after a command changed it; an empty side has price and quantity 0.</summary>
+public readonly record struct BestBidOffer(int Symbol, long BidPrice, long BidQuantity, long AskPrice, long AskQuantity);
+
+public readonly record struct BalanceChanged(long Account, int Asset, long Available, long Held);
+
+public readonly record struct MassCancelled(long Account, int Symbol, Side Side, int Count);
+
+public readonly record struct SymbolStatusChanged(int Symbol, SymbolStatus Status);
+
+public readonly record struct AccountAdded(long Account);

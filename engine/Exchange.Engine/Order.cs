@@ -1,0 +1,52 @@
+// A resting (or matching) order: a slot in the engine's preallocated order pool, linked into its price
+// level's FIFO and its account's list of open orders by slot indices.
+namespace Exchange.Engine;
+
+internal struct Order
+{
+    public long OrderId;
+    public long Account;
+    public long ClientOrderId;
+    /// <summary>Limit price; for a market order, the band edge it may trade up (or down) to.</summary>
+    public long Price;
+    /// <summary>Total quantity, filled part included. Self-trade decrement shrinks it.</summary>
+    public long Quantity;
+    public long Filled;
+    /// <summary>What this order holds: quote for a buy (a market buy's remaining budget), base for a sell.</summary>
+    public long Held;
+    public int AccountSlot;
+    public int Symbol;
+    public int Level;
+    public int Prev;
+    /// <summary>Next order in the level, or in the free list while the slot is free.</summary>
+    public int Next;
+    public int AccountPrev;
+    public int AccountNext;
+    public Side Side;
+    public SelfTradePrevention SelfTrade;
+    public bool PostOnly;
+    public bool IsMarket;
+    /// <summary>Known to its account: in the client-order-id index and the account's list of open orders.</summary>
+    public bool IsOpen;
+
+    public readonly long Leaves => Quantity - Filled;
+}
+
+/// <summary>All orders at one price on one side, oldest first.</summary>
+internal struct PriceLevel
+{
+    public long Price;
+    public long Quantity;
+    public int Count;
+    public int Head;
+    /// <summary>Newest order, or the next free level while the slot is free.</summary>
+    public int Tail;
+}
+
+internal struct AccountState
+{
+    public long Id;
+    public int OpenOrders;
+    public int FirstOrder;
+    public int LastOrder;
+}

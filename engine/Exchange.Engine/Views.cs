@@ -1,0 +1,13 @@
+// Read-only views of engine state for tools, tests and snapshots; never used on the hot path.
+namespace Exchange.Engine;
+
+public readonly record struct BalanceView(long Available, long Held);
+
+public readonly record struct LevelView(long Price, long Quantity, int OrderCount);
+
+public readonly record struct OrderView(
+    long OrderId, long Account, long ClientOrderId, int Symbol, Side Side, long Price, long Quantity,
+    long Filled, long Held, SelfTradePrevention SelfTrade, bool PostOnly)
+{
+    public long Leaves => Quantity - Filled;
+}
