@@ -1,0 +1,160 @@
+// `exchange-perf book`: replays an order flow single-threaded through one book of the real engine, one
+// account, self-trade prevention off. Throughput comes from untimed passes; latency from passes that
+// stamp every operation; every pass starts from a fresh engine and must end in the same state hash.
+using System.Diagnostics;
+using Exchange.Engine;
+
+namespace Exchange.Perf;
+
+internal struct CountingOutput : IEngineOutput
+{
+    public long Fills, Rejects;
+    public readonly void OnAccepted(in OrderAccepted e) { }
+    public void OnRejected(in CommandRejected e) => Rejects++;
+    public void OnFill(in Fill e) => Fills++;
+    public readonly void OnCancelled(in OrderCancelled e) { }
+    public readonly void OnReplaced(in OrderReplaced e) { }
+    public readonly void OnReduced(in OrderReduced e) { }
+    public readonly void OnLevel(in LevelChanged e) { }
+    public readonly void OnBestBidOffer(in BestBidOffer e) { }
+    public readonly void OnBalance(in BalanceChanged e) { }
+    public readonly void OnMassCancelled(in MassCancelled e) { }
+    public readonly void OnSymbolStatus(in SymbolStatusChanged e) { }
+    public readonly void OnAccountAdded(in AccountAdded e) { }
+}
+
+internal sealed record BookResult(
+    string Source, int Operations, int Runs, double OpsPerSec, double OpsPerSecMin, double OpsPerSecMax,
+    long P50Ns, long P90Ns, long P99Ns, long P999Ns, long MaxNs, long Trades, int Resting, long Rejects,
+    long StateHash, int GcCollections);
+
+internal static class BookReplay
+{
+    private const long Account = 1;
+    private const int Symbol = 0;
+
+    public static BookResult Run(string source, FlowOp[] ops, int runs)
+    {
+        var setup = Setup.For(ops);
+        var latencies = new long[ops.Length];
+        var all = new long[(long)ops.Length * runs];
+        var throughput = new double[runs];
+
+        var warmUp = setup.NewEngine();
+        Replay(warmUp, ops, null);
+        long stateHash = warmUp.StateHash();
+        long trades = warmUp.Output.Fills / 2, rejects = warmUp.Output.Rejects;
+        int resting = warmUp.OpenOrderCount;
+
+        int gcBefore = GC.CollectionCount(0);
+        for (int run = 0; run < runs; run++)
+        {
+            var engine = setup.NewEngine();
+            long start = Stopwatch.GetTimestamp();
+            Replay(engine, ops, null);
+            throughput[run] = ops.Length / Stopwatch.GetElapsedTime(start).TotalSeconds;
+            Verify(engine, stateHash, "untimed", run);
+
+            engine = setup.NewEngine();
+            Replay(engine, ops, latencies);
+            Verify(engine, stateHash, "timed", run);
+            latencies.CopyTo(all, (long)run * ops.Length);
+        }
+        int gcs = GC.CollectionCount(0) - gcBefore;
+
+        Array.Sort(all);
+        Array.Sort(throughput);
+        double ticksToNs = 1e9 / Stopwatch.Frequency;
+        long At(double q) => (long)(all[Math.Min(all.Length - 1, (long)Math.Ceiling(q * all.Length) - 1)] * ticksToNs);
+        return new BookResult(source, ops.Length, runs, throughput[runs / 2], throughput[0], throughput[^1],
+            At(0.5), At(0.9), At(0.99), At(0.999), (long)(all[^1] * ticksToNs), trades, resting, rejects, stateHash, gcs);
+    }
+
+    private static void Verify(MatchingEngine<CountingOutput> engine, long expected, string pass, int run)
+    {
+        if (engine.StateHash() != expected)
+            throw new InvalidOperationException($"{pass} run {run} ended in a different state hash: the engine is not deterministic");
+    }
+
+    private static void Replay(MatchingEngine<CountingOutput> engine, FlowOp[] ops, long[]? latencies)
+    {
+        long seq = engine.LastSequence;
+        for (int i = 0; i < ops.Length; i++)
+        {
+            long start = latencies != null ? Stopwatch.GetTimestamp() : 0;
+            Apply(engine, in ops[i], ++seq);
+            if (latencies != null) latencies[i] = Stopwatch.GetTimestamp() - start;
+        }
+    }
+
+    private static void Apply(MatchingEngine<CountingOutput> engine, in FlowOp op, long seq)
+    {
+        switch (op.Kind)
+        {
+            case FlowKind.Add:
+                engine.Apply(seq, seq, new NewOrder(Account, op.Id, Symbol, op.Buy ? Side.Buy : Side.Sell, OrderType.Limit,
+                    TimeInForce.GoodTillCancel, op.Price, op.Quantity));
+                break;
+            case FlowKind.Take:
+                engine.Apply(seq, seq, new NewOrder(Account, op.Id, Symbol, op.Buy ? Side.Buy : Side.Sell, OrderType.Limit,
+                    TimeInForce.ImmediateOrCancel, op.Price, op.Quantity));
+                break;
+            case FlowKind.Cancel:
+                engine.Apply(seq, seq, new CancelOrder(Account, op.Id));
+                break;
+            case FlowKind.Reduce:
+                // A partial cancel is a replace to a smaller total quantity, which keeps time priority.
+                long total = engine.TryGetOrder(Account, op.Id, out var order) ? order.Quantity - op.Quantity : op.Quantity;
+                engine.Apply(seq, seq, new ReplaceOrder(Account, op.Id, op.Id, order.Price, total));
+                break;
+        }
+    }
+
+    /// <summary>One symbol and one funded account sized for the flow: tick is the prices' common divisor,
+    /// the band covers every price, the pools hold every order the flow could leave resting.</summary>
+    private sealed record Setup(EngineConfig Config, SymbolSpec Spec)
+    {
+        public static Setup For(FlowOp[] ops)
+        {
+            long min = long.MaxValue, max = 0, maxQuantity = 1, tick = 0;
+            int adds = 0;
+            var prices = new HashSet<long>();
+            foreach (var op in ops)
+            {
+                if (op.Kind is not (FlowKind.Add or FlowKind.Take)) continue;
+                if (op.Price <= 0 || op.Quantity <= 0) throw new UsageException($"order {op.Id} has a non-positive price or quantity");
+                if (op.Kind == FlowKind.Add) adds++;
+                min = Math.Min(min, op.Price);
+                max = Math.Max(max, op.Price);
+                maxQuantity = Math.Max(maxQuantity, op.Quantity);
+                tick = Gcd(tick, op.Price);
+                prices.Add(op.Price);
+            }
+            if (adds == 0) throw new UsageException("the flow has no orders to add");
+            long reference = ((min + max) / 2 + tick - 1) / tick * tick;
+            var spec = new SymbolSpec(Symbol, BaseAsset: 1, QuoteAsset: 0, TickSize: tick, LotSize: 1, MinQuantity: 1,
+                MaxQuantity: maxQuantity, ReferencePrice: reference, BandBps: 10_000, MakerFeeBps: 1, TakerFeeBps: 2,
+                MaxNotional: 2 * reference * maxQuantity);
+            var config = new EngineConfig
+            {
+                AssetCount = 2, MaxSymbols = 1, MaxAccounts = 2, MaxOrders = adds, MaxOpenOrdersPerAccount = adds,
+                MaxPriceLevels = 2 * prices.Count + 2, InitialLevelsPerSide = prices.Count + 1, FeeAccount = 0,
+            };
+            if (spec.Validate(config.AssetCount, config.MaxSymbols) is var reason and not RejectReason.None)
+                throw new UsageException($"prices {min}..{max} and quantities up to {maxQuantity} do not fit one symbol: {reason}");
+            return new Setup(config, spec);
+        }
+
+        public MatchingEngine<CountingOutput> NewEngine()
+        {
+            var engine = new MatchingEngine<CountingOutput>(Config, default);
+            engine.Apply(1, 0, new AddSymbol(Spec));
+            engine.Apply(2, 0, new AddAccount(Account));
+            engine.Apply(3, 0, new Deposit(Account, 0, 1L << 59));
+            engine.Apply(4, 0, new Deposit(Account, 1, 1L << 50));
+            return engine;
+        }
+
+        private static long Gcd(long a, long b) => b == 0 ? a : Gcd(b, a % b);
+    }
+}

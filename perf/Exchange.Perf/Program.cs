@@ -1,0 +1,119 @@
+// exchange-perf: the benchmark harness. Each mode prints a human summary, or one JSON object with --json.
+using System.Text.Json;
+using Exchange.Perf;
+
+const string Usage = """
+    usage: exchange-perf <mode> [options]
+
+    modes:
+      book --orders FILE      replay an order-flow file through one book, in process
+                              (lines: 'A <id> <B|S> <price> <qty>' and 'C <id>')
+      book --lobster FILE     replay a LOBSTER message file instead (types 1-4; 5-7 skipped)
+      gen-orders --out FILE   write a synthetic order-flow file: about half cancels, a tenth crossing
+
+    options:
+      --runs N                book: timed and untimed passes, each from a fresh engine (default 5)
+      --count N               gen-orders: operations to write (default 1000000)
+      --seed N                gen-orders: random seed (default 1)
+      --json                  print one JSON object instead of text
+      --help                  this text
+    """;
+
+try
+{
+    if (args.Length == 0 || args.Contains("--help") || args.Contains("-h"))
+    {
+        Console.WriteLine(Usage);
+        return args.Length == 0 ? 2 : 0;
+    }
+    var options = Options.Parse(args.AsSpan(1));
+    switch (args[0])
+    {
+        case "book":
+            return Book(options);
+        case "gen-orders":
+            string output = options.Get("out") ?? throw new UsageException("gen-orders needs --out FILE");
+            File.WriteAllLines(output, OrderFlow.Generate(options.GetInt("count", 1_000_000), options.GetInt("seed", 1)));
+            Console.Error.WriteLine($"wrote {output}");
+            return 0;
+        default:
+            throw new UsageException($"unknown mode '{args[0]}' (try --help)");
+    }
+}
+catch (Exception e) when (e is UsageException or IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"exchange-perf: {e.Message}");
+    return 2;
+}
+
+static int Book(Options options)
+{
+    string? orders = options.Get("orders"), lobster = options.Get("lobster");
+    if ((orders == null) == (lobster == null)) throw new UsageException("book needs exactly one of --orders FILE or --lobster FILE");
+    int skipped = 0;
+    var ops = orders != null ? OrderFlow.ReadOrderFile(orders) : OrderFlow.ReadLobster(lobster!, out skipped);
+    if (ops.Length == 0) throw new UsageException("the flow is empty");
+    int runs = options.GetInt("runs", 5);
+    if (runs < 1) throw new UsageException("--runs must be at least 1");
+    var r = BookReplay.Run(Path.GetFileName(orders ?? lobster!), ops, runs);
+    if (options.Flag("json"))
+    {
+        using var json = new Utf8JsonWriter(Console.OpenStandardOutput());
+        json.WriteStartObject();
+        json.WriteString("mode", "book");
+        json.WriteString("source", r.Source);
+        json.WriteNumber("operations", r.Operations);
+        json.WriteNumber("skipped", skipped);
+        json.WriteNumber("runs", r.Runs);
+        json.WriteNumber("opsPerSec", Math.Round(r.OpsPerSec));
+        json.WriteNumber("opsPerSecMin", Math.Round(r.OpsPerSecMin));
+        json.WriteNumber("opsPerSecMax", Math.Round(r.OpsPerSecMax));
+        json.WriteNumber("p50Ns", r.P50Ns);
+        json.WriteNumber("p90Ns", r.P90Ns);
+        json.WriteNumber("p99Ns", r.P99Ns);
+        json.WriteNumber("p999Ns", r.P999Ns);
+        json.WriteNumber("maxNs", r.MaxNs);
+        json.WriteNumber("trades", r.Trades);
+        json.WriteNumber("resting", r.Resting);
+        json.WriteNumber("rejects", r.Rejects);
+        json.WriteString("stateHash", r.StateHash.ToString("x16"));
+        json.WriteNumber("gcCollections", r.GcCollections);
+        json.WriteEndObject();
+        json.Flush();
+        Console.WriteLine();
+    }
+    else
+    {
+        Console.WriteLine($"book: {r.Operations:N0} operations from {r.Source}{(skipped > 0 ? $" ({skipped:N0} events skipped)" : "")}, {r.Runs} runs");
+        Console.WriteLine($"  throughput  {r.OpsPerSec / 1e6:F2}M ops/s (runs {r.OpsPerSecMin / 1e6:F2}-{r.OpsPerSecMax / 1e6:F2}M)");
+        Console.WriteLine($"  latency ns  p50 {r.P50Ns}  p90 {r.P90Ns}  p99 {r.P99Ns}  p99.9 {r.P999Ns}  max {r.MaxNs}");
+        Console.WriteLine($"  trades {r.Trades:N0}  resting {r.Resting:N0}  rejects {r.Rejects:N0}  gc {r.GcCollections}  stateHash {r.StateHash:x16}");
+    }
+    return 0;
+}
+
+/// <summary>--name value pairs and --flag switches; anything else is a usage error.</summary>
+internal sealed class Options
+{
+    private readonly Dictionary<string, string?> _values = new();
+
+    public static Options Parse(ReadOnlySpan<string> args)
+    {
+        var options = new Options();
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new UsageException($"unexpected argument '{args[i]}'");
+            string name = args[i][2..];
+            bool hasValue = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
+            options._values[name] = hasValue ? args[++i] : null;
+        }
+        return options;
+    }
+
+    public string? Get(string name) => _values.TryGetValue(name, out var v) ? v ?? throw new UsageException($"--{name} needs a value") : null;
+
+    public bool Flag(string name) => _values.ContainsKey(name);
+
+    public int GetInt(string name, int fallback) =>
+        Get(name) is { } text ? int.TryParse(text, out int v) ? v : throw new UsageException($"--{name} must be an integer, not '{text}'") : fallback;
+}

@@ -1,0 +1,128 @@
+// Proves the steady state of the engine allocates nothing: over a million mixed commands after warm-up,
+// the thread's allocated-bytes counter does not move.
+namespace Exchange.Engine.Tests;
+
+public sealed class AllocationTests
+{
+    /// <summary>A struct sink: the engine calls it through a constrained generic, so nothing boxes.</summary>
+    private struct CountingOutput : IEngineOutput
+    {
+        public long Events, Fills, Rejects;
+        public void OnAccepted(in OrderAccepted e) => Events++;
+        public void OnRejected(in CommandRejected e) { Events++; Rejects++; }
+        public void OnFill(in Fill e) { Events++; Fills++; }
+        public void OnCancelled(in OrderCancelled e) => Events++;
+        public void OnReplaced(in OrderReplaced e) => Events++;
+        public void OnReduced(in OrderReduced e) => Events++;
+        public void OnLevel(in LevelChanged e) => Events++;
+        public void OnBestBidOffer(in BestBidOffer e) => Events++;
+        public void OnBalance(in BalanceChanged e) => Events++;
+        public void OnMassCancelled(in MassCancelled e) => Events++;
+        public void OnSymbolStatus(in SymbolStatusChanged e) => Events++;
+        public void OnAccountAdded(in AccountAdded e) => Events++;
+    }
+
+    private enum Kind : byte { New, Cancel, Replace, MassCancel, Deposit, Halt, Resume }
+
+    private readonly record struct Step(Kind Kind, NewOrder New, CancelOrder Cancel, ReplaceOrder Replace, MassCancel Mass, Deposit Deposit);
+
+    private const int Accounts = 8;
+    private const long Mid = 100_000, Tick = 100, Lot = 10;
+
+    [Fact]
+    public void A_million_mixed_commands_allocate_nothing_after_warm_up()
+    {
+        var engine = new MatchingEngine<CountingOutput>(new EngineConfig { MaxOrders = 1 << 16, MaxPriceLevels = 1 << 12 }, default);
+        long seq = 0;
+        engine.Apply(++seq, 0, new AddSymbol(new SymbolSpec(1, 1, 0, Tick, Lot, Lot, 1_000_000, Mid, 5_000, 10, 20, 1L << 50)));
+        for (int a = 1; a <= Accounts; a++)
+        {
+            engine.Apply(++seq, 0, new AddAccount(a));
+            engine.Apply(++seq, 0, new Deposit(a, 0, 1L << 50));
+            engine.Apply(++seq, 0, new Deposit(a, 1, 1L << 45));
+        }
+
+        Step[] warmUp = Workload(seed: 1, count: 300_000, firstClientId: 1);
+        Step[] measured = Workload(seed: 2, count: 1_200_000, firstClientId: 10_000_000);
+        Run(engine, warmUp, ref seq);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run(engine, measured, ref seq);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        // The workload must really have exercised matching, not just been rejected.
+        Assert.True(engine.Output.Fills > 100_000, $"only {engine.Output.Fills} fills");
+        Assert.True(engine.Output.Rejects < engine.Output.Events / 4, $"{engine.Output.Rejects} rejects of {engine.Output.Events} events");
+    }
+
+    private static void Run(MatchingEngine<CountingOutput> engine, Step[] steps, ref long seq)
+    {
+        foreach (ref readonly Step s in steps.AsSpan())
+        {
+            seq++;
+            switch (s.Kind)
+            {
+                case Kind.New: engine.Apply(seq, seq, s.New); break;
+                case Kind.Cancel: engine.Apply(seq, seq, s.Cancel); break;
+                case Kind.Replace: engine.Apply(seq, seq, s.Replace); break;
+                case Kind.MassCancel: engine.Apply(seq, seq, s.Mass); break;
+                case Kind.Deposit: engine.Apply(seq, seq, s.Deposit); break;
+                case Kind.Halt: engine.Apply(seq, seq, new HaltSymbol(1)); break;
+                case Kind.Resume: engine.Apply(seq, seq, new ResumeSymbol(1)); break;
+            }
+        }
+    }
+
+    /// <summary>New orders of every type, cancels and replaces of recent orders, mass cancels, deposits.</summary>
+    private static Step[] Workload(int seed, int count, long firstClientId)
+    {
+        var random = new Random(seed);
+        var steps = new Step[count];
+        var recent = new (long Account, long Id)[256];
+        long nextId = firstClientId;
+        for (int i = 0; i < count; i++)
+        {
+            int roll = random.Next(100);
+            var (account, id) = recent[random.Next(recent.Length)];
+            if (roll < 55 || account == 0)
+            {
+                long a = random.Next(1, Accounts + 1);
+                var side = random.Next(2) == 0 ? Side.Buy : Side.Sell;
+                long price = Mid + random.Next(-40, 41) * Tick;
+                long qty = random.Next(1, 50) * Lot;
+                int kind = random.Next(20);
+                var order = kind switch
+                {
+                    < 13 => new NewOrder(a, nextId, 1, side, OrderType.Limit, TimeInForce.GoodTillCancel, price, qty),
+                    < 15 => new NewOrder(a, nextId, 1, side, OrderType.Limit, TimeInForce.ImmediateOrCancel, price, qty),
+                    < 16 => new NewOrder(a, nextId, 1, side, OrderType.Limit, TimeInForce.FillOrKill, price, qty),
+                    < 17 => new NewOrder(a, nextId, 1, side, OrderType.Market, TimeInForce.ImmediateOrCancel, 0, qty, QuoteBudget: 5_000_000),
+                    < 18 => new NewOrder(a, nextId, 1, side, OrderType.Limit, TimeInForce.GoodTillCancel, price, qty, PostOnly: true),
+                    _ => new NewOrder(a, nextId, 1, side, OrderType.Limit, TimeInForce.GoodTillCancel, price, qty,
+                        SelfTrade: (SelfTradePrevention)random.Next(1, 5)),
+                };
+                recent[random.Next(recent.Length)] = (a, nextId);
+                nextId++;
+                steps[i] = new Step(Kind.New, order, default, default, default, default);
+            }
+            else if (roll < 80)
+                steps[i] = new Step(Kind.Cancel, default, new CancelOrder(account, id), default, default, default);
+            else if (roll < 95)
+            {
+                long newId = random.Next(2) == 0 ? id : nextId++;
+                recent[random.Next(recent.Length)] = (account, newId);
+                steps[i] = new Step(Kind.Replace, default, default,
+                    new ReplaceOrder(account, id, newId, Mid + random.Next(-40, 41) * Tick, random.Next(1, 60) * Lot), default, default);
+            }
+            else if (roll < 97)
+                steps[i] = new Step(Kind.MassCancel, default, default, default,
+                    new MassCancel(account, random.Next(2) == 0 ? 1 : -1, (Side)random.Next(3)), default);
+            else if (roll < 99)
+                steps[i] = new Step(Kind.Deposit, default, default, default, default, new Deposit(random.Next(1, Accounts + 1), random.Next(2), 1_000_000));
+            else
+                steps[i] = new Step(random.Next(2) == 0 ? Kind.Halt : Kind.Resume, default, default, default, default, default);
+        }
+        return steps;
+    }
+}
