@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The one entry point: ./build.sh run | test | bench | publish. Installs what it needs on a fresh machine.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+usage() {
+  cat <<'USAGE'
+usage: ./build.sh <command> [args]
+
+  run [args]     publish and start the exchange engine on its embedded defaults (args go to exchange-engine)
+  test           build everything and run every test suite
+  bench          publish, then run the benchmarks and record them under perf/results/
+  publish        native AOT executables into bin/
+USAGE
+}
+
+die() { echo "build.sh: $*" >&2; exit 1; }
+
+# Native AOT links with the system C toolchain; install it if this machine lacks it.
+ensure_tools() {
+  command -v dotnet >/dev/null || die "the .NET SDK is not installed (dotnet not on PATH)"
+  local missing=()
+  command -v gcc >/dev/null || command -v clang >/dev/null || missing+=(gcc)
+  [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "build.sh: installing ${missing[*]}" >&2
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# Executables and the projects that make them.
+EXECUTABLES=(
+  "engine/Exchange.Engine.Host/Exchange.Engine.Host.csproj"
+  "perf/Exchange.Perf/Exchange.Perf.csproj"
+)
+
+publish() {
+  ensure_tools
+  mkdir -p bin
+  for project in "${EXECUTABLES[@]}"; do
+    dotnet publish "$project" -c Release -r linux-x64 -o bin --nologo -v quiet -p:DebugType=none >/dev/null \
+      || { dotnet publish "$project" -c Release -r linux-x64 -o bin --nologo -p:DebugType=none; die "publish of $project failed"; }
+  done
+  echo "build.sh: published $(for p in "${EXECUTABLES[@]}"; do printf '%s ' "bin/$(sed -n 's:.*<AssemblyName>\(.*\)</AssemblyName>.*:\1:p' "$p")"; done)" >&2
+}
+
+run_tests() {
+  ensure_tools
+  dotnet build Exchange.sln -c Release --nologo -v quiet
+  local log
+  log=$(mktemp)
+  local status=0
+  dotnet test Exchange.sln -c Release --no-build --nologo 2>&1 | tee "$log" || status=$?
+  # One closing line for whoever reads this run: the sum over all test assemblies.
+  awk '/(Passed|Failed)! +-/ { for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+       END { printf "%d passed, %d failed, %d skipped\n", p, f, s; if (p == 0) exit 1 }' "$log" || status=1
+  rm -f "$log"
+  return $status
+}
+
+bench() {
+  publish
+  local day out flow lobster
+  day=$(date -u +%Y-%m-%d)
+  out="perf/results/$day-book"
+  mkdir -p "$out" artifacts
+  flow=artifacts/orders-1m.txt
+  [ -f "$flow" ] || bin/exchange-perf gen-orders --count 1000000 --seed 1 --out "$flow"
+  lobster="$ROOT/../shared/data/lobster/AMZN_2012-06-21_34200000_57600000_message_5.csv"
+  {
+    echo "# exchange-perf book — $day"
+    echo
+    echo "Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(uname -r)."
+    echo
+    echo '```'
+    bin/exchange-perf book --orders "$flow" --runs 5
+    [ -f "$lobster" ] && bin/exchange-perf book --lobster "$lobster" --runs 5
+    echo '```'
+  } | tee "$out/latest.md"
+  bin/exchange-perf book --orders "$flow" --runs 5 --json > "$out/orders-1m.json"
+  [ -f "$lobster" ] && bin/exchange-perf book --lobster "$lobster" --runs 5 --json > "$out/lobster-amzn.json"
+  echo "build.sh: results in $out" >&2
+}
+
+case "${1:-}" in
+  run) shift; publish; exec bin/exchange-engine "$@" ;;
+  test) run_tests ;;
+  bench) bench ;;
+  publish) publish ;;
+  -h|--help|help) usage ;;
+  *) usage >&2; exit 2 ;;
+esac
