@@ -36,8 +36,12 @@ public sealed partial class MatchingEngine<TOutput>
                         quantity = Risk.Affordable(level.Price, quantity, book.Spec.LotSize, t.Held, book.Spec.TakerFeeBps);
                         if (quantity == 0) { budgetSpent = true; break; }
                     }
+                    bool makerUsedUp = quantity == m.Leaves;
                     Trade(book, ref level, makerSlot, ref t, quantity);
                     changed = true;
+                    // A maker with leaves left is still first in line: the taker is done, or it is a market
+                    // buy whose budget may still stretch to another lot of this maker (and no further).
+                    if (!makerUsedUp) continue;
                 }
                 makerSlot = next;
             }

@@ -25,6 +25,7 @@ public readonly record struct SymbolSpec(
     {
         get
         {
+            if (TickSize <= 0) return 0;
             long raw = ReferencePrice - ReferencePrice * BandBps / 10_000;
             long low = (raw + TickSize - 1) / TickSize * TickSize;
             return Math.Max(low, TickSize);
@@ -32,7 +33,7 @@ public readonly record struct SymbolSpec(
     }
 
     /// <summary>Highest accepted price: the reference price plus the band, rounded down to a tick.</summary>
-    public long BandHigh => (ReferencePrice + ReferencePrice * BandBps / 10_000) / TickSize * TickSize;
+    public long BandHigh => TickSize <= 0 ? 0 : (ReferencePrice + ReferencePrice * BandBps / 10_000) / TickSize * TickSize;
 
     public int MaxFeeBps => Math.Max(MakerFeeBps, TakerFeeBps);
 
