@@ -1,0 +1,248 @@
+// Writes the accessors of one fixed-offset value (field or composite member): typed read with the null value
+// for versions that predate it, typed write, and its part of ToString. Messages, groups and composites all go
+// through here, so a type's encoding is spelled in exactly one place.
+using System.Linq;
+using Exchange.Sbe.Schema;
+
+namespace Exchange.Sbe.Generator
+{
+    internal sealed class SlotEmitter
+    {
+        private readonly string _namespace;
+        private readonly ByteOrder _order;
+
+        public SlotEmitter(string @namespace, ByteOrder order)
+        {
+            _namespace = @namespace;
+            _order = order;
+        }
+
+        public ByteOrder Order => _order;
+
+        public string Qualified(SbeType type) => $"global::{_namespace}.{CSharp.Pascal(type.Name)}";
+
+        public static bool HasAccessor(Slot slot) => slot.Type is not EncodedType { Length: 0 };
+
+        // guardAlways: composites check the version on every member, so a composite that is absent at the
+        // acting version (created with version -1) reads as all nulls without touching the buffer.
+        public void Decoder(CodeWriter w, Slot s, string baseOffset, bool guardAlways)
+        {
+            if (!HasAccessor(s))
+            {
+                return;
+            }
+
+            var at = s.Offset == 0 ? baseOffset : $"{baseOffset} + {s.Offset}";
+            var guard = guardAlways || s.SinceVersion > 0 ? $"_actingVersion < {s.SinceVersion}" : null;
+            string Or(string nullValue) => guard == null ? "" : $"{guard} ? {nullValue} : ";
+            var n = s.Name;
+
+            w.Line();
+            if (s.Id is int id)
+            {
+                w.Line($"public const int {n}Id = {id};");
+            }
+
+            if (s.SinceVersion > 0)
+            {
+                w.Line($"public bool {n}InActingVersion => _actingVersion >= {s.SinceVersion};");
+            }
+
+            if (s.Presence == Presence.Constant)
+            {
+                DecoderConstant(w, s);
+                return;
+            }
+
+            switch (s.Type)
+            {
+                case EncodedType { IsArray: false } e:
+                    Limits(w, s, e);
+                    w.Line($"public {CSharp.TypeName(e.Primitive)} {n} => {Or($"{n}NullValue")}{CSharp.Read(e.Primitive, _order, at)};");
+                    break;
+                case EncodedType { Primitive: PrimitiveType.Char } e:
+                    w.Line($"public const int {n}Length = {e.Length};");
+                    w.Line($"public ReadOnlySpan<byte> {n} => {Or("default")}_buffer.Slice({at}, {e.Length});");
+                    w.Line($"public string {n}AsString() => SbeText.Decode({n}, {Encoding(e)}, stopAtNul: true);");
+                    break;
+                case EncodedType e:
+                    Limits(w, s, e);
+                    w.Line($"public const int {n}Length = {e.Length};");
+                    w.Line($"public ReadOnlySpan<byte> {n}Bytes => {Or("default")}_buffer.Slice({at}, {e.Length * e.Primitive.Size()});");
+                    w.Open($"public {CSharp.TypeName(e.Primitive)} {n}(int index)");
+                    w.Line($"if ((uint)index >= {e.Length}) throw new ArgumentOutOfRangeException(nameof(index));");
+                    if (guard != null)
+                    {
+                        w.Line($"if ({guard}) return {n}NullValue;");
+                    }
+
+                    w.Line($"return {CSharp.Read(e.Primitive, _order, $"{at} + index * {e.Primitive.Size()}")};");
+                    w.Close();
+                    break;
+                case EnumType en:
+                    w.Line($"public {Qualified(en)} {n} => {Or($"{Qualified(en)}.NULL_VALUE")}({Qualified(en)})({CSharp.Read(en.Encoding, _order, at)});");
+                    break;
+                case SetType set:
+                    w.Line($"public {Qualified(set)} {n} => {Or("default")}({Qualified(set)})({CSharp.Read(set.Encoding, _order, at)});");
+                    break;
+                case CompositeType c:
+                    w.Line($"public {Qualified(c)}Decoder {n} => {Or($"new {Qualified(c)}Decoder(default, 0, -1)")}new {Qualified(c)}Decoder(_buffer, {at}, _actingVersion);");
+                    break;
+            }
+        }
+
+        private void DecoderConstant(CodeWriter w, Slot s)
+        {
+            var n = s.Name;
+            if (s.ValueRefEnum != null && s.ValueRefValue != null)
+            {
+                if (s.Type is EnumType)
+                {
+                    w.Line($"public {Qualified(s.ValueRefEnum)} {n} => {Qualified(s.ValueRefEnum)}.{CSharp.Pascal(s.ValueRefValue.Name)};");
+                }
+                else if (s.Type is EncodedType e)
+                {
+                    w.Line($"public {CSharp.TypeName(e.Primitive)} {n} => {CSharp.Literal(e.Primitive, s.ValueRefValue.Numeric.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Where)};");
+                }
+
+                return;
+            }
+
+            if (s.Type is EncodedType { ConstantValue: string text } encoded)
+            {
+                if (IsConstantText(encoded))
+                {
+                    w.Line($"public ReadOnlySpan<byte> {n} => {CSharp.StringLiteral(text)}u8;");
+                    w.Line($"public string {n}AsString() => {CSharp.StringLiteral(text)};");
+                }
+                else if (encoded.Primitive == PrimitiveType.Char)
+                {
+                    w.Line($"public byte {n} => {CSharp.CharLiteral(text[0])};");
+                }
+                else
+                {
+                    w.Line($"public {CSharp.TypeName(encoded.Primitive)} {n} => {CSharp.Literal(encoded.Primitive, text, s.Where)};");
+                }
+            }
+        }
+
+        private static bool IsConstantText(EncodedType e) =>
+            e.Primitive == PrimitiveType.Char && e.ValueRef == null && (e.Length > 1 || e.ConstantValue!.Length > 1);
+
+        private static string Encoding(EncodedType e) => e.CharacterEncoding == null ? "null" : CSharp.StringLiteral(e.CharacterEncoding);
+
+        private static void Limits(CodeWriter w, Slot s, EncodedType e)
+        {
+            var type = CSharp.TypeName(e.Primitive);
+            w.Line($"public const {type} {s.Name}NullValue = {CSharp.Literal(e.Primitive, e.NullValue, s.Where + " nullValue")};");
+            w.Line($"public const {type} {s.Name}MinValue = {CSharp.Literal(e.Primitive, e.MinValue, s.Where + " minValue")};");
+            w.Line($"public const {type} {s.Name}MaxValue = {CSharp.Literal(e.Primitive, e.MaxValue, s.Where + " maxValue")};");
+        }
+
+        public void Encoder(CodeWriter w, Slot s, string baseOffset)
+        {
+            if (!HasAccessor(s) || s.Presence == Presence.Constant)
+            {
+                return;
+            }
+
+            var at = s.Offset == 0 ? baseOffset : $"{baseOffset} + {s.Offset}";
+            var n = s.Name;
+            w.Line();
+            if (s.Id is int id)
+            {
+                w.Line($"public const int {n}Id = {id};");
+            }
+
+            switch (s.Type)
+            {
+                case EncodedType { IsArray: false } e:
+                    Limits(w, s, e);
+                    w.Line($"public {CSharp.TypeName(e.Primitive)} {n} {{ set => {CSharp.Write(e.Primitive, _order, at, "value")}; }}");
+                    break;
+                case EncodedType { Primitive: PrimitiveType.Char } e:
+                    w.Line($"public const int {n}Length = {e.Length};");
+                    w.Line($"public ReadOnlySpan<byte> {n} {{ set => SbeWire.CopyPadded(value, _buffer.Slice({at}, {e.Length}), {CSharp.StringLiteral(s.Where)}); }}");
+                    break;
+                case EncodedType e:
+                    Limits(w, s, e);
+                    w.Line($"public const int {n}Length = {e.Length};");
+                    // An indexed value cannot be a C# property, so arrays get a method per element.
+                    w.Open($"public void Set{n}(int index, {CSharp.TypeName(e.Primitive)} value)");
+                    w.Line($"if ((uint)index >= {e.Length}) throw new ArgumentOutOfRangeException(nameof(index));");
+                    w.Line($"{CSharp.Write(e.Primitive, _order, $"{at} + index * {e.Primitive.Size()}", "value")};");
+                    w.Close();
+                    break;
+                case EnumType en:
+                    w.Line($"public {Qualified(en)} {n} {{ set => {CSharp.Write(en.Encoding, _order, at, "value")}; }}");
+                    break;
+                case SetType set:
+                    w.Line($"public {Qualified(set)} {n} {{ set => {CSharp.Write(set.Encoding, _order, at, "value")}; }}");
+                    break;
+                case CompositeType c:
+                    w.Line($"public {Qualified(c)}Encoder {n} => new {Qualified(c)}Encoder(_buffer, {at});");
+                    break;
+            }
+        }
+
+        // One "name=value" item of a decoder's ToString.
+        public static void Append(CodeWriter w, Slot s, bool first)
+        {
+            var n = s.Name;
+            w.Line($"builder.Append(\"{(first ? "" : ", ")}{s.SchemaName}=\");");
+            if (s.Presence == Presence.Constant)
+            {
+                if (s.ValueRefValue != null && s.Type is EnumType)
+                {
+                    w.Line($"builder.Append({n}.ToString());");
+                }
+                else if (s.Type is EncodedType { ConstantValue: string text } e && IsConstantText(e))
+                {
+                    w.Line($"builder.Append({CSharp.StringLiteral(text)});");
+                }
+                else if (s.Type is EncodedType { Primitive: PrimitiveType.Char } && s.ValueRefValue == null)
+                {
+                    w.Line($"builder.Append((char){n});");
+                }
+                else
+                {
+                    w.Line($"builder.Append({n}.ToString(CultureInfo.InvariantCulture));");
+                }
+
+                return;
+            }
+
+            switch (s.Type)
+            {
+                case EncodedType { IsArray: false, Primitive: PrimitiveType.Char }:
+                    w.Line($"builder.Append((char){n});");
+                    break;
+                case EncodedType { IsArray: false }:
+                    w.Line($"builder.Append({n}.ToString(CultureInfo.InvariantCulture));");
+                    break;
+                case EncodedType { Primitive: PrimitiveType.Char }:
+                    w.Line($"builder.Append({n}AsString());");
+                    break;
+                case EncodedType:
+                    w.Line("builder.Append('[');");
+                    w.Open($"for (var i = 0; i < {n}Length; i++)");
+                    w.Line("if (i > 0) builder.Append(',');");
+                    w.Line($"builder.Append({n}(i).ToString(CultureInfo.InvariantCulture));");
+                    w.Close();
+                    w.Line("builder.Append(']');");
+                    break;
+                case EnumType:
+                case SetType:
+                    w.Line($"builder.Append({n}.ToString());");
+                    break;
+                case CompositeType:
+                    w.Line("builder.Append('(');");
+                    w.Line($"{n}.AppendTo(builder);");
+                    w.Line("builder.Append(')');");
+                    break;
+            }
+        }
+
+        public static bool AnyAppendable(System.Collections.Generic.IEnumerable<Slot> slots) => slots.Any(HasAccessor);
+    }
+}

@@ -1,0 +1,151 @@
+// Writes the schema's named types: enums and sets as C# enums, composites as a decoder/encoder flyweight pair.
+using System.Globalization;
+using System.Linq;
+using Exchange.Sbe.Schema;
+
+namespace Exchange.Sbe.Generator
+{
+    internal sealed class TypeEmitter
+    {
+        private readonly MessageSchema _schema;
+        private readonly SlotEmitter _slots;
+
+        public TypeEmitter(MessageSchema schema, SlotEmitter slots)
+        {
+            _schema = schema;
+            _slots = slots;
+        }
+
+        public void Emit(CodeWriter w, SbeType type)
+        {
+            switch (type)
+            {
+                case EnumType e:
+                    Enum(w, e);
+                    break;
+                case SetType s:
+                    Set(w, s);
+                    break;
+                case CompositeType c:
+                    CompositeDecoder(w, c);
+                    CompositeEncoder(w, c);
+                    break;
+            }
+        }
+
+        private static void Enum(CodeWriter w, EnumType e)
+        {
+            w.Line();
+            w.Open($"public enum {CSharp.Pascal(e.Name)} : {CSharp.TypeName(e.Encoding)}");
+            foreach (var value in e.Values)
+            {
+                var literal = e.Encoding == PrimitiveType.Char
+                    ? CSharp.CharLiteral(value.Literal[0])
+                    : CSharp.Literal(e.Encoding, value.Literal, $"{e.Name}.{value.Name}");
+                w.Line($"{CSharp.Pascal(value.Name)} = {literal},");
+            }
+
+            w.Line($"NULL_VALUE = {CSharp.Literal(e.Encoding, e.NullValue, e.Name + " nullValue")},");
+            w.Close();
+        }
+
+        private static void Set(CodeWriter w, SetType s)
+        {
+            var suffix = s.Encoding switch
+            {
+                PrimitiveType.UInt64 => "UL",
+                PrimitiveType.UInt32 => "U",
+                _ => "",
+            };
+            w.Line();
+            w.Line("[Flags]");
+            w.Open($"public enum {CSharp.Pascal(s.Name)} : {CSharp.TypeName(s.Encoding)}");
+            w.Line("None = 0,");
+            foreach (var choice in s.Choices)
+            {
+                w.Line($"{CSharp.Pascal(choice.Name)} = 0x{(1UL << choice.Bit).ToString("X", CultureInfo.InvariantCulture)}{suffix},");
+            }
+
+            w.Close();
+        }
+
+        private void CompositeDecoder(CodeWriter w, CompositeType c)
+        {
+            var name = CSharp.Pascal(c.Name) + "Decoder";
+            var slots = Slot.Of(c).ToList();
+            w.Line();
+            w.Open($"public readonly ref struct {name}");
+            w.Line($"public const int EncodedLength = {c.EncodedLength};");
+            w.Line();
+            w.Line("private readonly ReadOnlySpan<byte> _buffer;");
+            w.Line("private readonly int _offset;");
+            w.Line("private readonly int _actingVersion;");
+            w.Line();
+            w.Open($"internal {name}(ReadOnlySpan<byte> buffer, int offset, int actingVersion)");
+            w.Line("_buffer = buffer;");
+            w.Line("_offset = offset;");
+            w.Line("_actingVersion = actingVersion;");
+            w.Close();
+            w.Line();
+            w.Open($"public static {name} Wrap(ReadOnlySpan<byte> buffer, int offset, int actingVersion = {_schema.Version})");
+            w.Open("if (offset < 0 || offset > buffer.Length - EncodedLength)");
+            w.Line($"SbeException.Truncated({CSharp.StringLiteral(c.Name)}, (long)offset + EncodedLength, buffer.Length);");
+            w.Close();
+            w.Line();
+            w.Line($"return new {name}(buffer, offset, actingVersion);");
+            w.Close();
+            foreach (var slot in slots)
+            {
+                _slots.Decoder(w, slot, "_offset", guardAlways: true);
+            }
+
+            w.Line();
+            w.Open("internal void AppendTo(StringBuilder builder)");
+            var first = true;
+            foreach (var slot in slots.Where(SlotEmitter.HasAccessor))
+            {
+                SlotEmitter.Append(w, slot, first);
+                first = false;
+            }
+
+            w.Close();
+            w.Line();
+            w.Open("public override string ToString()");
+            w.Line("var builder = new StringBuilder();");
+            w.Line("AppendTo(builder);");
+            w.Line("return builder.ToString();");
+            w.Close();
+            w.Close();
+        }
+
+        private void CompositeEncoder(CodeWriter w, CompositeType c)
+        {
+            var name = CSharp.Pascal(c.Name) + "Encoder";
+            w.Line();
+            w.Open($"public readonly ref struct {name}");
+            w.Line($"public const int EncodedLength = {c.EncodedLength};");
+            w.Line();
+            w.Line("private readonly Span<byte> _buffer;");
+            w.Line("private readonly int _offset;");
+            w.Line();
+            w.Open($"internal {name}(Span<byte> buffer, int offset)");
+            w.Line("_buffer = buffer;");
+            w.Line("_offset = offset;");
+            w.Close();
+            w.Line();
+            w.Open($"public static {name} Wrap(Span<byte> buffer, int offset)");
+            w.Open("if (offset < 0 || offset > buffer.Length - EncodedLength)");
+            w.Line($"SbeException.Truncated({CSharp.StringLiteral(c.Name)}, (long)offset + EncodedLength, buffer.Length);");
+            w.Close();
+            w.Line();
+            w.Line($"return new {name}(buffer, offset);");
+            w.Close();
+            foreach (var slot in Slot.Of(c))
+            {
+                _slots.Encoder(w, slot, "_offset");
+            }
+
+            w.Close();
+        }
+    }
+}

@@ -1,0 +1,154 @@
+extern alias generator;
+
+// The generator as the compiler runs it: which AdditionalFiles it picks up, the namespace it writes into, and
+// schema mistakes surfacing as error diagnostics instead of a generator crash.
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using SbeGenerator = generator::Exchange.Sbe.Generator.SbeGenerator;
+
+namespace Exchange.Codecs.Tests;
+
+public class GeneratorTests
+{
+    private const string Tiny =
+        "<sbe:messageSchema xmlns:sbe=\"http://fixprotocol.io/2016/sbe\" package=\"tiny.orders\" id=\"5\" version=\"0\">"
+        + "<types><composite name=\"messageHeader\"><type name=\"blockLength\" primitiveType=\"uint16\"/>"
+        + "<type name=\"templateId\" primitiveType=\"uint16\"/><type name=\"schemaId\" primitiveType=\"uint16\"/>"
+        + "<type name=\"version\" primitiveType=\"uint16\"/></composite></types>"
+        + "<sbe:message name=\"Ping\" id=\"1\"><field name=\"sequence\" id=\"1\" type=\"uint64\"/></sbe:message>"
+        + "</sbe:messageSchema>";
+
+    [Fact]
+    public void Schema_package_becomes_a_pascal_case_namespace_and_the_code_compiles_cleanly()
+    {
+        var (compilation, diagnostics) = Run(("/schemas/tiny.xml", Tiny, "true", null));
+        Assert.Empty(diagnostics);
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.NotNull(compilation.GetTypeByMetadataName("Tiny.Orders.PingDecoder"));
+        Assert.NotNull(compilation.GetTypeByMetadataName("Exchange.Sbe.SbeException"));
+    }
+
+    [Fact]
+    public void SbeNamespace_metadata_overrides_the_package()
+    {
+        var (compilation, _) = Run(("/schemas/tiny.xml", Tiny, "true", "Wire.Ping"));
+        Assert.NotNull(compilation.GetTypeByMetadataName("Wire.Ping.PingEncoder"));
+    }
+
+    [Fact]
+    public void Xml_files_not_marked_as_schemas_are_ignored()
+    {
+        var (compilation, diagnostics) = Run(("/schemas/tiny.xml", Tiny, null, null), ("/other/config.xml", "<config/>", null, null));
+        Assert.Empty(diagnostics);
+        Assert.Null(compilation.GetTypeByMetadataName("Tiny.Orders.PingDecoder"));
+    }
+
+    [Fact]
+    public void A_broken_schema_is_an_error_diagnostic_naming_the_element_and_line()
+    {
+        var broken = Tiny.Replace("type=\"uint64\"", "type=\"uint65\"");
+        var (_, diagnostics) = Run(("/schemas/tiny.xml", broken, "true", null));
+        var error = Assert.Single(diagnostics);
+        Assert.Equal("SBE001", error.Id);
+        Assert.Equal(DiagnosticSeverity.Error, error.Severity);
+        Assert.Contains("<field name=\"sequence\">", error.GetMessage());
+        Assert.Contains("uint65", error.GetMessage());
+        Assert.Equal("/schemas/tiny.xml", error.Location.GetLineSpan().Path);
+    }
+
+    [Fact]
+    public void Includes_resolve_next_to_the_schema_first_then_by_file_name()
+    {
+        var schema = Tiny.Replace("<types><composite name=\"messageHeader\">", "<xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" href=\"header.xml\"/><types><composite name=\"unused\">");
+        const string header = "<types><composite name=\"messageHeader\"><type name=\"blockLength\" primitiveType=\"uint16\"/>"
+            + "<type name=\"templateId\" primitiveType=\"uint16\"/><type name=\"schemaId\" primitiveType=\"uint16\"/>"
+            + "<type name=\"version\" primitiveType=\"uint8\"/></composite></types>";
+        var (compilation, diagnostics) = Run(
+            ("/schemas/tiny.xml", schema, "true", null),
+            ("/elsewhere/header.xml", header.Replace("uint8", "uint32"), null, null),
+            ("/schemas/header.xml", header, null, null));
+        Assert.Empty(diagnostics);
+        var version = compilation.GetTypeByMetadataName("Tiny.Orders.PingDecoder")!.GetMembers("SchemaVersion").OfType<IFieldSymbol>().Single();
+        Assert.Equal(SpecialType.System_Byte, version.Type.SpecialType);
+    }
+
+    [Fact]
+    public void SbeEmitRuntime_false_leaves_the_shared_types_to_a_referenced_assembly()
+    {
+        // This test assembly holds Exchange.Sbe's types (its own generated runtime), standing in for a codecs library.
+        var (compilation, diagnostics) = Run(
+            emitRuntime: false,
+            referenceThisAssembly: true,
+            files: ("/schemas/tiny.xml", Tiny, "true", null));
+        Assert.Empty(diagnostics);
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.DoesNotContain(compilation.SyntaxTrees, tree => tree.FilePath.EndsWith("Exchange.Sbe.Runtime.g.cs"));
+    }
+
+    private static (Compilation, ImmutableArray<Diagnostic>) Run(params (string Path, string Text, string? IsSchema, string? Namespace)[] files) =>
+        Run(emitRuntime: true, referenceThisAssembly: false, files);
+
+    private static (Compilation, ImmutableArray<Diagnostic>) Run(
+        bool emitRuntime, bool referenceThisAssembly, params (string Path, string Text, string? IsSchema, string? Namespace)[] files)
+    {
+        var self = typeof(GeneratorTests).Assembly.Location;
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(path => referenceThisAssembly || Path.GetFileName(path) != Path.GetFileName(self))
+            .Select(path => MetadataReference.CreateFromFile(path));
+        var compilation = CSharpCompilation.Create(
+            "Consumer",
+            [],
+            references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var texts = files.Select(f => (AdditionalText)new InMemoryFile(f.Path, f.Text)).ToImmutableArray();
+        var driver = CSharpGeneratorDriver.Create(
+            [new SbeGenerator().AsSourceGenerator()],
+            texts,
+            new CSharpParseOptions(LanguageVersion.Latest),
+            new Metadata(files.ToDictionary(f => f.Path, f => (f.IsSchema, f.Namespace)), emitRuntime));
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        return (output, diagnostics);
+    }
+
+    private sealed class InMemoryFile(string path, string text) : AdditionalText
+    {
+        public override string Path => path;
+
+        public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(text);
+    }
+
+    // What MSBuild's CompilerVisibleItemMetadata hands the generator for each AdditionalFiles item.
+    private sealed class Metadata(Dictionary<string, (string? IsSchema, string? Namespace)> files, bool emitRuntime) : AnalyzerConfigOptionsProvider
+    {
+        public override AnalyzerConfigOptions GlobalOptions =>
+            new Options(emitRuntime ? [] : new Dictionary<string, string> { ["build_property.SbeEmitRuntime"] = "false" });
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => new Options([]);
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile)
+        {
+            var options = new Dictionary<string, string>();
+            var (isSchema, ns) = files[textFile.Path];
+            if (isSchema != null)
+            {
+                options["build_metadata.AdditionalFiles.SbeSchema"] = isSchema;
+            }
+
+            if (ns != null)
+            {
+                options["build_metadata.AdditionalFiles.SbeNamespace"] = ns;
+            }
+
+            return new Options(options);
+        }
+    }
+
+    private sealed class Options(Dictionary<string, string> values) : AnalyzerConfigOptions
+    {
+        public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) =>
+            values.TryGetValue(key, out value);
+    }
+}
