@@ -1,0 +1,246 @@
+// Decodes SBE messages of any schema at run time, without generated code: for operators reading captures and
+// journals. Every read is checked against the buffer; a message that lies about its lengths or counts is
+// rejected with the offset where it went wrong.
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using Exchange.Sbe.Schema;
+
+namespace Exchange.Sbe.Tool;
+
+internal sealed class SchemaDecoder(MessageSchema schema)
+{
+    private readonly bool _bigEndian = schema.ByteOrder == ByteOrder.BigEndian;
+
+    /// <summary>Decodes the message starting at <paramref name="offset"/>; <paramref name="end"/> is where it ended.</summary>
+    public DecodedObject Decode(ReadOnlySpan<byte> buffer, int offset, out int end)
+    {
+        var header = schema.Header;
+        int headerLength = header.Type.EncodedLength;
+        Need(buffer, offset, headerLength, "message header");
+        long blockLength = ReadInteger(buffer, offset, header.BlockLength);
+        long templateId = ReadInteger(buffer, offset, header.TemplateId);
+        long schemaId = ReadInteger(buffer, offset, header.SchemaId);
+        long version = ReadInteger(buffer, offset, header.Version);
+        if (schemaId != schema.Id) throw new SbeDecodeException($"schema id {schemaId}, expected {schema.Id}", offset);
+        var message = schema.Messages.Find(m => m.Id == templateId)
+            ?? throw new SbeDecodeException($"no message with template id {templateId} in schema {schema.Id}", offset);
+
+        var members = new List<DecodedNode>
+        {
+            new DecodedObject("header", [
+                Number("blockLength", blockLength), Number("templateId", templateId),
+                Number("schemaId", schemaId), Number("version", version)]),
+            new DecodedScalar("message", message.Name, IsNumber: false),
+        };
+        int position = offset + headerLength;
+        members.AddRange(DecodePart(buffer, message, (int)blockLength, (int)version, ref position));
+        end = position;
+        return new DecodedObject(message.Name, members);
+    }
+
+    private List<DecodedNode> DecodePart(ReadOnlySpan<byte> buffer, MessagePart part, int blockLength, int version, ref int position)
+    {
+        int minimum = part.MinimumBlockLength(version);
+        if (blockLength < minimum)
+            throw new SbeDecodeException($"{part.Name}: block length {blockLength} is shorter than the {minimum} bytes version {version} needs", position);
+        Need(buffer, position, blockLength, $"{part.Name} block");
+        int block = position;
+        var members = new List<DecodedNode>();
+        foreach (var field in part.Fields)
+        {
+            if (field.SinceVersion > version) members.Add(new DecodedScalar(field.Name, null, IsNumber: false));
+            else if (field.Presence == Presence.Constant) members.Add(Constant(field));
+            else members.Add(DecodeType(buffer, block + field.Offset, field.Name, field.Type, field.Presence, version));
+        }
+        position = block + blockLength;
+
+        foreach (var group in part.Groups)
+        {
+            var entries = new List<DecodedNode>();
+            if (group.SinceVersion <= version)
+            {
+                var dimension = group.Dimension;
+                Need(buffer, position, dimension.Type.EncodedLength, $"{group.Name} dimensions");
+                long entryLength = ReadInteger(buffer, position, dimension.BlockLength);
+                long count = ReadInteger(buffer, position, dimension.NumInGroup);
+                if (count < 0 || count > dimension.MaxCount)
+                    throw new SbeDecodeException($"{group.Name}: {count} entries exceeds the schema's maximum {dimension.MaxCount}", position);
+                // Even empty entries take their block: a count the remaining bytes cannot hold is a lie.
+                if (count * entryLength > buffer.Length - position)
+                    throw new SbeDecodeException($"{group.Name}: {count} entries of {entryLength} bytes run past the end of the buffer", position);
+                position += dimension.Type.EncodedLength;
+                for (long i = 0; i < count; i++)
+                    entries.Add(new DecodedObject(group.Name, DecodePart(buffer, group, (int)entryLength, version, ref position)));
+            }
+            members.Add(new DecodedList(group.Name, entries));
+        }
+
+        foreach (var data in part.Data)
+        {
+            if (data.SinceVersion > version)
+            {
+                members.Add(new DecodedScalar(data.Name, null, IsNumber: false));
+                continue;
+            }
+            int lengthSize = data.Type.EncodedLength;
+            Need(buffer, position, lengthSize, $"{data.Name} length");
+            long length = ReadInteger(buffer, position, data.Length);
+            if (length < 0 || length > data.MaxLength)
+                throw new SbeDecodeException($"{data.Name}: length {length} exceeds the schema's maximum {data.MaxLength}", position);
+            position += lengthSize;
+            Need(buffer, position, (int)length, $"{data.Name} bytes");
+            var bytes = buffer.Slice(position, (int)length);
+            var element = (EncodedType)data.Data.Type;
+            members.Add(new DecodedScalar(data.Name, element.CharacterEncoding != null || element.Primitive == PrimitiveType.Char
+                ? Text(bytes) : Convert.ToHexString(bytes), IsNumber: false));
+            position += (int)length;
+        }
+        return members;
+    }
+
+    private DecodedNode DecodeType(ReadOnlySpan<byte> buffer, int at, string name, SbeType type, Presence presence, int version)
+    {
+        switch (type)
+        {
+            case EncodedType encoded when encoded.Presence == Presence.Constant:
+                return new DecodedScalar(name, encoded.ConstantValue, IsNumber: encoded.Primitive != PrimitiveType.Char && encoded.Length == 1);
+            case EncodedType encoded:
+                Need(buffer, at, encoded.EncodedLength, name);
+                if (encoded.Primitive == PrimitiveType.Char && encoded.IsArray)
+                    return new DecodedScalar(name, Text(buffer.Slice(at, encoded.Length)), IsNumber: false);
+                if (encoded.IsArray)
+                {
+                    var items = new List<DecodedNode>();
+                    for (int i = 0; i < encoded.Length; i++)
+                        items.Add(Primitive(buffer, at + i * encoded.Primitive.Size(), name, encoded, presence));
+                    return new DecodedList(name, items);
+                }
+                return Primitive(buffer, at, name, encoded, presence);
+            case EnumType enumType:
+            {
+                if (enumType.Presence == Presence.Constant) return new DecodedScalar(name, null, IsNumber: false);
+                Need(buffer, at, enumType.EncodedLength, name);
+                long raw = ReadRaw(buffer, at, enumType.Encoding, out _);
+                var value = enumType.Values.Find(v => v.Numeric == raw && v.SinceVersion <= version);
+                if (value != null) return new DecodedScalar(name, value.Name, IsNumber: false);
+                if (raw.ToString(CultureInfo.InvariantCulture) == enumType.NullValue || IsNullChar(enumType, raw))
+                    return new DecodedScalar(name, null, IsNumber: false);
+                return new DecodedScalar(name, $"UNKNOWN({raw})", IsNumber: false);
+            }
+            case SetType set:
+            {
+                Need(buffer, at, set.EncodedLength, name);
+                long bits = ReadRaw(buffer, at, set.Encoding, out _);
+                var chosen = new List<DecodedNode>();
+                foreach (var choice in set.Choices)
+                    if (choice.SinceVersion <= version && (bits >> choice.Bit & 1) != 0)
+                        chosen.Add(new DecodedScalar(choice.Name, choice.Name, IsNumber: false));
+                return new DecodedList(name, chosen);
+            }
+            case CompositeType composite:
+            {
+                var members = new List<DecodedNode>();
+                foreach (var member in composite.Members)
+                    members.Add(member.SinceVersion > version
+                        ? new DecodedScalar(member.Name, null, IsNumber: false)
+                        : DecodeType(buffer, at + member.Offset, member.Name, member.Type, member.Type.Presence, version));
+                return new DecodedObject(name, members);
+            }
+            default:
+                throw new SbeDecodeException($"{name}: unsupported type {type.GetType().Name}", at);
+        }
+    }
+
+    private static bool IsNullChar(EnumType type, long raw) => type.Encoding == PrimitiveType.Char && raw == 0;
+
+    private DecodedScalar Primitive(ReadOnlySpan<byte> buffer, int at, string name, EncodedType type, Presence presence)
+    {
+        var primitive = type.Primitive;
+        string text;
+        switch (primitive)
+        {
+            case PrimitiveType.Float:
+            {
+                float f = _bigEndian ? BinaryPrimitives.ReadSingleBigEndian(buffer[at..]) : BinaryPrimitives.ReadSingleLittleEndian(buffer[at..]);
+                if (presence == Presence.Optional && float.IsNaN(f)) return new DecodedScalar(name, null, IsNumber: false);
+                text = f.ToString("R", CultureInfo.InvariantCulture);
+                break;
+            }
+            case PrimitiveType.Double:
+            {
+                double d = _bigEndian ? BinaryPrimitives.ReadDoubleBigEndian(buffer[at..]) : BinaryPrimitives.ReadDoubleLittleEndian(buffer[at..]);
+                if (presence == Presence.Optional && double.IsNaN(d)) return new DecodedScalar(name, null, IsNumber: false);
+                text = d.ToString("R", CultureInfo.InvariantCulture);
+                break;
+            }
+            case PrimitiveType.Char:
+            {
+                byte c = buffer[at];
+                if (presence == Presence.Optional && c == 0) return new DecodedScalar(name, null, IsNumber: false);
+                return new DecodedScalar(name, ((char)c).ToString(), IsNumber: false);
+            }
+            case PrimitiveType.UInt64:
+            {
+                ulong u = _bigEndian ? BinaryPrimitives.ReadUInt64BigEndian(buffer[at..]) : BinaryPrimitives.ReadUInt64LittleEndian(buffer[at..]);
+                text = u.ToString(CultureInfo.InvariantCulture);
+                break;
+            }
+            default:
+                text = ReadRaw(buffer, at, primitive, out _).ToString(CultureInfo.InvariantCulture);
+                break;
+        }
+        if (presence == Presence.Optional && text == type.NullValue) return new DecodedScalar(name, null, IsNumber: false);
+        return new DecodedScalar(name, text, IsNumber: true);
+    }
+
+    private DecodedScalar Constant(Field field)
+    {
+        if (field.ValueRefValue != null) return new DecodedScalar(field.Name, field.ValueRefValue.Name, IsNumber: false);
+        if (field.Type is EncodedType { ConstantValue: { } value } encoded)
+            return new DecodedScalar(field.Name, value, IsNumber: encoded.Primitive != PrimitiveType.Char && encoded.Length == 1);
+        return new DecodedScalar(field.Name, null, IsNumber: false);
+    }
+
+    private long ReadInteger(ReadOnlySpan<byte> buffer, int baseOffset, CompositeMember member) =>
+        ReadRaw(buffer, baseOffset + member.Offset, ((EncodedType)member.Type).Primitive, out _);
+
+    /// <summary>An integer or char primitive as a long (uint64 above long.MaxValue comes back negative).</summary>
+    private long ReadRaw(ReadOnlySpan<byte> buffer, int at, PrimitiveType type, out int size)
+    {
+        size = type.Size();
+        Need(buffer, at, size, type.SchemaName());
+        var s = buffer.Slice(at, size);
+        return type switch
+        {
+            PrimitiveType.Char or PrimitiveType.UInt8 => s[0],
+            PrimitiveType.Int8 => (sbyte)s[0],
+            PrimitiveType.Int16 => _bigEndian ? BinaryPrimitives.ReadInt16BigEndian(s) : BinaryPrimitives.ReadInt16LittleEndian(s),
+            PrimitiveType.UInt16 => _bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(s) : BinaryPrimitives.ReadUInt16LittleEndian(s),
+            PrimitiveType.Int32 => _bigEndian ? BinaryPrimitives.ReadInt32BigEndian(s) : BinaryPrimitives.ReadInt32LittleEndian(s),
+            PrimitiveType.UInt32 => _bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(s) : BinaryPrimitives.ReadUInt32LittleEndian(s),
+            PrimitiveType.Int64 => _bigEndian ? BinaryPrimitives.ReadInt64BigEndian(s) : BinaryPrimitives.ReadInt64LittleEndian(s),
+            PrimitiveType.UInt64 => (long)(_bigEndian ? BinaryPrimitives.ReadUInt64BigEndian(s) : BinaryPrimitives.ReadUInt64LittleEndian(s)),
+            _ => throw new SbeDecodeException($"{type.SchemaName()} is not an integer type", at),
+        };
+    }
+
+    private static void Need(ReadOnlySpan<byte> buffer, int at, int length, string what)
+    {
+        if (at < 0 || length < 0 || at > buffer.Length - length)
+            throw new SbeDecodeException($"{what} needs {length} bytes but the buffer ends after {Math.Max(0, buffer.Length - at)}", at);
+    }
+
+    private static DecodedScalar Number(string name, long value) => new(name, value.ToString(CultureInfo.InvariantCulture), IsNumber: true);
+
+    /// <summary>Characters up to the first NUL (SBE pads fixed char arrays with NULs); non-ASCII bytes as \xNN.</summary>
+    private static string Text(ReadOnlySpan<byte> bytes)
+    {
+        int end = bytes.IndexOf((byte)0);
+        if (end >= 0) bytes = bytes[..end];
+        var text = new StringBuilder(bytes.Length);
+        foreach (byte b in bytes)
+            text.Append(b is >= 0x20 and < 0x7F ? (char)b : $"\\x{b:X2}");
+        return text.ToString();
+    }
+}
