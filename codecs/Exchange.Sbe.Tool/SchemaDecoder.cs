@@ -165,6 +165,8 @@ internal sealed class SchemaDecoder(MessageSchema schema)
                 float f = _bigEndian ? BinaryPrimitives.ReadSingleBigEndian(buffer[at..]) : BinaryPrimitives.ReadSingleLittleEndian(buffer[at..]);
                 if (presence == Presence.Optional && float.IsNaN(f)) return new DecodedScalar(name, null, IsNumber: false);
                 text = f.ToString("R", CultureInfo.InvariantCulture);
+                // NaN and ±Infinity are not JSON numbers: they render as strings.
+                if (!float.IsFinite(f)) return new DecodedScalar(name, text, IsNumber: false);
                 break;
             }
             case PrimitiveType.Double:
@@ -172,6 +174,7 @@ internal sealed class SchemaDecoder(MessageSchema schema)
                 double d = _bigEndian ? BinaryPrimitives.ReadDoubleBigEndian(buffer[at..]) : BinaryPrimitives.ReadDoubleLittleEndian(buffer[at..]);
                 if (presence == Presence.Optional && double.IsNaN(d)) return new DecodedScalar(name, null, IsNumber: false);
                 text = d.ToString("R", CultureInfo.InvariantCulture);
+                if (!double.IsFinite(d)) return new DecodedScalar(name, text, IsNumber: false);
                 break;
             }
             case PrimitiveType.Char:

@@ -13,7 +13,7 @@ public struct SbeEventWriter : IEngineOutput
     public const int LengthPrefix = 4;
     private const int Header = Msg.MessageHeaderEncoder.EncodedLength;
 
-    private byte[] _buffer;
+    private byte[]? _buffer;
     private int _length;
 
     public SbeEventWriter(int initialCapacity) => _buffer = new byte[Math.Max(256, initialCapacity)];
@@ -23,6 +23,8 @@ public struct SbeEventWriter : IEngineOutput
     public long Timestamp { get; set; }
 
     public readonly ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
+
+    public SbeEventWriter() : this(4096) { }
     public readonly int Length => _length;
 
     public void Clear() => _length = 0;
@@ -31,13 +33,14 @@ public struct SbeEventWriter : IEngineOutput
     /// (and so allocates) only when one command's output exceeds anything seen before.</summary>
     private Span<byte> Reserve(int size)
     {
+        _buffer ??= new byte[4096];
         if (_buffer.Length - _length < LengthPrefix + size) Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + LengthPrefix + size));
         return _buffer.AsSpan(_length + LengthPrefix);
     }
 
     private void Commit(int messageLength)
     {
-        BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(_length), messageLength);
+        BinaryPrimitives.WriteInt32LittleEndian(_buffer!.AsSpan(_length), messageLength);
         _length += LengthPrefix + messageLength;
     }
 
