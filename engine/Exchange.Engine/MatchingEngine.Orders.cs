@@ -343,26 +343,8 @@ public sealed partial class MatchingEngine<TOutput>
     private void Rest(OrderBook book, int slot)
     {
         ref Order o = ref _orders[slot];
-        BookSide side = book.SideOf(o.Side);
-        int position = side.Find(o.Price);
-        int levelSlot;
-        if (position >= 0)
-        {
-            levelSlot = side.LevelAt(position);
-        }
-        else
-        {
-            levelSlot = AllocateLevel(o.Price);
-            side.InsertAt(~position, o.Price, levelSlot);
-        }
-        ref PriceLevel level = ref _levels[levelSlot];
-        o.Prev = level.Tail;
-        o.Next = None;
-        if (level.Tail != None) _orders[level.Tail].Next = slot; else level.Head = slot;
-        level.Tail = slot;
-        level.Count++;
-        level.Quantity += o.Leaves;
-        o.Level = levelSlot;
+        JoinLevel(book, slot);
+        ref PriceLevel level = ref _levels[o.Level];
 
         if (!o.IsOpen)
         {

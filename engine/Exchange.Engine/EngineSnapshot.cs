@@ -1,0 +1,131 @@
+// The engine's whole state at one sequence, as plain arrays: captured on the engine thread (a copy, quick),
+// then written or checked anywhere else. Restoring it gives an engine with the same state hash and the same
+// future behaviour.
+using System.Buffers.Binary;
+
+namespace Exchange.Engine;
+
+public readonly record struct SnapshotOrder(
+    long OrderId, long Account, long ClientOrderId, int Symbol, Side Side, long Price, long Quantity, long Filled, long Held,
+    SelfTradePrevention SelfTrade, bool PostOnly);
+
+public readonly record struct SnapshotSymbol(SymbolSpec Spec, SymbolStatus Status, long BidPrice, long BidQuantity, long AskPrice, long AskQuantity);
+
+public sealed class EngineSnapshot
+{
+    private const ulong Magic = 0x31_50414E53_474E45; // "ENGSNAP1"
+
+    public required long Sequence { get; init; }
+    public required long Timestamp { get; init; }
+    public required long NextOrderId { get; init; }
+    public required long NextTradeId { get; init; }
+    public required int AssetCount { get; init; }
+    public required SnapshotSymbol[] Symbols { get; init; }
+    public required long[] Accounts { get; init; }
+    /// <summary>Per account (in creation order) then per asset.</summary>
+    public required long[] Available { get; init; }
+    public required long[] Held { get; init; }
+    /// <summary>Every resting order, per symbol and side in book priority order.</summary>
+    public required SnapshotOrder[] Orders { get; init; }
+
+    public void WriteTo(Stream stream)
+    {
+        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        w.Write(Magic);
+        w.Write(Sequence); w.Write(Timestamp); w.Write(NextOrderId); w.Write(NextTradeId); w.Write(AssetCount);
+        w.Write(Symbols.Length);
+        foreach (var s in Symbols)
+        {
+            var p = s.Spec;
+            w.Write(p.Id); w.Write(p.BaseAsset); w.Write(p.QuoteAsset); w.Write(p.TickSize); w.Write(p.LotSize); w.Write(p.MinQuantity);
+            w.Write(p.MaxQuantity); w.Write(p.ReferencePrice); w.Write(p.BandBps); w.Write(p.MakerFeeBps); w.Write(p.TakerFeeBps); w.Write(p.MaxNotional);
+            w.Write((byte)s.Status); w.Write(s.BidPrice); w.Write(s.BidQuantity); w.Write(s.AskPrice); w.Write(s.AskQuantity);
+        }
+        w.Write(Accounts.Length);
+        foreach (long a in Accounts) w.Write(a);
+        foreach (long v in Available) w.Write(v);
+        foreach (long v in Held) w.Write(v);
+        w.Write(Orders.Length);
+        // Orders dominate a snapshot; write them through one buffer rather than field by field.
+        var buffer = new byte[OrderSize * 4096];
+        for (int start = 0; start < Orders.Length; start += 4096)
+        {
+            int n = Math.Min(4096, Orders.Length - start);
+            for (int i = 0; i < n; i++) WriteOrder(buffer.AsSpan(i * OrderSize), in Orders[start + i]);
+            w.Write(buffer, 0, n * OrderSize);
+        }
+    }
+
+    private const int OrderSize = 8 * 7 + 4 + 3;
+
+    private static void WriteOrder(Span<byte> b, in SnapshotOrder o)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(b, o.OrderId);
+        BinaryPrimitives.WriteInt64LittleEndian(b[8..], o.Account);
+        BinaryPrimitives.WriteInt64LittleEndian(b[16..], o.ClientOrderId);
+        BinaryPrimitives.WriteInt64LittleEndian(b[24..], o.Price);
+        BinaryPrimitives.WriteInt64LittleEndian(b[32..], o.Quantity);
+        BinaryPrimitives.WriteInt64LittleEndian(b[40..], o.Filled);
+        BinaryPrimitives.WriteInt64LittleEndian(b[48..], o.Held);
+        BinaryPrimitives.WriteInt32LittleEndian(b[56..], o.Symbol);
+        b[60] = (byte)o.Side;
+        b[61] = (byte)o.SelfTrade;
+        b[62] = o.PostOnly ? (byte)1 : (byte)0;
+    }
+
+    private static SnapshotOrder ReadOrder(ReadOnlySpan<byte> b) => new(
+        BinaryPrimitives.ReadInt64LittleEndian(b), BinaryPrimitives.ReadInt64LittleEndian(b[8..]), BinaryPrimitives.ReadInt64LittleEndian(b[16..]),
+        BinaryPrimitives.ReadInt32LittleEndian(b[56..]), (Side)b[60], BinaryPrimitives.ReadInt64LittleEndian(b[24..]),
+        BinaryPrimitives.ReadInt64LittleEndian(b[32..]), BinaryPrimitives.ReadInt64LittleEndian(b[40..]), BinaryPrimitives.ReadInt64LittleEndian(b[48..]),
+        (SelfTradePrevention)b[61], b[62] != 0);
+
+    /// <summary>Reads what <see cref="WriteTo"/> wrote; anything malformed is an <see cref="InvalidDataException"/>.</summary>
+    public static EngineSnapshot ReadFrom(Stream stream)
+    {
+        try
+        {
+            using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            if (r.ReadUInt64() != Magic) throw new InvalidDataException("not an engine snapshot (wrong magic)");
+            long sequence = r.ReadInt64(), timestamp = r.ReadInt64(), nextOrderId = r.ReadInt64(), nextTradeId = r.ReadInt64();
+            int assets = r.ReadInt32();
+            if (assets is < 1 or > 1 << 16) throw new InvalidDataException($"asset count {assets}");
+            var symbols = new SnapshotSymbol[Count(r, 1 << 20)];
+            for (int i = 0; i < symbols.Length; i++)
+            {
+                var spec = new SymbolSpec(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(),
+                    r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64());
+                symbols[i] = new SnapshotSymbol(spec, (SymbolStatus)r.ReadByte(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
+            }
+            var accounts = new long[Count(r, 1 << 26)];
+            for (int i = 0; i < accounts.Length; i++) accounts[i] = r.ReadInt64();
+            if ((long)accounts.Length * assets > 1 << 28) throw new InvalidDataException("too many balances");
+            var available = new long[accounts.Length * assets];
+            var held = new long[accounts.Length * assets];
+            for (int i = 0; i < available.Length; i++) available[i] = r.ReadInt64();
+            for (int i = 0; i < held.Length; i++) held[i] = r.ReadInt64();
+            var orders = new SnapshotOrder[Count(r, 1 << 28)];
+            var buffer = new byte[OrderSize];
+            for (int i = 0; i < orders.Length; i++)
+            {
+                r.BaseStream.ReadExactly(buffer);
+                orders[i] = ReadOrder(buffer);
+            }
+            return new EngineSnapshot
+            {
+                Sequence = sequence, Timestamp = timestamp, NextOrderId = nextOrderId, NextTradeId = nextTradeId, AssetCount = assets,
+                Symbols = symbols, Accounts = accounts, Available = available, Held = held, Orders = orders,
+            };
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException("engine snapshot is truncated");
+        }
+    }
+
+    private static int Count(BinaryReader r, int max)
+    {
+        int n = r.ReadInt32();
+        if (n < 0 || n > max) throw new InvalidDataException($"count {n} outside 0..{max}");
+        return n;
+    }
+}

@@ -1,0 +1,123 @@
+// Capturing and restoring the engine's state. Capture copies the logical state (not the pools), so a
+// restored engine may place orders in different slots but holds the same books, balances and priorities.
+namespace Exchange.Engine;
+
+public sealed partial class MatchingEngine<TOutput>
+{
+    public EngineSnapshot Capture()
+    {
+        var symbols = new List<SnapshotSymbol>();
+        var orders = new SnapshotOrder[OpenOrderCount];
+        int n = 0;
+        foreach (var book in _books)
+        {
+            if (book == null) continue;
+            symbols.Add(new SnapshotSymbol(book.Spec, book.Status, book.LastBidPrice, book.LastBidQuantity, book.LastAskPrice, book.LastAskQuantity));
+            foreach (var side in (ReadOnlySpan<BookSide>)[book.Bids, book.Asks])
+                for (int i = side.Count - 1; i >= 0; i--)
+                    for (int slot = _levels[side.LevelAt(i)].Head; slot != None; slot = _orders[slot].Next)
+                    {
+                        ref Order o = ref _orders[slot];
+                        orders[n++] = new SnapshotOrder(o.OrderId, o.Account, o.ClientOrderId, o.Symbol, o.Side, o.Price, o.Quantity, o.Filled,
+                            o.Held, o.SelfTrade, o.PostOnly);
+                    }
+        }
+        var accounts = new long[_accountCount];
+        for (int i = 0; i < _accountCount; i++) accounts[i] = _accounts[i].Id;
+        return new EngineSnapshot
+        {
+            Sequence = _lastSequence, Timestamp = _timestamp, NextOrderId = _nextOrderId, NextTradeId = _nextTradeId, AssetCount = _assets,
+            Symbols = [.. symbols], Accounts = accounts,
+            Available = _available.AsSpan(0, _accountCount * _assets).ToArray(),
+            Held = _held.AsSpan(0, _accountCount * _assets).ToArray(),
+            Orders = n == orders.Length ? orders : orders[..n],
+        };
+    }
+
+    /// <summary>Loads a snapshot into this engine, which must be new (no command applied yet). A snapshot that
+    /// does not fit the engine's config or contradicts itself is an <see cref="InvalidDataException"/>.</summary>
+    public void Restore(EngineSnapshot snapshot)
+    {
+        if (_lastSequence != 0 || _accountCount != 1) throw new InvalidOperationException("restore needs a new engine");
+        if (snapshot.AssetCount != _assets) throw new InvalidDataException($"snapshot has {snapshot.AssetCount} assets, engine is configured for {_assets}");
+        if (snapshot.Accounts.Length == 0 || snapshot.Accounts[0] != _config.FeeAccount)
+            throw new InvalidDataException("snapshot's first account is not this engine's fee account");
+        if (snapshot.Accounts.Length > _config.MaxAccounts) throw new InvalidDataException($"snapshot has {snapshot.Accounts.Length} accounts, more than MaxAccounts");
+        if (snapshot.Orders.Length > _config.MaxOrders) throw new InvalidDataException($"snapshot has {snapshot.Orders.Length} orders, more than MaxOrders");
+
+        foreach (var s in snapshot.Symbols)
+        {
+            if (s.Spec.Validate(_assets, _config.MaxSymbols) != RejectReason.None || _books[s.Spec.Id] != null)
+                throw new InvalidDataException($"snapshot symbol {s.Spec.Id} is invalid or repeated");
+            var book = new OrderBook(s.Spec, _config.InitialLevelsPerSide)
+            {
+                Status = s.Status,
+                LastBidPrice = s.BidPrice, LastBidQuantity = s.BidQuantity, LastAskPrice = s.AskPrice, LastAskQuantity = s.AskQuantity,
+            };
+            _books[s.Spec.Id] = book;
+        }
+        for (int i = 1; i < snapshot.Accounts.Length; i++)
+        {
+            if (_accountIndex.Find(snapshot.Accounts[i], 0) != None) throw new InvalidDataException($"snapshot repeats account {snapshot.Accounts[i]}");
+            CreateAccount(snapshot.Accounts[i]);
+        }
+        snapshot.Available.CopyTo(_available, 0);
+        snapshot.Held.CopyTo(_held, 0);
+
+        // Rest every order in book priority order, then link accounts' lists in ascending order id, the order
+        // they first rested in, so mass cancels cancel in the same order as before.
+        var slots = new int[snapshot.Orders.Length];
+        for (int i = 0; i < snapshot.Orders.Length; i++)
+        {
+            var s = snapshot.Orders[i];
+            var book = BookOf(s.Symbol) ?? throw new InvalidDataException($"order {s.OrderId} on unknown symbol {s.Symbol}");
+            int account = AccountSlot(s.Account);
+            if (account == None || s.Side is not (Side.Buy or Side.Sell) || s.Quantity <= s.Filled || s.Filled < 0 || s.OrderId >= snapshot.NextOrderId)
+                throw new InvalidDataException($"order {s.OrderId} is inconsistent");
+            if (_orderIndex.Find(s.Account, s.ClientOrderId) != None) throw new InvalidDataException($"order {s.OrderId} repeats a client order id");
+            if (_freeLevels == 0 && book.SideOf(s.Side).Find(s.Price) < 0) throw new InvalidDataException("snapshot needs more price levels than configured");
+            int slot = AllocateOrder();
+            _orders[slot] = new Order
+            {
+                OrderId = s.OrderId, Account = s.Account, ClientOrderId = s.ClientOrderId, Price = s.Price, Quantity = s.Quantity, Filled = s.Filled,
+                Held = s.Held, AccountSlot = account, Symbol = s.Symbol, Level = None, Prev = None, Next = None, AccountPrev = None, AccountNext = None,
+                Side = s.Side, SelfTrade = s.SelfTrade, PostOnly = s.PostOnly, IsOpen = true,
+            };
+            _orderIndex.Add(s.Account, s.ClientOrderId, slot);
+            _accounts[account].OpenOrders++;
+            JoinLevel(book, slot);
+            slots[i] = slot;
+        }
+        Array.Sort(slots, (a, b) => _orders[a].OrderId.CompareTo(_orders[b].OrderId));
+        foreach (int slot in slots)
+        {
+            ref Order o = ref _orders[slot];
+            ref AccountState account = ref _accounts[o.AccountSlot];
+            o.AccountPrev = account.LastOrder;
+            if (account.LastOrder != None) _orders[account.LastOrder].AccountNext = slot; else account.FirstOrder = slot;
+            account.LastOrder = slot;
+        }
+        _nextOrderId = snapshot.NextOrderId;
+        _nextTradeId = snapshot.NextTradeId;
+        _lastSequence = snapshot.Sequence;
+        _timestamp = snapshot.Timestamp;
+    }
+
+    /// <summary>Appends an order at the back of its price level, creating the level if needed. Publishes nothing.</summary>
+    private void JoinLevel(OrderBook book, int slot)
+    {
+        ref Order o = ref _orders[slot];
+        BookSide side = book.SideOf(o.Side);
+        int position = side.Find(o.Price);
+        int levelSlot = position >= 0 ? side.LevelAt(position) : AllocateLevel(o.Price);
+        if (position < 0) side.InsertAt(~position, o.Price, levelSlot);
+        ref PriceLevel level = ref _levels[levelSlot];
+        o.Prev = level.Tail;
+        o.Next = None;
+        if (level.Tail != None) _orders[level.Tail].Next = slot; else level.Head = slot;
+        level.Tail = slot;
+        level.Count++;
+        level.Quantity += o.Leaves;
+        o.Level = levelSlot;
+    }
+}
