@@ -3,6 +3,9 @@
 // stamp every operation; every pass starts from a fresh engine and must end in the same state hash.
 using System.Diagnostics;
 using Exchange.Engine;
+using Exchange.Engine.Wire;
+using Exchange.Journal;
+using Exchange.Replay;
 
 namespace Exchange.Perf;
 
@@ -27,6 +30,8 @@ internal sealed record BookResult(
     string Source, int Operations, int Runs, double OpsPerSec, double OpsPerSecMin, double OpsPerSecMax,
     long P50Ns, long P90Ns, long P99Ns, long P999Ns, long MaxNs, long Trades, int Resting, long Rejects,
     long StateHash, int GcCollections);
+
+internal sealed record JournaledResult(string Directory, double OpsPerSec, long Fsyncs, long Bytes, long Records);
 
 internal static class BookReplay
 {
@@ -74,6 +79,44 @@ internal static class BookReplay
             At(0.5), At(0.9), At(0.99), At(0.999), (long)(all[^1] * ticksToNs), trades, resting, rejects, stateHash, gcs);
     }
 
+    /// <summary>One more pass as the live engine runs: each input encoded as SBE, journaled, then applied; a commit
+    /// (and, under batch, an fsync) every <paramref name="commitEvery"/> inputs. Leaves a journal that
+    /// exchange-replay can rebuild to the same state hash.</summary>
+    public static JournaledResult RunJournaled(FlowOp[] ops, string directory, Durability durability, int commitEvery, long expectedHash)
+    {
+        if (SegmentDirectory.List(directory).Count > 0) throw new UsageException($"{directory} already holds a journal; give an empty directory");
+        var setup = Setup.For(ops);
+        EngineConfigFile.Write(directory, setup.Config);
+        var options = new JournalOptions { Directory = directory, Durability = durability, BatchMaxDelay = TimeSpan.Zero };
+        using var journal = JournalWriter.Open(options, out _);
+        var engine = new MatchingEngine<CountingOutput>(setup.Config, default);
+        long seq = 0;
+        foreach (var message in setup.OpeningMessages()) Sequence(engine, journal, ++seq, message);
+        journal.Commit();
+
+        var buffer = new byte[256];
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < ops.Length; i++)
+        {
+            var encoder = new EncodingHandler(buffer);
+            Route(engine, in ops[i], ref encoder);
+            Sequence(engine, journal, ++seq, buffer.AsSpan(0, encoder.Length));
+            if ((i + 1) % commitEvery == 0) journal.Commit();
+        }
+        journal.Flush();
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        if (engine.StateHash() != expectedHash)
+            throw new InvalidOperationException("the journaled pass ended in a different state hash than the in-memory runs");
+        return new JournaledResult(directory, ops.Length / seconds, journal.Fsyncs, journal.BytesAppended, seq);
+    }
+
+    private static void Sequence(MatchingEngine<CountingOutput> engine, JournalWriter journal, long seq, ReadOnlySpan<byte> message)
+    {
+        journal.Append(seq, seq, (ushort)CommandCodec.TemplateOf(message), 0, message);
+        var handler = new EngineCommandHandler<CountingOutput>(engine, seq, seq);
+        CommandCodec.Decode(message, ref handler);
+    }
+
     private static void Verify(MatchingEngine<CountingOutput> engine, long expected, string pass, int run)
     {
         if (engine.StateHash() != expected)
@@ -93,25 +136,48 @@ internal static class BookReplay
 
     private static void Apply(MatchingEngine<CountingOutput> engine, in FlowOp op, long seq)
     {
+        var handler = new EngineCommandHandler<CountingOutput>(engine, seq, seq);
+        Route(engine, in op, ref handler);
+    }
+
+    /// <summary>The one mapping of a flow operation to an engine command, for any handler: applied directly, or
+    /// encoded for the journal.</summary>
+    private static void Route<THandler>(MatchingEngine<CountingOutput> engine, in FlowOp op, ref THandler handler)
+        where THandler : struct, ICommandHandler
+    {
         switch (op.Kind)
         {
             case FlowKind.Add:
-                engine.Apply(seq, seq, new NewOrder(Account, op.Id, Symbol, op.Buy ? Side.Buy : Side.Sell, OrderType.Limit,
-                    TimeInForce.GoodTillCancel, op.Price, op.Quantity));
+                handler.On(new NewOrder(Account, op.Id, Symbol, op.Buy ? Side.Buy : Side.Sell, OrderType.Limit, TimeInForce.GoodTillCancel, op.Price, op.Quantity));
                 break;
             case FlowKind.Take:
-                engine.Apply(seq, seq, new NewOrder(Account, op.Id, Symbol, op.Buy ? Side.Buy : Side.Sell, OrderType.Limit,
-                    TimeInForce.ImmediateOrCancel, op.Price, op.Quantity));
+                handler.On(new NewOrder(Account, op.Id, Symbol, op.Buy ? Side.Buy : Side.Sell, OrderType.Limit, TimeInForce.ImmediateOrCancel, op.Price, op.Quantity));
                 break;
             case FlowKind.Cancel:
-                engine.Apply(seq, seq, new CancelOrder(Account, op.Id));
+                handler.On(new CancelOrder(Account, op.Id));
                 break;
             case FlowKind.Reduce:
                 // A partial cancel is a replace to a smaller total quantity, which keeps time priority.
                 long total = engine.TryGetOrder(Account, op.Id, out var order) ? order.Quantity - op.Quantity : op.Quantity;
-                engine.Apply(seq, seq, new ReplaceOrder(Account, op.Id, op.Id, order.Price, total));
+                handler.On(new ReplaceOrder(Account, op.Id, op.Id, order.Price, total));
                 break;
         }
+    }
+
+    /// <summary>Encodes each command it is given as SBE into its buffer.</summary>
+    private struct EncodingHandler(byte[] buffer) : ICommandHandler
+    {
+        public int Length { get; private set; }
+        public void On(in AddAccount c) => Length = CommandCodec.Encode(c, buffer);
+        public void On(in AddSymbol c) => Length = CommandCodec.Encode(c, buffer);
+        public void On(in HaltSymbol c) => Length = CommandCodec.Encode(c, buffer);
+        public void On(in ResumeSymbol c) => Length = CommandCodec.Encode(c, buffer);
+        public void On(in Deposit c) => Length = CommandCodec.Encode(c, buffer);
+        public void On(in Withdraw c) => Length = CommandCodec.Encode(c, buffer);
+        public void On(in NewOrder c) => Length = CommandCodec.Encode(c, buffer);
+        public void On(in CancelOrder c) => Length = CommandCodec.Encode(c, buffer);
+        public void On(in ReplaceOrder c) => Length = CommandCodec.Encode(c, buffer);
+        public void On(in MassCancel c) => Length = CommandCodec.Encode(c, buffer);
     }
 
     /// <summary>One symbol and one funded account sized for the flow: tick is the prices' common divisor,
@@ -152,11 +218,28 @@ internal static class BookReplay
         public MatchingEngine<CountingOutput> NewEngine()
         {
             var engine = new MatchingEngine<CountingOutput>(Config, default);
-            engine.Apply(1, 0, new AddSymbol(Spec));
-            engine.Apply(2, 0, new AddAccount(Account));
-            engine.Apply(3, 0, new Deposit(Account, 0, 1L << 59));
-            engine.Apply(4, 0, new Deposit(Account, 1, 1L << 50));
+            long seq = 0;
+            foreach (var message in OpeningMessages())
+            {
+                var handler = new EngineCommandHandler<CountingOutput>(engine, ++seq, 0);
+                CommandCodec.Decode(message, ref handler);
+            }
             return engine;
+        }
+
+        /// <summary>The symbol, the account and its funds, as SBE messages: applied before every pass and journaled first.</summary>
+        public IEnumerable<byte[]> OpeningMessages()
+        {
+            var buffer = new byte[256];
+            var encoder = new EncodingHandler(buffer);
+            encoder.On(new AddSymbol(Spec));
+            yield return buffer[..encoder.Length];
+            encoder.On(new AddAccount(Account));
+            yield return buffer[..encoder.Length];
+            encoder.On(new Deposit(Account, 0, 1L << 59));
+            yield return buffer[..encoder.Length];
+            encoder.On(new Deposit(Account, 1, 1L << 50));
+            yield return buffer[..encoder.Length];
         }
 
         private static long Gcd(long a, long b) => b == 0 ? a : Gcd(b, a % b);

@@ -13,6 +13,10 @@ const string Usage = """
 
     options:
       --runs N                book: timed and untimed passes, each from a fresh engine (default 5)
+      --journal DIR           book: one more pass that journals every input to DIR (must hold no journal)
+                              as the engine does, so `exchange-replay rebuild DIR` gives the same stateHash
+      --durability POLICY     with --journal: none | batch | always (default batch)
+      --commit-every N        with --journal: inputs per commit, i.e. per group commit (default 100)
       --count N               gen-orders: operations to write (default 1000000)
       --seed N                gen-orders: random seed (default 1)
       --json                  print one JSON object instead of text
@@ -40,7 +44,7 @@ try
             throw new UsageException($"unknown mode '{args[0]}' (try --help)");
     }
 }
-catch (Exception e) when (e is UsageException or IOException or UnauthorizedAccessException)
+catch (Exception e) when (e is UsageException or IOException or UnauthorizedAccessException or Exchange.Journal.JournalException)
 {
     Console.Error.WriteLine($"exchange-perf: {e.Message}");
     return 2;
@@ -56,6 +60,20 @@ static int Book(Options options)
     int runs = options.GetInt("runs", 5);
     if (runs < 1) throw new UsageException("--runs must be at least 1");
     var r = BookReplay.Run(Path.GetFileName(orders ?? lobster!), ops, runs);
+    JournaledResult? journaled = null;
+    if (options.Get("journal") is { } journalDirectory)
+    {
+        var durability = options.Get("durability") switch
+        {
+            null or "batch" => Exchange.Journal.Durability.Batch,
+            "none" => Exchange.Journal.Durability.None,
+            "always" => Exchange.Journal.Durability.Always,
+            var d => throw new UsageException($"--durability must be none, batch or always, not '{d}'"),
+        };
+        int commitEvery = options.GetInt("commit-every", 100);
+        if (commitEvery < 1) throw new UsageException("--commit-every must be at least 1");
+        journaled = BookReplay.RunJournaled(ops, journalDirectory, durability, commitEvery, r.StateHash);
+    }
     if (options.Flag("json"))
     {
         using var json = new Utf8JsonWriter(Console.OpenStandardOutput());
@@ -78,6 +96,14 @@ static int Book(Options options)
         json.WriteNumber("rejects", r.Rejects);
         json.WriteString("stateHash", r.StateHash.ToString("x16"));
         json.WriteNumber("gcCollections", r.GcCollections);
+        if (journaled != null)
+        {
+            json.WriteString("journal", journaled.Directory);
+            json.WriteNumber("journaledOpsPerSec", Math.Round(journaled.OpsPerSec));
+            json.WriteNumber("journalRecords", journaled.Records);
+            json.WriteNumber("journalBytes", journaled.Bytes);
+            json.WriteNumber("journalFsyncs", journaled.Fsyncs);
+        }
         json.WriteEndObject();
         json.Flush();
         Console.WriteLine();
@@ -88,6 +114,9 @@ static int Book(Options options)
         Console.WriteLine($"  throughput  {r.OpsPerSec / 1e6:F2}M ops/s (runs {r.OpsPerSecMin / 1e6:F2}-{r.OpsPerSecMax / 1e6:F2}M)");
         Console.WriteLine($"  latency ns  p50 {r.P50Ns}  p90 {r.P90Ns}  p99 {r.P99Ns}  p99.9 {r.P999Ns}  max {r.MaxNs}");
         Console.WriteLine($"  trades {r.Trades:N0}  resting {r.Resting:N0}  rejects {r.Rejects:N0}  gc {r.GcCollections}  stateHash {r.StateHash:x16}");
+        if (journaled != null)
+            Console.WriteLine($"  journaled   {journaled.OpsPerSec / 1e6:F2}M ops/s into {journaled.Directory}: {journaled.Records:N0} records, " +
+                $"{journaled.Bytes / 1e6:F1} MB, {journaled.Fsyncs:N0} fsyncs");
     }
     return 0;
 }

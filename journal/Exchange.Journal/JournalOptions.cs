@@ -1,0 +1,41 @@
+// How a journal is written: where, how big its segments are, and when an append counts as durable.
+namespace Exchange.Journal;
+
+public enum Durability
+{
+    /// <summary>Durable once written to the OS (page cache): survives a process crash, not a power loss.</summary>
+    None,
+    /// <summary>Group commit: one fsync covers every record appended within <see cref="JournalOptions.BatchMaxDelay"/>
+    /// or <see cref="JournalOptions.BatchMaxRecords"/>, whichever comes first.</summary>
+    Batch,
+    /// <summary>An fsync after every record.</summary>
+    Always,
+}
+
+public sealed record JournalOptions
+{
+    public required string Directory { get; init; }
+    public long SegmentSize { get; init; } = 128L << 20;
+    public Durability Durability { get; init; } = Durability.Batch;
+    public TimeSpan BatchMaxDelay { get; init; } = TimeSpan.FromMilliseconds(1);
+    public int BatchMaxRecords { get; init; } = 4096;
+    /// <summary>Bytes collected before one write to the file.</summary>
+    public int WriteBufferSize { get; init; } = 1 << 20;
+    /// <summary>One index entry per this many bytes of records.</summary>
+    public int IndexInterval { get; init; } = 64 << 10;
+    /// <summary>Truncate at the first corrupt record instead of refusing to open.</summary>
+    public bool Repair { get; init; }
+
+    public void Validate()
+    {
+        if (SegmentSize < 4096 || SegmentSize > 1L << 40) throw new ArgumentException($"segment size {SegmentSize} outside 4 KiB..1 TiB");
+        if (WriteBufferSize < 4096) throw new ArgumentException("write buffer must be at least 4 KiB");
+        if (BatchMaxRecords < 1) throw new ArgumentException("BatchMaxRecords must be positive");
+        if (BatchMaxDelay < TimeSpan.Zero) throw new ArgumentException("BatchMaxDelay must not be negative");
+        if (IndexInterval < JournalFormat.Alignment) throw new ArgumentException("IndexInterval too small");
+    }
+
+    /// <summary>The largest payload one record can carry.</summary>
+    public int MaxPayload => (int)Math.Min(WriteBufferSize, SegmentSize - JournalFormat.SegmentHeaderLength - JournalFormat.Alignment)
+        - JournalFormat.RecordHeaderLength - JournalFormat.Alignment;
+}

@@ -1,0 +1,228 @@
+// Appends sequenced inputs to the journal and makes them durable under the configured policy. Single
+// writer per directory (an exclusive lock file), one open segment, records gathered in a write buffer and
+// handed to the OS at commit; under `batch` one fsync covers everything appended since the last one.
+using System.Diagnostics;
+using Microsoft.Win32.SafeHandles;
+
+namespace Exchange.Journal;
+
+public sealed class JournalWriter : IDisposable
+{
+    private readonly JournalOptions _options;
+    private readonly FileStream _lock;
+    private readonly byte[] _buffer;
+    private int _buffered;
+    private long _bufferFileOffset;
+    private readonly SparseIndex _index = new();
+
+    private SafeFileHandle? _segment;
+    private long _segmentFirstSequence;
+    private long _position;
+
+    private long _unsyncedSince;
+    private int _unsyncedRecords;
+
+    private JournalWriter(JournalOptions options, FileStream lockFile)
+    {
+        _options = options;
+        _lock = lockFile;
+        _buffer = new byte[options.WriteBufferSize];
+    }
+
+    /// <summary>Last sequence appended (0 for an empty journal).</summary>
+    public long LastSequence { get; private set; }
+    /// <summary>Last sequence handed to the OS.</summary>
+    public long WrittenSequence { get; private set; }
+    /// <summary>Last sequence the durability policy counts as durable: acknowledge up to here.</summary>
+    public long DurableSequence { get; private set; }
+    public long Fsyncs { get; private set; }
+    public long BytesAppended { get; private set; }
+    public Durability Durability => _options.Durability;
+    public int MaxPayload => _options.MaxPayload;
+
+    /// <summary>Opens (creating if needed) the journal for appending, first repairing a torn tail left by a crash.
+    /// Corruption before the tail stops it unless <see cref="JournalOptions.Repair"/> is set.</summary>
+    public static JournalWriter Open(JournalOptions options, out RecoveryReport report)
+    {
+        options.Validate();
+        Directory.CreateDirectory(options.Directory);
+        FileStream lockFile;
+        try
+        {
+            lockFile = new FileStream(Path.Combine(options.Directory, "journal.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new JournalException($"{options.Directory}: journal is open by another writer ({e.Message})");
+        }
+        var writer = new JournalWriter(options, lockFile);
+        try
+        {
+            report = writer.Recover();
+            return writer;
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
+    }
+
+    private RecoveryReport Recover()
+    {
+        var segments = SegmentDirectory.List(_options.Directory);
+        if (segments.Count == 0) return RecoveryReport.Clean(0);
+        var last = segments[^1];
+        var result = TailRecovery.Recover(last.Path, _options.Repair);
+        if (result.RemovedEmptySegment)
+        {
+            File.Delete(last.Path);
+            File.Delete(SegmentDirectory.IndexPath(_options.Directory, last.FirstSequence));
+            NativeFile.SyncDirectory(_options.Directory);
+            LastSequence = WrittenSequence = DurableSequence = segments.Count > 1 ? LastSequenceOf(segments[^2].Path) : 0;
+            return result.Report with { LastSequence = LastSequence };
+        }
+        LastSequence = WrittenSequence = DurableSequence = result.LastSequence;
+        if (!result.Closed)
+        {
+            _segment = File.OpenHandle(last.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+            _segmentFirstSequence = last.FirstSequence;
+            _position = _bufferFileOffset = result.TailOffset;
+            _index.Load(SegmentDirectory.IndexPath(_options.Directory, last.FirstSequence), result.TailOffset);
+        }
+        return result.Report;
+    }
+
+    private static long LastSequenceOf(string segmentPath)
+    {
+        using var cursor = SegmentCursor.Open(segmentPath);
+        long last = cursor.FirstSequence - 1;
+        while (cursor.Next(out var record) == RecordStatus.Record) last = record.Sequence;
+        return last;
+    }
+
+    /// <summary>Appends one input. Sequences must follow on from the last (any positive start for an empty journal).</summary>
+    public void Append(long sequence, long timestamp, ushort type, ushort version, ReadOnlySpan<byte> payload)
+    {
+        if (LastSequence == 0 ? sequence <= 0 : sequence != LastSequence + 1)
+            throw new ArgumentOutOfRangeException(nameof(sequence), sequence, $"journal expects sequence {LastSequence + 1}");
+        if (payload.Length > _options.MaxPayload)
+            throw new ArgumentOutOfRangeException(nameof(payload), payload.Length, $"payload exceeds the journal's maximum of {_options.MaxPayload} bytes");
+
+        int size = JournalFormat.Aligned(JournalFormat.RecordHeaderLength + payload.Length);
+        // Keep room for the closing marker after the last record.
+        if (_segment == null || _position + size > _options.SegmentSize - JournalFormat.Alignment) Roll(sequence);
+        if (_buffered + size > _buffer.Length) WriteBuffer();
+
+        if (_index.ShouldMark(_position, _options.IndexInterval)) _index.Mark(sequence, _position);
+        JournalFormat.WriteRecord(_buffer.AsSpan(_buffered), sequence, timestamp, type, version, payload);
+        _buffered += size;
+        _position += size;
+        LastSequence = sequence;
+        BytesAppended += size;
+        if (_unsyncedRecords++ == 0) _unsyncedSince = Stopwatch.GetTimestamp();
+
+        if (_options.Durability == Durability.Always) Commit();
+    }
+
+    /// <summary>Hands buffered records to the OS and, as the policy requires, fsyncs. Call after each batch of
+    /// appends; <see cref="DurableSequence"/> then says what may be acknowledged.</summary>
+    public void Commit()
+    {
+        WriteBuffer();
+        switch (_options.Durability)
+        {
+            case Durability.None:
+                DurableSequence = WrittenSequence;
+                _unsyncedRecords = 0;
+                break;
+            case Durability.Always:
+                if (_unsyncedRecords > 0) Sync();
+                break;
+            case Durability.Batch:
+                if (_unsyncedRecords >= _options.BatchMaxRecords || Stopwatch.GetElapsedTime(_unsyncedSince) >= _options.BatchMaxDelay) Sync();
+                break;
+        }
+    }
+
+    /// <summary>For an idle duty cycle: fsyncs a batch whose time bound has passed. Returns 1 if it did work.</summary>
+    public int DoWork()
+    {
+        if (_unsyncedRecords == 0 || _options.Durability != Durability.Batch) return 0;
+        if (Stopwatch.GetElapsedTime(_unsyncedSince) < _options.BatchMaxDelay) return 0;
+        WriteBuffer();
+        Sync();
+        return 1;
+    }
+
+    /// <summary>Writes and fsyncs everything appended, whatever the policy.</summary>
+    public void Flush()
+    {
+        WriteBuffer();
+        if (_unsyncedRecords > 0 || DurableSequence < WrittenSequence) Sync();
+    }
+
+    private void WriteBuffer()
+    {
+        if (_buffered == 0) return;
+        RandomAccess.Write(_segment!, _buffer.AsSpan(0, _buffered), _bufferFileOffset);
+        _bufferFileOffset += _buffered;
+        _buffered = 0;
+        WrittenSequence = LastSequence;
+    }
+
+    private void Sync()
+    {
+        if (_segment != null) RandomAccess.FlushToDisk(_segment);
+        Fsyncs++;
+        DurableSequence = WrittenSequence;
+        _unsyncedRecords = 0;
+    }
+
+    /// <summary>Closes the open segment (marker, index, fsync) and starts a new one whose first record is <paramref name="firstSequence"/>.</summary>
+    private void Roll(long firstSequence)
+    {
+        if (_segment != null)
+        {
+            WriteBuffer();
+            Span<byte> closed = stackalloc byte[JournalFormat.Alignment];
+            closed.Clear();
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(closed, JournalFormat.SegmentClosed);
+            RandomAccess.Write(_segment, closed, _position);
+            if (_options.Durability != Durability.None) Sync();
+            _index.Save(SegmentDirectory.IndexPath(_options.Directory, _segmentFirstSequence));
+            _segment.Dispose();
+        }
+        string path = Path.Combine(_options.Directory, JournalFormat.SegmentName(firstSequence));
+        _segment = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, FileOptions.None, _options.SegmentSize);
+        Span<byte> header = stackalloc byte[JournalFormat.SegmentHeaderLength];
+        JournalFormat.WriteSegmentHeader(header, _options.SegmentSize, firstSequence, (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100);
+        RandomAccess.Write(_segment, header, 0);
+        if (_options.Durability != Durability.None)
+        {
+            RandomAccess.FlushToDisk(_segment);
+            NativeFile.SyncDirectory(_options.Directory);
+        }
+        _segmentFirstSequence = firstSequence;
+        _position = _bufferFileOffset = JournalFormat.SegmentHeaderLength;
+        _index.Clear();
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (_segment != null)
+            {
+                Flush();
+                _index.Save(SegmentDirectory.IndexPath(_options.Directory, _segmentFirstSequence));
+                _segment.Dispose();
+                _segment = null;
+            }
+        }
+        finally
+        {
+            _lock.Dispose();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+// A journal directory describes itself: engine.json holds the engine config its inputs were applied under,
+// so any tool can rebuild the same state from the directory alone.
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Exchange.Engine;
+
+namespace Exchange.Replay;
+
+public static class EngineConfigFile
+{
+    public const string FileName = "engine.json";
+
+    public static string PathIn(string journalDirectory) => Path.Combine(journalDirectory, FileName);
+
+    public static void Write(string journalDirectory, EngineConfig config)
+    {
+        Directory.CreateDirectory(journalDirectory);
+        File.WriteAllText(PathIn(journalDirectory), JsonSerializer.Serialize(config, EngineConfigJson.Default.EngineConfig));
+    }
+
+    public static EngineConfig Read(string journalDirectory)
+    {
+        string path = PathIn(journalDirectory);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path} is missing: the journal does not say which engine config it was written under");
+        try
+        {
+            var config = JsonSerializer.Deserialize(File.ReadAllText(path), EngineConfigJson.Default.EngineConfig)
+                ?? throw new InvalidDataException($"{path}: empty");
+            config.Validate();
+            return config;
+        }
+        catch (JsonException e) { throw new InvalidDataException($"{path}: {e.Message}"); }
+        catch (ArgumentException e) { throw new InvalidDataException($"{path}: {e.Message}"); }
+    }
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(EngineConfig))]
+internal sealed partial class EngineConfigJson : JsonSerializerContext;
