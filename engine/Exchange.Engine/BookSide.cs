@@ -67,6 +67,14 @@ internal sealed class BookSide
 
     public void RemoveBest() => Count--;
 
+    /// <summary>A copy of the level slots, best first.</summary>
+    public int[] LevelsBestFirst()
+    {
+        var levels = _levels.AsSpan(0, Count).ToArray();
+        Array.Reverse(levels);
+        return levels;
+    }
+
     private void Grow()
     {
         Array.Resize(ref _keys, _keys.Length * 2);

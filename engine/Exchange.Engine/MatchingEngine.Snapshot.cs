@@ -4,34 +4,33 @@ namespace Exchange.Engine;
 
 public sealed partial class MatchingEngine<TOutput>
 {
-    public EngineSnapshot Capture()
+    /// <summary>Captures and completes a snapshot on the calling thread.</summary>
+    public EngineSnapshot Capture() => BeginCapture().Complete();
+
+    /// <summary>The part of taking a snapshot that must happen on the engine thread: copying the pools as they are,
+    /// at memory speed. <see cref="PendingSnapshot.Complete"/> then walks the copy, on any thread, while the
+    /// engine goes on matching.</summary>
+    public PendingSnapshot BeginCapture()
     {
-        var symbols = new List<SnapshotSymbol>();
-        var orders = new SnapshotOrder[OpenOrderCount];
-        int n = 0;
+        var books = new List<(SnapshotSymbol Symbol, int[] Bids, int[] Asks)>();
         foreach (var book in _books)
         {
             if (book == null) continue;
-            symbols.Add(new SnapshotSymbol(book.Spec, book.Status, book.LastBidPrice, book.LastBidQuantity, book.LastAskPrice, book.LastAskQuantity));
-            foreach (var side in (ReadOnlySpan<BookSide>)[book.Bids, book.Asks])
-                for (int i = side.Count - 1; i >= 0; i--)
-                    for (int slot = _levels[side.LevelAt(i)].Head; slot != None; slot = _orders[slot].Next)
-                    {
-                        ref Order o = ref _orders[slot];
-                        orders[n++] = new SnapshotOrder(o.OrderId, o.Account, o.ClientOrderId, o.Symbol, o.Side, o.Price, o.Quantity, o.Filled,
-                            o.Held, o.SelfTrade, o.PostOnly);
-                    }
+            books.Add((new SnapshotSymbol(book.Spec, book.Status, book.LastBidPrice, book.LastBidQuantity, book.LastAskPrice, book.LastAskQuantity),
+                book.Bids.LevelsBestFirst(), book.Asks.LevelsBestFirst()));
         }
         var accounts = new long[_accountCount];
         for (int i = 0; i < _accountCount; i++) accounts[i] = _accounts[i].Id;
-        return new EngineSnapshot
-        {
-            Sequence = _lastSequence, Timestamp = _timestamp, NextOrderId = _nextOrderId, NextTradeId = _nextTradeId, AssetCount = _assets,
-            Symbols = [.. symbols], Accounts = accounts,
-            Available = _available.AsSpan(0, _accountCount * _assets).ToArray(),
-            Held = _held.AsSpan(0, _accountCount * _assets).ToArray(),
-            Orders = n == orders.Length ? orders : orders[..n],
-        };
+        return new PendingSnapshot(
+            new EngineSnapshot
+            {
+                Sequence = _lastSequence, Timestamp = _timestamp, NextOrderId = _nextOrderId, NextTradeId = _nextTradeId, AssetCount = _assets,
+                Symbols = [.. books.Select(b => b.Symbol)], Accounts = accounts,
+                Available = _available.AsSpan(0, _accountCount * _assets).ToArray(),
+                Held = _held.AsSpan(0, _accountCount * _assets).ToArray(),
+                Orders = [],
+            },
+            books.Select(b => (b.Bids, b.Asks)).ToArray(), (Order[])_orders.Clone(), (PriceLevel[])_levels.Clone(), OpenOrderCount);
     }
 
     /// <summary>Loads a snapshot into this engine, which must be new (no command applied yet). A snapshot that
@@ -64,6 +63,26 @@ public sealed partial class MatchingEngine<TOutput>
         snapshot.Available.CopyTo(_available, 0);
         snapshot.Held.CopyTo(_held, 0);
 
+        // Orders come best price first, but a side keeps its best level at the end of its array: create each
+        // side's levels worst first, so every insert is an append rather than a shift of the whole array.
+        for (int end = snapshot.Orders.Length; end > 0;)
+        {
+            int start = end - 1;
+            var run = snapshot.Orders[start];
+            while (start > 0 && snapshot.Orders[start - 1].Symbol == run.Symbol && snapshot.Orders[start - 1].Side == run.Side) start--;
+            var book = BookOf(run.Symbol) ?? throw new InvalidDataException($"order {run.OrderId} on unknown symbol {run.Symbol}");
+            if (run.Side is not (Side.Buy or Side.Sell)) throw new InvalidDataException($"order {run.OrderId} has no side");
+            BookSide side = book.SideOf(run.Side);
+            for (int i = end - 1; i >= start; i--)
+            {
+                int position = side.Find(snapshot.Orders[i].Price);
+                if (position >= 0) continue;
+                if (_freeLevels == 0) throw new InvalidDataException("snapshot needs more price levels than configured");
+                side.InsertAt(~position, snapshot.Orders[i].Price, AllocateLevel(snapshot.Orders[i].Price));
+            }
+            end = start;
+        }
+
         // Rest every order in book priority order, then link accounts' lists in ascending order id, the order
         // they first rested in, so mass cancels cancel in the same order as before.
         var slots = new int[snapshot.Orders.Length];
@@ -75,7 +94,6 @@ public sealed partial class MatchingEngine<TOutput>
             if (account == None || s.Side is not (Side.Buy or Side.Sell) || s.Quantity <= s.Filled || s.Filled < 0 || s.OrderId >= snapshot.NextOrderId)
                 throw new InvalidDataException($"order {s.OrderId} is inconsistent");
             if (_orderIndex.Find(s.Account, s.ClientOrderId) != None) throw new InvalidDataException($"order {s.OrderId} repeats a client order id");
-            if (_freeLevels == 0 && book.SideOf(s.Side).Find(s.Price) < 0) throw new InvalidDataException("snapshot needs more price levels than configured");
             int slot = AllocateOrder();
             _orders[slot] = new Order
             {
@@ -88,7 +106,9 @@ public sealed partial class MatchingEngine<TOutput>
             JoinLevel(book, slot);
             slots[i] = slot;
         }
-        Array.Sort(slots, (a, b) => _orders[a].OrderId.CompareTo(_orders[b].OrderId));
+        var orderIds = new long[slots.Length];
+        for (int i = 0; i < slots.Length; i++) orderIds[i] = _orders[slots[i]].OrderId;
+        Array.Sort(orderIds, slots);
         foreach (int slot in slots)
         {
             ref Order o = ref _orders[slot];
@@ -119,5 +139,49 @@ public sealed partial class MatchingEngine<TOutput>
         level.Count++;
         level.Quantity += o.Leaves;
         o.Level = levelSlot;
+    }
+}
+
+/// <summary>A snapshot whose pools have been copied but not yet walked.</summary>
+public sealed class PendingSnapshot
+{
+    private const int None = -1;
+    private readonly EngineSnapshot _header;
+    private readonly (int[] Bids, int[] Asks)[] _sides;
+    private readonly Order[] _orders;
+    private readonly PriceLevel[] _levels;
+    private readonly int _openOrders;
+
+    internal PendingSnapshot(EngineSnapshot header, (int[] Bids, int[] Asks)[] sides, Order[] orders, PriceLevel[] levels, int openOrders)
+    {
+        _header = header;
+        _sides = sides;
+        _orders = orders;
+        _levels = levels;
+        _openOrders = openOrders;
+    }
+
+    public long Sequence => _header.Sequence;
+
+    /// <summary>Walks the copied books in priority order into the snapshot. Safe on any thread.</summary>
+    public EngineSnapshot Complete()
+    {
+        var orders = new SnapshotOrder[_openOrders];
+        int n = 0;
+        foreach (var (bids, asks) in _sides)
+            foreach (int[] side in (ReadOnlySpan<int[]>)[bids, asks])
+                foreach (int level in side)
+                    for (int slot = _levels[level].Head; slot != None; slot = _orders[slot].Next)
+                    {
+                        ref Order o = ref _orders[slot];
+                        orders[n++] = new SnapshotOrder(o.OrderId, o.Account, o.ClientOrderId, o.Symbol, o.Side, o.Price, o.Quantity, o.Filled,
+                            o.Held, o.SelfTrade, o.PostOnly);
+                    }
+        return new EngineSnapshot
+        {
+            Sequence = _header.Sequence, Timestamp = _header.Timestamp, NextOrderId = _header.NextOrderId, NextTradeId = _header.NextTradeId,
+            AssetCount = _header.AssetCount, Symbols = _header.Symbols, Accounts = _header.Accounts, Available = _header.Available,
+            Held = _header.Held, Orders = n == orders.Length ? orders : orders[..n],
+        };
     }
 }

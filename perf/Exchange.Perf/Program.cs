@@ -10,6 +10,10 @@ const string Usage = """
                               (lines: 'A <id> <B|S> <price> <qty>' and 'C <id>')
       book --lobster FILE     replay a LOBSTER message file instead (types 1-4; 5-7 skipped)
       gen-orders --out FILE   write a synthetic order-flow file: about half cancels, a tenth crossing
+      journal --dir DIR       append --records N records of --payload BYTES to a new journal in DIR
+                              (--durability none|batch|always, --commit-every N) and time it
+      replay --journal DIR    rebuild a journal written by `book --journal` through the engine and time it
+      snapshot --dir DIR      capture, write and load a snapshot of an engine with --orders N resting orders
 
     options:
       --runs N                book: timed and untimed passes, each from a fresh engine (default 5)
@@ -35,6 +39,33 @@ try
     {
         case "book":
             return Book(options);
+        case "journal":
+        {
+            string dir = options.Get("dir") ?? throw new UsageException("journal needs --dir DIR");
+            var a = JournalBench.Append(dir, ParseDurability(options.Get("durability")), options.GetInt("records", 5_000_000),
+                options.GetInt("payload", 57), Math.Max(1, options.GetInt("commit-every", 100)));
+            Report(options, [("mode", "journal"), ("durability", a.Durability.ToString().ToLowerInvariant()), ("records", a.Records),
+                ("payloadBytes", a.PayloadBytes), ("commitEvery", a.CommitEvery), ("seconds", Math.Round(a.Seconds, 3)),
+                ("recordsPerSec", Math.Round(a.RecordsPerSec)), ("megabytesPerSec", Math.Round(a.MegabytesPerSec, 1)), ("bytes", a.Bytes), ("fsyncs", a.Fsyncs)]);
+            return 0;
+        }
+        case "replay":
+        {
+            string dir = options.Get("journal") ?? throw new UsageException("replay needs --journal DIR");
+            var r = JournalBench.Replay(dir);
+            Report(options, [("mode", "replay"), ("records", r.Records), ("seconds", Math.Round(r.Seconds, 3)),
+                ("commandsPerSec", Math.Round(r.CommandsPerSec)), ("stateHash", r.StateHash.ToString("x16")), ("start", r.Start)]);
+            return 0;
+        }
+        case "snapshot":
+        {
+            string dir = options.Get("dir") ?? throw new UsageException("snapshot needs --dir DIR");
+            var s = JournalBench.Snapshot(dir, options.GetInt("orders", 1_000_000));
+            Report(options, [("mode", "snapshot"), ("restingOrders", s.RestingOrders), ("engineStallMs", Math.Round(s.CaptureMs, 1)),
+                ("walkAndWriteMs", Math.Round(s.WriteMs, 1)), ("fileBytes", s.FileBytes), ("loadMs", Math.Round(s.LoadMs, 1)),
+                ("restoreMs", Math.Round(s.RestoreMs, 1)), ("hashesMatch", s.HashesMatch)]);
+            return s.HashesMatch ? 0 : 1;
+        }
         case "gen-orders":
             string output = options.Get("out") ?? throw new UsageException("gen-orders needs --out FILE");
             File.WriteAllLines(output, OrderFlow.Generate(options.GetInt("count", 1_000_000), options.GetInt("seed", 1)));
@@ -63,13 +94,7 @@ static int Book(Options options)
     JournaledResult? journaled = null;
     if (options.Get("journal") is { } journalDirectory)
     {
-        var durability = options.Get("durability") switch
-        {
-            null or "batch" => Exchange.Journal.Durability.Batch,
-            "none" => Exchange.Journal.Durability.None,
-            "always" => Exchange.Journal.Durability.Always,
-            var d => throw new UsageException($"--durability must be none, batch or always, not '{d}'"),
-        };
+        var durability = ParseDurability(options.Get("durability"));
         int commitEvery = options.GetInt("commit-every", 100);
         if (commitEvery < 1) throw new UsageException("--commit-every must be at least 1");
         journaled = BookReplay.RunJournaled(ops, journalDirectory, durability, commitEvery, r.StateHash);
@@ -119,6 +144,41 @@ static int Book(Options options)
                 $"{journaled.Bytes / 1e6:F1} MB, {journaled.Fsyncs:N0} fsyncs");
     }
     return 0;
+}
+
+static Exchange.Journal.Durability ParseDurability(string? text) => text switch
+{
+    null or "batch" => Exchange.Journal.Durability.Batch,
+    "none" => Exchange.Journal.Durability.None,
+    "always" => Exchange.Journal.Durability.Always,
+    _ => throw new UsageException($"--durability must be none, batch or always, not '{text}'"),
+};
+
+/// <summary>Prints named results: one JSON object with --json, else aligned lines.</summary>
+static void Report(Options options, (string Name, object Value)[] fields)
+{
+    if (options.Flag("json"))
+    {
+        using var json = new Utf8JsonWriter(Console.OpenStandardOutput());
+        json.WriteStartObject();
+        foreach (var (name, value) in fields)
+        {
+            switch (value)
+            {
+                case string text: json.WriteString(name, text); break;
+                case bool flag: json.WriteBoolean(name, flag); break;
+                case double d: json.WriteNumber(name, d); break;
+                case int i: json.WriteNumber(name, i); break;
+                case long l: json.WriteNumber(name, l); break;
+                default: json.WriteString(name, value.ToString()); break;
+            }
+        }
+        json.WriteEndObject();
+        json.Flush();
+        Console.WriteLine();
+        return;
+    }
+    foreach (var (name, value) in fields) Console.WriteLine($"  {name,-16} {value}");
 }
 
 /// <summary>--name value pairs and --flag switches; anything else is a usage error.</summary>
