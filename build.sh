@@ -35,6 +35,7 @@ ensure_tools() {
 EXECUTABLES=(
   "engine/Exchange.Engine.Host/Exchange.Engine.Host.csproj"
   "perf/Exchange.Perf/Exchange.Perf.csproj"
+  "codecs/Exchange.Sbe.Tool/Exchange.Sbe.Tool.csproj"
 )
 
 publish() {
@@ -63,26 +64,48 @@ run_tests() {
 
 bench() {
   publish
-  local day out flow lobster
+  local day out flow lobster scratch
   day=$(date -u +%Y-%m-%d)
-  out="perf/results/$day-book"
+  out="perf/results/$day"
+  scratch=$(mktemp -d)
+  trap 'rm -rf "$scratch"' RETURN
   mkdir -p "$out" artifacts
   flow=artifacts/orders-1m.txt
   [ -f "$flow" ] || bin/exchange-perf gen-orders --count 1000000 --seed 1 --out "$flow"
   lobster="$ROOT/../shared/data/lobster/AMZN_2012-06-21_34200000_57600000_message_5.csv"
   {
-    echo "# exchange-perf book — $day"
+    echo "# Benchmarks — $day"
     echo
-    echo "Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(uname -r)."
+    echo "Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/Mem:/ {print $2}') GiB, kernel $(uname -r); load average $(cut -d' ' -f1-3 /proc/loadavg)."
     echo
+    echo "## Book replay (exchange-perf book; 5 untimed + 5 timed passes each)"
     echo '```'
-    bin/exchange-perf book --orders "$flow" --runs 5
+    bin/exchange-perf book --orders "$flow" --runs 5 --journal "$scratch/book-journal" --durability none
     [ -f "$lobster" ] && bin/exchange-perf book --lobster "$lobster" --runs 5
     echo '```'
+    echo "## Journal append (57-byte payloads, commit every 100 / 1000)"
+    echo '```'
+    for policy in "none 5000000 100" "batch 1000000 1000" "batch 200000 100"; do
+      set -- $policy
+      rm -rf "$scratch/append"
+      bin/exchange-perf journal --dir "$scratch/append" --durability "$1" --records "$2" --commit-every "$3" --json
+    done
+    echo '```'
+    echo "## Replay of the book journal through the engine"
+    echo '```'
+    bin/exchange-perf replay --journal "$scratch/book-journal" --json
+    echo '```'
+    echo "## Snapshot at 1M resting orders"
+    echo '```'
+    bin/exchange-perf snapshot --dir "$scratch/snapshots" --orders 1000000 --json
+    echo '```'
   } | tee "$out/latest.md"
-  bin/exchange-perf book --orders "$flow" --runs 5 --json > "$out/orders-1m.json"
-  [ -f "$lobster" ] && bin/exchange-perf book --lobster "$lobster" --runs 5 --json > "$out/lobster-amzn.json"
-  echo "build.sh: results in $out" >&2
+  cp "$out/latest.md" perf/results/latest.md
+  echo "build.sh: running the BenchmarkDotNet suites (codecs)" >&2
+  (cd "$scratch" && dotnet run --project "$ROOT/perf/Exchange.Benchmarks" -c Release -- --filter '*' --artifacts "$scratch/bdn" >/dev/null)
+  cat "$scratch"/bdn/results/*-report-github.md > "$out/benchmarkdotnet.md"
+  cat "$out/benchmarkdotnet.md" >> perf/results/latest.md
+  echo "build.sh: results in $out and perf/results/latest.md" >&2
 }
 
 case "${1:-}" in
