@@ -71,6 +71,7 @@ public static class JournalFormat
         if (BinaryPrimitives.ReadInt32LittleEndian(header[12..]) != SegmentHeaderLength) return "unexpected segment header length";
         segmentSize = BinaryPrimitives.ReadInt64LittleEndian(header[16..]);
         firstSequence = BinaryPrimitives.ReadInt64LittleEndian(header[24..]);
+        if (segmentSize < SegmentHeaderLength + Alignment) return $"impossible segment size {segmentSize}";
         return null;
     }
 

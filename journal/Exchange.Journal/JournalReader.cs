@@ -16,6 +16,10 @@ public sealed class JournalReader : IDisposable
     private SegmentCursor? _cursor;
     private readonly long _skipUntil;
     private bool _positioned;
+    private long _checkedStuckOffset = -1;
+    /// <summary>Whether a later segment existed when the current one was opened: then the current one must
+    /// end in the closing marker, which the writer writes before it creates the next segment.</summary>
+    private bool _cursorHasSuccessor;
 
     private JournalReader(string directory, long fromSequence)
     {
@@ -43,6 +47,7 @@ public sealed class JournalReader : IDisposable
     public ReadStatus TryRead(out JournalRecord record)
     {
         record = default;
+        bool retried = false;
         while (true)
         {
             if (_cursor == null && !OpenNextSegment()) return ReadStatus.NoMoreYet;
@@ -57,6 +62,8 @@ public sealed class JournalReader : IDisposable
                     TailProblem = null;
                     return ReadStatus.Record;
                 case RecordStatus.End:
+                    if (_cursorHasSuccessor)
+                        throw new JournalCorruptException(_cursor.Path, at, NextSequence, "segment ends without its closing marker, but later segments exist");
                     TailProblem = null;
                     return ReadStatus.NoMoreYet;
                 case RecordStatus.Closed:
@@ -68,9 +75,28 @@ public sealed class JournalReader : IDisposable
                     // tail); anywhere else it is damage.
                     var segments = SegmentDirectory.List(_directory);
                     if (segments.Count > 0 && segments[^1].Path != _cursor.Path)
+                    {
+                        // The writer may have finished the record and moved on since it was read: look once more.
+                        _cursor.Position = at;
+                        if (!retried) { retried = true; continue; }
                         throw new JournalCorruptException(_cursor.Path, at, NextSequence, _cursor.InvalidReason);
+                    }
+                    // In the newest segment an unreadable record is the tail (a write in progress or a torn
+                    // write) unless valid records follow it: then it is damage, and stopping here would pass
+                    // a truncated journal off as a whole one. Checked once per stuck offset, after a re-read.
+                    string reason = _cursor.InvalidReason;
+                    if (at != _checkedStuckOffset)
+                    {
+                        _cursor.Position = at;
+                        if (!retried) { retried = true; continue; }
+                        _checkedStuckOffset = at;
+                        bool damaged = _cursor.AnyValidRecordAfter(at, out long validAt);
+                        _cursor.Position = at;
+                        if (damaged)
+                            throw new JournalCorruptException(_cursor.Path, at, NextSequence, $"{reason}; a valid record follows at offset {validAt}");
+                    }
                     _cursor.Position = at;
-                    TailProblem = $"{_cursor.Path}: unreadable record at offset {at} (sequence {NextSequence}): {_cursor.InvalidReason}";
+                    TailProblem = $"{_cursor.Path}: unreadable record at offset {at} (sequence {NextSequence}): {reason}";
                     return ReadStatus.NoMoreYet;
             }
         }
@@ -93,20 +119,48 @@ public sealed class JournalReader : IDisposable
                 pick = 0;
             }
             var segment = segments[pick];
-            _cursor = SegmentCursor.Open(segment.Path);
+            if (!TryOpenCursor(segments, pick)) return false;
             NextSequence = segment.FirstSequence;
-            Seek(_cursor, SegmentDirectory.IndexPath(_directory, segment.FirstSequence), _skipUntil);
+            Seek(_cursor!, SegmentDirectory.IndexPath(_directory, segment.FirstSequence), _skipUntil);
             _positioned = true;
             return true;
         }
         int next = segments.FindIndex(s => s.FirstSequence == NextSequence);
+        if (next < 0 && segments.Exists(s => s.FirstSequence > NextSequence))
+        {
+            // A directory listing is no snapshot: one taken while the writer rolled can hold a later segment
+            // yet miss the one before it. A second listing starts after both existed.
+            segments = SegmentDirectory.List(_directory);
+            next = segments.FindIndex(s => s.FirstSequence == NextSequence);
+        }
         if (next < 0)
         {
             if (segments.Exists(s => s.FirstSequence > NextSequence))
                 throw new JournalException($"{_directory}: no segment starts at sequence {NextSequence}, but later ones exist: a segment is missing");
             return false;
         }
-        _cursor = SegmentCursor.Open(segments[next].Path);
+        return TryOpenCursor(segments, next);
+    }
+
+    /// <summary>Opens a segment, or reports NoMoreYet when it is the newest and the writer has created it but
+    /// not yet written its header.</summary>
+    private bool TryOpenCursor(List<SegmentInfo> segments, int index)
+    {
+        string path = segments[index].Path;
+        try
+        {
+            _cursor = SegmentCursor.Open(path);
+        }
+        catch (JournalCorruptException e) when (index == segments.Count - 1)
+        {
+            if (new FileInfo(path).Length < JournalFormat.SegmentHeaderLength)
+            {
+                TailProblem = e.Message;
+                return false;
+            }
+            _cursor = SegmentCursor.Open(path); // the header was written since the first look
+        }
+        _cursorHasSuccessor = index < segments.Count - 1;
         return true;
     }
 

@@ -79,8 +79,9 @@ public sealed class JournalWriter : IDisposable
             File.Delete(last.Path);
             File.Delete(SegmentDirectory.IndexPath(_options.Directory, last.FirstSequence));
             NativeFile.SyncDirectory(_options.Directory);
-            LastSequence = WrittenSequence = DurableSequence = segments.Count > 1 ? LastSequenceOf(segments[^2].Path) : 0;
-            return result.Report with { LastSequence = LastSequence };
+            // The segment before is now the tail: recover it as such, so an unclosed one is resumed rather
+            // than left without its closing marker.
+            return result.Report with { LastSequence = Recover().LastSequence };
         }
         LastSequence = WrittenSequence = DurableSequence = result.LastSequence;
         if (!result.Closed)
@@ -91,14 +92,6 @@ public sealed class JournalWriter : IDisposable
             _index.Load(SegmentDirectory.IndexPath(_options.Directory, last.FirstSequence), result.TailOffset);
         }
         return result.Report;
-    }
-
-    private static long LastSequenceOf(string segmentPath)
-    {
-        using var cursor = SegmentCursor.Open(segmentPath);
-        long last = cursor.FirstSequence - 1;
-        while (cursor.Next(out var record) == RecordStatus.Record) last = record.Sequence;
-        return last;
     }
 
     /// <summary>Appends one input. Sequences must follow on from the last (any positive start for an empty journal).</summary>

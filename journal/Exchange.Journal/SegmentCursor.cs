@@ -96,7 +96,7 @@ internal sealed class SegmentCursor : IDisposable
         if (length == 0) { Forget(); return RecordStatus.End; }
         if (length == JournalFormat.SegmentClosed) return RecordStatus.Closed;
         // In long arithmetic: Aligned(length) overflows for lengths near int.MaxValue.
-        if (length < JournalFormat.RecordHeaderLength || at + ((length + JournalFormat.Alignment - 1L) & ~(JournalFormat.Alignment - 1L)) > SegmentSize - JournalFormat.Alignment)
+        if (length < JournalFormat.RecordHeaderLength || at + (((long)length + JournalFormat.Alignment - 1) & ~(JournalFormat.Alignment - 1L)) > SegmentSize - JournalFormat.Alignment)
             return Invalid($"impossible record length {length}");
         var bytes = Window(at, length);
         if (bytes.Length < length) return Invalid("record cut short by the end of the file");
@@ -116,7 +116,8 @@ internal sealed class SegmentCursor : IDisposable
     /// in the middle (valid data follows) from a torn tail (nothing valid follows).</summary>
     public bool AnyValidRecordAfter(long from, out long foundAt)
     {
-        for (long at = from + JournalFormat.Alignment; at <= SegmentSize - JournalFormat.RecordHeaderLength; at += JournalFormat.Alignment)
+        long last = Math.Min(SegmentSize, RandomAccess.GetLength(_file)) - JournalFormat.RecordHeaderLength;
+        for (long at = from + JournalFormat.Alignment; at <= last; at += JournalFormat.Alignment)
         {
             Position = at;
             if (Next(out _) == RecordStatus.Record) { foundAt = at; return true; }

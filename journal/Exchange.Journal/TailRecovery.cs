@@ -50,6 +50,9 @@ internal static class TailRecovery
                     case RecordStatus.Record:
                         return Damaged(path, cursor, at, expected, last, $"sequence {record.Sequence} where {expected} was expected", repair);
                     case RecordStatus.End:
+                        // Appending here would overwrite whatever valid records lie beyond the zeros.
+                        if (cursor.AnyValidRecordAfter(at, out long beyond))
+                            return Damaged(path, cursor, at, expected, last, $"no record at offset {at}, but a valid record follows at offset {beyond}", repair);
                         return new TailState(last, at, false, false, RecoveryReport.Clean(last));
                     case RecordStatus.Closed:
                         return new TailState(last, at, true, false, RecoveryReport.Clean(last));
