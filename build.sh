@@ -36,6 +36,7 @@ EXECUTABLES=(
   "engine/Exchange.Engine.Host/Exchange.Engine.Host.csproj"
   "perf/Exchange.Perf/Exchange.Perf.csproj"
   "codecs/Exchange.Sbe.Tool/Exchange.Sbe.Tool.csproj"
+  "replay/Exchange.Replay.Tool/Exchange.Replay.Tool.csproj"
 )
 
 publish() {

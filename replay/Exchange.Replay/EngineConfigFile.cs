@@ -18,9 +18,11 @@ public static class EngineConfigFile
         File.WriteAllText(PathIn(journalDirectory), JsonSerializer.Serialize(config, EngineConfigJson.Default.EngineConfig));
     }
 
-    public static EngineConfig Read(string journalDirectory)
+    public static EngineConfig Read(string journalDirectory) => ReadFile(PathIn(journalDirectory));
+
+    /// <summary>Reads a config file by path (an operator's override of the journal's own engine.json).</summary>
+    public static EngineConfig ReadFile(string path)
     {
-        string path = PathIn(journalDirectory);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path} is missing: the journal does not say which engine config it was written under");
         try
         {

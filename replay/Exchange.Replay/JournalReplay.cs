@@ -13,6 +13,9 @@ public sealed class ReplayCounts
     public long Records { get; set; }
     public long Malformed { get; set; }
     public long LastSequence { get; set; }
+    /// <summary>Why reading stopped before the requested sequence at an unreadable record (a torn tail, or damage
+    /// the reader cannot tell from one: run verify), or null if it reached the end or the requested sequence.</summary>
+    public string? StoppedAt { get; set; }
 }
 
 public static class JournalReplay
@@ -30,6 +33,7 @@ public static class JournalReplay
             counts.LastSequence = record.Sequence;
             if (progress != null && (counts.Records & 0xFFFF) == 0) progress(record.Sequence);
         }
+        if (reader.NextSequence <= toSequence) counts.StoppedAt = reader.TailProblem;
         return counts;
     }
 }
