@@ -76,6 +76,53 @@ namespace Exchange.Sbe.Generator
             _ => $"BinaryPrimitives.Write{BinaryName(type)}{Endian(order)}(_buffer.Slice({offset}), ({TypeName(type)})({value}))",
         };
 
+        // Reads and writes inside a block that Wrap/TryWrap has already proved lies within the buffer: one bounds
+        // check per message instead of two per field. Only for the root block of a message, whose fields all lie
+        // inside the validated length (decoders also guard fields newer than the acting version). Floats keep
+        // the checked path; they are rare on the hot path and have no ReverseEndianness.
+        public static string ReadValidated(PrimitiveType type, ByteOrder order, string offset)
+        {
+            var at = $"Unsafe.Add(ref MemoryMarshal.GetReference(_buffer), {offset})";
+            switch (type)
+            {
+                case PrimitiveType.Char:
+                case PrimitiveType.UInt8:
+                    return at;
+                case PrimitiveType.Int8:
+                    return $"(sbyte){at}";
+                case PrimitiveType.Float:
+                case PrimitiveType.Double:
+                    return Read(type, order, offset);
+                default:
+                    var raw = $"Unsafe.ReadUnaligned<{TypeName(type)}>(ref {at})";
+                    return order == ByteOrder.LittleEndian
+                        ? $"(BitConverter.IsLittleEndian ? {raw} : BinaryPrimitives.ReverseEndianness({raw}))"
+                        : $"(BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness({raw}) : {raw})";
+            }
+        }
+
+        public static string WriteValidated(PrimitiveType type, ByteOrder order, string offset, string value)
+        {
+            var at = $"Unsafe.Add(ref MemoryMarshal.GetReference(_buffer), {offset})";
+            switch (type)
+            {
+                case PrimitiveType.Char:
+                case PrimitiveType.UInt8:
+                    return $"{at} = (byte)({value})";
+                case PrimitiveType.Int8:
+                    return $"{at} = unchecked((byte)({value}))";
+                case PrimitiveType.Float:
+                case PrimitiveType.Double:
+                    return Write(type, order, offset, value);
+                default:
+                    var typed = $"({TypeName(type)})({value})";
+                    var wire = order == ByteOrder.LittleEndian
+                        ? $"BitConverter.IsLittleEndian ? {typed} : BinaryPrimitives.ReverseEndianness({typed})"
+                        : $"BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness({typed}) : {typed}";
+                    return $"Unsafe.WriteUnaligned(ref {at}, {wire})";
+            }
+        }
+
         // A wire integer as a long without wrapping, so counts and lengths compare safely against limits.
         public static string ToLong(PrimitiveType type, string expression) => type == PrimitiveType.UInt64
             ? $"SbeWire.Clamp({expression})"

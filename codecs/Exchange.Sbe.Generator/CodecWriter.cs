@@ -47,6 +47,7 @@ namespace Exchange.Sbe.Generator
             w.Line("using System.Diagnostics.CodeAnalysis;");
             w.Line("using System.Globalization;");
             w.Line("using System.Runtime.CompilerServices;");
+            w.Line("using System.Runtime.InteropServices;");
             w.Line("using System.Text;");
             w.Line("using Exchange.Sbe;");
             w.Line();

@@ -153,7 +153,9 @@ namespace Exchange.Sbe.Generator
             var slots = Slot.Of(part, path).ToList();
             foreach (var slot in slots)
             {
-                _slots.Decoder(w, slot, baseOffset, guardAlways: false);
+                // Only a message's root block is validated as a whole when wrapped; group entries are read before
+                // their first Next() by misuse, so they keep per-field checks.
+                _slots.Decoder(w, slot, baseOffset, guardAlways: false, validatedBlock: baseOffset == "_offset");
             }
 
             foreach (var group in part.Groups)
@@ -408,7 +410,7 @@ namespace Exchange.Sbe.Generator
         {
             foreach (var slot in Slot.Of(part, path))
             {
-                _slots.Encoder(w, slot, baseOffset);
+                _slots.Encoder(w, slot, baseOffset, validatedBlock: baseOffset == "_offset");
             }
 
             foreach (var group in part.Groups)

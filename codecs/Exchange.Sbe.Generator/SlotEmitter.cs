@@ -21,11 +21,17 @@ namespace Exchange.Sbe.Generator
 
         public string Qualified(SbeType type) => $"global::{_namespace}.{CSharp.Pascal(type.Name)}";
 
+        private string Read(PrimitiveType type, string at, bool validated) =>
+            validated ? CSharp.ReadValidated(type, _order, at) : CSharp.Read(type, _order, at);
+
+        private string Write(PrimitiveType type, string at, string value, bool validated) =>
+            validated ? CSharp.WriteValidated(type, _order, at, value) : CSharp.Write(type, _order, at, value);
+
         public static bool HasAccessor(Slot slot) => slot.Type is not EncodedType { Length: 0 };
 
         // guardAlways: composites check the version on every member, so a composite that is absent at the
         // acting version (created with version -1) reads as all nulls without touching the buffer.
-        public void Decoder(CodeWriter w, Slot s, string baseOffset, bool guardAlways)
+        public void Decoder(CodeWriter w, Slot s, string baseOffset, bool guardAlways, bool validatedBlock = false)
         {
             if (!HasAccessor(s))
             {
@@ -58,7 +64,7 @@ namespace Exchange.Sbe.Generator
             {
                 case EncodedType { IsArray: false } e:
                     Limits(w, s, e);
-                    w.Line($"public {CSharp.TypeName(e.Primitive)} {n} => {Or($"{n}NullValue")}{CSharp.Read(e.Primitive, _order, at)};");
+                    w.Line($"public {CSharp.TypeName(e.Primitive)} {n} => {Or($"{n}NullValue")}{Read(e.Primitive, at, validatedBlock)};");
                     break;
                 case EncodedType { Primitive: PrimitiveType.Char } e:
                     w.Line($"public const int {n}Length = {e.Length};");
@@ -80,10 +86,10 @@ namespace Exchange.Sbe.Generator
                     w.Close();
                     break;
                 case EnumType en:
-                    w.Line($"public {Qualified(en)} {n} => {Or($"{Qualified(en)}.NULL_VALUE")}({Qualified(en)})({CSharp.Read(en.Encoding, _order, at)});");
+                    w.Line($"public {Qualified(en)} {n} => {Or($"{Qualified(en)}.NULL_VALUE")}({Qualified(en)})({Read(en.Encoding, at, validatedBlock)});");
                     break;
                 case SetType set:
-                    w.Line($"public {Qualified(set)} {n} => {Or("default")}({Qualified(set)})({CSharp.Read(set.Encoding, _order, at)});");
+                    w.Line($"public {Qualified(set)} {n} => {Or("default")}({Qualified(set)})({Read(set.Encoding, at, validatedBlock)});");
                     break;
                 case CompositeType c:
                     w.Line($"public {Qualified(c)}Decoder {n} => {Or($"new {Qualified(c)}Decoder(default, 0, -1)")}new {Qualified(c)}Decoder(_buffer, {at}, _actingVersion);");
@@ -139,7 +145,7 @@ namespace Exchange.Sbe.Generator
             w.Line($"public const {type} {s.Name}MaxValue = {CSharp.Literal(e.Primitive, e.MaxValue, s.Where + " maxValue")};");
         }
 
-        public void Encoder(CodeWriter w, Slot s, string baseOffset)
+        public void Encoder(CodeWriter w, Slot s, string baseOffset, bool validatedBlock = false)
         {
             if (!HasAccessor(s) || s.Presence == Presence.Constant)
             {
@@ -158,7 +164,7 @@ namespace Exchange.Sbe.Generator
             {
                 case EncodedType { IsArray: false } e:
                     Limits(w, s, e);
-                    w.Line($"public {CSharp.TypeName(e.Primitive)} {n} {{ set => {CSharp.Write(e.Primitive, _order, at, "value")}; }}");
+                    w.Line($"public {CSharp.TypeName(e.Primitive)} {n} {{ set => {Write(e.Primitive, at, "value", validatedBlock)}; }}");
                     break;
                 case EncodedType { Primitive: PrimitiveType.Char } e:
                     w.Line($"public const int {n}Length = {e.Length};");
@@ -174,10 +180,10 @@ namespace Exchange.Sbe.Generator
                     w.Close();
                     break;
                 case EnumType en:
-                    w.Line($"public {Qualified(en)} {n} {{ set => {CSharp.Write(en.Encoding, _order, at, "value")}; }}");
+                    w.Line($"public {Qualified(en)} {n} {{ set => {Write(en.Encoding, at, "value", validatedBlock)}; }}");
                     break;
                 case SetType set:
-                    w.Line($"public {Qualified(set)} {n} {{ set => {CSharp.Write(set.Encoding, _order, at, "value")}; }}");
+                    w.Line($"public {Qualified(set)} {n} {{ set => {Write(set.Encoding, at, "value", validatedBlock)}; }}");
                     break;
                 case CompositeType c:
                     w.Line($"public {Qualified(c)}Encoder {n} => new {Qualified(c)}Encoder(_buffer, {at});");
