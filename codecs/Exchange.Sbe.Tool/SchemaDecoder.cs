@@ -92,8 +92,9 @@ internal sealed class SchemaDecoder(MessageSchema schema)
             Need(buffer, position, (int)length, $"{data.Name} bytes");
             var bytes = buffer.Slice(position, (int)length);
             var element = (EncodedType)data.Data.Type;
+            // Var data is delimited by its length, not by a NUL: every byte is shown (a NUL as \x00).
             members.Add(new DecodedScalar(data.Name, element.CharacterEncoding != null || element.Primitive == PrimitiveType.Char
-                ? Text(bytes) : Convert.ToHexString(bytes), IsNumber: false));
+                ? Text(bytes, stopAtNul: false) : Convert.ToHexString(bytes), IsNumber: false));
             position += (int)length;
         }
         return members;
@@ -236,10 +237,11 @@ internal sealed class SchemaDecoder(MessageSchema schema)
 
     private static DecodedScalar Number(string name, long value) => new(name, value.ToString(CultureInfo.InvariantCulture), IsNumber: true);
 
-    /// <summary>Characters up to the first NUL (SBE pads fixed char arrays with NULs); non-ASCII bytes as \xNN.</summary>
-    private static string Text(ReadOnlySpan<byte> bytes)
+    /// <summary>Printable ASCII as is, other bytes as \xNN. Fixed char arrays stop at the first NUL (SBE pads them
+    /// with NULs); var data does not.</summary>
+    private static string Text(ReadOnlySpan<byte> bytes, bool stopAtNul = true)
     {
-        int end = bytes.IndexOf((byte)0);
+        int end = stopAtNul ? bytes.IndexOf((byte)0) : -1;
         if (end >= 0) bytes = bytes[..end];
         var text = new StringBuilder(bytes.Length);
         foreach (byte b in bytes)
