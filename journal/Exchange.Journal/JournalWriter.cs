@@ -133,7 +133,8 @@ public sealed class JournalWriter : IDisposable
                 if (_unsyncedRecords > 0) Sync();
                 break;
             case Durability.Batch:
-                if (_unsyncedRecords >= _options.BatchMaxRecords || Stopwatch.GetElapsedTime(_unsyncedSince) >= _options.BatchMaxDelay) Sync();
+                if (_unsyncedRecords > 0 &&
+                    (_unsyncedRecords >= _options.BatchMaxRecords || Stopwatch.GetElapsedTime(_unsyncedSince) >= _options.BatchMaxDelay)) Sync();
                 break;
         }
     }

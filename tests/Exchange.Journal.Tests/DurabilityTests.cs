@@ -138,6 +138,18 @@ public sealed class DurabilityTests : IDisposable
     }
 
     [Fact]
+    public void Batch_Commit_with_nothing_appended_since_the_last_fsync_does_not_fsync_again()
+    {
+        using var writer = Open(Durability.Batch, batchMaxDelay: TimeSpan.Zero);
+        Append(writer, 1);
+        writer.Commit();
+        Assert.Equal(1, writer.Fsyncs);
+        writer.Commit();
+        writer.Commit();
+        Assert.Equal(1, writer.Fsyncs);
+    }
+
+    [Fact]
     public void Append_of_a_sequence_that_does_not_follow_on_throws_and_changes_nothing()
     {
         using var writer = Open(Durability.None);
