@@ -71,6 +71,16 @@ internal static class Commands
 
               --bucket SECONDS  width of a rate bucket (default 1; fractions allowed)
             """, ["bucket"], [], Stats.Run),
+        new("recover", """
+            usage: exchange-replay recover DIR [--repair] [--json]
+
+            Opens the journal as the engine does on start-up and reports what that did: a torn tail left by a crash
+            is discarded (and reported with file, offset and bytes); damage with valid records after it stops with
+            the file, offset and sequence (exit 1) unless --repair truncates the journal there, discarding every
+            record after it. The only command that changes a journal.
+
+              --repair          truncate at damage instead of refusing
+            """, [], ["repair"], Recover.Run),
     ];
 
     public static Command? Find(string name) => Array.Find(All, c => c.Name == name);

@@ -1,4 +1,4 @@
-// exchange-replay: the operators' tool over journals: dump, verify, rebuild, book, diff, stats.
+// exchange-replay: the operators' tool over journals: dump, verify, rebuild, book, diff, stats, recover.
 // Exit codes: 0 fine; 1 the journal has faults (verify), journals differ (diff) or a journal is damaged;
 // 2 bad input, with a one-line reason on stderr.
 using Exchange.Journal;
@@ -16,6 +16,8 @@ const string Usage = """
       diff DIR_A DIR_B
                       the first sequence where two journals differ (primary against standby)
       stats DIR       records per message type and input rate over time
+      recover DIR [--repair]
+                      recover the journal as the engine does on start-up (the only command that writes)
 
     `exchange-replay <command> --help` for a command's options. Every command takes --json.
     Exit status: 0 fine; 1 faults found, journals differ, or a journal is damaged; 2 bad input.
