@@ -1,0 +1,62 @@
+// The 8-byte header every Aeron frame starts with: frame_length, version, flags, type.
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+
+namespace Exchange.Transport;
+
+public readonly ref struct FrameHeader
+{
+    public const int FrameLengthOffset = 0;
+    public const int VersionOffset = 4;
+    public const int FlagsOffset = 5;
+    public const int TypeOffset = 6;
+    public const int Length = 8;
+
+    public const byte CurrentVersion = 0;
+
+    private readonly ReadOnlySpan<byte> _buffer;
+
+    private FrameHeader(ReadOnlySpan<byte> buffer) => _buffer = buffer;
+
+    public int FrameLength => BinaryPrimitives.ReadInt32LittleEndian(_buffer);
+    public byte Version => _buffer[VersionOffset];
+    public byte Flags => _buffer[FlagsOffset];
+    public FrameType Type => (FrameType)BinaryPrimitives.ReadInt16LittleEndian(_buffer[TypeOffset..]);
+
+    /// <summary>
+    /// Reads the common header and classifies the frame. Only the 8 bytes are checked here; each frame
+    /// type's own <c>TryWrap</c> checks its length and fields, so a dispatcher can switch on <see cref="Type"/>.
+    /// </summary>
+    public static bool TryWrap(ReadOnlySpan<byte> buffer, out FrameHeader header, out FrameError error)
+    {
+        header = default;
+        if (buffer.Length < Length) { error = FrameError.TooShort; return false; }
+        var candidate = new FrameHeader(buffer);
+        if (candidate.Version != CurrentVersion) { error = FrameError.UnsupportedVersion; return false; }
+        if ((ushort)candidate.Type > (ushort)FrameType.Rttm) { error = FrameError.UnknownType; return false; }
+        header = candidate;
+        error = FrameError.None;
+        return true;
+    }
+
+    /// <summary>Checks the common header of a fixed-size control frame: type, version and length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static FrameError CheckControl(ReadOnlySpan<byte> buffer, FrameType expected, int headerLength)
+    {
+        if (!TryWrap(buffer, out var header, out var error)) return error;
+        if (header.Type != expected) return FrameError.UnexpectedType;
+        if (buffer.Length < headerLength) return FrameError.TooShort;
+        // A longer frame_length is accepted (later Aeron versions may append fields); more than was received is not.
+        int frameLength = header.FrameLength;
+        if (frameLength < headerLength || frameLength > buffer.Length) return FrameError.BadLength;
+        return FrameError.None;
+    }
+
+    public static void Write(Span<byte> destination, int frameLength, byte flags, FrameType type)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(destination, frameLength);
+        destination[VersionOffset] = CurrentVersion;
+        destination[FlagsOffset] = flags;
+        BinaryPrimitives.WriteInt16LittleEndian(destination[TypeOffset..], (short)type);
+    }
+}
