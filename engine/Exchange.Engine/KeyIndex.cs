@@ -31,8 +31,6 @@ internal sealed class KeyIndex
         _mask = capacity - 1;
     }
 
-    public int Count { get; private set; }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Home(long a, long b)
     {
@@ -64,7 +62,6 @@ internal sealed class KeyIndex
         int i = Home(a, b);
         while (entries[i].Value != Empty) i = (i + 1) & _mask;
         entries[i] = new Entry { A = a, B = b, Value = value };
-        Count++;
     }
 
     public bool Remove(long a, long b)
@@ -93,7 +90,6 @@ internal sealed class KeyIndex
             hole = j;
         }
         entries[hole].Value = Empty;
-        Count--;
         return true;
     }
 }

@@ -13,8 +13,9 @@ public sealed class ReplayCounts
     public long Records { get; set; }
     public long Malformed { get; set; }
     public long LastSequence { get; set; }
-    /// <summary>Why reading stopped before the requested sequence at an unreadable record (a torn tail, or damage
-    /// the reader cannot tell from one: run verify), or null if it reached the end or the requested sequence.</summary>
+    /// <summary>Why reading stopped before the requested sequence: an unreadable record at the end of the newest
+    /// segment with nothing valid after it (a torn tail no writer has recovered yet), or null if it reached the
+    /// end or the requested sequence. Damage with valid records after it throws instead.</summary>
     public string? StoppedAt { get; set; }
 }
 
