@@ -1,0 +1,316 @@
+// An image: the receiving side of one publication (one session of one stream), rebuilt in term buffers.
+// The agent writes frames as they arrive (in any order), tracks the contiguous "rebuild" position and the
+// highest position seen, NAKs gaps, and sends status messages. The subscriber polls complete frames in order,
+// reassembles fragmented messages, and zeroes what it consumed so the partition is clean when reused.
+//
+// Threading: the agent writes a frame's bytes and then its frame_length with a release store; the subscriber
+// reads frame_length with an acquire load and stops at the first zero (a gap), so it never passes the rebuild
+// position. The subscriber publishes its position with a release store after zeroing; the agent writes only
+// from its last status-message position (≤ the subscriber's) forward, so the two never touch the same bytes.
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+
+namespace Exchange.Transport;
+
+public enum ImageCloseReason
+{
+    None,
+    /// <summary>No data or heartbeat within the liveness timeout.</summary>
+    Timeout,
+    /// <summary>The publication ended its stream and everything was consumed.</summary>
+    EndOfStream,
+    /// <summary>A frame in the term buffer did not describe a valid frame.</summary>
+    Corrupt,
+    /// <summary>The subscription or transport closed.</summary>
+    Closed,
+}
+
+public sealed class Image
+{
+    private readonly byte[] _terms;
+    private readonly byte[] _assembly;
+    private readonly Transport _transport;
+    internal readonly ReceiveChannelEndpoint Endpoint;
+    internal readonly Subscription Subscription;
+    internal readonly int TermLength;
+    internal readonly int PositionBitsToShift;
+    internal readonly int InitialTermId;
+    private readonly int _receiverWindow;
+    private readonly int _termWindow;
+
+    // Agent side.
+    internal PeerAddress Source;
+    private long _rebuildPosition;
+    private long _highWaterMark;
+    private long _lastPacketNanos;
+    private long _lastSmNanos = long.MinValue / 2;
+    private long _lastSmPosition;
+    private bool _smNow = true;
+    private long _gapPosition = -1;
+    private long _gapSeenNanos;
+    private long _lastNakNanos;
+    private bool _gapNaked;
+    private long _endOfStreamPosition = long.MaxValue;
+    private bool _endOfStreamSmSent;
+
+    // Shared.
+    private long _subscriberPosition;
+    private int _closeReason;
+    internal volatile bool AvailableDelivered;
+    internal volatile bool UnavailableDelivered;
+
+    // Subscriber side.
+    private int _assembled = -1;
+    private long _messagesDelivered;
+
+    internal Image(Transport transport, ReceiveChannelEndpoint endpoint, Subscription subscription, in SetupFrame setup,
+        in PeerAddress source, int receiverWindow, long now)
+    {
+        _transport = transport;
+        Endpoint = endpoint;
+        Subscription = subscription;
+        SessionId = setup.SessionId;
+        StreamId = setup.StreamId;
+        InitialTermId = setup.InitialTermId;
+        TermLength = setup.TermLength;
+        Mtu = setup.Mtu;
+        PositionBitsToShift = TermPosition.PositionBitsToShift(TermLength);
+        _termWindow = TermLength / 2;
+        _receiverWindow = Math.Min(receiverWindow, _termWindow);
+        Source = source;
+        SourceAddress = source.ToString();
+        JoinPosition = TermPosition.Compute(setup.ActiveTermId, setup.TermOffset, InitialTermId, PositionBitsToShift);
+        _rebuildPosition = _highWaterMark = _lastSmPosition = _subscriberPosition = JoinPosition;
+        _lastPacketNanos = now;
+        _terms = GC.AllocateArray<byte>(TermLength * Publication.PartitionCount, pinned: true);
+        _assembly = new byte[Framing.MaxMessageLength(TermLength)];
+    }
+
+    public int SessionId { get; }
+    public int StreamId { get; }
+    public int Mtu { get; }
+    /// <summary>The publication's address, as "host:port".</summary>
+    public string SourceAddress { get; }
+    public long JoinPosition { get; }
+    /// <summary>The position after the last fragment the subscriber consumed.</summary>
+    public long Position => Volatile.Read(ref _subscriberPosition);
+    public long MessagesDelivered => Volatile.Read(ref _messagesDelivered);
+    public bool IsClosed => Volatile.Read(ref _closeReason) != (int)ImageCloseReason.None;
+    public ImageCloseReason CloseReason => (ImageCloseReason)Volatile.Read(ref _closeReason);
+    /// <summary>For the application: a value it associates with this image (a connection number, say).</summary>
+    public long Tag { get; set; }
+
+    internal long RebuildPosition => _rebuildPosition;
+
+    internal void Close(ImageCloseReason reason) => Interlocked.CompareExchange(ref _closeReason, (int)reason, (int)ImageCloseReason.None);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int PartitionOffset(long position) =>
+        (int)((position >>> PositionBitsToShift) % Publication.PartitionCount) * TermLength + (int)(position & (TermLength - 1));
+
+    // ---- agent side ----
+
+    /// <summary>A validated DATA/PAD datagram for this image: <paramref name="frameCount"/> contiguous frames of one
+    /// term starting at <paramref name="termOffset"/>, or a heartbeat.</summary>
+    internal void OnData(ReadOnlySpan<byte> datagram, int termId, int termOffset, bool heartbeat, bool endOfStream, long now)
+    {
+        var counters = _transport.Counters;
+        long position = TermPosition.Compute(termId, termOffset, InitialTermId, PositionBitsToShift);
+        _lastPacketNanos = now;
+        if (heartbeat)
+        {
+            counters.HeartbeatsReceivedValue++;
+            if (position > _highWaterMark && position <= _lastSmPosition + _termWindow) _highWaterMark = position;
+            if (endOfStream && position >= _rebuildPosition - _termWindow) _endOfStreamPosition = position;
+            return;
+        }
+        if (position < _lastSmPosition - _termWindow || position >= _lastSmPosition + _termWindow)
+        {
+            // Far behind is a stale retransmit; far ahead would overwrite a partition still being read.
+            counters.Drop(DropReason.OutsideWindow);
+            return;
+        }
+        int offset = 0;
+        while (offset < datagram.Length)
+        {
+            var frame = datagram[offset..];
+            int frameLength = BinaryPrimitives.ReadInt32LittleEndian(frame);
+            bool pad = BinaryPrimitives.ReadInt16LittleEndian(frame[FrameHeader.TypeOffset..]) == (short)FrameType.Pad;
+            int termBytes = Framing.Align(frameLength);
+            int datagramBytes = pad ? DataFrame.HeaderLength : termBytes;
+            long framePosition = position + offset;
+            if (framePosition < _rebuildPosition)
+            {
+                counters.DuplicateFramesValue++;
+            }
+            else
+            {
+                WriteFrame(framePosition, frame[..datagramBytes], frameLength);
+                if (!pad) counters.DataFramesReceivedValue++;
+                long end = framePosition + termBytes;
+                if (end > _highWaterMark) _highWaterMark = end;
+            }
+            offset += datagramBytes;
+        }
+        AdvanceRebuild();
+    }
+
+    private void WriteFrame(long position, ReadOnlySpan<byte> frame, int frameLength)
+    {
+        var term = _terms.AsSpan(PartitionOffset(position), frame.Length);
+        frame[FrameHeader.VersionOffset..].CopyTo(term[FrameHeader.VersionOffset..]);
+        Volatile.Write(ref Unsafe.As<byte, int>(ref term[0]), frameLength);
+    }
+
+    private void AdvanceRebuild()
+    {
+        long position = _rebuildPosition;
+        while (position < _highWaterMark)
+        {
+            int frameLength = Volatile.Read(ref Unsafe.As<byte, int>(ref _terms[PartitionOffset(position)]));
+            if (frameLength <= 0) break;
+            position += Framing.Align(frameLength);
+        }
+        _rebuildPosition = position;
+    }
+
+    /// <summary>Timers for this image: NAK a gap, send status messages, end of stream and liveness.</summary>
+    internal int DoWork(long now, Span<byte> scratch)
+    {
+        if (IsClosed) return 0;
+        var options = _transport.Options;
+        int work = 0;
+        if (now - _lastPacketNanos > options.ImageLivenessTimeoutNanos)
+        {
+            Close(ImageCloseReason.Timeout);
+            return 1;
+        }
+        if (_rebuildPosition < _highWaterMark) work += CheckGap(now, scratch, options);
+        else _gapPosition = -1;
+
+        long subscriber = Volatile.Read(ref _subscriberPosition);
+        if (_endOfStreamPosition != long.MaxValue && subscriber >= _endOfStreamPosition && _rebuildPosition >= _endOfStreamPosition)
+        {
+            if (!_endOfStreamSmSent)
+            {
+                SendStatus(now, scratch, subscriber, StatusMessageFrame.EndOfStreamFlag);
+                _endOfStreamSmSent = true;
+                Close(ImageCloseReason.EndOfStream);
+            }
+            return work + 1;
+        }
+        if (_smNow || now - _lastSmNanos >= options.StatusMessageIntervalNanos || subscriber - _lastSmPosition > _receiverWindow / 4)
+        {
+            SendStatus(now, scratch, subscriber, 0);
+            work++;
+        }
+        return work;
+    }
+
+    internal void RequestStatusMessage() => _smNow = true;
+
+    private void SendStatus(long now, Span<byte> scratch, long position, byte flags)
+    {
+        int length = StatusMessageFrame.Write(scratch, flags, SessionId, StreamId,
+            TermPosition.TermId(position, InitialTermId, PositionBitsToShift), TermPosition.TermOffset(position, PositionBitsToShift),
+            _receiverWindow, Endpoint.ReceiverId);
+        if (Endpoint.Send(scratch[..length], Source)) _transport.Counters.StatusMessagesSentValue++;
+        _lastSmNanos = now;
+        _lastSmPosition = position;
+        _smNow = false;
+    }
+
+    private int CheckGap(long now, Span<byte> scratch, TransportOptions options)
+    {
+        long gap = _rebuildPosition;
+        if (gap != _gapPosition)
+        {
+            _gapPosition = gap;
+            _gapSeenNanos = now;
+            _gapNaked = false;
+        }
+        long due = _gapNaked ? _lastNakNanos + options.NakRetryIntervalNanos : _gapSeenNanos + options.NakDelayNanos;
+        if (now < due) return 0;
+
+        int termOffset = (int)(gap & (TermLength - 1));
+        long termEnd = gap - termOffset + TermLength;
+        long end = Math.Min(_highWaterMark, termEnd);
+        long scan = gap + Framing.Alignment;
+        while (scan < end && Volatile.Read(ref Unsafe.As<byte, int>(ref _terms[PartitionOffset(scan)])) == 0) scan += Framing.Alignment;
+        int length = (int)(Math.Min(scan, end) - gap);
+        int written = NakFrame.Write(scratch, SessionId, StreamId, TermPosition.TermId(gap, InitialTermId, PositionBitsToShift), termOffset, length);
+        if (Endpoint.Send(scratch[..written], Source)) _transport.Counters.NaksSentValue++;
+        _lastNakNanos = now;
+        _gapNaked = true;
+        return 1;
+    }
+
+    // ---- subscriber side ----
+
+    /// <summary>Delivers up to <paramref name="fragmentLimit"/> fragments in order; a fragmented message is
+    /// delivered once, whole, when its last fragment is read.</summary>
+    internal int Poll<THandler>(ref THandler handler, int fragmentLimit) where THandler : ISubscriptionHandler
+    {
+        long position = _subscriberPosition;
+        int fragments = 0;
+        long start = position;
+        while (fragments < fragmentLimit)
+        {
+            int at = PartitionOffset(position);
+            int termOffset = (int)(position & (TermLength - 1));
+            int frameLength = Volatile.Read(ref Unsafe.As<byte, int>(ref _terms[at]));
+            if (frameLength == 0) break;
+            int aligned = Framing.Align(frameLength);
+            if (frameLength < DataFrame.HeaderLength || aligned > TermLength - termOffset)
+            {
+                Close(ImageCloseReason.Corrupt);
+                _transport.Counters.Drop(DropReason.CorruptTerm);
+                break;
+            }
+            var frame = _terms.AsSpan(at, frameLength);
+            short type = BinaryPrimitives.ReadInt16LittleEndian(frame[FrameHeader.TypeOffset..]);
+            if (type == (short)FrameType.Data)
+            {
+                fragments++;
+                Deliver(ref handler, frame, position + aligned);
+                _terms.AsSpan(at, aligned).Clear();
+            }
+            else
+            {
+                _terms.AsSpan(at, DataFrame.HeaderLength).Clear();
+            }
+            position += aligned;
+        }
+        if (position != start) Volatile.Write(ref _subscriberPosition, position);
+        return fragments;
+    }
+
+    private void Deliver<THandler>(ref THandler handler, ReadOnlySpan<byte> frame, long positionAfter) where THandler : ISubscriptionHandler
+    {
+        byte flags = frame[FrameHeader.FlagsOffset];
+        var payload = frame[DataFrame.PayloadOffset..];
+        if ((flags & DataFrame.UnfragmentedFlags) == DataFrame.UnfragmentedFlags)
+        {
+            _assembled = -1;
+            _messagesDelivered++;
+            handler.OnMessage(payload, this, positionAfter);
+            return;
+        }
+        if ((flags & DataFrame.BeginFlag) != 0) _assembled = 0;
+        else if (_assembled < 0) return; // joined mid-message: wait for the next BEGIN
+        if (_assembled + payload.Length > _assembly.Length)
+        {
+            _assembled = -1;
+            return;
+        }
+        payload.CopyTo(_assembly.AsSpan(_assembled));
+        _assembled += payload.Length;
+        if ((flags & DataFrame.EndFlag) != 0)
+        {
+            int length = _assembled;
+            _assembled = -1;
+            _messagesDelivered++;
+            handler.OnMessage(_assembly.AsSpan(0, length), this, positionAfter);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+// The socket subscriptions of one channel receive on: DATA and PAD go to images (after the whole datagram is
+// checked), SETUP creates images, status messages and NAKs go back to each image's source.
+using System.Net;
+
+namespace Exchange.Transport;
+
+internal sealed class ReceiveChannelEndpoint : IDisposable
+{
+    private readonly Transport _transport;
+    private readonly UdpSocket _socket;
+    private readonly List<Subscription> _subscriptions = [];
+    private long _lastSendSetupNanos = long.MinValue / 2;
+    private int _lastSendSetupSession;
+
+    public ReceiveChannelEndpoint(Transport transport, string key, ChannelUri channel)
+    {
+        _transport = transport;
+        Key = key;
+        var local = Transport.Resolve(channel.Endpoint);
+        int buffer = transport.Options.SocketBufferLength;
+        _socket = UdpSocket.Bind(local, channel.SocketReceiveBufferLength ?? buffer, channel.SocketSendBufferLength ?? buffer);
+        ReceiverId = Random.Shared.NextInt64();
+        ReceiverWindow = channel.ReceiverWindow ?? 128 * 1024;
+    }
+
+    public string Key { get; }
+    public long ReceiverId { get; }
+    public int ReceiverWindow { get; }
+    public IPEndPoint LocalEndPoint => _socket.LocalEndPoint;
+    public IReadOnlyList<Subscription> Subscriptions => _subscriptions;
+
+    /// <summary>Subscriptions registered or about to be (guarded by the transport's registry lock).</summary>
+    public int Reserved;
+
+    private readonly List<Subscription> _registered = [];
+
+    public void Register(Subscription subscription) => _registered.Add(subscription);
+
+    public void Unregister(Subscription subscription) => _registered.Remove(subscription);
+
+    public bool HasStream(int streamId) => _registered.Exists(s => s.StreamId == streamId && !s.IsClosed);
+
+    public long MessagesDelivered()
+    {
+        long total = 0;
+        foreach (var subscription in _registered)
+            foreach (var image in subscription.Images) total += image.MessagesDelivered;
+        return total;
+    }
+
+    public void Add(Subscription subscription) => _subscriptions.Add(subscription);
+
+    public void Remove(Subscription subscription) => _subscriptions.Remove(subscription);
+
+    public bool Send(ReadOnlySpan<byte> datagram, in PeerAddress to)
+    {
+        var counters = _transport.Counters;
+        if (!_socket.Send(datagram, to))
+        {
+            counters.SendFailuresValue++;
+            return false;
+        }
+        counters.BytesSentValue += datagram.Length;
+        counters.DatagramsSentValue++;
+        return true;
+    }
+
+    public int Receive(long now, Span<byte> buffer, Span<byte> scratch)
+    {
+        var counters = _transport.Counters;
+        int limit = _transport.Options.MaxDatagramsPerReceiveCycle;
+        int datagrams = 0;
+        var from = new PeerAddress();
+        while (datagrams < limit)
+        {
+            int length = _socket.Receive(buffer, ref from);
+            if (length == 0) break;
+            datagrams++;
+            counters.BytesReceivedValue += length;
+            counters.DatagramsReceivedValue++;
+            Dispatch(buffer[..length], from, now, scratch);
+        }
+        return datagrams;
+    }
+
+    internal void Dispatch(ReadOnlySpan<byte> datagram, in PeerAddress from, long now, Span<byte> scratch)
+    {
+        var counters = _transport.Counters;
+        if (!FrameHeader.TryWrap(datagram, out var header, out var error)) { counters.Drop(error); return; }
+        switch (header.Type)
+        {
+            case FrameType.Data or FrameType.Pad:
+                OnData(datagram, from, now, scratch);
+                return;
+            case FrameType.Setup:
+                OnSetup(datagram, from, now);
+                return;
+            case FrameType.Rttm:
+                if (!RttMeasurementFrame.TryWrap(datagram, out var rttm, out error)) { counters.Drop(error); return; }
+                if (rttm.IsReplyRequested)
+                {
+                    int length = RttMeasurementFrame.WriteReply(scratch, rttm);
+                    if (Send(scratch[..length], from)) counters.RttmRepliesValue++;
+                }
+                return;
+            default:
+                counters.Drop(DropReason.UnexpectedType);
+                return;
+        }
+    }
+
+    private void OnSetup(ReadOnlySpan<byte> datagram, in PeerAddress from, long now)
+    {
+        var counters = _transport.Counters;
+        if (!SetupFrame.TryWrap(datagram, out var setup, out var error)) { counters.Drop(error); return; }
+        counters.SetupsReceivedValue++;
+        var subscription = FindSubscription(setup.StreamId);
+        if (subscription == null) { counters.Drop(DropReason.NoSubscription); return; }
+        var image = subscription.FindImage(setup.SessionId);
+        if (image != null)
+        {
+            image.RequestStatusMessage();
+            return;
+        }
+        image = new Image(_transport, this, subscription, setup, from, Math.Min(ReceiverWindow, setup.TermLength / 2), now);
+        subscription.AddImage(image);
+        counters.ImagesAddedValue++;
+    }
+
+    private void OnData(ReadOnlySpan<byte> datagram, in PeerAddress from, long now, Span<byte> scratch)
+    {
+        var counters = _transport.Counters;
+        if (!DataFrame.TryWrap(datagram, out var first, out var error)) { counters.Drop(error); return; }
+        var subscription = FindSubscription(first.StreamId);
+        if (subscription == null) { counters.Drop(DropReason.NoSubscription); return; }
+        var image = subscription.FindImage(first.SessionId);
+        if (image == null)
+        {
+            counters.Drop(DropReason.UnknownSession);
+            RequestSetup(first.SessionId, first.StreamId, from, now, scratch);
+            return;
+        }
+        if (!Framing.IsAligned(datagram.Length)) { counters.Drop(DropReason.Misaligned); return; }
+        if (first.IsHeartbeat)
+        {
+            if (datagram.Length != DataFrame.HeaderLength) { counters.Drop(DropReason.MalformedDatagram); return; }
+            if (!DataFrame.TryWrap(datagram, image.TermLength, out first, out error)) { counters.Drop(error); return; }
+            image.OnData(datagram, first.TermId, first.TermOffset, heartbeat: true, first.IsEndOfStream, now);
+            return;
+        }
+        int termId = first.TermId, startOffset = first.TermOffset;
+        int expectedOffset = startOffset, offset = 0;
+        while (offset < datagram.Length)
+        {
+            if (!DataFrame.TryWrap(datagram[offset..], image.TermLength, out var frame, out error)) { counters.Drop(error); return; }
+            if (frame.SessionId != first.SessionId || frame.StreamId != first.StreamId || frame.TermId != termId
+                || frame.TermOffset != expectedOffset || frame.IsHeartbeat)
+            {
+                counters.Drop(DropReason.MalformedDatagram);
+                return;
+            }
+            int datagramBytes = frame.IsPadding ? DataFrame.HeaderLength : frame.AlignedLength;
+            if (datagramBytes > datagram.Length - offset) { counters.Drop(DropReason.BadLength); return; }
+            offset += datagramBytes;
+            expectedOffset += frame.AlignedLength;
+            if (frame.IsPadding && offset != datagram.Length) { counters.Drop(DropReason.MalformedDatagram); return; }
+        }
+        image.OnData(datagram, termId, startOffset, heartbeat: false, endOfStream: false, now);
+    }
+
+    /// <summary>Asks an unknown session's sender for SETUP (a status message with SEND_SETUP), at most once a millisecond per session.</summary>
+    private void RequestSetup(int sessionId, int streamId, in PeerAddress to, long now, Span<byte> scratch)
+    {
+        if (sessionId == _lastSendSetupSession && now - _lastSendSetupNanos < NanoClock.Millisecond) return;
+        _lastSendSetupSession = sessionId;
+        _lastSendSetupNanos = now;
+        int length = StatusMessageFrame.Write(scratch, StatusMessageFrame.SendSetupFlag, sessionId, streamId, 0, 0, 0, ReceiverId);
+        if (Send(scratch[..length], to)) _transport.Counters.SendSetupsSentValue++;
+    }
+
+    private Subscription? FindSubscription(int streamId)
+    {
+        foreach (var subscription in _subscriptions)
+            if (subscription.StreamId == streamId && !subscription.IsClosed) return subscription;
+        return null;
+    }
+
+    public void Dispose() => _socket.Dispose();
+}

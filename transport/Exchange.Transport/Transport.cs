@@ -1,0 +1,266 @@
+// The transport embedded in a process: Aeron's media driver roles (conductor, sender, receiver) as one agent
+// whose duty cycle reads every socket, sends what publications have, and runs the protocol's timers.
+// Run it on its own thread (Start) or call DoWork from the owner's loop; either way one thread runs it.
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Exchange.Transport;
+
+public sealed class Transport : IAgent, IDisposable
+{
+    private const int ReceiveBufferLength = 64 * 1024;
+
+    private readonly object _registryLock = new();
+    private readonly Dictionary<string, SendChannelEndpoint> _sendEndpoints = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ReceiveChannelEndpoint> _receiveEndpoints = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<object> _pending = new();
+
+    // Agent-owned.
+    private readonly List<SendChannelEndpoint> _senders = [];
+    private readonly List<ReceiveChannelEndpoint> _receivers = [];
+    private readonly List<Publication> _publications = [];
+    private readonly List<Subscription> _subscriptions = [];
+    private readonly byte[] _receiveBuffer = GC.AllocateArray<byte>(ReceiveBufferLength, pinned: true);
+    private readonly byte[] _scratch = new byte[256];
+    private AgentRunner? _runner;
+    private bool _disposed;
+    private long _messagesOfferedByClosed, _messagesDeliveredByClosed;
+
+    public Transport(TransportOptions? options = null)
+    {
+        Options = options ?? new TransportOptions();
+        Counters = new TransportCounters();
+    }
+
+    public TransportOptions Options { get; }
+    public TransportCounters Counters { get; }
+    public string Name => "transport";
+
+    /// <summary>Messages offered by this process's publications, closed ones included.</summary>
+    public long MessagesSent
+    {
+        get
+        {
+            lock (_registryLock)
+            {
+                long total = _messagesOfferedByClosed;
+                foreach (var endpoint in _sendEndpoints.Values) total += endpoint.MessagesOffered();
+                return total;
+            }
+        }
+    }
+
+    /// <summary>Messages delivered to this process's subscribers.</summary>
+    public long MessagesReceived
+    {
+        get
+        {
+            lock (_registryLock)
+            {
+                long total = _messagesDeliveredByClosed;
+                foreach (var endpoint in _receiveEndpoints.Values) total += endpoint.MessagesDelivered();
+                return total;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A publication on <paramref name="channel"/> (<c>aeron:udp?endpoint=host:port|…</c>) and stream. Safe from any
+    /// thread; the socket is bound here (so a bad channel throws here), and the agent starts it at its next cycle.
+    /// </summary>
+    public Publication AddPublication(string channel, int streamId)
+    {
+        var uri = ParseChannel(channel);
+        lock (_registryLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            string key = SendKey(uri);
+            if (!_sendEndpoints.TryGetValue(key, out var endpoint))
+            {
+                endpoint = new SendChannelEndpoint(this, key, uri);
+                _sendEndpoints[key] = endpoint;
+                _pending.Enqueue(endpoint);
+            }
+            int sessionId = uri.SessionId ?? Random.Shared.Next();
+            var publication = new Publication(this, endpoint, uri, streamId, sessionId, initialTermId: Random.Shared.Next());
+            endpoint.Reserved++;
+            endpoint.Register(publication);
+            _pending.Enqueue(publication);
+            return publication;
+        }
+    }
+
+    /// <summary>A subscription on <paramref name="channel"/>'s endpoint (bound here; port 0 picks a free port, see
+    /// <see cref="Subscription.LocalEndPoint"/>) for one stream. Safe from any thread.</summary>
+    public Subscription AddSubscription(string channel, int streamId)
+    {
+        var uri = ParseChannel(channel);
+        lock (_registryLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            string key = ReceiveKey(uri);
+            if (!_receiveEndpoints.TryGetValue(key, out var endpoint))
+            {
+                endpoint = new ReceiveChannelEndpoint(this, key, uri);
+                _receiveEndpoints[key] = endpoint;
+                _pending.Enqueue(endpoint);
+            }
+            if (endpoint.HasStream(streamId)) throw new ArgumentException($"stream {streamId} already has a subscription on {channel}");
+            var subscription = new Subscription(this, endpoint, uri, streamId);
+            endpoint.Reserved++;
+            endpoint.Register(subscription);
+            _pending.Enqueue(subscription);
+            return subscription;
+        }
+    }
+
+    private static ChannelUri ParseChannel(string channel) =>
+        ChannelUri.TryParse(channel, out var uri, out string error) ? uri : throw new ArgumentException(error);
+
+    private static string SendKey(ChannelUri uri) => $"{uri.Endpoint}|{uri.Interface?.Host}:{uri.Interface?.Port}";
+
+    private static string ReceiveKey(ChannelUri uri) => uri.Endpoint.ToString();
+
+    /// <summary>Runs the duty cycle on a thread of its own until <see cref="Dispose"/>.</summary>
+    public void Start(IIdleStrategy idle)
+    {
+        if (_runner != null) throw new InvalidOperationException("the transport is already running");
+        _runner = new AgentRunner(this, idle);
+    }
+
+    /// <summary>Whether the transport's own thread stopped on an error (null if fine or not started).</summary>
+    public Exception? Failure => _runner?.Failure;
+
+    public int DoWork()
+    {
+        long now = NanoClock.Now();
+        int work = DrainPending();
+        var buffer = _receiveBuffer.AsSpan();
+        var scratch = _scratch.AsSpan();
+        for (int i = 0; i < _receivers.Count; i++) work += _receivers[i].Receive(now, buffer, scratch);
+        for (int i = 0; i < _senders.Count; i++) work += _senders[i].Receive(now, buffer, scratch);
+        for (int i = 0; i < _subscriptions.Count; i++)
+        {
+            var subscription = _subscriptions[i];
+            var images = subscription.ImagesForAgent;
+            for (int j = 0; j < images.Length; j++) work += images[j].DoWork(now, scratch);
+            int removed = subscription.RemoveFinishedImages();
+            if (removed > 0)
+            {
+                Counters.ImagesRemovedValue += removed;
+                work++;
+            }
+        }
+        for (int i = 0; i < _publications.Count; i++) work += _publications[i].DoSend(now, scratch);
+        work += Housekeeping();
+        return work;
+    }
+
+    private int DrainPending()
+    {
+        int work = 0;
+        while (_pending.TryDequeue(out var item))
+        {
+            work++;
+            switch (item)
+            {
+                case SendChannelEndpoint sender: _senders.Add(sender); break;
+                case ReceiveChannelEndpoint receiver: _receivers.Add(receiver); break;
+                case Publication publication: publication.Endpoint.Add(publication); _publications.Add(publication); break;
+                case Subscription subscription: subscription.Endpoint.Add(subscription); _subscriptions.Add(subscription); break;
+            }
+        }
+        return work;
+    }
+
+    /// <summary>Lets go of finished publications and closed subscriptions, and of endpoints nothing uses any more.</summary>
+    private int Housekeeping()
+    {
+        int work = 0;
+        for (int i = _publications.Count - 1; i >= 0; i--)
+        {
+            var publication = _publications[i];
+            if (!publication.IsFinished) continue;
+            _publications.RemoveAt(i);
+            publication.Endpoint.Remove(publication);
+            lock (_registryLock)
+            {
+                _messagesOfferedByClosed += publication.MessagesOffered;
+                publication.Endpoint.Unregister(publication);
+                if (--publication.Endpoint.Reserved == 0)
+                {
+                    _sendEndpoints.Remove(publication.Endpoint.Key);
+                    _senders.Remove(publication.Endpoint);
+                    publication.Endpoint.Dispose();
+                }
+            }
+            work++;
+        }
+        for (int i = _subscriptions.Count - 1; i >= 0; i--)
+        {
+            var subscription = _subscriptions[i];
+            if (!subscription.IsClosed) continue;
+            _subscriptions.RemoveAt(i);
+            subscription.Endpoint.Remove(subscription);
+            foreach (var image in subscription.ImagesForAgent) image.Close(ImageCloseReason.Closed);
+            lock (_registryLock)
+            {
+                foreach (var image in subscription.ImagesForAgent) _messagesDeliveredByClosed += image.MessagesDelivered;
+                subscription.Endpoint.Unregister(subscription);
+                if (--subscription.Endpoint.Reserved == 0)
+                {
+                    _receiveEndpoints.Remove(subscription.Endpoint.Key);
+                    _receivers.Remove(subscription.Endpoint);
+                    subscription.Endpoint.Dispose();
+                }
+            }
+            work++;
+        }
+        return work;
+    }
+
+    /// <summary>
+    /// Closes every publication and runs the duty cycle (unless the transport has its own thread) until each has
+    /// sent what was offered and lingered, or <paramref name="timeout"/> passes. For an orderly process exit.
+    /// </summary>
+    public bool CloseAndDrain(TimeSpan timeout)
+    {
+        List<Publication> publications;
+        lock (_registryLock) publications = _sendEndpoints.Values.SelectMany(e => e.Registered).ToList();
+        foreach (var publication in publications) publication.Close();
+        long deadline = NanoClock.Now() + (long)timeout.TotalMilliseconds * NanoClock.Millisecond;
+        var idle = new BackoffIdleStrategy();
+        while (NanoClock.Now() < deadline)
+        {
+            if (publications.All(p => p.IsFinished)) return true;
+            if (_runner == null) idle.Idle(DoWork());
+            else Thread.Sleep(1);
+        }
+        return publications.All(p => p.IsFinished);
+    }
+
+    public void Dispose()
+    {
+        _runner?.Dispose();
+        lock (_registryLock)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            foreach (var endpoint in _sendEndpoints.Values) endpoint.Dispose();
+            foreach (var endpoint in _receiveEndpoints.Values) endpoint.Dispose();
+            _sendEndpoints.Clear();
+            _receiveEndpoints.Clear();
+        }
+    }
+
+    internal static IPEndPoint Resolve(ChannelEndpoint endpoint) => new(ResolveHost(endpoint.Host, null), endpoint.Port);
+
+    internal static IPAddress ResolveHost(string host, AddressFamily? prefer)
+    {
+        if (IPAddress.TryParse(host, out var address)) return address;
+        var addresses = Dns.GetHostAddresses(host);
+        if (addresses.Length == 0) throw new ArgumentException($"host '{host}' does not resolve");
+        return addresses.FirstOrDefault(a => a.AddressFamily == (prefer ?? AddressFamily.InterNetwork)) ?? addresses[0];
+    }
+}

@@ -1,0 +1,80 @@
+// A non-blocking UDP socket. The .NET Socket creates, configures and binds it; datagrams move through
+// recvfrom/sendto on its descriptor so that "nothing to read" and "send buffer full" are return values.
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Exchange.Transport;
+
+public sealed unsafe class UdpSocket : IDisposable
+{
+    private readonly Socket _socket;
+    private readonly int _descriptor;
+
+    private UdpSocket(Socket socket)
+    {
+        _socket = socket;
+        _descriptor = (int)socket.SafeHandle.DangerousGetHandle();
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+    }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>Errors other than "would block" seen by <see cref="Receive"/> and <see cref="Send"/>.</summary>
+    public long Errors { get; private set; }
+
+    /// <summary>Opens a socket bound to <paramref name="local"/> (port 0: any free port). Start-up only; throws on failure.</summary>
+    public static UdpSocket Bind(IPEndPoint local, int receiveBufferLength, int sendBufferLength)
+    {
+        var socket = new Socket(local.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            if (receiveBufferLength > 0) socket.ReceiveBufferSize = receiveBufferLength;
+            if (sendBufferLength > 0) socket.SendBufferSize = sendBufferLength;
+            socket.Blocking = false;
+            socket.Bind(local);
+            return new UdpSocket(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads one datagram into <paramref name="buffer"/>: its length, or 0 when none is waiting
+    /// (errors count and also return 0). <paramref name="from"/> receives the sender's address.</summary>
+    public int Receive(Span<byte> buffer, ref PeerAddress from)
+    {
+        fixed (byte* data = buffer)
+        fixed (PeerAddress* address = &from)
+        {
+            int addressLength = PeerAddress.Capacity;
+            nint received = Native.recvfrom(_descriptor, data, buffer.Length, Native.MsgDontWait, address->Pointer, &addressLength);
+            if (received >= 0)
+            {
+                address->SetLength(Math.Min(addressLength, PeerAddress.Capacity));
+                return (int)received;
+            }
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != Native.EAgain && errno != Native.EIntr) Errors++;
+            return 0;
+        }
+    }
+
+    /// <summary>Sends one datagram; false if the socket's buffer is full or the send failed.</summary>
+    public bool Send(ReadOnlySpan<byte> datagram, in PeerAddress to)
+    {
+        fixed (byte* data = datagram)
+        fixed (PeerAddress* address = &to)
+        {
+            nint sent = Native.sendto(_descriptor, data, datagram.Length, Native.MsgDontWait, address->Pointer, address->Length);
+            if (sent >= 0) return true;
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != Native.EAgain) Errors++;
+            return false;
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+}
