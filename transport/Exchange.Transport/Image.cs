@@ -32,9 +32,9 @@ public sealed class Image
     private readonly Transport _transport;
     internal readonly ReceiveChannelEndpoint Endpoint;
     internal readonly Subscription Subscription;
-    internal readonly int TermLength;
-    internal readonly int PositionBitsToShift;
-    internal readonly int InitialTermId;
+    public readonly int TermLength;
+    public readonly int PositionBitsToShift;
+    public readonly int InitialTermId;
     private readonly int _receiverWindow;
     private readonly int _termWindow;
 
