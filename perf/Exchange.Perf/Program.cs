@@ -14,6 +14,8 @@ const string Usage = """
                               (--durability none|batch|always, --commit-every N) and time it
       replay --journal DIR    rebuild a journal written by `book --journal` through the engine and time it
       snapshot --dir DIR      capture, write and load a snapshot of an engine with --orders N resting orders
+      stream                  stream --messages N (default 10000000) of --size BYTES (default 64) to a child
+                              process over the UDP transport on loopback (--term-length, default 1m; --idle)
 
     options:
       --runs N                book: timed and untimed passes, each from a fresh engine (default 5)
@@ -66,6 +68,17 @@ try
                 ("restoreMs", Math.Round(s.RestoreMs, 1)), ("hashesMatch", s.HashesMatch)]);
             return s.HashesMatch ? 0 : 1;
         }
+        case "stream":
+        {
+            var s = StreamBench.Run(options.GetInt("messages", 10_000_000), options.GetInt("size", 64),
+                options.Get("term-length") ?? "1m", options.Get("idle") ?? "busy-spin");
+            Report(options, [("mode", "stream"), ("messages", s.Messages), ("messageBytes", s.MessageBytes), ("seconds", Math.Round(s.Seconds, 3)),
+                ("messagesPerSec", Math.Round(s.MessagesPerSec)), ("megabytesPerSec", Math.Round(s.MegabytesPerSec, 1)),
+                ("backPressured", s.BackPressured), ("naks", s.Naks), ("retransmits", s.Retransmits), ("outOfOrder", s.OutOfOrder)]);
+            return s.OutOfOrder == 0 ? 0 : 1;
+        }
+        case "stream-receive":
+            return StreamBench.Receive(options.GetInt("messages", 10_000_000), options.Get("idle") ?? "busy-spin");
         case "gen-orders":
             string output = options.Get("out") ?? throw new UsageException("gen-orders needs --out FILE");
             File.WriteAllLines(output, OrderFlow.Generate(options.GetInt("count", 1_000_000), options.GetInt("seed", 1)));
