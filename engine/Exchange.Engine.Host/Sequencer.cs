@@ -8,4 +8,11 @@ internal sealed class Sequencer(Func<long> clockNanos)
     public static long UnixNanos() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
 
     public (long Sequence, long Timestamp) Next() => (++Last, clockNanos());
+
+    /// <summary>Continues numbering after <paramref name="last"/>: what a restarted engine recovered to.</summary>
+    public void ContinueAfter(long last)
+    {
+        if (last < Last) throw new ArgumentOutOfRangeException(nameof(last), last, $"sequence must not go back from {Last}");
+        Last = last;
+    }
 }

@@ -1,7 +1,8 @@
-// The engine process's one config record: capacities, assets, symbols and demo accounts. Built-in
-// defaults, replaced by a JSON file (--config) and then by command-line overrides.
+// The engine process's one config record: capacities, assets, symbols and demo accounts with their API keys.
+// Built-in defaults, replaced by a JSON file (--config) and then by command-line overrides.
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Exchange.Engine.Wire;
 
 namespace Exchange.Engine.Host;
 
@@ -9,11 +10,27 @@ public sealed record AssetConfig(int Id, string Name);
 
 public sealed record SymbolConfig(string Name, SymbolSpec Spec);
 
-public sealed record AccountConfig(long Id, Dictionary<string, long> Balances);
+/// <summary>An account of the opening state. <paramref name="ApiKey"/> is what a client presents in Logon to trade
+/// as this account; without one the account cannot log on.</summary>
+public sealed record AccountConfig(long Id, Dictionary<string, long> Balances, string? ApiKey = null);
 
 public sealed record ShardConfig
 {
     public int ShardId { get; init; } = 1;
+
+    /// <summary>Where clients send commands (stream 10): an Aeron channel URI this process binds.</summary>
+    public string Listen { get; init; } = "aeron:udp?endpoint=127.0.0.1:40100|term-length=1m";
+    /// <summary>Optionally, one more destination for the shard's market data (stream 12), e.g. a distributor.</summary>
+    public string? MarketDataChannel { get; init; }
+    /// <summary>The journal directory; null means <c>data/shard-{ShardId}</c>. With <see cref="InMemory"/> there is none.</summary>
+    public string? JournalDirectory { get; init; }
+    /// <summary>Run without a journal: state lives and dies with the process (demos only).</summary>
+    public bool InMemory { get; init; }
+    public Exchange.Journal.Durability Durability { get; init; } = Exchange.Journal.Durability.Batch;
+    /// <summary>The engine thread's idle strategy: busy-spin (a dedicated core), yield, or backoff (shared machines).</summary>
+    public string Idle { get; init; } = "backoff";
+
+    public string EffectiveJournalDirectory => JournalDirectory ?? Path.Combine("data", $"shard-{ShardId}");
     public EngineConfig Engine { get; init; } = new() { AssetCount = 4, MaxSymbols = 16, MaxAccounts = 1024, MaxOrders = 1 << 20, MaxPriceLevels = 1 << 16, FeeAccount = 0 };
     public List<AssetConfig> Assets { get; init; } = [new(0, "USD"), new(1, "BTC"), new(2, "ETH")];
 
@@ -29,8 +46,8 @@ public sealed record ShardConfig
 
     public List<AccountConfig> Accounts { get; init; } =
     [
-        new(1001, new() { ["USD"] = 10_000_000_00, ["BTC"] = 100_00000000, ["ETH"] = 1_000_000000 }),
-        new(1002, new() { ["USD"] = 10_000_000_00, ["BTC"] = 100_00000000, ["ETH"] = 1_000_000000 }),
+        new(1001, new() { ["USD"] = 10_000_000_00, ["BTC"] = 100_00000000, ["ETH"] = 1_000_000000 }, ApiKey: "mm-1001-key"),
+        new(1002, new() { ["USD"] = 10_000_000_00, ["BTC"] = 100_00000000, ["ETH"] = 1_000_000000 }, ApiKey: "mm-1002-key"),
     ];
 
     public static ShardConfig Load(string path)
@@ -54,6 +71,40 @@ public sealed record ShardConfig
 
     public SymbolConfig? Symbol(string name) =>
         Symbols.Find(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The opening state as ordinary commands, SBE-encoded, in the order they are sequenced: every symbol,
+    /// then each account followed by its deposits. An unknown asset name is a <see cref="ConfigException"/>.</summary>
+    public List<byte[]> OpeningCommands()
+    {
+        var commands = new List<byte[]>();
+        var buffer = new byte[256];
+        foreach (var symbol in Symbols) commands.Add(buffer[..CommandCodec.Encode(new AddSymbol(symbol.Spec), buffer)]);
+        foreach (var account in Accounts)
+        {
+            commands.Add(buffer[..CommandCodec.Encode(new AddAccount(account.Id), buffer)]);
+            foreach (var (asset, amount) in account.Balances)
+            {
+                int assetId;
+                try { assetId = AssetId(asset); }
+                catch (ConfigException e) { throw new ConfigException($"account {account.Id}: {e.Message}"); }
+                commands.Add(buffer[..CommandCodec.Encode(new Deposit(account.Id, assetId, amount), buffer)]);
+            }
+        }
+        return commands;
+    }
+
+    /// <summary>API key → account, for Logon. Keys must be unique and non-empty.</summary>
+    public Dictionary<string, long> ApiKeys()
+    {
+        var keys = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var account in Accounts)
+        {
+            if (account.ApiKey == null) continue;
+            if (account.ApiKey.Length == 0) throw new ConfigException($"account {account.Id}: empty apiKey");
+            if (!keys.TryAdd(account.ApiKey, account.Id)) throw new ConfigException($"account {account.Id}: apiKey is also used by account {keys[account.ApiKey]}");
+        }
+        return keys;
+    }
 }
 
 public sealed class ConfigException(string message) : Exception(message);

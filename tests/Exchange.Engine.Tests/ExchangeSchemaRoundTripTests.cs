@@ -38,29 +38,34 @@ public sealed class ExchangeSchemaRoundTripTests
     }
 
     [Fact]
-    public void Logon_round_trips_every_field_and_api_keys_up_to_the_max_length()
+    public void Logon_round_trips_every_field_and_api_keys_and_response_channels_up_to_the_max_length()
     {
         var r = new Random(101);
-        var buffer = new byte[2048];
+        var buffer = new byte[4096];
         Assert.Equal(1024, Msg.LogonEncoder.ApiKeyMaxLength);
+        Assert.Equal(1024, Msg.LogonEncoder.ResponseChannelMaxLength);
         for (var i = 0; i < Samples; i++)
         {
             long account = L(r);
             uint interval = U32(r);
             byte cancelOnDisconnect = (byte)r.Next(256);
             byte[] apiKey = Ascii(r, 1024);
+            byte[] responseChannel = Ascii(r, 1024);
             var e = Msg.LogonEncoder.WrapAndApplyHeader(buffer, 0);
             e.Account = account;
             e.HeartbeatIntervalMs = interval;
             e.CancelOnDisconnect = cancelOnDisconnect;
             e.WriteApiKey(apiKey);
+            e.WriteResponseChannel(responseChannel);
             int length = Header + e.EncodedLength;
+            Assert.Equal(Header + Msg.LogonEncoder.BlockLength + 2 + apiKey.Length + 2 + responseChannel.Length, length);
 
             var d = Msg.LogonDecoder.WrapWithHeader(buffer.AsSpan(0, length));
             Assert.Equal(account, d.Account);
             Assert.Equal(interval, d.HeartbeatIntervalMs);
             Assert.Equal(cancelOnDisconnect, d.CancelOnDisconnect);
             Assert.Equal(apiKey, d.ReadApiKey().ToArray());
+            Assert.Equal(responseChannel, d.ReadResponseChannel().ToArray());
             Assert.Equal(length, d.Limit);
         }
     }
@@ -79,6 +84,31 @@ public sealed class ExchangeSchemaRoundTripTests
         buffer[at + 1] = 1025 >> 8;
         Assert.Equal(SbeError.LengthOutOfRange, Assert.Throws<SbeException>(() =>
             Msg.LogonDecoder.WrapWithHeader(buffer).ReadApiKey().Length).Error);
+    }
+
+    [Fact]
+    public void Logon_refuses_a_response_channel_above_the_max_length_on_both_sides()
+    {
+        var buffer = new byte[4096];
+        Assert.Equal(SbeError.LengthOutOfRange, Assert.Throws<SbeException>(() =>
+        {
+            var tooLong = Msg.LogonEncoder.WrapAndApplyHeader(buffer, 0);
+            tooLong.WriteApiKey("k"u8);
+            tooLong.WriteResponseChannel(new byte[1025]);
+        }).Error);
+
+        var e = Msg.LogonEncoder.WrapAndApplyHeader(buffer, 0);
+        e.WriteApiKey("k"u8);
+        e.WriteResponseChannel(new byte[3]);
+        int at = Header + Msg.LogonEncoder.BlockLength + 2 + 1;
+        buffer[at] = 1025 & 0xFF;
+        buffer[at + 1] = 1025 >> 8;
+        Assert.Equal(SbeError.LengthOutOfRange, Assert.Throws<SbeException>(() =>
+        {
+            var d = Msg.LogonDecoder.WrapWithHeader(buffer);
+            d.ReadApiKey();
+            return d.ReadResponseChannel().Length;
+        }).Error);
     }
 
     [Fact]

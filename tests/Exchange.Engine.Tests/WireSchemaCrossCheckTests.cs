@@ -360,11 +360,13 @@ public sealed class WireSchemaCrossCheckTests
         logon.HeartbeatIntervalMs = uint.MaxValue;
         logon.CancelOnDisconnect = 1;
         logon.WriteApiKey("key-123"u8);
+        logon.WriteResponseChannel("aeron:udp?endpoint=10.0.0.7:40123"u8);
         int length = Msg.MessageHeaderEncoder.EncodedLength + logon.EncodedLength;
 
         Assert.Equal(new Dictionary<string, string?>
         {
             ["account"] = "1001", ["heartbeatIntervalMs"] = N(uint.MaxValue), ["cancelOnDisconnect"] = "1", ["apiKey"] = "key-123",
+            ["responseChannel"] = "aeron:udp?endpoint=10.0.0.7:40123",
         }, Decode(buffer.AsSpan(0, length), "Logon"));
     }
 

@@ -1,0 +1,96 @@
+// The engine thread: one loop that runs the transport's duty cycle, polls client commands into the service, runs
+// the service's timers, and idles by the configured strategy. SIGTERM or SIGINT ends it in order: stop accepting,
+// drain, commit and fsync the journal, snapshot, log sessions out, let the responses go, exit.
+using System.Runtime.InteropServices;
+using Exchange.Transport;
+
+namespace Exchange.Engine.Host;
+
+public sealed class EngineLoop
+{
+    private readonly Transport.Transport _transport;
+    private readonly TransportLinks _links;
+    private readonly EngineService _service;
+    private readonly IIdleStrategy _idle;
+    private volatile bool _stopRequested;
+
+    public EngineLoop(Transport.Transport transport, TransportLinks links, EngineService service, IIdleStrategy idle)
+    {
+        _transport = transport;
+        _links = links;
+        _service = service;
+        _idle = idle;
+    }
+
+    /// <summary>After a burst of commands, once quiet for this long, the loop prints a status line.</summary>
+    private const long StatusQuietNanos = 200 * NanoClock.Millisecond;
+
+    public void RequestStop() => _stopRequested = true;
+
+    /// <summary>One line on stdout for operators and scripts: where the shard's state stands (off the order path:
+    /// printed only after the engine has been idle a while).</summary>
+    private void ReportStatus()
+    {
+        Console.WriteLine($"status sequence={_service.LastSequence} durable={_service.DurableSequence} stateHash={_service.StateHash():x16} " +
+            $"sessions={_service.ActiveSessions} openOrders={_service.OpenOrderCount}");
+        Console.Out.Flush();
+    }
+
+    /// <summary>Registers SIGTERM and SIGINT to stop the loop in order (the registrations live as long as the returned objects).</summary>
+    public IDisposable[] StopOnSignals() =>
+    [
+        PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal),
+        PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
+    ];
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        context.Cancel = true; // this loop, not the runtime, ends the process
+        RequestStop();
+    }
+
+    /// <summary>Runs until a stop is requested; then shuts the service down and drains the transport.</summary>
+    public void Run()
+    {
+        var handler = new CommandHandler(_service, _links);
+        var commands = _links.Commands;
+        long reported = _service.LastSequence, lastChange = 0;
+        while (!_stopRequested)
+        {
+            int work = _transport.DoWork();
+            work += commands.Poll(ref handler, 64);
+            long now = NanoClock.Now();
+            work += _service.DoWork(now);
+            if (work > 0) lastChange = now;
+            else if (_service.LastSequence != reported && now - lastChange > StatusQuietNanos)
+            {
+                reported = _service.LastSequence;
+                ReportStatus();
+            }
+            _idle.Idle(work);
+        }
+        commands.Close();
+        _service.Shutdown();
+        // Let the last responses and logouts reach clients before the sockets close.
+        for (int i = 0; i < 100; i++) { _transport.DoWork(); _service.DoWork(NanoClock.Now()); Thread.Sleep(1); }
+        _transport.CloseAndDrain(TimeSpan.FromSeconds(1));
+    }
+
+    private struct CommandHandler(EngineService service, TransportLinks links) : ISubscriptionHandler
+    {
+        public readonly void OnMessage(ReadOnlySpan<byte> message, Image image, long position)
+        {
+            int connection = (int)image.Tag;
+            if (connection >= 0) service.OnMessage(connection, message);
+        }
+
+        public readonly void OnImageAvailable(Image image) => links.Attach(image);
+
+        public readonly void OnImageUnavailable(Image image)
+        {
+            int connection = (int)image.Tag;
+            if (connection >= 0) service.OnConnectionLost(connection);
+            links.Detach(image);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+// How an EngineService runs: where its journal is and how durable, how many connections it serves, session
+// timing, and the room it keeps for responses waiting on the journal.
+using Exchange.Journal;
+
+namespace Exchange.Engine.Host;
+
+public sealed record EngineServiceOptions
+{
+    /// <summary>The journal directory (segments, engine.json, snapshots/). Null runs without a journal: state is in
+    /// memory only and every response goes out at once (demos).</summary>
+    public string? JournalDirectory { get; init; }
+    public Durability Durability { get; init; } = Durability.Batch;
+    /// <summary>Group commit bounds under <see cref="Durability.Batch"/>: one fsync covers what arrived within this delay…</summary>
+    public TimeSpan BatchMaxDelay { get; init; } = TimeSpan.FromMilliseconds(1);
+    /// <summary>…or this many records, whichever comes first.</summary>
+    public int BatchMaxRecords { get; init; } = 4096;
+    public long SegmentSize { get; init; } = 128L << 20;
+    /// <summary>Passed to <see cref="JournalOptions.Repair"/>: truncate at damage in the journal instead of refusing to start.</summary>
+    public bool Repair { get; init; }
+    /// <summary>Write a snapshot at <see cref="EngineService.Shutdown"/> so the next start replays little.</summary>
+    public bool SnapshotOnShutdown { get; init; } = true;
+
+    /// <summary>Connections are numbered 0 .. MaxConnections-1 by the transport glue; a logon on any other number is rejected.</summary>
+    public int MaxConnections { get; init; } = 1024;
+    /// <summary>Initial room for responses and market data waiting for the journal or for a back-pressured connection.</summary>
+    public int OutboundBufferBytes { get; init; } = 4 << 20;
+
+    /// <summary>Heartbeat interval granted when a Logon asks for 0; requests are clamped to Min..Max.</summary>
+    public uint DefaultHeartbeatIntervalMs { get; init; } = 1000;
+    public uint MinHeartbeatIntervalMs { get; init; } = 100;
+    public uint MaxHeartbeatIntervalMs { get; init; } = 60_000;
+    /// <summary>A connection whose responses cannot be sent for longer than this is treated as lost.</summary>
+    public TimeSpan UnsendableTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The sequencer's clock (ns since the Unix epoch) for command timestamps. Session timing uses the
+    /// <c>nowNanos</c> given to <see cref="EngineService.DoWork"/> instead.</summary>
+    public Func<long> Clock { get; init; } = Sequencer.UnixNanos;
+    /// <summary>One line per session event (logon, logout, rejected logon, lost connection); never called on the order path.</summary>
+    public Action<string>? Log { get; init; }
+
+    internal void Validate()
+    {
+        if (MaxConnections is < 1 or > 1 << 20) throw new ArgumentException($"MaxConnections {MaxConnections} outside 1..2^20");
+        if (OutboundBufferBytes < 4096) throw new ArgumentException("OutboundBufferBytes must be at least 4 KiB");
+        if (MinHeartbeatIntervalMs < 1 || MinHeartbeatIntervalMs > MaxHeartbeatIntervalMs)
+            throw new ArgumentException("heartbeat interval bounds must satisfy 1 <= Min <= Max");
+        if (DefaultHeartbeatIntervalMs < MinHeartbeatIntervalMs || DefaultHeartbeatIntervalMs > MaxHeartbeatIntervalMs)
+            throw new ArgumentException("DefaultHeartbeatIntervalMs must lie within Min..Max");
+        if (UnsendableTimeout <= TimeSpan.Zero) throw new ArgumentException("UnsendableTimeout must be positive");
+    }
+}

@@ -1,0 +1,184 @@
+// Logon by API key, its rejects, heartbeats both ways, heartbeat timeout and logout.
+using Msg = Exchange.Codecs.Sbe;
+
+namespace Exchange.Engine.Host.Tests;
+
+public sealed class SessionTests
+{
+    [Fact]
+    public void Logon_with_a_known_key_opens_the_clients_channel_and_acks_with_session_account_and_interval()
+    {
+        using var h = new Harness();
+        h.Engine.OnMessage(3, Client.Logon("mm-1001-key", heartbeatMs: 2500, channel: "aeron:udp?endpoint=10.1.1.1:4000"));
+
+        Assert.Equal([(3, "aeron:udp?endpoint=10.1.1.1:4000")], h.Links.Opened);
+        var received = h.Links.Received(3);
+        Assert.Single(received);
+        var (sessionId, account, interval) = Read.LogonAck(received[0]);
+        Assert.Equal(1UL, sessionId);
+        Assert.Equal(1001, account);
+        Assert.Equal(2500U, interval);
+        Assert.True(h.Engine.TryGetSession(3, out ulong id, out long sessionAccount));
+        Assert.Equal((1UL, 1001L), (id, sessionAccount));
+    }
+
+    [Fact]
+    public void Session_ids_increase_one_by_one()
+    {
+        using var h = new Harness();
+        ulong first = h.LogOn(1, "mm-1001-key");
+        ulong second = h.LogOn(2, "mm-1002-key");
+        h.Engine.OnMessage(1, Client.Logout(first));
+        ulong third = h.LogOn(3, "mm-1001-key");
+        Assert.Equal([1UL, 2UL, 3UL], new[] { first, second, third });
+    }
+
+    [Fact]
+    public void Logon_with_an_unknown_key_is_rejected_and_leaves_no_session()
+    {
+        using var h = new Harness();
+        h.Engine.OnMessage(1, Client.Logon("no-such-key"));
+
+        var received = h.Links.Received(1);
+        Assert.Single(received);
+        Assert.Equal(Msg.LogonRejectReason.UnknownApiKey, Read.LogonReject(received[0]));
+        Assert.False(h.Engine.TryGetSession(1, out _, out _));
+        Assert.Equal([1], h.Links.Closed);
+        Assert.Empty(h.Links.Received(1).OfTemplate(Msg.LogonAckDecoder.TemplateId));
+    }
+
+    [Fact]
+    public void Logon_naming_another_account_than_its_key_is_rejected()
+    {
+        using var h = new Harness();
+        h.Engine.OnMessage(1, Client.Logon("mm-1001-key", account: 1002));
+        Assert.Equal(Msg.LogonRejectReason.UnknownApiKey, Read.LogonReject(h.Links.Received(1).Single()));
+        Assert.Equal(0, h.Engine.ActiveSessions);
+    }
+
+    [Fact]
+    public void A_second_logon_of_a_logged_on_account_is_rejected_and_the_first_session_goes_on()
+    {
+        using var h = new Harness();
+        ulong first = h.LogOn(1, "mm-1001-key");
+        h.Engine.OnMessage(2, Client.Logon("mm-1001-key"));
+
+        Assert.Equal(Msg.LogonRejectReason.AlreadyLoggedOn, Read.LogonReject(h.Links.Received(2).Single()));
+        Assert.True(h.Engine.TryGetSession(1, out ulong id, out _));
+        Assert.Equal(first, id);
+        Assert.False(h.Engine.TryGetSession(2, out _, out _));
+        Assert.Contains(1, h.Links.Open);
+    }
+
+    [Fact]
+    public void A_second_logon_on_a_logged_on_connection_is_rejected_on_its_open_path()
+    {
+        using var h = new Harness();
+        ulong first = h.LogOn(1, "mm-1001-key");
+        h.Engine.OnMessage(1, Client.Logon("mm-1002-key"));
+
+        Assert.Equal(Msg.LogonRejectReason.AlreadyLoggedOn, Read.LogonReject(h.Links.Received(1).Last()));
+        Assert.True(h.Engine.TryGetSession(1, out ulong id, out long account));
+        Assert.Equal((first, 1001L), (id, account));
+        Assert.Empty(h.Links.Closed);
+    }
+
+    [Fact]
+    public void Logon_on_an_unusable_channel_creates_no_session()
+    {
+        using var h = new Harness();
+        h.Links.BadChannels.Add("aeron:udp?endpoint=nowhere");
+        h.Engine.OnMessage(1, Client.Logon("mm-1001-key", channel: "aeron:udp?endpoint=nowhere"));
+        Assert.Equal(0, h.Engine.ActiveSessions);
+        // The account is free for a logon on a usable channel.
+        h.LogOn(2, "mm-1001-key");
+        Assert.Equal(1, h.Engine.ActiveSessions);
+    }
+
+    [Fact]
+    public void Logon_on_a_connection_beyond_the_cap_is_rejected()
+    {
+        using var h = new Harness(new EngineServiceOptions { MaxConnections = 4 });
+        h.Engine.OnMessage(4, Client.Logon("mm-1001-key"));
+        Assert.Equal(Msg.LogonRejectReason.AccountDisabled, Read.LogonReject(h.Links.Received(4).Single()));
+        Assert.Equal(0, h.Engine.ActiveSessions);
+    }
+
+    [Fact]
+    public void Requested_heartbeat_intervals_are_clamped_and_zero_gets_the_default()
+    {
+        using var h = new Harness();
+        h.Engine.OnMessage(1, Client.Logon("mm-1001-key", heartbeatMs: 0));
+        h.Engine.OnMessage(2, Client.Logon("mm-1002-key", heartbeatMs: 1));
+        Assert.Equal(1000U, Read.LogonAck(h.Links.Received(1).Single()).HeartbeatMs);
+        Assert.Equal(100U, Read.LogonAck(h.Links.Received(2).Single()).HeartbeatMs);
+    }
+
+    [Fact]
+    public void The_engine_heartbeats_after_an_interval_of_outbound_silence_and_times_out_after_three_of_inbound()
+    {
+        using var h = new Harness();
+        ulong session = h.LogOn(1, "mm-1001-key", heartbeatMs: 1000);
+        h.Links.Clear();
+
+        h.Work(900_000_000);
+        Assert.Empty(h.Links.Received(1));
+        h.Work(200_000_000);  // 1.1 s of silence: one heartbeat
+        var heartbeat = Assert.Single(h.Links.Received(1));
+        Assert.Equal(Msg.HeartbeatDecoder.TemplateId, Read.Template(heartbeat));
+        Assert.Equal(session, Msg.HeartbeatDecoder.WrapWithHeader(heartbeat).SessionId);
+
+        h.Work(1_800_000_000);  // 2.9 s without a word from the client: still on
+        Assert.True(h.Engine.TryGetSession(1, out _, out _));
+        Assert.Empty(h.Links.Closed);
+
+        h.Work(200_000_000);  // 3.1 s: logged out
+        Assert.False(h.Engine.TryGetSession(1, out _, out _));
+        Assert.Equal(Msg.LogoutReason.HeartbeatTimeout, Read.Logout(h.Links.Received(1).Last()));
+        Assert.Equal([1], h.Links.Closed);
+        Assert.Equal(0, h.Engine.ActiveSessions);
+    }
+
+    [Fact]
+    public void Client_heartbeats_keep_a_session_alive_and_get_no_reply()
+    {
+        using var h = new Harness();
+        ulong session = h.LogOn(1, "mm-1001-key", heartbeatMs: 1000);
+        h.Links.Clear();
+        for (int i = 0; i < 10; i++)
+        {
+            h.Work(900_000_000);
+            h.Engine.OnMessage(1, Client.Heartbeat(session));
+        }
+        h.Work(900_000_000);
+        Assert.True(h.Engine.TryGetSession(1, out _, out _));
+        // Only the engine's own heartbeats, one per interval of outbound silence; none answers the client's.
+        Assert.All(h.Links.Received(1), m => Assert.Equal(Msg.HeartbeatDecoder.TemplateId, Read.Template(m)));
+        Assert.InRange(h.Links.Received(1).Count, 4, 5);
+    }
+
+    [Fact]
+    public void Logout_from_the_client_is_answered_with_a_logout_then_the_path_closes()
+    {
+        using var h = new Harness();
+        ulong session = h.LogOn(1, "mm-1001-key");
+        h.Engine.OnMessage(1, Client.Logout(session));
+
+        var last = h.Links.Received(1).Last();
+        Assert.Equal(Msg.LogoutReason.ClientRequest, Read.Logout(last));
+        Assert.Equal([1], h.Links.Closed);
+        Assert.Equal(0, h.Engine.ActiveSessions);
+        // Orders after logout are refused.
+        h.Engine.OnMessage(1, Client.Limit(1001, 1, Side.Buy, 59_000));
+        Assert.Equal(10, h.Engine.LastSequence);
+    }
+
+    [Fact]
+    public void Api_keys_must_be_unique_across_accounts()
+    {
+        var config = new ShardConfig();
+        config.Accounts[1] = config.Accounts[1] with { ApiKey = "mm-1001-key" };
+        var e = Assert.Throws<ConfigException>(() => EngineService.Open(config, new RecordingLinks()));
+        Assert.Contains("1001", e.Message);
+    }
+}
