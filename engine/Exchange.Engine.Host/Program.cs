@@ -13,7 +13,7 @@ const string Usage = """
 
       --config FILE          shard config (JSON); without it the built-in demo config is used
       --shard-id N           override the shard id
-      --listen CHANNEL       where clients connect, e.g. 'aeron:udp?endpoint=127.0.0.1:40100|term-length=1m'
+      --listen CHANNEL       where clients connect, e.g. 'aeron:udp?endpoint=127.0.0.1:40123|term-length=1m'
       --symbols A,B          keep only these symbols of the config (the ones this shard owns)
       --journal DIR          journal directory (default data/shard-<id>)
       --in-memory            no journal: state is lost when the process ends

@@ -19,7 +19,7 @@ public sealed record ShardConfig
     public int ShardId { get; init; } = 1;
 
     /// <summary>Where clients send commands (stream 10): an Aeron channel URI this process binds.</summary>
-    public string Listen { get; init; } = "aeron:udp?endpoint=127.0.0.1:40100|term-length=1m";
+    public string Listen { get; init; } = "aeron:udp?endpoint=127.0.0.1:40123|term-length=1m";
     /// <summary>Optionally, one more destination for the shard's market data (stream 12), e.g. a distributor.</summary>
     public string? MarketDataChannel { get; init; }
     /// <summary>The journal directory; null means <c>data/shard-{ShardId}</c>. With <see cref="InMemory"/> there is none.</summary>

@@ -68,6 +68,7 @@ public sealed class Publication
     private bool _sendSetupNow = true;
     private int _lastReceiverWindow = 128 * 1024;
     private long _lingerDeadline = -1;
+    private long _closeStarted = -1;
     private readonly long[] _receiverIds = new long[MaxReceivers];
     private readonly long[] _receiverLastSeen = new long[MaxReceivers];
     private int _receiverCount;
@@ -205,12 +206,20 @@ public sealed class Publication
 
         if (Volatile.Read(ref _closeRequested) != 0)
         {
-            if (_lingerDeadline < 0 && (_senderPosition >= tail || _receiverCount == 0))
+            if (_closeStarted < 0) _closeStarted = now;
+            bool drained = _senderPosition >= tail;
+            if (drained && _lingerDeadline < 0 && _receiverCount > 0)
             {
                 _lingerDeadline = now + _lingerNanos;
-                if (_receiverCount > 0) { SendHeartbeat(now, scratch, true); work++; }
+                SendHeartbeat(now, scratch, true);
+                work++;
             }
-            if (_lingerDeadline >= 0 && (now >= _lingerDeadline || _receiverCount == 0))
+            // Done when it has lingered (until every receiver left or the linger ran out), or when nobody is there:
+            // at once if nothing is unsent, else after waiting up to the linger for a receiver to take what was
+            // offered (a reply on a stream opened just before its close must still reach the first receiver).
+            bool lingered = _lingerDeadline >= 0 && (now >= _lingerDeadline || _receiverCount == 0);
+            bool abandoned = _receiverCount == 0 && (drained || now - _closeStarted >= _lingerNanos);
+            if (lingered || abandoned)
             {
                 Volatile.Write(ref _closed, 1);
                 work++;

@@ -120,7 +120,10 @@ public sealed class Transport : IAgent, IDisposable
 
     private static string SendKey(ChannelUri uri) => $"{uri.Endpoint}|{uri.Interface?.Host}:{uri.Interface?.Port}";
 
-    private static string ReceiveKey(ChannelUri uri) => uri.Endpoint.ToString();
+    private long _anyPortEndpoints;
+
+    // Port 0 asks for a fresh socket on some free port, so it never shares an endpoint.
+    private string ReceiveKey(ChannelUri uri) => uri.Endpoint.Port == 0 ? $"{uri.Endpoint}#{++_anyPortEndpoints}" : uri.Endpoint.ToString();
 
     /// <summary>Runs the duty cycle on a thread of its own until <see cref="Dispose"/>.</summary>
     public void Start(IIdleStrategy idle)

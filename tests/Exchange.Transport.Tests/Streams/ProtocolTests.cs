@@ -220,4 +220,26 @@ public class ProtocolTests
         Assert.Equal(0, recorder.Corrupt);
         Assert.Throws<ArgumentException>(() => pub.Offer(new byte[pub.MaxMessageLength + 1]));
     }
+
+    [Fact]
+    public void A_message_offered_and_closed_before_any_receiver_joined_still_reaches_the_first_receiver()
+    {
+        using var h = new StreamHarness();
+        var (sub, pub) = Connect(h);
+        var buffer = new byte[64];
+        Assert.True(Offer(pub, buffer, 0) > 0);
+        pub.Close(); // at once, before the SETUP/SM exchange: a reject on a stream opened for it, say
+        var recorder = new Recorder();
+        Assert.True(h.RunUntil(() => recorder.Received == 1 && pub.IsFinished, TimeSpan.FromSeconds(5), () => sub.Poll(ref recorder, 10)),
+            $"received {recorder.Received}, finished {pub.IsFinished}");
+    }
+
+    [Fact]
+    public void Subscriptions_on_port_zero_each_get_a_socket_of_their_own()
+    {
+        using var transport = new Transport();
+        var a = transport.AddSubscription("aeron:udp?endpoint=127.0.0.1:0", 1);
+        var b = transport.AddSubscription("aeron:udp?endpoint=127.0.0.1:0", 1);
+        Assert.NotEqual(a.LocalEndPoint.Port, b.LocalEndPoint.Port);
+    }
 }
