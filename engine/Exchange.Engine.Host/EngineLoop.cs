@@ -54,17 +54,18 @@ public sealed class EngineLoop
     {
         var handler = new CommandHandler(_service, _links);
         var commands = _links.Commands;
-        long reported = _service.LastSequence, lastChange = 0;
+        long reported = _service.LastSequence, seen = reported, lastChange = 0;
         while (!_stopRequested)
         {
             int work = _transport.DoWork();
             work += commands.Poll(ref handler, 64);
             long now = NanoClock.Now();
             work += _service.DoWork(now);
-            if (work > 0) lastChange = now;
-            else if (_service.LastSequence != reported && now - lastChange > StatusQuietNanos)
+            // Status after the sequence has stood still a while (the transport's own timers always find some work).
+            if (_service.LastSequence != seen) { seen = _service.LastSequence; lastChange = now; }
+            else if (seen != reported && now - lastChange > StatusQuietNanos)
             {
-                reported = _service.LastSequence;
+                reported = seen;
                 ReportStatus();
             }
             _idle.Idle(work);

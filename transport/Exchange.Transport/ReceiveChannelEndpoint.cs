@@ -12,13 +12,13 @@ internal sealed class ReceiveChannelEndpoint : IDisposable
     private long _lastSendSetupNanos = long.MinValue / 2;
     private int _lastSendSetupSession;
 
-    public ReceiveChannelEndpoint(Transport transport, string key, ChannelUri channel)
+    public ReceiveChannelEndpoint(Transport transport, ChannelUri channel)
     {
         _transport = transport;
-        Key = key;
         var local = Transport.Resolve(channel.Endpoint);
         int buffer = transport.Options.SocketBufferLength;
         _socket = UdpSocket.Bind(local, channel.SocketReceiveBufferLength ?? buffer, channel.SocketSendBufferLength ?? buffer);
+        Key = new ChannelEndpoint(channel.Endpoint.Host, _socket.LocalEndPoint.Port).ToString();
         ReceiverId = Random.Shared.NextInt64();
         ReceiverWindow = channel.ReceiverWindow ?? 128 * 1024;
     }

@@ -99,11 +99,12 @@ public sealed class Transport : IAgent, IDisposable
         lock (_registryLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            string key = ReceiveKey(uri);
-            if (!_receiveEndpoints.TryGetValue(key, out var endpoint))
+            // Port 0 asks for a fresh socket on a free port; the endpoint is then known by the port it got, so a
+            // second stream can share it by naming that port.
+            if (uri.Endpoint.Port == 0 || !_receiveEndpoints.TryGetValue(uri.Endpoint.ToString(), out var endpoint))
             {
-                endpoint = new ReceiveChannelEndpoint(this, key, uri);
-                _receiveEndpoints[key] = endpoint;
+                endpoint = new ReceiveChannelEndpoint(this, uri);
+                _receiveEndpoints[endpoint.Key] = endpoint;
                 _pending.Enqueue(endpoint);
             }
             if (endpoint.HasStream(streamId)) throw new ArgumentException($"stream {streamId} already has a subscription on {channel}");
@@ -120,10 +121,6 @@ public sealed class Transport : IAgent, IDisposable
 
     private static string SendKey(ChannelUri uri) => $"{uri.Endpoint}|{uri.Interface?.Host}:{uri.Interface?.Port}";
 
-    private long _anyPortEndpoints;
-
-    // Port 0 asks for a fresh socket on some free port, so it never shares an endpoint.
-    private string ReceiveKey(ChannelUri uri) => uri.Endpoint.Port == 0 ? $"{uri.Endpoint}#{++_anyPortEndpoints}" : uri.Endpoint.ToString();
 
     /// <summary>Runs the duty cycle on a thread of its own until <see cref="Dispose"/>.</summary>
     public void Start(IIdleStrategy idle)

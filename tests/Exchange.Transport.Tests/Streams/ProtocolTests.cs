@@ -241,5 +241,8 @@ public class ProtocolTests
         var a = transport.AddSubscription("aeron:udp?endpoint=127.0.0.1:0", 1);
         var b = transport.AddSubscription("aeron:udp?endpoint=127.0.0.1:0", 1);
         Assert.NotEqual(a.LocalEndPoint.Port, b.LocalEndPoint.Port);
+        // Naming the port a port-0 subscription got shares its socket.
+        var c = transport.AddSubscription($"aeron:udp?endpoint=127.0.0.1:{a.LocalEndPoint.Port}", 2);
+        Assert.Equal(a.LocalEndPoint, c.LocalEndPoint);
     }
 }

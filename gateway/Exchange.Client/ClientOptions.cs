@@ -1,0 +1,103 @@
+// What a client connects to and how: its API key, the engine shards with the symbols each owns, where the
+// engines send responses, session timing and the transport's threading. Checked once, at construction.
+using Exchange.Transport;
+
+namespace Exchange.Client;
+
+/// <summary>One engine shard: the channel the engine listens on (<c>aeron:udp?endpoint=host:port</c>) and the
+/// symbol ids it owns. Orders are routed to the shard that owns their symbol.</summary>
+public sealed record ShardEndpoint(string Channel, int[] Symbols);
+
+public sealed record ClientOptions
+{
+    public const int DefaultTermLength = 1 << 20;
+    /// <summary>The longest API key and response channel a Logon carries.</summary>
+    public const int MaxVarDataLength = 1024;
+
+    /// <summary>The key the engines map to an account (required).</summary>
+    public string ApiKey { get; init; } = "";
+    /// <summary>The account to trade as; 0 takes the one the API key names (a different one is refused at logon).</summary>
+    public long Account { get; init; }
+    /// <summary>Every shard to log on to; at least one, and no symbol listed by two shards.</summary>
+    public IReadOnlyList<ShardEndpoint> Shards { get; init; } = [];
+    /// <summary>The address the client receives responses and market data on, one free port per shard. It must be
+    /// an address of this machine that the engines can send to.</summary>
+    public string ResponseHost { get; init; } = "127.0.0.1";
+    /// <summary>Requested heartbeat interval; the engine clamps it to its bounds (0: the engine's default) and the
+    /// interval it grants is the one both sides use.</summary>
+    public uint HeartbeatIntervalMs { get; init; } = 1000;
+    /// <summary>Ask the engines to cancel this session's resting orders when the session ends without a logout.</summary>
+    public bool CancelOnDisconnect { get; init; } = true;
+    /// <summary>Term length of the client's publications and of the engines' publications to it (a power of two in
+    /// 64 KiB..1 GiB). A shard channel that sets its own term-length keeps it.</summary>
+    public int TermLength { get; init; } = DefaultTermLength;
+    /// <summary>Run the transport's duty cycle on a thread of its own. When false (the default) the application's
+    /// loop drives it through <see cref="ExchangeClient{TListener}.Poll"/>.</summary>
+    public bool TransportThread { get; init; }
+    /// <summary>How the transport's own thread idles (<see cref="IdleStrategies.Names"/>); used with <see cref="TransportThread"/>.</summary>
+    public string IdleStrategy { get; init; } = "backoff";
+    /// <summary>Transport timers and sizes; null for the transport's defaults.</summary>
+    public TransportOptions? Transport { get; init; }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first problem.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrEmpty(ApiKey)) throw new ArgumentException("ApiKey is required");
+        if (ApiKey.Length > MaxVarDataLength || !IsPrintableAscii(ApiKey))
+            throw new ArgumentException($"ApiKey must be printable ASCII of at most {MaxVarDataLength} characters");
+        if (Account < 0) throw new ArgumentException($"Account {Account} is negative (0 takes the API key's account)");
+        if (Shards == null || Shards.Count == 0) throw new ArgumentException("Shards must list at least one engine shard");
+        if (string.IsNullOrWhiteSpace(ResponseHost)) throw new ArgumentException("ResponseHost is required");
+        if (!TermPosition.IsValidTermLength(TermLength))
+            throw new ArgumentException($"TermLength {TermLength} is not a power of two in {TermPosition.MinTermLength}..{TermPosition.MaxTermLength}");
+        if (TransportThread && IdleStrategies.Parse(IdleStrategy) == null)
+            throw new ArgumentException($"IdleStrategy '{IdleStrategy}' is not one of {IdleStrategies.Names}");
+        string response = ExchangeClientChannels.ResponseChannel(ResponseHost, 65535, TermLength);
+        if (!ChannelUri.TryParse(response, out _, out string responseError))
+            throw new ArgumentException($"ResponseHost '{ResponseHost}' does not make a channel: {responseError}");
+        if (response.Length > MaxVarDataLength) throw new ArgumentException($"ResponseHost '{ResponseHost}' is too long");
+
+        var owner = new Dictionary<int, int>();
+        for (int i = 0; i < Shards.Count; i++)
+        {
+            var shard = Shards[i];
+            if (shard == null) throw new ArgumentException($"shard {i} is null");
+            if (string.IsNullOrWhiteSpace(shard.Channel)) throw new ArgumentException($"shard {i}: Channel is required");
+            if (!ChannelUri.TryParse(ExchangeClientChannels.PublicationChannel(shard.Channel, TermLength), out _, out string error))
+                throw new ArgumentException($"shard {i}: channel '{shard.Channel}': {error}");
+            if (shard.Symbols == null || shard.Symbols.Length == 0) throw new ArgumentException($"shard {i}: Symbols must list at least one symbol id");
+            foreach (int symbol in shard.Symbols)
+            {
+                if (symbol < 0) throw new ArgumentException($"shard {i}: symbol id {symbol} is negative");
+                if (owner.TryGetValue(symbol, out int other))
+                    throw new ArgumentException(other == i
+                        ? $"shard {i}: symbol {symbol} is listed twice"
+                        : $"symbol {symbol} is listed by shard {other} and shard {i}");
+                owner[symbol] = i;
+            }
+        }
+    }
+
+    private static bool IsPrintableAscii(string text)
+    {
+        foreach (char c in text)
+            if (c is < ' ' or > '~') return false;
+        return true;
+    }
+}
+
+/// <summary>The channel URIs a client uses, from its options.</summary>
+internal static class ExchangeClientChannels
+{
+    /// <summary>The engine's listen channel with the client's term length unless the channel sets its own.</summary>
+    public static string PublicationChannel(string engineChannel, int termLength) =>
+        engineChannel.Contains("term-length=", StringComparison.Ordinal) ? engineChannel : $"{engineChannel}|term-length={termLength}";
+
+    /// <summary>Where the engine sends this client's responses and market data: the bound host and port.</summary>
+    public static string ResponseChannel(string host, int port, int termLength) =>
+        $"aeron:udp?endpoint={(host.Contains(':') && !host.StartsWith('[') ? $"[{host}]" : host)}:{port}|term-length={termLength}";
+
+    /// <summary>The channel a response subscription binds.</summary>
+    public static string SubscriptionChannel(string host, int port) =>
+        $"aeron:udp?endpoint={(host.Contains(':') && !host.StartsWith('[') ? $"[{host}]" : host)}:{port}";
+}

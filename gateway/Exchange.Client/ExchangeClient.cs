@@ -1,0 +1,558 @@
+// The market makers' client: one session per engine shard over the UDP transport. Per shard it publishes commands
+// to the engine's listen channel (stream Commands) and subscribes, on a port of its own, to the responses and
+// market data the engine sends to the channel named in the Logon. Orders are routed by symbol to the owning shard.
+//
+// One application thread owns a client: it calls Connect, Poll, the order methods, Logout and Dispose. Poll runs the
+// transport's duty cycle (unless the transport has its own thread), delivers what arrived to the listener, sends
+// heartbeats after a heartbeat interval of outbound silence and declares a shard lost after three intervals of
+// inbound silence. The order path and Poll allocate nothing; Connect, Logout and Dispose may.
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Exchange.Engine;
+using Exchange.Engine.Wire;
+using Exchange.Sbe;
+using Exchange.Transport;
+using Msg = Exchange.Codecs.Sbe;
+
+namespace Exchange.Client;
+
+/// <summary>Creates clients, inferring the listener type.</summary>
+public static class ExchangeClient
+{
+    /// <summary>A client for <paramref name="options"/> delivering to <paramref name="listener"/>; binds its sockets
+    /// but sends nothing until <see cref="ExchangeClient{TListener}.Connect"/>.</summary>
+    /// <exception cref="ArgumentException">The options are unusable; the message names the problem.</exception>
+    public static ExchangeClient<TListener> Create<TListener>(ClientOptions options, TListener listener) where TListener : IClientListener =>
+        new(options, listener);
+}
+
+public sealed class ExchangeClient<TListener> : IDisposable where TListener : IClientListener
+{
+    private const int HeaderLength = Msg.MessageHeaderDecoder.EncodedLength;
+    private const int HeartbeatTimeoutFactor = 3;
+    private const uint FallbackHeartbeatMs = 1000;
+
+    private TListener _listener;
+    private readonly Transport.Transport _transport;
+    private readonly ShardSession[] _shards;
+    /// <summary>Symbol id → shard, for ids below its length; larger ids go through the dictionary.</summary>
+    private readonly ShardSession?[] _shardBySymbol;
+    private readonly Dictionary<int, ShardSession> _shardBySymbolSparse = [];
+    private readonly byte[] _encode = new byte[256];
+    private readonly bool _ownThread;
+    private long _malformed;
+    private long _lastTimestamp;
+    private bool _disposed;
+
+    public ExchangeClient(ClientOptions options, TListener listener)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        _listener = listener;
+        _ownThread = options.TransportThread;
+        _transport = new Transport.Transport(options.Transport);
+        try
+        {
+            _shards = new ShardSession[options.Shards.Count];
+            int maxDense = 0;
+            for (int i = 0; i < _shards.Length; i++)
+            {
+                _shards[i] = OpenShard(i, options.Shards[i]);
+                foreach (int symbol in options.Shards[i].Symbols)
+                    if (symbol < 4096) maxDense = Math.Max(maxDense, symbol + 1);
+            }
+            _shardBySymbol = new ShardSession?[maxDense];
+            foreach (var shard in _shards)
+                foreach (int symbol in shard.Symbols)
+                {
+                    if (symbol < _shardBySymbol.Length) _shardBySymbol[symbol] = shard;
+                    else _shardBySymbolSparse[symbol] = shard;
+                }
+            if (_ownThread) _transport.Start(IdleStrategies.Parse(options.IdleStrategy)!);
+        }
+        catch
+        {
+            _transport.Dispose();
+            throw;
+        }
+    }
+
+    private ShardSession OpenShard(int index, ShardEndpoint endpoint)
+    {
+        // Each shard gets a port of its own (port 0: the system picks), so everything that arrives on it is that
+        // shard's; the market-data stream shares the socket by naming the port that was bound.
+        string host = Options.ResponseHost;
+        var responses = _transport.AddSubscription(ExchangeClientChannels.SubscriptionChannel(host, 0), StreamIds.Responses);
+        var marketData = _transport.AddSubscription(
+            ExchangeClientChannels.SubscriptionChannel(host, responses.LocalEndPoint.Port), StreamIds.MarketData);
+        string responseChannel = ExchangeClientChannels.ResponseChannel(host, responses.LocalEndPoint.Port, Options.TermLength);
+        var publication = _transport.AddPublication(ExchangeClientChannels.PublicationChannel(endpoint.Channel, Options.TermLength), StreamIds.Commands);
+        return new ShardSession(index, endpoint.Channel, (int[])endpoint.Symbols.Clone(), publication, responses, marketData, responseChannel);
+    }
+
+    // ---- state ----
+
+    public ClientOptions Options { get; }
+    /// <summary>The listener, by reference: a struct listener's state is read and changed through it.</summary>
+    public ref TListener Listener => ref _listener;
+    /// <summary>The client's transport (its counters, for monitoring).</summary>
+    public Transport.Transport Transport => _transport;
+    public int ShardCount => _shards.Length;
+    public ShardState StateOf(int shard) => _shards[shard].State;
+    public bool IsLoggedOn(int shard) => _shards[shard].State == ShardState.LoggedOn;
+    /// <summary>Every shard has a live session.</summary>
+    public bool IsConnected
+    {
+        get
+        {
+            foreach (var shard in _shards)
+                if (shard.State != ShardState.LoggedOn) return false;
+            return true;
+        }
+    }
+    /// <summary>The shard's session id from its LogonAck (0 before).</summary>
+    public ulong SessionIdOf(int shard) => _shards[shard].SessionId;
+    /// <summary>The heartbeat interval the shard granted (0 before its LogonAck).</summary>
+    public uint HeartbeatIntervalMsOf(int shard) => _shards[shard].HeartbeatIntervalMs;
+    /// <summary>The account the engines logged this client on as (the options' until the first LogonAck).</summary>
+    public long Account
+    {
+        get
+        {
+            foreach (var shard in _shards)
+                if (shard.Account != 0) return shard.Account;
+            return Options.Account;
+        }
+    }
+    /// <summary>The channel the shard's engine sends this client's responses and market data to.</summary>
+    public string ResponseChannelOf(int shard) => _shards[shard].ResponseChannel;
+    /// <summary>The shard that owns <paramref name="symbol"/>, or -1.</summary>
+    public int ShardOf(int symbol) => Find(symbol)?.Index ?? -1;
+    /// <summary>During a callback: the engine timestamp (ns since the Unix epoch) of the event being delivered.</summary>
+    public long LastTimestamp => _lastTimestamp;
+    /// <summary>Messages from the engines that did not decode (counted and skipped).</summary>
+    public long MalformedMessages => _malformed;
+
+    internal ShardSession ShardAt(int shard) => _shards[shard];
+
+    // ---- session ----
+
+    /// <summary>
+    /// Logs on to every shard that has no session and polls until all have acknowledged. OnLogon is called for each.
+    /// </summary>
+    /// <exception cref="LogonRejectedException">A shard refused the logon (the others may be logged on: Dispose logs them out).</exception>
+    /// <exception cref="TimeoutException">Not every shard acknowledged within <paramref name="timeout"/>; the message names the first.</exception>
+    public void Connect(TimeSpan timeout)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        foreach (var shard in _shards)
+        {
+            if (shard.State is ShardState.LoggedOn or ShardState.LoggingOn) continue;
+            shard.State = ShardState.LoggingOn;
+            shard.LogonPending = true;
+            shard.LogoutPending = false;
+            shard.HasResponseImage = false;
+            shard.SessionId = 0;
+            shard.RejectText = "";
+        }
+        long deadline = NanoClock.Now() + (long)(timeout.TotalMilliseconds * NanoClock.Millisecond);
+        var idle = new BackoffIdleStrategy();
+        while (true)
+        {
+            int work = Poll();
+            bool all = true;
+            foreach (var shard in _shards)
+            {
+                switch (shard.State)
+                {
+                    case ShardState.LoggedOn: continue;
+                    case ShardState.Rejected: throw new LogonRejectedException(shard.Index, shard.Channel, shard.RejectReason, shard.RejectText);
+                    case ShardState.LoggingOn: all = false; break;
+                    default: throw new InvalidOperationException($"shard {shard.Index} ({shard.Channel}) ended its session while connecting ({shard.State})");
+                }
+            }
+            if (all) return;
+            if (NanoClock.Now() > deadline) throw new TimeoutException(TimeoutMessage(timeout));
+            idle.Idle(work);
+        }
+    }
+
+    private string TimeoutMessage(TimeSpan timeout)
+    {
+        int waiting = 0;
+        ShardSession? first = null;
+        foreach (var shard in _shards)
+        {
+            if (shard.State != ShardState.LoggingOn) continue;
+            waiting++;
+            first ??= shard;
+        }
+        string why = first!.Publication.IsConnected
+            ? $"the engine took the stream but sent no LogonAck to {first.ResponseChannel} (can it reach that address?)"
+            : "no engine answered on that channel";
+        return $"connect timed out after {timeout.TotalMilliseconds:0} ms: shard {first.Index} ({first.Channel}): {why}" +
+            (waiting > 1 ? $"; {waiting - 1} more shard(s) also waiting" : "");
+    }
+
+    /// <summary>Sends Logout to every shard with a session and polls until each has answered with its own Logout
+    /// (OnLogout) or <paramref name="timeout"/> passes. True if every session ended with the engine's Logout.</summary>
+    public bool Logout(TimeSpan timeout)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        foreach (var shard in _shards)
+        {
+            switch (shard.State)
+            {
+                case ShardState.LoggedOn:
+                    shard.State = ShardState.LoggingOut;
+                    shard.LogoutPending = !OfferLogout(shard);
+                    break;
+                case ShardState.LoggingOn:
+                    // No session id yet to log out of: stop waiting; the engine sees the stream end at Dispose.
+                    shard.State = ShardState.LoggedOut;
+                    shard.LogonPending = false;
+                    break;
+            }
+        }
+        long deadline = NanoClock.Now() + (long)(timeout.TotalMilliseconds * NanoClock.Millisecond);
+        var idle = new BackoffIdleStrategy();
+        bool confirmed = true;
+        while (true)
+        {
+            bool waiting = false;
+            foreach (var shard in _shards) waiting |= shard.State == ShardState.LoggingOut;
+            if (!waiting) break;
+            if (NanoClock.Now() > deadline)
+            {
+                foreach (var shard in _shards)
+                {
+                    if (shard.State != ShardState.LoggingOut) continue;
+                    shard.State = ShardState.LoggedOut;
+                    confirmed = false;
+                }
+                break;
+            }
+            idle.Idle(Poll());
+        }
+        return confirmed;
+    }
+
+    /// <summary><see cref="Logout(TimeSpan)"/> waiting up to a second.</summary>
+    public bool Logout() => Logout(CloseTimeout);
+
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Logs out of every live session, closes the streams (letting what was sent reach the engines) and the transport.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        try
+        {
+            bool live = false;
+            foreach (var shard in _shards) live |= shard.State is ShardState.LoggedOn or ShardState.LoggingOut;
+            if (live) Logout(CloseTimeout);
+        }
+        finally
+        {
+            _disposed = true;
+            foreach (var shard in _shards)
+            {
+                shard.Publication.Close();
+                shard.Responses.Close();
+                shard.MarketData.Close();
+            }
+            _transport.CloseAndDrain(CloseTimeout);
+            _transport.Dispose();
+        }
+    }
+
+    // ---- the duty cycle ----
+
+    /// <summary>
+    /// One pass: the transport's duty cycle (unless it has its own thread), up to <paramref name="fragmentLimit"/>
+    /// messages from each of every shard's two streams delivered to the listener, then heartbeats and liveness.
+    /// Returns the work done (0: nothing happened, the caller may idle). Allocates nothing.
+    /// </summary>
+    public int Poll(int fragmentLimit = 64)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int work = 0;
+        if (_ownThread)
+        {
+            if (_transport.Failure is { } failure) throw new InvalidOperationException($"the transport thread stopped: {failure.Message}", failure);
+        }
+        else
+        {
+            work += _transport.DoWork();
+        }
+        var shards = _shards;
+        for (int i = 0; i < shards.Length; i++)
+        {
+            var shard = shards[i];
+            var handler = new StreamHandler(this, shard, responses: true);
+            work += shard.Responses.Poll(ref handler, fragmentLimit);
+            handler = new StreamHandler(this, shard, responses: false);
+            work += shard.MarketData.Poll(ref handler, fragmentLimit);
+        }
+        work += SessionDuties(NanoClock.Now());
+        return work;
+    }
+
+    private int SessionDuties(long now)
+    {
+        int work = 0;
+        var shards = _shards;
+        for (int i = 0; i < shards.Length; i++)
+        {
+            var s = shards[i];
+            if (s.Received) { s.LastInbound = now; s.Received = false; }
+            if (s.Sent) { s.LastOutbound = now; s.Sent = false; }
+            switch (s.State)
+            {
+                case ShardState.LoggingOn when s.LogonPending:
+                    if (OfferLogon(s)) { s.LogonPending = false; s.LastOutbound = now; work++; }
+                    break;
+                case ShardState.LoggingOut when s.LogoutPending:
+                    if (OfferLogout(s)) { s.LogoutPending = false; work++; }
+                    break;
+                case ShardState.LoggedOn:
+                    if (now - s.LastInbound > HeartbeatTimeoutFactor * s.HeartbeatNanos)
+                    {
+                        // Tell a live engine the session is over, so it does not wait out its own timeout.
+                        OfferLogout(s);
+                        s.State = ShardState.Disconnected;
+                        _listener.OnDisconnected(s.Index);
+                        work++;
+                    }
+                    else if (now - s.LastOutbound >= s.HeartbeatNanos)
+                    {
+                        var heartbeat = Msg.HeartbeatEncoder.WrapAndApplyHeader(_encode, 0);
+                        heartbeat.SessionId = s.SessionId;
+                        if (s.Publication.Offer(_encode.AsSpan(0, HeaderLength + heartbeat.EncodedLength)) > 0) s.LastOutbound = now;
+                        work++;
+                    }
+                    break;
+            }
+        }
+        return work;
+    }
+
+    private bool OfferLogon(ShardSession s)
+    {
+        // Start-up only: the Logon is built when sent, so a reconnect sends the same options again.
+        var buffer = new byte[HeaderLength + Msg.LogonEncoder.BlockLength + 4 + 2 * ClientOptions.MaxVarDataLength];
+        var logon = Msg.LogonEncoder.WrapAndApplyHeader(buffer, 0);
+        logon.Account = Options.Account;
+        logon.HeartbeatIntervalMs = Options.HeartbeatIntervalMs;
+        logon.CancelOnDisconnect = Options.CancelOnDisconnect ? (byte)1 : (byte)0;
+        logon.WriteApiKey(Encoding.ASCII.GetBytes(Options.ApiKey));
+        logon.WriteResponseChannel(Encoding.ASCII.GetBytes(s.ResponseChannel));
+        return s.Publication.Offer(buffer.AsSpan(0, HeaderLength + logon.EncodedLength)) > 0;
+    }
+
+    private bool OfferLogout(ShardSession s)
+    {
+        var logout = Msg.LogoutEncoder.WrapAndApplyHeader(_encode, 0);
+        logout.SessionId = s.SessionId;
+        logout.Reason = Msg.LogoutReason.ClientRequest;
+        bool sent = s.Publication.Offer(_encode.AsSpan(0, HeaderLength + logout.EncodedLength)) > 0;
+        if (sent) s.Sent = true;
+        return sent;
+    }
+
+    // ---- what arrives ----
+
+    /// <summary>Receives one shard stream's messages; a struct, so polling calls it directly.</summary>
+    private readonly struct StreamHandler(ExchangeClient<TListener> client, ShardSession shard, bool responses) : ISubscriptionHandler
+    {
+        public void OnMessage(ReadOnlySpan<byte> message, Image image, long position) => client.OnMessage(shard, message, image.SessionId);
+
+        public void OnImageAvailable(Image image) { }
+
+        public void OnImageUnavailable(Image image)
+        {
+            if (responses) client.OnResponseImageGone(shard, image.SessionId);
+        }
+    }
+
+    /// <summary>One message from a shard (either stream); <paramref name="imageSession"/> is the transport session of
+    /// the engine publication it came on.</summary>
+    internal void OnMessage(ShardSession s, ReadOnlySpan<byte> message, int imageSession)
+    {
+        s.Received = true;
+        if (message.Length < HeaderLength) { _malformed++; return; }
+        var header = Msg.MessageHeaderDecoder.Wrap(message, 0);
+        if (header.SchemaId != Msg.LogonAckDecoder.SchemaId) { _malformed++; return; }
+        switch (header.TemplateId)
+        {
+            case Msg.LogonAckDecoder.TemplateId: OnLogonAck(s, message, imageSession); return;
+            case Msg.LogonRejectDecoder.TemplateId: OnLogonReject(s, message); return;
+            case Msg.HeartbeatDecoder.TemplateId:
+                if (Msg.HeartbeatDecoder.TryWrapWithHeader(message, 0, out _) != SbeError.None) _malformed++;
+                return;
+            case Msg.LogoutDecoder.TemplateId: OnLogoutMessage(s, message); return;
+            case Msg.TradeDecoder.TemplateId:
+            {
+                if (Msg.TradeDecoder.TryWrapWithHeader(message, 0, out var t) != SbeError.None) { _malformed++; return; }
+                _lastTimestamp = t.Timestamp;
+                var trade = new Trade(t.Symbol, t.TradeId, t.Price, t.Quantity, (Side)t.AggressorSide);
+                _listener.OnTrade(s.Index, t.Sequence, in trade);
+                return;
+            }
+            default:
+            {
+                // Every engine event begins its block with the sequence and timestamp of its input.
+                var events = new EventDispatch(this, s.Index);
+                if (message.Length >= HeaderLength + 16)
+                {
+                    events.Sequence = BinaryPrimitives.ReadInt64LittleEndian(message[HeaderLength..]);
+                    _lastTimestamp = BinaryPrimitives.ReadInt64LittleEndian(message[(HeaderLength + 8)..]);
+                }
+                if (EventCodec.Decode(message, ref events, out _, out _) != SbeError.None) _malformed++;
+                return;
+            }
+        }
+    }
+
+    private void OnLogonAck(ShardSession s, ReadOnlySpan<byte> message, int imageSession)
+    {
+        if (Msg.LogonAckDecoder.TryWrapWithHeader(message, 0, out var ack) != SbeError.None) { _malformed++; return; }
+        if (s.State != ShardState.LoggingOn) return; // a late answer to a logon given up on
+        uint interval = ack.HeartbeatIntervalMs;
+        if (interval == 0 || interval == Msg.LogonAckDecoder.HeartbeatIntervalMsNullValue)
+            interval = Options.HeartbeatIntervalMs != 0 ? Options.HeartbeatIntervalMs : FallbackHeartbeatMs;
+        long now = NanoClock.Now();
+        s.State = ShardState.LoggedOn;
+        s.SessionId = ack.SessionId;
+        s.Account = ack.Account;
+        s.HeartbeatIntervalMs = interval;
+        s.HeartbeatNanos = interval * NanoClock.Millisecond;
+        s.LastInbound = now;
+        s.LastOutbound = now;
+        s.Received = s.Sent = false;
+        s.ResponseImageSession = imageSession;
+        s.HasResponseImage = true;
+        _listener.OnLogon(s.Index, s.SessionId);
+    }
+
+    private void OnLogonReject(ShardSession s, ReadOnlySpan<byte> message)
+    {
+        if (Msg.LogonRejectDecoder.TryWrapWithHeader(message, 0, out var reject) != SbeError.None) { _malformed++; return; }
+        if (s.State != ShardState.LoggingOn) return; // e.g. AlreadyLoggedOn for a logon sent twice: the session goes on
+        string text;
+        try { text = Encoding.ASCII.GetString(reject.ReadText()); }
+        catch (SbeException) { text = "(unreadable text)"; }
+        s.State = ShardState.Rejected;
+        s.LogonPending = false;
+        s.RejectReason = (LogonRejectReason)reject.Reason;
+        s.RejectText = text;
+    }
+
+    private void OnLogoutMessage(ShardSession s, ReadOnlySpan<byte> message)
+    {
+        if (Msg.LogoutDecoder.TryWrapWithHeader(message, 0, out var logout) != SbeError.None) { _malformed++; return; }
+        if (s.State is not (ShardState.LoggedOn or ShardState.LoggingOut) || logout.SessionId != s.SessionId) return;
+        s.State = ShardState.LoggedOut;
+        s.LogoutPending = false;
+        _listener.OnLogout(s.Index, (LogoutReason)logout.Reason);
+    }
+
+    internal void OnResponseImageGone(ShardSession s, int imageSession)
+    {
+        if (s.State is not (ShardState.LoggedOn or ShardState.LoggingOut) || !s.HasResponseImage || s.ResponseImageSession != imageSession) return;
+        s.State = ShardState.Disconnected;
+        s.LogoutPending = false;
+        _listener.OnDisconnected(s.Index);
+    }
+
+    /// <summary>Forwards decoded engine events to the listener with the shard and sequence.</summary>
+    private struct EventDispatch(ExchangeClient<TListener> client, int shard) : IEngineOutput
+    {
+        public long Sequence;
+
+        public readonly void OnAccepted(in OrderAccepted e) => client._listener.OnAccepted(shard, Sequence, e);
+        public readonly void OnRejected(in CommandRejected e) => client._listener.OnRejected(shard, Sequence, e);
+        public readonly void OnFill(in Fill e) => client._listener.OnFill(shard, Sequence, e);
+        public readonly void OnCancelled(in OrderCancelled e) => client._listener.OnCancelled(shard, Sequence, e);
+        public readonly void OnReplaced(in OrderReplaced e) => client._listener.OnReplaced(shard, Sequence, e);
+        public readonly void OnReduced(in OrderReduced e) => client._listener.OnReduced(shard, Sequence, e);
+        public readonly void OnLevel(in LevelChanged e) => client._listener.OnLevel(shard, Sequence, e);
+        public readonly void OnBestBidOffer(in BestBidOffer e) => client._listener.OnBestBidOffer(shard, Sequence, e);
+        public readonly void OnBalance(in BalanceChanged e) => client._listener.OnBalance(shard, Sequence, e);
+        public readonly void OnMassCancelled(in MassCancelled e) => client._listener.OnMassCancelled(shard, Sequence, e);
+        public readonly void OnSymbolStatus(in SymbolStatusChanged e) => client._listener.OnSymbolStatus(shard, Sequence, e);
+        public readonly void OnAccountAdded(in AccountAdded e) { }
+    }
+
+    // ---- orders ----
+
+    private ShardSession? Find(int symbol)
+    {
+        if ((uint)symbol < (uint)_shardBySymbol.Length) return _shardBySymbol[symbol];
+        return _shardBySymbolSparse.Count != 0 && _shardBySymbolSparse.TryGetValue(symbol, out var shard) ? shard : null;
+    }
+
+    private long Send(ShardSession s, int length)
+    {
+        long result = s.Publication.Offer(_encode.AsSpan(0, length));
+        if (result > 0) s.Sent = true;
+        return result;
+    }
+
+    /// <summary>Sends a new order to the shard that owns its symbol, as the session's account (the order's Account is
+    /// replaced). Returns the stream position (&gt; 0) or a <see cref="SendResult"/> code below zero.</summary>
+    public long NewOrder(in NewOrder order)
+    {
+        var s = Find(order.Symbol);
+        if (s == null) return SendResult.UnknownSymbol;
+        if (s.State != ShardState.LoggedOn) return SendResult.NotLoggedOn;
+        return Send(s, CommandCodec.Encode(order with { Account = s.Account }, _encode));
+    }
+
+    /// <summary>Cancels the session's open order <paramref name="clientOrderId"/>, sent to the shard that owns
+    /// <paramref name="symbol"/>. Returns as <see cref="NewOrder"/>.</summary>
+    public long Cancel(int symbol, long clientOrderId)
+    {
+        var s = Find(symbol);
+        if (s == null) return SendResult.UnknownSymbol;
+        if (s.State != ShardState.LoggedOn) return SendResult.NotLoggedOn;
+        return Send(s, CommandCodec.Encode(new CancelOrder(s.Account, clientOrderId), _encode));
+    }
+
+    /// <summary>Replaces price and total quantity (filled included) of open order <paramref name="clientOrderId"/>,
+    /// which takes <paramref name="newClientOrderId"/>. Returns as <see cref="NewOrder"/>.</summary>
+    public long Replace(int symbol, long clientOrderId, long newClientOrderId, long price, long quantity)
+    {
+        var s = Find(symbol);
+        if (s == null) return SendResult.UnknownSymbol;
+        if (s.State != ShardState.LoggedOn) return SendResult.NotLoggedOn;
+        return Send(s, CommandCodec.Encode(new ReplaceOrder(s.Account, clientOrderId, newClientOrderId, price, quantity), _encode));
+    }
+
+    /// <summary>Cancels the session's open orders on <paramref name="symbol"/> (-1: every symbol, sent to every shard)
+    /// and <paramref name="side"/> (<see cref="Side.None"/>: both). With -1 the result is the first failure if any shard
+    /// could not be sent to (the others were), else the last position.</summary>
+    public long MassCancel(int symbol = -1, Side side = Side.None)
+    {
+        if (symbol != -1)
+        {
+            var s = Find(symbol);
+            if (s == null) return SendResult.UnknownSymbol;
+            if (s.State != ShardState.LoggedOn) return SendResult.NotLoggedOn;
+            return Send(s, CommandCodec.Encode(new MassCancel(s.Account, symbol, side), _encode));
+        }
+        long result = 0, failure = 0;
+        var shards = _shards;
+        for (int i = 0; i < shards.Length; i++)
+        {
+            var s = shards[i];
+            long r = s.State != ShardState.LoggedOn ? SendResult.NotLoggedOn : Send(s, CommandCodec.Encode(new MassCancel(s.Account, -1, side), _encode));
+            if (r > 0) result = r;
+            else if (failure == 0) failure = r;
+        }
+        return failure != 0 ? failure : result;
+    }
+}

@@ -1,0 +1,205 @@
+// Sessions against fake engines on the real transport over loopback: logon, refusal, timeout, heartbeats both
+// ways, loss of the engine, and logout from either side.
+namespace Exchange.Client.Tests;
+
+public class SessionTests
+{
+    private static ClientOptions Options(params FakeEngine[] engines) => new()
+    {
+        ApiKey = "mm-key",
+        Shards = [.. engines.Select((e, i) => new ShardEndpoint(e.Channel, [i + 1]))],
+        Transport = FakeEngine.FastOptions,
+        HeartbeatIntervalMs = 1000,
+    };
+
+    [Fact]
+    public void Connect_logs_on_to_every_shard_and_tells_each_engine_where_to_respond()
+    {
+        using var a = new FakeEngine { SessionId = 11, GrantedHeartbeatMs = 700 };
+        using var b = new FakeEngine { SessionId = 12 };
+        var listener = new RecordingListener();
+        using var client = ExchangeClient.Create(Options(a, b) with { CancelOnDisconnect = false, HeartbeatIntervalMs = 2000 }, listener);
+
+        client.Connect(TimeSpan.FromSeconds(10));
+
+        Assert.True(client.IsConnected);
+        Assert.Equal([new Call("Logon", 0, 0, 11UL), new Call("Logon", 1, 0, 12UL)], listener.Calls.OrderBy(c => c.Shard));
+        Assert.Equal(11UL, client.SessionIdOf(0));
+        Assert.Equal(700u, client.HeartbeatIntervalMsOf(0));
+        Assert.Equal(2000u, client.HeartbeatIntervalMsOf(1));
+        Assert.Equal(1001, client.Account);
+        var seenA = Assert.Single(a.Read(e => e.Logons.ToList()));
+        var seenB = Assert.Single(b.Read(e => e.Logons.ToList()));
+        Assert.Equal(new LogonSeen(0, 2000, 0, "mm-key", client.ResponseChannelOf(0)), seenA);
+        Assert.Equal(new LogonSeen(0, 2000, 0, "mm-key", client.ResponseChannelOf(1)), seenB);
+        Assert.NotEqual(seenA.ResponseChannel, seenB.ResponseChannel);
+    }
+
+    [Fact]
+    public void A_refused_logon_throws_with_the_shard_reason_and_text()
+    {
+        using var engine = new FakeEngine { ApiKey = "other-key" };
+        using var client = ExchangeClient.Create(Options(engine) with { Account = 1001 }, new RecordingListener());
+        var e = Assert.Throws<LogonRejectedException>(() => client.Connect(TimeSpan.FromSeconds(10)));
+        Assert.Equal($"shard 0 ({engine.Channel}) refused the logon: UnknownApiKey: unknown api key", e.Message);
+        Assert.Equal(LogonRejectReason.UnknownApiKey, e.Reason);
+        Assert.Equal(ShardState.Rejected, client.StateOf(0));
+        Assert.Equal(1001, Assert.Single(engine.Read(x => x.Logons.ToList())).Account);
+    }
+
+    [Fact]
+    public void Connect_times_out_with_a_message_naming_the_silent_shard()
+    {
+        using var engine = new FakeEngine();
+        using var client = ExchangeClient.Create(new ClientOptions
+        {
+            ApiKey = "mm-key",
+            // Shard 1 points at a port nothing listens on.
+            Shards = [new ShardEndpoint(engine.Channel, [1]), new ShardEndpoint("aeron:udp?endpoint=127.0.0.1:9", [2])],
+            Transport = FakeEngine.FastOptions,
+        }, new RecordingListener());
+        var e = Assert.Throws<TimeoutException>(() => client.Connect(TimeSpan.FromMilliseconds(500)));
+        Assert.Equal("connect timed out after 500 ms: shard 1 (aeron:udp?endpoint=127.0.0.1:9): no engine answered on that channel", e.Message);
+        Assert.Equal(ShardState.LoggedOn, client.StateOf(0));
+        Assert.Equal(ShardState.LoggingOn, client.StateOf(1));
+    }
+
+    [Fact]
+    public void An_engine_that_takes_the_stream_but_never_acknowledges_is_named_as_such()
+    {
+        using var engine = new FakeEngine { AnswerLogon = false };
+        using var client = ExchangeClient.Create(Options(engine), new RecordingListener());
+        var e = Assert.Throws<TimeoutException>(() => client.Connect(TimeSpan.FromMilliseconds(500)));
+        Assert.Contains("the engine took the stream but sent no LogonAck to aeron:udp?endpoint=127.0.0.1:", e.Message);
+    }
+
+    [Fact]
+    public void The_client_heartbeats_after_each_interval_of_outbound_silence_and_the_engine_heartbeats_keep_it_alive()
+    {
+        using var engine = new FakeEngine { GrantedHeartbeatMs = 100 };
+        var listener = new RecordingListener();
+        using var client = ExchangeClient.Create(Options(engine), listener);
+        client.Connect(TimeSpan.FromSeconds(10));
+
+        var until = DateTime.UtcNow.AddMilliseconds(1000);
+        var nextEngineHeartbeat = DateTime.UtcNow;
+        while (DateTime.UtcNow < until)
+        {
+            if (DateTime.UtcNow >= nextEngineHeartbeat)
+            {
+                engine.Post(e => e.SendHeartbeat());
+                nextEngineHeartbeat = DateTime.UtcNow.AddMilliseconds(50);
+            }
+            client.Poll();
+            Thread.Sleep(1);
+        }
+        int heartbeats = engine.Read(e => e.Heartbeats);
+        Assert.InRange(heartbeats, 5, 11); // one per 100 ms of silence
+        Assert.True(client.IsLoggedOn(0));
+        Assert.Empty(listener.Of("Disconnected"));
+    }
+
+    [Fact]
+    public void Three_silent_heartbeat_intervals_from_the_engine_are_a_disconnect()
+    {
+        using var engine = new FakeEngine { GrantedHeartbeatMs = 100 };
+        var listener = new RecordingListener();
+        using var client = ExchangeClient.Create(Options(engine), listener);
+        client.Connect(TimeSpan.FromSeconds(10));
+        var connected = DateTime.UtcNow;
+
+        Assert.True(Wait.Until(client, () => listener.Of("Disconnected").Any()));
+        Assert.InRange((DateTime.UtcNow - connected).TotalMilliseconds, 290, 2000);
+        Assert.Equal(ShardState.Disconnected, client.StateOf(0));
+        Assert.Equal(SendResult.NotLoggedOn, client.Cancel(1, 5));
+        // The client tells the engine the session is over.
+        Assert.True(Wait.Until(client, () => engine.Read(e => e.Logouts) == 1));
+    }
+
+    [Fact]
+    public void The_engine_response_stream_ending_is_a_disconnect()
+    {
+        using var engine = new FakeEngine();
+        var listener = new RecordingListener();
+        using var client = ExchangeClient.Create(Options(engine), listener);
+        client.Connect(TimeSpan.FromSeconds(10));
+        engine.Post(e => e.CloseResponses());
+        Assert.True(Wait.Until(client, () => listener.Of("Disconnected").Any()));
+        Assert.Equal(new Call("Disconnected", 0, 0, null), listener.Calls[^1]);
+        Assert.Empty(listener.Of("Logout"));
+    }
+
+    [Fact]
+    public void Logout_waits_for_the_engine_Logout_of_every_shard()
+    {
+        using var a = new FakeEngine();
+        using var b = new FakeEngine();
+        var listener = new RecordingListener();
+        using var client = ExchangeClient.Create(Options(a, b), listener);
+        client.Connect(TimeSpan.FromSeconds(10));
+
+        Assert.True(client.Logout(TimeSpan.FromSeconds(5)));
+        Assert.Equal([new Call("Logout", 0, 0, LogoutReason.ClientRequest), new Call("Logout", 1, 0, LogoutReason.ClientRequest)],
+            listener.Of("Logout").OrderBy(c => c.Shard));
+        Assert.Equal(1, a.Read(e => e.Logouts));
+        Assert.Equal(1, b.Read(e => e.Logouts));
+        Assert.Equal(ShardState.LoggedOut, client.StateOf(0));
+        // Draining the closed response streams is not mistaken for a disconnect.
+        for (int i = 0; i < 200; i++) { client.Poll(); Thread.Sleep(1); }
+        Assert.Empty(listener.Of("Disconnected"));
+    }
+
+    [Fact]
+    public void Logout_without_an_answer_gives_up_after_the_timeout()
+    {
+        using var engine = new FakeEngine { AnswerLogout = false };
+        var listener = new RecordingListener();
+        using var client = ExchangeClient.Create(Options(engine), listener);
+        client.Connect(TimeSpan.FromSeconds(10));
+        Assert.False(client.Logout(TimeSpan.FromMilliseconds(300)));
+        Assert.Equal(ShardState.LoggedOut, client.StateOf(0));
+        Assert.Equal(1, engine.Read(e => e.Logouts));
+        Assert.Empty(listener.Of("Logout"));
+    }
+
+    [Fact]
+    public void An_engine_initiated_logout_reaches_OnLogout_with_its_reason()
+    {
+        using var engine = new FakeEngine();
+        var listener = new RecordingListener();
+        using var client = ExchangeClient.Create(Options(engine), listener);
+        client.Connect(TimeSpan.FromSeconds(10));
+        engine.Post(e => e.SendLogout(LogoutReason.ShuttingDown));
+        Assert.True(Wait.Until(client, () => listener.Of("Logout").Any()));
+        Assert.Equal(new Call("Logout", 0, 0, LogoutReason.ShuttingDown), listener.Calls[^1]);
+        Assert.Equal(SendResult.NotLoggedOn, client.MassCancel());
+    }
+
+    [Fact]
+    public void Dispose_logs_out_and_a_second_connect_after_a_logout_logs_on_again()
+    {
+        using var engine = new FakeEngine();
+        var listener = new RecordingListener();
+        var client = ExchangeClient.Create(Options(engine), listener);
+        client.Connect(TimeSpan.FromSeconds(10));
+        Assert.True(client.Logout(TimeSpan.FromSeconds(5)));
+        client.Connect(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, listener.Of("Logon").Count());
+        client.Dispose();
+        Assert.Equal(2, engine.Read(e => e.Logouts));
+        Assert.Throws<ObjectDisposedException>(() => client.Poll());
+        client.Dispose();
+    }
+
+    [Fact]
+    public void With_the_transport_on_its_own_thread_Poll_still_delivers_and_heartbeats()
+    {
+        using var engine = new FakeEngine { GrantedHeartbeatMs = 100, AcknowledgeOrders = true };
+        var listener = new RecordingListener();
+        using var client = ExchangeClient.Create(Options(engine) with { TransportThread = true, IdleStrategy = "backoff" }, listener);
+        client.Connect(TimeSpan.FromSeconds(10));
+        Assert.True(client.NewOrder(new Engine.NewOrder(0, 1, 1, Engine.Side.Buy, Engine.OrderType.Limit, Engine.TimeInForce.GoodTillCancel, 100, 1)) > 0);
+        Assert.True(Wait.Until(client, () => listener.Of("Accepted").Any()));
+        Assert.True(Wait.Until(client, () => engine.Read(e => e.Heartbeats) >= 2));
+    }
+}
