@@ -9,7 +9,9 @@ usage() {
   cat <<'USAGE'
 usage: ./build.sh <command> [args]
 
-  run [args]     publish and start the exchange engine on its embedded defaults (args go to exchange-engine)
+  run [args]     publish and start the exchange engine on its embedded defaults, listening on 127.0.0.1:40123
+                 (args go to exchange-engine; Ctrl-C stops it cleanly)
+  run --demo     the same, plus two example market makers (exchange-mm) trading against each other
   test           build everything and run every test suite
   bench          publish, then run the benchmarks and record them under perf/results/
   publish        native AOT executables into bin/
@@ -37,6 +39,7 @@ EXECUTABLES=(
   "perf/Exchange.Perf/Exchange.Perf.csproj"
   "codecs/Exchange.Sbe.Tool/Exchange.Sbe.Tool.csproj"
   "replay/Exchange.Replay.Tool/Exchange.Replay.Tool.csproj"
+  "gateway/Exchange.Client.Example/Exchange.Client.Example.csproj"
 )
 
 publish() {
@@ -109,8 +112,26 @@ bench() {
   echo "build.sh: results in $out and perf/results/latest.md" >&2
 }
 
+# The engine plus two market makers: one quotes, the other quotes and takes, so trades print as they happen.
+demo() {
+  local journal
+  journal=$(mktemp -d)
+  bin/exchange-engine --journal "$journal" "$@" &
+  local engine=$!
+  trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$journal"' EXIT
+  trap 'exit 0' INT TERM
+  sleep 1
+  local channel='aeron:udp?endpoint=127.0.0.1:40123|term-length=1m'
+  bin/exchange-mm --engine "$channel" --api-key mm-1001-key --symbol 1 --seconds 3600 --take-every 0 &
+  bin/exchange-mm --engine "$channel" --api-key mm-1002-key --symbol 1 --seconds 3600 --take-every 3 &
+  wait $engine
+}
+
 case "${1:-}" in
-  run) shift; publish; exec bin/exchange-engine "$@" ;;
+  run)
+    shift
+    publish
+    if [ "${1:-}" = "--demo" ]; then shift; demo "$@"; else exec bin/exchange-engine "$@"; fi ;;
   test) run_tests ;;
   bench) bench ;;
   publish) publish ;;
