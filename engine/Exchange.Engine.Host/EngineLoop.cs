@@ -57,9 +57,9 @@ public sealed class EngineLoop
         long reported = _service.LastSequence, seen = reported, lastChange = 0;
         while (!_stopRequested)
         {
-            int work = _transport.DoWork();
-            work += commands.Poll(ref handler, 64);
             long now = NanoClock.Now();
+            int work = _transport.DoWork(now);
+            work += commands.Poll(ref handler, 64);
             work += _service.DoWork(now);
             // Status after the sequence has stood still a while (the transport's own timers always find some work).
             if (_service.LastSequence != seen) { seen = _service.LastSequence; lastChange = now; }

@@ -11,6 +11,9 @@ public sealed class TransportLinks : IEngineLinks
     private readonly Transport.Transport _transport;
     private readonly Publication?[] _responses;
     private readonly Publication?[] _marketData;
+    /// <summary>The open market-data publications, packed, so a market-data message visits only live sessions.</summary>
+    private readonly Publication[] _activeMarketData;
+    private int _activeCount;
     private readonly Publication? _marketDataChannel;
     private readonly Stack<int> _freeConnections = new();
     private long _marketDataDropped;
@@ -21,6 +24,7 @@ public sealed class TransportLinks : IEngineLinks
         Commands = transport.AddSubscription(listenChannel, StreamIds.Commands);
         _responses = new Publication?[maxConnections];
         _marketData = new Publication?[maxConnections];
+        _activeMarketData = new Publication[maxConnections];
         for (int i = maxConnections - 1; i >= 0; i--) _freeConnections.Push(i);
         if (marketDataChannel != null) _marketDataChannel = transport.AddPublication(marketDataChannel, StreamIds.MarketData);
     }
@@ -60,7 +64,9 @@ public sealed class TransportLinks : IEngineLinks
         try
         {
             _responses[connection] = _transport.AddPublication(responseChannel, StreamIds.Responses);
-            _marketData[connection] = _transport.AddPublication(responseChannel, StreamIds.MarketData);
+            var marketData = _transport.AddPublication(responseChannel, StreamIds.MarketData);
+            _marketData[connection] = marketData;
+            _activeMarketData[_activeCount++] = marketData;
             error = null;
             return true;
         }
@@ -77,17 +83,21 @@ public sealed class TransportLinks : IEngineLinks
 
     public void SendMarketData(ReadOnlySpan<byte> message)
     {
-        for (int i = 0; i < _marketData.Length; i++)
-        {
-            if (_marketData[i] is { } publication && publication.Offer(message) < 0) _marketDataDropped++;
-        }
+        for (int i = 0; i < _activeCount; i++)
+            if (_activeMarketData[i].Offer(message) < 0) _marketDataDropped++;
         if (_marketDataChannel != null && _marketDataChannel.Offer(message) == OfferResult.BackPressured) _marketDataDropped++;
     }
 
     public void CloseResponses(int connection)
     {
         _responses[connection]?.Close();
-        _marketData[connection]?.Close();
+        if (_marketData[connection] is { } marketData)
+        {
+            marketData.Close();
+            int i = Array.IndexOf(_activeMarketData, marketData, 0, _activeCount);
+            _activeMarketData[i] = _activeMarketData[--_activeCount];
+            _activeMarketData[_activeCount] = null!;
+        }
         _responses[connection] = null;
         _marketData[connection] = null;
     }

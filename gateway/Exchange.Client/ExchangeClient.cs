@@ -280,13 +280,14 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         int work = 0;
+        long now = NanoClock.Now();
         if (_ownThread)
         {
             if (_transport.Failure is { } failure) throw new InvalidOperationException($"the transport thread stopped: {failure.Message}", failure);
         }
         else
         {
-            work += _transport.DoWork();
+            work += _transport.DoWork(now);
         }
         var shards = _shards;
         for (int i = 0; i < shards.Length; i++)
@@ -297,7 +298,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
             handler = new StreamHandler(this, shard, responses: false);
             work += shard.MarketData.Poll(ref handler, fragmentLimit);
         }
-        work += SessionDuties(NanoClock.Now());
+        work += SessionDuties(now);
         return work;
     }
 

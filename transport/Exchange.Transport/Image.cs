@@ -100,8 +100,6 @@ public sealed class Image
     /// <summary>For the application: a value it associates with this image (a connection number, say).</summary>
     public long Tag { get; set; }
 
-    internal long RebuildPosition => _rebuildPosition;
-
     internal void Close(ImageCloseReason reason) => Interlocked.CompareExchange(ref _closeReason, (int)reason, (int)ImageCloseReason.None);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -53,8 +53,7 @@ public sealed class Publication
     private long _tail;
     private long _messagesOffered;
 
-    // Shared: written by the agent, read by the application.
-    private long _publisherLimit;
+    // Shared: written by the agent, read by the application. Offer may run half a term ahead of the sender.
     private int _connected;
     private int _closeRequested;
     private int _closed;
@@ -96,7 +95,6 @@ public sealed class Publication
         _maxPosition = ((long)int.MaxValue << PositionBitsToShift) - MaxMessageLength * 2L;
         _lingerNanos = channel.LingerNanoseconds ?? transport.Options.PublicationLingerNanos;
         _terms = GC.AllocateArray<byte>(TermLength * PartitionCount, pinned: true);
-        _publisherLimit = _termWindow;
     }
 
     public ChannelUri Channel { get; }
@@ -133,7 +131,7 @@ public sealed class Publication
         var placement = Framing.Place(termOffset, TermLength, message.Length, Mtu);
         int padLength = placement.Fits ? 0 : placement.PadLength;
         long newPosition = position + padLength + required;
-        if (newPosition > Volatile.Read(ref _publisherLimit))
+        if (newPosition > Volatile.Read(ref _senderPositionShared) + _termWindow)
             return Volatile.Read(ref _connected) != 0 ? OfferResult.BackPressured : OfferResult.NotConnected;
         if (newPosition > _maxPosition) return OfferResult.MaxPositionExceeded;
 
@@ -201,7 +199,6 @@ public sealed class Publication
                 work++;
             }
         }
-        Volatile.Write(ref _publisherLimit, _senderPosition + _termWindow);
         Volatile.Write(ref _senderPositionShared, _senderPosition);
 
         if (Volatile.Read(ref _closeRequested) != 0)

@@ -4,21 +4,17 @@ using System.Net;
 
 namespace Exchange.Transport;
 
-internal sealed class ReceiveChannelEndpoint : IDisposable
+internal sealed class ReceiveChannelEndpoint : UdpChannelEndpoint
 {
-    private readonly Transport _transport;
-    private readonly UdpSocket _socket;
     private readonly List<Subscription> _subscriptions = [];
+    private readonly List<Subscription> _registered = [];
     private long _lastSendSetupNanos = long.MinValue / 2;
     private int _lastSendSetupSession;
 
     public ReceiveChannelEndpoint(Transport transport, ChannelUri channel)
+        : base(transport, Transport.Resolve(channel.Endpoint), channel)
     {
-        _transport = transport;
-        var local = Transport.Resolve(channel.Endpoint);
-        int buffer = transport.Options.SocketBufferLength;
-        _socket = UdpSocket.Bind(local, channel.SocketReceiveBufferLength ?? buffer, channel.SocketSendBufferLength ?? buffer);
-        Key = new ChannelEndpoint(channel.Endpoint.Host, _socket.LocalEndPoint.Port).ToString();
+        Key = new ChannelEndpoint(channel.Endpoint.Host, LocalEndPoint.Port).ToString();
         ReceiverId = Random.Shared.NextInt64();
         ReceiverWindow = channel.ReceiverWindow ?? 128 * 1024;
     }
@@ -26,13 +22,6 @@ internal sealed class ReceiveChannelEndpoint : IDisposable
     public string Key { get; }
     public long ReceiverId { get; }
     public int ReceiverWindow { get; }
-    public IPEndPoint LocalEndPoint => _socket.LocalEndPoint;
-    public IReadOnlyList<Subscription> Subscriptions => _subscriptions;
-
-    /// <summary>Subscriptions registered or about to be (guarded by the transport's registry lock).</summary>
-    public int Reserved;
-
-    private readonly List<Subscription> _registered = [];
 
     public void Register(Subscription subscription) => _registered.Add(subscription);
 
@@ -52,40 +41,9 @@ internal sealed class ReceiveChannelEndpoint : IDisposable
 
     public void Remove(Subscription subscription) => _subscriptions.Remove(subscription);
 
-    public bool Send(ReadOnlySpan<byte> datagram, in PeerAddress to)
+    protected override void Dispatch(ReadOnlySpan<byte> datagram, in PeerAddress from, long now, Span<byte> scratch)
     {
-        var counters = _transport.Counters;
-        if (!_socket.Send(datagram, to))
-        {
-            counters.SendFailuresValue++;
-            return false;
-        }
-        counters.BytesSentValue += datagram.Length;
-        counters.DatagramsSentValue++;
-        return true;
-    }
-
-    public int Receive(long now, Span<byte> buffer, Span<byte> scratch)
-    {
-        var counters = _transport.Counters;
-        int limit = _transport.Options.MaxDatagramsPerReceiveCycle;
-        int datagrams = 0;
-        var from = new PeerAddress();
-        while (datagrams < limit)
-        {
-            int length = _socket.Receive(buffer, ref from);
-            if (length == 0) break;
-            datagrams++;
-            counters.BytesReceivedValue += length;
-            counters.DatagramsReceivedValue++;
-            Dispatch(buffer[..length], from, now, scratch);
-        }
-        return datagrams;
-    }
-
-    internal void Dispatch(ReadOnlySpan<byte> datagram, in PeerAddress from, long now, Span<byte> scratch)
-    {
-        var counters = _transport.Counters;
+        var counters = Transport.Counters;
         if (!FrameHeader.TryWrap(datagram, out var header, out var error)) { counters.Drop(error); return; }
         switch (header.Type)
         {
@@ -111,7 +69,7 @@ internal sealed class ReceiveChannelEndpoint : IDisposable
 
     private void OnSetup(ReadOnlySpan<byte> datagram, in PeerAddress from, long now)
     {
-        var counters = _transport.Counters;
+        var counters = Transport.Counters;
         if (!SetupFrame.TryWrap(datagram, out var setup, out var error)) { counters.Drop(error); return; }
         counters.SetupsReceivedValue++;
         var subscription = FindSubscription(setup.StreamId);
@@ -122,14 +80,14 @@ internal sealed class ReceiveChannelEndpoint : IDisposable
             image.RequestStatusMessage();
             return;
         }
-        image = new Image(_transport, this, subscription, setup, from, Math.Min(ReceiverWindow, setup.TermLength / 2), now);
+        image = new Image(Transport, this, subscription, setup, from, Math.Min(ReceiverWindow, setup.TermLength / 2), now);
         subscription.AddImage(image);
         counters.ImagesAddedValue++;
     }
 
     private void OnData(ReadOnlySpan<byte> datagram, in PeerAddress from, long now, Span<byte> scratch)
     {
-        var counters = _transport.Counters;
+        var counters = Transport.Counters;
         if (!DataFrame.TryWrap(datagram, out var first, out var error)) { counters.Drop(error); return; }
         var subscription = FindSubscription(first.StreamId);
         if (subscription == null) { counters.Drop(DropReason.NoSubscription); return; }
@@ -175,7 +133,7 @@ internal sealed class ReceiveChannelEndpoint : IDisposable
         _lastSendSetupSession = sessionId;
         _lastSendSetupNanos = now;
         int length = StatusMessageFrame.Write(scratch, StatusMessageFrame.SendSetupFlag, sessionId, streamId, 0, 0, 0, ReceiverId);
-        if (Send(scratch[..length], to)) _transport.Counters.SendSetupsSentValue++;
+        if (Send(scratch[..length], to)) Transport.Counters.SendSetupsSentValue++;
     }
 
     private Subscription? FindSubscription(int streamId)
@@ -185,5 +143,4 @@ internal sealed class ReceiveChannelEndpoint : IDisposable
         return null;
     }
 
-    public void Dispose() => _socket.Dispose();
 }

@@ -4,35 +4,25 @@ using System.Net;
 
 namespace Exchange.Transport;
 
-internal sealed class SendChannelEndpoint : IDisposable
+internal sealed class SendChannelEndpoint : UdpChannelEndpoint
 {
-    private readonly Transport _transport;
-    private readonly UdpSocket _socket;
     private readonly List<Publication> _publications = [];
-    private PeerAddress _destination;
+    private readonly List<Publication> _registered = [];
+    private readonly PeerAddress _destination;
 
-    public SendChannelEndpoint(Transport transport, string key, ChannelUri channel)
+    public SendChannelEndpoint(Transport transport, string key, ChannelUri channel, IPEndPoint destination)
+        : base(transport, LocalFor(channel, destination), channel)
     {
-        _transport = transport;
         Key = key;
-        var destination = Transport.Resolve(channel.Endpoint);
         _destination = PeerAddress.From(destination);
-        var local = channel.Interface is { } nic
-            ? new IPEndPoint(Transport.ResolveHost(nic.Host, destination.AddressFamily), nic.Port ?? 0)
-            : new IPEndPoint(destination.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-        int buffer = transport.Options.SocketBufferLength;
-        _socket = UdpSocket.Bind(local, channel.SocketReceiveBufferLength ?? buffer, channel.SocketSendBufferLength ?? buffer);
-        Destination = destination;
     }
 
+    private static IPEndPoint LocalFor(ChannelUri channel, IPEndPoint destination) =>
+        channel.Interface is { } nic
+            ? new IPEndPoint(Transport.ResolveHost(nic.Host, destination.AddressFamily), nic.Port ?? 0)
+            : new IPEndPoint(destination.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+
     public string Key { get; }
-    public IPEndPoint Destination { get; }
-    public IPEndPoint LocalEndPoint => _socket.LocalEndPoint;
-
-    /// <summary>Publications registered or about to be (guarded by the transport's registry lock).</summary>
-    public int Reserved;
-
-    private readonly List<Publication> _registered = [];
 
     /// <summary>Every publication of this endpoint, started or pending (guarded by the registry lock).</summary>
     public IEnumerable<Publication> Registered => _registered;
@@ -52,41 +42,11 @@ internal sealed class SendChannelEndpoint : IDisposable
 
     public void Remove(Publication publication) => _publications.Remove(publication);
 
-    public bool Send(ReadOnlySpan<byte> datagram)
-    {
-        var counters = _transport.Counters;
-        if (!_socket.Send(datagram, _destination))
-        {
-            counters.SendFailuresValue++;
-            return false;
-        }
-        counters.BytesSentValue += datagram.Length;
-        counters.DatagramsSentValue++;
-        return true;
-    }
+    public bool Send(ReadOnlySpan<byte> datagram) => Send(datagram, _destination);
 
-    /// <summary>Reads control frames sent back by receivers.</summary>
-    public int Receive(long now, Span<byte> buffer, Span<byte> scratch)
+    protected override void Dispatch(ReadOnlySpan<byte> datagram, in PeerAddress from, long now, Span<byte> scratch)
     {
-        var counters = _transport.Counters;
-        int limit = _transport.Options.MaxDatagramsPerReceiveCycle;
-        int datagrams = 0;
-        var from = new PeerAddress();
-        while (datagrams < limit)
-        {
-            int length = _socket.Receive(buffer, ref from);
-            if (length == 0) break;
-            datagrams++;
-            counters.BytesReceivedValue += length;
-            counters.DatagramsReceivedValue++;
-            Dispatch(buffer[..length], now, scratch);
-        }
-        return datagrams;
-    }
-
-    private void Dispatch(ReadOnlySpan<byte> datagram, long now, Span<byte> scratch)
-    {
-        var counters = _transport.Counters;
+        var counters = Transport.Counters;
         if (!FrameHeader.TryWrap(datagram, out var header, out var error)) { counters.Drop(error); return; }
         switch (header.Type)
         {
@@ -121,5 +81,4 @@ internal sealed class SendChannelEndpoint : IDisposable
         return null;
     }
 
-    public void Dispose() => _socket.Dispose();
 }

@@ -78,7 +78,7 @@ public sealed class Transport : IAgent, IDisposable
             string key = SendKey(uri);
             if (!_sendEndpoints.TryGetValue(key, out var endpoint))
             {
-                endpoint = new SendChannelEndpoint(this, key, uri);
+                endpoint = new SendChannelEndpoint(this, key, uri, Resolve(uri.Endpoint));
                 _sendEndpoints[key] = endpoint;
                 _pending.Enqueue(endpoint);
             }
@@ -132,9 +132,11 @@ public sealed class Transport : IAgent, IDisposable
     /// <summary>Whether the transport's own thread stopped on an error (null if fine or not started).</summary>
     public Exception? Failure => _runner?.Failure;
 
-    public int DoWork()
+    public int DoWork() => DoWork(NanoClock.Now());
+
+    /// <summary>One duty cycle at <paramref name="now"/> (<see cref="NanoClock"/>), for an owner whose loop has read the clock already.</summary>
+    public int DoWork(long now)
     {
-        long now = NanoClock.Now();
         int work = DrainPending();
         var buffer = _receiveBuffer.AsSpan();
         var scratch = _scratch.AsSpan();

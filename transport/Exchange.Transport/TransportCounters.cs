@@ -7,15 +7,16 @@ namespace Exchange.Transport;
 /// <summary>Why a received datagram (or a frame in it) was not used.</summary>
 public enum DropReason
 {
-    TooShort,
-    UnsupportedVersion,
-    UnknownType,
-    UnexpectedType,
-    BadLength,
-    Misaligned,
-    CrossesTerm,
-    InvalidTermLength,
-    InvalidMtu,
+    // The frame-level checks, one for one with FrameError (which has None at 0).
+    TooShort = FrameError.TooShort - 1,
+    UnsupportedVersion = FrameError.UnsupportedVersion - 1,
+    UnknownType = FrameError.UnknownType - 1,
+    UnexpectedType = FrameError.UnexpectedType - 1,
+    BadLength = FrameError.BadLength - 1,
+    Misaligned = FrameError.Misaligned - 1,
+    CrossesTerm = FrameError.CrossesTerm - 1,
+    InvalidTermLength = FrameError.InvalidTermLength - 1,
+    InvalidMtu = FrameError.InvalidMtu - 1,
     /// <summary>Frames in one datagram that are not contiguous, mix terms or sessions, or leave bytes over.</summary>
     MalformedDatagram,
     /// <summary>DATA or SETUP for a stream no subscription here wants.</summary>
@@ -91,7 +92,7 @@ public sealed class TransportCounters
 
     internal void Drop(DropReason reason) => DropsValue[(int)reason]++;
 
-    internal void Drop(FrameError error) => DropsValue[(int)error - 1]++;
+    internal void Drop(FrameError error) => DropsValue[(int)error - 1]++; // DropReason's first values are FrameError's, less None
 
     /// <summary>Every counter as name=value pairs, one line (allocates; for logs and operator commands).</summary>
     public override string ToString()

@@ -1,0 +1,59 @@
+// What the two kinds of channel endpoint share: one socket, sends counted, and a receive loop that hands each
+// datagram to the endpoint's dispatch.
+using System.Net;
+
+namespace Exchange.Transport;
+
+internal abstract class UdpChannelEndpoint : IDisposable
+{
+    protected readonly Transport Transport;
+    private readonly UdpSocket _socket;
+
+    protected UdpChannelEndpoint(Transport transport, IPEndPoint local, ChannelUri channel)
+    {
+        Transport = transport;
+        int buffer = transport.Options.SocketBufferLength;
+        _socket = UdpSocket.Bind(local, channel.SocketReceiveBufferLength ?? buffer, channel.SocketSendBufferLength ?? buffer);
+    }
+
+    public IPEndPoint LocalEndPoint => _socket.LocalEndPoint;
+
+    /// <summary>Streams registered or about to be (guarded by the transport's registry lock).</summary>
+    public int Reserved;
+
+    public bool Send(ReadOnlySpan<byte> datagram, in PeerAddress to)
+    {
+        var counters = Transport.Counters;
+        if (!_socket.Send(datagram, to))
+        {
+            counters.SendFailuresValue++;
+            return false;
+        }
+        counters.BytesSentValue += datagram.Length;
+        counters.DatagramsSentValue++;
+        return true;
+    }
+
+    /// <summary>Reads up to a cycle's worth of datagrams and dispatches each; returns how many were read.</summary>
+    public int Receive(long now, Span<byte> buffer, Span<byte> scratch)
+    {
+        var counters = Transport.Counters;
+        int limit = Transport.Options.MaxDatagramsPerReceiveCycle;
+        int datagrams = 0;
+        var from = new PeerAddress();
+        while (datagrams < limit)
+        {
+            int length = _socket.Receive(buffer, ref from);
+            if (length == 0) break;
+            datagrams++;
+            counters.BytesReceivedValue += length;
+            counters.DatagramsReceivedValue++;
+            Dispatch(buffer[..length], from, now, scratch);
+        }
+        return datagrams;
+    }
+
+    protected abstract void Dispatch(ReadOnlySpan<byte> datagram, in PeerAddress from, long now, Span<byte> scratch);
+
+    public void Dispose() => _socket.Dispose();
+}
