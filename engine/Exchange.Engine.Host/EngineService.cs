@@ -308,6 +308,17 @@ public sealed partial class EngineService : IDisposable
             case CommandKind.Deposit: _engine.Apply(sequence, timestamp, new Deposit(command.Account, command.Symbol, command.Amount)); break;
             case CommandKind.Withdraw: _engine.Apply(sequence, timestamp, new Withdraw(command.Account, command.Symbol, command.Amount)); break;
         }
+        if (_options.StallEveryCommands > 0 && ++_sinceStall >= _options.StallEveryCommands) Stall();
+    }
+
+    private int _sinceStall;
+
+    /// <summary>The benchmark self-test's artificial stall: spins, so the pause is exact and nothing else runs meanwhile.</summary>
+    private void Stall()
+    {
+        _sinceStall = 0;
+        long until = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(_options.StallDuration.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        while (System.Diagnostics.Stopwatch.GetTimestamp() < until) Thread.SpinWait(20);
     }
 
     /// <summary>Cancel-on-disconnect: a MassCancel of every order of the account, sequenced and journaled like any

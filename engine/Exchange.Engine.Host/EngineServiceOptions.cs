@@ -32,6 +32,11 @@ public sealed record EngineServiceOptions
     /// <summary>A connection whose responses cannot be sent for longer than this is treated as lost.</summary>
     public TimeSpan UnsendableTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Benchmark self-test only: after every this many sequenced commands the engine thread stalls for
+    /// <see cref="StallDuration"/>, so a load generator can show that it reports stalls (0: never).</summary>
+    public int StallEveryCommands { get; init; }
+    public TimeSpan StallDuration { get; init; }
+
     /// <summary>The sequencer's clock (ns since the Unix epoch) for command timestamps. Session timing uses the
     /// <c>nowNanos</c> given to <see cref="EngineService.DoWork"/> instead.</summary>
     public Func<long> Clock { get; init; } = Sequencer.UnixNanos;
@@ -47,5 +52,6 @@ public sealed record EngineServiceOptions
         if (DefaultHeartbeatIntervalMs < MinHeartbeatIntervalMs || DefaultHeartbeatIntervalMs > MaxHeartbeatIntervalMs)
             throw new ArgumentException("DefaultHeartbeatIntervalMs must lie within Min..Max");
         if (UnsendableTimeout <= TimeSpan.Zero) throw new ArgumentException("UnsendableTimeout must be positive");
+        if (StallEveryCommands < 0 || StallDuration < TimeSpan.Zero) throw new ArgumentException("StallEveryCommands and StallDuration cannot be negative");
     }
 }

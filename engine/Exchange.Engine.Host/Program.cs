@@ -20,6 +20,8 @@ const string Usage = """
       --durability POLICY    none | batch | always (default batch): when a response may leave
       --idle STRATEGY        busy-spin | yield | backoff (default backoff)
       --market-data CHANNEL  also publish market data to this channel
+      --stall-every N        benchmark self-test: after every N commands, stall the engine thread for --stall-us
+      --stall-us MICROS      (a deliberately slow engine, to show that a load generator reports stalls)
       --repair               truncate the journal at damage instead of refusing to start
       --print-config         print the effective config as JSON and exit
       --console              operator mode: commands on stdin, no transport and no journal
@@ -32,6 +34,7 @@ const string Usage = """
 
 var config = new ShardConfig();
 bool json = false, printConfig = false, consoleMode = false, repair = false;
+int stallEvery = 0, stallMicros = 0;
 string? symbols = null;
 try
 {
@@ -53,6 +56,8 @@ try
             case "--journal": config = config with { JournalDirectory = Value() }; break;
             case "--market-data": config = config with { MarketDataChannel = Value() }; break;
             case "--idle": config = config with { Idle = Value() }; break;
+            case "--stall-every": stallEvery = int.TryParse(Value(), out int every) && every >= 0 ? every : throw new ConfigException("--stall-every must be a non-negative integer"); break;
+            case "--stall-us": stallMicros = int.TryParse(Value(), out int micros) && micros >= 0 ? micros : throw new ConfigException("--stall-us must be a non-negative integer"); break;
             case "--durability":
                 string policy = Value();
                 config = config with
@@ -87,9 +92,9 @@ catch (ConfigException e)
     return 2;
 }
 if (printConfig) { Console.WriteLine(config.ToJson()); return 0; }
-return consoleMode ? RunConsole(config, json) : RunNetwork(config, repair);
+return consoleMode ? RunConsole(config, json) : RunNetwork(config, repair, stallEvery, TimeSpan.FromMicroseconds(stallMicros));
 
-static int RunNetwork(ShardConfig config, bool repair)
+static int RunNetwork(ShardConfig config, bool repair, int stallEvery, TimeSpan stall)
 {
     var transport = new Transport();
     TransportLinks links;
@@ -105,6 +110,8 @@ static int RunNetwork(ShardConfig config, bool repair)
         JournalDirectory = config.InMemory ? null : config.EffectiveJournalDirectory,
         Durability = config.Durability,
         Repair = repair,
+        StallEveryCommands = stallEvery,
+        StallDuration = stall,
         Log = line => Console.Error.WriteLine($"exchange-engine: {line}"),
     };
     EngineService service;
