@@ -14,6 +14,10 @@ const string Usage = """
                               (--durability none|batch|always, --commit-every N) and time it
       replay --journal DIR    rebuild a journal written by `book --journal` through the engine and time it
       snapshot --dir DIR      capture, write and load a snapshot of an engine with --orders N resting orders
+      e2e                     open-loop round trip through the binary client: --rate commands/s for --seconds over
+                              --sessions against an engine it starts (--durability none|batch|always), or a running
+                              one (--engine CHANNEL --api-keys K1,K2); writes perf/results/<date>-<name>/
+      compare A.json B.json   two e2e summaries side by side, with ratios
       stream                  stream --messages N (default 10000000) of --size BYTES (default 64) to a child
                               process over the UDP transport on loopback (--term-length, default 1m; --idle)
 
@@ -26,6 +30,17 @@ const string Usage = """
       --count N               gen-orders: operations to write (default 1000000)
       --seed N                gen-orders: random seed (default 1)
       --json                  print one JSON object instead of text
+
+    e2e options:
+      --rate N                commands per second, all sessions together (default 50000)
+      --seconds S             measured duration (default 10); --warmup S before it, not recorded (default 2)
+      --sessions N            client sessions, each its own account (default 1)
+      --mix SHARES            new=50,cancel=30,replace=10,cross=10 (percent; cross = IOC through the book)
+      --symbols 1,2           symbol ids to trade (default: all of the engine's config); --depth N ticks (default 20)
+      --runs N                repeat with a fresh engine each time; the report gives each run and the merged result
+      --engine-idle S         idle strategy of the started engine (default busy-spin); --idle S the generator's
+      --stall-every N --stall-us U   self-test: the started engine stalls U µs after every N commands
+      --name NAME --out DIR   results directory (default perf/results/<date>-<name>, name 'e2e')
       --help                  this text
     """;
 
@@ -36,7 +51,7 @@ try
         Console.WriteLine(Usage);
         return args.Length == 0 ? 2 : 0;
     }
-    var options = Options.Parse(args.AsSpan(1));
+    var options = args[0] == "compare" ? new Options() : Options.Parse(args.AsSpan(1));
     switch (args[0])
     {
         case "book":
@@ -77,6 +92,18 @@ try
                 ("backPressured", s.BackPressured), ("naks", s.Naks), ("retransmits", s.Retransmits), ("outOfOrder", s.OutOfOrder)]);
             return s.OutOfOrder == 0 ? 0 : 1;
         }
+        case "e2e":
+        {
+            var summary = Exchange.Perf.E2e.E2eBench.Run(E2eOptionsFrom(options), Console.Error);
+            if (options.Flag("json")) Console.WriteLine(File.ReadAllText(Path.Combine(summary.Directory, "summary.json")));
+            else Console.Write(summary.Table);
+            Console.Error.WriteLine($"exchange-perf: results in {summary.Directory}");
+            return summary.Failed ? 1 : 0;
+        }
+        case "compare":
+            if (args.Length != 3) throw new UsageException("compare needs two summary.json files");
+            Console.Write(Exchange.Perf.E2e.E2eReport.Compare(args[1], args[2]));
+            return 0;
         case "stream-receive":
             return StreamBench.Receive(options.GetInt("messages", 10_000_000), options.Get("idle") ?? "busy-spin");
         case "gen-orders":
@@ -157,6 +184,40 @@ static int Book(Options options)
                 $"{journaled.Bytes / 1e6:F1} MB, {journaled.Fsyncs:N0} fsyncs");
     }
     return 0;
+}
+
+static Exchange.Perf.E2e.E2eOptions E2eOptionsFrom(Options o)
+{
+    double Seconds(string name, double fallback) =>
+        o.Get(name) is { } text ? double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v)
+            ? v : throw new UsageException($"--{name} must be a number of seconds, not '{text}'") : fallback;
+    string[] List(string name) => o.Get(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+    var defaults = new Exchange.Perf.E2e.E2eOptions();
+    return new Exchange.Perf.E2e.E2eOptions
+    {
+        Rate = o.GetInt("rate", defaults.Rate),
+        Seconds = Seconds("seconds", defaults.Seconds),
+        WarmupSeconds = Seconds("warmup", defaults.WarmupSeconds),
+        DrainSeconds = Seconds("drain", defaults.DrainSeconds),
+        Sessions = o.GetInt("sessions", defaults.Sessions),
+        Mix = o.Get("mix") is { } mix ? Exchange.Perf.E2e.OrderMix.Parse(mix) : defaults.Mix,
+        Symbols = List("symbols").Select(t => int.TryParse(t, out int id) ? id : throw new UsageException($"--symbols: '{t}' is not a symbol id")).ToArray(),
+        Depth = o.GetInt("depth", defaults.Depth),
+        MaxLots = o.GetInt("max-lots", defaults.MaxLots),
+        Seed = (ulong)o.GetInt("seed", 1),
+        Runs = o.GetInt("runs", defaults.Runs),
+        EngineChannel = o.Get("engine"),
+        ApiKeys = List("api-keys"),
+        EngineConfig = o.Get("engine-config"),
+        EngineExecutable = o.Get("engine-exe"),
+        Durability = o.Get("durability") ?? defaults.Durability,
+        EngineIdle = o.Get("engine-idle") ?? defaults.EngineIdle,
+        Idle = o.Get("idle") ?? defaults.Idle,
+        StallEvery = o.GetInt("stall-every", 0),
+        StallMicros = o.GetInt("stall-us", 0),
+        Name = o.Get("name") ?? defaults.Name,
+        OutputDirectory = o.Get("out"),
+    };
 }
 
 static Exchange.Journal.Durability ParseDurability(string? text) => text switch

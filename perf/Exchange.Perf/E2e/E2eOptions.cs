@@ -1,0 +1,95 @@
+// What an e2e run asks for: the load (rate, duration, sessions, order mix, book depth) and the engine it runs
+// against (one it starts itself, with a durability policy, or one already running).
+namespace Exchange.Perf.E2e;
+
+/// <summary>Shares of the command mix, in percent; they sum to 100.</summary>
+public readonly record struct OrderMix(int New, int Cancel, int Replace, int Cross)
+{
+    public static readonly OrderMix Default = new(New: 50, Cancel: 30, Replace: 10, Cross: 10);
+
+    /// <summary>Parses <c>new=50,cancel=30,replace=10,cross=10</c> (names may be omitted for 0).</summary>
+    public static OrderMix Parse(string text)
+    {
+        int n = 0, c = 0, r = 0, x = 0;
+        foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var kv = part.Split('=', 2);
+            if (kv.Length != 2 || !int.TryParse(kv[1], out int share) || share < 0)
+                throw new UsageException($"--mix: '{part}' is not name=percent");
+            switch (kv[0])
+            {
+                case "new": n = share; break;
+                case "cancel": c = share; break;
+                case "replace": r = share; break;
+                case "cross": x = share; break;
+                default: throw new UsageException($"--mix: unknown command '{kv[0]}' (new, cancel, replace, cross)");
+            }
+        }
+        if (n + c + r + x != 100) throw new UsageException($"--mix: shares add up to {n + c + r + x}, not 100");
+        if (n + x == 0) throw new UsageException("--mix: without new or cross orders nothing can be cancelled or replaced");
+        return new OrderMix(n, c, r, x);
+    }
+
+    public override string ToString() => $"new={New},cancel={Cancel},replace={Replace},cross={Cross}";
+}
+
+/// <summary>A symbol the generator trades: its id, the middle its prices are placed around, and its lot.</summary>
+public readonly record struct SymbolMarket(int Id, long MidPrice, long TickSize, long LotSize);
+
+public sealed record E2eOptions
+{
+    /// <summary>Commands per second, all sessions together, sent on a fixed schedule whatever the responses do.</summary>
+    public int Rate { get; init; } = 50_000;
+    public double Seconds { get; init; } = 10;
+    /// <summary>Sent on the same schedule but not recorded: JIT-free native code still needs warm caches and a book.</summary>
+    public double WarmupSeconds { get; init; } = 2;
+    public int Sessions { get; init; } = 1;
+    public OrderMix Mix { get; init; } = OrderMix.Default;
+    /// <summary>Symbol ids to trade (each order picks one at random); empty means every symbol of the engine's config.</summary>
+    public int[] Symbols { get; init; } = [];
+    /// <summary>Resting orders are placed 1..Depth ticks away from the middle; crossing orders reach Depth ticks through it.</summary>
+    public int Depth { get; init; } = 20;
+    /// <summary>Each order is for 1..MaxLots lots.</summary>
+    public int MaxLots { get; init; } = 5;
+    public ulong Seed { get; init; } = 1;
+    /// <summary>How long to wait for the last acknowledgements; what has not arrived by then is lost.</summary>
+    public double DrainSeconds { get; init; } = 2;
+    public int Runs { get; init; } = 1;
+    /// <summary>How the generator's thread waits when nothing is due and nothing arrived: busy-spin measures best, on a
+    /// core of its own; backoff shares a busy machine (test runs) at the cost of wake-up latency in the figures.</summary>
+    public string Idle { get; init; } = "busy-spin";
+
+    /// <summary>Attach to this running engine instead of starting one (<see cref="ApiKeys"/> then name its accounts).</summary>
+    public string? EngineChannel { get; init; }
+    public string[] ApiKeys { get; init; } = [];
+    /// <summary>The engine's config file, for the symbols' prices and lots (default: the engine's built-in config).</summary>
+    public string? EngineConfig { get; init; }
+    /// <summary>The exchange-engine executable to start (default: next to this one).</summary>
+    public string? EngineExecutable { get; init; }
+    public string Durability { get; init; } = "none";
+    public string EngineIdle { get; init; } = "busy-spin";
+    /// <summary>Self-test: the started engine stalls <see cref="StallMicros"/> after every <see cref="StallEvery"/> commands.</summary>
+    public int StallEvery { get; init; }
+    public int StallMicros { get; init; }
+
+    public string Name { get; init; } = "e2e";
+    /// <summary>Where the report goes; null: perf/results/&lt;date&gt;-&lt;name&gt; under the current directory.</summary>
+    public string? OutputDirectory { get; init; }
+
+    public long TotalCommands => (long)Math.Round(Rate * (WarmupSeconds + Seconds));
+
+    public void Validate()
+    {
+        if (Rate < 1 || Rate > 10_000_000) throw new UsageException("--rate must be 1..10000000 commands/s");
+        if (Seconds <= 0 || WarmupSeconds < 0) throw new UsageException("--seconds must be positive and --warmup not negative");
+        if (TotalCommands > 100_000_000) throw new UsageException("rate x (warmup + seconds) is above 100M commands");
+        if (Sessions < 1 || Sessions > 64) throw new UsageException("--sessions must be 1..64");
+        if (Depth < 1 || MaxLots < 1) throw new UsageException("--depth and --max-lots must be at least 1");
+        if (Runs < 1) throw new UsageException("--runs must be at least 1");
+        if (DrainSeconds <= 0) throw new UsageException("--drain must be positive");
+        if (EngineChannel != null && ApiKeys.Length < Sessions)
+            throw new UsageException($"--engine needs --api-keys with one key per session ({Sessions})");
+        if (Exchange.Transport.IdleStrategies.Parse(Idle) == null) throw new UsageException($"--idle must be one of {Exchange.Transport.IdleStrategies.Names}");
+        if (Durability is not ("none" or "batch" or "always")) throw new UsageException("--durability must be none, batch or always");
+    }
+}

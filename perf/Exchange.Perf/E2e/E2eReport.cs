@@ -1,0 +1,210 @@
+// What an e2e run leaves behind in its results directory: summary.md (the table a person reads), summary.json
+// (what `compare` and scripts read), latency.hgrm (HdrHistogram's percentile distribution, for its plotters) and
+// latency.svg (latency by percentile). A run with lost or duplicated acknowledgements is marked failed.
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Exchange.Latency;
+
+namespace Exchange.Perf.E2e;
+
+public sealed record E2eSummary(string Directory, bool Failed, IReadOnlyList<string> Failures, string Table);
+
+public static class E2eReport
+{
+    private static readonly (string Name, double Percentile)[] Percentiles =
+        [("p50", 50), ("p90", 90), ("p99", 99), ("p99.9", 99.9), ("p99.99", 99.99)];
+
+    private static string Key(string percentile) => percentile.Replace(".", "", StringComparison.Ordinal) + "Us";
+
+    private static double Micros(long nanos) => Math.Round(nanos / 1000.0, 1);
+
+    public static E2eSummary Write(E2eOptions options, IReadOnlyList<E2eRun> runs, string engineDescription, string machine)
+    {
+        string date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        string dir = options.OutputDirectory ?? Path.Combine("perf", "results", $"{date}-{options.Name}");
+        Directory.CreateDirectory(dir);
+
+        var all = E2eLatency.NewHistogram();
+        var byType = new LatencyHistogram[5];
+        for (int t = 0; t < byType.Length; t++) byType[t] = E2eLatency.NewHistogram();
+        var counts = new AckCounts();
+        long lost = 0, sendErrors = 0, backPressured = 0, measured = 0;
+        double seconds = 0, maxLag = 0;
+        var failures = new List<string>();
+        foreach (var run in runs)
+        {
+            all.Add(run.Latency.All);
+            for (int t = 1; t < byType.Length; t++) byType[t].Add(run.Latency.ByType[t]);
+            counts.Add(run.Counts);
+            lost += run.Lost;
+            sendErrors += run.SendErrors;
+            backPressured += run.BackPressured;
+            measured += run.MeasuredCommands;
+            seconds += run.MeasuredSeconds;
+            maxLag = Math.Max(maxLag, run.MaxScheduleLagMicros);
+            string prefix = runs.Count > 1 ? $"run {run.Index + 1}: " : "";
+            if (run.Failure != null) failures.Add(prefix + run.Failure);
+            if (run.Lost > 0) failures.Add($"{prefix}{run.Lost} commands never acknowledged (lost)");
+            if (run.Counts.Duplicated > 0) failures.Add($"{prefix}{run.Counts.Duplicated} duplicated acknowledgements");
+            if (run.Counts.Unexpected > 0) failures.Add($"{prefix}{run.Counts.Unexpected} execution reports for orders not open");
+            if (run.SendErrors > 0) failures.Add($"{prefix}{run.SendErrors} commands could not be sent");
+            if (run.Latency.All.TotalCount == 0) failures.Add($"{prefix}nothing was measured");
+        }
+        double achieved = seconds > 0 ? measured / seconds : 0;
+
+        using (var hgrm = new StreamWriter(Path.Combine(dir, "latency.hgrm")))
+            all.OutputPercentileDistribution(hgrm, 5, 1000.0);
+        var series = new List<(string, LatencyHistogram)> { ("all commands", all) };
+        for (int t = 1; t < byType.Length; t++)
+            if (byType[t].TotalCount > 0) series.Add((((CommandType)t).ToString().ToLowerInvariant(), byType[t]));
+        using (var svg = new StreamWriter(Path.Combine(dir, "latency.svg")))
+            LatencyChart.WriteSvg(svg, series, $"{options.Name}: round trip at {options.Rate:N0} commands/s, durability {options.Durability}", 1000.0, "µs");
+
+        string table = Table(options, runs, all, byType, counts, lost, sendErrors, backPressured, achieved, maxLag, engineDescription, machine, failures);
+        File.WriteAllText(Path.Combine(dir, "summary.md"), table);
+        using (var stream = File.Create(Path.Combine(dir, "summary.json")))
+            WriteJson(stream, options, runs, all, byType, counts, lost, sendErrors, backPressured, achieved, maxLag, engineDescription, machine, failures, date);
+        return new E2eSummary(dir, failures.Count > 0, failures, table);
+    }
+
+    private static string Table(E2eOptions o, IReadOnlyList<E2eRun> runs, LatencyHistogram all, LatencyHistogram[] byType, AckCounts counts,
+        long lost, long sendErrors, long backPressured, double achieved, double maxLag, string engine, string machine, List<string> failures)
+    {
+        var b = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        b.AppendLine(inv, $"# e2e: {o.Name}");
+        b.AppendLine();
+        b.AppendLine(inv, $"Client → engine → client round trip, measured from each command's intended send time to its acknowledgement " +
+            $"(open loop, no coordinated omission). {o.Sessions} session(s), mix {o.Mix}, depth {o.Depth} ticks, " +
+            $"{o.WarmupSeconds:0.#} s warm-up excluded, {o.Seconds:0.#} s measured, {runs.Count} run(s).");
+        b.AppendLine();
+        b.AppendLine(inv, $"Engine: {engine}. Machine: {machine}.");
+        b.AppendLine();
+        b.AppendLine("| commands | count | p50 µs | p90 µs | p99 µs | p99.9 µs | p99.99 µs | max µs |");
+        b.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        Row(b, "all", all);
+        for (int t = 1; t < byType.Length; t++) if (byType[t].TotalCount > 0) Row(b, ((CommandType)t).ToString().ToLowerInvariant(), byType[t]);
+        if (runs.Count > 1)
+        {
+            b.AppendLine();
+            b.AppendLine("| run | p50 µs | p99 µs | p99.9 µs | max µs | achieved/s |");
+            b.AppendLine("|---|---:|---:|---:|---:|---:|");
+            foreach (var r in runs)
+            {
+                var h = r.Latency.All;
+                b.AppendLine(inv, $"| {r.Index + 1} | {Micros(h.ValueAtPercentile(50))} | {Micros(h.ValueAtPercentile(99))} | {Micros(h.ValueAtPercentile(99.9))} | {Micros(h.Max)} | {r.AchievedRate:N0} |");
+            }
+        }
+        b.AppendLine();
+        b.AppendLine(inv, $"- rate: requested {o.Rate:N0}/s, achieved {achieved:N0}/s; generator's largest lag behind schedule {maxLag:N0} µs; {backPressured:N0} back-pressured sends retried");
+        b.AppendLine(inv, $"- acknowledgements: {counts.Sent:N0} sent, {counts.Acked:N0} acknowledged ({counts.Rejected:N0} rejects), " +
+            $"{lost:N0} lost, {counts.Duplicated:N0} duplicated, {counts.Unexpected:N0} unexpected; {sendErrors:N0} send errors; {counts.Fills:N0} fills");
+        b.AppendLine(failures.Count == 0 ? "- result: **passed**" : $"- result: **FAILED**: {string.Join("; ", failures)}");
+        b.AppendLine();
+        b.AppendLine("Files: `latency.hgrm` (HdrHistogram percentile distribution, µs), `latency.svg`, `summary.json`.");
+        return b.ToString();
+    }
+
+    private static void Row(StringBuilder b, string name, LatencyHistogram h)
+    {
+        b.Append(CultureInfo.InvariantCulture, $"| {name} | {h.TotalCount:N0} |");
+        foreach (var (_, p) in Percentiles) b.Append(CultureInfo.InvariantCulture, $" {Micros(h.ValueAtPercentile(p))} |");
+        b.AppendLine(CultureInfo.InvariantCulture, $" {Micros(h.Max)} |");
+    }
+
+    private static void WriteJson(Stream stream, E2eOptions o, IReadOnlyList<E2eRun> runs, LatencyHistogram all, LatencyHistogram[] byType,
+        AckCounts counts, long lost, long sendErrors, long backPressured, double achieved, double maxLag, string engine, string machine,
+        List<string> failures, string date)
+    {
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteString("mode", "e2e");
+        json.WriteString("name", o.Name);
+        json.WriteString("date", date);
+        json.WriteString("machine", machine);
+        json.WriteString("engine", engine);
+        json.WriteString("client", "binary");
+        json.WriteString("durability", o.Durability);
+        json.WriteNumber("sessions", o.Sessions);
+        json.WriteString("mix", o.Mix.ToString());
+        json.WriteNumber("depth", o.Depth);
+        json.WriteNumber("warmupSeconds", o.WarmupSeconds);
+        json.WriteNumber("seconds", o.Seconds);
+        json.WriteNumber("runs", runs.Count);
+        json.WriteNumber("requestedRate", o.Rate);
+        json.WriteNumber("achievedRate", Math.Round(achieved));
+        json.WriteNumber("count", all.TotalCount);
+        foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(all.ValueAtPercentile(p)));
+        json.WriteNumber("maxUs", Micros(all.Max));
+        json.WriteNumber("meanUs", Math.Round(all.Mean / 1000, 2));
+        json.WriteNumber("stdDevUs", Math.Round(all.StdDeviation / 1000, 2));
+        json.WriteNumber("sent", counts.Sent);
+        json.WriteNumber("acked", counts.Acked);
+        json.WriteNumber("rejected", counts.Rejected);
+        json.WriteNumber("lost", lost);
+        json.WriteNumber("duplicated", counts.Duplicated);
+        json.WriteNumber("unexpected", counts.Unexpected);
+        json.WriteNumber("sendErrors", sendErrors);
+        json.WriteNumber("errors", sendErrors + counts.Unexpected);
+        json.WriteNumber("backPressured", backPressured);
+        json.WriteNumber("fills", counts.Fills);
+        json.WriteNumber("maxScheduleLagUs", Math.Round(maxLag, 1));
+        json.WriteStartObject("byType");
+        for (int t = 1; t < byType.Length; t++)
+        {
+            if (byType[t].TotalCount == 0) continue;
+            json.WriteStartObject(((CommandType)t).ToString().ToLowerInvariant());
+            json.WriteNumber("count", byType[t].TotalCount);
+            foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(byType[t].ValueAtPercentile(p)));
+            json.WriteNumber("maxUs", Micros(byType[t].Max));
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+        json.WriteStartArray("perRun");
+        foreach (var r in runs)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("achievedRate", Math.Round(r.AchievedRate));
+            foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(r.Latency.All.ValueAtPercentile(p)));
+            json.WriteNumber("maxUs", Micros(r.Latency.All.Max));
+            json.WriteNumber("lost", r.Lost);
+            json.WriteNumber("duplicated", r.Counts.Duplicated);
+            if (r.EngineStopped != null) json.WriteString("engineStopped", r.EngineStopped);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteBoolean("failed", failures.Count > 0);
+        json.WriteStartArray("failures");
+        foreach (string f in failures) json.WriteStringValue(f);
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>`compare A.json B.json`: every number both summaries have, side by side, with B/A.</summary>
+    public static string Compare(string pathA, string pathB)
+    {
+        using var a = JsonDocument.Parse(File.ReadAllText(pathA));
+        using var b = JsonDocument.Parse(File.ReadAllText(pathB));
+        var text = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        string Label(JsonDocument d, string path) =>
+            d.RootElement.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? $"{n.GetString()} ({Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path)))})" : path;
+        text.AppendLine(inv, $"A: {Label(a, pathA)}");
+        text.AppendLine(inv, $"B: {Label(b, pathB)}");
+        foreach (string key in new[] { "durability", "engine" })
+            if (a.RootElement.TryGetProperty(key, out var va) && b.RootElement.TryGetProperty(key, out var vb) && va.ToString() != vb.ToString())
+                text.AppendLine(inv, $"  {key}: A {va} | B {vb}");
+        text.AppendLine();
+        text.AppendLine(inv, $"{"",-18} {"A",14} {"B",14} {"B/A",8}");
+        foreach (var property in a.RootElement.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.Number) continue;
+            if (!b.RootElement.TryGetProperty(property.Name, out var other) || other.ValueKind != JsonValueKind.Number) continue;
+            double x = property.Value.GetDouble(), y = other.GetDouble();
+            string ratio = x != 0 ? (y / x).ToString("0.00", inv) : y == 0 ? "=" : "∞";
+            text.AppendLine(inv, $"{property.Name,-18} {x,14:0.###} {y,14:0.###} {ratio,8}");
+        }
+        return text.ToString();
+    }
+}

@@ -1,0 +1,179 @@
+// The engine an e2e run measures: an exchange-engine process this harness starts (on a free loopback port, a fresh
+// journal, one account per session) and stops with SIGTERM, or one already running that it only connects to.
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Exchange.Perf.E2e;
+
+public sealed class EngineUnderTest : IDisposable
+{
+    private readonly Process? _process;
+    private readonly string? _scratch;
+    private readonly List<string> _stdout = [];
+    private readonly List<string> _stderr = [];
+
+    private EngineUnderTest(string channel, string[] apiKeys, SymbolMarket[] markets, Process? process, string? scratch, string description)
+    {
+        Channel = channel;
+        ApiKeys = apiKeys;
+        Markets = markets;
+        _process = process;
+        _scratch = scratch;
+        Description = description;
+    }
+
+    public string Channel { get; }
+    public string[] ApiKeys { get; }
+    public SymbolMarket[] Markets { get; }
+    public string Description { get; }
+    /// <summary>The engine's 'stopped …' line after <see cref="Dispose"/> (final sequence and state hash), if it printed one.</summary>
+    public string? StoppedLine { get; private set; }
+    public int? ExitCode { get; private set; }
+
+    public static EngineUnderTest Attach(E2eOptions options)
+    {
+        string config = options.EngineConfig != null ? File.ReadAllText(options.EngineConfig) : PrintConfig(Executable(options));
+        return new EngineUnderTest(options.EngineChannel!, options.ApiKeys, MarketsOf(config, options.Symbols), null, null,
+            $"running engine at {options.EngineChannel}");
+    }
+
+    public static EngineUnderTest Start(E2eOptions options)
+    {
+        var (file, prefix) = Executable(options);
+        string baseConfig = options.EngineConfig != null ? File.ReadAllText(options.EngineConfig) : PrintConfig((file, prefix));
+        var markets = MarketsOf(baseConfig, options.Symbols);
+        // One account per session, funded far beyond what the run can hold, and room for every order it sends.
+        var config = JsonNode.Parse(baseConfig)!.AsObject();
+        var assets = config["assets"]!.AsArray().Select(a => a!["name"]!.GetValue<string>()).ToArray();
+        var accounts = new JsonArray();
+        var keys = new string[options.Sessions];
+        for (int i = 0; i < options.Sessions; i++)
+        {
+            keys[i] = $"perf-{9001 + i}-key";
+            var balances = new JsonObject();
+            foreach (string asset in assets) balances[asset] = 1_000_000_000_000_000L;
+            accounts.Add((JsonNode)new JsonObject { ["id"] = 9001 + i, ["balances"] = balances, ["apiKey"] = keys[i] });
+        }
+        config["accounts"] = accounts;
+        var engine = config["engine"]!.AsObject();
+        long orders = Math.Max(engine["maxOrders"]!.GetValue<long>(), Math.Min(1L << 24, options.TotalCommands + 1024));
+        engine["maxOrders"] = orders;
+        engine["maxOpenOrdersPerAccount"] = orders;
+
+        string scratch = Directory.CreateTempSubdirectory("exchange-perf-e2e-").FullName;
+        string configPath = Path.Combine(scratch, "engine.json");
+        File.WriteAllText(configPath, config.ToJsonString());
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in prefix) info.ArgumentList.Add(a);
+        string[] args =
+        [
+            "--config", configPath, "--listen", "aeron:udp?endpoint=127.0.0.1:0|term-length=16m",
+            "--journal", Path.Combine(scratch, "journal"), "--durability", options.Durability, "--idle", options.EngineIdle,
+        ];
+        foreach (string a in args) info.ArgumentList.Add(a);
+        if (options.StallEvery > 0)
+            foreach (string a in new[] { "--stall-every", options.StallEvery.ToString(), "--stall-us", options.StallMicros.ToString() }) info.ArgumentList.Add(a);
+        var process = Process.Start(info) ?? throw new IOException($"cannot start {file}");
+        var engineUnderTest = new EngineUnderTest("", keys, markets, process, scratch, "");
+        string? listening = null;
+        var deadline = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
+        while (listening == null)
+        {
+            string? line = process.StandardOutput.ReadLine();
+            if (line == null || Stopwatch.GetTimestamp() > deadline)
+            {
+                engineUnderTest.Dispose();
+                throw new IOException($"the engine did not start: {process.StandardError.ReadToEnd()}");
+            }
+            if (line.StartsWith("listening ", StringComparison.Ordinal)) listening = line;
+        }
+        string port = listening.Split(' ').First(p => p.StartsWith("port=", StringComparison.Ordinal))[5..];
+        string channel = $"aeron:udp?endpoint=127.0.0.1:{port}|term-length=16m";
+        var started = new EngineUnderTest(channel, keys, markets, process, scratch,
+            $"exchange-engine started by the harness: durability {options.Durability}, idle {options.EngineIdle}" +
+            (options.StallEvery > 0 ? $", stalling {options.StallMicros} µs every {options.StallEvery} commands" : ""));
+        started.DrainOutput();
+        return started;
+    }
+
+    /// <summary>Keeps reading the engine's output on background threads so its status lines never block it.</summary>
+    private void DrainOutput()
+    {
+        var p = _process!;
+        new Thread(() => { while (p.StandardOutput.ReadLine() is { } line) lock (_stdout) _stdout.Add(line); }) { IsBackground = true, Name = "engine-stdout" }.Start();
+        new Thread(() => { while (p.StandardError.ReadLine() is { } line) lock (_stderr) _stderr.Add(line); }) { IsBackground = true, Name = "engine-stderr" }.Start();
+    }
+
+    public string RecentErrors()
+    {
+        lock (_stderr) return string.Join('\n', _stderr.TakeLast(20));
+    }
+
+    public bool HasExited => _process?.HasExited ?? false;
+
+    /// <summary>Stops a started engine in order (SIGTERM, as an operator would) and removes its journal.</summary>
+    public void Dispose()
+    {
+        if (_process != null)
+        {
+            if (!_process.HasExited)
+            {
+                _ = Kill(_process.Id, 15);
+                if (!_process.WaitForExit(30_000)) _process.Kill();
+            }
+            _process.WaitForExit();
+            ExitCode = _process.ExitCode;
+            lock (_stdout) StoppedLine = _stdout.LastOrDefault(l => l.StartsWith("stopped ", StringComparison.Ordinal));
+            _process.Dispose();
+        }
+        if (_scratch != null)
+        {
+            try { Directory.Delete(_scratch, recursive: true); }
+            catch (IOException) { }
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    /// <summary>exchange-engine next to this executable: the native one, or its .dll through the dotnet host.</summary>
+    private static (string File, string[] Prefix) Executable(E2eOptions options)
+    {
+        if (options.EngineExecutable != null) return (options.EngineExecutable, []);
+        string dir = AppContext.BaseDirectory;
+        string native = Path.Combine(dir, "exchange-engine");
+        if (File.Exists(native)) return (native, []);
+        string dll = Path.Combine(dir, "exchange-engine.dll");
+        if (File.Exists(dll)) return (Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet", [dll]);
+        throw new UsageException($"no exchange-engine next to {dir} (give --engine-exe PATH)");
+    }
+
+    private static string PrintConfig((string File, string[] Prefix) exe)
+    {
+        var info = new ProcessStartInfo(exe.File) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in exe.Prefix) info.ArgumentList.Add(a);
+        info.ArgumentList.Add("--print-config");
+        using var p = Process.Start(info) ?? throw new IOException($"cannot start {exe.File}");
+        string text = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new IOException($"{exe.File} --print-config failed: {p.StandardError.ReadToEnd()}");
+        return text;
+    }
+
+    /// <summary>The symbols to trade, from the engine's config: each one's reference price is the generator's middle.</summary>
+    internal static SymbolMarket[] MarketsOf(string configJson, int[] only)
+    {
+        using var doc = JsonDocument.Parse(configJson);
+        var all = new List<SymbolMarket>();
+        foreach (var symbol in doc.RootElement.GetProperty("symbols").EnumerateArray())
+        {
+            var spec = symbol.GetProperty("spec");
+            all.Add(new SymbolMarket(spec.GetProperty("id").GetInt32(), spec.GetProperty("referencePrice").GetInt64(),
+                spec.GetProperty("tickSize").GetInt64(), spec.GetProperty("lotSize").GetInt64()));
+        }
+        if (only.Length == 0) return all.ToArray();
+        return only.Select(id => all.Find(m => m.Id == id) is { Id: > 0 } m ? m : throw new UsageException($"--symbols: symbol {id} is not in the engine's config")).ToArray();
+    }
+}

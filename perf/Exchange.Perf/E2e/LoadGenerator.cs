@@ -1,0 +1,205 @@
+// The open-loop load generator: command i is due at start + i/rate whatever the engine does, and its latency is
+// measured from that intended time to its acknowledgement. A stalled engine (or a stalled generator) therefore shows
+// every command that waited behind the stall, not just the one that met it: no coordinated omission.
+using System.Diagnostics;
+using Exchange.Client;
+using Exchange.Engine;
+using Exchange.Latency;
+
+namespace Exchange.Perf.E2e;
+
+public sealed class E2eLatency : ILatencySink
+{
+    // 1 ns .. 1 hour at 3 significant digits, in nanoseconds.
+    public static LatencyHistogram NewHistogram() => new(1, 3_600_000_000_000L, 3);
+
+    private readonly double _nanosPerTick = 1e9 / Stopwatch.Frequency;
+
+    /// <summary>Acknowledgements of commands intended before this are warm-up and not recorded.</summary>
+    public long MeasureFromTicks { get; set; } = long.MaxValue;
+    public LatencyHistogram All { get; } = NewHistogram();
+    /// <summary>By <see cref="CommandType"/> (index 0 unused).</summary>
+    public LatencyHistogram[] ByType { get; } = [NewHistogram(), NewHistogram(), NewHistogram(), NewHistogram(), NewHistogram()];
+
+    public void Record(CommandType type, long intendedTicks, long ackTicks)
+    {
+        if (intendedTicks < MeasureFromTicks) return;
+        long nanos = (long)((ackTicks - intendedTicks) * _nanosPerTick);
+        All.Record(nanos);
+        ByType[(int)type].Record(nanos);
+    }
+}
+
+/// <summary>One run's outcome: counts, rates and the recorded latencies.</summary>
+public sealed record E2eRun(
+    int Index, long Commands, long MeasuredCommands, double MeasuredSeconds, double AchievedRate, AckCounts Counts,
+    long Lost, long SendErrors, long BackPressured, double MaxScheduleLagMicros, E2eLatency Latency, string? EngineStopped, string? Failure);
+
+public static class LoadGenerator
+{
+    public static E2eRun Run(E2eOptions options, EngineUnderTest engine, int index)
+    {
+        var latency = new E2eLatency();
+        var markets = engine.Markets;
+        var symbols = markets.Select(m => m.Id).ToArray();
+        long total = options.TotalCommands;
+        int perSession = (int)(total / options.Sessions + 2);
+        // Ids unique across runs against a long-lived engine: the run's start time in ms above 64 sessions x 2^27 slots.
+        long idBase = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() % (1L << 28)) << 34;
+        var clients = new ExchangeClient<SessionListener>[options.Sessions];
+        try
+        {
+            for (int s = 0; s < clients.Length; s++)
+            {
+                var tracker = new OrderTracker(idBase + ((long)s << 27), perSession, latency);
+                clients[s] = new ExchangeClient<SessionListener>(new ClientOptions
+                {
+                    ApiKey = engine.ApiKeys[s],
+                    Shards = [new ShardEndpoint(engine.Channel, symbols)],
+                    HeartbeatIntervalMs = 1000,
+                    TermLength = 16 << 20,
+                }, new SessionListener(tracker));
+                clients[s].Connect(TimeSpan.FromSeconds(10));
+            }
+            return Drive(options, clients, markets, latency, index);
+        }
+        finally
+        {
+            foreach (var c in clients)
+            {
+                if (c == null) continue;
+                if (c.IsConnected) c.Logout(TimeSpan.FromSeconds(2));
+                c.Dispose();
+            }
+        }
+    }
+
+    private static E2eRun Drive(E2eOptions options, ExchangeClient<SessionListener>[] clients, SymbolMarket[] markets, E2eLatency latency, int index)
+    {
+        long total = options.TotalCommands;
+        double ticksPerCommand = (double)Stopwatch.Frequency / options.Rate;
+        long warmupCommands = (long)Math.Round(options.WarmupSeconds * options.Rate);
+        var mix = options.Mix;
+        int cancelBelow = mix.New + mix.Cancel, replaceBelow = cancelBelow + mix.Replace, newBelow = mix.New;
+        ulong random = options.Seed * 0x9E3779B97F4A7C15UL + (ulong)index + 1;
+        long sendErrors = 0, backPressured = 0, maxLag = 0, lastMeasuredSend = 0;
+        string? failure = null;
+        var idle = Exchange.Transport.IdleStrategies.Parse(options.Idle)!;
+
+        long start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100;
+        long measureFrom = start + (long)(warmupCommands * ticksPerCommand);
+        latency.MeasureFromTicks = measureFrom;
+        long i = 0;
+        while (i < total)
+        {
+            long now = Stopwatch.GetTimestamp();
+            long intended = start + (long)(i * ticksPerCommand);
+            int work = 0;
+            while (intended <= now)
+            {
+                var client = clients[i % clients.Length];
+                var tracker = client.Listener.Tracker;
+                random = Next(random);
+                int roll = (int)((random >> 33) % 100);
+                random = Next(random);
+                var market = markets[(int)((random >> 33) % (uint)markets.Length)];
+                random = Next(random);
+                long result;
+                int slot = roll >= newBelow && roll < replaceBelow ? tracker.PickLive(random >> 20) : -1;
+                if (slot >= 0 && roll < cancelBelow)
+                {
+                    result = client.Cancel(tracker.SymbolOf(slot), tracker.ClientOrderIdOf(slot));
+                    if (result > 0) tracker.SentCancel(slot, intended);
+                }
+                else if (slot >= 0 && tracker.HasRoom)
+                {
+                    var m = MarketOf(markets, tracker.SymbolOf(slot));
+                    var side = tracker.SideOf(slot);
+                    result = client.Replace(m.Id, tracker.ClientOrderIdOf(slot), tracker.NextClientOrderId,
+                        PassivePrice(m, side, random, options.Depth), Lots(m, random >> 8, options.MaxLots));
+                    if (result > 0) tracker.SentReplace(slot, intended);
+                }
+                else if (tracker.HasRoom)
+                {
+                    bool cross = roll >= replaceBelow;
+                    var side = (random & 1) == 0 ? Side.Buy : Side.Sell;
+                    long ticks = options.Depth * market.TickSize;
+                    long price = cross ? (side == Side.Buy ? market.MidPrice + ticks : market.MidPrice - ticks) : PassivePrice(market, side, random, options.Depth);
+                    result = client.NewOrder(new NewOrder(0, tracker.NextClientOrderId, market.Id, side, OrderType.Limit,
+                        cross ? TimeInForce.ImmediateOrCancel : TimeInForce.GoodTillCancel, price, Lots(market, random >> 8, options.MaxLots)));
+                    if (result > 0) tracker.SentNew(cross ? CommandType.Cross : CommandType.New, market.Id, side, intended);
+                }
+                else
+                {
+                    failure = "a session ran out of order slots";
+                    break;
+                }
+                if (result == SendResult.BackPressured || result == SendResult.NotConnected)
+                {
+                    backPressured++;
+                    break; // let the transport drain; the command stays due and its latency keeps growing
+                }
+                if (result <= 0) sendErrors++;
+                work++;
+                long sent = Stopwatch.GetTimestamp();
+                if (sent - intended > maxLag) maxLag = sent - intended;
+                if (i >= warmupCommands) lastMeasuredSend = sent;
+                if (++i == total) break;
+                intended = start + (long)(i * ticksPerCommand);
+            }
+            if (failure != null) break;
+            for (int s = 0; s < clients.Length; s++)
+            {
+                work += clients[s].Poll();
+                if (clients[s].Listener.Disconnected) failure ??= $"session {s} was disconnected";
+            }
+            if (failure != null) break;
+            idle.Idle(work);
+        }
+
+        // Drain: every command gets until the deadline to be acknowledged; what is still pending then is lost.
+        long drainUntil = Stopwatch.GetTimestamp() + (long)(options.DrainSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < drainUntil)
+        {
+            long inFlight = 0;
+            int work = 0;
+            foreach (var c in clients) { work += c.Poll(); inFlight += c.Listener.Tracker.InFlight; }
+            if (inFlight == 0) break;
+            idle.Idle(work);
+        }
+        var counts = new AckCounts();
+        long lost = 0;
+        foreach (var c in clients)
+        {
+            counts.Add(c.Listener.Tracker.Counts);
+            lost += c.Listener.Tracker.CountPending();
+        }
+        long measured = Math.Max(0, i - warmupCommands);
+        double seconds = lastMeasuredSend > measureFrom ? (lastMeasuredSend - measureFrom) / (double)Stopwatch.Frequency : 0;
+        return new E2eRun(index, i, measured, seconds, seconds > 0 ? measured / seconds : 0, counts, lost, sendErrors, backPressured,
+            maxLag * 1e6 / Stopwatch.Frequency, latency, null, failure);
+    }
+
+    private static ulong Next(ulong x)
+    {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return x;
+    }
+
+    private static SymbolMarket MarketOf(SymbolMarket[] markets, int id)
+    {
+        foreach (var m in markets) if (m.Id == id) return m;
+        return markets[0];
+    }
+
+    /// <summary>1..depth ticks away from the middle on the order's own side, so resting orders never cross each other.</summary>
+    private static long PassivePrice(in SymbolMarket m, Side side, ulong random, int depth)
+    {
+        long away = (1 + (long)((random >> 40) % (uint)depth)) * m.TickSize;
+        return side == Side.Buy ? m.MidPrice - away : m.MidPrice + away;
+    }
+
+    private static long Lots(in SymbolMarket m, ulong random, int maxLots) => m.LotSize * (1 + (long)(random % (uint)maxLots));
+}

@@ -1,0 +1,101 @@
+// e2e against a real exchange-engine child process over loopback UDP: every command is acknowledged exactly once,
+// the report's files are written and readable, and an engine that stalls shows its stalls in the high percentiles.
+// Rates are low and both sides back off when idle, because test assemblies share the machine's cores.
+using System.Globalization;
+using System.Text.Json;
+using System.Xml.Linq;
+using Exchange.Perf.E2e;
+
+namespace Exchange.Perf.Tests;
+
+public sealed class E2eTests : IDisposable
+{
+    private readonly string _out = Directory.CreateTempSubdirectory("e2e-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
+
+    private E2eOptions Options(string name) => new()
+    {
+        Rate = 2_000, Seconds = 2, WarmupSeconds = 0.5, Sessions = 2, Idle = "backoff", EngineIdle = "backoff",
+        Name = name, OutputDirectory = Path.Combine(_out, name),
+    };
+
+    private static JsonElement Summary(E2eSummary s) => JsonDocument.Parse(File.ReadAllText(Path.Combine(s.Directory, "summary.json"))).RootElement;
+
+    [Fact]
+    public void A_run_against_a_started_engine_acknowledges_every_command_once_and_writes_its_report()
+    {
+        var summary = E2eBench.Run(Options("plain"), TextWriter.Null);
+        var json = Summary(summary);
+
+        Assert.False(summary.Failed, string.Join("; ", summary.Failures));
+        Assert.Equal(0, json.GetProperty("lost").GetInt64());
+        Assert.Equal(0, json.GetProperty("duplicated").GetInt64());
+        Assert.Equal(json.GetProperty("sent").GetInt64(), json.GetProperty("acked").GetInt64());
+        Assert.Equal(5_000, json.GetProperty("sent").GetInt64()); // 2,000/s for 0.5 + 2 s
+        Assert.InRange(json.GetProperty("count").GetInt64(), 3_990, 4_010); // the warm-up is not recorded
+        Assert.True(json.GetProperty("fills").GetInt64() > 0, "crossing orders trade");
+        foreach (string type in new[] { "new", "cancel", "replace", "cross" })
+            Assert.True(json.GetProperty("byType").GetProperty(type).GetProperty("count").GetInt64() > 0, type);
+        double p50 = json.GetProperty("p50Us").GetDouble(), p99 = json.GetProperty("p99Us").GetDouble(), max = json.GetProperty("maxUs").GetDouble();
+        Assert.True(0 < p50 && p50 <= p99 && p99 <= max, $"p50 {p50} p99 {p99} max {max}");
+        Assert.Contains("passed", summary.Table);
+
+        // The percentile distribution ends at percentile 1.0 with the total count, in HdrHistogram's layout.
+        var rows = File.ReadLines(Path.Combine(summary.Directory, "latency.hgrm"))
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(p => p.Length >= 3 && double.TryParse(p[0], CultureInfo.InvariantCulture, out _) && double.TryParse(p[1], CultureInfo.InvariantCulture, out _))
+            .ToList();
+        Assert.True(rows.Count > 10);
+        Assert.Equal(1.0, double.Parse(rows[^1][1], CultureInfo.InvariantCulture));
+        Assert.Equal(json.GetProperty("count").GetInt64(), long.Parse(rows[^1][2], CultureInfo.InvariantCulture));
+        var svg = XDocument.Load(Path.Combine(summary.Directory, "latency.svg"));
+        Assert.True(svg.Descendants().Count(e => e.Name.LocalName == "polyline") >= 2);
+    }
+
+    [Fact]
+    public void Stalls_of_the_engine_show_in_the_high_percentiles()
+    {
+        // 30 ms stalls every 500 commands at 2,000/s: each stall holds up the ~60 commands due during it, so about
+        // 6% of commands wait 15 ms or more. A harness that timed from the actual send, or paused its schedule while
+        // the engine was slow, would report only a handful of slow commands.
+        var options = Options("stalled") with { StallEvery = 500, StallMicros = 30_000 };
+        var summary = E2eBench.Run(options, TextWriter.Null);
+        var json = Summary(summary);
+
+        Assert.False(summary.Failed, string.Join("; ", summary.Failures));
+        Assert.True(json.GetProperty("p99Us").GetDouble() >= 15_000, $"p99 {json.GetProperty("p99Us")} µs");
+        Assert.True(json.GetProperty("p999Us").GetDouble() >= 25_000, $"p99.9 {json.GetProperty("p999Us")} µs");
+        Assert.True(json.GetProperty("maxUs").GetDouble() >= 29_000, $"max {json.GetProperty("maxUs")} µs");
+        Assert.True(json.GetProperty("p50Us").GetDouble() < 15_000, $"p50 {json.GetProperty("p50Us")} µs");
+    }
+
+    [Fact]
+    public void A_run_with_lost_or_duplicated_acknowledgements_is_marked_failed()
+    {
+        var latency = new E2eLatency { MeasureFromTicks = 0 };
+        latency.Record(CommandType.New, 0, 1_000);
+        var counts = new AckCounts { Sent = 3, Acked = 2, Duplicated = 1 };
+        var run = new E2eRun(0, 3, 3, 1, 3, counts, Lost: 1, SendErrors: 0, BackPressured: 0, MaxScheduleLagMicros: 0, latency, null, null);
+        var summary = E2eReport.Write(Options("lossy"), [run], "test", "test");
+
+        Assert.True(summary.Failed);
+        Assert.Contains(summary.Failures, f => f.Contains("lost", StringComparison.Ordinal));
+        Assert.Contains(summary.Failures, f => f.Contains("duplicated", StringComparison.Ordinal));
+        Assert.Contains("FAILED", summary.Table);
+        Assert.True(Summary(summary).GetProperty("failed").GetBoolean());
+    }
+
+    [Fact]
+    public void Compare_puts_two_summaries_side_by_side_with_ratios()
+    {
+        string a = Path.Combine(_out, "a.json"), b = Path.Combine(_out, "b.json");
+        File.WriteAllText(a, """{"name":"none","durability":"none","p50Us":10,"p99Us":40,"lost":0}""");
+        File.WriteAllText(b, """{"name":"batch","durability":"batch","p50Us":25,"p99Us":40,"lost":0}""");
+        string table = E2eReport.Compare(a, b);
+        var p50 = table.Split('\n').Single(l => l.StartsWith("p50Us", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["p50Us", "10", "25", "2.50"], p50);
+        Assert.Contains("durability: A none | B batch", table);
+        Assert.Contains(table.Split('\n'), l => l.StartsWith("lost", StringComparison.Ordinal) && l.TrimEnd().EndsWith('='));
+    }
+}
