@@ -103,9 +103,26 @@ bench() {
     echo '```'
     bin/exchange-perf snapshot --dir "$scratch/snapshots" --orders 1000000 --json
     echo '```'
+    echo "## Transport: two processes streaming 64-byte messages"
+    echo '```'
+    bin/exchange-perf stream --messages 10000000 --json
+    echo '```'
+    # The round trip through client, transport, engine and back at 50k commands/s, three runs of a fresh engine each,
+    # without and with fsync before responses; each writes its own results directory with table, chart and .hgrm.
+    for durability in none batch; do
+      echo "## Round trip (exchange-perf e2e, 50k commands/s, durability $durability)"
+      echo
+      bin/exchange-perf e2e --rate 50000 --seconds 10 --warmup 2 --runs 3 --durability "$durability" \
+        --name "e2e-$durability" --out "$out-e2e-$durability" | sed 1,2d
+      echo
+    done
+    echo "## none vs batch"
+    echo '```'
+    bin/exchange-perf compare "$out-e2e-none/summary.json" "$out-e2e-batch/summary.json"
+    echo '```'
   } | tee "$out/latest.md"
   cp "$out/latest.md" perf/results/latest.md
-  echo "build.sh: running the BenchmarkDotNet suites (codecs)" >&2
+  echo "build.sh: running the BenchmarkDotNet suites (book, codecs, journal, transport)" >&2
   (cd "$scratch" && dotnet run --project "$ROOT/perf/Exchange.Benchmarks" -c Release -- --filter '*' --artifacts "$scratch/bdn" >/dev/null)
   cat "$scratch"/bdn/results/*-report-github.md > "$out/benchmarkdotnet.md"
   cat "$out/benchmarkdotnet.md" >> perf/results/latest.md
