@@ -46,20 +46,13 @@ public static class LoadGenerator
         int perSession = (int)(total / options.Sessions + 2);
         // Ids unique across runs against a long-lived engine: the run's start time in ms above 64 sessions x 2^27 slots.
         long idBase = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() % (1L << 28)) << 34;
-        var clients = new ExchangeClient<SessionListener>[options.Sessions];
+        var clients = new ILoadClient[options.Sessions];
         try
         {
             for (int s = 0; s < clients.Length; s++)
             {
                 var tracker = new OrderTracker(idBase + ((long)s << 27), perSession, latency);
-                clients[s] = new ExchangeClient<SessionListener>(new ClientOptions
-                {
-                    ApiKey = engine.ApiKeys[s],
-                    Shards = [new ShardEndpoint(engine.Channel, symbols)],
-                    HeartbeatIntervalMs = 1000,
-                    TermLength = 16 << 20,
-                }, new SessionListener(tracker));
-                clients[s].Connect(TimeSpan.FromSeconds(10));
+                clients[s] = new BinaryLoadClient(engine.Channel, engine.ApiKeys[s], symbols, tracker);
             }
             return Drive(options, clients, markets, latency, index);
         }
@@ -68,13 +61,13 @@ public static class LoadGenerator
             foreach (var c in clients)
             {
                 if (c == null) continue;
-                if (c.IsConnected) c.Logout(TimeSpan.FromSeconds(2));
+                c.Close();
                 c.Dispose();
             }
         }
     }
 
-    private static E2eRun Drive(E2eOptions options, ExchangeClient<SessionListener>[] clients, SymbolMarket[] markets, E2eLatency latency, int index)
+    private static E2eRun Drive(E2eOptions options, ILoadClient[] clients, SymbolMarket[] markets, E2eLatency latency, int index)
     {
         long total = options.TotalCommands;
         double ticksPerCommand = (double)Stopwatch.Frequency / options.Rate;
@@ -98,7 +91,7 @@ public static class LoadGenerator
             while (intended <= now)
             {
                 var client = clients[i % clients.Length];
-                var tracker = client.Listener.Tracker;
+                var tracker = client.Tracker;
                 random = Next(random);
                 int roll = (int)((random >> 33) % 100);
                 random = Next(random);
@@ -108,14 +101,14 @@ public static class LoadGenerator
                 int slot = roll >= newBelow && roll < replaceBelow ? tracker.PickLive(random >> 20) : -1;
                 if (slot >= 0 && roll < cancelBelow)
                 {
-                    result = client.Cancel(tracker.SymbolOf(slot), tracker.ClientOrderIdOf(slot));
+                    result = client.Cancel(MarketOf(markets, tracker.SymbolOf(slot)), tracker.ClientOrderIdOf(slot));
                     if (result > 0) tracker.SentCancel(slot, intended);
                 }
                 else if (slot >= 0 && tracker.HasRoom)
                 {
                     var m = MarketOf(markets, tracker.SymbolOf(slot));
                     var side = tracker.SideOf(slot);
-                    result = client.Replace(m.Id, tracker.ClientOrderIdOf(slot), tracker.NextClientOrderId,
+                    result = client.Replace(m, tracker.ClientOrderIdOf(slot), tracker.NextClientOrderId,
                         PassivePrice(m, side, random, options.Depth), Lots(m, random >> 8, options.MaxLots));
                     if (result > 0) tracker.SentReplace(slot, intended);
                 }
@@ -125,8 +118,8 @@ public static class LoadGenerator
                     var side = (random & 1) == 0 ? Side.Buy : Side.Sell;
                     long ticks = options.Depth * market.TickSize;
                     long price = cross ? (side == Side.Buy ? market.MidPrice + ticks : market.MidPrice - ticks) : PassivePrice(market, side, random, options.Depth);
-                    result = client.NewOrder(new NewOrder(0, tracker.NextClientOrderId, market.Id, side, OrderType.Limit,
-                        cross ? TimeInForce.ImmediateOrCancel : TimeInForce.GoodTillCancel, price, Lots(market, random >> 8, options.MaxLots)));
+                    result = client.NewOrder(market, tracker.NextClientOrderId, side,
+                        cross ? TimeInForce.ImmediateOrCancel : TimeInForce.GoodTillCancel, price, Lots(market, random >> 8, options.MaxLots));
                     if (result > 0) tracker.SentNew(cross ? CommandType.Cross : CommandType.New, market.Id, side, intended);
                 }
                 else
@@ -151,7 +144,7 @@ public static class LoadGenerator
             for (int s = 0; s < clients.Length; s++)
             {
                 work += clients[s].Poll();
-                if (clients[s].Listener.Disconnected) failure ??= $"session {s} was disconnected";
+                if (clients[s].Disconnected) failure ??= $"session {s} was disconnected";
             }
             if (failure != null) break;
             idle.Idle(work);
@@ -163,7 +156,7 @@ public static class LoadGenerator
         {
             long inFlight = 0;
             int work = 0;
-            foreach (var c in clients) { work += c.Poll(); inFlight += c.Listener.Tracker.InFlight; }
+            foreach (var c in clients) { work += c.Poll(); inFlight += c.Tracker.InFlight; }
             if (inFlight == 0) break;
             idle.Idle(work);
         }
@@ -171,8 +164,8 @@ public static class LoadGenerator
         long lost = 0;
         foreach (var c in clients)
         {
-            counts.Add(c.Listener.Tracker.Counts);
-            lost += c.Listener.Tracker.CountPending();
+            counts.Add(c.Tracker.Counts);
+            lost += c.Tracker.CountPending();
         }
         long measured = Math.Max(0, i - warmupCommands);
         double seconds = lastMeasuredSend > measureFrom ? (lastMeasuredSend - measureFrom) / (double)Stopwatch.Frequency : 0;

@@ -1,0 +1,64 @@
+// What the load generator drives: one client session of some kind (the binary SBE client now; FIX through the
+// gateway as another kind), each with its own OrderTracker fed by the session's execution reports.
+using Exchange.Client;
+using Exchange.Engine;
+
+namespace Exchange.Perf.E2e;
+
+public interface ILoadClient : IDisposable
+{
+    OrderTracker Tracker { get; }
+    /// <summary>The session ended under the run (a failure).</summary>
+    bool Disconnected { get; }
+    /// <summary>Each returns &gt; 0 when sent, <see cref="SendResult.BackPressured"/> to try again later, else an error.</summary>
+    long NewOrder(in SymbolMarket market, long clientOrderId, Side side, TimeInForce timeInForce, long price, long quantity);
+    long Cancel(in SymbolMarket market, long clientOrderId);
+    long Replace(in SymbolMarket market, long clientOrderId, long newClientOrderId, long price, long quantity);
+    /// <summary>Does the session's I/O and delivers what arrived to the tracker; returns the work done.</summary>
+    int Poll();
+    /// <summary>Ends the session politely (logout) before disposal.</summary>
+    void Close();
+}
+
+/// <summary>The market makers' binary client: SBE over the UDP transport, straight to the engine.</summary>
+public sealed class BinaryLoadClient : ILoadClient
+{
+    private readonly ExchangeClient<SessionListener> _client;
+
+    public BinaryLoadClient(string channel, string apiKey, int[] symbols, OrderTracker tracker)
+    {
+        _client = new ExchangeClient<SessionListener>(new ClientOptions
+        {
+            ApiKey = apiKey,
+            Shards = [new ShardEndpoint(channel, symbols)],
+            HeartbeatIntervalMs = 1000,
+            TermLength = 16 << 20,
+        }, new SessionListener(tracker));
+        try { _client.Connect(TimeSpan.FromSeconds(10)); }
+        catch
+        {
+            _client.Dispose();
+            throw;
+        }
+    }
+
+    public OrderTracker Tracker => _client.Listener.Tracker;
+    public bool Disconnected => _client.Listener.Disconnected;
+
+    public long NewOrder(in SymbolMarket market, long clientOrderId, Side side, TimeInForce timeInForce, long price, long quantity) =>
+        _client.NewOrder(new NewOrder(0, clientOrderId, market.Id, side, OrderType.Limit, timeInForce, price, quantity));
+
+    public long Cancel(in SymbolMarket market, long clientOrderId) => _client.Cancel(market.Id, clientOrderId);
+
+    public long Replace(in SymbolMarket market, long clientOrderId, long newClientOrderId, long price, long quantity) =>
+        _client.Replace(market.Id, clientOrderId, newClientOrderId, price, quantity);
+
+    public int Poll() => _client.Poll();
+
+    public void Close()
+    {
+        if (_client.IsConnected) _client.Logout(TimeSpan.FromSeconds(2));
+    }
+
+    public void Dispose() => _client.Dispose();
+}
