@@ -35,6 +35,7 @@ const string Usage = """
       --rate N                commands per second, all sessions together (default 50000)
       --seconds S             measured duration (default 10); --warmup S before it, not recorded (default 2)
       --sessions N            client sessions, each its own account (default 1)
+      --client KIND           binary (SBE over UDP, default) or fix (FIX 4.4 through an exchange-gateway it starts)
       --mix SHARES            new=50,cancel=30,replace=10,cross=10 (percent; cross = IOC through the book)
       --symbols 1,2           symbol ids to trade (default: all of the engine's config); --depth N ticks (default 20)
       --runs N                repeat with a fresh engine each time; the report gives each run and the merged result
@@ -213,6 +214,8 @@ static Exchange.Perf.E2e.E2eOptions E2eOptionsFrom(Options o)
         Durability = o.Get("durability") ?? defaults.Durability,
         EngineIdle = o.Get("engine-idle") ?? defaults.EngineIdle,
         Idle = o.Get("idle") ?? defaults.Idle,
+        Client = o.Get("client") ?? defaults.Client,
+        GatewayExecutable = o.Get("gateway-exe"),
         StallEvery = o.GetInt("stall-every", 0),
         StallMicros = o.GetInt("stall-us", 0),
         Name = o.Get("name") ?? defaults.Name,

@@ -72,6 +72,10 @@ public sealed record E2eOptions
     public int StallEvery { get; init; }
     public int StallMicros { get; init; }
 
+    /// <summary>binary: the SBE client straight to the engine; fix: FIX 4.4 sessions through an exchange-gateway the harness starts.</summary>
+    public string Client { get; init; } = "binary";
+    public string? GatewayExecutable { get; init; }
+
     public string Name { get; init; } = "e2e";
     /// <summary>Where the report goes; null: perf/results/&lt;date&gt;-&lt;name&gt; under the current directory.</summary>
     public string? OutputDirectory { get; init; }
@@ -90,6 +94,8 @@ public sealed record E2eOptions
         if (EngineChannel != null && ApiKeys.Length < Sessions)
             throw new UsageException($"--engine needs --api-keys with one key per session ({Sessions})");
         if (Exchange.Transport.IdleStrategies.Parse(Idle) == null) throw new UsageException($"--idle must be one of {Exchange.Transport.IdleStrategies.Names}");
+        if (Client is not ("binary" or "fix")) throw new UsageException("--client must be binary or fix");
+        if (Client == "fix" && EngineChannel != null) throw new UsageException("--client fix starts its own engine and gateway (no --engine)");
         if (Durability is not ("none" or "batch" or "always")) throw new UsageException("--durability must be none, batch or always");
     }
 }

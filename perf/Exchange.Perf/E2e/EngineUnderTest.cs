@@ -10,6 +10,7 @@ namespace Exchange.Perf.E2e;
 public sealed class EngineUnderTest : IDisposable
 {
     private readonly Process? _process;
+    private Process? _gateway;
     private readonly string? _scratch;
     private readonly List<string> _stdout = [];
     private readonly List<string> _stderr = [];
@@ -27,7 +28,10 @@ public sealed class EngineUnderTest : IDisposable
     public string Channel { get; }
     public string[] ApiKeys { get; }
     public SymbolMarket[] Markets { get; }
-    public string Description { get; }
+    public string Description { get; private set; }
+    /// <summary>With --client fix: the gateway's FIX port, its session CompIDs (PERF1..N) and its symbols by engine id.</summary>
+    public int GatewayPort { get; private set; }
+    public Dictionary<int, FixSymbol> FixSymbols { get; } = [];
     /// <summary>The engine's 'stopped …' line after <see cref="Dispose"/> (final sequence and state hash), if it printed one.</summary>
     public string? StoppedLine { get; private set; }
     public int? ExitCode { get; private set; }
@@ -95,7 +99,45 @@ public sealed class EngineUnderTest : IDisposable
             $"exchange-engine started by the harness: durability {options.Durability}, idle {options.EngineIdle}" +
             (options.StallEvery > 0 ? $", stalling {options.StallMicros} µs every {options.StallEvery} commands" : ""));
         started.DrainOutput();
+        if (options.Client == "fix")
+        {
+            try { started.StartGateway(options, scratch); }
+            catch
+            {
+                started.Dispose();
+                throw;
+            }
+        }
         return started;
+    }
+
+    /// <summary>exchange-gateway in front of the engine: one order-entry FIX session per load session, on a free port.</summary>
+    private void StartGateway(E2eOptions options, string scratch)
+    {
+        var (file, prefix) = Executable(options.GatewayExecutable, "exchange-gateway");
+        using (var doc = JsonDocument.Parse(Run((file, prefix), "--print-config")))
+            foreach (var symbol in doc.RootElement.GetProperty("symbols").EnumerateArray())
+                FixSymbols[symbol.GetProperty("id").GetInt32()] = new FixSymbol(symbol.GetProperty("name").GetString()!,
+                    symbol.GetProperty("priceDecimals").GetInt32(), symbol.GetProperty("quantityDecimals").GetInt32());
+        var settings = new System.Text.StringBuilder();
+        settings.AppendLine("[DEFAULT]\nConnectionType=acceptor\nBeginString=FIX.4.4\nSenderCompID=EXCH\nSocketAcceptPort=0");
+        settings.AppendLine($"FileStorePath={Path.Combine(scratch, "fix-store")}\nHeartBtInt=30\nCancelOnDisconnect=Y");
+        for (int i = 0; i < ApiKeys.Length; i++)
+            settings.AppendLine($"[SESSION]\nTargetCompID=PERF{i + 1}\nApiKey={ApiKeys[i]}");
+        string settingsPath = Path.Combine(scratch, "sessions.cfg");
+        File.WriteAllText(settingsPath, settings.ToString());
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in prefix) info.ArgumentList.Add(a);
+        foreach (string a in new[] { "--settings", settingsPath, "--engine", Channel, "--idle", options.EngineIdle }) info.ArgumentList.Add(a);
+        _gateway = Process.Start(info) ?? throw new IOException($"cannot start {file}");
+        string? line;
+        while ((line = _gateway.StandardOutput.ReadLine()) != null && !line.StartsWith("listening ", StringComparison.Ordinal)) { }
+        if (line == null) throw new IOException($"the gateway did not start: {_gateway.StandardError.ReadToEnd()}");
+        GatewayPort = int.Parse(line.Split(' ').First(p => p.StartsWith("port=", StringComparison.Ordinal))[5..], System.Globalization.CultureInfo.InvariantCulture);
+        var g = _gateway;
+        new Thread(() => { while (g.StandardOutput.ReadLine() != null) { } }) { IsBackground = true }.Start();
+        new Thread(() => { while (g.StandardError.ReadLine() is { } l) lock (_stderr) _stderr.Add("gateway: " + l); }) { IsBackground = true }.Start();
+        Description += $", behind exchange-gateway (FIX 4.4, idle {options.EngineIdle})";
     }
 
     /// <summary>Keeps reading the engine's output on background threads so its status lines never block it.</summary>
@@ -116,6 +158,15 @@ public sealed class EngineUnderTest : IDisposable
     /// <summary>Stops a started engine in order (SIGTERM, as an operator would) and removes its journal.</summary>
     public void Dispose()
     {
+        if (_gateway != null)
+        {
+            if (!_gateway.HasExited)
+            {
+                _ = Kill(_gateway.Id, 15);
+                if (!_gateway.WaitForExit(10_000)) _gateway.Kill();
+            }
+            _gateway.Dispose();
+        }
         if (_process != null)
         {
             if (!_process.HasExited)
@@ -139,26 +190,30 @@ public sealed class EngineUnderTest : IDisposable
     private static extern int Kill(int pid, int signal);
 
     /// <summary>exchange-engine next to this executable: the native one, or its .dll through the dotnet host.</summary>
-    private static (string File, string[] Prefix) Executable(E2eOptions options)
+    private static (string File, string[] Prefix) Executable(E2eOptions options) => Executable(options.EngineExecutable, "exchange-engine");
+
+    private static (string File, string[] Prefix) Executable(string? given, string name)
     {
-        if (options.EngineExecutable != null) return (options.EngineExecutable, []);
+        if (given != null) return (given, []);
         string dir = AppContext.BaseDirectory;
-        string native = Path.Combine(dir, "exchange-engine");
+        string native = Path.Combine(dir, name);
         if (File.Exists(native)) return (native, []);
-        string dll = Path.Combine(dir, "exchange-engine.dll");
+        string dll = Path.Combine(dir, name + ".dll");
         if (File.Exists(dll)) return (Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet", [dll]);
-        throw new UsageException($"no exchange-engine next to {dir} (give --engine-exe PATH)");
+        throw new UsageException($"no {name} next to {dir} (give its path with --{(name == "exchange-engine" ? "engine" : "gateway")}-exe)");
     }
 
-    private static string PrintConfig((string File, string[] Prefix) exe)
+    private static string PrintConfig((string File, string[] Prefix) exe) => Run(exe, "--print-config");
+
+    private static string Run((string File, string[] Prefix) exe, string argument)
     {
         var info = new ProcessStartInfo(exe.File) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in exe.Prefix) info.ArgumentList.Add(a);
-        info.ArgumentList.Add("--print-config");
+        info.ArgumentList.Add(argument);
         using var p = Process.Start(info) ?? throw new IOException($"cannot start {exe.File}");
         string text = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
-        if (p.ExitCode != 0) throw new IOException($"{exe.File} --print-config failed: {p.StandardError.ReadToEnd()}");
+        if (p.ExitCode != 0) throw new IOException($"{exe.File} {argument} failed: {p.StandardError.ReadToEnd()}");
         return text;
     }
 

@@ -52,7 +52,9 @@ public static class LoadGenerator
             for (int s = 0; s < clients.Length; s++)
             {
                 var tracker = new OrderTracker(idBase + ((long)s << 27), perSession, latency);
-                clients[s] = new BinaryLoadClient(engine.Channel, engine.ApiKeys[s], symbols, tracker);
+                clients[s] = options.Client == "fix"
+                    ? new FixLoadClient(engine.GatewayPort, $"PERF{s + 1}", "EXCH", engine.FixSymbols, tracker)
+                    : new BinaryLoadClient(engine.Channel, engine.ApiKeys[s], symbols, tracker);
             }
             return Drive(options, clients, markets, latency, index);
         }
@@ -165,6 +167,7 @@ public static class LoadGenerator
         foreach (var c in clients)
         {
             counts.Add(c.Tracker.Counts);
+            if (c is FixLoadClient fix) counts.Unexpected += fix.Errors;
             lost += c.Tracker.CountPending();
         }
         long measured = Math.Max(0, i - warmupCommands);
