@@ -1,0 +1,205 @@
+// The FIX acceptor: listens on each session's SocketAcceptPort, admits a new connection only on a valid Logon for
+// a configured session that is free (anything else is closed without a byte), and runs every session's duty cycle.
+// Single-threaded and non-blocking: the gateway calls DoWork from its one thread, along with its other duties.
+using System.Net;
+using System.Net.Sockets;
+using Exchange.Fix;
+
+namespace Exchange.Fix.Session;
+
+public sealed class FixAcceptor : IDisposable
+{
+    // Bounds the work of one cycle when many connect at once.
+    private const int MaxAcceptsPerCycle = 16;
+
+    private readonly FixSession[] _sessions;
+    private readonly Listener[] _listeners;
+    private readonly List<PendingConnection> _pending;
+    private readonly ConnectionCloser _closer;
+    private readonly FixAcceptorOptions _options;
+    private readonly FixField[] _logonFields = new FixField[FixMessage.DefaultFieldCapacity];
+    private readonly long _logonTimeoutNanos;
+    private bool _disposed;
+
+    private sealed class Listener(Socket socket, FixSession[] sessions)
+    {
+        public Socket Socket { get; } = socket;
+        public FixSession[] Sessions { get; } = sessions;
+        public int Port { get; } = ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    private readonly record struct PendingConnection(FixConnection Connection, Listener Listener);
+
+    /// <summary>Opens every session's message store and binds its SocketAcceptPort (0: a free port, see
+    /// <see cref="Ports"/>); sessions with the same host and port share one listener. Throws
+    /// <see cref="FixSessionException"/> on duplicate sessions or an unreadable store, and SocketException when a
+    /// port cannot be bound. <paramref name="unixNanosClock"/> stamps SendingTime; timers run on the time given to
+    /// <see cref="DoWork"/>.</summary>
+    public FixAcceptor(IReadOnlyList<SessionSettings> sessions, IFixApplication application, Func<long> unixNanosClock, FixAcceptorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
+        ArgumentNullException.ThrowIfNull(application);
+        ArgumentNullException.ThrowIfNull(unixNanosClock);
+        if (sessions.Count == 0) throw new FixSessionException("no sessions configured");
+        _options = options ?? new FixAcceptorOptions();
+        if (_options.MaxMessageLength < 256) throw new FixSessionException($"MaxMessageLength={_options.MaxMessageLength}: must be at least 256");
+        _logonTimeoutNanos = (long)(_options.LogonTimeout.TotalMilliseconds * 1_000_000);
+        _closer = new ConnectionCloser((long)(_options.CloseLinger.TotalMilliseconds * 1_000_000));
+        _pending = new List<PendingConnection>(_options.MaxPendingConnections);
+
+        var seen = new Dictionary<SessionId, SessionSettings>();
+        foreach (var settings in sessions)
+            if (!seen.TryAdd(settings.Id, settings))
+                throw new FixSessionException($"{settings.Source}: duplicate session {settings.Id} (also at {seen[settings.Id].Source})");
+
+        var created = new List<FixSession>(sessions.Count);
+        var listeners = new List<Listener>();
+        try
+        {
+            foreach (var settings in sessions)
+            {
+                var store = MessageStore.Open(settings.FileStorePath, settings.Id, _options.StoreIndexCapacity, _options.MaxMessageLength);
+                created.Add(new FixSession(settings, application, unixNanosClock, _options, store, _closer));
+            }
+            foreach (var group in created.GroupBy(s => (s.Settings.SocketAcceptHost ?? "", s.Settings.SocketAcceptPort)))
+                listeners.Add(new Listener(Listen(group.Key.Item1, group.Key.SocketAcceptPort), [.. group]));
+        }
+        catch
+        {
+            foreach (var listener in listeners) listener.Socket.Dispose();
+            foreach (var session in created) session.Store.Dispose();
+            throw;
+        }
+        _sessions = [.. created];
+        _listeners = [.. listeners];
+        Ports = [.. _listeners.Select(l => l.Port)];
+    }
+
+    public IReadOnlyList<FixSession> Sessions => _sessions;
+
+    /// <summary>The first listener's bound port.</summary>
+    public int Port => _listeners[0].Port;
+
+    /// <summary>Every bound port, one per distinct (SocketAcceptHost, SocketAcceptPort).</summary>
+    public IReadOnlyList<int> Ports { get; }
+
+    /// <summary>
+    /// One non-blocking duty cycle: every session reads, processes, streams resends, runs its timers and flushes;
+    /// then new connections are accepted and pending ones checked for their Logon; closing connections are
+    /// drained; and each store written to in the cycle is fsynced once. Returns the amount of work done (0: idle).
+    /// Sessions go first so that a connection the peer closed frees its session before a new Logon is looked at.
+    /// </summary>
+    public int DoWork(long nowUnixNanos)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int work = 0;
+        foreach (var session in _sessions) work += session.DoWork(nowUnixNanos);
+        foreach (var listener in _listeners) work += Accept(listener, nowUnixNanos);
+        work += AdmitPending(nowUnixNanos);
+        work += _closer.DoWork(nowUnixNanos);
+        // fsync batched: at most once per cycle per store, after the cycle's sends.
+        foreach (var session in _sessions) session.Store.Sync();
+        return work;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var pending in _pending) ConnectionCloser.Abort(pending.Connection);
+        _pending.Clear();
+        foreach (var session in _sessions)
+        {
+            session.Abort();
+            session.Store.Dispose();
+        }
+        _closer.Dispose();
+        foreach (var listener in _listeners) listener.Socket.Dispose();
+    }
+
+    private static Socket Listen(string host, int port)
+    {
+        var address = host.Length == 0 ? IPAddress.Any
+            : IPAddress.TryParse(host, out var parsed) ? parsed
+            : Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new FixSessionException($"SocketAcceptHost={host}: no address");
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            // A restarted gateway must get its port back while old connections linger in TIME_WAIT.
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(new IPEndPoint(address, port));
+            socket.Listen(128);
+            socket.Blocking = false;
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private int Accept(Listener listener, long now)
+    {
+        int accepted = 0;
+        // Poll first: Accept on a non-blocking socket with nothing waiting would throw.
+        while (accepted < MaxAcceptsPerCycle && listener.Socket.Poll(0, SelectMode.SelectRead))
+        {
+            Socket socket;
+            try
+            {
+                socket = listener.Socket.Accept();
+            }
+            catch (SocketException)
+            {
+                // The connection went away between Poll and Accept.
+                break;
+            }
+            accepted++;
+            if (_pending.Count >= _options.MaxPendingConnections)
+            {
+                socket.Dispose();
+                continue;
+            }
+            socket.Blocking = false;
+            socket.NoDelay = true;
+            _pending.Add(new PendingConnection(new FixConnection(socket, 2 * _options.MaxMessageLength, now), listener));
+        }
+        return accepted;
+    }
+
+    // A new connection's first message decides: a Logon a free session admits, or the socket closed without a byte.
+    private int AdmitPending(long now)
+    {
+        int work = 0;
+        for (int i = _pending.Count - 1; i >= 0; i--)
+        {
+            var (connection, listener) = _pending[i];
+            connection.Receive();
+            var received = connection.Received;
+            if (FixFraming.TryFrame(received, _options.MaxMessageLength, out int length, out var error))
+            {
+                _pending.RemoveAt(i);
+                var session = Admitting(listener, received[..length], now);
+                if (session == null) ConnectionCloser.Abort(connection);
+                else session.Logon(connection, length, now);
+                work++;
+            }
+            else if (error != FramingError.Incomplete || connection.PeerClosed || connection.Failed || now - connection.AcceptedAt >= _logonTimeoutNanos)
+            {
+                _pending.RemoveAt(i);
+                ConnectionCloser.Abort(connection);
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private FixSession? Admitting(Listener listener, ReadOnlySpan<byte> firstMessage, long now)
+    {
+        if (!FixMessage.TryParse(firstMessage, _logonFields, out var logon, out _)) return null;
+        foreach (var session in listener.Sessions)
+            if (session.IsAddressedBy(logon)) return session.Admits(logon, now) ? session : null;
+        return null;
+    }
+}

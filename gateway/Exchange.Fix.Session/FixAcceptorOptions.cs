@@ -1,0 +1,37 @@
+// Acceptor-wide limits that are not per-session settings: buffer sizes, timeouts for unidentified connections, and
+// the application message types the gateway handles.
+using Exchange.Fix;
+
+namespace Exchange.Fix.Session;
+
+public sealed class FixAcceptorOptions
+{
+    /// <summary>A message longer than this is garbage; receive buffers hold two of them.</summary>
+    public int MaxMessageLength { get; init; } = FixFraming.DefaultMaxMessageLength;
+
+    /// <summary>Bytes a logged-on connection may have waiting for the socket. A resend or a burst larger than this is
+    /// streamed from the message store as the socket drains; an admin message that does not fit disconnects a peer
+    /// that stopped reading.</summary>
+    public int SendBufferLength { get; init; } = 1 << 20;
+
+    /// <summary>How long a new connection may take to send its Logon before it is closed without a byte.</summary>
+    public TimeSpan LogonTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Connections accepted but not yet logged on; more are closed at once.</summary>
+    public int MaxPendingConnections { get; init; } = 64;
+
+    /// <summary>How long a closing connection may take to drain what we still had to send.</summary>
+    public TimeSpan CloseLinger { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Messages received ahead of a sequence gap that are kept until it fills; later ones are dropped and
+    /// come again with the peer's resend, which runs to infinity (16=0).</summary>
+    public int InboundQueueCapacity { get; init; } = 1024;
+
+    /// <summary>Recent sent messages whose store offsets are kept in memory; older ones are found by reading the
+    /// store from its start.</summary>
+    public int StoreIndexCapacity { get; init; } = 8192;
+
+    /// <summary>The application MsgTypes delivered to the application; any other valid one gets a Business Message
+    /// Reject 380=3.</summary>
+    public IReadOnlyList<string> ApplicationMessageTypes { get; init; } = ["D", "F", "G", "H", "q"];
+}

@@ -1,0 +1,108 @@
+// Logon: which first messages a session admits (anything else is closed without a byte), and taking a connection on.
+using Exchange.Fix;
+
+namespace Exchange.Fix.Session;
+
+public sealed partial class FixSession
+{
+    /// <summary>Whether <paramref name="logon"/> names this session: our BeginString, 56 = our SenderCompID, 49 = our
+    /// TargetCompID.</summary>
+    internal bool IsAddressedBy(in FixMessage logon) =>
+        logon.ValueEquals(FixTag.BeginString, _beginString)
+        && logon.ValueEquals(FixTag.TargetCompID, _senderCompId)
+        && logon.ValueEquals(FixTag.SenderCompID, _targetCompId);
+
+    /// <summary>Whether a first message that names this session may log on. A false answer closes the connection
+    /// without a byte, and the session (if logged on elsewhere) stays as it is.</summary>
+    internal bool Admits(in FixMessage logon, long now)
+    {
+        // The current connection may have ended since this cycle read it: look again before refusing.
+        if (_connection != null) DoWork(now);
+        if (_connection != null) return false;
+        if (!logon.MsgType.SequenceEqual("A"u8) || !Validate(logon).IsValid) return false;
+        if (!logon.TryGetInt(FixTag.MsgSeqNum, out int seqNum) || seqNum < 1) return false;
+        if (!logon.TryGetInt(FixTag.HeartBtInt, out int heartBtInt)
+            || heartBtInt < Settings.HeartBtIntMin || heartBtInt > Settings.HeartBtIntMax) return false;
+        // We offer no encryption.
+        if (!logon.ValueEquals(FixTag.EncryptMethod, "0"u8)) return false;
+        if (!SendingTimeIsAccurate(logon, now, required: true)) return false;
+        if (_username != null && !logon.ValueEquals(FixTag.Username, _username)) return false;
+        if (_password != null && !logon.ValueEquals(FixTag.Password, _password)) return false;
+        return true;
+    }
+
+    /// <summary>Takes on <paramref name="connection"/>, whose first <paramref name="length"/> received bytes are an
+    /// admitted Logon: answers it and processes whatever followed it.</summary>
+    internal void Logon(FixConnection connection, int length, long now)
+    {
+        _now = now;
+        _connection = connection;
+        connection.EnableSending(_sendBufferLength, now);
+        _lastReceivedAt = _lastSentAt = now;
+        _testRequestOutstanding = false;
+        var bytes = connection.Received[..length];
+        FixMessage.TryParse(bytes, _inboundFields, out var logon, out _);
+        bool reset = logon.TryGetBool(FixTag.ResetSeqNumFlag, out bool flag) && flag;
+        if (reset || Settings.ResetOnLogon) _store.Reset();
+        logon.TryGetInt(FixTag.MsgSeqNum, out int seqNum);
+        logon.TryGetInt(FixTag.HeartBtInt, out int heartBtInt);
+        HeartBtInt = heartBtInt;
+        _heartBtIntNanos = heartBtInt * NanosPerSecond;
+
+        int expected = NextTargetMsgSeqNum;
+        if (seqNum < expected)
+        {
+            SendLogout(TooLowText(stackalloc byte[64], expected, seqNum));
+            Disconnect("Logon MsgSeqNum too low");
+            return;
+        }
+        _state = State.LoggedOn;
+        LastDisconnectReason = null;
+        SendLogonReply(reset);
+        if (seqNum > expected) QueueAhead(bytes, seqNum, handled: true);
+        else IncrementTarget();
+        if (_connection == connection) connection.Consume(length);
+        _application.OnLogon(this);
+        if (_connection == connection) ProcessReceived();
+    }
+
+    // ResetSeqNumFlag on a Logon while logged on: both sides start again at 1.
+    private void OnResetLogon(ReadOnlySpan<byte> bytes, in FixMessage logon, int seqNum)
+    {
+        var problem = Validate(logon);
+        if (!problem.IsValid)
+        {
+            SendReject(logon, problem.Reason, problem.RefTagId, seqNum);
+            return;
+        }
+        _store.Reset();
+        _queue.Clear();
+        _gapEnd = 0;
+        if (logon.TryGetInt(FixTag.HeartBtInt, out int heartBtInt)
+            && heartBtInt >= Settings.HeartBtIntMin && heartBtInt <= Settings.HeartBtIntMax)
+        {
+            HeartBtInt = heartBtInt;
+            _heartBtIntNanos = heartBtInt * NanosPerSecond;
+        }
+        SendLogonReply(reset: true);
+        if (seqNum > 1) QueueAhead(bytes, seqNum, handled: true);
+        else IncrementTarget();
+    }
+
+    private static ReadOnlySpan<byte> TooLowText(Span<byte> buffer, int expected, int received)
+    {
+        int length = 0;
+        Append("MsgSeqNum too low, expecting "u8, buffer, ref length);
+        expected.TryFormat(buffer[length..], out int written, default, System.Globalization.CultureInfo.InvariantCulture);
+        length += written;
+        Append(" but received "u8, buffer, ref length);
+        received.TryFormat(buffer[length..], out written, default, System.Globalization.CultureInfo.InvariantCulture);
+        return buffer[..(length + written)];
+
+        static void Append(ReadOnlySpan<byte> text, Span<byte> buffer, ref int length)
+        {
+            text.CopyTo(buffer[length..]);
+            length += text.Length;
+        }
+    }
+}

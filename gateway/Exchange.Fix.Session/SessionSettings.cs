@@ -1,0 +1,149 @@
+// One session's settings: every key of its [SESSION] merged over [DEFAULT], the ones the session layer knows typed
+// and checked once at start-up, the rest kept for the application (Get).
+using Exchange.Fix;
+
+namespace Exchange.Fix.Session;
+
+public sealed class SessionSettings
+{
+    public const int DefaultHeartBtIntMin = 1;
+    public const int DefaultHeartBtIntMax = 300;
+    public const int MaxMessagesPerSecondLimit = 1_000_000;
+
+    private readonly Dictionary<string, string> _values;
+
+    private SessionSettings(Dictionary<string, string> values, Func<string, string> where)
+    {
+        _values = values;
+        Source = where("");
+        string connectionType = Required("ConnectionType");
+        if (!connectionType.Equals("acceptor", StringComparison.OrdinalIgnoreCase))
+            throw Bad("ConnectionType", $"ConnectionType={connectionType}: only acceptor sessions are supported");
+        string beginString = Required("BeginString");
+        if (beginString != "FIX.4.4") throw Bad("BeginString", $"BeginString={beginString}: only FIX.4.4 is supported");
+        Id = new SessionId(beginString, CompId("SenderCompID"), CompId("TargetCompID"));
+
+        SocketAcceptPort = Int("SocketAcceptPort", null, 0, 65535);
+        SocketAcceptHost = Get("SocketAcceptHost") is { Length: > 0 } host ? host : null;
+        FileStorePath = Required("FileStorePath");
+        HeartBtIntMin = Int("HeartBtIntMin", DefaultHeartBtIntMin, 0, 86_400);
+        HeartBtIntMax = Int("HeartBtIntMax", DefaultHeartBtIntMax, 0, 86_400);
+        if (HeartBtIntMax < HeartBtIntMin) throw Bad("HeartBtIntMax", $"HeartBtIntMax={HeartBtIntMax} is below HeartBtIntMin={HeartBtIntMin}");
+        ResetOnLogon = Bool("ResetOnLogon", false);
+        ResetOnLogout = Bool("ResetOnLogout", false);
+        ResetOnDisconnect = Bool("ResetOnDisconnect", false);
+        // QuickFIX spells it TimeStampPrecision; both are read, the QuickFIX spelling first.
+        string precisionKey = Get("TimeStampPrecision") != null ? "TimeStampPrecision" : "TimestampPrecision";
+        int digits = Int(precisionKey, 3, 0, 9);
+        if (digits is not (0 or 3 or 6 or 9)) throw Bad(precisionKey, $"{precisionKey}={digits}: must be 0, 3, 6 or 9");
+        TimestampPrecision = (TimestampPrecision)digits;
+        MaxLatency = TimeSpan.FromSeconds(Int("MaxLatency", 120, 1, 86_400));
+        CheckLatency = Bool("CheckLatency", true);
+        Username = Get("Username");
+        Password = Get("Password");
+        ValidateUserDefinedFields = Bool("ValidateUserDefinedFields", true);
+        MaxMessagesPerSecond = Int("MaxMessagesPerSecond", 0, 0, MaxMessagesPerSecondLimit);
+        RateLimitAction = Get("RateLimitAction")?.ToLowerInvariant() switch
+        {
+            null or "reject" => RateLimitAction.Reject,
+            "logout" => RateLimitAction.Logout,
+            _ => throw Bad("RateLimitAction", $"RateLimitAction={Get("RateLimitAction")}: must be reject or logout"),
+        };
+        PersistMessages = Bool("PersistMessages", true);
+        LogoutTimeout = TimeSpan.FromSeconds(Int("LogoutTimeout", 2, 1, 3600));
+
+        string Required(string key) => Get(key) is { Length: > 0 } value ? value : throw Bad(key, $"[SESSION] is missing {key}");
+
+        string CompId(string key)
+        {
+            string value = Required(key);
+            foreach (char c in value)
+                if (c is <= ' ' or > '~') throw Bad(key, $"{key}={value}: only printable ASCII without spaces is allowed");
+            return value;
+        }
+
+        int Int(string key, int? fallback, int min, int max)
+        {
+            string? text = Get(key);
+            if (string.IsNullOrEmpty(text)) return fallback ?? throw Bad(key, $"[SESSION] is missing {key}");
+            if (!int.TryParse(text, System.Globalization.NumberStyles.None, null, out int value) || value < min || value > max)
+                throw Bad(key, $"{key}={text}: must be an integer from {min} to {max}");
+            return value;
+        }
+
+        bool Bool(string key, bool fallback) => Get(key) switch
+        {
+            null or "" => fallback,
+            "Y" => true,
+            "N" => false,
+            var other => throw Bad(key, $"{key}={other}: must be Y or N"),
+        };
+
+        FixSessionException Bad(string key, string message) => new($"{where(key)}: {message}");
+    }
+
+    /// <summary>Settings from key/value pairs, as one [SESSION] with its [DEFAULT] merged in; <paramref name="source"/>
+    /// names them in error messages. Throws <see cref="FixSessionException"/> on a missing or bad value.</summary>
+    public static SessionSettings Create(IEnumerable<KeyValuePair<string, string>> values, string source = "settings")
+    {
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in values) map[key] = value;
+        return new SessionSettings(map, _ => source);
+    }
+
+    internal static SessionSettings Create(Dictionary<string, string> values, Func<string, string> where) => new(values, where);
+
+    /// <summary>Reads a QuickFIX-style settings file: [DEFAULT] and [SESSION] sections, Key=Value lines, # comments.</summary>
+    public static IReadOnlyList<SessionSettings> Load(string path) => SessionSettingsFile.Load(path);
+
+    /// <summary>Parses settings text; <paramref name="fileName"/> names it in error messages.</summary>
+    public static IReadOnlyList<SessionSettings> Parse(string text, string fileName) => SessionSettingsFile.Parse(text, fileName);
+
+    public SessionId Id { get; }
+
+    /// <summary>Where these settings came from ("file:line" of the [SESSION] header), for messages.</summary>
+    public string Source { get; }
+
+    public int SocketAcceptPort { get; }
+    public string? SocketAcceptHost { get; }
+    public string FileStorePath { get; }
+
+    /// <summary>The client's HeartBtInt (108) is accepted within these bounds, in seconds; 0 turns heartbeats off.</summary>
+    public int HeartBtIntMin { get; }
+    public int HeartBtIntMax { get; }
+
+    public bool ResetOnLogon { get; }
+    public bool ResetOnLogout { get; }
+    public bool ResetOnDisconnect { get; }
+
+    /// <summary>Of SendingTime (52) and OrigSendingTime (122) on outgoing messages.</summary>
+    public TimestampPrecision TimestampPrecision { get; }
+
+    /// <summary>How far an incoming SendingTime may be from our clock when <see cref="CheckLatency"/> is on.</summary>
+    public TimeSpan MaxLatency { get; }
+    public bool CheckLatency { get; }
+
+    /// <summary>When set, the Logon's Username (553) / Password (554) must match.</summary>
+    public string? Username { get; }
+    public string? Password { get; }
+
+    /// <summary>Off: user-defined fields (5000–9999) are accepted in any message instead of rejected as not defined.</summary>
+    public bool ValidateUserDefinedFields { get; }
+
+    /// <summary>Application messages a client may send per second (sliding one-second window); 0 is no limit.</summary>
+    public int MaxMessagesPerSecond { get; }
+    public RateLimitAction RateLimitAction { get; }
+
+    /// <summary>Off: sent application messages are not stored, and a ResendRequest is answered by gap fills only.</summary>
+    public bool PersistMessages { get; }
+
+    /// <summary>How long our Logout waits for the peer's before disconnecting.</summary>
+    public TimeSpan LogoutTimeout { get; }
+
+    /// <summary>Any key of this session, [DEFAULT] merged in, case-insensitive; null when absent.</summary>
+    public string? Get(string key) => _values.TryGetValue(key, out var value) ? value : null;
+
+    public IReadOnlyDictionary<string, string> Values => _values;
+
+    public override string ToString() => $"{Id} ({Source})";
+}

@@ -1,0 +1,147 @@
+// The QuickFIX-style settings file: [DEFAULT] merged into each [SESSION], typed keys, custom keys kept, and errors
+// that name the file and line.
+using Exchange.Fix;
+
+namespace Exchange.Fix.Session.Tests;
+
+public class SessionSettingsTests
+{
+    private const string Defaults = """
+        # the gateway's FIX sessions
+        [DEFAULT]
+        ConnectionType=acceptor
+        BeginString=FIX.4.4
+        SenderCompID=EXCH
+        SocketAcceptPort=9878
+        FileStorePath=store
+        HeartBtIntMax=120
+
+        """;
+
+    [Fact]
+    public void Default_section_is_merged_into_each_session_and_custom_keys_are_kept()
+    {
+        var sessions = SessionSettings.Parse(Defaults + """
+            [SESSION]
+            TargetCompID=BROKER1
+            Account=1001
+            SessionType=order-entry
+            HeartBtIntMax=60
+
+            [SESSION]
+            TargetCompID=BROKER2
+            SocketAcceptPort=9879
+            SocketAcceptHost=127.0.0.1
+            ResetOnLogon=Y
+            TimeStampPrecision=6
+            MaxMessagesPerSecond=50
+            RateLimitAction=logout
+            CancelOnDisconnect=N
+            """, "fix.cfg");
+
+        Assert.Equal(2, sessions.Count);
+        var first = sessions[0];
+        Assert.Equal(new SessionId("FIX.4.4", "EXCH", "BROKER1"), first.Id);
+        Assert.Equal(9878, first.SocketAcceptPort);
+        Assert.Null(first.SocketAcceptHost);
+        Assert.Equal(60, first.HeartBtIntMax);
+        Assert.Equal(1, first.HeartBtIntMin);
+        Assert.Equal("1001", first.Get("Account"));
+        Assert.Equal("order-entry", first.Get("sessiontype"));
+        Assert.Null(first.Get("CancelOnDisconnect"));
+        Assert.Equal(TimestampPrecision.Milliseconds, first.TimestampPrecision);
+        Assert.Equal(TimeSpan.FromSeconds(120), first.MaxLatency);
+        Assert.True(first.CheckLatency);
+        Assert.True(first.PersistMessages);
+        Assert.True(first.ValidateUserDefinedFields);
+        Assert.False(first.ResetOnLogon);
+        Assert.Equal(0, first.MaxMessagesPerSecond);
+        Assert.Equal("fix.cfg:9", first.Source);
+
+        var second = sessions[1];
+        Assert.Equal("BROKER2", second.Id.TargetCompID);
+        Assert.Equal(9879, second.SocketAcceptPort);
+        Assert.Equal("127.0.0.1", second.SocketAcceptHost);
+        Assert.Equal(120, second.HeartBtIntMax);
+        Assert.True(second.ResetOnLogon);
+        Assert.Equal(TimestampPrecision.Microseconds, second.TimestampPrecision);
+        Assert.Equal(50, second.MaxMessagesPerSecond);
+        Assert.Equal(RateLimitAction.Logout, second.RateLimitAction);
+        Assert.Equal("N", second.Get("CancelOnDisconnect"));
+    }
+
+    [Theory]
+    [InlineData("TimeStampPrecision")]
+    [InlineData("TimestampPrecision")]
+    public void Both_spellings_of_timestamp_precision_are_read(string key)
+    {
+        var session = SessionSettings.Parse(Defaults + $"[SESSION]\nTargetCompID=B\n{key}=9\n", "fix.cfg")[0];
+        Assert.Equal(TimestampPrecision.Nanoseconds, session.TimestampPrecision);
+    }
+
+    [Theory]
+    [InlineData("TargetCompID=B\nnot a setting", "fix.cfg:11: expected Key=Value")]
+    [InlineData("TargetCompID=B\n[SESION]", "fix.cfg:11: unknown section [SESION]")]
+    [InlineData("TargetCompID=B\nHeartBtIntMin=abc", "fix.cfg:11: HeartBtIntMin=abc")]
+    [InlineData("TargetCompID=B\nResetOnLogon=yes", "fix.cfg:11: ResetOnLogon=yes: must be Y or N")]
+    [InlineData("TargetCompID=B\nTimeStampPrecision=4", "fix.cfg:11: TimeStampPrecision=4")]
+    [InlineData("TargetCompID=B\nRateLimitAction=drop", "fix.cfg:11: RateLimitAction=drop")]
+    [InlineData("TargetCompID=B\nBeginString=FIX.4.2", "fix.cfg:11: BeginString=FIX.4.2")]
+    [InlineData("TargetCompID=B\nTargetCompID=C", "fix.cfg:11: TargetCompID appears twice")]
+    [InlineData("TargetCompID=B\nConnectionType=initiator", "fix.cfg:11: ConnectionType=initiator")]
+    [InlineData("TargetCompID=B\nSocketAcceptPort=70000", "fix.cfg:11: SocketAcceptPort=70000")]
+    public void Bad_line_is_reported_with_file_and_line(string session, string expected)
+    {
+        var error = Assert.Throws<FixSessionException>(() => SessionSettings.Parse(Defaults + "[SESSION]\n" + session, "fix.cfg"));
+        Assert.StartsWith(expected, error.Message);
+    }
+
+    [Fact]
+    public void Missing_required_key_is_reported_with_the_session_line()
+    {
+        var error = Assert.Throws<FixSessionException>(() => SessionSettings.Parse(Defaults + "[SESSION]\nAccount=1\n", "fix.cfg"));
+        Assert.Equal("fix.cfg:9: [SESSION] is missing TargetCompID", error.Message);
+    }
+
+    [Fact]
+    public void Duplicate_session_is_reported_with_both_lines()
+    {
+        var error = Assert.Throws<FixSessionException>(() =>
+            SessionSettings.Parse(Defaults + "[SESSION]\nTargetCompID=B\n[SESSION]\nTargetCompID=B\n", "fix.cfg"));
+        Assert.Equal("fix.cfg:11: duplicate session FIX.4.4:EXCH->B (first at line 9)", error.Message);
+    }
+
+    [Fact]
+    public void Key_before_any_section_and_no_session_are_errors()
+    {
+        Assert.StartsWith("fix.cfg:1:", Assert.Throws<FixSessionException>(() => SessionSettings.Parse("A=1\n[SESSION]\n", "fix.cfg")).Message);
+        Assert.Equal("fix.cfg: no [SESSION] section", Assert.Throws<FixSessionException>(() => SessionSettings.Parse(Defaults, "fix.cfg")).Message);
+    }
+
+    [Fact]
+    public void Settings_file_is_loaded_from_disk_and_an_unreadable_one_is_named()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"fix-{Guid.NewGuid():N}.cfg");
+        File.WriteAllText(path, Defaults + "[SESSION]\r\nTargetCompID=B\r\n");
+        try
+        {
+            Assert.Equal("B", SessionSettings.Load(path)[0].Id.TargetCompID);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        Assert.StartsWith(path, Assert.Throws<FixSessionException>(() => SessionSettings.Load(path)).Message);
+    }
+
+    [Fact]
+    public void Settings_can_be_built_from_pairs()
+    {
+        var settings = SessionSettings.Create(new Dictionary<string, string>
+        {
+            ["ConnectionType"] = "acceptor", ["BeginString"] = "FIX.4.4", ["SenderCompID"] = "A", ["TargetCompID"] = "B",
+            ["SocketAcceptPort"] = "0", ["FileStorePath"] = "s",
+        });
+        Assert.Equal("FIX.4.4:A->B", settings.Id.ToString());
+    }
+}

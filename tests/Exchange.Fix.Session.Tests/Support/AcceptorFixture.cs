@@ -1,0 +1,79 @@
+// A real FixAcceptor on 127.0.0.1 (an ephemeral port) with one session EXCH->BROKER, a store in a fresh temporary
+// directory, a manual clock and a recording application; the test's thread runs its duty cycle.
+namespace Exchange.Fix.Session.Tests;
+
+internal sealed class AcceptorFixture : IDisposable
+{
+    private readonly string _extraSettings;
+    private readonly FixAcceptorOptions? _options;
+
+    public AcceptorFixture(string extraSettings = "", FixAcceptorOptions? options = null)
+    {
+        _extraSettings = extraSettings;
+        _options = options;
+        StorePath = Path.Combine(Path.GetTempPath(), "fix-session-tests", Guid.NewGuid().ToString("N"));
+        Acceptor = Create();
+    }
+
+    public ManualClock Clock { get; } = new();
+    public TestApplication App { get; private set; } = new();
+    public string StorePath { get; }
+    public FixAcceptor Acceptor { get; private set; }
+    public FixSession Session => Acceptor.Sessions[0];
+
+    public string SettingsText =>
+        $"""
+        [DEFAULT]
+        ConnectionType=acceptor
+        BeginString=FIX.4.4
+        SocketAcceptHost=127.0.0.1
+        SocketAcceptPort=0
+        FileStorePath={StorePath}
+
+        [SESSION]
+        SenderCompID=EXCH
+        TargetCompID=BROKER
+        {_extraSettings}
+        """;
+
+    public int Pump(int times = 1)
+    {
+        int work = 0;
+        for (int i = 0; i < times; i++) work += Acceptor.DoWork(Clock.Now);
+        return work;
+    }
+
+    public FixTestClient Connect() => new(this, Acceptor.Port);
+
+    /// <summary>Connects and logs on (MsgSeqNum 1 unless told), returning the client after our Logon reply.</summary>
+    public FixTestClient LogOn(int heartBtInt = 30, string extra = "", bool reset = false, int? seqNum = null)
+    {
+        var client = Connect();
+        if (seqNum is { } seq) client.NextSeqNum = seq;
+        client.LogOn(heartBtInt, extra, reset);
+        return client;
+    }
+
+    /// <summary>Stops the acceptor and starts a new one on the same store (a gateway restart).</summary>
+    public void Restart()
+    {
+        Acceptor.Dispose();
+        App = new TestApplication();
+        Acceptor = Create();
+    }
+
+    private FixAcceptor Create() =>
+        new(SessionSettings.Parse(SettingsText, "test.cfg"), App, () => Clock.Now, _options);
+
+    public void Dispose()
+    {
+        Acceptor.Dispose();
+        try
+        {
+            Directory.Delete(StorePath, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
