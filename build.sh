@@ -40,6 +40,7 @@ EXECUTABLES=(
   "codecs/Exchange.Sbe.Tool/Exchange.Sbe.Tool.csproj"
   "replay/Exchange.Replay.Tool/Exchange.Replay.Tool.csproj"
   "gateway/Exchange.Client.Example/Exchange.Client.Example.csproj"
+  "gateway/Exchange.Gateway/Exchange.Gateway.csproj"
 )
 
 publish() {

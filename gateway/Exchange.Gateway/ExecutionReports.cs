@@ -1,0 +1,100 @@
+// Builds the bodies of what the gateway sends brokers: ExecutionReport (8), OrderCancelReject (9) and
+// OrderMassCancelReport (r). Fields in the order of the FIX 4.4 message definitions; prices and quantities turned
+// from engine integers back into the broker's decimals.
+using Exchange.Engine;
+using Exchange.Fix;
+using Exchange.Fix.Session;
+
+namespace Exchange.Gateway;
+
+internal static class ExecutionReports
+{
+    public const int AvgPxExtraDecimals = 4;
+
+    /// <summary>An ExecutionReport on <paramref name="order"/>'s current state. <paramref name="lastQty"/> &gt; 0 adds
+    /// LastPx/LastQty (a trade). <paramref name="clOrdId"/> overrides the order's (a cancel's own ClOrdID).</summary>
+    public static int Write(Span<byte> buffer, FixOrder order, char execType, long execId, long transactTime,
+        long lastPx = 0, long lastQty = 0, string? clOrdId = null, string? origClOrdId = null, int ordRejReason = -1,
+        string? text = null, string? ordStatusReqId = null, char? ordStatus = null)
+    {
+        var w = new FixBodyWriter(buffer);
+        var symbol = order.Symbol;
+        if (order.OrderId != 0) w.Append(37, order.OrderId);
+        else w.Append(37, "NONE"u8); // never reached the book
+        w.AppendAscii(11, clOrdId ?? order.ClOrdId);
+        if ((origClOrdId ?? order.OrigClOrdId) is { } orig) w.AppendAscii(41, orig);
+        if (ordStatusReqId != null) w.AppendAscii(790, ordStatusReqId);
+        w.Append(17, execId);
+        w.Append(150, execType);
+        w.Append(39, ordStatus ?? order.Status);
+        if (ordRejReason >= 0) w.Append(103, ordRejReason);
+        if (order.Account != null) w.AppendAscii(1, order.Account);
+        w.AppendAscii(55, symbol.Name);
+        w.Append(54, order.Side == Side.Buy ? '1' : '2');
+        w.AppendDecimal(38, order.Quantity, symbol.QuantityDecimals);
+        w.Append(40, order.Type == OrderType.Market ? '1' : '2');
+        if (order.Type == OrderType.Limit) w.AppendDecimal(44, order.Price, symbol.PriceDecimals);
+        w.Append(59, order.TimeInForce);
+        if (lastQty > 0)
+        {
+            w.AppendDecimal(32, lastQty, symbol.QuantityDecimals);
+            w.AppendDecimal(31, lastPx, symbol.PriceDecimals);
+        }
+        w.AppendDecimal(151, order.Leaves, symbol.QuantityDecimals);
+        w.AppendDecimal(14, order.CumQty, symbol.QuantityDecimals);
+        w.AppendDecimal(6, AvgPx(order), symbol.PriceDecimals + AvgPxExtraDecimals);
+        w.AppendUtcTimestamp(60, transactTime, TimestampPrecision.Microseconds);
+        if (text != null) w.AppendAscii(58, text);
+        return w.Length;
+    }
+
+    /// <summary>Average fill price in engine price units with <see cref="AvgPxExtraDecimals"/> more decimals.</summary>
+    private static long AvgPx(FixOrder order)
+    {
+        if (order.CumQty == 0) return 0;
+        Int128 scale = 1;
+        for (int i = 0; i < AvgPxExtraDecimals; i++) scale *= 10;
+        return (long)((order.Notional * scale + order.CumQty / 2) / order.CumQty);
+    }
+
+    /// <summary>OrderCancelReject: <paramref name="replace"/> says whether it answers a G (434=2) or an F (434=1).</summary>
+    public static int WriteCancelReject(Span<byte> buffer, string orderId, string clOrdId, string origClOrdId, char ordStatus,
+        bool replace, int cxlRejReason, string text, string? account)
+    {
+        var w = new FixBodyWriter(buffer);
+        w.AppendAscii(37, orderId);
+        w.AppendAscii(11, clOrdId);
+        w.AppendAscii(41, origClOrdId);
+        w.Append(39, ordStatus);
+        if (account != null) w.AppendAscii(1, account);
+        w.Append(434, replace ? '2' : '1');
+        w.Append(102, cxlRejReason);
+        w.AppendAscii(58, text);
+        return w.Length;
+    }
+
+    /// <summary>OrderMassCancelReport. <paramref name="response"/> is 531 (0 rejected, 1 by symbol, 7 all).</summary>
+    public static int WriteMassCancelReport(Span<byte> buffer, string clOrdId, long orderId, char requestType, char response,
+        int rejectReason, int affected, string? symbol, string? text)
+    {
+        var w = new FixBodyWriter(buffer);
+        w.AppendAscii(11, clOrdId);
+        w.Append(37, orderId);
+        w.Append(530, requestType);
+        w.Append(531, response);
+        if (rejectReason >= 0) w.Append(532, rejectReason);
+        w.Append(533, affected);
+        if (symbol != null) w.AppendAscii(55, symbol);
+        if (text != null) w.AppendAscii(58, text);
+        return w.Length;
+    }
+
+    /// <summary>Appends a string field. ClOrdIDs come from parsed FIX (ASCII); texts are ours. Copied through the
+    /// stack, so no bytes are allocated; anything not ASCII becomes '?'.</summary>
+    public static bool AppendAscii(this ref FixBodyWriter w, int tag, string text)
+    {
+        Span<byte> bytes = text.Length <= 256 ? stackalloc byte[text.Length] : new byte[text.Length];
+        for (int i = 0; i < text.Length; i++) bytes[i] = text[i] < 128 ? (byte)text[i] : (byte)'?';
+        return w.Append(tag, bytes);
+    }
+}

@@ -1,0 +1,42 @@
+// One order as its FIX session knows it: the broker's ClOrdID chain and the running totals an ExecutionReport
+// carries (CumQty, LeavesQty, AvgPx), kept in engine units and turned into FIX decimals when reported.
+using Exchange.Engine;
+
+namespace Exchange.Gateway;
+
+internal sealed class FixOrder
+{
+    public required string ClOrdId;
+    public string? OrigClOrdId;
+    public required GatewaySymbol Symbol;
+    public Side Side;
+    public OrderType Type;
+    public char TimeInForce;        // as the broker sent it (0 day, 1 GTC, 3 IOC, 4 FOK)
+    public long Price;              // engine units; 0 for market orders
+    public long Quantity;           // engine units, total including filled
+    public long CumQty, Leaves;
+    public Int128 Notional;         // sum of price x quantity over fills, for AvgPx
+    public long EngineClientOrderId;
+    public long OrderId;            // the engine's, once accepted
+    public char Status = OrdStatus.PendingNew;
+    public string? Account;
+
+    /// <summary>The cancel or replace in flight, if any (one at a time, as FIX allows us to insist).</summary>
+    public PendingChange? Pending;
+
+    public bool IsOpen => Status is OrdStatus.New or OrdStatus.PartiallyFilled or OrdStatus.PendingNew;
+}
+
+internal sealed record PendingChange(bool IsReplace, string ClOrdId, long NewEngineClientOrderId, long NewPrice, long NewQuantity);
+
+/// <summary>FIX 4.4 OrdStatus (39) values the gateway reports.</summary>
+internal static class OrdStatus
+{
+    public const char New = '0', PartiallyFilled = '1', Filled = '2', Canceled = '4', PendingNew = 'A', Rejected = '8';
+}
+
+/// <summary>FIX 4.4 ExecType (150) values the gateway reports.</summary>
+internal static class ExecType
+{
+    public const char New = '0', Canceled = '4', Replaced = '5', Rejected = '8', Trade = 'F', OrderStatus = 'I', Restated = 'D';
+}

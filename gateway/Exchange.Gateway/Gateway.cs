@@ -1,0 +1,122 @@
+// The FIX gateway's application: routes each FIX session's messages to its order-entry session (and so to the
+// engine), copies execution reports to drop-copy sessions, and answers what it does not handle with a Business
+// Message Reject. Everything runs on the gateway loop's one thread.
+using Exchange.Client;
+using Exchange.Fix;
+using Exchange.Fix.Session;
+
+namespace Exchange.Gateway;
+
+internal sealed class Gateway : IFixApplication
+{
+    private readonly Dictionary<FixSession, OrderEntrySession> _orderEntry = new();
+    private readonly List<(FixSession Session, HashSet<long> Accounts)> _dropCopy = [];
+    private readonly Func<long> _clock;
+    private readonly byte[] _body = new byte[1024];
+    private long _execId;
+
+    public Gateway(GatewayConfig config, Func<long> clock)
+    {
+        Config = config;
+        _clock = clock;
+        Symbols = config.Symbols.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        _execId = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 20;
+    }
+
+    public GatewayConfig Config { get; }
+    public Dictionary<string, GatewaySymbol> Symbols { get; }
+    public IEnumerable<OrderEntrySession> OrderEntrySessions => _orderEntry.Values;
+
+    public long Now() => _clock();
+    public long NextExecId() => ++_execId;
+
+    /// <summary>Sets up every configured FIX session: order entry logs on to the engines with the session's ApiKey
+    /// now (so a broker's first order needs no wait); drop copy just lists its accounts.</summary>
+    public void Attach(IReadOnlyList<FixSession> sessions, TimeSpan connectTimeout)
+    {
+        foreach (var session in sessions)
+        {
+            string type = session.Settings.Get("SessionType") ?? "order-entry";
+            if (type.Equals("drop-copy", StringComparison.OrdinalIgnoreCase))
+            {
+                var accounts = (session.Settings.Get("DropCopyAccounts") ?? "")
+                    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(a => long.TryParse(a, out long id) ? id : throw new GatewayConfigException($"session {session.Id}: DropCopyAccounts '{a}' is not an account id"))
+                    .ToHashSet();
+                if (accounts.Count == 0) throw new GatewayConfigException($"session {session.Id}: a drop-copy session needs DropCopyAccounts");
+                _dropCopy.Add((session, accounts));
+                continue;
+            }
+            if (!type.Equals("order-entry", StringComparison.OrdinalIgnoreCase))
+                throw new GatewayConfigException($"session {session.Id}: SessionType must be order-entry or drop-copy, not '{type}'");
+            string apiKey = session.Settings.Get("ApiKey") ?? throw new GatewayConfigException($"session {session.Id}: ApiKey (the engine account's key) is required");
+            bool cancelOnDisconnect = !string.Equals(session.Settings.Get("CancelOnDisconnect"), "N", StringComparison.OrdinalIgnoreCase);
+            var listener = new EngineListener();
+            var client = new ExchangeClient<EngineListener>(new ClientOptions
+            {
+                ApiKey = apiKey,
+                Account = long.TryParse(session.Settings.Get("Account"), out long account) ? account : 0,
+                Shards = Config.Shards(),
+                ResponseHost = Config.ResponseHost,
+                // The engine's own cancel-on-disconnect covers the gateway process dying.
+                CancelOnDisconnect = cancelOnDisconnect,
+            }, listener);
+            try { client.Connect(connectTimeout); }
+            catch
+            {
+                client.Dispose();
+                throw;
+            }
+            var entry = new OrderEntrySession(this, session, client, cancelOnDisconnect);
+            listener.Session = entry;
+            _orderEntry[session] = entry;
+        }
+    }
+
+    /// <summary>Drives every engine client once; returns the work done.</summary>
+    public int PollEngines()
+    {
+        int work = 0;
+        foreach (var entry in _orderEntry.Values) work += entry.Client.Poll();
+        return work;
+    }
+
+    public void OnLogon(FixSession session) { }
+
+    public void OnLogout(FixSession session)
+    {
+        if (_orderEntry.TryGetValue(session, out var entry)) entry.OnLogout();
+    }
+
+    public void OnApplicationMessage(FixSession session, in FixMessage message)
+    {
+        if (_orderEntry.TryGetValue(session, out var entry)) entry.OnMessage(in message);
+        else RejectUnsupported(session, in message, "Drop-copy sessions receive execution reports only");
+    }
+
+    public void DropCopy(long account, ReadOnlySpan<byte> executionReportBody)
+    {
+        foreach (var (session, accounts) in _dropCopy)
+            if (session.IsLoggedOn && accounts.Contains(account)) session.SendApplication("8"u8, executionReportBody);
+    }
+
+    /// <summary>Business Message Reject (j) of an application message the gateway does not take.</summary>
+    public void RejectUnsupported(FixSession session, in FixMessage message, string text = "Unsupported Message Type")
+    {
+        var w = new FixBodyWriter(_body);
+        if (message.TryGetInt(34, out int seq)) w.Append(45, seq);
+        w.Append(372, message.MsgType);
+        w.Append(380, text == "Unsupported Message Type" ? 3 : 0);
+        w.AppendAscii(58, text);
+        session.SendApplication("j"u8, _body.AsSpan(0, w.Length));
+    }
+
+    public void Dispose()
+    {
+        foreach (var entry in _orderEntry.Values)
+        {
+            if (entry.Client.IsConnected) entry.Client.Logout(TimeSpan.FromSeconds(2));
+            entry.Client.Dispose();
+        }
+    }
+}

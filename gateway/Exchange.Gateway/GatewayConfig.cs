@@ -1,0 +1,49 @@
+// The gateway's own config, beside the QuickFIX-style session settings: which engine shards to route to, and how
+// each FIX Symbol maps to an engine symbol with its decimals. Built-in defaults match the engine's demo config.
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Exchange.Client;
+
+namespace Exchange.Gateway;
+
+/// <summary>A FIX Symbol (55) and what the engine needs: its id, and the decimal places that turn FIX prices and
+/// quantities into the engine's integers (engine price = Price x 10^PriceDecimals, quantity = OrderQty x
+/// 10^QuantityDecimals). BandHighPrice (engine units) sizes the quote budget of market buys.</summary>
+public sealed record GatewaySymbol(string Name, int Id, int PriceDecimals, int QuantityDecimals, long LotSize, long BandHighPrice, int MaxFeeBps = 10);
+
+public sealed record GatewayEngine(string Channel, int[] Symbols);
+
+public sealed record GatewayConfig
+{
+    public List<GatewayEngine> Engines { get; init; } = [new("aeron:udp?endpoint=127.0.0.1:40123|term-length=1m", [1, 2])];
+
+    /// <summary>Demo markets: prices in USD per whole coin (the engine's cents per 0.01-coin lot are the same number),
+    /// quantities in coins (BTC to 10^-8, ETH to 10^-6).</summary>
+    public List<GatewaySymbol> Symbols { get; init; } =
+    [
+        new("BTC-USD", 1, PriceDecimals: 0, QuantityDecimals: 8, LotSize: 1_000_000, BandHighPrice: 72_000),
+        new("ETH-USD", 2, PriceDecimals: 0, QuantityDecimals: 6, LotSize: 10_000, BandHighPrice: 3_600),
+    ];
+
+    /// <summary>The address engines send responses to (an address of this machine).</summary>
+    public string ResponseHost { get; init; } = "127.0.0.1";
+
+    public static GatewayConfig Load(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new GatewayConfigException($"cannot read {path}: {e.Message}"); }
+        try { return JsonSerializer.Deserialize(text, GatewayConfigJson.Default.GatewayConfig) ?? throw new GatewayConfigException($"{path}: empty config"); }
+        catch (JsonException e) { throw new GatewayConfigException($"{path}: {e.Message}"); }
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, GatewayConfigJson.Default.GatewayConfig);
+
+    public IReadOnlyList<ShardEndpoint> Shards() => Engines.Select(e => new ShardEndpoint(e.Channel, e.Symbols)).ToList();
+}
+
+public sealed class GatewayConfigException(string message) : Exception(message);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(GatewayConfig))]
+internal sealed partial class GatewayConfigJson : JsonSerializerContext;

@@ -1,0 +1,379 @@
+// One broker's order-entry FIX session and the engine session behind it: FIX requests become SBE commands through
+// the binary client, and the engine's execution reports come back as FIX ExecutionReports (copied to drop-copy
+// sessions). The engine's ids are the gateway's own (one per order version); the broker's ClOrdIDs map onto them.
+using System.Text;
+using Exchange.Client;
+using Exchange.Engine;
+using Exchange.Fix;
+using Exchange.Fix.Session;
+
+namespace Exchange.Gateway;
+
+internal sealed class OrderEntrySession
+{
+    private readonly Gateway _gateway;
+    private readonly Dictionary<long, FixOrder> _byEngineId = new();
+    private readonly Dictionary<string, FixOrder> _byClOrdId = new(StringComparer.Ordinal);
+    private readonly Queue<MassCancelInFlight> _massCancels = new();
+
+    /// <summary>A broker's mass cancel waiting for every shard it went to; answered in the order they were sent.</summary>
+    private sealed class MassCancelInFlight(string clOrdId, char type, string? symbol, int shards)
+    {
+        public readonly string ClOrdId = clOrdId;
+        public readonly char Type = type;
+        public readonly string? Symbol = symbol;
+        public int ShardsLeft = shards;
+        public int Affected;
+    }
+    private readonly byte[] _body = new byte[4096];
+    private long _nextEngineId;
+
+    public OrderEntrySession(Gateway gateway, FixSession session, ExchangeClient<EngineListener> client, bool cancelOnDisconnect)
+    {
+        _gateway = gateway;
+        Session = session;
+        Client = client;
+        CancelOnDisconnect = cancelOnDisconnect;
+        // Engine ids must never repeat for the account, across gateway restarts too: start above anything used before.
+        _nextEngineId = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 16;
+    }
+
+    public FixSession Session { get; }
+    public ExchangeClient<EngineListener> Client { get; }
+    public bool CancelOnDisconnect { get; }
+    public long Account => Client.Account;
+    public string AccountText => Account.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public int OpenOrders => _byEngineId.Count;
+
+    // ---- from the broker ----
+
+    public void OnMessage(in FixMessage m)
+    {
+        switch (m.MsgType)
+        {
+            case [(byte)'D']: NewOrderSingle(in m); break;
+            case [(byte)'F']: CancelRequest(in m, replace: false); break;
+            case [(byte)'G']: CancelRequest(in m, replace: true); break;
+            case [(byte)'H']: StatusRequest(in m); break;
+            case [(byte)'q']: MassCancelRequest(in m); break;
+            default: _gateway.RejectUnsupported(Session, in m); break;
+        }
+    }
+
+    public void OnLogout()
+    {
+        if (CancelOnDisconnect && Client.IsConnected) Client.MassCancel();
+    }
+
+    private static string Text(in FixMessage m, int tag) => m.TryGetValue(tag, out var v) ? Encoding.ASCII.GetString(v) : "";
+
+    private void NewOrderSingle(in FixMessage m)
+    {
+        string clOrdId = Text(in m, 11);
+        var order = new FixOrder { ClOrdId = clOrdId, Symbol = null!, Account = AccountText, Status = OrdStatus.Rejected };
+        m.TryGetChar(59, out order.TimeInForce);
+        if (order.TimeInForce == default) order.TimeInForce = '0';
+        string? problem = ParseOrder(in m, order, out bool postOnly);
+        if (problem == null && _byClOrdId.ContainsKey(clOrdId)) problem = "Duplicate ClOrdID (11)";
+        if (problem != null)
+        {
+            order.Symbol ??= _gateway.Symbols.Values.First();
+            Report(order, ExecType.Rejected, clOrdId: clOrdId, ordRejReason: problem.StartsWith("Duplicate", StringComparison.Ordinal) ? 6 : problem.StartsWith("Unknown Symbol", StringComparison.Ordinal) ? 1 : 99, text: problem);
+            return;
+        }
+        order.EngineClientOrderId = ++_nextEngineId;
+        order.Status = OrdStatus.PendingNew;
+        order.Leaves = order.Quantity;
+        long budget = 0;
+        if (order.Type == OrderType.Market && order.Side == Side.Buy)
+        {
+            // A market buy holds a quote budget while it matches: what the quantity costs at the top of the price band, fees included.
+            Int128 lots = order.Quantity / order.Symbol.LotSize;
+            budget = (long)(lots * order.Symbol.BandHighPrice * (10_000 + order.Symbol.MaxFeeBps) / 10_000);
+        }
+        var tif = order.TimeInForce switch { '3' => TimeInForce.ImmediateOrCancel, '4' => TimeInForce.FillOrKill, _ => TimeInForce.GoodTillCancel };
+        long sent = Client.NewOrder(new NewOrder(0, order.EngineClientOrderId, order.Symbol.Id, order.Side, order.Type, tif, order.Price, order.Quantity,
+            QuoteBudget: budget, PostOnly: postOnly));
+        if (!SendResult.IsSent(sent))
+        {
+            order.Status = OrdStatus.Rejected;
+            Report(order, ExecType.Rejected, ordRejReason: 99, text: $"Exchange unavailable: {SendResult.Describe(sent)}");
+            return;
+        }
+        _byEngineId[order.EngineClientOrderId] = order;
+        _byClOrdId[clOrdId] = order;
+    }
+
+    /// <summary>Fills <paramref name="order"/> from D's fields; a refusal names the field at fault.</summary>
+    private string? ParseOrder(in FixMessage m, FixOrder order, out bool postOnly)
+    {
+        postOnly = false;
+        string symbolName = Text(in m, 55);
+        if (!_gateway.Symbols.TryGetValue(symbolName, out var symbol)) return $"Unknown Symbol (55={symbolName})";
+        order.Symbol = symbol;
+        if (m.TryGetValue(1, out var account) && !account.SequenceEqual(Encoding.ASCII.GetBytes(AccountText)))
+            return $"Unknown Account (1={Encoding.ASCII.GetString(account)}): this session trades account {AccountText}";
+        m.TryGetChar(54, out char side);
+        order.Side = side switch { '1' => Side.Buy, '2' => Side.Sell, _ => Side.None };
+        if (order.Side == Side.None) return $"Unsupported Side (54={side})";
+        m.TryGetChar(40, out char type);
+        order.Type = type switch { '1' => OrderType.Market, '2' => OrderType.Limit, _ => 0 };
+        if (order.Type == 0) return $"Unsupported OrdType (40={type})";
+        if (order.TimeInForce is not ('0' or '1' or '3' or '4')) return $"Unsupported TimeInForce (59={order.TimeInForce})";
+        if (order.Type == OrderType.Market && order.TimeInForce is '0' or '1') order.TimeInForce = '3';
+        if (m.TryGetValue(18, out var execInst))
+        {
+            foreach (var token in Encoding.ASCII.GetString(execInst).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (token == "6") postOnly = true;
+                else return $"Unsupported ExecInst (18={token})";
+            }
+        }
+        if (!m.TryGetDecimal(38, symbol.QuantityDecimals, out order.Quantity) || order.Quantity <= 0)
+            return $"Incorrect OrderQty (38={Text(in m, 38)}): positive, at most {symbol.QuantityDecimals} decimals";
+        if (order.Type == OrderType.Limit)
+        {
+            if (!m.Contains(44)) return "Price (44) is required for a limit order";
+            if (!m.TryGetDecimal(44, symbol.PriceDecimals, out order.Price) || order.Price <= 0)
+                return $"Incorrect Price (44={Text(in m, 44)}): positive, at most {symbol.PriceDecimals} decimals";
+        }
+        return null;
+    }
+
+    private void CancelRequest(in FixMessage m, bool replace)
+    {
+        string clOrdId = Text(in m, 11), orig = Text(in m, 41);
+        if (!_byClOrdId.TryGetValue(orig, out var order) || !order.IsOpen)
+        {
+            CancelReject("NONE", clOrdId, orig, order?.Status ?? OrdStatus.Rejected, replace, 1, "Unknown order (41)");
+            return;
+        }
+        if (order.Pending != null || order.Status == OrdStatus.PendingNew)
+        {
+            CancelReject(order.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture), clOrdId, orig, order.Status, replace, 3,
+                "Order already pending a change");
+            return;
+        }
+        if (_byClOrdId.ContainsKey(clOrdId))
+        {
+            CancelReject(order.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture), clOrdId, orig, order.Status, replace, 6, "Duplicate ClOrdID (11)");
+            return;
+        }
+        if (m.TryGetChar(54, out char side) && side != (order.Side == Side.Buy ? '1' : '2'))
+        {
+            CancelReject(order.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture), clOrdId, orig, order.Status, replace, 99, "Side (54) differs from the order's");
+            return;
+        }
+        long sent;
+        if (!replace)
+        {
+            order.Pending = new PendingChange(false, clOrdId, 0, 0, 0);
+            sent = Client.Cancel(order.Symbol.Id, order.EngineClientOrderId);
+        }
+        else
+        {
+            long quantity = order.Quantity, price = order.Price;
+            if (m.Contains(38) && (!m.TryGetDecimal(38, order.Symbol.QuantityDecimals, out quantity) || quantity <= 0))
+            {
+                CancelReject(order.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture), clOrdId, orig, order.Status, true, 99, $"Incorrect OrderQty (38={Text(in m, 38)})");
+                return;
+            }
+            if (m.Contains(44) && (!m.TryGetDecimal(44, order.Symbol.PriceDecimals, out price) || price <= 0))
+            {
+                CancelReject(order.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture), clOrdId, orig, order.Status, true, 99, $"Incorrect Price (44={Text(in m, 44)})");
+                return;
+            }
+            long newId = ++_nextEngineId;
+            order.Pending = new PendingChange(true, clOrdId, newId, price, quantity);
+            sent = Client.Replace(order.Symbol.Id, order.EngineClientOrderId, newId, price, quantity);
+        }
+        if (!SendResult.IsSent(sent))
+        {
+            order.Pending = null;
+            CancelReject(order.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture), clOrdId, orig, order.Status, replace, 99,
+                $"Exchange unavailable: {SendResult.Describe(sent)}");
+            return;
+        }
+        _byClOrdId[clOrdId] = order; // reserved until the change is acknowledged or refused
+    }
+
+    private void StatusRequest(in FixMessage m)
+    {
+        string clOrdId = Text(in m, 11);
+        string? reqId = m.Contains(790) ? Text(in m, 790) : null;
+        if (_byClOrdId.TryGetValue(clOrdId, out var order))
+        {
+            Report(order, ExecType.OrderStatus, clOrdId: order.ClOrdId, ordStatusReqId: reqId);
+            return;
+        }
+        var unknown = new FixOrder { ClOrdId = clOrdId, Symbol = _gateway.Symbols.GetValueOrDefault(Text(in m, 55)) ?? _gateway.Symbols.Values.First(), Account = AccountText };
+        m.TryGetChar(54, out char side);
+        unknown.Side = side == '2' ? Side.Sell : Side.Buy;
+        unknown.TimeInForce = '0';
+        Report(unknown, ExecType.OrderStatus, ordStatus: OrdStatus.Rejected, ordStatusReqId: reqId, text: "Unknown order (11)");
+    }
+
+    private void MassCancelRequest(in FixMessage m)
+    {
+        string clOrdId = Text(in m, 11);
+        m.TryGetChar(530, out char type);
+        string? symbolName = m.Contains(55) ? Text(in m, 55) : null;
+        Side side = m.TryGetChar(54, out char s) ? s == '1' ? Side.Buy : s == '2' ? Side.Sell : Side.None : Side.None;
+        if (type == '1')
+        {
+            if (symbolName == null || !_gateway.Symbols.TryGetValue(symbolName, out var symbol))
+            {
+                MassCancelReport(clOrdId, type, '0', 0, 0, symbolName, $"Unknown Symbol (55={symbolName})");
+                return;
+            }
+            if (!SendResult.IsSent(Client.MassCancel(symbol.Id, side))) { MassCancelReport(clOrdId, type, '0', 99, 0, symbolName, "Exchange unavailable"); return; }
+            _massCancels.Enqueue(new MassCancelInFlight(clOrdId, type, symbolName, 1));
+        }
+        else if (type == '7')
+        {
+            if (!SendResult.IsSent(Client.MassCancel(-1, side))) { MassCancelReport(clOrdId, type, '0', 99, 0, null, "Exchange unavailable"); return; }
+            _massCancels.Enqueue(new MassCancelInFlight(clOrdId, type, null, Client.ShardCount));
+        }
+        else MassCancelReport(clOrdId, type, '0', 99, 0, symbolName, $"Unsupported MassCancelRequestType (530={type})");
+    }
+
+    // ---- from the engine ----
+
+    public void OnAccepted(in OrderAccepted e)
+    {
+        if (!_byEngineId.TryGetValue(e.ClientOrderId, out var order)) return;
+        order.OrderId = e.OrderId;
+        order.Status = OrdStatus.New;
+        Report(order, ExecType.New);
+    }
+
+    public void OnRejected(in CommandRejected e)
+    {
+        if (e.Command == CommandKind.MassCancel)
+        {
+            if (_massCancels.TryDequeue(out var mc)) MassCancelReport(mc.ClOrdId, mc.Type, '0', 99, 0, mc.Symbol, e.Reason.ToString());
+            return;
+        }
+        if (!_byEngineId.TryGetValue(e.ClientOrderId, out var order)) return;
+        if (e.Command == CommandKind.NewOrder)
+        {
+            order.Status = OrdStatus.Rejected;
+            order.Leaves = 0;
+            Forget(order);
+            Report(order, ExecType.Rejected, ordRejReason: OrdRejReason(e.Reason), text: e.Reason.ToString());
+            return;
+        }
+        if (order.Pending is { } pending)
+        {
+            order.Pending = null;
+            _byClOrdId.Remove(pending.ClOrdId);
+            CancelReject(order.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture), pending.ClOrdId, order.ClOrdId, order.Status,
+                pending.IsReplace, e.Reason == RejectReason.UnknownOrder ? 0 : 99, e.Reason == RejectReason.UnknownOrder ? "Too late to cancel" : e.Reason.ToString());
+        }
+    }
+
+    public void OnFill(in Fill e)
+    {
+        if (!_byEngineId.TryGetValue(e.ClientOrderId, out var order)) return;
+        order.CumQty += e.Quantity;
+        order.Notional += (Int128)e.Price * e.Quantity;
+        order.Leaves = e.LeavesQuantity;
+        order.Status = e.LeavesQuantity == 0 ? OrdStatus.Filled : OrdStatus.PartiallyFilled;
+        if (e.LeavesQuantity == 0) Forget(order);
+        Report(order, ExecType.Trade, lastPx: e.Price, lastQty: e.Quantity);
+    }
+
+    public void OnCancelled(in OrderCancelled e)
+    {
+        if (!_byEngineId.TryGetValue(e.ClientOrderId, out var order)) return;
+        order.Leaves = 0;
+        order.Status = OrdStatus.Canceled;
+        Forget(order);
+        if (order.Pending is { } pending)
+        {
+            order.Pending = null;
+            _byClOrdId.Remove(pending.ClOrdId);
+            // The broker's cancel (or a replace that asked for no more than had filled) ends the order.
+            Report(order, ExecType.Canceled, clOrdId: pending.ClOrdId, origClOrdId: order.ClOrdId);
+            return;
+        }
+        Report(order, ExecType.Canceled, text: e.Reason.ToString());
+    }
+
+    public void OnReplaced(in OrderReplaced e)
+    {
+        if (!_byEngineId.TryGetValue(e.OrigClientOrderId, out var order) || order.Pending is not { IsReplace: true } pending) return;
+        _byEngineId.Remove(e.OrigClientOrderId);
+        _byClOrdId.Remove(order.ClOrdId);
+        order.OrigClOrdId = order.ClOrdId;
+        order.ClOrdId = pending.ClOrdId;
+        order.Pending = null;
+        order.EngineClientOrderId = e.ClientOrderId;
+        order.Price = e.Price;
+        order.Quantity = e.Quantity;
+        order.Leaves = e.LeavesQuantity;
+        order.Status = order.CumQty > 0 ? OrdStatus.PartiallyFilled : OrdStatus.New;
+        _byEngineId[e.ClientOrderId] = order;
+        _byClOrdId[order.ClOrdId] = order;
+        Report(order, ExecType.Replaced);
+    }
+
+    public void OnReduced(in OrderReduced e)
+    {
+        if (!_byEngineId.TryGetValue(e.ClientOrderId, out var order)) return;
+        order.Leaves = e.LeavesQuantity;
+        order.Quantity -= e.ReducedBy;
+        Report(order, ExecType.Restated, text: "Reduced by self-trade prevention");
+    }
+
+    public void OnMassCancelled(in MassCancelled e)
+    {
+        if (!_massCancels.TryPeek(out var mc)) return; // cancel-on-disconnect: nobody to report to
+        mc.Affected += e.Count;
+        if (--mc.ShardsLeft > 0) return;
+        _massCancels.Dequeue();
+        MassCancelReport(mc.ClOrdId, mc.Type, mc.Type, -1, mc.Affected, mc.Symbol, null);
+    }
+
+    private void Forget(FixOrder order)
+    {
+        _byEngineId.Remove(order.EngineClientOrderId);
+        // The ClOrdID stays known so a late cancel gets "too late" and status requests still answer.
+    }
+
+    private static int OrdRejReason(RejectReason reason) => reason switch
+    {
+        RejectReason.UnknownSymbol => 1,
+        RejectReason.SymbolHalted => 2,
+        RejectReason.InsufficientFunds or RejectReason.NotionalAboveLimit or RejectReason.QuantityAboveMaximum or RejectReason.TooManyOpenOrders => 3,
+        RejectReason.DuplicateClientOrderId => 6,
+        RejectReason.InvalidPrice or RejectReason.PriceOffTick or RejectReason.PriceOutsideBand => 99,
+        RejectReason.InvalidQuantity or RejectReason.QuantityOffLot or RejectReason.QuantityBelowMinimum => 13,
+        RejectReason.PostOnlyWouldTake or RejectReason.FillOrKillNotFillable => 99,
+        _ => 99,
+    };
+
+    // ---- to the broker ----
+
+    private void Report(FixOrder order, char execType, long lastPx = 0, long lastQty = 0, string? clOrdId = null, string? origClOrdId = null,
+        int ordRejReason = -1, string? text = null, string? ordStatusReqId = null, char? ordStatus = null)
+    {
+        int length = ExecutionReports.Write(_body, order, execType, _gateway.NextExecId(), _gateway.Now(), lastPx, lastQty, clOrdId, origClOrdId,
+            ordRejReason, text, ordStatusReqId, ordStatus);
+        var body = _body.AsSpan(0, length);
+        Session.SendApplication("8"u8, body);
+        if (execType != ExecType.OrderStatus) _gateway.DropCopy(Account, body);
+    }
+
+    private void CancelReject(string orderId, string clOrdId, string orig, char status, bool replace, int reason, string text)
+    {
+        int length = ExecutionReports.WriteCancelReject(_body, orderId, clOrdId, orig, status, replace, reason, text, AccountText);
+        Session.SendApplication("9"u8, _body.AsSpan(0, length));
+    }
+
+    private void MassCancelReport(string clOrdId, char type, char response, int reason, int affected, string? symbol, string? text)
+    {
+        int length = ExecutionReports.WriteMassCancelReport(_body, clOrdId, 0, type, response, reason, affected, symbol, text);
+        Session.SendApplication("r"u8, _body.AsSpan(0, length));
+    }
+}

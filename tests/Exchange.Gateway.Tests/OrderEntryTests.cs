@@ -1,0 +1,141 @@
+// A broker's FIX engine against the gateway and a running engine: orders placed, replaced and cancelled with the
+// execution reports FIX 4.4 prescribes, two sessions trading with each other, drop copy, and the rejects that name
+// the field at fault. Each test uses its own price band so resting orders of one never meet another's.
+namespace Exchange.Gateway.Tests;
+
+public sealed class OrderEntryTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
+{
+    private static string Id(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
+
+    private FixTestClient LoggedOn(string broker)
+    {
+        var client = new FixTestClient(gateway.Port, broker);
+        var logon = client.Logon();
+        Assert.Equal("30", logon[108]);
+        return client;
+    }
+
+    private static string NewOrder(string clOrdId, char side, string qty, string price, string extra = "") =>
+        $"11={clOrdId}|55=BTC-USD|54={side}|60={FixTestClient.Timestamp()}|38={qty}|40=2|44={price}|59=1|{extra}";
+
+    [Fact]
+    public void An_order_placed_replaced_and_cancelled_gets_new_replaced_and_canceled_reports()
+    {
+        using var broker = LoggedOn("BROKER1");
+        string first = Id("N"), second = Id("R"), cancel = Id("C");
+        broker.Send("D", NewOrder(first, '1', "0.25", "50100"));
+        var accepted = broker.WaitFor("8", m => m[11] == first);
+        Assert.Equal(("0", "0"), (accepted[150], accepted[39]));
+        Assert.Equal(("0.25", "0", "0"), (accepted[151], accepted[14], accepted[6]));
+        Assert.Equal(("1001", "BTC-USD", "1", "50100"), (accepted[1], accepted[55], accepted[54], accepted[44]));
+
+        broker.Send("G", $"11={second}|41={first}|55=BTC-USD|54=1|60={FixTestClient.Timestamp()}|38=0.5|40=2|44=50101|");
+        var replaced = broker.WaitFor("8", m => m[11] == second);
+        Assert.Equal(("5", "0", first), (replaced[150], replaced[39], replaced[41]));
+        Assert.Equal(("0.5", "50101", "0.5"), (replaced[38], replaced[44], replaced[151]));
+        Assert.Equal(accepted[37], replaced[37]);
+
+        broker.Send("F", $"11={cancel}|41={second}|55=BTC-USD|54=1|60={FixTestClient.Timestamp()}|");
+        var canceled = broker.WaitFor("8", m => m[11] == cancel);
+        Assert.Equal(("4", "4", second), (canceled[150], canceled[39], canceled[41]));
+        Assert.Equal(("0", "0"), (canceled[151], canceled[14]));
+    }
+
+    [Fact]
+    public void Two_sessions_trade_and_the_drop_copy_sees_both_sides()
+    {
+        using var drop = LoggedOn("DROP");
+        using var seller = LoggedOn("BROKER1");
+        using var buyer = LoggedOn("BROKER2");
+        string sell = Id("S"), buy = Id("B");
+        seller.Send("D", NewOrder(sell, '2', "0.1", "69100"));
+        seller.WaitFor("8", m => m[11] == sell && m[150] == "0");
+        buyer.Send("D", NewOrder(buy, '1', "0.1", "69100"));
+        buyer.WaitFor("8", m => m[11] == buy && m[150] == "0");
+
+        var taker = buyer.WaitFor("8", m => m[11] == buy && m[150] == "F");
+        Assert.Equal(("2", "0.1", "69100"), (taker[39], taker[32], taker[31]));
+        Assert.Equal(("0.1", "0", "69100"), (taker[14], taker[151], taker[6]));
+        var maker = seller.WaitFor("8", m => m[11] == sell && m[150] == "F");
+        Assert.Equal(("2", "0.1", "69100"), (maker[39], maker[32], maker[31]));
+
+        var copies = new[] { drop.WaitFor("8", m => m[11] == sell && m[150] == "F"), drop.WaitFor("8", m => m[11] == buy && m[150] == "F") };
+        Assert.Equal(["1001", "1002"], copies.Select(c => c[1]));
+    }
+
+    [Theory]
+    [InlineData("55=NOPE-USD", "55")]
+    [InlineData("40=3", "40")]
+    [InlineData("54=5", "54")]
+    [InlineData("59=6", "59")]
+    [InlineData("18=G", "18")]
+    [InlineData("38=0.123456789", "38")]
+    [InlineData("1=1002", "(1=")]
+    public void An_order_with_a_value_we_do_not_take_is_rejected_naming_the_field(string field, string named)
+    {
+        using var broker = LoggedOn("BROKER1");
+        string clOrdId = Id("X");
+        int tag = int.Parse(field[..field.IndexOf('=')]);
+        string body = string.Join('|', NewOrder(clOrdId, '1', "0.01", "50200").Split('|', StringSplitOptions.RemoveEmptyEntries)
+            .Select(f => f.StartsWith($"{tag}=", StringComparison.Ordinal) ? field : f)) + "|";
+        if (!body.Contains(field, StringComparison.Ordinal)) body += field + "|";
+        broker.Send("D", body);
+        var reject = broker.WaitFor("8", m => m[11] == clOrdId);
+        Assert.Equal(("8", "8"), (reject[150], reject[39]));
+        Assert.Contains(named, reject[58]);
+    }
+
+    [Fact]
+    public void Cancelling_an_unknown_order_gets_an_order_cancel_reject()
+    {
+        using var broker = LoggedOn("BROKER1");
+        string clOrdId = Id("C");
+        broker.Send("F", $"11={clOrdId}|41=NEVER-SENT|55=BTC-USD|54=1|60={FixTestClient.Timestamp()}|");
+        var reject = broker.WaitFor("9", m => m[11] == clOrdId);
+        Assert.Equal(("1", "1", "NEVER-SENT"), (reject[434], reject[102], reject[41]));
+    }
+
+    [Fact]
+    public void A_mass_cancel_cancels_every_resting_order_of_the_session_and_reports_the_count()
+    {
+        using var broker = LoggedOn("BROKER2");
+        string a = Id("M"), b = Id("M"), mass = Id("Q");
+        broker.Send("D", NewOrder(a, '1', "0.01", "50300"));
+        broker.Send("D", NewOrder(b, '2', "0.01", "69300"));
+        broker.WaitFor("8", m => m[11] == a && m[150] == "0");
+        broker.WaitFor("8", m => m[11] == b && m[150] == "0");
+        broker.Send("q", $"11={mass}|530=7|60={FixTestClient.Timestamp()}|");
+        var report = broker.WaitFor("r", m => m[11] == mass);
+        Assert.Equal(("7", "7"), (report[530], report[531]));
+        Assert.True(int.Parse(report[533]) >= 2, report.ToString());
+        broker.WaitFor("8", m => m[11] == a && m[150] == "4");
+        broker.WaitFor("8", m => m[11] == b && m[150] == "4");
+    }
+
+    [Fact]
+    public void An_order_status_request_reports_the_order_as_it_stands()
+    {
+        using var broker = LoggedOn("BROKER1");
+        string clOrdId = Id("H");
+        broker.Send("D", NewOrder(clOrdId, '1', "0.02", "50400"));
+        broker.WaitFor("8", m => m[11] == clOrdId && m[150] == "0");
+        broker.Send("H", $"11={clOrdId}|790=REQ-1|55=BTC-USD|54=1|");
+        var status = broker.WaitFor("8", m => m[11] == clOrdId && m[150] == "I");
+        Assert.Equal(("0", "0.02", "REQ-1"), (status[39], status[151], status[790]));
+        broker.Send("F", $"11={Id("C")}|41={clOrdId}|55=BTC-USD|54=1|60={FixTestClient.Timestamp()}|");
+    }
+
+    [Fact]
+    public void A_disconnected_session_has_its_resting_orders_cancelled()
+    {
+        using var drop = LoggedOn("DROP");
+        string clOrdId = Id("D");
+        using (var broker = LoggedOn("BROKER2"))
+        {
+            broker.Send("D", NewOrder(clOrdId, '2', "0.03", "69400"));
+            broker.WaitFor("8", m => m[11] == clOrdId && m[150] == "0");
+        } // the socket closes without a Logout
+        var canceled = drop.WaitFor("8", m => m[11] == clOrdId && m[150] == "4");
+        Assert.Equal("1002", canceled[1]);
+    }
+}
