@@ -267,6 +267,7 @@ internal sealed class OrderEntrySession
         {
             order.Pending = null;
             _byClOrdId.Remove(pending.ClOrdId);
+            if (!order.IsOpen) _byEngineId.Remove(order.EngineClientOrderId);
             CancelReject(order.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture), pending.ClOrdId, order.ClOrdId, order.Status,
                 pending.IsReplace, e.Reason == RejectReason.UnknownOrder ? 0 : 99, e.Reason == RejectReason.UnknownOrder ? "Too late to cancel" : e.Reason.ToString());
         }
@@ -288,15 +289,18 @@ internal sealed class OrderEntrySession
         if (!_byEngineId.TryGetValue(e.ClientOrderId, out var order)) return;
         order.Leaves = 0;
         order.Status = OrdStatus.Canceled;
-        Forget(order);
-        if (order.Pending is { } pending)
+        bool answersPending = order.Pending != null && e.Reason is CancelReason.ByClient or CancelReason.ReplacedBelowFilled;
+        if (answersPending)
         {
+            var pending = order.Pending!;
             order.Pending = null;
+            Forget(order);
             _byClOrdId.Remove(pending.ClOrdId);
             // The broker's cancel (or a replace that asked for no more than had filled) ends the order.
             Report(order, ExecType.Canceled, clOrdId: pending.ClOrdId, origClOrdId: order.ClOrdId);
             return;
         }
+        Forget(order); // kept while a change is in flight: the engine will refuse it
         Report(order, ExecType.Canceled, text: e.Reason.ToString());
     }
 
@@ -337,7 +341,8 @@ internal sealed class OrderEntrySession
 
     private void Forget(FixOrder order)
     {
-        _byEngineId.Remove(order.EngineClientOrderId);
+        // A cancel or replace still in flight will be refused by the engine under this id: keep it until then.
+        if (order.Pending == null) _byEngineId.Remove(order.EngineClientOrderId);
         // The ClOrdID stays known so a late cancel gets "too late" and status requests still answer.
     }
 

@@ -75,7 +75,7 @@ public static class E2eReport
         var inv = CultureInfo.InvariantCulture;
         b.AppendLine(inv, $"# e2e: {o.Name}");
         b.AppendLine();
-        b.AppendLine(inv, $"Client → engine → client round trip, measured from each command's intended send time to its acknowledgement " +
+        b.AppendLine(inv, $"{(o.Client == "fix" ? "FIX client → gateway → engine → gateway → client" : "Client → engine → client")} round trip, measured from each command's intended send time to its acknowledgement " +
             $"(open loop, no coordinated omission). {o.Sessions} session(s), mix {o.Mix}, depth {o.Depth} ticks, " +
             $"{o.WarmupSeconds:0.#} s warm-up excluded, {o.Seconds:0.#} s measured, {runs.Count} run(s).");
         b.AppendLine();
@@ -124,7 +124,7 @@ public static class E2eReport
         json.WriteString("date", date);
         json.WriteString("machine", machine);
         json.WriteString("engine", engine);
-        json.WriteString("client", "binary");
+        json.WriteString("client", o.Client);
         json.WriteString("durability", o.Durability);
         json.WriteNumber("sessions", o.Sessions);
         json.WriteString("mix", o.Mix.ToString());
