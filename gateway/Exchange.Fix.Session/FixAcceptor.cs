@@ -97,8 +97,8 @@ public sealed class FixAcceptor : IDisposable
         foreach (var listener in _listeners) work += Accept(listener, nowUnixNanos);
         work += AdmitPending(nowUnixNanos);
         work += _closer.DoWork(nowUnixNanos);
-        // fsync batched: at most once per cycle per store, after the cycle's sends.
-        foreach (var session in _sessions) session.Store.Sync();
+        // With FileStoreSync, fsync batched: at most once per cycle per store, after the cycle's sends.
+        foreach (var session in _sessions) if (session.Settings.FileStoreSync) session.Store.Sync();
         return work;
     }
 

@@ -3,9 +3,9 @@
 //                   rewritten in place on every change;
 //   <name>.body     every sent application message exactly as first sent, back to back, so the FIX framing
 //                   (BodyLength, CheckSum) delimits and checks each record and `tr '\001' '|'` shows them.
-// Both are written (one pwrite each) before the bytes go to the socket; fsync is batched by the caller (Sync, at
-// most once per acceptor duty cycle). A crash of the process loses nothing; a crash of the machine may lose the
-// last cycle's records. On open, a torn tail of the body (a message cut short, or zeros the file system left after
+// Both are written (one pwrite each) before the bytes go to the socket; with FileStoreSync=Y, fsync is batched by
+// the caller (Sync, at most once per acceptor duty cycle). A crash of the process loses nothing; a crash of the
+// machine may lose the last cycle's records (with FileStoreSync) or what the OS had not yet written (without). On open, a torn tail of the body (a message cut short, or zeros the file system left after
 // a crash) is truncated; anything else unreadable is an error naming the file and offset.
 using System.Globalization;
 using Exchange.Fix;
