@@ -10,8 +10,10 @@ public sealed record EngineServiceOptions
     /// memory only and every response goes out at once (demos).</summary>
     public string? JournalDirectory { get; init; }
     public Durability Durability { get; init; } = Durability.Batch;
-    /// <summary>Group commit bounds under <see cref="Durability.Batch"/>: one fsync covers what arrived within this delay…</summary>
-    public TimeSpan BatchMaxDelay { get; init; } = TimeSpan.FromMilliseconds(1);
+    /// <summary>Group commit bounds under <see cref="Durability.Batch"/>: one fsync covers what arrived within this delay…
+    /// Zero (the default) is natural batching: the engine loop fsyncs at the end of each duty cycle that appended, so
+    /// an idle engine answers after one fsync and a busy one batches whatever arrived while the last fsync ran.</summary>
+    public TimeSpan BatchMaxDelay { get; init; } = TimeSpan.Zero;
     /// <summary>…or this many records, whichever comes first.</summary>
     public int BatchMaxRecords { get; init; } = 4096;
     public long SegmentSize { get; init; } = 128L << 20;

@@ -20,6 +20,8 @@ const string Usage = """
       --durability POLICY    none | batch | always (default batch): when a response may leave
       --idle STRATEGY        busy-spin | yield | backoff (default backoff)
       --market-data CHANNEL  also publish market data to this channel
+      --group-commit-us N    with batch: longest wait to gather one fsync's records (default 0: fsync at the end of
+                             each duty cycle that journaled something, batching what arrived during the last fsync)
       --stall-every N        benchmark self-test: after every N commands, stall the engine thread for --stall-us
       --stall-us MICROS      (a deliberately slow engine, to show that a load generator reports stalls)
       --repair               truncate the journal at damage instead of refusing to start
@@ -34,7 +36,7 @@ const string Usage = """
 
 var config = new ShardConfig();
 bool json = false, printConfig = false, consoleMode = false, repair = false;
-int stallEvery = 0, stallMicros = 0;
+int stallEvery = 0, stallMicros = 0, groupCommitMicros = 0;
 string? symbols = null;
 try
 {
@@ -56,6 +58,7 @@ try
             case "--journal": config = config with { JournalDirectory = Value() }; break;
             case "--market-data": config = config with { MarketDataChannel = Value() }; break;
             case "--idle": config = config with { Idle = Value() }; break;
+            case "--group-commit-us": groupCommitMicros = int.TryParse(Value(), out int gc) && gc >= 0 ? gc : throw new ConfigException("--group-commit-us must be a non-negative integer"); break;
             case "--stall-every": stallEvery = int.TryParse(Value(), out int every) && every >= 0 ? every : throw new ConfigException("--stall-every must be a non-negative integer"); break;
             case "--stall-us": stallMicros = int.TryParse(Value(), out int micros) && micros >= 0 ? micros : throw new ConfigException("--stall-us must be a non-negative integer"); break;
             case "--durability":
@@ -92,9 +95,9 @@ catch (ConfigException e)
     return 2;
 }
 if (printConfig) { Console.WriteLine(config.ToJson()); return 0; }
-return consoleMode ? RunConsole(config, json) : RunNetwork(config, repair, stallEvery, TimeSpan.FromMicroseconds(stallMicros));
+return consoleMode ? RunConsole(config, json) : RunNetwork(config, repair, stallEvery, TimeSpan.FromMicroseconds(stallMicros), TimeSpan.FromMicroseconds(groupCommitMicros));
 
-static int RunNetwork(ShardConfig config, bool repair, int stallEvery, TimeSpan stall)
+static int RunNetwork(ShardConfig config, bool repair, int stallEvery, TimeSpan stall, TimeSpan groupCommit)
 {
     var transport = new Transport();
     TransportLinks links;
@@ -110,6 +113,7 @@ static int RunNetwork(ShardConfig config, bool repair, int stallEvery, TimeSpan 
         JournalDirectory = config.InMemory ? null : config.EffectiveJournalDirectory,
         Durability = config.Durability,
         Repair = repair,
+        BatchMaxDelay = groupCommit,
         StallEveryCommands = stallEvery,
         StallDuration = stall,
         Log = line => Console.Error.WriteLine($"exchange-engine: {line}"),

@@ -40,6 +40,7 @@ const string Usage = """
       --symbols 1,2           symbol ids to trade (default: all of the engine's config); --depth N ticks (default 20)
       --runs N                repeat with a fresh engine each time; the report gives each run and the merged result
       --engine-idle S         idle strategy of the started engine (default busy-spin); --idle S the generator's
+      --group-commit-us N     batch durability: the started engine's group commit wait (default: the engine's, 0)
       --stall-every N --stall-us U   self-test: the started engine stalls U µs after every N commands
       --name NAME --out DIR   results directory (default perf/results/<date>-<name>, name 'e2e')
       --help                  this text
@@ -218,6 +219,7 @@ static Exchange.Perf.E2e.E2eOptions E2eOptionsFrom(Options o)
         GatewayExecutable = o.Get("gateway-exe"),
         StallEvery = o.GetInt("stall-every", 0),
         StallMicros = o.GetInt("stall-us", 0),
+        GroupCommitMicros = o.Get("group-commit-us") is { } gcu ? int.TryParse(gcu, out int g) && g >= 0 ? g : throw new UsageException("--group-commit-us must be a non-negative integer") : null,
         Name = o.Get("name") ?? defaults.Name,
         OutputDirectory = o.Get("out"),
     };

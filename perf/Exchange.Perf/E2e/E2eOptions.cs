@@ -70,6 +70,8 @@ public sealed record E2eOptions
     public string EngineIdle { get; init; } = "busy-spin";
     /// <summary>Self-test: the started engine stalls <see cref="StallMicros"/> after every <see cref="StallEvery"/> commands.</summary>
     public int StallEvery { get; init; }
+    /// <summary>The started engine's --group-commit-us under batch durability (null: the engine's default).</summary>
+    public int? GroupCommitMicros { get; init; }
     public int StallMicros { get; init; }
 
     /// <summary>binary: the SBE client straight to the engine; fix: FIX 4.4 sessions through an exchange-gateway the harness starts.</summary>

@@ -77,6 +77,8 @@ public sealed class EngineUnderTest : IDisposable
             "--journal", Path.Combine(scratch, "journal"), "--durability", options.Durability, "--idle", options.EngineIdle,
         ];
         foreach (string a in args) info.ArgumentList.Add(a);
+        if (options.GroupCommitMicros is { } groupCommit)
+            foreach (string a in new[] { "--group-commit-us", groupCommit.ToString(System.Globalization.CultureInfo.InvariantCulture) }) info.ArgumentList.Add(a);
         if (options.StallEvery > 0)
             foreach (string a in new[] { "--stall-every", options.StallEvery.ToString(), "--stall-us", options.StallMicros.ToString() }) info.ArgumentList.Add(a);
         var process = Process.Start(info) ?? throw new IOException($"cannot start {file}");
@@ -97,6 +99,7 @@ public sealed class EngineUnderTest : IDisposable
         string channel = $"aeron:udp?endpoint=127.0.0.1:{port}|term-length=16m";
         var started = new EngineUnderTest(channel, keys, markets, process, scratch,
             $"exchange-engine started by the harness: durability {options.Durability}, idle {options.EngineIdle}" +
+            (options.GroupCommitMicros is { } gcu ? $", group commit {gcu} µs" : "") +
             (options.StallEvery > 0 ? $", stalling {options.StallMicros} µs every {options.StallEvery} commands" : ""));
         started.DrainOutput();
         if (options.Client == "fix")

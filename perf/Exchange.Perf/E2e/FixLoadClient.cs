@@ -198,9 +198,11 @@ public sealed class FixLoadClient : ILoadClient
                     break;
                 case '5': Tracker.OnReplaced(ParseId(orig), ParseId(clOrdId), now); break;
                 case '4':
-                    if (!hasOrig) Tracker.OnCancelled(ParseId(clOrdId), CancelReason.ImmediateOrCancelRemainder, now);
-                    else if (clOrdId.Length > 0 && clOrdId[0] == 'C') Tracker.OnCancelled(ParseId(orig), CancelReason.ByClient, now);
-                    else Tracker.OnCancelled(ParseId(orig), CancelReason.ReplacedBelowFilled, now);
+                    // Our cancel (11 = 'C'+id, 41 = the order), a replace that ended the order (41 = the order, 11 = the
+                    // replacement's id), or a cancel nobody asked for (IOC remainder: 11 = the order).
+                    if (hasOrig && clOrdId.Length > 0 && clOrdId[0] == 'C') Tracker.OnCancelled(ParseId(orig), CancelReason.ByClient, now);
+                    else if (hasOrig && Tracker.IsReplacePending(ParseId(orig))) Tracker.OnCancelled(ParseId(orig), CancelReason.ReplacedBelowFilled, now);
+                    else Tracker.OnCancelled(ParseId(clOrdId), CancelReason.ImmediateOrCancelRemainder, now);
                     break;
             }
         }

@@ -86,6 +86,13 @@ public sealed class OrderTracker
     public int PickLive(ulong random) => _liveCount == 0 ? -1 : _live[(int)(random % (uint)_liveCount)];
 
     public long ClientOrderIdOf(int slot) => IdBase + slot;
+
+    /// <summary>Whether a replace of this order is in flight (a FIX cancel report naming it then ends the replace).</summary>
+    public bool IsReplacePending(long clientOrderId)
+    {
+        int slot = SlotOf(clientOrderId);
+        return slot >= 0 && _pending[slot] == CommandType.Replace;
+    }
     public Side SideOf(int slot) => _side[slot];
     public int SymbolOf(int slot) => _symbol[slot];
 
