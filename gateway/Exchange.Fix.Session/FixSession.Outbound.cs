@@ -35,7 +35,13 @@ public sealed partial class FixSession
     /// </summary>
     public bool SendApplication(ReadOnlySpan<byte> msgType, ReadOnlySpan<byte> body)
     {
-        if (_state != State.LoggedOn || _connection == null || !IsSendableMsgType(msgType)) return false;
+        if (!IsSendableMsgType(msgType)) return false;
+        bool offline = _connection == null;
+        // While the peer is away a message is stored under the next MsgSeqNum and not sent: at its next Logon our
+        // sequence number is ahead of what it expects, it asks for a resend, and gets these with PossDup (unless it
+        // or the settings reset the sequence, which discards them, as FIX says).
+        if (offline && !Settings.PersistMessages) return false;
+        if (!offline && _state != State.LoggedOn) return false;
         // Without a store there is nothing to stream from once the socket is behind.
         if (_transmitNext != 0 && !Settings.PersistMessages) return false;
         FixMessage fields = default;
@@ -47,6 +53,14 @@ public sealed partial class FixSession
         }
         var writer = StartMessage(msgType, NextSenderMsgSeqNum, possDup: false, default);
         if (!body.IsEmpty) AppendFields(ref writer, fields);
+        if (offline)
+        {
+            if (!writer.TryFinish(out int length)) return false;
+            int seqNum = NextSenderMsgSeqNum;
+            _store.Store(seqNum, _outbound.AsSpan(0, length));
+            _store.SetNextSenderMsgSeqNum(seqNum + 1);
+            return true;
+        }
         return TransmitNew(ref writer, application: true);
     }
 

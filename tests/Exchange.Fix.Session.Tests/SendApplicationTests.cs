@@ -1,5 +1,5 @@
-// FixSession.SendApplication: header written by the session in ascending tag order, body as given, refused when
-// not logged on or malformed.
+// FixSession.SendApplication: header written by the session in ascending tag order, body as given, stored while the peer is away (sent by
+// resend after its logon), refused while logging out, without a store offline, or malformed.
 using System.Text;
 
 namespace Exchange.Fix.Session.Tests;
@@ -38,9 +38,25 @@ public class SendApplicationTests
     }
 
     [Fact]
-    public void Send_is_refused_when_not_logged_on()
+    public void Send_while_the_peer_is_away_is_stored_and_reaches_it_by_resend_after_its_logon()
     {
         using var fixture = new AcceptorFixture();
+        Assert.True(fixture.Session.SendApplication("8"u8, Wire.Raw("37=1|")));
+        Assert.Equal(2, fixture.Session.NextSenderMsgSeqNum);
+
+        using var client = fixture.Connect();
+        client.Send("A", "98=0|108=30|");
+        var logon = client.Receive();
+        Assert.Equal(("A", "2"), (logon.Type, logon[34])); // ahead of the 1 the client expects
+        client.Send("2", "7=1|16=0|");
+        var resent = client.Receive("8");
+        Assert.Equal(("1", "Y", "1"), (resent[34], resent[43], resent[37]));
+    }
+
+    [Fact]
+    public void Send_is_refused_without_a_store_while_the_peer_is_away()
+    {
+        using var fixture = new AcceptorFixture("PersistMessages=N");
         Assert.False(fixture.Session.SendApplication("8"u8, Wire.Raw("37=1|")));
         Assert.Equal(1, fixture.Session.NextSenderMsgSeqNum);
     }

@@ -34,6 +34,8 @@ internal sealed class FixTestClient : IDisposable
     public string TargetCompId { get; }
     public int NextSeqNum { get; set; } = 1;
     public IReadOnlyList<FixMessageView> Received => _received;
+    /// <summary>The highest MsgSeqNum seen from the gateway on this connection.</summary>
+    public int LastSeqNumReceived { get; private set; }
 
     public static string Timestamp(DateTime? at = null) => (at ?? DateTime.UtcNow).ToString("yyyyMMdd-HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -90,7 +92,9 @@ internal sealed class FixTestClient : IDisposable
             Assert.True(FixMessage.TryParse(_buffer.AsSpan(start, length), fields, out var message, out var parseError), parseError.ToString());
             var list = new List<(int, string)>();
             foreach (var f in message.Fields) list.Add((f.Tag, Encoding.ASCII.GetString(message.Value(f))));
-            _received.Add(new FixMessageView(list));
+            var view = new FixMessageView(list);
+            if (int.TryParse(view.Get(34), out int seq) && seq > LastSeqNumReceived) LastSeqNumReceived = seq;
+            _received.Add(view);
             start += length;
         }
         _buffer.AsSpan(start, _filled - start).CopyTo(_buffer);

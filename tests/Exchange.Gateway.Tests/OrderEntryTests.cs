@@ -138,4 +138,27 @@ public sealed class OrderEntryTests(GatewayFixture gateway) : IClassFixture<Gate
         var canceled = drop.WaitFor("8", m => m[11] == clOrdId && m[150] == "4");
         Assert.Equal("1002", canceled[1]);
     }
+
+    [Fact]
+    public void Reports_produced_while_a_broker_is_away_reach_it_by_resend_after_it_logs_on_again()
+    {
+        string clOrdId = Id("W");
+        int nextOurs, expectedTheirs;
+        using (var broker = LoggedOn("BROKER2"))
+        {
+            broker.Send("D", NewOrder(clOrdId, '2', "0.04", "69500"));
+            broker.WaitFor("8", m => m[11] == clOrdId && m[150] == "0");
+            nextOurs = broker.NextSeqNum;
+            expectedTheirs = broker.LastSeqNumReceived + 1;
+        } // dropped without a Logout: cancel-on-disconnect cancels the order while nobody is there to hear it
+        Thread.Sleep(500);
+
+        using var again = new FixTestClient(gateway.Port, "BROKER2") { NextSeqNum = nextOurs };
+        again.Send("A", "98=0|108=30|"); // same sequence, no reset
+        var logon = again.WaitFor("A");
+        Assert.True(int.Parse(logon[34]) > expectedTheirs, $"the gateway's MsgSeqNum {logon[34]} is not ahead of {expectedTheirs}");
+        again.Send("2", $"7={expectedTheirs}|16=0|");
+        var canceled = again.WaitFor("8", m => m[11] == clOrdId && m[150] == "4");
+        Assert.Equal(("Y", "4"), (canceled[43], canceled[39]));
+    }
 }
