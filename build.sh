@@ -123,7 +123,7 @@ bench() {
     echo '```'
   } | tee "$out/latest.md"
   cp "$out/latest.md" perf/results/latest.md
-  echo "build.sh: running the BenchmarkDotNet suites (book, codecs, journal, transport)" >&2
+  echo "build.sh: running the BenchmarkDotNet suites (book, codecs, FIX, journal, transport)" >&2
   (cd "$scratch" && dotnet run --project "$ROOT/perf/Exchange.Benchmarks" -c Release -- --filter '*' --artifacts "$scratch/bdn" >/dev/null)
   cat "$scratch"/bdn/results/*-report-github.md > "$out/benchmarkdotnet.md"
   cat "$out/benchmarkdotnet.md" >> perf/results/latest.md
