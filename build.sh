@@ -117,6 +117,11 @@ bench() {
         --name "e2e-$durability" --out "$out-e2e-$durability" | sed 1,2d
       echo
     done
+    echo "## FIX round trip through exchange-gateway (exchange-perf e2e --client fix, 20k commands/s)"
+    echo
+    bin/exchange-perf e2e --client fix --rate 20000 --seconds 10 --warmup 2 --runs 3 --idle yield --engine-idle yield \
+      --name e2e-fix --out "$out-e2e-fix" | sed 1,2d
+    echo
     echo "## none vs batch"
     echo '```'
     bin/exchange-perf compare "$out-e2e-none/summary.json" "$out-e2e-batch/summary.json"
