@@ -14,6 +14,9 @@ public static class UtcTimestamp
     private const int MinYear = 1678;
     private const int MaxYear = 2261;
 
+    /// <summary>Now, in the Unix nanoseconds this class parses and formats (100 ns resolution): what SendingTime stamps.</summary>
+    public static long Now() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+
     /// <summary>Parses to Unix nanoseconds. Fails on bad format, impossible dates and times, and years a long
     /// of nanoseconds cannot hold (1678 to 2261 parse). A leap second (SS=60) counts as the next minute's 00.</summary>
     public static bool TryParse(ReadOnlySpan<byte> value, out long unixNanos)

@@ -53,14 +53,6 @@ public sealed partial class FixSession
         }
         var writer = StartMessage(msgType, NextSenderMsgSeqNum, possDup: false, default);
         if (!body.IsEmpty) AppendFields(ref writer, fields);
-        if (offline)
-        {
-            if (!writer.TryFinish(out int length)) return false;
-            int seqNum = NextSenderMsgSeqNum;
-            _store.Store(seqNum, _outbound.AsSpan(0, length));
-            _store.SetNextSenderMsgSeqNum(seqNum + 1);
-            return true;
-        }
         return TransmitNew(ref writer, application: true);
     }
 
@@ -195,12 +187,14 @@ public sealed partial class FixSession
     private bool TransmitNew(ref FixWriter writer, bool application)
     {
         var connection = _connection;
-        if (connection == null || !writer.TryFinish(out int length)) return false;
+        bool stored = application && Settings.PersistMessages;
+        // Offline only what is stored may be "sent": it takes its MsgSeqNum and goes out by resend later.
+        if ((connection == null && !stored) || !writer.TryFinish(out int length)) return false;
         int seqNum = NextSenderMsgSeqNum;
         var bytes = _outbound.AsSpan(0, length);
-        bool stored = application && Settings.PersistMessages;
         if (stored) _store.Store(seqNum, bytes);
         _store.SetNextSenderMsgSeqNum(seqNum + 1);
+        if (connection == null) return true;
         _lastSentAt = _now;
         if (_transmitNext != 0 && stored)
         {

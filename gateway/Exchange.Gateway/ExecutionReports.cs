@@ -19,8 +19,7 @@ internal static class ExecutionReports
     {
         var w = new FixBodyWriter(buffer);
         var symbol = order.Symbol;
-        if (order.OrderId != 0) w.Append(37, order.OrderId);
-        else w.Append(37, "NONE"u8); // never reached the book
+        AppendOrderId(ref w, order.OrderId);
         w.AppendAscii(11, clOrdId ?? order.ClOrdId);
         if ((origClOrdId ?? order.OrigClOrdId) is { } orig) w.AppendAscii(41, orig);
         if (ordStatusReqId != null) w.AppendAscii(790, ordStatusReqId);
@@ -48,6 +47,13 @@ internal static class ExecutionReports
         return w.Length;
     }
 
+    /// <summary>OrderID (37): the engine's, or NONE for an order that never reached the book.</summary>
+    private static void AppendOrderId(ref FixBodyWriter w, long orderId)
+    {
+        if (orderId != 0) w.Append(37, orderId);
+        else w.Append(37, "NONE"u8);
+    }
+
     /// <summary>Average fill price in engine price units with <see cref="AvgPxExtraDecimals"/> more decimals.</summary>
     private static long AvgPx(FixOrder order)
     {
@@ -58,11 +64,11 @@ internal static class ExecutionReports
     }
 
     /// <summary>OrderCancelReject: <paramref name="replace"/> says whether it answers a G (434=2) or an F (434=1).</summary>
-    public static int WriteCancelReject(Span<byte> buffer, string orderId, string clOrdId, string origClOrdId, char ordStatus,
+    public static int WriteCancelReject(Span<byte> buffer, long orderId, string clOrdId, string origClOrdId, char ordStatus,
         bool replace, int cxlRejReason, string text, string? account)
     {
         var w = new FixBodyWriter(buffer);
-        w.AppendAscii(37, orderId);
+        AppendOrderId(ref w, orderId);
         w.AppendAscii(11, clOrdId);
         w.AppendAscii(41, origClOrdId);
         w.Append(39, ordStatus);

@@ -34,6 +34,8 @@ internal sealed class OrderEntrySession
         Session = session;
         Client = client;
         CancelOnDisconnect = cancelOnDisconnect;
+        AccountText = client.Account.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _accountBytes = Encoding.ASCII.GetBytes(AccountText);
         // Engine ids must never repeat for the account, across gateway restarts too: start above anything used before.
         _nextEngineId = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 16;
     }
@@ -42,7 +44,9 @@ internal sealed class OrderEntrySession
     public ExchangeClient<EngineListener> Client { get; }
     public bool CancelOnDisconnect { get; }
     public long Account => Client.Account;
-    public string AccountText => Account.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The account as FIX writes it (tag 1), fixed once the engine session is up.</summary>
+    public string AccountText { get; }
+    private readonly byte[] _accountBytes;
     public int OpenOrders => _byEngineId.Count;
 
     // ---- from the broker ----
@@ -111,7 +115,7 @@ internal sealed class OrderEntrySession
         string symbolName = Text(in m, 55);
         if (!_gateway.Symbols.TryGetValue(symbolName, out var symbol)) return $"Unknown Symbol (55={symbolName})";
         order.Symbol = symbol;
-        if (m.TryGetValue(1, out var account) && !account.SequenceEqual(Encoding.ASCII.GetBytes(AccountText)))
+        if (m.TryGetValue(1, out var account) && !account.SequenceEqual(_accountBytes))
             return $"Unknown Account (1={Encoding.ASCII.GetString(account)}): this session trades account {AccountText}";
         m.TryGetChar(54, out char side);
         order.Side = side switch { '1' => Side.Buy, '2' => Side.Sell, _ => Side.None };
@@ -145,23 +149,23 @@ internal sealed class OrderEntrySession
         string clOrdId = Text(in m, 11), orig = Text(in m, 41);
         if (!_byClOrdId.TryGetValue(orig, out var order) || !order.IsOpen)
         {
-            CancelReject("NONE", clOrdId, orig, order?.Status ?? OrdStatus.Rejected, replace, 1, "Unknown order (41)");
+            CancelReject(order, clOrdId, orig, replace, 1, "Unknown order (41)");
             return;
         }
         if (order.Pending != null || order.Status == OrdStatus.PendingNew)
         {
-            CancelReject(order.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture), clOrdId, orig, order.Status, replace, 3,
+            CancelReject(order, clOrdId, orig, replace, 3,
                 "Order already pending a change");
             return;
         }
         if (_byClOrdId.ContainsKey(clOrdId))
         {
-            CancelReject(order.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture), clOrdId, orig, order.Status, replace, 6, "Duplicate ClOrdID (11)");
+            CancelReject(order, clOrdId, orig, replace, 6, "Duplicate ClOrdID (11)");
             return;
         }
         if (m.TryGetChar(54, out char side) && side != (order.Side == Side.Buy ? '1' : '2'))
         {
-            CancelReject(order.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture), clOrdId, orig, order.Status, replace, 99, "Side (54) differs from the order's");
+            CancelReject(order, clOrdId, orig, replace, 99, "Side (54) differs from the order's");
             return;
         }
         long sent;
@@ -175,12 +179,12 @@ internal sealed class OrderEntrySession
             long quantity = order.Quantity, price = order.Price;
             if (m.Contains(38) && (!m.TryGetDecimal(38, order.Symbol.QuantityDecimals, out quantity) || quantity <= 0))
             {
-                CancelReject(order.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture), clOrdId, orig, order.Status, true, 99, $"Incorrect OrderQty (38={Text(in m, 38)})");
+                CancelReject(order, clOrdId, orig, true, 99, $"Incorrect OrderQty (38={Text(in m, 38)})");
                 return;
             }
             if (m.Contains(44) && (!m.TryGetDecimal(44, order.Symbol.PriceDecimals, out price) || price <= 0))
             {
-                CancelReject(order.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture), clOrdId, orig, order.Status, true, 99, $"Incorrect Price (44={Text(in m, 44)})");
+                CancelReject(order, clOrdId, orig, true, 99, $"Incorrect Price (44={Text(in m, 44)})");
                 return;
             }
             long newId = ++_nextEngineId;
@@ -190,7 +194,7 @@ internal sealed class OrderEntrySession
         if (!SendResult.IsSent(sent))
         {
             order.Pending = null;
-            CancelReject(order.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture), clOrdId, orig, order.Status, replace, 99,
+            CancelReject(order, clOrdId, orig, replace, 99,
                 $"Exchange unavailable: {SendResult.Describe(sent)}");
             return;
         }
@@ -268,8 +272,7 @@ internal sealed class OrderEntrySession
             order.Pending = null;
             _byClOrdId.Remove(pending.ClOrdId);
             if (!order.IsOpen) _byEngineId.Remove(order.EngineClientOrderId);
-            CancelReject(order.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture), pending.ClOrdId, order.ClOrdId, order.Status,
-                pending.IsReplace, e.Reason == RejectReason.UnknownOrder ? 0 : 99, e.Reason == RejectReason.UnknownOrder ? "Too late to cancel" : e.Reason.ToString());
+            CancelReject(order, pending.ClOrdId, order.ClOrdId, pending.IsReplace, e.Reason == RejectReason.UnknownOrder ? 0 : 99, e.Reason == RejectReason.UnknownOrder ? "Too late to cancel" : e.Reason.ToString());
         }
     }
 
@@ -352,9 +355,7 @@ internal sealed class OrderEntrySession
         RejectReason.SymbolHalted => 2,
         RejectReason.InsufficientFunds or RejectReason.NotionalAboveLimit or RejectReason.QuantityAboveMaximum or RejectReason.TooManyOpenOrders => 3,
         RejectReason.DuplicateClientOrderId => 6,
-        RejectReason.InvalidPrice or RejectReason.PriceOffTick or RejectReason.PriceOutsideBand => 99,
         RejectReason.InvalidQuantity or RejectReason.QuantityOffLot or RejectReason.QuantityBelowMinimum => 13,
-        RejectReason.PostOnlyWouldTake or RejectReason.FillOrKillNotFillable => 99,
         _ => 99,
     };
 
@@ -370,9 +371,11 @@ internal sealed class OrderEntrySession
         if (execType != ExecType.OrderStatus) _gateway.DropCopy(Account, body);
     }
 
-    private void CancelReject(string orderId, string clOrdId, string orig, char status, bool replace, int reason, string text)
+    /// <summary>OrderCancelReject of a cancel or replace of <paramref name="order"/> (null: no such order).</summary>
+    private void CancelReject(FixOrder? order, string clOrdId, string orig, bool replace, int reason, string text)
     {
-        int length = ExecutionReports.WriteCancelReject(_body, orderId, clOrdId, orig, status, replace, reason, text, AccountText);
+        int length = ExecutionReports.WriteCancelReject(_body, order?.OrderId ?? 0, clOrdId, orig, order?.Status ?? OrdStatus.Rejected,
+            replace, reason, text, AccountText);
         Session.SendApplication("9"u8, _body.AsSpan(0, length));
     }
 

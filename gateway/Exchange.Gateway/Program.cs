@@ -51,8 +51,6 @@ catch (GatewayConfigException e)
     return 2;
 }
 
-static long UnixNanos() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
-
 IReadOnlyList<SessionSettings> settings;
 try { settings = SessionSettings.Load(settingsPath); }
 catch (Exception e) when (e is FixSessionException or IOException)
@@ -61,11 +59,11 @@ catch (Exception e) when (e is FixSessionException or IOException)
     return 2;
 }
 
-var gateway = new Gateway(config, UnixNanos);
+var gateway = new Gateway(config, Exchange.Fix.UtcTimestamp.Now);
 FixAcceptor acceptor;
 try
 {
-    acceptor = new FixAcceptor(settings, gateway, UnixNanos);
+    acceptor = new FixAcceptor(settings, gateway, Exchange.Fix.UtcTimestamp.Now);
 }
 catch (Exception e) when (e is FixSessionException or System.Net.Sockets.SocketException or IOException)
 {
@@ -91,7 +89,7 @@ Console.Out.Flush();
 var idle = IdleStrategies.Parse(idleName)!;
 while (Volatile.Read(ref stop) == 0)
 {
-    int work = acceptor.DoWork(UnixNanos());
+    int work = acceptor.DoWork(Exchange.Fix.UtcTimestamp.Now());
     work += gateway.PollEngines();
     idle.Idle(work);
 }
@@ -101,7 +99,7 @@ foreach (var session in acceptor.Sessions) if (session.IsLoggedOn) session.Logou
 var until = DateTime.UtcNow.AddSeconds(2);
 while (DateTime.UtcNow < until && acceptor.Sessions.Any(s => s.IsLoggedOn))
 {
-    int work = acceptor.DoWork(UnixNanos()) + gateway.PollEngines();
+    int work = acceptor.DoWork(Exchange.Fix.UtcTimestamp.Now()) + gateway.PollEngines();
     idle.Idle(work);
 }
 acceptor.Dispose();

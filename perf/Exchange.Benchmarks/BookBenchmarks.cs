@@ -3,32 +3,17 @@
 // put back so the book stays the same), and a price replace that sends an order to the back of another level.
 using BenchmarkDotNet.Attributes;
 using Exchange.Engine;
+using Exchange.Replay;
 
 namespace Exchange.Benchmarks;
 
 [Config(typeof(InProcessConfig))]
 public class BookBenchmarks
 {
-    private struct NoOutput : IEngineOutput
-    {
-        public readonly void OnAccepted(in OrderAccepted e) { }
-        public readonly void OnRejected(in CommandRejected e) { }
-        public readonly void OnFill(in Fill e) { }
-        public readonly void OnCancelled(in OrderCancelled e) { }
-        public readonly void OnReplaced(in OrderReplaced e) { }
-        public readonly void OnReduced(in OrderReduced e) { }
-        public readonly void OnLevel(in LevelChanged e) { }
-        public readonly void OnBestBidOffer(in BestBidOffer e) { }
-        public readonly void OnBalance(in BalanceChanged e) { }
-        public readonly void OnMassCancelled(in MassCancelled e) { }
-        public readonly void OnSymbolStatus(in SymbolStatusChanged e) { }
-        public readonly void OnAccountAdded(in AccountAdded e) { }
-    }
-
     private const long Maker = 1, Taker = 2;
     private const int Symbol = 1, Levels = 20, PerLevel = 50;
     private const long Mid = 10_000;
-    private MatchingEngine<NoOutput> _engine = null!;
+    private MatchingEngine<DiscardOutput> _engine = null!;
     private long _sequence, _nextId = 1_000_000, _replaceId, _replacePrice = Mid - 1;
 
     [GlobalSetup]
@@ -39,7 +24,7 @@ public class BookBenchmarks
             AssetCount = 2, MaxSymbols = 2, MaxAccounts = 4, MaxOrders = 1 << 16, MaxOpenOrdersPerAccount = 1 << 16,
             MaxPriceLevels = 1 << 10, InitialLevelsPerSide = 64, FeeAccount = 0,
         };
-        _engine = new MatchingEngine<NoOutput>(config, default);
+        _engine = new MatchingEngine<DiscardOutput>(config, default);
         _engine.Apply(++_sequence, 0, new AddSymbol(new SymbolSpec(Symbol, BaseAsset: 1, QuoteAsset: 0, TickSize: 1, LotSize: 1, MinQuantity: 1,
             MaxQuantity: 1_000_000, ReferencePrice: Mid, BandBps: 5_000, MakerFeeBps: 1, TakerFeeBps: 2, MaxNotional: 1L << 40)));
         foreach (long account in new[] { Maker, Taker })

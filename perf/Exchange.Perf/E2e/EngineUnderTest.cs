@@ -25,7 +25,7 @@ public sealed class EngineUnderTest : IDisposable
         Description = description;
     }
 
-    public string Channel { get; }
+    public string Channel { get; private set; }
     public string[] ApiKeys { get; }
     public SymbolMarket[] Markets { get; }
     public string Description { get; private set; }
@@ -82,7 +82,10 @@ public sealed class EngineUnderTest : IDisposable
         if (options.StallEvery > 0)
             foreach (string a in new[] { "--stall-every", options.StallEvery.ToString(), "--stall-us", options.StallMicros.ToString() }) info.ArgumentList.Add(a);
         var process = Process.Start(info) ?? throw new IOException($"cannot start {file}");
-        var engineUnderTest = new EngineUnderTest("", keys, markets, process, scratch, "");
+        var started = new EngineUnderTest("", keys, markets, process, scratch,
+            $"exchange-engine started by the harness: durability {options.Durability}, idle {options.EngineIdle}" +
+            (options.GroupCommitMicros is { } gcu ? $", group commit {gcu} µs" : "") +
+            (options.StallEvery > 0 ? $", stalling {options.StallMicros} µs every {options.StallEvery} commands" : ""));
         string? listening = null;
         var deadline = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
         while (listening == null)
@@ -90,17 +93,15 @@ public sealed class EngineUnderTest : IDisposable
             string? line = process.StandardOutput.ReadLine();
             if (line == null || Stopwatch.GetTimestamp() > deadline)
             {
-                engineUnderTest.Dispose();
-                throw new IOException($"the engine did not start: {process.StandardError.ReadToEnd()}");
+                if (!process.HasExited) process.Kill();
+                string errors = process.StandardError.ReadToEnd();
+                started.Dispose();
+                throw new IOException($"the engine did not start: {errors}");
             }
             if (line.StartsWith("listening ", StringComparison.Ordinal)) listening = line;
         }
         string port = listening.Split(' ').First(p => p.StartsWith("port=", StringComparison.Ordinal))[5..];
-        string channel = $"aeron:udp?endpoint=127.0.0.1:{port}|term-length=16m";
-        var started = new EngineUnderTest(channel, keys, markets, process, scratch,
-            $"exchange-engine started by the harness: durability {options.Durability}, idle {options.EngineIdle}" +
-            (options.GroupCommitMicros is { } gcu ? $", group commit {gcu} µs" : "") +
-            (options.StallEvery > 0 ? $", stalling {options.StallMicros} µs every {options.StallEvery} commands" : ""));
+        started.Channel = $"aeron:udp?endpoint=127.0.0.1:{port}|term-length=16m";
         started.DrainOutput();
         if (options.Client == "fix")
         {

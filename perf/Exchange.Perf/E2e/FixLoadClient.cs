@@ -28,6 +28,8 @@ public sealed class FixLoadClient : ILoadClient
     private readonly byte[] _number = new byte[24];
     private int _nextSeqNum = 1;
     private bool _loggedOn;
+    /// <summary>The SendingTime of the message being written; TransactTime (60) takes it too: one clock read per message.</summary>
+    private long _sendingTime;
 
     public FixLoadClient(int port, string senderCompId, string targetCompId, Dictionary<int, FixSymbol> symbols, OrderTracker tracker)
     {
@@ -56,14 +58,13 @@ public sealed class FixLoadClient : ILoadClient
     /// <summary>Session-level rejects and malformed input from the gateway; any is a failure of the run.</summary>
     public long Errors { get; private set; }
 
-    private static long UnixNanos() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
-
     private FixWriter Begin(ReadOnlySpan<byte> msgType)
     {
         var w = new FixWriter(_message, msgType);
         w.Append(34, (long)_nextSeqNum++);
         w.Append(49, _senderCompId);
-        w.AppendUtcTimestamp(52, UnixNanos(), TimestampPrecision.Milliseconds);
+        _sendingTime = UtcTimestamp.Now();
+        w.AppendUtcTimestamp(52, _sendingTime, TimestampPrecision.Milliseconds);
         w.Append(56, _targetCompId);
         return w;
     }
@@ -110,7 +111,7 @@ public sealed class FixLoadClient : ILoadClient
         w.Append(11, Id(clientOrderId));
         w.Append(55, s.NameBytes);
         w.Append(54, side == Side.Buy ? '1' : '2');
-        w.AppendUtcTimestamp(60, UnixNanos(), TimestampPrecision.Milliseconds);
+        w.AppendUtcTimestamp(60, _sendingTime, TimestampPrecision.Milliseconds);
         w.AppendDecimal(38, quantity, s.QuantityDecimals);
         w.Append(40, '2');
         w.AppendDecimal(44, price, s.PriceDecimals);
@@ -126,7 +127,7 @@ public sealed class FixLoadClient : ILoadClient
         w.Append(41, Id(clientOrderId));
         w.Append(55, s.NameBytes);
         w.Append(54, Tracker.SideOf((int)(clientOrderId - Tracker.IdBase)) == Side.Buy ? '1' : '2');
-        w.AppendUtcTimestamp(60, UnixNanos(), TimestampPrecision.Milliseconds);
+        w.AppendUtcTimestamp(60, _sendingTime, TimestampPrecision.Milliseconds);
         return Finish(ref w);
     }
 
@@ -138,7 +139,7 @@ public sealed class FixLoadClient : ILoadClient
         w.Append(41, Id(clientOrderId));
         w.Append(55, s.NameBytes);
         w.Append(54, Tracker.SideOf((int)(clientOrderId - Tracker.IdBase)) == Side.Buy ? '1' : '2');
-        w.AppendUtcTimestamp(60, UnixNanos(), TimestampPrecision.Milliseconds);
+        w.AppendUtcTimestamp(60, _sendingTime, TimestampPrecision.Milliseconds);
         w.AppendDecimal(38, quantity, s.QuantityDecimals);
         w.Append(40, '2');
         w.AppendDecimal(44, price, s.PriceDecimals);
