@@ -1,4 +1,4 @@
-// The Car of shared/data/README.md, written and read through the generated baseline codecs. Tests share these
+// The Car of Vectors/README.md, written and read through the generated baseline codecs. Tests share these
 // so that "encode the listed values" and "read the whole message" mean the same thing everywhere.
 using System.Text;
 using Baseline;
