@@ -44,11 +44,18 @@ public sealed record ShardConfig
             MaxQuantity: 1_000_000000, ReferencePrice: 3_000, BandBps: 2_000, MakerFeeBps: 2, TakerFeeBps: 5, MaxNotional: 100_000_000_00)),
     ];
 
+    /// <summary>Demo accounts, one per kind of user so every door can be tried at once: two market makers (binary
+    /// clients, exchange-mm), two brokers (the FIX gateway's sessions BROKER1 and BROKER2) and a web user.</summary>
     public List<AccountConfig> Accounts { get; init; } =
     [
-        new(1001, new() { ["USD"] = 10_000_000_00, ["BTC"] = 100_00000000, ["ETH"] = 1_000_000000 }, ApiKey: "mm-1001-key"),
-        new(1002, new() { ["USD"] = 10_000_000_00, ["BTC"] = 100_00000000, ["ETH"] = 1_000_000000 }, ApiKey: "mm-1002-key"),
+        new(1001, DemoBalances(), ApiKey: "mm-1001-key"),
+        new(1002, DemoBalances(), ApiKey: "mm-1002-key"),
+        new(2001, DemoBalances(), ApiKey: "broker-2001-key"),
+        new(2002, DemoBalances(), ApiKey: "broker-2002-key"),
+        new(3001, DemoBalances(), ApiKey: "web-3001-key"),
     ];
+
+    private static Dictionary<string, long> DemoBalances() => new() { ["USD"] = 10_000_000_00, ["BTC"] = 100_00000000, ["ETH"] = 1_000_000000 };
 
     public static ShardConfig Load(string path)
     {

@@ -168,6 +168,8 @@ public sealed class TempDirectory : IDisposable
 public sealed class Harness : IDisposable
 {
     public const long Second = 1_000_000_000;
+    /// <summary>How many commands the demo config's opening state takes: the sequence a new engine starts trading after.</summary>
+    public static readonly long OpeningCommands = new ShardConfig().OpeningCommands().Count;
 
     public RecordingLinks Links { get; } = new();
     public EngineService Engine { get; private set; }

@@ -8,7 +8,7 @@ namespace Exchange.Engine.Host.Tests;
 
 public sealed class OrderEntryTests
 {
-    private const long Opening = 10;  // the demo config's opening commands: 2 symbols, 2 accounts with 3 deposits each
+    private static readonly long Opening = Harness.OpeningCommands;
 
     [Fact]
     public void Orders_before_logon_are_rejected_not_logged_on_and_not_sequenced()

@@ -126,7 +126,7 @@ public sealed class RestartTests
         Assert.Throws<ConfigException>(() => EngineService.Open(other, new RecordingLinks(), new EngineServiceOptions { JournalDirectory = dir.Path }));
         // The refused open released the journal: the right config opens it.
         using var again = EngineService.Open(new ShardConfig(), new RecordingLinks(), new EngineServiceOptions { JournalDirectory = dir.Path });
-        Assert.Equal(10, again.LastSequence);
+        Assert.Equal(Harness.OpeningCommands, again.LastSequence);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class RestartTests
     {
         using var h = new Harness();
         Assert.Null(h.Engine.JournalDirectory);
-        Assert.Equal(10, h.Engine.LastSequence);
+        Assert.Equal(Harness.OpeningCommands, h.Engine.LastSequence);
         Assert.True(h.Engine.TryGetBalance(1002, 1, out var btc));
         Assert.Equal(100_00000000, btc.Available);
         h.Engine.Shutdown();

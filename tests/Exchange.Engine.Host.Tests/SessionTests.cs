@@ -170,7 +170,7 @@ public sealed class SessionTests
         Assert.Equal(0, h.Engine.ActiveSessions);
         // Orders after logout are refused.
         h.Engine.OnMessage(1, Client.Limit(1001, 1, Side.Buy, 59_000));
-        Assert.Equal(10, h.Engine.LastSequence);
+        Assert.Equal(Harness.OpeningCommands, h.Engine.LastSequence);
     }
 
     [Fact]

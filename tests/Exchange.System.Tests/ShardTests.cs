@@ -2,6 +2,7 @@
 // mid-stream, an engine killed and restarted, and an orderly SIGTERM.
 using Exchange.Client;
 using Exchange.Engine;
+using Exchange.Testing;
 
 namespace Exchange.System.Tests;
 
@@ -56,7 +57,7 @@ public sealed class ShardTests : IDisposable
     {
         using var engine = new EngineProcess(1, "BTC-USD,ETH-USD", JournalDir("cod"));
         using var observer = Clients.Connect("mm-1002-key", new ShardEndpoint(engine.ChannelUri, [Btc, Eth]));
-        using var mm = new ChildProcess("exchange-mm.dll",
+        using var mm = ChildProcess.StartDll("exchange-mm.dll",
             ["--engine", engine.ChannelUri, "--api-key", "mm-1001-key", "--symbol", Btc.ToString(), "--seconds", "120", "--heartbeat-ms", "200"]);
         // The market maker's quotes show up in the observer's market data.
         Clients.PollUntil(() => observer.Listener.Levels.Exists(l => l.E.Symbol == Btc && l.E.Quantity > 0), TimeSpan.FromSeconds(20),
@@ -65,8 +66,8 @@ public sealed class ShardTests : IDisposable
         // Its session times out (three heartbeat intervals) and the engine cancels what it left resting.
         Clients.PollUntil(() => BookEmpty(observer.Listener, Btc), TimeSpan.FromSeconds(20), () => observer.Poll());
         // The engine's own account of it: nothing resting, and only the observer's session left.
-        var status = engine.Process.WaitForLine("status", TimeSpan.FromSeconds(10), l => ChildProcess.Field(l, "openOrders") == "0");
-        Assert.Equal("1", ChildProcess.Field(status, "sessions"));
+        var status = engine.Process.WaitForLine("status", l => Lines.Field(l, "openOrders") == "0");
+        Assert.Equal("1", Lines.Field(status, "sessions"));
     }
 
     private static bool BookEmpty(RecordingListener listener, int symbol)
@@ -96,8 +97,8 @@ public sealed class ShardTests : IDisposable
             Clients.PollUntil(() => taker.Listener.Fills.Count >= 3, TimeSpan.FromSeconds(10), polls);
             // Every response above was sent only once its command was durable; the quiet engine reports its state.
             // 50 bids rest; the sell takes the three best BTC bids, one lot each, leaving 47.
-            string status = engine.Process.WaitForLine("status", TimeSpan.FromSeconds(10), l => ChildProcess.Field(l, "openOrders") == "47");
-            hashBefore = ChildProcess.Field(status, "stateHash");
+            string status = engine.Process.WaitForLine("status", l => Lines.Field(l, "openOrders") == "47");
+            hashBefore = Lines.Field(status, "stateHash");
             engine.Process.Kill();
         }
         using var restarted = new EngineProcess(1, "BTC-USD,ETH-USD", journal, port);
@@ -122,11 +123,11 @@ public sealed class ShardTests : IDisposable
             Clients.PollUntil(() => maker.Listener.Logouts.Count > 0 || maker.Listener.Disconnected.Count > 0, TimeSpan.FromSeconds(10), () => maker.Poll());
         }
         Assert.Equal(0, engine.Process.ExitCode);
-        string stopped = engine.Process.WaitForLine("stopped", TimeSpan.FromSeconds(5));
+        string stopped = engine.Process.WaitForLine("stopped");
         engine.Dispose();
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(journal, "snapshots")));
         using var restarted = new EngineProcess(1, "BTC-USD,ETH-USD", journal);
-        Assert.Equal(ChildProcess.Field(stopped, "stateHash"), restarted.StateHashAtStart);
-        Assert.Equal(ChildProcess.Field(stopped, "sequence"), ChildProcess.Field(restarted.ListenLine, "sequence"));
+        Assert.Equal(Lines.Field(stopped, "stateHash"), restarted.StateHashAtStart);
+        Assert.Equal(Lines.Field(stopped, "sequence"), Lines.Field(restarted.ListenLine, "sequence"));
     }
 }

@@ -1,0 +1,68 @@
+// The command-line conventions every executable follows (System.CommandLine underneath): --help and --version
+// everywhere, unknown options and bad values are errors, and a usage error is one line on stderr naming the
+// tool, with exit code 2. Failures of the work itself are the tool's own business (exit 1, one line).
+using System.CommandLine;
+
+namespace Exchange.Hosting;
+
+public static class Cli
+{
+    /// <summary>Exit code of a command line that cannot be run as given.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Parses <paramref name="args"/> against <paramref name="root"/> and runs the chosen action. A parse error
+    /// prints "tool: message (try --help)" and returns <see cref="UsageError"/>; so does a <see cref="UsageException"/>
+    /// thrown by the action (for checks the parser cannot make, such as "exactly one of --a or --b").</summary>
+    public static int Run(RootCommand root, string[] args)
+    {
+        string tool = ToolName(root);
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            Console.Error.WriteLine($"{tool}: {result.Errors[0].Message.TrimEnd('.')} (try --help)");
+            return UsageError;
+        }
+        try
+        {
+            return result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"{tool}: {e.Message}");
+            return UsageError;
+        }
+    }
+
+    /// <summary>The executable's name, as the root command knows it (from the running process).</summary>
+    public static string ToolName(RootCommand root) => string.IsNullOrEmpty(root.Name) ? "exchange" : root.Name;
+
+    /// <summary>An option that must be given.</summary>
+    public static Option<T> Required<T>(string name, string description) => new(name) { Description = description, Required = true };
+
+    /// <summary>An option with a default shown in --help.</summary>
+    public static Option<T> WithDefault<T>(string name, string description, T value) =>
+        new(name) { Description = description, DefaultValueFactory = _ => value };
+
+    /// <summary>An integer option that must lie within [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public static Option<int> IntInRange(string name, string description, int value, int min, int max = int.MaxValue)
+    {
+        var option = WithDefault(name, description, value);
+        option.Validators.Add(r =>
+        {
+            int v = r.GetValueOrDefault<int>();
+            if (v < min || v > max) r.AddError(max == int.MaxValue ? $"{name} must be at least {min}, not {v}" : $"{name} must be within {min}..{max}, not {v}");
+        });
+        return option;
+    }
+
+    /// <summary>A string option whose value must be one of <paramref name="allowed"/> (listed in --help).</summary>
+    public static Option<string> OneOf(string name, string description, string value, params string[] allowed)
+    {
+        var option = WithDefault(name, description, value);
+        option.AcceptOnlyFromAmong(allowed);
+        return option;
+    }
+}
+
+/// <summary>A command line the parser accepted but the tool cannot run; reported as one line, exit 2.</summary>
+public sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,208 @@
+// A real child process for a test: an executable of the solution (its dll, run through the dotnet host, copied next
+// to the test assembly by a project reference) or any program. It dies with the test, however the test ends:
+// - Dispose kills its whole process group (the child leads a group of its own, so its children go too);
+// - if the test host itself dies (killed, crashed), the kernel sends the child SIGKILL (PR_SET_PDEATHSIG, set
+//   by setpriv before exec). The parent-death signal follows the *thread* that forked, so every child is started
+//   from one thread that lives as long as the test host.
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Exchange.Testing;
+
+public sealed class ChildProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly BlockingCollection<string> _lines = new();
+    private readonly ConcurrentQueue<string> _stdout = new();
+    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _disposed;
+
+    private ChildProcess(ProcessStartInfo info, string name)
+    {
+        Name = name;
+        _process = Spawner.Start(info);
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data == null) { _stdoutClosed.TrySetResult(); _lines.CompleteAdding(); return; }
+            _stdout.Enqueue(e.Data);
+            _lines.Add(e.Data);
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data == null) { _stderrClosed.TrySetResult(); return; }
+            _stderr.Enqueue(e.Data);
+        };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>Starts <paramref name="dll"/> (a file next to the test assembly, e.g. "exchange-engine.dll") through the dotnet host.</summary>
+    public static ChildProcess StartDll(string dll, IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null)
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, dll);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path} is missing: a project reference should copy it next to the tests", path);
+        return Start(DotnetHost, [path, .. args], environment, workingDirectory, Path.GetFileNameWithoutExtension(dll));
+    }
+
+    /// <summary>Starts any program.</summary>
+    public static ChildProcess Start(string program, IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null, string? name = null)
+    {
+        // setsid (which does not fork: a child of ours leads no group yet) makes it lead a process group of its own,
+        // so Dispose can kill everything it started; setpriv gives it SIGKILL when the test host dies. Both exec in
+        // place, so the process id is the program's.
+        var info = new ProcessStartInfo("setsid")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
+        };
+        foreach (string a in new[] { "setpriv", "--pdeathsig", "KILL", "--", program }) info.ArgumentList.Add(a);
+        foreach (string a in args) info.ArgumentList.Add(a);
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        if (environment != null) foreach (var (k, v) in environment) info.Environment[k] = v;
+        return new ChildProcess(info, name ?? Path.GetFileName(program));
+    }
+
+    /// <summary>The dotnet host this test runs under (so children use the same runtime).</summary>
+    public static string DotnetHost
+    {
+        get
+        {
+            string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+            if (!string.IsNullOrEmpty(host) && File.Exists(host)) return host;
+            string? self = Environment.ProcessPath;
+            return self != null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
+        }
+    }
+
+    public string Name { get; }
+    public int Id => _process.Id;
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+    public StreamWriter StandardInput => _process.StandardInput;
+    /// <summary>Everything written to stdout so far.</summary>
+    public string Stdout => string.Join('\n', _stdout);
+    /// <summary>Everything written to stderr so far.</summary>
+    public string Stderr => string.Join('\n', _stderr);
+    public IReadOnlyCollection<string> StdoutLines => _stdout;
+
+    /// <summary>The next stdout line starting with <paramref name="prefix"/> (earlier lines are passed over).</summary>
+    public string WaitForLine(string prefix, TimeSpan? timeout = null) => WaitForLine(prefix, _ => true, timeout);
+
+    /// <summary>The next stdout line starting with <paramref name="prefix"/> that satisfies <paramref name="match"/>.</summary>
+    public string WaitForLine(string prefix, Func<string, bool> match, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? Timeouts.Process;
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < limit)
+        {
+            if (_lines.TryTake(out string? line, 50))
+            {
+                if (line.StartsWith(prefix, StringComparison.Ordinal) && match(line)) return line;
+            }
+            else if (_lines.IsCompleted)
+            {
+                _process.WaitForExit(1000);
+                throw new InvalidOperationException($"{Name} exited ({(_process.HasExited ? _process.ExitCode : -1)}) before printing '{prefix}'; stderr:\n{Stderr}");
+            }
+        }
+        throw new TimeoutException($"{Name}: no '{prefix}' line within {limit.TotalSeconds:0} s; stderr:\n{Stderr}");
+    }
+
+    /// <summary>Waits for the process to end and for its output to be read; false on timeout.</summary>
+    public bool WaitForExit(TimeSpan? timeout = null)
+    {
+        if (!_process.WaitForExit(timeout ?? Timeouts.Process)) return false;
+        Task.WaitAll([_stdoutClosed.Task, _stderrClosed.Task], TimeSpan.FromSeconds(10));
+        return true;
+    }
+
+    /// <summary>Sends a signal to the process (not its group).</summary>
+    public void Signal(Signal signal) => _ = Native.kill(Id, (int)signal);
+
+    /// <summary>SIGTERM, then waits for the exit; false if it did not end in time.</summary>
+    public bool Terminate(TimeSpan? timeout = null)
+    {
+        if (_process.HasExited) return true;
+        Signal(Testing.Signal.Term);
+        return WaitForExit(timeout);
+    }
+
+    /// <summary>SIGKILL to the whole process group: no chance to flush or clean up.</summary>
+    public void Kill()
+    {
+        if (_process.HasExited) return;
+        _ = Native.kill(-Id, (int)Testing.Signal.Kill);
+        _process.WaitForExit(10_000);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        try { Kill(); }
+        catch (InvalidOperationException) { }
+        _process.Dispose();
+        _lines.Dispose();
+    }
+
+    /// <summary>Runs a program to its end and returns what it printed (it is killed if it outlives <paramref name="timeout"/>).</summary>
+    public static ProcessResult Run(ChildProcess child, TimeSpan? timeout = null)
+    {
+        using (child)
+        {
+            if (!child.WaitForExit(timeout ?? Timeouts.Process))
+                throw new TimeoutException($"{child.Name} did not finish within {(timeout ?? Timeouts.Process).TotalSeconds:0} s; stderr:\n{child.Stderr}");
+            return new ProcessResult(child.ExitCode, child.Stdout, child.Stderr);
+        }
+    }
+
+    /// <summary>Every Process.Start happens on this one thread, which lives as long as the test host, because the
+    /// parent-death signal fires when the forking thread ends.</summary>
+    private static class Spawner
+    {
+        private static readonly BlockingCollection<(ProcessStartInfo Info, TaskCompletionSource<Process> Result)> Queue = new();
+
+        static Spawner()
+        {
+            var thread = new Thread(() =>
+            {
+                foreach (var (info, result) in Queue.GetConsumingEnumerable())
+                {
+                    try { result.SetResult(Process.Start(info) ?? throw new InvalidOperationException($"cannot start {info.FileName}")); }
+                    catch (Exception e) { result.SetException(e); }
+                }
+            }) { IsBackground = true, Name = "child-process-spawner" };
+            thread.Start();
+        }
+
+        public static Process Start(ProcessStartInfo info)
+        {
+            var result = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Queue.Add((info, result));
+            return result.Task.GetAwaiter().GetResult();
+        }
+    }
+}
+
+public enum Signal
+{
+    Kill = 9,
+    Term = 15,
+    Cont = 18,
+    Stop = 19,
+}
+
+internal static partial class Native
+{
+    [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = true)]
+    internal static partial int kill(int pid, int signal);
+}
+
+/// <summary>What a finished program printed.</summary>
+public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
+}
