@@ -2,6 +2,8 @@
 // The agent writes frames as they arrive (in any order), tracks the contiguous "rebuild" position and the
 // highest position seen, NAKs gaps, and sends status messages. The subscriber polls complete frames in order,
 // reassembles fragmented messages, and zeroes what it consumed so the partition is clean when reused.
+// The term buffers are allocated when the first data arrives, so an image set up by a SETUP alone costs little;
+// an image the application has not admitted (Admit: its client logged on) is held to the pending pool's limits.
 //
 // Threading: the agent writes a frame's bytes and then its frame_length with a release store; the subscriber
 // reads frame_length with an acquire load and stops at the first zero (a gap), so it never passes the rebuild
@@ -23,12 +25,15 @@ public enum ImageCloseReason
     Corrupt,
     /// <summary>The subscription or transport closed.</summary>
     Closed,
+    /// <summary>Never admitted by the application: the pending pool needed its place, or its time ran out.</summary>
+    Evicted,
 }
 
 public sealed class Image
 {
-    private readonly byte[] _terms;
-    private readonly byte[] _assembly;
+    /// <summary>Null until the first data arrives; written by the agent once, then only read.</summary>
+    private byte[]? _terms;
+    private byte[]? _assembly;
     private readonly Transport _transport;
     internal readonly ReceiveChannelEndpoint Endpoint;
     internal readonly Subscription Subscription;
@@ -52,10 +57,13 @@ public sealed class Image
     private bool _gapNaked;
     private long _endOfStreamPosition = long.MaxValue;
     private bool _endOfStreamSmSent;
+    /// <summary>Since when the image has been waiting to be admitted (agent clock); 0 while admitted.</summary>
+    internal long PendingSince;
 
     // Shared.
     private long _subscriberPosition;
     private int _closeReason;
+    private volatile bool _admitted;
     internal volatile bool AvailableDelivered;
     internal volatile bool UnavailableDelivered;
 
@@ -82,8 +90,8 @@ public sealed class Image
         JoinPosition = TermPosition.Compute(setup.ActiveTermId, setup.TermOffset, InitialTermId, PositionBitsToShift);
         _rebuildPosition = _highWaterMark = _lastSmPosition = _subscriberPosition = JoinPosition;
         _lastPacketNanos = now;
-        _terms = GC.AllocateArray<byte>(TermLength * Publication.PartitionCount, pinned: true);
-        _assembly = new byte[Framing.MaxMessageLength(TermLength)];
+        CreatedNanos = now;
+        PendingSince = now;
     }
 
     public int SessionId { get; }
@@ -91,6 +99,8 @@ public sealed class Image
     public int Mtu { get; }
     /// <summary>The publication's address, as "host:port".</summary>
     public string SourceAddress { get; }
+    /// <summary>The address that set the image up: the only one its frames are taken from.</summary>
+    public PeerAddress SourcePeer => Source;
     public long JoinPosition { get; }
     /// <summary>The position after the last fragment the subscriber consumed.</summary>
     public long Position => Volatile.Read(ref _subscriberPosition);
@@ -99,8 +109,29 @@ public sealed class Image
     public ImageCloseReason CloseReason => (ImageCloseReason)Volatile.Read(ref _closeReason);
     /// <summary>For the application: a value it associates with this image (a connection number, say).</summary>
     public long Tag { get; set; }
+    /// <summary>When the image was set up (<see cref="NanoClock"/>).</summary>
+    public long CreatedNanos { get; }
+    /// <summary>Whether the application has admitted the image (see <see cref="Admit"/>).</summary>
+    public bool IsAdmitted => _admitted;
+
+    /// <summary>
+    /// Tells the transport the application knows this publication's owner (its client logged on, say): the image
+    /// leaves the pending pool, whose limits and timeout apply only to images nobody has admitted. Any thread.
+    /// </summary>
+    public void Admit() => _admitted = true;
+
+    /// <summary>Returns the image to the pending pool (its client logged out but keeps the stream open).</summary>
+    public void Unadmit() => _admitted = false;
 
     internal void Close(ImageCloseReason reason) => Interlocked.CompareExchange(ref _closeReason, (int)reason, (int)ImageCloseReason.None);
+
+    /// <summary>Closes a pending image to make room or because its time ran out (agent side).</summary>
+    internal void Evict()
+    {
+        if (IsClosed) return;
+        Close(ImageCloseReason.Evicted);
+        _transport.Counters.ImagesEvictedValue++;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int PartitionOffset(long position) =>
@@ -118,7 +149,11 @@ public sealed class Image
         if (heartbeat)
         {
             counters.HeartbeatsReceivedValue++;
-            if (position > _highWaterMark && position <= _lastSmPosition + _termWindow) _highWaterMark = position;
+            if (position > _highWaterMark && position <= _lastSmPosition + _termWindow)
+            {
+                _highWaterMark = position;
+                EnsureTerms(); // data was sent and lost: the gap is NAKed from the terms
+            }
             if (endOfStream && position >= _rebuildPosition - _termWindow) _endOfStreamPosition = position;
             return;
         }
@@ -128,6 +163,7 @@ public sealed class Image
             counters.Drop(DropReason.OutsideWindow);
             return;
         }
+        EnsureTerms();
         int offset = 0;
         while (offset < datagram.Length)
         {
@@ -153,9 +189,16 @@ public sealed class Image
         AdvanceRebuild();
     }
 
+    /// <summary>The first data (or news of lost data): now the terms are worth their memory. Published with a release
+    /// store, so the subscriber sees the array before any frame length written into it.</summary>
+    private void EnsureTerms()
+    {
+        if (_terms == null) Volatile.Write(ref _terms, GC.AllocateArray<byte>(TermLength * Publication.PartitionCount, pinned: true));
+    }
+
     private void WriteFrame(long position, ReadOnlySpan<byte> frame, int frameLength)
     {
-        var term = _terms.AsSpan(PartitionOffset(position), frame.Length);
+        var term = _terms!.AsSpan(PartitionOffset(position), frame.Length);
         frame[FrameHeader.VersionOffset..].CopyTo(term[FrameHeader.VersionOffset..]);
         Volatile.Write(ref Unsafe.As<byte, int>(ref term[0]), frameLength);
     }
@@ -165,7 +208,7 @@ public sealed class Image
         long position = _rebuildPosition;
         while (position < _highWaterMark)
         {
-            int frameLength = Volatile.Read(ref Unsafe.As<byte, int>(ref _terms[PartitionOffset(position)]));
+            int frameLength = Volatile.Read(ref Unsafe.As<byte, int>(ref _terms![PartitionOffset(position)]));
             if (frameLength <= 0) break;
             position += Framing.Align(frameLength);
         }
@@ -181,6 +224,13 @@ public sealed class Image
         if (now - _lastPacketNanos > options.ImageLivenessTimeoutNanos)
         {
             Close(ImageCloseReason.Timeout);
+            return 1;
+        }
+        if (_admitted) PendingSince = 0;
+        else if (PendingSince == 0) PendingSince = now;
+        else if (now - PendingSince > options.PendingImageTimeoutNanos)
+        {
+            Evict();
             return 1;
         }
         if (_rebuildPosition < _highWaterMark) work += CheckGap(now, scratch, options);
@@ -234,7 +284,8 @@ public sealed class Image
         long termEnd = gap - termOffset + TermLength;
         long end = Math.Min(_highWaterMark, termEnd);
         long scan = gap + Framing.Alignment;
-        while (scan < end && Volatile.Read(ref Unsafe.As<byte, int>(ref _terms[PartitionOffset(scan)])) == 0) scan += Framing.Alignment;
+        var terms = _terms!;
+        while (scan < end && Volatile.Read(ref Unsafe.As<byte, int>(ref terms[PartitionOffset(scan)])) == 0) scan += Framing.Alignment;
         int length = (int)(Math.Min(scan, end) - gap);
         int written = NakFrame.Write(scratch, SessionId, StreamId, TermPosition.TermId(gap, InitialTermId, PositionBitsToShift), termOffset, length);
         if (Endpoint.Send(scratch[..written], Source)) _transport.Counters.NaksSentValue++;
@@ -249,6 +300,8 @@ public sealed class Image
     /// delivered once, whole, when its last fragment is read.</summary>
     internal int Poll<THandler>(ref THandler handler, int fragmentLimit) where THandler : ISubscriptionHandler
     {
+        var terms = Volatile.Read(ref _terms);
+        if (terms == null) return 0;
         long position = _subscriberPosition;
         int fragments = 0;
         long start = position;
@@ -256,7 +309,7 @@ public sealed class Image
         {
             int at = PartitionOffset(position);
             int termOffset = (int)(position & (TermLength - 1));
-            int frameLength = Volatile.Read(ref Unsafe.As<byte, int>(ref _terms[at]));
+            int frameLength = Volatile.Read(ref Unsafe.As<byte, int>(ref terms[at]));
             if (frameLength == 0) break;
             int aligned = Framing.Align(frameLength);
             if (frameLength < DataFrame.HeaderLength || aligned > TermLength - termOffset)
@@ -265,17 +318,17 @@ public sealed class Image
                 _transport.Counters.Drop(DropReason.CorruptTerm);
                 break;
             }
-            var frame = _terms.AsSpan(at, frameLength);
+            var frame = terms.AsSpan(at, frameLength);
             short type = BinaryPrimitives.ReadInt16LittleEndian(frame[FrameHeader.TypeOffset..]);
             if (type == (short)FrameType.Data)
             {
                 fragments++;
                 Deliver(ref handler, frame, position + aligned);
-                _terms.AsSpan(at, aligned).Clear();
+                terms.AsSpan(at, aligned).Clear();
             }
             else
             {
-                _terms.AsSpan(at, DataFrame.HeaderLength).Clear();
+                terms.AsSpan(at, DataFrame.HeaderLength).Clear();
             }
             position += aligned;
         }
@@ -296,6 +349,7 @@ public sealed class Image
         }
         if ((flags & DataFrame.BeginFlag) != 0) _assembled = 0;
         else if (_assembled < 0) return; // joined mid-message: wait for the next BEGIN
+        _assembly ??= new byte[Framing.MaxMessageLength(TermLength)];
         if (_assembled + payload.Length > _assembly.Length)
         {
             _assembled = -1;

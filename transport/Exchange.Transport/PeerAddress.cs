@@ -65,6 +65,29 @@ public unsafe struct PeerAddress : IEquatable<PeerAddress>
 
     public override readonly bool Equals(object? obj) => obj is PeerAddress other && Equals(other);
 
+    /// <summary>Whether both are the same host (family and address), whatever the ports.</summary>
+    public readonly bool SameHost(in PeerAddress other)
+    {
+        if (_length != other._length || _length == 0) return false;
+        var mine = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.AsRef(in _bytes[0]), _length);
+        var theirs = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.AsRef(in other._bytes[0]), other._length);
+        // sockaddr_in: family 0..1, port 2..3, address 4..7; sockaddr_in6: family, port, flowinfo 4..7, address 8..23, scope 24..27.
+        return _length == 16
+            ? mine[..2].SequenceEqual(theirs[..2]) && mine[4..8].SequenceEqual(theirs[4..8])
+            : mine[..2].SequenceEqual(theirs[..2]) && mine[8..28].SequenceEqual(theirs[8..28]);
+    }
+
+    /// <summary>A hash of the host alone (family and address), for per-source limits.</summary>
+    public readonly int HostHash()
+    {
+        if (_length == 0) return 0;
+        var bytes = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.AsRef(in _bytes[0]), _length);
+        var hash = new HashCode();
+        hash.AddBytes(bytes[..2]);
+        hash.AddBytes(_length == 16 ? bytes[4..8] : bytes[8..28]);
+        return hash.ToHashCode();
+    }
+
     public override readonly int GetHashCode()
     {
         var hash = new HashCode();

@@ -1,5 +1,7 @@
 // The socket subscriptions of one channel receive on: DATA and PAD go to images (after the whole datagram is
-// checked), SETUP creates images, status messages and NAKs go back to each image's source.
+// checked), SETUP creates images, status messages and NAKs go back to each image's source. An image belongs to the
+// address that set it up: frames for it from anywhere else are dropped. New images are bounded (term length,
+// count, a pending pool for images nobody admitted, a rate per source), so strangers cannot exhaust the receiver.
 using System.Net;
 
 namespace Exchange.Transport;
@@ -10,6 +12,8 @@ internal sealed class ReceiveChannelEndpoint : UdpChannelEndpoint
     private readonly List<Subscription> _registered = [];
     private long _lastSendSetupNanos = long.MinValue / 2;
     private int _lastSendSetupSession;
+    private readonly SourceRateLimiter _newImages;
+    private RateLimit _sendSetups;
 
     public ReceiveChannelEndpoint(Transport transport, ChannelUri channel)
         : base(transport, Transport.Resolve(channel.Endpoint), channel)
@@ -17,6 +21,8 @@ internal sealed class ReceiveChannelEndpoint : UdpChannelEndpoint
         Key = new ChannelEndpoint(channel.Endpoint.Host, LocalEndPoint.Port).ToString();
         ReceiverId = Random.Shared.NextInt64();
         ReceiverWindow = channel.ReceiverWindow ?? 128 * 1024;
+        _newImages = new SourceRateLimiter(transport.Options.NewImagesPerSourcePerSecond);
+        _sendSetups = new RateLimit(transport.Options.SendSetupsPerSecond);
     }
 
     public string Key { get; }
@@ -77,12 +83,42 @@ internal sealed class ReceiveChannelEndpoint : UdpChannelEndpoint
         var image = subscription.FindImage(setup.SessionId);
         if (image != null)
         {
+            if (!from.Equals(image.Source)) { counters.Drop(DropReason.WrongSource); return; }
             image.RequestStatusMessage();
             return;
         }
+        var options = Transport.Options;
+        if (setup.TermLength > options.MaxReceiverTermLength) { counters.Drop(DropReason.TermLengthTooLarge); return; }
+        if (!MakeRoomForPendingImage(from, options)) { counters.Drop(DropReason.ImageLimit); return; }
+        if (!_newImages.TryTake(from, now)) { counters.Drop(DropReason.ImageRateLimited); return; }
         image = new Image(Transport, this, subscription, setup, from, Math.Min(ReceiverWindow, setup.TermLength / 2), now);
         subscription.AddImage(image);
         counters.ImagesAddedValue++;
+    }
+
+    /// <summary>Before a new (pending) image: evicts the oldest pending image of the same source if that source holds
+    /// its share, else the oldest pending one if the pool is full. False if the endpoint is full of admitted images.</summary>
+    private bool MakeRoomForPendingImage(in PeerAddress from, TransportOptions options)
+    {
+        int images = 0, pending = 0, fromSource = 0;
+        Image? oldest = null, oldestFromSource = null;
+        foreach (var subscription in _subscriptions)
+        {
+            foreach (var image in subscription.ImagesForAgent)
+            {
+                if (image.IsClosed) continue;
+                images++;
+                if (image.IsAdmitted) continue;
+                pending++;
+                if (oldest == null || image.CreatedNanos < oldest.CreatedNanos) oldest = image;
+                if (!image.Source.SameHost(from)) continue;
+                fromSource++;
+                if (oldestFromSource == null || image.CreatedNanos < oldestFromSource.CreatedNanos) oldestFromSource = image;
+            }
+        }
+        if (fromSource >= options.MaxPendingImagesPerSource) { oldestFromSource!.Evict(); return true; }
+        if (pending >= options.MaxPendingImages) { oldest!.Evict(); return true; }
+        return images < options.MaxImagesPerEndpoint;
     }
 
     private void OnData(ReadOnlySpan<byte> datagram, in PeerAddress from, long now, Span<byte> scratch)
@@ -103,6 +139,7 @@ internal sealed class ReceiveChannelEndpoint : UdpChannelEndpoint
         {
             if (datagram.Length != DataFrame.HeaderLength) { counters.Drop(DropReason.MalformedDatagram); return; }
             if (!DataFrame.TryWrap(datagram, image.TermLength, out first, out error)) { counters.Drop(error); return; }
+            if (!from.Equals(image.Source)) { counters.Drop(DropReason.WrongSource); return; }
             image.OnData(datagram, first.TermId, first.TermOffset, heartbeat: true, first.IsEndOfStream, now);
             return;
         }
@@ -123,13 +160,17 @@ internal sealed class ReceiveChannelEndpoint : UdpChannelEndpoint
             expectedOffset += frame.AlignedLength;
             if (frame.IsPadding && offset != datagram.Length) { counters.Drop(DropReason.MalformedDatagram); return; }
         }
+        // Well-formed, but only the address that set the image up may write into it.
+        if (!from.Equals(image.Source)) { counters.Drop(DropReason.WrongSource); return; }
         image.OnData(datagram, termId, startOffset, heartbeat: false, endOfStream: false, now);
     }
 
-    /// <summary>Asks an unknown session's sender for SETUP (a status message with SEND_SETUP), at most once a millisecond per session.</summary>
+    /// <summary>Asks an unknown session's sender for SETUP (a status message with SEND_SETUP), at most once a millisecond
+    /// per session and within the endpoint's rate (an answer to anyone's datagram must not become a flood).</summary>
     private void RequestSetup(int sessionId, int streamId, in PeerAddress to, long now, Span<byte> scratch)
     {
         if (sessionId == _lastSendSetupSession && now - _lastSendSetupNanos < NanoClock.Millisecond) return;
+        if (!_sendSetups.TryTake(now)) { Transport.Counters.Drop(DropReason.SendSetupRateLimited); return; }
         _lastSendSetupSession = sessionId;
         _lastSendSetupNanos = now;
         int length = StatusMessageFrame.Write(scratch, StatusMessageFrame.SendSetupFlag, sessionId, streamId, 0, 0, 0, ReceiverId);

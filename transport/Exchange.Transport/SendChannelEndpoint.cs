@@ -17,10 +17,19 @@ internal sealed class SendChannelEndpoint : UdpChannelEndpoint
         _destination = PeerAddress.From(destination);
     }
 
-    private static IPEndPoint LocalFor(ChannelUri channel, IPEndPoint destination) =>
-        channel.Interface is { } nic
-            ? new IPEndPoint(Transport.ResolveHost(nic.Host, destination.AddressFamily), nic.Port ?? 0)
-            : new IPEndPoint(destination.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+    /// <summary>The address the socket binds: the channel's interface if it names one, else the one address the
+    /// system would send to the destination from (loopback for a loopback destination), never the wildcard, so the
+    /// socket that receives status messages and NAKs is reachable only where its traffic goes.</summary>
+    private static IPEndPoint LocalFor(ChannelUri channel, IPEndPoint destination)
+    {
+        if (channel.Interface is { } nic) return new IPEndPoint(Transport.ResolveHost(nic.Host, destination.AddressFamily), nic.Port ?? 0);
+        if (IPAddress.IsLoopback(destination.Address))
+            return new IPEndPoint(destination.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, 0);
+        // Connecting a UDP socket sends nothing; it only asks the routing table for the source address.
+        using var probe = new System.Net.Sockets.Socket(destination.AddressFamily, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        probe.Connect(destination);
+        return new IPEndPoint(((IPEndPoint)probe.LocalEndPoint!).Address, 0);
+    }
 
     public string Key { get; }
 

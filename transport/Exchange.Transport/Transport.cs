@@ -30,6 +30,7 @@ public sealed class Transport : IAgent, IDisposable
     public Transport(TransportOptions? options = null)
     {
         Options = options ?? new TransportOptions();
+        Options.Validate();
         Counters = new TransportCounters();
     }
 

@@ -33,6 +33,16 @@ public enum DropReason
     UnknownPublication,
     /// <summary>A frame in the term buffer that does not describe a valid frame (the image is closed).</summary>
     CorruptTerm,
+    /// <summary>A SETUP asking for a term longer than the receiver accepts (<see cref="TransportOptions.MaxReceiverTermLength"/>).</summary>
+    TermLengthTooLarge,
+    /// <summary>A frame for an existing image from an address other than the one that set it up.</summary>
+    WrongSource,
+    /// <summary>A SETUP for a new image while the endpoint holds as many as it may.</summary>
+    ImageLimit,
+    /// <summary>A SETUP for a new image from a source that started too many this second.</summary>
+    ImageRateLimited,
+    /// <summary>DATA of an unknown session not answered with SEND_SETUP: over the endpoint's rate.</summary>
+    SendSetupRateLimited,
 }
 
 public sealed class TransportCounters
@@ -44,7 +54,7 @@ public sealed class TransportCounters
     internal long NaksSentValue, NaksReceivedValue, RetransmitsValue, RetransmittedBytesValue, NaksSuppressedValue;
     internal long SetupsSentValue, SetupsReceivedValue, StatusMessagesSentValue, StatusMessagesReceivedValue;
     internal long HeartbeatsSentValue, HeartbeatsReceivedValue, SendSetupsSentValue, RttmRepliesValue;
-    internal long SendFailuresValue, ImagesAddedValue, ImagesRemovedValue, ReceiversTimedOutValue;
+    internal long SendFailuresValue, ImagesAddedValue, ImagesRemovedValue, ImagesEvictedValue, ReceiversTimedOutValue;
     internal readonly long[] DropsValue = new long[DropReasonCount];
 
     public long BytesSent => Volatile.Read(ref BytesSentValue);
@@ -76,6 +86,8 @@ public sealed class TransportCounters
     public long SendFailures => Volatile.Read(ref SendFailuresValue);
     public long ImagesAdded => Volatile.Read(ref ImagesAddedValue);
     public long ImagesRemoved => Volatile.Read(ref ImagesRemovedValue);
+    /// <summary>Images closed because they were never admitted: their pool was full, or their time ran out.</summary>
+    public long ImagesEvicted => Volatile.Read(ref ImagesEvictedValue);
     public long ReceiversTimedOut => Volatile.Read(ref ReceiversTimedOutValue);
 
     public long Dropped(DropReason reason) => Volatile.Read(ref DropsValue[(int)reason]);
@@ -128,6 +140,7 @@ public sealed class TransportCounters
         yield return ("send_failures", SendFailures);
         yield return ("images_added", ImagesAdded);
         yield return ("images_removed", ImagesRemoved);
+        yield return ("images_evicted", ImagesEvicted);
         yield return ("receivers_timed_out", ReceiversTimedOut);
         foreach (var reason in Enum.GetValues<DropReason>())
             yield return ("dropped_" + ToSnakeCase(reason.ToString()), Dropped(reason));

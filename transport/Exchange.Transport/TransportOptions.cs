@@ -29,4 +29,36 @@ public sealed record TransportOptions
     public int MaxDatagramsPerReceiveCycle { get; init; } = 64;
     /// <summary>Retransmits for one NAK are capped at this many receiver windows.</summary>
     public int RetransmitWindows { get; init; } = 2;
+
+    // ---- what a stranger may cost a receiver ----
+    // Anyone who can reach a receive endpoint can send SETUP frames, and each would become an image with three terms
+    // of memory. These bound that cost: images an application has not admitted (a client that has not logged on)
+    // live in a small pool of their own, so they can never crowd out admitted ones.
+
+    /// <summary>The largest term length a receiver builds an image for; a SETUP asking for more is dropped and counted
+    /// (<see cref="DropReason.TermLengthTooLarge"/>). An image holds three terms.</summary>
+    public int MaxReceiverTermLength { get; init; } = 16 * 1024 * 1024;
+    /// <summary>Images one receive endpoint holds, admitted or not; a SETUP beyond is dropped and counted.</summary>
+    public int MaxImagesPerEndpoint { get; init; } = 4096;
+    /// <summary>Images not yet admitted (<see cref="Image.Admit"/>) one endpoint holds; a new one evicts the oldest.</summary>
+    public int MaxPendingImages { get; init; } = 32;
+    /// <summary>Images not yet admitted from one source address; a new one evicts that source's oldest.</summary>
+    public int MaxPendingImagesPerSource { get; init; } = 8;
+    /// <summary>An image not admitted within this is closed (<see cref="ImageCloseReason.Evicted"/>); never by default.</summary>
+    public long PendingImageTimeoutNanos { get; init; } = long.MaxValue;
+    /// <summary>New images one source address may start per second (and in a burst); SETUPs beyond are dropped and counted.</summary>
+    public int NewImagesPerSourcePerSecond { get; init; } = 64;
+    /// <summary>SEND_SETUP requests (answers to DATA of an unknown session) one endpoint sends per second at most.</summary>
+    public int SendSetupsPerSecond { get; init; } = 1000;
+
+    /// <summary>Throws on values that cannot work.</summary>
+    public void Validate()
+    {
+        if (!TermPosition.IsValidTermLength(MaxReceiverTermLength))
+            throw new ArgumentException($"MaxReceiverTermLength {MaxReceiverTermLength} is not a power of two in 64k..1g");
+        if (MaxImagesPerEndpoint < 1 || MaxPendingImages < 1 || MaxPendingImagesPerSource < 1)
+            throw new ArgumentException("image limits must be at least 1");
+        if (PendingImageTimeoutNanos <= 0) throw new ArgumentException("PendingImageTimeoutNanos must be positive");
+        if (NewImagesPerSourcePerSecond < 1 || SendSetupsPerSecond < 1) throw new ArgumentException("rates must be at least 1 per second");
+    }
 }
