@@ -23,8 +23,12 @@ public sealed record JournalOptions
     public int WriteBufferSize { get; init; } = 1 << 20;
     /// <summary>One index entry per this many bytes of records.</summary>
     public int IndexInterval { get; init; } = 64 << 10;
-    /// <summary>Truncate at the first corrupt record instead of refusing to open.</summary>
+    /// <summary>Truncate at the first corrupt record instead of refusing to open. What is cut away is lost by the
+    /// operator's choice, so this also accepts a journal shorter than its checkpoint.</summary>
     public bool Repair { get; init; }
+    /// <summary>Open even though the journal holds fewer records than its checkpoint says were durable (they were
+    /// lost: restored from an old copy, a truncated segment). Without it (or <see cref="Repair"/>) such a journal is refused.</summary>
+    public bool AcceptLostRecords { get; init; }
 
     public void Validate()
     {

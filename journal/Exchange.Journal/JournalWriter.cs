@@ -1,6 +1,8 @@
 // Appends sequenced inputs to the journal and makes them durable under the configured policy. Single
 // writer per directory (an exclusive lock file), one open segment, records gathered in a write buffer and
-// handed to the OS at commit; under `batch` one fsync covers everything appended since the last one.
+// handed to the OS at commit; under `batch` one fsync covers everything appended since the last one. The
+// checkpoint beside the segments remembers the highest durable sequence, so a journal found holding less than
+// that (records lost to a truncated or emptied segment) is refused rather than silently continued.
 using System.Diagnostics;
 using Microsoft.Win32.SafeHandles;
 
@@ -10,6 +12,7 @@ public sealed class JournalWriter : IDisposable
 {
     private readonly JournalOptions _options;
     private readonly FileStream _lock;
+    private Checkpoint? _checkpoint;
     private readonly byte[] _buffer;
     private int _buffered;
     private long _bufferFileOffset;
@@ -45,11 +48,20 @@ public sealed class JournalWriter : IDisposable
     public static JournalWriter Open(JournalOptions options, out RecoveryReport report)
     {
         options.Validate();
-        Directory.CreateDirectory(options.Directory);
+        try { PrivateFiles.CreateDirectory(options.Directory); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new JournalException($"{options.Directory}: cannot create the journal directory: {e.Message}");
+        }
+        if (PrivateFiles.WhyNotWritable(options.Directory) is { } why) throw new JournalException($"{options.Directory}: cannot write the journal there: {why}");
         FileStream lockFile;
         try
         {
-            lockFile = new FileStream(Path.Combine(options.Directory, "journal.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            lockFile = PrivateFiles.OpenWrite(Path.Combine(options.Directory, "journal.lock"), FileMode.OpenOrCreate);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new JournalException($"{options.Directory}: cannot write the journal there: {e.Message}");
         }
         catch (IOException e)
         {
@@ -59,6 +71,7 @@ public sealed class JournalWriter : IDisposable
         try
         {
             report = writer.Recover();
+            writer.CheckAgainstCheckpoint(report);
             return writer;
         }
         catch
@@ -94,6 +107,28 @@ public sealed class JournalWriter : IDisposable
         return result.Report;
     }
 
+    /// <summary>Compares what recovery found with the highest sequence ever counted durable here: less is lost
+    /// acknowledged data, refused unless <see cref="JournalOptions.AcceptLostRecords"/>.</summary>
+    private void CheckAgainstCheckpoint(RecoveryReport report)
+    {
+        _checkpoint = Checkpoint.Open(_options.Directory, periodicSync: _options.Durability != Durability.None);
+        if (_checkpoint.Sequence <= LastSequence)
+        {
+            _checkpoint.Advance(LastSequence, sync: true);
+            return;
+        }
+        if (!_options.AcceptLostRecords && !_options.Repair)
+            throw new JournalException($"{_options.Directory}: the journal ends at sequence {LastSequence} but sequence {_checkpoint.Sequence} was " +
+                $"durable ({Checkpoint.FileName}): records {LastSequence + 1}..{_checkpoint.Sequence} are missing ({report}). Restore the journal, " +
+                "or accept the loss and continue from what is there (--force-empty)");
+        LostRecords = (LastSequence + 1, _checkpoint.Sequence);
+        _checkpoint.Reset(LastSequence);
+    }
+
+    /// <summary>The range of sequences the checkpoint said were durable but the journal did not hold, when the
+    /// operator accepted continuing without them (null otherwise).</summary>
+    public (long From, long To)? LostRecords { get; private set; }
+
     /// <summary>Appends one input. Sequences must follow on from the last (any positive start for an empty journal).</summary>
     public void Append(long sequence, long timestamp, ushort type, ushort version, ReadOnlySpan<byte> payload)
     {
@@ -128,6 +163,7 @@ public sealed class JournalWriter : IDisposable
             case Durability.None:
                 DurableSequence = WrittenSequence;
                 _unsyncedRecords = 0;
+                _checkpoint?.Advance(DurableSequence);
                 break;
             case Durability.Always:
                 if (_unsyncedRecords > 0) Sync();
@@ -171,6 +207,7 @@ public sealed class JournalWriter : IDisposable
         Fsyncs++;
         DurableSequence = WrittenSequence;
         _unsyncedRecords = 0;
+        _checkpoint?.Advance(DurableSequence);
     }
 
     /// <summary>Closes the open segment (marker, index, fsync) and starts a new one whose first record is <paramref name="firstSequence"/>.</summary>
@@ -184,11 +221,12 @@ public sealed class JournalWriter : IDisposable
             System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(closed, JournalFormat.SegmentClosed);
             RandomAccess.Write(_segment, closed, _position);
             if (_options.Durability != Durability.None) Sync();
+            _checkpoint?.Advance(DurableSequence, sync: _options.Durability != Durability.None);
             _index.Save(SegmentDirectory.IndexPath(_options.Directory, _segmentFirstSequence));
             _segment.Dispose();
         }
         string path = Path.Combine(_options.Directory, JournalFormat.SegmentName(firstSequence));
-        _segment = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, FileOptions.None, _options.SegmentSize);
+        _segment = PrivateFiles.OpenHandle(path, FileMode.CreateNew, FileShare.Read, _options.SegmentSize);
         Span<byte> header = stackalloc byte[JournalFormat.SegmentHeaderLength];
         JournalFormat.WriteSegmentHeader(header, _options.SegmentSize, firstSequence, (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100);
         RandomAccess.Write(_segment, header, 0);
@@ -213,9 +251,11 @@ public sealed class JournalWriter : IDisposable
                 _segment.Dispose();
                 _segment = null;
             }
+            _checkpoint?.Advance(DurableSequence, sync: true);
         }
         finally
         {
+            _checkpoint?.Dispose();
             _lock.Dispose();
         }
     }

@@ -18,11 +18,29 @@ public sealed class SnapshotStore(string directory)
     /// <summary>Writes a snapshot of the state at <paramref name="sequence"/>; <paramref name="writeBody"/> serialises it.</summary>
     public SnapshotInfo Write(long sequence, long stateHash, Action<Stream> writeBody)
     {
-        System.IO.Directory.CreateDirectory(Directory);
+        PrivateFiles.CreateDirectory(Directory);
         string path = System.IO.Path.Combine(Directory, $"{sequence:D20}{Extension}");
         string temp = path + ".tmp";
         long bodyLength;
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 20))
+        try
+        {
+            bodyLength = WriteTemp(temp, sequence, stateHash, writeBody);
+            File.Move(temp, path, overwrite: true);
+            NativeFile.SyncDirectory(Directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk, say: the snapshot is not written, and no half-written file is left to be mistaken for one.
+            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw new IOException($"snapshot at sequence {sequence} not written to {Directory}: {e.Message}", e);
+        }
+        return new SnapshotInfo(path, sequence, stateHash, bodyLength);
+    }
+
+    private static long WriteTemp(string temp, long sequence, long stateHash, Action<Stream> writeBody)
+    {
+        long bodyLength;
+        using (var file = PrivateFiles.OpenWrite(temp, FileMode.Create, FileShare.None, 1 << 20))
         {
             file.Write(new byte[HeaderLength]);
             var crc = new CrcStream(file);
@@ -39,9 +57,7 @@ public sealed class SnapshotStore(string directory)
             file.Write(header);
             file.Flush(flushToDisk: true);
         }
-        File.Move(temp, path, overwrite: true);
-        NativeFile.SyncDirectory(Directory);
-        return new SnapshotInfo(path, sequence, stateHash, bodyLength);
+        return bodyLength;
     }
 
     /// <summary>Every snapshot file, newest (highest sequence) first, unchecked.</summary>

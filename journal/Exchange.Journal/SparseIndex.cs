@@ -34,7 +34,7 @@ internal sealed class SparseIndex
             BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * EntrySize), _entries[i].Sequence);
             BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * EntrySize + 8), _entries[i].Offset);
         }
-        File.WriteAllBytes(path, bytes);
+        PrivateFiles.WriteAllBytes(path, bytes);
     }
 
     /// <summary>Resumes an index for a segment being appended to; entries at or past the tail are dropped.</summary>

@@ -72,15 +72,17 @@ internal static class Commands
               --bucket SECONDS  width of a rate bucket (default 1; fractions allowed)
             """, ["bucket"], [], Stats.Run),
         new("recover", """
-            usage: exchange-replay recover DIR [--repair] [--json]
+            usage: exchange-replay recover DIR [--repair] [--force-empty] [--json]
 
             Opens the journal as the engine does on start-up and reports what that did: a torn tail left by a crash
             is discarded (and reported with file, offset and bytes); damage with valid records after it stops with
             the file, offset and sequence (exit 1) unless --repair truncates the journal there, discarding every
-            record after it. The only command that changes a journal.
+            record after it; a journal holding fewer records than its checkpoint says were durable stops (exit 1)
+            unless --force-empty (or --repair) accepts the loss. The only command that changes a journal.
 
               --repair          truncate at damage instead of refusing
-            """, [], ["repair"], Recover.Run),
+              --force-empty     accept that records the checkpoint names are missing, and continue from the journal
+            """, [], ["repair", "force-empty"], Recover.Run),
     ];
 
     public static Command? Find(string name) => Array.Find(All, c => c.Name == name);

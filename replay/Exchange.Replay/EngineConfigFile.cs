@@ -14,8 +14,8 @@ public static class EngineConfigFile
 
     public static void Write(string journalDirectory, EngineConfig config)
     {
-        Directory.CreateDirectory(journalDirectory);
-        File.WriteAllText(PathIn(journalDirectory), JsonSerializer.Serialize(config, EngineConfigJson.Default.EngineConfig));
+        Exchange.Journal.PrivateFiles.CreateDirectory(journalDirectory);
+        Exchange.Journal.PrivateFiles.WriteAllBytes(PathIn(journalDirectory), JsonSerializer.SerializeToUtf8Bytes(config, EngineConfigJson.Default.EngineConfig));
     }
 
     public static EngineConfig Read(string journalDirectory) => ReadFile(PathIn(journalDirectory));

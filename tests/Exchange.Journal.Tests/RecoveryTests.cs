@@ -15,6 +15,9 @@ public sealed class RecoveryTests : IDisposable
     private List<StoredRecord> Written(long last, long segmentSize = 64 << 10)
     {
         _journal.WriteRecords(1, last, segmentSize);
+        // These tests damage the tail as a crash tears it. A torn record was never durable, so the checkpoint never
+        // named it; here the records were closed cleanly first, so the checkpoint goes, as if it had not caught up.
+        File.Delete(Path.Combine(_journal.Directory, "journal.checkpoint"));
         return Journal.ReadAll(_journal.Directory);
     }
 

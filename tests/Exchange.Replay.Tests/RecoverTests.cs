@@ -38,6 +38,8 @@ public sealed class RecoverTests : IDisposable
     public void Recover_discards_a_torn_tail_and_verify_is_clean_afterwards()
     {
         using (var file = new FileStream(_journal.Segments[^1], FileMode.Open, FileAccess.ReadWrite)) file.SetLength(file.Length - 12);
+        // A crash tears only what was never durable, so the checkpoint never named it: here it goes, as if it had not caught up.
+        File.Delete(Path.Combine(_journal.Directory, "journal.checkpoint"));
         Assert.Equal(1, Tools.Replay("verify", _journal.Directory).ExitCode);
 
         var result = Tools.Replay("recover", _journal.Directory, "--json");
@@ -46,6 +48,21 @@ public sealed class RecoverTests : IDisposable
         Assert.Equal("TruncatedTornTail", result.Json.GetProperty("action").GetString());
         Assert.Equal(_journal.LastSequence - 1, result.Json.GetProperty("lastSequence").GetInt64());
         Assert.Equal(0, Tools.Replay("verify", _journal.Directory).ExitCode);
+    }
+
+    [Fact]
+    public void Recover_refuses_a_journal_shorter_than_its_checkpoint_unless_the_loss_is_accepted()
+    {
+        using (var file = new FileStream(_journal.Segments[^1], FileMode.Open, FileAccess.ReadWrite)) file.SetLength(file.Length - 12);
+
+        var refused = Tools.Replay("recover", _journal.Directory);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains($"records {_journal.LastSequence}..{_journal.LastSequence} are missing", refused.Stderr);
+
+        var accepted = Tools.Replay("recover", _journal.Directory, "--force-empty", "--json");
+        Assert.True(accepted.ExitCode == 0, accepted.ToString());
+        Assert.Equal(_journal.LastSequence, accepted.Json.GetProperty("lostFrom").GetInt64());
+        Assert.Equal(0, Tools.Replay("recover", _journal.Directory).ExitCode);
     }
 
     [Fact]
