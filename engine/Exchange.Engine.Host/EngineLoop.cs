@@ -12,14 +12,16 @@ public sealed class EngineLoop
     private readonly TransportLinks _links;
     private readonly EngineService _service;
     private readonly IIdleStrategy _idle;
+    private readonly RefusedTrafficLog? _refused;
     private volatile bool _stopRequested;
 
-    public EngineLoop(Transport.Transport transport, TransportLinks links, EngineService service, IIdleStrategy idle)
+    public EngineLoop(Transport.Transport transport, TransportLinks links, EngineService service, IIdleStrategy idle, Action<string>? log = null)
     {
         _transport = transport;
         _links = links;
         _service = service;
         _idle = idle;
+        if (log != null) _refused = new RefusedTrafficLog(transport.Counters, links, log);
     }
 
     /// <summary>After a burst of commands, once quiet for this long, the loop prints a status line.</summary>
@@ -61,6 +63,7 @@ public sealed class EngineLoop
             int work = _transport.DoWork(now);
             work += commands.Poll(ref handler, 64);
             work += _service.DoWork(now);
+            if (_refused != null) work += _refused.Poll(now);
             // Status after the sequence has stood still a while (the transport's own timers always find some work).
             if (_service.LastSequence != seen) { seen = _service.LastSequence; lastChange = now; }
             else if (seen != reported && now - lastChange > StatusQuietNanos)

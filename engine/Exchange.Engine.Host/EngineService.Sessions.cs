@@ -104,9 +104,14 @@ public sealed partial class EngineService
             RejectLogon(connection, channel, Msg.LogonRejectReason.AlreadyLoggedOn, $"account {account} already has a session");
             return;
         }
-        if (!_links.OpenResponses(connection, channel, out string? error))
+        if (_sessionByAccount.Count >= _options.EffectiveMaxSessions)
         {
-            Log($"logon of account {account} on connection {connection} rejected: response channel '{channel}' unusable: {error}");
+            RejectLogon(connection, channel, Msg.LogonRejectReason.AccountDisabled, $"the engine is at its limit of {_options.EffectiveMaxSessions} sessions");
+            return;
+        }
+        if (!_links.OpenResponses(connection, channel, ResponsePath.Session, out string? error))
+        {
+            LogRefusal($"logon of account {account} on connection {connection} refused: response channel unusable: {error}");
             return;
         }
 
@@ -137,8 +142,12 @@ public sealed partial class EngineService
     /// publication still connecting) is retried like any response, and the path closes once it has gone.</summary>
     private void RejectLogon(int connection, string channel, Msg.LogonRejectReason reason, string text)
     {
-        Log($"logon on connection {connection} rejected: {reason}: {text}");
-        if (!_links.OpenResponses(connection, channel, out _)) return;
+        if (!_links.OpenResponses(connection, channel, ResponsePath.Reject, out string? unsent))
+        {
+            LogRefusal($"logon on connection {connection} rejected: {reason}: {text}; not answered: {unsent}");
+            return;
+        }
+        LogRefusal($"logon on connection {connection} rejected: {reason}: {text}");
         if ((uint)connection >= (uint)_sessions.Length)
         {
             _links.SendToConnection(connection, LogonRejectMessage(reason, text));

@@ -92,8 +92,10 @@ public sealed partial class EngineService : IDisposable
         {
             Directory = directory, Durability = _options.Durability, BatchMaxDelay = _options.BatchMaxDelay,
             BatchMaxRecords = _options.BatchMaxRecords, SegmentSize = _options.SegmentSize, Repair = _options.Repair,
+            AcceptLostRecords = _options.AcceptLostRecords,
         }, out var recovery);
         Recovery = recovery;
+        _lostRecords = _journal.LostRecords;
 
         // engine.json says which capacities the journal's commands were applied under; replaying them under others
         // could reject what was accepted, so a journal is only ever continued under its own config.
@@ -211,6 +213,7 @@ public sealed partial class EngineService : IDisposable
         }
         work += Release();
         work += SessionDuties(nowNanos);
+        if (_refusals.Suppressed != 0) work += ReportSuppressedRefusals();
         return work;
     }
 
@@ -238,14 +241,27 @@ public sealed partial class EngineService : IDisposable
             if (_sessions[c].State == SessionState.Closing && _sessions[c].Pending == 0) FreeSession(c);
         if (_journal != null)
         {
-            if (_options.SnapshotOnShutdown && _engine.LastSequence > 0)
+            try
             {
-                long hash = _engine.StateHash();
-                var snapshot = _engine.BeginCapture().Complete();
-                LastSnapshot = new SnapshotStore(StateRebuild.SnapshotDirectory(_options.JournalDirectory!)).Write(snapshot.Sequence, hash, snapshot.WriteTo);
+                if (_options.SnapshotOnShutdown && _engine.LastSequence > 0)
+                {
+                    long hash = _engine.StateHash();
+                    var snapshot = _engine.BeginCapture().Complete();
+                    LastSnapshot = new SnapshotStore(StateRebuild.SnapshotDirectory(_options.JournalDirectory!)).Write(snapshot.Sequence, hash, snapshot.WriteTo);
+                }
             }
-            _journal.Dispose();
-            _journal = null;
+            catch (IOException e)
+            {
+                // The journal is whole and durable (flushed above): the next start replays it instead. Say so, and let
+                // the process end non-zero.
+                SnapshotFailure = e.Message;
+                Log($"{e.Message}; the journal is intact, the next start replays it");
+            }
+            finally
+            {
+                _journal.Dispose();
+                _journal = null;
+            }
         }
         _shutDown = true;
     }
@@ -274,6 +290,12 @@ public sealed partial class EngineService : IDisposable
     public RecoveryReport? Recovery { get; private set; }
     /// <summary>How the state was rebuilt at start-up (null without a journal).</summary>
     public RebuildReport? Rebuild { get; private set; }
+    /// <summary>Why the snapshot at <see cref="Shutdown"/> could not be written (null if it was, or none was due).</summary>
+    public string? SnapshotFailure { get; private set; }
+    /// <summary>The sequences the journal's checkpoint said were durable but were missing, when started with
+    /// <see cref="EngineServiceOptions.AcceptLostRecords"/> (null otherwise).</summary>
+    public (long From, long To)? LostRecords => _lostRecords;
+    private (long From, long To)? _lostRecords;
     /// <summary>The snapshot written by <see cref="Shutdown"/>, if any.</summary>
     public SnapshotInfo? LastSnapshot { get; private set; }
     public bool IsShutDown => _shutDown;
@@ -370,6 +392,23 @@ public sealed partial class EngineService : IDisposable
     };
 
     private void Log(string line) => _options.Log?.Invoke(line);
+
+    private readonly LogThrottle _refusals = new(linesPerSecond: 10);
+
+    /// <summary>A line about something a stranger caused: throttled.</summary>
+    private void LogRefusal(string line)
+    {
+        if (_options.Log == null) return;
+        if (_refusals.Allow(Environment.TickCount64)) Log(line);
+    }
+
+    private int ReportSuppressedRefusals()
+    {
+        long suppressed = _refusals.TakeSummary(Environment.TickCount64);
+        if (suppressed == 0) return 0;
+        Log($"{suppressed} more refused logons in the last second (not logged one by one)");
+        return 1;
+    }
 }
 
 /// <summary>Keeps the one command a message decoded to, and the fields a reject of it carries.</summary>

@@ -19,11 +19,19 @@ public sealed record EngineServiceOptions
     public long SegmentSize { get; init; } = 128L << 20;
     /// <summary>Passed to <see cref="JournalOptions.Repair"/>: truncate at damage in the journal instead of refusing to start.</summary>
     public bool Repair { get; init; }
+    /// <summary>Start even though the journal holds fewer records than its checkpoint says were durable (the
+    /// operator accepts that they are lost); without it such a journal is refused.</summary>
+    public bool AcceptLostRecords { get; init; }
     /// <summary>Write a snapshot at <see cref="EngineService.Shutdown"/> so the next start replays little.</summary>
     public bool SnapshotOnShutdown { get; init; } = true;
 
     /// <summary>Connections are numbered 0 .. MaxConnections-1 by the transport glue; a logon on any other number is rejected.</summary>
     public int MaxConnections { get; init; } = 1024;
+    /// <summary>Sessions logged on at once (0: as many as <see cref="MaxConnections"/>). The process keeps it below
+    /// MaxConnections by the transport's pool of connections that have not logged on, so those always find a number.</summary>
+    public int MaxSessions { get; init; }
+
+    internal int EffectiveMaxSessions => MaxSessions == 0 ? MaxConnections : MaxSessions;
     /// <summary>Initial room for responses and market data waiting for the journal or for a back-pressured connection.</summary>
     public int OutboundBufferBytes { get; init; } = 4 << 20;
 
@@ -48,6 +56,7 @@ public sealed record EngineServiceOptions
     internal void Validate()
     {
         if (MaxConnections is < 1 or > 1 << 20) throw new ArgumentException($"MaxConnections {MaxConnections} outside 1..2^20");
+        if (MaxSessions < 0 || MaxSessions > MaxConnections) throw new ArgumentException($"MaxSessions {MaxSessions} outside 0..MaxConnections");
         if (OutboundBufferBytes < 4096) throw new ArgumentException("OutboundBufferBytes must be at least 4 KiB");
         if (MinHeartbeatIntervalMs < 1 || MinHeartbeatIntervalMs > MaxHeartbeatIntervalMs)
             throw new ArgumentException("heartbeat interval bounds must satisfy 1 <= Min <= Max");

@@ -2,16 +2,27 @@
 // transport; tests implement it with a recorder.
 namespace Exchange.Engine.Host;
 
-/// What the engine sends through; implemented over the UDP transport by the process, and by a recorder in tests.
+/// <summary>Why a response path is opened.</summary>
+public enum ResponsePath
+{
+    /// <summary>A client that logged on: the path lives as long as its session.</summary>
+    Session,
+    /// <summary>Only to carry a LogonReject to a client that has not authenticated: the links may refuse it (too many
+    /// at once, too many from its address), and keep it small and short-lived, so a stranger's logon costs little.</summary>
+    Reject,
+}
+
+/// <summary>What the engine sends through; implemented over the UDP transport by the process, and by a recorder in tests.</summary>
 public interface IEngineLinks
 {
-    /// Opens the response path of a newly logged-on connection to the client's channel (an Aeron URI the client gave in Logon).
-    /// Returns false with a reason if the channel is unusable (then the logon is rejected).
-    bool OpenResponses(int connection, string responseChannel, out string? error);
-    /// Sends one SBE message to a connection's response stream. False when it cannot be sent now (back-pressured or not connected).
+    /// <summary>Opens the response path of a connection to the channel its client gave in Logon. Returns false with a
+    /// reason if the channel is not acceptable (malformed, a host other than the client's own, a term too long) or,
+    /// for <see cref="ResponsePath.Reject"/>, if the budget for strangers is spent; then nothing was opened.</summary>
+    bool OpenResponses(int connection, string responseChannel, ResponsePath purpose, out string? error);
+    /// <summary>Sends one SBE message to a connection's response stream. False when it cannot be sent now (back-pressured or not connected).</summary>
     bool SendToConnection(int connection, ReadOnlySpan<byte> message);
-    /// Sends one SBE message on the market-data stream(s).
+    /// <summary>Sends one SBE message on the market-data stream(s).</summary>
     void SendMarketData(ReadOnlySpan<byte> message);
-    /// Closes a connection's response path (after logout, heartbeat timeout or disconnect).
+    /// <summary>Closes a connection's response path (after logout, heartbeat timeout, disconnect, or a reject sent).</summary>
     void CloseResponses(int connection);
 }

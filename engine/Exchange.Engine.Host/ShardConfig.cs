@@ -30,6 +30,9 @@ public sealed record ShardConfig
     /// <summary>The engine thread's idle strategy: busy-spin (a dedicated core), yield, or backoff (shared machines).</summary>
     public string Idle { get; init; } = "backoff";
 
+    /// <summary>What clients that have not logged on may cost the engine (see <see cref="ConnectionLimits"/>).</summary>
+    public ConnectionLimits Limits { get; init; } = new();
+
     public string EffectiveJournalDirectory => JournalDirectory ?? Path.Combine("data", $"shard-{ShardId}");
     public EngineConfig Engine { get; init; } = new() { AssetCount = 4, MaxSymbols = 16, MaxAccounts = 1024, MaxOrders = 1 << 20, MaxPriceLevels = 1 << 16, FeeAccount = 0 };
     public List<AssetConfig> Assets { get; init; } = [new(0, "USD"), new(1, "BTC"), new(2, "ETH")];
@@ -111,6 +114,43 @@ public sealed record ShardConfig
             if (!keys.TryAdd(account.ApiKey, account.Id)) throw new ConfigException($"account {account.Id}: apiKey is also used by account {keys[account.ApiKey]}");
         }
         return keys;
+    }
+}
+
+/// <summary>
+/// What a client that has not logged on may cost the engine. A new connection (a client's stream) waits in a small
+/// pool of its own until its Logon succeeds: the pool and each source address's share of it are bounded, the oldest
+/// waiting connection makes room for a new one, and one that does not log on in time is dropped. A failed Logon is
+/// answered only within a budget, on a small short-lived path, and only to the address the client sends from.
+/// </summary>
+public sealed record ConnectionLimits
+{
+    /// <summary>Longest term a client's stream to the engine, or the response stream it asks for, may have.</summary>
+    public int MaxTermLength { get; init; } = 1 << 20;
+    /// <summary>Connections that have not logged on, in all; a new one evicts the oldest.</summary>
+    public int MaxPendingConnections { get; init; } = 32;
+    /// <summary>Connections that have not logged on, per source address; a new one evicts that address's oldest.</summary>
+    public int MaxPendingConnectionsPerSource { get; init; } = 4;
+    /// <summary>A connection that has not logged on within this is dropped.</summary>
+    public int LogonTimeoutMs { get; init; } = 5_000;
+    /// <summary>New connections one source address may open per second.</summary>
+    public int NewConnectionsPerSourcePerSecond { get; init; } = 20;
+    /// <summary>Failed logons one source address gets an answer to per second; beyond, they are refused silently (counted).</summary>
+    public int FailedLogonsPerSourcePerSecond { get; init; } = 5;
+    /// <summary>LogonRejects on their way at once; beyond, refused logons go unanswered (counted).</summary>
+    public int MaxRejectPaths { get; init; } = 16;
+    /// <summary>Addresses a client may name for its responses besides the one it sends from (IP literals), for
+    /// clients on machines whose sending and receiving addresses differ.</summary>
+    public List<string> AllowedResponseHosts { get; init; } = [];
+
+    public void Validate()
+    {
+        if (!Exchange.Transport.TermPosition.IsValidTermLength(MaxTermLength)) throw new ConfigException($"limits.maxTermLength {MaxTermLength} is not a power of two in 64k..1g");
+        if (MaxPendingConnections < 1 || MaxPendingConnectionsPerSource < 1 || LogonTimeoutMs < 1 || NewConnectionsPerSourcePerSecond < 1
+            || FailedLogonsPerSourcePerSecond < 1 || MaxRejectPaths < 1)
+            throw new ConfigException("limits: every count, rate and timeout must be at least 1");
+        foreach (string host in AllowedResponseHosts)
+            if (!System.Net.IPAddress.TryParse(host, out _)) throw new ConfigException($"limits.allowedResponseHosts: '{host}' is not an IP address");
     }
 }
 

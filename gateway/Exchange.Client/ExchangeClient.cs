@@ -369,7 +369,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     /// <summary>Receives one shard stream's messages; a struct, so polling calls it directly.</summary>
     private readonly struct StreamHandler(ExchangeClient<TListener> client, ShardSession shard, bool responses) : ISubscriptionHandler
     {
-        public void OnMessage(ReadOnlySpan<byte> message, Image image, long position) => client.OnMessage(shard, message, image.SessionId);
+        public void OnMessage(ReadOnlySpan<byte> message, Image image, long position) => client.OnMessage(shard, message, image.SessionId, image);
 
         public void OnImageAvailable(Image image) { }
 
@@ -380,8 +380,8 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     }
 
     /// <summary>One message from a shard (either stream); <paramref name="imageSession"/> is the transport session of
-    /// the engine publication it came on.</summary>
-    internal void OnMessage(ShardSession s, ReadOnlySpan<byte> message, int imageSession)
+    /// the engine publication it came on, <paramref name="image"/> that publication's image (null in decoding tests).</summary>
+    internal void OnMessage(ShardSession s, ReadOnlySpan<byte> message, int imageSession, Image? image)
     {
         s.Received = true;
         if (message.Length < HeaderLength) { _malformed++; return; }
@@ -389,7 +389,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         if (header.SchemaId != Msg.LogonAckDecoder.SchemaId) { _malformed++; return; }
         switch (header.TemplateId)
         {
-            case Msg.LogonAckDecoder.TemplateId: OnLogonAck(s, message, imageSession); return;
+            case Msg.LogonAckDecoder.TemplateId: OnLogonAck(s, message, imageSession, image); return;
             case Msg.LogonRejectDecoder.TemplateId: OnLogonReject(s, message); return;
             case Msg.HeartbeatDecoder.TemplateId:
                 if (Msg.HeartbeatDecoder.TryWrapWithHeader(message, 0, out _) != SbeError.None) _malformed++;
@@ -418,10 +418,12 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         }
     }
 
-    private void OnLogonAck(ShardSession s, ReadOnlySpan<byte> message, int imageSession)
+    private void OnLogonAck(ShardSession s, ReadOnlySpan<byte> message, int imageSession, Image? image)
     {
         if (Msg.LogonAckDecoder.TryWrapWithHeader(message, 0, out var ack) != SbeError.None) { _malformed++; return; }
         if (s.State != ShardState.LoggingOn) return; // a late answer to a logon given up on
+        // The engine's stream is the one this session lives on: out of the transport's pool for strangers.
+        image?.Admit();
         uint interval = ack.HeartbeatIntervalMs;
         if (interval == 0 || interval == Msg.LogonAckDecoder.HeartbeatIntervalMsNullValue)
             interval = Options.HeartbeatIntervalMs != 0 ? Options.HeartbeatIntervalMs : FallbackHeartbeatMs;

@@ -19,7 +19,7 @@ public static class Cli
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
         {
-            Console.Error.WriteLine($"{tool}: {result.Errors[0].Message.TrimEnd('.')} (try --help)");
+            Console.Error.WriteLine($"{tool}: {OneLine(result.Errors[0].Message)} (try --help)");
             return UsageError;
         }
         try
@@ -31,6 +31,15 @@ public static class Cli
             Console.Error.WriteLine($"{tool}: {e.Message}");
             return UsageError;
         }
+    }
+
+    /// <summary>A parser message on one line: "Must be one of:\n\t'a'\n\t'b'" becomes "must be one of: 'a', 'b'".</summary>
+    public static string OneLine(string message)
+    {
+        var parts = message.Split(['\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0) return message;
+        string head = parts[0].TrimEnd('.');
+        return parts.Length == 1 ? head : $"{head} {string.Join(", ", parts[1..])}";
     }
 
     /// <summary>The executable's name, as the root command knows it (from the running process).</summary>
@@ -47,6 +56,7 @@ public static class Cli
     public static Option<int> IntInRange(string name, string description, int value, int min, int max = int.MaxValue)
     {
         var option = WithDefault(name, description, value);
+        option.HelpName = "N";
         option.Validators.Add(r =>
         {
             int v = r.GetValueOrDefault<int>();

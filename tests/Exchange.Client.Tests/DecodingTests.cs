@@ -25,7 +25,7 @@ public class DecodingTests : IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    private void Feed(int shard, ReadOnlySpan<byte> message, int imageSession = 5) => _client.OnMessage(_client.ShardAt(shard), message, imageSession);
+    private void Feed(int shard, ReadOnlySpan<byte> message, int imageSession = 5) => _client.OnMessage(_client.ShardAt(shard), message, imageSession, null);
 
     /// <summary>Encodes one event as the engine does, stamped with <paramref name="sequence"/>.</summary>
     private static byte[] Encode(object e, long sequence, long timestamp = 1_700_000_000_123_456_789)

@@ -13,7 +13,7 @@ public sealed class AllocationTests
     private sealed class CountingLinks : IEngineLinks
     {
         public long ToConnections, MarketData, Trades;
-        public bool OpenResponses(int connection, string responseChannel, out string? error) { error = null; return true; }
+        public bool OpenResponses(int connection, string responseChannel, ResponsePath purpose, out string? error) { error = null; return true; }
         public bool SendToConnection(int connection, ReadOnlySpan<byte> message) { ToConnections++; return true; }
         public void SendMarketData(ReadOnlySpan<byte> message)
         {

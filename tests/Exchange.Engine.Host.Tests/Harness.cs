@@ -22,10 +22,16 @@ public sealed class RecordingLinks : IEngineLinks
     public List<(int Connection, byte[] Message, bool Sent)> Offered { get; } = [];
     public List<byte[]> MarketData { get; } = [];
 
-    public bool OpenResponses(int connection, string responseChannel, out string? error)
+    /// <summary>Reject paths refused, as the links do when the budget for strangers is spent.</summary>
+    public bool RefuseRejectPaths { get; set; }
+    public List<(int Connection, ResponsePath Purpose)> Purposes { get; } = [];
+
+    public bool OpenResponses(int connection, string responseChannel, ResponsePath purpose, out string? error)
     {
         if (BadChannels.Contains(responseChannel)) { error = "unusable channel"; return false; }
+        if (purpose == ResponsePath.Reject && RefuseRejectPaths) { error = "budget spent"; return false; }
         error = null;
+        Purposes.Add((connection, purpose));
         Opened.Add((connection, responseChannel));
         Open.Add(connection);
         return true;

@@ -105,6 +105,39 @@ public sealed class SessionTests
     }
 
     [Fact]
+    public void At_the_session_limit_a_logon_is_rejected_and_the_sessions_go_on()
+    {
+        using var h = new Harness(new EngineServiceOptions { MaxSessions = 1 });
+        h.LogOn(1, "mm-1001-key");
+        h.Engine.OnMessage(2, Client.Logon("mm-1002-key"));
+        Assert.Equal(Msg.LogonRejectReason.AccountDisabled, Read.LogonReject(h.Links.Received(2).Single()));
+        Assert.Equal(1, h.Engine.ActiveSessions);
+    }
+
+    [Fact]
+    public void A_logged_on_client_gets_a_session_path_and_a_refused_one_only_a_reject_path()
+    {
+        using var h = new Harness();
+        h.LogOn(1, "mm-1001-key");
+        h.Engine.OnMessage(2, Client.Logon("no-such-key"));
+        Assert.Equal([(1, ResponsePath.Session), (2, ResponsePath.Reject)], h.Links.Purposes);
+    }
+
+    [Fact]
+    public void A_refused_logon_the_links_will_not_carry_is_not_answered_and_changes_nothing()
+    {
+        using var h = new Harness();
+        h.Links.RefuseRejectPaths = true;
+        h.Engine.OnMessage(2, Client.Logon("no-such-key"));
+        Assert.Empty(h.Links.Offered);
+        Assert.Empty(h.Links.Opened);
+        Assert.Equal(0, h.Engine.ActiveSessions);
+        // The connection can still log on properly afterwards.
+        h.LogOn(2, "mm-1001-key");
+        Assert.Equal(1, h.Engine.ActiveSessions);
+    }
+
+    [Fact]
     public void Requested_heartbeat_intervals_are_clamped_and_zero_gets_the_default()
     {
         using var h = new Harness();

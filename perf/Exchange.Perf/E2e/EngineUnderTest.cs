@@ -61,6 +61,8 @@ public sealed class EngineUnderTest : IDisposable
             accounts.Add((JsonNode)new JsonObject { ["id"] = 9001 + i, ["balances"] = balances, ["apiKey"] = keys[i] });
         }
         config["accounts"] = accounts;
+        // The harness's streams use 16 MiB terms (as Aeron's default), beyond the engine's default limit for clients.
+        config["limits"]!["maxTermLength"] = 16 << 20;
         var engine = config["engine"]!.AsObject();
         long orders = Math.Max(engine["maxOrders"]!.GetValue<long>(), Math.Min(1L << 24, options.TotalCommands + 1024));
         engine["maxOrders"] = orders;

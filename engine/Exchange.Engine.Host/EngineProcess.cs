@@ -1,0 +1,93 @@
+// The two ways exchange-engine runs once its command line is understood: on the network (the transport, the
+// service, the loop; the lines operators and scripts read) and the stdin operator console.
+using System.Security.Cryptography;
+using System.Text;
+using Exchange.Engine.Wire;
+using Exchange.Journal;
+using Exchange.Transport;
+
+namespace Exchange.Engine.Host;
+
+internal static class EngineProcess
+{
+    /// <summary>Connection numbers the engine hands out: sessions plus the pool of connections that have not logged on.</summary>
+    public const int MaxConnections = 1024;
+
+    public static int RunNetwork(ShardConfig config, EngineServiceOptions options)
+    {
+        var transport = new Transport.Transport(TransportLinks.TransportOptionsFor(config.Limits));
+        TransportLinks links;
+        try { links = new TransportLinks(transport, config.Listen, MaxConnections, config.MarketDataChannel, config.Limits); }
+        catch (Exception e) when (e is ArgumentException or System.Net.Sockets.SocketException)
+        {
+            Console.Error.WriteLine($"exchange-engine: cannot listen on {config.Listen}: {e.Message}");
+            transport.Dispose();
+            return 2;
+        }
+        EngineService service;
+        try { service = EngineService.Open(config, links, options with { MaxConnections = MaxConnections }); }
+        catch (Exception e) when (e is ConfigException or JournalException or InvalidDataException or IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"exchange-engine: cannot start: {e.Message}");
+            transport.Dispose();
+            return 1;
+        }
+        if (service.LostRecords is { } lost)
+            Console.Error.WriteLine($"exchange-engine: WARNING: started with --force-empty: sequences {lost.From}..{lost.To} were durable once and are lost; continuing from {service.LastSequence}");
+        var loop = new EngineLoop(transport, links, service, IdleStrategies.Parse(config.Idle)!, options.Log);
+        var signals = loop.StopOnSignals();
+        string journal = config.InMemory ? "no journal (in memory)" : $"journal {Path.GetFullPath(config.EffectiveJournalDirectory)} ({config.Durability.ToString().ToLowerInvariant()})";
+        Console.Error.WriteLine($"exchange-engine: shard {config.ShardId}: {config.Symbols.Count} symbols " +
+            $"({string.Join(", ", config.Symbols.Select(s => $"{s.Name}={s.Spec.Id}"))}), {journal}; {service.Rebuild?.Describe() ?? "state from the config"}");
+        Console.Error.WriteLine($"exchange-engine: accounts that may log on: {string.Join(", ", config.Accounts.Where(a => a.ApiKey != null).Select(a => $"{a.Id} (key {Fingerprint(a.ApiKey!)})"))}");
+        Console.Error.WriteLine($"exchange-engine: connect with: bin/exchange-mm --engine '{config.Listen}' --api-key <an account's key>; Ctrl-C stops");
+        Console.WriteLine($"listening shard={config.ShardId} channel={config.Listen} port={links.Commands.LocalEndPoint.Port} sequence={service.LastSequence} stateHash={service.StateHash():x16}");
+        Console.Out.Flush();
+        loop.Run();
+        Console.WriteLine($"stopped shard={config.ShardId} sequence={service.LastSequence} stateHash={service.StateHash():x16}");
+        Console.Error.WriteLine($"exchange-engine: transport {transport.Counters}");
+        string? snapshotFailure = service.SnapshotFailure;
+        service.Dispose();
+        transport.Dispose();
+        foreach (var signal in signals) signal.Dispose();
+        if (snapshotFailure == null) return 0;
+        Console.Error.WriteLine($"exchange-engine: stopped without a snapshot: {snapshotFailure}");
+        return 1;
+    }
+
+    /// <summary>What may be shown of a secret: enough to tell keys apart, nothing to use.</summary>
+    public static string Fingerprint(string secret) =>
+        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)))[..12];
+
+    public static int RunConsole(ShardConfig config, bool json)
+    {
+        var output = Console.Out;
+        var printer = new EventPrinter(output, json);
+        MatchingEngine<EventPrinter> engine;
+        try { engine = new MatchingEngine<EventPrinter>(config.Engine, printer); }
+        catch (ArgumentException e) { Console.Error.WriteLine($"exchange-engine: bad engine config: {e.Message}"); return 2; }
+        var sequencer = new Sequencer(Sequencer.UnixNanos);
+
+        // The opening state is made of ordinary commands, so it is sequenced like any other input.
+        var console = new OperatorConsole(config, engine, sequencer, output);
+        List<byte[]> opening;
+        try { opening = config.OpeningCommands(); }
+        catch (ConfigException e) { Console.Error.WriteLine($"exchange-engine: {e.Message}"); return 2; }
+        foreach (byte[] message in opening)
+        {
+            var (seq, ts) = sequencer.Next();
+            var apply = new EngineCommandHandler<EventPrinter>(engine, seq, ts);
+            CommandCodec.Decode(message, ref apply);
+        }
+
+        Console.Error.WriteLine($"exchange-engine: shard {config.ShardId} up with {config.Symbols.Count} symbols " +
+            $"({string.Join(", ", config.Symbols.Select(s => s.Name))}) and {config.Accounts.Count} accounts " +
+            $"({string.Join(", ", config.Accounts.Select(a => a.Id))}); commands on stdin, 'help' lists them, Ctrl-D or 'quit' stops.");
+        Console.CancelKeyPress += (_, _) => Console.Error.WriteLine($"exchange-engine: stopped at sequence {sequencer.Last}");
+
+        while (Console.ReadLine() is { } line)
+            if (!console.Execute(line)) break;
+        Console.Error.WriteLine($"exchange-engine: stopped at sequence {sequencer.Last}, stateHash {engine.StateHash():x16}");
+        return 0;
+    }
+}
