@@ -127,14 +127,17 @@ public sealed record ConnectionLimits
 {
     /// <summary>Longest term a client's stream to the engine, or the response stream it asks for, may have.</summary>
     public int MaxTermLength { get; init; } = 1 << 20;
-    /// <summary>Connections that have not logged on, in all; a new one evicts the oldest.</summary>
-    public int MaxPendingConnections { get; init; } = 32;
+    /// <summary>Connections that have not logged on, in all; a new one evicts the oldest. With <see cref="MaxTermLength"/>
+    /// this bounds what strangers' streams may hold: three terms each, and as many again kept for reuse.</summary>
+    public int MaxPendingConnections { get; init; } = 16;
     /// <summary>Connections that have not logged on, per source address; a new one evicts that address's oldest.</summary>
     public int MaxPendingConnectionsPerSource { get; init; } = 4;
     /// <summary>A connection that has not logged on within this is dropped.</summary>
     public int LogonTimeoutMs { get; init; } = 5_000;
     /// <summary>New connections one source address may open per second.</summary>
     public int NewConnectionsPerSourcePerSecond { get; init; } = 20;
+    /// <summary>New connections from all addresses together per second (forged addresses get around the per-source rate).</summary>
+    public int NewConnectionsPerSecond { get; init; } = 200;
     /// <summary>Failed logons one source address gets an answer to per second; beyond, they are refused silently (counted).</summary>
     public int FailedLogonsPerSourcePerSecond { get; init; } = 5;
     /// <summary>LogonRejects on their way at once; beyond, refused logons go unanswered (counted).</summary>
@@ -146,7 +149,7 @@ public sealed record ConnectionLimits
     public void Validate()
     {
         if (!Exchange.Transport.TermPosition.IsValidTermLength(MaxTermLength)) throw new ConfigException($"limits.maxTermLength {MaxTermLength} is not a power of two in 64k..1g");
-        if (MaxPendingConnections < 1 || MaxPendingConnectionsPerSource < 1 || LogonTimeoutMs < 1 || NewConnectionsPerSourcePerSecond < 1
+        if (MaxPendingConnections < 1 || MaxPendingConnectionsPerSource < 1 || LogonTimeoutMs < 1 || NewConnectionsPerSourcePerSecond < 1 || NewConnectionsPerSecond < 1
             || FailedLogonsPerSourcePerSecond < 1 || MaxRejectPaths < 1)
             throw new ConfigException("limits: every count, rate and timeout must be at least 1");
         foreach (string host in AllowedResponseHosts)

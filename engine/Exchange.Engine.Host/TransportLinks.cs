@@ -57,6 +57,7 @@ public sealed class TransportLinks : IEngineLinks
         MaxPendingImagesPerSource = limits.MaxPendingConnectionsPerSource,
         PendingImageTimeoutNanos = limits.LogonTimeoutMs * NanoClock.Millisecond,
         NewImagesPerSourcePerSecond = limits.NewConnectionsPerSourcePerSecond,
+        NewImagesPerSecond = limits.NewConnectionsPerSecond,
     };
 
     public Subscription Commands { get; }

@@ -125,13 +125,33 @@ public sealed class Image
 
     internal void Close(ImageCloseReason reason) => Interlocked.CompareExchange(ref _closeReason, (int)reason, (int)ImageCloseReason.None);
 
+    /// <summary>Hands the terms back once the image is gone and its subscriber has seen it go (agent side).</summary>
+    internal byte[]? TakeTerms()
+    {
+        var terms = _terms;
+        _terms = null;
+        return terms;
+    }
+
     /// <summary>Closes a pending image to make room or because its time ran out (agent side).</summary>
     internal void Evict()
     {
         if (IsClosed) return;
         Close(ImageCloseReason.Evicted);
         _transport.Counters.ImagesEvictedValue++;
+        // Never seen by its subscriber (made and evicted within one duty cycle, as in a flood): nobody can be reading
+        // its terms, so they go back to the pool now rather than after the subscriber's next poll.
+        if (Interlocked.CompareExchange(ref _seen, Reclaimed, Unseen) != Unseen) return;
+        UnavailableDelivered = true;
+        if (TakeTerms() is { } terms) _transport.TermBuffers.Return(terms);
     }
+
+    private const int Unseen = 0, Seen = 1, Reclaimed = 2;
+    /// <summary>Whether the subscriber has started on this image, or the agent reclaimed it first: settled once, by CAS.</summary>
+    private int _seen;
+
+    /// <summary>Subscriber side, before its first look at the image: false if the agent already reclaimed it.</summary>
+    internal bool TryMarkSeen() => Interlocked.CompareExchange(ref _seen, Seen, Unseen) != Reclaimed;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int PartitionOffset(long position) =>
@@ -193,7 +213,7 @@ public sealed class Image
     /// store, so the subscriber sees the array before any frame length written into it.</summary>
     private void EnsureTerms()
     {
-        if (_terms == null) Volatile.Write(ref _terms, GC.AllocateArray<byte>(TermLength * Publication.PartitionCount, pinned: true));
+        if (_terms == null) Volatile.Write(ref _terms, _transport.TermBuffers.Take(TermLength * Publication.PartitionCount));
     }
 
     private void WriteFrame(long position, ReadOnlySpan<byte> frame, int frameLength)
@@ -300,6 +320,8 @@ public sealed class Image
     /// delivered once, whole, when its last fragment is read.</summary>
     internal int Poll<THandler>(ref THandler handler, int fragmentLimit) where THandler : ISubscriptionHandler
     {
+        // Once the subscriber has seen the image go it never reads the terms again: they may already serve another image.
+        if (UnavailableDelivered) return 0;
         var terms = Volatile.Read(ref _terms);
         if (terms == null) return 0;
         long position = _subscriberPosition;

@@ -41,10 +41,10 @@ public sealed class Publication
     private readonly byte[] _terms;
     private readonly Transport _transport;
     internal readonly SendChannelEndpoint Endpoint;
-    internal readonly int TermLength;
-    internal readonly int PositionBitsToShift;
-    internal readonly int Mtu;
-    internal readonly int InitialTermId;
+    public readonly int TermLength;
+    public readonly int PositionBitsToShift;
+    public readonly int Mtu;
+    public readonly int InitialTermId;
     private readonly int _termWindow;
     private readonly long _maxPosition;
     private readonly long _lingerNanos;

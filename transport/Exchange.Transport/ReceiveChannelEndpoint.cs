@@ -13,6 +13,7 @@ internal sealed class ReceiveChannelEndpoint : UdpChannelEndpoint
     private long _lastSendSetupNanos = long.MinValue / 2;
     private int _lastSendSetupSession;
     private readonly SourceRateLimiter _newImages;
+    private RateLimit _newImagesTotal;
     private RateLimit _sendSetups;
 
     public ReceiveChannelEndpoint(Transport transport, ChannelUri channel)
@@ -23,6 +24,7 @@ internal sealed class ReceiveChannelEndpoint : UdpChannelEndpoint
         ReceiverWindow = channel.ReceiverWindow ?? 128 * 1024;
         _newImages = new SourceRateLimiter(transport.Options.NewImagesPerSourcePerSecond);
         _sendSetups = new RateLimit(transport.Options.SendSetupsPerSecond);
+        _newImagesTotal = new RateLimit(transport.Options.NewImagesPerSecond);
     }
 
     public string Key { get; }
@@ -90,7 +92,7 @@ internal sealed class ReceiveChannelEndpoint : UdpChannelEndpoint
         var options = Transport.Options;
         if (setup.TermLength > options.MaxReceiverTermLength) { counters.Drop(DropReason.TermLengthTooLarge); return; }
         if (!MakeRoomForPendingImage(from, options)) { counters.Drop(DropReason.ImageLimit); return; }
-        if (!_newImages.TryTake(from, now)) { counters.Drop(DropReason.ImageRateLimited); return; }
+        if (!_newImages.TryTake(from, now) || !_newImagesTotal.TryTake(now)) { counters.Drop(DropReason.ImageRateLimited); return; }
         image = new Image(Transport, this, subscription, setup, from, Math.Min(ReceiverWindow, setup.TermLength / 2), now);
         subscription.AddImage(image);
         counters.ImagesAddedValue++;

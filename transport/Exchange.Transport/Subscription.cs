@@ -53,6 +53,8 @@ public sealed class Subscription
             var image = images[(start + i) % count];
             if (!image.AvailableDelivered)
             {
+                // An image the agent evicted before this subscriber ever saw it is not reported at all.
+                if (!image.TryMarkSeen()) continue;
                 image.AvailableDelivered = true;
                 handler.OnImageAvailable(image);
             }
@@ -93,7 +95,11 @@ public sealed class Subscription
         if (keep == images.Length) return 0;
         var kept = new Image[keep];
         int k = 0;
-        foreach (var image in images) if (!(image.IsClosed && image.UnavailableDelivered)) kept[k++] = image;
+        foreach (var image in images)
+        {
+            if (!(image.IsClosed && image.UnavailableDelivered)) kept[k++] = image;
+            else if (image.TakeTerms() is { } terms) _transport.TermBuffers.Return(terms);
+        }
         Volatile.Write(ref _images, kept);
         return images.Length - keep;
     }

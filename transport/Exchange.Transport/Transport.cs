@@ -32,9 +32,11 @@ public sealed class Transport : IAgent, IDisposable
         Options = options ?? new TransportOptions();
         Options.Validate();
         Counters = new TransportCounters();
+        TermBuffers = new TermBufferPool(Options.TermBufferPoolSize > 0 ? Options.TermBufferPoolSize : 2 * Options.MaxPendingImages, Counters);
     }
 
     public TransportOptions Options { get; }
+    internal TermBufferPool TermBuffers { get; }
     public TransportCounters Counters { get; }
     public string Name => "transport";
 

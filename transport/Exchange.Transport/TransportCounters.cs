@@ -55,6 +55,7 @@ public sealed class TransportCounters
     internal long SetupsSentValue, SetupsReceivedValue, StatusMessagesSentValue, StatusMessagesReceivedValue;
     internal long HeartbeatsSentValue, HeartbeatsReceivedValue, SendSetupsSentValue, RttmRepliesValue;
     internal long SendFailuresValue, ImagesAddedValue, ImagesRemovedValue, ImagesEvictedValue, ReceiversTimedOutValue;
+    internal long TermBuffersAllocatedValue, TermBuffersReusedValue;
     internal readonly long[] DropsValue = new long[DropReasonCount];
 
     public long BytesSent => Volatile.Read(ref BytesSentValue);
@@ -89,6 +90,9 @@ public sealed class TransportCounters
     /// <summary>Images closed because they were never admitted: their pool was full, or their time ran out.</summary>
     public long ImagesEvicted => Volatile.Read(ref ImagesEvictedValue);
     public long ReceiversTimedOut => Volatile.Read(ref ReceiversTimedOutValue);
+    /// <summary>Images' term buffers newly allocated, and taken again from images that had gone.</summary>
+    public long TermBuffersAllocated => Volatile.Read(ref TermBuffersAllocatedValue);
+    public long TermBuffersReused => Volatile.Read(ref TermBuffersReusedValue);
 
     public long Dropped(DropReason reason) => Volatile.Read(ref DropsValue[(int)reason]);
 
@@ -142,6 +146,8 @@ public sealed class TransportCounters
         yield return ("images_removed", ImagesRemoved);
         yield return ("images_evicted", ImagesEvicted);
         yield return ("receivers_timed_out", ReceiversTimedOut);
+        yield return ("term_buffers_allocated", TermBuffersAllocated);
+        yield return ("term_buffers_reused", TermBuffersReused);
         foreach (var reason in Enum.GetValues<DropReason>())
             yield return ("dropped_" + ToSnakeCase(reason.ToString()), Dropped(reason));
     }

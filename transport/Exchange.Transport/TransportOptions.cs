@@ -48,6 +48,12 @@ public sealed record TransportOptions
     public long PendingImageTimeoutNanos { get; init; } = long.MaxValue;
     /// <summary>New images one source address may start per second (and in a burst); SETUPs beyond are dropped and counted.</summary>
     public int NewImagesPerSourcePerSecond { get; init; } = 64;
+    /// <summary>New images one endpoint starts per second from all sources together (forged source addresses get
+    /// around the per-source rate; this bounds the memory churn they cause).</summary>
+    public int NewImagesPerSecond { get; init; } = 1000;
+    /// <summary>Term buffers of departed images kept for reuse by new ones of the same size (0: twice
+    /// <see cref="MaxPendingImages"/>, so a pending pool churning under a flood rarely allocates anew).</summary>
+    public int TermBufferPoolSize { get; init; }
     /// <summary>SEND_SETUP requests (answers to DATA of an unknown session) one endpoint sends per second at most.</summary>
     public int SendSetupsPerSecond { get; init; } = 1000;
 
@@ -59,6 +65,6 @@ public sealed record TransportOptions
         if (MaxImagesPerEndpoint < 1 || MaxPendingImages < 1 || MaxPendingImagesPerSource < 1)
             throw new ArgumentException("image limits must be at least 1");
         if (PendingImageTimeoutNanos <= 0) throw new ArgumentException("PendingImageTimeoutNanos must be positive");
-        if (NewImagesPerSourcePerSecond < 1 || SendSetupsPerSecond < 1) throw new ArgumentException("rates must be at least 1 per second");
+        if (NewImagesPerSourcePerSecond < 1 || NewImagesPerSecond < 1 || SendSetupsPerSecond < 1) throw new ArgumentException("rates must be at least 1 per second");
     }
 }

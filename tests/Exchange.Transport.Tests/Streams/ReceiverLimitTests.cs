@@ -195,4 +195,33 @@ public class ReceiverLimitTests
         Assert.Equal(100, sub.ImageCount);
         Assert.True(allocated < 1 << 20, $"{allocated} bytes allocated for 100 images without data");
     }
+
+    [Fact]
+    public void A_flood_of_short_lived_streams_reuses_the_term_buffers_of_evicted_ones()
+    {
+        var options = new TransportOptions { MaxPendingImages = 4, MaxPendingImagesPerSource = 4, NewImagesPerSourcePerSecond = 100_000, NewImagesPerSecond = 100_000 };
+        using var h = new StreamHarness(receiverOptions: options);
+        var sub = h.Receiver.AddSubscription("aeron:udp?endpoint=127.0.0.1:0", Stream);
+        var recorder = new Recorder();
+        using var stranger = Stranger();
+        var target = new IPEndPoint(IPAddress.Loopback, sub.LocalEndPoint.Port);
+        var payload = new byte[32];
+        for (int session = 1; session <= 200; session++)
+        {
+            // Each new stream carries data, so it gets terms; it soon evicts an older one.
+            var setup = Setup(session);
+            stranger.Send(setup, setup.Length, target);
+            var data = new byte[64];
+            DataFrame.WriteData(data, 0, session, Stream, 5, DataFrame.UnfragmentedFlags, payload);
+            stranger.Send(data, data.Length, target);
+            if (session % 4 == 0) h.RunUntil(() => h.Receiver.Counters.DataFramesReceived >= session - 4, TimeSpan.FromSeconds(10), () => sub.Poll(ref recorder, 64));
+        }
+        h.RunUntil(() => h.Receiver.Counters.SetupsReceived == 200, TimeSpan.FromSeconds(10), () => sub.Poll(ref recorder, 64));
+
+        var counters = h.Receiver.Counters;
+        Assert.Equal(200 - 4, counters.ImagesEvicted);
+        // Four live, eight kept for reuse, a few in flight between eviction and the subscriber's poll.
+        Assert.True(counters.TermBuffersAllocated <= 16, $"{counters.TermBuffersAllocated} allocated, {counters.TermBuffersReused} reused");
+        Assert.True(counters.TermBuffersReused >= 150, $"{counters.TermBuffersReused} reused");
+    }
 }
