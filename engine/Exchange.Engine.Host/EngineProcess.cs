@@ -2,7 +2,7 @@
 // service, the loop; the lines operators and scripts read) and the stdin operator console.
 using System.Security.Cryptography;
 using System.Text;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Journal;
 using Exchange.Transport;
 

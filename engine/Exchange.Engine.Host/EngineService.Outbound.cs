@@ -7,8 +7,7 @@
 // Queue entries are [size int32][connection int32, -1 = market data][session id uint64][sequence int64]
 // [length int32][pad int32][message], 8-byte aligned; entries are dropped once their session is gone.
 using System.Buffers.Binary;
-using Exchange.Engine.Wire;
-using Msg = Exchange.Codecs.Sbe;
+using Exchange.Contract;
 
 namespace Exchange.Engine.Host;
 
@@ -22,7 +21,7 @@ public sealed partial class EngineService
     private int _queuedMessages;
     private int _queuedMarketData;
     private int _pass;
-    private readonly byte[] _trade = new byte[Msg.MessageHeaderEncoder.EncodedLength + Msg.TradeEncoder.BlockLength];
+    private readonly byte[] _trade = new byte[MessageHeaderEncoder.EncodedLength + TradeEncoder.BlockLength];
 
     /// <summary>Messages waiting in the outbound queue (for durability or for a back-pressured connection).</summary>
     public int QueuedMessages => _queuedMessages;
@@ -184,14 +183,14 @@ public sealed partial class EngineService
         // Each trade gives the maker's fill, then the taker's: the taker's publishes the trade, aggressor = taker side.
         if (e.Liquidity == Liquidity.Taker)
         {
-            var t = Msg.TradeEncoder.WrapAndApplyHeader(_trade, 0);
+            var t = TradeEncoder.WrapAndApplyHeader(_trade, 0);
             t.Sequence = _events.Sequence;
             t.Timestamp = _events.Timestamp;
             t.Symbol = e.Symbol;
             t.TradeId = e.TradeId;
             t.Price = e.Price;
             t.Quantity = e.Quantity;
-            t.AggressorSide = (Msg.Side)e.Side;
+            t.AggressorSide = (Side)e.Side;
             RouteMarketData(_events.Sequence, _trade.AsSpan(0, HeaderLength + t.EncodedLength));
         }
     }

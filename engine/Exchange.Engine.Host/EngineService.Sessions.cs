@@ -1,9 +1,9 @@
 // Binary sessions: Logon by API key, heartbeats both ways, Logout, heartbeat timeouts and cancel-on-disconnect.
 // One session per connection (a client publication), at most one per account; sessions live in an array indexed
 // by connection. Logon and logout may allocate; heartbeat handling does not.
+using Exchange.Contract;
 using System.Text;
 using Exchange.Sbe;
-using Msg = Exchange.Codecs.Sbe;
 
 namespace Exchange.Engine.Host;
 
@@ -66,7 +66,7 @@ public sealed partial class EngineService
 
     private void OnLogon(int connection, ReadOnlySpan<byte> message)
     {
-        if (Msg.LogonDecoder.TryWrapWithHeader(message, 0, out var logon) != SbeError.None) { RejectMalformed(connection, Msg.LogonDecoder.TemplateId); return; }
+        if (LogonDecoder.TryWrapWithHeader(message, 0, out var logon) != SbeError.None) { RejectMalformed(connection, LogonDecoder.TemplateId); return; }
         string apiKey, channel;
         try
         {
@@ -75,20 +75,20 @@ public sealed partial class EngineService
         }
         catch (SbeException)
         {
-            RejectMalformed(connection, Msg.LogonDecoder.TemplateId);
+            RejectMalformed(connection, LogonDecoder.TemplateId);
             return;
         }
 
         if ((uint)connection >= (uint)_sessions.Length)
         {
-            RejectLogon(connection, channel, Msg.LogonRejectReason.AccountDisabled, $"the engine serves connections 0..{_sessions.Length - 1} only");
+            RejectLogon(connection, channel, LogonRejectReason.AccountDisabled, $"the engine serves connections 0..{_sessions.Length - 1} only");
             return;
         }
         ref Session session = ref _sessions[connection];
         if (session.State == SessionState.Active)
         {
             // The existing session goes on; the reject goes down its response path.
-            Send(connection, LogonRejectMessage(Msg.LogonRejectReason.AlreadyLoggedOn, "this connection is already logged on"));
+            Send(connection, LogonRejectMessage(LogonRejectReason.AlreadyLoggedOn, "this connection is already logged on"));
             return;
         }
         // A connection that logged out and logs on again: whatever did not drain from its last session is dropped.
@@ -96,17 +96,17 @@ public sealed partial class EngineService
 
         if (!_apiKeys.TryGetValue(apiKey, out long account) || (logon.Account != 0 && logon.Account != account))
         {
-            RejectLogon(connection, channel, Msg.LogonRejectReason.UnknownApiKey, "unknown api key");
+            RejectLogon(connection, channel, LogonRejectReason.UnknownApiKey, "unknown api key");
             return;
         }
         if (_sessionByAccount.ContainsKey(account))
         {
-            RejectLogon(connection, channel, Msg.LogonRejectReason.AlreadyLoggedOn, $"account {account} already has a session");
+            RejectLogon(connection, channel, LogonRejectReason.AlreadyLoggedOn, $"account {account} already has a session");
             return;
         }
         if (_sessionByAccount.Count >= _options.EffectiveMaxSessions)
         {
-            RejectLogon(connection, channel, Msg.LogonRejectReason.AccountDisabled, $"the engine is at its limit of {_options.EffectiveMaxSessions} sessions");
+            RejectLogon(connection, channel, LogonRejectReason.AccountDisabled, $"the engine is at its limit of {_options.EffectiveMaxSessions} sessions");
             return;
         }
         if (!_links.OpenResponses(connection, channel, ResponsePath.Session, out string? error))
@@ -116,7 +116,7 @@ public sealed partial class EngineService
         }
 
         uint requested = logon.HeartbeatIntervalMs;
-        uint interval = requested == 0 || requested == Msg.LogonDecoder.HeartbeatIntervalMsNullValue
+        uint interval = requested == 0 || requested == LogonDecoder.HeartbeatIntervalMsNullValue
             ? _options.DefaultHeartbeatIntervalMs
             : Math.Clamp(requested, _options.MinHeartbeatIntervalMs, _options.MaxHeartbeatIntervalMs);
         session = new Session
@@ -128,7 +128,7 @@ public sealed partial class EngineService
         _sessionByAccount.Add(account, connection);
         _highWater = Math.Max(_highWater, connection + 1);
 
-        var ack = Msg.LogonAckEncoder.WrapAndApplyHeader(_scratch, 0);
+        var ack = LogonAckEncoder.WrapAndApplyHeader(_scratch, 0);
         ack.SessionId = session.Id;
         ack.Account = account;
         ack.HeartbeatIntervalMs = interval;
@@ -140,7 +140,7 @@ public sealed partial class EngineService
     /// <summary>A refused logon: the response path is opened just long enough to carry the LogonReject. The
     /// connection holds a closing pseudo-session (id 0) meanwhile, so a reject the transport cannot take at once (a
     /// publication still connecting) is retried like any response, and the path closes once it has gone.</summary>
-    private void RejectLogon(int connection, string channel, Msg.LogonRejectReason reason, string text)
+    private void RejectLogon(int connection, string channel, LogonRejectReason reason, string text)
     {
         if (!_links.OpenResponses(connection, channel, ResponsePath.Reject, out string? unsent))
         {
@@ -163,17 +163,17 @@ public sealed partial class EngineService
         if (_sessions[connection].Pending == 0) FreeSession(connection);
     }
 
-    private ReadOnlySpan<byte> LogonRejectMessage(Msg.LogonRejectReason reason, string text)
+    private ReadOnlySpan<byte> LogonRejectMessage(LogonRejectReason reason, string text)
     {
-        var reject = Msg.LogonRejectEncoder.WrapAndApplyHeader(_scratch, 0);
+        var reject = LogonRejectEncoder.WrapAndApplyHeader(_scratch, 0);
         reject.Reason = reason;
         reject.WriteText(Encoding.ASCII.GetBytes(text));
         return _scratch.AsSpan(0, HeaderLength + reject.EncodedLength);
     }
 
-    private ReadOnlySpan<byte> LogoutMessage(ulong sessionId, Msg.LogoutReason reason)
+    private ReadOnlySpan<byte> LogoutMessage(ulong sessionId, LogoutReason reason)
     {
-        var logout = Msg.LogoutEncoder.WrapAndApplyHeader(_scratch, 0);
+        var logout = LogoutEncoder.WrapAndApplyHeader(_scratch, 0);
         logout.SessionId = sessionId;
         logout.Reason = reason;
         return _scratch.AsSpan(0, HeaderLength + logout.EncodedLength);
@@ -182,7 +182,7 @@ public sealed partial class EngineService
     /// <summary>Ends an active session. Cancel-on-disconnect goes through the sequencer and the journal first. With the
     /// connection <paramref name="alive"/> (logout, heartbeat timeout) the cancels and a Logout are sent and the path
     /// closes once they drain; a lost connection is dropped at once.</summary>
-    private void EndSession(int connection, Msg.LogoutReason reason, bool alive)
+    private void EndSession(int connection, LogoutReason reason, bool alive)
     {
         ref Session s = ref _sessions[connection];
         long account = s.Account;
@@ -237,13 +237,13 @@ public sealed partial class EngineService
             }
             if (now - s.LastInbound > HeartbeatTimeoutIntervals * s.HeartbeatNanos)
             {
-                EndSession(c, Msg.LogoutReason.HeartbeatTimeout, alive: true);
+                EndSession(c, LogoutReason.HeartbeatTimeout, alive: true);
                 work++;
                 continue;
             }
             if (s.Pending == 0 && now - s.LastOutbound >= s.HeartbeatNanos)
             {
-                var heartbeat = Msg.HeartbeatEncoder.WrapAndApplyHeader(_scratch, 0);
+                var heartbeat = HeartbeatEncoder.WrapAndApplyHeader(_scratch, 0);
                 heartbeat.SessionId = s.Id;
                 Send(c, _scratch.AsSpan(0, HeaderLength + heartbeat.EncodedLength));
                 s.LastOutbound = now;

@@ -6,17 +6,16 @@
 // exchange-replay reads), applied to the engine, and its events are routed: per-account events to that account's
 // session, public ones to market data. Nothing derived from a command leaves before the journal says the command
 // is durable; see EngineService.Outbound.cs.
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Journal;
 using Exchange.Replay;
 using Exchange.Sbe;
-using Msg = Exchange.Codecs.Sbe;
 
 namespace Exchange.Engine.Host;
 
 public sealed partial class EngineService : IDisposable
 {
-    private const int HeaderLength = Msg.MessageHeaderDecoder.EncodedLength;
+    private const int HeaderLength = MessageHeaderDecoder.EncodedLength;
 
     private readonly ShardConfig _config;
     private readonly EngineServiceOptions _options;
@@ -149,25 +148,25 @@ public sealed partial class EngineService : IDisposable
         int template = CommandCodec.TemplateOf(sbeMessage);
         switch (template)
         {
-            case Msg.LogonDecoder.TemplateId: OnLogon(connection, sbeMessage); return;
-            case Msg.HeartbeatDecoder.TemplateId:
+            case LogonDecoder.TemplateId: OnLogon(connection, sbeMessage); return;
+            case HeartbeatDecoder.TemplateId:
                 // Liveness was refreshed above; the engine does not answer a heartbeat.
-                if (Msg.HeartbeatDecoder.TryWrapWithHeader(sbeMessage, 0, out _) != SbeError.None) RejectMalformed(connection, template);
+                if (HeartbeatDecoder.TryWrapWithHeader(sbeMessage, 0, out _) != SbeError.None) RejectMalformed(connection, template);
                 return;
-            case Msg.LogoutDecoder.TemplateId:
-                if (Msg.LogoutDecoder.TryWrapWithHeader(sbeMessage, 0, out _) != SbeError.None) { RejectMalformed(connection, template); return; }
-                if (known && _sessions[connection].State == SessionState.Active) EndSession(connection, Msg.LogoutReason.ClientRequest, alive: true);
+            case LogoutDecoder.TemplateId:
+                if (LogoutDecoder.TryWrapWithHeader(sbeMessage, 0, out _) != SbeError.None) { RejectMalformed(connection, template); return; }
+                if (known && _sessions[connection].State == SessionState.Active) EndSession(connection, LogoutReason.ClientRequest, alive: true);
                 return;
-            case Msg.NewOrderDecoder.TemplateId or Msg.CancelOrderDecoder.TemplateId or Msg.ReplaceOrderDecoder.TemplateId or Msg.MassCancelDecoder.TemplateId:
+            case NewOrderDecoder.TemplateId or CancelOrderDecoder.TemplateId or ReplaceOrderDecoder.TemplateId or MassCancelDecoder.TemplateId:
                 OnOrderEntry(connection, sbeMessage);
                 return;
             default:
                 // Admin commands (templates 20-25) change accounts, symbols and funds: never from a client session.
                 // Anything else is not a message a client sends.
                 var command = new CommandCapture();
-                if (template is >= Msg.AddAccountDecoder.TemplateId and <= Msg.WithdrawDecoder.TemplateId &&
+                if (template is >= AddAccountDecoder.TemplateId and <= WithdrawDecoder.TemplateId &&
                     CommandCodec.Decode(sbeMessage, ref command) == SbeError.None)
-                    Reject(connection, in command, Msg.RejectReason.NotLoggedOn);
+                    Reject(connection, in command, RejectReason.NotLoggedOn);
                 else
                     RejectMalformed(connection, template);
                 return;
@@ -178,12 +177,12 @@ public sealed partial class EngineService : IDisposable
     {
         var command = new CommandCapture();
         if (CommandCodec.Decode(message, ref command) != SbeError.None) { RejectMalformed(connection, CommandCodec.TemplateOf(message)); return; }
-        if ((uint)connection >= (uint)_sessions.Length) { Reject(connection, in command, Msg.RejectReason.NotLoggedOn); return; }
+        if ((uint)connection >= (uint)_sessions.Length) { Reject(connection, in command, RejectReason.NotLoggedOn); return; }
         ref Session session = ref _sessions[connection];
-        if (session.State != SessionState.Active || session.Account != command.Account) { Reject(connection, in command, Msg.RejectReason.NotLoggedOn); return; }
-        if (command.Kind == CommandKind.NewOrder && !_engine.TryGetSymbol(command.Symbol, out _, out _)) { Reject(connection, in command, Msg.RejectReason.WrongShard); return; }
+        if (session.State != SessionState.Active || session.Account != command.Account) { Reject(connection, in command, RejectReason.NotLoggedOn); return; }
+        if (command.Kind == CommandKind.NewOrder && !_engine.TryGetSymbol(command.Symbol, out _, out _)) { Reject(connection, in command, RejectReason.WrongShard); return; }
         // Only the message itself is journaled: header and root block (order entry has no groups or var data).
-        int length = HeaderLength + Msg.MessageHeaderDecoder.Wrap(message, 0).BlockLength;
+        int length = HeaderLength + MessageHeaderDecoder.Wrap(message, 0).BlockLength;
         Submit(message[..length], ref command);
     }
 
@@ -193,7 +192,7 @@ public sealed partial class EngineService : IDisposable
         if ((uint)connection >= (uint)_sessions.Length) return;
         switch (_sessions[connection].State)
         {
-            case SessionState.Active: EndSession(connection, Msg.LogoutReason.ClientRequest, alive: false); break;
+            case SessionState.Active: EndSession(connection, LogoutReason.ClientRequest, alive: false); break;
             case SessionState.Closing: FreeSession(connection); break;
         }
     }
@@ -230,7 +229,7 @@ public sealed partial class EngineService : IDisposable
             ref Session s = ref _sessions[c];
             if (s.State != SessionState.Active) continue;
             if (s.CancelOnDisconnect) CancelAll(s.Account);
-            Send(c, LogoutMessage(s.Id, Msg.LogoutReason.ShuttingDown));
+            Send(c, LogoutMessage(s.Id, LogoutReason.ShuttingDown));
             _sessionByAccount.Remove(s.Account);
             s.State = SessionState.Closing;
             Log($"session {s.Id} (account {s.Account}, connection {c}) logged out: ShuttingDown");
@@ -310,7 +309,7 @@ public sealed partial class EngineService : IDisposable
         var (sequence, timestamp) = _sequencer.Next();
         if (_journal != null)
         {
-            var header = Msg.MessageHeaderDecoder.Wrap(message, 0);
+            var header = MessageHeaderDecoder.Wrap(message, 0);
             _journal.Append(sequence, timestamp, header.TemplateId, header.Version, message);
             // Under None a command is durable once the OS has it: hand it over now, so its responses can go at once.
             if (_journal.Durability == Durability.None) _journal.Commit();
@@ -359,16 +358,16 @@ public sealed partial class EngineService : IDisposable
     private void RejectMalformed(int connection, int template)
     {
         var command = new CommandCapture { Kind = KindOf(template), Symbol = -1 };
-        Reject(connection, in command, Msg.RejectReason.MalformedMessage);
+        Reject(connection, in command, RejectReason.MalformedMessage);
     }
 
     /// <summary>A CommandRejected for an input that was not sequenced: sequence 0, the sequencer's clock as timestamp.</summary>
-    private void Reject(int connection, in CommandCapture command, Msg.RejectReason reason)
+    private void Reject(int connection, in CommandCapture command, RejectReason reason)
     {
-        var m = Msg.CommandRejectedEncoder.WrapAndApplyHeader(_scratch, 0);
+        var m = CommandRejectedEncoder.WrapAndApplyHeader(_scratch, 0);
         m.Sequence = 0;
         m.Timestamp = _clock();
-        m.Command = command.Kind == 0 ? Msg.CommandKind.NULL_VALUE : (Msg.CommandKind)command.Kind;
+        m.Command = command.Kind == 0 ? CommandKind.NULL_VALUE : (CommandKind)command.Kind;
         m.Account = command.Account;
         m.ClientOrderId = command.ClientOrderId;
         m.Symbol = command.Symbol;
@@ -378,16 +377,16 @@ public sealed partial class EngineService : IDisposable
 
     private static CommandKind KindOf(int template) => template switch
     {
-        Msg.NewOrderDecoder.TemplateId => CommandKind.NewOrder,
-        Msg.CancelOrderDecoder.TemplateId => CommandKind.CancelOrder,
-        Msg.ReplaceOrderDecoder.TemplateId => CommandKind.ReplaceOrder,
-        Msg.MassCancelDecoder.TemplateId => CommandKind.MassCancel,
-        Msg.AddAccountDecoder.TemplateId => CommandKind.AddAccount,
-        Msg.AddSymbolDecoder.TemplateId => CommandKind.AddSymbol,
-        Msg.HaltSymbolDecoder.TemplateId => CommandKind.HaltSymbol,
-        Msg.ResumeSymbolDecoder.TemplateId => CommandKind.ResumeSymbol,
-        Msg.DepositDecoder.TemplateId => CommandKind.Deposit,
-        Msg.WithdrawDecoder.TemplateId => CommandKind.Withdraw,
+        NewOrderDecoder.TemplateId => CommandKind.NewOrder,
+        CancelOrderDecoder.TemplateId => CommandKind.CancelOrder,
+        ReplaceOrderDecoder.TemplateId => CommandKind.ReplaceOrder,
+        MassCancelDecoder.TemplateId => CommandKind.MassCancel,
+        AddAccountDecoder.TemplateId => CommandKind.AddAccount,
+        AddSymbolDecoder.TemplateId => CommandKind.AddSymbol,
+        HaltSymbolDecoder.TemplateId => CommandKind.HaltSymbol,
+        ResumeSymbolDecoder.TemplateId => CommandKind.ResumeSymbol,
+        DepositDecoder.TemplateId => CommandKind.Deposit,
+        WithdrawDecoder.TemplateId => CommandKind.Withdraw,
         _ => 0,
     };
 

@@ -5,7 +5,7 @@
 using System.CommandLine;
 using Exchange.Engine;
 using Exchange.Engine.Host;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Hosting;
 using Exchange.Journal;
 using Exchange.Transport;

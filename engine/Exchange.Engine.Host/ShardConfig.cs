@@ -2,7 +2,7 @@
 // Built-in defaults, replaced by a JSON file (--config) and then by command-line overrides.
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 
 namespace Exchange.Engine.Host;
 

@@ -8,7 +8,7 @@
 // lingers briefly, and is refused past a budget per source address and in total. A connection's image is admitted
 // (out of the transport's pool for strangers) while its client is logged on.
 using System.Net;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Transport;
 
 namespace Exchange.Engine.Host;

@@ -2,7 +2,7 @@
 // interval; every Nth interval an immediate-or-cancel order takes the best opposite quote. It follows its orders
 // through the execution reports, so a quote that filled or was refused is placed anew on the next interval.
 using System.Globalization;
-using Exchange.Engine;
+using Exchange.Contract;
 
 namespace Exchange.Client.Example;
 
@@ -169,10 +169,10 @@ internal sealed class MarketMaker : ClientListener
         // A replace names the new id only in its answer; the reject carries the id it was sent for.
         if (_bid.Pending != 0 && (_bid.Pending == e.ClientOrderId || _bid.Id == e.ClientOrderId)) { _bid.Pending = 0; _bid.Id = 0; }
         if (_ask.Pending != 0 && (_ask.Pending == e.ClientOrderId || _ask.Id == e.ClientOrderId)) { _ask.Pending = 0; _ask.Id = 0; }
-        Line($"{{\"event\":\"reject\",\"shard\":{shard},\"sequence\":{sequence},\"command\":\"{e.Command}\",\"clientOrderId\":{e.ClientOrderId},\"reason\":\"{RejectReasons.Describe(e.Reason)}\"}}",
-            $"reject    {e.Command} order {e.ClientOrderId}: {RejectReasons.Describe(e.Reason)}");
+        Line($"{{\"event\":\"reject\",\"shard\":{shard},\"sequence\":{sequence},\"command\":\"{e.Command}\",\"clientOrderId\":{e.ClientOrderId},\"reason\":\"{e.Reason}\"}}",
+            $"reject    {e.Command} order {e.ClientOrderId}: {e.Reason}");
         if (e.Command == CommandKind.NewOrder && ++_rejectsInARow >= MaxRejectsInARow)
-            Failure ??= $"the engine refused the last {MaxRejectsInARow} new orders ({RejectReasons.Describe(e.Reason)}); giving up";
+            Failure ??= $"the engine refused the last {MaxRejectsInARow} new orders ({e.Reason}); giving up";
     }
 
     public override void OnCancelled(int shard, long sequence, in OrderCancelled e)

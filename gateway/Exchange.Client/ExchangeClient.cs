@@ -10,11 +10,9 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Exchange.Engine;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Sbe;
 using Exchange.Transport;
-using Msg = Exchange.Codecs.Sbe;
 
 namespace Exchange.Client;
 
@@ -30,7 +28,7 @@ public static class ExchangeClient
 
 public sealed class ExchangeClient<TListener> : IDisposable where TListener : IClientListener
 {
-    private const int HeaderLength = Msg.MessageHeaderDecoder.EncodedLength;
+    private const int HeaderLength = MessageHeaderDecoder.EncodedLength;
     private const int HeartbeatTimeoutFactor = 3;
     private const uint FallbackHeartbeatMs = 1000;
 
@@ -330,7 +328,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
                     }
                     else if (now - s.LastOutbound >= s.HeartbeatNanos)
                     {
-                        var heartbeat = Msg.HeartbeatEncoder.WrapAndApplyHeader(_encode, 0);
+                        var heartbeat = HeartbeatEncoder.WrapAndApplyHeader(_encode, 0);
                         heartbeat.SessionId = s.SessionId;
                         if (s.Publication.Offer(_encode.AsSpan(0, HeaderLength + heartbeat.EncodedLength)) > 0) s.LastOutbound = now;
                         work++;
@@ -344,8 +342,8 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     private bool OfferLogon(ShardSession s)
     {
         // Start-up only: the Logon is built when sent, so a reconnect sends the same options again.
-        var buffer = new byte[HeaderLength + Msg.LogonEncoder.BlockLength + 4 + 2 * ClientOptions.MaxVarDataLength];
-        var logon = Msg.LogonEncoder.WrapAndApplyHeader(buffer, 0);
+        var buffer = new byte[HeaderLength + LogonEncoder.BlockLength + 4 + 2 * ClientOptions.MaxVarDataLength];
+        var logon = LogonEncoder.WrapAndApplyHeader(buffer, 0);
         logon.Account = Options.Account;
         logon.HeartbeatIntervalMs = Options.HeartbeatIntervalMs;
         logon.CancelOnDisconnect = Options.CancelOnDisconnect ? (byte)1 : (byte)0;
@@ -356,9 +354,9 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
 
     private bool OfferLogout(ShardSession s)
     {
-        var logout = Msg.LogoutEncoder.WrapAndApplyHeader(_encode, 0);
+        var logout = LogoutEncoder.WrapAndApplyHeader(_encode, 0);
         logout.SessionId = s.SessionId;
-        logout.Reason = Msg.LogoutReason.ClientRequest;
+        logout.Reason = LogoutReason.ClientRequest;
         bool sent = s.Publication.Offer(_encode.AsSpan(0, HeaderLength + logout.EncodedLength)) > 0;
         if (sent) s.Sent = true;
         return sent;
@@ -385,19 +383,19 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     {
         s.Received = true;
         if (message.Length < HeaderLength) { _malformed++; return; }
-        var header = Msg.MessageHeaderDecoder.Wrap(message, 0);
-        if (header.SchemaId != Msg.LogonAckDecoder.SchemaId) { _malformed++; return; }
+        var header = MessageHeaderDecoder.Wrap(message, 0);
+        if (header.SchemaId != LogonAckDecoder.SchemaId) { _malformed++; return; }
         switch (header.TemplateId)
         {
-            case Msg.LogonAckDecoder.TemplateId: OnLogonAck(s, message, imageSession, image); return;
-            case Msg.LogonRejectDecoder.TemplateId: OnLogonReject(s, message); return;
-            case Msg.HeartbeatDecoder.TemplateId:
-                if (Msg.HeartbeatDecoder.TryWrapWithHeader(message, 0, out _) != SbeError.None) _malformed++;
+            case LogonAckDecoder.TemplateId: OnLogonAck(s, message, imageSession, image); return;
+            case LogonRejectDecoder.TemplateId: OnLogonReject(s, message); return;
+            case HeartbeatDecoder.TemplateId:
+                if (HeartbeatDecoder.TryWrapWithHeader(message, 0, out _) != SbeError.None) _malformed++;
                 return;
-            case Msg.LogoutDecoder.TemplateId: OnLogoutMessage(s, message); return;
-            case Msg.TradeDecoder.TemplateId:
+            case LogoutDecoder.TemplateId: OnLogoutMessage(s, message); return;
+            case TradeDecoder.TemplateId:
             {
-                if (Msg.TradeDecoder.TryWrapWithHeader(message, 0, out var t) != SbeError.None) { _malformed++; return; }
+                if (TradeDecoder.TryWrapWithHeader(message, 0, out var t) != SbeError.None) { _malformed++; return; }
                 _lastTimestamp = t.Timestamp;
                 var trade = new Trade(t.Symbol, t.TradeId, t.Price, t.Quantity, (Side)t.AggressorSide);
                 _listener.OnTrade(s.Index, t.Sequence, in trade);
@@ -420,12 +418,12 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
 
     private void OnLogonAck(ShardSession s, ReadOnlySpan<byte> message, int imageSession, Image? image)
     {
-        if (Msg.LogonAckDecoder.TryWrapWithHeader(message, 0, out var ack) != SbeError.None) { _malformed++; return; }
+        if (LogonAckDecoder.TryWrapWithHeader(message, 0, out var ack) != SbeError.None) { _malformed++; return; }
         if (s.State != ShardState.LoggingOn) return; // a late answer to a logon given up on
         // The engine's stream is the one this session lives on: out of the transport's pool for strangers.
         image?.Admit();
         uint interval = ack.HeartbeatIntervalMs;
-        if (interval == 0 || interval == Msg.LogonAckDecoder.HeartbeatIntervalMsNullValue)
+        if (interval == 0 || interval == LogonAckDecoder.HeartbeatIntervalMsNullValue)
             interval = Options.HeartbeatIntervalMs != 0 ? Options.HeartbeatIntervalMs : FallbackHeartbeatMs;
         long now = NanoClock.Now();
         s.State = ShardState.LoggedOn;
@@ -443,7 +441,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
 
     private void OnLogonReject(ShardSession s, ReadOnlySpan<byte> message)
     {
-        if (Msg.LogonRejectDecoder.TryWrapWithHeader(message, 0, out var reject) != SbeError.None) { _malformed++; return; }
+        if (LogonRejectDecoder.TryWrapWithHeader(message, 0, out var reject) != SbeError.None) { _malformed++; return; }
         if (s.State != ShardState.LoggingOn) return; // e.g. AlreadyLoggedOn for a logon sent twice: the session goes on
         string text;
         try { text = Encoding.ASCII.GetString(reject.ReadText()); }
@@ -456,7 +454,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
 
     private void OnLogoutMessage(ShardSession s, ReadOnlySpan<byte> message)
     {
-        if (Msg.LogoutDecoder.TryWrapWithHeader(message, 0, out var logout) != SbeError.None) { _malformed++; return; }
+        if (LogoutDecoder.TryWrapWithHeader(message, 0, out var logout) != SbeError.None) { _malformed++; return; }
         if (s.State is not (ShardState.LoggedOn or ShardState.LoggingOut) || logout.SessionId != s.SessionId) return;
         s.State = ShardState.LoggedOut;
         s.LogoutPending = false;

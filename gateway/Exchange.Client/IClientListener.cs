@@ -1,7 +1,7 @@
 // What a client delivers to the application, on the thread that calls Poll (or Connect/Logout, which poll).
 // Execution reports come from the shard's response stream, market data from its market-data stream; each carries
 // the sequence number the engine gave the input that caused it (0 for rejects of inputs never sequenced).
-using Exchange.Engine;
+using Exchange.Contract;
 
 namespace Exchange.Client;
 
@@ -62,23 +62,6 @@ public abstract class ClientListener : IClientListener
 
 /// <summary>A trade on the market-data stream. <paramref name="AggressorSide"/> is the taker's side.</summary>
 public readonly record struct Trade(int Symbol, long TradeId, long Price, long Quantity, Side AggressorSide);
-
-/// <summary>Why a session ended (values of exchange.xml's LogoutReason).</summary>
-public enum LogoutReason : byte
-{
-    ClientRequest = 1,
-    HeartbeatTimeout = 2,
-    ShuttingDown = 3,
-}
-
-/// <summary>Why a logon was refused (values of exchange.xml's LogonRejectReason).</summary>
-public enum LogonRejectReason : byte
-{
-    UnknownApiKey = 1,
-    AccountDisabled = 2,
-    AlreadyLoggedOn = 3,
-    UnsupportedVersion = 4,
-}
 
 /// <summary>Where a shard's session stands.</summary>
 public enum ShardState : byte

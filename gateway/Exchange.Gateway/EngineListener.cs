@@ -1,6 +1,6 @@
 // The engine side of one order-entry session: the binary client's callbacks, handed to the FIX session's bookkeeping.
 using Exchange.Client;
-using Exchange.Engine;
+using Exchange.Contract;
 
 namespace Exchange.Gateway;
 

@@ -1,7 +1,7 @@
 // Builds the bodies of what the gateway sends brokers: ExecutionReport (8), OrderCancelReject (9) and
 // OrderMassCancelReport (r). Fields in the order of the FIX 4.4 message definitions; prices and quantities turned
 // from engine integers back into the broker's decimals.
-using Exchange.Engine;
+using Exchange.Contract;
 using Exchange.Fix;
 using Exchange.Fix.Session;
 

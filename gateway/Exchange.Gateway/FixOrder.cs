@@ -1,6 +1,6 @@
 // One order as its FIX session knows it: the broker's ClOrdID chain and the running totals an ExecutionReport
 // carries (CumQty, LeavesQty, AvgPx), kept in engine units and turned into FIX decimals when reported.
-using Exchange.Engine;
+using Exchange.Contract;
 
 namespace Exchange.Gateway;
 

@@ -3,7 +3,7 @@
 // sessions). The engine's ids are the gateway's own (one per order version); the broker's ClOrdIDs map onto them.
 using System.Text;
 using Exchange.Client;
-using Exchange.Engine;
+using Exchange.Contract;
 using Exchange.Fix;
 using Exchange.Fix.Session;
 

@@ -1,9 +1,9 @@
 // SBE (our generated flyweights) against Google.Protobuf for the same messages, in one run: a new order
 // as a client sends it and a fill as the engine reports it.
+using Exchange.Contract;
 using BenchmarkDotNet.Attributes;
 using Google.Protobuf;
 using Exchange.Sbe;
-using Msg = Exchange.Codecs.Sbe;
 using Proto = Exchange.Benchmarks.Proto;
 
 namespace Exchange.Benchmarks;
@@ -44,7 +44,7 @@ public class CodecBenchmarks
     [Benchmark(Description = "SBE decode NewOrder")]
     public long SbeDecodeNewOrder()
     {
-        if (Msg.NewOrderDecoder.TryWrapWithHeader(_sbeNewOrder, 0, out var d) != SbeError.None) return -1;
+        if (NewOrderDecoder.TryWrapWithHeader(_sbeNewOrder, 0, out var d) != SbeError.None) return -1;
         return d.Account + d.ClientOrderId + d.Symbol + (long)d.Side + (long)d.OrderType + (long)d.TimeInForce
             + (long)d.SelfTradePrevention + d.Price + d.Quantity + d.QuoteBudget + (long)d.Flags;
     }
@@ -81,7 +81,7 @@ public class CodecBenchmarks
     [Benchmark(Description = "SBE decode Fill")]
     public long SbeDecodeFill()
     {
-        if (Msg.FillDecoder.TryWrapWithHeader(_sbeFill, 0, out var d) != SbeError.None) return -1;
+        if (FillDecoder.TryWrapWithHeader(_sbeFill, 0, out var d) != SbeError.None) return -1;
         return d.Sequence + d.Timestamp + d.TradeId + d.Account + d.ClientOrderId + d.OrderId + d.Symbol + (long)d.Side
             + (long)d.Liquidity + d.Price + d.Quantity + d.Fee + d.FilledQuantity + d.LeavesQuantity;
     }
@@ -96,24 +96,24 @@ public class CodecBenchmarks
 
     private static int EncodeNewOrder(byte[] buffer, long i)
     {
-        var e = Msg.NewOrderEncoder.WrapAndApplyHeader(buffer, 0);
+        var e = NewOrderEncoder.WrapAndApplyHeader(buffer, 0);
         e.Account = 1001;
         e.ClientOrderId = i;
         e.Symbol = 1;
-        e.Side = Msg.Side.Buy;
-        e.OrderType = Msg.OrderType.Limit;
-        e.TimeInForce = Msg.TimeInForce.GoodTillCancel;
-        e.SelfTradePrevention = Msg.SelfTradePrevention.CancelNewest;
+        e.Side = Side.Buy;
+        e.OrderType = OrderType.Limit;
+        e.TimeInForce = TimeInForce.GoodTillCancel;
+        e.SelfTradePrevention = SelfTradePrevention.CancelNewest;
         e.Price = 60_010 + (i & 7);
         e.Quantity = 1_000_000;
         e.QuoteBudget = 0;
-        e.Flags = Msg.OrderFlags.None;
-        return Msg.MessageHeaderEncoder.EncodedLength + e.EncodedLength;
+        e.Flags = OrderFlags.None;
+        return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
     }
 
     private static int EncodeFill(byte[] buffer, long i)
     {
-        var e = Msg.FillEncoder.WrapAndApplyHeader(buffer, 0);
+        var e = FillEncoder.WrapAndApplyHeader(buffer, 0);
         e.Sequence = i;
         e.Timestamp = 1_763_700_000_000_000_000 + i;
         e.TradeId = i;
@@ -121,14 +121,14 @@ public class CodecBenchmarks
         e.ClientOrderId = i;
         e.OrderId = i + 7;
         e.Symbol = 1;
-        e.Side = Msg.Side.Sell;
-        e.Liquidity = Msg.Liquidity.Maker;
+        e.Side = Side.Sell;
+        e.Liquidity = Liquidity.Maker;
         e.Price = 60_010;
         e.Quantity = 1_000_000;
         e.Fee = 12;
         e.FilledQuantity = 1_000_000;
         e.LeavesQuantity = 0;
-        return Msg.MessageHeaderEncoder.EncodedLength + e.EncodedLength;
+        return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
     }
 
     private static Proto.NewOrder ProtoNewOrder(long i)

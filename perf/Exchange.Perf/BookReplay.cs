@@ -3,7 +3,7 @@
 // stamp every operation; every pass starts from a fresh engine and must end in the same state hash.
 using System.Diagnostics;
 using Exchange.Engine;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Journal;
 using Exchange.Replay;
 

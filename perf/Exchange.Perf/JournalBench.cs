@@ -1,7 +1,7 @@
 // `exchange-perf journal | replay | snapshot`: the journal's costs measured in process, on real files.
 using System.Diagnostics;
 using Exchange.Engine;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Journal;
 using Exchange.Replay;
 

@@ -1,4 +1,5 @@
 // The subcommands: name, help text, the options each accepts, and what runs it.
+using Exchange.Contract;
 using Exchange.Engine;
 using Exchange.Journal;
 

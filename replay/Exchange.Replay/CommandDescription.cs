@@ -1,9 +1,8 @@
 // A journaled payload in words, for operators: the command's name, the account and symbol it concerns (what
 // dump filters on), and its fields in wire order. Not for the hot path: it allocates per record.
 using Exchange.Engine;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Sbe;
-using Msg = Exchange.Codecs.Sbe;
 
 namespace Exchange.Replay;
 
@@ -75,16 +74,16 @@ public static class MessageTypes
 {
     public static readonly IReadOnlyList<(int Id, string Name)> Commands =
     [
-        (Msg.NewOrderDecoder.TemplateId, "NewOrder"),
-        (Msg.CancelOrderDecoder.TemplateId, "CancelOrder"),
-        (Msg.ReplaceOrderDecoder.TemplateId, "ReplaceOrder"),
-        (Msg.MassCancelDecoder.TemplateId, "MassCancel"),
-        (Msg.AddAccountDecoder.TemplateId, "AddAccount"),
-        (Msg.AddSymbolDecoder.TemplateId, "AddSymbol"),
-        (Msg.HaltSymbolDecoder.TemplateId, "HaltSymbol"),
-        (Msg.ResumeSymbolDecoder.TemplateId, "ResumeSymbol"),
-        (Msg.DepositDecoder.TemplateId, "Deposit"),
-        (Msg.WithdrawDecoder.TemplateId, "Withdraw"),
+        (NewOrderDecoder.TemplateId, "NewOrder"),
+        (CancelOrderDecoder.TemplateId, "CancelOrder"),
+        (ReplaceOrderDecoder.TemplateId, "ReplaceOrder"),
+        (MassCancelDecoder.TemplateId, "MassCancel"),
+        (AddAccountDecoder.TemplateId, "AddAccount"),
+        (AddSymbolDecoder.TemplateId, "AddSymbol"),
+        (HaltSymbolDecoder.TemplateId, "HaltSymbol"),
+        (ResumeSymbolDecoder.TemplateId, "ResumeSymbol"),
+        (DepositDecoder.TemplateId, "Deposit"),
+        (WithdrawDecoder.TemplateId, "Withdraw"),
     ];
 
     public static string NameOf(int id)

@@ -1,4 +1,5 @@
 // The engine output for rebuilding state: replay needs the state the events describe, not the events.
+using Exchange.Contract;
 using Exchange.Engine;
 
 namespace Exchange.Replay;

@@ -2,6 +2,7 @@
 // so any tool can rebuild the same state from the directory alone.
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Exchange.Contract;
 using Exchange.Engine;
 
 namespace Exchange.Replay;

@@ -2,7 +2,7 @@
 // decoded to a command and applied with the record's sequence and timestamp. A payload that is not a
 // well-formed command changed nothing live either, so it is counted and skipped.
 using Exchange.Engine;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Journal;
 using Exchange.Sbe;
 

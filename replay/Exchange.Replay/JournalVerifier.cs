@@ -1,7 +1,7 @@
 // Checks a journal directory end to end without changing a byte: segment headers, every record's CRC,
 // sequence continuity within and across segments, closing markers, sparse-index entries, and that payloads
 // decode as commands. Unlike a writer opening the journal, it recovers nothing: a torn tail is a finding.
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Journal;
 using Exchange.Sbe;
 
@@ -170,15 +170,15 @@ public static class JournalVerifier
 
     private struct Discard : ICommandHandler
     {
-        public readonly void On(in Engine.AddAccount c) { }
-        public readonly void On(in Engine.AddSymbol c) { }
-        public readonly void On(in Engine.HaltSymbol c) { }
-        public readonly void On(in Engine.ResumeSymbol c) { }
-        public readonly void On(in Engine.Deposit c) { }
-        public readonly void On(in Engine.Withdraw c) { }
-        public readonly void On(in Engine.NewOrder c) { }
-        public readonly void On(in Engine.CancelOrder c) { }
-        public readonly void On(in Engine.ReplaceOrder c) { }
-        public readonly void On(in Engine.MassCancel c) { }
+        public readonly void On(in AddAccount c) { }
+        public readonly void On(in AddSymbol c) { }
+        public readonly void On(in HaltSymbol c) { }
+        public readonly void On(in ResumeSymbol c) { }
+        public readonly void On(in Deposit c) { }
+        public readonly void On(in Withdraw c) { }
+        public readonly void On(in NewOrder c) { }
+        public readonly void On(in CancelOrder c) { }
+        public readonly void On(in ReplaceOrder c) { }
+        public readonly void On(in MassCancel c) { }
     }
 }

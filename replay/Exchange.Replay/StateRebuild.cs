@@ -1,6 +1,7 @@
 // Start-up and audit: the state at a sequence is the newest valid snapshot at or before it, plus the journal
 // after it. A snapshot that fails its checks, or whose restored state hash disagrees with its header, is
 // skipped in favour of an older one or a full replay, and the report says so.
+using Exchange.Contract;
 using Exchange.Engine;
 using Exchange.Journal;
 

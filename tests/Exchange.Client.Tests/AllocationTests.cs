@@ -1,7 +1,7 @@
 // The order path allocates nothing in steady state: encoding and offering new orders, replaces, cancels and mass
 // cancels, and Poll (the transport's duty cycle, decoding the engine's acknowledgements into a struct listener,
 // heartbeats). The fake engine runs on its own thread, so the counter of this thread sees only the client.
-using Exchange.Engine;
+using Exchange.Contract;
 
 namespace Exchange.Client.Tests;
 

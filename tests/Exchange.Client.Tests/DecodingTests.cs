@@ -1,15 +1,13 @@
 // What arrives from a shard reaches the right callback with the shard, the sequence and every field: engine events
 // encoded by the engine's own SbeEventWriter, Trade messages, and the session messages. No engine involved: the
 // bytes go straight into the client's message handler.
-using Exchange.Engine;
-using Exchange.Engine.Wire;
-using Msg = Exchange.Codecs.Sbe;
+using Exchange.Contract;
 
 namespace Exchange.Client.Tests;
 
 public class DecodingTests : IDisposable
 {
-    private const int Header = Msg.MessageHeaderEncoder.EncodedLength;
+    private const int Header = MessageHeaderEncoder.EncodedLength;
     private readonly RecordingListener _listener = new();
     private readonly ExchangeClient<RecordingListener> _client;
 
@@ -79,30 +77,30 @@ public class DecodingTests : IDisposable
     public void A_reject_of_an_unsequenced_input_keeps_its_session_level_reason()
     {
         var buffer = new byte[128];
-        var m = Msg.CommandRejectedEncoder.WrapAndApplyHeader(buffer, 0);
+        var m = CommandRejectedEncoder.WrapAndApplyHeader(buffer, 0);
         m.Sequence = 0;
-        m.Command = Msg.CommandKind.NewOrder;
+        m.Command = CommandKind.NewOrder;
         m.Account = 1001;
         m.ClientOrderId = 5;
         m.Symbol = 9;
-        m.Reason = Msg.RejectReason.WrongShard;
+        m.Reason = RejectReason.WrongShard;
         Feed(0, buffer.AsSpan(0, Header + m.EncodedLength));
         var call = Assert.Single(_listener.Calls);
-        Assert.Equal(new Call("Rejected", 0, 0, new CommandRejected(CommandKind.NewOrder, 1001, 5, 9, (RejectReason)Msg.RejectReason.WrongShard)), call);
+        Assert.Equal(new Call("Rejected", 0, 0, new CommandRejected(CommandKind.NewOrder, 1001, 5, 9, (RejectReason)RejectReason.WrongShard)), call);
     }
 
     [Fact]
     public void A_trade_reaches_OnTrade()
     {
         var buffer = new byte[128];
-        var t = Msg.TradeEncoder.WrapAndApplyHeader(buffer, 0);
+        var t = TradeEncoder.WrapAndApplyHeader(buffer, 0);
         t.Sequence = 77;
         t.Timestamp = 5;
         t.Symbol = 1;
         t.TradeId = 3;
         t.Price = 60_000;
         t.Quantity = 2_000_000;
-        t.AggressorSide = Msg.Side.Sell;
+        t.AggressorSide = Side.Sell;
         Feed(0, buffer.AsSpan(0, Header + t.EncodedLength));
         Assert.Equal(new Call("Trade", 0, 77, new Trade(1, 3, 60_000, 2_000_000, Side.Sell)), Assert.Single(_listener.Calls));
         Assert.Equal(5, _client.LastTimestamp);
@@ -112,12 +110,12 @@ public class DecodingTests : IDisposable
     public void A_book_update_with_several_levels_gives_one_call_per_level()
     {
         var buffer = new byte[256];
-        var m = Msg.BookUpdateEncoder.WrapAndApplyHeader(buffer, 0);
+        var m = BookUpdateEncoder.WrapAndApplyHeader(buffer, 0);
         m.Sequence = 50;
         m.Symbol = 2;
         var levels = m.LevelsCount(2);
-        levels.Next(); levels.Side = Msg.Side.Buy; levels.Price = 2_990; levels.Quantity = 10_000; levels.OrderCount = 1;
-        levels.Next(); levels.Side = Msg.Side.Sell; levels.Price = 3_010; levels.Quantity = 0; levels.OrderCount = 0;
+        levels.Next(); levels.Side = Side.Buy; levels.Price = 2_990; levels.Quantity = 10_000; levels.OrderCount = 1;
+        levels.Next(); levels.Side = Side.Sell; levels.Price = 3_010; levels.Quantity = 0; levels.OrderCount = 0;
         Feed(1, buffer.AsSpan(0, Header + m.EncodedLength));
         Assert.Equal(
             [new Call("Level", 1, 50, new LevelChanged(2, Side.Buy, 2_990, 10_000, 1)), new Call("Level", 1, 50, new LevelChanged(2, Side.Sell, 3_010, 0, 0))],
@@ -141,17 +139,17 @@ public class DecodingTests : IDisposable
     private static byte[] LogonAck(ulong session, long account, uint heartbeatMs)
     {
         var buffer = new byte[64];
-        var ack = Msg.LogonAckEncoder.WrapAndApplyHeader(buffer, 0);
+        var ack = LogonAckEncoder.WrapAndApplyHeader(buffer, 0);
         ack.SessionId = session;
         ack.Account = account;
         ack.HeartbeatIntervalMs = heartbeatMs;
         return buffer[..(Header + ack.EncodedLength)];
     }
 
-    private static byte[] Logout(ulong session, Msg.LogoutReason reason)
+    private static byte[] Logout(ulong session, LogoutReason reason)
     {
         var buffer = new byte[64];
-        var logout = Msg.LogoutEncoder.WrapAndApplyHeader(buffer, 0);
+        var logout = LogoutEncoder.WrapAndApplyHeader(buffer, 0);
         logout.SessionId = session;
         logout.Reason = reason;
         return buffer[..(Header + logout.EncodedLength)];
@@ -173,13 +171,13 @@ public class DecodingTests : IDisposable
         Assert.Equal(1001, _client.Account);
 
         var heartbeat = new byte[64];
-        var h = Msg.HeartbeatEncoder.WrapAndApplyHeader(heartbeat, 0);
+        var h = HeartbeatEncoder.WrapAndApplyHeader(heartbeat, 0);
         h.SessionId = 9;
         Feed(1, heartbeat.AsSpan(0, Header + h.EncodedLength));
-        Feed(1, Logout(8, Msg.LogoutReason.ShuttingDown)); // another session's
+        Feed(1, Logout(8, LogoutReason.ShuttingDown)); // another session's
         Assert.Single(_listener.Calls);
 
-        Feed(1, Logout(9, Msg.LogoutReason.ShuttingDown));
+        Feed(1, Logout(9, LogoutReason.ShuttingDown));
         Assert.Equal(new Call("Logout", 1, 0, LogoutReason.ShuttingDown), _listener.Calls[^1]);
         Assert.Equal(ShardState.LoggedOut, _client.StateOf(1));
         _client.OnResponseImageGone(shard, 31); // the stream ending after a logout is no disconnect
@@ -205,8 +203,8 @@ public class DecodingTests : IDisposable
         var shard = _client.ShardAt(0);
         shard.State = ShardState.LoggingOn;
         var buffer = new byte[128];
-        var reject = Msg.LogonRejectEncoder.WrapAndApplyHeader(buffer, 0);
-        reject.Reason = Msg.LogonRejectReason.AlreadyLoggedOn;
+        var reject = LogonRejectEncoder.WrapAndApplyHeader(buffer, 0);
+        reject.Reason = LogonRejectReason.AlreadyLoggedOn;
         reject.WriteText("account 1001 already has a session"u8);
         Feed(0, buffer.AsSpan(0, Header + reject.EncodedLength));
         Assert.Equal(ShardState.Rejected, _client.StateOf(0));

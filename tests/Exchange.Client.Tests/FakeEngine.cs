@@ -4,11 +4,9 @@
 // new orders with OrderAccepted. Tests reach it through Post (run on its thread) and the lock-guarded state.
 using System.Collections.Concurrent;
 using System.Text;
-using Exchange.Engine;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Sbe;
 using Exchange.Transport;
-using Msg = Exchange.Codecs.Sbe;
 
 namespace Exchange.Client.Tests;
 
@@ -17,7 +15,7 @@ internal sealed record LogonSeen(long Account, uint HeartbeatIntervalMs, byte Ca
 internal sealed class FakeEngine : IDisposable
 {
     public static readonly TransportOptions FastOptions = new() { PublicationLingerNanos = 20 * NanoClock.Millisecond };
-    private const int Header = Msg.MessageHeaderEncoder.EncodedLength;
+    private const int Header = MessageHeaderEncoder.EncodedLength;
 
     public readonly Transport.Transport Transport = new(FastOptions);
     public readonly Subscription Commands;
@@ -107,9 +105,9 @@ internal sealed class FakeEngine : IDisposable
     {
         switch (CommandCodec.TemplateOf(message))
         {
-            case Msg.LogonDecoder.TemplateId:
+            case LogonDecoder.TemplateId:
             {
-                var logon = Msg.LogonDecoder.WrapWithHeader(message);
+                var logon = LogonDecoder.WrapWithHeader(message);
                 var seen = new LogonSeen(logon.Account, logon.HeartbeatIntervalMs, logon.CancelOnDisconnect,
                     Encoding.ASCII.GetString(logon.ReadApiKey()), Encoding.ASCII.GetString(logon.ReadResponseChannel()));
                 Logons.Add(seen);
@@ -117,8 +115,8 @@ internal sealed class FakeEngine : IDisposable
                 OpenResponses(seen.ResponseChannel);
                 if (seen.ApiKey != ApiKey)
                 {
-                    var reject = Msg.LogonRejectEncoder.WrapAndApplyHeader(_buffer, 0);
-                    reject.Reason = Msg.LogonRejectReason.UnknownApiKey;
+                    var reject = LogonRejectEncoder.WrapAndApplyHeader(_buffer, 0);
+                    reject.Reason = LogonRejectReason.UnknownApiKey;
                     reject.WriteText("unknown api key"u8);
                     Respond(_buffer.AsSpan(0, Header + reject.EncodedLength));
                     _closeWhenDrained.Add(Responses!);
@@ -126,17 +124,17 @@ internal sealed class FakeEngine : IDisposable
                     Responses = MarketData = null;
                     return;
                 }
-                var ack = Msg.LogonAckEncoder.WrapAndApplyHeader(_buffer, 0);
+                var ack = LogonAckEncoder.WrapAndApplyHeader(_buffer, 0);
                 ack.SessionId = SessionId;
                 ack.Account = Account;
                 ack.HeartbeatIntervalMs = GrantedHeartbeatMs != 0 ? GrantedHeartbeatMs : seen.HeartbeatIntervalMs;
                 Respond(_buffer.AsSpan(0, Header + ack.EncodedLength));
                 return;
             }
-            case Msg.HeartbeatDecoder.TemplateId:
+            case HeartbeatDecoder.TemplateId:
                 Heartbeats++;
                 return;
-            case Msg.LogoutDecoder.TemplateId:
+            case LogoutDecoder.TemplateId:
                 Logouts++;
                 if (!AnswerLogout || Responses == null) return;
                 SendLogout(LogoutReason.ClientRequest);
@@ -145,9 +143,9 @@ internal sealed class FakeEngine : IDisposable
             default:
                 OrdersReceived++;
                 if (RecordOrders) Orders.Add(message.ToArray());
-                if (AcknowledgeOrders && CommandCodec.TemplateOf(message) == Msg.NewOrderDecoder.TemplateId)
+                if (AcknowledgeOrders && CommandCodec.TemplateOf(message) == NewOrderDecoder.TemplateId)
                 {
-                    var order = Msg.NewOrderDecoder.WrapWithHeader(message);
+                    var order = NewOrderDecoder.WrapWithHeader(message);
                     _events.Clear();
                     _events.Sequence = _nextSequence++;
                     _events.Timestamp = 1_700_000_000_000_000_000;
@@ -190,15 +188,15 @@ internal sealed class FakeEngine : IDisposable
 
     public void SendLogout(LogoutReason reason)
     {
-        var logout = Msg.LogoutEncoder.WrapAndApplyHeader(_buffer, 0);
+        var logout = LogoutEncoder.WrapAndApplyHeader(_buffer, 0);
         logout.SessionId = SessionId;
-        logout.Reason = (Msg.LogoutReason)reason;
+        logout.Reason = (LogoutReason)reason;
         Respond(_buffer.AsSpan(0, Header + logout.EncodedLength));
     }
 
     public void SendHeartbeat()
     {
-        var heartbeat = Msg.HeartbeatEncoder.WrapAndApplyHeader(_buffer, 0);
+        var heartbeat = HeartbeatEncoder.WrapAndApplyHeader(_buffer, 0);
         heartbeat.SessionId = SessionId;
         Respond(_buffer.AsSpan(0, Header + heartbeat.EncodedLength));
     }

@@ -1,5 +1,5 @@
 // Listeners for the tests: one that records every callback with its arguments, one (a struct) that only counts.
-using Exchange.Engine;
+using Exchange.Contract;
 
 namespace Exchange.Client.Tests;
 

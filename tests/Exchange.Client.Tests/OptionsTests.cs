@@ -77,15 +77,4 @@ public class OptionsTests
         Assert.Equal(128 * 1024, client.ShardAt(1).Publication.Channel.TermLength);
         Assert.EndsWith("|term-length=65536", client.ResponseChannelOf(0));
     }
-
-    [Fact]
-    public void Session_enums_have_the_schema_values()
-    {
-        foreach (var reason in Enum.GetValues<LogoutReason>())
-            Assert.Equal(reason.ToString(), ((Exchange.Codecs.Sbe.LogoutReason)(byte)reason).ToString());
-        foreach (var reason in Enum.GetValues<LogonRejectReason>())
-            Assert.Equal(reason.ToString(), ((Exchange.Codecs.Sbe.LogonRejectReason)(byte)reason).ToString());
-        Assert.Equal(Enum.GetValues<Exchange.Codecs.Sbe.LogoutReason>().Length - 1, Enum.GetValues<LogoutReason>().Length);
-        Assert.Equal(Enum.GetValues<Exchange.Codecs.Sbe.LogonRejectReason>().Length - 1, Enum.GetValues<LogonRejectReason>().Length);
-    }
 }

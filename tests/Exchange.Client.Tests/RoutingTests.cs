@@ -1,7 +1,6 @@
 // Order entry goes to the shard that owns the symbol, as the session's account, and what a shard answers comes
 // back attributed to that shard.
-using Exchange.Engine;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Sbe;
 
 namespace Exchange.Client.Tests;

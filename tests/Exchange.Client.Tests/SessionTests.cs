@@ -198,7 +198,7 @@ public class SessionTests
         var listener = new RecordingListener();
         using var client = ExchangeClient.Create(Options(engine) with { TransportThread = true, IdleStrategy = "backoff" }, listener);
         client.Connect(TimeSpan.FromSeconds(10));
-        Assert.True(client.NewOrder(new Engine.NewOrder(0, 1, 1, Engine.Side.Buy, Engine.OrderType.Limit, Engine.TimeInForce.GoodTillCancel, 100, 1)) > 0);
+        Assert.True(client.NewOrder(new NewOrder(0, 1, 1, Side.Buy, OrderType.Limit, TimeInForce.GoodTillCancel, 100, 1)) > 0);
         Assert.True(Wait.Until(client, () => listener.Of("Accepted").Any()));
         Assert.True(Wait.Until(client, () => engine.Read(e => e.Heartbeats) >= 2));
     }

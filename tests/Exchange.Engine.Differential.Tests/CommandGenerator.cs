@@ -1,6 +1,7 @@
 // Seeded generator of a realistic, adversarial command mix. It peeks at the reference engine's state to
 // aim cancels and replaces at orders that exist and to keep books from growing without bound; the fast
 // engine is never consulted, so the stream depends only on the seed and the reference's behaviour.
+using Exchange.Contract;
 using Exchange.Engine;
 
 namespace Exchange.Engine.Differential.Tests;

@@ -2,6 +2,7 @@
 // command by command, and checks the README's invariants on the fast engine through its query API.
 using System.Diagnostics;
 using System.Text;
+using Exchange.Contract;
 using Exchange.Engine;
 using Exchange.Engine.Tests;
 

@@ -1,6 +1,7 @@
 // Differential tests: the fast MatchingEngine against the simple ReferenceEngine, over long random streams.
 using System.Diagnostics;
 using System.Text;
+using Exchange.Contract;
 using Exchange.Engine;
 using Exchange.Engine.Tests;
 using Xunit.Abstractions;

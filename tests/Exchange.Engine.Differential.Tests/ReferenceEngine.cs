@@ -2,6 +2,7 @@
 // alone. Every resting order lives in one List; books, levels and best prices are recomputed with LINQ
 // whenever they are needed. Clarity over speed: nothing here is shared with the fast engine except the
 // contract types (commands, events, SymbolSpec, EngineConfig, views).
+using Exchange.Contract;
 using Exchange.Engine;
 
 namespace Exchange.Engine.Differential.Tests;

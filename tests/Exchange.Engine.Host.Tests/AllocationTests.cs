@@ -1,9 +1,8 @@
 // Proves the steady state of the engine process allocates nothing: after warm-up, ~100k orders through OnMessage
 // (decode, sequence, journal, match, route) and DoWork (group commit with fsync, release, heartbeats) leave the
 // thread's allocated-bytes counter where it was.
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Journal;
-using Msg = Exchange.Codecs.Sbe;
 
 namespace Exchange.Engine.Host.Tests;
 
@@ -18,7 +17,7 @@ public sealed class AllocationTests
         public void SendMarketData(ReadOnlySpan<byte> message)
         {
             MarketData++;
-            if (CommandCodec.TemplateOf(message) == Msg.TradeDecoder.TemplateId) Trades++;
+            if (CommandCodec.TemplateOf(message) == TradeDecoder.TemplateId) Trades++;
         }
         public void CloseResponses(int connection) { }
     }

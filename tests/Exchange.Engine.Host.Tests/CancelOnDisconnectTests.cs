@@ -1,10 +1,9 @@
 // Cancel-on-disconnect: a session that asked for it has its account's orders cancelled by a MassCancel that goes
 // through the sequencer and the journal, whether the connection is lost, times out or logs out.
 using Exchange.Engine.Tests;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Journal;
 using Exchange.Sbe;
-using Msg = Exchange.Codecs.Sbe;
 
 namespace Exchange.Engine.Host.Tests;
 
@@ -44,7 +43,7 @@ public sealed class CancelOnDisconnectTests
         Assert.Equal(before + 1, h.Engine.LastSequence);
         var (sequence, type, payload) = Read.Journal(dir.Path)[^1];
         Assert.Equal(before + 1, sequence);
-        Assert.Equal(Msg.MassCancelDecoder.TemplateId, type);
+        Assert.Equal(MassCancelDecoder.TemplateId, type);
         var capture = new MassCancelCapture();
         Assert.Equal(SbeError.None, CommandCodec.Decode(payload, ref capture));
         Assert.Equal(new MassCancel(1001, -1, Side.None), capture.Command);
@@ -85,7 +84,7 @@ public sealed class CancelOnDisconnectTests
         Assert.True(h.Engine.TryGetSession(2, out _, out _));
         Assert.False(h.Engine.TryGetOrder(1001, 1, out _));
         Assert.True(h.Engine.TryGetOrder(1002, 3, out _));
-        Assert.Equal(Msg.MassCancelDecoder.TemplateId, Read.Journal(dir.Path)[^1].Type);
+        Assert.Equal(MassCancelDecoder.TemplateId, Read.Journal(dir.Path)[^1].Type);
     }
 
     [Fact]
@@ -103,7 +102,7 @@ public sealed class CancelOnDisconnectTests
         Assert.Equal(2, events.OfType<OrderCancelled>().Count());
         Assert.All(events.OfType<OrderCancelled>(), c => Assert.Equal(CancelReason.MassCancel, c.Reason));
         Assert.Equal(new MassCancelled(1001, -1, Side.None, 2), events.OfType<MassCancelled>().Single());
-        Assert.Equal(Msg.LogoutReason.ClientRequest, Read.Logout(received[^1]));
+        Assert.Equal(LogoutReason.ClientRequest, Read.Logout(received[^1]));
         Assert.Equal([1], h.Links.Closed);
         Assert.Equal(1, h.Engine.OpenOrderCount);
     }

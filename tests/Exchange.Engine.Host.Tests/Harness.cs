@@ -1,10 +1,9 @@
 // What the EngineService tests share: a recording IEngineLinks, encoders for what clients send, readers for what
 // the engine sends back, and a temporary journal directory per test.
 using Exchange.Engine.Tests;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Journal;
 using Exchange.Sbe;
-using Msg = Exchange.Codecs.Sbe;
 
 namespace Exchange.Engine.Host.Tests;
 
@@ -71,30 +70,30 @@ public static class Client
     public static byte[] Logon(string apiKey, uint heartbeatMs = 1000, bool cancelOnDisconnect = false, string channel = Channel, long account = 0)
     {
         var buffer = new byte[4096];
-        var e = Msg.LogonEncoder.WrapAndApplyHeader(buffer, 0);
+        var e = LogonEncoder.WrapAndApplyHeader(buffer, 0);
         e.Account = account;
         e.HeartbeatIntervalMs = heartbeatMs;
         e.CancelOnDisconnect = cancelOnDisconnect ? (byte)1 : (byte)0;
         e.WriteApiKey(System.Text.Encoding.ASCII.GetBytes(apiKey));
         e.WriteResponseChannel(System.Text.Encoding.ASCII.GetBytes(channel));
-        return buffer[..(Msg.MessageHeaderEncoder.EncodedLength + e.EncodedLength)];
+        return buffer[..(MessageHeaderEncoder.EncodedLength + e.EncodedLength)];
     }
 
     public static byte[] Heartbeat(ulong sessionId)
     {
         var buffer = new byte[64];
-        var e = Msg.HeartbeatEncoder.WrapAndApplyHeader(buffer, 0);
+        var e = HeartbeatEncoder.WrapAndApplyHeader(buffer, 0);
         e.SessionId = sessionId;
-        return buffer[..(Msg.MessageHeaderEncoder.EncodedLength + e.EncodedLength)];
+        return buffer[..(MessageHeaderEncoder.EncodedLength + e.EncodedLength)];
     }
 
     public static byte[] Logout(ulong sessionId)
     {
         var buffer = new byte[64];
-        var e = Msg.LogoutEncoder.WrapAndApplyHeader(buffer, 0);
+        var e = LogoutEncoder.WrapAndApplyHeader(buffer, 0);
         e.SessionId = sessionId;
-        e.Reason = Msg.LogoutReason.ClientRequest;
-        return buffer[..(Msg.MessageHeaderEncoder.EncodedLength + e.EncodedLength)];
+        e.Reason = LogoutReason.ClientRequest;
+        return buffer[..(MessageHeaderEncoder.EncodedLength + e.EncodedLength)];
     }
 
     /// <summary>A GTC limit order on BTC-USD of the demo config: quantity in lots of 0.01 BTC.</summary>
@@ -127,17 +126,17 @@ public static class Read
 
     public static (ulong SessionId, long Account, uint HeartbeatMs) LogonAck(byte[] m)
     {
-        var d = Msg.LogonAckDecoder.WrapWithHeader(m);
+        var d = LogonAckDecoder.WrapWithHeader(m);
         return (d.SessionId, d.Account, d.HeartbeatIntervalMs);
     }
 
-    public static Msg.LogonRejectReason LogonReject(byte[] m) => Msg.LogonRejectDecoder.WrapWithHeader(m).Reason;
+    public static LogonRejectReason LogonReject(byte[] m) => LogonRejectDecoder.WrapWithHeader(m).Reason;
 
-    public static Msg.LogoutReason Logout(byte[] m) => Msg.LogoutDecoder.WrapWithHeader(m).Reason;
+    public static LogoutReason Logout(byte[] m) => LogoutDecoder.WrapWithHeader(m).Reason;
 
-    public static (Msg.CommandKind Command, long Account, long ClientOrderId, Msg.RejectReason Reason, long Sequence) Rejected(byte[] m)
+    public static (CommandKind Command, long Account, long ClientOrderId, RejectReason Reason, long Sequence) Rejected(byte[] m)
     {
-        var d = Msg.CommandRejectedDecoder.WrapWithHeader(m);
+        var d = CommandRejectedDecoder.WrapWithHeader(m);
         return (d.Command, d.Account, d.ClientOrderId, d.Reason, d.Sequence);
     }
 
@@ -207,7 +206,7 @@ public sealed class Harness : IDisposable
     public ulong LogOn(int connection, string apiKey, bool cancelOnDisconnect = false, uint heartbeatMs = 1000)
     {
         Engine.OnMessage(connection, Client.Logon(apiKey, heartbeatMs, cancelOnDisconnect));
-        var ack = Links.Received(connection).OfTemplate(Msg.LogonAckDecoder.TemplateId).Last();
+        var ack = Links.Received(connection).OfTemplate(LogonAckDecoder.TemplateId).Last();
         return Read.LogonAck(ack).SessionId;
     }
 

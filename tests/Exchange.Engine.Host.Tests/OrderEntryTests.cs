@@ -1,8 +1,8 @@
 // Order entry through EngineService: who may send what, rejects of inputs that never reach the sequencer, and
 // where the events of accepted commands go.
+using Exchange.Contract;
 using Exchange.Engine.Tests;
 using Exchange.Journal;
-using Msg = Exchange.Codecs.Sbe;
 
 namespace Exchange.Engine.Host.Tests;
 
@@ -20,7 +20,7 @@ public sealed class OrderEntryTests
         var offered = Assert.Single(h.Links.Offered);
         Assert.Equal(5, offered.Connection);
         var reject = Read.Rejected(offered.Message);
-        Assert.Equal((Msg.CommandKind.NewOrder, 1001L, 77L, Msg.RejectReason.NotLoggedOn, 0L), reject);
+        Assert.Equal((CommandKind.NewOrder, 1001L, 77L, RejectReason.NotLoggedOn, 0L), reject);
         Assert.Equal(Opening, h.Engine.LastSequence);
         Assert.Equal(Opening, Read.Journal(dir.Path).Count);
         Assert.Equal(0, h.Engine.OpenOrderCount);
@@ -33,7 +33,7 @@ public sealed class OrderEntryTests
         h.LogOn(1, "mm-1001-key");
         h.Engine.OnMessage(1, Client.Limit(1002, 5, Side.Buy, 59_000));
 
-        Assert.Equal(Msg.RejectReason.NotLoggedOn, Read.Rejected(h.Links.Received(1).Last()).Reason);
+        Assert.Equal(RejectReason.NotLoggedOn, Read.Rejected(h.Links.Received(1).Last()).Reason);
         Assert.Equal(Opening, h.Engine.LastSequence);
         Assert.False(h.Engine.TryGetOrder(1002, 5, out _));
     }
@@ -56,10 +56,10 @@ public sealed class OrderEntryTests
         unknownTemplate[2] = 99;                                   // template id
         h.Engine.OnMessage(1, unknownTemplate);
 
-        var rejects = h.Links.Received(1).OfTemplate(Msg.CommandRejectedDecoder.TemplateId).Select(Read.Rejected).ToList();
+        var rejects = h.Links.Received(1).OfTemplate(CommandRejectedDecoder.TemplateId).Select(Read.Rejected).ToList();
         Assert.Equal(4, rejects.Count);
-        Assert.All(rejects, r => Assert.Equal(Msg.RejectReason.MalformedMessage, r.Reason));
-        Assert.Equal(Msg.CommandKind.NewOrder, rejects[0].Command);
+        Assert.All(rejects, r => Assert.Equal(RejectReason.MalformedMessage, r.Reason));
+        Assert.Equal(CommandKind.NewOrder, rejects[0].Command);
         Assert.Equal(Opening, h.Engine.LastSequence);
         Assert.Equal(journalBefore.Count, Read.Journal(dir.Path).Count);
         Assert.False(h.Engine.TryGetOrder(1001, 9, out _));
@@ -78,8 +78,8 @@ public sealed class OrderEntryTests
         h.Engine.OnMessage(1, Client.Limit(1001, 3, Side.Buy, 59_000, symbol: 7));
 
         var reject = Read.Rejected(h.Links.Received(1).Last());
-        Assert.Equal((Msg.CommandKind.NewOrder, 1001L, 3L, Msg.RejectReason.WrongShard), (reject.Command, reject.Account, reject.ClientOrderId, reject.Reason));
-        Assert.Equal(7, Msg.CommandRejectedDecoder.WrapWithHeader(h.Links.Received(1).Last()).Symbol);
+        Assert.Equal((CommandKind.NewOrder, 1001L, 3L, RejectReason.WrongShard), (reject.Command, reject.Account, reject.ClientOrderId, reject.Reason));
+        Assert.Equal(7, CommandRejectedDecoder.WrapWithHeader(h.Links.Received(1).Last()).Symbol);
         Assert.Equal(Opening, h.Engine.LastSequence);
     }
 
@@ -91,8 +91,8 @@ public sealed class OrderEntryTests
         h.Engine.OnMessage(1, Client.Encode(new Deposit(1001, 0, 1_000_000)));
         h.Engine.OnMessage(1, Client.Encode(new AddAccount(5555)));
 
-        var rejects = h.Links.Received(1).OfTemplate(Msg.CommandRejectedDecoder.TemplateId).Select(Read.Rejected).ToList();
-        Assert.Equal(new[] { (Msg.CommandKind.Deposit, Msg.RejectReason.NotLoggedOn), (Msg.CommandKind.AddAccount, Msg.RejectReason.NotLoggedOn) },
+        var rejects = h.Links.Received(1).OfTemplate(CommandRejectedDecoder.TemplateId).Select(Read.Rejected).ToList();
+        Assert.Equal(new[] { (CommandKind.Deposit, RejectReason.NotLoggedOn), (CommandKind.AddAccount, RejectReason.NotLoggedOn) },
             rejects.Select(r => (r.Command, r.Reason)));
         Assert.Equal(Opening, h.Engine.LastSequence);
         Assert.True(h.Engine.TryGetBalance(1001, 0, out var usd));
@@ -107,7 +107,7 @@ public sealed class OrderEntryTests
         h.Engine.OnMessage(1, Client.Limit(1001, 4, Side.Buy, 10));  // far outside the price band
 
         var reject = Read.Rejected(h.Links.Received(1).Last());
-        Assert.Equal(Msg.RejectReason.PriceOutsideBand, reject.Reason);
+        Assert.Equal(RejectReason.PriceOutsideBand, reject.Reason);
         Assert.Equal(Opening + 1, reject.Sequence);
         Assert.Equal(Opening + 1, h.Engine.LastSequence);
     }
@@ -137,9 +137,9 @@ public sealed class OrderEntryTests
         Assert.DoesNotContain(buyer, e => e is LevelChanged or BestBidOffer);
 
         // Market data: the book, the top of book, and one Trade with the taker as aggressor.
-        var trade = Assert.Single(h.Links.MarketData.OfTemplate(Msg.TradeDecoder.TemplateId));
-        var t = Msg.TradeDecoder.WrapWithHeader(trade);
-        Assert.Equal((1, 1L, 60_010L, 1_000_000L, Msg.Side.Buy, Opening + 2), (t.Symbol, t.TradeId, t.Price, t.Quantity, t.AggressorSide, t.Sequence));
+        var trade = Assert.Single(h.Links.MarketData.OfTemplate(TradeDecoder.TemplateId));
+        var t = TradeDecoder.WrapWithHeader(trade);
+        Assert.Equal((1, 1L, 60_010L, 1_000_000L, Side.Buy, Opening + 2), (t.Symbol, t.TradeId, t.Price, t.Quantity, t.AggressorSide, t.Sequence));
         var market = Read.Events(h.Links.MarketData);
         Assert.Contains(new LevelChanged(1, Side.Sell, 60_010, 1_000_000, 1), market);
         Assert.Equal(new BestBidOffer(1, 0, 0, 60_010, 1_000_000), market.OfType<BestBidOffer>().Last());

@@ -1,8 +1,8 @@
 // When responses may leave: only once their command is durable (group commit under Batch), in order per
 // connection, retried when the transport refuses them, and a connection that stays unsendable is dropped.
+using Exchange.Contract;
 using Exchange.Engine.Tests;
 using Exchange.Journal;
-using Msg = Exchange.Codecs.Sbe;
 
 namespace Exchange.Engine.Host.Tests;
 
@@ -40,7 +40,7 @@ public sealed class OutboundTests
         Assert.Equal(Enumerable.Range(100, 20).Select(i => (long)i), seller.OfType<OrderAccepted>().Select(a => a.ClientOrderId));
         Assert.Single(seller.OfType<Fill>());
         Assert.Single(Read.Events(h.Links.Received(2)).OfType<Fill>());
-        Assert.Single(h.Links.MarketData.OfTemplate(Msg.TradeDecoder.TemplateId));
+        Assert.Single(h.Links.MarketData.OfTemplate(TradeDecoder.TemplateId));
         var sequences = h.Links.Received(1).Select(Read.Sequence).ToList();
         Assert.Equal(sequences.Order(), sequences);
     }
@@ -131,7 +131,7 @@ public sealed class OutboundTests
 
         h.Links.Refuse.Clear();
         h.Work(10_000_000);
-        Assert.Equal(Msg.LogonRejectReason.UnknownApiKey, Read.LogonReject(h.Links.Received(1).Single()));
+        Assert.Equal(LogonRejectReason.UnknownApiKey, Read.LogonReject(h.Links.Received(1).Single()));
         Assert.Equal([1], h.Links.Closed);
         Assert.False(h.Engine.TryGetSession(1, out _, out _));
         // The connection can log on properly afterwards.
@@ -150,7 +150,7 @@ public sealed class OutboundTests
         h.Links.Refuse.Add(1);
 
         h.Engine.Shutdown();
-        Assert.Equal(Msg.LogoutReason.ShuttingDown, Read.Logout(h.Links.Received(2).Last()));
+        Assert.Equal(LogoutReason.ShuttingDown, Read.Logout(h.Links.Received(2).Last()));
         Assert.Equal([2], h.Links.Closed);
         Assert.Empty(Read.Events(h.Links.Received(1)).OfType<OrderAccepted>());
 
@@ -158,7 +158,7 @@ public sealed class OutboundTests
         h.Work(10_000_000);
         var received = h.Links.Received(1);
         Assert.Single(Read.Events(received).OfType<OrderAccepted>());
-        Assert.Equal(Msg.LogoutReason.ShuttingDown, Read.Logout(received[^1]));
+        Assert.Equal(LogoutReason.ShuttingDown, Read.Logout(received[^1]));
         Assert.Equal([2, 1], h.Links.Closed);
         Assert.Equal(0, h.Engine.QueuedMessages);
     }

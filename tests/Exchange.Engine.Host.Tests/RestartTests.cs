@@ -1,9 +1,9 @@
 // The journal as the engine leaves it: a restart on the same directory resumes the same state and sequence
 // (from the shutdown snapshot, or from the journal alone), and exchange-replay's library reads it whole.
+using Exchange.Contract;
 using Exchange.Engine.Tests;
 using Exchange.Journal;
 using Exchange.Replay;
-using Msg = Exchange.Codecs.Sbe;
 
 namespace Exchange.Engine.Host.Tests;
 
@@ -39,9 +39,9 @@ public sealed class RestartTests
         Assert.True(resting > 5);
 
         h.Engine.Shutdown();
-        Assert.All(h.Links.Received(1).Concat(h.Links.Received(2)).OfTemplate(Msg.LogoutDecoder.TemplateId),
-            m => Assert.Equal(Msg.LogoutReason.ShuttingDown, Read.Logout(m)));
-        Assert.Equal(2, h.Links.Received(1).Concat(h.Links.Received(2)).OfTemplate(Msg.LogoutDecoder.TemplateId).Count());
+        Assert.All(h.Links.Received(1).Concat(h.Links.Received(2)).OfTemplate(LogoutDecoder.TemplateId),
+            m => Assert.Equal(LogoutReason.ShuttingDown, Read.Logout(m)));
+        Assert.Equal(2, h.Links.Received(1).Concat(h.Links.Received(2)).OfTemplate(LogoutDecoder.TemplateId).Count());
         Assert.NotNull(h.Engine.LastSnapshot);
         Assert.Equal(last, h.Engine.LastSnapshot!.Sequence);
         // Nothing is accepted after shutdown.
@@ -59,7 +59,7 @@ public sealed class RestartTests
         h.LogOn(1, "mm-1001-key");
         h.Engine.OnMessage(1, Client.Limit(1001, 500, Side.Sell, 61_000));
         h.Work();
-        var accepted = h.Links.Received(1).OfTemplate(Msg.OrderAcceptedDecoder.TemplateId).Last();
+        var accepted = h.Links.Received(1).OfTemplate(OrderAcceptedDecoder.TemplateId).Last();
         Assert.Equal(last + 1, Read.Sequence(accepted));
         Assert.Equal(last + 1, Read.Journal(dir.Path)[^1].Sequence);
         Assert.Equal(last + 1, Read.Journal(dir.Path).Count);

@@ -1,5 +1,4 @@
 // Logon by API key, its rejects, heartbeats both ways, heartbeat timeout and logout.
-using Msg = Exchange.Codecs.Sbe;
 
 namespace Exchange.Engine.Host.Tests;
 
@@ -41,10 +40,10 @@ public sealed class SessionTests
 
         var received = h.Links.Received(1);
         Assert.Single(received);
-        Assert.Equal(Msg.LogonRejectReason.UnknownApiKey, Read.LogonReject(received[0]));
+        Assert.Equal(LogonRejectReason.UnknownApiKey, Read.LogonReject(received[0]));
         Assert.False(h.Engine.TryGetSession(1, out _, out _));
         Assert.Equal([1], h.Links.Closed);
-        Assert.Empty(h.Links.Received(1).OfTemplate(Msg.LogonAckDecoder.TemplateId));
+        Assert.Empty(h.Links.Received(1).OfTemplate(LogonAckDecoder.TemplateId));
     }
 
     [Fact]
@@ -52,7 +51,7 @@ public sealed class SessionTests
     {
         using var h = new Harness();
         h.Engine.OnMessage(1, Client.Logon("mm-1001-key", account: 1002));
-        Assert.Equal(Msg.LogonRejectReason.UnknownApiKey, Read.LogonReject(h.Links.Received(1).Single()));
+        Assert.Equal(LogonRejectReason.UnknownApiKey, Read.LogonReject(h.Links.Received(1).Single()));
         Assert.Equal(0, h.Engine.ActiveSessions);
     }
 
@@ -63,7 +62,7 @@ public sealed class SessionTests
         ulong first = h.LogOn(1, "mm-1001-key");
         h.Engine.OnMessage(2, Client.Logon("mm-1001-key"));
 
-        Assert.Equal(Msg.LogonRejectReason.AlreadyLoggedOn, Read.LogonReject(h.Links.Received(2).Single()));
+        Assert.Equal(LogonRejectReason.AlreadyLoggedOn, Read.LogonReject(h.Links.Received(2).Single()));
         Assert.True(h.Engine.TryGetSession(1, out ulong id, out _));
         Assert.Equal(first, id);
         Assert.False(h.Engine.TryGetSession(2, out _, out _));
@@ -77,7 +76,7 @@ public sealed class SessionTests
         ulong first = h.LogOn(1, "mm-1001-key");
         h.Engine.OnMessage(1, Client.Logon("mm-1002-key"));
 
-        Assert.Equal(Msg.LogonRejectReason.AlreadyLoggedOn, Read.LogonReject(h.Links.Received(1).Last()));
+        Assert.Equal(LogonRejectReason.AlreadyLoggedOn, Read.LogonReject(h.Links.Received(1).Last()));
         Assert.True(h.Engine.TryGetSession(1, out ulong id, out long account));
         Assert.Equal((first, 1001L), (id, account));
         Assert.Empty(h.Links.Closed);
@@ -100,7 +99,7 @@ public sealed class SessionTests
     {
         using var h = new Harness(new EngineServiceOptions { MaxConnections = 4 });
         h.Engine.OnMessage(4, Client.Logon("mm-1001-key"));
-        Assert.Equal(Msg.LogonRejectReason.AccountDisabled, Read.LogonReject(h.Links.Received(4).Single()));
+        Assert.Equal(LogonRejectReason.AccountDisabled, Read.LogonReject(h.Links.Received(4).Single()));
         Assert.Equal(0, h.Engine.ActiveSessions);
     }
 
@@ -110,7 +109,7 @@ public sealed class SessionTests
         using var h = new Harness(new EngineServiceOptions { MaxSessions = 1 });
         h.LogOn(1, "mm-1001-key");
         h.Engine.OnMessage(2, Client.Logon("mm-1002-key"));
-        Assert.Equal(Msg.LogonRejectReason.AccountDisabled, Read.LogonReject(h.Links.Received(2).Single()));
+        Assert.Equal(LogonRejectReason.AccountDisabled, Read.LogonReject(h.Links.Received(2).Single()));
         Assert.Equal(1, h.Engine.ActiveSessions);
     }
 
@@ -158,8 +157,8 @@ public sealed class SessionTests
         Assert.Empty(h.Links.Received(1));
         h.Work(200_000_000);  // 1.1 s of silence: one heartbeat
         var heartbeat = Assert.Single(h.Links.Received(1));
-        Assert.Equal(Msg.HeartbeatDecoder.TemplateId, Read.Template(heartbeat));
-        Assert.Equal(session, Msg.HeartbeatDecoder.WrapWithHeader(heartbeat).SessionId);
+        Assert.Equal(HeartbeatDecoder.TemplateId, Read.Template(heartbeat));
+        Assert.Equal(session, HeartbeatDecoder.WrapWithHeader(heartbeat).SessionId);
 
         h.Work(1_800_000_000);  // 2.9 s without a word from the client: still on
         Assert.True(h.Engine.TryGetSession(1, out _, out _));
@@ -167,7 +166,7 @@ public sealed class SessionTests
 
         h.Work(200_000_000);  // 3.1 s: logged out
         Assert.False(h.Engine.TryGetSession(1, out _, out _));
-        Assert.Equal(Msg.LogoutReason.HeartbeatTimeout, Read.Logout(h.Links.Received(1).Last()));
+        Assert.Equal(LogoutReason.HeartbeatTimeout, Read.Logout(h.Links.Received(1).Last()));
         Assert.Equal([1], h.Links.Closed);
         Assert.Equal(0, h.Engine.ActiveSessions);
     }
@@ -186,7 +185,7 @@ public sealed class SessionTests
         h.Work(900_000_000);
         Assert.True(h.Engine.TryGetSession(1, out _, out _));
         // Only the engine's own heartbeats, one per interval of outbound silence; none answers the client's.
-        Assert.All(h.Links.Received(1), m => Assert.Equal(Msg.HeartbeatDecoder.TemplateId, Read.Template(m)));
+        Assert.All(h.Links.Received(1), m => Assert.Equal(HeartbeatDecoder.TemplateId, Read.Template(m)));
         Assert.InRange(h.Links.Received(1).Count, 4, 5);
     }
 
@@ -198,7 +197,7 @@ public sealed class SessionTests
         h.Engine.OnMessage(1, Client.Logout(session));
 
         var last = h.Links.Received(1).Last();
-        Assert.Equal(Msg.LogoutReason.ClientRequest, Read.Logout(last));
+        Assert.Equal(LogoutReason.ClientRequest, Read.Logout(last));
         Assert.Equal([1], h.Links.Closed);
         Assert.Equal(0, h.Engine.ActiveSessions);
         // Orders after logout are refused.

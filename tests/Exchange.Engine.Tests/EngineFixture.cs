@@ -1,5 +1,6 @@
 // A small engine with two symbols and three funded traders, plus helpers that apply one command with the
 // next sequence number and return exactly the events that command produced.
+using Exchange.Contract;
 using Exchange.Engine;
 
 namespace Exchange.Engine.Tests;

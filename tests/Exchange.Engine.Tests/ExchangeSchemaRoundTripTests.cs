@@ -1,16 +1,16 @@
 // codecs/exchange.xml's session and market-data messages that the engine's wire codecs do not cover, field by
 // field through the generated encoders and decoders: seeded random values (edges included) written, read back
 // and compared, var data of every length up to its maxValue, and groups empty, small and full.
+using Exchange.Contract;
 using System.Text;
 using Exchange.Sbe;
-using Msg = Exchange.Codecs.Sbe;
 
 namespace Exchange.Engine.Tests;
 
 public sealed class ExchangeSchemaRoundTripTests
 {
     private const int Samples = 500;
-    private static readonly int Header = Msg.MessageHeaderEncoder.EncodedLength;
+    private static readonly int Header = MessageHeaderEncoder.EncodedLength;
 
     private static readonly long[] LongEdges = [long.MinValue, -1, 0, 1, long.MaxValue];
 
@@ -42,8 +42,8 @@ public sealed class ExchangeSchemaRoundTripTests
     {
         var r = new Random(101);
         var buffer = new byte[4096];
-        Assert.Equal(1024, Msg.LogonEncoder.ApiKeyMaxLength);
-        Assert.Equal(1024, Msg.LogonEncoder.ResponseChannelMaxLength);
+        Assert.Equal(1024, LogonEncoder.ApiKeyMaxLength);
+        Assert.Equal(1024, LogonEncoder.ResponseChannelMaxLength);
         for (var i = 0; i < Samples; i++)
         {
             long account = L(r);
@@ -51,16 +51,16 @@ public sealed class ExchangeSchemaRoundTripTests
             byte cancelOnDisconnect = (byte)r.Next(256);
             byte[] apiKey = Ascii(r, 1024);
             byte[] responseChannel = Ascii(r, 1024);
-            var e = Msg.LogonEncoder.WrapAndApplyHeader(buffer, 0);
+            var e = LogonEncoder.WrapAndApplyHeader(buffer, 0);
             e.Account = account;
             e.HeartbeatIntervalMs = interval;
             e.CancelOnDisconnect = cancelOnDisconnect;
             e.WriteApiKey(apiKey);
             e.WriteResponseChannel(responseChannel);
             int length = Header + e.EncodedLength;
-            Assert.Equal(Header + Msg.LogonEncoder.BlockLength + 2 + apiKey.Length + 2 + responseChannel.Length, length);
+            Assert.Equal(Header + LogonEncoder.BlockLength + 2 + apiKey.Length + 2 + responseChannel.Length, length);
 
-            var d = Msg.LogonDecoder.WrapWithHeader(buffer.AsSpan(0, length));
+            var d = LogonDecoder.WrapWithHeader(buffer.AsSpan(0, length));
             Assert.Equal(account, d.Account);
             Assert.Equal(interval, d.HeartbeatIntervalMs);
             Assert.Equal(cancelOnDisconnect, d.CancelOnDisconnect);
@@ -75,15 +75,15 @@ public sealed class ExchangeSchemaRoundTripTests
     {
         var buffer = new byte[2048];
         Assert.Equal(SbeError.LengthOutOfRange, Assert.Throws<SbeException>(() =>
-            Msg.LogonEncoder.WrapAndApplyHeader(buffer, 0).WriteApiKey(new byte[1025])).Error);
+            LogonEncoder.WrapAndApplyHeader(buffer, 0).WriteApiKey(new byte[1025])).Error);
 
-        var e = Msg.LogonEncoder.WrapAndApplyHeader(buffer, 0);
+        var e = LogonEncoder.WrapAndApplyHeader(buffer, 0);
         e.WriteApiKey(new byte[3]);
-        int at = Header + Msg.LogonEncoder.BlockLength;
+        int at = Header + LogonEncoder.BlockLength;
         buffer[at] = 1025 & 0xFF;
         buffer[at + 1] = 1025 >> 8;
         Assert.Equal(SbeError.LengthOutOfRange, Assert.Throws<SbeException>(() =>
-            Msg.LogonDecoder.WrapWithHeader(buffer).ReadApiKey().Length).Error);
+            LogonDecoder.WrapWithHeader(buffer).ReadApiKey().Length).Error);
     }
 
     [Fact]
@@ -92,20 +92,20 @@ public sealed class ExchangeSchemaRoundTripTests
         var buffer = new byte[4096];
         Assert.Equal(SbeError.LengthOutOfRange, Assert.Throws<SbeException>(() =>
         {
-            var tooLong = Msg.LogonEncoder.WrapAndApplyHeader(buffer, 0);
+            var tooLong = LogonEncoder.WrapAndApplyHeader(buffer, 0);
             tooLong.WriteApiKey("k"u8);
             tooLong.WriteResponseChannel(new byte[1025]);
         }).Error);
 
-        var e = Msg.LogonEncoder.WrapAndApplyHeader(buffer, 0);
+        var e = LogonEncoder.WrapAndApplyHeader(buffer, 0);
         e.WriteApiKey("k"u8);
         e.WriteResponseChannel(new byte[3]);
-        int at = Header + Msg.LogonEncoder.BlockLength + 2 + 1;
+        int at = Header + LogonEncoder.BlockLength + 2 + 1;
         buffer[at] = 1025 & 0xFF;
         buffer[at + 1] = 1025 >> 8;
         Assert.Equal(SbeError.LengthOutOfRange, Assert.Throws<SbeException>(() =>
         {
-            var d = Msg.LogonDecoder.WrapWithHeader(buffer);
+            var d = LogonDecoder.WrapWithHeader(buffer);
             d.ReadApiKey();
             return d.ReadResponseChannel().Length;
         }).Error);
@@ -121,13 +121,13 @@ public sealed class ExchangeSchemaRoundTripTests
             ulong session = U64(r);
             long account = L(r);
             uint interval = U32(r);
-            var e = Msg.LogonAckEncoder.WrapAndApplyHeader(buffer, 0);
+            var e = LogonAckEncoder.WrapAndApplyHeader(buffer, 0);
             e.SessionId = session;
             e.Account = account;
             e.HeartbeatIntervalMs = interval;
             Assert.Equal(Header + 20, Header + e.EncodedLength);
 
-            var d = Msg.LogonAckDecoder.WrapWithHeader(buffer.AsSpan(0, Header + e.EncodedLength));
+            var d = LogonAckDecoder.WrapWithHeader(buffer.AsSpan(0, Header + e.EncodedLength));
             Assert.Equal(session, d.SessionId);
             Assert.Equal(account, d.Account);
             Assert.Equal(interval, d.HeartbeatIntervalMs);
@@ -141,23 +141,23 @@ public sealed class ExchangeSchemaRoundTripTests
         var buffer = new byte[2048];
         for (var i = 0; i < Samples; i++)
         {
-            var reason = E<Msg.LogonRejectReason>(r);
+            var reason = E<LogonRejectReason>(r);
             byte[] text = Ascii(r, 1024);
-            var e = Msg.LogonRejectEncoder.WrapAndApplyHeader(buffer, 0);
+            var e = LogonRejectEncoder.WrapAndApplyHeader(buffer, 0);
             e.Reason = reason;
             e.WriteText(text);
             int length = Header + e.EncodedLength;
 
-            var d = Msg.LogonRejectDecoder.WrapWithHeader(buffer.AsSpan(0, length));
+            var d = LogonRejectDecoder.WrapWithHeader(buffer.AsSpan(0, length));
             Assert.Equal(reason, d.Reason);
             Assert.Equal(text, d.ReadText().ToArray());
             Assert.Equal(length, d.Limit);
         }
 
-        var rejected = Msg.LogonRejectEncoder.WrapAndApplyHeader(buffer, 0);
-        rejected.Reason = Msg.LogonRejectReason.UnknownApiKey;
+        var rejected = LogonRejectEncoder.WrapAndApplyHeader(buffer, 0);
+        rejected.Reason = LogonRejectReason.UnknownApiKey;
         rejected.WriteText("no such key"u8);
-        var decoded = Msg.LogonRejectDecoder.WrapWithHeader(buffer.AsSpan(0, Header + rejected.EncodedLength));
+        var decoded = LogonRejectDecoder.WrapWithHeader(buffer.AsSpan(0, Header + rejected.EncodedLength));
         Assert.Equal("no such key", Encoding.ASCII.GetString(decoded.ReadText()));
     }
 
@@ -169,20 +169,20 @@ public sealed class ExchangeSchemaRoundTripTests
         for (var i = 0; i < Samples; i++)
         {
             ulong session = U64(r);
-            var heartbeat = Msg.HeartbeatEncoder.WrapAndApplyHeader(buffer, 0);
+            var heartbeat = HeartbeatEncoder.WrapAndApplyHeader(buffer, 0);
             heartbeat.SessionId = session;
-            Assert.Equal(session, Msg.HeartbeatDecoder.WrapWithHeader(buffer.AsSpan(0, Header + heartbeat.EncodedLength)).SessionId);
+            Assert.Equal(session, HeartbeatDecoder.WrapWithHeader(buffer.AsSpan(0, Header + heartbeat.EncodedLength)).SessionId);
 
-            var reason = E<Msg.LogoutReason>(r);
-            var logout = Msg.LogoutEncoder.WrapAndApplyHeader(buffer, 0);
+            var reason = E<LogoutReason>(r);
+            var logout = LogoutEncoder.WrapAndApplyHeader(buffer, 0);
             logout.SessionId = session;
             logout.Reason = reason;
-            var d = Msg.LogoutDecoder.WrapWithHeader(buffer.AsSpan(0, Header + logout.EncodedLength));
+            var d = LogoutDecoder.WrapWithHeader(buffer.AsSpan(0, Header + logout.EncodedLength));
             Assert.Equal(session, d.SessionId);
             Assert.Equal(reason, d.Reason);
         }
 
-        Assert.Equal(SbeError.WrongTemplate, Msg.HeartbeatDecoder.TryWrapWithHeader(buffer, 0, out _));
+        Assert.Equal(SbeError.WrongTemplate, HeartbeatDecoder.TryWrapWithHeader(buffer, 0, out _));
     }
 
     [Fact]
@@ -194,8 +194,8 @@ public sealed class ExchangeSchemaRoundTripTests
         {
             long sequence = L(r), timestamp = L(r), tradeId = L(r), price = L(r), quantity = L(r);
             int symbol = I(r);
-            var side = E<Msg.Side>(r);
-            var e = Msg.TradeEncoder.WrapAndApplyHeader(buffer, 0);
+            var side = E<Side>(r);
+            var e = TradeEncoder.WrapAndApplyHeader(buffer, 0);
             e.Sequence = sequence;
             e.Timestamp = timestamp;
             e.Symbol = symbol;
@@ -204,7 +204,7 @@ public sealed class ExchangeSchemaRoundTripTests
             e.Quantity = quantity;
             e.AggressorSide = side;
 
-            var d = Msg.TradeDecoder.WrapWithHeader(buffer.AsSpan(0, Header + e.EncodedLength));
+            var d = TradeDecoder.WrapWithHeader(buffer.AsSpan(0, Header + e.EncodedLength));
             Assert.Equal(sequence, d.Sequence);
             Assert.Equal(timestamp, d.Timestamp);
             Assert.Equal(symbol, d.Symbol);
@@ -231,9 +231,9 @@ public sealed class ExchangeSchemaRoundTripTests
         var asks = Enumerable.Range(0, askCount).Select(_ => new Level(L(r), L(r), I(r))).ToArray();
         long sequence = L(r);
         int symbol = I(r);
-        var status = E<Msg.SymbolStatus>(r);
+        var status = E<SymbolStatus>(r);
         var buffer = new byte[Header + 64 + (bidCount + askCount) * 20];
-        var e = Msg.BookSnapshotEncoder.WrapAndApplyHeader(buffer, 0);
+        var e = BookSnapshotEncoder.WrapAndApplyHeader(buffer, 0);
         e.Sequence = sequence;
         e.Symbol = symbol;
         e.Status = status;
@@ -256,9 +256,9 @@ public sealed class ExchangeSchemaRoundTripTests
         }
 
         int length = Header + e.EncodedLength;
-        Assert.Equal(Header + Msg.BookSnapshotEncoder.BlockLength + 2 * 4 + (bidCount + askCount) * 20, length);
+        Assert.Equal(Header + BookSnapshotEncoder.BlockLength + 2 * 4 + (bidCount + askCount) * 20, length);
 
-        var d = Msg.BookSnapshotDecoder.WrapWithHeader(buffer.AsSpan(0, length));
+        var d = BookSnapshotDecoder.WrapWithHeader(buffer.AsSpan(0, length));
         Assert.Equal(sequence, d.Sequence);
         Assert.Equal(symbol, d.Symbol);
         Assert.Equal(status, d.Status);
@@ -278,9 +278,9 @@ public sealed class ExchangeSchemaRoundTripTests
     [Fact]
     public void BookSnapshot_refuses_more_entries_than_a_uint16_count_can_hold()
     {
-        Assert.Equal(65534, Msg.BookSnapshotEncoder.BidsEncoder.MaxCount);
+        Assert.Equal(65534, BookSnapshotEncoder.BidsEncoder.MaxCount);
         var buffer = new byte[256];
         Assert.Equal(SbeError.CountOutOfRange, Assert.Throws<SbeException>(() =>
-            Msg.BookSnapshotEncoder.WrapAndApplyHeader(buffer, 0).BidsCount(65535)).Error);
+            BookSnapshotEncoder.WrapAndApplyHeader(buffer, 0).BidsCount(65535)).Error);
     }
 }

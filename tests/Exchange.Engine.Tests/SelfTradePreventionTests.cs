@@ -1,3 +1,4 @@
+using Exchange.Contract;
 using Exchange.Engine;
 
 namespace Exchange.Engine.Tests;

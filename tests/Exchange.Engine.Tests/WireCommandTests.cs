@@ -2,9 +2,8 @@
 // engine fed SBE behaves exactly like one fed the commands directly, the codec allocates nothing, and bad input
 // comes back as an SbeError, never an exception. Every random test is seeded, so a failure reproduces.
 using System.Buffers.Binary;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Sbe;
-using Msg = Exchange.Codecs.Sbe;
 
 namespace Exchange.Engine.Tests;
 
@@ -43,7 +42,7 @@ internal static class Arbitrary
 public sealed class WireCommandTests
 {
     private const int Samples = 2_000;
-    private const int Header = Msg.MessageHeaderDecoder.EncodedLength;
+    private const int Header = MessageHeaderDecoder.EncodedLength;
 
     private delegate int Encoder<T>(in T command, Span<byte> destination);
 
@@ -110,48 +109,48 @@ public sealed class WireCommandTests
         => AssertRoundTrips(101, r => new NewOrder(Arbitrary.Long(r), Arbitrary.Long(r), Arbitrary.Int(r), Arbitrary.Side(r),
                 Arbitrary.OrderType(r), Arbitrary.TimeInForce(r), Arbitrary.Long(r), Arbitrary.Long(r), Arbitrary.Long(r),
                 Arbitrary.SelfTrade(r), Arbitrary.Bool(r)),
-            CommandCodec.Encode, Msg.NewOrderDecoder.BlockLength);
+            CommandCodec.Encode, NewOrderDecoder.BlockLength);
 
     [Fact]
     public void CancelOrder_round_trips_through_sbe()
         => AssertRoundTrips(102, r => new CancelOrder(Arbitrary.Long(r), Arbitrary.Long(r)),
-            CommandCodec.Encode, Msg.CancelOrderDecoder.BlockLength);
+            CommandCodec.Encode, CancelOrderDecoder.BlockLength);
 
     [Fact]
     public void ReplaceOrder_round_trips_through_sbe()
         => AssertRoundTrips(103, r => new ReplaceOrder(Arbitrary.Long(r), Arbitrary.Long(r), Arbitrary.Long(r), Arbitrary.Long(r), Arbitrary.Long(r)),
-            CommandCodec.Encode, Msg.ReplaceOrderDecoder.BlockLength);
+            CommandCodec.Encode, ReplaceOrderDecoder.BlockLength);
 
     [Fact]
     public void MassCancel_round_trips_through_sbe()
         => AssertRoundTrips(104, r => new MassCancel(Arbitrary.Long(r), Arbitrary.Int(r), Arbitrary.Side(r)),
-            CommandCodec.Encode, Msg.MassCancelDecoder.BlockLength);
+            CommandCodec.Encode, MassCancelDecoder.BlockLength);
 
     [Fact]
     public void AddAccount_round_trips_through_sbe()
-        => AssertRoundTrips(105, r => new AddAccount(Arbitrary.Long(r)), CommandCodec.Encode, Msg.AddAccountDecoder.BlockLength);
+        => AssertRoundTrips(105, r => new AddAccount(Arbitrary.Long(r)), CommandCodec.Encode, AddAccountDecoder.BlockLength);
 
     [Fact]
     public void AddSymbol_round_trips_through_sbe()
-        => AssertRoundTrips(106, r => new AddSymbol(Arbitrary.Spec(r)), CommandCodec.Encode, Msg.AddSymbolDecoder.BlockLength);
+        => AssertRoundTrips(106, r => new AddSymbol(Arbitrary.Spec(r)), CommandCodec.Encode, AddSymbolDecoder.BlockLength);
 
     [Fact]
     public void HaltSymbol_round_trips_through_sbe()
-        => AssertRoundTrips(107, r => new HaltSymbol(Arbitrary.Int(r)), CommandCodec.Encode, Msg.HaltSymbolDecoder.BlockLength);
+        => AssertRoundTrips(107, r => new HaltSymbol(Arbitrary.Int(r)), CommandCodec.Encode, HaltSymbolDecoder.BlockLength);
 
     [Fact]
     public void ResumeSymbol_round_trips_through_sbe()
-        => AssertRoundTrips(108, r => new ResumeSymbol(Arbitrary.Int(r)), CommandCodec.Encode, Msg.ResumeSymbolDecoder.BlockLength);
+        => AssertRoundTrips(108, r => new ResumeSymbol(Arbitrary.Int(r)), CommandCodec.Encode, ResumeSymbolDecoder.BlockLength);
 
     [Fact]
     public void Deposit_round_trips_through_sbe()
         => AssertRoundTrips(109, r => new Deposit(Arbitrary.Long(r), Arbitrary.Int(r), Arbitrary.Long(r)),
-            CommandCodec.Encode, Msg.DepositDecoder.BlockLength);
+            CommandCodec.Encode, DepositDecoder.BlockLength);
 
     [Fact]
     public void Withdraw_round_trips_through_sbe()
         => AssertRoundTrips(110, r => new Withdraw(Arbitrary.Long(r), Arbitrary.Int(r), Arbitrary.Long(r)),
-            CommandCodec.Encode, Msg.WithdrawDecoder.BlockLength);
+            CommandCodec.Encode, WithdrawDecoder.BlockLength);
 
     [Fact]
     public void Deposit_and_withdraw_use_different_templates()
@@ -171,7 +170,7 @@ public sealed class WireCommandTests
         var buffer = new byte[128];
         int length = CommandCodec.Encode(order, buffer);
         // A later version appended 16 bytes to the block.
-        BinaryPrimitives.WriteUInt16LittleEndian(buffer, (ushort)(Msg.NewOrderDecoder.BlockLength + 16));
+        BinaryPrimitives.WriteUInt16LittleEndian(buffer, (ushort)(NewOrderDecoder.BlockLength + 16));
         BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(6), 1);
         buffer.AsSpan(length, 16).Fill(0xAB);
         var handler = new RecordingHandler();
@@ -297,7 +296,7 @@ public sealed class WireCommandTests
     public void A_command_of_another_schema_is_reported_wrong_schema(string name)
     {
         byte[] message = EncodedSample(name);
-        BinaryPrimitives.WriteUInt16LittleEndian(message.AsSpan(4), Msg.NewOrderDecoder.SchemaId + 1);
+        BinaryPrimitives.WriteUInt16LittleEndian(message.AsSpan(4), NewOrderDecoder.SchemaId + 1);
         var handler = new RecordingHandler();
 
         Assert.Equal(SbeError.WrongSchema, CommandCodec.Decode(message, ref handler));

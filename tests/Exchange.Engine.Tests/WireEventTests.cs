@@ -2,9 +2,8 @@
 // with the causing command's sequence and timestamp, EventCodec.Decode gives back the same events, neither
 // allocates, and bad input is an SbeError, never an exception. Every random test is seeded.
 using System.Buffers.Binary;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Sbe;
-using Msg = Exchange.Codecs.Sbe;
 
 namespace Exchange.Engine.Tests;
 
@@ -74,7 +73,7 @@ public sealed class WireEventTests
         {
             Assert.True(written.Length - at >= SbeEventWriter.LengthPrefix, $"a partial length prefix at {at}");
             int length = BinaryPrimitives.ReadInt32LittleEndian(written[at..]);
-            Assert.InRange(length, Msg.MessageHeaderDecoder.EncodedLength, written.Length - at - SbeEventWriter.LengthPrefix);
+            Assert.InRange(length, MessageHeaderDecoder.EncodedLength, written.Length - at - SbeEventWriter.LengthPrefix);
             SbeError error = EventCodec.Decode(written.Slice(at + SbeEventWriter.LengthPrefix, length), ref output, out long sequence, out long timestamp);
             Assert.Equal(SbeError.None, error);
             foreach (object e in output.Events) decoded.Add((e, sequence, timestamp));
@@ -122,8 +121,8 @@ public sealed class WireEventTests
         writer.OnAccountAdded(new AccountAdded(1));
         writer.OnBalance(new BalanceChanged(1, 2, 3, 4));
 
-        const int Header = Msg.MessageHeaderEncoder.EncodedLength, Prefix = SbeEventWriter.LengthPrefix;
-        Assert.Equal(Prefix + Header + Msg.AccountAddedEncoder.BlockLength + Prefix + Header + Msg.BalanceChangedEncoder.BlockLength, writer.Length);
+        const int Header = MessageHeaderEncoder.EncodedLength, Prefix = SbeEventWriter.LengthPrefix;
+        Assert.Equal(Prefix + Header + AccountAddedEncoder.BlockLength + Prefix + Header + BalanceChangedEncoder.BlockLength, writer.Length);
         Assert.Equal(writer.Length, writer.Written.Length);
     }
 
@@ -133,19 +132,19 @@ public sealed class WireEventTests
         var writer = new SbeEventWriter(256) { Sequence = 5, Timestamp = 6 };
         writer.OnLevel(new LevelChanged(3, Side.Sell, 10_100, 70, 2));
 
-        var update = Msg.BookUpdateDecoder.WrapWithHeader(writer.Written[SbeEventWriter.LengthPrefix..]);
+        var update = BookUpdateDecoder.WrapWithHeader(writer.Written[SbeEventWriter.LengthPrefix..]);
         Assert.Equal((5L, 6L, 3), (update.Sequence, update.Timestamp, update.Symbol));
         var levels = update.ReadLevels();
         Assert.Equal(1, levels.Count);
         Assert.True(levels.Next());
-        Assert.Equal((Msg.Side.Sell, 10_100L, 70L, 2), (levels.Side, levels.Price, levels.Quantity, levels.OrderCount));
+        Assert.Equal((Side.Sell, 10_100L, 70L, 2), (levels.Side, levels.Price, levels.Quantity, levels.OrderCount));
     }
 
     [Fact]
     public void A_book_update_with_several_levels_decodes_to_one_level_event_each()
     {
         var buffer = new byte[256];
-        var update = Msg.BookUpdateEncoder.WrapAndApplyHeader(buffer, 0);
+        var update = BookUpdateEncoder.WrapAndApplyHeader(buffer, 0);
         update.Sequence = 9;
         update.Timestamp = 10;
         update.Symbol = 2;
@@ -153,12 +152,12 @@ public sealed class WireEventTests
         for (int i = 0; i < 3; i++)
         {
             levels.Next();
-            levels.Side = i == 0 ? Msg.Side.Buy : Msg.Side.Sell;
+            levels.Side = i == 0 ? Side.Buy : Side.Sell;
             levels.Price = 1_000 + i;
             levels.Quantity = 10 * i;
             levels.OrderCount = i;
         }
-        int length = Msg.MessageHeaderEncoder.EncodedLength + update.EncodedLength;
+        int length = MessageHeaderEncoder.EncodedLength + update.EncodedLength;
         var output = new RecordingOutput();
 
         Assert.Equal(SbeError.None, EventCodec.Decode(buffer.AsSpan(0, length), ref output, out long sequence, out long timestamp));
@@ -356,7 +355,7 @@ public sealed class WireEventTests
         Assert.Empty(output.Events);
     }
 
-    private const int LevelCountAt = Msg.MessageHeaderDecoder.EncodedLength + Msg.BookUpdateDecoder.BlockLength + 2;
+    private const int LevelCountAt = MessageHeaderDecoder.EncodedLength + BookUpdateDecoder.BlockLength + 2;
 
     [Fact]
     public void A_book_update_level_count_above_the_maximum_is_out_of_range()
@@ -384,7 +383,7 @@ public sealed class WireEventTests
     public void A_book_update_level_block_shorter_than_its_fields_is_too_short()
     {
         byte[] message = EncodedSample(Kind.Level);
-        BinaryPrimitives.WriteUInt16LittleEndian(message.AsSpan(LevelCountAt - 2), Msg.BookUpdateDecoder.LevelsDecoder.BlockLength - 1);
+        BinaryPrimitives.WriteUInt16LittleEndian(message.AsSpan(LevelCountAt - 2), BookUpdateDecoder.LevelsDecoder.BlockLength - 1);
         var output = new RecordingOutput();
 
         Assert.Equal(SbeError.BlockTooShort, EventCodec.Decode(message, ref output, out _, out _));

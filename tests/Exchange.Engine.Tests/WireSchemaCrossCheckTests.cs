@@ -6,10 +6,9 @@
 // It lives in this assembly because the wire codecs are here; Exchange.Codecs.Tests cannot reference
 // Exchange.Codecs without a second copy of the SBE runtime types clashing in its GeneratorTests.
 using System.Globalization;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Sbe.Schema;
 using Exchange.Sbe.Tool;
-using Msg = Exchange.Codecs.Sbe;
 
 namespace Exchange.Engine.Tests;
 
@@ -47,9 +46,9 @@ public sealed class WireSchemaCrossCheckTests
     private static string? Name<T>(T value) where T : struct, Enum
     {
         ulong raw = Convert.ToUInt64(value, CultureInfo.InvariantCulture);
-        if (Enum.IsDefined(value)) return value.ToString();
         ulong nullValue = Type.GetTypeCode(typeof(T)) == TypeCode.Byte ? byte.MaxValue : ushort.MaxValue;
-        return raw == nullValue ? null : $"UNKNOWN({raw})";
+        if (raw == nullValue) return null;
+        return Enum.IsDefined(value) ? value.ToString() : $"UNKNOWN({raw})";
     }
 
     /// <summary>Every scalar of a decoded message by its path: <c>levels[0].price</c>, <c>flags[0]</c> (a set lists
@@ -327,10 +326,10 @@ public sealed class WireSchemaCrossCheckTests
     public void BookSnapshot_from_the_generated_encoder_reads_both_groups_in_the_runtime_decoder()
     {
         var buffer = new byte[512];
-        var snapshot = Msg.BookSnapshotEncoder.WrapAndApplyHeader(buffer, 0);
+        var snapshot = BookSnapshotEncoder.WrapAndApplyHeader(buffer, 0);
         snapshot.Sequence = 123;
         snapshot.Symbol = 4;
-        snapshot.Status = Msg.SymbolStatus.Halted;
+        snapshot.Status = SymbolStatus.Halted;
         var bids = snapshot.BidsCount(2);
         for (int i = 0; i < 2; i++) { bids.Next(); bids.Price = 100 - i; bids.Quantity = 10 + i; bids.OrderCount = 1 + i; }
         var asks = snapshot.AsksCount(1);
@@ -338,7 +337,7 @@ public sealed class WireSchemaCrossCheckTests
         asks.Price = 101;
         asks.Quantity = long.MaxValue;
         asks.OrderCount = int.MinValue;
-        int length = Msg.MessageHeaderEncoder.EncodedLength + snapshot.EncodedLength;
+        int length = MessageHeaderEncoder.EncodedLength + snapshot.EncodedLength;
 
         Assert.Equal(new Dictionary<string, string?>
         {
@@ -355,13 +354,13 @@ public sealed class WireSchemaCrossCheckTests
     public void Logon_from_the_generated_encoder_reads_its_var_data_in_the_runtime_decoder()
     {
         var buffer = new byte[512];
-        var logon = Msg.LogonEncoder.WrapAndApplyHeader(buffer, 0);
+        var logon = LogonEncoder.WrapAndApplyHeader(buffer, 0);
         logon.Account = 1001;
         logon.HeartbeatIntervalMs = uint.MaxValue;
         logon.CancelOnDisconnect = 1;
         logon.WriteApiKey("key-123"u8);
         logon.WriteResponseChannel("aeron:udp?endpoint=10.0.0.7:40123"u8);
-        int length = Msg.MessageHeaderEncoder.EncodedLength + logon.EncodedLength;
+        int length = MessageHeaderEncoder.EncodedLength + logon.EncodedLength;
 
         Assert.Equal(new Dictionary<string, string?>
         {
@@ -376,20 +375,20 @@ public sealed class WireSchemaCrossCheckTests
         var schema = Schema();
         var expected = new Dictionary<string, int>
         {
-            ["Logon"] = Msg.LogonDecoder.TemplateId, ["LogonAck"] = Msg.LogonAckDecoder.TemplateId, ["LogonReject"] = Msg.LogonRejectDecoder.TemplateId,
-            ["Heartbeat"] = Msg.HeartbeatDecoder.TemplateId, ["Logout"] = Msg.LogoutDecoder.TemplateId,
-            ["NewOrder"] = Msg.NewOrderDecoder.TemplateId, ["CancelOrder"] = Msg.CancelOrderDecoder.TemplateId,
-            ["ReplaceOrder"] = Msg.ReplaceOrderDecoder.TemplateId, ["MassCancel"] = Msg.MassCancelDecoder.TemplateId,
-            ["AddAccount"] = Msg.AddAccountDecoder.TemplateId, ["AddSymbol"] = Msg.AddSymbolDecoder.TemplateId,
-            ["HaltSymbol"] = Msg.HaltSymbolDecoder.TemplateId, ["ResumeSymbol"] = Msg.ResumeSymbolDecoder.TemplateId,
-            ["Deposit"] = Msg.DepositDecoder.TemplateId, ["Withdraw"] = Msg.WithdrawDecoder.TemplateId,
-            ["OrderAccepted"] = Msg.OrderAcceptedDecoder.TemplateId, ["CommandRejected"] = Msg.CommandRejectedDecoder.TemplateId,
-            ["Fill"] = Msg.FillDecoder.TemplateId, ["OrderCancelled"] = Msg.OrderCancelledDecoder.TemplateId,
-            ["OrderReplaced"] = Msg.OrderReplacedDecoder.TemplateId, ["OrderReduced"] = Msg.OrderReducedDecoder.TemplateId,
-            ["BalanceChanged"] = Msg.BalanceChangedDecoder.TemplateId, ["MassCancelReport"] = Msg.MassCancelReportDecoder.TemplateId,
-            ["SymbolStatusChanged"] = Msg.SymbolStatusChangedDecoder.TemplateId, ["AccountAdded"] = Msg.AccountAddedDecoder.TemplateId,
-            ["BookUpdate"] = Msg.BookUpdateDecoder.TemplateId, ["Trade"] = Msg.TradeDecoder.TemplateId,
-            ["BestBidOffer"] = Msg.BestBidOfferDecoder.TemplateId, ["BookSnapshot"] = Msg.BookSnapshotDecoder.TemplateId,
+            ["Logon"] = LogonDecoder.TemplateId, ["LogonAck"] = LogonAckDecoder.TemplateId, ["LogonReject"] = LogonRejectDecoder.TemplateId,
+            ["Heartbeat"] = HeartbeatDecoder.TemplateId, ["Logout"] = LogoutDecoder.TemplateId,
+            ["NewOrder"] = NewOrderDecoder.TemplateId, ["CancelOrder"] = CancelOrderDecoder.TemplateId,
+            ["ReplaceOrder"] = ReplaceOrderDecoder.TemplateId, ["MassCancel"] = MassCancelDecoder.TemplateId,
+            ["AddAccount"] = AddAccountDecoder.TemplateId, ["AddSymbol"] = AddSymbolDecoder.TemplateId,
+            ["HaltSymbol"] = HaltSymbolDecoder.TemplateId, ["ResumeSymbol"] = ResumeSymbolDecoder.TemplateId,
+            ["Deposit"] = DepositDecoder.TemplateId, ["Withdraw"] = WithdrawDecoder.TemplateId,
+            ["OrderAccepted"] = OrderAcceptedDecoder.TemplateId, ["CommandRejected"] = CommandRejectedDecoder.TemplateId,
+            ["Fill"] = FillDecoder.TemplateId, ["OrderCancelled"] = OrderCancelledDecoder.TemplateId,
+            ["OrderReplaced"] = OrderReplacedDecoder.TemplateId, ["OrderReduced"] = OrderReducedDecoder.TemplateId,
+            ["BalanceChanged"] = BalanceChangedDecoder.TemplateId, ["MassCancelReport"] = MassCancelReportDecoder.TemplateId,
+            ["SymbolStatusChanged"] = SymbolStatusChangedDecoder.TemplateId, ["AccountAdded"] = AccountAddedDecoder.TemplateId,
+            ["BookUpdate"] = BookUpdateDecoder.TemplateId, ["Trade"] = TradeDecoder.TemplateId,
+            ["BestBidOffer"] = BestBidOfferDecoder.TemplateId, ["BookSnapshot"] = BookSnapshotDecoder.TemplateId,
         };
 
         Assert.Equal(expected.OrderBy(kv => kv.Key), schema.Messages.ToDictionary(m => m.Name, m => m.Id).OrderBy(kv => kv.Key));

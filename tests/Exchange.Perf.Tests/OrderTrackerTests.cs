@@ -1,5 +1,6 @@
 // The e2e harness's bookkeeping: every command is matched to its acknowledgement, so lost and duplicated ones are
 // counted, and latency is taken from the intended send time.
+using Exchange.Contract;
 using Exchange.Engine;
 using Exchange.Perf.E2e;
 

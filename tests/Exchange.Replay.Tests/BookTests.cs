@@ -1,5 +1,6 @@
 // book: the depth the tool rebuilds at a sequence is the engine's own at that sequence.
 using System.Text.Json;
+using Exchange.Contract;
 using Exchange.Engine;
 
 namespace Exchange.Replay.Tests;

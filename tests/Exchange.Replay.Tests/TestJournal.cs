@@ -2,7 +2,7 @@
 // journals it (SBE payload, sequence, timestamp) and applied to an engine as it goes, so each test knows the
 // state hash after every sequence.
 using Exchange.Engine;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Journal;
 
 namespace Exchange.Replay.Tests;

@@ -5,10 +5,9 @@ using System.Net;
 using System.Net.Sockets;
 using Exchange.Client;
 using Exchange.Engine;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Testing;
 using Exchange.Transport;
-using Msg = Exchange.Codecs.Sbe;
 
 namespace Exchange.System.Tests;
 
@@ -176,7 +175,7 @@ public sealed class HostileInputTests : IDisposable
         using var engine = Engine();
         using var raw = new RawClient(engine.Port);
         Assert.True(raw.Logon("mm-1001-key", raw.ResponseChannel()));
-        Assert.True(raw.PumpUntil(() => raw.Received.Any(m => raw.TemplateOf(m) == Msg.LogonAckDecoder.TemplateId), Timeouts.Prompt), engine.Process.Stderr);
+        Assert.True(raw.PumpUntil(() => raw.Received.Any(m => raw.TemplateOf(m) == LogonAckDecoder.TemplateId), Timeouts.Prompt), engine.Process.Stderr);
 
         // A NewOrder for account 1001 written into the session's own stream, at the very position its next message
         // takes, from 127.0.0.2.
@@ -193,10 +192,10 @@ public sealed class HostileInputTests : IDisposable
         // The session's own order, sent afterwards, is the only one the engine takes.
         length = CommandCodec.Encode(new NewOrder(1001, 7, Btc, Side.Buy, OrderType.Limit, TimeInForce.GoodTillCancel, 59_000, BtcLot), forged);
         Assert.True(raw.Offer(forged.AsSpan(0, length)));
-        Assert.True(raw.PumpUntil(() => raw.Received.Any(m => raw.TemplateOf(m) == Msg.OrderAcceptedDecoder.TemplateId), Timeouts.Prompt));
+        Assert.True(raw.PumpUntil(() => raw.Received.Any(m => raw.TemplateOf(m) == OrderAcceptedDecoder.TemplateId), Timeouts.Prompt));
         raw.PumpFor(TimeSpan.FromMilliseconds(300));
-        var accepted = raw.Received.Where(m => raw.TemplateOf(m) == Msg.OrderAcceptedDecoder.TemplateId)
-            .Select(m => Msg.OrderAcceptedDecoder.WrapWithHeader(m).ClientOrderId).ToList();
+        var accepted = raw.Received.Where(m => raw.TemplateOf(m) == OrderAcceptedDecoder.TemplateId)
+            .Select(m => OrderAcceptedDecoder.WrapWithHeader(m).ClientOrderId).ToList();
         Assert.Equal([7L], accepted);
         Assert.Equal("1", Lines.Field(engine.Process.WaitForLine("status"), "openOrders"));
     }

@@ -4,9 +4,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Transport;
-using Msg = Exchange.Codecs.Sbe;
 
 namespace Exchange.System.Tests;
 
@@ -35,13 +34,13 @@ internal sealed class RawClient : IDisposable
     public bool Logon(string apiKey, string responseChannel, long account = 0)
     {
         var buffer = new byte[1024];
-        var logon = Msg.LogonEncoder.WrapAndApplyHeader(buffer, 0);
+        var logon = LogonEncoder.WrapAndApplyHeader(buffer, 0);
         logon.Account = account;
         logon.HeartbeatIntervalMs = 1000;
         logon.CancelOnDisconnect = 0;
         logon.WriteApiKey(Encoding.ASCII.GetBytes(apiKey));
         logon.WriteResponseChannel(Encoding.ASCII.GetBytes(responseChannel));
-        return Offer(buffer.AsSpan(0, Msg.MessageHeaderEncoder.EncodedLength + logon.EncodedLength));
+        return Offer(buffer.AsSpan(0, MessageHeaderEncoder.EncodedLength + logon.EncodedLength));
     }
 
     public bool Offer(ReadOnlySpan<byte> message)
@@ -76,7 +75,7 @@ internal sealed class RawClient : IDisposable
 
     public void PumpFor(TimeSpan time) => PumpUntil(() => false, time);
 
-    public int TemplateOf(byte[] message) => Msg.MessageHeaderDecoder.Wrap(message, 0).TemplateId;
+    public int TemplateOf(byte[] message) => MessageHeaderDecoder.Wrap(message, 0).TemplateId;
 
     public void Dispose() => Transport.Dispose();
 

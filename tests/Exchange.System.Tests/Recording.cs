@@ -1,5 +1,6 @@
 // A client listener that records what it is told, and a loop that polls clients until a condition holds.
 using Exchange.Client;
+using Exchange.Contract;
 using Exchange.Engine;
 
 namespace Exchange.System.Tests;

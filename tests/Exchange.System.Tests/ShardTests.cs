@@ -1,6 +1,7 @@
 // Whole processes over loopback UDP: two engine shards, clients routing by symbol, a market maker killed
 // mid-stream, an engine killed and restarted, and an orderly SIGTERM.
 using Exchange.Client;
+using Exchange.Contract;
 using Exchange.Engine;
 using Exchange.Testing;
 

@@ -6,7 +6,7 @@ using System.Net;
 using System.Net.Sockets;
 using Exchange.Client;
 using Exchange.Engine;
-using Exchange.Engine.Wire;
+using Exchange.Contract;
 using Exchange.Testing;
 
 namespace Exchange.System.Tests;

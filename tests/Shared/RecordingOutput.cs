@@ -1,4 +1,5 @@
 // Records every engine event as a boxed record, in order, so tests can compare whole event streams.
+using Exchange.Contract;
 using Exchange.Engine;
 
 namespace Exchange.Engine.Tests;

@@ -2,7 +2,7 @@
 // are the tracker's client order ids in decimal (cancels prefix 'C'), so execution reports map back to its slots.
 using System.Net.Sockets;
 using Exchange.Client;
-using Exchange.Engine;
+using Exchange.Contract;
 using Exchange.Fix;
 
 namespace Exchange.Perf.E2e;

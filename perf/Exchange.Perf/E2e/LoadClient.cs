@@ -1,7 +1,7 @@
 // What the load generator drives: one client session of some kind (the binary SBE client now; FIX through the
 // gateway as another kind), each with its own OrderTracker fed by the session's execution reports.
 using Exchange.Client;
-using Exchange.Engine;
+using Exchange.Contract;
 
 namespace Exchange.Perf.E2e;
 

@@ -3,7 +3,7 @@
 // every command that waited behind the stall, not just the one that met it: no coordinated omission.
 using System.Diagnostics;
 using Exchange.Client;
-using Exchange.Engine;
+using Exchange.Contract;
 using Exchange.Latency;
 
 namespace Exchange.Perf.E2e;

@@ -1,7 +1,7 @@
 // One client session's view of its orders during an e2e run: which command each order is waiting on, since when
 // (the intended send time), and which orders rest and may be cancelled or replaced. Every acknowledgement is
 // matched to the command it answers, so a lost one stays pending and a duplicated one matches nothing.
-using Exchange.Engine;
+using Exchange.Contract;
 
 namespace Exchange.Perf.E2e;
 

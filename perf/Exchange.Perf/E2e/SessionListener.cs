@@ -1,7 +1,7 @@
 // Feeds one client session's execution reports into its OrderTracker, stamping each with the time it was seen.
 using System.Diagnostics;
 using Exchange.Client;
-using Exchange.Engine;
+using Exchange.Contract;
 
 namespace Exchange.Perf.E2e;
 

@@ -1,5 +1,5 @@
 // A tradable pair and its trading rules, all in integers.
-namespace Exchange.Engine;
+namespace Exchange.Contract;
 
 /// <summary>
 /// Quantities are in base-asset units and must be multiples of <see cref="LotSize"/>; prices are quote-asset

@@ -1,6 +1,6 @@
 // The engine's outputs, delivered synchronously to an IEngineOutput while a command is applied.
 // Everything downstream (execution reports, market data, exports) is derived from these.
-namespace Exchange.Engine;
+namespace Exchange.Contract;
 
 public interface IEngineOutput
 {

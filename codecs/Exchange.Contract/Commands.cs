@@ -1,6 +1,6 @@
 // The engine's inputs. Each is applied with the sequence number and timestamp the sequencer gave it;
 // the engine never reads a clock of its own.
-namespace Exchange.Engine;
+namespace Exchange.Contract;
 
 public readonly record struct AddAccount(long Account);
 

@@ -1,0 +1,187 @@
+// Engine commands on the wire: SBE messages of exchange.xml to typed commands and back. Decoding never
+// throws: a message that is not a well-formed command comes back as an SbeError for the caller to reject.
+using Exchange.Sbe;
+
+namespace Exchange.Contract;
+
+/// <summary>Receives one decoded command. A struct handler is called without virtual dispatch.</summary>
+public interface ICommandHandler
+{
+    void On(in AddAccount c);
+    void On(in AddSymbol c);
+    void On(in HaltSymbol c);
+    void On(in ResumeSymbol c);
+    void On(in Deposit c);
+    void On(in Withdraw c);
+    void On(in NewOrder c);
+    void On(in CancelOrder c);
+    void On(in ReplaceOrder c);
+    void On(in MassCancel c);
+}
+
+public static class CommandCodec
+{
+    /// <summary>Template id of the message at the start of <paramref name="message"/>, or -1 if it has no header.</summary>
+    public static int TemplateOf(ReadOnlySpan<byte> message) =>
+        message.Length < MessageHeaderDecoder.EncodedLength ? -1 : MessageHeaderDecoder.Wrap(message, 0).TemplateId;
+
+    public static SbeError Decode<THandler>(ReadOnlySpan<byte> message, ref THandler handler) where THandler : struct, ICommandHandler
+    {
+        SbeError error;
+        switch (TemplateOf(message))
+        {
+            case NewOrderDecoder.TemplateId:
+                if ((error = NewOrderDecoder.TryWrapWithHeader(message, 0, out var n)) != SbeError.None) return error;
+                handler.On(new NewOrder(n.Account, n.ClientOrderId, n.Symbol, n.Side, n.OrderType,
+                    n.TimeInForce, n.Price, n.Quantity, n.QuoteBudget, n.SelfTradePrevention,
+                    (n.Flags & OrderFlags.PostOnly) != 0));
+                return SbeError.None;
+            case CancelOrderDecoder.TemplateId:
+                if ((error = CancelOrderDecoder.TryWrapWithHeader(message, 0, out var c)) != SbeError.None) return error;
+                handler.On(new CancelOrder(c.Account, c.ClientOrderId));
+                return SbeError.None;
+            case ReplaceOrderDecoder.TemplateId:
+                if ((error = ReplaceOrderDecoder.TryWrapWithHeader(message, 0, out var r)) != SbeError.None) return error;
+                handler.On(new ReplaceOrder(r.Account, r.ClientOrderId, r.NewClientOrderId, r.Price, r.Quantity));
+                return SbeError.None;
+            case MassCancelDecoder.TemplateId:
+                if ((error = MassCancelDecoder.TryWrapWithHeader(message, 0, out var m)) != SbeError.None) return error;
+                handler.On(new MassCancel(m.Account, m.Symbol, m.Side));
+                return SbeError.None;
+            case DepositDecoder.TemplateId:
+                if ((error = DepositDecoder.TryWrapWithHeader(message, 0, out var d)) != SbeError.None) return error;
+                handler.On(new Deposit(d.Account, d.Asset, d.Amount));
+                return SbeError.None;
+            case WithdrawDecoder.TemplateId:
+                if ((error = WithdrawDecoder.TryWrapWithHeader(message, 0, out var w)) != SbeError.None) return error;
+                handler.On(new Withdraw(w.Account, w.Asset, w.Amount));
+                return SbeError.None;
+            case AddAccountDecoder.TemplateId:
+                if ((error = AddAccountDecoder.TryWrapWithHeader(message, 0, out var a)) != SbeError.None) return error;
+                handler.On(new AddAccount(a.Account));
+                return SbeError.None;
+            case AddSymbolDecoder.TemplateId:
+                if ((error = AddSymbolDecoder.TryWrapWithHeader(message, 0, out var s)) != SbeError.None) return error;
+                handler.On(new AddSymbol(new SymbolSpec(s.Symbol, s.BaseAsset, s.QuoteAsset, s.TickSize, s.LotSize, s.MinQuantity,
+                    s.MaxQuantity, s.ReferencePrice, s.BandBps, s.MakerFeeBps, s.TakerFeeBps, s.MaxNotional)));
+                return SbeError.None;
+            case HaltSymbolDecoder.TemplateId:
+                if ((error = HaltSymbolDecoder.TryWrapWithHeader(message, 0, out var h)) != SbeError.None) return error;
+                handler.On(new HaltSymbol(h.Symbol));
+                return SbeError.None;
+            case ResumeSymbolDecoder.TemplateId:
+                if ((error = ResumeSymbolDecoder.TryWrapWithHeader(message, 0, out var u)) != SbeError.None) return error;
+                handler.On(new ResumeSymbol(u.Symbol));
+                return SbeError.None;
+            case -1:
+                return SbeError.Truncated;
+            default:
+                return MessageHeaderDecoder.Wrap(message, 0).SchemaId != NewOrderDecoder.SchemaId ? SbeError.WrongSchema : SbeError.WrongTemplate;
+        }
+    }
+
+    // Encoders: each writes header + block at the start of the destination and returns the bytes written.
+
+    public static int Encode(in NewOrder c, Span<byte> destination)
+    {
+        var e = NewOrderEncoder.WrapAndApplyHeader(destination, 0);
+        e.Account = c.Account;
+        e.ClientOrderId = c.ClientOrderId;
+        e.Symbol = c.Symbol;
+        e.Side = c.Side;
+        e.OrderType = c.Type;
+        e.TimeInForce = c.TimeInForce;
+        e.SelfTradePrevention = c.SelfTrade;
+        e.Price = c.Price;
+        e.Quantity = c.Quantity;
+        e.QuoteBudget = c.QuoteBudget;
+        e.Flags = c.PostOnly ? OrderFlags.PostOnly : OrderFlags.None;
+        return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
+    }
+
+    public static int Encode(in CancelOrder c, Span<byte> destination)
+    {
+        var e = CancelOrderEncoder.WrapAndApplyHeader(destination, 0);
+        e.Account = c.Account;
+        e.ClientOrderId = c.ClientOrderId;
+        return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
+    }
+
+    public static int Encode(in ReplaceOrder c, Span<byte> destination)
+    {
+        var e = ReplaceOrderEncoder.WrapAndApplyHeader(destination, 0);
+        e.Account = c.Account;
+        e.ClientOrderId = c.ClientOrderId;
+        e.NewClientOrderId = c.NewClientOrderId;
+        e.Price = c.Price;
+        e.Quantity = c.Quantity;
+        return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
+    }
+
+    public static int Encode(in MassCancel c, Span<byte> destination)
+    {
+        var e = MassCancelEncoder.WrapAndApplyHeader(destination, 0);
+        e.Account = c.Account;
+        e.Symbol = c.Symbol;
+        e.Side = c.Side;
+        return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
+    }
+
+    public static int Encode(in Deposit c, Span<byte> destination)
+    {
+        var e = DepositEncoder.WrapAndApplyHeader(destination, 0);
+        e.Account = c.Account;
+        e.Asset = c.Asset;
+        e.Amount = c.Amount;
+        return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
+    }
+
+    public static int Encode(in Withdraw c, Span<byte> destination)
+    {
+        var e = WithdrawEncoder.WrapAndApplyHeader(destination, 0);
+        e.Account = c.Account;
+        e.Asset = c.Asset;
+        e.Amount = c.Amount;
+        return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
+    }
+
+    public static int Encode(in AddAccount c, Span<byte> destination)
+    {
+        var e = AddAccountEncoder.WrapAndApplyHeader(destination, 0);
+        e.Account = c.Account;
+        return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
+    }
+
+    public static int Encode(in AddSymbol c, Span<byte> destination)
+    {
+        var e = AddSymbolEncoder.WrapAndApplyHeader(destination, 0);
+        SymbolSpec s = c.Spec;
+        e.Symbol = s.Id;
+        e.BaseAsset = s.BaseAsset;
+        e.QuoteAsset = s.QuoteAsset;
+        e.TickSize = s.TickSize;
+        e.LotSize = s.LotSize;
+        e.MinQuantity = s.MinQuantity;
+        e.MaxQuantity = s.MaxQuantity;
+        e.ReferencePrice = s.ReferencePrice;
+        e.BandBps = s.BandBps;
+        e.MakerFeeBps = s.MakerFeeBps;
+        e.TakerFeeBps = s.TakerFeeBps;
+        e.MaxNotional = s.MaxNotional;
+        return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
+    }
+
+    public static int Encode(in HaltSymbol c, Span<byte> destination)
+    {
+        var e = HaltSymbolEncoder.WrapAndApplyHeader(destination, 0);
+        e.Symbol = c.Symbol;
+        return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
+    }
+
+    public static int Encode(in ResumeSymbol c, Span<byte> destination)
+    {
+        var e = ResumeSymbolEncoder.WrapAndApplyHeader(destination, 0);
+        e.Symbol = c.Symbol;
+        return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
+    }
+}
