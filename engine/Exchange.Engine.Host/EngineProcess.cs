@@ -78,8 +78,7 @@ internal static class EngineProcess
         foreach (byte[] message in opening)
         {
             var (seq, ts) = sequencer.Next();
-            var apply = new EngineCommandHandler<EventPrinter>(engine, seq, ts);
-            CommandCodec.Decode(message, ref apply);
+            engine.Apply(seq, ts, message);
         }
 
         Console.Error.WriteLine($"exchange-engine: shard {config.ShardId} up with {config.Symbols.Count} symbols " +

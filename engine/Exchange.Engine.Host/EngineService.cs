@@ -7,8 +7,8 @@
 // session, public ones to market data. Nothing derived from a command leaves before the journal says the command
 // is durable; see EngineService.Outbound.cs.
 using Exchange.Contract;
+using Exchange.Engine.Recovery;
 using Exchange.Journal;
-using Exchange.Replay;
 using Exchange.Sbe;
 
 namespace Exchange.Engine.Host;
@@ -133,7 +133,7 @@ public sealed partial class EngineService : IDisposable
     {
         var command = new CommandCapture();
         if (CommandCodec.Decode(message, ref command) != SbeError.None) throw new InvalidOperationException("an opening command did not decode");
-        Submit(message, ref command);
+        Submit(message);
     }
 
     // ---- what the glue calls ----
@@ -183,7 +183,7 @@ public sealed partial class EngineService : IDisposable
         if (command.Kind == CommandKind.NewOrder && !_engine.TryGetSymbol(command.Symbol, out _, out _)) { Reject(connection, in command, RejectReason.WrongShard); return; }
         // Only the message itself is journaled: header and root block (order entry has no groups or var data).
         int length = HeaderLength + MessageHeaderDecoder.Wrap(message, 0).BlockLength;
-        Submit(message[..length], ref command);
+        Submit(message[..length]);
     }
 
     /// <summary>The client's stream went away (transport liveness timeout or end of stream).</summary>
@@ -303,8 +303,10 @@ public sealed partial class EngineService : IDisposable
 
     // ---- sequencing ----
 
-    /// <summary>Sequences a well-formed command, journals its bytes, applies it and routes its events.</summary>
-    private void Submit(ReadOnlySpan<byte> message, ref CommandCapture command)
+    /// <summary>Sequences a well-formed command, journals its bytes, then applies the journaled message exactly as
+    /// recovery, standbys and the replay tool do (<see cref="MatchingEngine{TOutput}.Apply(long, long, ReadOnlySpan{byte})"/>),
+    /// its events routed as they come.</summary>
+    private void Submit(ReadOnlySpan<byte> message)
     {
         var (sequence, timestamp) = _sequencer.Next();
         if (_journal != null)
@@ -316,19 +318,7 @@ public sealed partial class EngineService : IDisposable
         }
         _events.Sequence = sequence;
         _events.Timestamp = timestamp;
-        switch (command.Kind)
-        {
-            case CommandKind.NewOrder: _engine.Apply(sequence, timestamp, command.New); break;
-            case CommandKind.CancelOrder: _engine.Apply(sequence, timestamp, command.Cancel); break;
-            case CommandKind.ReplaceOrder: _engine.Apply(sequence, timestamp, command.Replace); break;
-            case CommandKind.MassCancel: _engine.Apply(sequence, timestamp, command.Mass); break;
-            case CommandKind.AddAccount: _engine.Apply(sequence, timestamp, new AddAccount(command.Account)); break;
-            case CommandKind.AddSymbol: _engine.Apply(sequence, timestamp, command.AddSymbol); break;
-            case CommandKind.HaltSymbol: _engine.Apply(sequence, timestamp, new HaltSymbol(command.Symbol)); break;
-            case CommandKind.ResumeSymbol: _engine.Apply(sequence, timestamp, new ResumeSymbol(command.Symbol)); break;
-            case CommandKind.Deposit: _engine.Apply(sequence, timestamp, new Deposit(command.Account, command.Symbol, command.Amount)); break;
-            case CommandKind.Withdraw: _engine.Apply(sequence, timestamp, new Withdraw(command.Account, command.Symbol, command.Amount)); break;
-        }
+        _engine.Apply(sequence, timestamp, message);
         if (_options.StallEveryCommands > 0 && ++_sinceStall >= _options.StallEveryCommands) Stall();
     }
 
@@ -347,10 +337,7 @@ public sealed partial class EngineService : IDisposable
     /// carry no cause, and the events must stay derivable from the journal.)</summary>
     private void CancelAll(long account)
     {
-        int length = CommandCodec.Encode(new MassCancel(account, -1, Side.None), _scratch);
-        var command = new CommandCapture();
-        CommandCodec.Decode(_scratch.AsSpan(0, length), ref command);
-        Submit(_scratch.AsSpan(0, length), ref command);
+        Submit(_scratch.AsSpan(0, CommandCodec.Encode(new MassCancel(account, -1, Side.None), _scratch)));
     }
 
     // ---- rejects of inputs that never reach the sequencer ----
@@ -410,7 +397,8 @@ public sealed partial class EngineService : IDisposable
     }
 }
 
-/// <summary>Keeps the one command a message decoded to, and the fields a reject of it carries.</summary>
+/// <summary>What the session layer checks of a command before it is sequenced (whose account, which symbol), and what
+/// a reject of it carries. The command itself is applied from its journaled bytes.</summary>
 internal struct CommandCapture : ICommandHandler
 {
     public CommandKind Kind;
@@ -418,21 +406,15 @@ internal struct CommandCapture : ICommandHandler
     public long ClientOrderId;
     /// <summary>The symbol, or for deposits and withdrawals the asset; -1 when the command has neither.</summary>
     public int Symbol;
-    public long Amount;
-    public NewOrder New;
-    public CancelOrder Cancel;
-    public ReplaceOrder Replace;
-    public MassCancel Mass;
-    public AddSymbol AddSymbol;
 
     public void On(in AddAccount c) { Kind = CommandKind.AddAccount; Account = c.Account; Symbol = -1; }
-    public void On(in AddSymbol c) { Kind = CommandKind.AddSymbol; AddSymbol = c; Symbol = c.Spec.Id; }
+    public void On(in AddSymbol c) { Kind = CommandKind.AddSymbol; Symbol = c.Spec.Id; }
     public void On(in HaltSymbol c) { Kind = CommandKind.HaltSymbol; Symbol = c.Symbol; }
     public void On(in ResumeSymbol c) { Kind = CommandKind.ResumeSymbol; Symbol = c.Symbol; }
-    public void On(in Deposit c) { Kind = CommandKind.Deposit; Account = c.Account; Symbol = c.Asset; Amount = c.Amount; }
-    public void On(in Withdraw c) { Kind = CommandKind.Withdraw; Account = c.Account; Symbol = c.Asset; Amount = c.Amount; }
-    public void On(in NewOrder c) { Kind = CommandKind.NewOrder; New = c; Account = c.Account; ClientOrderId = c.ClientOrderId; Symbol = c.Symbol; }
-    public void On(in CancelOrder c) { Kind = CommandKind.CancelOrder; Cancel = c; Account = c.Account; ClientOrderId = c.ClientOrderId; Symbol = -1; }
-    public void On(in ReplaceOrder c) { Kind = CommandKind.ReplaceOrder; Replace = c; Account = c.Account; ClientOrderId = c.ClientOrderId; Symbol = -1; }
-    public void On(in MassCancel c) { Kind = CommandKind.MassCancel; Mass = c; Account = c.Account; Symbol = c.Symbol; }
+    public void On(in Deposit c) { Kind = CommandKind.Deposit; Account = c.Account; Symbol = c.Asset; }
+    public void On(in Withdraw c) { Kind = CommandKind.Withdraw; Account = c.Account; Symbol = c.Asset; }
+    public void On(in NewOrder c) { Kind = CommandKind.NewOrder; Account = c.Account; ClientOrderId = c.ClientOrderId; Symbol = c.Symbol; }
+    public void On(in CancelOrder c) { Kind = CommandKind.CancelOrder; Account = c.Account; ClientOrderId = c.ClientOrderId; Symbol = -1; }
+    public void On(in ReplaceOrder c) { Kind = CommandKind.ReplaceOrder; Account = c.Account; ClientOrderId = c.ClientOrderId; Symbol = -1; }
+    public void On(in MassCancel c) { Kind = CommandKind.MassCancel; Account = c.Account; Symbol = c.Symbol; }
 }

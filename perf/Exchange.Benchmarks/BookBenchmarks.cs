@@ -2,6 +2,7 @@
 // 50 orders each: a resting order placed and cancelled, an immediate-or-cancel that takes one order (and the maker
 // put back so the book stays the same), and a price replace that sends an order to the back of another level.
 using BenchmarkDotNet.Attributes;
+using Exchange.Engine.Recovery;
 using Exchange.Contract;
 using Exchange.Engine;
 using Exchange.Replay;

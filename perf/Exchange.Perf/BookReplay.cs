@@ -2,6 +2,7 @@
 // account, self-trade prevention off. Throughput comes from untimed passes; latency from passes that
 // stamp every operation; every pass starts from a fresh engine and must end in the same state hash.
 using System.Diagnostics;
+using Exchange.Engine.Recovery;
 using Exchange.Engine;
 using Exchange.Contract;
 using Exchange.Journal;
@@ -113,8 +114,7 @@ internal static class BookReplay
     private static void Sequence(MatchingEngine<CountingOutput> engine, JournalWriter journal, long seq, ReadOnlySpan<byte> message)
     {
         journal.Append(seq, seq, (ushort)CommandCodec.TemplateOf(message), 0, message);
-        var handler = new EngineCommandHandler<CountingOutput>(engine, seq, seq);
-        CommandCodec.Decode(message, ref handler);
+        engine.Apply(seq, seq, message);
     }
 
     private static void Verify(MatchingEngine<CountingOutput> engine, long expected, string pass, int run)
@@ -219,11 +219,7 @@ internal static class BookReplay
         {
             var engine = new MatchingEngine<CountingOutput>(Config, default);
             long seq = 0;
-            foreach (var message in OpeningMessages())
-            {
-                var handler = new EngineCommandHandler<CountingOutput>(engine, ++seq, 0);
-                CommandCodec.Decode(message, ref handler);
-            }
+            foreach (var message in OpeningMessages()) engine.Apply(++seq, 0, message);
             return engine;
         }
 

@@ -1,5 +1,6 @@
 // `exchange-perf journal | replay | snapshot`: the journal's costs measured in process, on real files.
 using System.Diagnostics;
+using Exchange.Engine.Recovery;
 using Exchange.Engine;
 using Exchange.Contract;
 using Exchange.Journal;

@@ -1,5 +1,6 @@
 // The subcommands: name, help text, the options each accepts, and what runs it.
 using Exchange.Contract;
+using Exchange.Engine.Recovery;
 using Exchange.Engine;
 using Exchange.Journal;
 

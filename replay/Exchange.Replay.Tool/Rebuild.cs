@@ -1,6 +1,7 @@
 // rebuild and book: the engine state at a sequence, by the same path a starting engine takes (newest valid
 // snapshot, then the journal after it), through the real engine.
 using Exchange.Contract;
+using Exchange.Engine.Recovery;
 using Exchange.Engine;
 using Exchange.Journal;
 

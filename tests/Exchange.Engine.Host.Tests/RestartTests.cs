@@ -1,9 +1,10 @@
 // The journal as the engine leaves it: a restart on the same directory resumes the same state and sequence
 // (from the shutdown snapshot, or from the journal alone), and exchange-replay's library reads it whole.
 using Exchange.Contract;
+using Exchange.Engine.Recovery;
+using Exchange.Replay;
 using Exchange.Engine.Tests;
 using Exchange.Journal;
-using Exchange.Replay;
 
 namespace Exchange.Engine.Host.Tests;
 

@@ -195,9 +195,7 @@ public sealed class WireCommandTests
             long timestamp = 1_700_000_000_000_000_000 + sequence * 1_000;
             int length = CommandScript.Encode(command, buffer);
             CommandScript.Apply(direct, sequence, timestamp, command);
-            var handler = new EngineCommandHandler<RecordingOutput>(wired, sequence, timestamp);
-
-            Assert.Equal(SbeError.None, CommandCodec.Decode(buffer.AsSpan(0, length), ref handler));
+            Assert.Equal(SbeError.None, wired.Apply(sequence, timestamp, buffer.AsSpan(0, length)));
             Assert.Equal(direct.Output.Events, wired.Output.Events);
             fills += direct.Output.Events.Count(e => e is Fill);
             rejects += direct.Output.Events.Count(e => e is CommandRejected);

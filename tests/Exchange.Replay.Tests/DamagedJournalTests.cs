@@ -1,6 +1,7 @@
 // Reading past damage: a torn tail (what a crash leaves) is replayed up to and reported; damage with valid
 // records after it is never mistaken for the end of the journal.
 using Exchange.Journal;
+using Exchange.Engine.Recovery;
 
 namespace Exchange.Replay.Tests;
 

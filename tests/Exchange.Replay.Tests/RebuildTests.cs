@@ -1,4 +1,5 @@
 // rebuild: the state hash a journal replays to is the one the engine that wrote it had, at the end and at any sequence.
+using Exchange.Engine.Recovery;
 namespace Exchange.Replay.Tests;
 
 public sealed class RebuildTests : IDisposable

@@ -1,6 +1,7 @@
 // A snapshot plus the journal after it rebuilds the same state as the whole journal; a damaged snapshot is
 // skipped (and reported) in favour of a full replay; rebuild --snapshot writes one a later rebuild can start from.
 using Exchange.Journal;
+using Exchange.Engine.Recovery;
 
 namespace Exchange.Replay.Tests;
 

@@ -2,6 +2,7 @@
 // journals it (SBE payload, sequence, timestamp) and applied to an engine as it goes, so each test knows the
 // state hash after every sequence.
 using Exchange.Engine;
+using Exchange.Engine.Recovery;
 using Exchange.Contract;
 using Exchange.Journal;
 
@@ -106,8 +107,7 @@ public static class Workload
 
     public static void Apply(MatchingEngine<DiscardOutput> engine, byte[] payload, long sequence)
     {
-        var handler = new EngineCommandHandler<DiscardOutput>(engine, sequence, TimestampOf(sequence));
-        CommandCodec.Decode(payload, ref handler);
+        engine.Apply(sequence, TimestampOf(sequence), payload);
     }
 }
 

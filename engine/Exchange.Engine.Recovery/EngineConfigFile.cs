@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 using Exchange.Contract;
 using Exchange.Engine;
 
-namespace Exchange.Replay;
+namespace Exchange.Engine.Recovery;
 
 public static class EngineConfigFile
 {

@@ -2,7 +2,7 @@
 using Exchange.Contract;
 using Exchange.Engine;
 
-namespace Exchange.Replay;
+namespace Exchange.Engine.Recovery;
 
 public struct DiscardOutput : IEngineOutput
 {

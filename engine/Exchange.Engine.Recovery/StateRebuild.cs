@@ -5,7 +5,7 @@ using Exchange.Contract;
 using Exchange.Engine;
 using Exchange.Journal;
 
-namespace Exchange.Replay;
+namespace Exchange.Engine.Recovery;
 
 public sealed record RebuildReport(SnapshotInfo? Snapshot, IReadOnlyList<string> SkippedSnapshots, ReplayCounts Replayed)
 {

@@ -6,7 +6,7 @@ using Exchange.Contract;
 using Exchange.Journal;
 using Exchange.Sbe;
 
-namespace Exchange.Replay;
+namespace Exchange.Engine.Recovery;
 
 public sealed class ReplayCounts
 {
@@ -28,8 +28,7 @@ public static class JournalReplay
         var counts = new ReplayCounts { LastSequence = engine.LastSequence };
         while (reader.NextSequence <= toSequence && reader.TryRead(out var record) == ReadStatus.Record)
         {
-            var handler = new EngineCommandHandler<TOutput>(engine, record.Sequence, record.Timestamp);
-            if (CommandCodec.Decode(record.Payload, ref handler) != SbeError.None) counts.Malformed++;
+            if (engine.Apply(record.Sequence, record.Timestamp, record.Payload) != SbeError.None) counts.Malformed++;
             counts.Records++;
             counts.LastSequence = record.Sequence;
             if (progress != null && (counts.Records & 0xFFFF) == 0) progress(record.Sequence);
