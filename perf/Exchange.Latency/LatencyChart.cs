@@ -2,6 +2,7 @@
 // on a log scale of 1/(1-p) so the tail gets room, latency on a linear scale, one line per series.
 using System.Globalization;
 using System.Text;
+using HdrHistogram;
 
 namespace Exchange.Latency;
 
@@ -19,7 +20,7 @@ public static class LatencyChart
     /// The points are those of the .hgrm report (5 ticks per half distance) without its final 100% row, whose x is
     /// infinite; each legend entry gives the series' max instead.
     /// </summary>
-    public static void WriteSvg(TextWriter writer, IReadOnlyList<(string Label, LatencyHistogram Histogram)> series,
+    public static void WriteSvg(TextWriter writer, IReadOnlyList<(string Label, HistogramBase Histogram)> series,
         string title, double unitScalingRatio, string unitName)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -34,13 +35,16 @@ public static class LatencyChart
         for (int s = 0; s < series.Count; s++)
         {
             var points = new List<(double X, double Y)>();
-            var iterator = series[s].Histogram.Percentiles(5);
-            while (iterator.MoveNext())
+            if (series[s].Histogram.TotalCount == 0)
             {
-                PercentileStep step = iterator.Current;
-                if (step.PercentileLevel == 100.0) continue;
-                double x = 1 / (1 - step.PercentileLevel / 100.0);
-                double y = step.Value / unitScalingRatio;
+                lines[s] = points;
+                continue;
+            }
+            foreach (var step in series[s].Histogram.Percentiles(5))
+            {
+                if (step.PercentileLevelIteratedTo >= 100.0) continue;
+                double x = 1 / (1 - step.PercentileLevelIteratedTo / 100.0);
+                double y = step.ValueIteratedTo / unitScalingRatio;
                 points.Add((x, y));
                 maxX = Math.Max(maxX, x);
                 maxY = Math.Max(maxY, y);
@@ -92,7 +96,7 @@ public static class LatencyChart
         for (int s = 0; s < series.Count; s++)
         {
             var histogram = series[s].Histogram;
-            string max = (histogram.Max / unitScalingRatio).ToString("0.###", Invariant);
+            string max = (histogram.GetMaxValue() / unitScalingRatio).ToString("0.###", Invariant);
             labels[s] = $"{series[s].Label} (n = {histogram.TotalCount.ToString("N0", Invariant)}, max {max} {unitName})";
         }
         if (series.Count > 0)

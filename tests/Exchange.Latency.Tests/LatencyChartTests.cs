@@ -1,6 +1,7 @@
 // The SVG chart opens in a browser as it is: well-formed, one line per series, the axes labelled as HdrHistogram's plotter does.
 using System.Globalization;
 using System.Xml.Linq;
+using HdrHistogram;
 
 namespace Exchange.Latency.Tests;
 
@@ -14,7 +15,7 @@ public class LatencyChartTests
         var document = Chart(
             ("all <commands> & more", Samples.Histogram(Samples.Draw(Samples.LogNormal, 100_000, 61))),
             ("new", Samples.Histogram(Samples.Draw(Samples.Bimodal, 10_000, 62))),
-            ("empty", new LatencyHistogram()));
+            ("empty", LatencyHistograms.New()));
 
         Assert.Equal("svg", document.Root!.Name.LocalName);
         Assert.Equal(3, document.Descendants(Svg + "polyline").Count());
@@ -55,7 +56,7 @@ public class LatencyChartTests
         }
     }
 
-    private static XDocument Chart(params (string, LatencyHistogram)[] series)
+    private static XDocument Chart(params (string, HistogramBase)[] series)
     {
         var text = new StringWriter();
         LatencyChart.WriteSvg(text, series, "latency of everything", 1000.0, "µs");

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Exchange.Latency;
+using HdrHistogram;
 
 namespace Exchange.Perf.E2e;
 
@@ -25,9 +26,9 @@ public static class E2eReport
         string dir = options.OutputDirectory ?? Path.Combine("perf", "results", $"{date}-{options.Name}");
         Directory.CreateDirectory(dir);
 
-        var all = E2eLatency.NewHistogram();
-        var byType = new LatencyHistogram[5];
-        for (int t = 0; t < byType.Length; t++) byType[t] = E2eLatency.NewHistogram();
+        var all = LatencyHistograms.New();
+        var byType = new LongHistogram[5];
+        for (int t = 0; t < byType.Length; t++) byType[t] = LatencyHistograms.New();
         var counts = new AckCounts();
         long lost = 0, sendErrors = 0, backPressured = 0, measured = 0;
         double seconds = 0, maxLag = 0;
@@ -54,8 +55,8 @@ public static class E2eReport
         double achieved = seconds > 0 ? measured / seconds : 0;
 
         using (var hgrm = new StreamWriter(Path.Combine(dir, "latency.hgrm")))
-            all.OutputPercentileDistribution(hgrm, 5, 1000.0);
-        var series = new List<(string, LatencyHistogram)> { ("all commands", all) };
+            all.OutputPercentileDistribution(hgrm, 5, 1000.0, useCsvFormat: false);
+        var series = new List<(string, HistogramBase)> { ("all commands", all) };
         for (int t = 1; t < byType.Length; t++)
             if (byType[t].TotalCount > 0) series.Add((((CommandType)t).ToString().ToLowerInvariant(), byType[t]));
         using (var svg = new StreamWriter(Path.Combine(dir, "latency.svg")))
@@ -68,7 +69,7 @@ public static class E2eReport
         return new E2eSummary(dir, failures.Count > 0, failures, table);
     }
 
-    private static string Table(E2eOptions o, IReadOnlyList<E2eRun> runs, LatencyHistogram all, LatencyHistogram[] byType, AckCounts counts,
+    private static string Table(E2eOptions o, IReadOnlyList<E2eRun> runs, HistogramBase all, HistogramBase[] byType, AckCounts counts,
         long lost, long sendErrors, long backPressured, double achieved, double maxLag, string engine, string machine, List<string> failures)
     {
         var b = new StringBuilder();
@@ -93,7 +94,7 @@ public static class E2eReport
             foreach (var r in runs)
             {
                 var h = r.Latency.All;
-                b.AppendLine(inv, $"| {r.Index + 1} | {Micros(h.ValueAtPercentile(50))} | {Micros(h.ValueAtPercentile(99))} | {Micros(h.ValueAtPercentile(99.9))} | {Micros(h.Max)} | {r.AchievedRate:N0} |");
+                b.AppendLine(inv, $"| {r.Index + 1} | {Micros(h.GetValueAtPercentile(50))} | {Micros(h.GetValueAtPercentile(99))} | {Micros(h.GetValueAtPercentile(99.9))} | {Micros(h.GetMaxValue())} | {r.AchievedRate:N0} |");
             }
         }
         b.AppendLine();
@@ -106,14 +107,14 @@ public static class E2eReport
         return b.ToString();
     }
 
-    private static void Row(StringBuilder b, string name, LatencyHistogram h)
+    private static void Row(StringBuilder b, string name, HistogramBase h)
     {
         b.Append(CultureInfo.InvariantCulture, $"| {name} | {h.TotalCount:N0} |");
-        foreach (var (_, p) in Percentiles) b.Append(CultureInfo.InvariantCulture, $" {Micros(h.ValueAtPercentile(p))} |");
-        b.AppendLine(CultureInfo.InvariantCulture, $" {Micros(h.Max)} |");
+        foreach (var (_, p) in Percentiles) b.Append(CultureInfo.InvariantCulture, $" {Micros(h.GetValueAtPercentile(p))} |");
+        b.AppendLine(CultureInfo.InvariantCulture, $" {Micros(h.GetMaxValue())} |");
     }
 
-    private static void WriteJson(Stream stream, E2eOptions o, IReadOnlyList<E2eRun> runs, LatencyHistogram all, LatencyHistogram[] byType,
+    private static void WriteJson(Stream stream, E2eOptions o, IReadOnlyList<E2eRun> runs, HistogramBase all, HistogramBase[] byType,
         AckCounts counts, long lost, long sendErrors, long backPressured, double achieved, double maxLag, string engine, string machine,
         List<string> failures, string date)
     {
@@ -135,10 +136,10 @@ public static class E2eReport
         json.WriteNumber("requestedRate", o.Rate);
         json.WriteNumber("achievedRate", Math.Round(achieved));
         json.WriteNumber("count", all.TotalCount);
-        foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(all.ValueAtPercentile(p)));
-        json.WriteNumber("maxUs", Micros(all.Max));
-        json.WriteNumber("meanUs", Math.Round(all.Mean / 1000, 2));
-        json.WriteNumber("stdDevUs", Math.Round(all.StdDeviation / 1000, 2));
+        foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(all.GetValueAtPercentile(p)));
+        json.WriteNumber("maxUs", Micros(all.GetMaxValue()));
+        json.WriteNumber("meanUs", Math.Round(all.GetMean() / 1000, 2));
+        json.WriteNumber("stdDevUs", Math.Round(all.GetStdDeviation() / 1000, 2));
         json.WriteNumber("sent", counts.Sent);
         json.WriteNumber("acked", counts.Acked);
         json.WriteNumber("rejected", counts.Rejected);
@@ -156,8 +157,8 @@ public static class E2eReport
             if (byType[t].TotalCount == 0) continue;
             json.WriteStartObject(((CommandType)t).ToString().ToLowerInvariant());
             json.WriteNumber("count", byType[t].TotalCount);
-            foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(byType[t].ValueAtPercentile(p)));
-            json.WriteNumber("maxUs", Micros(byType[t].Max));
+            foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(byType[t].GetValueAtPercentile(p)));
+            json.WriteNumber("maxUs", Micros(byType[t].GetMaxValue()));
             json.WriteEndObject();
         }
         json.WriteEndObject();
@@ -166,8 +167,8 @@ public static class E2eReport
         {
             json.WriteStartObject();
             json.WriteNumber("achievedRate", Math.Round(r.AchievedRate));
-            foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(r.Latency.All.ValueAtPercentile(p)));
-            json.WriteNumber("maxUs", Micros(r.Latency.All.Max));
+            foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(r.Latency.All.GetValueAtPercentile(p)));
+            json.WriteNumber("maxUs", Micros(r.Latency.All.GetMaxValue()));
             json.WriteNumber("lost", r.Lost);
             json.WriteNumber("duplicated", r.Counts.Duplicated);
             if (r.EngineStopped != null) json.WriteString("engineStopped", r.EngineStopped);

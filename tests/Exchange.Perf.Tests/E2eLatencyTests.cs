@@ -1,0 +1,35 @@
+// The e2e harness records a latency for every acknowledgement on the generator's thread: recording must not
+// allocate (a collection would stall the generator and show up in the very figures it measures).
+using Exchange.Perf.E2e;
+using HdrHistogram;
+
+namespace Exchange.Perf.Tests;
+
+public sealed class E2eLatencyTests
+{
+    [Fact]
+    public void Recording_an_acknowledgement_allocates_nothing()
+    {
+        var latency = new E2eLatency { MeasureFromTicks = 0 };
+        void RecordMany(int count)
+        {
+            for (int i = 0; i < count; i++) latency.Record((CommandType)(1 + i % 4), intendedTicks: i, ackTicks: i + 1 + i % 100_000);
+        }
+        RecordMany(10_000);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        RecordMany(1_000_000);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(1_010_000, latency.All.TotalCount);
+    }
+
+    [Fact]
+    public void A_latency_beyond_the_histograms_range_is_recorded_at_its_top_instead_of_throwing()
+    {
+        var latency = new E2eLatency { MeasureFromTicks = 0 };
+        latency.Record(CommandType.New, 0, long.MaxValue / 2);
+        Assert.Equal(1, latency.All.TotalCount);
+        // To the histogram's precision: HdrHistogram reports a max this high a little under the value recorded.
+        const double top = Exchange.Latency.LatencyHistograms.HighestTrackableNanos;
+        Assert.InRange(latency.All.GetMaxValue(), top * 0.99, top * 1.01);
+    }
+}
