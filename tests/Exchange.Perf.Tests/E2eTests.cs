@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Xml.Linq;
 using Exchange.Perf.E2e;
+using HdrHistogram;
 
 namespace Exchange.Perf.Tests;
 
@@ -51,6 +52,16 @@ public sealed class E2eTests : IDisposable
         Assert.Equal(json.GetProperty("count").GetInt64(), long.Parse(rows[^1][2], CultureInfo.InvariantCulture));
         var svg = XDocument.Load(Path.Combine(summary.Directory, "latency.svg"));
         Assert.True(svg.Descendants().Count(e => e.Name.LocalName == "polyline") >= 2);
+
+        // Over time: HdrHistogram's interval log holds every measured latency, in one-second intervals.
+        using (var hlog = File.OpenRead(Path.Combine(summary.Directory, "latency.hlog")))
+        {
+            var intervals = new HistogramLogReader(hlog).ReadHistograms().ToList();
+            Assert.InRange(intervals.Count, 2, 4); // 2 s measured, then the drain's last acknowledgements
+            Assert.Equal(json.GetProperty("count").GetInt64(), intervals.Sum(h => h.TotalCount));
+        }
+        var overTime = XDocument.Load(Path.Combine(summary.Directory, "latency-over-time.svg"));
+        Assert.Equal(["p50", "p99", "p99.9", "max"], overTime.Descendants().Where(e => e.Name.LocalName == "polyline").Select(p => (string?)p.Attribute("data-label")));
     }
 
     [Fact]
@@ -92,7 +103,7 @@ public sealed class E2eTests : IDisposable
         latency.Record(CommandType.New, 0, 1_000);
         var counts = new AckCounts { Sent = 3, Acked = 2, Duplicated = 1 };
         var run = new E2eRun(0, 3, 3, 1, 3, counts, Lost: 1, SendErrors: 0, BackPressured: 0, MaxScheduleLagMicros: 0, latency, null, null);
-        var summary = E2eReport.Write(Options("lossy"), [run], "test", "test");
+        var summary = E2eReport.Write(Path.Combine(_out, "lossy"), Options("lossy"), [run], "test", "test");
 
         Assert.True(summary.Failed);
         Assert.Contains(summary.Failures, f => f.Contains("lost", StringComparison.Ordinal));

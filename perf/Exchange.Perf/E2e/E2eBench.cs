@@ -8,6 +8,7 @@ public static class E2eBench
     public static E2eSummary Run(E2eOptions options, TextWriter progress)
     {
         options.Validate();
+        string directory = E2eReport.CreateDirectory(options);
         var runs = new List<E2eRun>();
         string engineDescription = "";
         for (int r = 0; r < options.Runs; r++)
@@ -19,7 +20,9 @@ public static class E2eBench
             {
                 progress.WriteLine($"e2e run {r + 1}/{options.Runs}: {options.Rate:N0} commands/s for {options.WarmupSeconds:0.#}+{options.Seconds:0.#} s " +
                     $"over {options.Sessions} session(s) against {engine.Channel}");
-                run = LoadGenerator.Run(options, engine, r);
+                using var hlog = File.Create(Path.Combine(directory, E2eReport.RunFile("latency", "hlog", r, options.Runs)));
+                using var overTime = new Latency.IntervalLog(hlog);
+                run = LoadGenerator.Run(options, engine, r, overTime);
             }
             catch (Exception e) when (e is Client.LogonRejectedException or TimeoutException or IOException)
             {
@@ -31,7 +34,7 @@ public static class E2eBench
             if (engine.ExitCode is { } code && code != 0) run = run with { Failure = run.Failure ?? $"the engine exited with {code}" };
             runs.Add(run with { EngineStopped = engine.StoppedLine });
         }
-        return E2eReport.Write(options, runs, engineDescription, Machine());
+        return E2eReport.Write(directory, options, runs, engineDescription, Machine());
     }
 
     public static string Machine()

@@ -1,6 +1,7 @@
 // What an e2e run leaves behind in its results directory: summary.md (the table a person reads), summary.json
-// (what `compare` and scripts read), latency.hgrm (HdrHistogram's percentile distribution, for its plotters) and
-// latency.svg (latency by percentile). A run with lost or duplicated acknowledgements is marked failed.
+// (what `compare` and scripts read), latency.hgrm (HdrHistogram's percentile distribution, for its plotters),
+// latency.svg (latency by percentile), and per run latency.hlog (HdrHistogram's interval log, one interval per
+// second) with latency-over-time.svg drawn from it. A run with lost or duplicated acknowledgements is marked failed.
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -20,10 +21,22 @@ public static class E2eReport
 
     private static double Micros(long nanos) => Math.Round(nanos / 1000.0, 1);
 
-    public static E2eSummary Write(E2eOptions options, IReadOnlyList<E2eRun> runs, string engineDescription, string machine)
+    /// <summary>The results directory of a run, created before the run so it can write its interval logs there.</summary>
+    public static string CreateDirectory(E2eOptions options)
     {
         string date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         string dir = options.OutputDirectory ?? Path.Combine("perf", "results", $"{date}-{options.Name}");
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    /// <summary>A file of one run: latency.hlog for a single run, latency-run2.hlog for the second of several.</summary>
+    public static string RunFile(string stem, string extension, int index, int runs) =>
+        runs == 1 ? $"{stem}.{extension}" : $"{stem}-run{index + 1}.{extension}";
+
+    public static E2eSummary Write(string dir, E2eOptions options, IReadOnlyList<E2eRun> runs, string engineDescription, string machine)
+    {
+        string date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         Directory.CreateDirectory(dir);
 
         var all = LatencyHistograms.New();
@@ -61,6 +74,13 @@ public static class E2eReport
             if (byType[t].TotalCount > 0) series.Add((((CommandType)t).ToString().ToLowerInvariant(), byType[t]));
         using (var svg = new StreamWriter(Path.Combine(dir, "latency.svg")))
             LatencyChart.WriteSvg(svg, series, $"{options.Name}: round trip at {options.Rate:N0} commands/s, durability {options.Durability}", 1000.0, "µs");
+        foreach (var run in runs)
+        {
+            if (run.Latency.OverTime is not { } overTime) continue;
+            string which = runs.Count > 1 ? $", run {run.Index + 1}" : "";
+            using var svg = new StreamWriter(Path.Combine(dir, RunFile("latency-over-time", "svg", run.Index, runs.Count)));
+            LatencyChart.WriteOverTimeSvg(svg, overTime.Intervals, $"{options.Name}: round trip over time at {options.Rate:N0} commands/s{which}", 1000.0, "µs");
+        }
 
         string table = Table(options, runs, all, byType, counts, lost, sendErrors, backPressured, achieved, maxLag, engineDescription, machine, failures);
         File.WriteAllText(Path.Combine(dir, "summary.md"), table);
@@ -103,7 +123,9 @@ public static class E2eReport
             $"{lost:N0} lost, {counts.Duplicated:N0} duplicated, {counts.Unexpected:N0} unexpected; {sendErrors:N0} send errors; {counts.Fills:N0} fills");
         b.AppendLine(failures.Count == 0 ? "- result: **passed**" : $"- result: **FAILED**: {string.Join("; ", failures)}");
         b.AppendLine();
-        b.AppendLine("Files: `latency.hgrm` (HdrHistogram percentile distribution, µs), `latency.svg`, `summary.json`.");
+        b.AppendLine(runs.Count > 1
+            ? "Files: `latency.hgrm` (HdrHistogram percentile distribution, µs), `latency.svg`, `summary.json`; per run `latency-runN.hlog` (HdrHistogram interval log, one interval per second) and `latency-over-time-runN.svg`."
+            : "Files: `latency.hgrm` (HdrHistogram percentile distribution, µs), `latency.svg`, `latency.hlog` (HdrHistogram interval log, one interval per second), `latency-over-time.svg`, `summary.json`.");
         return b.ToString();
     }
 

@@ -14,7 +14,7 @@ namespace Exchange.Perf.E2e;
 /// coordinated omission (latency runs from the intended send time), so values are recorded as measured:
 /// RecordValueWithExpectedInterval on top would count every stall twice.
 /// </summary>
-public sealed class E2eLatency : ILatencySink
+public sealed class E2eLatency(IntervalLog? overTime = null) : ILatencySink
 {
     private readonly double _nanosPerTick = 1e9 / Stopwatch.Frequency;
 
@@ -24,6 +24,8 @@ public sealed class E2eLatency : ILatencySink
     /// <summary>By <see cref="CommandType"/> (index 0 unused).</summary>
     public LongHistogram[] ByType { get; } =
         [LatencyHistograms.New(), LatencyHistograms.New(), LatencyHistograms.New(), LatencyHistograms.New(), LatencyHistograms.New()];
+    /// <summary>Every latency again by when it was acknowledged, one interval per second (latency.hlog).</summary>
+    public IntervalLog? OverTime { get; } = overTime;
 
     public void Record(CommandType type, long intendedTicks, long ackTicks)
     {
@@ -31,6 +33,7 @@ public sealed class E2eLatency : ILatencySink
         long nanos = LatencyHistograms.Clamp((long)((ackTicks - intendedTicks) * _nanosPerTick));
         All.RecordValue(nanos);
         ByType[(int)type].RecordValue(nanos);
+        OverTime?.Record(nanos);
     }
 }
 
@@ -41,9 +44,9 @@ public sealed record E2eRun(
 
 public static class LoadGenerator
 {
-    public static E2eRun Run(E2eOptions options, EngineUnderTest engine, int index)
+    public static E2eRun Run(E2eOptions options, EngineUnderTest engine, int index, IntervalLog? overTime = null)
     {
-        var latency = new E2eLatency();
+        var latency = new E2eLatency(overTime);
         var markets = engine.Markets;
         var symbols = markets.Select(m => m.Id).ToArray();
         long total = options.TotalCommands;
@@ -88,6 +91,7 @@ public static class LoadGenerator
         long start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100;
         long measureFrom = start + (long)(warmupCommands * ticksPerCommand);
         latency.MeasureFromTicks = measureFrom;
+        latency.OverTime?.Start(measureFrom);
         long i = 0;
         while (i < total)
         {
@@ -166,6 +170,7 @@ public static class LoadGenerator
             if (inFlight == 0) break;
             idle.Idle(work);
         }
+        latency.OverTime?.End(Stopwatch.GetTimestamp());
         var counts = new AckCounts();
         long lost = 0;
         foreach (var c in clients)
