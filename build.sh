@@ -71,7 +71,10 @@ bench() {
   publish
   local day out flow lobster scratch
   day=$(date -u +%Y-%m-%d)
+  # A new directory for every run (as exchange-perf e2e does), so a second run on one day replaces nothing.
   out="perf/results/$day"
+  local n=2
+  while [ -e "$out" ] || [ -e "$out-e2e-none" ]; do out="perf/results/$day-$n"; n=$((n + 1)); done
   scratch=$(mktemp -d)
   trap 'rm -rf "$scratch"' RETURN
   mkdir -p "$out" artifacts

@@ -2,6 +2,7 @@
 using System.Diagnostics;
 using Exchange.Engine;
 using Exchange.Engine.Wire;
+using Exchange.Hosting;
 using Exchange.Journal;
 using Exchange.Replay;
 

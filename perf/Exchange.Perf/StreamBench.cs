@@ -2,6 +2,7 @@
 // fast as the receiver's window allows; a child process (exchange-perf stream-receive) subscribes and times them.
 using System.Buffers.Binary;
 using System.Diagnostics;
+using Exchange.Hosting;
 using Exchange.Transport;
 
 namespace Exchange.Perf;

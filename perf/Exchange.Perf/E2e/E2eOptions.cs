@@ -1,5 +1,7 @@
 // What an e2e run asks for: the load (rate, duration, sessions, order mix, book depth) and the engine it runs
 // against (one it starts itself, with a durability policy, or one already running).
+using Exchange.Hosting;
+
 namespace Exchange.Perf.E2e;
 
 /// <summary>Shares of the command mix, in percent; they sum to 100.</summary>
@@ -79,8 +81,10 @@ public sealed record E2eOptions
     public string? GatewayExecutable { get; init; }
 
     public string Name { get; init; } = "e2e";
-    /// <summary>Where the report goes; null: perf/results/&lt;date&gt;-&lt;name&gt; under the current directory.</summary>
+    /// <summary>Where the report goes; null: a new perf/results/&lt;date&gt;-&lt;name&gt;[-N] under the current directory.</summary>
     public string? OutputDirectory { get; init; }
+    /// <summary>Whether an <see cref="OutputDirectory"/> that is not empty may be written over.</summary>
+    public bool Overwrite { get; init; }
 
     public long TotalCommands => (long)Math.Round(Rate * (WarmupSeconds + Seconds));
 

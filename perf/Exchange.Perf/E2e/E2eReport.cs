@@ -5,6 +5,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Exchange.Hosting;
 using Exchange.Latency;
 using HdrHistogram;
 
@@ -21,11 +22,36 @@ public static class E2eReport
 
     private static double Micros(long nanos) => Math.Round(nanos / 1000.0, 1);
 
-    /// <summary>The results directory of a run, created before the run so it can write its interval logs there.</summary>
-    public static string CreateDirectory(E2eOptions options)
+    /// <summary>Names of the files a report writes: what --overwrite may replace in a directory.</summary>
+    private static bool IsReportFile(string name) =>
+        name is "summary.md" or "summary.json" ||
+        (name.StartsWith("latency", StringComparison.Ordinal) && Path.GetExtension(name) is ".hgrm" or ".hlog" or ".svg");
+
+    /// <summary>
+    /// The results directory, created before the runs so they can write their interval logs into it: a new
+    /// &lt;date&gt;-&lt;name&gt; under <paramref name="resultsRoot"/> (then -2, -3, ... if that exists), so no run replaces
+    /// another; or the one given with --out, which must be empty unless --overwrite, which then removes the files
+    /// an earlier report left there (and nothing else).
+    /// </summary>
+    public static string CreateDirectory(E2eOptions options, string resultsRoot = "perf/results")
     {
+        if (options.OutputDirectory is { } given)
+        {
+            if (Directory.Exists(given) && Directory.EnumerateFileSystemEntries(given).Any())
+            {
+                if (!options.Overwrite) throw new UsageException($"--out {given} is not empty (add --overwrite to write over its results)");
+                foreach (string file in Directory.EnumerateFiles(given))
+                    if (IsReportFile(Path.GetFileName(file))) File.Delete(file);
+            }
+            Directory.CreateDirectory(given);
+            return given;
+        }
+        if (options.Name.IndexOfAny(['/', '\\']) >= 0 || options.Name is "" or "." or "..")
+            throw new UsageException($"--name '{options.Name}' must be a plain name, not a path (use --out for a directory)");
         string date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        string dir = options.OutputDirectory ?? Path.Combine("perf", "results", $"{date}-{options.Name}");
+        string stem = Path.Combine(resultsRoot, $"{date}-{options.Name}");
+        string dir = stem;
+        for (int n = 2; Directory.Exists(dir) || File.Exists(dir); n++) dir = $"{stem}-{n}";
         Directory.CreateDirectory(dir);
         return dir;
     }

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Exchange.Hosting;
 
 namespace Exchange.Perf.E2e;
 
