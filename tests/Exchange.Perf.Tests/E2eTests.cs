@@ -17,7 +17,7 @@ public sealed class E2eTests : IDisposable
 
     private E2eOptions Options(string name) => new()
     {
-        Rate = 2_000, Seconds = 2, WarmupSeconds = 0.5, Sessions = 2, Idle = "backoff", EngineIdle = "backoff",
+        Rate = 2_000, Seconds = 2, WarmupSeconds = 0.5, Sessions = 2, Idle = "backoff", EngineIdle = "backoff", GatewayIdle = "backoff",
         Name = name, OutputDirectory = Path.Combine(_out, name),
     };
 
@@ -103,7 +103,8 @@ public sealed class E2eTests : IDisposable
         latency.Record(CommandType.New, 0, 1_000);
         var counts = new AckCounts { Sent = 3, Acked = 2, Duplicated = 1 };
         var run = new E2eRun(0, 3, 3, 1, 3, counts, Lost: 1, SendErrors: 0, BackPressured: 0, MaxScheduleLagMicros: 0, latency, null, null);
-        var summary = E2eReport.Write(Path.Combine(_out, "lossy"), Options("lossy"), [run], "test", "test");
+        var summary = E2eReport.Write(Path.Combine(_out, "lossy"), Options("lossy"), [run], "test", "test",
+            new E2eSetup(2, 0.1, 0.1, IdlePlan.Choose(2, "backoff", "backoff", null, startsEngine: true, startsGateway: false)));
 
         Assert.True(summary.Failed);
         Assert.Contains(summary.Failures, f => f.Contains("lost", StringComparison.Ordinal));

@@ -78,6 +78,18 @@ internal static class Flags
         return option;
     }
 
+    /// <summary>A choice among <paramref name="allowed"/> with no default: null when not given.</summary>
+    public static Option<string?> OptionalOneOf(string name, string description, params string[] allowed)
+    {
+        var option = new Option<string?>(name) { Description = description, HelpName = string.Join('|', allowed) };
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && !allowed.Contains(r.Tokens[^1].Value))
+                r.AddError($"{name} must be one of {string.Join(", ", allowed)}, not '{r.Tokens[^1].Value}'");
+        });
+        return option;
+    }
+
     public static Option<bool> Switch(string name, string description) => new(name) { Description = description };
 
     public static Option<bool> Json() => Switch("--json", "print one JSON object instead of text");

@@ -26,8 +26,11 @@ internal static class E2eCommand
         var runs = Flags.Int("--runs", "repeat with a fresh engine each time; the report gives each run and the merged result", d.Runs, min: 1);
         var durability = Flags.OneOf("--durability", "the started engine's durability policy", d.Durability, "none", "batch", "always");
         var groupCommit = Flags.OptionalInt("--group-commit-us", "batch durability: the started engine's group commit wait (default: the engine's)");
-        var engineIdle = Flags.OneOf("--engine-idle", "the started engine's idle strategy", d.EngineIdle, IdleStrategies);
-        var idle = Flags.OneOf("--idle", "the load generator's idle strategy", d.Idle, IdleStrategies);
+        const string chosen = " (default: busy-spin while a core is free for it, else backoff)";
+        var engineIdle = Flags.OptionalOneOf("--engine-idle", "the started engine's idle strategy" + chosen, IdleStrategies);
+        var idle = Flags.OptionalOneOf("--idle", "the load generator's idle strategy" + chosen, IdleStrategies);
+        var gatewayIdle = Flags.OptionalOneOf("--gateway-idle", "with --client fix, the started gateway's idle strategy" + chosen, IdleStrategies);
+        var lagWarning = Flags.Int("--lag-warning-us", "warn when the generator falls further behind its schedule than this", (int)d.LagWarningMicros, min: 1);
         var engine = Flags.Text("--engine", "attach to this running engine instead of starting one (needs --api-keys)", "CHANNEL");
         var apiKeys = Flags.Text("--api-keys", "with --engine: one API key per session, comma-separated", "K1,K2");
         var engineConfig = Flags.ExistingFile("--engine-config", "the engine's config file, for prices and lots (default: the engine's built-in config)");
@@ -44,7 +47,7 @@ internal static class E2eCommand
             "latency from each command's intended send time")
         {
             rate, seconds, warmup, drain, sessions, client, mix, symbols, depth, maxLots, seed, runs, durability, groupCommit,
-            engineIdle, idle, engine, apiKeys, engineConfig, engineExe, gatewayExe, stallEvery, stallMicros, name, output, overwrite, json,
+            engineIdle, idle, gatewayIdle, lagWarning, engine, apiKeys, engineConfig, engineExe, gatewayExe, stallEvery, stallMicros, name, output, overwrite, json,
         };
         command.SetAction(r =>
         {
@@ -66,8 +69,10 @@ internal static class E2eCommand
                 Runs = r.GetValue(runs),
                 Durability = r.GetValue(durability)!,
                 GroupCommitMicros = r.GetValue(groupCommit),
-                EngineIdle = r.GetValue(engineIdle)!,
-                Idle = r.GetValue(idle)!,
+                EngineIdle = r.GetValue(engineIdle),
+                Idle = r.GetValue(idle),
+                GatewayIdle = r.GetValue(gatewayIdle),
+                LagWarningMicros = r.GetValue(lagWarning),
                 EngineChannel = r.GetValue(engine),
                 ApiKeys = List(apiKeys),
                 EngineConfig = r.GetValue(engineConfig),

@@ -11,7 +11,14 @@ using HdrHistogram;
 
 namespace Exchange.Perf.E2e;
 
-public sealed record E2eSummary(string Directory, bool Failed, IReadOnlyList<string> Failures, string Table);
+public sealed record E2eSummary(string Directory, bool Failed, IReadOnlyList<string> Failures, IReadOnlyList<string> Warnings, string Table);
+
+/// <summary>The setup a run measured on: the cores, the load average before and after, the idle strategies, and
+/// the warnings these give rise to (<see cref="SetupWarnings"/>).</summary>
+public sealed record E2eSetup(int Cores, double? LoadAtStart, double? LoadAtEnd, IdlePlan Idle)
+{
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 public static class E2eReport
 {
@@ -60,7 +67,7 @@ public static class E2eReport
     public static string RunFile(string stem, string extension, int index, int runs) =>
         runs == 1 ? $"{stem}.{extension}" : $"{stem}-run{index + 1}.{extension}";
 
-    public static E2eSummary Write(string dir, E2eOptions options, IReadOnlyList<E2eRun> runs, string engineDescription, string machine)
+    public static E2eSummary Write(string dir, E2eOptions options, IReadOnlyList<E2eRun> runs, string engineDescription, string machine, E2eSetup setup)
     {
         string date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         Directory.CreateDirectory(dir);
@@ -108,15 +115,15 @@ public static class E2eReport
             LatencyChart.WriteOverTimeSvg(svg, overTime.Intervals, $"{options.Name}: round trip over time at {options.Rate:N0} commands/s{which}", 1000.0, "µs");
         }
 
-        string table = Table(options, runs, all, byType, counts, lost, sendErrors, backPressured, achieved, maxLag, engineDescription, machine, failures);
+        string table = Table(options, runs, all, byType, counts, lost, sendErrors, backPressured, achieved, maxLag, engineDescription, machine, setup, failures);
         File.WriteAllText(Path.Combine(dir, "summary.md"), table);
         using (var stream = File.Create(Path.Combine(dir, "summary.json")))
-            WriteJson(stream, options, runs, all, byType, counts, lost, sendErrors, backPressured, achieved, maxLag, engineDescription, machine, failures, date);
-        return new E2eSummary(dir, failures.Count > 0, failures, table);
+            WriteJson(stream, options, runs, all, byType, counts, lost, sendErrors, backPressured, achieved, maxLag, engineDescription, machine, setup, failures, date);
+        return new E2eSummary(dir, failures.Count > 0, failures, setup.Warnings, table);
     }
 
     private static string Table(E2eOptions o, IReadOnlyList<E2eRun> runs, HistogramBase all, HistogramBase[] byType, AckCounts counts,
-        long lost, long sendErrors, long backPressured, double achieved, double maxLag, string engine, string machine, List<string> failures)
+        long lost, long sendErrors, long backPressured, double achieved, double maxLag, string engine, string machine, E2eSetup setup, List<string> failures)
     {
         var b = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
@@ -126,8 +133,16 @@ public static class E2eReport
             $"(open loop, no coordinated omission). {o.Sessions} session(s), mix {o.Mix}, depth {o.Depth} ticks, " +
             $"{o.WarmupSeconds:0.#} s warm-up excluded, {o.Seconds:0.#} s measured, {runs.Count} run(s).");
         b.AppendLine();
-        b.AppendLine(inv, $"Engine: {engine}. Machine: {machine}.");
+        b.AppendLine(inv, $"Engine: {engine}. Machine: {machine}; load average {Load(setup.LoadAtStart)} at the start, {Load(setup.LoadAtEnd)} at the end. " +
+            $"Idle strategies: {setup.Idle}.");
         b.AppendLine();
+        if (setup.Warnings.Count > 0)
+        {
+            b.AppendLine("**Warnings: the setup makes these figures doubtful.**");
+            b.AppendLine();
+            foreach (string warning in setup.Warnings) b.AppendLine(inv, $"- WARNING: {warning}");
+            b.AppendLine();
+        }
         b.AppendLine("| commands | count | p50 µs | p90 µs | p99 µs | p99.9 µs | p99.99 µs | max µs |");
         b.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         Row(b, "all", all);
@@ -147,13 +162,16 @@ public static class E2eReport
         b.AppendLine(inv, $"- rate: requested {o.Rate:N0}/s, achieved {achieved:N0}/s; generator's largest lag behind schedule {maxLag:N0} µs; {backPressured:N0} back-pressured sends retried");
         b.AppendLine(inv, $"- acknowledgements: {counts.Sent:N0} sent, {counts.Acked:N0} acknowledged ({counts.Rejected:N0} rejects), " +
             $"{lost:N0} lost, {counts.Duplicated:N0} duplicated, {counts.Unexpected:N0} unexpected; {sendErrors:N0} send errors; {counts.Fills:N0} fills");
-        b.AppendLine(failures.Count == 0 ? "- result: **passed**" : $"- result: **FAILED**: {string.Join("; ", failures)}");
+        string warned = setup.Warnings.Count > 0 ? $" ({setup.Warnings.Count} warning(s) above)" : "";
+        b.AppendLine(failures.Count == 0 ? $"- result: **passed**{warned}" : $"- result: **FAILED**: {string.Join("; ", failures)}{warned}");
         b.AppendLine();
         b.AppendLine(runs.Count > 1
             ? "Files: `latency.hgrm` (HdrHistogram percentile distribution, µs), `latency.svg`, `summary.json`; per run `latency-runN.hlog` (HdrHistogram interval log, one interval per second) and `latency-over-time-runN.svg`."
             : "Files: `latency.hgrm` (HdrHistogram percentile distribution, µs), `latency.svg`, `latency.hlog` (HdrHistogram interval log, one interval per second), `latency-over-time.svg`, `summary.json`.");
         return b.ToString();
     }
+
+    private static string Load(double? load) => load is { } l ? l.ToString("0.00", CultureInfo.InvariantCulture) : "unknown";
 
     private static void Row(StringBuilder b, string name, HistogramBase h)
     {
@@ -164,7 +182,7 @@ public static class E2eReport
 
     private static void WriteJson(Stream stream, E2eOptions o, IReadOnlyList<E2eRun> runs, HistogramBase all, HistogramBase[] byType,
         AckCounts counts, long lost, long sendErrors, long backPressured, double achieved, double maxLag, string engine, string machine,
-        List<string> failures, string date)
+        E2eSetup setup, List<string> failures, string date)
     {
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
@@ -173,6 +191,14 @@ public static class E2eReport
         json.WriteString("date", date);
         json.WriteString("machine", machine);
         json.WriteString("engine", engine);
+        json.WriteNumber("cores", setup.Cores);
+        if (setup.LoadAtStart is { } loadAtStart) json.WriteNumber("loadAverageStart", loadAtStart);
+        if (setup.LoadAtEnd is { } loadAtEnd) json.WriteNumber("loadAverageEnd", loadAtEnd);
+        json.WriteStartObject("idle");
+        json.WriteString("generator", setup.Idle.Generator);
+        if (setup.Idle.Engine != null) json.WriteString("engine", setup.Idle.Engine);
+        if (setup.Idle.Gateway != null) json.WriteString("gateway", setup.Idle.Gateway);
+        json.WriteEndObject();
         json.WriteString("client", o.Client);
         json.WriteString("durability", o.Durability);
         json.WriteNumber("sessions", o.Sessions);
@@ -222,6 +248,9 @@ public static class E2eReport
             if (r.EngineStopped != null) json.WriteString("engineStopped", r.EngineStopped);
             json.WriteEndObject();
         }
+        json.WriteEndArray();
+        json.WriteStartArray("warnings");
+        foreach (string w in setup.Warnings) json.WriteStringValue(w);
         json.WriteEndArray();
         json.WriteBoolean("failed", failures.Count > 0);
         json.WriteStartArray("failures");

@@ -75,7 +75,7 @@ public sealed class EngineUnderTest : IDisposable
         string[] args =
         [
             "--config", configPath, "--listen", "aeron:udp?endpoint=127.0.0.1:0|term-length=16m",
-            "--journal", Path.Combine(scratch, "journal"), "--durability", options.Durability, "--idle", options.EngineIdle,
+            "--journal", Path.Combine(scratch, "journal"), "--durability", options.Durability, "--idle", options.EngineIdle ?? IdlePlan.Shared,
         ];
         foreach (string a in args) info.ArgumentList.Add(a);
         if (options.GroupCommitMicros is { } groupCommit)
@@ -84,7 +84,7 @@ public sealed class EngineUnderTest : IDisposable
             foreach (string a in new[] { "--stall-every", options.StallEvery.ToString(), "--stall-us", options.StallMicros.ToString() }) info.ArgumentList.Add(a);
         var process = Process.Start(info) ?? throw new IOException($"cannot start {file}");
         var started = new EngineUnderTest("", keys, markets, process, scratch,
-            $"exchange-engine started by the harness: durability {options.Durability}, idle {options.EngineIdle}" +
+            $"exchange-engine started by the harness: durability {options.Durability}, idle {options.EngineIdle ?? IdlePlan.Shared}" +
             (options.GroupCommitMicros is { } gcu ? $", group commit {gcu} µs" : "") +
             (options.StallEvery > 0 ? $", stalling {options.StallMicros} µs every {options.StallEvery} commands" : ""));
         string? listening = null;
@@ -133,7 +133,7 @@ public sealed class EngineUnderTest : IDisposable
         File.WriteAllText(settingsPath, settings.ToString());
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in prefix) info.ArgumentList.Add(a);
-        foreach (string a in new[] { "--settings", settingsPath, "--engine", Channel, "--idle", options.EngineIdle }) info.ArgumentList.Add(a);
+        foreach (string a in new[] { "--settings", settingsPath, "--engine", Channel, "--idle", options.GatewayIdle ?? IdlePlan.Shared }) info.ArgumentList.Add(a);
         _gateway = Process.Start(info) ?? throw new IOException($"cannot start {file}");
         string? line;
         while ((line = _gateway.StandardOutput.ReadLine()) != null && !line.StartsWith("listening ", StringComparison.Ordinal)) { }
@@ -142,7 +142,7 @@ public sealed class EngineUnderTest : IDisposable
         var g = _gateway;
         new Thread(() => { while (g.StandardOutput.ReadLine() != null) { } }) { IsBackground = true }.Start();
         new Thread(() => { while (g.StandardError.ReadLine() is { } l) lock (_stderr) _stderr.Add("gateway: " + l); }) { IsBackground = true }.Start();
-        Description += $", behind exchange-gateway (FIX 4.4, idle {options.EngineIdle})";
+        Description += $", behind exchange-gateway (FIX 4.4, idle {options.GatewayIdle ?? IdlePlan.Shared})";
     }
 
     /// <summary>Keeps reading the engine's output on background threads so its status lines never block it.</summary>
