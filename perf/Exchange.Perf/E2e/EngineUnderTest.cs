@@ -1,7 +1,6 @@
 // The engine an e2e run measures: an exchange-engine process this harness starts (on a free loopback port, a fresh
 // journal, one account per session) and stops with SIGTERM, or one already running that it only connects to.
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Exchange.Hosting;
@@ -70,19 +69,16 @@ public sealed class EngineUnderTest : IDisposable
         string scratch = Directory.CreateTempSubdirectory("exchange-perf-e2e-").FullName;
         string configPath = Path.Combine(scratch, "engine.json");
         File.WriteAllText(configPath, config.ToJsonString());
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in prefix) info.ArgumentList.Add(a);
-        string[] args =
-        [
+        var args = new List<string>(prefix)
+        {
             "--config", configPath, "--listen", "aeron:udp?endpoint=127.0.0.1:0|term-length=16m",
             "--journal", Path.Combine(scratch, "journal"), "--durability", options.Durability, "--idle", options.EngineIdle ?? IdlePlan.Shared,
-        ];
-        foreach (string a in args) info.ArgumentList.Add(a);
+        };
         if (options.GroupCommitMicros is { } groupCommit)
-            foreach (string a in new[] { "--group-commit-us", groupCommit.ToString(System.Globalization.CultureInfo.InvariantCulture) }) info.ArgumentList.Add(a);
+            args.AddRange(["--group-commit-us", groupCommit.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         if (options.StallEvery > 0)
-            foreach (string a in new[] { "--stall-every", options.StallEvery.ToString(), "--stall-us", options.StallMicros.ToString() }) info.ArgumentList.Add(a);
-        var process = Process.Start(info) ?? throw new IOException($"cannot start {file}");
+            args.AddRange(["--stall-every", options.StallEvery.ToString(), "--stall-us", options.StallMicros.ToString()]);
+        var process = ChildProcesses.Start(file, args);
         var started = new EngineUnderTest("", keys, markets, process, scratch,
             $"exchange-engine started by the harness: durability {options.Durability}, idle {options.EngineIdle ?? IdlePlan.Shared}" +
             (options.GroupCommitMicros is { } gcu ? $", group commit {gcu} µs" : "") +
@@ -94,7 +90,7 @@ public sealed class EngineUnderTest : IDisposable
             string? line = process.StandardOutput.ReadLine();
             if (line == null || Stopwatch.GetTimestamp() > deadline)
             {
-                if (!process.HasExited) process.Kill();
+                ChildProcesses.KillGroup(process);
                 string errors = process.StandardError.ReadToEnd();
                 started.Dispose();
                 throw new IOException($"the engine did not start: {errors}");
@@ -131,10 +127,7 @@ public sealed class EngineUnderTest : IDisposable
             settings.AppendLine($"[SESSION]\nTargetCompID=PERF{i + 1}\nApiKey={ApiKeys[i]}");
         string settingsPath = Path.Combine(scratch, "sessions.cfg");
         File.WriteAllText(settingsPath, settings.ToString());
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in prefix) info.ArgumentList.Add(a);
-        foreach (string a in new[] { "--settings", settingsPath, "--engine", Channel, "--idle", options.GatewayIdle ?? IdlePlan.Shared }) info.ArgumentList.Add(a);
-        _gateway = Process.Start(info) ?? throw new IOException($"cannot start {file}");
+        _gateway = ChildProcesses.Start(file, [.. prefix, "--settings", settingsPath, "--engine", Channel, "--idle", options.GatewayIdle ?? IdlePlan.Shared]);
         string? line;
         while ((line = _gateway.StandardOutput.ReadLine()) != null && !line.StartsWith("listening ", StringComparison.Ordinal)) { }
         if (line == null) throw new IOException($"the gateway did not start: {_gateway.StandardError.ReadToEnd()}");
@@ -167,8 +160,8 @@ public sealed class EngineUnderTest : IDisposable
         {
             if (!_gateway.HasExited)
             {
-                _ = Kill(_gateway.Id, 15);
-                if (!_gateway.WaitForExit(10_000)) _gateway.Kill();
+                ChildProcesses.Terminate(_gateway);
+                if (!_gateway.WaitForExit(10_000)) ChildProcesses.KillGroup(_gateway);
             }
             _gateway.Dispose();
         }
@@ -176,8 +169,8 @@ public sealed class EngineUnderTest : IDisposable
         {
             if (!_process.HasExited)
             {
-                _ = Kill(_process.Id, 15);
-                if (!_process.WaitForExit(30_000)) _process.Kill();
+                ChildProcesses.Terminate(_process);
+                if (!_process.WaitForExit(30_000)) ChildProcesses.KillGroup(_process);
             }
             _process.WaitForExit();
             ExitCode = _process.ExitCode;
@@ -190,9 +183,6 @@ public sealed class EngineUnderTest : IDisposable
             catch (IOException) { }
         }
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 
     /// <summary>exchange-engine next to this executable: the native one, or its .dll through the dotnet host.</summary>
     private static (string File, string[] Prefix) Executable(E2eOptions options) => Executable(options.EngineExecutable, "exchange-engine");
@@ -212,10 +202,7 @@ public sealed class EngineUnderTest : IDisposable
 
     private static string Run((string File, string[] Prefix) exe, string argument)
     {
-        var info = new ProcessStartInfo(exe.File) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in exe.Prefix) info.ArgumentList.Add(a);
-        info.ArgumentList.Add(argument);
-        using var p = Process.Start(info) ?? throw new IOException($"cannot start {exe.File}");
+        using var p = ChildProcesses.Start(exe.File, [.. exe.Prefix, argument]);
         string text = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
         if (p.ExitCode != 0) throw new IOException($"{exe.File} {argument} failed: {p.StandardError.ReadToEnd()}");
