@@ -84,16 +84,21 @@ public sealed class EngineUnderTest : IDisposable
             (options.GroupCommitMicros is { } gcu ? $", group commit {gcu} µs" : "") +
             (options.StallEvery > 0 ? $", stalling {options.StallMicros} µs every {options.StallEvery} commands" : ""));
         string? listening = null;
-        var deadline = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
+        // Generous: a JIT-compiled engine on a loaded 2-core machine can take many seconds to come up.
+        var waited = Stopwatch.StartNew();
+        var startup = TimeSpan.FromSeconds(120);
         while (listening == null)
         {
-            string? line = process.StandardOutput.ReadLine();
-            if (line == null || Stopwatch.GetTimestamp() > deadline)
+            var next = process.StandardOutput.ReadLineAsync();
+            string? line = next.Wait(startup - waited.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero) ? next.Result : null;
+            if (line == null)
             {
                 ChildProcesses.KillGroup(process);
-                string errors = process.StandardError.ReadToEnd();
+                string errors = process.StandardError.ReadToEnd().Trim();
                 started.Dispose();
-                throw new IOException($"the engine did not start: {errors}");
+                throw new IOException(waited.Elapsed >= startup
+                    ? $"the engine did not start within {startup.TotalSeconds:0} s{(errors.Length > 0 ? ": " + errors : "")}"
+                    : $"the engine did not start: {errors}");
             }
             if (line.StartsWith("listening ", StringComparison.Ordinal)) listening = line;
         }
