@@ -87,6 +87,17 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void A_run_whose_engine_cannot_start_fails_in_one_line_and_leaves_no_results_directory()
+    {
+        string missing = _temp.Combine("no-such-engine");
+        var result = ChildProcess.Run(ChildProcess.StartDll("exchange-perf.dll", ["e2e", "--engine-exe", missing, "--seconds", "1"], workingDirectory: _temp.Path));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains(missing, Lines(result.Stderr)[^1], StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Combine("perf", "results")));
+    }
+
+    [Fact]
     public void Without_out_each_run_gets_a_new_directory()
     {
         var options = new E2eOptions { Name = "same" };

@@ -16,6 +16,21 @@ public static class E2eBench
         options = options with { Idle = plan.Generator, EngineIdle = plan.Engine ?? options.EngineIdle, GatewayIdle = plan.Gateway };
         string directory = E2eReport.CreateDirectory(options);
         progress.WriteLine($"e2e: {machine.Cores} core(s), idle strategies: {plan}");
+        try
+        {
+            return Run(options, progress, machine, plan, directory, loadAtStart);
+        }
+        catch when (options.OutputDirectory == null)
+        {
+            // A directory of its own that holds no report would only push the next run's name to -2.
+            try { Directory.Delete(directory, recursive: true); }
+            catch (IOException) { }
+            throw;
+        }
+    }
+
+    private static E2eSummary Run(E2eOptions options, TextWriter progress, IMachineState machine, IdlePlan plan, string directory, double? loadAtStart)
+    {
         var runs = new List<E2eRun>();
         string engineDescription = "";
         for (int r = 0; r < options.Runs; r++)
