@@ -9,6 +9,8 @@ public sealed class ParentDeathTests : IDisposable
 {
     private readonly TempDirectory _temp = new("perf-parent-death-");
     private readonly List<Processes.Identity> _orphans = [];
+    // A harness killed outright cannot remove its engine's scratch directory (config and journal); the test does.
+    private readonly List<string> _scratch = [];
 
     public void Dispose()
     {
@@ -16,6 +18,11 @@ public sealed class ParentDeathTests : IDisposable
         // process: once reaped, its pid may be reused, even as a thread id of this test host.
         foreach (var orphan in _orphans)
             if (Processes.IsAlive(orphan)) _ = Kill(orphan.Pid, (int)Signal.Kill);
+        foreach (string dir in _scratch)
+        {
+            try { Directory.Delete(dir, recursive: true); }
+            catch (IOException) { }
+        }
         _temp.Dispose();
     }
 
@@ -34,7 +41,10 @@ public sealed class ParentDeathTests : IDisposable
                 foreach (string child in children)
                     // The long-lived one, not the short `--print-config` run before it.
                     if (commandLine.Contains(child, StringComparison.Ordinal) && commandLine.Contains(child == "exchange-engine" ? "--listen" : "--settings", StringComparison.Ordinal))
+                    {
                         started[child] = process;
+                        if (child == "exchange-engine" && ScratchOf(commandLine) is { } scratch && !_scratch.Contains(scratch)) _scratch.Add(scratch);
+                    }
             return started.Count == children.Length || perf.HasExited;
         }, $"exchange-perf starting {string.Join(" and ", children)}", Timeouts.Process);
         Assert.False(perf.HasExited, $"exchange-perf ended early: {perf.Stderr}");
@@ -62,6 +72,15 @@ public sealed class ParentDeathTests : IDisposable
         perf.Signal(Signal.Kill);
 
         Eventually.True(() => !Processes.IsAlive(receiver), $"the receiver (pid {receiver.Pid}) ending with its parent", Timeouts.Process);
+    }
+
+    /// <summary>The directory of the engine's --config file: the scratch directory the harness made for it.</summary>
+    private static string? ScratchOf(string commandLine)
+    {
+        string[] args = commandLine.Split(' ');
+        int at = Array.IndexOf(args, "--config");
+        return at >= 0 && at + 1 < args.Length && Path.GetFileName(Path.GetDirectoryName(args[at + 1])) is { } name
+            && name.StartsWith("exchange-perf-e2e-", StringComparison.Ordinal) ? Path.GetDirectoryName(args[at + 1]) : null;
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
