@@ -68,16 +68,31 @@ run_tests() {
 }
 
 bench() {
+  local day out flow lobster="" scratch
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --lobster) [ $# -ge 2 ] || { echo "build.sh: bench --lobster needs a FILE" >&2; exit 2; }; lobster=$2; shift 2 ;;
+      --lobster=*) lobster=${1#--lobster=}; shift ;;
+      -h|--help) echo "usage: ./build.sh bench [--lobster FILE]   (FILE: a LOBSTER message file for the book replay; without it that replay is skipped)"; return 0 ;;
+      *) echo "build.sh: bench: unknown option '$1' (usage: ./build.sh bench [--lobster FILE])" >&2; exit 2 ;;
+    esac
+  done
+  if [ -n "$lobster" ]; then
+    # The script has changed to the repository; a relative FILE is relative to where it was started (OLDPWD).
+    case "$lobster" in /*) ;; *) lobster="$OLDPWD/$lobster" ;; esac
+    [ -f "$lobster" ] || { echo "build.sh: bench --lobster: no file '$lobster'" >&2; exit 2; }
+  fi
   publish
-  local day out flow lobster scratch
   day=$(date -u +%Y-%m-%d)
+  # A new directory for every run (as exchange-perf e2e does), so a second run on one day replaces nothing.
   out="perf/results/$day"
+  local n=2
+  while [ -e "$out" ] || [ -e "$out-e2e-none" ]; do out="perf/results/$day-$n"; n=$((n + 1)); done
   scratch=$(mktemp -d)
   trap 'rm -rf "$scratch"' RETURN
   mkdir -p "$out" artifacts
   flow=artifacts/orders-1m.txt
   [ -f "$flow" ] || bin/exchange-perf gen-orders --count 1000000 --seed 1 --out "$flow"
-  lobster="$ROOT/../shared/data/lobster/AMZN_2012-06-21_34200000_57600000_message_5.csv"
   {
     echo "# Benchmarks — $day"
     echo
@@ -86,7 +101,11 @@ bench() {
     echo "## Book replay (exchange-perf book; 5 untimed + 5 timed passes each)"
     echo '```'
     bin/exchange-perf book --orders "$flow" --runs 5 --journal "$scratch/book-journal" --durability none
-    [ -f "$lobster" ] && bin/exchange-perf book --lobster "$lobster" --runs 5
+    if [ -n "$lobster" ]; then
+      bin/exchange-perf book --lobster "$lobster" --runs 5
+    else
+      echo "LOBSTER replay skipped: no file given (./build.sh bench --lobster FILE)"
+    fi
     echo '```'
     echo "## Journal append (57-byte payloads, commit every 100 / 1000)"
     echo '```'
@@ -119,7 +138,7 @@ bench() {
     done
     echo "## FIX round trip through exchange-gateway (exchange-perf e2e --client fix, 20k commands/s)"
     echo
-    bin/exchange-perf e2e --client fix --rate 20000 --seconds 10 --warmup 2 --runs 3 --idle yield --engine-idle yield \
+    bin/exchange-perf e2e --client fix --rate 20000 --seconds 10 --warmup 2 --runs 3 --idle yield --engine-idle yield --gateway-idle yield \
       --name e2e-fix --out "$out-e2e-fix" | sed 1,2d
     echo
     echo "## none vs batch"
@@ -156,7 +175,7 @@ case "${1:-}" in
     publish
     if [ "${1:-}" = "--demo" ]; then shift; demo "$@"; else exec bin/exchange-engine "$@"; fi ;;
   test) run_tests ;;
-  bench) bench ;;
+  bench) shift; bench "$@" ;;
   publish) publish ;;
   -h|--help|help) usage ;;
   *) usage >&2; exit 2 ;;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Exchange.Engine.Recovery;
 using Exchange.Engine;
 using Exchange.Contract;
+using Exchange.Hosting;
 using Exchange.Journal;
 using Exchange.Replay;
 

@@ -1,5 +1,6 @@
 // Order flow to replay through one book: parsed ahead of time so the timed loop does nothing but apply it.
 using System.Globalization;
+using Exchange.Hosting;
 
 namespace Exchange.Perf;
 
@@ -110,6 +111,3 @@ internal static class OrderFlow
 
     private static UsageException Bad(string path, int line, string why) => new($"{path}:{line}: {why}");
 }
-
-/// <summary>Bad input from the command line or a file: reported in one line, exit code 2.</summary>
-internal sealed class UsageException(string message) : Exception(message);

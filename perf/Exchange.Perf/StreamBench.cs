@@ -2,6 +2,7 @@
 // fast as the receiver's window allows; a child process (exchange-perf stream-receive) subscribes and times them.
 using System.Buffers.Binary;
 using System.Diagnostics;
+using Exchange.Hosting;
 using Exchange.Transport;
 
 namespace Exchange.Perf;
@@ -43,7 +44,7 @@ internal static class StreamBench
         }
         finally
         {
-            if (!child.HasExited) child.Kill();
+            ChildProcesses.KillGroup(child);
         }
     }
 
@@ -91,9 +92,8 @@ internal static class StreamBench
     internal static Process StartSelf(string[] args)
     {
         string self = Environment.ProcessPath ?? throw new IOException("cannot find this executable");
-        var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") info.ArgumentList.Add(AppContext.BaseDirectory + "exchange-perf.dll");
-        foreach (string arg in args) info.ArgumentList.Add(arg);
-        return Process.Start(info) ?? throw new IOException("cannot start the receiver process");
+        return Path.GetFileNameWithoutExtension(self) == "dotnet"
+            ? ChildProcesses.Start(self, [AppContext.BaseDirectory + "exchange-perf.dll", .. args])
+            : ChildProcesses.Start(self, args);
     }
 }

@@ -1,4 +1,5 @@
-// Seeded latency samples shaped like real ones, and their exact statistics, to hold the histogram against.
+// Seeded latency samples shaped like real ones, recorded into the histograms the reports are drawn from.
+using HdrHistogram;
 namespace Exchange.Latency.Tests;
 
 internal static class Samples
@@ -28,18 +29,11 @@ internal static class Samples
         return values;
     }
 
-    public static LatencyHistogram Histogram(IEnumerable<long> values)
+    public static LongHistogram Histogram(IEnumerable<long> values)
     {
-        var histogram = new LatencyHistogram();
-        foreach (long value in values) Assert.True(histogram.Record(value));
+        var histogram = LatencyHistograms.New();
+        foreach (long value in values) histogram.RecordValue(value);
         return histogram;
-    }
-
-    /// <summary>HdrHistogram's definition on the raw values: the value whose rank is ceil(p / 100 * n), at least 1.</summary>
-    public static long ExactPercentile(long[] sorted, double percentile)
-    {
-        long rank = Math.Max(1, (long)Math.Ceiling((decimal)percentile * sorted.Length / 100m));
-        return sorted[rank - 1];
     }
 
     private static double Gaussian(Random random) =>

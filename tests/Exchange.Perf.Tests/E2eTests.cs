@@ -1,23 +1,28 @@
 // e2e against a real exchange-engine child process over loopback UDP: every command is acknowledged exactly once,
 // the report's files are written and readable, and an engine that stalls shows its stalls in the high percentiles.
-// Rates are low and both sides back off when idle, because test assemblies share the machine's cores.
+// Rates are low and both sides back off when idle, because test assemblies share the machine's cores. The machine
+// may be loaded: counts are exact, latencies are only bounded from the side load cannot cross (a stall can only
+// look longer under load), and the drain waits long enough for a starved engine's last acknowledgements.
 using System.Globalization;
 using System.Text.Json;
 using System.Xml.Linq;
 using Exchange.Perf.E2e;
+using Exchange.Testing;
+using HdrHistogram;
 
 namespace Exchange.Perf.Tests;
 
 public sealed class E2eTests : IDisposable
 {
-    private readonly string _out = Directory.CreateTempSubdirectory("e2e-tests-").FullName;
+    private readonly TempDirectory _out = new("e2e-tests-");
 
-    public void Dispose() => Directory.Delete(_out, recursive: true);
+    public void Dispose() => _out.Dispose();
 
+    // The drain ends as soon as everything is acknowledged; its limit only decides when a starved engine's answers count as lost.
     private E2eOptions Options(string name) => new()
     {
-        Rate = 2_000, Seconds = 2, WarmupSeconds = 0.5, Sessions = 2, Idle = "backoff", EngineIdle = "backoff",
-        Name = name, OutputDirectory = Path.Combine(_out, name),
+        Rate = 2_000, Seconds = 2, WarmupSeconds = 0.5, Sessions = 2, Idle = "backoff", EngineIdle = "backoff", GatewayIdle = "backoff",
+        DrainSeconds = Timeouts.Prompt.TotalSeconds, Name = name, OutputDirectory = _out.Combine(name),
     };
 
     private static JsonElement Summary(E2eSummary s) => JsonDocument.Parse(File.ReadAllText(Path.Combine(s.Directory, "summary.json"))).RootElement;
@@ -51,6 +56,16 @@ public sealed class E2eTests : IDisposable
         Assert.Equal(json.GetProperty("count").GetInt64(), long.Parse(rows[^1][2], CultureInfo.InvariantCulture));
         var svg = XDocument.Load(Path.Combine(summary.Directory, "latency.svg"));
         Assert.True(svg.Descendants().Count(e => e.Name.LocalName == "polyline") >= 2);
+
+        // Over time: HdrHistogram's interval log holds every measured latency, in one-second intervals.
+        using (var hlog = File.OpenRead(Path.Combine(summary.Directory, "latency.hlog")))
+        {
+            var intervals = new HistogramLogReader(hlog).ReadHistograms().ToList();
+            Assert.True(intervals.Count >= 2, $"{intervals.Count} intervals"); // 2 s measured, then however long the last acknowledgements take
+            Assert.Equal(json.GetProperty("count").GetInt64(), intervals.Sum(h => h.TotalCount));
+        }
+        var overTime = XDocument.Load(Path.Combine(summary.Directory, "latency-over-time.svg"));
+        Assert.Equal(["p50", "p99", "p99.9", "max"], overTime.Descendants().Where(e => e.Name.LocalName == "polyline").Select(p => (string?)p.Attribute("data-label")));
     }
 
     [Fact]
@@ -72,17 +87,19 @@ public sealed class E2eTests : IDisposable
     public void Stalls_of_the_engine_show_in_the_high_percentiles()
     {
         // 30 ms stalls every 500 commands at 2,000/s: each stall holds up the ~60 commands due during it, so about
-        // 6% of commands wait 15 ms or more. A harness that timed from the actual send, or paused its schedule while
-        // the engine was slow, would report only a handful of slow commands.
-        var options = Options("stalled") with { StallEvery = 500, StallMicros = 30_000 };
+        // 6% of commands wait 15 ms or more and 2% 25 ms or more. A harness that timed from the actual send, or paused
+        // its schedule while the engine was slow, would report one slow command per stall (0.2%). Load only makes
+        // commands slower, so only lower bounds hold on a busy machine: there the median itself has been seen at 24 ms.
+        const double stallMicros = 30_000;
+        var options = Options("stalled") with { StallEvery = 500, StallMicros = (int)stallMicros };
         var summary = E2eBench.Run(options, TextWriter.Null);
         var json = Summary(summary);
+        double Us(string key) => json.GetProperty(key).GetDouble();
 
         Assert.False(summary.Failed, string.Join("; ", summary.Failures));
-        Assert.True(json.GetProperty("p99Us").GetDouble() >= 15_000, $"p99 {json.GetProperty("p99Us")} µs");
-        Assert.True(json.GetProperty("p999Us").GetDouble() >= 25_000, $"p99.9 {json.GetProperty("p999Us")} µs");
-        Assert.True(json.GetProperty("maxUs").GetDouble() >= 29_000, $"max {json.GetProperty("maxUs")} µs");
-        Assert.True(json.GetProperty("p50Us").GetDouble() < 15_000, $"p50 {json.GetProperty("p50Us")} µs");
+        Assert.True(Us("p99Us") >= stallMicros / 2, $"p99 {Us("p99Us")} µs");
+        Assert.True(Us("p999Us") >= stallMicros * 5 / 6, $"p99.9 {Us("p999Us")} µs");
+        Assert.True(Us("maxUs") >= stallMicros * 0.95, $"max {Us("maxUs")} µs");
     }
 
     [Fact]
@@ -92,7 +109,8 @@ public sealed class E2eTests : IDisposable
         latency.Record(CommandType.New, 0, 1_000);
         var counts = new AckCounts { Sent = 3, Acked = 2, Duplicated = 1 };
         var run = new E2eRun(0, 3, 3, 1, 3, counts, Lost: 1, SendErrors: 0, BackPressured: 0, MaxScheduleLagMicros: 0, latency, null, null);
-        var summary = E2eReport.Write(Options("lossy"), [run], "test", "test");
+        var summary = E2eReport.Write(_out.Combine("lossy"), Options("lossy"), [run], "test", "test",
+            new E2eSetup(2, 0.1, 0.1, IdlePlan.Choose(2, "backoff", "backoff", null, startsEngine: true, startsGateway: false)));
 
         Assert.True(summary.Failed);
         Assert.Contains(summary.Failures, f => f.Contains("lost", StringComparison.Ordinal));
@@ -104,7 +122,7 @@ public sealed class E2eTests : IDisposable
     [Fact]
     public void Compare_puts_two_summaries_side_by_side_with_ratios()
     {
-        string a = Path.Combine(_out, "a.json"), b = Path.Combine(_out, "b.json");
+        string a = _out.Combine("a.json"), b = _out.Combine("b.json");
         File.WriteAllText(a, """{"name":"none","durability":"none","p50Us":10,"p99Us":40,"lost":0}""");
         File.WriteAllText(b, """{"name":"batch","durability":"batch","p50Us":25,"p99Us":40,"lost":0}""");
         string table = E2eReport.Compare(a, b);

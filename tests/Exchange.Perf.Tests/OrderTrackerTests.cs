@@ -3,6 +3,7 @@
 using Exchange.Contract;
 using Exchange.Engine;
 using Exchange.Perf.E2e;
+using Exchange.Testing;
 
 namespace Exchange.Perf.Tests;
 
@@ -150,9 +151,9 @@ public sealed class OrderTrackerTests
             tracker.SentCancel(tracker.PickLive(7), 3);
             tracker.OnCancelled(id, CancelReason.ByClient, 4);
         }
-        for (int i = 0; i < 1_000; i++) Cycle();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100_000; i++) Cycle();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.InSteadyState(() =>
+        {
+            for (int i = 0; i < 30_000; i++) Cycle();
+        }));
     }
 }

@@ -5,9 +5,32 @@ namespace Exchange.Perf.E2e;
 
 public static class E2eBench
 {
-    public static E2eSummary Run(E2eOptions options, TextWriter progress)
+    /// <param name="machine">The machine's cores and load (default: this one's).</param>
+    public static E2eSummary Run(E2eOptions options, TextWriter progress, IMachineState? machine = null)
     {
         options.Validate();
+        machine ??= ThisMachine.Instance;
+        double? loadAtStart = machine.LoadAverage();
+        var plan = IdlePlan.Choose(machine.Cores, options.Idle, options.EngineIdle, options.GatewayIdle,
+            startsEngine: options.EngineChannel == null, startsGateway: options.Client == "fix");
+        options = options with { Idle = plan.Generator, EngineIdle = plan.Engine ?? options.EngineIdle, GatewayIdle = plan.Gateway };
+        string directory = E2eReport.CreateDirectory(options);
+        progress.WriteLine($"e2e: {machine.Cores} core(s), idle strategies: {plan}");
+        try
+        {
+            return Run(options, progress, machine, plan, directory, loadAtStart);
+        }
+        catch when (options.OutputDirectory == null)
+        {
+            // A directory of its own that holds no report would only push the next run's name to -2.
+            try { Directory.Delete(directory, recursive: true); }
+            catch (IOException) { }
+            throw;
+        }
+    }
+
+    private static E2eSummary Run(E2eOptions options, TextWriter progress, IMachineState machine, IdlePlan plan, string directory, double? loadAtStart)
+    {
         var runs = new List<E2eRun>();
         string engineDescription = "";
         for (int r = 0; r < options.Runs; r++)
@@ -19,28 +42,31 @@ public static class E2eBench
             {
                 progress.WriteLine($"e2e run {r + 1}/{options.Runs}: {options.Rate:N0} commands/s for {options.WarmupSeconds:0.#}+{options.Seconds:0.#} s " +
                     $"over {options.Sessions} session(s) against {engine.Channel}");
-                run = LoadGenerator.Run(options, engine, r);
+                using var hlog = File.Create(Path.Combine(directory, E2eReport.RunFile("latency", "hlog", r, options.Runs)));
+                using var overTime = new Latency.IntervalLog(hlog);
+                run = LoadGenerator.Run(options, engine, r, overTime);
             }
             catch (Exception e) when (e is Client.LogonRejectedException or TimeoutException or IOException)
             {
                 string errors = engine.RecentErrors();
-                engine.Dispose();
                 throw new IOException($"{e.Message}{(errors.Length > 0 ? "\nengine: " + errors : "")}", e);
             }
-            engine.Dispose();
+            finally
+            {
+                // Whatever ended the run, the engine (and gateway) it started end with it.
+                engine.Dispose();
+            }
             if (engine.ExitCode is { } code && code != 0) run = run with { Failure = run.Failure ?? $"the engine exited with {code}" };
             runs.Add(run with { EngineStopped = engine.StoppedLine });
         }
-        return E2eReport.Write(options, runs, engineDescription, Machine());
-    }
-
-    public static string Machine()
-    {
-        string cpu = File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
-            : "unknown CPU";
-        // Under the dotnet host this is the JIT build (tests, `dotnet exchange-perf.dll`); bin/exchange-perf is native.
-        string code = Path.GetFileNameWithoutExtension(Environment.ProcessPath ?? "") is "dotnet" or "testhost" ? "JIT" : "native AOT";
-        return $"{Environment.ProcessorCount} cores, {cpu}, {code} harness";
+        var setup = new E2eSetup(machine.Cores, loadAtStart, machine.LoadAverage(), plan);
+        setup = setup with
+        {
+            Warnings = SetupWarnings.Evaluate(new SetupFacts(machine.Cores, plan.SpinningThreads, setup.LoadAtStart, setup.LoadAtEnd,
+                runs.Max(r => r.MaxScheduleLagMicros), options.LagWarningMicros)),
+        };
+        var summary = E2eReport.Write(directory, options, runs, engineDescription, machine.Description, setup);
+        foreach (string warning in setup.Warnings) progress.WriteLine($"exchange-perf: warning: {warning}");
+        return summary;
     }
 }

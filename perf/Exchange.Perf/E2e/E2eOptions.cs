@@ -1,5 +1,7 @@
 // What an e2e run asks for: the load (rate, duration, sessions, order mix, book depth) and the engine it runs
 // against (one it starts itself, with a durability policy, or one already running).
+using Exchange.Hosting;
+
 namespace Exchange.Perf.E2e;
 
 /// <summary>Shares of the command mix, in percent; they sum to 100.</summary>
@@ -56,8 +58,9 @@ public sealed record E2eOptions
     public double DrainSeconds { get; init; } = 2;
     public int Runs { get; init; } = 1;
     /// <summary>How the generator's thread waits when nothing is due and nothing arrived: busy-spin measures best, on a
-    /// core of its own; backoff shares a busy machine (test runs) at the cost of wake-up latency in the figures.</summary>
-    public string Idle { get; init; } = "busy-spin";
+    /// core of its own; backoff shares a busy machine at the cost of wake-up latency in the figures. Null: chosen from
+    /// the cores (<see cref="IdlePlan"/>).</summary>
+    public string? Idle { get; init; }
 
     /// <summary>Attach to this running engine instead of starting one (<see cref="ApiKeys"/> then name its accounts).</summary>
     public string? EngineChannel { get; init; }
@@ -67,7 +70,12 @@ public sealed record E2eOptions
     /// <summary>The exchange-engine executable to start (default: next to this one).</summary>
     public string? EngineExecutable { get; init; }
     public string Durability { get; init; } = "none";
-    public string EngineIdle { get; init; } = "busy-spin";
+    /// <summary>The started engine's idle strategy; null: chosen from the cores (<see cref="IdlePlan"/>).</summary>
+    public string? EngineIdle { get; init; }
+    /// <summary>With --client fix, the started gateway's idle strategy; null: chosen from the cores.</summary>
+    public string? GatewayIdle { get; init; }
+    /// <summary>The generator's lag behind its schedule above which the report warns that its figures include the generator.</summary>
+    public double LagWarningMicros { get; init; } = 1_000;
     /// <summary>Self-test: the started engine stalls <see cref="StallMicros"/> after every <see cref="StallEvery"/> commands.</summary>
     public int StallEvery { get; init; }
     /// <summary>The started engine's --group-commit-us under batch durability (null: the engine's default).</summary>
@@ -79,8 +87,10 @@ public sealed record E2eOptions
     public string? GatewayExecutable { get; init; }
 
     public string Name { get; init; } = "e2e";
-    /// <summary>Where the report goes; null: perf/results/&lt;date&gt;-&lt;name&gt; under the current directory.</summary>
+    /// <summary>Where the report goes; null: a new perf/results/&lt;date&gt;-&lt;name&gt;[-N] under the current directory.</summary>
     public string? OutputDirectory { get; init; }
+    /// <summary>Whether an <see cref="OutputDirectory"/> that is not empty may be written over.</summary>
+    public bool Overwrite { get; init; }
 
     public long TotalCommands => (long)Math.Round(Rate * (WarmupSeconds + Seconds));
 
@@ -95,7 +105,9 @@ public sealed record E2eOptions
         if (DrainSeconds <= 0) throw new UsageException("--drain must be positive");
         if (EngineChannel != null && ApiKeys.Length < Sessions)
             throw new UsageException($"--engine needs --api-keys with one key per session ({Sessions})");
-        if (Exchange.Transport.IdleStrategies.Parse(Idle) == null) throw new UsageException($"--idle must be one of {Exchange.Transport.IdleStrategies.Names}");
+        foreach (var (flag, idle) in new[] { ("--idle", Idle), ("--engine-idle", EngineIdle), ("--gateway-idle", GatewayIdle) })
+            if (idle != null && Exchange.Transport.IdleStrategies.Parse(idle) == null)
+                throw new UsageException($"{flag} must be one of {Exchange.Transport.IdleStrategies.Names}");
         if (Client is not ("binary" or "fix")) throw new UsageException("--client must be binary or fix");
         if (Client == "fix" && EngineChannel != null) throw new UsageException("--client fix starts its own engine and gateway (no --engine)");
         if (Durability is not ("none" or "batch" or "always")) throw new UsageException("--durability must be none, batch or always");

@@ -1,14 +1,24 @@
 // What an e2e run leaves behind in its results directory: summary.md (the table a person reads), summary.json
-// (what `compare` and scripts read), latency.hgrm (HdrHistogram's percentile distribution, for its plotters) and
-// latency.svg (latency by percentile). A run with lost or duplicated acknowledgements is marked failed.
+// (what `compare` and scripts read), latency.hgrm (HdrHistogram's percentile distribution, for its plotters),
+// latency.svg (latency by percentile), and per run latency.hlog (HdrHistogram's interval log, one interval per
+// second) with latency-over-time.svg drawn from it. A run with lost or duplicated acknowledgements is marked failed.
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Exchange.Hosting;
 using Exchange.Latency;
+using HdrHistogram;
 
 namespace Exchange.Perf.E2e;
 
-public sealed record E2eSummary(string Directory, bool Failed, IReadOnlyList<string> Failures, string Table);
+public sealed record E2eSummary(string Directory, bool Failed, IReadOnlyList<string> Failures, IReadOnlyList<string> Warnings, string Table);
+
+/// <summary>The setup a run measured on: the cores, the load average before and after, the idle strategies, and
+/// the warnings these give rise to (<see cref="SetupWarnings"/>).</summary>
+public sealed record E2eSetup(int Cores, double? LoadAtStart, double? LoadAtEnd, IdlePlan Idle)
+{
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 public static class E2eReport
 {
@@ -19,15 +29,52 @@ public static class E2eReport
 
     private static double Micros(long nanos) => Math.Round(nanos / 1000.0, 1);
 
-    public static E2eSummary Write(E2eOptions options, IReadOnlyList<E2eRun> runs, string engineDescription, string machine)
+    /// <summary>Names of the files a report writes: what --overwrite may replace in a directory.</summary>
+    private static bool IsReportFile(string name) =>
+        name is "summary.md" or "summary.json" ||
+        (name.StartsWith("latency", StringComparison.Ordinal) && Path.GetExtension(name) is ".hgrm" or ".hlog" or ".svg");
+
+    /// <summary>
+    /// The results directory, created before the runs so they can write their interval logs into it: a new
+    /// &lt;date&gt;-&lt;name&gt; under <paramref name="resultsRoot"/> (then -2, -3, ... if that exists), so no run replaces
+    /// another; or the one given with --out, which must be empty unless --overwrite, which then removes the files
+    /// an earlier report left there (and nothing else).
+    /// </summary>
+    public static string CreateDirectory(E2eOptions options, string resultsRoot = "perf/results")
+    {
+        if (options.OutputDirectory is { } given)
+        {
+            if (Directory.Exists(given) && Directory.EnumerateFileSystemEntries(given).Any())
+            {
+                if (!options.Overwrite) throw new UsageException($"--out {given} is not empty (add --overwrite to write over its results)");
+                foreach (string file in Directory.EnumerateFiles(given))
+                    if (IsReportFile(Path.GetFileName(file))) File.Delete(file);
+            }
+            Directory.CreateDirectory(given);
+            return given;
+        }
+        if (options.Name.IndexOfAny(['/', '\\']) >= 0 || options.Name is "" or "." or "..")
+            throw new UsageException($"--name '{options.Name}' must be a plain name, not a path (use --out for a directory)");
+        string date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        string stem = Path.Combine(resultsRoot, $"{date}-{options.Name}");
+        string dir = stem;
+        for (int n = 2; Directory.Exists(dir) || File.Exists(dir); n++) dir = $"{stem}-{n}";
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    /// <summary>A file of one run: latency.hlog for a single run, latency-run2.hlog for the second of several.</summary>
+    public static string RunFile(string stem, string extension, int index, int runs) =>
+        runs == 1 ? $"{stem}.{extension}" : $"{stem}-run{index + 1}.{extension}";
+
+    public static E2eSummary Write(string dir, E2eOptions options, IReadOnlyList<E2eRun> runs, string engineDescription, string machine, E2eSetup setup)
     {
         string date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        string dir = options.OutputDirectory ?? Path.Combine("perf", "results", $"{date}-{options.Name}");
         Directory.CreateDirectory(dir);
 
-        var all = E2eLatency.NewHistogram();
-        var byType = new LatencyHistogram[5];
-        for (int t = 0; t < byType.Length; t++) byType[t] = E2eLatency.NewHistogram();
+        var all = LatencyHistograms.New();
+        var byType = new LongHistogram[5];
+        for (int t = 0; t < byType.Length; t++) byType[t] = LatencyHistograms.New();
         var counts = new AckCounts();
         long lost = 0, sendErrors = 0, backPressured = 0, measured = 0;
         double seconds = 0, maxLag = 0;
@@ -54,22 +101,29 @@ public static class E2eReport
         double achieved = seconds > 0 ? measured / seconds : 0;
 
         using (var hgrm = new StreamWriter(Path.Combine(dir, "latency.hgrm")))
-            all.OutputPercentileDistribution(hgrm, 5, 1000.0);
-        var series = new List<(string, LatencyHistogram)> { ("all commands", all) };
+            all.OutputPercentileDistribution(hgrm, 5, 1000.0, useCsvFormat: false);
+        var series = new List<(string, HistogramBase)> { ("all commands", all) };
         for (int t = 1; t < byType.Length; t++)
             if (byType[t].TotalCount > 0) series.Add((((CommandType)t).ToString().ToLowerInvariant(), byType[t]));
         using (var svg = new StreamWriter(Path.Combine(dir, "latency.svg")))
             LatencyChart.WriteSvg(svg, series, $"{options.Name}: round trip at {options.Rate:N0} commands/s, durability {options.Durability}", 1000.0, "µs");
+        foreach (var run in runs)
+        {
+            if (run.Latency.OverTime is not { } overTime) continue;
+            string which = runs.Count > 1 ? $", run {run.Index + 1}" : "";
+            using var svg = new StreamWriter(Path.Combine(dir, RunFile("latency-over-time", "svg", run.Index, runs.Count)));
+            LatencyChart.WriteOverTimeSvg(svg, overTime.Intervals, $"{options.Name}: round trip over time at {options.Rate:N0} commands/s{which}", 1000.0, "µs");
+        }
 
-        string table = Table(options, runs, all, byType, counts, lost, sendErrors, backPressured, achieved, maxLag, engineDescription, machine, failures);
+        string table = Table(options, runs, all, byType, counts, lost, sendErrors, backPressured, achieved, maxLag, engineDescription, machine, setup, failures);
         File.WriteAllText(Path.Combine(dir, "summary.md"), table);
         using (var stream = File.Create(Path.Combine(dir, "summary.json")))
-            WriteJson(stream, options, runs, all, byType, counts, lost, sendErrors, backPressured, achieved, maxLag, engineDescription, machine, failures, date);
-        return new E2eSummary(dir, failures.Count > 0, failures, table);
+            WriteJson(stream, options, runs, all, byType, counts, lost, sendErrors, backPressured, achieved, maxLag, engineDescription, machine, setup, failures, date);
+        return new E2eSummary(dir, failures.Count > 0, failures, setup.Warnings, table);
     }
 
-    private static string Table(E2eOptions o, IReadOnlyList<E2eRun> runs, LatencyHistogram all, LatencyHistogram[] byType, AckCounts counts,
-        long lost, long sendErrors, long backPressured, double achieved, double maxLag, string engine, string machine, List<string> failures)
+    private static string Table(E2eOptions o, IReadOnlyList<E2eRun> runs, HistogramBase all, HistogramBase[] byType, AckCounts counts,
+        long lost, long sendErrors, long backPressured, double achieved, double maxLag, string engine, string machine, E2eSetup setup, List<string> failures)
     {
         var b = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
@@ -79,8 +133,16 @@ public static class E2eReport
             $"(open loop, no coordinated omission). {o.Sessions} session(s), mix {o.Mix}, depth {o.Depth} ticks, " +
             $"{o.WarmupSeconds:0.#} s warm-up excluded, {o.Seconds:0.#} s measured, {runs.Count} run(s).");
         b.AppendLine();
-        b.AppendLine(inv, $"Engine: {engine}. Machine: {machine}.");
+        b.AppendLine(inv, $"Engine: {engine}. Machine: {machine}; load average {Load(setup.LoadAtStart)} at the start, {Load(setup.LoadAtEnd)} at the end. " +
+            $"Idle strategies: {setup.Idle}.");
         b.AppendLine();
+        if (setup.Warnings.Count > 0)
+        {
+            b.AppendLine("**Warnings: the setup makes these figures doubtful.**");
+            b.AppendLine();
+            foreach (string warning in setup.Warnings) b.AppendLine(inv, $"- WARNING: {warning}");
+            b.AppendLine();
+        }
         b.AppendLine("| commands | count | p50 µs | p90 µs | p99 µs | p99.9 µs | p99.99 µs | max µs |");
         b.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         Row(b, "all", all);
@@ -93,29 +155,34 @@ public static class E2eReport
             foreach (var r in runs)
             {
                 var h = r.Latency.All;
-                b.AppendLine(inv, $"| {r.Index + 1} | {Micros(h.ValueAtPercentile(50))} | {Micros(h.ValueAtPercentile(99))} | {Micros(h.ValueAtPercentile(99.9))} | {Micros(h.Max)} | {r.AchievedRate:N0} |");
+                b.AppendLine(inv, $"| {r.Index + 1} | {Micros(h.GetValueAtPercentile(50))} | {Micros(h.GetValueAtPercentile(99))} | {Micros(h.GetValueAtPercentile(99.9))} | {Micros(h.GetMaxValue())} | {r.AchievedRate:N0} |");
             }
         }
         b.AppendLine();
         b.AppendLine(inv, $"- rate: requested {o.Rate:N0}/s, achieved {achieved:N0}/s; generator's largest lag behind schedule {maxLag:N0} µs; {backPressured:N0} back-pressured sends retried");
         b.AppendLine(inv, $"- acknowledgements: {counts.Sent:N0} sent, {counts.Acked:N0} acknowledged ({counts.Rejected:N0} rejects), " +
             $"{lost:N0} lost, {counts.Duplicated:N0} duplicated, {counts.Unexpected:N0} unexpected; {sendErrors:N0} send errors; {counts.Fills:N0} fills");
-        b.AppendLine(failures.Count == 0 ? "- result: **passed**" : $"- result: **FAILED**: {string.Join("; ", failures)}");
+        string warned = setup.Warnings.Count > 0 ? $" ({setup.Warnings.Count} warning(s) above)" : "";
+        b.AppendLine(failures.Count == 0 ? $"- result: **passed**{warned}" : $"- result: **FAILED**: {string.Join("; ", failures)}{warned}");
         b.AppendLine();
-        b.AppendLine("Files: `latency.hgrm` (HdrHistogram percentile distribution, µs), `latency.svg`, `summary.json`.");
+        b.AppendLine(runs.Count > 1
+            ? "Files: `latency.hgrm` (HdrHistogram percentile distribution, µs), `latency.svg`, `summary.json`; per run `latency-runN.hlog` (HdrHistogram interval log, one interval per second) and `latency-over-time-runN.svg`."
+            : "Files: `latency.hgrm` (HdrHistogram percentile distribution, µs), `latency.svg`, `latency.hlog` (HdrHistogram interval log, one interval per second), `latency-over-time.svg`, `summary.json`.");
         return b.ToString();
     }
 
-    private static void Row(StringBuilder b, string name, LatencyHistogram h)
+    private static string Load(double? load) => load is { } l ? l.ToString("0.00", CultureInfo.InvariantCulture) : "unknown";
+
+    private static void Row(StringBuilder b, string name, HistogramBase h)
     {
         b.Append(CultureInfo.InvariantCulture, $"| {name} | {h.TotalCount:N0} |");
-        foreach (var (_, p) in Percentiles) b.Append(CultureInfo.InvariantCulture, $" {Micros(h.ValueAtPercentile(p))} |");
-        b.AppendLine(CultureInfo.InvariantCulture, $" {Micros(h.Max)} |");
+        foreach (var (_, p) in Percentiles) b.Append(CultureInfo.InvariantCulture, $" {Micros(h.GetValueAtPercentile(p))} |");
+        b.AppendLine(CultureInfo.InvariantCulture, $" {Micros(h.GetMaxValue())} |");
     }
 
-    private static void WriteJson(Stream stream, E2eOptions o, IReadOnlyList<E2eRun> runs, LatencyHistogram all, LatencyHistogram[] byType,
+    private static void WriteJson(Stream stream, E2eOptions o, IReadOnlyList<E2eRun> runs, HistogramBase all, HistogramBase[] byType,
         AckCounts counts, long lost, long sendErrors, long backPressured, double achieved, double maxLag, string engine, string machine,
-        List<string> failures, string date)
+        E2eSetup setup, List<string> failures, string date)
     {
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
@@ -124,6 +191,14 @@ public static class E2eReport
         json.WriteString("date", date);
         json.WriteString("machine", machine);
         json.WriteString("engine", engine);
+        json.WriteNumber("cores", setup.Cores);
+        if (setup.LoadAtStart is { } loadAtStart) json.WriteNumber("loadAverageStart", loadAtStart);
+        if (setup.LoadAtEnd is { } loadAtEnd) json.WriteNumber("loadAverageEnd", loadAtEnd);
+        json.WriteStartObject("idle");
+        json.WriteString("generator", setup.Idle.Generator);
+        if (setup.Idle.Engine != null) json.WriteString("engine", setup.Idle.Engine);
+        if (setup.Idle.Gateway != null) json.WriteString("gateway", setup.Idle.Gateway);
+        json.WriteEndObject();
         json.WriteString("client", o.Client);
         json.WriteString("durability", o.Durability);
         json.WriteNumber("sessions", o.Sessions);
@@ -135,10 +210,10 @@ public static class E2eReport
         json.WriteNumber("requestedRate", o.Rate);
         json.WriteNumber("achievedRate", Math.Round(achieved));
         json.WriteNumber("count", all.TotalCount);
-        foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(all.ValueAtPercentile(p)));
-        json.WriteNumber("maxUs", Micros(all.Max));
-        json.WriteNumber("meanUs", Math.Round(all.Mean / 1000, 2));
-        json.WriteNumber("stdDevUs", Math.Round(all.StdDeviation / 1000, 2));
+        foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(all.GetValueAtPercentile(p)));
+        json.WriteNumber("maxUs", Micros(all.GetMaxValue()));
+        json.WriteNumber("meanUs", Math.Round(all.GetMean() / 1000, 2));
+        json.WriteNumber("stdDevUs", Math.Round(all.GetStdDeviation() / 1000, 2));
         json.WriteNumber("sent", counts.Sent);
         json.WriteNumber("acked", counts.Acked);
         json.WriteNumber("rejected", counts.Rejected);
@@ -156,8 +231,8 @@ public static class E2eReport
             if (byType[t].TotalCount == 0) continue;
             json.WriteStartObject(((CommandType)t).ToString().ToLowerInvariant());
             json.WriteNumber("count", byType[t].TotalCount);
-            foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(byType[t].ValueAtPercentile(p)));
-            json.WriteNumber("maxUs", Micros(byType[t].Max));
+            foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(byType[t].GetValueAtPercentile(p)));
+            json.WriteNumber("maxUs", Micros(byType[t].GetMaxValue()));
             json.WriteEndObject();
         }
         json.WriteEndObject();
@@ -166,13 +241,16 @@ public static class E2eReport
         {
             json.WriteStartObject();
             json.WriteNumber("achievedRate", Math.Round(r.AchievedRate));
-            foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(r.Latency.All.ValueAtPercentile(p)));
-            json.WriteNumber("maxUs", Micros(r.Latency.All.Max));
+            foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(r.Latency.All.GetValueAtPercentile(p)));
+            json.WriteNumber("maxUs", Micros(r.Latency.All.GetMaxValue()));
             json.WriteNumber("lost", r.Lost);
             json.WriteNumber("duplicated", r.Counts.Duplicated);
             if (r.EngineStopped != null) json.WriteString("engineStopped", r.EngineStopped);
             json.WriteEndObject();
         }
+        json.WriteEndArray();
+        json.WriteStartArray("warnings");
+        foreach (string w in setup.Warnings) json.WriteStringValue(w);
         json.WriteEndArray();
         json.WriteBoolean("failed", failures.Count > 0);
         json.WriteStartArray("failures");

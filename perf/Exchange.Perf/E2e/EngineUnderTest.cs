@@ -1,9 +1,9 @@
 // The engine an e2e run measures: an exchange-engine process this harness starts (on a free loopback port, a fresh
 // journal, one account per session) and stops with SIGTERM, or one already running that it only connects to.
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Exchange.Hosting;
 
 namespace Exchange.Perf.E2e;
 
@@ -71,34 +71,36 @@ public sealed class EngineUnderTest : IDisposable
         string scratch = Directory.CreateTempSubdirectory("exchange-perf-e2e-").FullName;
         string configPath = Path.Combine(scratch, "engine.json");
         File.WriteAllText(configPath, config.ToJsonString());
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in prefix) info.ArgumentList.Add(a);
-        string[] args =
-        [
+        var args = new List<string>(prefix)
+        {
             "--config", configPath, "--listen", "aeron:udp?endpoint=127.0.0.1:0|term-length=16m",
-            "--journal", Path.Combine(scratch, "journal"), "--durability", options.Durability, "--idle", options.EngineIdle,
-        ];
-        foreach (string a in args) info.ArgumentList.Add(a);
+            "--journal", Path.Combine(scratch, "journal"), "--durability", options.Durability, "--idle", options.EngineIdle ?? IdlePlan.Shared,
+        };
         if (options.GroupCommitMicros is { } groupCommit)
-            foreach (string a in new[] { "--group-commit-us", groupCommit.ToString(System.Globalization.CultureInfo.InvariantCulture) }) info.ArgumentList.Add(a);
+            args.AddRange(["--group-commit-us", groupCommit.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         if (options.StallEvery > 0)
-            foreach (string a in new[] { "--stall-every", options.StallEvery.ToString(), "--stall-us", options.StallMicros.ToString() }) info.ArgumentList.Add(a);
-        var process = Process.Start(info) ?? throw new IOException($"cannot start {file}");
+            args.AddRange(["--stall-every", options.StallEvery.ToString(), "--stall-us", options.StallMicros.ToString()]);
+        var process = ChildProcesses.Start(file, args);
         var started = new EngineUnderTest("", keys, markets, process, scratch,
-            $"exchange-engine started by the harness: durability {options.Durability}, idle {options.EngineIdle}" +
+            $"exchange-engine started by the harness: durability {options.Durability}, idle {options.EngineIdle ?? IdlePlan.Shared}" +
             (options.GroupCommitMicros is { } gcu ? $", group commit {gcu} µs" : "") +
             (options.StallEvery > 0 ? $", stalling {options.StallMicros} µs every {options.StallEvery} commands" : ""));
         string? listening = null;
-        var deadline = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
+        // Generous: a JIT-compiled engine on a loaded 2-core machine can take many seconds to come up.
+        var waited = Stopwatch.StartNew();
+        var startup = TimeSpan.FromSeconds(120);
         while (listening == null)
         {
-            string? line = process.StandardOutput.ReadLine();
-            if (line == null || Stopwatch.GetTimestamp() > deadline)
+            var next = process.StandardOutput.ReadLineAsync();
+            string? line = next.Wait(startup - waited.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero) ? next.Result : null;
+            if (line == null)
             {
-                if (!process.HasExited) process.Kill();
-                string errors = process.StandardError.ReadToEnd();
+                ChildProcesses.KillGroup(process);
+                string errors = process.StandardError.ReadToEnd().Trim();
                 started.Dispose();
-                throw new IOException($"the engine did not start: {errors}");
+                throw new IOException(waited.Elapsed >= startup
+                    ? $"the engine did not start within {startup.TotalSeconds:0} s{(errors.Length > 0 ? ": " + errors : "")}"
+                    : $"the engine did not start: {errors}");
             }
             if (line.StartsWith("listening ", StringComparison.Ordinal)) listening = line;
         }
@@ -132,10 +134,7 @@ public sealed class EngineUnderTest : IDisposable
             settings.AppendLine($"[SESSION]\nTargetCompID=PERF{i + 1}\nApiKey={ApiKeys[i]}");
         string settingsPath = Path.Combine(scratch, "sessions.cfg");
         File.WriteAllText(settingsPath, settings.ToString());
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in prefix) info.ArgumentList.Add(a);
-        foreach (string a in new[] { "--settings", settingsPath, "--engine", Channel, "--idle", options.EngineIdle }) info.ArgumentList.Add(a);
-        _gateway = Process.Start(info) ?? throw new IOException($"cannot start {file}");
+        _gateway = ChildProcesses.Start(file, [.. prefix, "--settings", settingsPath, "--engine", Channel, "--idle", options.GatewayIdle ?? IdlePlan.Shared]);
         string? line;
         while ((line = _gateway.StandardOutput.ReadLine()) != null && !line.StartsWith("listening ", StringComparison.Ordinal)) { }
         if (line == null) throw new IOException($"the gateway did not start: {_gateway.StandardError.ReadToEnd()}");
@@ -143,7 +142,7 @@ public sealed class EngineUnderTest : IDisposable
         var g = _gateway;
         new Thread(() => { while (g.StandardOutput.ReadLine() != null) { } }) { IsBackground = true }.Start();
         new Thread(() => { while (g.StandardError.ReadLine() is { } l) lock (_stderr) _stderr.Add("gateway: " + l); }) { IsBackground = true }.Start();
-        Description += $", behind exchange-gateway (FIX 4.4, idle {options.EngineIdle})";
+        Description += $", behind exchange-gateway (FIX 4.4, idle {options.GatewayIdle ?? IdlePlan.Shared})";
     }
 
     /// <summary>Keeps reading the engine's output on background threads so its status lines never block it.</summary>
@@ -168,8 +167,8 @@ public sealed class EngineUnderTest : IDisposable
         {
             if (!_gateway.HasExited)
             {
-                _ = Kill(_gateway.Id, 15);
-                if (!_gateway.WaitForExit(10_000)) _gateway.Kill();
+                ChildProcesses.Terminate(_gateway);
+                if (!_gateway.WaitForExit(10_000)) ChildProcesses.KillGroup(_gateway);
             }
             _gateway.Dispose();
         }
@@ -177,8 +176,8 @@ public sealed class EngineUnderTest : IDisposable
         {
             if (!_process.HasExited)
             {
-                _ = Kill(_process.Id, 15);
-                if (!_process.WaitForExit(30_000)) _process.Kill();
+                ChildProcesses.Terminate(_process);
+                if (!_process.WaitForExit(30_000)) ChildProcesses.KillGroup(_process);
             }
             _process.WaitForExit();
             ExitCode = _process.ExitCode;
@@ -191,9 +190,6 @@ public sealed class EngineUnderTest : IDisposable
             catch (IOException) { }
         }
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 
     /// <summary>exchange-engine next to this executable: the native one, or its .dll through the dotnet host.</summary>
     private static (string File, string[] Prefix) Executable(E2eOptions options) => Executable(options.EngineExecutable, "exchange-engine");
@@ -213,10 +209,7 @@ public sealed class EngineUnderTest : IDisposable
 
     private static string Run((string File, string[] Prefix) exe, string argument)
     {
-        var info = new ProcessStartInfo(exe.File) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in exe.Prefix) info.ArgumentList.Add(a);
-        info.ArgumentList.Add(argument);
-        using var p = Process.Start(info) ?? throw new IOException($"cannot start {exe.File}");
+        using var p = ChildProcesses.Start(exe.File, [.. exe.Prefix, argument]);
         string text = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
         if (p.ExitCode != 0) throw new IOException($"{exe.File} {argument} failed: {p.StandardError.ReadToEnd()}");

@@ -5,28 +5,35 @@ using System.Diagnostics;
 using Exchange.Client;
 using Exchange.Contract;
 using Exchange.Latency;
+using HdrHistogram;
 
 namespace Exchange.Perf.E2e;
 
-public sealed class E2eLatency : ILatencySink
+/// <summary>
+/// The latencies of one run, in HdrHistogram histograms of nanoseconds. The open-loop schedule already corrects for
+/// coordinated omission (latency runs from the intended send time), so values are recorded as measured:
+/// RecordValueWithExpectedInterval on top would count every stall twice.
+/// </summary>
+public sealed class E2eLatency(IntervalLog? overTime = null) : ILatencySink
 {
-    /// <summary>Nanoseconds: the histogram's default range (1 ns .. 1 hour, 3 significant digits).</summary>
-    public static LatencyHistogram NewHistogram() => new();
-
     private readonly double _nanosPerTick = 1e9 / Stopwatch.Frequency;
 
     /// <summary>Acknowledgements of commands intended before this are warm-up and not recorded.</summary>
     public long MeasureFromTicks { get; set; } = long.MaxValue;
-    public LatencyHistogram All { get; } = NewHistogram();
+    public LongHistogram All { get; } = LatencyHistograms.New();
     /// <summary>By <see cref="CommandType"/> (index 0 unused).</summary>
-    public LatencyHistogram[] ByType { get; } = [NewHistogram(), NewHistogram(), NewHistogram(), NewHistogram(), NewHistogram()];
+    public LongHistogram[] ByType { get; } =
+        [LatencyHistograms.New(), LatencyHistograms.New(), LatencyHistograms.New(), LatencyHistograms.New(), LatencyHistograms.New()];
+    /// <summary>Every latency again by when it was acknowledged, one interval per second (latency.hlog).</summary>
+    public IntervalLog? OverTime { get; } = overTime;
 
     public void Record(CommandType type, long intendedTicks, long ackTicks)
     {
         if (intendedTicks < MeasureFromTicks) return;
-        long nanos = (long)((ackTicks - intendedTicks) * _nanosPerTick);
-        All.Record(nanos);
-        ByType[(int)type].Record(nanos);
+        long nanos = LatencyHistograms.Clamp((long)((ackTicks - intendedTicks) * _nanosPerTick));
+        All.RecordValue(nanos);
+        ByType[(int)type].RecordValue(nanos);
+        OverTime?.Record(nanos);
     }
 }
 
@@ -37,9 +44,9 @@ public sealed record E2eRun(
 
 public static class LoadGenerator
 {
-    public static E2eRun Run(E2eOptions options, EngineUnderTest engine, int index)
+    public static E2eRun Run(E2eOptions options, EngineUnderTest engine, int index, IntervalLog? overTime = null)
     {
-        var latency = new E2eLatency();
+        var latency = new E2eLatency(overTime);
         var markets = engine.Markets;
         var symbols = markets.Select(m => m.Id).ToArray();
         long total = options.TotalCommands;
@@ -79,11 +86,12 @@ public static class LoadGenerator
         ulong random = options.Seed * 0x9E3779B97F4A7C15UL + (ulong)index + 1;
         long sendErrors = 0, backPressured = 0, maxLag = 0, lastMeasuredSend = 0;
         string? failure = null;
-        var idle = Exchange.Transport.IdleStrategies.Parse(options.Idle)!;
+        var idle = Exchange.Transport.IdleStrategies.Parse(options.Idle ?? IdlePlan.Shared)!;
 
         long start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100;
         long measureFrom = start + (long)(warmupCommands * ticksPerCommand);
         latency.MeasureFromTicks = measureFrom;
+        latency.OverTime?.Start(measureFrom);
         long i = 0;
         while (i < total)
         {
@@ -137,8 +145,12 @@ public static class LoadGenerator
                 if (result <= 0) sendErrors++;
                 work++;
                 long sent = Stopwatch.GetTimestamp();
-                if (sent - intended > maxLag) maxLag = sent - intended;
-                if (i >= warmupCommands) lastMeasuredSend = sent;
+                if (i >= warmupCommands)
+                {
+                    // The warm-up's lag (a cold start) is not the measured run's.
+                    if (sent - intended > maxLag) maxLag = sent - intended;
+                    lastMeasuredSend = sent;
+                }
                 if (++i == total) break;
                 intended = start + (long)(i * ticksPerCommand);
             }
@@ -162,6 +174,7 @@ public static class LoadGenerator
             if (inFlight == 0) break;
             idle.Idle(work);
         }
+        latency.OverTime?.End(Stopwatch.GetTimestamp());
         var counts = new AckCounts();
         long lost = 0;
         foreach (var c in clients)

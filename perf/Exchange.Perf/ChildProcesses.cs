@@ -1,0 +1,64 @@
+// Child processes that die with exchange-perf: engines, gateways and the stream receiver. Each is started as
+// `setsid setpriv --pdeathsig KILL -- program args`; both exec in place, so the process id is the program's.
+// setsid makes it lead a process group, so stopping it can kill the group (whatever it started too); setpriv asks
+// the kernel to SIGKILL it when its parent goes, however that happens (SIGKILL included). The parent-death signal
+// fires when the *thread* that forked the child ends, not the process, so every child is started from one thread
+// that lives as long as exchange-perf.
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Exchange.Perf;
+
+internal static partial class ChildProcesses
+{
+    private const int SigKill = 9, SigTerm = 15;
+    private static readonly BlockingCollection<(ProcessStartInfo Info, TaskCompletionSource<Process> Started)> Requests = new();
+
+    static ChildProcesses()
+    {
+        var spawner = new Thread(() =>
+        {
+            foreach (var (info, started) in Requests.GetConsumingEnumerable())
+            {
+                try { started.SetResult(Process.Start(info) ?? throw new IOException($"cannot start {info.ArgumentList[4]}")); }
+                catch (Exception e) { started.SetException(e); }
+            }
+        }) { IsBackground = true, Name = "child-process-spawner" };
+        spawner.Start();
+    }
+
+    /// <summary>Starts <paramref name="program"/> with its standard output and error redirected, tied to this process's life.</summary>
+    public static Process Start(string program, IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo("setsid") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[] { "setpriv", "--pdeathsig", "KILL", "--", program }) info.ArgumentList.Add(a);
+        foreach (string a in args) info.ArgumentList.Add(a);
+        var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Requests.Add((info, started));
+        try
+        {
+            return started.Task.GetAwaiter().GetResult();
+        }
+        catch (Win32Exception e)
+        {
+            throw new IOException($"cannot start {program} through setsid and setpriv (util-linux): {e.Message}", e);
+        }
+    }
+
+    /// <summary>SIGTERM to the process alone: it stops in order.</summary>
+    public static void Terminate(Process process)
+    {
+        if (!process.HasExited) _ = Kill(process.Id, SigTerm);
+    }
+
+    /// <summary>SIGKILL to the process's whole group (it leads one), through libc: /bin/kill misreads negative ids.</summary>
+    public static void KillGroup(Process process)
+    {
+        if (!process.HasExited) _ = Kill(-process.Id, SigKill);
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

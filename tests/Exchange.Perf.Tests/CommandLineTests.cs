@@ -1,0 +1,132 @@
+// exchange-perf's command line, run as operators run it (a child process): every mode declares its options, so an
+// unknown flag or a bad value is one line on stderr and exit code 2 instead of a run with defaults; results never
+// land on top of an earlier run's.
+using Exchange.Perf.E2e;
+using Exchange.Testing;
+
+namespace Exchange.Perf.Tests;
+
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly TempDirectory _temp = new("perf-cli-");
+
+    public void Dispose() => _temp.Dispose();
+
+    private static ProcessResult Perf(params string[] args) => ChildProcess.Run(ChildProcess.StartDll("exchange-perf.dll", args));
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    [Fact]
+    public void An_unknown_flag_is_refused_with_exit_2_and_one_line_naming_it()
+    {
+        var result = Perf("e2e", "--secs", "3");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        string line = Assert.Single(Lines(result.Stderr));
+        Assert.StartsWith("exchange-perf: ", line, StringComparison.Ordinal);
+        Assert.Contains("'--secs'", line, StringComparison.Ordinal);
+        Assert.Equal("", result.Stdout.Trim());
+    }
+
+    [Theory]
+    [InlineData("--rate", "x", "integer")]
+    [InlineData("--seconds", "0", "above 0")]
+    [InlineData("--sessions", "100", "1..64")]
+    [InlineData("--durability", "sometimes", "sometimes")]
+    public void A_bad_value_is_refused_with_exit_2_and_one_line_naming_the_option(string option, string value, string explanation)
+    {
+        var result = Perf("e2e", option, value);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        string line = Assert.Single(Lines(result.Stderr));
+        Assert.Contains(explanation, line, StringComparison.Ordinal);
+        Assert.Contains(option == "--durability" ? "sometimes" : option, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Version_prints_the_version_and_exits_0()
+    {
+        var result = Perf("--version");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var version = typeof(E2eBench).Assembly.GetName().Version!;
+        Assert.StartsWith($"{version.Major}.{version.Minor}.{version.Build}", result.Stdout.Trim(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("e2e", "--rate")]
+    [InlineData("e2e", "--overwrite")]
+    [InlineData("book", "--orders")]
+    [InlineData("gen-orders", "--count")]
+    [InlineData("journal", "--records")]
+    [InlineData("replay", "--journal")]
+    [InlineData("snapshot", "--orders")]
+    [InlineData("stream", "--messages")]
+    [InlineData("compare", "<B>")]
+    public void Each_mode_has_help_listing_its_own_options(string mode, string option)
+    {
+        var result = Perf(mode, "--help");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains(option, result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_out_directory_that_is_not_empty_is_refused_without_overwrite()
+    {
+        string dir = _temp.Combine("earlier");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "summary.json"), "{\"from\":\"an earlier run\"}");
+
+        var result = Perf("e2e", "--out", dir, "--seconds", "1");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("--overwrite", Assert.Single(Lines(result.Stderr)), StringComparison.Ordinal);
+        Assert.Equal(["summary.json"], Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName));
+        Assert.Equal("{\"from\":\"an earlier run\"}", File.ReadAllText(Path.Combine(dir, "summary.json")));
+    }
+
+    [Fact]
+    public void A_run_whose_engine_cannot_start_fails_in_one_line_and_leaves_no_results_directory()
+    {
+        string missing = _temp.Combine("no-such-engine");
+        var result = ChildProcess.Run(ChildProcess.StartDll("exchange-perf.dll", ["e2e", "--engine-exe", missing, "--seconds", "1"], workingDirectory: _temp.Path));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains(missing, Lines(result.Stderr)[^1], StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Combine("perf", "results")));
+    }
+
+    [Fact]
+    public void Without_out_each_run_gets_a_new_directory()
+    {
+        var options = new E2eOptions { Name = "same" };
+        string first = E2eReport.CreateDirectory(options, _temp.Path);
+        string second = E2eReport.CreateDirectory(options, _temp.Path);
+        string third = E2eReport.CreateDirectory(options, _temp.Path);
+
+        Assert.Matches(@"\d{4}-\d{2}-\d{2}-same$", first);
+        Assert.Equal(first + "-2", second);
+        Assert.Equal(first + "-3", third);
+    }
+
+    [Fact]
+    public void Overwrite_replaces_only_the_files_an_earlier_report_wrote()
+    {
+        string dir = _temp.Combine("again");
+        Directory.CreateDirectory(dir);
+        foreach (string name in new[] { "summary.json", "latency.svg", "latency-run3.hlog", "notes.txt" })
+            File.WriteAllText(Path.Combine(dir, name), "old");
+
+        E2eReport.CreateDirectory(new E2eOptions { OutputDirectory = dir, Overwrite = true });
+
+        Assert.Equal(["notes.txt"], Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_name_that_is_a_path_is_refused()
+    {
+        var error = Assert.Throws<Hosting.UsageException>(() => E2eReport.CreateDirectory(new E2eOptions { Name = "../elsewhere" }, _temp.Path));
+        Assert.Contains("--out", error.Message, StringComparison.Ordinal);
+    }
+}
