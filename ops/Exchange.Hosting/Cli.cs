@@ -59,6 +59,8 @@ public static class Cli
         option.HelpName = "N";
         option.Validators.Add(r =>
         {
+            // A value that is not an integer already has its parse error; there is nothing to range-check.
+            if (r.Tokens.Count > 0 && !int.TryParse(r.Tokens[^1].Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _)) return;
             int v = r.GetValueOrDefault<int>();
             if (v < min || v > max) r.AddError(max == int.MaxValue ? $"{name} must be at least {min}, not {v}" : $"{name} must be within {min}..{max}, not {v}");
         });
