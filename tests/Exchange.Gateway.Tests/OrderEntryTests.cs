@@ -27,7 +27,7 @@ public sealed class OrderEntryTests(GatewayFixture gateway) : IClassFixture<Gate
         var accepted = broker.WaitFor("8", m => m[11] == first);
         Assert.Equal(("0", "0"), (accepted[150], accepted[39]));
         Assert.Equal(("0.25", "0", "0"), (accepted[151], accepted[14], accepted[6]));
-        Assert.Equal(("1001", "BTC-USD", "1", "50100"), (accepted[1], accepted[55], accepted[54], accepted[44]));
+        Assert.Equal(("2001", "BTC-USD", "1", "50100"), (accepted[1], accepted[55], accepted[54], accepted[44]));
 
         broker.Send("G", $"11={second}|41={first}|55=BTC-USD|54=1|60={FixTestClient.Timestamp()}|38=0.5|40=2|44=50101|");
         var replaced = broker.WaitFor("8", m => m[11] == second);
@@ -60,7 +60,7 @@ public sealed class OrderEntryTests(GatewayFixture gateway) : IClassFixture<Gate
         Assert.Equal(("2", "0.1", "69100"), (maker[39], maker[32], maker[31]));
 
         var copies = new[] { drop.WaitFor("8", m => m[11] == sell && m[150] == "F"), drop.WaitFor("8", m => m[11] == buy && m[150] == "F") };
-        Assert.Equal(["1001", "1002"], copies.Select(c => c[1]));
+        Assert.Equal(["2001", "2002"], copies.Select(c => c[1]));
     }
 
     [Theory]
@@ -70,7 +70,7 @@ public sealed class OrderEntryTests(GatewayFixture gateway) : IClassFixture<Gate
     [InlineData("59=6", "59")]
     [InlineData("18=G", "18")]
     [InlineData("38=0.123456789", "38")]
-    [InlineData("1=1002", "(1=")]
+    [InlineData("1=2002", "(1=")]
     public void An_order_with_a_value_we_do_not_take_is_rejected_naming_the_field(string field, string named)
     {
         using var broker = LoggedOn("BROKER1");
@@ -136,7 +136,7 @@ public sealed class OrderEntryTests(GatewayFixture gateway) : IClassFixture<Gate
             broker.WaitFor("8", m => m[11] == clOrdId && m[150] == "0");
         } // the socket closes without a Logout
         var canceled = drop.WaitFor("8", m => m[11] == clOrdId && m[150] == "4");
-        Assert.Equal("1002", canceled[1]);
+        Assert.Equal("2002", canceled[1]);
     }
 
     [Fact]
