@@ -74,15 +74,15 @@ internal sealed class OrderEntrySession
     private void NewOrderSingle(in FixMessage m)
     {
         string clOrdId = Text(in m, 11);
-        var order = new FixOrder { ClOrdId = clOrdId, Symbol = null!, Account = AccountText, Status = OrdStatus.Rejected };
+        var echo = RequestEcho.Of(in m);
+        var order = new FixOrder { ClOrdId = clOrdId, Symbol = null!, Account = AccountText, Status = OrdStatus.Rejected, Request = echo };
         m.TryGetChar(59, out order.TimeInForce);
         if (order.TimeInForce == default) order.TimeInForce = '0';
         string? problem = ParseOrder(in m, order, out bool postOnly);
         if (problem == null && _byClOrdId.ContainsKey(clOrdId)) problem = "Duplicate ClOrdID (11)";
         if (problem != null)
         {
-            order.Symbol ??= _gateway.Symbols.Values.First();
-            Report(order, ExecType.Rejected, clOrdId: clOrdId, ordRejReason: problem.StartsWith("Duplicate", StringComparison.Ordinal) ? 6 : problem.StartsWith("Unknown Symbol", StringComparison.Ordinal) ? 1 : 99, text: problem);
+            Refuse(echo, problem.StartsWith("Duplicate", StringComparison.Ordinal) ? 6 : problem.StartsWith("Unknown Symbol", StringComparison.Ordinal) ? 1 : 99, problem);
             return;
         }
         order.EngineClientOrderId = ++_nextEngineId;
@@ -100,8 +100,7 @@ internal sealed class OrderEntrySession
             QuoteBudget: budget, PostOnly: postOnly));
         if (!SendResult.IsSent(sent))
         {
-            order.Status = OrdStatus.Rejected;
-            Report(order, ExecType.Rejected, ordRejReason: 99, text: $"Exchange unavailable: {SendResult.Describe(sent)}");
+            Refuse(echo, 99, $"Exchange unavailable: {SendResult.Describe(sent)}");
             return;
         }
         _byEngineId[order.EngineClientOrderId] = order;
@@ -147,31 +146,32 @@ internal sealed class OrderEntrySession
     private void CancelRequest(in FixMessage m, bool replace)
     {
         string clOrdId = Text(in m, 11), orig = Text(in m, 41);
+        var echo = RequestEcho.Of(in m);
         if (!_byClOrdId.TryGetValue(orig, out var order) || !order.IsOpen)
         {
-            CancelReject(order, clOrdId, orig, replace, 1, "Unknown order (41)");
+            CancelReject(order, echo, replace, 1, "Unknown order (41)");
             return;
         }
         if (order.Pending != null || order.Status == OrdStatus.PendingNew)
         {
-            CancelReject(order, clOrdId, orig, replace, 3,
+            CancelReject(order, echo, replace, 3,
                 "Order already pending a change");
             return;
         }
         if (_byClOrdId.ContainsKey(clOrdId))
         {
-            CancelReject(order, clOrdId, orig, replace, 6, "Duplicate ClOrdID (11)");
+            CancelReject(order, echo, replace, 6, "Duplicate ClOrdID (11)");
             return;
         }
         if (m.TryGetChar(54, out char side) && side != (order.Side == Side.Buy ? '1' : '2'))
         {
-            CancelReject(order, clOrdId, orig, replace, 99, "Side (54) differs from the order's");
+            CancelReject(order, echo, replace, 99, "Side (54) differs from the order's");
             return;
         }
         long sent;
         if (!replace)
         {
-            order.Pending = new PendingChange(false, clOrdId, 0, 0, 0);
+            order.Pending = new PendingChange(false, clOrdId, 0, 0, 0, echo);
             sent = Client.Cancel(order.Symbol.Id, order.EngineClientOrderId);
         }
         else
@@ -179,22 +179,22 @@ internal sealed class OrderEntrySession
             long quantity = order.Quantity, price = order.Price;
             if (m.Contains(38) && (!m.TryGetDecimal(38, order.Symbol.QuantityDecimals, out quantity) || quantity <= 0))
             {
-                CancelReject(order, clOrdId, orig, true, 99, $"Incorrect OrderQty (38={Text(in m, 38)})");
+                CancelReject(order, echo, true, 99, $"Incorrect OrderQty (38={Text(in m, 38)})");
                 return;
             }
             if (m.Contains(44) && (!m.TryGetDecimal(44, order.Symbol.PriceDecimals, out price) || price <= 0))
             {
-                CancelReject(order, clOrdId, orig, true, 99, $"Incorrect Price (44={Text(in m, 44)})");
+                CancelReject(order, echo, true, 99, $"Incorrect Price (44={Text(in m, 44)})");
                 return;
             }
             long newId = ++_nextEngineId;
-            order.Pending = new PendingChange(true, clOrdId, newId, price, quantity);
+            order.Pending = new PendingChange(true, clOrdId, newId, price, quantity, echo);
             sent = Client.Replace(order.Symbol.Id, order.EngineClientOrderId, newId, price, quantity);
         }
         if (!SendResult.IsSent(sent))
         {
             order.Pending = null;
-            CancelReject(order, clOrdId, orig, replace, 99,
+            CancelReject(order, echo, replace, 99,
                 $"Exchange unavailable: {SendResult.Describe(sent)}");
             return;
         }
@@ -210,11 +210,7 @@ internal sealed class OrderEntrySession
             Report(order, ExecType.OrderStatus, clOrdId: order.ClOrdId, ordStatusReqId: reqId);
             return;
         }
-        var unknown = new FixOrder { ClOrdId = clOrdId, Symbol = _gateway.Symbols.GetValueOrDefault(Text(in m, 55)) ?? _gateway.Symbols.Values.First(), Account = AccountText };
-        m.TryGetChar(54, out char side);
-        unknown.Side = side == '2' ? Side.Sell : Side.Buy;
-        unknown.TimeInForce = '0';
-        Report(unknown, ExecType.OrderStatus, ordStatus: OrdStatus.Rejected, ordStatusReqId: reqId, text: "Unknown order (11)");
+        Refuse(RequestEcho.Of(in m), -1, "Unknown order (11)", ExecType.OrderStatus, reqId);
     }
 
     private void MassCancelRequest(in FixMessage m)
@@ -246,6 +242,7 @@ internal sealed class OrderEntrySession
     public void OnAccepted(in OrderAccepted e)
     {
         if (!_byEngineId.TryGetValue(e.ClientOrderId, out var order)) return;
+        order.Request = null; // answered: from here on reports carry the order as the engine holds it
         order.OrderId = e.OrderId;
         order.Status = OrdStatus.New;
         Report(order, ExecType.New);
@@ -264,7 +261,7 @@ internal sealed class OrderEntrySession
             order.Status = OrdStatus.Rejected;
             order.Leaves = 0;
             Forget(order);
-            Report(order, ExecType.Rejected, ordRejReason: OrdRejReason(e.Reason), text: e.Reason.ToString());
+            Refuse(order.Request!, OrdRejReason(e.Reason), e.Reason.ToString());
             return;
         }
         if (order.Pending is { } pending)
@@ -272,7 +269,7 @@ internal sealed class OrderEntrySession
             order.Pending = null;
             _byClOrdId.Remove(pending.ClOrdId);
             if (!order.IsOpen) _byEngineId.Remove(order.EngineClientOrderId);
-            CancelReject(order, pending.ClOrdId, order.ClOrdId, pending.IsReplace, e.Reason == RejectReason.UnknownOrder ? 0 : 99, e.Reason == RejectReason.UnknownOrder ? "Too late to cancel" : e.Reason.ToString());
+            CancelReject(order, pending.Request, pending.IsReplace, e.Reason == RejectReason.UnknownOrder ? 0 : 99, e.Reason == RejectReason.UnknownOrder ? "Too late to cancel" : e.Reason.ToString());
         }
     }
 
@@ -362,20 +359,31 @@ internal sealed class OrderEntrySession
     // ---- to the broker ----
 
     private void Report(FixOrder order, char execType, long lastPx = 0, long lastQty = 0, string? clOrdId = null, string? origClOrdId = null,
-        int ordRejReason = -1, string? text = null, string? ordStatusReqId = null, char? ordStatus = null)
+        int ordRejReason = -1, string? text = null, string? ordStatusReqId = null)
     {
         int length = ExecutionReports.Write(_body, order, execType, _gateway.NextExecId(), _gateway.Now(), lastPx, lastQty, clOrdId, origClOrdId,
-            ordRejReason, text, ordStatusReqId, ordStatus);
+            ordRejReason, text, ordStatusReqId);
         var body = _body.AsSpan(0, length);
         Session.SendApplication("8"u8, body);
         if (execType != ExecType.OrderStatus) _gateway.DropCopy(Account, body);
     }
 
-    /// <summary>OrderCancelReject of a cancel or replace of <paramref name="order"/> (null: no such order).</summary>
-    private void CancelReject(FixOrder? order, string clOrdId, string orig, bool replace, int reason, string text)
+    /// <summary>An ExecutionReport refusing a request (150=8 39=8), or answering a status request for an order the gateway
+    /// does not know (150=I 39=8): the request's own fields as the broker sent them.</summary>
+    private void Refuse(RequestEcho request, int ordRejReason, string text, char execType = ExecType.Rejected, string? ordStatusReqId = null)
     {
-        int length = ExecutionReports.WriteCancelReject(_body, order?.OrderId ?? 0, clOrdId, orig, order?.Status ?? OrdStatus.Rejected,
-            replace, reason, text, AccountText);
+        int length = ExecutionReports.WriteRefusal(_body, request, execType, _gateway.NextExecId(), _gateway.Now(), ordRejReason, text, ordStatusReqId);
+        var body = _body.AsSpan(0, length);
+        Session.SendApplication("8"u8, body);
+        if (execType != ExecType.OrderStatus) _gateway.DropCopy(Account, body);
+    }
+
+    /// <summary>OrderCancelReject of a cancel or replace of <paramref name="order"/> (null: no such order), echoing the
+    /// request's ClOrdID, OrigClOrdID and Account as sent.</summary>
+    private void CancelReject(FixOrder? order, RequestEcho request, bool replace, int reason, string text)
+    {
+        int length = ExecutionReports.WriteCancelReject(_body, order?.OrderId ?? 0, request, order?.Status ?? OrdStatus.Rejected,
+            replace, reason, text);
         Session.SendApplication("9"u8, _body.AsSpan(0, length));
     }
 

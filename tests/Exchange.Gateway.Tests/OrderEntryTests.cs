@@ -3,7 +3,8 @@
 // the field at fault. Each test uses its own price band so resting orders of one never meet another's.
 namespace Exchange.Gateway.Tests;
 
-public sealed class OrderEntryTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
+[Collection(GatewayCollection.Name)]
+public sealed class OrderEntryTests(GatewayFixture gateway)
 {
     private static string Id(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
 
