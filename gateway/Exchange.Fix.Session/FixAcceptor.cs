@@ -25,13 +25,14 @@ public sealed class FixAcceptor : IDisposable
     {
         public Socket Socket { get; } = socket;
         public FixSession[] Sessions { get; } = sessions;
-        public int Port { get; } = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        public IPEndPoint EndPoint { get; } = (IPEndPoint)socket.LocalEndPoint!;
+        public int Port => EndPoint.Port;
     }
 
     private readonly record struct PendingConnection(FixConnection Connection, Listener Listener);
 
-    /// <summary>Opens every session's message store and binds its SocketAcceptPort (0: a free port, see
-    /// <see cref="Ports"/>); sessions with the same host and port share one listener. Throws
+    /// <summary>Opens every session's message store and binds its SocketAcceptAddress and SocketAcceptPort (0: a free
+    /// port, see <see cref="Ports"/>); sessions with the same address and port share one listener. Throws
     /// <see cref="FixSessionException"/> on duplicate sessions or an unreadable store, and SocketException when a
     /// port cannot be bound. <paramref name="unixNanosClock"/> stamps SendingTime; timers run on the time given to
     /// <see cref="DoWork"/>.</summary>
@@ -61,8 +62,8 @@ public sealed class FixAcceptor : IDisposable
                 var store = MessageStore.Open(settings.FileStorePath, settings.Id, _options.StoreIndexCapacity, _options.MaxMessageLength);
                 created.Add(new FixSession(settings, application, unixNanosClock, _options, store, _closer));
             }
-            foreach (var group in created.GroupBy(s => (s.Settings.SocketAcceptHost ?? "", s.Settings.SocketAcceptPort)))
-                listeners.Add(new Listener(Listen(group.Key.Item1, group.Key.SocketAcceptPort), [.. group]));
+            foreach (var group in created.GroupBy(s => (s.Settings.SocketAcceptAddress, s.Settings.SocketAcceptPort)))
+                listeners.Add(new Listener(Listen(group.Key.SocketAcceptAddress, group.Key.SocketAcceptPort), [.. group]));
         }
         catch
         {
@@ -73,6 +74,7 @@ public sealed class FixAcceptor : IDisposable
         _sessions = [.. created];
         _listeners = [.. listeners];
         Ports = [.. _listeners.Select(l => l.Port)];
+        EndPoints = [.. _listeners.Select(l => l.EndPoint)];
     }
 
     public IReadOnlyList<FixSession> Sessions => _sessions;
@@ -80,8 +82,11 @@ public sealed class FixAcceptor : IDisposable
     /// <summary>The first listener's bound port.</summary>
     public int Port => _listeners[0].Port;
 
-    /// <summary>Every bound port, one per distinct (SocketAcceptHost, SocketAcceptPort).</summary>
+    /// <summary>Every bound port, one per distinct (SocketAcceptAddress, SocketAcceptPort).</summary>
     public IReadOnlyList<int> Ports { get; }
+
+    /// <summary>Every bound address and port, in the order of <see cref="Ports"/>.</summary>
+    public IReadOnlyList<IPEndPoint> EndPoints { get; }
 
     /// <summary>
     /// One non-blocking duty cycle: every session reads, processes, streams resends, runs its timers and flushes;
@@ -119,9 +124,8 @@ public sealed class FixAcceptor : IDisposable
 
     private static Socket Listen(string host, int port)
     {
-        var address = host.Length == 0 ? IPAddress.Any
-            : IPAddress.TryParse(host, out var parsed) ? parsed
-            : Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new FixSessionException($"SocketAcceptHost={host}: no address");
+        var address = IPAddress.TryParse(host, out var parsed) ? parsed
+            : Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new FixSessionException($"SocketAcceptAddress={host}: no address");
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {

@@ -9,6 +9,7 @@ public sealed class SessionSettings
     public const int DefaultHeartBtIntMin = 1;
     public const int DefaultHeartBtIntMax = 300;
     public const int MaxMessagesPerSecondLimit = 1_000_000;
+    public const string DefaultSocketAcceptAddress = "127.0.0.1";
 
     private readonly Dictionary<string, string> _values;
 
@@ -24,7 +25,12 @@ public sealed class SessionSettings
         Id = new SessionId(beginString, CompId("SenderCompID"), CompId("TargetCompID"));
 
         SocketAcceptPort = Int("SocketAcceptPort", null, 0, 65535);
-        SocketAcceptHost = Get("SocketAcceptHost") is { Length: > 0 } host ? host : null;
+        // QuickFIX/J's key; QuickFIX/n spells it SocketAcceptHost. Without either, loopback only: listening wider is a
+        // decision an operator writes down, never a default.
+        string? acceptAddress = Get("SocketAcceptAddress"), acceptHost = Get("SocketAcceptHost");
+        if (!string.IsNullOrEmpty(acceptAddress) && !string.IsNullOrEmpty(acceptHost) && acceptAddress != acceptHost)
+            throw Bad("SocketAcceptHost", $"SocketAcceptHost={acceptHost} and SocketAcceptAddress={acceptAddress}: give one of them");
+        SocketAcceptAddress = acceptAddress is { Length: > 0 } ? acceptAddress : acceptHost is { Length: > 0 } ? acceptHost : DefaultSocketAcceptAddress;
         FileStorePath = Required("FileStorePath");
         HeartBtIntMin = Int("HeartBtIntMin", DefaultHeartBtIntMin, 0, 86_400);
         HeartBtIntMax = Int("HeartBtIntMax", DefaultHeartBtIntMax, 0, 86_400);
@@ -106,7 +112,9 @@ public sealed class SessionSettings
     public string Source { get; }
 
     public int SocketAcceptPort { get; }
-    public string? SocketAcceptHost { get; }
+    /// <summary>The address (or host name) to listen on: SocketAcceptAddress, or its other spelling SocketAcceptHost;
+    /// 127.0.0.1 when neither is given.</summary>
+    public string SocketAcceptAddress { get; }
     public string FileStorePath { get; }
 
     /// <summary>The client's HeartBtInt (108) is accepted within these bounds, in seconds; 0 turns heartbeats off.</summary>

@@ -45,7 +45,7 @@ internal static class GatewayHost
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
-        Console.WriteLine($"listening port={acceptor.Port} sessions={acceptor.Sessions.Count}");
+        Console.WriteLine($"listening port={acceptor.Port} address={acceptor.EndPoints[0].Address} sessions={acceptor.Sessions.Count}");
         Console.Out.Flush();
         var idle = IdleStrategies.Parse(idleName)!;
         while (Volatile.Read(ref stop) == 0)

@@ -31,7 +31,7 @@ public class SessionSettingsTests
             [SESSION]
             TargetCompID=BROKER2
             SocketAcceptPort=9879
-            SocketAcceptHost=127.0.0.1
+            SocketAcceptAddress=0.0.0.0
             ResetOnLogon=Y
             TimeStampPrecision=6
             MaxMessagesPerSecond=50
@@ -43,7 +43,7 @@ public class SessionSettingsTests
         var first = sessions[0];
         Assert.Equal(new SessionId("FIX.4.4", "EXCH", "BROKER1"), first.Id);
         Assert.Equal(9878, first.SocketAcceptPort);
-        Assert.Null(first.SocketAcceptHost);
+        Assert.Equal("127.0.0.1", first.SocketAcceptAddress);
         Assert.Equal(60, first.HeartBtIntMax);
         Assert.Equal(1, first.HeartBtIntMin);
         Assert.Equal("1001", first.Get("Account"));
@@ -61,13 +61,35 @@ public class SessionSettingsTests
         var second = sessions[1];
         Assert.Equal("BROKER2", second.Id.TargetCompID);
         Assert.Equal(9879, second.SocketAcceptPort);
-        Assert.Equal("127.0.0.1", second.SocketAcceptHost);
+        Assert.Equal("0.0.0.0", second.SocketAcceptAddress);
         Assert.Equal(120, second.HeartBtIntMax);
         Assert.True(second.ResetOnLogon);
         Assert.Equal(TimestampPrecision.Microseconds, second.TimestampPrecision);
         Assert.Equal(50, second.MaxMessagesPerSecond);
         Assert.Equal(RateLimitAction.Logout, second.RateLimitAction);
         Assert.Equal("N", second.Get("CancelOnDisconnect"));
+    }
+
+    [Fact]
+    public void Accept_address_defaults_to_loopback()
+    {
+        var session = SessionSettings.Parse(Defaults + "[SESSION]\nTargetCompID=B\n", "fix.cfg")[0];
+        Assert.Equal("127.0.0.1", session.SocketAcceptAddress);
+    }
+
+    [Fact]
+    public void Accept_address_may_be_spelled_SocketAcceptHost_as_QuickFIXn_does()
+    {
+        var session = SessionSettings.Parse(Defaults + "[SESSION]\nTargetCompID=B\nSocketAcceptHost=0.0.0.0\n", "fix.cfg")[0];
+        Assert.Equal("0.0.0.0", session.SocketAcceptAddress);
+    }
+
+    [Fact]
+    public void Accept_address_given_twice_with_different_values_is_an_error()
+    {
+        var error = Assert.Throws<FixSessionException>(() =>
+            SessionSettings.Parse(Defaults + "[SESSION]\nTargetCompID=B\nSocketAcceptHost=0.0.0.0\nSocketAcceptAddress=127.0.0.1\n", "fix.cfg"));
+        Assert.StartsWith("fix.cfg:11: SocketAcceptHost=0.0.0.0 and SocketAcceptAddress=127.0.0.1", error.Message);
     }
 
     [Theory]
