@@ -16,6 +16,7 @@ public sealed class FixAcceptor : IDisposable
     private readonly Listener[] _listeners;
     private readonly List<PendingConnection> _pending;
     private readonly ConnectionCloser _closer;
+    private readonly ScreenLog _screen;
     private readonly FixAcceptorOptions _options;
     private readonly FixField[] _logonFields = new FixField[FixMessage.DefaultFieldCapacity];
     private readonly long _logonTimeoutNanos;
@@ -47,6 +48,7 @@ public sealed class FixAcceptor : IDisposable
         _logonTimeoutNanos = (long)(_options.LogonTimeout.TotalMilliseconds * 1_000_000);
         _closer = new ConnectionCloser((long)(_options.CloseLinger.TotalMilliseconds * 1_000_000));
         _pending = new List<PendingConnection>(_options.MaxPendingConnections);
+        _screen = new ScreenLog(_options.ScreenLog ?? Console.OpenStandardError(), unixNanosClock);
 
         var seen = new Dictionary<SessionId, SessionSettings>();
         foreach (var settings in sessions)
@@ -60,7 +62,14 @@ public sealed class FixAcceptor : IDisposable
             foreach (var settings in sessions)
             {
                 var store = MessageStore.Open(settings.FileStorePath, settings.Id, _options.StoreIndexCapacity, _options.MaxMessageLength);
-                created.Add(new FixSession(settings, application, unixNanosClock, _options, store, _closer));
+                SessionLog log;
+                try { log = SessionLog.Open(settings, _screen, unixNanosClock); }
+                catch
+                {
+                    store.Dispose();
+                    throw;
+                }
+                created.Add(new FixSession(settings, application, unixNanosClock, _options, store, log, _closer));
             }
             foreach (var group in created.GroupBy(s => (s.Settings.SocketAcceptAddress, s.Settings.SocketAcceptPort)))
                 listeners.Add(new Listener(Listen(group.Key.SocketAcceptAddress, group.Key.SocketAcceptPort), [.. group]));
@@ -68,7 +77,12 @@ public sealed class FixAcceptor : IDisposable
         catch
         {
             foreach (var listener in listeners) listener.Socket.Dispose();
-            foreach (var session in created) session.Store.Dispose();
+            foreach (var session in created)
+            {
+                session.Store.Dispose();
+                session.Log.Dispose();
+            }
+            _screen.Dispose();
             throw;
         }
         _sessions = [.. created];
@@ -104,8 +118,15 @@ public sealed class FixAcceptor : IDisposable
         work += _closer.DoWork(nowUnixNanos);
         // With FileStoreSync, fsync batched: at most once per cycle per store, after the cycle's sends.
         foreach (var session in _sessions) if (session.Settings.FileStoreSync) session.Store.Sync();
+        // Logs too are written once per cycle.
+        foreach (var session in _sessions) session.Log.Flush();
+        _screen.Flush();
         return work;
     }
+
+    /// <summary>Writes <paramref name="text"/> to the screen log (stderr): for events that belong to no one session.
+    /// Never pass a secret.</summary>
+    public void LogEvent(string text) => _screen.Event("acceptor", text);
 
     public void Dispose()
     {
@@ -117,9 +138,11 @@ public sealed class FixAcceptor : IDisposable
         {
             session.Abort();
             session.Store.Dispose();
+            session.Log.Dispose();
         }
         _closer.Dispose();
         foreach (var listener in _listeners) listener.Socket.Dispose();
+        _screen.Dispose();
     }
 
     private static Socket Listen(string host, int port)
@@ -162,12 +185,15 @@ public sealed class FixAcceptor : IDisposable
             accepted++;
             if (_pending.Count >= _options.MaxPendingConnections)
             {
+                _screen.Event("acceptor", $"connection from {socket.RemoteEndPoint} refused: {_pending.Count} connections already awaiting their Logon");
                 socket.Dispose();
                 continue;
             }
             socket.Blocking = false;
             socket.NoDelay = true;
-            _pending.Add(new PendingConnection(new FixConnection(socket, 2 * _options.MaxMessageLength, now), listener));
+            var connection = new FixConnection(socket, 2 * _options.MaxMessageLength, now);
+            _screen.Event("acceptor", $"connection from {connection.Remote} accepted on port {listener.Port}");
+            _pending.Add(new PendingConnection(connection, listener));
         }
         return accepted;
     }
@@ -184,7 +210,7 @@ public sealed class FixAcceptor : IDisposable
             if (FixFraming.TryFrame(received, _options.MaxMessageLength, out int length, out var error))
             {
                 _pending.RemoveAt(i);
-                var session = Admitting(listener, received[..length], now);
+                var session = Admitting(listener, connection, received[..length], now);
                 if (session == null) ConnectionCloser.Abort(connection);
                 else session.Logon(connection, length, now);
                 work++;
@@ -192,6 +218,10 @@ public sealed class FixAcceptor : IDisposable
             else if (error != FramingError.Incomplete || connection.PeerClosed || connection.Failed || now - connection.AcceptedAt >= _logonTimeoutNanos)
             {
                 _pending.RemoveAt(i);
+                string why = error != FramingError.Incomplete ? $"garbled first message ({error})"
+                    : connection.PeerClosed || connection.Failed ? "closed by the peer before a Logon"
+                    : "no Logon within the logon timeout";
+                _screen.Event("acceptor", $"connection from {connection.Remote} closed: {why}");
                 ConnectionCloser.Abort(connection);
                 work++;
             }
@@ -199,11 +229,25 @@ public sealed class FixAcceptor : IDisposable
         return work;
     }
 
-    private FixSession? Admitting(Listener listener, ReadOnlySpan<byte> firstMessage, long now)
+    // The session the first message logs on to, or null (the refusal logged: in the session's log when the message
+    // names one, else the acceptor's).
+    private FixSession? Admitting(Listener listener, FixConnection connection, ReadOnlySpan<byte> firstMessage, long now)
     {
-        if (!FixMessage.TryParse(firstMessage, _logonFields, out var logon, out _)) return null;
+        if (!FixMessage.TryParse(firstMessage, _logonFields, out var logon, out _))
+        {
+            _screen.Event("acceptor", $"connection from {connection.Remote} closed: first message does not parse");
+            return null;
+        }
         foreach (var session in listener.Sessions)
-            if (session.IsAddressedBy(logon)) return session.Admits(logon, now) ? session : null;
+        {
+            if (!session.IsAddressedBy(logon)) continue;
+            string? refusal = session.Admits(logon, now);
+            if (refusal == null) return session;
+            session.Log.Incoming(firstMessage);
+            session.Log.Event($"Logon from {connection.Remote} refused: {refusal}");
+            return null;
+        }
+        _screen.Event("acceptor", $"connection from {connection.Remote} closed: its first message names no session of this acceptor");
         return null;
     }
 }

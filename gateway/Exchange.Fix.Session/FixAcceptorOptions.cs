@@ -4,7 +4,7 @@ using Exchange.Fix;
 
 namespace Exchange.Fix.Session;
 
-public sealed class FixAcceptorOptions
+public sealed record FixAcceptorOptions
 {
     /// <summary>A message longer than this is garbage; receive buffers hold two of them.</summary>
     public int MaxMessageLength { get; init; } = FixFraming.DefaultMaxMessageLength;
@@ -30,6 +30,10 @@ public sealed class FixAcceptorOptions
     /// <summary>Recent sent messages whose store offsets are kept in memory; older ones are found by reading the
     /// store from its start.</summary>
     public int StoreIndexCapacity { get; init; } = 8192;
+
+    /// <summary>Where the screen log goes (the acceptor's events, and each session's as its ScreenLog* settings ask);
+    /// stderr when null.</summary>
+    public Stream? ScreenLog { get; init; }
 
     /// <summary>The application MsgTypes delivered to the application; any other valid one gets a Business Message
     /// Reject 380=3.</summary>

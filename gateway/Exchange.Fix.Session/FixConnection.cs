@@ -21,9 +21,16 @@ internal sealed class FixConnection
         _socket = socket;
         _receive = new byte[receiveBufferLength];
         AcceptedAt = acceptedAt;
+        var remote = socket.RemoteEndPoint as System.Net.IPEndPoint;
+        RemoteAddress = remote?.Address ?? System.Net.IPAddress.None;
+        Remote = remote?.ToString() ?? "(unknown)";
     }
 
     public long AcceptedAt { get; }
+
+    /// <summary>The peer's address, and address:port for logs.</summary>
+    public System.Net.IPAddress RemoteAddress { get; }
+    public string Remote { get; }
 
     /// <summary>Set by the closer: when the connection is closed even if bytes are still waiting.</summary>
     public long CloseDeadline { get; set; }

@@ -65,7 +65,7 @@ internal sealed class MessageStore : IDisposable
     /// Throws <see cref="FixSessionException"/> when it cannot be read.</summary>
     public static MessageStore Open(string directory, SessionId id, int indexCapacity, int maxMessageLength)
     {
-        string name = FileName(id);
+        string name = id.FilePrefix;
         try
         {
             Directory.CreateDirectory(directory);
@@ -160,14 +160,6 @@ internal sealed class MessageStore : IDisposable
         if (!_seqNums.IsClosed && !_body.IsClosed && _dirty) Sync();
         _seqNums.Dispose();
         _body.Dispose();
-    }
-
-    private static string FileName(SessionId id)
-    {
-        var name = new System.Text.StringBuilder();
-        foreach (char c in $"{id.BeginString}-{id.SenderCompID}-{id.TargetCompID}")
-            name.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_');
-        return name.ToString();
     }
 
     private void WriteSeqNums()

@@ -11,12 +11,47 @@ public sealed class SessionSettings
     public const int MaxMessagesPerSecondLimit = 1_000_000;
     public const string DefaultSocketAcceptAddress = "127.0.0.1";
 
+    /// <summary>The keys the session layer reads.</summary>
+    public static readonly IReadOnlySet<string> SessionKeys = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "ConnectionType", "BeginString", "SenderCompID", "TargetCompID", "SocketAcceptPort", "SocketAcceptAddress",
+        "SocketAcceptHost", "FileStorePath", "FileStoreSync", "PersistMessages", "HeartBtIntMin", "HeartBtIntMax",
+        "ResetOnLogon", "ResetOnLogout", "ResetOnDisconnect", "TimeStampPrecision", "TimestampPrecision", "MaxLatency",
+        "CheckLatency", "Username", "Password", "ValidateUserDefinedFields", "MaxMessagesPerSecond", "RateLimitAction",
+        "LogoutTimeout", "FileLogPath", "ScreenLogShowIncoming", "ScreenLogShowOutgoing", "ScreenLogShowEvents",
+    };
+
+    /// <summary>QuickFIX keys that change nothing here, with why: accepted so that a file written for QuickFIX loads, and
+    /// named in <see cref="Warnings"/>. Any other key the session layer or the application does not read is an error,
+    /// since ignoring it could silently change what an operator asked for (StartTime, DataDictionary, …).</summary>
+    public static readonly IReadOnlyDictionary<string, string> IgnoredQuickFixKeys = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["HeartBtInt"] = "an acceptor takes the HeartBtInt (108) of the client's Logon",
+        ["SocketConnectHost"] = "initiators only",
+        ["SocketConnectPort"] = "initiators only",
+        ["ReconnectInterval"] = "initiators only",
+        ["SocketNodelay"] = "TCP_NODELAY is always on",
+        ["SocketReuseAddress"] = "SO_REUSEADDR is always on",
+        ["ScreenLogShowHeartBeats"] = "heartbeats are logged like every message",
+        ["FileLogHeartbeats"] = "heartbeats are logged like every message",
+        ["SendRedundantResendRequests"] = "one ResendRequest is sent per gap",
+        ["MillisecondsInTimeStamp"] = "TimeStampPrecision decides",
+    };
+
     private readonly Dictionary<string, string> _values;
 
-    private SessionSettings(Dictionary<string, string> values, Func<string, string> where)
+    private SessionSettings(Dictionary<string, string> values, Func<string, string> where, IReadOnlyCollection<string> applicationKeys)
     {
         _values = values;
         Source = where("");
+        var warnings = new List<string>();
+        foreach (string key in values.Keys)
+        {
+            if (SessionKeys.Contains(key) || applicationKeys.Contains(key, StringComparer.OrdinalIgnoreCase)) continue;
+            if (IgnoredQuickFixKeys.TryGetValue(key, out string? why)) warnings.Add($"{where(key)}: {key} is ignored ({why})");
+            else throw Bad(key, $"{key} is not a setting this acceptor implements; remove it (the settings it takes are listed in its README)");
+        }
+        Warnings = warnings;
         string connectionType = Required("ConnectionType");
         if (!connectionType.Equals("acceptor", StringComparison.OrdinalIgnoreCase))
             throw Bad("ConnectionType", $"ConnectionType={connectionType}: only acceptor sessions are supported");
@@ -58,6 +93,10 @@ public sealed class SessionSettings
         PersistMessages = Bool("PersistMessages", true);
         FileStoreSync = Bool("FileStoreSync", false);
         LogoutTimeout = TimeSpan.FromSeconds(Int("LogoutTimeout", 2, 1, 3600));
+        FileLogPath = Get("FileLogPath") is { Length: > 0 } logPath ? logPath : null;
+        ScreenLogShowIncoming = Bool("ScreenLogShowIncoming", false);
+        ScreenLogShowOutgoing = Bool("ScreenLogShowOutgoing", false);
+        ScreenLogShowEvents = Bool("ScreenLogShowEvents", true);
 
         string Required(string key) => Get(key) is { Length: > 0 } value ? value : throw Bad(key, $"[SESSION] is missing {key}");
 
@@ -90,21 +129,27 @@ public sealed class SessionSettings
     }
 
     /// <summary>Settings from key/value pairs, as one [SESSION] with its [DEFAULT] merged in; <paramref name="source"/>
-    /// names them in error messages. Throws <see cref="FixSessionException"/> on a missing or bad value.</summary>
-    public static SessionSettings Create(IEnumerable<KeyValuePair<string, string>> values, string source = "settings")
+    /// names them in error messages. Throws <see cref="FixSessionException"/> on a missing or bad value, or a key
+    /// neither the session layer nor <paramref name="applicationKeys"/> has (see <see cref="IgnoredQuickFixKeys"/>).</summary>
+    public static SessionSettings Create(IEnumerable<KeyValuePair<string, string>> values, string source = "settings", IReadOnlyCollection<string>? applicationKeys = null)
     {
         var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in values) map[key] = value;
-        return new SessionSettings(map, _ => source);
+        return new SessionSettings(map, _ => source, applicationKeys ?? []);
     }
 
-    internal static SessionSettings Create(Dictionary<string, string> values, Func<string, string> where) => new(values, where);
+    internal static SessionSettings Create(Dictionary<string, string> values, Func<string, string> where, IReadOnlyCollection<string> applicationKeys) =>
+        new(values, where, applicationKeys);
 
-    /// <summary>Reads a QuickFIX-style settings file: [DEFAULT] and [SESSION] sections, Key=Value lines, # comments.</summary>
-    public static IReadOnlyList<SessionSettings> Load(string path) => SessionSettingsFile.Load(path);
+    /// <summary>Reads a QuickFIX-style settings file: [DEFAULT] and [SESSION] sections, Key=Value lines, # comments.
+    /// <paramref name="applicationKeys"/> are the keys the application reads itself; any key that is neither its nor
+    /// the session layer's (nor a harmless QuickFIX one) is an error naming the file and line.</summary>
+    public static IReadOnlyList<SessionSettings> Load(string path, IReadOnlyCollection<string>? applicationKeys = null) =>
+        SessionSettingsFile.Load(path, applicationKeys ?? []);
 
     /// <summary>Parses settings text; <paramref name="fileName"/> names it in error messages.</summary>
-    public static IReadOnlyList<SessionSettings> Parse(string text, string fileName) => SessionSettingsFile.Parse(text, fileName);
+    public static IReadOnlyList<SessionSettings> Parse(string text, string fileName, IReadOnlyCollection<string>? applicationKeys = null) =>
+        SessionSettingsFile.Parse(text, fileName, applicationKeys ?? []);
 
     public SessionId Id { get; }
 
@@ -152,6 +197,18 @@ public sealed class SessionSettings
 
     /// <summary>How long our Logout waits for the peer's before disconnecting.</summary>
     public TimeSpan LogoutTimeout { get; }
+
+    /// <summary>The directory of this session's message log (every message in and out) and event log; null: no files.</summary>
+    public string? FileLogPath { get; }
+
+    /// <summary>What of this session goes to stderr: messages received, messages sent (both off by default: a busy
+    /// session would flood it), events (on).</summary>
+    public bool ScreenLogShowIncoming { get; }
+    public bool ScreenLogShowOutgoing { get; }
+    public bool ScreenLogShowEvents { get; }
+
+    /// <summary>Keys accepted but ignored (<see cref="IgnoredQuickFixKeys"/>), each as "file:line: Key is ignored (why)".</summary>
+    public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>Any key of this session, [DEFAULT] merged in, case-insensitive; null when absent.</summary>
     public string? Get(string key) => _values.TryGetValue(key, out var value) ? value : null;

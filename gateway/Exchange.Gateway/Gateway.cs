@@ -9,6 +9,9 @@ namespace Exchange.Gateway;
 
 internal sealed class Gateway : IFixApplication
 {
+    /// <summary>The settings keys the gateway reads itself, beside the session layer's.</summary>
+    public static readonly string[] SettingsKeys = ["SessionType", "ApiKey", "Account", "CancelOnDisconnect", "DropCopyAccounts"];
+
     private readonly Dictionary<FixSession, OrderEntrySession> _orderEntry = new();
     private readonly List<(FixSession Session, HashSet<long> Accounts)> _dropCopy = [];
     private readonly Func<long> _clock;

@@ -14,11 +14,13 @@ internal static class GatewayHost
     public static int Run(string settingsPath, GatewayConfig config, string idleName)
     {
         IReadOnlyList<SessionSettings> settings;
-        try { settings = SessionSettings.Load(settingsPath); }
+        try { settings = SessionSettings.Load(settingsPath, Gateway.SettingsKeys); }
         catch (Exception e) when (e is FixSessionException or IOException)
         {
             throw new UsageException(e.Message);
         }
+        foreach (string warning in settings.SelectMany(s => s.Warnings).Distinct())
+            Console.Error.WriteLine($"exchange-gateway: warning: {warning}");
 
         var gateway = new Gateway(config, Exchange.Fix.UtcTimestamp.Now);
         FixAcceptor acceptor;

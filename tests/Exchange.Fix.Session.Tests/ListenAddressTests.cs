@@ -17,7 +17,7 @@ public class ListenAddressTests
         SocketAcceptPort=0
         FileStorePath={store}
         {addressLine}
-        """, "listen.cfg"), new TestApplication(), () => 0);
+        """, "listen.cfg"), new TestApplication(), () => 0, new FixAcceptorOptions { ScreenLog = Stream.Null });
 
     private static bool Connects(IPAddress address, int port)
     {

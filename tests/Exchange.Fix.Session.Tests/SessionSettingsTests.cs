@@ -37,7 +37,7 @@ public class SessionSettingsTests
             MaxMessagesPerSecond=50
             RateLimitAction=logout
             CancelOnDisconnect=N
-            """, "fix.cfg");
+            """, "fix.cfg", ["Account", "SessionType", "CancelOnDisconnect"]);
 
         Assert.Equal(2, sessions.Count);
         var first = sessions[0];
@@ -118,10 +118,46 @@ public class SessionSettingsTests
         Assert.StartsWith(expected, error.Message);
     }
 
+    [Theory]
+    [InlineData("StartTime=00:00:00")]
+    [InlineData("EndTime=23:59:59")]
+    [InlineData("DataDictionary=FIX44.xml")]
+    [InlineData("UseDataDictionary=Y")]
+    [InlineData("ValidateFieldsOutOfOrder=N")]
+    [InlineData("NoSuchKey=1")]
+    public void A_key_the_acceptor_does_not_implement_is_refused_naming_it_with_file_and_line(string line)
+    {
+        var error = Assert.Throws<FixSessionException>(() => SessionSettings.Parse(Defaults + $"[SESSION]\nTargetCompID=B\n{line}\n", "fix.cfg"));
+        Assert.StartsWith($"fix.cfg:11: {line[..line.IndexOf('=')]} is not a setting this acceptor implements", error.Message);
+    }
+
+    [Fact]
+    public void A_key_unknown_to_the_session_layer_is_accepted_when_the_application_reads_it()
+    {
+        var session = SessionSettings.Parse(Defaults + "[SESSION]\nTargetCompID=B\nApiKey=k\n", "fix.cfg", ["ApiKey"])[0];
+        Assert.Equal("k", session.Get("ApiKey"));
+    }
+
+    [Fact]
+    public void A_harmless_quickfix_key_is_accepted_with_a_warning_naming_it_with_file_and_line()
+    {
+        var session = SessionSettings.Parse(Defaults + "[SESSION]\nTargetCompID=B\nHeartBtInt=30\n", "fix.cfg")[0];
+        string warning = Assert.Single(session.Warnings);
+        Assert.StartsWith("fix.cfg:11: HeartBtInt is ignored", warning);
+    }
+
+    [Fact]
+    public void Log_settings_default_to_no_files_and_events_only_on_the_screen()
+    {
+        var session = SessionSettings.Parse(Defaults + "[SESSION]\nTargetCompID=B\n", "fix.cfg")[0];
+        Assert.Null(session.FileLogPath);
+        Assert.Equal((false, false, true), (session.ScreenLogShowIncoming, session.ScreenLogShowOutgoing, session.ScreenLogShowEvents));
+    }
+
     [Fact]
     public void Missing_required_key_is_reported_with_the_session_line()
     {
-        var error = Assert.Throws<FixSessionException>(() => SessionSettings.Parse(Defaults + "[SESSION]\nAccount=1\n", "fix.cfg"));
+        var error = Assert.Throws<FixSessionException>(() => SessionSettings.Parse(Defaults + "[SESSION]\nAccount=1\n", "fix.cfg", ["Account"]));
         Assert.Equal("fix.cfg:9: [SESSION] is missing TargetCompID", error.Message);
     }
 

@@ -33,8 +33,11 @@ internal sealed class AcceptorFixture : IDisposable
         [SESSION]
         SenderCompID=EXCH
         TargetCompID=BROKER
-        {_extraSettings}
+        {_extraSettings.Replace("$LOG", LogPath, StringComparison.Ordinal)}
         """;
+
+    /// <summary>A directory for the session's logs, inside the store's; "$LOG" in the extra settings stands for it.</summary>
+    public string LogPath => Path.Combine(StorePath, "log");
 
     public int Pump(int times = 1)
     {
@@ -62,8 +65,20 @@ internal sealed class AcceptorFixture : IDisposable
         Acceptor = Create();
     }
 
-    private FixAcceptor Create() =>
-        new(SessionSettings.Parse(SettingsText, "test.cfg"), App, () => Clock.Now, _options);
+    /// <summary>What the acceptor wrote to its screen log (stderr in production).</summary>
+    public string ScreenLog => System.Text.Encoding.ASCII.GetString(_screen.ToArray());
+
+    private readonly MemoryStream _screen = new();
+
+    private FixAcceptor Create()
+    {
+        var options = _options ?? new FixAcceptorOptions();
+        return new(SessionSettings.Parse(SettingsText, "test.cfg", ApplicationKeys), App, () => Clock.Now,
+            options with { ScreenLog = options.ScreenLog ?? _screen });
+    }
+
+    /// <summary>Keys of the settings that the tests' application reads.</summary>
+    public static readonly string[] ApplicationKeys = ["Account", "SessionType", "CancelOnDisconnect"];
 
     public void Dispose()
     {

@@ -60,7 +60,6 @@ internal static class Processes
         SenderCompID=EXCH
         SocketAcceptPort=0
         FileStorePath={storePath}
-        HeartBtInt=30
         {defaults}
 
         [SESSION]
