@@ -8,7 +8,8 @@ namespace Exchange.Fix.Session.Tests;
 
 internal sealed class FixTestClient : IDisposable
 {
-    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(5);
+    // Generous: a bound on a failure, never a measure of speed, on a loaded 2-core machine too.
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(20);
 
     private readonly AcceptorFixture _fixture;
     private readonly Socket _socket;
