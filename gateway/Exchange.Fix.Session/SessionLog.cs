@@ -39,9 +39,9 @@ internal sealed class SessionLog : IDisposable
         LogWriter? messages = null;
         try
         {
-            Directory.CreateDirectory(directory);
-            messages = new LogWriter(OpenAppend(prefix + ".messages.current.log"), ownsSink: true);
-            var events = new LogWriter(OpenAppend(prefix + ".event.current.log"), ownsSink: true);
+            PrivateFiles.CreateDirectory(directory);
+            messages = new LogWriter(PrivateFiles.Open(prefix + ".messages.current.log", FileMode.Append, FileAccess.Write), ownsSink: true);
+            var events = new LogWriter(PrivateFiles.Open(prefix + ".event.current.log", FileMode.Append, FileAccess.Write), ownsSink: true);
             return new SessionLog(settings, screen, clock, messages, events);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -50,9 +50,6 @@ internal sealed class SessionLog : IDisposable
             throw new FixSessionException($"{prefix}: cannot open the session's log: {e.Message}");
         }
     }
-
-    private static FileStream OpenAppend(string path) =>
-        new(path, new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 });
 
     public void Incoming(ReadOnlySpan<byte> message)
     {
