@@ -7,7 +7,7 @@ using Exchange.Fix;
 
 namespace Exchange.Fix.Session;
 
-public sealed class FixAcceptor : IDisposable
+public sealed partial class FixAcceptor : IDisposable
 {
     // Bounds the work of one cycle when many connect at once.
     private const int MaxAcceptsPerCycle = 16;
@@ -18,7 +18,6 @@ public sealed class FixAcceptor : IDisposable
     private readonly ConnectionCloser _closer;
     private readonly ScreenLog _screen;
     private readonly FixAcceptorOptions _options;
-    private readonly FixField[] _logonFields = new FixField[FixMessage.DefaultFieldCapacity];
     private readonly long _logonTimeoutNanos;
     private bool _disposed;
 
@@ -29,8 +28,6 @@ public sealed class FixAcceptor : IDisposable
         public IPEndPoint EndPoint { get; } = (IPEndPoint)socket.LocalEndPoint!;
         public int Port => EndPoint.Port;
     }
-
-    private readonly record struct PendingConnection(FixConnection Connection, Listener Listener);
 
     /// <summary>Opens every session's message store and binds its SocketAcceptAddress and SocketAcceptPort (0: a free
     /// port, see <see cref="Ports"/>); sessions with the same address and port share one listener. Throws
@@ -49,6 +46,9 @@ public sealed class FixAcceptor : IDisposable
         _closer = new ConnectionCloser((long)(_options.CloseLinger.TotalMilliseconds * 1_000_000));
         _pending = new List<PendingConnection>(_options.MaxPendingConnections);
         _screen = new ScreenLog(_options.ScreenLog ?? Console.OpenStandardError(), unixNanosClock);
+        long failedLogonWindow = (long)(_options.FailedLogonWindow.TotalMilliseconds * 1_000_000);
+        _failedByAddress = new FailedLogonLimiter<IPAddress>(_options.MaxFailedLogonsPerAddress, failedLogonWindow, FailedLogonTableCapacity);
+        _failedBySession = new FailedLogonLimiter<SessionId>(_options.MaxFailedLogonsPerSession, failedLogonWindow, sessions.Count);
 
         var seen = new Dictionary<SessionId, SessionSettings>();
         foreach (var settings in sessions)
@@ -132,6 +132,7 @@ public sealed class FixAcceptor : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        // A password check still running finds its connection closed and its result unused.
         foreach (var pending in _pending) ConnectionCloser.Abort(pending.Connection);
         _pending.Clear();
         foreach (var session in _sessions)
@@ -193,61 +194,8 @@ public sealed class FixAcceptor : IDisposable
             socket.NoDelay = true;
             var connection = new FixConnection(socket, 2 * _options.MaxMessageLength, now);
             _screen.Event("acceptor", $"connection from {connection.Remote} accepted on port {listener.Port}");
-            _pending.Add(new PendingConnection(connection, listener));
+            _pending.Add(new PendingConnection(connection, listener, now));
         }
         return accepted;
-    }
-
-    // A new connection's first message decides: a Logon a free session admits, or the socket closed without a byte.
-    private int AdmitPending(long now)
-    {
-        int work = 0;
-        for (int i = _pending.Count - 1; i >= 0; i--)
-        {
-            var (connection, listener) = _pending[i];
-            connection.Receive();
-            var received = connection.Received;
-            if (FixFraming.TryFrame(received, _options.MaxMessageLength, out int length, out var error))
-            {
-                _pending.RemoveAt(i);
-                var session = Admitting(listener, connection, received[..length], now);
-                if (session == null) ConnectionCloser.Abort(connection);
-                else session.Logon(connection, length, now);
-                work++;
-            }
-            else if (error != FramingError.Incomplete || connection.PeerClosed || connection.Failed || now - connection.AcceptedAt >= _logonTimeoutNanos)
-            {
-                _pending.RemoveAt(i);
-                string why = error != FramingError.Incomplete ? $"garbled first message ({error})"
-                    : connection.PeerClosed || connection.Failed ? "closed by the peer before a Logon"
-                    : "no Logon within the logon timeout";
-                _screen.Event("acceptor", $"connection from {connection.Remote} closed: {why}");
-                ConnectionCloser.Abort(connection);
-                work++;
-            }
-        }
-        return work;
-    }
-
-    // The session the first message logs on to, or null (the refusal logged: in the session's log when the message
-    // names one, else the acceptor's).
-    private FixSession? Admitting(Listener listener, FixConnection connection, ReadOnlySpan<byte> firstMessage, long now)
-    {
-        if (!FixMessage.TryParse(firstMessage, _logonFields, out var logon, out _))
-        {
-            _screen.Event("acceptor", $"connection from {connection.Remote} closed: first message does not parse");
-            return null;
-        }
-        foreach (var session in listener.Sessions)
-        {
-            if (!session.IsAddressedBy(logon)) continue;
-            string? refusal = session.Admits(logon, now);
-            if (refusal == null) return session;
-            session.Log.Incoming(firstMessage);
-            session.Log.Event($"Logon from {connection.Remote} refused: {refusal}");
-            return null;
-        }
-        _screen.Event("acceptor", $"connection from {connection.Remote} closed: its first message names no session of this acceptor");
-        return null;
     }
 }

@@ -20,6 +20,20 @@ public sealed record FixAcceptorOptions
     /// <summary>Connections accepted but not yet logged on; more are closed at once.</summary>
     public int MaxPendingConnections { get; init; } = 64;
 
+    /// <summary>Failed logons (wrong Username or Password, or a Logon naming no session) from one source address within
+    /// <see cref="FailedLogonWindow"/>; past it, Logons from that address are refused unchecked until the window ends.</summary>
+    public int MaxFailedLogonsPerAddress { get; init; } = 5;
+
+    /// <summary>Failed logons of one session (from any address) within <see cref="FailedLogonWindow"/>; past it, only
+    /// addresses the session has logged on from before get their password checked, until the window ends.</summary>
+    public int MaxFailedLogonsPerSession { get; init; } = 20;
+
+    public TimeSpan FailedLogonWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Passwords hashed at once, each on a thread-pool thread (PBKDF2 takes a core for a while by design);
+    /// more Logons wait their turn.</summary>
+    public int MaxConcurrentPasswordChecks { get; init; } = 1;
+
     /// <summary>How long a closing connection may take to drain what we still had to send.</summary>
     public TimeSpan CloseLinger { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -12,9 +12,9 @@ public sealed partial class FixSession
         && logon.ValueEquals(FixTag.TargetCompID, _senderCompId)
         && logon.ValueEquals(FixTag.SenderCompID, _targetCompId);
 
-    /// <summary>Whether a first message that names this session may log on: null when it may, else why not (for the
-    /// logs; never holding a secret). A refusal closes the connection without a byte, and the session (if logged on
-    /// elsewhere) stays as it is.</summary>
+    /// <summary>Whether a first message that names this session may log on, credentials aside (the acceptor checks
+    /// those, off its thread): null when it may, else why not (for the logs; never holding a secret). A refusal closes
+    /// the connection without a byte, and the session (if logged on elsewhere) stays as it is.</summary>
     internal string? Admits(in FixMessage logon, long now)
     {
         // The current connection may have ended since this cycle read it: look again before refusing.
@@ -31,10 +31,14 @@ public sealed partial class FixSession
         // We offer no encryption.
         if (!logon.ValueEquals(FixTag.EncryptMethod, "0"u8)) return "EncryptMethod other than 0";
         if (!SendingTimeIsAccurate(logon, now, required: true)) return "SendingTime accuracy problem";
-        if (_username != null && !logon.ValueEquals(FixTag.Username, _username)) return "wrong or missing Username";
-        if (_password != null && !logon.ValueEquals(FixTag.Password, _password)) return "wrong or missing Password";
         return null;
     }
+
+    /// <summary>The Logon's Username (553) is the configured one, or none is configured.</summary>
+    internal bool UsernameMatches(in FixMessage logon) => _username == null || logon.ValueEquals(FixTag.Username, _username);
+
+    /// <summary>This session has logged on from <paramref name="address"/> since start-up.</summary>
+    internal bool HasLoggedOnFrom(System.Net.IPAddress address) => _loggedOnFrom.Contains(address);
 
     /// <summary>Takes on <paramref name="connection"/>, whose first <paramref name="length"/> received bytes are an
     /// admitted Logon: answers it and processes whatever followed it.</summary>
@@ -69,6 +73,7 @@ public sealed partial class FixSession
         }
         _state = State.LoggedOn;
         LastDisconnectReason = null;
+        if (_loggedOnFrom.Count < LoggedOnFromCapacity) _loggedOnFrom.Add(connection.RemoteAddress);
         _log.Event($"logged on (next MsgSeqNum: ours {NextSenderMsgSeqNum}, theirs {expected})");
         SendLogonReply(reset);
         if (seqNum > expected) QueueAhead(bytes, seqNum, handled: true);

@@ -22,7 +22,9 @@ public sealed partial class FixSession
     private readonly byte[] _senderCompId;
     private readonly byte[] _targetCompId;
     private readonly byte[]? _username;
-    private readonly byte[]? _password;
+    // Addresses this session has logged on from since start-up (a few, for the failed-logon limit).
+    private readonly HashSet<System.Net.IPAddress> _loggedOnFrom = [];
+    private const int LoggedOnFromCapacity = 64;
     private readonly byte[][] _applicationMessageTypes;
     private readonly long _maxLatencyNanos;
     private readonly long _logoutTimeoutNanos;
@@ -75,7 +77,6 @@ public sealed partial class FixSession
         _senderCompId = Encoding.ASCII.GetBytes(Id.SenderCompID);
         _targetCompId = Encoding.ASCII.GetBytes(Id.TargetCompID);
         _username = settings.Username is { } user ? Encoding.ASCII.GetBytes(user) : null;
-        _password = settings.Password is { } password ? Encoding.ASCII.GetBytes(password) : null;
         _applicationMessageTypes = [.. options.ApplicationMessageTypes.Select(Encoding.ASCII.GetBytes)];
         _maxLatencyNanos = (long)settings.MaxLatency.TotalSeconds * NanosPerSecond;
         _logoutTimeoutNanos = (long)(settings.LogoutTimeout.TotalMilliseconds * 1_000_000);

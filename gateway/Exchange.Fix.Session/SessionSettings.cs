@@ -17,7 +17,7 @@ public sealed class SessionSettings
         "ConnectionType", "BeginString", "SenderCompID", "TargetCompID", "SocketAcceptPort", "SocketAcceptAddress",
         "SocketAcceptHost", "FileStorePath", "FileStoreSync", "PersistMessages", "HeartBtIntMin", "HeartBtIntMax",
         "ResetOnLogon", "ResetOnLogout", "ResetOnDisconnect", "TimeStampPrecision", "TimestampPrecision", "MaxLatency",
-        "CheckLatency", "Username", "Password", "ValidateUserDefinedFields", "MaxMessagesPerSecond", "RateLimitAction",
+        "CheckLatency", "Username", "PasswordHash", "AllowNoPassword", "ValidateUserDefinedFields", "MaxMessagesPerSecond", "RateLimitAction",
         "LogoutTimeout", "FileLogPath", "ScreenLogShowIncoming", "ScreenLogShowOutgoing", "ScreenLogShowEvents",
     };
 
@@ -48,6 +48,8 @@ public sealed class SessionSettings
         foreach (string key in values.Keys)
         {
             if (SessionKeys.Contains(key) || applicationKeys.Contains(key, StringComparer.OrdinalIgnoreCase)) continue;
+            if (key.Equals("Password", StringComparison.OrdinalIgnoreCase))
+                throw Bad(key, "Password: a password in clear is not accepted; give its PasswordHash instead (exchange-gateway hash-password makes one)");
             if (IgnoredQuickFixKeys.TryGetValue(key, out string? why)) warnings.Add($"{where(key)}: {key} is ignored ({why})");
             else throw Bad(key, $"{key} is not a setting this acceptor implements; remove it (the settings it takes are listed in its README)");
         }
@@ -80,8 +82,18 @@ public sealed class SessionSettings
         TimestampPrecision = (TimestampPrecision)digits;
         MaxLatency = TimeSpan.FromSeconds(Int("MaxLatency", 120, 1, 86_400));
         CheckLatency = Bool("CheckLatency", true);
-        Username = Get("Username");
-        Password = Get("Password");
+        Username = Get("Username") is { Length: > 0 } username ? username : null;
+        if (Get("PasswordHash") is { Length: > 0 } hashText)
+        {
+            if (!PasswordHash.TryParse(hashText, out var hash, out string problem)) throw Bad("PasswordHash", $"PasswordHash: {problem}");
+            PasswordHash = hash;
+        }
+        AllowNoPassword = Bool("AllowNoPassword", false);
+        if (PasswordHash == null && !AllowNoPassword)
+            throw Bad("", $"session {Id} has no PasswordHash: every session logs on with Username (553) and Password (554) checked " +
+                "against a PasswordHash (exchange-gateway hash-password makes one); AllowNoPassword=Y lets it go without");
+        if (PasswordHash != null && Username == null) throw Bad("PasswordHash", $"session {Id}: PasswordHash needs a Username beside it");
+        if (PasswordHash != null && AllowNoPassword) throw Bad("AllowNoPassword", $"session {Id}: AllowNoPassword=Y and a PasswordHash: give one of them");
         ValidateUserDefinedFields = Bool("ValidateUserDefinedFields", true);
         MaxMessagesPerSecond = Int("MaxMessagesPerSecond", 0, 0, MaxMessagesPerSecondLimit);
         RateLimitAction = Get("RateLimitAction")?.ToLowerInvariant() switch
@@ -177,9 +189,14 @@ public sealed class SessionSettings
     public TimeSpan MaxLatency { get; }
     public bool CheckLatency { get; }
 
-    /// <summary>When set, the Logon's Username (553) / Password (554) must match.</summary>
+    /// <summary>The Logon's Username (553) must be this, when set (always, with a <see cref="PasswordHash"/>).</summary>
     public string? Username { get; }
-    public string? Password { get; }
+
+    /// <summary>What the Logon's Password (554) must hash to; null only with <see cref="AllowNoPassword"/>.</summary>
+    public PasswordHash? PasswordHash { get; }
+
+    /// <summary>The session logs on without a password: only when the settings say so.</summary>
+    public bool AllowNoPassword { get; }
 
     /// <summary>Off: user-defined fields (5000–9999) are accepted in any message instead of rejected as not defined.</summary>
     public bool ValidateUserDefinedFields { get; }

@@ -1,6 +1,8 @@
 // exchange-gateway's command line (System.CommandLine, with the conventions of Exchange.Hosting.Cli: --help, --version,
-// unknown options refused with one line and exit 2). GatewayHost runs the gateway the options describe.
+// unknown options refused with one line and exit 2). GatewayHost runs the gateway the options describe;
+// `hash-password` makes a session's PasswordHash.
 using System.CommandLine;
+using Exchange.Fix.Session;
 using Exchange.Gateway;
 using Exchange.Hosting;
 
@@ -16,12 +18,23 @@ var engine = new Option<string?>("--engine") { Description = "route every symbol
 var idle = Cli.OneOf("--idle", "how the loop waits when there is no work", "backoff", "busy-spin", "yield", "backoff");
 var printConfig = new Option<bool>("--print-config") { Description = "print the effective gateway config as JSON and exit" };
 
+var iterations = Cli.IntInRange("--iterations", "PBKDF2 rounds: more is slower to check and to guess",
+    PasswordHash.DefaultIterations, PasswordHash.MinIterations, PasswordHash.MaxIterations);
+var hashPassword = new Command("hash-password", """
+    Reads a password from stdin (never from the command line, where other users and the shell's history see it) and
+    prints the PasswordHash line for a session's settings: pbkdf2-sha256$<iterations>$<salt>$<hash>.
+    """)
+{
+    iterations,
+};
+hashPassword.SetAction(parsed => PasswordCommand.Run(parsed.GetValue(iterations)));
+
 var root = new RootCommand("""
     exchange-gateway: the FIX 4.4 acceptor for brokers. Each order-entry session trades through its own engine
     session. Prints 'listening port=...' once brokers can connect; SIGTERM or Ctrl-C logs the sessions out and stops.
     """)
 {
-    settings, config, engine, idle, printConfig,
+    settings, config, engine, idle, printConfig, hashPassword,
 };
 root.SetAction(parsed =>
 {

@@ -59,6 +59,7 @@ public class AllocationTests
             SocketAcceptHost=127.0.0.1
             SocketAcceptPort=0
             FileStorePath={store}
+            AllowNoPassword=Y
             {string.Format(System.Globalization.CultureInfo.InvariantCulture, extraSettings, Path.Combine(store, "log"))}
             """, "alloc.cfg");
         using var acceptor = new FixAcceptor(settings, app, () => clock.Now, new FixAcceptorOptions { ScreenLog = Stream.Null });

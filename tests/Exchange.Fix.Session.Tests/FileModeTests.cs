@@ -22,6 +22,7 @@ public class FileModeTests
             SocketAcceptPort=0
             FileStorePath={storePath}
             FileLogPath={logPath}
+            AllowNoPassword=Y
             """, "modes.cfg"), new TestApplication(), () => 0, new FixAcceptorOptions { ScreenLog = Stream.Null }))
         {
         }

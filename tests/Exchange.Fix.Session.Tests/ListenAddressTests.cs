@@ -16,6 +16,7 @@ public class ListenAddressTests
         TargetCompID=BROKER
         SocketAcceptPort=0
         FileStorePath={store}
+        AllowNoPassword=Y
         {addressLine}
         """, "listen.cfg"), new TestApplication(), () => 0, new FixAcceptorOptions { ScreenLog = Stream.Null });
 

@@ -54,7 +54,7 @@ public class LoggingTests
     [Fact]
     public void A_refused_logon_is_logged_with_its_reason_and_without_the_password()
     {
-        using var fixture = WithFileLog("Username=alice\nPassword=s3cret");
+        using var fixture = WithFileLog(AcceptorFixture.Credentials("alice", "s3cret"));
         using (var wrong = fixture.Connect())
         {
             wrong.Send("A", "98=0|108=30|553=alice|554=guess-what|");
@@ -64,7 +64,7 @@ public class LoggingTests
             right.LogOn(extra: "553=alice|554=s3cret|");
         fixture.Pump(3);
 
-        Assert.Contains("refused: wrong or missing Password", EventLog(fixture));
+        Assert.Contains("refused: wrong Username or Password", EventLog(fixture));
         Assert.Contains("\u0001554=***\u0001", MessageLog(fixture));
         foreach (string log in new[] { EventLog(fixture), MessageLog(fixture), fixture.ScreenLog })
         {

@@ -155,7 +155,7 @@ public sealed class OrderEntryTests(GatewayFixture gateway)
         Thread.Sleep(500);
 
         using var again = new FixTestClient(gateway.Port, "BROKER2") { NextSeqNum = nextOurs };
-        again.Send("A", "98=0|108=30|"); // same sequence, no reset
+        again.Send("A", $"98=0|108=30|{FixTestClient.CredentialFields("BROKER2")}"); // same sequence, no reset
         var logon = again.WaitFor("A");
         Assert.True(int.Parse(logon[34]) > expectedTheirs, $"the gateway's MsgSeqNum {logon[34]} is not ahead of {expectedTheirs}");
         again.Send("2", $"7={expectedTheirs}|16=0|");

@@ -33,8 +33,14 @@ internal sealed class AcceptorFixture : IDisposable
         [SESSION]
         SenderCompID=EXCH
         TargetCompID=BROKER
+        {(_extraSettings.Contains("PasswordHash=", StringComparison.Ordinal) ? "" : "AllowNoPassword=Y")}
         {_extraSettings.Replace("$LOG", LogPath, StringComparison.Ordinal)}
         """;
+
+    /// <summary>Settings lines giving the session Username <paramref name="username"/> and a PasswordHash of
+    /// <paramref name="password"/> (with the fewest rounds allowed, to keep tests quick).</summary>
+    public static string Credentials(string username, string password) =>
+        $"Username={username}\nPasswordHash={PasswordHash.Create(System.Text.Encoding.UTF8.GetBytes(password), PasswordHash.MinIterations)}";
 
     /// <summary>A directory for the session's logs, inside the store's; "$LOG" in the extra settings stands for it.</summary>
     public string LogPath => Path.Combine(StorePath, "log");
@@ -46,7 +52,7 @@ internal sealed class AcceptorFixture : IDisposable
         return work;
     }
 
-    public FixTestClient Connect() => new(this, Acceptor.Port);
+    public FixTestClient Connect(string? from = null) => new(this, Acceptor.Port, from);
 
     /// <summary>Connects and logs on (MsgSeqNum 1 unless told), returning the client after our Logon reply.</summary>
     public FixTestClient LogOn(int heartBtInt = 30, string extra = "", bool reset = false, int? seqNum = null)

@@ -50,8 +50,18 @@ internal static class Processes
     public static int PortOf(string line) =>
         int.Parse(line.Split(' ').First(p => p.StartsWith("port=", StringComparison.Ordinal))[5..], System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Each test session's Username and Password (553, 554): its CompID in lower case, and a password.</summary>
+    public static (string Username, string Password) Credentials(string compId) => (compId.ToLowerInvariant(), $"{compId.ToLowerInvariant()}-test-password");
+
+    // Hashed with the fewest rounds the settings accept, so the many logons of the tests stay cheap.
+    private static readonly Dictionary<string, string> Hashes = new[] { "BROKER1", "BROKER2", "DROP" }.ToDictionary(
+        id => id, id => Exchange.Fix.Session.PasswordHash.Create(System.Text.Encoding.UTF8.GetBytes(Credentials(id).Password),
+            Exchange.Fix.Session.PasswordHash.MinIterations).ToString());
+
+    private static string CredentialLines(string compId) => $"Username={Credentials(compId).Username}\nPasswordHash={Hashes[compId]}";
+
     /// <summary>The brokers' sessions: order entry for accounts 2001 (BROKER1) and 2002 (BROKER2), and a drop copy of
-    /// both (DROP), with <paramref name="defaults"/> added to [DEFAULT].</summary>
+    /// both (DROP), each with credentials (<see cref="Credentials"/>), with <paramref name="defaults"/> added to [DEFAULT].</summary>
     public static string BrokerSessions(string storePath, string defaults = "") => $"""
         # Brokers' sessions, as their operators write them for QuickFIX.
         [DEFAULT]
@@ -64,17 +74,20 @@ internal static class Processes
 
         [SESSION]
         TargetCompID=BROKER1
+        {CredentialLines("BROKER1")}
         ApiKey=broker-2001-key
         Account=2001
 
         [SESSION]
         TargetCompID=BROKER2
+        {CredentialLines("BROKER2")}
         ApiKey=broker-2002-key
         Account=2002
         CancelOnDisconnect=Y
 
         [SESSION]
         TargetCompID=DROP
+        {CredentialLines("DROP")}
         SessionType=drop-copy
         DropCopyAccounts=2001,2002
         """;
