@@ -9,8 +9,8 @@ namespace Exchange.Fix.Session;
 
 public sealed partial class FixAcceptor : IDisposable
 {
-    // Bounds the work of one cycle when many connect at once.
-    private const int MaxAcceptsPerCycle = 16;
+    // Room in the kernel for connections arriving faster than a cycle takes them (the kernel caps it at somaxconn).
+    private const int ListenBacklog = 1024;
 
     private readonly FixSession[] _sessions;
     private readonly Listener[] _listeners;
@@ -19,6 +19,7 @@ public sealed partial class FixAcceptor : IDisposable
     private readonly ScreenLog _screen;
     private readonly FixAcceptorOptions _options;
     private readonly long _logonTimeoutNanos;
+    private readonly int _maxAcceptsPerCycle;
     private bool _disposed;
 
     private sealed class Listener(Socket socket, FixSession[] sessions)
@@ -40,7 +41,10 @@ public sealed partial class FixAcceptor : IDisposable
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(unixNanosClock);
         if (sessions.Count == 0) throw new FixSessionException("no sessions configured");
-        _options = options ?? new FixAcceptorOptions();
+        _options = WithAdmissionSettings(options ?? new FixAcceptorOptions(), sessions);
+        // Fewer accepts per cycle than the cap: a connection accepted in one cycle has its Logon read in the next
+        // before enough newcomers could arrive to evict it.
+        _maxAcceptsPerCycle = Math.Max(1, Math.Min(32, _options.MaxPendingConnections / 2));
         if (_options.MaxMessageLength < 256) throw new FixSessionException($"MaxMessageLength={_options.MaxMessageLength}: must be at least 256");
         _logonTimeoutNanos = (long)(_options.LogonTimeout.TotalMilliseconds * 1_000_000);
         _closer = new ConnectionCloser((long)(_options.CloseLinger.TotalMilliseconds * 1_000_000));
@@ -93,6 +97,9 @@ public sealed partial class FixAcceptor : IDisposable
 
     public IReadOnlyList<FixSession> Sessions => _sessions;
 
+    /// <summary>What admission has accepted and refused since start-up, by reason.</summary>
+    public AdmissionCounters Counters { get; } = new();
+
     /// <summary>The first listener's bound port.</summary>
     public int Port => _listeners[0].Port;
 
@@ -104,17 +111,18 @@ public sealed partial class FixAcceptor : IDisposable
 
     /// <summary>
     /// One non-blocking duty cycle: every session reads, processes, streams resends, runs its timers and flushes;
-    /// then new connections are accepted and pending ones checked for their Logon; closing connections are
-    /// drained; and each store written to in the cycle is fsynced once. Returns the amount of work done (0: idle).
-    /// Sessions go first so that a connection the peer closed frees its session before a new Logon is looked at.
+    /// then connections not logged on yet are checked for their Logon, and new ones accepted; closing connections are
+    /// drained; each store written to in the cycle is fsynced once, and the logs written. Returns the amount of work
+    /// done (0: idle). Sessions go first so that a connection the peer closed frees its session before a new Logon
+    /// is looked at; waiting connections before new ones, so newcomers cannot evict one whose Logon has arrived.
     /// </summary>
     public int DoWork(long nowUnixNanos)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         int work = 0;
         foreach (var session in _sessions) work += session.DoWork(nowUnixNanos);
-        foreach (var listener in _listeners) work += Accept(listener, nowUnixNanos);
         work += AdmitPending(nowUnixNanos);
+        foreach (var listener in _listeners) work += Accept(listener, nowUnixNanos);
         work += _closer.DoWork(nowUnixNanos);
         // With FileStoreSync, fsync batched: at most once per cycle per store, after the cycle's sends.
         foreach (var session in _sessions) if (session.Settings.FileStoreSync) session.Store.Sync();
@@ -156,7 +164,7 @@ public sealed partial class FixAcceptor : IDisposable
             // A restarted gateway must get its port back while old connections linger in TIME_WAIT.
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             socket.Bind(new IPEndPoint(address, port));
-            socket.Listen(128);
+            socket.Listen(ListenBacklog);
             socket.Blocking = false;
             return socket;
         }
@@ -171,7 +179,7 @@ public sealed partial class FixAcceptor : IDisposable
     {
         int accepted = 0;
         // Poll first: Accept on a non-blocking socket with nothing waiting would throw.
-        while (accepted < MaxAcceptsPerCycle && listener.Socket.Poll(0, SelectMode.SelectRead))
+        while (accepted < _maxAcceptsPerCycle && listener.Socket.Poll(0, SelectMode.SelectRead))
         {
             Socket socket;
             try
@@ -184,17 +192,26 @@ public sealed partial class FixAcceptor : IDisposable
                 break;
             }
             accepted++;
-            if (_pending.Count >= _options.MaxPendingConnections)
-            {
-                _screen.Event("acceptor", $"connection from {socket.RemoteEndPoint} refused: {_pending.Count} connections already awaiting their Logon");
-                socket.Dispose();
-                continue;
-            }
             socket.Blocking = false;
             socket.NoDelay = true;
-            var connection = new FixConnection(socket, 2 * _options.MaxMessageLength, now);
-            _screen.Event("acceptor", $"connection from {connection.Remote} accepted on port {listener.Port}");
-            _pending.Add(new PendingConnection(connection, listener, now));
+            var connection = new FixConnection(socket, _options.MaxLogonLength, now);
+            Counters.Accepted++;
+            if (PendingFrom(connection.RemoteAddress) >= _options.MaxPendingConnectionsPerAddress)
+            {
+                Counters.RefusedPerAddress++;
+                LogAdmission(null, $"connection from {connection.Remote} closed: {_options.MaxPendingConnectionsPerAddress} connections from this address are already waiting to log on");
+                ConnectionCloser.Abort(connection);
+                continue;
+            }
+            if (_pending.Count >= _options.MaxPendingConnections && !EvictOldest(now))
+            {
+                Counters.RefusedFull++;
+                LogAdmission(null, $"connection from {connection.Remote} closed: {_pending.Count} connections are having their password checked");
+                ConnectionCloser.Abort(connection);
+                continue;
+            }
+            LogAdmission(null, $"connection from {connection.Remote} accepted on port {listener.Port}");
+            AddPending(new PendingConnection(connection, listener, now));
         }
         return accepted;
     }

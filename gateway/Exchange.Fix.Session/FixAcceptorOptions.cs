@@ -14,11 +14,23 @@ public sealed record FixAcceptorOptions
     /// that stopped reading.</summary>
     public int SendBufferLength { get; init; } = 1 << 20;
 
-    /// <summary>How long a new connection may take to send its Logon before it is closed without a byte.</summary>
-    public TimeSpan LogonTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long a new connection may take to send a whole first message (its Logon) before it is closed without
+    /// a byte. Short: a broker's engine sends its Logon the moment it connects, and a connection that sends nothing
+    /// valid only holds a place others may need. (Settings key LogonTimeout, in seconds.)</summary>
+    public TimeSpan LogonTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Connections accepted but not yet logged on; more are closed at once.</summary>
+    /// <summary>Connections accepted but not yet logged on. A new connection past it evicts the oldest of them (one
+    /// that has sent nothing valid first), so strangers holding connections cannot keep a broker out. (Settings key
+    /// MaxPendingConnections.)</summary>
     public int MaxPendingConnections { get; init; } = 64;
+
+    /// <summary>Connections not yet logged on from one source address; a new one past it is closed at once. (Settings
+    /// key MaxPendingConnectionsPerAddress.)</summary>
+    public int MaxPendingConnectionsPerAddress { get; init; } = 4;
+
+    /// <summary>The most a connection may send before its Logon is whole: a longer first message is closed at once, and
+    /// this is all that is buffered for a connection not logged on.</summary>
+    public int MaxLogonLength { get; init; } = 4096;
 
     /// <summary>Failed logons (wrong Username or Password, or a Logon naming no session) from one source address within
     /// <see cref="FailedLogonWindow"/>; past it, Logons from that address are refused unchecked until the window ends.</summary>

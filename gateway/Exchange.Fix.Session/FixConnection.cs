@@ -7,7 +7,7 @@ namespace Exchange.Fix.Session;
 internal sealed class FixConnection
 {
     private readonly Socket _socket;
-    private readonly byte[] _receive;
+    private byte[] _receive;
     private int _receiveStart;
     private int _receiveEnd;
     private byte[] _send = [];
@@ -81,6 +81,18 @@ internal sealed class FixConnection
             break;
         }
         return total;
+    }
+
+    /// <summary>A connection not logged on has a small receive buffer (a Logon's worth); its session gives it room for
+    /// two of the largest messages.</summary>
+    public void EnableReceiving(int receiveBufferLength)
+    {
+        if (_receive.Length >= receiveBufferLength) return;
+        var larger = new byte[receiveBufferLength];
+        _receive.AsSpan(_receiveStart, _receiveEnd - _receiveStart).CopyTo(larger);
+        _receiveEnd -= _receiveStart;
+        _receiveStart = 0;
+        _receive = larger;
     }
 
     public void EnableSending(int sendBufferLength, long now)

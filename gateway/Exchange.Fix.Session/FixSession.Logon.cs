@@ -46,6 +46,7 @@ public sealed partial class FixSession
     {
         _now = now;
         _connection = connection;
+        connection.EnableReceiving(2 * _maxMessageLength);
         connection.EnableSending(_sendBufferLength, now);
         _lastReceivedAt = _lastSentAt = now;
         _testRequestOutstanding = false;

@@ -19,7 +19,12 @@ public sealed class SessionSettings
         "ResetOnLogon", "ResetOnLogout", "ResetOnDisconnect", "TimeStampPrecision", "TimestampPrecision", "MaxLatency",
         "CheckLatency", "Username", "PasswordHash", "AllowNoPassword", "ValidateUserDefinedFields", "MaxMessagesPerSecond", "RateLimitAction",
         "LogoutTimeout", "FileLogPath", "ScreenLogShowIncoming", "ScreenLogShowOutgoing", "ScreenLogShowEvents",
+        "LogonTimeout", "MaxPendingConnections", "MaxPendingConnectionsPerAddress",
     };
+
+    /// <summary>Keys that set the acceptor's admission limits: they concern connections no session owns yet, so they
+    /// belong in [DEFAULT] and must not differ between sessions.</summary>
+    public static readonly IReadOnlyList<string> AcceptorKeys = ["LogonTimeout", "MaxPendingConnections", "MaxPendingConnectionsPerAddress"];
 
     /// <summary>QuickFIX keys that change nothing here, with why: accepted so that a file written for QuickFIX loads, and
     /// named in <see cref="Warnings"/>. Any other key the session layer or the application does not read is an error,
@@ -39,10 +44,12 @@ public sealed class SessionSettings
     };
 
     private readonly Dictionary<string, string> _values;
+    private readonly Func<string, string> _where;
 
     private SessionSettings(Dictionary<string, string> values, Func<string, string> where, IReadOnlyCollection<string> applicationKeys)
     {
         _values = values;
+        _where = where;
         Source = where("");
         var warnings = new List<string>();
         foreach (string key in values.Keys)
@@ -105,6 +112,9 @@ public sealed class SessionSettings
         PersistMessages = Bool("PersistMessages", true);
         FileStoreSync = Bool("FileStoreSync", false);
         LogoutTimeout = TimeSpan.FromSeconds(Int("LogoutTimeout", 2, 1, 3600));
+        if (Get("LogonTimeout") is { Length: > 0 }) LogonTimeout = TimeSpan.FromSeconds(Int("LogonTimeout", null, 1, 3600));
+        if (Get("MaxPendingConnections") is { Length: > 0 }) MaxPendingConnections = Int("MaxPendingConnections", null, 1, 100_000);
+        if (Get("MaxPendingConnectionsPerAddress") is { Length: > 0 }) MaxPendingConnectionsPerAddress = Int("MaxPendingConnectionsPerAddress", null, 1, 100_000);
         FileLogPath = Get("FileLogPath") is { Length: > 0 } logPath ? logPath : null;
         ScreenLogShowIncoming = Bool("ScreenLogShowIncoming", false);
         ScreenLogShowOutgoing = Bool("ScreenLogShowOutgoing", false);
@@ -214,6 +224,15 @@ public sealed class SessionSettings
 
     /// <summary>How long our Logout waits for the peer's before disconnecting.</summary>
     public TimeSpan LogoutTimeout { get; }
+
+    /// <summary>Acceptor-wide admission limits (<see cref="AcceptorKeys"/>) when the settings give them; they override
+    /// <see cref="FixAcceptorOptions"/>' values of the same names. LogonTimeout is in seconds.</summary>
+    public TimeSpan? LogonTimeout { get; }
+    public int? MaxPendingConnections { get; }
+    public int? MaxPendingConnectionsPerAddress { get; }
+
+    /// <summary>Where each key was given ("file:line"), for messages.</summary>
+    internal string Where(string key) => _where(key);
 
     /// <summary>The directory of this session's message log (every message in and out) and event log; null: no files.</summary>
     public string? FileLogPath { get; }

@@ -65,6 +65,7 @@ internal static class GatewayHost
             int work = acceptor.DoWork(Exchange.Fix.UtcTimestamp.Now()) + gateway.PollEngines();
             idle.Idle(work);
         }
+        acceptor.LogEvent($"admission since start-up: {acceptor.Counters}");
         acceptor.Dispose();
         gateway.Dispose();
         Console.WriteLine("stopped");
