@@ -23,6 +23,11 @@ internal sealed class FixOrder
     /// <summary>The NewOrderSingle as sent, until the engine has answered it: what a reject of it echoes.</summary>
     public RequestEcho? Request;
 
+    /// <summary>Sent to the engine, then reported rejected because the engine session was lost before it answered: it
+    /// may have reached the book, so it is cancelled there once the session is back, and its fills, if any, are still
+    /// reported (they happened).</summary>
+    public bool Doubtful;
+
     /// <summary>The cancel or replace in flight, if any (one at a time, as FIX allows us to insist).</summary>
     public PendingChange? Pending;
 

@@ -80,7 +80,12 @@ internal sealed class Gateway : IFixApplication
     public int PollEngines()
     {
         int work = 0;
-        foreach (var entry in _orderEntry.Values) work += entry.Client.Poll();
+        long now = Now();
+        foreach (var entry in _orderEntry.Values)
+        {
+            work += entry.Client.Poll();
+            work += entry.DriveReconnect(now);
+        }
         return work;
     }
 
@@ -118,6 +123,7 @@ internal sealed class Gateway : IFixApplication
     {
         foreach (var entry in _orderEntry.Values)
         {
+            entry.Stop();
             if (entry.Client.IsConnected) entry.Client.Logout(TimeSpan.FromSeconds(2));
             entry.Client.Dispose();
         }

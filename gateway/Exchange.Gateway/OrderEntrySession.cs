@@ -1,6 +1,8 @@
 // One broker's order-entry FIX session and the engine session behind it: FIX requests become SBE commands through
 // the binary client, and the engine's execution reports come back as FIX ExecutionReports (copied to drop-copy
 // sessions). The engine's ids are the gateway's own (one per order version); the broker's ClOrdIDs map onto them.
+// When the engine session is lost, every request in flight is answered, new ones are refused with the reason, and
+// the session logs on again with backoff; trading resumes when the engine is back.
 using System.Text;
 using Exchange.Client;
 using Exchange.Engine;
@@ -27,6 +29,16 @@ internal sealed class OrderEntrySession
     }
     private readonly byte[] _body = new byte[4096];
     private long _nextEngineId;
+
+    /// <summary>What a request gets while the engine session is down.</summary>
+    public const string EngineLostText = "Exchange unavailable: engine session lost, reconnecting";
+
+    // Between attempts to log on again: 0.5 s, 1 s, 2 s, 4 s, then every 5 s.
+    private static readonly long[] ReconnectBackoffNanos = [500_000_000, 1_000_000_000, 2_000_000_000, 4_000_000_000, 5_000_000_000];
+    private bool _reconnecting;
+    private int _reconnectAttempts;
+    private long _nextReconnectAt;
+    private bool _stopping;
 
     public OrderEntrySession(Gateway gateway, FixSession session, ExchangeClient<EngineListener> client, bool cancelOnDisconnect)
     {
@@ -69,6 +81,93 @@ internal sealed class OrderEntrySession
         if (CancelOnDisconnect && Client.IsConnected) Client.MassCancel();
     }
 
+    /// <summary>The gateway is stopping: the engine sessions it ends are not lost ones.</summary>
+    public void Stop() => _stopping = true;
+
+    private bool EngineUp(GatewaySymbol symbol) => Client.IsLoggedOn(Client.ShardOf(symbol.Id));
+
+    // ---- the engine session ----
+
+    /// <summary>The engine session of <paramref name="shard"/> ended without our asking (no heartbeat, its response
+    /// stream gone, or the engine's Logout): every request in flight there is answered now, since the engine will not
+    /// answer it; new ones are refused with <see cref="EngineLostText"/> until the session is back; logging on again
+    /// starts at once.</summary>
+    public void OnEngineLost(int shard, string why)
+    {
+        if (_stopping) return;
+        Session.LogEvent($"engine session lost ({why}); refusing orders until it is back");
+        int answered = 0;
+        foreach (var order in _byEngineId.Values.ToList())
+        {
+            if (Client.ShardOf(order.Symbol.Id) != shard) continue;
+            if (order.Status == OrdStatus.PendingNew && !order.Doubtful)
+            {
+                // It may or may not have reached the book: the broker is told it is rejected, and once the session is
+                // back the gateway cancels it there, so that it is.
+                order.Status = OrdStatus.Rejected;
+                order.Leaves = 0;
+                order.Doubtful = true;
+                Refuse(order.Request!, 99, EngineLostText);
+                order.Request = null;
+                answered++;
+            }
+            else if (order.Pending is { } pending)
+            {
+                order.Pending = null;
+                _byClOrdId.Remove(pending.ClOrdId);
+                CancelReject(order, pending.Request, pending.IsReplace, 99, EngineLostText);
+                answered++;
+            }
+        }
+        while (_massCancels.TryDequeue(out var mc))
+        {
+            MassCancelReport(mc.ClOrdId, mc.Type, '0', 99, 0, mc.Symbol, EngineLostText);
+            answered++;
+        }
+        if (answered > 0) Session.LogEvent($"{answered} request(s) in flight answered: {EngineLostText}");
+        if (!_reconnecting)
+        {
+            _reconnecting = true;
+            _reconnectAttempts = 0;
+            _nextReconnectAt = _gateway.Now();
+        }
+    }
+
+    /// <summary>Once per loop cycle: while an engine session is down, asks the client to log on again, with backoff.
+    /// Returns the work done.</summary>
+    public int DriveReconnect(long now)
+    {
+        if (!_reconnecting || _stopping || now < _nextReconnectAt) return 0;
+        bool refused = false;
+        for (int shard = 0; shard < Client.ShardCount; shard++) refused |= Client.StateOf(shard) == ShardState.Rejected;
+        _reconnectAttempts++;
+        Session.LogEvent(refused
+            ? $"the engine refused the logon; logging on again (attempt {_reconnectAttempts})"
+            : $"logging on to the engine again (attempt {_reconnectAttempts})");
+        Client.Reconnect();
+        _nextReconnectAt = now + ReconnectBackoffNanos[Math.Min(_reconnectAttempts, ReconnectBackoffNanos.Length) - 1];
+        return 1;
+    }
+
+    /// <summary>An engine session is up: at start-up, nothing to do; after a loss, trading resumes, and the orders whose
+    /// fate the loss left unknown are cancelled at the exchange, as the broker was told they were rejected.</summary>
+    public void OnEngineLogon(int shard)
+    {
+        if (!_reconnecting || _stopping) return;
+        int cancelled = 0;
+        foreach (var order in _byEngineId.Values)
+        {
+            if (!order.Doubtful || Client.ShardOf(order.Symbol.Id) != shard) continue;
+            if (SendResult.IsSent(Client.Cancel(order.Symbol.Id, order.EngineClientOrderId))) cancelled++;
+        }
+        if (!Client.IsConnected) return;
+        _reconnecting = false;
+        Session.LogEvent($"engine session restored after {_reconnectAttempts} attempt(s); taking orders again" +
+            (cancelled > 0 ? $"; cancelling {cancelled} order(s) reported rejected when it was lost, in case they reached the book" : ""));
+        // The broker left while the engine was away: what cancel-on-disconnect could not do then, it does now.
+        if (CancelOnDisconnect && !Session.IsLoggedOn) Client.MassCancel();
+    }
+
     private static string Text(in FixMessage m, int tag) => m.TryGetValue(tag, out var v) ? Encoding.ASCII.GetString(v) : "";
 
     private void NewOrderSingle(in FixMessage m)
@@ -94,6 +193,11 @@ internal sealed class OrderEntrySession
             // A market buy holds a quote budget while it matches: what the quantity costs at the top of the price band, fees included.
             Int128 lots = order.Quantity / order.Symbol.LotSize;
             budget = (long)(lots * order.Symbol.BandHighPrice * (10_000 + order.Symbol.MaxFeeBps) / 10_000);
+        }
+        if (!EngineUp(order.Symbol))
+        {
+            Refuse(echo, 99, EngineLostText);
+            return;
         }
         var tif = order.TimeInForce switch { '3' => TimeInForce.ImmediateOrCancel, '4' => TimeInForce.FillOrKill, _ => TimeInForce.GoodTillCancel };
         long sent = Client.NewOrder(new NewOrder(0, order.EngineClientOrderId, order.Symbol.Id, order.Side, order.Type, tif, order.Price, order.Quantity,
@@ -168,6 +272,11 @@ internal sealed class OrderEntrySession
             CancelReject(order, echo, replace, 99, "Side (54) differs from the order's");
             return;
         }
+        if (!EngineUp(order.Symbol))
+        {
+            CancelReject(order, echo, replace, 99, EngineLostText);
+            return;
+        }
         long sent;
         if (!replace)
         {
@@ -226,11 +335,13 @@ internal sealed class OrderEntrySession
                 MassCancelReport(clOrdId, type, '0', 0, 0, symbolName, $"Unknown Symbol (55={symbolName})");
                 return;
             }
+            if (!EngineUp(symbol)) { MassCancelReport(clOrdId, type, '0', 99, 0, symbolName, EngineLostText); return; }
             if (!SendResult.IsSent(Client.MassCancel(symbol.Id, side))) { MassCancelReport(clOrdId, type, '0', 99, 0, symbolName, "Exchange unavailable"); return; }
             _massCancels.Enqueue(new MassCancelInFlight(clOrdId, type, symbolName, 1));
         }
         else if (type == '7')
         {
+            if (!Client.IsConnected) { MassCancelReport(clOrdId, type, '0', 99, 0, null, EngineLostText); return; }
             if (!SendResult.IsSent(Client.MassCancel(-1, side))) { MassCancelReport(clOrdId, type, '0', 99, 0, null, "Exchange unavailable"); return; }
             _massCancels.Enqueue(new MassCancelInFlight(clOrdId, type, null, Client.ShardCount));
         }
@@ -242,6 +353,14 @@ internal sealed class OrderEntrySession
     public void OnAccepted(in OrderAccepted e)
     {
         if (!_byEngineId.TryGetValue(e.ClientOrderId, out var order)) return;
+        if (order.Doubtful)
+        {
+            // Reported rejected when the engine session was lost, yet it reached the book: it is cancelled there.
+            order.OrderId = e.OrderId;
+            Session.LogEvent($"order {order.ClOrdId}, reported rejected when the engine session was lost, reached the book: cancelling it");
+            Client.Cancel(order.Symbol.Id, order.EngineClientOrderId);
+            return;
+        }
         order.Request = null; // answered: from here on reports carry the order as the engine holds it
         order.OrderId = e.OrderId;
         order.Status = OrdStatus.New;
@@ -256,6 +375,12 @@ internal sealed class OrderEntrySession
             return;
         }
         if (!_byEngineId.TryGetValue(e.ClientOrderId, out var order)) return;
+        if (order.Doubtful)
+        {
+            // The order (or its cancel) found nothing at the exchange: it never reached the book, as reported.
+            _byEngineId.Remove(order.EngineClientOrderId);
+            return;
+        }
         if (e.Command == CommandKind.NewOrder)
         {
             order.Status = OrdStatus.Rejected;
@@ -287,6 +412,12 @@ internal sealed class OrderEntrySession
     public void OnCancelled(in OrderCancelled e)
     {
         if (!_byEngineId.TryGetValue(e.ClientOrderId, out var order)) return;
+        if (order.Doubtful)
+        {
+            _byEngineId.Remove(order.EngineClientOrderId);
+            Session.LogEvent($"order {order.ClOrdId}, reported rejected when the engine session was lost, is cancelled at the exchange");
+            return;
+        }
         order.Leaves = 0;
         order.Status = OrdStatus.Canceled;
         bool answersPending = order.Pending != null && e.Reason is CancelReason.ByClient or CancelReason.ReplacedBelowFilled;
