@@ -262,9 +262,10 @@ public sealed partial class FixAcceptor
     {
         var session = pending.Session!;
         var logonBytes = pending.Connection.Received[..pending.LogonLength];
-        if (!FixMessage.TryParse(logonBytes, _logonFields, out var logon, out _) || session.Admits(logon, now) is not null)
+        string? refusal = FixMessage.TryParse(logonBytes, _logonFields, out var logon, out _) ? session.Admits(logon, now) : "first message does not parse";
+        if (refusal != null)
         {
-            Refuse(pending, session, Refusal.RefusedLogon, "the session was taken while the password was checked");
+            Refuse(pending, session, Refusal.RefusedLogon, $"{refusal} (while its password was checked)");
             return true;
         }
         Counters.LoggedOn++;
