@@ -114,6 +114,16 @@ public sealed class LockOutTests : IDisposable
     }
 
     [Fact]
+    public void A_connection_trickling_bytes_is_closed_after_the_logon_timeout_all_the_same()
+    {
+        int port = StartGateway("LogonTimeout=2");
+        using var strangers = new Strangers(port, 1, Strangers.Address, greeting: "8=FIX.4.4\u00019=200\u000135=A\u000134=1\u0001",
+            reopen: false, trickle: TimeSpan.FromMilliseconds(200));
+        Eventually.True(() => strangers.ClosedByGateway == 1, "the slow connection is closed");
+        Eventually.True(() => _gateway!.Stderr.Contains("closed: no Logon within the logon timeout", StringComparison.Ordinal), "the close is logged with its reason");
+    }
+
+    [Fact]
     public void A_first_message_longer_than_a_logon_may_be_is_closed_at_once()
     {
         int port = StartGateway("LogonTimeout=60");

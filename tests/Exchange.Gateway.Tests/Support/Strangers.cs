@@ -12,17 +12,20 @@ internal sealed class Strangers : IDisposable
     private readonly int _port;
     private readonly byte[] _greeting;
     private readonly bool _reopen;
+    private readonly TimeSpan? _trickle;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _connections;
     private long _opened, _closedByGateway, _open;
 
     /// <summary><paramref name="count"/> connections, the i-th from <paramref name="addressOf"/>(i), each sending
-    /// <paramref name="greeting"/> once connected.</summary>
-    public Strangers(int port, int count, Func<int, string> addressOf, string greeting = "8=FIX.4.4\u00019=7", bool reopen = true)
+    /// <paramref name="greeting"/> once connected, then, with <paramref name="trickle"/>, one more byte every so often
+    /// (a slow sender that never finishes).</summary>
+    public Strangers(int port, int count, Func<int, string> addressOf, string greeting = "8=FIX.4.4\u00019=7", bool reopen = true, TimeSpan? trickle = null)
     {
         _port = port;
         _greeting = System.Text.Encoding.ASCII.GetBytes(greeting);
         _reopen = reopen;
+        _trickle = trickle;
         _connections = [.. Enumerable.Range(0, count).Select(i => Task.Run(() => Hold(IPAddress.Parse(addressOf(i)))))];
     }
 
@@ -55,7 +58,13 @@ internal sealed class Strangers : IDisposable
                 try
                 {
                     // Held until the gateway closes it (or sends something, which it never should).
-                    while (await socket.ReceiveAsync(buffer, stop) > 0) { }
+                    var closed = ReceiveUntilClosed(socket, buffer, stop);
+                    while (_trickle is { } every && !closed.IsCompleted)
+                    {
+                        await Task.WhenAny(closed, Task.Delay(every, stop));
+                        if (!closed.IsCompleted) await socket.SendAsync("1"u8.ToArray(), stop);
+                    }
+                    await closed;
                 }
                 catch (SocketException)
                 {
@@ -73,6 +82,11 @@ internal sealed class Strangers : IDisposable
             }
             if (!_reopen) return;
         }
+    }
+
+    private static async Task ReceiveUntilClosed(Socket socket, byte[] buffer, CancellationToken stop)
+    {
+        while (await socket.ReceiveAsync(buffer, stop) > 0) { }
     }
 
     public void Dispose()
