@@ -149,12 +149,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         foreach (var shard in _shards)
         {
             if (shard.State is ShardState.LoggedOn or ShardState.LoggingOn) continue;
-            shard.State = ShardState.LoggingOn;
-            shard.LogonPending = true;
-            shard.LogoutPending = false;
-            shard.HasResponseImage = false;
-            shard.SessionId = 0;
-            shard.RejectText = "";
+            StartLogon(shard, whenConnected: false);
         }
         long deadline = NanoClock.Now() + (long)(timeout.TotalMilliseconds * NanoClock.Millisecond);
         var idle = new BackoffIdleStrategy();
@@ -176,6 +171,30 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
             if (NanoClock.Now() > deadline) throw new TimeoutException(TimeoutMessage(timeout));
             idle.Idle(work);
         }
+    }
+
+    /// <summary>
+    /// Logs on again, without waiting, to every shard that has no session (after OnDisconnected, OnLogout or a
+    /// rejected logon): Poll offers each Logon once the shard's publication has an engine answering it (so a Logon is
+    /// not spent on an engine that is still down), and OnLogon reports each LogonAck. Calling it again offers a Logon
+    /// still unanswered once more (the engine answers a second one AlreadyLoggedOn, which the session ignores).
+    /// </summary>
+    public void Reconnect()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        foreach (var shard in _shards)
+            if (shard.State != ShardState.LoggedOn) StartLogon(shard, whenConnected: true);
+    }
+
+    private static void StartLogon(ShardSession shard, bool whenConnected)
+    {
+        shard.State = ShardState.LoggingOn;
+        shard.LogonPending = true;
+        shard.LogonWhenConnected = whenConnected;
+        shard.LogoutPending = false;
+        shard.HasResponseImage = false;
+        shard.SessionId = 0;
+        shard.RejectText = "";
     }
 
     private string TimeoutMessage(TimeSpan timeout)
@@ -312,6 +331,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
             switch (s.State)
             {
                 case ShardState.LoggingOn when s.LogonPending:
+                    if (s.LogonWhenConnected && !s.Publication.IsConnected) break;
                     if (OfferLogon(s)) { s.LogonPending = false; s.LastOutbound = now; work++; }
                     break;
                 case ShardState.LoggingOut when s.LogoutPending:

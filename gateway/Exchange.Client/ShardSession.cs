@@ -19,6 +19,8 @@ internal sealed class ShardSession
     public ShardState State;
     /// <summary>A Logon (or Logout) the publication did not take yet; offered again at every Poll.</summary>
     public bool LogonPending, LogoutPending;
+    /// <summary>A reconnect's Logon waits for the publication to have an engine answering (see Reconnect).</summary>
+    public bool LogonWhenConnected;
     public ulong SessionId;
     public long Account;
     public uint HeartbeatIntervalMs;

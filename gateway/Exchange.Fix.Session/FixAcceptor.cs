@@ -7,31 +7,31 @@ using Exchange.Fix;
 
 namespace Exchange.Fix.Session;
 
-public sealed class FixAcceptor : IDisposable
+public sealed partial class FixAcceptor : IDisposable
 {
-    // Bounds the work of one cycle when many connect at once.
-    private const int MaxAcceptsPerCycle = 16;
+    // Room in the kernel for connections arriving faster than a cycle takes them (the kernel caps it at somaxconn).
+    private const int ListenBacklog = 1024;
 
     private readonly FixSession[] _sessions;
     private readonly Listener[] _listeners;
     private readonly List<PendingConnection> _pending;
     private readonly ConnectionCloser _closer;
+    private readonly ScreenLog _screen;
     private readonly FixAcceptorOptions _options;
-    private readonly FixField[] _logonFields = new FixField[FixMessage.DefaultFieldCapacity];
     private readonly long _logonTimeoutNanos;
+    private readonly int _maxAcceptsPerCycle;
     private bool _disposed;
 
     private sealed class Listener(Socket socket, FixSession[] sessions)
     {
         public Socket Socket { get; } = socket;
         public FixSession[] Sessions { get; } = sessions;
-        public int Port { get; } = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        public IPEndPoint EndPoint { get; } = (IPEndPoint)socket.LocalEndPoint!;
+        public int Port => EndPoint.Port;
     }
 
-    private readonly record struct PendingConnection(FixConnection Connection, Listener Listener);
-
-    /// <summary>Opens every session's message store and binds its SocketAcceptPort (0: a free port, see
-    /// <see cref="Ports"/>); sessions with the same host and port share one listener. Throws
+    /// <summary>Opens every session's message store and binds its SocketAcceptAddress and SocketAcceptPort (0: a free
+    /// port, see <see cref="Ports"/>); sessions with the same address and port share one listener. Throws
     /// <see cref="FixSessionException"/> on duplicate sessions or an unreadable store, and SocketException when a
     /// port cannot be bound. <paramref name="unixNanosClock"/> stamps SendingTime; timers run on the time given to
     /// <see cref="DoWork"/>.</summary>
@@ -41,11 +41,18 @@ public sealed class FixAcceptor : IDisposable
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(unixNanosClock);
         if (sessions.Count == 0) throw new FixSessionException("no sessions configured");
-        _options = options ?? new FixAcceptorOptions();
+        _options = WithAdmissionSettings(options ?? new FixAcceptorOptions(), sessions);
+        // Fewer accepts per cycle than the cap: a connection accepted in one cycle has its Logon read in the next
+        // before enough newcomers could arrive to evict it.
+        _maxAcceptsPerCycle = Math.Max(1, Math.Min(32, _options.MaxPendingConnections / 2));
         if (_options.MaxMessageLength < 256) throw new FixSessionException($"MaxMessageLength={_options.MaxMessageLength}: must be at least 256");
         _logonTimeoutNanos = (long)(_options.LogonTimeout.TotalMilliseconds * 1_000_000);
         _closer = new ConnectionCloser((long)(_options.CloseLinger.TotalMilliseconds * 1_000_000));
         _pending = new List<PendingConnection>(_options.MaxPendingConnections);
+        _screen = new ScreenLog(_options.ScreenLog ?? Console.OpenStandardError(), unixNanosClock);
+        long failedLogonWindow = (long)(_options.FailedLogonWindow.TotalMilliseconds * 1_000_000);
+        _failedByAddress = new FailedLogonLimiter<IPAddress>(_options.MaxFailedLogonsPerAddress, failedLogonWindow, FailedLogonTableCapacity);
+        _failedBySession = new FailedLogonLimiter<SessionId>(_options.MaxFailedLogonsPerSession, failedLogonWindow, sessions.Count);
 
         var seen = new Dictionary<SessionId, SessionSettings>();
         foreach (var settings in sessions)
@@ -59,76 +66,105 @@ public sealed class FixAcceptor : IDisposable
             foreach (var settings in sessions)
             {
                 var store = MessageStore.Open(settings.FileStorePath, settings.Id, _options.StoreIndexCapacity, _options.MaxMessageLength);
-                created.Add(new FixSession(settings, application, unixNanosClock, _options, store, _closer));
+                SessionLog log;
+                try { log = SessionLog.Open(settings, _screen, unixNanosClock); }
+                catch
+                {
+                    store.Dispose();
+                    throw;
+                }
+                created.Add(new FixSession(settings, application, unixNanosClock, _options, store, log, _closer));
             }
-            foreach (var group in created.GroupBy(s => (s.Settings.SocketAcceptHost ?? "", s.Settings.SocketAcceptPort)))
-                listeners.Add(new Listener(Listen(group.Key.Item1, group.Key.SocketAcceptPort), [.. group]));
+            foreach (var group in created.GroupBy(s => (s.Settings.SocketAcceptAddress, s.Settings.SocketAcceptPort)))
+                listeners.Add(new Listener(Listen(group.Key.SocketAcceptAddress, group.Key.SocketAcceptPort), [.. group]));
         }
         catch
         {
             foreach (var listener in listeners) listener.Socket.Dispose();
-            foreach (var session in created) session.Store.Dispose();
+            foreach (var session in created)
+            {
+                session.Store.Dispose();
+                session.Log.Dispose();
+            }
+            _screen.Dispose();
             throw;
         }
         _sessions = [.. created];
         _listeners = [.. listeners];
         Ports = [.. _listeners.Select(l => l.Port)];
+        EndPoints = [.. _listeners.Select(l => l.EndPoint)];
     }
 
     public IReadOnlyList<FixSession> Sessions => _sessions;
 
+    /// <summary>What admission has accepted and refused since start-up, by reason.</summary>
+    public AdmissionCounters Counters { get; } = new();
+
     /// <summary>The first listener's bound port.</summary>
     public int Port => _listeners[0].Port;
 
-    /// <summary>Every bound port, one per distinct (SocketAcceptHost, SocketAcceptPort).</summary>
+    /// <summary>Every bound port, one per distinct (SocketAcceptAddress, SocketAcceptPort).</summary>
     public IReadOnlyList<int> Ports { get; }
+
+    /// <summary>Every bound address and port, in the order of <see cref="Ports"/>.</summary>
+    public IReadOnlyList<IPEndPoint> EndPoints { get; }
 
     /// <summary>
     /// One non-blocking duty cycle: every session reads, processes, streams resends, runs its timers and flushes;
-    /// then new connections are accepted and pending ones checked for their Logon; closing connections are
-    /// drained; and each store written to in the cycle is fsynced once. Returns the amount of work done (0: idle).
-    /// Sessions go first so that a connection the peer closed frees its session before a new Logon is looked at.
+    /// then connections not logged on yet are checked for their Logon, and new ones accepted; closing connections are
+    /// drained; each store written to in the cycle is fsynced once, and the logs written. Returns the amount of work
+    /// done (0: idle). Sessions go first so that a connection the peer closed frees its session before a new Logon
+    /// is looked at; waiting connections before new ones, so newcomers cannot evict one whose Logon has arrived.
     /// </summary>
     public int DoWork(long nowUnixNanos)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         int work = 0;
         foreach (var session in _sessions) work += session.DoWork(nowUnixNanos);
-        foreach (var listener in _listeners) work += Accept(listener, nowUnixNanos);
         work += AdmitPending(nowUnixNanos);
+        foreach (var listener in _listeners) work += Accept(listener, nowUnixNanos);
         work += _closer.DoWork(nowUnixNanos);
         // With FileStoreSync, fsync batched: at most once per cycle per store, after the cycle's sends.
         foreach (var session in _sessions) if (session.Settings.FileStoreSync) session.Store.Sync();
+        // Logs too are written once per cycle.
+        foreach (var session in _sessions) session.Log.Flush();
+        _screen.Flush();
         return work;
     }
+
+    /// <summary>Writes <paramref name="text"/> to the screen log (stderr): for events that belong to no one session.
+    /// Never pass a secret.</summary>
+    public void LogEvent(string text) => _screen.Event("acceptor", text);
 
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
+        // A password check still running finds its connection closed and its result unused.
         foreach (var pending in _pending) ConnectionCloser.Abort(pending.Connection);
         _pending.Clear();
         foreach (var session in _sessions)
         {
             session.Abort();
             session.Store.Dispose();
+            session.Log.Dispose();
         }
         _closer.Dispose();
         foreach (var listener in _listeners) listener.Socket.Dispose();
+        _screen.Dispose();
     }
 
     private static Socket Listen(string host, int port)
     {
-        var address = host.Length == 0 ? IPAddress.Any
-            : IPAddress.TryParse(host, out var parsed) ? parsed
-            : Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new FixSessionException($"SocketAcceptHost={host}: no address");
+        var address = IPAddress.TryParse(host, out var parsed) ? parsed
+            : Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new FixSessionException($"SocketAcceptAddress={host}: no address");
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             // A restarted gateway must get its port back while old connections linger in TIME_WAIT.
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             socket.Bind(new IPEndPoint(address, port));
-            socket.Listen(128);
+            socket.Listen(ListenBacklog);
             socket.Blocking = false;
             return socket;
         }
@@ -143,7 +179,7 @@ public sealed class FixAcceptor : IDisposable
     {
         int accepted = 0;
         // Poll first: Accept on a non-blocking socket with nothing waiting would throw.
-        while (accepted < MaxAcceptsPerCycle && listener.Socket.Poll(0, SelectMode.SelectRead))
+        while (accepted < _maxAcceptsPerCycle && listener.Socket.Poll(0, SelectMode.SelectRead))
         {
             Socket socket;
             try
@@ -156,50 +192,27 @@ public sealed class FixAcceptor : IDisposable
                 break;
             }
             accepted++;
-            if (_pending.Count >= _options.MaxPendingConnections)
-            {
-                socket.Dispose();
-                continue;
-            }
             socket.Blocking = false;
             socket.NoDelay = true;
-            _pending.Add(new PendingConnection(new FixConnection(socket, 2 * _options.MaxMessageLength, now), listener));
+            var connection = new FixConnection(socket, _options.MaxLogonLength, now);
+            Counters.Accepted++;
+            if (PendingFrom(connection.RemoteAddress) >= _options.MaxPendingConnectionsPerAddress)
+            {
+                Counters.RefusedPerAddress++;
+                LogAdmission(null, $"connection from {connection.Remote} closed: {_options.MaxPendingConnectionsPerAddress} connections from this address are already waiting to log on");
+                ConnectionCloser.Abort(connection);
+                continue;
+            }
+            if (_pending.Count >= _options.MaxPendingConnections && !EvictOldest(now))
+            {
+                Counters.RefusedFull++;
+                LogAdmission(null, $"connection from {connection.Remote} closed: {_pending.Count} connections are having their password checked");
+                ConnectionCloser.Abort(connection);
+                continue;
+            }
+            LogAdmission(null, $"connection from {connection.Remote} accepted on port {listener.Port}");
+            AddPending(new PendingConnection(connection, listener, now));
         }
         return accepted;
-    }
-
-    // A new connection's first message decides: a Logon a free session admits, or the socket closed without a byte.
-    private int AdmitPending(long now)
-    {
-        int work = 0;
-        for (int i = _pending.Count - 1; i >= 0; i--)
-        {
-            var (connection, listener) = _pending[i];
-            connection.Receive();
-            var received = connection.Received;
-            if (FixFraming.TryFrame(received, _options.MaxMessageLength, out int length, out var error))
-            {
-                _pending.RemoveAt(i);
-                var session = Admitting(listener, received[..length], now);
-                if (session == null) ConnectionCloser.Abort(connection);
-                else session.Logon(connection, length, now);
-                work++;
-            }
-            else if (error != FramingError.Incomplete || connection.PeerClosed || connection.Failed || now - connection.AcceptedAt >= _logonTimeoutNanos)
-            {
-                _pending.RemoveAt(i);
-                ConnectionCloser.Abort(connection);
-                work++;
-            }
-        }
-        return work;
-    }
-
-    private FixSession? Admitting(Listener listener, ReadOnlySpan<byte> firstMessage, long now)
-    {
-        if (!FixMessage.TryParse(firstMessage, _logonFields, out var logon, out _)) return null;
-        foreach (var session in listener.Sessions)
-            if (session.IsAddressedBy(logon)) return session.Admits(logon, now) ? session : null;
-        return null;
     }
 }

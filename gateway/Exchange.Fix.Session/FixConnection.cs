@@ -7,7 +7,7 @@ namespace Exchange.Fix.Session;
 internal sealed class FixConnection
 {
     private readonly Socket _socket;
-    private readonly byte[] _receive;
+    private byte[] _receive;
     private int _receiveStart;
     private int _receiveEnd;
     private byte[] _send = [];
@@ -21,9 +21,16 @@ internal sealed class FixConnection
         _socket = socket;
         _receive = new byte[receiveBufferLength];
         AcceptedAt = acceptedAt;
+        var remote = socket.RemoteEndPoint as System.Net.IPEndPoint;
+        RemoteAddress = remote?.Address ?? System.Net.IPAddress.None;
+        Remote = remote?.ToString() ?? "(unknown)";
     }
 
     public long AcceptedAt { get; }
+
+    /// <summary>The peer's address, and address:port for logs.</summary>
+    public System.Net.IPAddress RemoteAddress { get; }
+    public string Remote { get; }
 
     /// <summary>Set by the closer: when the connection is closed even if bytes are still waiting.</summary>
     public long CloseDeadline { get; set; }
@@ -74,6 +81,18 @@ internal sealed class FixConnection
             break;
         }
         return total;
+    }
+
+    /// <summary>A connection not logged on has a small receive buffer (a Logon's worth); its session gives it room for
+    /// two of the largest messages.</summary>
+    public void EnableReceiving(int receiveBufferLength)
+    {
+        if (_receive.Length >= receiveBufferLength) return;
+        var larger = new byte[receiveBufferLength];
+        _receive.AsSpan(_receiveStart, _receiveEnd - _receiveStart).CopyTo(larger);
+        _receiveEnd -= _receiveStart;
+        _receiveStart = 0;
+        _receive = larger;
     }
 
     public void EnableSending(int sendBufferLength, long now)

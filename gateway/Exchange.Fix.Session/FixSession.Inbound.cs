@@ -21,9 +21,11 @@ public sealed partial class FixSession
             if (!FixFraming.TryFrame(received, _maxMessageLength, out int length, out var error))
             {
                 if (error == FramingError.Incomplete) break;
+                _log.Event($"garbled input ignored ({length} bytes: {error})");
                 connection.Consume(length);
                 continue;
             }
+            _log.Incoming(received[..length]);
             OnMessage(received[..length]);
             if (_connection != connection) break;
             connection.Consume(length);
@@ -174,6 +176,12 @@ public sealed partial class FixSession
         if (_rateLimiter != null && !_rateLimiter.TryAcquire(_now))
         {
             IncrementTarget();
+            if (_now - _rateLimitLoggedAt >= NanosPerSecond)
+            {
+                // At most one line a second, however fast the peer floods.
+                _rateLimitLoggedAt = _now;
+                _log.Event($"message rate limit exceeded (MaxMessagesPerSecond={Settings.MaxMessagesPerSecond}): {(Settings.RateLimitAction == RateLimitAction.Reject ? "rejected" : "logging out")}");
+            }
             if (Settings.RateLimitAction == RateLimitAction.Reject) SendBusinessReject(message, seqNum, BusinessRejectReason.Other, RateLimitText);
             else BeginLogout(RateLimitText);
             return;
@@ -193,6 +201,7 @@ public sealed partial class FixSession
         }
         message.TryGetInt(FixTag.BeginSeqNo, out int begin);
         message.TryGetInt(FixTag.EndSeqNo, out int end);
+        _log.Event($"ResendRequest received for {begin}..{end}");
         // Our own ResendRequest for a gap goes out first: once the resend starts streaming, nothing may overtake it.
         int expected = NextTargetMsgSeqNum;
         if (seqNum == expected) IncrementTarget();
@@ -204,8 +213,13 @@ public sealed partial class FixSession
     {
         CountIfExpected(seqNum);
         bool answered = _state == State.LogoutSent;
+        _log.Event(answered ? "Logout answered by the peer" : "Logout received");
         if (!answered) SendLogout(default);
-        if (Settings.ResetOnLogout) _store.Reset();
+        if (Settings.ResetOnLogout)
+        {
+            _store.Reset();
+            _log.Event("sequence numbers reset to 1 (ResetOnLogout)");
+        }
         Disconnect(answered ? "Logout answered" : "Logout from the peer");
     }
 
@@ -224,6 +238,7 @@ public sealed partial class FixSession
             SendReject(message, SessionRejectReason.ValueIsIncorrect, FixTag.NewSeqNo, seqNum);
             return;
         }
+        _log.Event($"SequenceReset-Reset received: next expected MsgSeqNum {NextTargetMsgSeqNum} -> {newSeqNo}");
         SetNextTarget(newSeqNo);
     }
 
@@ -246,6 +261,7 @@ public sealed partial class FixSession
         _queue.TryAdd(seqNum, bytes, handled);
         if (_gapEnd != 0) return;
         _gapEnd = seqNum - 1;
+        _log.Event($"MsgSeqNum {seqNum} received, {NextTargetMsgSeqNum} expected: ResendRequest sent for {NextTargetMsgSeqNum}..0");
         SendResendRequest(NextTargetMsgSeqNum);
     }
 

@@ -12,24 +12,33 @@ public sealed partial class FixSession
         && logon.ValueEquals(FixTag.TargetCompID, _senderCompId)
         && logon.ValueEquals(FixTag.SenderCompID, _targetCompId);
 
-    /// <summary>Whether a first message that names this session may log on. A false answer closes the connection
-    /// without a byte, and the session (if logged on elsewhere) stays as it is.</summary>
-    internal bool Admits(in FixMessage logon, long now)
+    /// <summary>Whether a first message that names this session may log on, credentials aside (the acceptor checks
+    /// those, off its thread): null when it may, else why not (for the logs; never holding a secret). A refusal closes
+    /// the connection without a byte, and the session (if logged on elsewhere) stays as it is.</summary>
+    internal string? Admits(in FixMessage logon, long now)
     {
         // The current connection may have ended since this cycle read it: look again before refusing.
         if (_connection != null) DoWork(now);
-        if (_connection != null) return false;
-        if (!logon.MsgType.SequenceEqual("A"u8) || !Validate(logon).IsValid) return false;
-        if (!logon.TryGetInt(FixTag.MsgSeqNum, out int seqNum) || seqNum < 1) return false;
+        if (_connection != null) return "the session is already logged on from another connection";
+        if (!logon.MsgType.SequenceEqual("A"u8)) return "the first message is not a Logon";
+        var problem = Validate(logon);
+        if (!problem.IsValid)
+            return $"invalid Logon: {System.Text.Encoding.ASCII.GetString(SessionRejectReasons.Text(problem.Reason))}{(problem.RefTagId != 0 ? $" (tag {problem.RefTagId})" : "")}";
+        if (!logon.TryGetInt(FixTag.MsgSeqNum, out int seqNum) || seqNum < 1) return "invalid MsgSeqNum";
         if (!logon.TryGetInt(FixTag.HeartBtInt, out int heartBtInt)
-            || heartBtInt < Settings.HeartBtIntMin || heartBtInt > Settings.HeartBtIntMax) return false;
+            || heartBtInt < Settings.HeartBtIntMin || heartBtInt > Settings.HeartBtIntMax)
+            return $"HeartBtInt outside {Settings.HeartBtIntMin}..{Settings.HeartBtIntMax}";
         // We offer no encryption.
-        if (!logon.ValueEquals(FixTag.EncryptMethod, "0"u8)) return false;
-        if (!SendingTimeIsAccurate(logon, now, required: true)) return false;
-        if (_username != null && !logon.ValueEquals(FixTag.Username, _username)) return false;
-        if (_password != null && !logon.ValueEquals(FixTag.Password, _password)) return false;
-        return true;
+        if (!logon.ValueEquals(FixTag.EncryptMethod, "0"u8)) return "EncryptMethod other than 0";
+        if (!SendingTimeIsAccurate(logon, now, required: true)) return "SendingTime accuracy problem";
+        return null;
     }
+
+    /// <summary>The Logon's Username (553) is the configured one, or none is configured.</summary>
+    internal bool UsernameMatches(in FixMessage logon) => _username == null || logon.ValueEquals(FixTag.Username, _username);
+
+    /// <summary>This session has logged on from <paramref name="address"/> since start-up.</summary>
+    internal bool HasLoggedOnFrom(System.Net.IPAddress address) => _loggedOnFrom.Contains(address);
 
     /// <summary>Takes on <paramref name="connection"/>, whose first <paramref name="length"/> received bytes are an
     /// admitted Logon: answers it and processes whatever followed it.</summary>
@@ -37,15 +46,22 @@ public sealed partial class FixSession
     {
         _now = now;
         _connection = connection;
+        connection.EnableReceiving(2 * _maxMessageLength);
         connection.EnableSending(_sendBufferLength, now);
         _lastReceivedAt = _lastSentAt = now;
         _testRequestOutstanding = false;
         var bytes = connection.Received[..length];
+        _log.Incoming(bytes);
         FixMessage.TryParse(bytes, _inboundFields, out var logon, out _);
         bool reset = logon.TryGetBool(FixTag.ResetSeqNumFlag, out bool flag) && flag;
-        if (reset || Settings.ResetOnLogon) _store.Reset();
         logon.TryGetInt(FixTag.MsgSeqNum, out int seqNum);
         logon.TryGetInt(FixTag.HeartBtInt, out int heartBtInt);
+        _log.Event($"connected from {connection.Remote}: Logon MsgSeqNum={seqNum} HeartBtInt={heartBtInt}{(reset ? " ResetSeqNumFlag=Y" : "")}");
+        if (reset || Settings.ResetOnLogon)
+        {
+            _store.Reset();
+            _log.Event($"sequence numbers reset to 1 ({(reset ? "ResetSeqNumFlag=Y" : "ResetOnLogon")})");
+        }
         HeartBtInt = heartBtInt;
         _heartBtIntNanos = heartBtInt * NanosPerSecond;
 
@@ -53,11 +69,13 @@ public sealed partial class FixSession
         if (seqNum < expected)
         {
             SendLogout(TooLowText(stackalloc byte[64], expected, seqNum));
-            Disconnect("Logon MsgSeqNum too low");
+            Disconnect($"Logon refused: MsgSeqNum too low, expecting {expected} but received {seqNum}");
             return;
         }
         _state = State.LoggedOn;
         LastDisconnectReason = null;
+        if (_loggedOnFrom.Count < LoggedOnFromCapacity) _loggedOnFrom.Add(connection.RemoteAddress);
+        _log.Event($"logged on (next MsgSeqNum: ours {NextSenderMsgSeqNum}, theirs {expected})");
         SendLogonReply(reset);
         if (seqNum > expected) QueueAhead(bytes, seqNum, handled: true);
         else IncrementTarget();
@@ -76,6 +94,7 @@ public sealed partial class FixSession
             return;
         }
         _store.Reset();
+        _log.Event("sequence numbers reset to 1 (ResetSeqNumFlag=Y while logged on)");
         _queue.Clear();
         _gapEnd = 0;
         if (logon.TryGetInt(FixTag.HeartBtInt, out int heartBtInt)

@@ -80,6 +80,7 @@ public sealed partial class FixSession
 
     private void SendLogout(ReadOnlySpan<byte> text)
     {
+        _log.Event(text.IsEmpty ? "Logout sent" : $"Logout sent: {System.Text.Encoding.ASCII.GetString(text)}");
         var writer = StartMessage("5"u8, NextSenderMsgSeqNum, possDup: false, default);
         if (!text.IsEmpty) writer.Append(FixTag.Text, text);
         TransmitNew(ref writer, application: false);
@@ -111,6 +112,8 @@ public sealed partial class FixSession
 
     private void SendReject(in FixMessage message, SessionRejectReason reason, int refTagId, int refSeqNum)
     {
+        _log.Event($"Reject sent for MsgSeqNum {refSeqNum} (35={System.Text.Encoding.ASCII.GetString(message.MsgType)}): " +
+            $"{System.Text.Encoding.ASCII.GetString(SessionRejectReasons.Text(reason))}{(refTagId != 0 ? $" (tag {refTagId})" : "")}");
         var writer = StartMessage("3"u8, NextSenderMsgSeqNum, possDup: false, default);
         if (refSeqNum > 0) writer.Append(FixTag.RefSeqNum, refSeqNum);
         if (refTagId != 0) writer.Append(FixTag.RefTagID, refTagId);
@@ -124,6 +127,9 @@ public sealed partial class FixSession
     // A Business Message Reject is an application message: stored, and resent when asked for.
     private void SendBusinessReject(in FixMessage message, int refSeqNum, BusinessRejectReason reason, ReadOnlySpan<byte> text)
     {
+        // Over the rate limit there is one of these per message: the limit logs itself, at most once a second.
+        if (reason != BusinessRejectReason.Other || !text.SequenceEqual(RateLimitText))
+            _log.Event($"Business Message Reject sent for MsgSeqNum {refSeqNum} (35={System.Text.Encoding.ASCII.GetString(message.MsgType)}): {System.Text.Encoding.ASCII.GetString(text)}");
         var writer = StartMessage("j"u8, NextSenderMsgSeqNum, possDup: false, default);
         writer.Append(FixTag.RefSeqNum, refSeqNum);
         writer.Append(FixTag.RefMsgType, message.MsgType);
@@ -201,7 +207,11 @@ public sealed partial class FixSession
             if (_unsentFrom == 0) _unsentFrom = seqNum;
             return true;
         }
-        if (connection.Send(bytes, _now)) return true;
+        if (connection.Send(bytes, _now))
+        {
+            _log.Outgoing(bytes);
+            return true;
+        }
         if (stored)
         {
             _unsentFrom = seqNum;
@@ -214,6 +224,7 @@ public sealed partial class FixSession
 
     private void Write(ReadOnlySpan<byte> bytes)
     {
+        _log.Outgoing(bytes);
         _connection?.Send(bytes, _now);
         _lastSentAt = _now;
     }
@@ -226,6 +237,7 @@ public sealed partial class FixSession
         if (begin < 1) begin = 1;
         if (end == 0 || end > last) end = last;
         if (begin > end) return;
+        _log.Event($"resending {begin}..{end}");
         StartTransmit(begin, end);
         Pump();
     }

@@ -14,6 +14,7 @@ public sealed partial class FixSession
     private readonly IFixApplication _application;
     private readonly Func<long> _clock;
     private readonly MessageStore _store;
+    private readonly SessionLog _log;
     private readonly ConnectionCloser _closer;
     private readonly int _maxMessageLength;
     private readonly int _sendBufferLength;
@@ -21,7 +22,9 @@ public sealed partial class FixSession
     private readonly byte[] _senderCompId;
     private readonly byte[] _targetCompId;
     private readonly byte[]? _username;
-    private readonly byte[]? _password;
+    // Addresses this session has logged on from since start-up (a few, for the failed-logon limit).
+    private readonly HashSet<System.Net.IPAddress> _loggedOnFrom = [];
+    private const int LoggedOnFromCapacity = 64;
     private readonly byte[][] _applicationMessageTypes;
     private readonly long _maxLatencyNanos;
     private readonly long _logoutTimeoutNanos;
@@ -45,6 +48,7 @@ public sealed partial class FixSession
     private long _lastReceivedAt;
     private bool _testRequestOutstanding;
     private long _logoutDeadline;
+    private long _rateLimitLoggedAt;
 
     // The last MsgSeqNum of the gap our outstanding ResendRequest covers; 0 when none is outstanding.
     private int _gapEnd;
@@ -58,13 +62,14 @@ public sealed partial class FixSession
     }
 
     internal FixSession(SessionSettings settings, IFixApplication application, Func<long> clock, FixAcceptorOptions options,
-        MessageStore store, ConnectionCloser closer)
+        MessageStore store, SessionLog log, ConnectionCloser closer)
     {
         Settings = settings;
         Id = settings.Id;
         _application = application;
         _clock = clock;
         _store = store;
+        _log = log;
         _closer = closer;
         _maxMessageLength = options.MaxMessageLength;
         _sendBufferLength = Math.Max(options.SendBufferLength, 4 * options.MaxMessageLength);
@@ -72,7 +77,6 @@ public sealed partial class FixSession
         _senderCompId = Encoding.ASCII.GetBytes(Id.SenderCompID);
         _targetCompId = Encoding.ASCII.GetBytes(Id.TargetCompID);
         _username = settings.Username is { } user ? Encoding.ASCII.GetBytes(user) : null;
-        _password = settings.Password is { } password ? Encoding.ASCII.GetBytes(password) : null;
         _applicationMessageTypes = [.. options.ApplicationMessageTypes.Select(Encoding.ASCII.GetBytes)];
         _maxLatencyNanos = (long)settings.MaxLatency.TotalSeconds * NanosPerSecond;
         _logoutTimeoutNanos = (long)(settings.LogoutTimeout.TotalMilliseconds * 1_000_000);
@@ -106,6 +110,12 @@ public sealed partial class FixSession
     public string? LastDisconnectReason { get; private set; }
 
     internal MessageStore Store => _store;
+
+    internal SessionLog Log => _log;
+
+    /// <summary>Writes <paramref name="text"/> to the session's event log (and stderr, with ScreenLogShowEvents): for
+    /// the application's own events about this session. Never pass a secret.</summary>
+    public void LogEvent(string text) => _log.Event(text);
 
     /// <summary>A resend (or a backlog the socket could not take) is going out from the store.</summary>
     internal bool IsStreaming => _transmitNext != 0;
@@ -172,6 +182,7 @@ public sealed partial class FixSession
         if (silence >= _heartBtIntNanos * 12 / 10 && !_testRequestOutstanding)
         {
             _testRequestOutstanding = true;
+            _log.Event("nothing received for 1.2 x HeartBtInt: TestRequest sent");
             SendTestRequest(now);
             work++;
         }
@@ -201,7 +212,12 @@ public sealed partial class FixSession
         _testRequestOutstanding = false;
         _rateLimiter?.Clear();
         LastDisconnectReason = reason;
-        if (Settings.ResetOnDisconnect) _store.Reset();
+        _log.Event($"disconnected: {reason}");
+        if (Settings.ResetOnDisconnect)
+        {
+            _store.Reset();
+            _log.Event("sequence numbers reset to 1 (ResetOnDisconnect)");
+        }
         if (wasLoggedOn) _application.OnLogout(this);
     }
 

@@ -18,6 +18,8 @@ internal sealed class MessageStore : IDisposable
     private const int SeqNumsLength = 23;
     private const int SeqNumDigits = 10;
 
+    private readonly FileStream _seqNumsFile;
+    private readonly FileStream _bodyFile;
     private readonly SafeFileHandle _seqNums;
     private readonly SafeFileHandle _body;
     private readonly IndexEntry[] _index;
@@ -37,16 +39,19 @@ internal sealed class MessageStore : IDisposable
         SeqNumsPath = seqNumsPath;
         BodyPath = bodyPath;
         _index = new IndexEntry[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(indexCapacity, 16))];
-        _seqNums = File.OpenHandle(seqNumsPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        _seqNumsFile = PrivateFiles.Open(seqNumsPath, FileMode.OpenOrCreate, FileAccess.ReadWrite);
         try
         {
-            _body = File.OpenHandle(bodyPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            _bodyFile = PrivateFiles.Open(bodyPath, FileMode.OpenOrCreate, FileAccess.ReadWrite);
         }
         catch
         {
-            _seqNums.Dispose();
+            _seqNumsFile.Dispose();
             throw;
         }
+        // Written at explicit offsets (RandomAccess), never through the streams.
+        _seqNums = _seqNumsFile.SafeFileHandle;
+        _body = _bodyFile.SafeFileHandle;
         try
         {
             LoadSeqNums();
@@ -65,10 +70,10 @@ internal sealed class MessageStore : IDisposable
     /// Throws <see cref="FixSessionException"/> when it cannot be read.</summary>
     public static MessageStore Open(string directory, SessionId id, int indexCapacity, int maxMessageLength)
     {
-        string name = FileName(id);
+        string name = id.FilePrefix;
         try
         {
-            Directory.CreateDirectory(directory);
+            PrivateFiles.CreateDirectory(directory);
             return new MessageStore(Path.Combine(directory, name + ".seqnums"), Path.Combine(directory, name + ".body"), indexCapacity, maxMessageLength);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -158,16 +163,8 @@ internal sealed class MessageStore : IDisposable
     public void Dispose()
     {
         if (!_seqNums.IsClosed && !_body.IsClosed && _dirty) Sync();
-        _seqNums.Dispose();
-        _body.Dispose();
-    }
-
-    private static string FileName(SessionId id)
-    {
-        var name = new System.Text.StringBuilder();
-        foreach (char c in $"{id.BeginString}-{id.SenderCompID}-{id.TargetCompID}")
-            name.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_');
-        return name.ToString();
+        _seqNumsFile.Dispose();
+        _bodyFile.Dispose();
     }
 
     private void WriteSeqNums()

@@ -9,13 +9,58 @@ public sealed class SessionSettings
     public const int DefaultHeartBtIntMin = 1;
     public const int DefaultHeartBtIntMax = 300;
     public const int MaxMessagesPerSecondLimit = 1_000_000;
+    public const string DefaultSocketAcceptAddress = "127.0.0.1";
+
+    /// <summary>The keys the session layer reads.</summary>
+    public static readonly IReadOnlySet<string> SessionKeys = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "ConnectionType", "BeginString", "SenderCompID", "TargetCompID", "SocketAcceptPort", "SocketAcceptAddress",
+        "SocketAcceptHost", "FileStorePath", "FileStoreSync", "PersistMessages", "HeartBtIntMin", "HeartBtIntMax",
+        "ResetOnLogon", "ResetOnLogout", "ResetOnDisconnect", "TimeStampPrecision", "TimestampPrecision", "MaxLatency",
+        "CheckLatency", "Username", "PasswordHash", "AllowNoPassword", "ValidateUserDefinedFields", "MaxMessagesPerSecond", "RateLimitAction",
+        "LogoutTimeout", "FileLogPath", "ScreenLogShowIncoming", "ScreenLogShowOutgoing", "ScreenLogShowEvents",
+        "LogonTimeout", "MaxPendingConnections", "MaxPendingConnectionsPerAddress",
+    };
+
+    /// <summary>Keys that set the acceptor's admission limits: they concern connections no session owns yet, so they
+    /// belong in [DEFAULT] and must not differ between sessions.</summary>
+    public static readonly IReadOnlyList<string> AcceptorKeys = ["LogonTimeout", "MaxPendingConnections", "MaxPendingConnectionsPerAddress"];
+
+    /// <summary>QuickFIX keys that change nothing here, with why: accepted so that a file written for QuickFIX loads, and
+    /// named in <see cref="Warnings"/>. Any other key the session layer or the application does not read is an error,
+    /// since ignoring it could silently change what an operator asked for (StartTime, DataDictionary, …).</summary>
+    public static readonly IReadOnlyDictionary<string, string> IgnoredQuickFixKeys = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["HeartBtInt"] = "an acceptor takes the HeartBtInt (108) of the client's Logon",
+        ["SocketConnectHost"] = "initiators only",
+        ["SocketConnectPort"] = "initiators only",
+        ["ReconnectInterval"] = "initiators only",
+        ["SocketNodelay"] = "TCP_NODELAY is always on",
+        ["SocketReuseAddress"] = "SO_REUSEADDR is always on",
+        ["ScreenLogShowHeartBeats"] = "heartbeats are logged like every message",
+        ["FileLogHeartbeats"] = "heartbeats are logged like every message",
+        ["SendRedundantResendRequests"] = "one ResendRequest is sent per gap",
+        ["MillisecondsInTimeStamp"] = "TimeStampPrecision decides",
+    };
 
     private readonly Dictionary<string, string> _values;
+    private readonly Func<string, string> _where;
 
-    private SessionSettings(Dictionary<string, string> values, Func<string, string> where)
+    private SessionSettings(Dictionary<string, string> values, Func<string, string> where, IReadOnlyCollection<string> applicationKeys)
     {
         _values = values;
+        _where = where;
         Source = where("");
+        var warnings = new List<string>();
+        foreach (string key in values.Keys)
+        {
+            if (SessionKeys.Contains(key) || applicationKeys.Contains(key, StringComparer.OrdinalIgnoreCase)) continue;
+            if (key.Equals("Password", StringComparison.OrdinalIgnoreCase))
+                throw Bad(key, "Password: a password in clear is not accepted; give its PasswordHash instead (exchange-gateway hash-password makes one)");
+            if (IgnoredQuickFixKeys.TryGetValue(key, out string? why)) warnings.Add($"{where(key)}: {key} is ignored ({why})");
+            else throw Bad(key, $"{key} is not a setting this acceptor implements; remove it (the settings it takes are listed in its README)");
+        }
+        Warnings = warnings;
         string connectionType = Required("ConnectionType");
         if (!connectionType.Equals("acceptor", StringComparison.OrdinalIgnoreCase))
             throw Bad("ConnectionType", $"ConnectionType={connectionType}: only acceptor sessions are supported");
@@ -24,7 +69,12 @@ public sealed class SessionSettings
         Id = new SessionId(beginString, CompId("SenderCompID"), CompId("TargetCompID"));
 
         SocketAcceptPort = Int("SocketAcceptPort", null, 0, 65535);
-        SocketAcceptHost = Get("SocketAcceptHost") is { Length: > 0 } host ? host : null;
+        // QuickFIX/J's key; QuickFIX/n spells it SocketAcceptHost. Without either, loopback only: listening wider is a
+        // decision an operator writes down, never a default.
+        string? acceptAddress = Get("SocketAcceptAddress"), acceptHost = Get("SocketAcceptHost");
+        if (!string.IsNullOrEmpty(acceptAddress) && !string.IsNullOrEmpty(acceptHost) && acceptAddress != acceptHost)
+            throw Bad("SocketAcceptHost", $"SocketAcceptHost={acceptHost} and SocketAcceptAddress={acceptAddress}: give one of them");
+        SocketAcceptAddress = acceptAddress is { Length: > 0 } ? acceptAddress : acceptHost is { Length: > 0 } ? acceptHost : DefaultSocketAcceptAddress;
         FileStorePath = Required("FileStorePath");
         HeartBtIntMin = Int("HeartBtIntMin", DefaultHeartBtIntMin, 0, 86_400);
         HeartBtIntMax = Int("HeartBtIntMax", DefaultHeartBtIntMax, 0, 86_400);
@@ -39,8 +89,18 @@ public sealed class SessionSettings
         TimestampPrecision = (TimestampPrecision)digits;
         MaxLatency = TimeSpan.FromSeconds(Int("MaxLatency", 120, 1, 86_400));
         CheckLatency = Bool("CheckLatency", true);
-        Username = Get("Username");
-        Password = Get("Password");
+        Username = Get("Username") is { Length: > 0 } username ? username : null;
+        if (Get("PasswordHash") is { Length: > 0 } hashText)
+        {
+            if (!PasswordHash.TryParse(hashText, out var hash, out string problem)) throw Bad("PasswordHash", $"PasswordHash: {problem}");
+            PasswordHash = hash;
+        }
+        AllowNoPassword = Bool("AllowNoPassword", false);
+        if (PasswordHash == null && !AllowNoPassword)
+            throw Bad("", $"session {Id} has no PasswordHash: every session logs on with Username (553) and Password (554) checked " +
+                "against a PasswordHash (exchange-gateway hash-password makes one); AllowNoPassword=Y lets it go without");
+        if (PasswordHash != null && Username == null) throw Bad("PasswordHash", $"session {Id}: PasswordHash needs a Username beside it");
+        if (PasswordHash != null && AllowNoPassword) throw Bad("AllowNoPassword", $"session {Id}: AllowNoPassword=Y and a PasswordHash: give one of them");
         ValidateUserDefinedFields = Bool("ValidateUserDefinedFields", true);
         MaxMessagesPerSecond = Int("MaxMessagesPerSecond", 0, 0, MaxMessagesPerSecondLimit);
         RateLimitAction = Get("RateLimitAction")?.ToLowerInvariant() switch
@@ -52,6 +112,13 @@ public sealed class SessionSettings
         PersistMessages = Bool("PersistMessages", true);
         FileStoreSync = Bool("FileStoreSync", false);
         LogoutTimeout = TimeSpan.FromSeconds(Int("LogoutTimeout", 2, 1, 3600));
+        if (Get("LogonTimeout") is { Length: > 0 }) LogonTimeout = TimeSpan.FromSeconds(Int("LogonTimeout", null, 1, 3600));
+        if (Get("MaxPendingConnections") is { Length: > 0 }) MaxPendingConnections = Int("MaxPendingConnections", null, 1, 100_000);
+        if (Get("MaxPendingConnectionsPerAddress") is { Length: > 0 }) MaxPendingConnectionsPerAddress = Int("MaxPendingConnectionsPerAddress", null, 1, 100_000);
+        FileLogPath = Get("FileLogPath") is { Length: > 0 } logPath ? logPath : null;
+        ScreenLogShowIncoming = Bool("ScreenLogShowIncoming", false);
+        ScreenLogShowOutgoing = Bool("ScreenLogShowOutgoing", false);
+        ScreenLogShowEvents = Bool("ScreenLogShowEvents", true);
 
         string Required(string key) => Get(key) is { Length: > 0 } value ? value : throw Bad(key, $"[SESSION] is missing {key}");
 
@@ -84,21 +151,27 @@ public sealed class SessionSettings
     }
 
     /// <summary>Settings from key/value pairs, as one [SESSION] with its [DEFAULT] merged in; <paramref name="source"/>
-    /// names them in error messages. Throws <see cref="FixSessionException"/> on a missing or bad value.</summary>
-    public static SessionSettings Create(IEnumerable<KeyValuePair<string, string>> values, string source = "settings")
+    /// names them in error messages. Throws <see cref="FixSessionException"/> on a missing or bad value, or a key
+    /// neither the session layer nor <paramref name="applicationKeys"/> has (see <see cref="IgnoredQuickFixKeys"/>).</summary>
+    public static SessionSettings Create(IEnumerable<KeyValuePair<string, string>> values, string source = "settings", IReadOnlyCollection<string>? applicationKeys = null)
     {
         var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in values) map[key] = value;
-        return new SessionSettings(map, _ => source);
+        return new SessionSettings(map, _ => source, applicationKeys ?? []);
     }
 
-    internal static SessionSettings Create(Dictionary<string, string> values, Func<string, string> where) => new(values, where);
+    internal static SessionSettings Create(Dictionary<string, string> values, Func<string, string> where, IReadOnlyCollection<string> applicationKeys) =>
+        new(values, where, applicationKeys);
 
-    /// <summary>Reads a QuickFIX-style settings file: [DEFAULT] and [SESSION] sections, Key=Value lines, # comments.</summary>
-    public static IReadOnlyList<SessionSettings> Load(string path) => SessionSettingsFile.Load(path);
+    /// <summary>Reads a QuickFIX-style settings file: [DEFAULT] and [SESSION] sections, Key=Value lines, # comments.
+    /// <paramref name="applicationKeys"/> are the keys the application reads itself; any key that is neither its nor
+    /// the session layer's (nor a harmless QuickFIX one) is an error naming the file and line.</summary>
+    public static IReadOnlyList<SessionSettings> Load(string path, IReadOnlyCollection<string>? applicationKeys = null) =>
+        SessionSettingsFile.Load(path, applicationKeys ?? []);
 
     /// <summary>Parses settings text; <paramref name="fileName"/> names it in error messages.</summary>
-    public static IReadOnlyList<SessionSettings> Parse(string text, string fileName) => SessionSettingsFile.Parse(text, fileName);
+    public static IReadOnlyList<SessionSettings> Parse(string text, string fileName, IReadOnlyCollection<string>? applicationKeys = null) =>
+        SessionSettingsFile.Parse(text, fileName, applicationKeys ?? []);
 
     public SessionId Id { get; }
 
@@ -106,7 +179,9 @@ public sealed class SessionSettings
     public string Source { get; }
 
     public int SocketAcceptPort { get; }
-    public string? SocketAcceptHost { get; }
+    /// <summary>The address (or host name) to listen on: SocketAcceptAddress, or its other spelling SocketAcceptHost;
+    /// 127.0.0.1 when neither is given.</summary>
+    public string SocketAcceptAddress { get; }
     public string FileStorePath { get; }
 
     /// <summary>The client's HeartBtInt (108) is accepted within these bounds, in seconds; 0 turns heartbeats off.</summary>
@@ -124,9 +199,14 @@ public sealed class SessionSettings
     public TimeSpan MaxLatency { get; }
     public bool CheckLatency { get; }
 
-    /// <summary>When set, the Logon's Username (553) / Password (554) must match.</summary>
+    /// <summary>The Logon's Username (553) must be this, when set (always, with a <see cref="PasswordHash"/>).</summary>
     public string? Username { get; }
-    public string? Password { get; }
+
+    /// <summary>What the Logon's Password (554) must hash to; null only with <see cref="AllowNoPassword"/>.</summary>
+    public PasswordHash? PasswordHash { get; }
+
+    /// <summary>The session logs on without a password: only when the settings say so.</summary>
+    public bool AllowNoPassword { get; }
 
     /// <summary>Off: user-defined fields (5000–9999) are accepted in any message instead of rejected as not defined.</summary>
     public bool ValidateUserDefinedFields { get; }
@@ -144,6 +224,27 @@ public sealed class SessionSettings
 
     /// <summary>How long our Logout waits for the peer's before disconnecting.</summary>
     public TimeSpan LogoutTimeout { get; }
+
+    /// <summary>Acceptor-wide admission limits (<see cref="AcceptorKeys"/>) when the settings give them; they override
+    /// <see cref="FixAcceptorOptions"/>' values of the same names. LogonTimeout is in seconds.</summary>
+    public TimeSpan? LogonTimeout { get; }
+    public int? MaxPendingConnections { get; }
+    public int? MaxPendingConnectionsPerAddress { get; }
+
+    /// <summary>Where each key was given ("file:line"), for messages.</summary>
+    internal string Where(string key) => _where(key);
+
+    /// <summary>The directory of this session's message log (every message in and out) and event log; null: no files.</summary>
+    public string? FileLogPath { get; }
+
+    /// <summary>What of this session goes to stderr: messages received, messages sent (both off by default: a busy
+    /// session would flood it), events (on).</summary>
+    public bool ScreenLogShowIncoming { get; }
+    public bool ScreenLogShowOutgoing { get; }
+    public bool ScreenLogShowEvents { get; }
+
+    /// <summary>Keys accepted but ignored (<see cref="IgnoredQuickFixKeys"/>), each as "file:line: Key is ignored (why)".</summary>
+    public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>Any key of this session, [DEFAULT] merged in, case-insensitive; null when absent.</summary>
     public string? Get(string key) => _values.TryGetValue(key, out var value) ? value : null;

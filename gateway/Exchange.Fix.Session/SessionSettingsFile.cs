@@ -4,7 +4,7 @@ namespace Exchange.Fix.Session;
 
 internal static class SessionSettingsFile
 {
-    public static IReadOnlyList<SessionSettings> Load(string path)
+    public static IReadOnlyList<SessionSettings> Load(string path, IReadOnlyCollection<string> applicationKeys)
     {
         string text;
         try
@@ -15,10 +15,10 @@ internal static class SessionSettingsFile
         {
             throw new FixSessionException($"{path}: cannot read settings: {e.Message}");
         }
-        return Parse(text, path);
+        return Parse(text, path, applicationKeys);
     }
 
-    public static IReadOnlyList<SessionSettings> Parse(string text, string fileName)
+    public static IReadOnlyList<SessionSettings> Parse(string text, string fileName, IReadOnlyCollection<string> applicationKeys)
     {
         Section? defaults = null;
         var sessions = new List<Section>();
@@ -72,7 +72,7 @@ internal static class SessionSettingsFile
             }
             foreach (var (key, value) in session.Values) merged[key] = value;
             foreach (var (key, line) in session.Lines) lineOf[key] = line;
-            var settings = SessionSettings.Create(merged, key => $"{fileName}:{(lineOf.TryGetValue(key, out int l) ? l : session.Line)}");
+            var settings = SessionSettings.Create(merged, key => $"{fileName}:{(lineOf.TryGetValue(key, out int l) ? l : session.Line)}", applicationKeys);
             if (seen.TryGetValue(settings.Id, out int firstLine))
                 throw Error(session.Line, $"duplicate session {settings.Id} (first at line {firstLine})");
             seen.Add(settings.Id, session.Line);

@@ -1,4 +1,5 @@
-// The engine side of one order-entry session: the binary client's callbacks, handed to the FIX session's bookkeeping.
+// The engine side of one order-entry session: the binary client's callbacks, handed to the FIX session's bookkeeping,
+// the session's own ends (lost, logged out by the engine, logged on again) included.
 using Exchange.Client;
 using Exchange.Contract;
 
@@ -7,7 +8,6 @@ namespace Exchange.Gateway;
 internal sealed class EngineListener : ClientListener
 {
     public OrderEntrySession? Session;
-    public bool Disconnected;
 
     public override void OnAccepted(int shard, long sequence, in OrderAccepted e) => Session?.OnAccepted(in e);
     public override void OnRejected(int shard, long sequence, in CommandRejected e) => Session?.OnRejected(in e);
@@ -16,6 +16,12 @@ internal sealed class EngineListener : ClientListener
     public override void OnReplaced(int shard, long sequence, in OrderReplaced e) => Session?.OnReplaced(in e);
     public override void OnReduced(int shard, long sequence, in OrderReduced e) => Session?.OnReduced(in e);
     public override void OnMassCancelled(int shard, long sequence, in MassCancelled e) => Session?.OnMassCancelled(in e);
-    public override void OnDisconnected(int shard) => Disconnected = true;
-    public override void OnLogout(int shard, LogoutReason reason) => Disconnected = true;
+    public override void OnLogon(int shard, ulong sessionId) => Session?.OnEngineLogon(shard);
+    public override void OnDisconnected(int shard) => Session?.OnEngineLost(shard, "no heartbeat from the engine, or its response stream ended");
+
+    public override void OnLogout(int shard, LogoutReason reason)
+    {
+        // Our own Logout (the gateway stopping) answered is no loss.
+        if (reason != LogoutReason.ClientRequest) Session?.OnEngineLost(shard, $"the engine ended the session: {reason}");
+    }
 }

@@ -15,7 +15,7 @@ internal static class ExecutionReports
     /// LastPx/LastQty (a trade). <paramref name="clOrdId"/> overrides the order's (a cancel's own ClOrdID).</summary>
     public static int Write(Span<byte> buffer, FixOrder order, char execType, long execId, long transactTime,
         long lastPx = 0, long lastQty = 0, string? clOrdId = null, string? origClOrdId = null, int ordRejReason = -1,
-        string? text = null, string? ordStatusReqId = null, char? ordStatus = null)
+        string? text = null, string? ordStatusReqId = null)
     {
         var w = new FixBodyWriter(buffer);
         var symbol = order.Symbol;
@@ -25,7 +25,7 @@ internal static class ExecutionReports
         if (ordStatusReqId != null) w.AppendAscii(790, ordStatusReqId);
         w.Append(17, execId);
         w.Append(150, execType);
-        w.Append(39, ordStatus ?? order.Status);
+        w.Append(39, order.Status);
         if (ordRejReason >= 0) w.Append(103, ordRejReason);
         if (order.Account != null) w.AppendAscii(1, order.Account);
         w.AppendAscii(55, symbol.Name);
@@ -63,16 +63,52 @@ internal static class ExecutionReports
         return (long)((order.Notional * scale + order.CumQty / 2) / order.CumQty);
     }
 
-    /// <summary>OrderCancelReject: <paramref name="replace"/> says whether it answers a G (434=2) or an F (434=1).</summary>
-    public static int WriteCancelReject(Span<byte> buffer, long orderId, string clOrdId, string origClOrdId, char ordStatus,
-        bool replace, int cxlRejReason, string text, string? account)
+    /// <summary>An ExecutionReport on a request that never became an order (150=8, or 150=I for a status request of an
+    /// order we do not know): 39=8, nothing open or filled, and the request's own fields exactly as sent, omitted when
+    /// the broker did not send them.</summary>
+    public static int WriteRefusal(Span<byte> buffer, RequestEcho request, char execType, long execId, long transactTime,
+        int ordRejReason, string text, string? ordStatusReqId)
+    {
+        var w = new FixBodyWriter(buffer);
+        AppendOrderId(ref w, 0);
+        AppendIfSent(ref w, 11, request.ClOrdId);
+        AppendIfSent(ref w, 41, request.OrigClOrdId);
+        if (ordStatusReqId != null) w.AppendAscii(790, ordStatusReqId);
+        w.Append(17, execId);
+        w.Append(150, execType);
+        w.Append(39, OrdStatus.Rejected);
+        if (ordRejReason >= 0) w.Append(103, ordRejReason);
+        AppendIfSent(ref w, 1, request.Account);
+        AppendIfSent(ref w, 55, request.Symbol);
+        AppendIfSent(ref w, 54, request.Side);
+        AppendIfSent(ref w, 38, request.OrderQty);
+        AppendIfSent(ref w, 40, request.OrdType);
+        AppendIfSent(ref w, 44, request.Price);
+        AppendIfSent(ref w, 59, request.TimeInForce);
+        w.Append(151, 0);
+        w.Append(14, 0);
+        w.Append(6, 0);
+        w.AppendUtcTimestamp(60, transactTime, TimestampPrecision.Microseconds);
+        w.AppendAscii(58, text);
+        return w.Length;
+    }
+
+    private static void AppendIfSent(ref FixBodyWriter w, int tag, string? sent)
+    {
+        if (sent != null) w.AppendAscii(tag, sent);
+    }
+
+    /// <summary>OrderCancelReject: <paramref name="replace"/> says whether it answers a G (434=2) or an F (434=1); ClOrdID,
+    /// OrigClOrdID and Account are the request's as sent.</summary>
+    public static int WriteCancelReject(Span<byte> buffer, long orderId, RequestEcho request, char ordStatus,
+        bool replace, int cxlRejReason, string text)
     {
         var w = new FixBodyWriter(buffer);
         AppendOrderId(ref w, orderId);
-        w.AppendAscii(11, clOrdId);
-        w.AppendAscii(41, origClOrdId);
+        AppendIfSent(ref w, 11, request.ClOrdId);
+        AppendIfSent(ref w, 41, request.OrigClOrdId);
         w.Append(39, ordStatus);
-        if (account != null) w.AppendAscii(1, account);
+        AppendIfSent(ref w, 1, request.Account);
         w.Append(434, replace ? '2' : '1');
         w.Append(102, cxlRejReason);
         w.AppendAscii(58, text);

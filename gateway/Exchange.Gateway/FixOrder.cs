@@ -20,6 +20,13 @@ internal sealed class FixOrder
     public long OrderId;            // the engine's, once accepted
     public char Status = OrdStatus.PendingNew;
     public string? Account;
+    /// <summary>The NewOrderSingle as sent, until the engine has answered it: what a reject of it echoes.</summary>
+    public RequestEcho? Request;
+
+    /// <summary>Sent to the engine, then reported rejected because the engine session was lost before it answered: it
+    /// may have reached the book, so it is cancelled there once the session is back, and its fills, if any, are still
+    /// reported (they happened).</summary>
+    public bool Doubtful;
 
     /// <summary>The cancel or replace in flight, if any (one at a time, as FIX allows us to insist).</summary>
     public PendingChange? Pending;
@@ -27,7 +34,8 @@ internal sealed class FixOrder
     public bool IsOpen => Status is OrdStatus.New or OrdStatus.PartiallyFilled or OrdStatus.PendingNew;
 }
 
-internal sealed record PendingChange(bool IsReplace, string ClOrdId, long NewEngineClientOrderId, long NewPrice, long NewQuantity);
+/// <summary>A cancel (F) or replace (G) sent to the engine; <paramref name="Request"/> is what a reject of it echoes.</summary>
+internal sealed record PendingChange(bool IsReplace, string ClOrdId, long NewEngineClientOrderId, long NewPrice, long NewQuantity, RequestEcho Request);
 
 /// <summary>FIX 4.4 OrdStatus (39) values the gateway reports.</summary>
 internal static class OrdStatus

@@ -9,6 +9,9 @@ namespace Exchange.Gateway;
 
 internal sealed class Gateway : IFixApplication
 {
+    /// <summary>The settings keys the gateway reads itself, beside the session layer's.</summary>
+    public static readonly string[] SettingsKeys = ["SessionType", "ApiKey", "Account", "CancelOnDisconnect", "DropCopyAccounts"];
+
     private readonly Dictionary<FixSession, OrderEntrySession> _orderEntry = new();
     private readonly List<(FixSession Session, HashSet<long> Accounts)> _dropCopy = [];
     private readonly Func<long> _clock;
@@ -77,7 +80,12 @@ internal sealed class Gateway : IFixApplication
     public int PollEngines()
     {
         int work = 0;
-        foreach (var entry in _orderEntry.Values) work += entry.Client.Poll();
+        long now = Now();
+        foreach (var entry in _orderEntry.Values)
+        {
+            work += entry.Client.Poll();
+            work += entry.DriveReconnect(now);
+        }
         return work;
     }
 
@@ -115,6 +123,7 @@ internal sealed class Gateway : IFixApplication
     {
         foreach (var entry in _orderEntry.Values)
         {
+            entry.Stop();
             if (entry.Client.IsConnected) entry.Client.Logout(TimeSpan.FromSeconds(2));
             entry.Client.Dispose();
         }

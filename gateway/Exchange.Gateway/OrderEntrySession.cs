@@ -1,6 +1,8 @@
 // One broker's order-entry FIX session and the engine session behind it: FIX requests become SBE commands through
 // the binary client, and the engine's execution reports come back as FIX ExecutionReports (copied to drop-copy
 // sessions). The engine's ids are the gateway's own (one per order version); the broker's ClOrdIDs map onto them.
+// When the engine session is lost, every request in flight is answered, new ones are refused with the reason, and
+// the session logs on again with backoff; trading resumes when the engine is back.
 using System.Text;
 using Exchange.Client;
 using Exchange.Contract;
@@ -27,6 +29,16 @@ internal sealed class OrderEntrySession
     }
     private readonly byte[] _body = new byte[4096];
     private long _nextEngineId;
+
+    /// <summary>What a request gets while the engine session is down.</summary>
+    public const string EngineLostText = "Exchange unavailable: engine session lost, reconnecting";
+
+    // Between attempts to log on again: 0.5 s, 1 s, 2 s, 4 s, then every 5 s.
+    private static readonly long[] ReconnectBackoffNanos = [500_000_000, 1_000_000_000, 2_000_000_000, 4_000_000_000, 5_000_000_000];
+    private bool _reconnecting;
+    private int _reconnectAttempts;
+    private long _nextReconnectAt;
+    private bool _stopping;
 
     public OrderEntrySession(Gateway gateway, FixSession session, ExchangeClient<EngineListener> client, bool cancelOnDisconnect)
     {
@@ -69,20 +81,107 @@ internal sealed class OrderEntrySession
         if (CancelOnDisconnect && Client.IsConnected) Client.MassCancel();
     }
 
+    /// <summary>The gateway is stopping: the engine sessions it ends are not lost ones.</summary>
+    public void Stop() => _stopping = true;
+
+    private bool EngineUp(GatewaySymbol symbol) => Client.IsLoggedOn(Client.ShardOf(symbol.Id));
+
+    // ---- the engine session ----
+
+    /// <summary>The engine session of <paramref name="shard"/> ended without our asking (no heartbeat, its response
+    /// stream gone, or the engine's Logout): every request in flight there is answered now, since the engine will not
+    /// answer it; new ones are refused with <see cref="EngineLostText"/> until the session is back; logging on again
+    /// starts at once.</summary>
+    public void OnEngineLost(int shard, string why)
+    {
+        if (_stopping) return;
+        Session.LogEvent($"engine session lost ({why}); refusing orders until it is back");
+        int answered = 0;
+        foreach (var order in _byEngineId.Values.ToList())
+        {
+            if (Client.ShardOf(order.Symbol.Id) != shard) continue;
+            if (order.Status == OrdStatus.PendingNew && !order.Doubtful)
+            {
+                // It may or may not have reached the book: the broker is told it is rejected, and once the session is
+                // back the gateway cancels it there, so that it is.
+                order.Status = OrdStatus.Rejected;
+                order.Leaves = 0;
+                order.Doubtful = true;
+                Refuse(order.Request!, 99, EngineLostText);
+                order.Request = null;
+                answered++;
+            }
+            else if (order.Pending is { } pending)
+            {
+                order.Pending = null;
+                _byClOrdId.Remove(pending.ClOrdId);
+                CancelReject(order, pending.Request, pending.IsReplace, 99, EngineLostText);
+                answered++;
+            }
+        }
+        while (_massCancels.TryDequeue(out var mc))
+        {
+            MassCancelReport(mc.ClOrdId, mc.Type, '0', 99, 0, mc.Symbol, EngineLostText);
+            answered++;
+        }
+        if (answered > 0) Session.LogEvent($"{answered} request(s) in flight answered: {EngineLostText}");
+        if (!_reconnecting)
+        {
+            _reconnecting = true;
+            _reconnectAttempts = 0;
+            _nextReconnectAt = _gateway.Now();
+        }
+    }
+
+    /// <summary>Once per loop cycle: while an engine session is down, asks the client to log on again, with backoff.
+    /// Returns the work done.</summary>
+    public int DriveReconnect(long now)
+    {
+        if (!_reconnecting || _stopping || now < _nextReconnectAt) return 0;
+        bool refused = false;
+        for (int shard = 0; shard < Client.ShardCount; shard++) refused |= Client.StateOf(shard) == ShardState.Rejected;
+        _reconnectAttempts++;
+        Session.LogEvent(refused
+            ? $"the engine refused the logon; logging on again (attempt {_reconnectAttempts})"
+            : $"logging on to the engine again (attempt {_reconnectAttempts})");
+        Client.Reconnect();
+        _nextReconnectAt = now + ReconnectBackoffNanos[Math.Min(_reconnectAttempts, ReconnectBackoffNanos.Length) - 1];
+        return 1;
+    }
+
+    /// <summary>An engine session is up: at start-up, nothing to do; after a loss, trading resumes, and the orders whose
+    /// fate the loss left unknown are cancelled at the exchange, as the broker was told they were rejected.</summary>
+    public void OnEngineLogon(int shard)
+    {
+        if (!_reconnecting || _stopping) return;
+        int cancelled = 0;
+        foreach (var order in _byEngineId.Values)
+        {
+            if (!order.Doubtful || Client.ShardOf(order.Symbol.Id) != shard) continue;
+            if (SendResult.IsSent(Client.Cancel(order.Symbol.Id, order.EngineClientOrderId))) cancelled++;
+        }
+        if (!Client.IsConnected) return;
+        _reconnecting = false;
+        Session.LogEvent($"engine session restored after {_reconnectAttempts} attempt(s); taking orders again" +
+            (cancelled > 0 ? $"; cancelling {cancelled} order(s) reported rejected when it was lost, in case they reached the book" : ""));
+        // The broker left while the engine was away: what cancel-on-disconnect could not do then, it does now.
+        if (CancelOnDisconnect && !Session.IsLoggedOn) Client.MassCancel();
+    }
+
     private static string Text(in FixMessage m, int tag) => m.TryGetValue(tag, out var v) ? Encoding.ASCII.GetString(v) : "";
 
     private void NewOrderSingle(in FixMessage m)
     {
         string clOrdId = Text(in m, 11);
-        var order = new FixOrder { ClOrdId = clOrdId, Symbol = null!, Account = AccountText, Status = OrdStatus.Rejected };
+        var echo = RequestEcho.Of(in m);
+        var order = new FixOrder { ClOrdId = clOrdId, Symbol = null!, Account = AccountText, Status = OrdStatus.Rejected, Request = echo };
         m.TryGetChar(59, out order.TimeInForce);
         if (order.TimeInForce == default) order.TimeInForce = '0';
         string? problem = ParseOrder(in m, order, out bool postOnly);
         if (problem == null && _byClOrdId.ContainsKey(clOrdId)) problem = "Duplicate ClOrdID (11)";
         if (problem != null)
         {
-            order.Symbol ??= _gateway.Symbols.Values.First();
-            Report(order, ExecType.Rejected, clOrdId: clOrdId, ordRejReason: problem.StartsWith("Duplicate", StringComparison.Ordinal) ? 6 : problem.StartsWith("Unknown Symbol", StringComparison.Ordinal) ? 1 : 99, text: problem);
+            Refuse(echo, problem.StartsWith("Duplicate", StringComparison.Ordinal) ? 6 : problem.StartsWith("Unknown Symbol", StringComparison.Ordinal) ? 1 : 99, problem);
             return;
         }
         order.EngineClientOrderId = ++_nextEngineId;
@@ -95,13 +194,17 @@ internal sealed class OrderEntrySession
             Int128 lots = order.Quantity / order.Symbol.LotSize;
             budget = (long)(lots * order.Symbol.BandHighPrice * (10_000 + order.Symbol.MaxFeeBps) / 10_000);
         }
+        if (!EngineUp(order.Symbol))
+        {
+            Refuse(echo, 99, EngineLostText);
+            return;
+        }
         var tif = order.TimeInForce switch { '3' => TimeInForce.ImmediateOrCancel, '4' => TimeInForce.FillOrKill, _ => TimeInForce.GoodTillCancel };
         long sent = Client.NewOrder(new NewOrder(0, order.EngineClientOrderId, order.Symbol.Id, order.Side, order.Type, tif, order.Price, order.Quantity,
             QuoteBudget: budget, PostOnly: postOnly));
         if (!SendResult.IsSent(sent))
         {
-            order.Status = OrdStatus.Rejected;
-            Report(order, ExecType.Rejected, ordRejReason: 99, text: $"Exchange unavailable: {SendResult.Describe(sent)}");
+            Refuse(echo, 99, $"Exchange unavailable: {SendResult.Describe(sent)}");
             return;
         }
         _byEngineId[order.EngineClientOrderId] = order;
@@ -147,31 +250,37 @@ internal sealed class OrderEntrySession
     private void CancelRequest(in FixMessage m, bool replace)
     {
         string clOrdId = Text(in m, 11), orig = Text(in m, 41);
+        var echo = RequestEcho.Of(in m);
         if (!_byClOrdId.TryGetValue(orig, out var order) || !order.IsOpen)
         {
-            CancelReject(order, clOrdId, orig, replace, 1, "Unknown order (41)");
+            CancelReject(order, echo, replace, 1, "Unknown order (41)");
             return;
         }
         if (order.Pending != null || order.Status == OrdStatus.PendingNew)
         {
-            CancelReject(order, clOrdId, orig, replace, 3,
+            CancelReject(order, echo, replace, 3,
                 "Order already pending a change");
             return;
         }
         if (_byClOrdId.ContainsKey(clOrdId))
         {
-            CancelReject(order, clOrdId, orig, replace, 6, "Duplicate ClOrdID (11)");
+            CancelReject(order, echo, replace, 6, "Duplicate ClOrdID (11)");
             return;
         }
         if (m.TryGetChar(54, out char side) && side != (order.Side == Side.Buy ? '1' : '2'))
         {
-            CancelReject(order, clOrdId, orig, replace, 99, "Side (54) differs from the order's");
+            CancelReject(order, echo, replace, 99, "Side (54) differs from the order's");
+            return;
+        }
+        if (!EngineUp(order.Symbol))
+        {
+            CancelReject(order, echo, replace, 99, EngineLostText);
             return;
         }
         long sent;
         if (!replace)
         {
-            order.Pending = new PendingChange(false, clOrdId, 0, 0, 0);
+            order.Pending = new PendingChange(false, clOrdId, 0, 0, 0, echo);
             sent = Client.Cancel(order.Symbol.Id, order.EngineClientOrderId);
         }
         else
@@ -179,22 +288,22 @@ internal sealed class OrderEntrySession
             long quantity = order.Quantity, price = order.Price;
             if (m.Contains(38) && (!m.TryGetDecimal(38, order.Symbol.QuantityDecimals, out quantity) || quantity <= 0))
             {
-                CancelReject(order, clOrdId, orig, true, 99, $"Incorrect OrderQty (38={Text(in m, 38)})");
+                CancelReject(order, echo, true, 99, $"Incorrect OrderQty (38={Text(in m, 38)})");
                 return;
             }
             if (m.Contains(44) && (!m.TryGetDecimal(44, order.Symbol.PriceDecimals, out price) || price <= 0))
             {
-                CancelReject(order, clOrdId, orig, true, 99, $"Incorrect Price (44={Text(in m, 44)})");
+                CancelReject(order, echo, true, 99, $"Incorrect Price (44={Text(in m, 44)})");
                 return;
             }
             long newId = ++_nextEngineId;
-            order.Pending = new PendingChange(true, clOrdId, newId, price, quantity);
+            order.Pending = new PendingChange(true, clOrdId, newId, price, quantity, echo);
             sent = Client.Replace(order.Symbol.Id, order.EngineClientOrderId, newId, price, quantity);
         }
         if (!SendResult.IsSent(sent))
         {
             order.Pending = null;
-            CancelReject(order, clOrdId, orig, replace, 99,
+            CancelReject(order, echo, replace, 99,
                 $"Exchange unavailable: {SendResult.Describe(sent)}");
             return;
         }
@@ -210,11 +319,7 @@ internal sealed class OrderEntrySession
             Report(order, ExecType.OrderStatus, clOrdId: order.ClOrdId, ordStatusReqId: reqId);
             return;
         }
-        var unknown = new FixOrder { ClOrdId = clOrdId, Symbol = _gateway.Symbols.GetValueOrDefault(Text(in m, 55)) ?? _gateway.Symbols.Values.First(), Account = AccountText };
-        m.TryGetChar(54, out char side);
-        unknown.Side = side == '2' ? Side.Sell : Side.Buy;
-        unknown.TimeInForce = '0';
-        Report(unknown, ExecType.OrderStatus, ordStatus: OrdStatus.Rejected, ordStatusReqId: reqId, text: "Unknown order (11)");
+        Refuse(RequestEcho.Of(in m), -1, "Unknown order (11)", ExecType.OrderStatus, reqId);
     }
 
     private void MassCancelRequest(in FixMessage m)
@@ -230,11 +335,13 @@ internal sealed class OrderEntrySession
                 MassCancelReport(clOrdId, type, '0', 0, 0, symbolName, $"Unknown Symbol (55={symbolName})");
                 return;
             }
+            if (!EngineUp(symbol)) { MassCancelReport(clOrdId, type, '0', 99, 0, symbolName, EngineLostText); return; }
             if (!SendResult.IsSent(Client.MassCancel(symbol.Id, side))) { MassCancelReport(clOrdId, type, '0', 99, 0, symbolName, "Exchange unavailable"); return; }
             _massCancels.Enqueue(new MassCancelInFlight(clOrdId, type, symbolName, 1));
         }
         else if (type == '7')
         {
+            if (!Client.IsConnected) { MassCancelReport(clOrdId, type, '0', 99, 0, null, EngineLostText); return; }
             if (!SendResult.IsSent(Client.MassCancel(-1, side))) { MassCancelReport(clOrdId, type, '0', 99, 0, null, "Exchange unavailable"); return; }
             _massCancels.Enqueue(new MassCancelInFlight(clOrdId, type, null, Client.ShardCount));
         }
@@ -246,6 +353,15 @@ internal sealed class OrderEntrySession
     public void OnAccepted(in OrderAccepted e)
     {
         if (!_byEngineId.TryGetValue(e.ClientOrderId, out var order)) return;
+        if (order.Doubtful)
+        {
+            // Reported rejected when the engine session was lost, yet it reached the book: it is cancelled there.
+            order.OrderId = e.OrderId;
+            Session.LogEvent($"order {order.ClOrdId}, reported rejected when the engine session was lost, reached the book: cancelling it");
+            Client.Cancel(order.Symbol.Id, order.EngineClientOrderId);
+            return;
+        }
+        order.Request = null; // answered: from here on reports carry the order as the engine holds it
         order.OrderId = e.OrderId;
         order.Status = OrdStatus.New;
         Report(order, ExecType.New);
@@ -259,12 +375,18 @@ internal sealed class OrderEntrySession
             return;
         }
         if (!_byEngineId.TryGetValue(e.ClientOrderId, out var order)) return;
+        if (order.Doubtful)
+        {
+            // The order (or its cancel) found nothing at the exchange: it never reached the book, as reported.
+            _byEngineId.Remove(order.EngineClientOrderId);
+            return;
+        }
         if (e.Command == CommandKind.NewOrder)
         {
             order.Status = OrdStatus.Rejected;
             order.Leaves = 0;
             Forget(order);
-            Report(order, ExecType.Rejected, ordRejReason: OrdRejReason(e.Reason), text: e.Reason.ToString());
+            Refuse(order.Request!, OrdRejReason(e.Reason), e.Reason.ToString());
             return;
         }
         if (order.Pending is { } pending)
@@ -272,7 +394,7 @@ internal sealed class OrderEntrySession
             order.Pending = null;
             _byClOrdId.Remove(pending.ClOrdId);
             if (!order.IsOpen) _byEngineId.Remove(order.EngineClientOrderId);
-            CancelReject(order, pending.ClOrdId, order.ClOrdId, pending.IsReplace, e.Reason == RejectReason.UnknownOrder ? 0 : 99, e.Reason == RejectReason.UnknownOrder ? "Too late to cancel" : e.Reason.ToString());
+            CancelReject(order, pending.Request, pending.IsReplace, e.Reason == RejectReason.UnknownOrder ? 0 : 99, e.Reason == RejectReason.UnknownOrder ? "Too late to cancel" : e.Reason.ToString());
         }
     }
 
@@ -290,6 +412,12 @@ internal sealed class OrderEntrySession
     public void OnCancelled(in OrderCancelled e)
     {
         if (!_byEngineId.TryGetValue(e.ClientOrderId, out var order)) return;
+        if (order.Doubtful)
+        {
+            _byEngineId.Remove(order.EngineClientOrderId);
+            Session.LogEvent($"order {order.ClOrdId}, reported rejected when the engine session was lost, is cancelled at the exchange");
+            return;
+        }
         order.Leaves = 0;
         order.Status = OrdStatus.Canceled;
         bool answersPending = order.Pending != null && e.Reason is CancelReason.ByClient or CancelReason.ReplacedBelowFilled;
@@ -362,20 +490,31 @@ internal sealed class OrderEntrySession
     // ---- to the broker ----
 
     private void Report(FixOrder order, char execType, long lastPx = 0, long lastQty = 0, string? clOrdId = null, string? origClOrdId = null,
-        int ordRejReason = -1, string? text = null, string? ordStatusReqId = null, char? ordStatus = null)
+        int ordRejReason = -1, string? text = null, string? ordStatusReqId = null)
     {
         int length = ExecutionReports.Write(_body, order, execType, _gateway.NextExecId(), _gateway.Now(), lastPx, lastQty, clOrdId, origClOrdId,
-            ordRejReason, text, ordStatusReqId, ordStatus);
+            ordRejReason, text, ordStatusReqId);
         var body = _body.AsSpan(0, length);
         Session.SendApplication("8"u8, body);
         if (execType != ExecType.OrderStatus) _gateway.DropCopy(Account, body);
     }
 
-    /// <summary>OrderCancelReject of a cancel or replace of <paramref name="order"/> (null: no such order).</summary>
-    private void CancelReject(FixOrder? order, string clOrdId, string orig, bool replace, int reason, string text)
+    /// <summary>An ExecutionReport refusing a request (150=8 39=8), or answering a status request for an order the gateway
+    /// does not know (150=I 39=8): the request's own fields as the broker sent them.</summary>
+    private void Refuse(RequestEcho request, int ordRejReason, string text, char execType = ExecType.Rejected, string? ordStatusReqId = null)
     {
-        int length = ExecutionReports.WriteCancelReject(_body, order?.OrderId ?? 0, clOrdId, orig, order?.Status ?? OrdStatus.Rejected,
-            replace, reason, text, AccountText);
+        int length = ExecutionReports.WriteRefusal(_body, request, execType, _gateway.NextExecId(), _gateway.Now(), ordRejReason, text, ordStatusReqId);
+        var body = _body.AsSpan(0, length);
+        Session.SendApplication("8"u8, body);
+        if (execType != ExecType.OrderStatus) _gateway.DropCopy(Account, body);
+    }
+
+    /// <summary>OrderCancelReject of a cancel or replace of <paramref name="order"/> (null: no such order), echoing the
+    /// request's ClOrdID, OrigClOrdID and Account as sent.</summary>
+    private void CancelReject(FixOrder? order, RequestEcho request, bool replace, int reason, string text)
+    {
+        int length = ExecutionReports.WriteCancelReject(_body, order?.OrderId ?? 0, request, order?.Status ?? OrdStatus.Rejected,
+            replace, reason, text);
         Session.SendApplication("9"u8, _body.AsSpan(0, length));
     }
 

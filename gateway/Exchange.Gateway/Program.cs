@@ -1,108 +1,63 @@
-// exchange-gateway: the FIX 4.4 acceptor for brokers. Sessions come from a QuickFIX-style settings file; each
-// order-entry session trades through its own engine session (the binary client), so the engine sees the broker's
-// account and routes by symbol as for any client. One thread runs the FIX sessions and the engine clients.
-using System.Runtime.InteropServices;
+// exchange-gateway's command line (System.CommandLine, with the conventions of Exchange.Hosting.Cli: --help, --version,
+// unknown options refused with one line and exit 2). GatewayHost runs the gateway the options describe;
+// `hash-password` makes a session's PasswordHash.
+using System.CommandLine;
 using Exchange.Fix.Session;
 using Exchange.Gateway;
-using Exchange.Transport;
+using Exchange.Hosting;
 
-const string Usage = """
-    usage: exchange-gateway --settings FILE [options]
-
-      --settings FILE        FIX sessions, QuickFIX-style ([DEFAULT] and [SESSION] sections). Per session, besides the
-                             standard keys: ApiKey (the engine account's key), Account, SessionType (order-entry |
-                             drop-copy), DropCopyAccounts (for drop-copy), CancelOnDisconnect (Y | N, default Y)
-      --config FILE          gateway config (JSON): engine shards, symbols and their decimals (default: built in,
-                             matching the engine's demo config)
-      --engine CHANNEL       route every symbol to this one engine shard instead of the config's
-      --idle STRATEGY        busy-spin | yield | backoff (default backoff)
-      --print-config         print the effective gateway config as JSON and exit
-      --help                 this text
-
-    Prints 'listening port=...' once brokers can connect; SIGTERM or Ctrl-C logs the sessions out and stops.
-    """;
-
-string? settingsPath = null, idleName = "backoff";
-var config = new GatewayConfig();
-bool printConfig = false;
-try
+var settings = new Option<string?>("--settings")
 {
-    for (int i = 0; i < args.Length; i++)
+    Description = "FIX sessions, QuickFIX-style ([DEFAULT] and [SESSION] sections; gateway/README.md lists the keys). Required to run",
+};
+var config = new Option<string?>("--config")
+{
+    Description = "gateway config (JSON): engine shards, symbols and their decimals (default: built in, matching the engine's demo config)",
+};
+var engine = new Option<string?>("--engine") { Description = "route every symbol to this one engine shard instead of the config's" };
+var idle = Cli.OneOf("--idle", "how the loop waits when there is no work", "backoff", "busy-spin", "yield", "backoff");
+var printConfig = new Option<bool>("--print-config") { Description = "print the effective gateway config as JSON and exit" };
+
+var iterations = Cli.IntInRange("--iterations", "PBKDF2 rounds: more is slower to check and to guess",
+    PasswordHash.DefaultIterations, PasswordHash.MinIterations, PasswordHash.MaxIterations);
+var hashPassword = new Command("hash-password", """
+    Reads a password from stdin (never from the command line, where other users and the shell's history see it) and
+    prints the PasswordHash line for a session's settings: pbkdf2-sha256$<iterations>$<salt>$<hash>.
+    """)
+{
+    iterations,
+};
+hashPassword.SetAction(parsed => PasswordCommand.Run(parsed.GetValue(iterations)));
+
+var root = new RootCommand("""
+    exchange-gateway: the FIX 4.4 acceptor for brokers. Each order-entry session trades through its own engine
+    session. Prints 'listening port=...' once brokers can connect; SIGTERM or Ctrl-C logs the sessions out and stops.
+    """)
+{
+    settings, config, engine, idle, printConfig, hashPassword,
+};
+root.SetAction(parsed =>
+{
+    var gatewayConfig = LoadConfig(parsed.GetValue(config), parsed.GetValue(engine));
+    if (parsed.GetValue(printConfig))
     {
-        string Value() => i + 1 < args.Length ? args[++i] : throw new GatewayConfigException($"{args[i]} needs a value");
-        switch (args[i])
-        {
-            case "--help" or "-h": Console.WriteLine(Usage); return 0;
-            case "--settings": settingsPath = Value(); break;
-            case "--config": config = GatewayConfig.Load(Value()); break;
-            case "--engine": config = config with { Engines = [new GatewayEngine(Value(), config.Symbols.Select(s => s.Id).ToArray())] }; break;
-            case "--idle": idleName = Value(); break;
-            case "--print-config": printConfig = true; break;
-            default: throw new GatewayConfigException($"unexpected argument '{args[i]}' (try --help)");
-        }
+        Console.WriteLine(gatewayConfig.ToJson());
+        return 0;
     }
-    if (printConfig) { Console.WriteLine(config.ToJson()); return 0; }
-    if (settingsPath == null) throw new GatewayConfigException("--settings FILE is required (try --help)");
-    if (IdleStrategies.Parse(idleName) == null) throw new GatewayConfigException($"--idle must be one of {IdleStrategies.Names}");
-}
-catch (GatewayConfigException e)
-{
-    Console.Error.WriteLine($"exchange-gateway: {e.Message}");
-    return 2;
-}
+    string settingsPath = parsed.GetValue(settings) ?? throw new UsageException("--settings FILE is required (try --help)");
+    return GatewayHost.Run(settingsPath, gatewayConfig, parsed.GetValue(idle)!);
+});
+return Cli.Run(root, args);
 
-IReadOnlyList<SessionSettings> settings;
-try { settings = SessionSettings.Load(settingsPath); }
-catch (Exception e) when (e is FixSessionException or IOException)
+static GatewayConfig LoadConfig(string? path, string? engineChannel)
 {
-    Console.Error.WriteLine($"exchange-gateway: {e.Message}");
-    return 2;
+    try
+    {
+        var loaded = path == null ? new GatewayConfig() : GatewayConfig.Load(path);
+        return engineChannel == null ? loaded : loaded with { Engines = [new GatewayEngine(engineChannel, [.. loaded.Symbols.Select(s => s.Id)])] };
+    }
+    catch (GatewayConfigException e)
+    {
+        throw new UsageException(e.Message);
+    }
 }
-
-var gateway = new Gateway(config, Exchange.Fix.UtcTimestamp.Now);
-FixAcceptor acceptor;
-try
-{
-    acceptor = new FixAcceptor(settings, gateway, Exchange.Fix.UtcTimestamp.Now);
-}
-catch (Exception e) when (e is FixSessionException or System.Net.Sockets.SocketException or IOException)
-{
-    Console.Error.WriteLine($"exchange-gateway: cannot start: {e.Message}");
-    return 1;
-}
-try { gateway.Attach(acceptor.Sessions, TimeSpan.FromSeconds(10)); }
-catch (Exception e) when (e is GatewayConfigException or TimeoutException or Exchange.Client.LogonRejectedException or ArgumentException)
-{
-    Console.Error.WriteLine($"exchange-gateway: cannot connect to the engines: {e.Message}");
-    acceptor.Dispose();
-    gateway.Dispose();
-    return 1;
-}
-
-int stop = 0;
-void OnSignal(PosixSignalContext context) { context.Cancel = true; Volatile.Write(ref stop, 1); }
-using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-
-Console.WriteLine($"listening port={acceptor.Port} sessions={acceptor.Sessions.Count}");
-Console.Out.Flush();
-var idle = IdleStrategies.Parse(idleName)!;
-while (Volatile.Read(ref stop) == 0)
-{
-    int work = acceptor.DoWork(Exchange.Fix.UtcTimestamp.Now());
-    work += gateway.PollEngines();
-    idle.Idle(work);
-}
-
-// Log every FIX session out and give the brokers a moment to answer, then leave the engines.
-foreach (var session in acceptor.Sessions) if (session.IsLoggedOn) session.Logout("Gateway shutting down");
-var until = DateTime.UtcNow.AddSeconds(2);
-while (DateTime.UtcNow < until && acceptor.Sessions.Any(s => s.IsLoggedOn))
-{
-    int work = acceptor.DoWork(Exchange.Fix.UtcTimestamp.Now()) + gateway.PollEngines();
-    idle.Idle(work);
-}
-acceptor.Dispose();
-gateway.Dispose();
-Console.WriteLine("stopped");
-return 0;

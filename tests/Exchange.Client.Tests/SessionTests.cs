@@ -117,6 +117,28 @@ public class SessionTests
     }
 
     [Fact]
+    public void Reconnect_after_a_lost_session_logs_on_again_without_waiting_and_reports_the_new_logon()
+    {
+        using var engine = new FakeEngine { GrantedHeartbeatMs = 100 };
+        var listener = new RecordingListener();
+        using var client = ExchangeClient.Create(Options(engine), listener);
+        client.Connect(TimeSpan.FromSeconds(10));
+        Assert.True(Wait.Until(client, () => listener.Of("Disconnected").Any()));
+        engine.Post(e =>
+        {
+            e.SessionId = 78;
+            e.GrantedHeartbeatMs = 60_000;
+        });
+
+        client.Reconnect();
+        Assert.Equal(ShardState.LoggingOn, client.StateOf(0));
+        Assert.True(Wait.Until(client, () => listener.Of("Logon").Count() == 2));
+        Assert.Equal(ShardState.LoggedOn, client.StateOf(0));
+        Assert.Equal(78UL, client.SessionIdOf(0));
+        Assert.Equal(2, engine.Read(e => e.Logons.Count));
+    }
+
+    [Fact]
     public void The_engine_response_stream_ending_is_a_disconnect()
     {
         using var engine = new FakeEngine();

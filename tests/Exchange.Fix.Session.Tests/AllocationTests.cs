@@ -39,7 +39,13 @@ public class AllocationTests
     }
 
     [Fact]
-    public void Steady_state_order_and_execution_report_round_trip_allocates_nothing()
+    public void Steady_state_order_and_execution_report_round_trip_allocates_nothing() => AssertRoundTripAllocatesNothing("");
+
+    [Fact]
+    public void Steady_state_round_trip_with_every_message_logged_to_file_and_screen_allocates_nothing() =>
+        AssertRoundTripAllocatesNothing("FileLogPath={0}\nScreenLogShowIncoming=Y\nScreenLogShowOutgoing=Y");
+
+    private static void AssertRoundTripAllocatesNothing(string extraSettings)
     {
         var clock = new ManualClock();
         var app = new EchoApplication();
@@ -53,8 +59,10 @@ public class AllocationTests
             SocketAcceptHost=127.0.0.1
             SocketAcceptPort=0
             FileStorePath={store}
+            AllowNoPassword=Y
+            {string.Format(System.Globalization.CultureInfo.InvariantCulture, extraSettings, Path.Combine(store, "log"))}
             """, "alloc.cfg");
-        using var acceptor = new FixAcceptor(settings, app, () => clock.Now);
+        using var acceptor = new FixAcceptor(settings, app, () => clock.Now, new FixAcceptorOptions { ScreenLog = Stream.Null });
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         socket.Connect(new IPEndPoint(IPAddress.Loopback, acceptor.Port));
         socket.Blocking = false;

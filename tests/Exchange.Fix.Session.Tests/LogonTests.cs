@@ -218,7 +218,7 @@ public class LogonTests
     [Fact]
     public void Logon_with_wrong_password_is_closed_without_a_byte_and_the_right_one_is_accepted()
     {
-        using var fixture = new AcceptorFixture("Username=alice\nPassword=s3cret");
+        using var fixture = new AcceptorFixture(AcceptorFixture.Credentials("alice", "s3cret"));
         using (var wrong = fixture.Connect())
         {
             wrong.Send("A", "98=0|108=30|553=alice|554=guess|");

@@ -3,7 +3,8 @@
 // the field at fault. Each test uses its own price band so resting orders of one never meet another's.
 namespace Exchange.Gateway.Tests;
 
-public sealed class OrderEntryTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
+[Collection(GatewayCollection.Name)]
+public sealed class OrderEntryTests(GatewayFixture gateway)
 {
     private static string Id(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
 
@@ -27,7 +28,7 @@ public sealed class OrderEntryTests(GatewayFixture gateway) : IClassFixture<Gate
         var accepted = broker.WaitFor("8", m => m[11] == first);
         Assert.Equal(("0", "0"), (accepted[150], accepted[39]));
         Assert.Equal(("0.25", "0", "0"), (accepted[151], accepted[14], accepted[6]));
-        Assert.Equal(("1001", "BTC-USD", "1", "50100"), (accepted[1], accepted[55], accepted[54], accepted[44]));
+        Assert.Equal(("2001", "BTC-USD", "1", "50100"), (accepted[1], accepted[55], accepted[54], accepted[44]));
 
         broker.Send("G", $"11={second}|41={first}|55=BTC-USD|54=1|60={FixTestClient.Timestamp()}|38=0.5|40=2|44=50101|");
         var replaced = broker.WaitFor("8", m => m[11] == second);
@@ -60,7 +61,7 @@ public sealed class OrderEntryTests(GatewayFixture gateway) : IClassFixture<Gate
         Assert.Equal(("2", "0.1", "69100"), (maker[39], maker[32], maker[31]));
 
         var copies = new[] { drop.WaitFor("8", m => m[11] == sell && m[150] == "F"), drop.WaitFor("8", m => m[11] == buy && m[150] == "F") };
-        Assert.Equal(["1001", "1002"], copies.Select(c => c[1]));
+        Assert.Equal(["2001", "2002"], copies.Select(c => c[1]));
     }
 
     [Theory]
@@ -70,7 +71,7 @@ public sealed class OrderEntryTests(GatewayFixture gateway) : IClassFixture<Gate
     [InlineData("59=6", "59")]
     [InlineData("18=G", "18")]
     [InlineData("38=0.123456789", "38")]
-    [InlineData("1=1002", "(1=")]
+    [InlineData("1=2002", "(1=")]
     public void An_order_with_a_value_we_do_not_take_is_rejected_naming_the_field(string field, string named)
     {
         using var broker = LoggedOn("BROKER1");
@@ -136,7 +137,7 @@ public sealed class OrderEntryTests(GatewayFixture gateway) : IClassFixture<Gate
             broker.WaitFor("8", m => m[11] == clOrdId && m[150] == "0");
         } // the socket closes without a Logout
         var canceled = drop.WaitFor("8", m => m[11] == clOrdId && m[150] == "4");
-        Assert.Equal("1002", canceled[1]);
+        Assert.Equal("2002", canceled[1]);
     }
 
     [Fact]
@@ -154,7 +155,7 @@ public sealed class OrderEntryTests(GatewayFixture gateway) : IClassFixture<Gate
         Thread.Sleep(500);
 
         using var again = new FixTestClient(gateway.Port, "BROKER2") { NextSeqNum = nextOurs };
-        again.Send("A", "98=0|108=30|"); // same sequence, no reset
+        again.Send("A", $"98=0|108=30|{FixTestClient.CredentialFields("BROKER2")}"); // same sequence, no reset
         var logon = again.WaitFor("A");
         Assert.True(int.Parse(logon[34]) > expectedTheirs, $"the gateway's MsgSeqNum {logon[34]} is not ahead of {expectedTheirs}");
         again.Send("2", $"7={expectedTheirs}|16=0|");

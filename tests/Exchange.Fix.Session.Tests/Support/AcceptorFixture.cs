@@ -33,8 +33,17 @@ internal sealed class AcceptorFixture : IDisposable
         [SESSION]
         SenderCompID=EXCH
         TargetCompID=BROKER
-        {_extraSettings}
+        {(_extraSettings.Contains("PasswordHash=", StringComparison.Ordinal) ? "" : "AllowNoPassword=Y")}
+        {_extraSettings.Replace("$LOG", LogPath, StringComparison.Ordinal)}
         """;
+
+    /// <summary>Settings lines giving the session Username <paramref name="username"/> and a PasswordHash of
+    /// <paramref name="password"/> (with the fewest rounds allowed, to keep tests quick).</summary>
+    public static string Credentials(string username, string password) =>
+        $"Username={username}\nPasswordHash={PasswordHash.Create(System.Text.Encoding.UTF8.GetBytes(password), PasswordHash.MinIterations)}";
+
+    /// <summary>A directory for the session's logs, inside the store's; "$LOG" in the extra settings stands for it.</summary>
+    public string LogPath => Path.Combine(StorePath, "log");
 
     public int Pump(int times = 1)
     {
@@ -43,7 +52,7 @@ internal sealed class AcceptorFixture : IDisposable
         return work;
     }
 
-    public FixTestClient Connect() => new(this, Acceptor.Port);
+    public FixTestClient Connect(string? from = null) => new(this, Acceptor.Port, from);
 
     /// <summary>Connects and logs on (MsgSeqNum 1 unless told), returning the client after our Logon reply.</summary>
     public FixTestClient LogOn(int heartBtInt = 30, string extra = "", bool reset = false, int? seqNum = null)
@@ -62,8 +71,20 @@ internal sealed class AcceptorFixture : IDisposable
         Acceptor = Create();
     }
 
-    private FixAcceptor Create() =>
-        new(SessionSettings.Parse(SettingsText, "test.cfg"), App, () => Clock.Now, _options);
+    /// <summary>What the acceptor wrote to its screen log (stderr in production).</summary>
+    public string ScreenLog => System.Text.Encoding.ASCII.GetString(_screen.ToArray());
+
+    private readonly MemoryStream _screen = new();
+
+    private FixAcceptor Create()
+    {
+        var options = _options ?? new FixAcceptorOptions();
+        return new(SessionSettings.Parse(SettingsText, "test.cfg", ApplicationKeys), App, () => Clock.Now,
+            options with { ScreenLog = options.ScreenLog ?? _screen });
+    }
+
+    /// <summary>Keys of the settings that the tests' application reads.</summary>
+    public static readonly string[] ApplicationKeys = ["Account", "SessionType", "CancelOnDisconnect"];
 
     public void Dispose()
     {

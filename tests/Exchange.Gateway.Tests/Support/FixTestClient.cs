@@ -22,11 +22,14 @@ internal sealed class FixTestClient : IDisposable
     private int _filled;
     private readonly List<FixMessageView> _received = [];
 
-    public FixTestClient(int port, string senderCompId, string targetCompId = "EXCH")
+    /// <summary>Connects to the gateway on 127.0.0.1, from <paramref name="from"/> (another address of 127/8, which Linux
+    /// routes to lo) when given.</summary>
+    public FixTestClient(int port, string senderCompId, string targetCompId = "EXCH", string? from = null)
     {
         SenderCompId = senderCompId;
         TargetCompId = targetCompId;
         _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (from != null) _socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(from), 0));
         _socket.Connect("127.0.0.1", port);
     }
 
@@ -48,11 +51,20 @@ internal sealed class FixTestClient : IDisposable
         _socket.Send(Encoding.ASCII.GetBytes($"{head}10={sum:D3}\u0001"));
     }
 
-    public FixMessageView Logon(int heartBtInt = 30)
+    /// <summary>Logs on with a reset and the session's credentials (<see cref="Processes.Credentials"/>) unless
+    /// <paramref name="credentials"/> gives others ("" for none).</summary>
+    public FixMessageView Logon(int heartBtInt = 30, string? credentials = null)
     {
-        Send("A", $"98=0|108={heartBtInt}|141=Y|");
+        Send("A", $"98=0|108={heartBtInt}|141=Y|{credentials ?? CredentialFields(SenderCompId)}");
         NextSeqNum = 2;
         return WaitFor("A");
+    }
+
+    /// <summary>Username (553) and Password (554) of <paramref name="compId"/>'s session, '|'-separated.</summary>
+    public static string CredentialFields(string compId)
+    {
+        var (username, password) = Processes.Credentials(compId);
+        return $"553={username}|554={password}|";
     }
 
     /// <summary>The next message received (of <paramref name="msgType"/> and matching <paramref name="match"/>, earlier
@@ -77,6 +89,26 @@ internal sealed class FixTestClient : IDisposable
                 throw new TimeoutException($"{SenderCompId}: no 35={msgType} within {timeoutMs} ms; received: {string.Join(" || ", _received)}");
             ReadSome(left);
         }
+    }
+
+    /// <summary>Waits for the gateway to close the connection, failing if a single byte comes first.</summary>
+    public void ExpectClosedWithoutAByte(int timeoutMs = 20_000)
+    {
+        _socket.ReceiveTimeout = timeoutMs;
+        int n;
+        try
+        {
+            n = _socket.Receive(_buffer.AsSpan(_filled));
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            n = 0;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)
+        {
+            throw new TimeoutException($"{SenderCompId}: the gateway did not close the connection within {timeoutMs} ms");
+        }
+        Assert.True(n == 0 && _filled == 0 && _received.Count == 0, $"{SenderCompId}: expected the connection closed without a byte, got {n + _filled} bytes");
     }
 
     private void ReadSome(TimeSpan timeout)

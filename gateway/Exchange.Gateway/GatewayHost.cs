@@ -1,0 +1,74 @@
+// Runs the gateway: loads the FIX sessions, opens the acceptor, logs each order-entry session on to the engines, then
+// one thread runs the FIX sessions and the engine clients until SIGTERM or Ctrl-C, when the sessions are logged out.
+using System.Runtime.InteropServices;
+using Exchange.Fix.Session;
+using Exchange.Hosting;
+using Exchange.Transport;
+
+namespace Exchange.Gateway;
+
+internal static class GatewayHost
+{
+    /// <summary>The process's exit code: 0 after a clean stop, 1 when it cannot start; a settings file it cannot use
+    /// is a <see cref="UsageException"/>.</summary>
+    public static int Run(string settingsPath, GatewayConfig config, string idleName)
+    {
+        IReadOnlyList<SessionSettings> settings;
+        try { settings = SessionSettings.Load(settingsPath, Gateway.SettingsKeys); }
+        catch (Exception e) when (e is FixSessionException or IOException)
+        {
+            throw new UsageException(e.Message);
+        }
+        foreach (string warning in settings.SelectMany(s => s.Warnings).Distinct())
+            Console.Error.WriteLine($"exchange-gateway: warning: {warning}");
+
+        var gateway = new Gateway(config, Exchange.Fix.UtcTimestamp.Now);
+        FixAcceptor acceptor;
+        try
+        {
+            acceptor = new FixAcceptor(settings, gateway, Exchange.Fix.UtcTimestamp.Now);
+        }
+        catch (Exception e) when (e is FixSessionException or System.Net.Sockets.SocketException or IOException)
+        {
+            Console.Error.WriteLine($"exchange-gateway: cannot start: {e.Message}");
+            return 1;
+        }
+        try { gateway.Attach(acceptor.Sessions, TimeSpan.FromSeconds(10)); }
+        catch (Exception e) when (e is GatewayConfigException or TimeoutException or Exchange.Client.LogonRejectedException or ArgumentException)
+        {
+            Console.Error.WriteLine($"exchange-gateway: cannot connect to the engines: {e.Message}");
+            acceptor.Dispose();
+            gateway.Dispose();
+            return 1;
+        }
+
+        int stop = 0;
+        void OnSignal(PosixSignalContext context) { context.Cancel = true; Volatile.Write(ref stop, 1); }
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+
+        Console.WriteLine($"listening port={acceptor.Port} address={acceptor.EndPoints[0].Address} sessions={acceptor.Sessions.Count}");
+        Console.Out.Flush();
+        var idle = IdleStrategies.Parse(idleName)!;
+        while (Volatile.Read(ref stop) == 0)
+        {
+            int work = acceptor.DoWork(Exchange.Fix.UtcTimestamp.Now());
+            work += gateway.PollEngines();
+            idle.Idle(work);
+        }
+
+        // Log every FIX session out and give the brokers a moment to answer, then leave the engines.
+        foreach (var session in acceptor.Sessions) if (session.IsLoggedOn) session.Logout("Gateway shutting down");
+        var until = DateTime.UtcNow.AddSeconds(2);
+        while (DateTime.UtcNow < until && acceptor.Sessions.Any(s => s.IsLoggedOn))
+        {
+            int work = acceptor.DoWork(Exchange.Fix.UtcTimestamp.Now()) + gateway.PollEngines();
+            idle.Idle(work);
+        }
+        acceptor.LogEvent($"admission since start-up: {acceptor.Counters}");
+        acceptor.Dispose();
+        gateway.Dispose();
+        Console.WriteLine("stopped");
+        return 0;
+    }
+}

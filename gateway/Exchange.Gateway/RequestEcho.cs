@@ -1,0 +1,18 @@
+// The fields of a broker's request that a refusal repeats back to it, exactly as the broker sent them: a reject must
+// let the broker match it to its own order, so it never carries a value the gateway parsed, defaulted or guessed.
+using System.Text;
+using Exchange.Fix;
+
+namespace Exchange.Gateway;
+
+/// <summary>ClOrdID (11), OrigClOrdID (41), Account (1), Symbol (55), Side (54), OrderQty (38), OrdType (40), Price
+/// (44) and TimeInForce (59) of a request as sent; null for a field the broker did not send, which a refusal then
+/// omits too.</summary>
+internal sealed record RequestEcho(string? ClOrdId, string? OrigClOrdId, string? Account, string? Symbol, string? Side,
+    string? OrderQty, string? OrdType, string? Price, string? TimeInForce)
+{
+    public static RequestEcho Of(in FixMessage m) =>
+        new(Get(in m, 11), Get(in m, 41), Get(in m, 1), Get(in m, 55), Get(in m, 54), Get(in m, 38), Get(in m, 40), Get(in m, 44), Get(in m, 59));
+
+    private static string? Get(in FixMessage m, int tag) => m.TryGetValue(tag, out var value) ? Encoding.ASCII.GetString(value) : null;
+}
