@@ -129,7 +129,9 @@ public sealed class EngineUnderTest : IDisposable
                     symbol.GetProperty("priceDecimals").GetInt32(), symbol.GetProperty("quantityDecimals").GetInt32());
         var settings = new System.Text.StringBuilder();
         settings.AppendLine("[DEFAULT]\nConnectionType=acceptor\nBeginString=FIX.4.4\nSenderCompID=EXCH\nSocketAcceptPort=0");
-        settings.AppendLine($"FileStorePath={Path.Combine(scratch, "fix-store")}\nHeartBtInt=30\nCancelOnDisconnect=Y");
+        // The harness's own gateway on loopback: its load sessions log on without a password (the gateway refuses a
+        // session without credentials unless told so explicitly, as here).
+        settings.AppendLine($"FileStorePath={Path.Combine(scratch, "fix-store")}\nHeartBtInt=30\nCancelOnDisconnect=Y\nAllowNoPassword=Y");
         for (int i = 0; i < ApiKeys.Length; i++)
             settings.AppendLine($"[SESSION]\nTargetCompID=PERF{i + 1}\nApiKey={ApiKeys[i]}");
         string settingsPath = Path.Combine(scratch, "sessions.cfg");
