@@ -29,6 +29,9 @@ public sealed class EngineLoop
 
     public void RequestStop() => _stopRequested = true;
 
+    /// <summary>The longest single duty cycle so far (work only, idling excluded): what one pass can hold a client up.</summary>
+    public long LongestCycleNanos { get; private set; }
+
     /// <summary>One line on stdout for operators and scripts: where the shard's state stands (off the order path:
     /// printed only after the engine has been idle a while).</summary>
     private void ReportStatus()
@@ -64,6 +67,8 @@ public sealed class EngineLoop
             work += commands.Poll(ref handler, 64);
             work += _service.DoWork(now);
             if (_refused != null) work += _refused.Poll(now);
+            long took = NanoClock.Now() - now;
+            if (took > LongestCycleNanos) LongestCycleNanos = took;
             // Status after the sequence has stood still a while (the transport's own timers always find some work).
             if (_service.LastSequence != seen) { seen = _service.LastSequence; lastChange = now; }
             else if (seen != reported && now - lastChange > StatusQuietNanos)

@@ -125,11 +125,28 @@ public sealed class Image
 
     internal void Close(ImageCloseReason reason) => Interlocked.CompareExchange(ref _closeReason, (int)reason, (int)ImageCloseReason.None);
 
-    /// <summary>Hands the terms back once the image is gone and its subscriber has seen it go (agent side).</summary>
+    /// <summary>Hands the terms back, zeroed again, once the image is gone and its subscriber has seen it go (or never
+    /// saw it): agent side. Only what was written and not consumed is dirty, since the subscriber zeroes what it
+    /// consumes: [subscriber position, high-water mark), usually a few frames, so a flood of short-lived images does
+    /// not cost a full clear of three terms each.</summary>
     internal byte[]? TakeTerms()
     {
         var terms = _terms;
+        if (terms == null) return null;
         _terms = null;
+        long from = Volatile.Read(ref _subscriberPosition), to = _highWaterMark;
+        if (to - from >= (long)TermLength * Publication.PartitionCount)
+        {
+            Array.Clear(terms);
+            return terms;
+        }
+        while (from < to)
+        {
+            int termOffset = (int)(from & (TermLength - 1));
+            int length = (int)Math.Min(to - from, TermLength - termOffset);
+            terms.AsSpan(PartitionOffset(from), length).Clear();
+            from += length;
+        }
         return terms;
     }
 

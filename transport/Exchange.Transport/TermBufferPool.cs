@@ -1,7 +1,8 @@
 // Term buffers of images that have gone, kept for the next image of the same size: a flood of short-lived images
 // (strangers evicted from the pending pool) would otherwise churn pinned memory faster than the collector returns
 // it. Agent thread only. A buffer comes back only after its subscriber has seen the image go (it never reads the
-// terms again), and is cleared before reuse, since an image relies on zeroed terms to find gaps.
+// terms again), and already zeroed (Image.TakeTerms clears what was left dirty), since an image relies on zeroed
+// terms to find gaps.
 namespace Exchange.Transport;
 
 internal sealed class TermBufferPool(int capacity, TransportCounters counters)
@@ -17,7 +18,6 @@ internal sealed class TermBufferPool(int capacity, TransportCounters counters)
             var buffer = _free[i];
             if (buffer.Length != length) continue;
             _free.RemoveAt(i);
-            Array.Clear(buffer);
             counters.TermBuffersReusedValue++;
             return buffer;
         }

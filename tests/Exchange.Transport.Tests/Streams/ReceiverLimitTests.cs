@@ -224,4 +224,50 @@ public class ReceiverLimitTests
         Assert.True(counters.TermBuffersAllocated <= 16, $"{counters.TermBuffersAllocated} allocated, {counters.TermBuffersReused} reused");
         Assert.True(counters.TermBuffersReused >= 150, $"{counters.TermBuffersReused} reused");
     }
+
+    [Fact]
+    public void A_reused_term_buffer_carries_nothing_of_the_stream_that_held_it_before()
+    {
+        var options = new TransportOptions { MaxPendingImages = 1, MaxPendingImagesPerSource = 1, TermBufferPoolSize = 1 };
+        using var h = new StreamHarness(receiverOptions: options);
+        var sub = h.Receiver.AddSubscription("aeron:udp?endpoint=127.0.0.1:0", Stream);
+        var recorder = new Recorder();
+        using var stranger = Stranger();
+        var target = new IPEndPoint(IPAddress.Loopback, sub.LocalEndPoint.Port);
+        // A stranger's stream writes frames past a gap, so the subscriber never consumes (and zeroes) them.
+        var setup = Setup(sessionId: 9);
+        stranger.Send(setup, setup.Length, target);
+        var junk = new byte[32];
+        Array.Fill(junk, (byte)0xAB);
+        foreach (int offset in new[] { 64, 4096, 16_384 })
+        {
+            var data = new byte[64];
+            DataFrame.WriteData(data, offset, 9, Stream, 5, DataFrame.UnfragmentedFlags, junk);
+            stranger.Send(data, data.Length, target);
+        }
+        Assert.True(h.RunUntil(() => h.Receiver.Counters.DataFramesReceived == 3, TimeSpan.FromSeconds(10), () => sub.Poll(ref recorder, 10)));
+
+        // Another stream without data evicts it (a pool of one pending image); its terms go back to the pool.
+        setup = Setup(sessionId: 10);
+        stranger.Send(setup, setup.Length, target);
+        Assert.True(h.RunUntil(() => h.Receiver.Counters.ImagesRemoved == 1, TimeSpan.FromSeconds(10), () => sub.Poll(ref recorder, 10)));
+
+        // A real publisher takes the next place and gets the buffer the first stranger dirtied.
+        var pub = h.Sender.AddPublication($"aeron:udp?endpoint=127.0.0.1:{sub.LocalEndPoint.Port}|term-length=64k", Stream);
+        var message = new byte[200];
+        long sent = 0;
+        Assert.True(h.RunUntil(() => recorder.Received == 1_000, TimeSpan.FromSeconds(20), () =>
+        {
+            if (sent < 1_000)
+            {
+                Payloads.Fill(message, sent);
+                if (pub.Offer(message) > 0) sent++;
+            }
+            sub.Poll(ref recorder, 64);
+            foreach (var image in sub.Images) if (image.SessionId == pub.SessionId) image.Admit();
+        }), h.Receiver.Counters.ToString());
+        Assert.True(h.Receiver.Counters.TermBuffersReused == 1, h.Receiver.Counters.ToString());
+        Assert.Equal(0, recorder.Corrupt);
+        Assert.Equal(0, recorder.OutOfOrder);
+    }
 }
