@@ -43,14 +43,43 @@ EXECUTABLES=(
   "gateway/Exchange.Gateway/Exchange.Gateway.csproj"
 )
 
+assembly_name() { sed -n 's:.*<AssemblyName>\(.*\)</AssemblyName>.*:\1:p' "$1"; }
+
+# The directories of a project and of every project it references, transitively: where its sources are.
+project_dirs() {
+  local project=$1 dir ref
+  dir=$(dirname "$project")
+  echo "$dir"
+  for ref in $(sed -n 's:.*<ProjectReference Include="\([^"]*\)".*:\1:p' "$project"); do
+    project_dirs "$(realpath -m --relative-to="$ROOT" "$dir/$ref")"
+  done
+}
+
+# An executable is out of date when it is missing or any source it is built from is newer than it.
+out_of_date() {
+  local binary=bin/$(assembly_name "$1")
+  [ -x "$binary" ] || return 0
+  local dirs
+  dirs=$(project_dirs "$1" | sort -u)
+  [ -n "$(find $dirs Directory.Build.props codecs/exchange.xml -newer "$binary" -type f \
+    \( -name '*.cs' -o -name '*.csproj' -o -name '*.xml' -o -name '*.props' -o -name '*.json' -o -name '*.cfg' \) \
+    -not -path '*/obj/*' -not -path '*/bin/*' -print -quit 2>/dev/null)" ]
+}
+
+# Native AOT executables into bin/, only those whose sources changed since they were last published.
 publish() {
   ensure_tools
   mkdir -p bin
+  local project published=() current=()
   for project in "${EXECUTABLES[@]}"; do
+    if ! out_of_date "$project"; then current+=("bin/$(assembly_name "$project")"); continue; fi
     dotnet publish "$project" -c Release -r linux-x64 -o bin --nologo -v quiet -p:DebugType=none >/dev/null \
       || { dotnet publish "$project" -c Release -r linux-x64 -o bin --nologo -p:DebugType=none; die "publish of $project failed"; }
+    touch "bin/$(assembly_name "$project")"
+    published+=("bin/$(assembly_name "$project")")
   done
-  echo "build.sh: published $(for p in "${EXECUTABLES[@]}"; do printf '%s ' "bin/$(sed -n 's:.*<AssemblyName>\(.*\)</AssemblyName>.*:\1:p' "$p")"; done)" >&2
+  [ ${#published[@]} -eq 0 ] || echo "build.sh: published ${published[*]}" >&2
+  [ ${#current[@]} -eq 0 ] || echo "build.sh: up to date: ${current[*]}" >&2
 }
 
 run_tests() {
@@ -59,7 +88,10 @@ run_tests() {
   local log
   log=$(mktemp)
   local status=0
-  dotnet test Exchange.sln -c Release --no-build --nologo 2>&1 | tee "$log" || status=$?
+  # Every suite (test assemblies run side by side), then the soak on its own: it measures pauses, which other
+  # suites running beside it on a 2-core machine would add.
+  dotnet test Exchange.sln -c Release --no-build --nologo --filter 'Category!=Soak' 2>&1 | tee "$log" || status=$?
+  dotnet test tests/Exchange.Gateway.Tests -c Release --no-build --nologo --filter 'Category=Soak' 2>&1 | tee -a "$log" || status=$?
   # One closing line for whoever reads this run: the sum over all test assemblies.
   awk '/(Passed|Failed)! +-/ { for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
        END { printf "%d passed, %d failed, %d skipped\n", p, f, s; if (p == 0) exit 1 }' "$log" || status=1
@@ -154,18 +186,23 @@ bench() {
   echo "build.sh: results in $out and perf/results/latest.md" >&2
 }
 
-# The engine plus two market makers: one quotes, the other quotes and takes, so trades print as they happen.
+# The engine plus two market makers: one quotes, the other quotes and takes, so trades print as they happen. Each
+# market maker's lines carry its account, and they connect wherever the engine was told to listen.
 demo() {
-  local journal
+  local journal channel='aeron:udp?endpoint=127.0.0.1:40123|term-length=1m' arg previous=""
+  for arg in "$@"; do
+    [ "$previous" = "--listen" ] && channel=$arg
+    case "$arg" in --listen=*) channel=${arg#--listen=} ;; esac
+    previous=$arg
+  done
   journal=$(mktemp -d)
   bin/exchange-engine --journal "$journal" "$@" &
   local engine=$!
   trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$journal"' EXIT
   trap 'exit 0' INT TERM
   sleep 1
-  local channel='aeron:udp?endpoint=127.0.0.1:40123|term-length=1m'
-  bin/exchange-mm --engine "$channel" --api-key mm-1001-key --symbol 1 --seconds 3600 --take-every 0 &
-  bin/exchange-mm --engine "$channel" --api-key mm-1002-key --symbol 1 --seconds 3600 --take-every 3 &
+  bin/exchange-mm --engine "$channel" --api-key mm-1001-key --symbol 1 --seconds 3600 --take-every 0 | sed -u 's/^/[mm 1001] /' &
+  bin/exchange-mm --engine "$channel" --api-key mm-1002-key --symbol 1 --seconds 3600 --take-every 3 | sed -u 's/^/[mm 1002] /' &
   wait $engine
 }
 

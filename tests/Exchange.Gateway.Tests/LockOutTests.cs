@@ -68,7 +68,7 @@ public sealed class LockOutTests : IDisposable
     public void A_broker_logs_on_and_trades_while_strangers_keep_hundreds_of_half_open_connections()
     {
         int port = StartGateway();
-        using var strangers = new Strangers(port, 300, i => Strangers.Address(i / 3));
+        using var strangers = new FixStrangers(port, 300, i => FixStrangers.Address(i / 3));
         Eventually.True(() => strangers.Opened >= 300, "the strangers have connected");
         using var broker = LogOnWithin(port, "BROKER1", Timeouts.Prompt);
         Trades(broker, "50600");
@@ -78,7 +78,7 @@ public sealed class LockOutTests : IDisposable
     public void A_broker_logs_on_while_a_thousand_connections_arrive_at_once()
     {
         int port = StartGateway();
-        using var strangers = new Strangers(port, 1000, Strangers.Address);
+        using var strangers = new FixStrangers(port, 1000, FixStrangers.Address);
         Eventually.True(() => strangers.Opened >= 500, "the strangers are connecting");
         using var broker = LogOnWithin(port, "BROKER2", Timeouts.Prompt);
         Trades(broker, "50610");
@@ -89,7 +89,7 @@ public sealed class LockOutTests : IDisposable
     {
         int port = StartGateway();
         using var broker = LogOnWithin(port, "BROKER1", Timeouts.Prompt);
-        using var strangers = new Strangers(port, 300, i => Strangers.Address(i / 2));
+        using var strangers = new FixStrangers(port, 300, i => FixStrangers.Address(i / 2));
         Eventually.True(() => strangers.Opened >= 300, "the strangers have connected");
         for (int i = 0; i < 5; i++) Trades(broker, "50620");
     }
@@ -98,7 +98,7 @@ public sealed class LockOutTests : IDisposable
     public void Connections_from_one_address_beyond_its_limit_are_closed_at_once()
     {
         int port = StartGateway("LogonTimeout=60\nMaxPendingConnectionsPerAddress=4");
-        using var strangers = new Strangers(port, 10, _ => "127.0.0.2", reopen: false);
+        using var strangers = new FixStrangers(port, 10, _ => "127.0.0.2", reopen: false);
         Eventually.True(() => strangers.ClosedByGateway == 6, "six of the ten are closed");
         Thread.Sleep(500);
         Assert.Equal(4, strangers.OpenNow);
@@ -108,7 +108,7 @@ public sealed class LockOutTests : IDisposable
     public void A_connection_that_sends_nothing_valid_is_closed_after_the_logon_timeout()
     {
         int port = StartGateway("LogonTimeout=1");
-        using var strangers = new Strangers(port, 1, Strangers.Address, reopen: false);
+        using var strangers = new FixStrangers(port, 1, FixStrangers.Address, reopen: false);
         Eventually.True(() => strangers.ClosedByGateway == 1, "the silent connection is closed");
         Eventually.True(() => _gateway!.Stderr.Contains("closed: no Logon within the logon timeout", StringComparison.Ordinal), "the close is logged with its reason");
     }
@@ -117,7 +117,7 @@ public sealed class LockOutTests : IDisposable
     public void A_connection_trickling_bytes_is_closed_after_the_logon_timeout_all_the_same()
     {
         int port = StartGateway("LogonTimeout=2");
-        using var strangers = new Strangers(port, 1, Strangers.Address, greeting: "8=FIX.4.4\u00019=200\u000135=A\u000134=1\u0001",
+        using var strangers = new FixStrangers(port, 1, FixStrangers.Address, greeting: "8=FIX.4.4\u00019=200\u000135=A\u000134=1\u0001",
             reopen: false, trickle: TimeSpan.FromMilliseconds(200));
         Eventually.True(() => strangers.ClosedByGateway == 1, "the slow connection is closed");
         Eventually.True(() => _gateway!.Stderr.Contains("closed: no Logon within the logon timeout", StringComparison.Ordinal), "the close is logged with its reason");
@@ -127,7 +127,7 @@ public sealed class LockOutTests : IDisposable
     public void A_first_message_longer_than_a_logon_may_be_is_closed_at_once()
     {
         int port = StartGateway("LogonTimeout=60");
-        using var strangers = new Strangers(port, 1, Strangers.Address, greeting: "8=FIX.4.4\u00019=100000\u0001" + new string('x', 8000), reopen: false);
+        using var strangers = new FixStrangers(port, 1, FixStrangers.Address, greeting: "8=FIX.4.4\u00019=100000\u0001" + new string('x', 8000), reopen: false);
         Eventually.True(() => strangers.ClosedByGateway == 1, "the connection is closed");
     }
 
@@ -135,7 +135,7 @@ public sealed class LockOutTests : IDisposable
     public void Past_the_cap_the_oldest_connection_not_logged_on_is_evicted_for_a_new_one()
     {
         int port = StartGateway("LogonTimeout=60\nMaxPendingConnections=8");
-        using var strangers = new Strangers(port, 8, Strangers.Address, reopen: false);
+        using var strangers = new FixStrangers(port, 8, FixStrangers.Address, reopen: false);
         Eventually.True(() => strangers.Opened == 8, "the strangers have connected");
         using var broker = LogOnWithin(port, "BROKER1", Timeouts.Prompt);
         Eventually.True(() => strangers.ClosedByGateway == 1, "one stranger is evicted");

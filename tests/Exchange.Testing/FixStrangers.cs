@@ -5,14 +5,15 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Exchange.Gateway.Tests;
+namespace Exchange.Testing;
 
-internal sealed class Strangers : IDisposable
+public sealed class FixStrangers : IDisposable
 {
     private readonly int _port;
     private readonly byte[] _greeting;
     private readonly bool _reopen;
     private readonly TimeSpan? _trickle;
+    private readonly TimeSpan _reopenAfter;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _connections;
     private long _opened, _closedByGateway, _open;
@@ -20,8 +21,10 @@ internal sealed class Strangers : IDisposable
     /// <summary><paramref name="count"/> connections, the i-th from <paramref name="addressOf"/>(i), each sending
     /// <paramref name="greeting"/> once connected, then, with <paramref name="trickle"/>, one more byte every so often
     /// (a slow sender that never finishes).</summary>
-    public Strangers(int port, int count, Func<int, string> addressOf, string greeting = "8=FIX.4.4\u00019=7", bool reopen = true, TimeSpan? trickle = null)
+    public FixStrangers(int port, int count, Func<int, string> addressOf, string greeting = "8=FIX.4.4\u00019=7", bool reopen = true, TimeSpan? trickle = null,
+        TimeSpan reopenAfter = default)
     {
+        _reopenAfter = reopenAfter;
         _port = port;
         _greeting = System.Text.Encoding.ASCII.GetBytes(greeting);
         _reopen = reopen;
@@ -81,6 +84,11 @@ internal sealed class Strangers : IDisposable
             {
             }
             if (!_reopen) return;
+            if (_reopenAfter > TimeSpan.Zero)
+            {
+                try { await Task.Delay(_reopenAfter, stop); }
+                catch (OperationCanceledException) { return; }
+            }
         }
     }
 

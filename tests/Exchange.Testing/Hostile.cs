@@ -1,15 +1,15 @@
-// A client built from the transport and the codecs alone, for tests that must say things the client library never
-// would: a Logon with any key and any response channel, from any loopback address. It records every message the
-// engine sends it, and can forge frames into another client's stream.
+// What hostile-input tests send the engine: a client built from the transport and the codecs alone, saying what the
+// client library never would (a Logon with any key and any response channel, from any loopback address; it records
+// every message the engine sends it), and frames written by hand from a plain socket.
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Exchange.Contract;
 using Exchange.Transport;
 
-namespace Exchange.System.Tests;
+namespace Exchange.Testing;
 
-internal sealed class RawClient : IDisposable
+public sealed class RawClient : IDisposable
 {
     private readonly Recorder _recorder = new();
 
@@ -89,7 +89,7 @@ internal sealed class RawClient : IDisposable
 }
 
 /// <summary>Frames written by hand, sent from a plain socket: what an attacker's script sends.</summary>
-internal sealed class Stranger : IDisposable
+public sealed class Stranger : IDisposable
 {
     private readonly UdpClient _socket;
 
