@@ -20,6 +20,8 @@ public struct SbeEventWriter : IEngineOutput
     /// <summary>Stamped on every message written until changed: the causing command's sequence and timestamp.</summary>
     public long Sequence { get; set; }
     public long Timestamp { get; set; }
+    /// <summary>While set, events are not written (state rebuilt from a journal: its events went out long ago).</summary>
+    public bool Muted { get; set; }
 
     public readonly ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
 
@@ -45,6 +47,7 @@ public struct SbeEventWriter : IEngineOutput
 
     public void OnAccepted(in OrderAccepted e)
     {
+        if (Muted) return;
         var m = OrderAcceptedEncoder.WrapAndApplyHeader(Reserve(Header + OrderAcceptedEncoder.BlockLength), 0);
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Account = e.Account; m.ClientOrderId = e.ClientOrderId; m.OrderId = e.OrderId; m.Symbol = e.Symbol;
@@ -55,6 +58,7 @@ public struct SbeEventWriter : IEngineOutput
 
     public void OnRejected(in CommandRejected e)
     {
+        if (Muted) return;
         var m = CommandRejectedEncoder.WrapAndApplyHeader(Reserve(Header + CommandRejectedEncoder.BlockLength), 0);
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Command = e.Command; m.Account = e.Account; m.ClientOrderId = e.ClientOrderId; m.Symbol = e.Symbol;
@@ -64,6 +68,7 @@ public struct SbeEventWriter : IEngineOutput
 
     public void OnFill(in Fill e)
     {
+        if (Muted) return;
         var m = FillEncoder.WrapAndApplyHeader(Reserve(Header + FillEncoder.BlockLength), 0);
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.TradeId = e.TradeId; m.Account = e.Account; m.ClientOrderId = e.ClientOrderId; m.OrderId = e.OrderId; m.Symbol = e.Symbol;
@@ -72,8 +77,18 @@ public struct SbeEventWriter : IEngineOutput
         Commit(Header + m.EncodedLength);
     }
 
+    public void OnTrade(in Trade e)
+    {
+        if (Muted) return;
+        var m = TradeEncoder.WrapAndApplyHeader(Reserve(Header + TradeEncoder.BlockLength), 0);
+        m.Sequence = Sequence; m.Timestamp = Timestamp;
+        m.Symbol = e.Symbol; m.TradeId = e.TradeId; m.Price = e.Price; m.Quantity = e.Quantity; m.AggressorSide = e.AggressorSide;
+        Commit(Header + m.EncodedLength);
+    }
+
     public void OnCancelled(in OrderCancelled e)
     {
+        if (Muted) return;
         var m = OrderCancelledEncoder.WrapAndApplyHeader(Reserve(Header + OrderCancelledEncoder.BlockLength), 0);
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Account = e.Account; m.ClientOrderId = e.ClientOrderId; m.OrderId = e.OrderId; m.Symbol = e.Symbol; m.Side = e.Side;
@@ -83,6 +98,7 @@ public struct SbeEventWriter : IEngineOutput
 
     public void OnReplaced(in OrderReplaced e)
     {
+        if (Muted) return;
         var m = OrderReplacedEncoder.WrapAndApplyHeader(Reserve(Header + OrderReplacedEncoder.BlockLength), 0);
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Account = e.Account; m.OrigClientOrderId = e.OrigClientOrderId; m.ClientOrderId = e.ClientOrderId; m.OrderId = e.OrderId;
@@ -93,6 +109,7 @@ public struct SbeEventWriter : IEngineOutput
 
     public void OnReduced(in OrderReduced e)
     {
+        if (Muted) return;
         var m = OrderReducedEncoder.WrapAndApplyHeader(Reserve(Header + OrderReducedEncoder.BlockLength), 0);
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Account = e.Account; m.ClientOrderId = e.ClientOrderId; m.OrderId = e.OrderId; m.Symbol = e.Symbol; m.Side = e.Side;
@@ -102,6 +119,7 @@ public struct SbeEventWriter : IEngineOutput
 
     public void OnLevel(in LevelChanged e)
     {
+        if (Muted) return;
         var m = BookUpdateEncoder.WrapAndApplyHeader(
             Reserve(Header + BookUpdateEncoder.BlockLength + BookUpdateEncoder.LevelsEncoder.DimensionLength + BookUpdateEncoder.LevelsEncoder.BlockLength), 0);
         m.Sequence = Sequence; m.Timestamp = Timestamp; m.Symbol = e.Symbol;
@@ -113,6 +131,7 @@ public struct SbeEventWriter : IEngineOutput
 
     public void OnBestBidOffer(in BestBidOffer e)
     {
+        if (Muted) return;
         var m = BestBidOfferEncoder.WrapAndApplyHeader(Reserve(Header + BestBidOfferEncoder.BlockLength), 0);
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Symbol = e.Symbol; m.BidPrice = e.BidPrice; m.BidQuantity = e.BidQuantity; m.AskPrice = e.AskPrice; m.AskQuantity = e.AskQuantity;
@@ -121,6 +140,7 @@ public struct SbeEventWriter : IEngineOutput
 
     public void OnBalance(in BalanceChanged e)
     {
+        if (Muted) return;
         var m = BalanceChangedEncoder.WrapAndApplyHeader(Reserve(Header + BalanceChangedEncoder.BlockLength), 0);
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Account = e.Account; m.Asset = e.Asset; m.Available = e.Available; m.Held = e.Held;
@@ -129,6 +149,7 @@ public struct SbeEventWriter : IEngineOutput
 
     public void OnMassCancelled(in MassCancelled e)
     {
+        if (Muted) return;
         var m = MassCancelReportEncoder.WrapAndApplyHeader(Reserve(Header + MassCancelReportEncoder.BlockLength), 0);
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Account = e.Account; m.Symbol = e.Symbol; m.Side = e.Side; m.CancelledCount = e.Count;
@@ -137,6 +158,7 @@ public struct SbeEventWriter : IEngineOutput
 
     public void OnSymbolStatus(in SymbolStatusChanged e)
     {
+        if (Muted) return;
         var m = SymbolStatusChangedEncoder.WrapAndApplyHeader(Reserve(Header + SymbolStatusChangedEncoder.BlockLength), 0);
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Symbol = e.Symbol; m.Status = e.Status;
@@ -145,6 +167,7 @@ public struct SbeEventWriter : IEngineOutput
 
     public void OnAccountAdded(in AccountAdded e)
     {
+        if (Muted) return;
         var m = AccountAddedEncoder.WrapAndApplyHeader(Reserve(Header + AccountAddedEncoder.BlockLength), 0);
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Account = e.Account;
@@ -184,6 +207,13 @@ public static class EventCodec
                 (sequence, timestamp) = (m.Sequence, m.Timestamp);
                 output.OnFill(new Fill(m.TradeId, m.Account, m.ClientOrderId, m.OrderId, m.Symbol, m.Side, m.Liquidity,
                     m.Price, m.Quantity, m.Fee, m.FilledQuantity, m.LeavesQuantity));
+                return SbeError.None;
+            }
+            case TradeDecoder.TemplateId:
+            {
+                if ((error = TradeDecoder.TryWrapWithHeader(message, 0, out var m)) != SbeError.None) return error;
+                (sequence, timestamp) = (m.Sequence, m.Timestamp);
+                output.OnTrade(new Trade(m.Symbol, m.TradeId, m.Price, m.Quantity, m.AggressorSide));
                 return SbeError.None;
             }
             case OrderCancelledDecoder.TemplateId:

@@ -7,6 +7,8 @@ public interface IEngineOutput
     void OnAccepted(in OrderAccepted e);
     void OnRejected(in CommandRejected e);
     void OnFill(in Fill e);
+    /// <summary>A trade, for market data: after its two fills (maker's, then taker's); the aggressor is the taker.</summary>
+    void OnTrade(in Trade e);
     void OnCancelled(in OrderCancelled e);
     void OnReplaced(in OrderReplaced e);
     void OnReduced(in OrderReduced e);
@@ -32,6 +34,9 @@ public readonly record struct CommandRejected(
 public readonly record struct Fill(
     long TradeId, long Account, long ClientOrderId, long OrderId, int Symbol, Side Side, Liquidity Liquidity,
     long Price, long Quantity, long Fee, long FilledQuantity, long LeavesQuantity);
+
+/// <summary>A trade as the market sees it: no accounts, the taker's side as the aggressor's.</summary>
+public readonly record struct Trade(int Symbol, long TradeId, long Price, long Quantity, Side AggressorSide);
 
 public readonly record struct OrderCancelled(
     long Account, long ClientOrderId, long OrderId, int Symbol, Side Side, CancelReason Reason,

@@ -278,6 +278,7 @@ internal readonly struct EngineEvents : IEngineOutput
     public void OnAccepted(in OrderAccepted e) => _service.OnAccepted(e);
     public void OnRejected(in CommandRejected e) => _service.OnRejected(e);
     public void OnFill(in Fill e) => _service.OnFill(e);
+    public void OnTrade(in Trade e) { }
     public void OnCancelled(in OrderCancelled e) => _service.OnCancelled(e);
     public void OnReplaced(in OrderReplaced e) => _service.OnReplaced(e);
     public void OnReduced(in OrderReduced e) => _service.OnReduced(e);

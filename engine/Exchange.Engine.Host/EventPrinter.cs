@@ -18,6 +18,7 @@ internal sealed class EventPrinter(TextWriter output, bool json) : IEngineOutput
     public void OnAccepted(in OrderAccepted e) => Write(e, EventJson.Default.OrderAccepted);
     public void OnRejected(in CommandRejected e) => Write(e, EventJson.Default.CommandRejected);
     public void OnFill(in Fill e) => Write(e, EventJson.Default.Fill);
+    public void OnTrade(in Trade e) => Write(e, EventJson.Default.Trade);
     public void OnCancelled(in OrderCancelled e) => Write(e, EventJson.Default.OrderCancelled);
     public void OnReplaced(in OrderReplaced e) => Write(e, EventJson.Default.OrderReplaced);
     public void OnReduced(in OrderReduced e) => Write(e, EventJson.Default.OrderReduced);
@@ -33,6 +34,7 @@ internal sealed class EventPrinter(TextWriter output, bool json) : IEngineOutput
 [JsonSerializable(typeof(OrderAccepted))]
 [JsonSerializable(typeof(CommandRejected))]
 [JsonSerializable(typeof(Fill))]
+[JsonSerializable(typeof(Trade))]
 [JsonSerializable(typeof(OrderCancelled))]
 [JsonSerializable(typeof(OrderReplaced))]
 [JsonSerializable(typeof(OrderReduced))]

@@ -9,6 +9,7 @@ public struct DiscardOutput : IEngineOutput
     public readonly void OnAccepted(in OrderAccepted e) { }
     public readonly void OnRejected(in CommandRejected e) { }
     public readonly void OnFill(in Fill e) { }
+    public readonly void OnTrade(in Trade e) { }
     public readonly void OnCancelled(in OrderCancelled e) { }
     public readonly void OnReplaced(in OrderReplaced e) { }
     public readonly void OnReduced(in OrderReduced e) { }

@@ -87,6 +87,7 @@ public sealed partial class MatchingEngine<TOutput>
             price, quantity, makerFee, m.Filled, m.Leaves));
         _output.OnFill(new Fill(tradeId, t.Account, t.ClientOrderId, t.OrderId, t.Symbol, t.Side, Liquidity.Taker,
             price, quantity, takerFee, t.Filled, t.Leaves));
+        _output.OnTrade(new Trade(t.Symbol, tradeId, price, quantity, t.Side));
         EmitBalance(m.AccountSlot, spec.BaseAsset);
         EmitBalance(m.AccountSlot, spec.QuoteAsset);
         EmitBalance(t.AccountSlot, spec.BaseAsset);

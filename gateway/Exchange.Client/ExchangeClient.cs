@@ -413,14 +413,6 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
                 if (HeartbeatDecoder.TryWrapWithHeader(message, 0, out _) != SbeError.None) _malformed++;
                 return;
             case LogoutDecoder.TemplateId: OnLogoutMessage(s, message); return;
-            case TradeDecoder.TemplateId:
-            {
-                if (TradeDecoder.TryWrapWithHeader(message, 0, out var t) != SbeError.None) { _malformed++; return; }
-                _lastTimestamp = t.Timestamp;
-                var trade = new Trade(t.Symbol, t.TradeId, t.Price, t.Quantity, (Side)t.AggressorSide);
-                _listener.OnTrade(s.Index, t.Sequence, in trade);
-                return;
-            }
             default:
             {
                 // Every engine event begins its block with the sequence and timestamp of its input.
@@ -497,6 +489,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         public readonly void OnAccepted(in OrderAccepted e) => client._listener.OnAccepted(shard, Sequence, e);
         public readonly void OnRejected(in CommandRejected e) => client._listener.OnRejected(shard, Sequence, e);
         public readonly void OnFill(in Fill e) => client._listener.OnFill(shard, Sequence, e);
+        public readonly void OnTrade(in Trade e) => client._listener.OnTrade(shard, Sequence, e);
         public readonly void OnCancelled(in OrderCancelled e) => client._listener.OnCancelled(shard, Sequence, e);
         public readonly void OnReplaced(in OrderReplaced e) => client._listener.OnReplaced(shard, Sequence, e);
         public readonly void OnReduced(in OrderReduced e) => client._listener.OnReduced(shard, Sequence, e);

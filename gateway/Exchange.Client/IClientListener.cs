@@ -60,8 +60,6 @@ public abstract class ClientListener : IClientListener
     public virtual void OnTrade(int shard, long sequence, in Trade e) { }
 }
 
-/// <summary>A trade on the market-data stream. <paramref name="AggressorSide"/> is the taker's side.</summary>
-public readonly record struct Trade(int Symbol, long TradeId, long Price, long Quantity, Side AggressorSide);
 
 /// <summary>Where a shard's session stands.</summary>
 public enum ShardState : byte

@@ -17,6 +17,7 @@ internal struct CountingOutput : IEngineOutput
     public readonly void OnAccepted(in OrderAccepted e) { }
     public void OnRejected(in CommandRejected e) => Rejects++;
     public void OnFill(in Fill e) => Fills++;
+    public void OnTrade(in Trade e) { }
     public readonly void OnCancelled(in OrderCancelled e) { }
     public readonly void OnReplaced(in OrderReplaced e) { }
     public readonly void OnReduced(in OrderReduced e) { }

@@ -136,6 +136,7 @@ public sealed class DifferentialTests(ITestOutputHelper log)
             new BalanceChanged(1, 0, 9_400, 600),
             new Fill(1, 2, 1, 1, 1, Side.Sell, Liquidity.Maker, 253, 2, 0, 2, 3),
             new Fill(1, 1, 2, 3, 1, Side.Buy, Liquidity.Taker, 253, 2, 0, 2, 3),
+            new Trade(1, 1, 253, 2, Side.Buy),
             new BalanceChanged(2, 2, 95, 3),
             new BalanceChanged(2, 0, 506, 0),
             new BalanceChanged(1, 2, 97, 5),

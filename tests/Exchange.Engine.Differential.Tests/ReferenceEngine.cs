@@ -613,6 +613,7 @@ public sealed class ReferenceEngine
         long tradeId = nextTradeId++;
         output.OnFill(new Fill(tradeId, m.Account, m.ClientOrderId, m.Id, m.Symbol, m.Side, Liquidity.Maker, p, q, makerFee, m.Filled, m.Leaves));
         output.OnFill(new Fill(tradeId, t.Account, t.ClientOrderId, t.Id, t.Symbol, t.Side, Liquidity.Taker, p, q, takerFee, t.Filled, t.Leaves));
+        output.OnTrade(new Trade(t.Symbol, tradeId, p, q, t.Side));
         if (m.Leaves == 0) book.Remove(m);
         EmitBalance(m.Account, s.BaseAsset);
         EmitBalance(m.Account, s.QuoteAsset);

@@ -11,6 +11,7 @@ public sealed class AllocationTests
         public void OnAccepted(in OrderAccepted e) => Events++;
         public void OnRejected(in CommandRejected e) { Events++; Rejects++; }
         public void OnFill(in Fill e) { Events++; Fills++; }
+        public void OnTrade(in Trade e) => Events++;
         public void OnCancelled(in OrderCancelled e) => Events++;
         public void OnReplaced(in OrderReplaced e) => Events++;
         public void OnReduced(in OrderReduced e) => Events++;

@@ -190,6 +190,9 @@ public class EngineFixture
         long fee, long filled, long leaves, int symbol = Sym)
         => new(tradeId, account, cid, orderId, symbol, side, Liquidity.Taker, price, qty, fee, filled, leaves);
 
+    /// <summary>The trade market data sees after a taker's fill: its side is the aggressor's.</summary>
+    public static Trade Traded(long tradeId, Side aggressor, long price, long qty, int symbol = Sym) => new(symbol, tradeId, price, qty, aggressor);
+
     public static OrderCancelled Cancelled(long account, long cid, long orderId, Side side, CancelReason reason,
         long cancelled, long filled, int symbol = Sym)
         => new(account, cid, orderId, symbol, side, reason, cancelled, filled);

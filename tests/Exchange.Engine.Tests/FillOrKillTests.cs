@@ -19,6 +19,7 @@ public class FillOrKillTests : EngineFixture
             Balance(Alice, QuoteAsset, InitialQuote - 100_200, 100_200),
             MakerFill(1, Bob, 21, 1, Side.Sell, 10_000, 100, 100, 100, 0),
             TakerFill(1, Alice, 11, 2, Side.Buy, 10_000, 100, 200, 100, 0),
+            Traded(1, Side.Buy, 10_000, 100),
             Balance(Bob, BaseAsset, InitialBase - 100, 0),
             Balance(Bob, QuoteAsset, InitialQuote + 99_900, 0),
             Balance(Alice, BaseAsset, InitialBase + 100, 0),

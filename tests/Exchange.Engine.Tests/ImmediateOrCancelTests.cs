@@ -19,6 +19,7 @@ public class ImmediateOrCancelTests : EngineFixture
             Balance(Alice, QuoteAsset, InitialQuote - 100_200, 100_200),
             MakerFill(1, Bob, 21, 1, Side.Sell, 10_000, 30, 30, 30, 0),
             TakerFill(1, Alice, 11, 2, Side.Buy, 10_000, 30, 60, 30, 70),
+            Traded(1, Side.Buy, 10_000, 30),
             Balance(Bob, BaseAsset, InitialBase - 30, 0),
             Balance(Bob, QuoteAsset, InitialQuote + 30_000 - 30, 0),
             Balance(Alice, BaseAsset, InitialBase + 30, 0),

@@ -183,6 +183,7 @@ public class RiskTests : EngineFixture
             Balance(Alice, QuoteAsset, InitialQuote - 10_000, 10_000),
             MakerFill(1, Bob, 21, 1, Side.Sell, 1_000, 10, 0, 10, 0, Sym2),
             TakerFill(1, Alice, 11, 2, Side.Buy, 1_000, 10, 0, 10, 0, Sym2),
+            Traded(1, Side.Buy, 1_000, 10, Sym2),
             Balance(Bob, Base2Asset, InitialBase - 10, 0),
             Balance(Bob, QuoteAsset, InitialQuote + 10_000, 0),
             Balance(Alice, Base2Asset, InitialBase + 10, 0),

@@ -215,6 +215,7 @@ public sealed class WireEventTests
         public void OnAccepted(in OrderAccepted e) { Events++; Sum += e.OrderId; }
         public void OnRejected(in CommandRejected e) { Events++; Sum += (int)e.Reason; }
         public void OnFill(in Fill e) { Events++; Sum += e.Quantity; }
+        public void OnTrade(in Trade e) { Events++; Sum += e.Quantity; }
         public void OnCancelled(in OrderCancelled e) { Events++; Sum += e.CancelledQuantity; }
         public void OnReplaced(in OrderReplaced e) { Events++; Sum += e.Quantity; }
         public void OnReduced(in OrderReduced e) { Events++; Sum += e.ReducedBy; }

@@ -15,6 +15,7 @@ public sealed class RecordingOutput : IEngineOutput
     public void OnAccepted(in OrderAccepted e) => Events.Add(e);
     public void OnRejected(in CommandRejected e) => Events.Add(e);
     public void OnFill(in Fill e) => Events.Add(e);
+    public void OnTrade(in Trade e) => Events.Add(e);
     public void OnCancelled(in OrderCancelled e) => Events.Add(e);
     public void OnReplaced(in OrderReplaced e) => Events.Add(e);
     public void OnReduced(in OrderReduced e) => Events.Add(e);
