@@ -25,6 +25,22 @@ public static class CommandCodec
     public static int TemplateOf(ReadOnlySpan<byte> message) =>
         message.Length < MessageHeaderDecoder.EncodedLength ? -1 : MessageHeaderDecoder.Wrap(message, 0).TemplateId;
 
+    /// <summary>The kind of command a template id carries (0 for a message that is not a command).</summary>
+    public static CommandKind KindOf(int template) => template switch
+    {
+        NewOrderDecoder.TemplateId => CommandKind.NewOrder,
+        CancelOrderDecoder.TemplateId => CommandKind.CancelOrder,
+        ReplaceOrderDecoder.TemplateId => CommandKind.ReplaceOrder,
+        MassCancelDecoder.TemplateId => CommandKind.MassCancel,
+        AddAccountDecoder.TemplateId => CommandKind.AddAccount,
+        AddSymbolDecoder.TemplateId => CommandKind.AddSymbol,
+        HaltSymbolDecoder.TemplateId => CommandKind.HaltSymbol,
+        ResumeSymbolDecoder.TemplateId => CommandKind.ResumeSymbol,
+        DepositDecoder.TemplateId => CommandKind.Deposit,
+        WithdrawDecoder.TemplateId => CommandKind.Withdraw,
+        _ => 0,
+    };
+
     public static SbeError Decode<THandler>(ReadOnlySpan<byte> message, ref THandler handler) where THandler : struct, ICommandHandler
     {
         SbeError error;

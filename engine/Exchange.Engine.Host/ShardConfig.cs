@@ -10,6 +10,10 @@ public sealed record AssetConfig(int Id, string Name);
 
 public sealed record SymbolConfig(string Name, SymbolSpec Spec);
 
+/// <summary>An operator who may administer the engine (exchange-admin): add accounts and symbols, halt and resume
+/// symbols, deposit and withdraw. <paramref name="ApiKey"/> is what the operator's Logon presents (with account 0).</summary>
+public sealed record OperatorConfig(string Name, string ApiKey);
+
 /// <summary>An account of the opening state. <paramref name="ApiKey"/> is what a client presents in Logon to trade
 /// as this account; without one the account cannot log on.</summary>
 public sealed record AccountConfig(long Id, Dictionary<string, long> Balances, string? ApiKey = null);
@@ -58,6 +62,9 @@ public sealed record ShardConfig
         new(3001, DemoBalances(), ApiKey: "web-3001-key"),
     ];
 
+    /// <summary>Demo operators: "ops", for exchange-admin.</summary>
+    public List<OperatorConfig> Operators { get; init; } = [new("ops", "ops-admin-key")];
+
     private static Dictionary<string, long> DemoBalances() => new() { ["USD"] = 10_000_000_00, ["BTC"] = 100_00000000, ["ETH"] = 1_000_000000 };
 
     public static ShardConfig Load(string path)
@@ -101,6 +108,21 @@ public sealed record ShardConfig
             }
         }
         return commands;
+    }
+
+    /// <summary>Operator API key → operator name, for Logon. Keys must be unique, non-empty and no account's.</summary>
+    public Dictionary<string, string> OperatorKeys()
+    {
+        var accounts = ApiKeys();
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var op in Operators)
+        {
+            if (string.IsNullOrWhiteSpace(op.Name)) throw new ConfigException("an operator has no name");
+            if (string.IsNullOrEmpty(op.ApiKey)) throw new ConfigException($"operator {op.Name}: empty apiKey");
+            if (accounts.ContainsKey(op.ApiKey)) throw new ConfigException($"operator {op.Name}: apiKey is also an account's");
+            if (!keys.TryAdd(op.ApiKey, op.Name)) throw new ConfigException($"operator {op.Name}: apiKey is also used by operator {keys[op.ApiKey]}");
+        }
+        return keys;
     }
 
     /// <summary>API key → account, for Logon. Keys must be unique and non-empty.</summary>

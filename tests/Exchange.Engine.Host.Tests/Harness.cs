@@ -107,6 +107,10 @@ public static class Client
     public static byte[] Encode(in MassCancel c) { var b = new byte[256]; return b[..CommandCodec.Encode(c, b)]; }
     public static byte[] Encode(in AddAccount c) { var b = new byte[256]; return b[..CommandCodec.Encode(c, b)]; }
     public static byte[] Encode(in Deposit c) { var b = new byte[256]; return b[..CommandCodec.Encode(c, b)]; }
+    public static byte[] Encode(in Withdraw c) { var b = new byte[256]; return b[..CommandCodec.Encode(c, b)]; }
+    public static byte[] Encode(in HaltSymbol c) { var b = new byte[256]; return b[..CommandCodec.Encode(c, b)]; }
+    public static byte[] Encode(in ResumeSymbol c) { var b = new byte[256]; return b[..CommandCodec.Encode(c, b)]; }
+    public static byte[] Encode(in AddSymbol c) { var b = new byte[256]; return b[..CommandCodec.Encode(c, b)]; }
 }
 
 public static class Read
@@ -120,7 +124,7 @@ public static class Read
     {
         var output = new RecordingOutput();
         foreach (byte[] m in messages)
-            if (Template(m) is >= 30 and <= 39 or 50 or 52) Assert.Equal(SbeError.None, EventCodec.Decode(m, ref output, out _, out _));
+            if (Template(m) is >= 30 and <= 39 or 50 or 51 or 52) Assert.Equal(SbeError.None, EventCodec.Decode(m, ref output, out _, out _));
         return output.Events;
     }
 

@@ -1,0 +1,278 @@
+// The binary session protocol: Logon by API key (a trading account's, or an operator's), heartbeats both ways,
+// Logout, heartbeat timeouts, unsendable connections, and cancel-on-disconnect (asked of the service, which sequences
+// and journals it like any input). Logon and logout may allocate; heartbeats and the duty cycle do not.
+using System.Text;
+using Exchange.Contract;
+using Exchange.Sbe;
+
+namespace Exchange.Engine.Host;
+
+internal sealed class SessionLayer
+{
+    private const int HeaderLength = MessageHeaderDecoder.EncodedLength;
+    /// <summary>Heartbeat intervals without a word from the client before its session is logged out.</summary>
+    private const int HeartbeatTimeoutIntervals = 3;
+
+    private readonly SessionTable _sessions;
+    private readonly Outbound _outbound;
+    private readonly IEngineLinks _links;
+    private readonly EngineServiceOptions _options;
+    private readonly Dictionary<string, long> _apiKeys;
+    private readonly Dictionary<string, string> _operatorKeys;
+    private readonly Action<long> _cancelAll;
+    private readonly Action<string> _log, _logRefusal;
+    private readonly Action<int, int> _rejectMalformed;
+    private readonly long _unsendableNanos;
+    private readonly byte[] _scratch = new byte[512];
+
+    public SessionLayer(SessionTable sessions, Outbound outbound, IEngineLinks links, EngineServiceOptions options, ShardConfig config,
+        Action<long> cancelAll, Action<string> log, Action<string> logRefusal, Action<int, int> rejectMalformed)
+    {
+        _sessions = sessions;
+        _outbound = outbound;
+        _links = links;
+        _options = options;
+        _apiKeys = config.ApiKeys();
+        _operatorKeys = config.OperatorKeys();
+        _cancelAll = cancelAll;
+        _log = log;
+        _logRefusal = logRefusal;
+        _rejectMalformed = rejectMalformed;
+        _unsendableNanos = options.UnsendableTimeout.Ticks * 100;
+    }
+
+    /// <summary>Anything a logged-on client sends keeps its session alive.</summary>
+    public void Touch(int connection)
+    {
+        if (_sessions.IsActive(connection)) _sessions[connection].LastInbound = _sessions.Stamp();
+    }
+
+    public void OnLogon(int connection, ReadOnlySpan<byte> message)
+    {
+        if (LogonDecoder.TryWrapWithHeader(message, 0, out var logon) != SbeError.None) { _rejectMalformed(connection, LogonDecoder.TemplateId); return; }
+        string apiKey, channel;
+        try
+        {
+            apiKey = Encoding.ASCII.GetString(logon.ReadApiKey());
+            channel = Encoding.ASCII.GetString(logon.ReadResponseChannel());
+        }
+        catch (SbeException)
+        {
+            _rejectMalformed(connection, LogonDecoder.TemplateId);
+            return;
+        }
+
+        if (!_sessions.Exists(connection))
+        {
+            RejectLogon(connection, channel, LogonRejectReason.AccountDisabled, $"the engine serves connections 0..{_sessions.Capacity - 1} only");
+            return;
+        }
+        ref Session session = ref _sessions[connection];
+        if (session.State == SessionState.Active)
+        {
+            // The existing session goes on; the reject goes down its response path.
+            _outbound.Send(connection, LogonRejectMessage(LogonRejectReason.AlreadyLoggedOn, "this connection is already logged on"));
+            return;
+        }
+        // A connection that logged out and logs on again: whatever did not drain from its last session is dropped.
+        if (session.State == SessionState.Closing) Free(connection);
+
+        long account = 0;
+        string? operatorName = null;
+        if (_operatorKeys.TryGetValue(apiKey, out string? name) && logon.Account == 0) operatorName = name;
+        else if (!_apiKeys.TryGetValue(apiKey, out account) || (logon.Account != 0 && logon.Account != account))
+        {
+            RejectLogon(connection, channel, LogonRejectReason.UnknownApiKey, "unknown api key");
+            return;
+        }
+        if (operatorName != null ? _sessions.HasOperator(operatorName) : _sessions.TryGetByAccount(account, out _))
+        {
+            RejectLogon(connection, channel, LogonRejectReason.AlreadyLoggedOn,
+                operatorName != null ? $"operator {operatorName} already has a session" : $"account {account} already has a session");
+            return;
+        }
+        if (_sessions.TradingCount + _sessions.OperatorCount >= _options.EffectiveMaxSessions)
+        {
+            RejectLogon(connection, channel, LogonRejectReason.AccountDisabled, $"the engine is at its limit of {_options.EffectiveMaxSessions} sessions");
+            return;
+        }
+        if (!_links.OpenResponses(connection, channel, ResponsePath.Session, out string? error))
+        {
+            _logRefusal($"logon of {Who(account, operatorName)} on connection {connection} refused: response channel unusable: {error}");
+            return;
+        }
+
+        uint requested = logon.HeartbeatIntervalMs;
+        uint interval = requested == 0 || requested == LogonDecoder.HeartbeatIntervalMsNullValue
+            ? _options.DefaultHeartbeatIntervalMs
+            : Math.Clamp(requested, _options.MinHeartbeatIntervalMs, _options.MaxHeartbeatIntervalMs);
+        // An operator has no orders to cancel.
+        ref Session started = ref _sessions.Activate(connection, account, operatorName, interval, operatorName == null && logon.CancelOnDisconnect == 1);
+
+        var ack = LogonAckEncoder.WrapAndApplyHeader(_scratch, 0);
+        ack.SessionId = started.Id;
+        ack.Account = account;
+        ack.HeartbeatIntervalMs = interval;
+        _outbound.Send(connection, _scratch.AsSpan(0, HeaderLength + ack.EncodedLength));
+        _log($"session {started.Id} logged on: {Who(account, operatorName)}, connection {connection}, heartbeat {interval} ms" +
+            (started.CancelOnDisconnect ? ", cancel on disconnect" : ""));
+    }
+
+    private static string Who(long account, string? operatorName) => operatorName != null ? $"operator {operatorName}" : $"account {account}";
+
+    /// <summary>A refused logon: the response path is opened (if the links allow it: strangers have a budget) just long
+    /// enough to carry the LogonReject. The connection holds a closing pseudo-session (id 0) meanwhile, so a reject the
+    /// transport cannot take at once is retried like any response, and the path closes once it has gone.</summary>
+    private void RejectLogon(int connection, string channel, LogonRejectReason reason, string text)
+    {
+        if (!_links.OpenResponses(connection, channel, ResponsePath.Reject, out string? unsent))
+        {
+            _logRefusal($"logon on connection {connection} rejected: {reason}: {text}; not answered: {unsent}");
+            return;
+        }
+        _logRefusal($"logon on connection {connection} rejected: {reason}: {text}");
+        if (!_sessions.Exists(connection))
+        {
+            _links.SendToConnection(connection, LogonRejectMessage(reason, text));
+            _links.CloseResponses(connection);
+            return;
+        }
+        _sessions.Closing(connection);
+        _outbound.Send(connection, LogonRejectMessage(reason, text));
+        if (_sessions[connection].Pending == 0) Free(connection);
+    }
+
+    private ReadOnlySpan<byte> LogonRejectMessage(LogonRejectReason reason, string text)
+    {
+        var reject = LogonRejectEncoder.WrapAndApplyHeader(_scratch, 0);
+        reject.Reason = reason;
+        reject.WriteText(Encoding.ASCII.GetBytes(text));
+        return _scratch.AsSpan(0, HeaderLength + reject.EncodedLength);
+    }
+
+    private ReadOnlySpan<byte> LogoutMessage(ulong sessionId, LogoutReason reason)
+    {
+        var logout = LogoutEncoder.WrapAndApplyHeader(_scratch, 0);
+        logout.SessionId = sessionId;
+        logout.Reason = reason;
+        return _scratch.AsSpan(0, HeaderLength + logout.EncodedLength);
+    }
+
+    public void OnLogout(int connection)
+    {
+        if (_sessions.IsActive(connection)) End(connection, LogoutReason.ClientRequest, alive: true);
+    }
+
+    /// <summary>The client's stream went away (transport liveness timeout or end of stream).</summary>
+    public void OnConnectionLost(int connection)
+    {
+        if (!_sessions.Exists(connection)) return;
+        switch (_sessions[connection].State)
+        {
+            case SessionState.Active: End(connection, LogoutReason.ClientRequest, alive: false); break;
+            case SessionState.Closing: Free(connection); break;
+        }
+    }
+
+    /// <summary>Ends an active session. Cancel-on-disconnect goes through the sequencer and the journal first. With the
+    /// connection <paramref name="alive"/> (logout, heartbeat timeout, shutdown) the cancels and a Logout are sent and
+    /// the path closes once they drain; a lost connection is dropped at once.</summary>
+    public void End(int connection, LogoutReason reason, bool alive)
+    {
+        ref Session s = ref _sessions[connection];
+        long account = s.Account;
+        string who = Who(account, s.Operator);
+        if (!alive) _sessions.Unindex(connection);
+        if (s.CancelOnDisconnect) _cancelAll(account);
+        _log($"session {s.Id} ({who}, connection {connection}) " + (alive ? $"logged out: {reason}" : "lost its connection") +
+            (s.CancelOnDisconnect ? "; its orders were cancelled" : ""));
+        if (!alive)
+        {
+            Free(connection);
+            return;
+        }
+        _sessions.Unindex(connection);
+        _outbound.Send(connection, LogoutMessage(s.Id, reason));
+        s.State = SessionState.Closing;
+        if (s.Pending == 0) Free(connection);
+    }
+
+    /// <summary>Forgets a session and closes its response path; queued messages for it are dropped as the queue drains.</summary>
+    public void Free(int connection)
+    {
+        _sessions.Free(connection);
+        _links.CloseResponses(connection);
+    }
+
+    /// <summary>Closes the paths of sessions that finished draining.</summary>
+    public void FreeDrained()
+    {
+        for (int c = 0; c < _sessions.HighWater; c++)
+            if (_sessions[c].State == SessionState.Closing && _sessions[c].Pending == 0) Free(c);
+    }
+
+    /// <summary>Heartbeats after a heartbeat interval of outbound silence, logout after three of inbound silence,
+    /// loss after <see cref="EngineServiceOptions.UnsendableTimeout"/> of failed sends, and closing of drained sessions.</summary>
+    public int Duties(long now)
+    {
+        int work = 0;
+        for (int c = 0; c < _sessions.HighWater; c++)
+        {
+            ref Session s = ref _sessions[c];
+            if (s.State == SessionState.Free) continue;
+            if (s.LastInbound == SessionTable.Unstamped) s.LastInbound = now;
+            if (s.LastOutbound == SessionTable.Unstamped) s.LastOutbound = now;
+            if (s.BlockedSince == SessionTable.Unstamped) s.BlockedSince = now;
+
+            if (s.BlockedSince != SessionTable.NotBlocked && now - s.BlockedSince > _unsendableNanos)
+            {
+                _log($"connection {c} could not be sent to for {(now - s.BlockedSince) / 1_000_000} ms");
+                OnConnectionLost(c);
+                work++;
+                continue;
+            }
+            if (s.State == SessionState.Closing)
+            {
+                if (s.Pending == 0) { Free(c); work++; }
+                continue;
+            }
+            if (now - s.LastInbound > HeartbeatTimeoutIntervals * s.HeartbeatNanos)
+            {
+                End(c, LogoutReason.HeartbeatTimeout, alive: true);
+                work++;
+                continue;
+            }
+            if (s.Pending == 0 && now - s.LastOutbound >= s.HeartbeatNanos)
+            {
+                var heartbeat = HeartbeatEncoder.WrapAndApplyHeader(_scratch, 0);
+                heartbeat.SessionId = s.Id;
+                _outbound.Send(c, _scratch.AsSpan(0, HeaderLength + heartbeat.EncodedLength));
+                s.LastOutbound = now;
+                work++;
+            }
+        }
+        return work;
+    }
+
+    /// <summary>At shutdown: every active session gets its cancel-on-disconnect and a Logout(ShuttingDown).</summary>
+    public void EndAll()
+    {
+        for (int c = 0; c < _sessions.HighWater; c++)
+        {
+            ref Session s = ref _sessions[c];
+            if (s.State != SessionState.Active) continue;
+            if (s.CancelOnDisconnect) _cancelAll(s.Account);
+            _outbound.Send(c, LogoutMessage(s.Id, LogoutReason.ShuttingDown));
+            _sessions.Unindex(c);
+            s.State = SessionState.Closing;
+            _log($"session {s.Id} ({Who(s.Account, s.Operator)}, connection {c}) logged out: ShuttingDown");
+        }
+    }
+
+    /// <summary>Closes every path still open.</summary>
+    public void FreeAll()
+    {
+        for (int c = 0; c < _sessions.HighWater; c++)
+            if (_sessions[c].State != SessionState.Free) Free(c);
+    }
+}
