@@ -41,6 +41,7 @@ EXECUTABLES=(
   "replay/Exchange.Replay.Tool/Exchange.Replay.Tool.csproj"
   "gateway/Exchange.Client.Example/Exchange.Client.Example.csproj"
   "gateway/Exchange.Gateway/Exchange.Gateway.csproj"
+  "ops/Exchange.Admin.Tool/Exchange.Admin.Tool.csproj"
 )
 
 assembly_name() { sed -n 's:.*<AssemblyName>\(.*\)</AssemblyName>.*:\1:p' "$1"; }

@@ -65,7 +65,8 @@ public sealed record ClientOptions
             if (string.IsNullOrWhiteSpace(shard.Channel)) throw new ArgumentException($"shard {i}: Channel is required");
             if (!ChannelUri.TryParse(ExchangeClientChannels.PublicationChannel(shard.Channel, TermLength), out _, out string error))
                 throw new ArgumentException($"shard {i}: channel '{shard.Channel}': {error}");
-            if (shard.Symbols == null || shard.Symbols.Length == 0) throw new ArgumentException($"shard {i}: Symbols must list at least one symbol id");
+            // No symbols is allowed: an operator's session, or a client that only administers or reads, trades nothing.
+            if (shard.Symbols == null) throw new ArgumentException($"shard {i}: Symbols is required (it may be empty)");
             foreach (int symbol in shard.Symbols)
             {
                 if (symbol < 0) throw new ArgumentException($"shard {i}: symbol id {symbol} is negative");

@@ -498,7 +498,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         public readonly void OnBalance(in BalanceChanged e) => client._listener.OnBalance(shard, Sequence, e);
         public readonly void OnMassCancelled(in MassCancelled e) => client._listener.OnMassCancelled(shard, Sequence, e);
         public readonly void OnSymbolStatus(in SymbolStatusChanged e) => client._listener.OnSymbolStatus(shard, Sequence, e);
-        public readonly void OnAccountAdded(in AccountAdded e) { }
+        public readonly void OnAccountAdded(in AccountAdded e) => client._listener.OnAccountAdded(shard, Sequence, e);
     }
 
     // ---- orders ----
@@ -568,5 +568,17 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
             else if (failure == 0) failure = r;
         }
         return failure != 0 ? failure : result;
+    }
+
+    /// <summary>Sends an administrative command (an SBE message of CommandCodec: AddAccount, AddSymbol, HaltSymbol,
+    /// ResumeSymbol, Deposit, Withdraw) to <paramref name="shard"/>. Only an operator's session may: the engine refuses
+    /// it from a trading one (NotLoggedOn). Returns as <see cref="NewOrder"/>.</summary>
+    public long SendAdministration(int shard, ReadOnlySpan<byte> command)
+    {
+        var s = _shards[shard];
+        if (s.State != ShardState.LoggedOn) return SendResult.NotLoggedOn;
+        long result = s.Publication.Offer(command);
+        if (result > 0) s.Sent = true;
+        return result;
     }
 }

@@ -31,6 +31,8 @@ public interface IClientListener
     void OnReduced(int shard, long sequence, in OrderReduced e);
     void OnBalance(int shard, long sequence, in BalanceChanged e);
     void OnMassCancelled(int shard, long sequence, in MassCancelled e);
+    /// <summary>An account was added (an operator's session sees this for the accounts it adds).</summary>
+    void OnAccountAdded(int shard, long sequence, in AccountAdded e);
 
     /// <summary>Market data: one price level's new total (0: the level is gone).</summary>
     void OnLevel(int shard, long sequence, in LevelChanged e);
@@ -53,6 +55,7 @@ public abstract class ClientListener : IClientListener
     public virtual void OnReplaced(int shard, long sequence, in OrderReplaced e) { }
     public virtual void OnReduced(int shard, long sequence, in OrderReduced e) { }
     public virtual void OnBalance(int shard, long sequence, in BalanceChanged e) { }
+    public virtual void OnAccountAdded(int shard, long sequence, in AccountAdded e) { }
     public virtual void OnMassCancelled(int shard, long sequence, in MassCancelled e) { }
     public virtual void OnLevel(int shard, long sequence, in LevelChanged e) { }
     public virtual void OnBestBidOffer(int shard, long sequence, in BestBidOffer e) { }

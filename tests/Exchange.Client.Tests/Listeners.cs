@@ -22,6 +22,7 @@ internal sealed class RecordingListener : IClientListener
     public void OnReduced(int shard, long sequence, in OrderReduced e) => Calls.Add(new("Reduced", shard, sequence, e));
     public void OnBalance(int shard, long sequence, in BalanceChanged e) => Calls.Add(new("Balance", shard, sequence, e));
     public void OnMassCancelled(int shard, long sequence, in MassCancelled e) => Calls.Add(new("MassCancelled", shard, sequence, e));
+    public void OnAccountAdded(int shard, long sequence, in AccountAdded e) => Calls.Add(new("AccountAdded", shard, sequence, e));
     public void OnLevel(int shard, long sequence, in LevelChanged e) => Calls.Add(new("Level", shard, sequence, e));
     public void OnBestBidOffer(int shard, long sequence, in BestBidOffer e) => Calls.Add(new("BestBidOffer", shard, sequence, e));
     public void OnSymbolStatus(int shard, long sequence, in SymbolStatusChanged e) => Calls.Add(new("SymbolStatus", shard, sequence, e));
@@ -44,6 +45,7 @@ internal struct CountingListener : IClientListener
     public void OnReduced(int shard, long sequence, in OrderReduced e) => Other++;
     public void OnBalance(int shard, long sequence, in BalanceChanged e) => Other++;
     public void OnMassCancelled(int shard, long sequence, in MassCancelled e) => Other++;
+    public void OnAccountAdded(int shard, long sequence, in AccountAdded e) => Other++;
     public void OnLevel(int shard, long sequence, in LevelChanged e) => Other++;
     public void OnBestBidOffer(int shard, long sequence, in BestBidOffer e) => Other++;
     public void OnSymbolStatus(int shard, long sequence, in SymbolStatusChanged e) => Other++;

@@ -19,7 +19,7 @@ public class OptionsTests
         { "shard 0: Channel is required", Good with { Shards = [new ShardEndpoint("", [1])] } },
         { "shard 1: channel 'udp://127.0.0.1:1'", Good with { Shards = [Good.Shards[0], new ShardEndpoint("udp://127.0.0.1:1", [3])] } },
         { "shard 0: channel 'aeron:udp?endpoint=127.0.0.1:40123|color=red'", Good with { Shards = [new ShardEndpoint("aeron:udp?endpoint=127.0.0.1:40123|color=red", [1])] } },
-        { "shard 0: Symbols must list at least one symbol id", Good with { Shards = [new ShardEndpoint("aeron:udp?endpoint=127.0.0.1:1", [])] } },
+        { "shard 0: Symbols is required (it may be empty)", Good with { Shards = [new ShardEndpoint("aeron:udp?endpoint=127.0.0.1:1", null!)] } },
         { "shard 0: symbol id -1 is negative", Good with { Shards = [new ShardEndpoint("aeron:udp?endpoint=127.0.0.1:1", [-1])] } },
         { "shard 0: symbol 4 is listed twice", Good with { Shards = [new ShardEndpoint("aeron:udp?endpoint=127.0.0.1:1", [4, 4])] } },
         { "symbol 2 is listed by shard 0 and shard 1", Good with { Shards = [Good.Shards[0], new ShardEndpoint("aeron:udp?endpoint=127.0.0.1:2", [2])] } },
