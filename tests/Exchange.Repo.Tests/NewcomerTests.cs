@@ -1,0 +1,126 @@
+// What a newcomer does first, on a fresh clone with nothing beside it: build and publish, run a test suite that
+// reads the repository's own test data, and follow the README's try-it steps in the order written.
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using Exchange.Testing;
+
+namespace Exchange.Repo.Tests;
+
+public sealed class NewcomerTests(FreshClone clone) : IClassFixture<FreshClone>
+{
+    private static readonly string[] Executables =
+        ["exchange-engine", "exchange-mm", "exchange-gateway", "exchange-admin", "exchange-perf", "exchange-sbe", "exchange-replay"];
+
+    [Fact]
+    public void A_fresh_clone_with_nothing_beside_it_publishes_every_executable()
+    {
+        Assert.True(clone.Publish.ExitCode == 0, clone.Publish.ToString());
+        foreach (string name in Executables)
+        {
+            var version = ChildProcess.Run(ChildProcess.Start(clone.InClone("bin", name), ["--version"]));
+            Assert.True(version.ExitCode == 0, $"{name}: {version}");
+            Assert.Matches(@"^\d+\.\d+\.\d+", version.Stdout.Trim());
+        }
+    }
+
+    [Fact]
+    public void The_codec_tests_pass_in_a_fresh_clone_from_the_data_it_carries()
+    {
+        var test = ChildProcess.Run(ChildProcess.Start("dotnet", ["test", "tests/Exchange.Codecs.Tests", "-c", "Release", "--nologo"], workingDirectory: clone.Root),
+            TimeSpan.FromMinutes(15));
+        Assert.True(test.ExitCode == 0, test.ToString());
+        Assert.Matches(@"Passed!\s+- Failed:\s+0", test.Stdout);
+    }
+
+    [Fact]
+    public void The_readme_try_it_steps_work_together_in_the_order_written()
+    {
+        Assert.True(clone.Publish.ExitCode == 0, clone.Publish.ToString());
+        var steps = TryItSteps(File.ReadAllText(clone.InClone("README.md")));
+        Assert.True(steps.Count >= 5, $"the README's try-it block has {steps.Count} steps");
+        var running = new List<ChildProcess>();
+        try
+        {
+            foreach (string step in steps)
+            {
+                var process = ChildProcess.Start("bash", ["-c", step], workingDirectory: clone.Root);
+                string program = step.Split(' ').First(w => !w.Contains('='));
+                switch (program)
+                {
+                    case "./build.sh":
+                        running.Add(process);
+                        process.WaitForLine("listening ");
+                        break;
+                    case "bin/exchange-mm":
+                        running.Add(process);
+                        Eventually.True(() => process.Stdout.Contains("logon", StringComparison.Ordinal),
+                            $"{step} logs on: {process.Stdout}\n{process.Stderr}", Timeouts.Process);
+                        break;
+                    case "bin/exchange-gateway":
+                        running.Add(process);
+                        process.WaitForLine("listening ");
+                        break;
+                    default:
+                        var result = ChildProcess.Run(process, TimeSpan.FromMinutes(2));
+                        Assert.True(result.ExitCode == 0, $"{step}\n{result}");
+                        break;
+                }
+            }
+            // Together: trades print between the two market makers, and a broker trades through the gateway as the
+            // README's credentials allow, against the market makers' quotes.
+            Eventually.True(() => running.Any(p => p.Stdout.Contains("fill", StringComparison.OrdinalIgnoreCase)), "a market maker printed a fill", Timeouts.Process);
+            BrokerBuysThroughTheGateway(port: 9878);
+        }
+        finally
+        {
+            foreach (var process in running) process.Dispose();
+        }
+    }
+
+    /// <summary>The lines of the README between its try-it markers that start with '$ ', without their comments.</summary>
+    private static List<string> TryItSteps(string readme)
+    {
+        var block = Regex.Match(readme, "<!-- try-it -->(.*?)<!-- /try-it -->", RegexOptions.Singleline);
+        Assert.True(block.Success, "the README has no try-it block");
+        return block.Groups[1].Value.Split('\n')
+            .Where(l => l.StartsWith("$ ", StringComparison.Ordinal))
+            .Select(l => Regex.Replace(l[2..], @"\s+#.*$", "").Trim())
+            .ToList();
+    }
+
+    private static void BrokerBuysThroughTheGateway(int port)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Connect("127.0.0.1", port);
+        socket.ReceiveTimeout = (int)Timeouts.Prompt.TotalMilliseconds;
+        int seq = 1;
+        void Send(string type, string body)
+        {
+            string text = $"35={type}|34={seq++}|49=BROKER1|52={DateTime.UtcNow:yyyyMMdd-HH:mm:ss.fff}|56=EXCH|{body}".Replace('|', '\u0001');
+            string head = $"8=FIX.4.4\u00019={Encoding.ASCII.GetByteCount(text)}\u0001{text}";
+            socket.Send(Encoding.ASCII.GetBytes($"{head}10={Encoding.ASCII.GetBytes(head).Sum(b => b) % 256:D3}\u0001"));
+        }
+        var received = new StringBuilder();
+        string WaitFor(string needle)
+        {
+            var buffer = new byte[4096];
+            var deadline = DateTime.UtcNow + Timeouts.Prompt;
+            while (!received.ToString().Contains(needle, StringComparison.Ordinal))
+            {
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"no {needle.Replace('\u0001', '|')} from the gateway; got {received.Replace('\u0001', '|')}");
+                int n = socket.Receive(buffer);
+                if (n == 0) throw new IOException($"the gateway closed the connection; got {received.Replace('\u0001', '|')}");
+                received.Append(Encoding.ASCII.GetString(buffer, 0, n));
+            }
+            return received.ToString();
+        }
+        // The demo credentials gateway/README.md gives for BROKER1.
+        Send("A", "98=0|108=30|141=Y|553=broker1|554=broker1-demo-password|");
+        WaitFor("\u000135=A\u0001");
+        // An IOC buy far above the market takes the market makers' best offer.
+        Send("D", $"11=TRYIT1|55=BTC-USD|54=1|38=0.01|40=2|44=61000|59=3|60={DateTime.UtcNow:yyyyMMdd-HH:mm:ss.fff}|");
+        string answers = WaitFor("\u000111=TRYIT1\u0001");
+        Assert.DoesNotContain("\u0001150=8\u0001", answers); // not rejected
+    }
+}
