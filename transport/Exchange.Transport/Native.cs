@@ -15,7 +15,4 @@ internal static unsafe partial class Native
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial nint sendto(int socket, byte* buffer, nint length, int flags, byte* address, int addressLength);
-
-    [LibraryImport("libc")]
-    public static partial int nanosleep(BackoffIdleStrategy.TimeSpec* request, BackoffIdleStrategy.TimeSpec* remaining);
 }

@@ -106,8 +106,8 @@ public sealed record E2eOptions
         if (EngineChannel != null && ApiKeys.Length < Sessions)
             throw new UsageException($"--engine needs --api-keys with one key per session ({Sessions})");
         foreach (var (flag, idle) in new[] { ("--idle", Idle), ("--engine-idle", EngineIdle), ("--gateway-idle", GatewayIdle) })
-            if (idle != null && Exchange.Transport.IdleStrategies.Parse(idle) == null)
-                throw new UsageException($"{flag} must be one of {Exchange.Transport.IdleStrategies.Names}");
+            if (idle != null && Exchange.Runtime.IdleStrategies.Parse(idle) == null)
+                throw new UsageException($"{flag} must be one of {Exchange.Runtime.IdleStrategies.Names}");
         if (Client is not ("binary" or "fix")) throw new UsageException("--client must be binary or fix");
         if (Client == "fix" && EngineChannel != null) throw new UsageException("--client fix starts its own engine and gateway (no --engine)");
         if (Durability is not ("none" or "batch" or "always")) throw new UsageException("--durability must be none, batch or always");

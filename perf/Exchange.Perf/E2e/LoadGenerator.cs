@@ -86,7 +86,7 @@ public static class LoadGenerator
         ulong random = options.Seed * 0x9E3779B97F4A7C15UL + (ulong)index + 1;
         long sendErrors = 0, backPressured = 0, maxLag = 0, lastMeasuredSend = 0;
         string? failure = null;
-        var idle = Exchange.Transport.IdleStrategies.Parse(options.Idle ?? IdlePlan.Shared)!;
+        var idle = Exchange.Runtime.IdleStrategies.Parse(options.Idle ?? IdlePlan.Shared)!;
 
         long start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100;
         long measureFrom = start + (long)(warmupCommands * ticksPerCommand);

@@ -2,7 +2,7 @@
 // from spinning to yielding to sleeping (for shared machines).
 using System.Runtime.InteropServices;
 
-namespace Exchange.Transport;
+namespace Exchange.Runtime;
 
 public interface IIdleStrategy
 {
@@ -77,6 +77,12 @@ public sealed class BackoffIdleStrategy : IIdleStrategy
         public long Seconds;
         public long Nanoseconds;
     }
+}
+
+internal static unsafe partial class Native
+{
+    [LibraryImport("libc")]
+    public static partial int nanosleep(BackoffIdleStrategy.TimeSpec* request, BackoffIdleStrategy.TimeSpec* remaining);
 }
 
 public static class IdleStrategies

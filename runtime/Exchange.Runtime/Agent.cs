@@ -1,0 +1,88 @@
+// Agents: units of work with a duty cycle. A process composes its agents (the transport, a subscription's poller, a
+// service's timers) into one, and runs it on a thread of its own (AgentRunner) or from its owner's loop (DoWork).
+// After each duty cycle the idle strategy decides, from the work done, whether to spin, yield or park.
+namespace Exchange.Runtime;
+
+public interface IAgent
+{
+    /// <summary>One duty cycle; returns how much work it did (0 lets the idle strategy idle).</summary>
+    int DoWork();
+    string Name { get; }
+}
+
+/// <summary>Several agents as one, each given its duty cycle in turn; the work is the sum.</summary>
+public sealed class CompositeAgent(string name, params IAgent[] agents) : IAgent
+{
+    public string Name { get; } = name;
+
+    public int DoWork()
+    {
+        int work = 0;
+        foreach (var agent in agents) work += agent.DoWork();
+        return work;
+    }
+}
+
+/// <summary>An agent made of a function, for a piece of a loop that has no class of its own.</summary>
+public sealed class DelegateAgent(string name, Func<int> doWork) : IAgent
+{
+    public string Name { get; } = name;
+    public int DoWork() => doWork();
+}
+
+/// <summary>
+/// Runs an agent's duty cycle on a dedicated thread until stopped. An exception from a duty cycle is counted and
+/// handed to the error handler, which says whether to carry on; without one, the first stops the runner
+/// (<see cref="Failure"/>), as a bug in a state machine should.
+/// </summary>
+public sealed class AgentRunner : IDisposable
+{
+    private readonly IAgent _agent;
+    private readonly IIdleStrategy _idle;
+    private readonly Func<Exception, bool>? _onError;
+    private readonly Thread _thread;
+    private volatile bool _running = true;
+    private Exception? _failure;
+    private long _errors;
+
+    public AgentRunner(IAgent agent, IIdleStrategy idle, Func<Exception, bool>? onError = null)
+    {
+        _agent = agent;
+        _idle = idle;
+        _onError = onError;
+        _thread = new Thread(Run) { IsBackground = true, Name = agent.Name };
+        _thread.Start();
+    }
+
+    /// <summary>What stopped the agent, if a duty cycle threw and the error handler did not carry on.</summary>
+    public Exception? Failure => Volatile.Read(ref _failure);
+    /// <summary>Duty cycles that threw, whether the runner carried on or not.</summary>
+    public long Errors => Interlocked.Read(ref _errors);
+
+    public bool IsRunning => _running && _failure == null;
+
+    private void Run()
+    {
+        while (_running)
+        {
+            try
+            {
+                while (_running) _idle.Idle(_agent.DoWork());
+            }
+            catch (Exception e)
+            {
+                Interlocked.Increment(ref _errors);
+                if (_onError?.Invoke(e) == true) continue;
+                Volatile.Write(ref _failure, e);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Stops after the current duty cycle and waits for the thread (unless called from it).</summary>
+    public void Dispose()
+    {
+        _running = false;
+        if (Thread.CurrentThread != _thread) _thread.Join();
+    }
+}
