@@ -145,7 +145,9 @@ public sealed class ChildProcess : IDisposable
         try { Kill(); }
         catch (InvalidOperationException) { }
         _process.Dispose();
-        _lines.Dispose();
+        // _lines is not disposed: the output reader may still deliver the last lines (and end of stream) on a pool
+        // thread after this, and a disposed collection would throw there, taking the test host down. It holds no
+        // handle until someone waits on it, and nobody waits after Dispose.
     }
 
     /// <summary>Runs a program to its end and returns what it printed (it is killed if it outlives <paramref name="timeout"/>).</summary>
