@@ -1,7 +1,5 @@
 // What the subcommands share: the journal directory they name, --json, and how they end when reading stopped early.
 using System.CommandLine;
-using Exchange.Engine;
-using Exchange.Engine.Recovery;
 using Exchange.Hosting;
 using Exchange.Journal;
 
@@ -30,7 +28,4 @@ internal static class Commands
         Console.Error.WriteLine($"exchange-replay: {verb} stopped at a torn tail in {directory} (not yet recovered by a writer): {stoppedAt}");
         return 0;
     }
-
-    public static EngineConfig Config(string directory, string? configFile) =>
-        configFile != null ? EngineConfigFile.ReadFile(configFile) : EngineConfigFile.Read(directory);
 }

@@ -1,5 +1,5 @@
-// rebuild and book: the engine state at a sequence, by the same path a starting engine takes (newest valid
-// snapshot, then the journal after it), through the real engine.
+// rebuild: the engine state at a sequence, by the same path a starting engine takes (newest valid snapshot, then
+// the journal after it), through the real engine. book shares its replay and its options.
 using System.CommandLine;
 using Exchange.Contract;
 using Exchange.Engine.Recovery;
@@ -13,7 +13,12 @@ internal static class Rebuild
 {
     public static Option<bool> NoSnapshots() => new("--no-snapshots") { Description = "replay the whole journal, ignoring snapshots" };
 
-    public static Option<string?> Config() => new("--config") { Description = "engine config to replay under (default: DIR/engine.json)", HelpName = "FILE" };
+    public static Option<string?> Config() => new("--config")
+    {
+        Description = "the shard config exchange-engine was started with (its symbols' names; the capacities stay DIR/engine.json's), " +
+            "or an engine config in engine.json's form to replay under (default: DIR/engine.json)",
+        HelpName = "FILE",
+    };
 
     public static Command Command()
     {
@@ -31,7 +36,7 @@ internal static class Rebuild
         command.SetAction(r =>
         {
             string dir = Commands.JournalDirectory(r.GetValue(directory)!);
-            return Run(dir, r.GetValue(toSeq) ?? long.MaxValue, Commands.Config(dir, r.GetValue(config)), !r.GetValue(noSnapshots), r.GetValue(snapshot), r.GetValue(json));
+            return Run(dir, r.GetValue(toSeq) ?? long.MaxValue, ReplayConfig.Load(dir, r.GetValue(config)).Engine, !r.GetValue(noSnapshots), r.GetValue(snapshot), r.GetValue(json));
         });
         return command;
     }
@@ -125,86 +130,5 @@ internal static class Rebuild
         {
             if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         }
-    }
-}
-
-internal static class Book
-{
-    public static Command Command()
-    {
-        var directory = Commands.Directory();
-        var symbolArgument = new Argument<string>("SYMBOL") { Description = "the symbol's id" };
-        var atSeq = Cli.Integer("--at-seq", "the sequence to rebuild to", 0L, long.MaxValue);
-        atSeq.Required = true;
-        var depth = Cli.Integer("--depth", "levels per side", 10L, 1L, long.MaxValue);
-        depth.HelpName = "K";
-        var noSnapshots = Rebuild.NoSnapshots();
-        var config = Rebuild.Config();
-        var json = Commands.Json();
-        var command = new Command("book", """
-            Rebuilds the state after sequence N and prints the symbol's price levels, best first on each side, with
-            quantity and order count.
-            """) { directory, symbolArgument, atSeq, depth, noSnapshots, config, json };
-        command.SetAction(r =>
-        {
-            string dir = Commands.JournalDirectory(r.GetValue(directory)!);
-            string text = r.GetValue(symbolArgument)!;
-            if (!int.TryParse(text, out int symbol) || symbol < 0) throw new UsageException($"SYMBOL must be a symbol id (a non-negative integer), not '{text}'");
-            return Run(dir, symbol, r.GetValue(atSeq)!.Value, r.GetValue(depth), Commands.Config(dir, r.GetValue(config)), !r.GetValue(noSnapshots), r.GetValue(json));
-        });
-        return command;
-    }
-
-    private static int Run(string directory, int symbol, long atSeq, long depth, EngineConfig config, bool useSnapshots, bool asJson)
-    {
-        using var output = new Output();
-        var (engine, report) = Rebuild.Replay(directory, config, atSeq, useSnapshots, "book");
-        long at = report.Replayed.LastSequence;
-        if (!engine.TryGetSymbol(symbol, out _, out var status))
-            throw new UsageException($"symbol {symbol} does not exist at sequence {at}");
-        var bids = engine.Levels(symbol, Side.Buy);
-        var asks = engine.Levels(symbol, Side.Sell);
-        if (asJson)
-        {
-            var json = output.Json;
-            json.WriteStartObject();
-            json.WriteNumber("symbol", symbol);
-            json.WriteNumber("sequence", at);
-            json.WriteString("status", status.ToString());
-            json.WriteString("stateHash", engine.StateHash().ToString("x16"));
-            json.WriteNumber("bidLevels", bids.Count);
-            json.WriteNumber("askLevels", asks.Count);
-            WriteSide(json, "bids", bids, depth);
-            WriteSide(json, "asks", asks, depth);
-            json.WriteEndObject();
-        }
-        else
-        {
-            var text = output.Text;
-            text.WriteLine($"symbol {symbol} at sequence {at} ({status}): {bids.Count} bid levels, {asks.Count} ask levels");
-            foreach (var (name, levels) in (ReadOnlySpan<(string, IReadOnlyList<LevelView>)>)[("bids", bids), ("asks", asks)])
-            {
-                text.WriteLine($"  {name} (best first){(levels.Count == 0 ? ": none" : "")}");
-                if (levels.Count > 0) text.WriteLine($"  {"level",7} {"price",20} {"quantity",20} {"orders",8}");
-                for (int i = 0; i < Math.Min(depth, levels.Count); i++)
-                    text.WriteLine($"  {i + 1,7} {levels[i].Price,20} {levels[i].Quantity,20} {levels[i].OrderCount,8}");
-            }
-        }
-        output.Dispose();
-        return Commands.Stopped(directory, report.Replayed.StoppedAt, "book");
-    }
-
-    private static void WriteSide(System.Text.Json.Utf8JsonWriter json, string name, IReadOnlyList<LevelView> levels, long depth)
-    {
-        json.WriteStartArray(name);
-        for (int i = 0; i < Math.Min(depth, levels.Count); i++)
-        {
-            json.WriteStartObject();
-            json.WriteNumber("price", levels[i].Price);
-            json.WriteNumber("quantity", levels[i].Quantity);
-            json.WriteNumber("orders", levels[i].OrderCount);
-            json.WriteEndObject();
-        }
-        json.WriteEndArray();
     }
 }
