@@ -1,4 +1,5 @@
-// dump: the journal's records in words, filtered by sequence, time, type, account or symbol.
+// dump: the journal's records in words, filtered by sequence, time, type, account or symbol; with --sbe also each
+// record's SBE message decoded by the exchange schema, and where it lies in its segment file.
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
@@ -32,13 +33,19 @@ internal static class Dump
         account.HelpName = "A";
         var symbol = Cli.Integer("--symbol", "only commands naming this symbol id", int.MinValue, int.MaxValue);
         symbol.HelpName = "S";
+        var sbe = new Option<bool>("--sbe")
+        {
+            Description = "also each record's SBE message, field by field with enum names, as `exchange-sbe decode --schema codecs/exchange.xml` " +
+                "shows it, and the segment file and offset it starts at",
+        };
         var json = Commands.Json("one JSON object per line");
         var command = new Command("dump", """
             One line per record: sequence, timestamp (ISO-8601 UTC and raw ns), message type and the decoded
-            command's fields; with --json one JSON object per line.
-            """) { directory, fromSeq, toSeq, fromTime, toTime, type, account, symbol, json };
+            command's fields; with --sbe the record's SBE message under it; with --json one JSON object per line.
+            """) { directory, fromSeq, toSeq, fromTime, toTime, type, account, symbol, sbe, json };
         command.SetAction(r => Run(Commands.JournalDirectory(r.GetValue(directory)!), new Filter(r.GetValue(fromSeq), r.GetValue(toSeq) ?? long.MaxValue,
-            r.GetValue(fromTime) ?? long.MinValue, r.GetValue(toTime) ?? long.MaxValue, r.GetValue(type), r.GetValue(account), r.GetValue(symbol)), r.GetValue(json)));
+            r.GetValue(fromTime) ?? long.MinValue, r.GetValue(toTime) ?? long.MaxValue, r.GetValue(type), r.GetValue(account), r.GetValue(symbol)),
+            r.GetValue(sbe), r.GetValue(json)));
         return command;
     }
 
@@ -57,7 +64,7 @@ internal static class Dump
         },
     };
 
-    private static int Run(string directory, Filter filter, bool json)
+    private static int Run(string directory, Filter filter, bool sbe, bool json)
     {
         using var output = new Output();
         var (fromSeq, toSeq, fromTime, toTime, type, account, symbol) = filter;
@@ -75,19 +82,32 @@ internal static class Dump
             if (account != null && command.Account != account) continue;
             if (symbol != null && command.Symbol != symbol) continue;
             printed++;
-            if (json) WriteJson(output, record, command);
+            string? error = null;
+            var message = sbe ? SbeView.Decode(record.Payload, out error) : null;
+            string segment = reader.CurrentSegment!;
+            long offset = record.Offset + JournalFormat.RecordHeaderLength;
+            if (json)
+            {
+                var writer = output.Json;
+                writer.WriteStartObject();
+                WriteJson(writer, record, command);
+                if (sbe) SbeView.WriteJson(writer, message, error, segment, offset);
+                writer.WriteEndObject();
+                output.EndJsonLine();
+            }
             else
+            {
                 output.Text.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{record.Sequence}  {Timestamps.Iso(record.Timestamp)} ({record.Timestamp})  {command.Text}"));
+                if (sbe) SbeView.WriteText(output.Text, message, error, segment, offset);
+            }
         }
         output.Dispose();
         return reader.NextSequence <= toSeq ? Commands.Stopped(directory, reader.TailProblem, "dump") : 0;
     }
 
-    private static void WriteJson(Output output, in JournalRecord record, CommandDescription command)
+    private static void WriteJson(System.Text.Json.Utf8JsonWriter json, in JournalRecord record, CommandDescription command)
     {
-        var json = output.Json;
-        json.WriteStartObject();
         json.WriteNumber("sequence", record.Sequence);
         json.WriteString("timestamp", Timestamps.Iso(record.Timestamp));
         json.WriteNumber("timestampNs", record.Timestamp);
@@ -107,7 +127,5 @@ internal static class Dump
             }
             json.WriteEndObject();
         }
-        json.WriteEndObject();
-        output.EndJsonLine();
     }
 }
