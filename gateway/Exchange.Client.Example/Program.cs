@@ -1,83 +1,80 @@
 // exchange-mm: a small market maker on Exchange.Client. Connects to the engine shard(s), quotes a bid and an ask
 // on one symbol, moves them every interval and now and then takes liquidity, printing fills and the top of book;
-// logs out after --seconds and prints a summary. See Settings.Usage.
+// logs out after --seconds and prints a summary. `exchange-mm --help` lists the options (CommandLine.cs).
 using System.Diagnostics;
 using Exchange.Client;
 using Exchange.Client.Example;
+using Exchange.Hosting;
 using Exchange.Transport;
 
-if (!Settings.TryParse(args, out var settings, out string error))
-{
-    Console.Error.WriteLine($"exchange-mm: {error} (try --help)");
-    return 2;
-}
-if (settings.Help)
-{
-    Console.WriteLine(Settings.Usage);
-    return 0;
-}
+var commandLine = new CommandLine();
+commandLine.Root.SetAction(r => Run(commandLine.Read(r)));
+return Cli.Run(commandLine.Root, args);
 
-var output = Console.Out;
-var maker = new MarketMaker(settings, output);
-ExchangeClient<MarketMaker> client;
-try { client = ExchangeClient.Create(settings.ClientOptions(), maker); }
-catch (Exception e) when (e is ArgumentException or System.Net.Sockets.SocketException)
+static int Run(Settings settings)
 {
-    Console.Error.WriteLine($"exchange-mm: {e.Message}");
-    return 2;
-}
-maker.Attach(client);
-
-using (client)
-{
-    try { client.Connect(TimeSpan.FromSeconds(5)); }
-    catch (Exception e) when (e is LogonRejectedException or TimeoutException or InvalidOperationException)
+    var output = Console.Out;
+    var maker = new MarketMaker(settings, output);
+    ExchangeClient<MarketMaker> client;
+    try { client = ExchangeClient.Create(settings.ClientOptions(), maker); }
+    catch (Exception e) when (e is ArgumentException or System.Net.Sockets.SocketException)
     {
         Console.Error.WriteLine($"exchange-mm: {e.Message}");
-        return 1;
+        return Cli.UsageError;
     }
-    Console.Error.WriteLine($"exchange-mm: account {client.Account} logged on to {client.ShardCount} shard(s); quoting symbol {settings.Symbol} " +
-        $"around {settings.Price}, spread {settings.Spread}, quantity {settings.Quantity}" +
-        (settings.TakeEvery > 0 ? $", taking every {settings.TakeEvery} intervals" : "") + $" for {settings.Seconds} s");
+    maker.Attach(client);
 
-    bool stop = false;
-    Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop = true; };
-    var clock = Stopwatch.StartNew();
-    long end = settings.Seconds * 1000L, nextInterval = 0;
-    var idle = new BackoffIdleStrategy();
-    while (!stop && clock.ElapsedMilliseconds < end && maker.Failure == null)
+    using (client)
     {
-        int work = client.Poll();
-        long now = clock.ElapsedMilliseconds;
-        if (now >= nextInterval)
+        try { client.Connect(TimeSpan.FromSeconds(5)); }
+        catch (Exception e) when (e is LogonRejectedException or TimeoutException or InvalidOperationException)
         {
-            maker.OnInterval();
-            nextInterval = now + settings.IntervalMs;
-            work++;
+            Console.Error.WriteLine($"exchange-mm: {e.Message}");
+            return 1;
         }
-        maker.PrintTopIfChanged(now);
-        idle.Idle(work);
+        Console.Error.WriteLine($"exchange-mm: account {client.Account} logged on to {client.ShardCount} shard(s); quoting symbol {settings.Symbol} " +
+            $"around {settings.Price}, spread {settings.Spread}, quantity {settings.Quantity}" +
+            (settings.TakeEvery > 0 ? $", taking every {settings.TakeEvery} intervals" : "") + $" for {settings.Seconds} s");
+
+        bool stop = false;
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop = true; };
+        var clock = Stopwatch.StartNew();
+        long end = settings.Seconds * 1000L, nextInterval = 0;
+        var idle = new BackoffIdleStrategy();
+        while (!stop && clock.ElapsedMilliseconds < end && maker.Failure == null)
+        {
+            int work = client.Poll();
+            long now = clock.ElapsedMilliseconds;
+            if (now >= nextInterval)
+            {
+                maker.OnInterval();
+                nextInterval = now + settings.IntervalMs;
+                work++;
+            }
+            maker.PrintTopIfChanged(now);
+            idle.Idle(work);
+        }
+        // Leave nothing resting: cancel the quotes, let the answers arrive, log out, then the summary.
+        if (client.IsConnected)
+        {
+            client.MassCancel(settings.Symbol);
+            var drain = Stopwatch.StartNew();
+            while (drain.ElapsedMilliseconds < 200) idle.Idle(client.Poll());
+            client.Logout(TimeSpan.FromSeconds(2));
+        }
+        var s = maker.Stats;
+        double elapsed = clock.Elapsed.TotalSeconds;
+        output.WriteLine(settings.Json
+            ? $"{{\"event\":\"summary\",\"seconds\":{elapsed:0.0},\"newOrders\":{s.NewOrders},\"replaces\":{s.Replaces},\"takes\":{s.Takes},\"notSent\":{s.NotSent}," +
+              $"\"accepted\":{s.Accepted},\"rejected\":{s.Rejected},\"fills\":{s.Fills},\"makerFills\":{s.MakerFills},\"volume\":{s.Volume}," +
+              $"\"malformed\":{client.MalformedMessages},\"ok\":{(maker.Failure == null ? "true" : "false")}}}"
+            : $"summary   {elapsed:0.0} s: {s.NewOrders} new, {s.Replaces} replaces, {s.Takes} takes, {s.NotSent} not sent; {s.Accepted} accepted, " +
+              $"{s.Rejected} rejected; {s.Fills} fills ({s.MakerFills} maker), volume {s.Volume}");
+        if (maker.Failure != null)
+        {
+            Console.Error.WriteLine($"exchange-mm: {maker.Failure}");
+            return 1;
+        }
     }
-    // Leave nothing resting: cancel the quotes, let the answers arrive, log out, then the summary.
-    if (client.IsConnected)
-    {
-        client.MassCancel(settings.Symbol);
-        var drain = Stopwatch.StartNew();
-        while (drain.ElapsedMilliseconds < 200) idle.Idle(client.Poll());
-        client.Logout(TimeSpan.FromSeconds(2));
-    }
-    var s = maker.Stats;
-    double elapsed = clock.Elapsed.TotalSeconds;
-    output.WriteLine(settings.Json
-        ? $"{{\"event\":\"summary\",\"seconds\":{elapsed:0.0},\"newOrders\":{s.NewOrders},\"replaces\":{s.Replaces},\"takes\":{s.Takes},\"notSent\":{s.NotSent}," +
-          $"\"accepted\":{s.Accepted},\"rejected\":{s.Rejected},\"fills\":{s.Fills},\"makerFills\":{s.MakerFills},\"volume\":{s.Volume}," +
-          $"\"malformed\":{client.MalformedMessages},\"ok\":{(maker.Failure == null ? "true" : "false")}}}"
-        : $"summary   {elapsed:0.0} s: {s.NewOrders} new, {s.Replaces} replaces, {s.Takes} takes, {s.NotSent} not sent; {s.Accepted} accepted, " +
-          $"{s.Rejected} rejected; {s.Fills} fills ({s.MakerFills} maker), volume {s.Volume}");
-    if (maker.Failure != null)
-    {
-        Console.Error.WriteLine($"exchange-mm: {maker.Failure}");
-        return 1;
-    }
+    return 0;
 }
-return 0;

@@ -1,15 +1,31 @@
 // diff: where a standby's journal parts from the primary's.
+using System.CommandLine;
+
 namespace Exchange.Replay.Tool;
 
 internal static class Diff
 {
-    public static int Run(Arguments args, Output output)
+    public static Command Command()
     {
-        var dirs = args.Expect("diff", "DIR_A", "DIR_B");
+        var a = Commands.Directory("DIR_A");
+        var b = Commands.Directory("DIR_B");
+        var json = Commands.Json();
+        var command = new Command("diff", """
+            Compares two journals (say primary and standby) record by record: the first sequence where they differ
+            in type, version, timestamp or payload, or that one is a prefix of the other. Exit 0 if identical,
+            1 otherwise.
+            """) { a, b, json };
+        command.SetAction(r => Run([r.GetValue(a)!, r.GetValue(b)!], r.GetValue(json)));
+        return command;
+    }
+
+    private static int Run(string[] dirs, bool asJson)
+    {
+        using var output = new Output();
         DiffReport report;
         using (var progress = new Progress("diff"))
             report = JournalDiff.Compare(Commands.JournalDirectory(dirs[0]), Commands.JournalDirectory(dirs[1]), progress.Report);
-        if (args.Flag("json"))
+        if (asJson)
         {
             var json = output.Json;
             json.WriteStartObject();

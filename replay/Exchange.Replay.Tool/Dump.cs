@@ -1,26 +1,73 @@
-// dump: the journal's records in words, filtered by sequence, time, type, account or symbol.
+// dump: the journal's records in words, filtered by sequence, time, type, account or symbol; with --sbe also each
+// record's SBE message decoded by the exchange schema, and where it lies in its segment file.
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
+using Exchange.Hosting;
 using Exchange.Journal;
 
 namespace Exchange.Replay.Tool;
 
 internal static class Dump
 {
-    public static int Run(Arguments args, Output output)
+    public static Command Command()
     {
-        string directory = Commands.JournalDirectory(args.Expect("dump", "DIR")[0]);
-        long fromSeq = args.GetLong("from-seq", min: 1) ?? 1;
-        long toSeq = args.GetLong("to-seq", min: 1) ?? long.MaxValue;
-        long fromTime = args.Get("from-time") is { } ft ? Timestamps.Parse(ft, "from-time") : long.MinValue;
-        long toTime = args.Get("to-time") is { } tt ? Timestamps.Parse(tt, "to-time") : long.MaxValue;
-        int? type = null;
-        if (args.Get("type") is { } typeText)
-            type = MessageTypes.TryParse(typeText, out int id) ? id : throw new UsageException($"--type: unknown message type '{typeText}'");
-        long? account = args.GetLong("account");
-        long? symbolArg = args.GetLong("symbol");
-        int? symbol = symbolArg is { } s ? (s is >= int.MinValue and <= int.MaxValue ? (int)s : throw new UsageException("--symbol is out of range")) : null;
-        bool json = args.Flag("json");
+        var directory = Commands.Directory();
+        var fromSeq = Cli.Integer("--from-seq", "first sequence (sought through the sparse index)", 1L, 1L, long.MaxValue);
+        var toSeq = Cli.Integer("--to-seq", "last sequence", 1L, long.MaxValue);
+        var fromTime = Time("--from-time", "records stamped at or after T (ns since the epoch, or ISO-8601, UTC by default)");
+        var toTime = Time("--to-time", "records stamped at or before T");
+        var type = new Option<int?>("--type")
+        {
+            Description = $"only this message type ({string.Join(", ", MessageTypes.Commands.Select(c => c.Name))}, or a template id)",
+            HelpName = "NAME|ID",
+            CustomParser = r =>
+            {
+                string text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+                if (MessageTypes.TryParse(text, out int id)) return id;
+                r.AddError($"--type: unknown message type '{text}'");
+                return null;
+            },
+        };
+        var account = Cli.Integer("--account", "only commands of this account", long.MinValue, long.MaxValue);
+        account.HelpName = "A";
+        var symbol = Cli.Integer("--symbol", "only commands naming this symbol id", int.MinValue, int.MaxValue);
+        symbol.HelpName = "S";
+        var sbe = new Option<bool>("--sbe")
+        {
+            Description = "also each record's SBE message, field by field with enum names, as `exchange-sbe decode --schema codecs/exchange.xml` " +
+                "shows it, and the segment file and offset it starts at",
+        };
+        var json = Commands.Json("one JSON object per line");
+        var command = new Command("dump", """
+            One line per record: sequence, timestamp (ISO-8601 UTC and raw ns), message type and the decoded
+            command's fields; with --sbe the record's SBE message under it; with --json one JSON object per line.
+            """) { directory, fromSeq, toSeq, fromTime, toTime, type, account, symbol, sbe, json };
+        command.SetAction(r => Run(Commands.JournalDirectory(r.GetValue(directory)!), new Filter(r.GetValue(fromSeq), r.GetValue(toSeq) ?? long.MaxValue,
+            r.GetValue(fromTime) ?? long.MinValue, r.GetValue(toTime) ?? long.MaxValue, r.GetValue(type), r.GetValue(account), r.GetValue(symbol)),
+            r.GetValue(sbe), r.GetValue(json)));
+        return command;
+    }
 
+    private sealed record Filter(long FromSeq, long ToSeq, long FromTime, long ToTime, int? Type, long? Account, int? Symbol);
+
+    private static Option<long?> Time(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "T",
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+            if (Timestamps.TryParse(text, out long ns)) return ns;
+            r.AddError($"{name} must be nanoseconds since the epoch or an ISO-8601 time, not '{text}'");
+            return null;
+        },
+    };
+
+    private static int Run(string directory, Filter filter, bool sbe, bool json)
+    {
+        using var output = new Output();
+        var (fromSeq, toSeq, fromTime, toTime, type, account, symbol) = filter;
         // A dump to a terminal shows itself; one redirected to a file gets a progress line.
         using var progress = new Progress("dump", enabled: Console.IsOutputRedirected);
         using var reader = JournalReader.Open(directory, fromSeq);
@@ -35,19 +82,32 @@ internal static class Dump
             if (account != null && command.Account != account) continue;
             if (symbol != null && command.Symbol != symbol) continue;
             printed++;
-            if (json) WriteJson(output, record, command);
+            string? error = null;
+            var message = sbe ? SbeView.Decode(record.Payload, out error) : null;
+            string segment = reader.CurrentSegment!;
+            long offset = record.Offset + JournalFormat.RecordHeaderLength;
+            if (json)
+            {
+                var writer = output.Json;
+                writer.WriteStartObject();
+                WriteJson(writer, record, command);
+                if (sbe) SbeView.WriteJson(writer, message, error, segment, offset);
+                writer.WriteEndObject();
+                output.EndJsonLine();
+            }
             else
+            {
                 output.Text.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{record.Sequence}  {Timestamps.Iso(record.Timestamp)} ({record.Timestamp})  {command.Text}"));
+                if (sbe) SbeView.WriteText(output.Text, message, error, segment, offset);
+            }
         }
         output.Dispose();
         return reader.NextSequence <= toSeq ? Commands.Stopped(directory, reader.TailProblem, "dump") : 0;
     }
 
-    private static void WriteJson(Output output, in JournalRecord record, CommandDescription command)
+    private static void WriteJson(System.Text.Json.Utf8JsonWriter json, in JournalRecord record, CommandDescription command)
     {
-        var json = output.Json;
-        json.WriteStartObject();
         json.WriteNumber("sequence", record.Sequence);
         json.WriteString("timestamp", Timestamps.Iso(record.Timestamp));
         json.WriteNumber("timestampNs", record.Timestamp);
@@ -67,7 +127,5 @@ internal static class Dump
             }
             json.WriteEndObject();
         }
-        json.WriteEndObject();
-        output.EndJsonLine();
     }
 }

@@ -1,23 +1,52 @@
-// rebuild and book: the engine state at a sequence, by the same path a starting engine takes (newest valid
-// snapshot, then the journal after it), through the real engine.
+// rebuild: the engine state at a sequence, by the same path a starting engine takes (newest valid snapshot, then
+// the journal after it), through the real engine. book shares its replay and its options.
+using System.CommandLine;
 using Exchange.Contract;
 using Exchange.Engine.Recovery;
 using Exchange.Engine;
+using Exchange.Hosting;
 using Exchange.Journal;
 
 namespace Exchange.Replay.Tool;
 
 internal static class Rebuild
 {
-    public static int Run(Arguments args, Output output)
-    {
-        string directory = Commands.JournalDirectory(args.Expect("rebuild", "DIR")[0]);
-        long toSeq = args.GetLong("to-seq", min: 0) ?? long.MaxValue;
-        var config = Commands.Config(directory, args.Get("config"));
-        string? snapshotFile = args.Get("snapshot");
-        if (snapshotFile != null && Directory.Exists(snapshotFile)) throw new UsageException($"--snapshot {snapshotFile} is a directory; give a file name");
+    public static Option<bool> NoSnapshots() => new("--no-snapshots") { Description = "replay the whole journal, ignoring snapshots" };
 
-        var (engine, report) = Replay(directory, config, toSeq, !args.Flag("no-snapshots"), "rebuild");
+    public static Option<string?> Config() => new("--config")
+    {
+        Description = "the shard config exchange-engine was started with (its symbols' names; the capacities stay DIR/engine.json's), " +
+            "or an engine config in engine.json's form to replay under (default: DIR/engine.json)",
+        HelpName = "FILE",
+    };
+
+    public static Command Command()
+    {
+        var directory = Commands.Directory();
+        var toSeq = Cli.Integer("--to-seq", "stop after sequence N", 0L, long.MaxValue);
+        var noSnapshots = NoSnapshots();
+        var snapshot = new Option<string?>("--snapshot") { Description = "write a snapshot of the rebuilt state to FILE (the format of DIR/snapshots)", HelpName = "FILE" };
+        var config = Config();
+        var json = Commands.Json();
+        var command = new Command("rebuild", """
+            Rebuilds the engine state from the newest valid snapshot in DIR/snapshots (or the start of the journal)
+            by replaying through the real engine, to the end or to sequence N, and prints the state hash (as
+            `exchange-perf book` does), counts, and where it started (and any snapshots skipped, with why).
+            """) { directory, toSeq, noSnapshots, snapshot, config, json };
+        command.SetAction(r =>
+        {
+            string dir = Commands.JournalDirectory(r.GetValue(directory)!);
+            return Run(dir, r.GetValue(toSeq) ?? long.MaxValue, ReplayConfig.Load(dir, r.GetValue(config)).Engine, !r.GetValue(noSnapshots), r.GetValue(snapshot), r.GetValue(json));
+        });
+        return command;
+    }
+
+    private static int Run(string directory, long toSeq, EngineConfig config, bool useSnapshots, string? snapshotFile, bool asJson)
+    {
+        if (snapshotFile != null && Directory.Exists(snapshotFile)) throw new UsageException($"--snapshot {snapshotFile} is a directory; give a file name");
+        using var output = new Output();
+
+        var (engine, report) = Replay(directory, config, toSeq, useSnapshots, "rebuild");
         long hash = engine.StateHash();
         // The last record replayed, which a malformed input may leave ahead of the engine's own last sequence.
         long last = report.Replayed.LastSequence;
@@ -29,7 +58,7 @@ internal static class Rebuild
         int accounts = engine.AccountIds().Count;
         string? shortOf = toSeq != long.MaxValue && last < toSeq ? $"the journal ends at sequence {last}, before {toSeq}" : null;
 
-        if (args.Flag("json"))
+        if (asJson)
         {
             var json = output.Json;
             json.WriteStartObject();
@@ -101,67 +130,5 @@ internal static class Rebuild
         {
             if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         }
-    }
-}
-
-internal static class Book
-{
-    public static int Run(Arguments args, Output output)
-    {
-        var positionals = args.Expect("book", "DIR", "SYMBOL");
-        string directory = Commands.JournalDirectory(positionals[0]);
-        if (!int.TryParse(positionals[1], out int symbol) || symbol < 0) throw new UsageException($"SYMBOL must be a symbol id (a non-negative integer), not '{positionals[1]}'");
-        long atSeq = args.GetLong("at-seq", min: 0) ?? throw new UsageException("book needs --at-seq N");
-        long depth = args.GetLong("depth", min: 1) ?? 10;
-        var config = Commands.Config(directory, args.Get("config"));
-
-        var (engine, report) = Rebuild.Replay(directory, config, atSeq, !args.Flag("no-snapshots"), "book");
-        long at = report.Replayed.LastSequence;
-        if (!engine.TryGetSymbol(symbol, out _, out var status))
-            throw new UsageException($"symbol {symbol} does not exist at sequence {at}");
-        var bids = engine.Levels(symbol, Side.Buy);
-        var asks = engine.Levels(symbol, Side.Sell);
-        if (args.Flag("json"))
-        {
-            var json = output.Json;
-            json.WriteStartObject();
-            json.WriteNumber("symbol", symbol);
-            json.WriteNumber("sequence", at);
-            json.WriteString("status", status.ToString());
-            json.WriteString("stateHash", engine.StateHash().ToString("x16"));
-            json.WriteNumber("bidLevels", bids.Count);
-            json.WriteNumber("askLevels", asks.Count);
-            WriteSide(json, "bids", bids, depth);
-            WriteSide(json, "asks", asks, depth);
-            json.WriteEndObject();
-        }
-        else
-        {
-            var text = output.Text;
-            text.WriteLine($"symbol {symbol} at sequence {at} ({status}): {bids.Count} bid levels, {asks.Count} ask levels");
-            foreach (var (name, levels) in (ReadOnlySpan<(string, IReadOnlyList<LevelView>)>)[("bids", bids), ("asks", asks)])
-            {
-                text.WriteLine($"  {name} (best first){(levels.Count == 0 ? ": none" : "")}");
-                if (levels.Count > 0) text.WriteLine($"  {"level",7} {"price",20} {"quantity",20} {"orders",8}");
-                for (int i = 0; i < Math.Min(depth, levels.Count); i++)
-                    text.WriteLine($"  {i + 1,7} {levels[i].Price,20} {levels[i].Quantity,20} {levels[i].OrderCount,8}");
-            }
-        }
-        output.Dispose();
-        return Commands.Stopped(directory, report.Replayed.StoppedAt, "book");
-    }
-
-    private static void WriteSide(System.Text.Json.Utf8JsonWriter json, string name, IReadOnlyList<LevelView> levels, long depth)
-    {
-        json.WriteStartArray(name);
-        for (int i = 0; i < Math.Min(depth, levels.Count); i++)
-        {
-            json.WriteStartObject();
-            json.WriteNumber("price", levels[i].Price);
-            json.WriteNumber("quantity", levels[i].Quantity);
-            json.WriteNumber("orders", levels[i].OrderCount);
-            json.WriteEndObject();
-        }
-        json.WriteEndArray();
     }
 }

@@ -1,4 +1,5 @@
 // stats: what a journal holds (records per message type) and how fast it came in (records per time bucket).
+using System.CommandLine;
 using System.Globalization;
 using Exchange.Journal;
 
@@ -6,12 +7,34 @@ namespace Exchange.Replay.Tool;
 
 internal static class Stats
 {
-    public static int Run(Arguments args, Output output)
+    public static Command Command()
     {
-        string directory = Commands.JournalDirectory(args.Expect("stats", "DIR")[0]);
-        double bucketSeconds = 1;
-        if (args.Get("bucket") is { } b && (!double.TryParse(b, NumberStyles.Float, CultureInfo.InvariantCulture, out bucketSeconds) || !(bucketSeconds >= 1e-9) || bucketSeconds > 1e9))
-            throw new UsageException($"--bucket must be a positive number of seconds, not '{b}'");
+        var directory = Commands.Directory();
+        var bucket = new Option<double>("--bucket")
+        {
+            Description = "width of a rate bucket (fractions allowed)",
+            HelpName = "SECONDS",
+            DefaultValueFactory = _ => 1,
+            CustomParser = r =>
+            {
+                string text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 1e-9 && seconds <= 1e9) return seconds;
+                r.AddError($"--bucket must be a positive number of seconds, not '{text}'");
+                return 1;
+            },
+        };
+        var json = Commands.Json();
+        var command = new Command("stats", """
+            Records per message type (and malformed ones), and the input rate over time: records per bucket of
+            sequencer time.
+            """) { directory, bucket, json };
+        command.SetAction(r => Run(Commands.JournalDirectory(r.GetValue(directory)!), r.GetValue(bucket), r.GetValue(json)));
+        return command;
+    }
+
+    private static int Run(string directory, double bucketSeconds, bool asJson)
+    {
+        using var output = new Output();
         long bucketNs = Math.Max(1, (long)Math.Round(bucketSeconds * 1e9));
 
         var types = new SortedDictionary<int, long>();
@@ -36,7 +59,7 @@ internal static class Stats
         }
         long peak = buckets.Count == 0 ? 0 : buckets.Values.Max();
 
-        if (args.Flag("json"))
+        if (asJson)
         {
             var json = output.Json;
             json.WriteStartObject();

@@ -1,7 +1,7 @@
 // The built exchange-sbe tool, run as a process the way an operator runs it: `dotnet exchange-sbe.dll decode ...`.
 // The project reference to Exchange.Sbe.Tool copies exchange-sbe.dll and its runtimeconfig next to this assembly.
-using System.Diagnostics;
 using System.Text.Json;
+using Exchange.Testing;
 
 namespace Exchange.Codecs.Tests;
 
@@ -22,21 +22,9 @@ public sealed class ExchangeSbeCliTests : IDisposable
 
     private static Result Run(params string[] args)
     {
-        string tool = Path.Combine(AppContext.BaseDirectory, "exchange-sbe.dll");
-        Assert.True(File.Exists(tool), $"{tool} was not built next to the tests");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(tool);
-        foreach (string arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(60_000), "exchange-sbe did not finish within a minute");
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+        var result = ChildProcess.Run(ChildProcess.StartDll("exchange-sbe.dll", args));
+        // ChildProcess hands over output by lines; the tool ends every line it writes.
+        return new Result(result.ExitCode, result.Stdout.Length == 0 ? "" : result.Stdout + "\n", result.Stderr);
     }
 
     private string TempFile(string name, byte[] contents)
@@ -134,5 +122,48 @@ public sealed class ExchangeSbeCliTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         using var json = JsonDocument.Parse(result.Stdout);
         Assert.Equal("NaN", json.RootElement.GetProperty("fuelFigures")[0].GetProperty("mpg").GetString());
+    }
+
+    [Theory]
+    [InlineData("decode", "--schema", "{schema}", "{file}", "--colour")]
+    [InlineData("decode", "--colour", "--schema", "{schema}")]
+    [InlineData("--colour")]
+    public void An_unknown_option_exits_two_with_one_line_naming_it(params string[] args)
+    {
+        var result = Run(args.Select(a => a.Replace("{schema}", Schema).Replace("{file}", BaselineFile)).ToArray());
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        Assert.Equal("exchange-sbe: Unrecognized command or argument '--colour' (try --help)", Assert.Single(result.StderrLines));
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("x")]
+    public void A_bad_offset_exits_two_with_one_line_naming_the_option(string offset)
+    {
+        var result = Run("decode", "--schema", Schema, BaselineFile, "--offset", offset);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"exchange-sbe: --offset must be an integer of at least 0, not '{offset}' (try --help)", Assert.Single(result.StderrLines));
+    }
+
+    [Fact]
+    public void Version_prints_the_tools_version()
+    {
+        var result = Run("--version");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+\S*\n$", result.Stdout);
+    }
+
+    [Fact]
+    public void Decode_has_help_listing_its_options()
+    {
+        var result = Run("decode", "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Usage:\n  exchange-sbe decode <FILE> [options]", result.Stdout);
+        foreach (string option in new[] { "--schema", "--offset", "--all", "--json" }) Assert.Contains($"  {option} ", result.Stdout);
     }
 }

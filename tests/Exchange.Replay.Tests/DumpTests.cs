@@ -1,4 +1,5 @@
-// dump: one line per record, decoded, and each filter keeps exactly the records it names.
+// dump: one line per record, decoded, and each filter keeps exactly the records it names; with --sbe each record's
+// SBE message as the exchange schema lays it out, and where it lies in its segment.
 using System.Text.Json;
 
 namespace Exchange.Replay.Tests;
@@ -96,5 +97,85 @@ public sealed class DumpTests : IDisposable
         var lines = Dump("--from-time", "2024-03-01T09:30:00.1Z", "--to-time", (Workload.Start + 200 * Workload.Step).ToString());
 
         Assert.Equal(Enumerable.Range(101, 101).Select(i => (long)i), Sequences(lines));
+    }
+
+    [Fact]
+    public void With_sbe_each_json_line_carries_the_message_decoded_by_the_schema_with_enum_names()
+    {
+        var lines = Dump("--sbe");
+
+        var orders = lines.Where(l => l.GetProperty("type").GetString() == "NewOrder").ToList();
+        Assert.NotEmpty(orders);
+        foreach (var line in orders)
+        {
+            var fields = line.GetProperty("fields");
+            var sbe = line.GetProperty("sbe");
+            Assert.Equal("NewOrder", sbe.GetProperty("message").GetString());
+            Assert.Equal(NewOrderDecoder.TemplateId, sbe.GetProperty("header").GetProperty("templateId").GetInt32());
+            Assert.Equal(fields.GetProperty("side").GetString(), sbe.GetProperty("side").GetString());
+            Assert.Equal(fields.GetProperty("timeInForce").GetString(), sbe.GetProperty("timeInForce").GetString());
+            Assert.Equal(fields.GetProperty("selfTrade").GetString(), sbe.GetProperty("selfTradePrevention").GetString());
+            Assert.Equal(fields.GetProperty("price").GetInt64(), sbe.GetProperty("price").GetInt64());
+            Assert.Equal(fields.GetProperty("postOnly").GetBoolean(), sbe.GetProperty("flags").EnumerateArray().Any(f => f.GetString() == "PostOnly"));
+        }
+        Assert.Contains(orders, l => l.GetProperty("sbe").GetProperty("side").GetString() == "Sell");
+    }
+
+    [Fact]
+    public void With_sbe_a_payload_the_schema_cannot_read_says_why_instead()
+    {
+        var malformed = Assert.Single(Dump("--sbe"), l => l.TryGetProperty("malformed", out _));
+
+        Assert.False(malformed.TryGetProperty("sbe", out _));
+        Assert.Contains("needs", malformed.GetProperty("sbeError").GetString());
+    }
+
+    [Fact]
+    public void With_sbe_the_segment_and_offset_point_at_the_records_message_in_the_segment_file()
+    {
+        var lines = Dump("--sbe");
+
+        Assert.True(_journal.Segments.Count > 1, "the journal should span segments");
+        foreach (var line in lines)
+        {
+            byte[] payload = _journal.Inputs[(int)line.GetProperty("sequence").GetInt64() - 1].Payload;
+            byte[] segment = File.ReadAllBytes(line.GetProperty("segment").GetString()!);
+            int offset = line.GetProperty("messageOffset").GetInt32();
+            Assert.Equal(payload, segment[offset..(offset + payload.Length)]);
+        }
+        Assert.Equal(_journal.Segments.Count, lines.Select(l => l.GetProperty("segment").GetString()).Distinct().Count());
+    }
+
+    [Fact]
+    public void With_sbe_text_shows_the_message_field_by_field_under_the_record_line()
+    {
+        var result = Tools.Replay("dump", _journal.Directory, "--from-seq", "2", "--to-seq", "2", "--sbe");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string segment = _journal.Segments[0];
+        Assert.Equal(string.Join('\n',
+            $"2  2024-03-01T09:30:00.001000000Z ({Workload.Start + Workload.Step})  AddSymbol symbol=1 baseAsset=2 quoteAsset=0 tickSize=5 " +
+                "lotSize=10 minQuantity=10 maxQuantity=100000 referencePrice=10000 bandBps=2000 makerFeeBps=1 takerFeeBps=3 maxNotional=1125899906842624",
+            $"  {segment} offset {64 + 32 + 112}:",
+            "    AddSymbol:",
+            "      header:",
+            "        blockLength: 72",
+            "        templateId: 21",
+            "        schemaId: 7001",
+            "        version: 0",
+            "      message: AddSymbol",
+            "      symbol: 1",
+            "      baseAsset: 2",
+            "      quoteAsset: 0",
+            "      tickSize: 5",
+            "      lotSize: 10",
+            "      minQuantity: 10",
+            "      maxQuantity: 100000",
+            "      referencePrice: 10000",
+            "      bandBps: 2000",
+            "      makerFeeBps: 1",
+            "      takerFeeBps: 3",
+            "      maxNotional: 1125899906842624",
+            ""), result.Stdout);
     }
 }

@@ -1,7 +1,7 @@
-// Runs exchange-replay and exchange-perf as child processes, from the dlls the project references copy next to
-// this assembly, and captures what they print.
-using System.Diagnostics;
+// Runs exchange-replay and exchange-perf as child processes (that die with the test), from the dlls the project
+// references copy next to this assembly, and captures what they print.
 using System.Text.Json;
+using Exchange.Testing;
 
 namespace Exchange.Replay.Tests;
 
@@ -21,38 +21,11 @@ public static class Tools
 
     public static ToolResult Perf(params string[] args) => Run("exchange-perf.dll", args);
 
-    private static string DotnetHost
-    {
-        get
-        {
-            string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-            if (!string.IsNullOrEmpty(host) && File.Exists(host)) return host;
-            string? self = Environment.ProcessPath;
-            return self != null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
-        }
-    }
-
     private static ToolResult Run(string dll, string[] args)
     {
-        string path = Path.Combine(AppContext.BaseDirectory, dll);
-        Assert.True(File.Exists(path), $"{path} is missing: the project reference should copy it here");
-        var start = new ProcessStartInfo(DotnetHost)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(path);
-        foreach (string arg in args) start.ArgumentList.Add(arg);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{dll} {string.Join(' ', args)} did not finish within 60 s");
-        }
-        return new ToolResult(process.ExitCode, stdout.Result, stderr.Result);
+        var result = ChildProcess.Run(ChildProcess.StartDll(dll, args));
+        // ChildProcess hands over output by lines; the tools end every line they write.
+        static string Lines(string text) => text.Length == 0 ? "" : text + "\n";
+        return new ToolResult(result.ExitCode, Lines(result.Stdout), Lines(result.Stderr));
     }
 }

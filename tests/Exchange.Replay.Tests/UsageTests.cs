@@ -1,4 +1,4 @@
-// What every executable owes its scripts: --help everywhere, and bad input exits 2 with a one-line reason.
+// What every executable owes its scripts: --help everywhere, --version, and bad input exits 2 with a one-line reason.
 namespace Exchange.Replay.Tests;
 
 public sealed class UsageTests : IDisposable
@@ -8,18 +8,47 @@ public sealed class UsageTests : IDisposable
     public void Dispose() => _journal.Dispose();
 
     [Theory]
-    [InlineData("dump")]
-    [InlineData("verify")]
-    [InlineData("rebuild")]
-    [InlineData("book")]
-    [InlineData("diff")]
-    [InlineData("stats")]
-    public void Every_command_has_help(string command)
+    [InlineData("dump", "--from-seq", "--to-seq", "--from-time", "--to-time", "--type", "--account", "--symbol", "--json")]
+    [InlineData("verify", "--json")]
+    [InlineData("rebuild", "--to-seq", "--no-snapshots", "--snapshot", "--config", "--json")]
+    [InlineData("book", "--at-seq", "--depth", "--no-snapshots", "--config", "--json")]
+    [InlineData("diff", "--json")]
+    [InlineData("stats", "--bucket", "--json")]
+    [InlineData("recover", "--repair", "--force-empty", "--json")]
+    public void Every_command_has_help_listing_its_options(string command, params string[] options)
     {
         var result = Tools.Replay(command, "--help");
 
-        Assert.Equal(0, result.ExitCode);
-        Assert.StartsWith($"usage: exchange-replay {command}", result.Stdout);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"Usage:\n  exchange-replay {command} ", result.Stdout);
+        foreach (string option in options) Assert.Contains($"  {option} ", result.Stdout);
+    }
+
+    [Fact]
+    public void Version_prints_the_tools_version()
+    {
+        var result = Tools.Replay("--version");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(@"^\d+\.\d+\.\d+\S*\n$", result.Stdout);
+    }
+
+    [Theory]
+    [InlineData("dump", "{dir}", "--colour")]
+    [InlineData("dump", "--colour", "{dir}")]
+    [InlineData("verify", "--colour")]
+    [InlineData("rebuild", "{dir}", "--colour")]
+    [InlineData("book", "{dir}", "0", "--at-seq", "5", "--colour")]
+    [InlineData("diff", "{dir}", "{dir}", "--colour")]
+    [InlineData("stats", "{dir}", "--colour")]
+    [InlineData("recover", "{dir}", "--colour")]
+    public void An_unknown_option_exits_2_with_one_line_naming_it(params string[] args)
+    {
+        var result = Tools.Replay(args.Select(a => a.Replace("{dir}", _journal.Directory)).ToArray());
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Empty(result.Stdout);
+        Assert.Equal("exchange-replay: Unrecognized command or argument '--colour' (try --help)\n", result.Stderr);
     }
 
     [Fact]
@@ -28,7 +57,7 @@ public sealed class UsageTests : IDisposable
         var result = Tools.Replay("--help");
 
         Assert.Equal(0, result.ExitCode);
-        foreach (string command in new[] { "dump", "verify", "rebuild", "book", "diff", "stats" }) Assert.Contains($"  {command} ", result.Stdout);
+        foreach (string command in new[] { "dump", "verify", "rebuild", "book", "diff", "stats", "recover" }) Assert.Contains($"  {command} ", result.Stdout);
     }
 
     [Theory]

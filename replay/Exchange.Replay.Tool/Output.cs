@@ -1,5 +1,5 @@
-// What every subcommand shares: argument parsing, buffered stdout (text or JSON), timestamps for people, and
-// the progress line on a terminal's stderr.
+// What every subcommand shares: buffered stdout (text or JSON), timestamps for people, and the progress line on
+// a terminal's stderr.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -7,57 +7,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Exchange.Replay.Tool;
-
-/// <summary>Bad input: the tool exits 2 with this one-line reason.</summary>
-internal sealed class UsageException(string message) : Exception(message);
-
-/// <summary>Positional arguments, `--name value` options and `--flag` switches, checked against what a subcommand accepts.</summary>
-internal sealed class Arguments
-{
-    private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
-
-    public List<string> Positionals { get; } = [];
-
-    public static Arguments Parse(ReadOnlySpan<string> args, string[] valued, string[] flags)
-    {
-        var parsed = new Arguments();
-        for (int i = 0; i < args.Length; i++)
-        {
-            string arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
-            {
-                parsed.Positionals.Add(arg);
-                continue;
-            }
-            string name = arg[2..];
-            if (Array.IndexOf(flags, name) >= 0) parsed._options[name] = null;
-            else if (Array.IndexOf(valued, name) >= 0)
-            {
-                if (i + 1 >= args.Length) throw new UsageException($"--{name} needs a value");
-                parsed._options[name] = args[++i];
-            }
-            else throw new UsageException($"unknown option --{name} (try --help)");
-        }
-        return parsed;
-    }
-
-    public bool Flag(string name) => _options.ContainsKey(name);
-
-    public string? Get(string name) => _options.TryGetValue(name, out var v) ? v : null;
-
-    public long? GetLong(string name, long min = long.MinValue) =>
-        Get(name) is not { } text ? null
-        : long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) && v >= min ? v
-        : throw new UsageException($"--{name} must be an integer{(min > long.MinValue ? $" of at least {min}" : "")}, not '{text}'");
-
-    /// <summary>The positionals a subcommand needs, by name; too few or too many is a usage error.</summary>
-    public string[] Expect(string command, params string[] names)
-    {
-        if (Positionals.Count < names.Length) throw new UsageException($"{command} needs {string.Join(' ', names)} (try {command} --help)");
-        if (Positionals.Count > names.Length) throw new UsageException($"{command}: unexpected argument '{Positionals[names.Length]}'");
-        return [.. Positionals];
-    }
-}
 
 /// <summary>Standard output through one buffer: text lines, or JSON (one object, or one per line).</summary>
 internal sealed class Output : IDisposable
@@ -106,15 +55,15 @@ internal static partial class Timestamps
     }
 
     /// <summary>Nanoseconds since the epoch as a number, or an ISO-8601 time (UTC unless it says otherwise, up to 9 fraction digits).</summary>
-    public static long Parse(string text, string option)
+    public static bool TryParse(string text, out long ns)
     {
-        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long ns)) return ns;
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out ns)) return true;
         var m = IsoTime().Match(text);
         string main = m.Success ? m.Groups[1].Value + (m.Groups[3].Success ? m.Groups[3].Value : "Z") : text;
-        if (!DateTimeOffset.TryParse(main, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
-            throw new UsageException($"--{option} must be nanoseconds since the epoch or an ISO-8601 time, not '{text}'");
+        if (!DateTimeOffset.TryParse(main, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)) return false;
         long fraction = m.Success && m.Groups[2].Success ? long.Parse(m.Groups[2].Value.PadRight(9, '0'), CultureInfo.InvariantCulture) : 0;
-        return (time.UtcTicks - DateTime.UnixEpoch.Ticks) * 100 + fraction;
+        ns = (time.UtcTicks - DateTime.UnixEpoch.Ticks) * 100 + fraction;
+        return true;
     }
 
     [GeneratedRegex(@"^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d)?)(?:\.(\d{1,9}))?(Z|[+-]\d\d:?\d\d)?$")]
