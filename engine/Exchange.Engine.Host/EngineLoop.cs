@@ -6,14 +6,16 @@ using Exchange.Transport;
 
 namespace Exchange.Engine.Host;
 
-public sealed class EngineLoop
+public sealed class EngineLoop : IAgent
 {
     private readonly Transport.Transport _transport;
     private readonly TransportLinks _links;
     private readonly EngineService _service;
     private readonly IIdleStrategy _idle;
     private readonly RefusedTrafficLog? _refused;
-    private volatile bool _stopRequested;
+    private readonly AgentRunner _runner;
+    private CommandHandler _handler;
+    private long _reported, _seen, _lastChange;
 
     public EngineLoop(Transport.Transport transport, TransportLinks links, EngineService service, IIdleStrategy idle, Action<string>? log = null)
     {
@@ -22,12 +24,16 @@ public sealed class EngineLoop
         _service = service;
         _idle = idle;
         if (log != null) _refused = new RefusedTrafficLog(transport.Counters, links, log);
+        _runner = new AgentRunner(this, idle);
+        _handler = new CommandHandler(service, links);
     }
+
+    public string Name => "engine";
 
     /// <summary>After a burst of commands, once quiet for this long, the loop prints a status line.</summary>
     private const long StatusQuietNanos = 200 * NanoClock.Millisecond;
 
-    public void RequestStop() => _stopRequested = true;
+    public void RequestStop() => _runner.RequestStop();
 
     /// <summary>The longest single duty cycle so far (work only, idling excluded): what one pass can hold a client up.</summary>
     public long LongestCycleNanos { get; private set; }
@@ -58,37 +64,39 @@ public sealed class EngineLoop
         RequestStop();
     }
 
-    /// <summary>Runs until a stop is requested; then shuts the service down and drains the transport.</summary>
+    /// <summary>One duty cycle: the transport, client commands, the service's timers, the refused-traffic log, and a
+    /// status line once the sequence has stood still a while.</summary>
+    public int DoWork()
+    {
+        long now = NanoClock.Now();
+        int work = _transport.DoWork(now);
+        long transported = NanoClock.Now();
+        work += _links.Commands.Poll(ref _handler, 64);
+        long polled = NanoClock.Now();
+        work += _service.DoWork(now);
+        if (_refused != null) work += _refused.Poll(now);
+        long end = NanoClock.Now(), took = end - now;
+        if (took > LongestCycleNanos)
+        {
+            LongestCycleNanos = took;
+            _longestParts = (transported - now, polled - transported, end - polled);
+        }
+        // Status after the sequence has stood still a while (the transport's own timers always find some work).
+        if (_service.LastSequence != _seen) { _seen = _service.LastSequence; _lastChange = now; }
+        else if (_seen != _reported && now - _lastChange > StatusQuietNanos)
+        {
+            _reported = _seen;
+            ReportStatus();
+        }
+        return work;
+    }
+
+    /// <summary>Runs on the calling thread until a stop is requested; then shuts the service down and drains the transport.</summary>
     public void Run()
     {
-        var handler = new CommandHandler(_service, _links);
-        var commands = _links.Commands;
-        long reported = _service.LastSequence, seen = reported, lastChange = 0;
-        while (!_stopRequested)
-        {
-            long now = NanoClock.Now();
-            int work = _transport.DoWork(now);
-            long transported = NanoClock.Now();
-            work += commands.Poll(ref handler, 64);
-            long polled = NanoClock.Now();
-            work += _service.DoWork(now);
-            if (_refused != null) work += _refused.Poll(now);
-            long end = NanoClock.Now(), took = end - now;
-            if (took > LongestCycleNanos)
-            {
-                LongestCycleNanos = took;
-                _longestParts = (transported - now, polled - transported, end - polled);
-            }
-            // Status after the sequence has stood still a while (the transport's own timers always find some work).
-            if (_service.LastSequence != seen) { seen = _service.LastSequence; lastChange = now; }
-            else if (seen != reported && now - lastChange > StatusQuietNanos)
-            {
-                reported = seen;
-                ReportStatus();
-            }
-            _idle.Idle(work);
-        }
-        commands.Close();
+        _reported = _seen = _service.LastSequence;
+        if (!_runner.Run()) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_runner.Failure!);
+        _links.Commands.Close();
         _service.Shutdown();
         // Let the last responses and logouts reach clients before the sockets close.
         for (int i = 0; i < 100; i++) { _transport.DoWork(); _service.DoWork(NanoClock.Now()); Thread.Sleep(1); }

@@ -38,6 +38,9 @@ public sealed record ClientOptions
     public string IdleStrategy { get; init; } = "backoff";
     /// <summary>Transport timers and sizes; null for the transport's defaults.</summary>
     public TransportOptions? Transport { get; init; }
+    /// <summary>What the session's timers (heartbeats, the engine's silence) and the transport's read; a test hands
+    /// in a ManualClock and moves it. Connect and Logout deadlines are waits of the caller and stay in real time.</summary>
+    public IClock Clock { get; init; } = SystemClock.Instance;
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first problem.</summary>
     public void Validate()

@@ -40,6 +40,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     private readonly Dictionary<int, ShardSession> _shardBySymbolSparse = [];
     private readonly byte[] _encode = new byte[256];
     private readonly bool _ownThread;
+    private readonly IClock _clock;
     private long _malformed;
     private long _lastTimestamp;
     private bool _disposed;
@@ -51,7 +52,8 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         Options = options;
         _listener = listener;
         _ownThread = options.TransportThread;
-        _transport = new Transport.Transport(options.Transport);
+        _clock = options.Clock;
+        _transport = new Transport.Transport((options.Transport ?? new TransportOptions()) with { Clock = options.Clock });
         try
         {
             _shards = new ShardSession[options.Shards.Count];
@@ -297,7 +299,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         int work = 0;
-        long now = NanoClock.Now();
+        long now = _clock.NanoTime();
         if (_ownThread)
         {
             if (_transport.Failure is { } failure) throw new InvalidOperationException($"the transport thread stopped: {failure.Message}", failure);
@@ -437,7 +439,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         uint interval = ack.HeartbeatIntervalMs;
         if (interval == 0 || interval == LogonAckDecoder.HeartbeatIntervalMsNullValue)
             interval = Options.HeartbeatIntervalMs != 0 ? Options.HeartbeatIntervalMs : FallbackHeartbeatMs;
-        long now = NanoClock.Now();
+        long now = _clock.NanoTime();
         s.State = ShardState.LoggedOn;
         s.SessionId = ack.SessionId;
         s.Account = ack.Account;

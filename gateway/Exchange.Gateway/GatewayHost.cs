@@ -42,28 +42,24 @@ internal static class GatewayHost
             return 1;
         }
 
-        int stop = 0;
-        void OnSignal(PosixSignalContext context) { context.Cancel = true; Volatile.Write(ref stop, 1); }
+        // One agent, on this thread: the FIX sessions' sockets and timers, then the engines' responses.
+        var agent = new DelegateAgent("gateway", () => acceptor.DoWork(Exchange.Fix.UtcTimestamp.Now()) + gateway.PollEngines());
+        var idle = IdleStrategies.Parse(idleName)!;
+        var runner = new AgentRunner(agent, idle);
+        void OnSignal(PosixSignalContext context) { context.Cancel = true; runner.RequestStop(); }
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
         Console.WriteLine($"listening port={acceptor.Port} address={acceptor.EndPoints[0].Address} sessions={acceptor.Sessions.Count}");
         Console.Out.Flush();
-        var idle = IdleStrategies.Parse(idleName)!;
-        while (Volatile.Read(ref stop) == 0)
-        {
-            int work = acceptor.DoWork(Exchange.Fix.UtcTimestamp.Now());
-            work += gateway.PollEngines();
-            idle.Idle(work);
-        }
+        if (!runner.Run()) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(runner.Failure!);
 
         // Log every FIX session out and give the brokers a moment to answer, then leave the engines.
         foreach (var session in acceptor.Sessions) if (session.IsLoggedOn) session.Logout("Gateway shutting down");
         var until = DateTime.UtcNow.AddSeconds(2);
         while (DateTime.UtcNow < until && acceptor.Sessions.Any(s => s.IsLoggedOn))
         {
-            int work = acceptor.DoWork(Exchange.Fix.UtcTimestamp.Now()) + gateway.PollEngines();
-            idle.Idle(work);
+            idle.Idle(agent.DoWork());
         }
         acceptor.LogEvent($"admission since start-up: {acceptor.Counters}");
         acceptor.Dispose();

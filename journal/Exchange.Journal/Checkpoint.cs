@@ -19,18 +19,20 @@ internal sealed class Checkpoint : IDisposable
     public const string FileName = "journal.checkpoint";
     private const int Length = 32;
     private static ReadOnlySpan<byte> Magic => "EXJCKPT\u0001"u8;
-    private static readonly long WriteInterval = Stopwatch.Frequency / 1000;
-    private static readonly long SyncInterval = Stopwatch.Frequency;
+    private const long WriteInterval = NanoClock.Millisecond;
+    private const long SyncInterval = NanoClock.Second;
 
     private readonly SafeFileHandle _file;
     private readonly byte[] _buffer = new byte[Length];
     private long _lastWrite, _lastSync;
     private bool _unsynced;
     private readonly bool _periodicSync;
+    private readonly IClock _clock;
 
-    private Checkpoint(SafeFileHandle file, long sequence, bool periodicSync)
+    private Checkpoint(SafeFileHandle file, long sequence, bool periodicSync, IClock clock)
     {
         _file = file;
+        _clock = clock;
         Sequence = sequence;
         _periodicSync = periodicSync;
     }
@@ -40,7 +42,7 @@ internal sealed class Checkpoint : IDisposable
 
     /// <summary>Opens (creating if needed) the checkpoint of <paramref name="directory"/>; a damaged one is an error
     /// (it is the only witness of what was acknowledged).</summary>
-    public static Checkpoint Open(string directory, bool periodicSync)
+    public static Checkpoint Open(string directory, bool periodicSync, IClock? clock = null)
     {
         string path = Path.Combine(directory, FileName);
         var file = PrivateFiles.OpenHandle(path, FileMode.OpenOrCreate);
@@ -57,14 +59,14 @@ internal sealed class Checkpoint : IDisposable
             }
             sequence = BinaryPrimitives.ReadInt64LittleEndian(bytes[8..]);
         }
-        return new Checkpoint(file, sequence, periodicSync);
+        return new Checkpoint(file, sequence, periodicSync, clock ?? SystemClock.Instance);
     }
 
     /// <summary>Records <paramref name="durable"/> if it is higher, at most once a millisecond unless <paramref name="sync"/>.</summary>
     public void Advance(long durable, bool sync = false)
     {
         if (durable <= Sequence && !(sync && _unsynced)) return;
-        long now = Stopwatch.GetTimestamp();
+        long now = _clock.NanoTime();
         if (durable > Sequence)
         {
             if (!sync && now - _lastWrite < WriteInterval) return;

@@ -19,6 +19,8 @@ public sealed record JournalOptions
     public Durability Durability { get; init; } = Durability.Batch;
     public TimeSpan BatchMaxDelay { get; init; } = TimeSpan.FromMilliseconds(1);
     public int BatchMaxRecords { get; init; } = 4096;
+    /// <summary>What the group commit's delay and the checkpoint's intervals are measured by (tests move a ManualClock).</summary>
+    public IClock Clock { get; init; } = SystemClock.Instance;
     /// <summary>Bytes collected before one write to the file.</summary>
     public int WriteBufferSize { get; init; } = 1 << 20;
     /// <summary>One index entry per this many bytes of records.</summary>

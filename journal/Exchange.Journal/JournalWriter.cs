@@ -23,11 +23,13 @@ public sealed class JournalWriter : IDisposable
     private long _position;
 
     private long _unsyncedSince;
+    private readonly long _batchMaxDelayNanos;
     private int _unsyncedRecords;
 
     private JournalWriter(JournalOptions options, FileStream lockFile)
     {
         _options = options;
+        _batchMaxDelayNanos = options.BatchMaxDelay.Ticks * 100;
         _lock = lockFile;
         _buffer = new byte[options.WriteBufferSize];
     }
@@ -111,7 +113,7 @@ public sealed class JournalWriter : IDisposable
     /// acknowledged data, refused unless <see cref="JournalOptions.AcceptLostRecords"/>.</summary>
     private void CheckAgainstCheckpoint(RecoveryReport report)
     {
-        _checkpoint = Checkpoint.Open(_options.Directory, periodicSync: _options.Durability != Durability.None);
+        _checkpoint = Checkpoint.Open(_options.Directory, periodicSync: _options.Durability != Durability.None, _options.Clock);
         if (_checkpoint.Sequence <= LastSequence)
         {
             _checkpoint.Advance(LastSequence, sync: true);
@@ -148,7 +150,7 @@ public sealed class JournalWriter : IDisposable
         _position += size;
         LastSequence = sequence;
         BytesAppended += size;
-        if (_unsyncedRecords++ == 0) _unsyncedSince = Stopwatch.GetTimestamp();
+        if (_unsyncedRecords++ == 0) _unsyncedSince = _options.Clock.NanoTime();
 
         if (_options.Durability == Durability.Always) Commit();
     }
@@ -170,7 +172,7 @@ public sealed class JournalWriter : IDisposable
                 break;
             case Durability.Batch:
                 if (_unsyncedRecords > 0 &&
-                    (_unsyncedRecords >= _options.BatchMaxRecords || Stopwatch.GetElapsedTime(_unsyncedSince) >= _options.BatchMaxDelay)) Sync();
+                    (_unsyncedRecords >= _options.BatchMaxRecords || _options.Clock.NanoTime() - _unsyncedSince >= _batchMaxDelayNanos)) Sync();
                 break;
         }
     }
@@ -179,7 +181,7 @@ public sealed class JournalWriter : IDisposable
     public int DoWork()
     {
         if (_unsyncedRecords == 0 || _options.Durability != Durability.Batch) return 0;
-        if (Stopwatch.GetElapsedTime(_unsyncedSince) < _options.BatchMaxDelay) return 0;
+        if (_options.Clock.NanoTime() - _unsyncedSince < _batchMaxDelayNanos) return 0;
         WriteBuffer();
         Sync();
         return 1;

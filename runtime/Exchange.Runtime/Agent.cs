@@ -31,17 +31,18 @@ public sealed class DelegateAgent(string name, Func<int> doWork) : IAgent
 }
 
 /// <summary>
-/// Runs an agent's duty cycle on a dedicated thread until stopped. An exception from a duty cycle is counted and
-/// handed to the error handler, which says whether to carry on; without one, the first stops the runner
-/// (<see cref="Failure"/>), as a bug in a state machine should.
+/// Runs an agent's duty cycle until stopped: on a thread of its own (<see cref="Start"/>), or on the calling thread
+/// (<see cref="Run"/>, for a process whose main thread is its one agent, like the engine's or the gateway's). An
+/// exception from a duty cycle is counted and handed to the error handler, which says whether to carry on; without
+/// one, the first stops the runner (<see cref="Failure"/>), as a bug in a state machine should.
 /// </summary>
 public sealed class AgentRunner : IDisposable
 {
     private readonly IAgent _agent;
     private readonly IIdleStrategy _idle;
     private readonly Func<Exception, bool>? _onError;
-    private readonly Thread _thread;
-    private volatile bool _running = true;
+    private Thread? _thread;
+    private volatile bool _stopRequested;
     private Exception? _failure;
     private long _errors;
 
@@ -50,8 +51,6 @@ public sealed class AgentRunner : IDisposable
         _agent = agent;
         _idle = idle;
         _onError = onError;
-        _thread = new Thread(Run) { IsBackground = true, Name = agent.Name };
-        _thread.Start();
     }
 
     /// <summary>What stopped the agent, if a duty cycle threw and the error handler did not carry on.</summary>
@@ -59,30 +58,45 @@ public sealed class AgentRunner : IDisposable
     /// <summary>Duty cycles that threw, whether the runner carried on or not.</summary>
     public long Errors => Interlocked.Read(ref _errors);
 
-    public bool IsRunning => _running && _failure == null;
+    public bool StopRequested => _stopRequested;
 
-    private void Run()
+    /// <summary>Runs the agent on a new thread named after it; returns this runner.</summary>
+    public AgentRunner Start()
     {
-        while (_running)
+        if (_thread != null) throw new InvalidOperationException($"{_agent.Name} is already running");
+        _thread = new Thread(() => Run()) { IsBackground = true, Name = _agent.Name };
+        _thread.Start();
+        return this;
+    }
+
+    /// <summary>Runs the agent on the calling thread until <see cref="RequestStop"/> (from any thread or a signal
+    /// handler) or a failure; returns false on a failure.</summary>
+    public bool Run()
+    {
+        while (!_stopRequested)
         {
             try
             {
-                while (_running) _idle.Idle(_agent.DoWork());
+                while (!_stopRequested) _idle.Idle(_agent.DoWork());
             }
             catch (Exception e)
             {
                 Interlocked.Increment(ref _errors);
                 if (_onError?.Invoke(e) == true) continue;
                 Volatile.Write(ref _failure, e);
-                return;
+                return false;
             }
         }
+        return true;
     }
 
-    /// <summary>Stops after the current duty cycle and waits for the thread (unless called from it).</summary>
+    /// <summary>Asks the runner to stop after the current duty cycle; does not wait.</summary>
+    public void RequestStop() => _stopRequested = true;
+
+    /// <summary>Stops after the current duty cycle and waits for the runner's own thread (unless called from it).</summary>
     public void Dispose()
     {
-        _running = false;
-        if (Thread.CurrentThread != _thread) _thread.Join();
+        _stopRequested = true;
+        if (_thread != null && Thread.CurrentThread != _thread) _thread.Join();
     }
 }

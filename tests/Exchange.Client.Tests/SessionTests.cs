@@ -76,25 +76,29 @@ public class SessionTests
     [Fact]
     public void The_client_heartbeats_after_each_interval_of_outbound_silence_and_the_engine_heartbeats_keep_it_alive()
     {
+        // The session's timers read a manual clock: time passes only when the test says.
+        var clock = new ManualClock();
         using var engine = new FakeEngine { GrantedHeartbeatMs = 100 };
         var listener = new RecordingListener();
-        using var client = ExchangeClient.Create(Options(engine), listener);
+        using var client = ExchangeClient.Create(Options(engine) with { Clock = clock }, listener);
         client.Connect(TimeSpan.FromSeconds(10));
 
-        var until = DateTime.UtcNow.AddMilliseconds(1000);
-        var nextEngineHeartbeat = DateTime.UtcNow;
-        while (DateTime.UtcNow < until)
+        for (int i = 1; i <= 10; i++)
         {
-            if (DateTime.UtcNow >= nextEngineHeartbeat)
-            {
-                engine.Post(e => e.SendHeartbeat());
-                nextEngineHeartbeat = DateTime.UtcNow.AddMilliseconds(50);
-            }
-            client.Poll();
-            Thread.Sleep(1);
+            // The engine speaks within each interval (so its silence never adds up to a disconnect) ...
+            long received = client.Transport.Counters.DataFramesReceived;
+            engine.Post(e => e.SendHeartbeat());
+            Assert.True(Wait.Until(client, () => client.Transport.Counters.DataFramesReceived > received));
+            // ... and the client, silent for one interval less a millisecond, has sent nothing.
+            clock.Advance(TimeSpan.FromMilliseconds(99));
+            for (int p = 0; p < 20; p++) client.Poll();
+            Assert.Equal(i - 1, engine.Read(e => e.Heartbeats));
+            // At the interval, one heartbeat.
+            clock.Advance(TimeSpan.FromMilliseconds(1));
+            Assert.True(Wait.Until(client, () => engine.Read(e => e.Heartbeats) == i), $"heartbeat {i} did not arrive");
         }
-        int heartbeats = engine.Read(e => e.Heartbeats);
-        Assert.InRange(heartbeats, 5, 11); // one per 100 ms of silence
+        for (int p = 0; p < 200; p++) client.Poll();
+        Assert.Equal(10, engine.Read(e => e.Heartbeats));
         Assert.True(client.IsLoggedOn(0));
         Assert.Empty(listener.Of("Disconnected"));
     }
@@ -102,15 +106,21 @@ public class SessionTests
     [Fact]
     public void Three_silent_heartbeat_intervals_from_the_engine_are_a_disconnect()
     {
+        var clock = new ManualClock();
         using var engine = new FakeEngine { GrantedHeartbeatMs = 100 };
         var listener = new RecordingListener();
-        using var client = ExchangeClient.Create(Options(engine), listener);
+        using var client = ExchangeClient.Create(Options(engine) with { Clock = clock }, listener);
         client.Connect(TimeSpan.FromSeconds(10));
-        var connected = DateTime.UtcNow;
 
-        Assert.True(Wait.Until(client, () => listener.Of("Disconnected").Any()));
-        Assert.InRange((DateTime.UtcNow - connected).TotalMilliseconds, 290, 2000);
+        clock.Advance(TimeSpan.FromMilliseconds(300));
+        for (int p = 0; p < 20; p++) client.Poll();
+        Assert.True(client.IsLoggedOn(0), "three intervals exactly are not yet a disconnect");
+        Assert.Empty(listener.Of("Disconnected"));
+
+        clock.Advance(1);
+        client.Poll();
         Assert.Equal(ShardState.Disconnected, client.StateOf(0));
+        Assert.Single(listener.Of("Disconnected"));
         Assert.Equal(SendResult.NotLoggedOn, client.Cancel(1, 5));
         // The client tells the engine the session is over.
         Assert.True(Wait.Until(client, () => engine.Read(e => e.Logouts) == 1));
@@ -119,10 +129,12 @@ public class SessionTests
     [Fact]
     public void Reconnect_after_a_lost_session_logs_on_again_without_waiting_and_reports_the_new_logon()
     {
+        var clock = new ManualClock();
         using var engine = new FakeEngine { GrantedHeartbeatMs = 100 };
         var listener = new RecordingListener();
-        using var client = ExchangeClient.Create(Options(engine), listener);
+        using var client = ExchangeClient.Create(Options(engine) with { Clock = clock }, listener);
         client.Connect(TimeSpan.FromSeconds(10));
+        clock.Advance(TimeSpan.FromMilliseconds(301));
         Assert.True(Wait.Until(client, () => listener.Of("Disconnected").Any()));
         engine.Post(e =>
         {

@@ -9,7 +9,8 @@ public class ConnectionChurnTests
         using var fixture = new AcceptorFixture();
         using (var first = fixture.LogOn())
             first.Send("0");
-        Thread.Sleep(100);
+        // The acceptor notices the close when it next runs; then the client is back 100 ms later (of the fixture's clock).
+        Assert.True(SpinWait.SpinUntil(() => { fixture.Pump(); return fixture.App.Logouts == 1; }, TimeSpan.FromSeconds(10)));
         fixture.Clock.Advance(TimeSpan.FromMilliseconds(100));
 
         using var second = fixture.Connect();
@@ -42,7 +43,6 @@ public class ConnectionChurnTests
             first.Receive("5");
             first.ExpectClosed();
         }
-        Thread.Sleep(100);
         fixture.Clock.Advance(TimeSpan.FromMilliseconds(100));
         using var second = fixture.Connect();
         second.NextSeqNum = 3;

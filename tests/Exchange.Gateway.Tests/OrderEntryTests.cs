@@ -145,6 +145,7 @@ public sealed class OrderEntryTests(GatewayFixture gateway)
     {
         string clOrdId = Id("W");
         int nextOurs, expectedTheirs;
+        using var drop = LoggedOn("DROP");
         using (var broker = LoggedOn("BROKER2"))
         {
             broker.Send("D", NewOrder(clOrdId, '2', "0.04", "69500"));
@@ -152,7 +153,8 @@ public sealed class OrderEntryTests(GatewayFixture gateway)
             nextOurs = broker.NextSeqNum;
             expectedTheirs = broker.LastSeqNumReceived + 1;
         } // dropped without a Logout: cancel-on-disconnect cancels the order while nobody is there to hear it
-        Thread.Sleep(500);
+        // The drop copy gets the cancel when the gateway produces BROKER2's report, which waits in its store.
+        drop.WaitFor("8", m => m[11] == clOrdId && m[150] == "4");
 
         using var again = new FixTestClient(gateway.Port, "BROKER2") { NextSeqNum = nextOurs };
         again.Send("A", $"98=0|108=30|{FixTestClient.CredentialFields("BROKER2")}"); // same sequence, no reset

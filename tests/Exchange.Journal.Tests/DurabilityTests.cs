@@ -5,6 +5,8 @@ namespace Exchange.Journal.Tests;
 public sealed class DurabilityTests : IDisposable
 {
     private readonly TempJournal _journal = new();
+    // Group commit's delay is read from this clock, so the tests move time instead of sleeping.
+    private readonly ManualClock _clock = new();
 
     public void Dispose() => _journal.Dispose();
 
@@ -15,6 +17,7 @@ public sealed class DurabilityTests : IDisposable
         {
             BatchMaxDelay = batchMaxDelay ?? TimeSpan.FromMilliseconds(1),
             BatchMaxRecords = batchMaxRecords,
+            Clock = _clock,
         }, out _);
 
     [Fact]
@@ -99,7 +102,10 @@ public sealed class DurabilityTests : IDisposable
         Assert.Equal(0, writer.DurableSequence);
         Assert.Equal(0, writer.Fsyncs);
 
-        Thread.Sleep(delay + TimeSpan.FromMilliseconds(50));
+        _clock.Advance(delay - TimeSpan.FromTicks(1));
+        Assert.Equal(0, writer.DoWork());
+        Assert.Equal(0, writer.Fsyncs);
+        _clock.Advance(TimeSpan.FromTicks(1));
 
         Assert.Equal(1, writer.DoWork());
         Assert.Equal(1, writer.Fsyncs);
@@ -113,7 +119,7 @@ public sealed class DurabilityTests : IDisposable
         var delay = TimeSpan.FromMilliseconds(50);
         using var writer = Open(Durability.Batch, delay);
         for (long sequence = 1; sequence <= 10; sequence++) Append(writer, sequence);
-        Thread.Sleep(delay + TimeSpan.FromMilliseconds(20));
+        _clock.Advance(delay);
 
         Assert.Equal(1, writer.DoWork());
         Assert.Equal(10, writer.DurableSequence);
@@ -128,13 +134,17 @@ public sealed class DurabilityTests : IDisposable
         Append(writer, 1);
         writer.Commit();
         Assert.Equal(0, writer.Fsyncs);
-        Thread.Sleep(delay + TimeSpan.FromMilliseconds(20));
+        _clock.Advance(delay - TimeSpan.FromTicks(1));
         Append(writer, 2);
+        writer.Commit();
+        Assert.Equal(0, writer.Fsyncs);
+        _clock.Advance(TimeSpan.FromTicks(1));
+        Append(writer, 3);
 
         writer.Commit();
 
         Assert.Equal(1, writer.Fsyncs);
-        Assert.Equal(2, writer.DurableSequence);
+        Assert.Equal(3, writer.DurableSequence);
     }
 
     [Fact]

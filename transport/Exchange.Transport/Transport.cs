@@ -129,15 +129,15 @@ public sealed class Transport : IAgent, IDisposable
     public void Start(IIdleStrategy idle)
     {
         if (_runner != null) throw new InvalidOperationException("the transport is already running");
-        _runner = new AgentRunner(this, idle);
+        _runner = new AgentRunner(this, idle).Start();
     }
 
     /// <summary>Whether the transport's own thread stopped on an error (null if fine or not started).</summary>
     public Exception? Failure => _runner?.Failure;
 
-    public int DoWork() => DoWork(NanoClock.Now());
+    public int DoWork() => DoWork(Options.Clock.NanoTime());
 
-    /// <summary>One duty cycle at <paramref name="now"/> (<see cref="NanoClock"/>), for an owner whose loop has read the clock already.</summary>
+    /// <summary>One duty cycle at <paramref name="now"/> (from <see cref="TransportOptions.Clock"/>), for an owner whose loop has read the clock already.</summary>
     public int DoWork(long now)
     {
         int work = DrainPending();

@@ -3,6 +3,9 @@ namespace Exchange.Transport;
 
 public sealed record TransportOptions
 {
+    /// <summary>What every timer of the transport reads (SETUP, status, heartbeats, liveness, NAK delays, pending
+    /// images): the system's monotonic clock, or a ManualClock that a test moves.</summary>
+    public IClock Clock { get; init; } = SystemClock.Instance;
     /// <summary>A publication with no receiver repeats SETUP this often (Aeron: 100 ms).</summary>
     public long SetupIntervalNanos { get; init; } = 100 * NanoClock.Millisecond;
     /// <summary>A receiver sends a status message at least this often (Aeron: 200 ms).</summary>
