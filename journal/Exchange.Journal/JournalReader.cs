@@ -1,5 +1,5 @@
 // Reads a journal in sequence order from any sequence, across segments, and keeps following it while a
-// writer appends (standbys and exporters tail the live journal this way). Damage is reported with the file,
+// writer appends (the replay tool and the journal tests follow a live journal this way). Damage is reported with the file,
 // offset and sequence; reaching what the writer has not written yet is not an error.
 namespace Exchange.Journal;
 
