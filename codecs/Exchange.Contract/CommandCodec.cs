@@ -58,7 +58,7 @@ public static class CommandCodec
                 return SbeError.None;
             case ReplaceOrderDecoder.TemplateId:
                 if ((error = ReplaceOrderDecoder.TryWrapWithHeader(message, 0, out var r)) != SbeError.None) return error;
-                handler.On(new ReplaceOrder(r.Account, r.ClientOrderId, r.NewClientOrderId, r.Price, r.Quantity));
+                handler.On(new ReplaceOrder(r.Account, r.OrigClientOrderId, r.ClientOrderId, r.Price, r.Quantity));
                 return SbeError.None;
             case MassCancelDecoder.TemplateId:
                 if ((error = MassCancelDecoder.TryWrapWithHeader(message, 0, out var m)) != SbeError.None) return error;
@@ -127,8 +127,8 @@ public static class CommandCodec
     {
         var e = ReplaceOrderEncoder.WrapAndApplyHeader(destination, 0);
         e.Account = c.Account;
+        e.OrigClientOrderId = c.OrigClientOrderId;
         e.ClientOrderId = c.ClientOrderId;
-        e.NewClientOrderId = c.NewClientOrderId;
         e.Price = c.Price;
         e.Quantity = c.Quantity;
         return MessageHeaderEncoder.EncodedLength + e.EncodedLength;

@@ -34,7 +34,7 @@ public readonly record struct CancelOrder(long Account, long ClientOrderId);
 
 /// <summary>Changes a resting order's price and total quantity (filled quantity included, as in FIX).
 /// A pure quantity decrease keeps time priority; anything else re-enters the book at the back.</summary>
-public readonly record struct ReplaceOrder(long Account, long ClientOrderId, long NewClientOrderId, long Price, long Quantity);
+public readonly record struct ReplaceOrder(long Account, long OrigClientOrderId, long ClientOrderId, long Price, long Quantity);
 
 /// <summary>Cancels the account's resting orders, optionally only on one symbol (<c>-1</c> for all)
 /// and one side (<see cref="Side.None"/> for both).</summary>

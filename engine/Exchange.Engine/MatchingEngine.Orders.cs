@@ -161,13 +161,13 @@ public sealed partial class MatchingEngine<TOutput>
     {
         Sequence(sequence, timestamp);
         int account = AccountSlot(c.Account);
-        int slot = account == None ? None : _orderIndex.Find(c.Account, c.ClientOrderId);
+        int slot = account == None ? None : _orderIndex.Find(c.Account, c.OrigClientOrderId);
         var reason = account == None ? RejectReason.UnknownAccount
             : slot == None ? RejectReason.UnknownOrder
             : CheckReplace(in c, slot);
         if (reason != RejectReason.None)
         {
-            Reject(CommandKind.ReplaceOrder, c.Account, c.ClientOrderId, -1, reason);
+            Reject(CommandKind.ReplaceOrder, c.Account, c.OrigClientOrderId, -1, reason);
             return;
         }
         ref Order o = ref _orders[slot];
@@ -181,11 +181,11 @@ public sealed partial class MatchingEngine<TOutput>
 
         bool keepPriority = c.Price == o.Price && c.Quantity <= o.Quantity;
         long oldLeaves = o.Leaves;
-        if (c.NewClientOrderId != c.ClientOrderId)
+        if (c.ClientOrderId != c.OrigClientOrderId)
         {
-            _orderIndex.Remove(c.Account, c.ClientOrderId);
-            _orderIndex.Add(c.Account, c.NewClientOrderId, slot);
-            o.ClientOrderId = c.NewClientOrderId;
+            _orderIndex.Remove(c.Account, c.OrigClientOrderId);
+            _orderIndex.Add(c.Account, c.ClientOrderId, slot);
+            o.ClientOrderId = c.ClientOrderId;
         }
         o.Quantity = c.Quantity;
         long newHeld = RequiredHold(book, ref o, c.Price);
@@ -194,7 +194,7 @@ public sealed partial class MatchingEngine<TOutput>
         _available[i] -= newHeld - o.Held;
         _held[i] += newHeld - o.Held;
         o.Held = newHeld;
-        _output.OnReplaced(new OrderReplaced(c.Account, c.ClientOrderId, c.NewClientOrderId, o.OrderId, o.Symbol, o.Side,
+        _output.OnReplaced(new OrderReplaced(c.Account, c.OrigClientOrderId, c.ClientOrderId, o.OrderId, o.Symbol, o.Side,
             c.Price, c.Quantity, o.Leaves, keepPriority));
         EmitBalance(o.AccountSlot, asset);
 
@@ -225,7 +225,7 @@ public sealed partial class MatchingEngine<TOutput>
         if (reason == RejectReason.None) reason = CheckPrice(c.Price, book);
         if (reason != RejectReason.None) return reason;
         if (c.Price * (c.Quantity / spec.LotSize) > spec.MaxNotional) return RejectReason.NotionalAboveLimit;
-        if (c.NewClientOrderId != c.ClientOrderId && _orderIndex.Find(c.Account, c.NewClientOrderId) != None) return RejectReason.DuplicateClientOrderId;
+        if (c.ClientOrderId != c.OrigClientOrderId && _orderIndex.Find(c.Account, c.ClientOrderId) != None) return RejectReason.DuplicateClientOrderId;
         if (c.Quantity <= o.Filled) return RejectReason.None;
         long newLeaves = c.Quantity - o.Filled;
         long newHeld = o.Side == Side.Buy ? Risk.BuyHold(c.Price, newLeaves, spec.LotSize, book.MaxFeeBps) : newLeaves;

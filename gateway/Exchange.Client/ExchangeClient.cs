@@ -538,14 +538,14 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         return Send(s, CommandCodec.Encode(new CancelOrder(s.Account, clientOrderId), _encode));
     }
 
-    /// <summary>Replaces price and total quantity (filled included) of open order <paramref name="clientOrderId"/>,
-    /// which takes <paramref name="newClientOrderId"/>. Returns as <see cref="NewOrder"/>.</summary>
-    public long Replace(int symbol, long clientOrderId, long newClientOrderId, long price, long quantity)
+    /// <summary>Replaces price and total quantity (filled included) of open order <paramref name="origClientOrderId"/>,
+    /// which takes <paramref name="clientOrderId"/> (FIX's OrigClOrdID and ClOrdID). Returns as <see cref="NewOrder"/>.</summary>
+    public long Replace(int symbol, long origClientOrderId, long clientOrderId, long price, long quantity)
     {
         var s = Find(symbol);
         if (s == null) return SendResult.UnknownSymbol;
         if (s.State != ShardState.LoggedOn) return SendResult.NotLoggedOn;
-        return Send(s, CommandCodec.Encode(new ReplaceOrder(s.Account, clientOrderId, newClientOrderId, price, quantity), _encode));
+        return Send(s, CommandCodec.Encode(new ReplaceOrder(s.Account, origClientOrderId, clientOrderId, price, quantity), _encode));
     }
 
     /// <summary>Cancels the session's open orders on <paramref name="symbol"/> (-1: every symbol, sent to every shard)

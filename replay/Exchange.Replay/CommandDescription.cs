@@ -60,8 +60,8 @@ public sealed record CommandDescription(string Name, long? Account, int? Symbol,
 
         public void On(in CancelOrder c) => Set("CancelOrder", c.Account, null, F("account", c.Account), F("clientOrderId", c.ClientOrderId));
 
-        public void On(in ReplaceOrder c) => Set("ReplaceOrder", c.Account, null, F("account", c.Account), F("clientOrderId", c.ClientOrderId),
-            F("newClientOrderId", c.NewClientOrderId), F("price", c.Price), F("quantity", c.Quantity));
+        public void On(in ReplaceOrder c) => Set("ReplaceOrder", c.Account, null, F("account", c.Account), F("origClientOrderId", c.OrigClientOrderId),
+            F("clientOrderId", c.ClientOrderId), F("price", c.Price), F("quantity", c.Quantity));
 
         // Symbol -1 means every symbol: the command concerns no one symbol, so a symbol filter does not match it.
         public void On(in MassCancel c) => Set("MassCancel", c.Account, c.Symbol < 0 ? null : c.Symbol, F("account", c.Account),

@@ -642,7 +642,7 @@ public sealed class ReferenceEngine
     {
         order = null;
         if (!accounts.Contains(c.Account)) return RejectReason.UnknownAccount;
-        var o = FindOpen(c.Account, c.ClientOrderId);
+        var o = FindOpen(c.Account, c.OrigClientOrderId);
         if (o is null) return RejectReason.UnknownOrder;
         order = o;
         var st = symbols[o.Symbol];
@@ -653,8 +653,8 @@ public sealed class ReferenceEngine
         r = CheckPrice(s, c.Price);
         if (r != RejectReason.None) return r;
         if (Notional(s, c.Price, c.Quantity) > s.MaxNotional) return RejectReason.NotionalAboveLimit;
-        long account = c.Account, newId = c.NewClientOrderId;
-        if (c.NewClientOrderId != c.ClientOrderId && book.Any(x => x.Account == account && x.ClientOrderId == newId))
+        long account = c.Account, newId = c.ClientOrderId;
+        if (c.ClientOrderId != c.OrigClientOrderId && book.Any(x => x.Account == account && x.ClientOrderId == newId))
             return RejectReason.DuplicateClientOrderId;
         if (c.Quantity <= o.Filled) return RejectReason.None; // cancelled below; the remaining checks do not apply
         long newHold = Required(s, o.Side, o.Type, c.Price, c.Quantity - o.Filled, 0);
@@ -667,7 +667,7 @@ public sealed class ReferenceEngine
     {
         CheckSequence(sequence);
         var reason = ValidateReplace(c, out var o);
-        if (reason != RejectReason.None) { Reject(CommandKind.ReplaceOrder, c.Account, c.ClientOrderId, -1, reason); return; }
+        if (reason != RejectReason.None) { Reject(CommandKind.ReplaceOrder, c.Account, c.OrigClientOrderId, -1, reason); return; }
         if (o is null) throw new InvalidOperationException("unreachable");
 
         if (c.Quantity <= o.Filled)
@@ -681,11 +681,11 @@ public sealed class ReferenceEngine
         bool kept = c.Price == o.Price && c.Quantity <= o.Quantity;
         long oldPrice = o.Price;
         long oldHold = Required(o);
-        o.ClientOrderId = c.NewClientOrderId;
+        o.ClientOrderId = c.ClientOrderId;
         o.Price = c.Price;
         o.Quantity = c.Quantity;
         MoveToHeld(o.Account, HoldAsset(o), Required(o) - oldHold);
-        output.OnReplaced(new OrderReplaced(o.Account, c.ClientOrderId, c.NewClientOrderId, o.Id, o.Symbol, o.Side,
+        output.OnReplaced(new OrderReplaced(o.Account, c.OrigClientOrderId, c.ClientOrderId, o.Id, o.Symbol, o.Side,
             o.Price, o.Quantity, o.Leaves, kept));
         EmitBalance(o.Account, HoldAsset(o));
         if (kept)

@@ -127,7 +127,7 @@ public sealed class WireSchemaCrossCheckTests
         => AssertCommand(3, r => new ReplaceOrder(L(r), L(r), L(r), L(r), L(r)), (c, b) => CommandCodec.Encode(c, b), "ReplaceOrder",
             c => new()
             {
-                ["account"] = N(c.Account), ["clientOrderId"] = N(c.ClientOrderId), ["newClientOrderId"] = N(c.NewClientOrderId),
+                ["account"] = N(c.Account), ["origClientOrderId"] = N(c.OrigClientOrderId), ["clientOrderId"] = N(c.ClientOrderId),
                 ["price"] = N(c.Price), ["quantity"] = N(c.Quantity),
             });
 

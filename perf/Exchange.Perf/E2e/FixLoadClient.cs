@@ -131,14 +131,14 @@ public sealed class FixLoadClient : ILoadClient
         return Finish(ref w);
     }
 
-    public long Replace(in SymbolMarket market, long clientOrderId, long newClientOrderId, long price, long quantity)
+    public long Replace(in SymbolMarket market, long origClientOrderId, long clientOrderId, long price, long quantity)
     {
         var s = _symbols[market.Id];
         var w = Begin("G"u8);
-        w.Append(11, Id(newClientOrderId));
-        w.Append(41, Id(clientOrderId));
+        w.Append(11, Id(clientOrderId));
+        w.Append(41, Id(origClientOrderId));
         w.Append(55, s.NameBytes);
-        w.Append(54, Tracker.SideOf((int)(clientOrderId - Tracker.IdBase)) == Side.Buy ? '1' : '2');
+        w.Append(54, Tracker.SideOf((int)(origClientOrderId - Tracker.IdBase)) == Side.Buy ? '1' : '2');
         w.AppendUtcTimestamp(60, _sendingTime, TimestampPrecision.Milliseconds);
         w.AppendDecimal(38, quantity, s.QuantityDecimals);
         w.Append(40, '2');

@@ -13,7 +13,7 @@ public interface ILoadClient : IDisposable
     /// <summary>Each returns &gt; 0 when sent, <see cref="SendResult.BackPressured"/> to try again later, else an error.</summary>
     long NewOrder(in SymbolMarket market, long clientOrderId, Side side, TimeInForce timeInForce, long price, long quantity);
     long Cancel(in SymbolMarket market, long clientOrderId);
-    long Replace(in SymbolMarket market, long clientOrderId, long newClientOrderId, long price, long quantity);
+    long Replace(in SymbolMarket market, long origClientOrderId, long clientOrderId, long price, long quantity);
     /// <summary>Does the session's I/O and delivers what arrived to the tracker; returns the work done.</summary>
     int Poll();
     /// <summary>Ends the session politely (logout) before disposal.</summary>
@@ -50,8 +50,8 @@ public sealed class BinaryLoadClient : ILoadClient
 
     public long Cancel(in SymbolMarket market, long clientOrderId) => _client.Cancel(market.Id, clientOrderId);
 
-    public long Replace(in SymbolMarket market, long clientOrderId, long newClientOrderId, long price, long quantity) =>
-        _client.Replace(market.Id, clientOrderId, newClientOrderId, price, quantity);
+    public long Replace(in SymbolMarket market, long origClientOrderId, long clientOrderId, long price, long quantity) =>
+        _client.Replace(market.Id, origClientOrderId, clientOrderId, price, quantity);
 
     public int Poll() => _client.Poll();
 
