@@ -112,10 +112,10 @@ internal sealed class Gateway : IFixApplication
     public void RejectUnsupported(FixSession session, in FixMessage message, string text = "Unsupported Message Type")
     {
         var w = new FixBodyWriter(_body);
-        if (message.TryGetInt(34, out int seq)) w.Append(45, seq);
-        w.Append(372, message.MsgType);
-        w.Append(380, text == "Unsupported Message Type" ? 3 : 0);
-        w.AppendAscii(58, text);
+        if (message.TryGetInt(FixTag.MsgSeqNum, out int seq)) w.Append(FixTag.RefSeqNum, seq);
+        w.Append(FixTag.RefMsgType, message.MsgType);
+        w.Append(FixTag.BusinessRejectReason, text == "Unsupported Message Type" ? 3 : 0);
+        w.AppendAscii(FixTag.Text, text);
         session.SendApplication("j"u8, _body.AsSpan(0, w.Length));
     }
 

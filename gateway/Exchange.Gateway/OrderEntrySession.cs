@@ -172,10 +172,10 @@ internal sealed class OrderEntrySession
 
     private void NewOrderSingle(in FixMessage m)
     {
-        string clOrdId = Text(in m, 11);
+        string clOrdId = Text(in m, FixTag.ClOrdID);
         var echo = RequestEcho.Of(in m);
         var order = new FixOrder { ClOrdId = clOrdId, Symbol = null!, Account = AccountText, Status = OrdStatus.Rejected, Request = echo };
-        m.TryGetChar(59, out order.TimeInForce);
+        m.TryGetChar(FixTag.TimeInForce, out order.TimeInForce);
         if (order.TimeInForce == default) order.TimeInForce = '0';
         string? problem = ParseOrder(in m, order, out bool postOnly);
         if (problem == null && _byClOrdId.ContainsKey(clOrdId)) problem = "Duplicate ClOrdID (11)";
@@ -215,20 +215,20 @@ internal sealed class OrderEntrySession
     private string? ParseOrder(in FixMessage m, FixOrder order, out bool postOnly)
     {
         postOnly = false;
-        string symbolName = Text(in m, 55);
+        string symbolName = Text(in m, FixTag.Symbol);
         if (!_gateway.Symbols.TryGetValue(symbolName, out var symbol)) return $"Unknown Symbol (55={symbolName})";
         order.Symbol = symbol;
-        if (m.TryGetValue(1, out var account) && !account.SequenceEqual(_accountBytes))
+        if (m.TryGetValue(FixTag.Account, out var account) && !account.SequenceEqual(_accountBytes))
             return $"Unknown Account (1={Encoding.ASCII.GetString(account)}): this session trades account {AccountText}";
-        m.TryGetChar(54, out char side);
+        m.TryGetChar(FixTag.Side, out char side);
         order.Side = side switch { '1' => Side.Buy, '2' => Side.Sell, _ => Side.None };
         if (order.Side == Side.None) return $"Unsupported Side (54={side})";
-        m.TryGetChar(40, out char type);
+        m.TryGetChar(FixTag.OrdType, out char type);
         order.Type = type switch { '1' => OrderType.Market, '2' => OrderType.Limit, _ => 0 };
         if (order.Type == 0) return $"Unsupported OrdType (40={type})";
         if (order.TimeInForce is not ('0' or '1' or '3' or '4')) return $"Unsupported TimeInForce (59={order.TimeInForce})";
         if (order.Type == OrderType.Market && order.TimeInForce is '0' or '1') order.TimeInForce = '3';
-        if (m.TryGetValue(18, out var execInst))
+        if (m.TryGetValue(FixTag.ExecInst, out var execInst))
         {
             foreach (var token in Encoding.ASCII.GetString(execInst).Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
@@ -236,20 +236,20 @@ internal sealed class OrderEntrySession
                 else return $"Unsupported ExecInst (18={token})";
             }
         }
-        if (!m.TryGetDecimal(38, symbol.QuantityDecimals, out order.Quantity) || order.Quantity <= 0)
-            return $"Incorrect OrderQty (38={Text(in m, 38)}): positive, at most {symbol.QuantityDecimals} decimals";
+        if (!m.TryGetDecimal(FixTag.OrderQty, symbol.QuantityDecimals, out order.Quantity) || order.Quantity <= 0)
+            return $"Incorrect OrderQty (38={Text(in m, FixTag.OrderQty)}): positive, at most {symbol.QuantityDecimals} decimals";
         if (order.Type == OrderType.Limit)
         {
-            if (!m.Contains(44)) return "Price (44) is required for a limit order";
-            if (!m.TryGetDecimal(44, symbol.PriceDecimals, out order.Price) || order.Price <= 0)
-                return $"Incorrect Price (44={Text(in m, 44)}): positive, at most {symbol.PriceDecimals} decimals";
+            if (!m.Contains(FixTag.Price)) return "Price (44) is required for a limit order";
+            if (!m.TryGetDecimal(FixTag.Price, symbol.PriceDecimals, out order.Price) || order.Price <= 0)
+                return $"Incorrect Price (44={Text(in m, FixTag.Price)}): positive, at most {symbol.PriceDecimals} decimals";
         }
         return null;
     }
 
     private void CancelRequest(in FixMessage m, bool replace)
     {
-        string clOrdId = Text(in m, 11), orig = Text(in m, 41);
+        string clOrdId = Text(in m, FixTag.ClOrdID), orig = Text(in m, FixTag.OrigClOrdID);
         var echo = RequestEcho.Of(in m);
         if (!_byClOrdId.TryGetValue(orig, out var order) || !order.IsOpen)
         {
@@ -267,7 +267,7 @@ internal sealed class OrderEntrySession
             CancelReject(order, echo, replace, 6, "Duplicate ClOrdID (11)");
             return;
         }
-        if (m.TryGetChar(54, out char side) && side != (order.Side == Side.Buy ? '1' : '2'))
+        if (m.TryGetChar(FixTag.Side, out char side) && side != (order.Side == Side.Buy ? '1' : '2'))
         {
             CancelReject(order, echo, replace, 99, "Side (54) differs from the order's");
             return;
@@ -286,14 +286,14 @@ internal sealed class OrderEntrySession
         else
         {
             long quantity = order.Quantity, price = order.Price;
-            if (m.Contains(38) && (!m.TryGetDecimal(38, order.Symbol.QuantityDecimals, out quantity) || quantity <= 0))
+            if (m.Contains(FixTag.OrderQty) && (!m.TryGetDecimal(FixTag.OrderQty, order.Symbol.QuantityDecimals, out quantity) || quantity <= 0))
             {
-                CancelReject(order, echo, true, 99, $"Incorrect OrderQty (38={Text(in m, 38)})");
+                CancelReject(order, echo, true, 99, $"Incorrect OrderQty (38={Text(in m, FixTag.OrderQty)})");
                 return;
             }
-            if (m.Contains(44) && (!m.TryGetDecimal(44, order.Symbol.PriceDecimals, out price) || price <= 0))
+            if (m.Contains(FixTag.Price) && (!m.TryGetDecimal(FixTag.Price, order.Symbol.PriceDecimals, out price) || price <= 0))
             {
-                CancelReject(order, echo, true, 99, $"Incorrect Price (44={Text(in m, 44)})");
+                CancelReject(order, echo, true, 99, $"Incorrect Price (44={Text(in m, FixTag.Price)})");
                 return;
             }
             long newId = ++_nextEngineId;
@@ -312,8 +312,8 @@ internal sealed class OrderEntrySession
 
     private void StatusRequest(in FixMessage m)
     {
-        string clOrdId = Text(in m, 11);
-        string? reqId = m.Contains(790) ? Text(in m, 790) : null;
+        string clOrdId = Text(in m, FixTag.ClOrdID);
+        string? reqId = m.Contains(FixTag.OrdStatusReqID) ? Text(in m, FixTag.OrdStatusReqID) : null;
         if (_byClOrdId.TryGetValue(clOrdId, out var order))
         {
             Report(order, ExecType.OrderStatus, clOrdId: order.ClOrdId, ordStatusReqId: reqId);
@@ -324,10 +324,10 @@ internal sealed class OrderEntrySession
 
     private void MassCancelRequest(in FixMessage m)
     {
-        string clOrdId = Text(in m, 11);
-        m.TryGetChar(530, out char type);
-        string? symbolName = m.Contains(55) ? Text(in m, 55) : null;
-        Side side = m.TryGetChar(54, out char s) ? s == '1' ? Side.Buy : s == '2' ? Side.Sell : Side.None : Side.None;
+        string clOrdId = Text(in m, FixTag.ClOrdID);
+        m.TryGetChar(FixTag.MassCancelRequestType, out char type);
+        string? symbolName = m.Contains(FixTag.Symbol) ? Text(in m, FixTag.Symbol) : null;
+        Side side = m.TryGetChar(FixTag.Side, out char s) ? s == '1' ? Side.Buy : s == '2' ? Side.Sell : Side.None : Side.None;
         if (type == '1')
         {
             if (symbolName == null || !_gateway.Symbols.TryGetValue(symbolName, out var symbol))
