@@ -14,7 +14,7 @@ internal static class ExecutionReports
     /// <summary>An ExecutionReport on <paramref name="order"/>'s current state. <paramref name="lastQty"/> &gt; 0 adds
     /// LastPx/LastQty (a trade). <paramref name="clOrdId"/> overrides the order's (a cancel's own ClOrdID).</summary>
     public static int Write(Span<byte> buffer, FixOrder order, char execType, long execId, long transactTime,
-        long lastPx = 0, long lastQty = 0, string? clOrdId = null, string? origClOrdId = null, int ordRejReason = -1,
+        long lastPx = 0, long lastQty = 0, string? clOrdId = null, string? origClOrdId = null,
         string? text = null, string? ordStatusReqId = null)
     {
         var w = new FixBodyWriter(buffer);
@@ -26,7 +26,6 @@ internal static class ExecutionReports
         w.Append(FixTag.ExecID, execId);
         w.Append(FixTag.ExecType, execType);
         w.Append(FixTag.OrdStatus, order.Status);
-        if (ordRejReason >= 0) w.Append(FixTag.OrdRejReason, ordRejReason);
         if (order.Account != null) w.AppendAscii(FixTag.Account, order.Account);
         w.AppendAscii(FixTag.Symbol, symbol.Name);
         w.Append(FixTag.Side, order.Side == Side.Buy ? '1' : '2');
@@ -67,7 +66,7 @@ internal static class ExecutionReports
     /// order we do not know): 39=8, nothing open or filled, and the request's own fields exactly as sent, omitted when
     /// the broker did not send them.</summary>
     public static int WriteRefusal(Span<byte> buffer, RequestEcho request, char execType, long execId, long transactTime,
-        int ordRejReason, string text, string? ordStatusReqId)
+        OrdRejReason? ordRejReason, string text, string? ordStatusReqId)
     {
         var w = new FixBodyWriter(buffer);
         AppendOrderId(ref w, 0);
@@ -77,7 +76,7 @@ internal static class ExecutionReports
         w.Append(FixTag.ExecID, execId);
         w.Append(FixTag.ExecType, execType);
         w.Append(FixTag.OrdStatus, OrdStatus.Rejected);
-        if (ordRejReason >= 0) w.Append(FixTag.OrdRejReason, ordRejReason);
+        if (ordRejReason is { } reason) w.Append(FixTag.OrdRejReason, (int)reason);
         AppendIfSent(ref w, FixTag.Account, request.Account);
         AppendIfSent(ref w, FixTag.Symbol, request.Symbol);
         AppendIfSent(ref w, FixTag.Side, request.Side);
@@ -101,7 +100,7 @@ internal static class ExecutionReports
     /// <summary>OrderCancelReject: <paramref name="replace"/> says whether it answers a G (434=2) or an F (434=1); ClOrdID,
     /// OrigClOrdID and Account are the request's as sent.</summary>
     public static int WriteCancelReject(Span<byte> buffer, long orderId, RequestEcho request, char ordStatus,
-        bool replace, int cxlRejReason, string text)
+        bool replace, CxlRejReason cxlRejReason, string text)
     {
         var w = new FixBodyWriter(buffer);
         AppendOrderId(ref w, orderId);
@@ -110,21 +109,21 @@ internal static class ExecutionReports
         w.Append(FixTag.OrdStatus, ordStatus);
         AppendIfSent(ref w, FixTag.Account, request.Account);
         w.Append(FixTag.CxlRejResponseTo, replace ? '2' : '1');
-        w.Append(FixTag.CxlRejReason, cxlRejReason);
+        w.Append(FixTag.CxlRejReason, (int)cxlRejReason);
         w.AppendAscii(FixTag.Text, text);
         return w.Length;
     }
 
     /// <summary>OrderMassCancelReport. <paramref name="response"/> is 531 (0 rejected, 1 by symbol, 7 all).</summary>
     public static int WriteMassCancelReport(Span<byte> buffer, string clOrdId, long orderId, char requestType, char response,
-        int rejectReason, int affected, string? symbol, string? text)
+        MassCancelRejectReason? rejectReason, int affected, string? symbol, string? text)
     {
         var w = new FixBodyWriter(buffer);
         w.AppendAscii(FixTag.ClOrdID, clOrdId);
         w.Append(FixTag.OrderID, orderId);
         w.Append(FixTag.MassCancelRequestType, requestType);
         w.Append(FixTag.MassCancelResponse, response);
-        if (rejectReason >= 0) w.Append(FixTag.MassCancelRejectReason, rejectReason);
+        if (rejectReason is { } reason) w.Append(FixTag.MassCancelRejectReason, (int)reason);
         w.Append(FixTag.TotalAffectedOrders, affected);
         if (symbol != null) w.AppendAscii(FixTag.Symbol, symbol);
         if (text != null) w.AppendAscii(FixTag.Text, text);
