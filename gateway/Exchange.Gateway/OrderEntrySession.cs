@@ -187,21 +187,15 @@ internal sealed class OrderEntrySession
         order.EngineClientOrderId = ++_nextEngineId;
         order.Status = OrdStatus.PendingNew;
         order.Leaves = order.Quantity;
-        long budget = 0;
-        if (order.Type == OrderType.Market && order.Side == Side.Buy)
-        {
-            // A market buy holds a quote budget while it matches: what the quantity costs at the top of the price band, fees included.
-            Int128 lots = order.Quantity / order.Symbol.LotSize;
-            budget = (long)(lots * order.Symbol.BandHighPrice * (10_000 + order.Symbol.MaxFeeBps) / 10_000);
-        }
         if (!EngineUp(order.Symbol))
         {
             Refuse(echo, OrdRejReason.Other, EngineLostText);
             return;
         }
         var tif = order.TimeInForce switch { '3' => TimeInForce.ImmediateOrCancel, '4' => TimeInForce.FillOrKill, _ => TimeInForce.GoodTillCancel };
+        // A market buy names no QuoteBudget: the engine gives it one from its own price band and fees.
         long sent = Client.NewOrder(new NewOrder(0, order.EngineClientOrderId, order.Symbol.Id, order.Side, order.Type, tif, order.Price, order.Quantity,
-            QuoteBudget: budget, PostOnly: postOnly));
+            PostOnly: postOnly));
         if (!SendResult.IsSent(sent))
         {
             Refuse(echo, OrdRejReason.Other, $"Exchange unavailable: {SendResult.Describe(sent)}");
