@@ -16,7 +16,8 @@ public readonly record struct Withdraw(long Account, int Asset, long Amount);
 
 /// <summary>A new order. <paramref name="Price"/> is ignored for market orders, whose limit is the edge of
 /// the symbol's price band. A market buy spends at most <paramref name="QuoteBudget"/> (quote units, fees
-/// included), which is held while it matches.</summary>
+/// included), which is held while it matches; 0 lets the engine set it to what the quantity costs at the top of
+/// the band, taker fee included.</summary>
 public readonly record struct NewOrder(
     long Account,
     long ClientOrderId,

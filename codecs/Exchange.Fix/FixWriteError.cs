@@ -1,4 +1,5 @@
-// Why a FixWriter could not produce a message; the first error sticks and later appends are ignored.
+// Why a FixBodyWriter or FixWriter could not write a field or a message; the first error sticks and later appends
+// are ignored.
 namespace Exchange.Fix;
 
 public enum FixWriteError

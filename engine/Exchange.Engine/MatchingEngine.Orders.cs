@@ -93,10 +93,16 @@ public sealed partial class MatchingEngine<TOutput>
         var reason = CheckQuantity(c.Quantity, in spec);
         if (reason != RejectReason.None) return reason;
         long lots = c.Quantity / spec.LotSize;
+        long budget = 0;
         if (market)
         {
-            if (buy && (c.QuoteBudget <= 0 || c.QuoteBudget > Limits.MaxAmount)) return RejectReason.InvalidQuoteBudget;
-            if ((buy ? c.QuoteBudget : spec.ReferencePrice * lots) > spec.MaxNotional) return RejectReason.NotionalAboveLimit;
+            if (buy)
+            {
+                // A market buy that names no budget gets what its whole quantity costs at the top of the band.
+                budget = c.QuoteBudget == 0 ? Risk.MarketBuyBudget(book.BandHigh, c.Quantity, spec.LotSize, spec.TakerFeeBps) : c.QuoteBudget;
+                if (budget <= 0 || budget > Limits.MaxAmount) return RejectReason.InvalidQuoteBudget;
+            }
+            if ((buy ? budget : spec.ReferencePrice * lots) > spec.MaxNotional) return RejectReason.NotionalAboveLimit;
         }
         else
         {
@@ -111,7 +117,7 @@ public sealed partial class MatchingEngine<TOutput>
             if (_freeOrders == 0) return RejectReason.OrderCapacityExhausted;
             if (_freeLevels == 0 && book.SideOf(c.Side).Find(c.Price) < 0) return RejectReason.PriceLevelCapacityExhausted;
         }
-        hold = !buy ? c.Quantity : market ? c.QuoteBudget : Risk.BuyHold(c.Price, c.Quantity, spec.LotSize, book.MaxFeeBps);
+        hold = !buy ? c.Quantity : market ? budget : Risk.BuyHold(c.Price, c.Quantity, spec.LotSize, book.MaxFeeBps);
         if (_available[Balance(account, buy ? spec.QuoteAsset : spec.BaseAsset)] < hold) return RejectReason.InsufficientFunds;
         if (c.PostOnly && WouldTake(book, c.Side, c.Price)) return RejectReason.PostOnlyWouldTake;
         if (c.TimeInForce == TimeInForce.FillOrKill && !FillOrKillFillable(book, c.Side, c.Price, c.Quantity, account, c.SelfTrade))

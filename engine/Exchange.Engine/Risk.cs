@@ -39,6 +39,14 @@ public static class Risk
         return n + MaxFee(n, maxFeeBps);
     }
 
+    /// <summary>The budget of a market buy that names none: <paramref name="quantity"/> at the band's high price plus
+    /// the taker fee on that, so it can fill completely anywhere in the band.</summary>
+    public static long MarketBuyBudget(long bandHigh, long quantity, long lotSize, int takerFeeBps)
+    {
+        long n = Notional(bandHigh, quantity, lotSize);
+        return n + Fee(n, takerFeeBps);
+    }
+
     /// <summary>Largest quantity (a multiple of the lot, at most <paramref name="maxQuantity"/>) whose notional at
     /// <paramref name="price"/> plus taker fee fits in <paramref name="budget"/>.</summary>
     public static long Affordable(long price, long maxQuantity, long lotSize, long budget, int feeBps)

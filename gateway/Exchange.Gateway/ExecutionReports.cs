@@ -14,44 +14,43 @@ internal static class ExecutionReports
     /// <summary>An ExecutionReport on <paramref name="order"/>'s current state. <paramref name="lastQty"/> &gt; 0 adds
     /// LastPx/LastQty (a trade). <paramref name="clOrdId"/> overrides the order's (a cancel's own ClOrdID).</summary>
     public static int Write(Span<byte> buffer, FixOrder order, char execType, long execId, long transactTime,
-        long lastPx = 0, long lastQty = 0, string? clOrdId = null, string? origClOrdId = null, int ordRejReason = -1,
+        long lastPx = 0, long lastQty = 0, string? clOrdId = null, string? origClOrdId = null,
         string? text = null, string? ordStatusReqId = null)
     {
         var w = new FixBodyWriter(buffer);
         var symbol = order.Symbol;
         AppendOrderId(ref w, order.OrderId);
-        w.AppendAscii(11, clOrdId ?? order.ClOrdId);
-        if ((origClOrdId ?? order.OrigClOrdId) is { } orig) w.AppendAscii(41, orig);
-        if (ordStatusReqId != null) w.AppendAscii(790, ordStatusReqId);
-        w.Append(17, execId);
-        w.Append(150, execType);
-        w.Append(39, order.Status);
-        if (ordRejReason >= 0) w.Append(103, ordRejReason);
-        if (order.Account != null) w.AppendAscii(1, order.Account);
-        w.AppendAscii(55, symbol.Name);
-        w.Append(54, order.Side == Side.Buy ? '1' : '2');
-        w.AppendDecimal(38, order.Quantity, symbol.QuantityDecimals);
-        w.Append(40, order.Type == OrderType.Market ? '1' : '2');
-        if (order.Type == OrderType.Limit) w.AppendDecimal(44, order.Price, symbol.PriceDecimals);
-        w.Append(59, order.TimeInForce);
+        w.AppendAscii(FixTag.ClOrdID, clOrdId ?? order.ClOrdId);
+        if ((origClOrdId ?? order.OrigClOrdId) is { } orig) w.AppendAscii(FixTag.OrigClOrdID, orig);
+        if (ordStatusReqId != null) w.AppendAscii(FixTag.OrdStatusReqID, ordStatusReqId);
+        w.Append(FixTag.ExecID, execId);
+        w.Append(FixTag.ExecType, execType);
+        w.Append(FixTag.OrdStatus, order.Status);
+        if (order.Account != null) w.AppendAscii(FixTag.Account, order.Account);
+        w.AppendAscii(FixTag.Symbol, symbol.Name);
+        w.Append(FixTag.Side, order.Side == Side.Buy ? '1' : '2');
+        w.AppendDecimal(FixTag.OrderQty, order.Quantity, symbol.QuantityDecimals);
+        w.Append(FixTag.OrdType, order.Type == OrderType.Market ? '1' : '2');
+        if (order.Type == OrderType.Limit) w.AppendDecimal(FixTag.Price, order.Price, symbol.PriceDecimals);
+        w.Append(FixTag.TimeInForce, order.TimeInForce);
         if (lastQty > 0)
         {
-            w.AppendDecimal(32, lastQty, symbol.QuantityDecimals);
-            w.AppendDecimal(31, lastPx, symbol.PriceDecimals);
+            w.AppendDecimal(FixTag.LastQty, lastQty, symbol.QuantityDecimals);
+            w.AppendDecimal(FixTag.LastPx, lastPx, symbol.PriceDecimals);
         }
-        w.AppendDecimal(151, order.Leaves, symbol.QuantityDecimals);
-        w.AppendDecimal(14, order.CumQty, symbol.QuantityDecimals);
-        w.AppendDecimal(6, AvgPx(order), symbol.PriceDecimals + AvgPxExtraDecimals);
-        w.AppendUtcTimestamp(60, transactTime, TimestampPrecision.Microseconds);
-        if (text != null) w.AppendAscii(58, text);
+        w.AppendDecimal(FixTag.LeavesQty, order.Leaves, symbol.QuantityDecimals);
+        w.AppendDecimal(FixTag.CumQty, order.CumQty, symbol.QuantityDecimals);
+        w.AppendDecimal(FixTag.AvgPx, AvgPx(order), symbol.PriceDecimals + AvgPxExtraDecimals);
+        w.AppendUtcTimestamp(FixTag.TransactTime, transactTime, TimestampPrecision.Microseconds);
+        if (text != null) w.AppendAscii(FixTag.Text, text);
         return w.Length;
     }
 
     /// <summary>OrderID (37): the engine's, or NONE for an order that never reached the book.</summary>
     private static void AppendOrderId(ref FixBodyWriter w, long orderId)
     {
-        if (orderId != 0) w.Append(37, orderId);
-        else w.Append(37, "NONE"u8);
+        if (orderId != 0) w.Append(FixTag.OrderID, orderId);
+        else w.Append(FixTag.OrderID, "NONE"u8);
     }
 
     /// <summary>Average fill price in engine price units with <see cref="AvgPxExtraDecimals"/> more decimals.</summary>
@@ -67,29 +66,29 @@ internal static class ExecutionReports
     /// order we do not know): 39=8, nothing open or filled, and the request's own fields exactly as sent, omitted when
     /// the broker did not send them.</summary>
     public static int WriteRefusal(Span<byte> buffer, RequestEcho request, char execType, long execId, long transactTime,
-        int ordRejReason, string text, string? ordStatusReqId)
+        OrdRejReason? ordRejReason, string text, string? ordStatusReqId)
     {
         var w = new FixBodyWriter(buffer);
         AppendOrderId(ref w, 0);
-        AppendIfSent(ref w, 11, request.ClOrdId);
-        AppendIfSent(ref w, 41, request.OrigClOrdId);
-        if (ordStatusReqId != null) w.AppendAscii(790, ordStatusReqId);
-        w.Append(17, execId);
-        w.Append(150, execType);
-        w.Append(39, OrdStatus.Rejected);
-        if (ordRejReason >= 0) w.Append(103, ordRejReason);
-        AppendIfSent(ref w, 1, request.Account);
-        AppendIfSent(ref w, 55, request.Symbol);
-        AppendIfSent(ref w, 54, request.Side);
-        AppendIfSent(ref w, 38, request.OrderQty);
-        AppendIfSent(ref w, 40, request.OrdType);
-        AppendIfSent(ref w, 44, request.Price);
-        AppendIfSent(ref w, 59, request.TimeInForce);
-        w.Append(151, 0);
-        w.Append(14, 0);
-        w.Append(6, 0);
-        w.AppendUtcTimestamp(60, transactTime, TimestampPrecision.Microseconds);
-        w.AppendAscii(58, text);
+        AppendIfSent(ref w, FixTag.ClOrdID, request.ClOrdId);
+        AppendIfSent(ref w, FixTag.OrigClOrdID, request.OrigClOrdId);
+        if (ordStatusReqId != null) w.AppendAscii(FixTag.OrdStatusReqID, ordStatusReqId);
+        w.Append(FixTag.ExecID, execId);
+        w.Append(FixTag.ExecType, execType);
+        w.Append(FixTag.OrdStatus, OrdStatus.Rejected);
+        if (ordRejReason is { } reason) w.Append(FixTag.OrdRejReason, (int)reason);
+        AppendIfSent(ref w, FixTag.Account, request.Account);
+        AppendIfSent(ref w, FixTag.Symbol, request.Symbol);
+        AppendIfSent(ref w, FixTag.Side, request.Side);
+        AppendIfSent(ref w, FixTag.OrderQty, request.OrderQty);
+        AppendIfSent(ref w, FixTag.OrdType, request.OrdType);
+        AppendIfSent(ref w, FixTag.Price, request.Price);
+        AppendIfSent(ref w, FixTag.TimeInForce, request.TimeInForce);
+        w.Append(FixTag.LeavesQty, 0);
+        w.Append(FixTag.CumQty, 0);
+        w.Append(FixTag.AvgPx, 0);
+        w.AppendUtcTimestamp(FixTag.TransactTime, transactTime, TimestampPrecision.Microseconds);
+        w.AppendAscii(FixTag.Text, text);
         return w.Length;
     }
 
@@ -101,33 +100,33 @@ internal static class ExecutionReports
     /// <summary>OrderCancelReject: <paramref name="replace"/> says whether it answers a G (434=2) or an F (434=1); ClOrdID,
     /// OrigClOrdID and Account are the request's as sent.</summary>
     public static int WriteCancelReject(Span<byte> buffer, long orderId, RequestEcho request, char ordStatus,
-        bool replace, int cxlRejReason, string text)
+        bool replace, CxlRejReason cxlRejReason, string text)
     {
         var w = new FixBodyWriter(buffer);
         AppendOrderId(ref w, orderId);
-        AppendIfSent(ref w, 11, request.ClOrdId);
-        AppendIfSent(ref w, 41, request.OrigClOrdId);
-        w.Append(39, ordStatus);
-        AppendIfSent(ref w, 1, request.Account);
-        w.Append(434, replace ? '2' : '1');
-        w.Append(102, cxlRejReason);
-        w.AppendAscii(58, text);
+        AppendIfSent(ref w, FixTag.ClOrdID, request.ClOrdId);
+        AppendIfSent(ref w, FixTag.OrigClOrdID, request.OrigClOrdId);
+        w.Append(FixTag.OrdStatus, ordStatus);
+        AppendIfSent(ref w, FixTag.Account, request.Account);
+        w.Append(FixTag.CxlRejResponseTo, replace ? '2' : '1');
+        w.Append(FixTag.CxlRejReason, (int)cxlRejReason);
+        w.AppendAscii(FixTag.Text, text);
         return w.Length;
     }
 
     /// <summary>OrderMassCancelReport. <paramref name="response"/> is 531 (0 rejected, 1 by symbol, 7 all).</summary>
     public static int WriteMassCancelReport(Span<byte> buffer, string clOrdId, long orderId, char requestType, char response,
-        int rejectReason, int affected, string? symbol, string? text)
+        MassCancelRejectReason? rejectReason, int affected, string? symbol, string? text)
     {
         var w = new FixBodyWriter(buffer);
-        w.AppendAscii(11, clOrdId);
-        w.Append(37, orderId);
-        w.Append(530, requestType);
-        w.Append(531, response);
-        if (rejectReason >= 0) w.Append(532, rejectReason);
-        w.Append(533, affected);
-        if (symbol != null) w.AppendAscii(55, symbol);
-        if (text != null) w.AppendAscii(58, text);
+        w.AppendAscii(FixTag.ClOrdID, clOrdId);
+        w.Append(FixTag.OrderID, orderId);
+        w.Append(FixTag.MassCancelRequestType, requestType);
+        w.Append(FixTag.MassCancelResponse, response);
+        if (rejectReason is { } reason) w.Append(FixTag.MassCancelRejectReason, (int)reason);
+        w.Append(FixTag.TotalAffectedOrders, affected);
+        if (symbol != null) w.AppendAscii(FixTag.Symbol, symbol);
+        if (text != null) w.AppendAscii(FixTag.Text, text);
         return w.Length;
     }
 

@@ -99,7 +99,7 @@ internal sealed class Gateway : IFixApplication
     public void OnApplicationMessage(FixSession session, in FixMessage message)
     {
         if (_orderEntry.TryGetValue(session, out var entry)) entry.OnMessage(in message);
-        else RejectUnsupported(session, in message, "Drop-copy sessions receive execution reports only");
+        else BusinessReject(session, in message, BusinessRejectReason.Other, "Drop-copy sessions receive execution reports only");
     }
 
     public void DropCopy(long account, ReadOnlySpan<byte> executionReportBody)
@@ -108,14 +108,16 @@ internal sealed class Gateway : IFixApplication
             if (session.IsLoggedOn && accounts.Contains(account)) session.SendApplication("8"u8, executionReportBody);
     }
 
-    /// <summary>Business Message Reject (j) of an application message the gateway does not take.</summary>
-    public void RejectUnsupported(FixSession session, in FixMessage message, string text = "Unsupported Message Type")
+    /// <summary>Business Message Reject (j) of an application message the gateway does not take; the Text (58) is
+    /// <paramref name="text"/>, or the reason's standard wording.</summary>
+    public void BusinessReject(FixSession session, in FixMessage message, BusinessRejectReason reason, string? text = null)
     {
         var w = new FixBodyWriter(_body);
-        if (message.TryGetInt(34, out int seq)) w.Append(45, seq);
-        w.Append(372, message.MsgType);
-        w.Append(380, text == "Unsupported Message Type" ? 3 : 0);
-        w.AppendAscii(58, text);
+        if (message.TryGetInt(FixTag.MsgSeqNum, out int seq)) w.Append(FixTag.RefSeqNum, seq);
+        w.Append(FixTag.RefMsgType, message.MsgType);
+        w.Append(FixTag.BusinessRejectReason, (int)reason);
+        if (text != null) w.AppendAscii(FixTag.Text, text);
+        else w.Append(FixTag.Text, BusinessRejectReasons.Text(reason));
         session.SendApplication("j"u8, _body.AsSpan(0, w.Length));
     }
 

@@ -8,8 +8,8 @@ namespace Exchange.Gateway;
 
 /// <summary>A FIX Symbol (55) and what the engine needs: its id, and the decimal places that turn FIX prices and
 /// quantities into the engine's integers (engine price = Price x 10^PriceDecimals, quantity = OrderQty x
-/// 10^QuantityDecimals). BandHighPrice (engine units) sizes the quote budget of market buys.</summary>
-public sealed record GatewaySymbol(string Name, int Id, int PriceDecimals, int QuantityDecimals, long LotSize, long BandHighPrice, int MaxFeeBps = 10);
+/// 10^QuantityDecimals). The symbol's trading rules (lot, tick, band, fees) are the engine's alone.</summary>
+public sealed record GatewaySymbol(string Name, int Id, int PriceDecimals, int QuantityDecimals);
 
 public sealed record GatewayEngine(string Channel, int[] Symbols);
 
@@ -21,8 +21,8 @@ public sealed record GatewayConfig
     /// quantities in coins (BTC to 10^-8, ETH to 10^-6).</summary>
     public List<GatewaySymbol> Symbols { get; init; } =
     [
-        new("BTC-USD", 1, PriceDecimals: 0, QuantityDecimals: 8, LotSize: 1_000_000, BandHighPrice: 72_000),
-        new("ETH-USD", 2, PriceDecimals: 0, QuantityDecimals: 6, LotSize: 10_000, BandHighPrice: 3_600),
+        new("BTC-USD", 1, PriceDecimals: 0, QuantityDecimals: 8),
+        new("ETH-USD", 2, PriceDecimals: 0, QuantityDecimals: 6),
     ];
 
     /// <summary>The address engines send responses to (an address of this machine).</summary>

@@ -72,7 +72,7 @@ internal sealed class OrderEntrySession
             case [(byte)'G']: CancelRequest(in m, replace: true); break;
             case [(byte)'H']: StatusRequest(in m); break;
             case [(byte)'q']: MassCancelRequest(in m); break;
-            default: _gateway.RejectUnsupported(Session, in m); break;
+            default: _gateway.BusinessReject(Session, in m, BusinessRejectReason.UnsupportedMessageType); break;
         }
     }
 
@@ -107,7 +107,7 @@ internal sealed class OrderEntrySession
                 order.Status = OrdStatus.Rejected;
                 order.Leaves = 0;
                 order.Doubtful = true;
-                Refuse(order.Request!, 99, EngineLostText);
+                Refuse(order.Request!, OrdRejReason.Other, EngineLostText);
                 order.Request = null;
                 answered++;
             }
@@ -115,13 +115,13 @@ internal sealed class OrderEntrySession
             {
                 order.Pending = null;
                 _byClOrdId.Remove(pending.ClOrdId);
-                CancelReject(order, pending.Request, pending.IsReplace, 99, EngineLostText);
+                CancelReject(order, pending.Request, pending.IsReplace, CxlRejReason.Other, EngineLostText);
                 answered++;
             }
         }
         while (_massCancels.TryDequeue(out var mc))
         {
-            MassCancelReport(mc.ClOrdId, mc.Type, '0', 99, 0, mc.Symbol, EngineLostText);
+            MassCancelReport(mc.ClOrdId, mc.Type, '0', MassCancelRejectReason.Other, 0, mc.Symbol, EngineLostText);
             answered++;
         }
         if (answered > 0) Session.LogEvent($"{answered} request(s) in flight answered: {EngineLostText}");
@@ -172,39 +172,33 @@ internal sealed class OrderEntrySession
 
     private void NewOrderSingle(in FixMessage m)
     {
-        string clOrdId = Text(in m, 11);
+        string clOrdId = Text(in m, FixTag.ClOrdID);
         var echo = RequestEcho.Of(in m);
         var order = new FixOrder { ClOrdId = clOrdId, Symbol = null!, Account = AccountText, Status = OrdStatus.Rejected, Request = echo };
-        m.TryGetChar(59, out order.TimeInForce);
+        m.TryGetChar(FixTag.TimeInForce, out order.TimeInForce);
         if (order.TimeInForce == default) order.TimeInForce = '0';
-        string? problem = ParseOrder(in m, order, out bool postOnly);
-        if (problem == null && _byClOrdId.ContainsKey(clOrdId)) problem = "Duplicate ClOrdID (11)";
-        if (problem != null)
+        var refusal = ParseOrder(in m, order, out bool postOnly);
+        if (refusal == null && _byClOrdId.ContainsKey(clOrdId)) refusal = new(OrdRejReason.DuplicateOrder, "Duplicate ClOrdID (11)");
+        if (refusal is { } r)
         {
-            Refuse(echo, problem.StartsWith("Duplicate", StringComparison.Ordinal) ? 6 : problem.StartsWith("Unknown Symbol", StringComparison.Ordinal) ? 1 : 99, problem);
+            Refuse(echo, r.Reason, r.Text);
             return;
         }
         order.EngineClientOrderId = ++_nextEngineId;
         order.Status = OrdStatus.PendingNew;
         order.Leaves = order.Quantity;
-        long budget = 0;
-        if (order.Type == OrderType.Market && order.Side == Side.Buy)
-        {
-            // A market buy holds a quote budget while it matches: what the quantity costs at the top of the price band, fees included.
-            Int128 lots = order.Quantity / order.Symbol.LotSize;
-            budget = (long)(lots * order.Symbol.BandHighPrice * (10_000 + order.Symbol.MaxFeeBps) / 10_000);
-        }
         if (!EngineUp(order.Symbol))
         {
-            Refuse(echo, 99, EngineLostText);
+            Refuse(echo, OrdRejReason.Other, EngineLostText);
             return;
         }
         var tif = order.TimeInForce switch { '3' => TimeInForce.ImmediateOrCancel, '4' => TimeInForce.FillOrKill, _ => TimeInForce.GoodTillCancel };
+        // A market buy names no QuoteBudget: the engine gives it one from its own price band and fees.
         long sent = Client.NewOrder(new NewOrder(0, order.EngineClientOrderId, order.Symbol.Id, order.Side, order.Type, tif, order.Price, order.Quantity,
-            QuoteBudget: budget, PostOnly: postOnly));
+            PostOnly: postOnly));
         if (!SendResult.IsSent(sent))
         {
-            Refuse(echo, 99, $"Exchange unavailable: {SendResult.Describe(sent)}");
+            Refuse(echo, OrdRejReason.Other, $"Exchange unavailable: {SendResult.Describe(sent)}");
             return;
         }
         _byEngineId[order.EngineClientOrderId] = order;
@@ -212,69 +206,70 @@ internal sealed class OrderEntrySession
     }
 
     /// <summary>Fills <paramref name="order"/> from D's fields; a refusal names the field at fault.</summary>
-    private string? ParseOrder(in FixMessage m, FixOrder order, out bool postOnly)
+    private OrderRefusal? ParseOrder(in FixMessage m, FixOrder order, out bool postOnly)
     {
         postOnly = false;
-        string symbolName = Text(in m, 55);
-        if (!_gateway.Symbols.TryGetValue(symbolName, out var symbol)) return $"Unknown Symbol (55={symbolName})";
+        string symbolName = Text(in m, FixTag.Symbol);
+        if (!_gateway.Symbols.TryGetValue(symbolName, out var symbol)) return new(OrdRejReason.UnknownSymbol, $"Unknown Symbol (55={symbolName})");
         order.Symbol = symbol;
-        if (m.TryGetValue(1, out var account) && !account.SequenceEqual(_accountBytes))
-            return $"Unknown Account (1={Encoding.ASCII.GetString(account)}): this session trades account {AccountText}";
-        m.TryGetChar(54, out char side);
+        if (m.TryGetValue(FixTag.Account, out var account) && !account.SequenceEqual(_accountBytes))
+            return Other($"Unknown Account (1={Encoding.ASCII.GetString(account)}): this session trades account {AccountText}");
+        m.TryGetChar(FixTag.Side, out char side);
         order.Side = side switch { '1' => Side.Buy, '2' => Side.Sell, _ => Side.None };
-        if (order.Side == Side.None) return $"Unsupported Side (54={side})";
-        m.TryGetChar(40, out char type);
+        if (order.Side == Side.None) return Other($"Unsupported Side (54={side})");
+        m.TryGetChar(FixTag.OrdType, out char type);
         order.Type = type switch { '1' => OrderType.Market, '2' => OrderType.Limit, _ => 0 };
-        if (order.Type == 0) return $"Unsupported OrdType (40={type})";
-        if (order.TimeInForce is not ('0' or '1' or '3' or '4')) return $"Unsupported TimeInForce (59={order.TimeInForce})";
+        if (order.Type == 0) return Other($"Unsupported OrdType (40={type})");
+        if (order.TimeInForce is not ('0' or '1' or '3' or '4')) return Other($"Unsupported TimeInForce (59={order.TimeInForce})");
         if (order.Type == OrderType.Market && order.TimeInForce is '0' or '1') order.TimeInForce = '3';
-        if (m.TryGetValue(18, out var execInst))
+        if (m.TryGetValue(FixTag.ExecInst, out var execInst))
         {
             foreach (var token in Encoding.ASCII.GetString(execInst).Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
                 if (token == "6") postOnly = true;
-                else return $"Unsupported ExecInst (18={token})";
+                else return Other($"Unsupported ExecInst (18={token})");
             }
         }
-        if (!m.TryGetDecimal(38, symbol.QuantityDecimals, out order.Quantity) || order.Quantity <= 0)
-            return $"Incorrect OrderQty (38={Text(in m, 38)}): positive, at most {symbol.QuantityDecimals} decimals";
+        if (!m.TryGetDecimal(FixTag.OrderQty, symbol.QuantityDecimals, out order.Quantity) || order.Quantity <= 0)
+            return Other($"Incorrect OrderQty (38={Text(in m, FixTag.OrderQty)}): positive, at most {symbol.QuantityDecimals} decimals");
         if (order.Type == OrderType.Limit)
         {
-            if (!m.Contains(44)) return "Price (44) is required for a limit order";
-            if (!m.TryGetDecimal(44, symbol.PriceDecimals, out order.Price) || order.Price <= 0)
-                return $"Incorrect Price (44={Text(in m, 44)}): positive, at most {symbol.PriceDecimals} decimals";
+            if (!m.Contains(FixTag.Price)) return Other("Price (44) is required for a limit order");
+            if (!m.TryGetDecimal(FixTag.Price, symbol.PriceDecimals, out order.Price) || order.Price <= 0)
+                return Other($"Incorrect Price (44={Text(in m, FixTag.Price)}): positive, at most {symbol.PriceDecimals} decimals");
         }
         return null;
     }
 
+    private static OrderRefusal Other(string text) => new(OrdRejReason.Other, text);
+
     private void CancelRequest(in FixMessage m, bool replace)
     {
-        string clOrdId = Text(in m, 11), orig = Text(in m, 41);
+        string clOrdId = Text(in m, FixTag.ClOrdID), orig = Text(in m, FixTag.OrigClOrdID);
         var echo = RequestEcho.Of(in m);
         if (!_byClOrdId.TryGetValue(orig, out var order) || !order.IsOpen)
         {
-            CancelReject(order, echo, replace, 1, "Unknown order (41)");
+            CancelReject(order, echo, replace, CxlRejReason.UnknownOrder, "Unknown order (41)");
             return;
         }
         if (order.Pending != null || order.Status == OrdStatus.PendingNew)
         {
-            CancelReject(order, echo, replace, 3,
-                "Order already pending a change");
+            CancelReject(order, echo, replace, CxlRejReason.AlreadyPendingCancelOrReplace, "Order already pending a change");
             return;
         }
         if (_byClOrdId.ContainsKey(clOrdId))
         {
-            CancelReject(order, echo, replace, 6, "Duplicate ClOrdID (11)");
+            CancelReject(order, echo, replace, CxlRejReason.DuplicateClOrdId, "Duplicate ClOrdID (11)");
             return;
         }
-        if (m.TryGetChar(54, out char side) && side != (order.Side == Side.Buy ? '1' : '2'))
+        if (m.TryGetChar(FixTag.Side, out char side) && side != (order.Side == Side.Buy ? '1' : '2'))
         {
-            CancelReject(order, echo, replace, 99, "Side (54) differs from the order's");
+            CancelReject(order, echo, replace, CxlRejReason.Other, "Side (54) differs from the order's");
             return;
         }
         if (!EngineUp(order.Symbol))
         {
-            CancelReject(order, echo, replace, 99, EngineLostText);
+            CancelReject(order, echo, replace, CxlRejReason.Other, EngineLostText);
             return;
         }
         long sent;
@@ -286,14 +281,14 @@ internal sealed class OrderEntrySession
         else
         {
             long quantity = order.Quantity, price = order.Price;
-            if (m.Contains(38) && (!m.TryGetDecimal(38, order.Symbol.QuantityDecimals, out quantity) || quantity <= 0))
+            if (m.Contains(FixTag.OrderQty) && (!m.TryGetDecimal(FixTag.OrderQty, order.Symbol.QuantityDecimals, out quantity) || quantity <= 0))
             {
-                CancelReject(order, echo, true, 99, $"Incorrect OrderQty (38={Text(in m, 38)})");
+                CancelReject(order, echo, true, CxlRejReason.Other, $"Incorrect OrderQty (38={Text(in m, FixTag.OrderQty)})");
                 return;
             }
-            if (m.Contains(44) && (!m.TryGetDecimal(44, order.Symbol.PriceDecimals, out price) || price <= 0))
+            if (m.Contains(FixTag.Price) && (!m.TryGetDecimal(FixTag.Price, order.Symbol.PriceDecimals, out price) || price <= 0))
             {
-                CancelReject(order, echo, true, 99, $"Incorrect Price (44={Text(in m, 44)})");
+                CancelReject(order, echo, true, CxlRejReason.Other, $"Incorrect Price (44={Text(in m, FixTag.Price)})");
                 return;
             }
             long newId = ++_nextEngineId;
@@ -303,8 +298,7 @@ internal sealed class OrderEntrySession
         if (!SendResult.IsSent(sent))
         {
             order.Pending = null;
-            CancelReject(order, echo, replace, 99,
-                $"Exchange unavailable: {SendResult.Describe(sent)}");
+            CancelReject(order, echo, replace, CxlRejReason.Other, $"Exchange unavailable: {SendResult.Describe(sent)}");
             return;
         }
         _byClOrdId[clOrdId] = order; // reserved until the change is acknowledged or refused
@@ -312,40 +306,41 @@ internal sealed class OrderEntrySession
 
     private void StatusRequest(in FixMessage m)
     {
-        string clOrdId = Text(in m, 11);
-        string? reqId = m.Contains(790) ? Text(in m, 790) : null;
+        string clOrdId = Text(in m, FixTag.ClOrdID);
+        string? reqId = m.Contains(FixTag.OrdStatusReqID) ? Text(in m, FixTag.OrdStatusReqID) : null;
         if (_byClOrdId.TryGetValue(clOrdId, out var order))
         {
             Report(order, ExecType.OrderStatus, clOrdId: order.ClOrdId, ordStatusReqId: reqId);
             return;
         }
-        Refuse(RequestEcho.Of(in m), -1, "Unknown order (11)", ExecType.OrderStatus, reqId);
+        Refuse(RequestEcho.Of(in m), null, "Unknown order (11)", ExecType.OrderStatus, reqId);
     }
 
     private void MassCancelRequest(in FixMessage m)
     {
-        string clOrdId = Text(in m, 11);
-        m.TryGetChar(530, out char type);
-        string? symbolName = m.Contains(55) ? Text(in m, 55) : null;
-        Side side = m.TryGetChar(54, out char s) ? s == '1' ? Side.Buy : s == '2' ? Side.Sell : Side.None : Side.None;
+        string clOrdId = Text(in m, FixTag.ClOrdID);
+        m.TryGetChar(FixTag.MassCancelRequestType, out char type);
+        string? symbolName = m.Contains(FixTag.Symbol) ? Text(in m, FixTag.Symbol) : null;
+        Side side = m.TryGetChar(FixTag.Side, out char s) ? s == '1' ? Side.Buy : s == '2' ? Side.Sell : Side.None : Side.None;
         if (type == '1')
         {
             if (symbolName == null || !_gateway.Symbols.TryGetValue(symbolName, out var symbol))
             {
-                MassCancelReport(clOrdId, type, '0', 0, 0, symbolName, $"Unknown Symbol (55={symbolName})");
+                // Code 0, as brokers of this gateway have always received it, though FIX 4.4 names 1 for an unknown security.
+                MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.MassCancelNotSupported, 0, symbolName, $"Unknown Symbol (55={symbolName})");
                 return;
             }
-            if (!EngineUp(symbol)) { MassCancelReport(clOrdId, type, '0', 99, 0, symbolName, EngineLostText); return; }
-            if (!SendResult.IsSent(Client.MassCancel(symbol.Id, side))) { MassCancelReport(clOrdId, type, '0', 99, 0, symbolName, "Exchange unavailable"); return; }
+            if (!EngineUp(symbol)) { MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.Other, 0, symbolName, EngineLostText); return; }
+            if (!SendResult.IsSent(Client.MassCancel(symbol.Id, side))) { MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.Other, 0, symbolName, "Exchange unavailable"); return; }
             _massCancels.Enqueue(new MassCancelInFlight(clOrdId, type, symbolName, 1));
         }
         else if (type == '7')
         {
-            if (!Client.IsConnected) { MassCancelReport(clOrdId, type, '0', 99, 0, null, EngineLostText); return; }
-            if (!SendResult.IsSent(Client.MassCancel(-1, side))) { MassCancelReport(clOrdId, type, '0', 99, 0, null, "Exchange unavailable"); return; }
+            if (!Client.IsConnected) { MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.Other, 0, null, EngineLostText); return; }
+            if (!SendResult.IsSent(Client.MassCancel(-1, side))) { MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.Other, 0, null, "Exchange unavailable"); return; }
             _massCancels.Enqueue(new MassCancelInFlight(clOrdId, type, null, Client.ShardCount));
         }
-        else MassCancelReport(clOrdId, type, '0', 99, 0, symbolName, $"Unsupported MassCancelRequestType (530={type})");
+        else MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.Other, 0, symbolName, $"Unsupported MassCancelRequestType (530={type})");
     }
 
     // ---- from the engine ----
@@ -371,7 +366,7 @@ internal sealed class OrderEntrySession
     {
         if (e.Command == CommandKind.MassCancel)
         {
-            if (_massCancels.TryDequeue(out var mc)) MassCancelReport(mc.ClOrdId, mc.Type, '0', 99, 0, mc.Symbol, e.Reason.ToString());
+            if (_massCancels.TryDequeue(out var mc)) MassCancelReport(mc.ClOrdId, mc.Type, '0', MassCancelRejectReason.Other, 0, mc.Symbol, e.Reason.ToString());
             return;
         }
         if (!_byEngineId.TryGetValue(e.ClientOrderId, out var order)) return;
@@ -386,7 +381,7 @@ internal sealed class OrderEntrySession
             order.Status = OrdStatus.Rejected;
             order.Leaves = 0;
             Forget(order);
-            Refuse(order.Request!, OrdRejReason(e.Reason), e.Reason.ToString());
+            Refuse(order.Request!, OrdRejReasonOf(e.Reason), e.Reason.ToString());
             return;
         }
         if (order.Pending is { } pending)
@@ -394,7 +389,8 @@ internal sealed class OrderEntrySession
             order.Pending = null;
             _byClOrdId.Remove(pending.ClOrdId);
             if (!order.IsOpen) _byEngineId.Remove(order.EngineClientOrderId);
-            CancelReject(order, pending.Request, pending.IsReplace, e.Reason == RejectReason.UnknownOrder ? 0 : 99, e.Reason == RejectReason.UnknownOrder ? "Too late to cancel" : e.Reason.ToString());
+            if (e.Reason == RejectReason.UnknownOrder) CancelReject(order, pending.Request, pending.IsReplace, CxlRejReason.TooLateToCancel, "Too late to cancel");
+            else CancelReject(order, pending.Request, pending.IsReplace, CxlRejReason.Other, e.Reason.ToString());
         }
     }
 
@@ -467,7 +463,7 @@ internal sealed class OrderEntrySession
         mc.Affected += e.Count;
         if (--mc.ShardsLeft > 0) return;
         _massCancels.Dequeue();
-        MassCancelReport(mc.ClOrdId, mc.Type, mc.Type, -1, mc.Affected, mc.Symbol, null);
+        MassCancelReport(mc.ClOrdId, mc.Type, mc.Type, null, mc.Affected, mc.Symbol, null);
     }
 
     private void Forget(FixOrder order)
@@ -477,23 +473,24 @@ internal sealed class OrderEntrySession
         // The ClOrdID stays known so a late cancel gets "too late" and status requests still answer.
     }
 
-    private static int OrdRejReason(RejectReason reason) => reason switch
+    private static OrdRejReason OrdRejReasonOf(RejectReason reason) => reason switch
     {
-        RejectReason.UnknownSymbol => 1,
-        RejectReason.SymbolHalted => 2,
-        RejectReason.InsufficientFunds or RejectReason.NotionalAboveLimit or RejectReason.QuantityAboveMaximum or RejectReason.TooManyOpenOrders => 3,
-        RejectReason.DuplicateClientOrderId => 6,
-        RejectReason.InvalidQuantity or RejectReason.QuantityOffLot or RejectReason.QuantityBelowMinimum => 13,
-        _ => 99,
+        RejectReason.UnknownSymbol => OrdRejReason.UnknownSymbol,
+        RejectReason.SymbolHalted => OrdRejReason.ExchangeClosed,
+        RejectReason.InsufficientFunds or RejectReason.NotionalAboveLimit or RejectReason.QuantityAboveMaximum
+            or RejectReason.TooManyOpenOrders => OrdRejReason.OrderExceedsLimit,
+        RejectReason.DuplicateClientOrderId => OrdRejReason.DuplicateOrder,
+        RejectReason.InvalidQuantity or RejectReason.QuantityOffLot or RejectReason.QuantityBelowMinimum => OrdRejReason.IncorrectQuantity,
+        _ => OrdRejReason.Other,
     };
 
     // ---- to the broker ----
 
     private void Report(FixOrder order, char execType, long lastPx = 0, long lastQty = 0, string? clOrdId = null, string? origClOrdId = null,
-        int ordRejReason = -1, string? text = null, string? ordStatusReqId = null)
+        string? text = null, string? ordStatusReqId = null)
     {
         int length = ExecutionReports.Write(_body, order, execType, _gateway.NextExecId(), _gateway.Now(), lastPx, lastQty, clOrdId, origClOrdId,
-            ordRejReason, text, ordStatusReqId);
+            text, ordStatusReqId);
         var body = _body.AsSpan(0, length);
         Session.SendApplication("8"u8, body);
         if (execType != ExecType.OrderStatus) _gateway.DropCopy(Account, body);
@@ -501,7 +498,7 @@ internal sealed class OrderEntrySession
 
     /// <summary>An ExecutionReport refusing a request (150=8 39=8), or answering a status request for an order the gateway
     /// does not know (150=I 39=8): the request's own fields as the broker sent them.</summary>
-    private void Refuse(RequestEcho request, int ordRejReason, string text, char execType = ExecType.Rejected, string? ordStatusReqId = null)
+    private void Refuse(RequestEcho request, OrdRejReason? ordRejReason, string text, char execType = ExecType.Rejected, string? ordStatusReqId = null)
     {
         int length = ExecutionReports.WriteRefusal(_body, request, execType, _gateway.NextExecId(), _gateway.Now(), ordRejReason, text, ordStatusReqId);
         var body = _body.AsSpan(0, length);
@@ -511,14 +508,14 @@ internal sealed class OrderEntrySession
 
     /// <summary>OrderCancelReject of a cancel or replace of <paramref name="order"/> (null: no such order), echoing the
     /// request's ClOrdID, OrigClOrdID and Account as sent.</summary>
-    private void CancelReject(FixOrder? order, RequestEcho request, bool replace, int reason, string text)
+    private void CancelReject(FixOrder? order, RequestEcho request, bool replace, CxlRejReason reason, string text)
     {
         int length = ExecutionReports.WriteCancelReject(_body, order?.OrderId ?? 0, request, order?.Status ?? OrdStatus.Rejected,
             replace, reason, text);
         Session.SendApplication("9"u8, _body.AsSpan(0, length));
     }
 
-    private void MassCancelReport(string clOrdId, char type, char response, int reason, int affected, string? symbol, string? text)
+    private void MassCancelReport(string clOrdId, char type, char response, MassCancelRejectReason? reason, int affected, string? symbol, string? text)
     {
         int length = ExecutionReports.WriteMassCancelReport(_body, clOrdId, 0, type, response, reason, affected, symbol, text);
         Session.SendApplication("r"u8, _body.AsSpan(0, length));

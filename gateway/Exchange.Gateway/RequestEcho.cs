@@ -12,7 +12,9 @@ internal sealed record RequestEcho(string? ClOrdId, string? OrigClOrdId, string?
     string? OrderQty, string? OrdType, string? Price, string? TimeInForce)
 {
     public static RequestEcho Of(in FixMessage m) =>
-        new(Get(in m, 11), Get(in m, 41), Get(in m, 1), Get(in m, 55), Get(in m, 54), Get(in m, 38), Get(in m, 40), Get(in m, 44), Get(in m, 59));
+        new(Get(in m, FixTag.ClOrdID), Get(in m, FixTag.OrigClOrdID), Get(in m, FixTag.Account), Get(in m, FixTag.Symbol),
+            Get(in m, FixTag.Side), Get(in m, FixTag.OrderQty), Get(in m, FixTag.OrdType), Get(in m, FixTag.Price),
+            Get(in m, FixTag.TimeInForce));
 
     private static string? Get(in FixMessage m, int tag) => m.TryGetValue(tag, out var value) ? Encoding.ASCII.GetString(value) : null;
 }

@@ -150,6 +150,45 @@ public sealed class DifferentialTests(ITestOutputHelper log)
         Assert.True(diff is null, diff);                                              // and so must the fast engine
     }
 
+    /// <summary>README "NewOrder": a market buy with QuoteBudget 0 gets the engine's budget, its whole quantity at band
+    /// high plus the taker fee, and so fills completely at band high (events computed by hand).</summary>
+    [Fact]
+    public void Market_buy_without_a_budget_gets_band_high_plus_taker_fee_and_fills_at_band_high()
+    {
+        var h = new DifferentialHarness(CommandGenerator.ConfigFor(0));
+        var symbol = CommandGenerator.Symbols[0]; // tick 10, lot 100, band high 10,500, maker 10 bps, taker 25 bps
+        long seq = 0;
+        foreach (object c in new object[]
+        {
+            new AddAccount(1), new AddAccount(2), new AddSymbol(symbol),
+            new Deposit(1, 0, 100_000), new Deposit(2, 1, 1_000),
+            new NewOrder(2, 1, 0, Side.Sell, OrderType.Limit, TimeInForce.GoodTillCancel, 10_500, 300),
+        })
+            Assert.Null(h.Step(++seq, seq, c));
+
+        // 3 lots at 10,500 = 31,500, taker fee 78 (25 bps, rounded down): a budget of 31,578, spent exactly.
+        var buy = new NewOrder(1, 1, 0, Side.Buy, OrderType.Market, TimeInForce.ImmediateOrCancel, 0, 300);
+        string? diff = h.Step(++seq, seq, buy);
+        var expected = new object[]
+        {
+            new OrderAccepted(1, 1, 2, 0, Side.Buy, OrderType.Market, TimeInForce.ImmediateOrCancel, 0, 300),
+            new BalanceChanged(1, 0, 68_422, 31_578),
+            new Fill(1, 2, 1, 1, 0, Side.Sell, Liquidity.Maker, 10_500, 300, 31, 300, 0),
+            new Fill(1, 1, 1, 2, 0, Side.Buy, Liquidity.Taker, 10_500, 300, 78, 300, 0),
+            new Trade(0, 1, 10_500, 300, Side.Buy),
+            new BalanceChanged(2, 1, 700, 0),
+            new BalanceChanged(2, 0, 31_469, 0),
+            new BalanceChanged(1, 1, 300, 0),
+            new BalanceChanged(1, 0, 68_422, 0),
+            new BalanceChanged(0, 0, 109, 0),
+            new LevelChanged(0, Side.Sell, 10_500, 0, 0),
+            new BalanceChanged(1, 0, 68_422, 0),
+            new BestBidOffer(0, 0, 0, 0, 0),
+        };
+        Assert.Null(DifferentialHarness.Compare(expected, h.ReferenceOutput.Events));
+        Assert.True(diff is null, diff);
+    }
+
     [Fact]
     public void Harness_reports_a_difference_when_the_engines_diverge()
     {

@@ -119,6 +119,15 @@ public sealed class ReferenceEngine
         return checked(n + MaxFee(n, s.MaxFeeBps));
     }
 
+    /// <summary>README "NewOrder": a market buy's budget is its QuoteBudget, or when that is 0 what its whole quantity
+    /// costs at band high plus the taker fee.</summary>
+    public static long MarketBuyBudget(SymbolSpec s, in NewOrder c)
+    {
+        if (c.QuoteBudget != 0) return c.QuoteBudget;
+        long n = Notional(s, s.BandHigh, c.Quantity);
+        return checked(n + Fee(n, s.TakerFeeBps));
+    }
+
     private long Required(Order o) => Required(symbols[o.Symbol].Spec, o.Side, o.Type, o.Price, o.Leaves, o.Budget);
 
     private int HoldAsset(Order o) => o.Side == Side.Buy ? symbols[o.Symbol].Spec.QuoteAsset : symbols[o.Symbol].Spec.BaseAsset;
@@ -336,9 +345,10 @@ public sealed class ReferenceEngine
             if (r != RejectReason.None) return r;
         }
         bool marketBuy = c.Type == OrderType.Market && c.Side == Side.Buy;
-        if (marketBuy && (c.QuoteBudget <= 0 || c.QuoteBudget > Limits.MaxAmount)) return RejectReason.InvalidQuoteBudget;
+        long budget = marketBuy ? MarketBuyBudget(s, c) : 0;
+        if (marketBuy && (budget <= 0 || budget > Limits.MaxAmount)) return RejectReason.InvalidQuoteBudget;
         long notional = c.Type == OrderType.Limit ? Notional(s, c.Price, c.Quantity)
-            : marketBuy ? c.QuoteBudget
+            : marketBuy ? budget
             : Notional(s, s.ReferencePrice, c.Quantity);
         if (notional > s.MaxNotional) return RejectReason.NotionalAboveLimit;
         long account = c.Account, clientOrderId = c.ClientOrderId;
@@ -349,7 +359,7 @@ public sealed class ReferenceEngine
             if (book.Count >= config.MaxOrders) return RejectReason.OrderCapacityExhausted;
             if (LevelCount >= config.MaxPriceLevels && !HasLevel(c.Symbol, c.Side, c.Price)) return RejectReason.PriceLevelCapacityExhausted;
         }
-        long hold = Required(s, c.Side, c.Type, c.Price, c.Quantity, c.QuoteBudget);
+        long hold = Required(s, c.Side, c.Type, c.Price, c.Quantity, budget);
         int holdAsset = c.Side == Side.Buy ? s.QuoteAsset : s.BaseAsset;
         if (Bal(c.Account, holdAsset).Available < hold) return RejectReason.InsufficientFunds;
         if (c.PostOnly && PostOnlyWouldTake(c.Symbol, c.Side, c.Price)) return RejectReason.PostOnlyWouldTake;
@@ -397,7 +407,7 @@ public sealed class ReferenceEngine
             TimeInForce = c.TimeInForce,
             Price = c.Type == OrderType.Market ? 0 : c.Price,
             Quantity = c.Quantity,
-            Budget = c.Type == OrderType.Market && c.Side == Side.Buy ? c.QuoteBudget : 0,
+            Budget = c.Type == OrderType.Market && c.Side == Side.Buy ? MarketBuyBudget(st.Spec, c) : 0,
             SelfTrade = c.SelfTrade,
             PostOnly = c.PostOnly,
         };

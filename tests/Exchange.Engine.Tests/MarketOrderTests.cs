@@ -196,6 +196,43 @@ public class MarketOrderTests : EngineFixture
     }
 
     [Fact]
+    public void Market_buy_without_a_budget_holds_its_quantity_at_band_high_plus_the_taker_fee()
+    {
+        var events = MarketBuy(Alice, 11, 100, 0);
+
+        // 10 lots at band high 11,000 = 110,000, plus 20 bps taker fee = 220.
+        AssertEvents(events,
+            Accepted(Alice, 11, 1, Side.Buy, 0, 100, Ioc, OrderType.Market),
+            Balance(Alice, QuoteAsset, InitialQuote - 110_220, 110_220),
+            Cancelled(Alice, 11, 1, Side.Buy, CancelReason.MarketRemainder, 100, 0),
+            Balance(Alice, QuoteAsset, InitialQuote, 0));
+    }
+
+    [Fact]
+    public void Market_buy_without_a_budget_fills_completely_at_band_high()
+    {
+        Sell(Bob, 21, 11_000, 100); // BandHigh
+
+        var events = MarketBuy(Alice, 11, 100, 0);
+
+        Assert.Equal(100, events.OfType<Fill>().Single(f => f.Liquidity == Liquidity.Taker).Quantity);
+        Assert.Empty(events.OfType<OrderCancelled>());
+        Assert.Equal(new BalanceView(InitialQuote - 110_220, 0), BalanceOf(Alice, QuoteAsset));
+        Assert.Equal(new BalanceView(InitialBase + 100, 0), BalanceOf(Alice, BaseAsset));
+    }
+
+    [Fact]
+    public void Market_buy_without_a_budget_releases_what_it_did_not_spend_below_band_high()
+    {
+        Sell(Bob, 21, 10_000, 100);
+
+        MarketBuy(Alice, 11, 100, 0);
+
+        Assert.Equal(new BalanceView(InitialQuote - 100_200, 0), BalanceOf(Alice, QuoteAsset));
+        Assert.Equal(new BalanceView(InitialBase + 100, 0), BalanceOf(Alice, BaseAsset));
+    }
+
+    [Fact]
     public void Market_buy_pays_the_taker_fee_within_its_budget()
     {
         Sell(Bob, 21, 10_000, 100);

@@ -135,8 +135,8 @@ public class RejectTests : EngineFixture
         => AssertOrderRejected(RejectReason.QuantityAboveMaximum, () => Order(qty: 1_000_010));
 
     [Fact]
-    public void InvalidQuoteBudget_market_buy_with_zero_budget()
-        => AssertOrderRejected(RejectReason.InvalidQuoteBudget, () => Order(type: OrderType.Market, tif: Ioc, budget: 0));
+    public void InvalidQuoteBudget_market_buy_with_negative_budget()
+        => AssertOrderRejected(RejectReason.InvalidQuoteBudget, () => Order(type: OrderType.Market, tif: Ioc, budget: -1));
 
     [Fact]
     public void InvalidQuoteBudget_market_buy_with_budget_above_two_to_the_sixty()
@@ -147,12 +147,21 @@ public class RejectTests : EngineFixture
         => AssertOrderRejected(RejectReason.NotionalAboveLimit, () => Order(symbol: Sym2, price: 1_000, qty: 501), symbol: Sym2);
 
     [Fact]
+    public void NotionalAboveLimit_market_buy_without_a_budget_whose_band_high_cost_exceeds_max_notional()
+        => AssertOrderRejected(RejectReason.NotionalAboveLimit, // 400 at band high 1,500 = 600,000 > 500,000
+            () => Order(symbol: Sym2, type: OrderType.Market, tif: Ioc, qty: 400), symbol: Sym2);
+
+    [Fact]
     public void DuplicateClientOrderId_new_order_reusing_an_open_orders_client_id()
         => AssertOrderRejected(RejectReason.DuplicateClientOrderId, () => Order(account: Carol, cid: 901, price: 9_400), account: Carol, cid: 901);
 
     [Fact]
     public void InsufficientFunds_buy_whose_hold_exceeds_available_quote()
         => AssertOrderRejected(RejectReason.InsufficientFunds, () => Order(price: 10_000, qty: 10_000));
+
+    [Fact]
+    public void InsufficientFunds_market_buy_without_a_budget_whose_band_high_cost_exceeds_available_quote()
+        => AssertOrderRejected(RejectReason.InsufficientFunds, () => Order(type: OrderType.Market, tif: Ioc, qty: 10_000)); // 11,022,000 > 10,000,000
 
     [Fact]
     public void InsufficientFunds_withdrawal_above_available()

@@ -87,6 +87,18 @@ public sealed class OrderEntryTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public void A_market_buy_is_accepted_with_the_budget_the_engine_gives_it()
+    {
+        using var broker = LoggedOn("BROKER1");
+        string clOrdId = Id("M");
+        broker.Send("D", $"11={clOrdId}|55=BTC-USD|54=1|60={FixTestClient.Timestamp()}|38=0.01|40=1|59=3|");
+        var first = broker.WaitFor("8", m => m[11] == clOrdId);
+        Assert.Equal(("0", "0", "1"), (first[150], first[39], first[40]));
+        // Whatever the book holds, an IOC market order ends at once: filled, or its remainder cancelled.
+        broker.WaitFor("8", m => m[11] == clOrdId && (m[39] == "2" || m[150] == "4"));
+    }
+
+    [Fact]
     public void Cancelling_an_unknown_order_gets_an_order_cancel_reject()
     {
         using var broker = LoggedOn("BROKER1");

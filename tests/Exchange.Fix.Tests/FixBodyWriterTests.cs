@@ -1,7 +1,7 @@
 // FixBodyWriter: "tag=value<SOH>" fields, numbers and decimals as FIX writes them, errors flagged not thrown.
-using Exchange.Fix;
+using static Exchange.Fix.Tests.TestMessages;
 
-namespace Exchange.Fix.Session.Tests;
+namespace Exchange.Fix.Tests;
 
 public class FixBodyWriterTests
 {
@@ -17,7 +17,7 @@ public class FixBodyWriterTests
     {
         var writer = new FixBodyWriter(new byte[64]);
         Assert.True(writer.AppendDecimal(44, fixedPoint, scale));
-        Assert.Equal($"44={expected}|", Wire.Show(writer.Written));
+        Assert.Equal($"44={expected}|", Show(writer.Written));
     }
 
     [Fact]
@@ -30,9 +30,9 @@ public class FixBodyWriterTests
         writer.Append(54, '1');
         writer.Append(114, true);
         writer.Append(1028, false);
-        writer.AppendUtcTimestamp(60, ManualClock.Start + 123_456_789, TimestampPrecision.Microseconds);
+        writer.AppendUtcTimestamp(60, UnixNanos(2026, 3, 2, 10, 0, 0) + 123_456_789, TimestampPrecision.Microseconds);
         writer.AppendData(95, 96, "a\u0001b"u8);
-        Assert.Equal("11=ORD-1|38=100|17=-9000000000|54=1|114=Y|1028=N|60=20260302-10:00:00.123456|95=3|96=a|b|", Wire.Show(writer.Written));
+        Assert.Equal("11=ORD-1|38=100|17=-9000000000|54=1|114=Y|1028=N|60=20260302-10:00:00.123456|95=3|96=a|b|", Show(writer.Written));
         Assert.Equal(FixWriteError.None, writer.Error);
     }
 
@@ -44,7 +44,7 @@ public class FixBodyWriterTests
         Assert.False(writer.Append(58, "too long for the rest"u8));
         Assert.True(writer.Overflow);
         Assert.False(writer.Append(1, "x"u8));
-        Assert.Equal("11=ABC|", Wire.Show(writer.Written));
+        Assert.Equal("11=ABC|", Show(writer.Written));
     }
 
     [Fact]

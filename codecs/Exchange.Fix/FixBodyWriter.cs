@@ -1,14 +1,11 @@
-// Builds the body of an application message ("tag=value<SOH>" fields in body order) for FixSession.SendApplication,
-// which adds header and trailer. Never throws or allocates: a field that does not fit or is invalid is not written,
-// the first error sticks and later appends are ignored.
-using Exchange.Fix;
-
-namespace Exchange.Fix.Session;
+// Writes "tag=value<SOH>" fields in the order appended: the one field encoder, used alone for the body of an
+// application message (FixSession.SendApplication adds header and trailer) and by FixWriter for a whole message.
+// Never throws or allocates: a field that does not fit or is invalid is not written, the first error sticks and
+// later appends are ignored.
+namespace Exchange.Fix;
 
 public ref struct FixBodyWriter
 {
-    private const byte Soh = 0x01;
-
     // A long needs at most 20 characters; a fixed-point one adds a decimal point and a leading "0".
     private const int MaxNumberLength = 22;
 
@@ -33,7 +30,7 @@ public ref struct FixBodyWriter
     /// <summary>An ASCII value as is (String, Char, MultipleValueString, …); empty values and SOH are refused.</summary>
     public bool Append(int tag, scoped ReadOnlySpan<byte> ascii)
     {
-        if (ascii.IsEmpty || ascii.Contains(Soh)) return Fail(FixWriteError.InvalidValue);
+        if (ascii.IsEmpty || ascii.Contains(FixSyntax.Soh)) return Fail(FixWriteError.InvalidValue);
         return AppendField(tag, ascii);
     }
 
@@ -64,8 +61,7 @@ public ref struct FixBodyWriter
         if ((uint)scale > FixValue.MaxScale) return Fail(FixWriteError.InvalidValue);
         Span<byte> text = stackalloc byte[MaxNumberLength];
         ulong magnitude = fixedPoint < 0 ? (ulong)-(fixedPoint + 1) + 1 : (ulong)fixedPoint;
-        ulong factor = 1;
-        for (int i = 0; i < scale; i++) factor *= 10;
+        ulong factor = (ulong)FixValue.PowerOfTen(scale);
         ulong fraction = magnitude % factor;
         int start = text.Length;
         if (fraction != 0)
@@ -102,7 +98,8 @@ public ref struct FixBodyWriter
         return AppendField(tag, text[..written]);
     }
 
-    /// <summary>A LENGTH field then its DATA field (RawDataLength 95, RawData 96, …); the data may contain SOH.</summary>
+    /// <summary>A LENGTH field then its DATA field (RawDataLength 95, RawData 96, …); the data may contain SOH.
+    /// Both are written or neither.</summary>
     public bool AppendData(int lengthTag, int dataTag, scoped ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty) return Fail(FixWriteError.InvalidValue);
@@ -110,6 +107,20 @@ public ref struct FixBodyWriter
         if (Append(lengthTag, data.Length) && AppendField(dataTag, data)) return true;
         _length = before;
         return false;
+    }
+
+    /// <summary>Records <paramref name="error"/> unless an earlier one is recorded; always false.</summary>
+    internal bool Fail(FixWriteError error)
+    {
+        if (_error == FixWriteError.None) _error = error;
+        return false;
+    }
+
+    /// <summary>Takes <paramref name="count"/> written bytes out at <paramref name="start"/>, closing the gap.</summary>
+    internal void Remove(int start, int count)
+    {
+        _buffer[(start + count).._length].CopyTo(_buffer[start..]);
+        _length -= count;
     }
 
     private bool AppendField(int tag, scoped ReadOnlySpan<byte> value)
@@ -122,16 +133,10 @@ public ref struct FixBodyWriter
         if (_buffer.Length - _length < needed) return Fail(FixWriteError.BufferTooSmall);
         var field = _buffer.Slice(_length, needed);
         tagText[..tagLength].CopyTo(field);
-        field[tagLength] = (byte)'=';
+        field[tagLength] = FixSyntax.EqualsSign;
         value.CopyTo(field[(tagLength + 1)..]);
-        field[^1] = Soh;
+        field[^1] = FixSyntax.Soh;
         _length += needed;
         return true;
-    }
-
-    private bool Fail(FixWriteError error)
-    {
-        if (_error == FixWriteError.None) _error = error;
-        return false;
     }
 }
