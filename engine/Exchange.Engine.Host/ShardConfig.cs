@@ -20,30 +20,30 @@ public sealed record AccountConfig(long Id, Dictionary<string, long> Balances, s
 
 public sealed record ShardConfig
 {
-    public int ShardId { get; init; } = 1;
+    public int ShardId { get; set; } = 1;
 
     /// <summary>Where clients send commands (stream 10): an Aeron channel URI this process binds.</summary>
-    public string Listen { get; init; } = "aeron:udp?endpoint=127.0.0.1:40123|term-length=1m";
+    public string Listen { get; set; } = "aeron:udp?endpoint=127.0.0.1:40123|term-length=1m";
     /// <summary>Optionally, one more destination for the shard's market data (stream 12), e.g. a distributor.</summary>
-    public string? MarketDataChannel { get; init; }
+    public string? MarketDataChannel { get; set; }
     /// <summary>The journal directory; null means <c>data/shard-{ShardId}</c>. With <see cref="InMemory"/> there is none.</summary>
-    public string? JournalDirectory { get; init; }
+    public string? JournalDirectory { get; set; }
     /// <summary>Run without a journal: state lives and dies with the process (demos only).</summary>
-    public bool InMemory { get; init; }
-    public Exchange.Journal.Durability Durability { get; init; } = Exchange.Journal.Durability.Batch;
+    public bool InMemory { get; set; }
+    public Exchange.Journal.Durability Durability { get; set; } = Exchange.Journal.Durability.Batch;
     /// <summary>The engine thread's idle strategy: busy-spin (a dedicated core), yield, or backoff (shared machines).</summary>
-    public string Idle { get; init; } = "backoff";
+    public string Idle { get; set; } = "backoff";
 
     /// <summary>What clients that have not logged on may cost the engine (see <see cref="ConnectionLimits"/>).</summary>
-    public ConnectionLimits Limits { get; init; } = new();
+    public ConnectionLimits Limits { get; set; } = new();
 
     public string EffectiveJournalDirectory => JournalDirectory ?? Path.Combine("data", $"shard-{ShardId}");
-    public EngineConfig Engine { get; init; } = new() { AssetCount = 4, MaxSymbols = 16, MaxAccounts = 1024, MaxOrders = 1 << 20, MaxPriceLevels = 1 << 16, FeeAccount = 0 };
-    public List<AssetConfig> Assets { get; init; } = [new(0, "USD"), new(1, "BTC"), new(2, "ETH")];
+    public EngineConfig Engine { get; set; } = new() { AssetCount = 4, MaxSymbols = 16, MaxAccounts = 1024, MaxOrders = 1 << 20, MaxPriceLevels = 1 << 16, FeeAccount = 0 };
+    public List<AssetConfig> Assets { get; set; } = [new(0, "USD"), new(1, "BTC"), new(2, "ETH")];
 
     /// <summary>Demo markets. USD in cents; BTC in satoshis with a 0.01 BTC lot; ETH in 10^-6 ETH with a
     /// 0.01 ETH lot; prices in cents per lot, so a 1-cent tick is $1 per BTC and $1 per ETH.</summary>
-    public List<SymbolConfig> Symbols { get; init; } =
+    public List<SymbolConfig> Symbols { get; set; } =
     [
         new("BTC-USD", new SymbolSpec(Id: 1, BaseAsset: 1, QuoteAsset: 0, TickSize: 1, LotSize: 1_000_000, MinQuantity: 1_000_000,
             MaxQuantity: 100_00000000, ReferencePrice: 60_000, BandBps: 2_000, MakerFeeBps: 2, TakerFeeBps: 5, MaxNotional: 100_000_000_00)),
@@ -53,7 +53,7 @@ public sealed record ShardConfig
 
     /// <summary>Demo accounts, one per kind of user so every door can be tried at once: two market makers (binary
     /// clients, exchange-mm), two brokers (the FIX gateway's sessions BROKER1 and BROKER2) and a web user.</summary>
-    public List<AccountConfig> Accounts { get; init; } =
+    public List<AccountConfig> Accounts { get; set; } =
     [
         new(1001, DemoBalances(), ApiKey: "mm-1001-key"),
         new(1002, DemoBalances(), ApiKey: "mm-1002-key"),
@@ -63,7 +63,7 @@ public sealed record ShardConfig
     ];
 
     /// <summary>Demo operators: "ops", for exchange-admin.</summary>
-    public List<OperatorConfig> Operators { get; init; } = [new("ops", "ops-admin-key")];
+    public List<OperatorConfig> Operators { get; set; } = [new("ops", "ops-admin-key")];
 
     private static Dictionary<string, long> DemoBalances() => new() { ["USD"] = 10_000_000_00, ["BTC"] = 100_00000000, ["ETH"] = 1_000_000000 };
 
@@ -148,25 +148,25 @@ public sealed record ShardConfig
 public sealed record ConnectionLimits
 {
     /// <summary>Longest term a client's stream to the engine, or the response stream it asks for, may have.</summary>
-    public int MaxTermLength { get; init; } = 1 << 20;
+    public int MaxTermLength { get; set; } = 1 << 20;
     /// <summary>Connections that have not logged on, in all; a new one evicts the oldest. With <see cref="MaxTermLength"/>
     /// this bounds what strangers' streams may hold: three terms each, and as many again kept for reuse.</summary>
-    public int MaxPendingConnections { get; init; } = 16;
+    public int MaxPendingConnections { get; set; } = 16;
     /// <summary>Connections that have not logged on, per source address; a new one evicts that address's oldest.</summary>
-    public int MaxPendingConnectionsPerSource { get; init; } = 4;
+    public int MaxPendingConnectionsPerSource { get; set; } = 4;
     /// <summary>A connection that has not logged on within this is dropped.</summary>
-    public int LogonTimeoutMs { get; init; } = 5_000;
+    public int LogonTimeoutMs { get; set; } = 5_000;
     /// <summary>New connections one source address may open per second.</summary>
-    public int NewConnectionsPerSourcePerSecond { get; init; } = 20;
+    public int NewConnectionsPerSourcePerSecond { get; set; } = 20;
     /// <summary>New connections from all addresses together per second (forged addresses get around the per-source rate).</summary>
-    public int NewConnectionsPerSecond { get; init; } = 200;
+    public int NewConnectionsPerSecond { get; set; } = 200;
     /// <summary>Failed logons one source address gets an answer to per second; beyond, they are refused silently (counted).</summary>
-    public int FailedLogonsPerSourcePerSecond { get; init; } = 5;
+    public int FailedLogonsPerSourcePerSecond { get; set; } = 5;
     /// <summary>LogonRejects on their way at once; beyond, refused logons go unanswered (counted).</summary>
-    public int MaxRejectPaths { get; init; } = 16;
+    public int MaxRejectPaths { get; set; } = 16;
     /// <summary>Addresses a client may name for its responses besides the one it sends from (IP literals), for
     /// clients on machines whose sending and receiving addresses differ.</summary>
-    public List<string> AllowedResponseHosts { get; init; } = [];
+    public List<string> AllowedResponseHosts { get; set; } = [];
 
     public void Validate()
     {
@@ -181,6 +181,8 @@ public sealed record ConnectionLimits
 
 public sealed class ConfigException(string message) : Exception(message);
 
+// Properties have setters, not init: the source-generated reader sets every init-only property it was built with,
+// so a key a file leaves out would lose its default (an engine config without "idle" ran with an empty strategy).
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]

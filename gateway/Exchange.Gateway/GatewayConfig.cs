@@ -15,18 +15,18 @@ public sealed record GatewayEngine(string Channel, int[] Symbols);
 
 public sealed record GatewayConfig
 {
-    public List<GatewayEngine> Engines { get; init; } = [new("aeron:udp?endpoint=127.0.0.1:40123|term-length=1m", [1, 2])];
+    public List<GatewayEngine> Engines { get; set; } = [new("aeron:udp?endpoint=127.0.0.1:40123|term-length=1m", [1, 2])];
 
     /// <summary>Demo markets: prices in USD per whole coin (the engine's cents per 0.01-coin lot are the same number),
     /// quantities in coins (BTC to 10^-8, ETH to 10^-6).</summary>
-    public List<GatewaySymbol> Symbols { get; init; } =
+    public List<GatewaySymbol> Symbols { get; set; } =
     [
         new("BTC-USD", 1, PriceDecimals: 0, QuantityDecimals: 8),
         new("ETH-USD", 2, PriceDecimals: 0, QuantityDecimals: 6),
     ];
 
     /// <summary>The address engines send responses to (an address of this machine).</summary>
-    public string ResponseHost { get; init; } = "127.0.0.1";
+    public string ResponseHost { get; set; } = "127.0.0.1";
 
     public static GatewayConfig Load(string path)
     {
@@ -44,6 +44,8 @@ public sealed record GatewayConfig
 
 public sealed class GatewayConfigException(string message) : Exception(message);
 
+// Properties have setters, not init: the source-generated reader sets every init-only property it was built with,
+// so a key a file leaves out would lose its default (an engine config without "idle" ran with an empty strategy).
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(GatewayConfig))]
 internal sealed partial class GatewayConfigJson : JsonSerializerContext;
