@@ -148,7 +148,7 @@ internal sealed class MarketMaker : ClientListener
         Failure ??= $"lost the session with shard {shard} ({Client.Options.Shards[shard].Channel})";
     }
 
-    public override void OnAccepted(int shard, long sequence, in OrderAccepted e)
+    public override void OnAccepted(in OrderAccepted e)
     {
         Stats.Accepted++;
         _rejectsInARow = 0;
@@ -156,26 +156,26 @@ internal sealed class MarketMaker : ClientListener
         Settle(ref QuoteOf(e.Side), e.ClientOrderId, live: true);
     }
 
-    public override void OnReplaced(int shard, long sequence, in OrderReplaced e)
+    public override void OnReplaced(in OrderReplaced e)
     {
         ref var quote = ref QuoteOf(e.Side);
         if (quote.Id == e.OrigClientOrderId) quote.Id = e.ClientOrderId;
         Settle(ref quote, e.ClientOrderId, live: true);
     }
 
-    public override void OnRejected(int shard, long sequence, in CommandRejected e)
+    public override void OnRejected(in CommandRejected e)
     {
         Stats.Rejected++;
         // A replace names the new id only in its answer; the reject carries the id it was sent for.
         if (_bid.Pending != 0 && (_bid.Pending == e.ClientOrderId || _bid.Id == e.ClientOrderId)) { _bid.Pending = 0; _bid.Id = 0; }
         if (_ask.Pending != 0 && (_ask.Pending == e.ClientOrderId || _ask.Id == e.ClientOrderId)) { _ask.Pending = 0; _ask.Id = 0; }
-        Line($"{{\"event\":\"reject\",\"shard\":{shard},\"sequence\":{sequence},\"command\":\"{e.Command}\",\"clientOrderId\":{e.ClientOrderId},\"reason\":\"{e.Reason}\"}}",
+        Line($"{{\"event\":\"reject\",\"shard\":{EventShard},\"sequence\":{EventSequence},\"command\":\"{e.Command}\",\"clientOrderId\":{e.ClientOrderId},\"reason\":\"{e.Reason}\"}}",
             $"reject    {e.Command} order {e.ClientOrderId}: {e.Reason}");
         if (e.Command == CommandKind.NewOrder && ++_rejectsInARow >= MaxRejectsInARow)
             Failure ??= $"the engine refused the last {MaxRejectsInARow} new orders ({e.Reason}); giving up";
     }
 
-    public override void OnCancelled(int shard, long sequence, in OrderCancelled e)
+    public override void OnCancelled(in OrderCancelled e)
     {
         if (e.Reason == CancelReason.ReplacedBelowFilled)
         {
@@ -185,7 +185,7 @@ internal sealed class MarketMaker : ClientListener
         Settle(ref QuoteOf(e.Side), e.ClientOrderId, live: false);
     }
 
-    public override void OnFill(int shard, long sequence, in Fill e)
+    public override void OnFill(in Fill e)
     {
         Stats.Fills++;
         Stats.Volume += e.Quantity;
@@ -194,16 +194,16 @@ internal sealed class MarketMaker : ClientListener
         string side = e.Side == Side.Buy ? "buy" : "sell";
         string liquidity = e.Liquidity == Liquidity.Maker ? "maker" : "taker";
         Line(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"event\":\"fill\",\"shard\":{shard},\"sequence\":{sequence},\"symbol\":{e.Symbol},\"side\":\"{side}\",\"price\":{e.Price},\"quantity\":{e.Quantity},\"liquidity\":\"{liquidity}\",\"fee\":{e.Fee},\"clientOrderId\":{e.ClientOrderId},\"tradeId\":{e.TradeId},\"leaves\":{e.LeavesQuantity}}}"),
+                $"{{\"event\":\"fill\",\"shard\":{EventShard},\"sequence\":{EventSequence},\"symbol\":{e.Symbol},\"side\":\"{side}\",\"price\":{e.Price},\"quantity\":{e.Quantity},\"liquidity\":\"{liquidity}\",\"fee\":{e.Fee},\"clientOrderId\":{e.ClientOrderId},\"tradeId\":{e.TradeId},\"leaves\":{e.LeavesQuantity}}}"),
             $"fill      {side,-4} {e.Quantity} @ {e.Price} {liquidity} fee {e.Fee} (order {e.ClientOrderId}, trade {e.TradeId}, leaves {e.LeavesQuantity})");
     }
 
-    public override void OnBestBidOffer(int shard, long sequence, in BestBidOffer e)
+    public override void OnBestBidOffer(in BestBidOffer e)
     {
         if (e.Symbol == _settings.Symbol) _top = e;
     }
 
-    public override void OnSymbolStatus(int shard, long sequence, in SymbolStatusChanged e)
+    public override void OnSymbolStatus(in SymbolStatusChanged e)
     {
         if (e.Symbol != _settings.Symbol) return;
         Line($"{{\"event\":\"status\",\"symbol\":{e.Symbol},\"status\":\"{e.Status}\"}}", $"status    symbol {e.Symbol}: {e.Status}");

@@ -417,14 +417,12 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
             case LogoutDecoder.TemplateId: OnLogoutMessage(s, message); return;
             default:
             {
-                // Every engine event begins its block with the sequence and timestamp of its input.
-                var events = new EventDispatch(this, s.Index);
-                if (message.Length >= HeaderLength + 16)
-                {
-                    events.Sequence = BinaryPrimitives.ReadInt64LittleEndian(message[HeaderLength..]);
-                    _lastTimestamp = BinaryPrimitives.ReadInt64LittleEndian(message[(HeaderLength + 8)..]);
-                }
-                if (EventCodec.Decode(message, ref events, out _, out _) != SbeError.None) _malformed++;
+                // Every engine event begins its block with the sequence and timestamp of its input: a shorter
+                // message is no event.
+                if (message.Length < HeaderLength + 16) { _malformed++; return; }
+                _lastTimestamp = BinaryPrimitives.ReadInt64LittleEndian(message[(HeaderLength + 8)..]);
+                _listener.OnEventContext(s.Index, BinaryPrimitives.ReadInt64LittleEndian(message[HeaderLength..]));
+                if (EventCodec.Decode(message, ref _listener, out _, out _) != SbeError.None) _malformed++;
                 return;
             }
         }
@@ -481,26 +479,6 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         s.State = ShardState.Disconnected;
         s.LogoutPending = false;
         _listener.OnDisconnected(s.Index);
-    }
-
-    /// <summary>Forwards decoded engine events to the listener with the shard and sequence.</summary>
-    private struct EventDispatch(ExchangeClient<TListener> client, int shard) : IEngineOutput
-    {
-        public long Sequence;
-
-        public readonly void OnAccepted(in OrderAccepted e) => client._listener.OnAccepted(shard, Sequence, e);
-        public readonly void OnRejected(in CommandRejected e) => client._listener.OnRejected(shard, Sequence, e);
-        public readonly void OnFill(in Fill e) => client._listener.OnFill(shard, Sequence, e);
-        public readonly void OnTrade(in Trade e) => client._listener.OnTrade(shard, Sequence, e);
-        public readonly void OnCancelled(in OrderCancelled e) => client._listener.OnCancelled(shard, Sequence, e);
-        public readonly void OnReplaced(in OrderReplaced e) => client._listener.OnReplaced(shard, Sequence, e);
-        public readonly void OnReduced(in OrderReduced e) => client._listener.OnReduced(shard, Sequence, e);
-        public readonly void OnLevel(in LevelChanged e) => client._listener.OnLevel(shard, Sequence, e);
-        public readonly void OnBestBidOffer(in BestBidOffer e) => client._listener.OnBestBidOffer(shard, Sequence, e);
-        public readonly void OnBalance(in BalanceChanged e) => client._listener.OnBalance(shard, Sequence, e);
-        public readonly void OnMassCancelled(in MassCancelled e) => client._listener.OnMassCancelled(shard, Sequence, e);
-        public readonly void OnSymbolStatus(in SymbolStatusChanged e) => client._listener.OnSymbolStatus(shard, Sequence, e);
-        public readonly void OnAccountAdded(in AccountAdded e) => client._listener.OnAccountAdded(shard, Sequence, e);
     }
 
     // ---- orders ----

@@ -1,17 +1,26 @@
 // What a client delivers to the application, on the thread that calls Poll (or Connect/Logout, which poll).
-// Execution reports come from the shard's response stream, market data from its market-data stream; each carries
-// the sequence number the engine gave the input that caused it (0 for rejects of inputs never sequenced).
+// Execution reports come from the shard's response stream, market data from its market-data stream; before each
+// message's events the listener is told the shard and the sequence number the engine gave the input that caused
+// them (0 for rejects of inputs never sequenced).
 using Exchange.Contract;
 
 namespace Exchange.Client;
 
 /// <summary>
-/// The application's side of a client. Implement it on a struct (the client calls it without virtual dispatch and
-/// the listener's state is reached through <see cref="ExchangeClient{TListener}.Listener"/>) or on a class, for
-/// example by deriving from <see cref="ClientListener"/>. Events are valid only during the call. A callback may send
-/// orders; it must not call Connect, Logout or Dispose.
+/// The application's side of a client: the engine's events (<see cref="IEngineOutput"/>, decoded from the shards'
+/// streams) and the session's own. Implement it on a struct (the client calls it without virtual dispatch and the
+/// listener's state is reached through <see cref="ExchangeClient{TListener}.Listener"/>) or on a class, for example by
+/// deriving from <see cref="ClientListener"/>. Events are valid only during the call. A callback may send orders; it
+/// must not call Connect, Logout or Dispose.
 /// </summary>
-public interface IClientListener
+/// <remarks>
+/// Execution reports (OnAccepted, OnRejected, OnFill, OnCancelled, OnReplaced, OnReduced, OnBalance, OnMassCancelled,
+/// OnAccountAdded) come from the shard's response stream; an operator's session sees OnAccountAdded for the accounts it
+/// adds. Market data (OnLevel: one price level's new total, 0 when the level is gone; OnBestBidOffer; OnSymbolStatus;
+/// OnTrade: a trade, with the side of the order that took liquidity) comes from its market-data stream. Each message's
+/// events are preceded by <see cref="OnEventContext"/>, naming the shard and sequence they belong to.
+/// </remarks>
+public interface IClientListener : IEngineOutput
 {
     /// <summary>The shard acknowledged the logon.</summary>
     void OnLogon(int shard, ulong sessionId);
@@ -21,46 +30,36 @@ public interface IClientListener
     /// heartbeat intervals. The session is over; with cancel-on-disconnect its orders are being cancelled.</summary>
     void OnDisconnected(int shard);
 
-    void OnAccepted(int shard, long sequence, in OrderAccepted e);
-    /// <summary>A command that changed nothing. Rejects of inputs the engine did not sequence (malformed, not logged
-    /// on, wrong shard) carry sequence 0 and reasons beyond <see cref="RejectReason"/>'s named values (100, 101, 102).</summary>
-    void OnRejected(int shard, long sequence, in CommandRejected e);
-    void OnFill(int shard, long sequence, in Fill e);
-    void OnCancelled(int shard, long sequence, in OrderCancelled e);
-    void OnReplaced(int shard, long sequence, in OrderReplaced e);
-    void OnReduced(int shard, long sequence, in OrderReduced e);
-    void OnBalance(int shard, long sequence, in BalanceChanged e);
-    void OnMassCancelled(int shard, long sequence, in MassCancelled e);
-    /// <summary>An account was added (an operator's session sees this for the accounts it adds).</summary>
-    void OnAccountAdded(int shard, long sequence, in AccountAdded e);
-
-    /// <summary>Market data: one price level's new total (0: the level is gone).</summary>
-    void OnLevel(int shard, long sequence, in LevelChanged e);
-    void OnBestBidOffer(int shard, long sequence, in BestBidOffer e);
-    void OnSymbolStatus(int shard, long sequence, in SymbolStatusChanged e);
-    /// <summary>Market data: a trade, with the side of the order that took liquidity.</summary>
-    void OnTrade(int shard, long sequence, in Trade e);
+    /// <summary>
+    /// Called before the events decoded from one message (one event, or a book update's levels): they come from
+    /// <paramref name="shard"/> and were caused by the input the engine gave <paramref name="sequence"/>. Rejects of
+    /// inputs the engine did not sequence carry sequence 0 and the session-level reasons (100
+    /// <see cref="RejectReason.MalformedMessage"/>, 101 <see cref="RejectReason.NotLoggedOn"/>, 102
+    /// <see cref="RejectReason.WrongShard"/>). A message that turns out malformed may be announced
+    /// here and then deliver nothing (it is counted as malformed).
+    /// </summary>
+    void OnEventContext(int shard, long sequence);
 }
 
-/// <summary>A listener that ignores everything; override what the application needs.</summary>
-public abstract class ClientListener : IClientListener
+/// <summary>A listener that ignores everything; override what the application needs. The shard and sequence of the
+/// events being delivered are in <see cref="EventShard"/> and <see cref="EventSequence"/>.</summary>
+public abstract class ClientListener : EngineOutputAdapter, IClientListener
 {
+    /// <summary>The shard of the events being delivered (set by <see cref="OnEventContext"/>).</summary>
+    protected int EventShard { get; private set; }
+    /// <summary>The sequence of the input that caused the events being delivered (set by <see cref="OnEventContext"/>).</summary>
+    protected long EventSequence { get; private set; }
+
     public virtual void OnLogon(int shard, ulong sessionId) { }
     public virtual void OnLogout(int shard, LogoutReason reason) { }
     public virtual void OnDisconnected(int shard) { }
-    public virtual void OnAccepted(int shard, long sequence, in OrderAccepted e) { }
-    public virtual void OnRejected(int shard, long sequence, in CommandRejected e) { }
-    public virtual void OnFill(int shard, long sequence, in Fill e) { }
-    public virtual void OnCancelled(int shard, long sequence, in OrderCancelled e) { }
-    public virtual void OnReplaced(int shard, long sequence, in OrderReplaced e) { }
-    public virtual void OnReduced(int shard, long sequence, in OrderReduced e) { }
-    public virtual void OnBalance(int shard, long sequence, in BalanceChanged e) { }
-    public virtual void OnAccountAdded(int shard, long sequence, in AccountAdded e) { }
-    public virtual void OnMassCancelled(int shard, long sequence, in MassCancelled e) { }
-    public virtual void OnLevel(int shard, long sequence, in LevelChanged e) { }
-    public virtual void OnBestBidOffer(int shard, long sequence, in BestBidOffer e) { }
-    public virtual void OnSymbolStatus(int shard, long sequence, in SymbolStatusChanged e) { }
-    public virtual void OnTrade(int shard, long sequence, in Trade e) { }
+
+    /// <summary>Records the shard and sequence for the callbacks that follow; an override should call it.</summary>
+    public virtual void OnEventContext(int shard, long sequence)
+    {
+        EventShard = shard;
+        EventSequence = sequence;
+    }
 }
 
 

@@ -9,13 +9,13 @@ internal sealed class EngineListener : ClientListener
 {
     public OrderEntrySession? Session;
 
-    public override void OnAccepted(int shard, long sequence, in OrderAccepted e) => Session?.OnAccepted(in e);
-    public override void OnRejected(int shard, long sequence, in CommandRejected e) => Session?.OnRejected(in e);
-    public override void OnFill(int shard, long sequence, in Fill e) => Session?.OnFill(in e);
-    public override void OnCancelled(int shard, long sequence, in OrderCancelled e) => Session?.OnCancelled(in e);
-    public override void OnReplaced(int shard, long sequence, in OrderReplaced e) => Session?.OnReplaced(in e);
-    public override void OnReduced(int shard, long sequence, in OrderReduced e) => Session?.OnReduced(in e);
-    public override void OnMassCancelled(int shard, long sequence, in MassCancelled e) => Session?.OnMassCancelled(in e);
+    public override void OnAccepted(in OrderAccepted e) => Session?.OnAccepted(in e);
+    public override void OnRejected(in CommandRejected e) => Session?.OnRejected(in e);
+    public override void OnFill(in Fill e) => Session?.OnFill(in e);
+    public override void OnCancelled(in OrderCancelled e) => Session?.OnCancelled(in e);
+    public override void OnReplaced(in OrderReplaced e) => Session?.OnReplaced(in e);
+    public override void OnReduced(in OrderReduced e) => Session?.OnReduced(in e);
+    public override void OnMassCancelled(in MassCancelled e) => Session?.OnMassCancelled(in e);
     public override void OnLogon(int shard, ulong sessionId) => Session?.OnEngineLogon(shard);
     public override void OnDisconnected(int shard) => Session?.OnEngineLost(shard, "no heartbeat from the engine, or its response stream ended");
 

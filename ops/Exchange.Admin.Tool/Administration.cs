@@ -135,9 +135,9 @@ internal static class Administration
             if (Answer == null && (e is CommandRejected || Wanted?.Invoke(e) == true)) Answer = (sequence, e);
         }
 
-        public override void OnRejected(int shard, long sequence, in CommandRejected e) => Consider(sequence, e);
-        public override void OnAccountAdded(int shard, long sequence, in AccountAdded e) => Consider(sequence, e);
-        public override void OnBalance(int shard, long sequence, in BalanceChanged e) => Consider(sequence, e);
-        public override void OnSymbolStatus(int shard, long sequence, in SymbolStatusChanged e) => Consider(sequence, e);
+        public override void OnRejected(in CommandRejected e) => Consider(EventSequence, e);
+        public override void OnAccountAdded(in AccountAdded e) => Consider(EventSequence, e);
+        public override void OnBalance(in BalanceChanged e) => Consider(EventSequence, e);
+        public override void OnSymbolStatus(in SymbolStatusChanged e) => Consider(EventSequence, e);
     }
 }

@@ -69,6 +69,7 @@ public class DecodingTests : IDisposable
         Feed(1, Encode(e, sequence: 12_345));
         var call = Assert.Single(_listener.Calls);
         Assert.Equal(new Call(kind, 1, 12_345, e), call);
+        Assert.Equal(1, _listener.Contexts);
         Assert.Equal(1_700_000_000_123_456_789, _client.LastTimestamp);
         Assert.Equal(0, _client.MalformedMessages);
     }
@@ -107,7 +108,7 @@ public class DecodingTests : IDisposable
     }
 
     [Fact]
-    public void A_book_update_with_several_levels_gives_one_call_per_level()
+    public void A_book_update_with_several_levels_gives_one_context_and_one_call_per_level()
     {
         var buffer = new byte[256];
         var m = BookUpdateEncoder.WrapAndApplyHeader(buffer, 0);
@@ -120,6 +121,7 @@ public class DecodingTests : IDisposable
         Assert.Equal(
             [new Call("Level", 1, 50, new LevelChanged(2, Side.Buy, 2_990, 10_000, 1)), new Call("Level", 1, 50, new LevelChanged(2, Side.Sell, 3_010, 0, 0))],
             _listener.Calls);
+        Assert.Equal(1, _listener.Contexts); // one message, one context for its levels
     }
 
     [Fact]

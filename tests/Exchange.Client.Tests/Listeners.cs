@@ -1,4 +1,5 @@
-// Listeners for the tests: one that records every callback with its arguments, one (a struct) that only counts.
+// Listeners for the tests: one that records every callback with its arguments (an event with the shard and sequence
+// of the context announced before it), one (a struct) that only counts.
 using Exchange.Contract;
 
 namespace Exchange.Client.Tests;
@@ -9,45 +10,55 @@ internal sealed class RecordingListener : IClientListener
 {
     public readonly List<Call> Calls = [];
 
+    /// <summary>How many times the client announced a message's events.</summary>
+    public int Contexts;
+    private int _shard;
+    private long _sequence;
+
     public IEnumerable<Call> Of(string kind) => Calls.Where(c => c.Kind == kind);
+
+    private void Add(string kind, object e) => Calls.Add(new(kind, _shard, _sequence, e));
 
     public void OnLogon(int shard, ulong sessionId) => Calls.Add(new("Logon", shard, 0, sessionId));
     public void OnLogout(int shard, LogoutReason reason) => Calls.Add(new("Logout", shard, 0, reason));
     public void OnDisconnected(int shard) => Calls.Add(new("Disconnected", shard, 0, null));
-    public void OnAccepted(int shard, long sequence, in OrderAccepted e) => Calls.Add(new("Accepted", shard, sequence, e));
-    public void OnRejected(int shard, long sequence, in CommandRejected e) => Calls.Add(new("Rejected", shard, sequence, e));
-    public void OnFill(int shard, long sequence, in Fill e) => Calls.Add(new("Fill", shard, sequence, e));
-    public void OnCancelled(int shard, long sequence, in OrderCancelled e) => Calls.Add(new("Cancelled", shard, sequence, e));
-    public void OnReplaced(int shard, long sequence, in OrderReplaced e) => Calls.Add(new("Replaced", shard, sequence, e));
-    public void OnReduced(int shard, long sequence, in OrderReduced e) => Calls.Add(new("Reduced", shard, sequence, e));
-    public void OnBalance(int shard, long sequence, in BalanceChanged e) => Calls.Add(new("Balance", shard, sequence, e));
-    public void OnMassCancelled(int shard, long sequence, in MassCancelled e) => Calls.Add(new("MassCancelled", shard, sequence, e));
-    public void OnAccountAdded(int shard, long sequence, in AccountAdded e) => Calls.Add(new("AccountAdded", shard, sequence, e));
-    public void OnLevel(int shard, long sequence, in LevelChanged e) => Calls.Add(new("Level", shard, sequence, e));
-    public void OnBestBidOffer(int shard, long sequence, in BestBidOffer e) => Calls.Add(new("BestBidOffer", shard, sequence, e));
-    public void OnSymbolStatus(int shard, long sequence, in SymbolStatusChanged e) => Calls.Add(new("SymbolStatus", shard, sequence, e));
-    public void OnTrade(int shard, long sequence, in Trade e) => Calls.Add(new("Trade", shard, sequence, e));
+    public void OnEventContext(int shard, long sequence) { Contexts++; (_shard, _sequence) = (shard, sequence); }
+    public void OnAccepted(in OrderAccepted e) => Add("Accepted", e);
+    public void OnRejected(in CommandRejected e) => Add("Rejected", e);
+    public void OnFill(in Fill e) => Add("Fill", e);
+    public void OnCancelled(in OrderCancelled e) => Add("Cancelled", e);
+    public void OnReplaced(in OrderReplaced e) => Add("Replaced", e);
+    public void OnReduced(in OrderReduced e) => Add("Reduced", e);
+    public void OnBalance(in BalanceChanged e) => Add("Balance", e);
+    public void OnMassCancelled(in MassCancelled e) => Add("MassCancelled", e);
+    public void OnAccountAdded(in AccountAdded e) => Add("AccountAdded", e);
+    public void OnLevel(in LevelChanged e) => Add("Level", e);
+    public void OnBestBidOffer(in BestBidOffer e) => Add("BestBidOffer", e);
+    public void OnSymbolStatus(in SymbolStatusChanged e) => Add("SymbolStatus", e);
+    public void OnTrade(in Trade e) => Add("Trade", e);
 }
 
 internal struct CountingListener : IClientListener
 {
     public int Logons, Logouts, Disconnects, Accepted, Rejected, Other;
     public long LastSequence;
+    private long _sequence;
 
     public void OnLogon(int shard, ulong sessionId) => Logons++;
     public void OnLogout(int shard, LogoutReason reason) => Logouts++;
     public void OnDisconnected(int shard) => Disconnects++;
-    public void OnAccepted(int shard, long sequence, in OrderAccepted e) { Accepted++; LastSequence = sequence; }
-    public void OnRejected(int shard, long sequence, in CommandRejected e) => Rejected++;
-    public void OnFill(int shard, long sequence, in Fill e) => Other++;
-    public void OnCancelled(int shard, long sequence, in OrderCancelled e) => Other++;
-    public void OnReplaced(int shard, long sequence, in OrderReplaced e) => Other++;
-    public void OnReduced(int shard, long sequence, in OrderReduced e) => Other++;
-    public void OnBalance(int shard, long sequence, in BalanceChanged e) => Other++;
-    public void OnMassCancelled(int shard, long sequence, in MassCancelled e) => Other++;
-    public void OnAccountAdded(int shard, long sequence, in AccountAdded e) => Other++;
-    public void OnLevel(int shard, long sequence, in LevelChanged e) => Other++;
-    public void OnBestBidOffer(int shard, long sequence, in BestBidOffer e) => Other++;
-    public void OnSymbolStatus(int shard, long sequence, in SymbolStatusChanged e) => Other++;
-    public void OnTrade(int shard, long sequence, in Trade e) => Other++;
+    public void OnEventContext(int shard, long sequence) => _sequence = sequence;
+    public void OnAccepted(in OrderAccepted e) { Accepted++; LastSequence = _sequence; }
+    public void OnRejected(in CommandRejected e) => Rejected++;
+    public void OnFill(in Fill e) => Other++;
+    public void OnCancelled(in OrderCancelled e) => Other++;
+    public void OnReplaced(in OrderReplaced e) => Other++;
+    public void OnReduced(in OrderReduced e) => Other++;
+    public void OnBalance(in BalanceChanged e) => Other++;
+    public void OnMassCancelled(in MassCancelled e) => Other++;
+    public void OnAccountAdded(in AccountAdded e) => Other++;
+    public void OnLevel(in LevelChanged e) => Other++;
+    public void OnBestBidOffer(in BestBidOffer e) => Other++;
+    public void OnSymbolStatus(in SymbolStatusChanged e) => Other++;
+    public void OnTrade(in Trade e) => Other++;
 }

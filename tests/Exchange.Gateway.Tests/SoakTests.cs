@@ -194,9 +194,9 @@ public sealed class SoakTests(ITestOutputHelper output) : IDisposable
     {
         public long Count;
         public long Rejected;
-        public override void OnAccepted(int shard, long sequence, in OrderAccepted e) => Count++;
-        public override void OnCancelled(int shard, long sequence, in OrderCancelled e) => Count++;
-        public override void OnRejected(int shard, long sequence, in CommandRejected e) { Count++; Rejected++; }
+        public override void OnAccepted(in OrderAccepted e) => Count++;
+        public override void OnCancelled(in OrderCancelled e) => Count++;
+        public override void OnRejected(in CommandRejected e) { Count++; Rejected++; }
     }
 
     /// <summary>The broker sends a limit order every 100 ms and waits for its ExecutionReport each time.</summary>

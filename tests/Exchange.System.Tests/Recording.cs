@@ -15,11 +15,11 @@ internal sealed class RecordingListener : ClientListener
     public readonly List<int> Disconnected = [];
     public readonly List<(int Shard, LogoutReason Reason)> Logouts = [];
 
-    public override void OnAccepted(int shard, long sequence, in OrderAccepted e) => Accepted.Add((shard, e));
-    public override void OnRejected(int shard, long sequence, in CommandRejected e) => Rejected.Add((shard, e));
-    public override void OnFill(int shard, long sequence, in Fill e) => Fills.Add((shard, e));
-    public override void OnCancelled(int shard, long sequence, in OrderCancelled e) => Cancelled.Add((shard, e));
-    public override void OnLevel(int shard, long sequence, in LevelChanged e) => Levels.Add((shard, e));
+    public override void OnAccepted(in OrderAccepted e) => Accepted.Add((EventShard, e));
+    public override void OnRejected(in CommandRejected e) => Rejected.Add((EventShard, e));
+    public override void OnFill(in Fill e) => Fills.Add((EventShard, e));
+    public override void OnCancelled(in OrderCancelled e) => Cancelled.Add((EventShard, e));
+    public override void OnLevel(in LevelChanged e) => Levels.Add((EventShard, e));
     public override void OnDisconnected(int shard) => Disconnected.Add(shard);
     public override void OnLogout(int shard, LogoutReason reason) => Logouts.Add((shard, reason));
 

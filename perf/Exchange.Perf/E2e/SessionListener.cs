@@ -10,11 +10,11 @@ public sealed class SessionListener(OrderTracker tracker) : ClientListener
     public OrderTracker Tracker { get; } = tracker;
     public bool Disconnected { get; private set; }
 
-    public override void OnAccepted(int shard, long sequence, in OrderAccepted e) => Tracker.OnAccepted(e.ClientOrderId, Stopwatch.GetTimestamp());
-    public override void OnRejected(int shard, long sequence, in CommandRejected e) => Tracker.OnRejected(e.ClientOrderId, Stopwatch.GetTimestamp());
-    public override void OnCancelled(int shard, long sequence, in OrderCancelled e) => Tracker.OnCancelled(e.ClientOrderId, e.Reason, Stopwatch.GetTimestamp());
-    public override void OnReplaced(int shard, long sequence, in OrderReplaced e) => Tracker.OnReplaced(e.OrigClientOrderId, e.ClientOrderId, Stopwatch.GetTimestamp());
-    public override void OnFill(int shard, long sequence, in Fill e) => Tracker.OnFill(e.ClientOrderId, e.LeavesQuantity);
+    public override void OnAccepted(in OrderAccepted e) => Tracker.OnAccepted(e.ClientOrderId, Stopwatch.GetTimestamp());
+    public override void OnRejected(in CommandRejected e) => Tracker.OnRejected(e.ClientOrderId, Stopwatch.GetTimestamp());
+    public override void OnCancelled(in OrderCancelled e) => Tracker.OnCancelled(e.ClientOrderId, e.Reason, Stopwatch.GetTimestamp());
+    public override void OnReplaced(in OrderReplaced e) => Tracker.OnReplaced(e.OrigClientOrderId, e.ClientOrderId, Stopwatch.GetTimestamp());
+    public override void OnFill(in Fill e) => Tracker.OnFill(e.ClientOrderId, e.LeavesQuantity);
     public override void OnDisconnected(int shard) => Disconnected = true;
     public override void OnLogout(int shard, LogoutReason reason) => Disconnected = true;
 }
