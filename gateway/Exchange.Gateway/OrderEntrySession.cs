@@ -326,8 +326,7 @@ internal sealed class OrderEntrySession
         {
             if (symbolName == null || !_gateway.Symbols.TryGetValue(symbolName, out var symbol))
             {
-                // Code 0, as brokers of this gateway have always received it, though FIX 4.4 names 1 for an unknown security.
-                MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.MassCancelNotSupported, 0, symbolName, $"Unknown Symbol (55={symbolName})");
+                MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.UnknownSecurity, 0, symbolName, $"Unknown Symbol (55={symbolName})");
                 return;
             }
             if (!EngineUp(symbol)) { MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.Other, 0, symbolName, EngineLostText); return; }
@@ -340,7 +339,7 @@ internal sealed class OrderEntrySession
             if (!SendResult.IsSent(Client.MassCancel(-1, side))) { MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.Other, 0, null, "Exchange unavailable"); return; }
             _massCancels.Enqueue(new MassCancelInFlight(clOrdId, type, null, Client.ShardCount));
         }
-        else MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.Other, 0, symbolName, $"Unsupported MassCancelRequestType (530={type})");
+        else MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.MassCancelNotSupported, 0, symbolName, $"Unsupported MassCancelRequestType (530={type})");
     }
 
     // ---- from the engine ----

@@ -125,6 +125,18 @@ public sealed class OrderEntryTests(GatewayFixture gateway)
         broker.WaitFor("8", m => m[11] == b && m[150] == "4");
     }
 
+    [Theory]
+    [InlineData("530=1|55=NOPE-USD", "1", "Unknown Symbol (55=NOPE-USD)")]         // FIX 4.4: invalid or unknown security
+    [InlineData("530=3", "0", "Unsupported MassCancelRequestType (530=3)")]          // FIX 4.4: mass cancel not supported
+    public void A_mass_cancel_the_gateway_cannot_do_is_rejected_with_the_fix_reason_code(string fields, string code, string text)
+    {
+        using var broker = LoggedOn("BROKER1");
+        string mass = Id("Q");
+        broker.Send("q", $"11={mass}|{fields}|60={FixTestClient.Timestamp()}|");
+        var report = broker.WaitFor("r", m => m[11] == mass);
+        Assert.Equal(("0", code, text), (report[531], report[532], report[58]));
+    }
+
     [Fact]
     public void An_order_status_request_reports_the_order_as_it_stands()
     {
