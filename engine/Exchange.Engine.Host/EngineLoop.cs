@@ -38,10 +38,6 @@ public sealed class EngineLoop : IAgent
     /// <summary>The longest single duty cycle so far (work only, idling excluded): what one pass can hold a client up.</summary>
     public long LongestCycleNanos { get; private set; }
 
-    /// <summary>Where the longest duty cycle went: the transport (sockets, images), client commands, the service's timers.</summary>
-    public string LongestCycleParts => $"transport {_longestParts.Transport / 1000} us, commands {_longestParts.Commands / 1000} us, timers {_longestParts.Timers / 1000} us";
-    private (long Transport, long Commands, long Timers) _longestParts;
-
     /// <summary>One line on stdout for operators and scripts: where the shard's state stands (off the order path:
     /// printed only after the engine has been idle a while).</summary>
     private void ReportStatus()
@@ -70,17 +66,11 @@ public sealed class EngineLoop : IAgent
     {
         long now = NanoClock.Now();
         int work = _transport.DoWork(now);
-        long transported = NanoClock.Now();
         work += _links.Commands.Poll(ref _handler, 64);
-        long polled = NanoClock.Now();
         work += _service.DoWork(now);
         if (_refused != null) work += _refused.Poll(now);
-        long end = NanoClock.Now(), took = end - now;
-        if (took > LongestCycleNanos)
-        {
-            LongestCycleNanos = took;
-            _longestParts = (transported - now, polled - transported, end - polled);
-        }
+        long took = NanoClock.Now() - now;
+        if (took > LongestCycleNanos) LongestCycleNanos = took;
         // Status after the sequence has stood still a while (the transport's own timers always find some work).
         if (_service.LastSequence != _seen) { _seen = _service.LastSequence; _lastChange = now; }
         else if (_seen != _reported && now - _lastChange > StatusQuietNanos)

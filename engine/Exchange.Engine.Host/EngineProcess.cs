@@ -47,7 +47,7 @@ internal static class EngineProcess
         Console.WriteLine($"stopped shard={config.ShardId} sequence={service.LastSequence} stateHash={service.StateHash():x16}");
         Console.Error.WriteLine($"exchange-engine: transport {transport.Counters}");
         Console.Error.WriteLine($"exchange-engine: gc collections={GC.CollectionCount(0)} gen1={GC.CollectionCount(1)} gen2={GC.CollectionCount(2)} " +
-            $"paused={GC.GetTotalPauseDuration().TotalMilliseconds:0.#}ms allocated={GC.GetTotalAllocatedBytes() >> 20}MiB; longest duty cycle {loop.LongestCycleNanos / 1000} us ({loop.LongestCycleParts})");
+            $"paused={GC.GetTotalPauseDuration().TotalMilliseconds:0.#}ms allocated={GC.GetTotalAllocatedBytes() >> 20}MiB; longest duty cycle {loop.LongestCycleNanos / 1000} us");
         string? snapshotFailure = service.SnapshotFailure;
         service.Dispose();
         transport.Dispose();

@@ -75,7 +75,7 @@ public sealed class EngineService : IDisposable
             {
                 foreach (byte[] command in opening)
                 {
-                    var check = new CommandCapture();
+                    var check = new CommandSummary();
                     if (CommandCodec.Decode(command, ref check) != SbeError.None) throw new InvalidOperationException("an opening command did not decode");
                     service.Submit(command);
                 }
@@ -126,7 +126,7 @@ public sealed class EngineService : IDisposable
     /// shard holds.</summary>
     private void OnOrderEntry(int connection, ReadOnlySpan<byte> message)
     {
-        var command = new CommandCapture();
+        var command = new CommandSummary();
         if (CommandCodec.Decode(message, ref command) != SbeError.None) { RejectMalformed(connection, CommandCodec.TemplateOf(message)); return; }
         if (!_sessions.IsActive(connection)) { Reject(connection, in command, RejectReason.NotLoggedOn); return; }
         ref Session session = ref _sessions[connection];
@@ -139,7 +139,7 @@ public sealed class EngineService : IDisposable
     /// the command produces.</summary>
     private void OnAdministration(int connection, ReadOnlySpan<byte> message)
     {
-        var command = new CommandCapture();
+        var command = new CommandSummary();
         if (CommandCodec.Decode(message, ref command) != SbeError.None) { RejectMalformed(connection, CommandCodec.TemplateOf(message)); return; }
         if (!_sessions.IsActive(connection) || !_sessions[connection].IsOperator) { Reject(connection, in command, RejectReason.NotLoggedOn); return; }
         Log($"operator {_sessions[connection].Operator}: {command.Kind} (sequence {_sequencer.Last + 1})");
@@ -177,7 +177,7 @@ public sealed class EngineService : IDisposable
     // ---- sequencing ----
 
     /// <summary>Sequences a well-formed command, journals its bytes, then applies the journaled message exactly as
-    /// recovery, standbys and the replay tool do (<see cref="MatchingEngine{TOutput}.Apply(long, long, ReadOnlySpan{byte})"/>),
+    /// recovery and the replay tool do (<see cref="MatchingEngine{TOutput}.Apply(long, long, ReadOnlySpan{byte})"/>),
     /// and routes its events (to <paramref name="operatorConnection"/> too, for an operator's command).</summary>
     private void Submit(ReadOnlySpan<byte> message, int operatorConnection = -1)
     {
@@ -227,12 +227,12 @@ public sealed class EngineService : IDisposable
 
     private void RejectMalformed(int connection, int template)
     {
-        var command = new CommandCapture { Kind = CommandCodec.KindOf(template), Symbol = -1 };
+        var command = new CommandSummary { Kind = CommandCodec.KindOf(template), Symbol = -1 };
         Reject(connection, in command, RejectReason.MalformedMessage);
     }
 
     /// <summary>A CommandRejected for an input that was not sequenced: sequence 0, the sequencer's clock as timestamp.</summary>
-    private void Reject(int connection, in CommandCapture command, RejectReason reason)
+    private void Reject(int connection, in CommandSummary command, RejectReason reason)
     {
         var m = CommandRejectedEncoder.WrapAndApplyHeader(_scratch, 0);
         m.Sequence = 0;
@@ -354,26 +354,4 @@ public sealed class EngineService : IDisposable
     public bool IsShutDown => _shutDown;
 
     internal MatchingEngine<SbeEventWriter> Engine => _engine;
-}
-
-/// <summary>What the session layer checks of a command before it is sequenced (whose account, which symbol), and what
-/// a reject of it carries. The command itself is applied from its journaled bytes.</summary>
-internal struct CommandCapture : ICommandHandler
-{
-    public CommandKind Kind;
-    public long Account;
-    public long ClientOrderId;
-    /// <summary>The symbol, or for deposits and withdrawals the asset; -1 when the command has neither.</summary>
-    public int Symbol;
-
-    public void On(in AddAccount c) { Kind = CommandKind.AddAccount; Account = c.Account; Symbol = -1; }
-    public void On(in AddSymbol c) { Kind = CommandKind.AddSymbol; Symbol = c.Spec.Id; }
-    public void On(in HaltSymbol c) { Kind = CommandKind.HaltSymbol; Symbol = c.Symbol; }
-    public void On(in ResumeSymbol c) { Kind = CommandKind.ResumeSymbol; Symbol = c.Symbol; }
-    public void On(in Deposit c) { Kind = CommandKind.Deposit; Account = c.Account; Symbol = c.Asset; }
-    public void On(in Withdraw c) { Kind = CommandKind.Withdraw; Account = c.Account; Symbol = c.Asset; }
-    public void On(in NewOrder c) { Kind = CommandKind.NewOrder; Account = c.Account; ClientOrderId = c.ClientOrderId; Symbol = c.Symbol; }
-    public void On(in CancelOrder c) { Kind = CommandKind.CancelOrder; Account = c.Account; ClientOrderId = c.ClientOrderId; Symbol = -1; }
-    public void On(in ReplaceOrder c) { Kind = CommandKind.ReplaceOrder; Account = c.Account; ClientOrderId = c.OrigClientOrderId; Symbol = -1; }
-    public void On(in MassCancel c) { Kind = CommandKind.MassCancel; Account = c.Account; Symbol = c.Symbol; }
 }

@@ -144,7 +144,7 @@ public static class JournalVerifier
 
     private static void CheckPayload(in JournalRecord record, string path, VerifyReport report)
     {
-        var handler = new Discard();
+        var handler = new CommandSummary();
         if (CommandCodec.Decode(record.Payload, ref handler) != SbeError.None)
         {
             report.Malformed++;
@@ -166,19 +166,5 @@ public static class JournalVerifier
         var entries = SparseIndex.Read(indexPath);
         entries.Sort((a, b) => a.Offset.CompareTo(b.Offset));
         return entries;
-    }
-
-    private struct Discard : ICommandHandler
-    {
-        public readonly void On(in AddAccount c) { }
-        public readonly void On(in AddSymbol c) { }
-        public readonly void On(in HaltSymbol c) { }
-        public readonly void On(in ResumeSymbol c) { }
-        public readonly void On(in Deposit c) { }
-        public readonly void On(in Withdraw c) { }
-        public readonly void On(in NewOrder c) { }
-        public readonly void On(in CancelOrder c) { }
-        public readonly void On(in ReplaceOrder c) { }
-        public readonly void On(in MassCancel c) { }
     }
 }

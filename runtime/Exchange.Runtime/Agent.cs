@@ -1,5 +1,5 @@
-// Agents: units of work with a duty cycle. A process composes its agents (the transport, a subscription's poller, a
-// service's timers) into one, and runs it on a thread of its own (AgentRunner) or from its owner's loop (DoWork).
+// Agents: units of work with a duty cycle (the transport, the engine's loop, the gateway's loop), run on a thread of
+// their own or on the caller's by AgentRunner, or from an owner's loop (DoWork).
 // After each duty cycle the idle strategy decides, from the work done, whether to spin, yield or park.
 namespace Exchange.Runtime;
 
@@ -8,19 +8,6 @@ public interface IAgent
     /// <summary>One duty cycle; returns how much work it did (0 lets the idle strategy idle).</summary>
     int DoWork();
     string Name { get; }
-}
-
-/// <summary>Several agents as one, each given its duty cycle in turn; the work is the sum.</summary>
-public sealed class CompositeAgent(string name, params IAgent[] agents) : IAgent
-{
-    public string Name { get; } = name;
-
-    public int DoWork()
-    {
-        int work = 0;
-        foreach (var agent in agents) work += agent.DoWork();
-        return work;
-    }
 }
 
 /// <summary>An agent made of a function, for a piece of a loop that has no class of its own.</summary>
@@ -57,8 +44,6 @@ public sealed class AgentRunner : IDisposable
     public Exception? Failure => Volatile.Read(ref _failure);
     /// <summary>Duty cycles that threw, whether the runner carried on or not.</summary>
     public long Errors => Interlocked.Read(ref _errors);
-
-    public bool StopRequested => _stopRequested;
 
     /// <summary>Runs the agent on a new thread named after it; returns this runner.</summary>
     public AgentRunner Start()

@@ -3,7 +3,7 @@
 // for twenty seconds after three of warm-up: new UDP sessions with data, gigabyte terms, garbage and bad logons at the
 // engine; half-open connections from a hundred addresses at the gateway. The market maker's acknowledgements must never
 // stop for more than 100 ms, every broker order must be answered, and both processes' memory must stay within the
-// stated bounds. The summary says where any pause came from: the engine's longest duty cycle and its parts, the test
+// stated bounds. The summary says where any pause came from: the engine's longest duty cycle, the test
 // loop's own longest gap, and how long the machine held up a thread that only sleeps (the hiccup meter).
 using System.Diagnostics;
 using Exchange.Client;

@@ -89,20 +89,6 @@ public sealed class AgentRunnerTests
     }
 
     [Fact]
-    public void A_composite_agent_gives_each_part_its_duty_cycle_in_turn_and_sums_their_work()
-    {
-        var order = new List<string>();
-        var composite = new CompositeAgent("both",
-            new DelegateAgent("a", () => { order.Add("a"); return 2; }),
-            new DelegateAgent("b", () => { order.Add("b"); return 3; }));
-
-        Assert.Equal(5, composite.DoWork());
-        Assert.Equal(5, composite.DoWork());
-        Assert.Equal(["a", "b", "a", "b"], order);
-        Assert.Equal("both", composite.Name);
-    }
-
-    [Fact]
     public void A_manual_clock_moves_only_when_told()
     {
         var clock = new ManualClock(start: 5);
