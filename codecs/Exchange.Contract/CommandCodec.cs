@@ -79,7 +79,7 @@ public static class CommandCodec
             case AddSymbolDecoder.TemplateId:
                 if ((error = AddSymbolDecoder.TryWrapWithHeader(message, 0, out var s)) != SbeError.None) return error;
                 handler.On(new AddSymbol(new SymbolSpec(s.Symbol, s.BaseAsset, s.QuoteAsset, s.TickSize, s.LotSize, s.MinQuantity,
-                    s.MaxQuantity, s.ReferencePrice, s.BandBps, s.MakerFeeBps, s.TakerFeeBps, s.MaxNotional)));
+                    s.MaxQuantity, s.ReferencePrice, s.BandBps, s.MakerFeeBps, s.TakerFeeBps, s.MaxNotional), SymbolName.FromBytes(s.Name)));
                 return SbeError.None;
             case HaltSymbolDecoder.TemplateId:
                 if ((error = HaltSymbolDecoder.TryWrapWithHeader(message, 0, out var h)) != SbeError.None) return error;
@@ -184,6 +184,9 @@ public static class CommandCodec
         e.MakerFeeBps = s.MakerFeeBps;
         e.TakerFeeBps = s.TakerFeeBps;
         e.MaxNotional = s.MaxNotional;
+        var name = new byte[SymbolName.MaxLength]; // administration only: the order path does not come here
+        c.Name.CopyTo(name);
+        e.Name = name;
         return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
     }
 

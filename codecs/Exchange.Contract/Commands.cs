@@ -4,7 +4,9 @@ namespace Exchange.Contract;
 
 public readonly record struct AddAccount(long Account);
 
-public readonly record struct AddSymbol(SymbolSpec Spec);
+/// <summary>A new symbol with its trading rules, and the name the gateways and people know it by (empty is allowed by
+/// the engine; the engine process's config and exchange-admin always give one).</summary>
+public readonly record struct AddSymbol(SymbolSpec Spec, SymbolName Name = default);
 
 public readonly record struct HaltSymbol(int Symbol);
 

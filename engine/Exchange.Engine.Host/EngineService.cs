@@ -26,6 +26,7 @@ public sealed class EngineService : IDisposable
     private readonly Outbound _outbound;
     private readonly EventRouter _router;
     private readonly SessionLayer _sessionLayer;
+    private readonly ReferenceData _reference;
     private readonly LogThrottle _refusals = new(linesPerSecond: 10);
     private readonly byte[] _scratch = new byte[512];
     private JournalWriter? _journal;
@@ -43,7 +44,8 @@ public sealed class EngineService : IDisposable
         _sessions = new SessionTable(options.MaxConnections);
         _outbound = new Outbound(_sessions, links, options.OutboundBufferBytes, MakeDurable);
         _router = new EventRouter(_sessions, _outbound);
-        _sessionLayer = new SessionLayer(_sessions, _outbound, links, options, config, CancelAll, Log, LogRefusal, RejectMalformed);
+        _reference = new ReferenceData(config);
+        _sessionLayer = new SessionLayer(_sessions, _outbound, links, options, config, CancelAll, SendReferenceData, Log, LogRefusal, RejectMalformed);
         _journal = shard.Journal;
         _engine = shard.Engine;
         Recovery = shard.Recovery;
@@ -199,7 +201,23 @@ public sealed class EngineService : IDisposable
         events.Timestamp = timestamp;
         _engine.Apply(sequence, timestamp, message);
         _router.Route(_engine.Output.Written, sequence, operatorConnection);
+        if (MessageHeaderDecoder.Wrap(message, 0).TemplateId == AddSymbolDecoder.TemplateId) AnnounceSymbol(sequence, AddSymbolDecoder.WrapWithHeader(message).Symbol);
         if (_options.StallEveryCommands > 0 && ++_sinceStall >= _options.StallEveryCommands) Stall();
+    }
+
+    /// <summary>A new session's reference data: every symbol's definition, behind whatever made it durable.</summary>
+    private void SendReferenceData(int connection)
+    {
+        foreach (int symbol in _engine.SymbolIds()) _outbound.Route(connection, _engine.LastSequence, _reference.Definition(_engine, symbol));
+    }
+
+    /// <summary>A symbol added by command <paramref name="sequence"/> (if the engine took it) is announced to every session.</summary>
+    private void AnnounceSymbol(long sequence, int symbol)
+    {
+        var definition = _reference.Definition(_engine, symbol);
+        if (definition.IsEmpty) return;
+        for (int connection = 0; connection < _sessions.Capacity; connection++)
+            if (_sessions.IsActive(connection)) _outbound.Route(connection, sequence, definition);
     }
 
     /// <summary>Cancel-on-disconnect: a MassCancel of every order of the account, sequenced and journaled like any

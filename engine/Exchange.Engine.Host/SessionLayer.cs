@@ -20,13 +20,14 @@ internal sealed class SessionLayer
     private readonly Dictionary<string, long> _apiKeys;
     private readonly Dictionary<string, string> _operatorKeys;
     private readonly Action<long> _cancelAll;
+    private readonly Action<int> _sendReferenceData;
     private readonly Action<string> _log, _logRefusal;
     private readonly Action<int, int> _rejectMalformed;
     private readonly long _unsendableNanos;
     private readonly byte[] _scratch = new byte[512];
 
     public SessionLayer(SessionTable sessions, Outbound outbound, IEngineLinks links, EngineServiceOptions options, ShardConfig config,
-        Action<long> cancelAll, Action<string> log, Action<string> logRefusal, Action<int, int> rejectMalformed)
+        Action<long> cancelAll, Action<int> sendReferenceData, Action<string> log, Action<string> logRefusal, Action<int, int> rejectMalformed)
     {
         _sessions = sessions;
         _outbound = outbound;
@@ -35,6 +36,7 @@ internal sealed class SessionLayer
         _apiKeys = config.ApiKeys();
         _operatorKeys = config.OperatorKeys();
         _cancelAll = cancelAll;
+        _sendReferenceData = sendReferenceData;
         _log = log;
         _logRefusal = logRefusal;
         _rejectMalformed = rejectMalformed;
@@ -109,6 +111,7 @@ internal sealed class SessionLayer
         // An operator has no orders to cancel.
         ref Session started = ref _sessions.Activate(connection, account, operatorName, interval, operatorName == null && logon.CancelOnDisconnect == 1);
 
+        _sendReferenceData(connection);
         var ack = LogonAckEncoder.WrapAndApplyHeader(_scratch, 0);
         ack.SessionId = started.Id;
         ack.Account = account;

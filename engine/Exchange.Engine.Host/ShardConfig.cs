@@ -6,7 +6,13 @@ using Exchange.Contract;
 
 namespace Exchange.Engine.Host;
 
-public sealed record AssetConfig(int Id, string Name);
+/// <summary>An asset: its id in the engine, its name (up to 8 printable characters) and how many decimal places its
+/// integer unit has (USD in cents: 2; BTC in satoshis: 8). Names and decimals are reference data for the gateways
+/// and people; the engine counts integers only.</summary>
+public sealed record AssetConfig(int Id, string Name, int Decimals = 0)
+{
+    public const int MaxNameLength = 8;
+}
 
 public sealed record SymbolConfig(string Name, SymbolSpec Spec);
 
@@ -39,7 +45,7 @@ public sealed record ShardConfig
 
     public string EffectiveJournalDirectory => JournalDirectory ?? Path.Combine("data", $"shard-{ShardId}");
     public EngineConfig Engine { get; set; } = new() { AssetCount = 4, MaxSymbols = 16, MaxAccounts = 1024, MaxOrders = 1 << 20, MaxPriceLevels = 1 << 16, FeeAccount = 0 };
-    public List<AssetConfig> Assets { get; set; } = [new(0, "USD"), new(1, "BTC"), new(2, "ETH")];
+    public List<AssetConfig> Assets { get; set; } = [new(0, "USD", Decimals: 2), new(1, "BTC", Decimals: 8), new(2, "ETH", Decimals: 6)];
 
     /// <summary>Demo markets. USD in cents; BTC in satoshis with a 0.01 BTC lot; ETH in 10^-6 ETH with a
     /// 0.01 ETH lot; prices in cents per lot, so a 1-cent tick is $1 per BTC and $1 per ETH.</summary>
@@ -95,7 +101,12 @@ public sealed record ShardConfig
     {
         var commands = new List<byte[]>();
         var buffer = new byte[256];
-        foreach (var symbol in Symbols) commands.Add(buffer[..CommandCodec.Encode(new AddSymbol(symbol.Spec), buffer)]);
+        ValidateAssets();
+        foreach (var symbol in Symbols)
+        {
+            if (!SymbolName.TryParse(symbol.Name, out var name, out string? error)) throw new ConfigException($"symbol {symbol.Spec.Id}: {error}");
+            commands.Add(buffer[..CommandCodec.Encode(new AddSymbol(symbol.Spec, name), buffer)]);
+        }
         foreach (var account in Accounts)
         {
             commands.Add(buffer[..CommandCodec.Encode(new AddAccount(account.Id), buffer)]);
@@ -108,6 +119,18 @@ public sealed record ShardConfig
             }
         }
         return commands;
+    }
+
+    private void ValidateAssets()
+    {
+        var ids = new HashSet<int>();
+        foreach (var asset in Assets)
+        {
+            if (!ids.Add(asset.Id)) throw new ConfigException($"asset id {asset.Id} is used twice");
+            if (string.IsNullOrEmpty(asset.Name) || asset.Name.Length > AssetConfig.MaxNameLength || asset.Name.Any(c => c is <= ' ' or > '~'))
+                throw new ConfigException($"asset {asset.Id}: name '{asset.Name}' must be 1 to {AssetConfig.MaxNameLength} printable ASCII characters");
+            if (asset.Decimals is < 0 or > 18) throw new ConfigException($"asset {asset.Name}: decimals {asset.Decimals} outside 0..18");
+        }
     }
 
     /// <summary>Operator API key → operator name, for Logon. Keys must be unique, non-empty and no account's.</summary>

@@ -9,11 +9,12 @@ public readonly record struct SnapshotOrder(
     long OrderId, long Account, long ClientOrderId, int Symbol, Side Side, long Price, long Quantity, long Filled, long Held,
     SelfTradePrevention SelfTrade, bool PostOnly);
 
-public readonly record struct SnapshotSymbol(SymbolSpec Spec, SymbolStatus Status, long BidPrice, long BidQuantity, long AskPrice, long AskQuantity);
+public readonly record struct SnapshotSymbol(SymbolSpec Spec, SymbolName Name, SymbolStatus Status, long BidPrice, long BidQuantity, long AskPrice, long AskQuantity);
 
 public sealed class EngineSnapshot
 {
-    private const ulong Magic = 0x31_50414E53_474E45; // "ENGSNAP1"
+    private const ulong Magic = 0x32_50414E53_474E45; // "ENGSNAP2": symbols carry their names
+    private const ulong MagicWithoutNames = 0x31_50414E53_474E45; // "ENGSNAP1", still read
 
     public required long Sequence { get; init; }
     public required long Timestamp { get; init; }
@@ -34,11 +35,14 @@ public sealed class EngineSnapshot
         w.Write(Magic);
         w.Write(Sequence); w.Write(Timestamp); w.Write(NextOrderId); w.Write(NextTradeId); w.Write(AssetCount);
         w.Write(Symbols.Length);
+        Span<byte> name = stackalloc byte[SymbolName.MaxLength];
         foreach (var s in Symbols)
         {
             var p = s.Spec;
             w.Write(p.Id); w.Write(p.BaseAsset); w.Write(p.QuoteAsset); w.Write(p.TickSize); w.Write(p.LotSize); w.Write(p.MinQuantity);
             w.Write(p.MaxQuantity); w.Write(p.ReferencePrice); w.Write(p.BandBps); w.Write(p.MakerFeeBps); w.Write(p.TakerFeeBps); w.Write(p.MaxNotional);
+            s.Name.CopyTo(name);
+            w.Write(name);
             w.Write((byte)s.Status); w.Write(s.BidPrice); w.Write(s.BidQuantity); w.Write(s.AskPrice); w.Write(s.AskQuantity);
         }
         w.Write(Accounts.Length);
@@ -85,7 +89,8 @@ public sealed class EngineSnapshot
         try
         {
             using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-            if (r.ReadUInt64() != Magic) throw new InvalidDataException("not an engine snapshot (wrong magic)");
+            ulong magic = r.ReadUInt64();
+            if (magic != Magic && magic != MagicWithoutNames) throw new InvalidDataException("not an engine snapshot (wrong magic)");
             long sequence = r.ReadInt64(), timestamp = r.ReadInt64(), nextOrderId = r.ReadInt64(), nextTradeId = r.ReadInt64();
             int assets = r.ReadInt32();
             if (assets is < 1 or > 1 << 16) throw new InvalidDataException($"asset count {assets}");
@@ -94,7 +99,8 @@ public sealed class EngineSnapshot
             {
                 var spec = new SymbolSpec(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(),
                     r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64());
-                symbols[i] = new SnapshotSymbol(spec, (SymbolStatus)r.ReadByte(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
+                var name = magic == Magic ? SymbolName.FromBytes(r.ReadBytes(SymbolName.MaxLength)) : default;
+                symbols[i] = new SnapshotSymbol(spec, name, (SymbolStatus)r.ReadByte(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
             }
             var accounts = new long[Count(r, 1 << 26)];
             for (int i = 0; i < accounts.Length; i++) accounts[i] = r.ReadInt64();

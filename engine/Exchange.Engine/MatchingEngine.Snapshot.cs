@@ -16,7 +16,7 @@ public sealed partial class MatchingEngine<TOutput>
         foreach (var book in _books)
         {
             if (book == null) continue;
-            books.Add((new SnapshotSymbol(book.Spec, book.Status, book.LastBidPrice, book.LastBidQuantity, book.LastAskPrice, book.LastAskQuantity),
+            books.Add((new SnapshotSymbol(book.Spec, book.Name, book.Status, book.LastBidPrice, book.LastBidQuantity, book.LastAskPrice, book.LastAskQuantity),
                 book.Bids.LevelsBestFirst(), book.Asks.LevelsBestFirst()));
         }
         var accounts = new long[_accountCount];
@@ -48,7 +48,7 @@ public sealed partial class MatchingEngine<TOutput>
         {
             if (s.Spec.Validate(_assets, _config.MaxSymbols) != RejectReason.None || _books[s.Spec.Id] != null)
                 throw new InvalidDataException($"snapshot symbol {s.Spec.Id} is invalid or repeated");
-            var book = new OrderBook(s.Spec, _config.InitialLevelsPerSide)
+            var book = new OrderBook(s.Spec, s.Name, _config.InitialLevelsPerSide)
             {
                 Status = s.Status,
                 LastBidPrice = s.BidPrice, LastBidQuantity = s.BidQuantity, LastAskPrice = s.AskPrice, LastAskQuantity = s.AskQuantity,

@@ -21,6 +21,18 @@ public sealed partial class MatchingEngine<TOutput>
         return book != null;
     }
 
+    /// <summary>The name the symbol was added with (empty for an unknown symbol or one added without a name).</summary>
+    public SymbolName SymbolNameOf(int symbol) => BookOf(symbol)?.Name ?? default;
+
+    /// <summary>The ids of every symbol this engine trades, ascending.</summary>
+    public IReadOnlyList<int> SymbolIds()
+    {
+        var ids = new List<int>();
+        for (int s = 0; s < _books.Length; s++)
+            if (_books[s] != null) ids.Add(s);
+        return ids;
+    }
+
     /// <summary>Every account in creation order; the fee account first.</summary>
     public IReadOnlyList<long> AccountIds()
     {
@@ -83,6 +95,7 @@ public sealed partial class MatchingEngine<TOutput>
             h.Add(spec.Id); h.Add(spec.BaseAsset); h.Add(spec.QuoteAsset); h.Add(spec.TickSize); h.Add(spec.LotSize);
             h.Add(spec.MinQuantity); h.Add(spec.MaxQuantity); h.Add(spec.ReferencePrice); h.Add(spec.BandBps);
             h.Add(spec.MakerFeeBps); h.Add(spec.TakerFeeBps); h.Add(spec.MaxNotional); h.Add((long)book.Status);
+            h.Add((long)book.Name.Words.Low); h.Add((long)book.Name.Words.High);
             AddSide(ref h, book.Bids);
             AddSide(ref h, book.Asks);
         }

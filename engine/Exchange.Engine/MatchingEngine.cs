@@ -88,10 +88,19 @@ public sealed partial class MatchingEngine<TOutput> where TOutput : IEngineOutpu
     {
         Sequence(sequence, timestamp);
         var reason = c.Spec.Validate(_assets, _config.MaxSymbols);
-        if (reason == RejectReason.None && _books[c.Spec.Id] != null) reason = RejectReason.DuplicateSymbol;
+        if (reason == RejectReason.None && (_books[c.Spec.Id] != null || NameTaken(c.Name))) reason = RejectReason.DuplicateSymbol;
         if (reason != RejectReason.None) { Reject(CommandKind.AddSymbol, 0, 0, c.Spec.Id, reason); return; }
-        _books[c.Spec.Id] = new OrderBook(c.Spec, _config.InitialLevelsPerSide);
+        _books[c.Spec.Id] = new OrderBook(c.Spec, c.Name, _config.InitialLevelsPerSide);
         _output.OnSymbolStatus(new SymbolStatusChanged(c.Spec.Id, SymbolStatus.Open));
+    }
+
+    /// <summary>Whether another symbol already has this name: the gateways find symbols by name, so names are unique.</summary>
+    private bool NameTaken(SymbolName name)
+    {
+        if (name.IsEmpty) return false;
+        foreach (var book in _books)
+            if (book != null && book.Name == name) return true;
+        return false;
     }
 
     public void Apply(long sequence, long timestamp, in HaltSymbol c)

@@ -3,9 +3,10 @@ namespace Exchange.Engine;
 
 internal sealed class OrderBook
 {
-    public OrderBook(in SymbolSpec spec, int initialLevelsPerSide)
+    public OrderBook(in SymbolSpec spec, SymbolName name, int initialLevelsPerSide)
     {
         Spec = spec;
+        Name = name;
         Status = SymbolStatus.Open;
         BandLow = spec.BandLow;
         BandHigh = spec.BandHigh;
@@ -15,6 +16,7 @@ internal sealed class OrderBook
     }
 
     public readonly SymbolSpec Spec;
+    public readonly SymbolName Name;
     public readonly long BandLow;
     public readonly long BandHigh;
     public readonly int MaxFeeBps;

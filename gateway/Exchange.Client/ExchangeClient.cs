@@ -36,12 +36,13 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     private readonly Transport.Transport _transport;
     private readonly ShardSession[] _shards;
     /// <summary>Symbol id → shard, for ids below its length; larger ids go through the dictionary.</summary>
-    private readonly ShardSession?[] _shardBySymbol;
+    private ShardSession?[] _shardBySymbol;
     private readonly Dictionary<int, ShardSession> _shardBySymbolSparse = [];
     private readonly byte[] _encode = new byte[256];
     private readonly bool _ownThread;
     private readonly IClock _clock;
     private long _malformed;
+    private readonly Dictionary<string, SymbolReference> _symbolsByName = new(StringComparer.Ordinal);
     private long _lastTimestamp;
     private bool _disposed;
 
@@ -62,15 +63,11 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
             {
                 _shards[i] = OpenShard(i, options.Shards[i]);
                 foreach (int symbol in options.Shards[i].Symbols)
-                    if (symbol < 4096) maxDense = Math.Max(maxDense, symbol + 1);
+                    if (symbol < MaxDenseSymbol) maxDense = Math.Max(maxDense, symbol + 1);
             }
             _shardBySymbol = new ShardSession?[maxDense];
             foreach (var shard in _shards)
-                foreach (int symbol in shard.Symbols)
-                {
-                    if (symbol < _shardBySymbol.Length) _shardBySymbol[symbol] = shard;
-                    else _shardBySymbolSparse[symbol] = shard;
-                }
+                foreach (int symbol in shard.Symbols) Route(symbol, shard);
             if (_ownThread) _transport.Start(IdleStrategies.Parse(options.IdleStrategy)!);
         }
         catch
@@ -135,6 +132,10 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     public long LastTimestamp => _lastTimestamp;
     /// <summary>Messages from the engines that did not decode (counted and skipped).</summary>
     public long MalformedMessages => _malformed;
+
+    /// <summary>Every symbol the shards have announced (SymbolDefinition, at logon and when one is added), by name. Kept
+    /// across disconnects: the last word of each shard.</summary>
+    public IReadOnlyDictionary<string, SymbolReference> Symbols => _symbolsByName;
 
     internal ShardSession ShardAt(int shard) => _shards[shard];
 
@@ -415,6 +416,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
                 if (HeartbeatDecoder.TryWrapWithHeader(message, 0, out _) != SbeError.None) _malformed++;
                 return;
             case LogoutDecoder.TemplateId: OnLogoutMessage(s, message); return;
+            case SymbolDefinitionDecoder.TemplateId: OnSymbolDefinition(s, message); return;
             default:
             {
                 // Every engine event begins its block with the sequence and timestamp of its input: a shorter
@@ -451,6 +453,19 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         _listener.OnLogon(s.Index, s.SessionId);
     }
 
+    private void OnSymbolDefinition(ShardSession s, ReadOnlySpan<byte> message)
+    {
+        var symbol = SymbolReference.Decode(message, out _);
+        if (symbol == null || symbol.Name.Length == 0) { _malformed++; return; }
+        // A symbol that was renamed or moved keeps one entry: its id's latest name.
+        foreach (var (name, known) in _symbolsByName)
+            if (known.Id == symbol.Id && name != symbol.Name) { _symbolsByName.Remove(name); break; }
+        _symbolsByName[symbol.Name] = symbol;
+        // A shard's own announcement routes its symbol, unless the options gave that symbol to a shard already.
+        if (Find(symbol.Id) == null) Route(symbol.Id, s);
+        _listener.OnSymbolDefinition(s.Index, symbol);
+    }
+
     private void OnLogonReject(ShardSession s, ReadOnlySpan<byte> message)
     {
         if (LogonRejectDecoder.TryWrapWithHeader(message, 0, out var reject) != SbeError.None) { _malformed++; return; }
@@ -482,6 +497,20 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     }
 
     // ---- orders ----
+
+    private const int MaxDenseSymbol = 4096;
+
+    /// <summary>Orders for <paramref name="symbol"/> go to <paramref name="shard"/>: ids below 4096 through an array
+    /// (grown when a shard announces one), larger ones through a dictionary.</summary>
+    private void Route(int symbol, ShardSession shard)
+    {
+        if (symbol is >= 0 and < MaxDenseSymbol)
+        {
+            if (symbol >= _shardBySymbol.Length) Array.Resize(ref _shardBySymbol, symbol + 1);
+            _shardBySymbol[symbol] = shard;
+        }
+        else _shardBySymbolSparse[symbol] = shard;
+    }
 
     private ShardSession? Find(int symbol)
     {

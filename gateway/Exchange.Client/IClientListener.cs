@@ -39,6 +39,10 @@ public interface IClientListener : IEngineOutput
     /// here and then deliver nothing (it is counted as malformed).
     /// </summary>
     void OnEventContext(int shard, long sequence);
+
+    /// <summary>Reference data: <paramref name="shard"/> trades <paramref name="symbol"/> (sent before each LogonAck for
+    /// every symbol, and when an operator adds one). Also kept by the client: <see cref="ExchangeClient{TListener}.Symbols"/>.</summary>
+    void OnSymbolDefinition(int shard, SymbolReference symbol) { }
 }
 
 /// <summary>A listener that ignores everything; override what the application needs. The shard and sequence of the
@@ -53,6 +57,7 @@ public abstract class ClientListener : EngineOutputAdapter, IClientListener
     public virtual void OnLogon(int shard, ulong sessionId) { }
     public virtual void OnLogout(int shard, LogoutReason reason) { }
     public virtual void OnDisconnected(int shard) { }
+    public virtual void OnSymbolDefinition(int shard, SymbolReference symbol) { }
 
     /// <summary>Records the shard and sequence for the callbacks that follow; an override should call it.</summary>
     public virtual void OnEventContext(int shard, long sequence)

@@ -5,9 +5,11 @@ using Exchange.Contract;
 
 namespace Exchange.Gateway;
 
-internal sealed class EngineListener : ClientListener
+internal sealed class EngineListener(Gateway gateway) : ClientListener
 {
     public OrderEntrySession? Session;
+
+    public override void OnSymbolDefinition(int shard, SymbolReference symbol) => gateway.OnSymbolDefinition(symbol);
 
     public override void OnAccepted(in OrderAccepted e) => Session?.OnAccepted(in e);
     public override void OnRejected(in CommandRejected e) => Session?.OnRejected(in e);

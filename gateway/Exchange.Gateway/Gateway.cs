@@ -2,6 +2,7 @@
 // engine), copies execution reports to drop-copy sessions, and answers what it does not handle with a Business
 // Message Reject. Everything runs on the gateway loop's one thread.
 using Exchange.Client;
+using Exchange.Contract;
 using Exchange.Fix;
 using Exchange.Fix.Session;
 
@@ -18,16 +19,37 @@ internal sealed class Gateway : IFixApplication
     private readonly byte[] _body = new byte[1024];
     private long _execId;
 
-    public Gateway(GatewayConfig config, Func<long> clock)
+    public Gateway(GatewayConfig config, Func<long> clock, Action<string>? log = null)
     {
         Config = config;
         _clock = clock;
-        Symbols = config.Symbols.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        _log = log ?? (_ => { });
         _execId = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 20;
     }
 
     public GatewayConfig Config { get; }
-    public Dictionary<string, GatewaySymbol> Symbols { get; }
+    /// <summary>The FIX Symbols (55) the gateway trades: the names the engines announced (SymbolDefinition), with the
+    /// decimals their reference data gives. A symbol no engine has announced is unknown to FIX.</summary>
+    public Dictionary<string, GatewaySymbol> Symbols { get; } = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _untradable = new(StringComparer.Ordinal);
+    private readonly Action<string> _log;
+
+    /// <summary>An engine announced a symbol (each order-entry session's client hears every announcement; they agree).</summary>
+    public void OnSymbolDefinition(SymbolReference symbol)
+    {
+        if (symbol.PriceDecimals is not int priceDecimals)
+        {
+            if (_untradable.Add(symbol.Name))
+                _log($"symbol {symbol.Name} ({symbol.Id}) cannot be traded over FIX: its lot size {symbol.Spec.LotSize} does not make a whole-asset price a power of ten of the engine's price");
+            return;
+        }
+        var entry = new GatewaySymbol(symbol.Name, symbol.Id, priceDecimals, symbol.QuantityDecimals);
+        if (Symbols.TryGetValue(symbol.Name, out var known) && known == entry) return;
+        foreach (var (name, other) in Symbols)
+            if (other.Id == symbol.Id && name != symbol.Name) { Symbols.Remove(name); break; }
+        Symbols[symbol.Name] = entry;
+        _log($"symbol {symbol.Name} ({symbol.Id}): price decimals {priceDecimals}, quantity decimals {symbol.QuantityDecimals}");
+    }
     public IEnumerable<OrderEntrySession> OrderEntrySessions => _orderEntry.Values;
 
     public long Now() => _clock();
@@ -54,7 +76,7 @@ internal sealed class Gateway : IFixApplication
                 throw new GatewayConfigException($"session {session.Id}: SessionType must be order-entry or drop-copy, not '{type}'");
             string apiKey = session.Settings.Get("ApiKey") ?? throw new GatewayConfigException($"session {session.Id}: ApiKey (the engine account's key) is required");
             bool cancelOnDisconnect = !string.Equals(session.Settings.Get("CancelOnDisconnect"), "N", StringComparison.OrdinalIgnoreCase);
-            var listener = new EngineListener();
+            var listener = new EngineListener(this);
             var client = new ExchangeClient<EngineListener>(new ClientOptions
             {
                 ApiKey = apiKey,

@@ -1,29 +1,24 @@
-// The gateway's own config, beside the QuickFIX-style session settings: which engine shards to route to, and how
-// each FIX Symbol maps to an engine symbol with its decimals. Built-in defaults match the engine's demo config.
+// The gateway's own config, beside the QuickFIX-style session settings: which engine shards to connect to. What each
+// FIX Symbol is (its engine id and decimals) is not configured here: the engines announce their symbols at logon
+// (SymbolDefinition) and the gateway takes them from there. Built-in defaults match the engine's demo config.
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Exchange.Client;
 
 namespace Exchange.Gateway;
 
-/// <summary>A FIX Symbol (55) and what the engine needs: its id, and the decimal places that turn FIX prices and
-/// quantities into the engine's integers (engine price = Price x 10^PriceDecimals, quantity = OrderQty x
-/// 10^QuantityDecimals). The symbol's trading rules (lot, tick, band, fees) are the engine's alone.</summary>
+/// <summary>A FIX Symbol (55) and what the engine needs, from the engine's SymbolDefinition: its id, and the decimal
+/// places that turn FIX prices and quantities into the engine's integers (engine price = Price x 10^PriceDecimals,
+/// quantity = OrderQty x 10^QuantityDecimals). The symbol's trading rules (lot, tick, band, fees) are the engine's alone.</summary>
 public sealed record GatewaySymbol(string Name, int Id, int PriceDecimals, int QuantityDecimals);
 
-public sealed record GatewayEngine(string Channel, int[] Symbols);
+/// <summary>An engine shard: where it listens, and optionally the symbol ids it trades (orders for them are routed to it
+/// before its logon has announced them; otherwise its announcement routes them).</summary>
+public sealed record GatewayEngine(string Channel, int[]? Symbols = null);
 
 public sealed record GatewayConfig
 {
-    public List<GatewayEngine> Engines { get; set; } = [new("aeron:udp?endpoint=127.0.0.1:40123|term-length=1m", [1, 2])];
-
-    /// <summary>Demo markets: prices in USD per whole coin (the engine's cents per 0.01-coin lot are the same number),
-    /// quantities in coins (BTC to 10^-8, ETH to 10^-6).</summary>
-    public List<GatewaySymbol> Symbols { get; set; } =
-    [
-        new("BTC-USD", 1, PriceDecimals: 0, QuantityDecimals: 8),
-        new("ETH-USD", 2, PriceDecimals: 0, QuantityDecimals: 6),
-    ];
+    public List<GatewayEngine> Engines { get; set; } = [new("aeron:udp?endpoint=127.0.0.1:40123|term-length=1m")];
 
     /// <summary>The address engines send responses to (an address of this machine).</summary>
     public string ResponseHost { get; set; } = "127.0.0.1";
@@ -39,7 +34,7 @@ public sealed record GatewayConfig
 
     public string ToJson() => JsonSerializer.Serialize(this, GatewayConfigJson.Default.GatewayConfig);
 
-    public IReadOnlyList<ShardEndpoint> Shards() => Engines.Select(e => new ShardEndpoint(e.Channel, e.Symbols)).ToList();
+    public IReadOnlyList<ShardEndpoint> Shards() => Engines.Select(e => new ShardEndpoint(e.Channel, e.Symbols ?? [])).ToList();
 }
 
 public sealed class GatewayConfigException(string message) : Exception(message);

@@ -22,7 +22,7 @@ internal static class GatewayHost
         foreach (string warning in settings.SelectMany(s => s.Warnings).Distinct())
             Console.Error.WriteLine($"exchange-gateway: warning: {warning}");
 
-        var gateway = new Gateway(config, Exchange.Fix.UtcTimestamp.Now);
+        var gateway = new Gateway(config, Exchange.Fix.UtcTimestamp.Now, line => Console.Error.WriteLine($"exchange-gateway: {line}"));
         FixAcceptor acceptor;
         try
         {

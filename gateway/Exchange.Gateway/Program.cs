@@ -54,7 +54,7 @@ static GatewayConfig LoadConfig(string? path, string? engineChannel)
     try
     {
         var loaded = path == null ? new GatewayConfig() : GatewayConfig.Load(path);
-        return engineChannel == null ? loaded : loaded with { Engines = [new GatewayEngine(engineChannel, [.. loaded.Symbols.Select(s => s.Id)])] };
+        return engineChannel == null ? loaded : loaded with { Engines = [new GatewayEngine(engineChannel)] };
     }
     catch (GatewayConfigException e)
     {

@@ -33,8 +33,11 @@ internal sealed record Request(string Name, byte[] Command, Func<object, bool> A
     public static Request Resume(int symbol) =>
         new("resume", Encode(b => CommandCodec.Encode(new ResumeSymbol(symbol), b)), e => e is SymbolStatusChanged s && s.Symbol == symbol);
 
-    public static Request AddSymbol(SymbolSpec spec) =>
-        new("add-symbol", Encode(b => CommandCodec.Encode(new AddSymbol(spec), b)), e => e is SymbolStatusChanged s && s.Symbol == spec.Id);
+    public static Request AddSymbol(SymbolSpec spec, SymbolName name) =>
+        new("add-symbol", Encode(b => CommandCodec.Encode(new AddSymbol(spec, name), b)), e => e is SymbolStatusChanged s && s.Symbol == spec.Id);
+
+    public static SymbolName ParseName(string text) =>
+        SymbolName.TryParse(text, out var name, out string? error) ? name : throw new UsageException($"--name: {error}");
 
     public static SymbolSpec ParseSpec(string text)
     {

@@ -63,7 +63,12 @@ var spec = new Option<string>("--spec")
     Description = "id,baseAsset,quoteAsset,tick,lot,minQuantity,maxQuantity,referencePrice,bandBps,makerFeeBps,takerFeeBps,maxNotional",
     HelpName = "LIST", Required = true,
 };
-Add(new Command("add-symbol", "Add a symbol with its trading rules (integers, as the engine's config gives them)") { spec },
-    p => Request.AddSymbol(Request.ParseSpec(p.GetValue(spec)!)));
+var symbolName = new Option<string>("--name")
+{
+    Description = "The name the gateways and people know it by (1 to 16 printable characters, e.g. SOL-USD); names are unique",
+    HelpName = "NAME", Required = true,
+};
+Add(new Command("add-symbol", "Add a symbol with its name and trading rules (integers, as the engine's config gives them)") { symbolName, spec },
+    p => Request.AddSymbol(Request.ParseSpec(p.GetValue(spec)!), Request.ParseName(p.GetValue(symbolName)!)));
 
 return Cli.Run(root, args);

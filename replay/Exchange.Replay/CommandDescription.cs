@@ -44,9 +44,11 @@ public sealed record CommandDescription(string Name, long? Account, int? Symbol,
         public void On(in AddSymbol c)
         {
             var s = c.Spec;
-            Set("AddSymbol", null, s.Id, F("symbol", s.Id), F("baseAsset", s.BaseAsset), F("quoteAsset", s.QuoteAsset), F("tickSize", s.TickSize),
+            CommandField[] fields = [F("symbol", s.Id), F("baseAsset", s.BaseAsset), F("quoteAsset", s.QuoteAsset), F("tickSize", s.TickSize),
                 F("lotSize", s.LotSize), F("minQuantity", s.MinQuantity), F("maxQuantity", s.MaxQuantity), F("referencePrice", s.ReferencePrice),
-                F("bandBps", s.BandBps), F("makerFeeBps", s.MakerFeeBps), F("takerFeeBps", s.TakerFeeBps), F("maxNotional", s.MaxNotional));
+                F("bandBps", s.BandBps), F("makerFeeBps", s.MakerFeeBps), F("takerFeeBps", s.TakerFeeBps), F("maxNotional", s.MaxNotional)];
+            // Records of schema version 0 carry no name.
+            Set("AddSymbol", null, s.Id, c.Name.IsEmpty ? fields : [.. fields, new CommandField("name", 0, c.Name.ToString())]);
         }
 
         public void On(in HaltSymbol c) => Set("HaltSymbol", null, c.Symbol, F("symbol", c.Symbol));

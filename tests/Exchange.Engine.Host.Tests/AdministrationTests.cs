@@ -15,7 +15,7 @@ public class AdministrationTests
     {
         using var h = new Harness();
         h.Engine.OnMessage(7, Client.Logon(OperatorKey));
-        var (_, account, _) = Read.LogonAck(h.Links.Received(7).Single());
+        var (_, account, _) = Read.LogonAck(h.Links.Received(7).OfTemplate(LogonAckDecoder.TemplateId).Single());
         Assert.Equal(0, account);
         Assert.Equal(1, h.Engine.OperatorSessions);
         Assert.Equal(0, h.Engine.ActiveSessions);
@@ -114,7 +114,7 @@ public class AdministrationTests
         long before = h.Engine.LastSequence;
         h.Engine.OnMessage(7, Client.Limit(0, 1, Side.Buy, 59_000));
         h.Engine.OnMessage(7, Client.Limit(1001, 2, Side.Buy, 59_000));
-        Assert.All(h.Links.Received(7).Skip(1), m => Assert.Equal(RejectReason.NotLoggedOn, Read.Rejected(m).Reason));
+        Assert.All(h.Links.Received(7).SkipWhile(m => Read.Template(m) != LogonAckDecoder.TemplateId).Skip(1), m => Assert.Equal(RejectReason.NotLoggedOn, Read.Rejected(m).Reason));
         Assert.Equal(before, h.Engine.LastSequence);
     }
 

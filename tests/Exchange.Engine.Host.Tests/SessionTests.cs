@@ -1,4 +1,5 @@
 // Logon by API key, its rejects, heartbeats both ways, heartbeat timeout and logout.
+using Exchange.Journal;
 
 namespace Exchange.Engine.Host.Tests;
 
@@ -12,13 +13,61 @@ public sealed class SessionTests
 
         Assert.Equal([(3, "aeron:udp?endpoint=10.1.1.1:4000")], h.Links.Opened);
         var received = h.Links.Received(3);
-        Assert.Single(received);
-        var (sessionId, account, interval) = Read.LogonAck(received[0]);
+        // The shard's reference data, then the ack.
+        Assert.Equal([SymbolDefinitionDecoder.TemplateId, SymbolDefinitionDecoder.TemplateId, LogonAckDecoder.TemplateId], received.Select(Read.Template));
+        var (sessionId, account, interval) = Read.LogonAck(received[^1]);
         Assert.Equal(1UL, sessionId);
         Assert.Equal(1001, account);
         Assert.Equal(2500U, interval);
         Assert.True(h.Engine.TryGetSession(3, out ulong id, out long sessionAccount));
         Assert.Equal((1UL, 1001L), (id, sessionAccount));
+    }
+
+    [Fact]
+    public void Logon_brings_every_symbols_definition_with_names_decimals_and_rules_from_the_engine()
+    {
+        using var h = new Harness();
+        h.LogOn(3, "mm-1001-key");
+
+        var symbols = h.Links.Received(3).OfTemplate(SymbolDefinitionDecoder.TemplateId)
+            .Select(m => SymbolReference.Decode(m, out _)!).ToList();
+        var config = new ShardConfig();
+        Assert.Equal(config.Symbols.Select(s => (s.Name, s.Spec)), symbols.Select(s => (s.Name, s.Spec)));
+        var btc = symbols[0];
+        Assert.Equal((SymbolStatus.Open, "BTC", 8, "USD", 2), (btc.Status, btc.BaseAsset, btc.BaseDecimals, btc.QuoteAsset, btc.QuoteDecimals));
+        // Cents per 0.01 BTC lot is dollars per BTC; satoshis are BTC to 8 places.
+        Assert.Equal((0, 8), (btc.PriceDecimals, btc.QuantityDecimals));
+    }
+
+    [Fact]
+    public void A_symbol_an_operator_adds_is_announced_to_every_session_and_keeps_its_name_through_a_restart()
+    {
+        using var dir = new TempDirectory();
+        var options = new EngineServiceOptions { JournalDirectory = dir.Path, Durability = Durability.None };
+        var spec = new SymbolSpec(Id: 5, BaseAsset: 2, QuoteAsset: 1, TickSize: 1, LotSize: 10_000, MinQuantity: 10_000, MaxQuantity: 1_000_000_000,
+            ReferencePrice: 5_000, BandBps: 2_000, MakerFeeBps: 1, TakerFeeBps: 2, MaxNotional: 1_000_000_000_000);
+        Assert.True(SymbolName.TryParse("ETH-BTC", out var name, out _));
+        using (var h = new Harness(options))
+        {
+            h.LogOn(1, "mm-1001-key");
+            h.LogOn(7, "ops-admin-key");
+            h.Links.Clear();
+
+            h.Engine.OnMessage(7, Client.Encode(new AddSymbol(spec, name)));
+            // A second symbol by the same name is refused: the gateways find symbols by name.
+            h.Engine.OnMessage(7, Client.Encode(new AddSymbol(spec with { Id = 6 }, name)));
+
+            var announced = h.Links.Received(1).OfTemplate(SymbolDefinitionDecoder.TemplateId).Select(m => SymbolReference.Decode(m, out _)!).Single();
+            Assert.Equal(("ETH-BTC", spec, "ETH", "BTC"), (announced.Name, announced.Spec, announced.BaseAsset, announced.QuoteAsset));
+            Assert.Equal(RejectReason.DuplicateSymbol, Read.Events(h.Links.Received(7)).OfType<CommandRejected>().Single().Reason);
+            h.Engine.Shutdown();
+        }
+        using (var h = new Harness(options))
+        {
+            h.LogOn(2, "mm-1002-key");
+            var names = h.Links.Received(2).OfTemplate(SymbolDefinitionDecoder.TemplateId).Select(m => SymbolReference.Decode(m, out _)!.Name);
+            Assert.Equal(["BTC-USD", "ETH-USD", "ETH-BTC"], names);
+        }
     }
 
     [Fact]
@@ -142,8 +191,8 @@ public sealed class SessionTests
         using var h = new Harness();
         h.Engine.OnMessage(1, Client.Logon("mm-1001-key", heartbeatMs: 0));
         h.Engine.OnMessage(2, Client.Logon("mm-1002-key", heartbeatMs: 1));
-        Assert.Equal(1000U, Read.LogonAck(h.Links.Received(1).Single()).HeartbeatMs);
-        Assert.Equal(100U, Read.LogonAck(h.Links.Received(2).Single()).HeartbeatMs);
+        Assert.Equal(1000U, Read.LogonAck(h.Links.Received(1).OfTemplate(LogonAckDecoder.TemplateId).Single()).HeartbeatMs);
+        Assert.Equal(100U, Read.LogonAck(h.Links.Received(2).OfTemplate(LogonAckDecoder.TemplateId).Single()).HeartbeatMs);
     }
 
     [Fact]

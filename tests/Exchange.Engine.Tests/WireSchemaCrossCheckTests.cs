@@ -144,7 +144,7 @@ public sealed class WireSchemaCrossCheckTests
     [Fact]
     public void AddSymbol_from_the_command_codec_reads_the_same_in_the_runtime_decoder()
         => AssertCommand(6,
-            r => new AddSymbol(new SymbolSpec(I(r), I(r), I(r), L(r), L(r), L(r), L(r), L(r), I(r), I(r), I(r), L(r))),
+            r => new AddSymbol(new SymbolSpec(I(r), I(r), I(r), L(r), L(r), L(r), L(r), L(r), I(r), I(r), I(r), L(r)), RandomName(r)),
             (c, b) => CommandCodec.Encode(c, b), "AddSymbol",
             c => new()
             {
@@ -152,7 +152,15 @@ public sealed class WireSchemaCrossCheckTests
                 ["tickSize"] = N(c.Spec.TickSize), ["lotSize"] = N(c.Spec.LotSize), ["minQuantity"] = N(c.Spec.MinQuantity),
                 ["maxQuantity"] = N(c.Spec.MaxQuantity), ["referencePrice"] = N(c.Spec.ReferencePrice), ["bandBps"] = N(c.Spec.BandBps),
                 ["makerFeeBps"] = N(c.Spec.MakerFeeBps), ["takerFeeBps"] = N(c.Spec.TakerFeeBps), ["maxNotional"] = N(c.Spec.MaxNotional),
+                ["name"] = c.Name.ToString(),
             });
+
+    private static SymbolName RandomName(Random r)
+    {
+        var text = new string([.. Enumerable.Range(0, r.Next(1, SymbolName.MaxLength + 1)).Select(_ => (char)r.Next('!', '~' + 1))]);
+        Assert.True(SymbolName.TryParse(text, out var name, out _));
+        return name;
+    }
 
     [Fact]
     public void HaltSymbol_from_the_command_codec_reads_the_same_in_the_runtime_decoder()
@@ -377,6 +385,7 @@ public sealed class WireSchemaCrossCheckTests
         {
             ["Logon"] = LogonDecoder.TemplateId, ["LogonAck"] = LogonAckDecoder.TemplateId, ["LogonReject"] = LogonRejectDecoder.TemplateId,
             ["Heartbeat"] = HeartbeatDecoder.TemplateId, ["Logout"] = LogoutDecoder.TemplateId,
+            ["SymbolDefinition"] = SymbolDefinitionDecoder.TemplateId,
             ["NewOrder"] = NewOrderDecoder.TemplateId, ["CancelOrder"] = CancelOrderDecoder.TemplateId,
             ["ReplaceOrder"] = ReplaceOrderDecoder.TemplateId, ["MassCancel"] = MassCancelDecoder.TemplateId,
             ["AddAccount"] = AddAccountDecoder.TemplateId, ["AddSymbol"] = AddSymbolDecoder.TemplateId,

@@ -43,13 +43,22 @@ public sealed class ConfigFileTests : IDisposable
     }
 
     [Fact]
-    public void A_gateway_config_naming_only_its_engines_keeps_the_symbols_and_response_host()
+    public void A_gateway_config_naming_only_its_engines_keeps_the_response_host()
     {
         var loaded = GatewayConfig.Load(Write("""{ "engines": [ { "channel": "aeron:udp?endpoint=127.0.0.1:41000", "symbols": [1] } ] }"""));
         var defaults = new GatewayConfig();
 
-        Assert.Equal("aeron:udp?endpoint=127.0.0.1:41000", Assert.Single(loaded.Engines).Channel);
+        var engine = Assert.Single(loaded.Engines);
+        Assert.Equal("aeron:udp?endpoint=127.0.0.1:41000", engine.Channel);
+        Assert.Equal([1], engine.Symbols!);
         Assert.Equal(defaults.ResponseHost, loaded.ResponseHost);
-        Assert.Equal(defaults.Symbols, loaded.Symbols);
+    }
+
+    [Fact]
+    public void A_gateway_engine_without_symbols_routes_what_the_engine_announces()
+    {
+        var loaded = GatewayConfig.Load(Write("""{ "engines": [ { "channel": "aeron:udp?endpoint=127.0.0.1:41000" } ] }"""));
+
+        Assert.Empty(Assert.Single(loaded.Shards()).Symbols);
     }
 }

@@ -42,7 +42,7 @@ public sealed class DumpTests : IDisposable
         var result = Tools.Replay("dump", _journal.Directory, "--from-seq", "2", "--to-seq", "2");
 
         Assert.Equal($"2  2024-03-01T09:30:00.001000000Z ({Workload.Start + Workload.Step})  AddSymbol symbol=1 baseAsset=2 quoteAsset=0 tickSize=5 " +
-            "lotSize=10 minQuantity=10 maxQuantity=100000 referencePrice=10000 bandBps=2000 makerFeeBps=1 takerFeeBps=3 maxNotional=1125899906842624\n",
+            "lotSize=10 minQuantity=10 maxQuantity=100000 referencePrice=10000 bandBps=2000 makerFeeBps=1 takerFeeBps=3 maxNotional=1125899906842624 name=SYM-1\n",
             result.Stdout);
     }
 
@@ -155,14 +155,14 @@ public sealed class DumpTests : IDisposable
         string segment = _journal.Segments[0];
         Assert.Equal(string.Join('\n',
             $"2  2024-03-01T09:30:00.001000000Z ({Workload.Start + Workload.Step})  AddSymbol symbol=1 baseAsset=2 quoteAsset=0 tickSize=5 " +
-                "lotSize=10 minQuantity=10 maxQuantity=100000 referencePrice=10000 bandBps=2000 makerFeeBps=1 takerFeeBps=3 maxNotional=1125899906842624",
-            $"  {segment} offset {64 + 32 + 112}:",
+                "lotSize=10 minQuantity=10 maxQuantity=100000 referencePrice=10000 bandBps=2000 makerFeeBps=1 takerFeeBps=3 maxNotional=1125899906842624 name=SYM-1",
+            $"  {segment} offset {64 + 32 + 128}:",
             "    AddSymbol:",
             "      header:",
-            "        blockLength: 72",
+            "        blockLength: 88",
             "        templateId: 21",
             "        schemaId: 7001",
-            "        version: 0",
+            "        version: 1",
             "      message: AddSymbol",
             "      symbol: 1",
             "      baseAsset: 2",
@@ -176,6 +176,7 @@ public sealed class DumpTests : IDisposable
             "      makerFeeBps: 1",
             "      takerFeeBps: 3",
             "      maxNotional: 1125899906842624",
+            "      name: SYM-1",
             ""), result.Stdout);
     }
 }

@@ -40,7 +40,8 @@ public static class Workload
         {
             var spec = new SymbolSpec(s, BaseAsset: s + 1, QuoteAsset: 0, TickSize: 5, LotSize: 10, MinQuantity: 10, MaxQuantity: 100_000,
                 ReferencePrice: 10_000, BandBps: 2_000, MakerFeeBps: 1, TakerFeeBps: 3, MaxNotional: 1L << 50);
-            Add("AddSymbol", null, s, CommandCodec.Encode(new AddSymbol(spec), buffer));
+            Assert.True(SymbolName.TryParse($"SYM-{s}", out var name, out _));
+            Add("AddSymbol", null, s, CommandCodec.Encode(new AddSymbol(spec, name), buffer));
         }
         foreach (long a in Accounts)
         {

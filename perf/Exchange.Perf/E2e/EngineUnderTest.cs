@@ -109,7 +109,7 @@ public sealed class EngineUnderTest : IDisposable
         started.DrainOutput();
         if (options.Client == "fix")
         {
-            try { started.StartGateway(options, scratch); }
+            try { started.StartGateway(options, scratch, baseConfig); }
             catch
             {
                 started.Dispose();
@@ -119,14 +119,12 @@ public sealed class EngineUnderTest : IDisposable
         return started;
     }
 
-    /// <summary>exchange-gateway in front of the engine: one order-entry FIX session per load session, on a free port.</summary>
-    private void StartGateway(E2eOptions options, string scratch)
+    /// <summary>exchange-gateway in front of the engine: one order-entry FIX session per load session, on a free port.
+    /// The load's FIX symbols are what the gateway takes from the engine: names and decimals of the engine's config.</summary>
+    private void StartGateway(E2eOptions options, string scratch, string engineConfig)
     {
         var (file, prefix) = Executable(options.GatewayExecutable, "exchange-gateway");
-        using (var doc = JsonDocument.Parse(Run((file, prefix), "--print-config")))
-            foreach (var symbol in doc.RootElement.GetProperty("symbols").EnumerateArray())
-                FixSymbols[symbol.GetProperty("id").GetInt32()] = new FixSymbol(symbol.GetProperty("name").GetString()!,
-                    symbol.GetProperty("priceDecimals").GetInt32(), symbol.GetProperty("quantityDecimals").GetInt32());
+        foreach (var symbol in FixSymbolsOf(engineConfig)) FixSymbols[symbol.Id] = symbol.Fix;
         var settings = new System.Text.StringBuilder();
         settings.AppendLine("[DEFAULT]\nConnectionType=acceptor\nBeginString=FIX.4.4\nSenderCompID=EXCH\nSocketAcceptPort=0");
         // The harness's own gateway on loopback: its load sessions log on without a password (the gateway refuses a
@@ -216,6 +214,28 @@ public sealed class EngineUnderTest : IDisposable
         p.WaitForExit();
         if (p.ExitCode != 0) throw new IOException($"{exe.File} {argument} failed: {p.StandardError.ReadToEnd()}");
         return text;
+    }
+
+    /// <summary>Each symbol of an engine config as a broker writes it over FIX: its name, and the decimals its assets and
+    /// lot size give (as the engine's reference data tells the gateway).</summary>
+    internal static List<(int Id, FixSymbol Fix)> FixSymbolsOf(string configJson)
+    {
+        using var doc = JsonDocument.Parse(configJson);
+        var decimals = new Dictionary<int, int>();
+        foreach (var asset in doc.RootElement.GetProperty("assets").EnumerateArray())
+            decimals[asset.GetProperty("id").GetInt32()] = asset.TryGetProperty("decimals", out var d) ? d.GetInt32() : 0;
+        var symbols = new List<(int, FixSymbol)>();
+        foreach (var symbol in doc.RootElement.GetProperty("symbols").EnumerateArray())
+        {
+            var spec = symbol.GetProperty("spec");
+            string name = symbol.GetProperty("name").GetString()!;
+            int id = spec.GetProperty("id").GetInt32(), baseAsset = spec.GetProperty("baseAsset").GetInt32();
+            var reference = new SymbolReference(name,
+                new SymbolSpec(id, baseAsset, spec.GetProperty("quoteAsset").GetInt32(), 0, spec.GetProperty("lotSize").GetInt64(), 0, 0, 0, 0, 0, 0, 0),
+                SymbolStatus.Open, "", decimals.GetValueOrDefault(baseAsset), "", decimals.GetValueOrDefault(spec.GetProperty("quoteAsset").GetInt32()));
+            if (reference.PriceDecimals is int priceDecimals) symbols.Add((id, new FixSymbol(name, priceDecimals, reference.QuantityDecimals)));
+        }
+        return symbols;
     }
 
     /// <summary>The symbols to trade, from the engine's config: each one's reference price is the generator's middle.</summary>

@@ -7,10 +7,12 @@ namespace Exchange.Gateway.Tests;
 internal static class Processes
 {
     /// <summary>An engine on <paramref name="port"/> (0: any free port), journaling to <paramref name="journal"/>
-    /// (null: in memory); returns once it listens, with the port it bound.</summary>
-    public static ChildProcess StartEngine(out int port, int requestedPort = 0, string? journal = null)
+    /// (null: in memory), on the shard config <paramref name="config"/> (null: the built-in one); returns once it listens,
+    /// with the port it bound.</summary>
+    public static ChildProcess StartEngine(out int port, int requestedPort = 0, string? journal = null, string? config = null)
     {
         var args = new List<string> { "--listen", $"aeron:udp?endpoint=127.0.0.1:{requestedPort}", "--idle", "backoff" };
+        if (config != null) args.AddRange(["--config", config]);
         if (journal == null) args.Add("--in-memory");
         else args.AddRange(["--journal", journal]);
         var engine = ChildProcess.StartDll("exchange-engine.dll", args);
