@@ -91,7 +91,8 @@ namespace Exchange.Sbe.Generator
             w.Line();
             w.Open($"public static {name} Wrap(ReadOnlySpan<byte> buffer, int offset, int actingBlockLength, int actingVersion)");
             w.Line("var error = TryWrap(buffer, offset, actingBlockLength, actingVersion, out var decoder);");
-            w.Guard("error != SbeError.None", $"SbeException.Header(error, {where}, SchemaId, TemplateId, actingBlockLength, actingVersion, offset, buffer.Length);");
+            w.Guard("error != SbeError.None",
+                $"SbeException.Header(error, {where}, SchemaId, TemplateId, actingBlockLength, actingVersion, offset, buffer.Length);");
             w.Line("return decoder;");
             w.Close();
             w.Line();
@@ -113,7 +114,8 @@ namespace Exchange.Sbe.Generator
             w.Line();
             w.Line("[MethodImpl(MethodImplOptions.NoInlining)]");
             w.Open("private static void ThrowHeader(SbeError error, ReadOnlySpan<byte> buffer, int offset)");
-            w.Guard($"offset < 0 || offset > buffer.Length - {_header}Decoder.EncodedLength", $"SbeException.Truncated({CSharp.StringLiteral(m.Name + " header")}, (long)offset + {_header}Decoder.EncodedLength, buffer.Length);");
+            w.Guard($"offset < 0 || offset > buffer.Length - {_header}Decoder.EncodedLength",
+                $"SbeException.Truncated({CSharp.StringLiteral(m.Name + " header")}, (long)offset + {_header}Decoder.EncodedLength, buffer.Length);");
             w.Line($"var header = new {_header}Decoder(buffer, offset, SchemaVersion);");
             w.Line($"SbeException.Header(error, {where}, {CSharp.ToLong(Primitive(header.SchemaId), "header.SchemaId")}, {CSharp.ToLong(Primitive(header.TemplateId), "header.TemplateId")}, "
                 + $"{CSharp.ToLong(Primitive(header.BlockLength), "header.BlockLength")}, {CSharp.ToLong(Primitive(header.Version), "header.Version")}, offset + {_header}Decoder.EncodedLength, buffer.Length);");
@@ -230,7 +232,8 @@ namespace Exchange.Sbe.Generator
             CountInRange(w, where);
             w.Line("var needed = MinimumBlockLength(actingVersion);");
             w.Guard("blockLength < needed", $"SbeException.BlockTooShort({where}, blockLength, actingVersion, needed);");
-            w.Guard("blockLength * count > buffer.Length - (at + DimensionLength)", $"SbeException.Truncated({where}, at + DimensionLength + blockLength * count, buffer.Length);");
+            w.Guard("blockLength * count > buffer.Length - (at + DimensionLength)",
+                $"SbeException.Truncated({where}, at + DimensionLength + blockLength * count, buffer.Length);");
             w.Line("_blockLength = (int)blockLength;");
             w.Line("_count = (int)count;");
             w.Line("limit = at + DimensionLength;");
@@ -340,7 +343,8 @@ namespace Exchange.Sbe.Generator
             w.Open(decoder ? "public bool Next()" : "public void Next()");
             w.Guard("_index >= _count", pastEnd);
             w.Line("var at = _limit;");
-            w.Guard($"at > _buffer.Length - {blockLength}", $"SbeException.Truncated({CSharp.StringLiteral(path + " entry")}, (long)at + {blockLength}, _buffer.Length);");
+            w.Guard($"at > _buffer.Length - {blockLength}",
+                $"SbeException.Truncated({CSharp.StringLiteral(path + " entry")}, (long)at + {blockLength}, _buffer.Length);");
             if (!decoder)
             {
                 w.Line($"_buffer.Slice(at, {blockLength}).Clear();");
@@ -381,13 +385,15 @@ namespace Exchange.Sbe.Generator
             w.Line();
             w.Line("// The block is zeroed so padding and fields left unset are deterministic on a reused buffer.");
             w.Open($"public static {name} Wrap(Span<byte> buffer, int offset)");
-            w.Guard("offset < 0 || offset > buffer.Length - BlockLength", $"SbeException.Truncated({CSharp.StringLiteral(m.Name)}, (long)offset + BlockLength, buffer.Length);");
+            w.Guard("offset < 0 || offset > buffer.Length - BlockLength",
+                $"SbeException.Truncated({CSharp.StringLiteral(m.Name)}, (long)offset + BlockLength, buffer.Length);");
             w.Line("buffer.Slice(offset, BlockLength).Clear();");
             w.Line($"return new {name}(buffer, offset);");
             w.Close();
             w.Line();
             w.Open($"public static {name} WrapAndApplyHeader(Span<byte> buffer, int offset)");
-            w.Guard($"offset < 0 || offset > buffer.Length - {_header}Encoder.EncodedLength", $"SbeException.Truncated({CSharp.StringLiteral(m.Name + " header")}, (long)offset + {_header}Encoder.EncodedLength, buffer.Length);");
+            w.Guard($"offset < 0 || offset > buffer.Length - {_header}Encoder.EncodedLength",
+                $"SbeException.Truncated({CSharp.StringLiteral(m.Name + " header")}, (long)offset + {_header}Encoder.EncodedLength, buffer.Length);");
             w.Line($"buffer.Slice(offset, {_header}Encoder.EncodedLength).Clear();");
             w.Line($"var header = new {_header}Encoder(buffer, offset);");
             w.Line($"header.{CSharp.Pascal(header.BlockLength.Name)} = ({Type(header.BlockLength)})BlockLength;");
@@ -453,7 +459,8 @@ namespace Exchange.Sbe.Generator
             w.Open($"public void Write{n}(ReadOnlySpan<byte> value)");
             w.Guard($"value.Length > {n}MaxLength", $"SbeException.LengthOutOfRange({where}, value.Length, \"outside 0..\" + {n}MaxLength);");
             w.Line("var at = _limit;");
-            w.Guard($"at > _buffer.Length - {prefix} - value.Length", $"SbeException.Truncated({where}, (long)at + {prefix} + value.Length, _buffer.Length);");
+            w.Guard($"at > _buffer.Length - {prefix} - value.Length",
+                $"SbeException.Truncated({where}, (long)at + {prefix} + value.Length, _buffer.Length);");
             w.Line($"_buffer.Slice(at, {prefix}).Clear();");
             w.Line(WriteAt(d.LengthPrimitive, d.Length.Offset, "value.Length"));
             w.Line($"value.CopyTo(_buffer.Slice(at + {prefix}));");

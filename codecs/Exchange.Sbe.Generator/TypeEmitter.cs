@@ -128,7 +128,8 @@ namespace Exchange.Sbe.Generator
             w.Close();
             w.Line();
             w.Open($"public static {name} Wrap({span} buffer, int offset{(versioned ? $", int actingVersion = {_schema.Version}" : "")})");
-            w.Guard("offset < 0 || offset > buffer.Length - EncodedLength", $"SbeException.Truncated({CSharp.StringLiteral(c.Name)}, (long)offset + EncodedLength, buffer.Length);");
+            w.Guard("offset < 0 || offset > buffer.Length - EncodedLength",
+                $"SbeException.Truncated({CSharp.StringLiteral(c.Name)}, (long)offset + EncodedLength, buffer.Length);");
             w.Line($"return new {name}(buffer, offset{(versioned ? ", actingVersion" : "")});");
             w.Close();
         }

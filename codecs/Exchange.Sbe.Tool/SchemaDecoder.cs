@@ -195,7 +195,9 @@ internal sealed class SchemaDecoder(MessageSchema schema)
     }
 
     private static DecodedScalar Number(string name, EncodedType type, Presence presence, string text) =>
-        presence == Presence.Optional && text == type.NullValue ? new DecodedScalar(name, null, IsNumber: false) : new DecodedScalar(name, text, IsNumber: true);
+        presence == Presence.Optional && text == type.NullValue
+            ? new DecodedScalar(name, null, IsNumber: false)
+            : new DecodedScalar(name, text, IsNumber: true);
 
     private DecodedScalar Constant(Field field)
     {
