@@ -34,6 +34,15 @@ namespace Exchange.Sbe.Generator
             return Line("}" + suffix);
         }
 
+        // A one-statement if block and the blank line after it: the shape of every bounds and version check.
+        public CodeWriter Guard(string condition, string statement)
+        {
+            Open($"if ({condition})");
+            Line(statement);
+            Close();
+            return Line();
+        }
+
         public override string ToString() => _text.ToString();
     }
 }

@@ -91,10 +91,8 @@ namespace Exchange.Sbe.Generator
             w.Line();
             w.Open($"public static {name} Wrap(ReadOnlySpan<byte> buffer, int offset, int actingBlockLength, int actingVersion)");
             w.Line("var error = TryWrap(buffer, offset, actingBlockLength, actingVersion, out var decoder);");
-            w.Open("if (error != SbeError.None)");
-            w.Line($"SbeException.Header(error, {where}, SchemaId, TemplateId, actingBlockLength, actingVersion, offset, buffer.Length);");
-            w.Close();
-            w.Line();
+            w.Guard("error != SbeError.None",
+                $"SbeException.Header(error, {where}, SchemaId, TemplateId, actingBlockLength, actingVersion, offset, buffer.Length);");
             w.Line("return decoder;");
             w.Close();
             w.Line();
@@ -110,19 +108,14 @@ namespace Exchange.Sbe.Generator
             w.Line();
             w.Open($"public static {name} WrapWithHeader(ReadOnlySpan<byte> buffer, int offset = 0)");
             w.Line("var error = TryWrapWithHeader(buffer, offset, out var decoder);");
-            w.Open("if (error != SbeError.None)");
-            w.Line("ThrowHeader(error, buffer, offset);");
-            w.Close();
-            w.Line();
+            w.Guard("error != SbeError.None", "ThrowHeader(error, buffer, offset);");
             w.Line("return decoder;");
             w.Close();
             w.Line();
             w.Line("[MethodImpl(MethodImplOptions.NoInlining)]");
             w.Open("private static void ThrowHeader(SbeError error, ReadOnlySpan<byte> buffer, int offset)");
-            w.Open($"if (offset < 0 || offset > buffer.Length - {_header}Decoder.EncodedLength)");
-            w.Line($"SbeException.Truncated({CSharp.StringLiteral(m.Name + " header")}, (long)offset + {_header}Decoder.EncodedLength, buffer.Length);");
-            w.Close();
-            w.Line();
+            w.Guard($"offset < 0 || offset > buffer.Length - {_header}Decoder.EncodedLength",
+                $"SbeException.Truncated({CSharp.StringLiteral(m.Name + " header")}, (long)offset + {_header}Decoder.EncodedLength, buffer.Length);");
             w.Line($"var header = new {_header}Decoder(buffer, offset, SchemaVersion);");
             w.Line($"SbeException.Header(error, {where}, {CSharp.ToLong(Primitive(header.SchemaId), "header.SchemaId")}, {CSharp.ToLong(Primitive(header.TemplateId), "header.TemplateId")}, "
                 + $"{CSharp.ToLong(Primitive(header.BlockLength), "header.BlockLength")}, {CSharp.ToLong(Primitive(header.Version), "header.Version")}, offset + {_header}Decoder.EncodedLength, buffer.Length);");
@@ -180,21 +173,14 @@ namespace Exchange.Sbe.Generator
                 DataDecoder(w, data, path + "." + data.Name);
             }
 
-            w.Line();
-            w.Open("internal void AppendTo(StringBuilder builder)");
-            var first = true;
-            foreach (var slot in slots.Where(SlotEmitter.HasAccessor))
-            {
-                SlotEmitter.Append(w, slot, first);
-                first = false;
-            }
+            var first = SlotEmitter.OpenAppendTo(w, slots);
 
             var index = 0;
             foreach (var group in part.Groups)
             {
                 var n = CSharp.Pascal(group.Name);
                 var local = $"group{index++}";
-                w.Line($"builder.Append(\"{(first ? "" : ", ")}{group.Name}=[\");");
+                SlotEmitter.Label(w, group.Name + "=[", first);
                 first = false;
                 w.Line($"var {local} = Read{n}();");
                 w.Open($"while ({local}.Next())");
@@ -209,7 +195,7 @@ namespace Exchange.Sbe.Generator
             foreach (var data in part.Data)
             {
                 var n = CSharp.Pascal(data.Name);
-                w.Line($"builder.Append(\"{(first ? "" : ", ")}{data.Name}=\");");
+                SlotEmitter.Label(w, data.Name + "=", first);
                 first = false;
                 w.Line(data.CharacterEncoding != null
                     ? $"builder.Append(SbeText.Decode(Read{n}(), {CSharp.StringLiteral(data.CharacterEncoding)}, stopAtNul: false));"
@@ -233,52 +219,21 @@ namespace Exchange.Sbe.Generator
             var name = CSharp.Pascal(g.Name) + "Decoder";
             var where = CSharp.StringLiteral(path);
             var dimension = g.Dimension;
-            w.Line();
-            w.Open($"public ref struct {name}");
-            w.Line($"public const int BlockLength = {g.BlockLength};");
-            w.Line($"public const int DimensionLength = {dimension.Type.EncodedLength};");
-            w.Line($"public const int MaxCount = {dimension.MaxCount};");
-            w.Line();
-            w.Line("private readonly ReadOnlySpan<byte> _buffer;");
-            w.Line("private readonly ref int _limit;");
-            w.Line("private readonly int _actingVersion;");
-            w.Line("private readonly int _blockLength;");
-            w.Line("private readonly int _count;");
-            w.Line("private int _index;");
-            w.Line("private int _entryOffset;");
-            w.Line();
-            w.Open($"internal {name}(ReadOnlySpan<byte> buffer, ref int limit, int actingVersion)");
-            w.Line("_buffer = buffer;");
-            w.Line("_limit = ref limit;");
+            OpenGroup(w, g, name, "ReadOnlySpan<byte>", "int actingVersion", "private readonly int _actingVersion;", "private readonly int _blockLength;");
             w.Line("_actingVersion = actingVersion;");
             if (g.SinceVersion > 0)
             {
-                w.Open($"if (actingVersion < {g.SinceVersion})");
-                w.Line("return;");
-                w.Close();
-                w.Line();
+                w.Guard($"actingVersion < {g.SinceVersion}", "return;");
             }
 
-            w.Line("var at = limit;");
-            w.Open("if (at > buffer.Length - DimensionLength)");
-            w.Line($"SbeException.Truncated({where}, (long)at + DimensionLength, buffer.Length);");
-            w.Close();
-            w.Line();
-            w.Line($"var blockLength = {CSharp.ToLong(dimension.BlockLengthPrimitive, CSharp.Read(dimension.BlockLengthPrimitive, Order, Plus("at", dimension.BlockLength.Offset)))};");
-            w.Line($"var count = {CSharp.ToLong(dimension.NumInGroupPrimitive, CSharp.Read(dimension.NumInGroupPrimitive, Order, Plus("at", dimension.NumInGroup.Offset)))};");
-            w.Open("if (count < 0 || count > MaxCount)");
-            w.Line($"SbeException.CountOutOfRange({where}, count, \"outside 0..\" + MaxCount);");
-            w.Close();
-            w.Line();
+            DimensionAt(w, where);
+            w.Line($"var blockLength = {ReadAt(dimension.BlockLengthPrimitive, dimension.BlockLength.Offset)};");
+            w.Line($"var count = {ReadAt(dimension.NumInGroupPrimitive, dimension.NumInGroup.Offset)};");
+            CountInRange(w, where);
             w.Line("var needed = MinimumBlockLength(actingVersion);");
-            w.Open("if (blockLength < needed)");
-            w.Line($"SbeException.BlockTooShort({where}, blockLength, actingVersion, needed);");
-            w.Close();
-            w.Line();
-            w.Open("if (blockLength * count > buffer.Length - (at + DimensionLength))");
-            w.Line($"SbeException.Truncated({where}, at + DimensionLength + blockLength * count, buffer.Length);");
-            w.Close();
-            w.Line();
+            w.Guard("blockLength < needed", $"SbeException.BlockTooShort({where}, blockLength, actingVersion, needed);");
+            w.Guard("blockLength * count > buffer.Length - (at + DimensionLength)",
+                $"SbeException.Truncated({where}, at + DimensionLength + blockLength * count, buffer.Length);");
             w.Line("_blockLength = (int)blockLength;");
             w.Line("_count = (int)count;");
             w.Line("limit = at + DimensionLength;");
@@ -289,34 +244,16 @@ namespace Exchange.Sbe.Generator
             w.Line("public int Index => _index;");
             w.Line("public int ActingBlockLength => _blockLength;");
             MinimumBlockLength(w, g);
-            w.Line();
-            w.Open("public bool Next()");
-            w.Open("if (_index >= _count)");
-            w.Line("return false;");
-            w.Close();
-            w.Line();
-            w.Line("var at = _limit;");
-            w.Open("if (at > _buffer.Length - _blockLength)");
-            w.Line($"SbeException.Truncated({CSharp.StringLiteral(path + " entry")}, (long)at + _blockLength, _buffer.Length);");
-            w.Close();
-            w.Line();
-            w.Line("_entryOffset = at;");
-            w.Line("_limit = at + _blockLength;");
-            w.Line("_index++;");
-            w.Line("return true;");
-            w.Close();
+            Next(w, path, decoder: true, "return false;");
             PartDecoder(w, g, path, "_entryOffset");
             w.Close();
         }
 
         private void DataDecoder(CodeWriter w, VarData d, string path)
         {
-            var n = CSharp.Pascal(d.Name);
+            var n = DataConstants(w, d);
             var where = CSharp.StringLiteral(path);
             var prefix = d.Data.Offset;
-            w.Line();
-            w.Line($"public const int {n}Id = {d.Id};");
-            w.Line($"public const int {n}MaxLength = {d.MaxLength};");
             if (d.CharacterEncoding != null)
             {
                 w.Line($"public const string {n}CharacterEncoding = {CSharp.StringLiteral(d.CharacterEncoding)};");
@@ -330,32 +267,99 @@ namespace Exchange.Sbe.Generator
             w.Open($"public ReadOnlySpan<byte> Read{n}()");
             if (d.SinceVersion > 0)
             {
-                w.Open($"if (_actingVersion < {d.SinceVersion})");
-                w.Line("return default;");
-                w.Close();
-                w.Line();
+                w.Guard($"_actingVersion < {d.SinceVersion}", "return default;");
             }
 
             w.Line("var at = _limit;");
-            w.Open($"if (at > _buffer.Length - {prefix})");
-            w.Line($"SbeException.Truncated({where}, (long)at + {prefix}, _buffer.Length);");
-            w.Close();
-            w.Line();
-            w.Line($"var length = {CSharp.ToLong(d.LengthPrimitive, CSharp.Read(d.LengthPrimitive, Order, Plus("at", d.Length.Offset)))};");
-            w.Open($"if (length < 0 || length > {n}MaxLength)");
-            w.Line($"SbeException.LengthOutOfRange({where}, length, \"outside 0..\" + {n}MaxLength);");
-            w.Close();
-            w.Line();
-            w.Open($"if (length > _buffer.Length - (at + {prefix}))");
-            w.Line($"SbeException.Truncated({where}, at + {prefix} + length, _buffer.Length);");
-            w.Close();
-            w.Line();
+            w.Guard($"at > _buffer.Length - {prefix}", $"SbeException.Truncated({where}, (long)at + {prefix}, _buffer.Length);");
+            w.Line($"var length = {ReadAt(d.LengthPrimitive, d.Length.Offset)};");
+            w.Guard($"length < 0 || length > {n}MaxLength", $"SbeException.LengthOutOfRange({where}, length, \"outside 0..\" + {n}MaxLength);");
+            w.Guard($"length > _buffer.Length - (at + {prefix})", $"SbeException.Truncated({where}, at + {prefix} + length, _buffer.Length);");
             w.Line($"_limit = at + {prefix} + (int)length;");
             w.Line($"return _buffer.Slice(at + {prefix}, (int)length);");
             w.Close();
         }
 
+        // The constants a var data's reader and writer both have; returns the C# name they are built on.
+        private static string DataConstants(CodeWriter w, VarData d)
+        {
+            var n = CSharp.Pascal(d.Name);
+            w.Line();
+            w.Line($"public const int {n}Id = {d.Id};");
+            w.Line($"public const int {n}MaxLength = {d.MaxLength};");
+            return n;
+        }
+
         private static string Plus(string at, int offset) => offset == 0 ? at : $"{at} + {offset}";
+
+        // A length or count prefix at a member's offset from "at", as a long.
+        private string ReadAt(PrimitiveType primitive, int offset) => CSharp.ToLong(primitive, CSharp.Read(primitive, Order, Plus("at", offset)));
+
+        private string WriteAt(PrimitiveType primitive, int offset, string value) => CSharp.Write(primitive, Order, Plus("at", offset), value) + ";";
+
+        // What a group's decoder and encoder begin with: the constants, the buffer and the limit shared with the
+        // message, the cursor over entries, and the constructor as far as it is the same.
+        private static void OpenGroup(CodeWriter w, Group g, string name, string span, string lastParameter, params string[] ownFields)
+        {
+            w.Line();
+            w.Open($"public ref struct {name}");
+            w.Line($"public const int BlockLength = {g.BlockLength};");
+            w.Line($"public const int DimensionLength = {g.Dimension.Type.EncodedLength};");
+            w.Line($"public const int MaxCount = {g.Dimension.MaxCount};");
+            w.Line();
+            w.Line($"private readonly {span} _buffer;");
+            w.Line("private readonly ref int _limit;");
+            foreach (var field in ownFields)
+            {
+                w.Line(field);
+            }
+
+            w.Line("private readonly int _count;");
+            w.Line("private int _index;");
+            w.Line("private int _entryOffset;");
+            w.Line();
+            w.Open($"internal {name}({span} buffer, ref int limit, {lastParameter})");
+            w.Line("_buffer = buffer;");
+            w.Line("_limit = ref limit;");
+        }
+
+        // The group's dimension starts at the limit and must fit in the buffer.
+        private static void DimensionAt(CodeWriter w, string where)
+        {
+            w.Line("var at = limit;");
+            w.Guard("at > buffer.Length - DimensionLength", $"SbeException.Truncated({where}, (long)at + DimensionLength, buffer.Length);");
+        }
+
+        private static void CountInRange(CodeWriter w, string where) =>
+            w.Guard("count < 0 || count > MaxCount", $"SbeException.CountOutOfRange({where}, count, \"outside 0..\" + MaxCount);");
+
+        // Next(): moves to the next entry, whose block starts at the limit and must fit. A decoder steps by the
+        // block length the sender announced and reports the end; an encoder steps by its own, zeroes the block and
+        // refuses entries beyond the count it wrote.
+        private static void Next(CodeWriter w, string path, bool decoder, string pastEnd)
+        {
+            var blockLength = decoder ? "_blockLength" : "BlockLength";
+            w.Line();
+            w.Open(decoder ? "public bool Next()" : "public void Next()");
+            w.Guard("_index >= _count", pastEnd);
+            w.Line("var at = _limit;");
+            w.Guard($"at > _buffer.Length - {blockLength}",
+                $"SbeException.Truncated({CSharp.StringLiteral(path + " entry")}, (long)at + {blockLength}, _buffer.Length);");
+            if (!decoder)
+            {
+                w.Line($"_buffer.Slice(at, {blockLength}).Clear();");
+            }
+
+            w.Line("_entryOffset = at;");
+            w.Line($"_limit = at + {blockLength};");
+            w.Line("_index++;");
+            if (decoder)
+            {
+                w.Line("return true;");
+            }
+
+            w.Close();
+        }
 
         private void Encoder(CodeWriter w, Message m)
         {
@@ -381,19 +385,15 @@ namespace Exchange.Sbe.Generator
             w.Line();
             w.Line("// The block is zeroed so padding and fields left unset are deterministic on a reused buffer.");
             w.Open($"public static {name} Wrap(Span<byte> buffer, int offset)");
-            w.Open("if (offset < 0 || offset > buffer.Length - BlockLength)");
-            w.Line($"SbeException.Truncated({CSharp.StringLiteral(m.Name)}, (long)offset + BlockLength, buffer.Length);");
-            w.Close();
-            w.Line();
+            w.Guard("offset < 0 || offset > buffer.Length - BlockLength",
+                $"SbeException.Truncated({CSharp.StringLiteral(m.Name)}, (long)offset + BlockLength, buffer.Length);");
             w.Line("buffer.Slice(offset, BlockLength).Clear();");
             w.Line($"return new {name}(buffer, offset);");
             w.Close();
             w.Line();
             w.Open($"public static {name} WrapAndApplyHeader(Span<byte> buffer, int offset)");
-            w.Open($"if (offset < 0 || offset > buffer.Length - {_header}Encoder.EncodedLength)");
-            w.Line($"SbeException.Truncated({CSharp.StringLiteral(m.Name + " header")}, (long)offset + {_header}Encoder.EncodedLength, buffer.Length);");
-            w.Close();
-            w.Line();
+            w.Guard($"offset < 0 || offset > buffer.Length - {_header}Encoder.EncodedLength",
+                $"SbeException.Truncated({CSharp.StringLiteral(m.Name + " header")}, (long)offset + {_header}Encoder.EncodedLength, buffer.Length);");
             w.Line($"buffer.Slice(offset, {_header}Encoder.EncodedLength).Clear();");
             w.Line($"var header = new {_header}Encoder(buffer, offset);");
             w.Line($"header.{CSharp.Pascal(header.BlockLength.Name)} = ({Type(header.BlockLength)})BlockLength;");
@@ -435,78 +435,34 @@ namespace Exchange.Sbe.Generator
             var name = CSharp.Pascal(g.Name) + "Encoder";
             var where = CSharp.StringLiteral(path);
             var dimension = g.Dimension;
-            w.Line();
-            w.Open($"public ref struct {name}");
-            w.Line($"public const int BlockLength = {g.BlockLength};");
-            w.Line($"public const int DimensionLength = {dimension.Type.EncodedLength};");
-            w.Line($"public const int MaxCount = {dimension.MaxCount};");
-            w.Line();
-            w.Line("private readonly Span<byte> _buffer;");
-            w.Line("private readonly ref int _limit;");
-            w.Line("private readonly int _count;");
-            w.Line("private int _index;");
-            w.Line("private int _entryOffset;");
-            w.Line();
-            w.Open($"internal {name}(Span<byte> buffer, ref int limit, int count)");
-            w.Line("_buffer = buffer;");
-            w.Line("_limit = ref limit;");
-            w.Open("if (count < 0 || count > MaxCount)");
-            w.Line($"SbeException.CountOutOfRange({where}, count, \"outside 0..\" + MaxCount);");
-            w.Close();
-            w.Line();
-            w.Line("var at = limit;");
-            w.Open("if (at > buffer.Length - DimensionLength)");
-            w.Line($"SbeException.Truncated({where}, (long)at + DimensionLength, buffer.Length);");
-            w.Close();
-            w.Line();
+            OpenGroup(w, g, name, "Span<byte>", "int count");
+            CountInRange(w, where);
+            DimensionAt(w, where);
             w.Line("buffer.Slice(at, DimensionLength).Clear();");
-            w.Line(CSharp.Write(dimension.BlockLengthPrimitive, Order, Plus("at", dimension.BlockLength.Offset), "BlockLength") + ";");
-            w.Line(CSharp.Write(dimension.NumInGroupPrimitive, Order, Plus("at", dimension.NumInGroup.Offset), "count") + ";");
+            w.Line(WriteAt(dimension.BlockLengthPrimitive, dimension.BlockLength.Offset, "BlockLength"));
+            w.Line(WriteAt(dimension.NumInGroupPrimitive, dimension.NumInGroup.Offset, "count"));
             w.Line("_count = count;");
             w.Line("limit = at + DimensionLength;");
             w.Close();
             w.Line();
             w.Line("public int Count => _count;");
-            w.Line();
-            w.Open("public void Next()");
-            w.Open("if (_index >= _count)");
-            w.Line($"SbeException.ValueOutOfRange({where}, \"more entries than the \" + _count + \" announced\");");
-            w.Close();
-            w.Line();
-            w.Line("var at = _limit;");
-            w.Open("if (at > _buffer.Length - BlockLength)");
-            w.Line($"SbeException.Truncated({CSharp.StringLiteral(path + " entry")}, (long)at + BlockLength, _buffer.Length);");
-            w.Close();
-            w.Line();
-            w.Line("_buffer.Slice(at, BlockLength).Clear();");
-            w.Line("_entryOffset = at;");
-            w.Line("_limit = at + BlockLength;");
-            w.Line("_index++;");
-            w.Close();
+            Next(w, path, decoder: false, $"SbeException.ValueOutOfRange({where}, \"more entries than the \" + _count + \" announced\");");
             PartEncoder(w, g, path, "_entryOffset");
             w.Close();
         }
 
         private void DataEncoder(CodeWriter w, VarData d, string path)
         {
-            var n = CSharp.Pascal(d.Name);
+            var n = DataConstants(w, d);
             var where = CSharp.StringLiteral(path);
             var prefix = d.Data.Offset;
-            w.Line();
-            w.Line($"public const int {n}Id = {d.Id};");
-            w.Line($"public const int {n}MaxLength = {d.MaxLength};");
             w.Open($"public void Write{n}(ReadOnlySpan<byte> value)");
-            w.Open($"if (value.Length > {n}MaxLength)");
-            w.Line($"SbeException.LengthOutOfRange({where}, value.Length, \"outside 0..\" + {n}MaxLength);");
-            w.Close();
-            w.Line();
+            w.Guard($"value.Length > {n}MaxLength", $"SbeException.LengthOutOfRange({where}, value.Length, \"outside 0..\" + {n}MaxLength);");
             w.Line("var at = _limit;");
-            w.Open($"if (at > _buffer.Length - {prefix} - value.Length)");
-            w.Line($"SbeException.Truncated({where}, (long)at + {prefix} + value.Length, _buffer.Length);");
-            w.Close();
-            w.Line();
+            w.Guard($"at > _buffer.Length - {prefix} - value.Length",
+                $"SbeException.Truncated({where}, (long)at + {prefix} + value.Length, _buffer.Length);");
             w.Line($"_buffer.Slice(at, {prefix}).Clear();");
-            w.Line(CSharp.Write(d.LengthPrimitive, Order, Plus("at", d.Length.Offset), "value.Length") + ";");
+            w.Line(WriteAt(d.LengthPrimitive, d.Length.Offset, "value.Length"));
             w.Line($"value.CopyTo(_buffer.Slice(at + {prefix}));");
             w.Line($"_limit = at + {prefix} + value.Length;");
             w.Close();

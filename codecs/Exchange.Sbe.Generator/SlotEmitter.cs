@@ -1,6 +1,7 @@
 // Writes the accessors of one fixed-offset value (field or composite member): typed read with the null value
 // for versions that predate it, typed write, and its part of ToString. Messages, groups and composites all go
 // through here, so a type's encoding is spelled in exactly one place.
+using System.Collections.Generic;
 using System.Linq;
 using Exchange.Sbe.Schema;
 
@@ -195,7 +196,7 @@ namespace Exchange.Sbe.Generator
         public static void Append(CodeWriter w, Slot s, bool first)
         {
             var n = s.Name;
-            w.Line($"builder.Append(\"{(first ? "" : ", ")}{s.SchemaName}=\");");
+            Label(w, s.SchemaName + "=", first);
             if (s.Presence == Presence.Constant)
             {
                 if (s.ValueRefValue != null && s.Type is EnumType)
@@ -249,6 +250,24 @@ namespace Exchange.Sbe.Generator
             }
         }
 
-        public static bool AnyAppendable(System.Collections.Generic.IEnumerable<Slot> slots) => slots.Any(HasAccessor);
+        // What starts each item of a decoder's ToString: the separator unless it is the first, then the name.
+        public static void Label(CodeWriter w, string label, bool first) =>
+            w.Line($"builder.Append(\"{(first ? "" : ", ")}{label}\");");
+
+        // Opens a decoder's AppendTo with an item per slot. Returns whether no item was written, so what the
+        // caller adds next knows whether it needs a separator.
+        public static bool OpenAppendTo(CodeWriter w, IEnumerable<Slot> slots)
+        {
+            w.Line();
+            w.Open("internal void AppendTo(StringBuilder builder)");
+            var first = true;
+            foreach (var slot in slots.Where(HasAccessor))
+            {
+                Append(w, slot, first);
+                first = false;
+            }
+
+            return first;
+        }
     }
 }

@@ -71,43 +71,14 @@ namespace Exchange.Sbe.Generator
 
         private void CompositeDecoder(CodeWriter w, CompositeType c)
         {
-            var name = CSharp.Pascal(c.Name) + "Decoder";
             var slots = Slot.Of(c).ToList();
-            w.Line();
-            w.Open($"public readonly ref struct {name}");
-            w.Line($"public const int EncodedLength = {c.EncodedLength};");
-            w.Line();
-            w.Line("private readonly ReadOnlySpan<byte> _buffer;");
-            w.Line("private readonly int _offset;");
-            w.Line("private readonly int _actingVersion;");
-            w.Line();
-            w.Open($"internal {name}(ReadOnlySpan<byte> buffer, int offset, int actingVersion)");
-            w.Line("_buffer = buffer;");
-            w.Line("_offset = offset;");
-            w.Line("_actingVersion = actingVersion;");
-            w.Close();
-            w.Line();
-            w.Open($"public static {name} Wrap(ReadOnlySpan<byte> buffer, int offset, int actingVersion = {_schema.Version})");
-            w.Open("if (offset < 0 || offset > buffer.Length - EncodedLength)");
-            w.Line($"SbeException.Truncated({CSharp.StringLiteral(c.Name)}, (long)offset + EncodedLength, buffer.Length);");
-            w.Close();
-            w.Line();
-            w.Line($"return new {name}(buffer, offset, actingVersion);");
-            w.Close();
+            OpenComposite(w, c, "Decoder", "ReadOnlySpan<byte>", versioned: true);
             foreach (var slot in slots)
             {
                 _slots.Decoder(w, slot, "_offset", guardAlways: true);
             }
 
-            w.Line();
-            w.Open("internal void AppendTo(StringBuilder builder)");
-            var first = true;
-            foreach (var slot in slots.Where(SlotEmitter.HasAccessor))
-            {
-                SlotEmitter.Append(w, slot, first);
-                first = false;
-            }
-
+            SlotEmitter.OpenAppendTo(w, slots);
             w.Close();
             w.Line();
             w.Open("public override string ToString()");
@@ -120,31 +91,46 @@ namespace Exchange.Sbe.Generator
 
         private void CompositeEncoder(CodeWriter w, CompositeType c)
         {
-            var name = CSharp.Pascal(c.Name) + "Encoder";
-            w.Line();
-            w.Open($"public readonly ref struct {name}");
-            w.Line($"public const int EncodedLength = {c.EncodedLength};");
-            w.Line();
-            w.Line("private readonly Span<byte> _buffer;");
-            w.Line("private readonly int _offset;");
-            w.Line();
-            w.Open($"internal {name}(Span<byte> buffer, int offset)");
-            w.Line("_buffer = buffer;");
-            w.Line("_offset = offset;");
-            w.Close();
-            w.Line();
-            w.Open($"public static {name} Wrap(Span<byte> buffer, int offset)");
-            w.Open("if (offset < 0 || offset > buffer.Length - EncodedLength)");
-            w.Line($"SbeException.Truncated({CSharp.StringLiteral(c.Name)}, (long)offset + EncodedLength, buffer.Length);");
-            w.Close();
-            w.Line();
-            w.Line($"return new {name}(buffer, offset);");
-            w.Close();
+            OpenComposite(w, c, "Encoder", "Span<byte>", versioned: false);
             foreach (var slot in Slot.Of(c))
             {
                 _slots.Encoder(w, slot, "_offset");
             }
 
+            w.Close();
+        }
+
+        // What a composite's decoder and encoder begin with: the length, the buffer and offset, the constructor and
+        // a bounds-checked Wrap. Only a decoder carries an acting version, so members added later read as null.
+        private void OpenComposite(CodeWriter w, CompositeType c, string suffix, string span, bool versioned)
+        {
+            var name = CSharp.Pascal(c.Name) + suffix;
+            w.Line();
+            w.Open($"public readonly ref struct {name}");
+            w.Line($"public const int EncodedLength = {c.EncodedLength};");
+            w.Line();
+            w.Line($"private readonly {span} _buffer;");
+            w.Line("private readonly int _offset;");
+            if (versioned)
+            {
+                w.Line("private readonly int _actingVersion;");
+            }
+
+            w.Line();
+            w.Open($"internal {name}({span} buffer, int offset{(versioned ? ", int actingVersion" : "")})");
+            w.Line("_buffer = buffer;");
+            w.Line("_offset = offset;");
+            if (versioned)
+            {
+                w.Line("_actingVersion = actingVersion;");
+            }
+
+            w.Close();
+            w.Line();
+            w.Open($"public static {name} Wrap({span} buffer, int offset{(versioned ? $", int actingVersion = {_schema.Version}" : "")})");
+            w.Guard("offset < 0 || offset > buffer.Length - EncodedLength",
+                $"SbeException.Truncated({CSharp.StringLiteral(c.Name)}, (long)offset + EncodedLength, buffer.Length);");
+            w.Line($"return new {name}(buffer, offset{(versioned ? ", actingVersion" : "")});");
             w.Close();
         }
     }

@@ -4,14 +4,10 @@ using System.Collections.Generic;
 
 namespace Exchange.Sbe.Schema
 {
-    public sealed class CompositeType : SbeType
+    public sealed class CompositeType(string name) : SbeType(name)
     {
         private readonly List<CompositeMember> _members = new List<CompositeMember>();
         private int _encodedLength;
-
-        internal CompositeType(string name) : base(name)
-        {
-        }
 
         public IReadOnlyList<CompositeMember> Members => _members;
 
@@ -41,19 +37,5 @@ namespace Exchange.Sbe.Schema
     }
 
     // A member is either an inline type (its name is the type's name) or a <ref> that names another type.
-    public sealed class CompositeMember
-    {
-        internal CompositeMember(string name, SbeType type, int offset, int sinceVersion)
-        {
-            Name = name;
-            Type = type;
-            Offset = offset;
-            SinceVersion = sinceVersion;
-        }
-
-        public string Name { get; }
-        public SbeType Type { get; }
-        public int Offset { get; }
-        public int SinceVersion { get; }
-    }
+    public sealed record CompositeMember(string Name, SbeType Type, int Offset, int SinceVersion);
 }

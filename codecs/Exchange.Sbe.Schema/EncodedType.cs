@@ -2,23 +2,16 @@
 // composites). A constant type carries its value and takes no space on the wire.
 namespace Exchange.Sbe.Schema
 {
-    public sealed class EncodedType : SbeType
+    public sealed class EncodedType(string name, PrimitiveType primitive) : SbeType(name)
     {
-        internal EncodedType(string name, PrimitiveType primitive) : base(name)
-        {
-            Primitive = primitive;
-            Length = 1;
-            NullValue = primitive.DefaultNullValue();
-            MinValue = primitive.DefaultMinValue();
-            MaxValue = primitive.DefaultMaxValue();
-        }
-
-        public PrimitiveType Primitive { get; }
-        public int Length { get; internal set; }
+        public PrimitiveType Primitive { get; } = primitive;
+        public int Length { get; internal set; } = 1;
         public string? CharacterEncoding { get; internal set; }
-        public string NullValue { get; internal set; }
-        public string MinValue { get; internal set; }
-        public string MaxValue { get; internal set; }
+
+        // The spec's defaults for the primitive unless the schema gives its own.
+        public string NullValue { get; internal set; } = primitive.DefaultNullValue();
+        public string MinValue { get; internal set; } = primitive.DefaultMinValue();
+        public string MaxValue { get; internal set; } = primitive.DefaultMaxValue();
 
         // The element text of a presence="constant" type, e.g. "9000" or "Petrol".
         public string? ConstantValue { get; internal set; }

@@ -3,18 +3,12 @@ using System.Collections.Generic;
 
 namespace Exchange.Sbe.Schema
 {
-    public sealed class EnumType : SbeType
+    public sealed class EnumType(string name, PrimitiveType encoding, string nullValue) : SbeType(name)
     {
-        internal EnumType(string name, PrimitiveType encoding, string nullValue) : base(name)
-        {
-            Encoding = encoding;
-            NullValue = nullValue;
-        }
-
-        public PrimitiveType Encoding { get; }
+        public PrimitiveType Encoding { get; } = encoding;
 
         // The wire value that means "no value"; the spec default for the encoding primitive.
-        public string NullValue { get; }
+        public string NullValue { get; } = nullValue;
 
         public List<EnumValue> Values { get; } = new List<EnumValue>();
 
@@ -34,25 +28,12 @@ namespace Exchange.Sbe.Schema
         }
     }
 
-    public sealed class EnumValue
+    public sealed class EnumValue(string name, string literal, long numeric) : SchemaElement(name)
     {
-        internal EnumValue(string name, string literal, long numeric)
-        {
-            Name = name;
-            Literal = literal;
-            Numeric = numeric;
-        }
-
-        public string Name { get; }
-
         // As written in the schema: "A" for a char enum, "1" for an integer one.
-        public string Literal { get; }
+        public string Literal { get; } = literal;
 
         // The value on the wire: the character's code for char enums.
-        public long Numeric { get; }
-
-        public string? Description { get; internal set; }
-        public int SinceVersion { get; internal set; }
-        public int? Deprecated { get; internal set; }
+        public long Numeric { get; } = numeric;
     }
 }

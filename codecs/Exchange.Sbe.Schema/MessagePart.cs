@@ -4,19 +4,9 @@ using System.Collections.Generic;
 
 namespace Exchange.Sbe.Schema
 {
-    public abstract class MessagePart
+    public abstract class MessagePart(string name, int id) : SchemaElement(name)
     {
-        protected MessagePart(string name, int id)
-        {
-            Name = name;
-            Id = id;
-        }
-
-        public string Name { get; }
-        public int Id { get; }
-        public string? Description { get; internal set; }
-        public int SinceVersion { get; internal set; }
-        public int? Deprecated { get; internal set; }
+        public int Id { get; } = id;
 
         public List<Field> Fields { get; } = new List<Field>();
         public List<Group> Groups { get; } = new List<Group>();
@@ -42,43 +32,20 @@ namespace Exchange.Sbe.Schema
         }
     }
 
-    public sealed class Message : MessagePart
+    public sealed class Message(string name, int id) : MessagePart(name, id)
     {
-        internal Message(string name, int id) : base(name, id)
-        {
-        }
-
         public string? SemanticType { get; internal set; }
     }
 
-    public sealed class Group : MessagePart
+    public sealed class Group(string name, int id, GroupDimension dimension) : MessagePart(name, id)
     {
-        internal Group(string name, int id, GroupDimension dimension) : base(name, id)
-        {
-            Dimension = dimension;
-        }
-
-        public GroupDimension Dimension { get; }
+        public GroupDimension Dimension { get; } = dimension;
     }
 
     // The composite before each group's entries: the entry block length and the number of entries.
-    public sealed class GroupDimension
+    // MaxCount is numInGroup's maxValue: larger counts are rejected on both sides.
+    public sealed record GroupDimension(CompositeType Type, CompositeMember BlockLength, CompositeMember NumInGroup, long MaxCount)
     {
-        internal GroupDimension(CompositeType type, CompositeMember blockLength, CompositeMember numInGroup, long maxCount)
-        {
-            Type = type;
-            BlockLength = blockLength;
-            NumInGroup = numInGroup;
-            MaxCount = maxCount;
-        }
-
-        public CompositeType Type { get; }
-        public CompositeMember BlockLength { get; }
-        public CompositeMember NumInGroup { get; }
-
-        // numInGroup's maxValue: larger counts are rejected on both sides.
-        public long MaxCount { get; }
-
         public PrimitiveType BlockLengthPrimitive => ((EncodedType)BlockLength.Type).Primitive;
         public PrimitiveType NumInGroupPrimitive => ((EncodedType)NumInGroup.Type).Primitive;
     }

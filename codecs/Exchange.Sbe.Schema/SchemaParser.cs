@@ -78,13 +78,8 @@ namespace Exchange.Sbe.Schema
             var templateIds = new HashSet<int>();
             foreach (var element in messageElements)
             {
-                var message = new Message(Required(element, "name"), RequiredInt(element, "id"))
-                {
-                    Description = Attr(element, "description"),
-                    SemanticType = Attr(element, "semanticType"),
-                    SinceVersion = Version(element),
-                    Deprecated = OptionalInt(element, "deprecated"),
-                };
+                var message = Described(new Message(Required(element, "name"), RequiredInt(element, "id")), element);
+                message.SemanticType = Attr(element, "semanticType");
                 if (!templateIds.Add(message.Id))
                 {
                     throw Error(element, $"template id {message.Id} is used by another message");
@@ -214,10 +209,8 @@ namespace Exchange.Sbe.Schema
                 "set" => ReadSet(element),
                 _ => throw Error(element, "is not a type"),
             };
-            type.Description = Attr(element, "description");
+            Described(type, element);
             type.SemanticType = Attr(element, "semanticType");
-            type.SinceVersion = Version(element);
-            type.Deprecated = OptionalInt(element, "deprecated");
             if (type is not EncodedType)
             {
                 type.Presence = ReadPresence(element) ?? Presence.Required;
@@ -327,18 +320,8 @@ namespace Exchange.Sbe.Schema
         {
             var encoding = Required(element, "encodingType");
             var nullValue = Attr(element, "nullValue");
-            PrimitiveType primitive;
-            if (!Primitives.TryParse(encoding, out primitive))
-            {
-                if (Resolve(encoding, element) is not EncodedType { IsArray: false } named)
-                {
-                    throw Error(element, $"encodingType \"{encoding}\" is neither a primitive nor a single-value <type>");
-                }
-
-                primitive = named.Primitive;
-                nullValue ??= named.NullValue;
-            }
-
+            var (primitive, named) = ReadEncoding(element, encoding);
+            nullValue ??= named?.NullValue;
             if (primitive != PrimitiveType.Char && !primitive.IsInteger())
             {
                 throw Error(element, $"encodingType \"{encoding}\" must be char or an integer type");
@@ -369,12 +352,7 @@ namespace Exchange.Sbe.Schema
                     throw Error(child, $"value name \"{name}\" appears twice in enum \"{type.Name}\"");
                 }
 
-                type.Values.Add(new EnumValue(name, literal, numeric)
-                {
-                    Description = Attr(child, "description"),
-                    SinceVersion = Version(child),
-                    Deprecated = OptionalInt(child, "deprecated"),
-                });
+                type.Values.Add(Described(new EnumValue(name, literal, numeric), child));
             }
 
             return type;
@@ -383,17 +361,7 @@ namespace Exchange.Sbe.Schema
         private SetType ReadSet(XElement element)
         {
             var encoding = Required(element, "encodingType");
-            PrimitiveType primitive;
-            if (!Primitives.TryParse(encoding, out primitive))
-            {
-                if (Resolve(encoding, element) is not EncodedType { IsArray: false } named)
-                {
-                    throw Error(element, $"encodingType \"{encoding}\" is neither a primitive nor a single-value <type>");
-                }
-
-                primitive = named.Primitive;
-            }
-
+            var (primitive, _) = ReadEncoding(element, encoding);
             if (primitive is not (PrimitiveType.UInt8 or PrimitiveType.UInt16 or PrimitiveType.UInt32 or PrimitiveType.UInt64))
             {
                 throw Error(element, $"encodingType \"{encoding}\" of a set must be uint8, uint16, uint32 or uint64");
@@ -408,15 +376,27 @@ namespace Exchange.Sbe.Schema
                     throw Error(child, $"bit \"{text}\" is not a bit position of a {primitive.SchemaName()}");
                 }
 
-                type.Choices.Add(new SetChoice(Required(child, "name"), bit)
-                {
-                    Description = Attr(child, "description"),
-                    SinceVersion = Version(child),
-                    Deprecated = OptionalInt(child, "deprecated"),
-                });
+                type.Choices.Add(Described(new SetChoice(Required(child, "name"), bit), child));
             }
 
             return type;
+        }
+
+        // An enum's or set's encodingType: a primitive, or a single-value <type> (returned too, as an enum takes its
+        // nullValue from it).
+        private (PrimitiveType, EncodedType?) ReadEncoding(XElement element, string encoding)
+        {
+            if (Primitives.TryParse(encoding, out var primitive))
+            {
+                return (primitive, null);
+            }
+
+            if (Resolve(encoding, element) is not EncodedType { IsArray: false } named)
+            {
+                throw Error(element, $"encodingType \"{encoding}\" is neither a primitive nor a single-value <type>");
+            }
+
+            return (named.Primitive, named);
         }
 
         private MessageHeader ReadHeader(XElement root, string name)
@@ -499,12 +479,11 @@ namespace Exchange.Sbe.Schema
             var type = Resolve(Required(element, "type"), element);
             var field = new Field(Required(element, "name"), RequiredInt(element, "id"), type)
             {
-                Description = Attr(element, "description"),
                 SemanticType = Attr(element, "semanticType"),
                 Presence = ReadPresence(element) ?? type.Presence,
-                SinceVersion = Math.Max(Version(element), type.SinceVersion),
-                Deprecated = OptionalInt(element, "deprecated"),
             };
+            Described(field, element);
+            field.SinceVersion = Math.Max(field.SinceVersion, type.SinceVersion);
             if (field.Presence == Presence.Constant)
             {
                 var valueRef = Attr(element, "valueRef");
@@ -539,12 +518,7 @@ namespace Exchange.Sbe.Schema
             var numInGroup = IntegerMember(dimensionType, "numInGroup", element);
             var maxCount = Math.Min(ParseLimit(((EncodedType)numInGroup.Type).MaxValue, element), int.MaxValue);
             var dimension = new GroupDimension(dimensionType, IntegerMember(dimensionType, "blockLength", element), numInGroup, maxCount);
-            var group = new Group(Required(element, "name"), RequiredInt(element, "id"), dimension)
-            {
-                Description = Attr(element, "description"),
-                SinceVersion = Version(element),
-                Deprecated = OptionalInt(element, "deprecated"),
-            };
+            var group = Described(new Group(Required(element, "name"), RequiredInt(element, "id"), dimension), element);
             ReadPart(element, group);
             return group;
         }
@@ -571,12 +545,7 @@ namespace Exchange.Sbe.Schema
             }
 
             var maxLength = Math.Min(ParseLimit(((EncodedType)length.Type).MaxValue, element), int.MaxValue - 8);
-            return new VarData(Required(element, "name"), RequiredInt(element, "id"), composite, length, data, maxLength)
-            {
-                Description = Attr(element, "description"),
-                SinceVersion = Version(element),
-                Deprecated = OptionalInt(element, "deprecated"),
-            };
+            return Described(new VarData(Required(element, "name"), RequiredInt(element, "id"), composite, length, data, maxLength), element);
         }
 
         private (EnumType, EnumValue) ResolveValueRef(string valueRef, XElement element)
@@ -606,6 +575,15 @@ namespace Exchange.Sbe.Schema
             }
 
             return value > long.MaxValue ? long.MaxValue : (long)value;
+        }
+
+        // The attributes any element may carry; read once the element's own required attributes are.
+        private T Described<T>(T item, XElement element) where T : SchemaElement
+        {
+            item.Description = Attr(element, "description");
+            item.SinceVersion = Version(element);
+            item.Deprecated = OptionalInt(element, "deprecated");
+            return item;
         }
 
         private int Version(XElement element)

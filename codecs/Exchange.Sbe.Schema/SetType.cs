@@ -3,31 +3,16 @@ using System.Collections.Generic;
 
 namespace Exchange.Sbe.Schema
 {
-    public sealed class SetType : SbeType
+    public sealed class SetType(string name, PrimitiveType encoding) : SbeType(name)
     {
-        internal SetType(string name, PrimitiveType encoding) : base(name)
-        {
-            Encoding = encoding;
-        }
-
-        public PrimitiveType Encoding { get; }
+        public PrimitiveType Encoding { get; } = encoding;
         public List<SetChoice> Choices { get; } = new List<SetChoice>();
 
         public override int EncodedLength => Encoding.Size();
     }
 
-    public sealed class SetChoice
+    public sealed class SetChoice(string name, int bit) : SchemaElement(name)
     {
-        internal SetChoice(string name, int bit)
-        {
-            Name = name;
-            Bit = bit;
-        }
-
-        public string Name { get; }
-        public int Bit { get; }
-        public string? Description { get; internal set; }
-        public int SinceVersion { get; internal set; }
-        public int? Deprecated { get; internal set; }
+        public int Bit { get; } = bit;
     }
 }

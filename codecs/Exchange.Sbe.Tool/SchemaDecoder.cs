@@ -3,6 +3,7 @@
 // rejected with the offset where it went wrong.
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using Exchange.Sbe.Schema;
 
@@ -162,22 +163,9 @@ internal sealed class SchemaDecoder(MessageSchema schema)
         switch (primitive)
         {
             case PrimitiveType.Float:
-            {
-                float f = _bigEndian ? BinaryPrimitives.ReadSingleBigEndian(buffer[at..]) : BinaryPrimitives.ReadSingleLittleEndian(buffer[at..]);
-                if (presence == Presence.Optional && float.IsNaN(f)) return new DecodedScalar(name, null, IsNumber: false);
-                text = f.ToString("R", CultureInfo.InvariantCulture);
-                // NaN and ±Infinity are not JSON numbers: they render as strings.
-                if (!float.IsFinite(f)) return new DecodedScalar(name, text, IsNumber: false);
-                break;
-            }
+                return Floating(name, type, presence, _bigEndian ? BinaryPrimitives.ReadSingleBigEndian(buffer[at..]) : BinaryPrimitives.ReadSingleLittleEndian(buffer[at..]));
             case PrimitiveType.Double:
-            {
-                double d = _bigEndian ? BinaryPrimitives.ReadDoubleBigEndian(buffer[at..]) : BinaryPrimitives.ReadDoubleLittleEndian(buffer[at..]);
-                if (presence == Presence.Optional && double.IsNaN(d)) return new DecodedScalar(name, null, IsNumber: false);
-                text = d.ToString("R", CultureInfo.InvariantCulture);
-                if (!double.IsFinite(d)) return new DecodedScalar(name, text, IsNumber: false);
-                break;
-            }
+                return Floating(name, type, presence, _bigEndian ? BinaryPrimitives.ReadDoubleBigEndian(buffer[at..]) : BinaryPrimitives.ReadDoubleLittleEndian(buffer[at..]));
             case PrimitiveType.Char:
             {
                 byte c = buffer[at];
@@ -194,9 +182,22 @@ internal sealed class SchemaDecoder(MessageSchema schema)
                 text = ReadRaw(buffer, at, primitive, out _).ToString(CultureInfo.InvariantCulture);
                 break;
         }
-        if (presence == Presence.Optional && text == type.NullValue) return new DecodedScalar(name, null, IsNumber: false);
-        return new DecodedScalar(name, text, IsNumber: true);
+        return Number(name, type, presence, text);
     }
+
+    // An optional float or double is null when NaN (the spec's null) or when it prints as the schema's nullValue.
+    // NaN and ±Infinity are not JSON numbers, so they render as strings.
+    private static DecodedScalar Floating<T>(string name, EncodedType type, Presence presence, T value) where T : IFloatingPointIeee754<T>
+    {
+        if (presence == Presence.Optional && T.IsNaN(value)) return new DecodedScalar(name, null, IsNumber: false);
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        return T.IsFinite(value) ? Number(name, type, presence, text) : new DecodedScalar(name, text, IsNumber: false);
+    }
+
+    private static DecodedScalar Number(string name, EncodedType type, Presence presence, string text) =>
+        presence == Presence.Optional && text == type.NullValue
+            ? new DecodedScalar(name, null, IsNumber: false)
+            : new DecodedScalar(name, text, IsNumber: true);
 
     private DecodedScalar Constant(Field field)
     {
