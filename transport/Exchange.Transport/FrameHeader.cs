@@ -1,4 +1,5 @@
-// The 8-byte header every Aeron frame starts with: frame_length, version, flags, type.
+// The 8-byte header every Aeron frame starts with: frame_length, version, flags, type. Each frame type reads and
+// writes these through here and declares only the fields that follow.
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
@@ -16,12 +17,17 @@ public readonly ref struct FrameHeader
 
     private readonly ReadOnlySpan<byte> _buffer;
 
-    private FrameHeader(ReadOnlySpan<byte> buffer) => _buffer = buffer;
+    /// <summary>The header of a frame that starts at <paramref name="buffer"/>; unchecked, for frame types that
+    /// have already validated it.</summary>
+    internal FrameHeader(ReadOnlySpan<byte> buffer) => _buffer = buffer;
 
     public int FrameLength => BinaryPrimitives.ReadInt32LittleEndian(_buffer);
     public byte Version => _buffer[VersionOffset];
     public byte Flags => _buffer[FlagsOffset];
     public FrameType Type => (FrameType)BinaryPrimitives.ReadInt16LittleEndian(_buffer[TypeOffset..]);
+
+    /// <summary>Whether any bit of <paramref name="flag"/> is set; each frame type gives its flags their meaning.</summary>
+    public bool HasFlag(byte flag) => (Flags & flag) != 0;
 
     /// <summary>
     /// Reads the common header and classifies the frame. Only the 8 bytes are checked here; each frame
@@ -58,5 +64,14 @@ public readonly ref struct FrameHeader
         destination[VersionOffset] = CurrentVersion;
         destination[FlagsOffset] = flags;
         BinaryPrimitives.WriteInt16LittleEndian(destination[TypeOffset..], (short)type);
+    }
+
+    /// <summary>Writes the header of a fixed-size control frame of <paramref name="length"/> bytes and returns those
+    /// bytes, for the frame to write its own fields into.</summary>
+    internal static Span<byte> WriteControl(Span<byte> destination, int length, byte flags, FrameType type)
+    {
+        var frame = destination[..length];
+        Write(frame, length, flags, type);
+        return frame;
     }
 }

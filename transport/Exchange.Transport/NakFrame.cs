@@ -5,7 +5,7 @@ namespace Exchange.Transport;
 
 public readonly ref struct NakFrame
 {
-    public const int SessionIdOffset = 8;
+    public const int SessionIdOffset = FrameHeader.Length;
     public const int StreamIdOffset = 12;
     public const int TermIdOffset = 16;
     public const int TermOffsetOffset = 20;
@@ -16,7 +16,7 @@ public readonly ref struct NakFrame
 
     private NakFrame(ReadOnlySpan<byte> frame) => _frame = frame;
 
-    public int FrameLength => BinaryPrimitives.ReadInt32LittleEndian(_frame);
+    public FrameHeader Header => new(_frame);
     public int SessionId => BinaryPrimitives.ReadInt32LittleEndian(_frame[SessionIdOffset..]);
     public int StreamId => BinaryPrimitives.ReadInt32LittleEndian(_frame[StreamIdOffset..]);
     public int TermId => BinaryPrimitives.ReadInt32LittleEndian(_frame[TermIdOffset..]);
@@ -40,8 +40,7 @@ public readonly ref struct NakFrame
 
     public static int Write(Span<byte> destination, int sessionId, int streamId, int termId, int termOffset, int gapLength)
     {
-        var frame = destination[..Length];
-        FrameHeader.Write(frame, Length, 0, FrameType.Nak);
+                var frame = FrameHeader.WriteControl(destination, Length, 0, FrameType.Nak);
         BinaryPrimitives.WriteInt32LittleEndian(frame[SessionIdOffset..], sessionId);
         BinaryPrimitives.WriteInt32LittleEndian(frame[StreamIdOffset..], streamId);
         BinaryPrimitives.WriteInt32LittleEndian(frame[TermIdOffset..], termId);

@@ -5,7 +5,7 @@ namespace Exchange.Transport;
 
 public readonly ref struct SetupFrame
 {
-    public const int TermOffsetOffset = 8;
+    public const int TermOffsetOffset = FrameHeader.Length;
     public const int SessionIdOffset = 12;
     public const int StreamIdOffset = 16;
     public const int InitialTermIdOffset = 20;
@@ -19,8 +19,7 @@ public readonly ref struct SetupFrame
 
     private SetupFrame(ReadOnlySpan<byte> frame) => _frame = frame;
 
-    public int FrameLength => BinaryPrimitives.ReadInt32LittleEndian(_frame);
-    public byte Flags => _frame[FrameHeader.FlagsOffset];
+    public FrameHeader Header => new(_frame);
     public int TermOffset => BinaryPrimitives.ReadInt32LittleEndian(_frame[TermOffsetOffset..]);
     public int SessionId => BinaryPrimitives.ReadInt32LittleEndian(_frame[SessionIdOffset..]);
     public int StreamId => BinaryPrimitives.ReadInt32LittleEndian(_frame[StreamIdOffset..]);
@@ -51,9 +50,8 @@ public readonly ref struct SetupFrame
         Span<byte> destination, int termOffset, int sessionId, int streamId, int initialTermId, int activeTermId,
         int termLength, int mtu, int ttl)
     {
-        var frame = destination[..Length];
         // Flags are 0 for unicast; Aeron uses them only for multicast/response channels.
-        FrameHeader.Write(frame, Length, 0, FrameType.Setup);
+        var frame = FrameHeader.WriteControl(destination, Length, 0, FrameType.Setup);
         BinaryPrimitives.WriteInt32LittleEndian(frame[TermOffsetOffset..], termOffset);
         BinaryPrimitives.WriteInt32LittleEndian(frame[SessionIdOffset..], sessionId);
         BinaryPrimitives.WriteInt32LittleEndian(frame[StreamIdOffset..], streamId);

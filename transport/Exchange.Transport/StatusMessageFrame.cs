@@ -5,7 +5,7 @@ namespace Exchange.Transport;
 
 public readonly ref struct StatusMessageFrame
 {
-    public const int SessionIdOffset = 8;
+    public const int SessionIdOffset = FrameHeader.Length;
     public const int StreamIdOffset = 12;
     public const int ConsumptionTermIdOffset = 16;
     public const int ConsumptionTermOffsetOffset = 20;
@@ -22,8 +22,7 @@ public readonly ref struct StatusMessageFrame
 
     private StatusMessageFrame(ReadOnlySpan<byte> frame) => _frame = frame;
 
-    public int FrameLength => BinaryPrimitives.ReadInt32LittleEndian(_frame);
-    public byte Flags => _frame[FrameHeader.FlagsOffset];
+    public FrameHeader Header => new(_frame);
     public int SessionId => BinaryPrimitives.ReadInt32LittleEndian(_frame[SessionIdOffset..]);
     public int StreamId => BinaryPrimitives.ReadInt32LittleEndian(_frame[StreamIdOffset..]);
     public int ConsumptionTermId => BinaryPrimitives.ReadInt32LittleEndian(_frame[ConsumptionTermIdOffset..]);
@@ -31,8 +30,8 @@ public readonly ref struct StatusMessageFrame
     public int ReceiverWindow => BinaryPrimitives.ReadInt32LittleEndian(_frame[ReceiverWindowOffset..]);
     public long ReceiverId => BinaryPrimitives.ReadInt64LittleEndian(_frame[ReceiverIdOffset..]);
 
-    public bool IsSendSetup => (Flags & SendSetupFlag) != 0;
-    public bool IsEndOfStream => (Flags & EndOfStreamFlag) != 0;
+    public bool IsSendSetup => Header.HasFlag(SendSetupFlag);
+    public bool IsEndOfStream => Header.HasFlag(EndOfStreamFlag);
 
     /// <summary>Validates the frame's shape only. Whether the position and window are acceptable depends on the
     /// sender's term length and position, so flow control judges those.</summary>
@@ -49,8 +48,7 @@ public readonly ref struct StatusMessageFrame
         Span<byte> destination, byte flags, int sessionId, int streamId, int consumptionTermId, int consumptionTermOffset,
         int receiverWindow, long receiverId)
     {
-        var frame = destination[..Length];
-        FrameHeader.Write(frame, Length, flags, FrameType.StatusMessage);
+                var frame = FrameHeader.WriteControl(destination, Length, flags, FrameType.StatusMessage);
         BinaryPrimitives.WriteInt32LittleEndian(frame[SessionIdOffset..], sessionId);
         BinaryPrimitives.WriteInt32LittleEndian(frame[StreamIdOffset..], streamId);
         BinaryPrimitives.WriteInt32LittleEndian(frame[ConsumptionTermIdOffset..], consumptionTermId);
