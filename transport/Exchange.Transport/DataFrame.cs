@@ -87,7 +87,7 @@ public readonly ref struct DataFrame
             if (frameLength > TermPosition.MaxTermLength) return FrameError.BadLength; // keeps Align from overflowing
         }
         int termOffset = BinaryPrimitives.ReadInt32LittleEndian(buffer[TermOffsetOffset..]);
-        if (termOffset < 0 || (termOffset & (Framing.Alignment - 1)) != 0) return FrameError.Misaligned;
+        if (!Framing.IsFrameOffset(termOffset)) return FrameError.Misaligned;
         return FrameError.None;
     }
 

@@ -45,9 +45,27 @@ public readonly ref struct FrameHeader
         return true;
     }
 
-    /// <summary>Checks the common header of a fixed-size control frame: type, version and length.</summary>
+    /// <summary>
+    /// Wraps a fixed-size control frame (SETUP, SM, NAK, RTTM): the common header, the type and the length are
+    /// checked here, then the frame's own fields by <see cref="IControlFrame{TSelf}.CheckFields"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static FrameError CheckControl(ReadOnlySpan<byte> buffer, FrameType expected, int headerLength)
+    internal static bool TryWrapControl<TFrame>(
+        ReadOnlySpan<byte> buffer, FrameType expected, int headerLength, out TFrame frame, out FrameError error)
+        where TFrame : struct, IControlFrame<TFrame>, allows ref struct
+    {
+        frame = default;
+        error = CheckControl(buffer, expected, headerLength);
+        if (error != FrameError.None) return false;
+        var candidate = TFrame.Wrap(buffer);
+        error = candidate.CheckFields();
+        if (error != FrameError.None) return false;
+        frame = candidate;
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static FrameError CheckControl(ReadOnlySpan<byte> buffer, FrameType expected, int headerLength)
     {
         if (!TryWrap(buffer, out var header, out var error)) return error;
         if (header.Type != expected) return FrameError.UnexpectedType;
@@ -74,4 +92,14 @@ public readonly ref struct FrameHeader
         Write(frame, length, flags, type);
         return frame;
     }
+}
+
+/// <summary>What <see cref="FrameHeader.TryWrapControl{TFrame}"/> needs of a control frame type.</summary>
+internal interface IControlFrame<TSelf> where TSelf : IControlFrame<TSelf>, allows ref struct
+{
+    /// <summary>The frame at the start of <paramref name="frame"/>, whose header has been checked.</summary>
+    static abstract TSelf Wrap(ReadOnlySpan<byte> frame);
+
+    /// <summary>What the header check cannot see: whether the frame's own fields are usable.</summary>
+    FrameError CheckFields();
 }

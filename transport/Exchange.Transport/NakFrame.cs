@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 
 namespace Exchange.Transport;
 
-public readonly ref struct NakFrame
+public readonly ref struct NakFrame : IControlFrame<NakFrame>
 {
     public const int SessionIdOffset = FrameHeader.Length;
     public const int StreamIdOffset = 12;
@@ -25,18 +25,15 @@ public readonly ref struct NakFrame
 
     /// <summary>Validates shape and that the gap starts on a frame boundary; the sender clamps the length to
     /// what it still holds, so a long or zero length is not an error here, only a negative one.</summary>
-    public static bool TryWrap(ReadOnlySpan<byte> buffer, out NakFrame frame, out FrameError error)
-    {
-        frame = default;
-        error = FrameHeader.CheckControl(buffer, FrameType.Nak, Length);
-        if (error != FrameError.None) return false;
-        var candidate = new NakFrame(buffer);
-        if (candidate.TermOffset < 0 || (candidate.TermOffset & (Framing.Alignment - 1)) != 0) error = FrameError.Misaligned;
-        else if (candidate.GapLength < 0) error = FrameError.BadLength;
-        if (error != FrameError.None) return false;
-        frame = candidate;
-        return true;
-    }
+    public static bool TryWrap(ReadOnlySpan<byte> buffer, out NakFrame frame, out FrameError error) =>
+        FrameHeader.TryWrapControl(buffer, FrameType.Nak, Length, out frame, out error);
+
+    static NakFrame IControlFrame<NakFrame>.Wrap(ReadOnlySpan<byte> frame) => new(frame);
+
+    FrameError IControlFrame<NakFrame>.CheckFields() =>
+        !Framing.IsFrameOffset(TermOffset) ? FrameError.Misaligned
+        : GapLength < 0 ? FrameError.BadLength
+        : FrameError.None;
 
     public static int Write(Span<byte> destination, int sessionId, int streamId, int termId, int termOffset, int gapLength)
     {

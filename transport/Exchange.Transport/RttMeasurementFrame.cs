@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 
 namespace Exchange.Transport;
 
-public readonly ref struct RttMeasurementFrame
+public readonly ref struct RttMeasurementFrame : IControlFrame<RttMeasurementFrame>
 {
     public const int SessionIdOffset = FrameHeader.Length;
     public const int StreamIdOffset = 12;
@@ -27,14 +27,12 @@ public readonly ref struct RttMeasurementFrame
 
     public bool IsReplyRequested => Header.HasFlag(ReplyRequestedFlag);
 
-    public static bool TryWrap(ReadOnlySpan<byte> buffer, out RttMeasurementFrame frame, out FrameError error)
-    {
-        frame = default;
-        error = FrameHeader.CheckControl(buffer, FrameType.Rttm, Length);
-        if (error != FrameError.None) return false;
-        frame = new RttMeasurementFrame(buffer);
-        return true;
-    }
+    public static bool TryWrap(ReadOnlySpan<byte> buffer, out RttMeasurementFrame frame, out FrameError error) =>
+        FrameHeader.TryWrapControl(buffer, FrameType.Rttm, Length, out frame, out error);
+
+    static RttMeasurementFrame IControlFrame<RttMeasurementFrame>.Wrap(ReadOnlySpan<byte> frame) => new(frame);
+
+    FrameError IControlFrame<RttMeasurementFrame>.CheckFields() => FrameError.None;
 
     public static int Write(
         Span<byte> destination, byte flags, int sessionId, int streamId, long echoTimestamp, long receptionDelta, long receiverId)

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 
 namespace Exchange.Transport;
 
-public readonly ref struct SetupFrame
+public readonly ref struct SetupFrame : IControlFrame<SetupFrame>
 {
     public const int TermOffsetOffset = FrameHeader.Length;
     public const int SessionIdOffset = 12;
@@ -31,20 +31,17 @@ public readonly ref struct SetupFrame
 
     /// <summary>Validates a SETUP, including the geometry a receiver will build its image from: a bad term
     /// length or mtu, or a join offset outside the term, would corrupt every position computed later.</summary>
-    public static bool TryWrap(ReadOnlySpan<byte> buffer, out SetupFrame frame, out FrameError error)
-    {
-        frame = default;
-        error = FrameHeader.CheckControl(buffer, FrameType.Setup, Length);
-        if (error != FrameError.None) return false;
-        var candidate = new SetupFrame(buffer);
-        if (!TermPosition.IsValidTermLength(candidate.TermLength)) error = FrameError.InvalidTermLength;
-        else if (!Framing.IsValidMtu(candidate.Mtu)) error = FrameError.InvalidMtu;
-        else if (candidate.TermOffset < 0 || (candidate.TermOffset & (Framing.Alignment - 1)) != 0) error = FrameError.Misaligned;
-        else if (candidate.TermOffset >= candidate.TermLength) error = FrameError.CrossesTerm;
-        if (error != FrameError.None) return false;
-        frame = candidate;
-        return true;
-    }
+    public static bool TryWrap(ReadOnlySpan<byte> buffer, out SetupFrame frame, out FrameError error) =>
+        FrameHeader.TryWrapControl(buffer, FrameType.Setup, Length, out frame, out error);
+
+    static SetupFrame IControlFrame<SetupFrame>.Wrap(ReadOnlySpan<byte> frame) => new(frame);
+
+    FrameError IControlFrame<SetupFrame>.CheckFields() =>
+        !TermPosition.IsValidTermLength(TermLength) ? FrameError.InvalidTermLength
+        : !Framing.IsValidMtu(Mtu) ? FrameError.InvalidMtu
+        : !Framing.IsFrameOffset(TermOffset) ? FrameError.Misaligned
+        : TermOffset >= TermLength ? FrameError.CrossesTerm
+        : FrameError.None;
 
     public static int Write(
         Span<byte> destination, int termOffset, int sessionId, int streamId, int initialTermId, int activeTermId,

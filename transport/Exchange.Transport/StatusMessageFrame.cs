@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 
 namespace Exchange.Transport;
 
-public readonly ref struct StatusMessageFrame
+public readonly ref struct StatusMessageFrame : IControlFrame<StatusMessageFrame>
 {
     public const int SessionIdOffset = FrameHeader.Length;
     public const int StreamIdOffset = 12;
@@ -35,14 +35,12 @@ public readonly ref struct StatusMessageFrame
 
     /// <summary>Validates the frame's shape only. Whether the position and window are acceptable depends on the
     /// sender's term length and position, so flow control judges those.</summary>
-    public static bool TryWrap(ReadOnlySpan<byte> buffer, out StatusMessageFrame frame, out FrameError error)
-    {
-        frame = default;
-        error = FrameHeader.CheckControl(buffer, FrameType.StatusMessage, Length);
-        if (error != FrameError.None) return false;
-        frame = new StatusMessageFrame(buffer);
-        return true;
-    }
+    public static bool TryWrap(ReadOnlySpan<byte> buffer, out StatusMessageFrame frame, out FrameError error) =>
+        FrameHeader.TryWrapControl(buffer, FrameType.StatusMessage, Length, out frame, out error);
+
+    static StatusMessageFrame IControlFrame<StatusMessageFrame>.Wrap(ReadOnlySpan<byte> frame) => new(frame);
+
+    FrameError IControlFrame<StatusMessageFrame>.CheckFields() => FrameError.None;
 
     public static int Write(
         Span<byte> destination, byte flags, int sessionId, int streamId, int consumptionTermId, int consumptionTermOffset,
