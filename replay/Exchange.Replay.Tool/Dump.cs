@@ -17,18 +17,9 @@ internal static class Dump
         var toSeq = Cli.Integer("--to-seq", "last sequence", 1L, long.MaxValue);
         var fromTime = Time("--from-time", "records stamped at or after T (ns since the epoch, or ISO-8601, UTC by default)");
         var toTime = Time("--to-time", "records stamped at or before T");
-        var type = new Option<int?>("--type")
-        {
-            Description = $"only this message type ({string.Join(", ", MessageTypes.Commands.Select(c => c.Name))}, or a template id)",
-            HelpName = "NAME|ID",
-            CustomParser = r =>
-            {
-                string text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
-                if (MessageTypes.TryParse(text, out int id)) return id;
-                r.AddError($"--type: unknown message type '{text}'");
-                return null;
-            },
-        };
+        var type = Parsed<int>("--type",
+            $"only this message type ({string.Join(", ", MessageTypes.Commands.Select(c => c.Name))}, or a template id)", "NAME|ID",
+            MessageTypes.TryParse, text => $"--type: unknown message type '{text}'");
         var account = Cli.Integer("--account", "only commands of this account", long.MinValue, long.MaxValue);
         account.HelpName = "A";
         var symbol = Cli.Integer("--symbol", "only commands naming this symbol id", int.MinValue, int.MaxValue);
@@ -51,15 +42,24 @@ internal static class Dump
 
     private sealed record Filter(long FromSeq, long ToSeq, long FromTime, long ToTime, int? Type, long? Account, int? Symbol);
 
-    private static Option<long?> Time(string name, string description) => new(name)
+    private static Option<long?> Time(string name, string description) =>
+        Parsed<long>(name, description, "T", Timestamps.TryParse,
+            text => $"{name} must be nanoseconds since the epoch or an ISO-8601 time, not '{text}'");
+
+    private delegate bool TryParse<T>(string text, out T value);
+
+    /// <summary>An option that may be left out (null), read from its last token by <paramref name="tryParse"/>; a
+    /// value it refuses is an error worded by <paramref name="error"/>.</summary>
+    private static Option<T?> Parsed<T>(string name, string description, string helpName, TryParse<T> tryParse, Func<string, string> error)
+        where T : struct => new(name)
     {
         Description = description,
-        HelpName = "T",
+        HelpName = helpName,
         CustomParser = r =>
         {
             string text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
-            if (Timestamps.TryParse(text, out long ns)) return ns;
-            r.AddError($"{name} must be nanoseconds since the epoch or an ISO-8601 time, not '{text}'");
+            if (tryParse(text, out T value)) return value;
+            r.AddError(error(text));
             return null;
         },
     };

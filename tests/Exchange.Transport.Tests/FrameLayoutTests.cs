@@ -64,7 +64,7 @@ public class FrameLayoutTests
         Assert.Equal(payload, buffer[32..37]);
 
         Assert.True(DataFrame.TryWrap(buffer, out var frame, out var error), error.ToString());
-        Assert.Equal((37, 4096, -7, 1001, 0x7FFFFFFF, 0x0102030405060708L), (frame.FrameLength, frame.TermOffset, frame.SessionId, frame.StreamId, frame.TermId, frame.ReservedValue));
+        Assert.Equal((37, 4096, -7, 1001, 0x7FFFFFFF, 0x0102030405060708L), (frame.Header.FrameLength, frame.TermOffset, frame.SessionId, frame.StreamId, frame.TermId, frame.ReservedValue));
         Assert.True(frame.IsBegin);
         Assert.False(frame.IsEnd);
         Assert.Equal(64, frame.AlignedLength);
@@ -211,6 +211,6 @@ public class FrameLayoutTests
         var reply = new byte[40];
         RttMeasurementFrame.WriteReply(reply, frame);
         Assert.True(RttMeasurementFrame.TryWrap(reply, out var answer, out _));
-        Assert.Equal((0, 1, 2, 1000L, 0L, 42L), (answer.Flags, answer.SessionId, answer.StreamId, answer.EchoTimestamp, answer.ReceptionDelta, answer.ReceiverId));
+        Assert.Equal((0, 1, 2, 1000L, 0L, 42L), (answer.Header.Flags, answer.SessionId, answer.StreamId, answer.EchoTimestamp, answer.ReceptionDelta, answer.ReceiverId));
     }
 }

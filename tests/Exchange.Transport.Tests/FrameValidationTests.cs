@@ -177,7 +177,7 @@ public class FrameValidationTests
         StatusMessageFrame.Write(buffer, 0, 1, 2, 3, 0, 4096, 5);
         BinaryPrimitives.WriteInt32LittleEndian(buffer, 44);
         Assert.True(StatusMessageFrame.TryWrap(buffer, out var frame, out _));
-        Assert.Equal(44, frame.FrameLength);
+        Assert.Equal(44, frame.Header.FrameLength);
     }
 
     [Fact]

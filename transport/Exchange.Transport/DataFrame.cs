@@ -6,7 +6,7 @@ namespace Exchange.Transport;
 
 public readonly ref struct DataFrame
 {
-    public const int TermOffsetOffset = 8;
+    public const int TermOffsetOffset = FrameHeader.Length;
     public const int SessionIdOffset = 12;
     public const int StreamIdOffset = 16;
     public const int TermIdOffset = 20;
@@ -24,27 +24,25 @@ public readonly ref struct DataFrame
 
     private DataFrame(ReadOnlySpan<byte> frame) => _frame = frame;
 
-    public int FrameLength => BinaryPrimitives.ReadInt32LittleEndian(_frame);
-    public byte Flags => _frame[FrameHeader.FlagsOffset];
-    public FrameType Type => (FrameType)BinaryPrimitives.ReadInt16LittleEndian(_frame[FrameHeader.TypeOffset..]);
+    public FrameHeader Header => new(_frame);
     public int TermOffset => BinaryPrimitives.ReadInt32LittleEndian(_frame[TermOffsetOffset..]);
     public int SessionId => BinaryPrimitives.ReadInt32LittleEndian(_frame[SessionIdOffset..]);
     public int StreamId => BinaryPrimitives.ReadInt32LittleEndian(_frame[StreamIdOffset..]);
     public int TermId => BinaryPrimitives.ReadInt32LittleEndian(_frame[TermIdOffset..]);
     public long ReservedValue => BinaryPrimitives.ReadInt64LittleEndian(_frame[ReservedValueOffset..]);
 
-    public bool IsPadding => Type == FrameType.Pad;
-    public bool IsHeartbeat => Type == FrameType.Data && FrameLength == 0;
-    public bool IsBegin => (Flags & BeginFlag) != 0;
-    public bool IsEnd => (Flags & EndFlag) != 0;
-    public bool IsEndOfStream => (Flags & EndOfStreamFlag) != 0;
+    public bool IsPadding => Header.Type == FrameType.Pad;
+    public bool IsHeartbeat => Header.Type == FrameType.Data && Header.FrameLength == 0;
+    public bool IsBegin => Header.HasFlag(BeginFlag);
+    public bool IsEnd => Header.HasFlag(EndFlag);
+    public bool IsEndOfStream => Header.HasFlag(EndOfStreamFlag);
 
     /// <summary>The bytes of the term this frame occupies: its length rounded up to the frame alignment.</summary>
-    public int AlignedLength => Framing.Align(FrameLength);
+    public int AlignedLength => Framing.Align(Header.FrameLength);
 
     /// <summary>The message bytes of a DATA frame; empty for PAD (its padding is never sent) and heartbeats.</summary>
     public ReadOnlySpan<byte> Payload =>
-        IsPadding || FrameLength <= HeaderLength ? [] : _frame[PayloadOffset..FrameLength];
+        IsPadding || Header.FrameLength <= HeaderLength ? [] : _frame[PayloadOffset..Header.FrameLength];
 
     /// <summary>
     /// Validates a DATA or PAD frame at the start of <paramref name="buffer"/> without knowing the term length
@@ -89,7 +87,7 @@ public readonly ref struct DataFrame
             if (frameLength > TermPosition.MaxTermLength) return FrameError.BadLength; // keeps Align from overflowing
         }
         int termOffset = BinaryPrimitives.ReadInt32LittleEndian(buffer[TermOffsetOffset..]);
-        if (termOffset < 0 || (termOffset & (Framing.Alignment - 1)) != 0) return FrameError.Misaligned;
+        if (!Framing.IsFrameOffset(termOffset)) return FrameError.Misaligned;
         return FrameError.None;
     }
 

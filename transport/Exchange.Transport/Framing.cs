@@ -19,6 +19,9 @@ public static class Framing
 
     public static bool IsAligned(int value) => (value & (Alignment - 1)) == 0;
 
+    /// <summary>Whether a term offset read from the wire can be where a frame starts.</summary>
+    public static bool IsFrameOffset(int termOffset) => termOffset >= 0 && IsAligned(termOffset);
+
     public static bool IsValidMtu(int mtu) => mtu is >= MinMtu and <= MaxMtu && IsAligned(mtu);
 
     public static int MaxPayloadLength(int mtu) => mtu - DataFrame.HeaderLength;

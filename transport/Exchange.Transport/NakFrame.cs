@@ -3,9 +3,9 @@ using System.Buffers.Binary;
 
 namespace Exchange.Transport;
 
-public readonly ref struct NakFrame
+public readonly ref struct NakFrame : IControlFrame<NakFrame>
 {
-    public const int SessionIdOffset = 8;
+    public const int SessionIdOffset = FrameHeader.Length;
     public const int StreamIdOffset = 12;
     public const int TermIdOffset = 16;
     public const int TermOffsetOffset = 20;
@@ -16,7 +16,7 @@ public readonly ref struct NakFrame
 
     private NakFrame(ReadOnlySpan<byte> frame) => _frame = frame;
 
-    public int FrameLength => BinaryPrimitives.ReadInt32LittleEndian(_frame);
+    public FrameHeader Header => new(_frame);
     public int SessionId => BinaryPrimitives.ReadInt32LittleEndian(_frame[SessionIdOffset..]);
     public int StreamId => BinaryPrimitives.ReadInt32LittleEndian(_frame[StreamIdOffset..]);
     public int TermId => BinaryPrimitives.ReadInt32LittleEndian(_frame[TermIdOffset..]);
@@ -25,23 +25,19 @@ public readonly ref struct NakFrame
 
     /// <summary>Validates shape and that the gap starts on a frame boundary; the sender clamps the length to
     /// what it still holds, so a long or zero length is not an error here, only a negative one.</summary>
-    public static bool TryWrap(ReadOnlySpan<byte> buffer, out NakFrame frame, out FrameError error)
-    {
-        frame = default;
-        error = FrameHeader.CheckControl(buffer, FrameType.Nak, Length);
-        if (error != FrameError.None) return false;
-        var candidate = new NakFrame(buffer);
-        if (candidate.TermOffset < 0 || (candidate.TermOffset & (Framing.Alignment - 1)) != 0) error = FrameError.Misaligned;
-        else if (candidate.GapLength < 0) error = FrameError.BadLength;
-        if (error != FrameError.None) return false;
-        frame = candidate;
-        return true;
-    }
+    public static bool TryWrap(ReadOnlySpan<byte> buffer, out NakFrame frame, out FrameError error) =>
+        FrameHeader.TryWrapControl(buffer, FrameType.Nak, Length, out frame, out error);
+
+    static NakFrame IControlFrame<NakFrame>.Wrap(ReadOnlySpan<byte> frame) => new(frame);
+
+    FrameError IControlFrame<NakFrame>.CheckFields() =>
+        !Framing.IsFrameOffset(TermOffset) ? FrameError.Misaligned
+        : GapLength < 0 ? FrameError.BadLength
+        : FrameError.None;
 
     public static int Write(Span<byte> destination, int sessionId, int streamId, int termId, int termOffset, int gapLength)
     {
-        var frame = destination[..Length];
-        FrameHeader.Write(frame, Length, 0, FrameType.Nak);
+                var frame = FrameHeader.WriteControl(destination, Length, 0, FrameType.Nak);
         BinaryPrimitives.WriteInt32LittleEndian(frame[SessionIdOffset..], sessionId);
         BinaryPrimitives.WriteInt32LittleEndian(frame[StreamIdOffset..], streamId);
         BinaryPrimitives.WriteInt32LittleEndian(frame[TermIdOffset..], termId);

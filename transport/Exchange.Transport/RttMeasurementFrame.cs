@@ -3,9 +3,9 @@ using System.Buffers.Binary;
 
 namespace Exchange.Transport;
 
-public readonly ref struct RttMeasurementFrame
+public readonly ref struct RttMeasurementFrame : IControlFrame<RttMeasurementFrame>
 {
-    public const int SessionIdOffset = 8;
+    public const int SessionIdOffset = FrameHeader.Length;
     public const int StreamIdOffset = 12;
     public const int EchoTimestampOffset = 16;
     public const int ReceptionDeltaOffset = 24;
@@ -18,30 +18,26 @@ public readonly ref struct RttMeasurementFrame
 
     private RttMeasurementFrame(ReadOnlySpan<byte> frame) => _frame = frame;
 
-    public int FrameLength => BinaryPrimitives.ReadInt32LittleEndian(_frame);
-    public byte Flags => _frame[FrameHeader.FlagsOffset];
+    public FrameHeader Header => new(_frame);
     public int SessionId => BinaryPrimitives.ReadInt32LittleEndian(_frame[SessionIdOffset..]);
     public int StreamId => BinaryPrimitives.ReadInt32LittleEndian(_frame[StreamIdOffset..]);
     public long EchoTimestamp => BinaryPrimitives.ReadInt64LittleEndian(_frame[EchoTimestampOffset..]);
     public long ReceptionDelta => BinaryPrimitives.ReadInt64LittleEndian(_frame[ReceptionDeltaOffset..]);
     public long ReceiverId => BinaryPrimitives.ReadInt64LittleEndian(_frame[ReceiverIdOffset..]);
 
-    public bool IsReplyRequested => (Flags & ReplyRequestedFlag) != 0;
+    public bool IsReplyRequested => Header.HasFlag(ReplyRequestedFlag);
 
-    public static bool TryWrap(ReadOnlySpan<byte> buffer, out RttMeasurementFrame frame, out FrameError error)
-    {
-        frame = default;
-        error = FrameHeader.CheckControl(buffer, FrameType.Rttm, Length);
-        if (error != FrameError.None) return false;
-        frame = new RttMeasurementFrame(buffer);
-        return true;
-    }
+    public static bool TryWrap(ReadOnlySpan<byte> buffer, out RttMeasurementFrame frame, out FrameError error) =>
+        FrameHeader.TryWrapControl(buffer, FrameType.Rttm, Length, out frame, out error);
+
+    static RttMeasurementFrame IControlFrame<RttMeasurementFrame>.Wrap(ReadOnlySpan<byte> frame) => new(frame);
+
+    FrameError IControlFrame<RttMeasurementFrame>.CheckFields() => FrameError.None;
 
     public static int Write(
         Span<byte> destination, byte flags, int sessionId, int streamId, long echoTimestamp, long receptionDelta, long receiverId)
     {
-        var frame = destination[..Length];
-        FrameHeader.Write(frame, Length, flags, FrameType.Rttm);
+                var frame = FrameHeader.WriteControl(destination, Length, flags, FrameType.Rttm);
         BinaryPrimitives.WriteInt32LittleEndian(frame[SessionIdOffset..], sessionId);
         BinaryPrimitives.WriteInt32LittleEndian(frame[StreamIdOffset..], streamId);
         BinaryPrimitives.WriteInt64LittleEndian(frame[EchoTimestampOffset..], echoTimestamp);

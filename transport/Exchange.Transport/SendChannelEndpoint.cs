@@ -60,33 +60,30 @@ internal sealed class SendChannelEndpoint : UdpChannelEndpoint
         switch (header.Type)
         {
             case FrameType.StatusMessage:
-                if (!StatusMessageFrame.TryWrap(datagram, out var sm, out error)) { counters.Drop(error); return; }
-                var target = Find(sm.SessionId, sm.StreamId);
-                if (target == null) counters.Drop(DropReason.UnknownPublication);
-                else target.OnStatusMessage(sm, now);
+                if (!StatusMessageFrame.TryWrap(datagram, out var sm, out error)) break;
+                Target(sm.SessionId, sm.StreamId)?.OnStatusMessage(sm, now);
                 return;
             case FrameType.Nak:
-                if (!NakFrame.TryWrap(datagram, out var nak, out error)) { counters.Drop(error); return; }
-                var nakTarget = Find(nak.SessionId, nak.StreamId);
-                if (nakTarget == null) counters.Drop(DropReason.UnknownPublication);
-                else nakTarget.OnNak(nak, now);
+                if (!NakFrame.TryWrap(datagram, out var nak, out error)) break;
+                Target(nak.SessionId, nak.StreamId)?.OnNak(nak, now);
                 return;
             case FrameType.Rttm:
-                if (!RttMeasurementFrame.TryWrap(datagram, out var rttm, out error)) { counters.Drop(error); return; }
-                var rttmTarget = Find(rttm.SessionId, rttm.StreamId);
-                if (rttmTarget == null) counters.Drop(DropReason.UnknownPublication);
-                else rttmTarget.OnRttMeasurement(rttm, scratch);
+                if (!RttMeasurementFrame.TryWrap(datagram, out var rttm, out error)) break;
+                Target(rttm.SessionId, rttm.StreamId)?.OnRttMeasurement(rttm, scratch);
                 return;
             default:
                 counters.Drop(DropReason.UnexpectedType);
                 return;
         }
+        counters.Drop(error);
     }
 
-    private Publication? Find(int sessionId, int streamId)
+    /// <summary>The publication a control frame names; one that names none is counted as a drop.</summary>
+    private Publication? Target(int sessionId, int streamId)
     {
         foreach (var publication in _publications)
             if (publication.SessionId == sessionId && publication.StreamId == streamId) return publication;
+        Transport.Counters.Drop(DropReason.UnknownPublication);
         return null;
     }
 

@@ -3,9 +3,9 @@ using System.Buffers.Binary;
 
 namespace Exchange.Transport;
 
-public readonly ref struct SetupFrame
+public readonly ref struct SetupFrame : IControlFrame<SetupFrame>
 {
-    public const int TermOffsetOffset = 8;
+    public const int TermOffsetOffset = FrameHeader.Length;
     public const int SessionIdOffset = 12;
     public const int StreamIdOffset = 16;
     public const int InitialTermIdOffset = 20;
@@ -19,8 +19,7 @@ public readonly ref struct SetupFrame
 
     private SetupFrame(ReadOnlySpan<byte> frame) => _frame = frame;
 
-    public int FrameLength => BinaryPrimitives.ReadInt32LittleEndian(_frame);
-    public byte Flags => _frame[FrameHeader.FlagsOffset];
+    public FrameHeader Header => new(_frame);
     public int TermOffset => BinaryPrimitives.ReadInt32LittleEndian(_frame[TermOffsetOffset..]);
     public int SessionId => BinaryPrimitives.ReadInt32LittleEndian(_frame[SessionIdOffset..]);
     public int StreamId => BinaryPrimitives.ReadInt32LittleEndian(_frame[StreamIdOffset..]);
@@ -32,28 +31,24 @@ public readonly ref struct SetupFrame
 
     /// <summary>Validates a SETUP, including the geometry a receiver will build its image from: a bad term
     /// length or mtu, or a join offset outside the term, would corrupt every position computed later.</summary>
-    public static bool TryWrap(ReadOnlySpan<byte> buffer, out SetupFrame frame, out FrameError error)
-    {
-        frame = default;
-        error = FrameHeader.CheckControl(buffer, FrameType.Setup, Length);
-        if (error != FrameError.None) return false;
-        var candidate = new SetupFrame(buffer);
-        if (!TermPosition.IsValidTermLength(candidate.TermLength)) error = FrameError.InvalidTermLength;
-        else if (!Framing.IsValidMtu(candidate.Mtu)) error = FrameError.InvalidMtu;
-        else if (candidate.TermOffset < 0 || (candidate.TermOffset & (Framing.Alignment - 1)) != 0) error = FrameError.Misaligned;
-        else if (candidate.TermOffset >= candidate.TermLength) error = FrameError.CrossesTerm;
-        if (error != FrameError.None) return false;
-        frame = candidate;
-        return true;
-    }
+    public static bool TryWrap(ReadOnlySpan<byte> buffer, out SetupFrame frame, out FrameError error) =>
+        FrameHeader.TryWrapControl(buffer, FrameType.Setup, Length, out frame, out error);
+
+    static SetupFrame IControlFrame<SetupFrame>.Wrap(ReadOnlySpan<byte> frame) => new(frame);
+
+    FrameError IControlFrame<SetupFrame>.CheckFields() =>
+        !TermPosition.IsValidTermLength(TermLength) ? FrameError.InvalidTermLength
+        : !Framing.IsValidMtu(Mtu) ? FrameError.InvalidMtu
+        : !Framing.IsFrameOffset(TermOffset) ? FrameError.Misaligned
+        : TermOffset >= TermLength ? FrameError.CrossesTerm
+        : FrameError.None;
 
     public static int Write(
         Span<byte> destination, int termOffset, int sessionId, int streamId, int initialTermId, int activeTermId,
         int termLength, int mtu, int ttl)
     {
-        var frame = destination[..Length];
         // Flags are 0 for unicast; Aeron uses them only for multicast/response channels.
-        FrameHeader.Write(frame, Length, 0, FrameType.Setup);
+        var frame = FrameHeader.WriteControl(destination, Length, 0, FrameType.Setup);
         BinaryPrimitives.WriteInt32LittleEndian(frame[TermOffsetOffset..], termOffset);
         BinaryPrimitives.WriteInt32LittleEndian(frame[SessionIdOffset..], sessionId);
         BinaryPrimitives.WriteInt32LittleEndian(frame[StreamIdOffset..], streamId);

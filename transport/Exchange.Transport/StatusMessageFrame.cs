@@ -3,9 +3,9 @@ using System.Buffers.Binary;
 
 namespace Exchange.Transport;
 
-public readonly ref struct StatusMessageFrame
+public readonly ref struct StatusMessageFrame : IControlFrame<StatusMessageFrame>
 {
-    public const int SessionIdOffset = 8;
+    public const int SessionIdOffset = FrameHeader.Length;
     public const int StreamIdOffset = 12;
     public const int ConsumptionTermIdOffset = 16;
     public const int ConsumptionTermOffsetOffset = 20;
@@ -22,8 +22,7 @@ public readonly ref struct StatusMessageFrame
 
     private StatusMessageFrame(ReadOnlySpan<byte> frame) => _frame = frame;
 
-    public int FrameLength => BinaryPrimitives.ReadInt32LittleEndian(_frame);
-    public byte Flags => _frame[FrameHeader.FlagsOffset];
+    public FrameHeader Header => new(_frame);
     public int SessionId => BinaryPrimitives.ReadInt32LittleEndian(_frame[SessionIdOffset..]);
     public int StreamId => BinaryPrimitives.ReadInt32LittleEndian(_frame[StreamIdOffset..]);
     public int ConsumptionTermId => BinaryPrimitives.ReadInt32LittleEndian(_frame[ConsumptionTermIdOffset..]);
@@ -31,26 +30,23 @@ public readonly ref struct StatusMessageFrame
     public int ReceiverWindow => BinaryPrimitives.ReadInt32LittleEndian(_frame[ReceiverWindowOffset..]);
     public long ReceiverId => BinaryPrimitives.ReadInt64LittleEndian(_frame[ReceiverIdOffset..]);
 
-    public bool IsSendSetup => (Flags & SendSetupFlag) != 0;
-    public bool IsEndOfStream => (Flags & EndOfStreamFlag) != 0;
+    public bool IsSendSetup => Header.HasFlag(SendSetupFlag);
+    public bool IsEndOfStream => Header.HasFlag(EndOfStreamFlag);
 
     /// <summary>Validates the frame's shape only. Whether the position and window are acceptable depends on the
     /// sender's term length and position, so flow control judges those.</summary>
-    public static bool TryWrap(ReadOnlySpan<byte> buffer, out StatusMessageFrame frame, out FrameError error)
-    {
-        frame = default;
-        error = FrameHeader.CheckControl(buffer, FrameType.StatusMessage, Length);
-        if (error != FrameError.None) return false;
-        frame = new StatusMessageFrame(buffer);
-        return true;
-    }
+    public static bool TryWrap(ReadOnlySpan<byte> buffer, out StatusMessageFrame frame, out FrameError error) =>
+        FrameHeader.TryWrapControl(buffer, FrameType.StatusMessage, Length, out frame, out error);
+
+    static StatusMessageFrame IControlFrame<StatusMessageFrame>.Wrap(ReadOnlySpan<byte> frame) => new(frame);
+
+    FrameError IControlFrame<StatusMessageFrame>.CheckFields() => FrameError.None;
 
     public static int Write(
         Span<byte> destination, byte flags, int sessionId, int streamId, int consumptionTermId, int consumptionTermOffset,
         int receiverWindow, long receiverId)
     {
-        var frame = destination[..Length];
-        FrameHeader.Write(frame, Length, flags, FrameType.StatusMessage);
+                var frame = FrameHeader.WriteControl(destination, Length, flags, FrameType.StatusMessage);
         BinaryPrimitives.WriteInt32LittleEndian(frame[SessionIdOffset..], sessionId);
         BinaryPrimitives.WriteInt32LittleEndian(frame[StreamIdOffset..], streamId);
         BinaryPrimitives.WriteInt32LittleEndian(frame[ConsumptionTermIdOffset..], consumptionTermId);

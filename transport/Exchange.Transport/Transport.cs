@@ -41,30 +41,20 @@ public sealed class Transport : IAgent, IDisposable
     public string Name => "transport";
 
     /// <summary>Messages offered by this process's publications, closed ones included.</summary>
-    public long MessagesSent
-    {
-        get
-        {
-            lock (_registryLock)
-            {
-                long total = _messagesOfferedByClosed;
-                foreach (var endpoint in _sendEndpoints.Values) total += endpoint.MessagesOffered();
-                return total;
-            }
-        }
-    }
+    public long MessagesSent => Total(ref _messagesOfferedByClosed, _sendEndpoints, static endpoint => endpoint.MessagesOffered());
 
     /// <summary>Messages delivered to this process's subscribers.</summary>
-    public long MessagesReceived
+    public long MessagesReceived => Total(ref _messagesDeliveredByClosed, _receiveEndpoints, static endpoint => endpoint.MessagesDelivered());
+
+    /// <summary>What the closed endpoints counted plus what the open ones count now, read under the registry lock
+    /// so an endpoint that closes meanwhile is counted once.</summary>
+    private long Total<TEndpoint>(ref long closed, Dictionary<string, TEndpoint> endpoints, Func<TEndpoint, long> count)
     {
-        get
+        lock (_registryLock)
         {
-            lock (_registryLock)
-            {
-                long total = _messagesDeliveredByClosed;
-                foreach (var endpoint in _receiveEndpoints.Values) total += endpoint.MessagesDelivered();
-                return total;
-            }
+            long total = closed;
+            foreach (var endpoint in endpoints.Values) total += count(endpoint);
+            return total;
         }
     }
 

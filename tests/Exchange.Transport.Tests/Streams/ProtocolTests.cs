@@ -199,7 +199,7 @@ public class ProtocolTests
         IPEndPoint? from = null;
         var reply = peer.Receive(ref from);
         Assert.True(RttMeasurementFrame.TryWrap(reply, out var frame, out _));
-        Assert.Equal(0, frame.Flags);
+        Assert.Equal(0, frame.Header.Flags);
         Assert.Equal(123456789, frame.EchoTimestamp);
         Assert.Equal(42, frame.ReceiverId);
         Assert.Equal(0, frame.ReceptionDelta);
