@@ -17,8 +17,13 @@ public sealed class EngineLoop : IAgent
     private CommandHandler _handler;
     private long _reported, _seen, _lastChange;
 
-    public EngineLoop(Transport.Transport transport, TransportLinks links, EngineService service, IIdleStrategy idle, Action<string>? log = null)
+    private readonly Func<long, int>? _replication;
+
+    /// <param name="replication">A standby's replication duty (records in, acknowledgements out), run each cycle.</param>
+    public EngineLoop(Transport.Transport transport, TransportLinks links, EngineService service, IIdleStrategy idle, Action<string>? log = null,
+        Func<long, int>? replication = null)
     {
+        _replication = replication;
         _transport = transport;
         _links = links;
         _service = service;
@@ -43,7 +48,8 @@ public sealed class EngineLoop : IAgent
     private void ReportStatus()
     {
         Console.WriteLine($"status sequence={_service.LastSequence} durable={_service.DurableSequence} stateHash={_service.StateHash():x16} " +
-            $"sessions={_service.ActiveSessions} openOrders={_service.OpenOrderCount}");
+            $"sessions={_service.ActiveSessions} openOrders={_service.OpenOrderCount}" +
+            (_service.Primary is { } primary ? " " + primary.Describe(_service.LastSequence) : ""));
         Console.Out.Flush();
     }
 
@@ -67,6 +73,7 @@ public sealed class EngineLoop : IAgent
         long now = NanoClock.Now();
         int work = _transport.DoWork(now);
         work += _links.Commands.Poll(ref _handler, 64);
+        if (_replication != null) work += _replication(now);
         work += _service.DoWork(now);
         if (_refused != null) work += _refused.Poll(now);
         long took = NanoClock.Now() - now;

@@ -32,16 +32,31 @@ internal static class EngineProcess
             transport.Dispose();
             return 1;
         }
+        var replication = config.Replication;
+        StandbyReplication? standby = null;
+        string? divergence = null;
+        if (replication.IsPrimary)
+            service.Primary = new PrimaryReplication(transport, replication, config.Listen, options.JournalDirectory!, options.Log ?? (_ => { }));
         if (service.LostRecords is { } lost)
             Console.Error.WriteLine($"exchange-engine: WARNING: started with --force-empty: sequences {lost.From}..{lost.To} were durable once and are lost; continuing from {service.LastSequence}");
-        var loop = new EngineLoop(transport, links, service, IdleStrategies.Parse(config.Idle)!, options.Log);
+        EngineLoop? loopRef = null;
+        if (replication.IsStandby)
+            standby = new StandbyReplication(transport, service, replication, config.Listen, options.Log ?? (_ => { }), reason =>
+            {
+                divergence = reason;
+                Console.Error.WriteLine($"exchange-engine: {reason}");
+                loopRef?.RequestStop();
+            });
+        var loop = new EngineLoop(transport, links, service, IdleStrategies.Parse(config.Idle)!, options.Log, standby == null ? null : standby.DoWork);
+        loopRef = loop;
         var signals = loop.StopOnSignals();
         string journal = config.InMemory ? "no journal (in memory)" : $"journal {Path.GetFullPath(config.EffectiveJournalDirectory)} ({config.Durability.ToString().ToLowerInvariant()})";
         Console.Error.WriteLine($"exchange-engine: shard {config.ShardId}: {config.Symbols.Count} symbols " +
             $"({string.Join(", ", config.Symbols.Select(s => $"{s.Name}={s.Spec.Id}"))}), {journal}; {service.Rebuild?.Describe() ?? "state from the config"}");
         Console.Error.WriteLine($"exchange-engine: accounts that may log on: {string.Join(", ", config.Accounts.Where(a => a.ApiKey != null).Select(a => $"{a.Id} (key {Fingerprint(a.ApiKey!)})"))}");
         Console.Error.WriteLine($"exchange-engine: connect with: bin/exchange-mm --engine '{config.Listen}' --api-key <an account's key>; Ctrl-C stops");
-        Console.WriteLine($"listening shard={config.ShardId} channel={config.Listen} port={links.Commands.LocalEndPoint.Port} sequence={service.LastSequence} stateHash={service.StateHash():x16}");
+        string role = replication.IsStandby ? $"standby primary={replication.Primary}" : replication.IsPrimary ? "primary" : "single";
+        Console.WriteLine($"listening shard={config.ShardId} channel={config.Listen} port={links.Commands.LocalEndPoint.Port} role={role} sequence={service.LastSequence} stateHash={service.StateHash():x16}");
         Console.Out.Flush();
         loop.Run();
         Console.WriteLine($"stopped shard={config.ShardId} sequence={service.LastSequence} stateHash={service.StateHash():x16}");
@@ -49,9 +64,11 @@ internal static class EngineProcess
         Console.Error.WriteLine($"exchange-engine: gc collections={GC.CollectionCount(0)} gen1={GC.CollectionCount(1)} gen2={GC.CollectionCount(2)} " +
             $"paused={GC.GetTotalPauseDuration().TotalMilliseconds:0.#}ms allocated={GC.GetTotalAllocatedBytes() >> 20}MiB; longest duty cycle {loop.LongestCycleNanos / 1000} us");
         string? snapshotFailure = service.SnapshotFailure;
+        service.Primary?.Dispose();
         service.Dispose();
         transport.Dispose();
         foreach (var signal in signals) signal.Dispose();
+        if (divergence != null) return 3;
         if (snapshotFailure == null) return 0;
         Console.Error.WriteLine($"exchange-engine: stopped without a snapshot: {snapshotFailure}");
         return 1;

@@ -73,7 +73,8 @@ public sealed class EngineService : IDisposable
         var service = new EngineService(config, links, options, shard);
         try
         {
-            if (shard.Fresh)
+            // A standby's inputs, the opening ones included, come from its primary.
+            if (shard.Fresh && options.StandbyOf == null)
             {
                 foreach (byte[] command in opening)
                 {
@@ -103,7 +104,10 @@ public sealed class EngineService : IDisposable
         int template = CommandCodec.TemplateOf(sbeMessage);
         switch (template)
         {
-            case LogonDecoder.TemplateId: _sessionLayer.OnLogon(connection, sbeMessage); return;
+            case LogonDecoder.TemplateId:
+                if (_options.StandbyOf != null) { _sessionLayer.RejectStandbyLogon(connection, sbeMessage, _options.StandbyOf); return; }
+                _sessionLayer.OnLogon(connection, sbeMessage);
+                return;
             case HeartbeatDecoder.TemplateId:
                 // Liveness was refreshed above; the engine does not answer a heartbeat.
                 if (HeartbeatDecoder.TryWrapWithHeader(sbeMessage, 0, out _) != SbeError.None) RejectMalformed(connection, template);
@@ -162,11 +166,16 @@ public sealed class EngineService : IDisposable
         int work = 0;
         if (_journal != null)
         {
-            long durable = _journal.DurableSequence;
             _journal.Commit();
-            if (_journal.DurableSequence != durable)
+            if (Primary != null)
             {
-                _outbound.Durable = _journal.DurableSequence;
+                Primary.JournalLast = _journal.LastSequence;
+                work += Primary.DoWork(nowNanos, _journal);
+            }
+            long durable = ReleasableSequence();
+            if (durable != _outbound.Durable)
+            {
+                _outbound.Durable = durable;
                 work++;
             }
         }
@@ -188,11 +197,12 @@ public sealed class EngineService : IDisposable
         {
             var header = MessageHeaderDecoder.Wrap(message, 0);
             _journal.Append(sequence, timestamp, header.TemplateId, header.Version, message);
+            Primary?.OnJournaled(sequence, timestamp, header.TemplateId, header.Version, message);
             // Under None a command is durable once the OS has it: hand it over now, so its responses can go at once.
             if (_journal.Durability == Durability.None)
             {
                 _journal.Commit();
-                _outbound.Durable = _journal.DurableSequence;
+                _outbound.Durable = ReleasableSequence();
             }
         }
         ref var events = ref _engine.Output;
@@ -200,6 +210,7 @@ public sealed class EngineService : IDisposable
         events.Sequence = sequence;
         events.Timestamp = timestamp;
         _engine.Apply(sequence, timestamp, message);
+        Primary?.OnApplied(sequence, _engine);
         _router.Route(_engine.Output.Written, sequence, operatorConnection);
         if (MessageHeaderDecoder.Wrap(message, 0).TemplateId == AddSymbolDecoder.TemplateId) AnnounceSymbol(sequence, AddSymbolDecoder.WrapWithHeader(message).Symbol);
         if (_options.StallEveryCommands > 0 && ++_sinceStall >= _options.StallEveryCommands) Stall();
@@ -230,7 +241,31 @@ public sealed class EngineService : IDisposable
     {
         if (_journal == null) return;
         _journal.Flush();
-        _outbound.Durable = _journal.DurableSequence;
+        _outbound.Durable = ReleasableSequence();
+    }
+
+    /// <summary>What responses may be released up to: durable here and, with sync standbys, acknowledged by them.</summary>
+    private long ReleasableSequence() => Math.Min(_journal!.DurableSequence, Primary?.SyncDurable ?? long.MaxValue);
+
+    // ---- replication ----
+
+    /// <summary>As a primary: the standbys' side, fed every journaled input (set once, before the first client input).</summary>
+    internal PrimaryReplication? Primary { get; set; }
+
+    /// <summary>As a standby: one input of the primary's journal, journaled here with the same sequence and timestamp and
+    /// applied as every journaled input is. Nobody is answered: a standby has no sessions and publishes nothing.</summary>
+    internal void ApplyReplicated(long sequence, long timestamp, ushort type, ushort version, ReadOnlySpan<byte> payload)
+    {
+        if (_journal == null) throw new InvalidOperationException("a standby journals what it applies");
+        _journal.Append(sequence, timestamp, type, version, payload);
+        if (_journal.Durability == Durability.None) _journal.Commit();
+        ref var events = ref _engine.Output;
+        events.Clear();
+        events.Sequence = sequence;
+        events.Timestamp = timestamp;
+        _engine.Apply(sequence, timestamp, payload);
+        events.Clear();
+        _sequencer.ContinueAfter(sequence);
     }
 
     /// <summary>The benchmark self-test's artificial stall: spins, so the pause is exact and nothing else runs meanwhile.</summary>

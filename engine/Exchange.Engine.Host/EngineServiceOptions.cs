@@ -9,6 +9,9 @@ public sealed record EngineServiceOptions
     /// <summary>The journal directory (segments, engine.json, snapshots/). Null runs without a journal: state is in
     /// memory only and every response goes out at once (demos).</summary>
     public string? JournalDirectory { get; init; }
+    /// <summary>Runs as a standby of the primary at this channel: inputs come only from its replication stream, and a
+    /// client's Logon is refused with LogonReject(NotPrimary) naming it.</summary>
+    public string? StandbyOf { get; init; }
     public Durability Durability { get; init; } = Durability.Batch;
     /// <summary>Group commit bounds under <see cref="Durability.Batch"/>: one fsync covers what arrived within this delay…
     /// Zero (the default) is natural batching: the engine loop fsyncs at the end of each duty cycle that appended, so

@@ -26,6 +26,13 @@ var stallEvery = Cli.IntInRange("--stall-every", "Benchmark self-test: after eve
 var stallMicros = Cli.IntInRange("--stall-us", "Length of each self-test stall in microseconds (a deliberately slow engine)", 0, 0);
 var repair = new Option<bool>("--repair") { Description = "Truncate the journal at damage instead of refusing to start" };
 var forceEmpty = new Option<bool>("--force-empty") { Description = "Start even though the journal holds fewer records than its checkpoint says were durable (they are lost; the engine continues from what is on disk)" };
+var standbyOf = new Option<string?>("--standby-of") { Description = "Run as a standby of the primary listening on this channel (needs --standby-name)", HelpName = "CHANNEL" };
+var standbyName = new Option<string?>("--standby-name") { Description = "This standby's name, as the primary's config lists it", HelpName = "NAME" };
+var standbys = new Option<string[]>("--standby")
+{
+    Description = "Run as a primary streaming its journal to this standby: NAME,sync|async,CHANNEL (the standby's listen channel); repeatable",
+    HelpName = "NAME,MODE,CHANNEL", AllowMultipleArgumentsPerToken = false,
+};
 var printConfig = new Option<bool>("--print-config") { Description = "Print the effective config as JSON and exit" };
 var consoleMode = new Option<bool>("--console") { Description = "Operator mode: commands on stdin, no transport and no journal" };
 var json = new Option<bool>("--json") { Description = "With --console, events as JSON lines" };
@@ -37,7 +44,7 @@ var root = new RootCommand("""
     """)
 {
     configFile, shardId, listen, symbols, journal, inMemory, durability, idle, marketData, groupCommit, stallEvery, stallMicros,
-    repair, forceEmpty, printConfig, consoleMode, json,
+    repair, forceEmpty, standbyOf, standbyName, standbys, printConfig, consoleMode, json,
 };
 root.SetAction(parsed =>
 {
@@ -60,6 +67,11 @@ root.SetAction(parsed =>
                 if (config.Symbol(name) == null) throw new ConfigException($"--symbols: '{name}' is not in the config ({string.Join(", ", config.Symbols.Select(s => s.Name))})");
             config = config with { Symbols = config.Symbols.Where(s => names.Contains(s.Name, StringComparer.OrdinalIgnoreCase)).ToList() };
         }
+        if (parsed.GetValue(standbyOf) is { } primary) config = config with { Replication = config.Replication with { Primary = primary } };
+        if (parsed.GetValue(standbyName) is { } ownName) config = config with { Replication = config.Replication with { Name = ownName } };
+        if (parsed.GetValue(standbys) is { Length: > 0 } list2)
+            config = config with { Replication = config.Replication with { Standbys = [.. list2.Select(ParseStandby)] } };
+        config.Replication.Validate(hasJournal: !config.InMemory);
         if (IdleStrategies.Parse(config.Idle) == null) throw new ConfigException($"idle strategy '{config.Idle}' is not one of {IdleStrategies.Names}");
         if (!ChannelUri.TryParse(config.Listen, out _, out string listenError)) throw new ConfigException($"listen channel: {listenError}");
         if (config.MarketDataChannel != null && !ChannelUri.TryParse(config.MarketDataChannel, out _, out string mdError))
@@ -82,7 +94,15 @@ root.SetAction(parsed =>
         StallEveryCommands = parsed.GetValue(stallEvery),
         StallDuration = TimeSpan.FromMicroseconds(parsed.GetValue(stallMicros)),
         MaxSessions = EngineProcess.MaxConnections - config.Limits.MaxPendingConnections,
+        StandbyOf = config.Replication.Primary,
         Log = line => Console.Error.WriteLine($"exchange-engine: {line}"),
     });
 });
 return Cli.Run(root, args);
+
+static StandbyConfig ParseStandby(string text)
+{
+    var parts = text.Split(',', 3, StringSplitOptions.TrimEntries);
+    if (parts.Length != 3) throw new ConfigException($"--standby '{text}': give NAME,sync|async,CHANNEL");
+    return new StandbyConfig(parts[0], parts[2], parts[1]);
+}

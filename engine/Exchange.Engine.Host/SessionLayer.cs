@@ -121,6 +121,20 @@ internal sealed class SessionLayer
             (started.CancelOnDisconnect ? ", cancel on disconnect" : ""));
     }
 
+    /// <summary>A standby takes no sessions: the Logon is refused with NotPrimary, naming where the primary listens.</summary>
+    public void RejectStandbyLogon(int connection, ReadOnlySpan<byte> message, string primary)
+    {
+        if (LogonDecoder.TryWrapWithHeader(message, 0, out var logon) != SbeError.None) { _rejectMalformed(connection, LogonDecoder.TemplateId); return; }
+        string channel;
+        try
+        {
+            logon.ReadApiKey(); // var data is read in order; the key itself is not looked at
+            channel = Encoding.ASCII.GetString(logon.ReadResponseChannel());
+        }
+        catch (SbeException) { _rejectMalformed(connection, LogonDecoder.TemplateId); return; }
+        RejectLogon(connection, channel, LogonRejectReason.NotPrimary, $"this engine is a standby; the primary is at {primary}");
+    }
+
     private static string Who(long account, string? operatorName) => operatorName != null ? $"operator {operatorName}" : $"account {account}";
 
     /// <summary>A refused logon: the response path is opened (if the links allow it: strangers have a budget) just long

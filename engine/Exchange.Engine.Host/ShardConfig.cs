@@ -40,6 +40,9 @@ public sealed record ShardConfig
     /// <summary>The engine thread's idle strategy: busy-spin (a dedicated core), yield, or backoff (shared machines).</summary>
     public string Idle { get; set; } = "backoff";
 
+    /// <summary>Primary with standbys, standby of a primary, or neither (see <see cref="ReplicationConfig"/>).</summary>
+    public ReplicationConfig Replication { get; set; } = new();
+
     /// <summary>What clients that have not logged on may cost the engine (see <see cref="ConnectionLimits"/>).</summary>
     public ConnectionLimits Limits { get; set; } = new();
 

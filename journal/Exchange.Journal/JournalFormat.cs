@@ -47,6 +47,8 @@ public static class JournalFormat
             && long.TryParse(fileName.AsSpan(0, 20), System.Globalization.NumberStyles.None, null, out firstSequence);
     }
 
+    /// <summary>The segment header: magic, format version, header length, segment size, first sequence, the first
+    /// record's timestamp (deterministic, so replicas' segments are byte-identical), CRC.</summary>
     internal static void WriteSegmentHeader(Span<byte> header, long segmentSize, long firstSequence, long createdNanos)
     {
         header[..SegmentHeaderLength].Clear();

@@ -141,7 +141,7 @@ public sealed class JournalWriter : IDisposable
 
         int size = JournalFormat.Aligned(JournalFormat.RecordHeaderLength + payload.Length);
         // Keep room for the closing marker after the last record.
-        if (_segment == null || _position + size > _options.SegmentSize - JournalFormat.Alignment) Roll(sequence);
+        if (_segment == null || _position + size > _options.SegmentSize - JournalFormat.Alignment) Roll(sequence, timestamp);
         if (_buffered + size > _buffer.Length) WriteBuffer();
 
         if (_index.ShouldMark(_position, _options.IndexInterval)) _index.Mark(sequence, _position);
@@ -212,8 +212,10 @@ public sealed class JournalWriter : IDisposable
         _checkpoint?.Advance(DurableSequence);
     }
 
-    /// <summary>Closes the open segment (marker, index, fsync) and starts a new one whose first record is <paramref name="firstSequence"/>.</summary>
-    private void Roll(long firstSequence)
+    /// <summary>Closes the open segment (marker, index, fsync) and starts a new one whose first record is <paramref name="firstSequence"/>,
+    /// stamped <paramref name="firstTimestamp"/>. The header carries that timestamp, not the wall clock, so a standby
+    /// journaling the same records writes the same bytes.</summary>
+    private void Roll(long firstSequence, long firstTimestamp)
     {
         if (_segment != null)
         {
@@ -230,7 +232,7 @@ public sealed class JournalWriter : IDisposable
         string path = Path.Combine(_options.Directory, JournalFormat.SegmentName(firstSequence));
         _segment = PrivateFiles.OpenHandle(path, FileMode.CreateNew, FileShare.Read, _options.SegmentSize);
         Span<byte> header = stackalloc byte[JournalFormat.SegmentHeaderLength];
-        JournalFormat.WriteSegmentHeader(header, _options.SegmentSize, firstSequence, (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100);
+        JournalFormat.WriteSegmentHeader(header, _options.SegmentSize, firstSequence, firstTimestamp);
         RandomAccess.Write(_segment, header, 0);
         if (_options.Durability != Durability.None)
         {

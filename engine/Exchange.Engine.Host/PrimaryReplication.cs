@@ -1,0 +1,303 @@
+// The primary's side of replication: every journaled input goes to each standby as it is journaled (ReplicatedRecord
+// on stream 13 of the standby's channel), each standby's acknowledgements (ReplicaAck on stream 14 of this engine's
+// listen channel) say how far it holds them durably, and responses wait for the sync standbys' acknowledgements as
+// they wait for the local fsync (LMAX's and Aeron Cluster's rule: nothing acknowledged that a lost machine could take
+// with it). A standby that says hello, or that the live stream left behind (back pressure, a restart, a late start),
+// is caught up from this engine's own journal, read back from disk, and rejoins the live stream where the catch-up
+// ends: one cursor per standby, so there is neither a gap nor a duplicate. Every StateCheckInterval inputs the state
+// hash goes along, for the standby to compare. Runs on the engine thread; the live path does not allocate.
+using System.Net;
+using Exchange.Contract;
+using Exchange.Journal;
+using Exchange.Sbe;
+using Exchange.Transport;
+
+namespace Exchange.Engine.Host;
+
+internal sealed class PrimaryReplication : IDisposable
+{
+    private const int HeaderLength = MessageHeaderDecoder.EncodedLength;
+    /// <summary>Records a catch-up sends per duty cycle, so a long one shares the thread with the live path.</summary>
+    private const int CatchUpBatch = 256;
+    /// <summary>Append times kept for the lag in microseconds (a power of two).</summary>
+    private const int LagWindow = 1 << 16;
+
+    private sealed class Replica(StandbyConfig config, Publication publication)
+    {
+        public readonly StandbyConfig Config = config;
+        public readonly Publication Publication = publication;
+        /// <summary>The next sequence to send it; 0 until its hello says where it stands.</summary>
+        public long Next;
+        /// <summary>Whether records go to it as they are journaled (else the catch-up reads them from the journal).</summary>
+        public bool Live;
+        public long Acked;
+        public long Applied;
+        /// <summary>A sync standby not waited for (absent, or past the timeout, until it catches up again).</summary>
+        public bool Degraded = true;
+        /// <summary>Since when it has owed an acknowledgement without making progress (0: it owes none).</summary>
+        public long OwingSince;
+        public bool WaitLogged;
+        public JournalReader? Reader;
+        /// <summary>A catch-up record the transport refused, sent again first.</summary>
+        public readonly byte[] Pending = new byte[HeaderLength + ReplicatedRecordEncoder.BlockLength + 2 + 4096];
+        public int PendingLength;
+    }
+
+    private readonly Replica[] _replicas;
+    private readonly ReplicationConfig _config;
+    private readonly Subscription _acks;
+    private readonly string _journalDirectory;
+    private readonly Action<string> _log;
+    private readonly long _syncTimeoutNanos;
+    private readonly byte[] _buffer = new byte[HeaderLength + ReplicatedRecordEncoder.BlockLength + 2 + 4096];
+    private readonly long[] _appendNanos = new long[LagWindow];
+    private AckHandler _handler;
+
+    public PrimaryReplication(Transport.Transport transport, ReplicationConfig config, string listenChannel, string journalDirectory, Action<string> log)
+    {
+        _config = config;
+        _journalDirectory = journalDirectory;
+        _log = log;
+        _syncTimeoutNanos = config.SyncTimeoutMs * NanoClock.Millisecond;
+        _replicas = [.. config.Standbys.Select(s => new Replica(s, transport.AddPublication(s.Channel, StreamIds.Replication)))];
+        _acks = transport.AddSubscription(listenChannel, StreamIds.ReplicaAcks);
+        _handler = new AckHandler(this);
+        foreach (var r in _replicas)
+            if (r.Config.Synchronous)
+                _log(config.OnSyncLoss == "degrade"
+                    ? $"replication: sync standby {r.Config.Name} at {r.Config.Channel} not caught up yet: responses do not wait for it until it is"
+                    : $"replication: responses wait for sync standby {r.Config.Name} at {r.Config.Channel}");
+        foreach (var r in _replicas) r.Degraded = r.Config.Synchronous && config.OnSyncLoss == "degrade";
+    }
+
+    /// <summary>The highest sequence every sync standby waited for holds durably (long.MaxValue when none is waited for).</summary>
+    public long SyncDurable
+    {
+        get
+        {
+            long min = long.MaxValue;
+            foreach (var r in _replicas)
+                if (r.Config.Synchronous && !r.Degraded && r.Acked < min) min = r.Acked;
+            return min;
+        }
+    }
+
+    /// <summary>Called as each input is journaled: it goes to every standby the live stream has reached.</summary>
+    public void OnJournaled(long sequence, long timestamp, ushort type, ushort version, ReadOnlySpan<byte> payload)
+    {
+        _appendNanos[sequence & (LagWindow - 1)] = NanoClock.Now();
+        int length = -1;
+        foreach (var r in _replicas)
+        {
+            if (!r.Live || r.Next != sequence) continue;
+            if (length < 0) length = EncodeRecord(_buffer, sequence, timestamp, type, version, payload);
+            if (r.Publication.Offer(_buffer.AsSpan(0, length)) > 0) r.Next++;
+            else r.Live = false; // the catch-up takes over from the journal
+        }
+    }
+
+    /// <summary>After the input <paramref name="sequence"/> is applied: every StateCheckInterval inputs, the state hash.</summary>
+    public void OnApplied(long sequence, MatchingEngine<SbeEventWriter> engine)
+    {
+        if (sequence % _config.StateCheckInterval != 0) return;
+        bool any = false;
+        foreach (var r in _replicas) any |= r.Live && r.Next == sequence + 1;
+        if (!any) return;
+        var check = StateCheckEncoder.WrapAndApplyHeader(_buffer, 0);
+        check.Sequence = sequence;
+        check.StateHash = engine.StateHash();
+        foreach (var r in _replicas)
+            if (r.Live && r.Next == sequence + 1) r.Publication.Offer(_buffer.AsSpan(0, HeaderLength + check.EncodedLength));
+    }
+
+    /// <summary>Acknowledgements and hellos, catch-ups, and the sync timeout. <paramref name="journal"/> has committed
+    /// what it will this cycle, so what a catch-up may read is written.</summary>
+    public int DoWork(long now, JournalWriter journal)
+    {
+        int work = _acks.Poll(ref _handler, 64);
+        foreach (var r in _replicas)
+        {
+            if (r.Next > 0 && !r.Live) work += CatchUp(r, journal);
+            if (r.Config.Synchronous) work += WatchSync(r, journal, now);
+        }
+        return work;
+    }
+
+    private int CatchUp(Replica r, JournalWriter journal)
+    {
+        if (r.PendingLength > 0)
+        {
+            if (r.Publication.Offer(r.Pending.AsSpan(0, r.PendingLength)) <= 0) return 0;
+            r.PendingLength = 0;
+            r.Next++;
+        }
+        int sent = 0;
+        try
+        {
+            r.Reader ??= JournalReader.Open(_journalDirectory, r.Next);
+            while (sent < CatchUpBatch && r.Next <= journal.WrittenSequence)
+            {
+                if (r.Reader.TryRead(out var record) != ReadStatus.Record) break;
+                int length = EncodeRecord(r.Pending, record.Sequence, record.Timestamp, record.Type, record.Version, record.Payload);
+                if (r.Publication.Offer(r.Pending.AsSpan(0, length)) <= 0) { r.PendingLength = length; return sent; }
+                r.Next++;
+                sent++;
+            }
+        }
+        catch (Exception e) when (e is JournalException or IOException)
+        {
+            _log($"replication: cannot read the journal for standby {r.Config.Name} from sequence {r.Next}: {e.Message}; it waits for its next hello");
+            Stop(r);
+            return sent;
+        }
+        // Everything appended has gone: from now on the live stream carries the rest.
+        if (r.Next == journal.LastSequence + 1)
+        {
+            r.Reader.Dispose();
+            r.Reader = null;
+            r.Live = true;
+        }
+        return sent;
+    }
+
+    private int WatchSync(Replica r, JournalWriter journal, long now)
+    {
+        long owed = journal.DurableSequence;
+        if (r.Degraded)
+        {
+            if (r.Next == 0 || r.Acked < owed) return 0;
+            r.Degraded = false;
+            r.OwingSince = 0;
+            _log($"replication: sync standby {r.Config.Name} caught up at sequence {r.Acked}: responses wait for it again");
+            return 1;
+        }
+        if (r.Acked >= owed) { r.OwingSince = 0; return 0; }
+        if (r.OwingSince == 0) { r.OwingSince = now; return 0; }
+        if (now - r.OwingSince < _syncTimeoutNanos) return 0;
+        if (_config.OnSyncLoss == "degrade")
+        {
+            r.Degraded = true;
+            _log($"replication: ALARM: sync standby {r.Config.Name} acknowledged nothing for {_config.SyncTimeoutMs} ms (it holds {r.Acked}, " +
+                $"this engine {owed}): responses no longer wait for it until it catches up");
+            return 1;
+        }
+        if (!r.WaitLogged)
+        {
+            r.WaitLogged = true;
+            _log($"replication: ALARM: sync standby {r.Config.Name} acknowledged nothing for {_config.SyncTimeoutMs} ms: responses wait for it (onSyncLoss wait)");
+        }
+        return 0;
+    }
+
+    private static void Stop(Replica r)
+    {
+        r.Reader?.Dispose();
+        r.Reader = null;
+        r.Next = 0;
+        r.Live = false;
+        r.PendingLength = 0;
+    }
+
+    private static int EncodeRecord(byte[] buffer, long sequence, long timestamp, ushort type, ushort version, ReadOnlySpan<byte> payload)
+    {
+        var e = ReplicatedRecordEncoder.WrapAndApplyHeader(buffer, 0);
+        e.Sequence = sequence;
+        e.Timestamp = timestamp;
+        e.RecordType = type;
+        e.RecordVersion = version;
+        e.WritePayload(payload);
+        return HeaderLength + e.EncodedLength;
+    }
+
+    /// <summary>One line per standby: where it stands and how far behind (for the status line and operators).</summary>
+    public string Describe(long last)
+    {
+        var parts = new List<string>();
+        foreach (var r in _replicas)
+        {
+            string state = r.Next == 0 ? "absent" : r.Live ? "live" : "catching-up";
+            long lagRecords = Math.Max(0, last - r.Acked);
+            long lagMicros = lagRecords == 0 || lagRecords >= LagWindow ? 0 : (NanoClock.Now() - _appendNanos[(r.Acked + 1) & (LagWindow - 1)]) / 1000;
+            parts.Add($"replica={r.Config.Name} mode={r.Config.Mode}{(r.Degraded && r.Config.Synchronous ? "(degraded)" : "")} state={state} " +
+                $"acked={r.Acked} applied={r.Applied} lagRecords={lagRecords} lagUs={lagMicros}");
+        }
+        return string.Join(' ', parts);
+    }
+
+    // ---- acknowledgements and hellos ----
+
+    private void OnHello(Image image, ReadOnlySpan<byte> message)
+    {
+        if (ReplicaHelloDecoder.TryWrapWithHeader(message, 0, out var hello) != SbeError.None) return;
+        string name;
+        try { name = System.Text.Encoding.ASCII.GetString(hello.ReadName()); }
+        catch (SbeException) { return; }
+        int index = Array.FindIndex(_replicas, r => r.Config.Name == name);
+        if (index < 0) { _log($"replication: hello from {image.SourceAddress} names '{name}', no standby of this primary: ignored"); return; }
+        var r = _replicas[index];
+        if (!FromStandbyHost(image, r.Config))
+        {
+            _log($"replication: hello for standby {name} from {image.SourceAddress}, not its configured host: ignored");
+            return;
+        }
+        image.Tag = index + 1;
+        image.Admit();
+        long durable = hello.DurableSequence;
+        if (durable > JournalLast)
+        {
+            _log($"replication: standby {name} holds sequence {durable}, beyond this engine's {JournalLast}: not replicating to it (it is not this primary's standby)");
+            Stop(r);
+            return;
+        }
+        Stop(r);
+        r.Next = durable + 1;
+        r.Acked = durable;
+        r.OwingSince = 0;
+        _log($"replication: standby {name} ({r.Config.Mode}) holds {durable}: sending from {r.Next}");
+    }
+
+    private static bool FromStandbyHost(Image image, StandbyConfig standby)
+    {
+        if (!ChannelUri.TryParse(standby.Channel, out var channel, out _) || !IPAddress.TryParse(channel.Endpoint.Host, out var expected)) return true;
+        return IPEndPoint.TryParse(image.SourceAddress, out var source) && source.Address.Equals(expected);
+    }
+
+    private void OnAck(Image image, ReadOnlySpan<byte> message)
+    {
+        int index = (int)image.Tag - 1;
+        if (index < 0 || index >= _replicas.Length) return;
+        if (ReplicaAckDecoder.TryWrapWithHeader(message, 0, out var ack) != SbeError.None) return;
+        var r = _replicas[index];
+        if (ack.DurableSequence > r.Acked && ack.DurableSequence < r.Next)
+        {
+            r.Acked = ack.DurableSequence;
+            r.OwingSince = 0;
+            r.WaitLogged = false;
+        }
+        if (ack.AppliedSequence > r.Applied) r.Applied = ack.AppliedSequence;
+    }
+
+    /// <summary>The journal's last sequence, for hellos (set by the service before each poll).</summary>
+    public long JournalLast { get; set; }
+
+    private struct AckHandler(PrimaryReplication owner) : ISubscriptionHandler
+    {
+        public readonly void OnMessage(ReadOnlySpan<byte> message, Image image, long position)
+        {
+            if (message.Length < HeaderLength) return;
+            switch (MessageHeaderDecoder.Wrap(message, 0).TemplateId)
+            {
+                case ReplicaHelloDecoder.TemplateId: owner.OnHello(image, message); return;
+                case ReplicaAckDecoder.TemplateId: owner.OnAck(image, message); return;
+            }
+        }
+
+        public readonly void OnImageAvailable(Image image) { }
+        public readonly void OnImageUnavailable(Image image) { }
+    }
+
+    public void Dispose()
+    {
+        foreach (var r in _replicas) r.Reader?.Dispose();
+    }
+}

@@ -1,0 +1,140 @@
+// The standby's side of replication: it says hello to its primary (its name and the last sequence it holds durably),
+// takes the primary's journal records in order (ReplicatedRecord), appends each to its own journal with the same
+// sequence and timestamp (so the segments come out byte-identical) and applies it through its own engine, and
+// acknowledges what its journal has made durable. A gap (records lost to a restart of either side) is answered with a
+// new hello, from which the primary resends; a record it already holds is skipped. A state check whose hash differs
+// from its own state at that sequence stops it: a standby that diverged must not be trusted with a failover.
+// Records are taken only from the primary's host. Runs on the engine thread.
+using System.Net;
+using System.Text;
+using Exchange.Contract;
+using Exchange.Sbe;
+using Exchange.Transport;
+
+namespace Exchange.Engine.Host;
+
+internal sealed class StandbyReplication
+{
+    private const int HeaderLength = MessageHeaderDecoder.EncodedLength;
+    /// <summary>Silence from the primary after which the standby says hello again (the primary may have restarted).</summary>
+    private static readonly long HelloIntervalNanos = 1000 * NanoClock.Millisecond;
+
+    private readonly EngineService _service;
+    private readonly ReplicationConfig _config;
+    private readonly Subscription _records;
+    private readonly Publication _toPrimary;
+    private readonly IPAddress? _primaryHost;
+    private readonly Action<string> _log;
+    private readonly Action<string> _diverged;
+    private readonly byte[] _buffer = new byte[256];
+    private RecordHandler _handler;
+    private long _lastHeard = long.MinValue / 2, _lastHello = long.MinValue / 2;
+    private long _ackedDurable = -1, _ackedApplied = -1;
+    private bool _gap;
+
+    public StandbyReplication(Transport.Transport transport, EngineService service, ReplicationConfig config, string listenChannel,
+        Action<string> log, Action<string> diverged)
+    {
+        _service = service;
+        _config = config;
+        _log = log;
+        _diverged = diverged;
+        _records = transport.AddSubscription(listenChannel, StreamIds.Replication);
+        _toPrimary = transport.AddPublication(config.Primary!, StreamIds.ReplicaAcks);
+        if (ChannelUri.TryParse(config.Primary!, out var primary, out _) && IPAddress.TryParse(primary.Endpoint.Host, out var host)) _primaryHost = host;
+        _handler = new RecordHandler(this);
+    }
+
+    /// <summary>Records skipped as already held, and state checks passed.</summary>
+    public long Duplicates { get; private set; }
+    public long ChecksPassed { get; private set; }
+    public bool Diverged { get; private set; }
+
+    public int DoWork(long now)
+    {
+        if (Diverged) return 0;
+        int work = _records.Poll(ref _handler, 256);
+        if (work > 0) _lastHeard = now;
+        if (_gap || now - _lastHeard > HelloIntervalNanos && now - _lastHello > HelloIntervalNanos)
+        {
+            if (SendHello()) { _lastHello = now; _gap = false; work++; }
+        }
+        long durable = _service.DurableSequence, applied = _service.LastSequence;
+        if (durable != _ackedDurable || applied != _ackedApplied)
+        {
+            var ack = ReplicaAckEncoder.WrapAndApplyHeader(_buffer, 0);
+            ack.DurableSequence = durable;
+            ack.AppliedSequence = applied;
+            if (_toPrimary.Offer(_buffer.AsSpan(0, HeaderLength + ack.EncodedLength)) > 0)
+            {
+                _ackedDurable = durable;
+                _ackedApplied = applied;
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private bool SendHello()
+    {
+        var hello = ReplicaHelloEncoder.WrapAndApplyHeader(_buffer, 0);
+        hello.Shard = _service.Config.ShardId;
+        hello.DurableSequence = _service.DurableSequence;
+        hello.Synchronous = 0;
+        hello.WriteName(Encoding.ASCII.GetBytes(_config.Name!));
+        return _toPrimary.Offer(_buffer.AsSpan(0, HeaderLength + hello.EncodedLength)) > 0;
+    }
+
+    private void OnRecord(ReadOnlySpan<byte> message)
+    {
+        if (ReplicatedRecordDecoder.TryWrapWithHeader(message, 0, out var record) != SbeError.None) return;
+        long sequence = record.Sequence;
+        long last = _service.LastSequence;
+        if (sequence <= last) { Duplicates++; return; }
+        if (sequence != last + 1) { _gap = true; return; }
+        ReadOnlySpan<byte> payload;
+        try { payload = record.ReadPayload(); }
+        catch (SbeException) { return; }
+        _service.ApplyReplicated(sequence, record.Timestamp, record.RecordType, record.RecordVersion, payload);
+    }
+
+    private void OnStateCheck(ReadOnlySpan<byte> message)
+    {
+        if (StateCheckDecoder.TryWrapWithHeader(message, 0, out var check) != SbeError.None) return;
+        if (check.Sequence != _service.LastSequence) return; // not at that sequence: nothing to compare
+        long mine = _service.StateHash();
+        if (mine == check.StateHash) { ChecksPassed++; return; }
+        Diverged = true;
+        _diverged($"DIVERGED at sequence {check.Sequence}: the primary's state hash is {check.StateHash:x16}, this standby's {mine:x16}; " +
+            "stopping (compare the two journals with exchange-replay diff)");
+    }
+
+    private bool FromPrimary(Image image)
+    {
+        if (image.IsAdmitted) return true;
+        if (_primaryHost != null && !(IPEndPoint.TryParse(image.SourceAddress, out var source) && source.Address.Equals(_primaryHost)))
+        {
+            _log($"replication: records from {image.SourceAddress}, not the primary's host: ignored");
+            image.Tag = -1;
+            return false;
+        }
+        image.Admit();
+        return true;
+    }
+
+    private struct RecordHandler(StandbyReplication owner) : ISubscriptionHandler
+    {
+        public readonly void OnMessage(ReadOnlySpan<byte> message, Image image, long position)
+        {
+            if (owner.Diverged || message.Length < HeaderLength || image.Tag == -1 || !owner.FromPrimary(image)) return;
+            switch (MessageHeaderDecoder.Wrap(message, 0).TemplateId)
+            {
+                case ReplicatedRecordDecoder.TemplateId: owner.OnRecord(message); return;
+                case StateCheckDecoder.TemplateId: owner.OnStateCheck(message); return;
+            }
+        }
+
+        public readonly void OnImageAvailable(Image image) { }
+        public readonly void OnImageUnavailable(Image image) { }
+    }
+}
