@@ -12,6 +12,8 @@ usage: ./build.sh <command> [args]
   run [args]     publish and start the exchange engine on its embedded defaults, listening on 127.0.0.1:40123
                  (args go to exchange-engine; Ctrl-C stops it cleanly)
   run --demo     the same, plus two example market makers (exchange-mm) trading against each other
+  run --standby  a primary (127.0.0.1:40123, data/shard-1) and its sync standby (127.0.0.1:40124,
+                 data/shard-1-standby-1), each line prefixed with the engine that printed it
   test           build everything and run every test suite
   bench          publish, then run the benchmarks and record them under perf/results/
   publish        native AOT executables into bin/
@@ -207,11 +209,26 @@ demo() {
   wait $engine
 }
 
+# A primary and its sync standby on this machine, each on its own port and data directory; Ctrl-C stops both.
+standby() {
+  local primary='aeron:udp?endpoint=127.0.0.1:40123|term-length=1m' standby='aeron:udp?endpoint=127.0.0.1:40124|term-length=1m'
+  trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null' EXIT
+  trap 'exit 0' INT TERM
+  bin/exchange-engine --listen "$standby" --journal data/shard-1-standby-1 --standby-of "$primary" --standby-name standby-1 "$@" 2>&1 \
+    | sed -u 's/^/[standby-1] /' &
+  bin/exchange-engine --listen "$primary" --standby "standby-1,sync,$standby" "$@" 2>&1 | sed -u 's/^/[primary]   /' &
+  wait
+}
+
 case "${1:-}" in
   run)
     shift
     publish
-    if [ "${1:-}" = "--demo" ]; then shift; demo "$@"; else exec bin/exchange-engine "$@"; fi ;;
+    case "${1:-}" in
+      --demo) shift; demo "$@" ;;
+      --standby) shift; standby "$@" ;;
+      *) exec bin/exchange-engine "$@" ;;
+    esac ;;
   test) run_tests ;;
   bench) shift; bench "$@" ;;
   publish) publish ;;

@@ -34,6 +34,10 @@ internal sealed class PrimaryReplication : IDisposable
         public long Applied;
         /// <summary>A sync standby not waited for (absent, or past the timeout, until it catches up again).</summary>
         public bool Degraded = true;
+        /// <summary>A degraded standby is waited for again once it is live and has acknowledged this far: where it joined
+        /// the live stream (its acknowledgements always trail the journal under load, so "caught up with the journal"
+        /// would never hold).</summary>
+        public long PromoteAt = long.MaxValue;
         /// <summary>Since when it has owed an acknowledgement without making progress (0: it owes none).</summary>
         public long OwingSince;
         public bool WaitLogged;
@@ -69,6 +73,9 @@ internal sealed class PrimaryReplication : IDisposable
                     : $"replication: responses wait for sync standby {r.Config.Name} at {r.Config.Channel}");
         foreach (var r in _replicas) r.Degraded = r.Config.Synchronous && config.OnSyncLoss == "degrade";
     }
+
+    /// <summary>Where standbys' acknowledgements arrive (the listen channel's port).</summary>
+    internal int AckPort => _acks.LocalEndPoint.Port;
 
     /// <summary>The highest sequence every sync standby waited for holds durably (long.MaxValue when none is waited for).</summary>
     public long SyncDurable
@@ -156,6 +163,7 @@ internal sealed class PrimaryReplication : IDisposable
             r.Reader.Dispose();
             r.Reader = null;
             r.Live = true;
+            r.PromoteAt = journal.LastSequence;
         }
         return sent;
     }
@@ -165,7 +173,7 @@ internal sealed class PrimaryReplication : IDisposable
         long owed = journal.DurableSequence;
         if (r.Degraded)
         {
-            if (r.Next == 0 || r.Acked < owed) return 0;
+            if (!r.Live || r.Acked < r.PromoteAt) return 0;
             r.Degraded = false;
             r.OwingSince = 0;
             _log($"replication: sync standby {r.Config.Name} caught up at sequence {r.Acked}: responses wait for it again");
@@ -177,6 +185,7 @@ internal sealed class PrimaryReplication : IDisposable
         if (_config.OnSyncLoss == "degrade")
         {
             r.Degraded = true;
+            r.PromoteAt = journal.LastSequence;
             _log($"replication: ALARM: sync standby {r.Config.Name} acknowledged nothing for {_config.SyncTimeoutMs} ms (it holds {r.Acked}, " +
                 $"this engine {owed}): responses no longer wait for it until it catches up");
             return 1;

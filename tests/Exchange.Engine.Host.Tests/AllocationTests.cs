@@ -54,10 +54,109 @@ public sealed class AllocationTests
         Assert.Equal(2, engine.ActiveSessions);
     }
 
+    [Fact]
+    public void With_a_sync_standby_on_the_live_stream_the_orders_and_their_replication_allocate_nothing_after_warm_up()
+    {
+        using var dir = new TempDirectory();
+        var links = new CountingLinks();
+        using var transport = new Transport.Transport(new Transport.TransportOptions());
+        // The standby's side, played here on the same thread: records in on stream 13, acknowledgements out on 14.
+        var records = transport.AddSubscription("aeron:udp?endpoint=127.0.0.1:0|term-length=16m", StreamIds.Replication);
+        string standbyChannel = $"aeron:udp?endpoint=127.0.0.1:{records.LocalEndPoint.Port}|term-length=16m";
+        using var engine = EngineService.Open(new ShardConfig(), links, new EngineServiceOptions
+        {
+            JournalDirectory = dir.Path, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, Clock = () => 7,
+        });
+        var replication = new ReplicationConfig { Standbys = [new StandbyConfig("a", standbyChannel, "sync")], SyncTimeoutMs = 3_600_000, StateCheckInterval = 1_000 };
+        using var primary = new PrimaryReplication(transport, replication, "aeron:udp?endpoint=127.0.0.1:0|term-length=16m", dir.Path, _ => { });
+        engine.Primary = primary;
+        var standby = new Standby(transport.AddPublication($"aeron:udp?endpoint=127.0.0.1:{primary.AckPort}|term-length=16m", StreamIds.ReplicaAcks));
+        long now = 1_000_000_000_000;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!standby.SaidHello(engine.Config.ShardId))
+        {
+            transport.DoWork();
+            Assert.True(DateTime.UtcNow < deadline, "the standby's publication connects");
+        }
+        engine.OnMessage(1, Client.Logon("mm-1001-key", heartbeatMs: 100));
+        engine.OnMessage(2, Client.Logon("mm-1002-key", heartbeatMs: 100));
+        var buffer = new byte[256];
+        long clientOrderId = 1;
+        void Cycle(ref long time)
+        {
+            transport.DoWork();
+            records.Poll(ref standby, 1024);
+            standby.Acknowledge();
+            engine.DoWork(time);
+        }
+
+        CycleAction cycle = Cycle;
+        Run(engine, buffer, 20_000, ref clientOrderId, ref now, cycle);
+        long sentBefore = links.ToConnections, recordsBefore = standby.Records, sequenceBefore = engine.LastSequence;
+        Assert.Contains("state=live", primary.Describe(engine.LastSequence));
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run(engine, buffer, 100_000, ref clientOrderId, ref now, cycle);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        // Every order went to the standby as it was journaled, with a state check every thousand, and the responses
+        // were released by its acknowledgements.
+        Assert.Contains("state=live", primary.Describe(engine.LastSequence));
+        Assert.True(standby.Records - recordsBefore >= 100_000, $"only {standby.Records - recordsBefore} records");
+        Assert.True(standby.Checks >= 100, $"only {standby.Checks} state checks");
+        Assert.True(links.ToConnections - sentBefore > 300_000, $"only {links.ToConnections - sentBefore} responses");
+        // Waited for (not degraded), and acknowledging as it went.
+        Assert.InRange(primary.SyncDurable, sequenceBefore + 1, engine.LastSequence);
+    }
+
+    /// <summary>A standby reduced to what the primary sees of it: a hello, then an acknowledgement of every record it receives.</summary>
+    private struct Standby(Transport.Publication toPrimary) : Transport.ISubscriptionHandler
+    {
+        private readonly byte[] _buffer = new byte[128];
+        public long Records, Checks, Last;
+        private long _acked;
+
+        public bool SaidHello(int shard)
+        {
+            var hello = ReplicaHelloEncoder.WrapAndApplyHeader(_buffer, 0);
+            hello.Shard = shard;
+            hello.DurableSequence = 0;
+            hello.WriteName("a"u8);
+            return toPrimary.Offer(_buffer.AsSpan(0, MessageHeaderEncoder.EncodedLength + hello.EncodedLength)) > 0;
+        }
+
+        public void OnMessage(ReadOnlySpan<byte> message, Transport.Image image, long position)
+        {
+            switch (CommandCodec.TemplateOf(message))
+            {
+                case ReplicatedRecordDecoder.TemplateId:
+                    Records++;
+                    Last = ReplicatedRecordDecoder.WrapWithHeader(message).Sequence;
+                    break;
+                case StateCheckDecoder.TemplateId: Checks++; break;
+            }
+        }
+
+        public void Acknowledge()
+        {
+            if (Last == _acked) return;
+            var ack = ReplicaAckEncoder.WrapAndApplyHeader(_buffer, 0);
+            ack.DurableSequence = Last;
+            ack.AppliedSequence = Last;
+            if (toPrimary.Offer(_buffer.AsSpan(0, MessageHeaderEncoder.EncodedLength + ack.EncodedLength)) > 0) _acked = Last;
+        }
+
+        public readonly void OnImageAvailable(Transport.Image image) { }
+        public readonly void OnImageUnavailable(Transport.Image image) { }
+    }
+
+    private delegate void CycleAction(ref long now);
+
     /// <summary>Rounds of four: 1001 rests a sell and 1002 takes it with an IOC buy, then the other way round (so
     /// balances stay put); the last step also rests a bid and cancels it. DoWork after every 64 orders, with the
     /// clock moving on.</summary>
-    private static void Run(EngineService engine, byte[] buffer, int orders, ref long clientOrderId, ref long now)
+    private static void Run(EngineService engine, byte[] buffer, int orders, ref long clientOrderId, ref long now, CycleAction? cycle = null)
     {
         for (int i = 0; i < orders; i++)
         {
@@ -78,10 +177,12 @@ public sealed class AllocationTests
             if ((i & 63) == 63)
             {
                 now += 20_000_000;
-                engine.DoWork(now);
+                if (cycle != null) cycle(ref now);
+                else engine.DoWork(now);
             }
         }
-        engine.DoWork(now);
+        if (cycle != null) cycle(ref now);
+        else engine.DoWork(now);
     }
 
     private static void Sell(EngineService engine, int connection, long account, long clientOrderId, long price, byte[] buffer) =>

@@ -78,6 +78,34 @@ public sealed class NewcomerTests(FreshClone clone) : IClassFixture<FreshClone>
         }
     }
 
+    [Fact]
+    public void Run_standby_starts_a_primary_and_a_sync_standby_that_follows_its_trades()
+    {
+        Assert.True(clone.Publish.ExitCode == 0, clone.Publish.ToString());
+        using var pair = ChildProcess.Start("bash", ["-c", "./build.sh run --standby"], workingDirectory: clone.Root);
+        pair.WaitForLine("[standby-1] listening ", Timeouts.Process);
+        pair.WaitForLine("[primary]   listening ", Timeouts.Process);
+        Eventually.True(() => pair.Stdout.Contains("sync standby standby-1 caught up", StringComparison.Ordinal)
+            || pair.Stdout.Contains("replica=standby-1 mode=sync state=live", StringComparison.Ordinal), $"the standby catches up: {pair.Stdout}", Timeouts.Process);
+
+        using (var maker = ChildProcess.Start("bin/exchange-mm", ["--api-key", "mm-1001-key", "--symbol", "1", "--seconds", "2", "--take-every", "2"],
+                   workingDirectory: clone.Root))
+            Assert.True(maker.WaitForExit(Timeouts.Process), maker.Stderr);
+
+        // Both print a status line at the primary's last sequence, with the same state hash.
+        string primary = pair.WaitForLine("[primary]   status ", Timeouts.Process);
+        Eventually.True(() => pair.StdoutLines.Any(l => l.StartsWith("[standby-1] status ", StringComparison.Ordinal)
+            && Field(l, "sequence") == Field(LastStatus(pair, "[primary]   "), "sequence")
+            && Field(l, "stateHash") == Field(LastStatus(pair, "[primary]   "), "stateHash")), $"the standby reaches the primary's state: {pair.Stdout}", Timeouts.Process);
+        Assert.NotNull(primary);
+    }
+
+    private static string LastStatus(ChildProcess process, string prefix) =>
+        process.StdoutLines.Last(l => l.StartsWith(prefix + "status ", StringComparison.Ordinal));
+
+    private static string Field(string line, string key) =>
+        line.Split(' ').First(p => p.StartsWith(key + "=", StringComparison.Ordinal))[(key.Length + 1)..];
+
     /// <summary>The lines of the README between its try-it markers that start with '$ ', without their comments.</summary>
     private static List<string> TryItSteps(string readme)
     {
