@@ -36,7 +36,8 @@ internal static class EngineProcess
         StandbyReplication? standby = null;
         string? divergence = null;
         if (replication.IsPrimary)
-            service.Primary = new PrimaryReplication(transport, replication, config.Listen, options.JournalDirectory!, options.Log ?? (_ => { }));
+            service.Primary = new PrimaryReplication(transport, replication, config.Listen, options.JournalDirectory!, options.Log ?? (_ => { }),
+                service.StateHash);
         if (service.LostRecords is { } lost)
             Console.Error.WriteLine($"exchange-engine: WARNING: started with --force-empty: sequences {lost.From}..{lost.To} were durable once and are lost; continuing from {service.LastSequence}");
         EngineLoop? loopRef = null;

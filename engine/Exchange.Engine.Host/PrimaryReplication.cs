@@ -57,8 +57,14 @@ internal sealed class PrimaryReplication : IDisposable
     private readonly long[] _appendNanos = new long[LagWindow];
     private AckHandler _handler;
 
-    public PrimaryReplication(Transport.Transport transport, ReplicationConfig config, string listenChannel, string journalDirectory, Action<string> log)
+    private readonly Func<long> _stateHash;
+
+    /// <param name="stateHash">The engine's state hash now (at the journal's last sequence): sent to a standby as it joins
+    /// the live stream, which answers its hello and checks it at once.</param>
+    public PrimaryReplication(Transport.Transport transport, ReplicationConfig config, string listenChannel, string journalDirectory, Action<string> log,
+        Func<long> stateHash)
     {
+        _stateHash = stateHash;
         _config = config;
         _journalDirectory = journalDirectory;
         _log = log;
@@ -164,6 +170,10 @@ internal sealed class PrimaryReplication : IDisposable
             r.Reader = null;
             r.Live = true;
             r.PromoteAt = journal.LastSequence;
+            var check = StateCheckEncoder.WrapAndApplyHeader(_buffer, 0);
+            check.Sequence = journal.LastSequence;
+            check.StateHash = _stateHash();
+            r.Publication.Offer(_buffer.AsSpan(0, HeaderLength + check.EncodedLength));
         }
         return sent;
     }

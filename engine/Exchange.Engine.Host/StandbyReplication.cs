@@ -1,8 +1,9 @@
 // The standby's side of replication: it says hello to its primary (its name and the last sequence it holds durably),
 // takes the primary's journal records in order (ReplicatedRecord), appends each to its own journal with the same
 // sequence and timestamp (so the segments come out byte-identical) and applies it through its own engine, and
-// acknowledges what its journal has made durable. A gap (records lost to a restart of either side) is answered with a
-// new hello, from which the primary resends; a record it already holds is skipped. A state check whose hash differs
+// acknowledges what its journal has made durable. It says hello at start, whenever a primary's stream joins (a
+// restarted primary sends nothing until it hears one), and after a gap (records lost to a restart of either side), from
+// which the primary resends; a record it already holds is skipped. A state check whose hash differs
 // from its own state at that sequence stops it: a standby that diverged must not be trusted with a failover.
 // Records are taken only from the primary's host. Runs on the engine thread.
 using System.Net;
@@ -16,8 +17,6 @@ namespace Exchange.Engine.Host;
 internal sealed class StandbyReplication
 {
     private const int HeaderLength = MessageHeaderDecoder.EncodedLength;
-    /// <summary>Silence from the primary after which the standby says hello again (the primary may have restarted).</summary>
-    private static readonly long HelloIntervalNanos = 1000 * NanoClock.Millisecond;
 
     private readonly EngineService _service;
     private readonly ReplicationConfig _config;
@@ -28,9 +27,17 @@ internal sealed class StandbyReplication
     private readonly Action<string> _diverged;
     private readonly byte[] _buffer = new byte[256];
     private RecordHandler _handler;
-    private long _lastHeard = long.MinValue / 2, _lastHello = long.MinValue / 2;
     private long _ackedDurable = -1, _ackedApplied = -1;
-    private bool _gap;
+    /// <summary>A hello is owed: at start, when a primary's stream joins, after a gap. Offered until the transport takes it.</summary>
+    private bool _helloOwed = true;
+    private long _now, _lastHello = long.MinValue / 2;
+    /// <summary>Whether anything came from the primary since the last hello: a primary answers each hello (with records,
+    /// and a state check when the standby is level), so silence means the hello was lost (e.g. sent into the stream of a
+    /// primary that had died) and it is said again.</summary>
+    private bool _heardSinceHello;
+    private static readonly long HelloRetryNanos = 1000 * NanoClock.Millisecond;
+    /// <summary>After a gap, records already in flight from before the primary resends are gaps too: one hello answers them all.</summary>
+    private static readonly long GapHelloIntervalNanos = 100 * NanoClock.Millisecond;
 
     public StandbyReplication(Transport.Transport transport, EngineService service, ReplicationConfig config, string listenChannel,
         Action<string> log, Action<string> diverged)
@@ -53,11 +60,15 @@ internal sealed class StandbyReplication
     public int DoWork(long now)
     {
         if (Diverged) return 0;
+        _now = now;
         int work = _records.Poll(ref _handler, 256);
-        if (work > 0) _lastHeard = now;
-        if (_gap || now - _lastHeard > HelloIntervalNanos && now - _lastHello > HelloIntervalNanos)
+        if (!_heardSinceHello && now - _lastHello > HelloRetryNanos) _helloOwed = true;
+        if (_helloOwed && SendHello())
         {
-            if (SendHello()) { _lastHello = now; _gap = false; work++; }
+            _helloOwed = false;
+            _heardSinceHello = false;
+            _lastHello = now;
+            work++;
         }
         long durable = _service.DurableSequence, applied = _service.LastSequence;
         if (durable != _ackedDurable || applied != _ackedApplied)
@@ -91,7 +102,11 @@ internal sealed class StandbyReplication
         long sequence = record.Sequence;
         long last = _service.LastSequence;
         if (sequence <= last) { Duplicates++; return; }
-        if (sequence != last + 1) { _gap = true; return; }
+        if (sequence != last + 1)
+        {
+            if (_now - _lastHello > GapHelloIntervalNanos) _helloOwed = true;
+            return;
+        }
         ReadOnlySpan<byte> payload;
         try { payload = record.ReadPayload(); }
         catch (SbeException) { return; }
@@ -127,6 +142,7 @@ internal sealed class StandbyReplication
         public readonly void OnMessage(ReadOnlySpan<byte> message, Image image, long position)
         {
             if (owner.Diverged || message.Length < HeaderLength || image.Tag == -1 || !owner.FromPrimary(image)) return;
+            owner._heardSinceHello = true;
             switch (MessageHeaderDecoder.Wrap(message, 0).TemplateId)
             {
                 case ReplicatedRecordDecoder.TemplateId: owner.OnRecord(message); return;
@@ -134,7 +150,12 @@ internal sealed class StandbyReplication
             }
         }
 
-        public readonly void OnImageAvailable(Image image) { }
+        /// <summary>The primary's stream is admitted as soon as it joins: a restarted primary sends nothing until this
+        /// standby's hello, and an image left unadmitted that long would be evicted as a stranger's.</summary>
+        public readonly void OnImageAvailable(Image image)
+        {
+            if (owner.FromPrimary(image)) owner._helloOwed = true;
+        }
         public readonly void OnImageUnavailable(Image image) { }
     }
 }
