@@ -60,7 +60,9 @@ internal sealed class Checkpoint : IDisposable
         string path = Path.Combine(directory, FileName);
         if (!File.Exists(path)) return null;
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        return ReadFrom(file, path);
+        // The writer rewrites it in place: a read that met a rewrite half done gets a bad CRC, so look once more.
+        try { return ReadFrom(file, path); }
+        catch (JournalException) { return ReadFrom(file, path); }
     }
 
     /// <summary>An empty file is a checkpoint created before anything was durable: sequence 0.</summary>
