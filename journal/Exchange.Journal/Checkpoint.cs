@@ -46,20 +46,35 @@ internal sealed class Checkpoint : IDisposable
     {
         string path = Path.Combine(directory, FileName);
         var file = PrivateFiles.OpenHandle(path, FileMode.OpenOrCreate);
-        long sequence = 0;
-        long length = RandomAccess.GetLength(file);
-        if (length != 0)
-        {
-            Span<byte> bytes = stackalloc byte[Length];
-            if (length != Length || RandomAccess.Read(file, bytes, 0) != Length) { file.Dispose(); throw new JournalException($"{path}: damaged ({length} bytes, expected {Length})"); }
-            if (!bytes[..8].SequenceEqual(Magic) || BinaryPrimitives.ReadUInt32LittleEndian(bytes[24..]) != Crc32C.Compute(bytes[..24]))
-            {
-                file.Dispose();
-                throw new JournalException($"{path}: damaged (bad magic or CRC)");
-            }
-            sequence = BinaryPrimitives.ReadInt64LittleEndian(bytes[8..]);
-        }
+        long sequence;
+        try { sequence = ReadFrom(file, path); }
+        catch { file.Dispose(); throw; }
         return new Checkpoint(file, sequence, periodicSync, clock ?? SystemClock.Instance);
+    }
+
+    /// <summary>The durable sequence the checkpoint of <paramref name="directory"/> records, or null if it has none;
+    /// never creates or changes the file, so a tool may read it while the writer holds the journal. A damaged one
+    /// is an error, as for the writer.</summary>
+    public static long? Read(string directory)
+    {
+        string path = Path.Combine(directory, FileName);
+        if (!File.Exists(path)) return null;
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        // The writer rewrites it in place: a read that met a rewrite half done gets a bad CRC, so look once more.
+        try { return ReadFrom(file, path); }
+        catch (JournalException) { return ReadFrom(file, path); }
+    }
+
+    /// <summary>An empty file is a checkpoint created before anything was durable: sequence 0.</summary>
+    private static long ReadFrom(SafeFileHandle file, string path)
+    {
+        long length = RandomAccess.GetLength(file);
+        if (length == 0) return 0;
+        Span<byte> bytes = stackalloc byte[Length];
+        if (length != Length || RandomAccess.Read(file, bytes, 0) != Length) throw new JournalException($"{path}: damaged ({length} bytes, expected {Length})");
+        if (!bytes[..8].SequenceEqual(Magic) || BinaryPrimitives.ReadUInt32LittleEndian(bytes[24..]) != Crc32C.Compute(bytes[..24]))
+            throw new JournalException($"{path}: damaged (bad magic or CRC)");
+        return BinaryPrimitives.ReadInt64LittleEndian(bytes[8..]);
     }
 
     /// <summary>Records <paramref name="durable"/> if it is higher, at most once a millisecond unless <paramref name="sync"/>.</summary>

@@ -1,6 +1,6 @@
-// exchange-replay: the operators' tool over journals: dump, verify, rebuild, book, diff, stats, recover.
-// Exit codes: 0 fine; 1 the journal has faults (verify), journals differ (diff) or a journal is damaged;
-// 2 bad input, with a one-line reason on stderr.
+// exchange-replay: the operators' tool over journals: dump, verify, rebuild, book, diff, compare, position, stats, recover.
+// Exit codes: 0 fine; 1 the journal has faults (verify), journals differ (diff), replicas' states differ (compare) or a
+// journal is damaged; 2 bad input, with a one-line reason on stderr.
 using System.CommandLine;
 using Exchange.Hosting;
 using Exchange.Journal;
@@ -9,14 +9,15 @@ using Exchange.Replay.Tool;
 var root = new RootCommand("""
     The operators' tool over journals: inspect, check and rebuild engine state from them through the real engine.
     `exchange-replay COMMAND --help` lists a command's options; every command takes --json.
-    Exit status: 0 fine; 1 faults found, journals differ, or a journal is damaged; 2 bad input.
+    Exit status: 0 fine; 1 faults found, journals or states differ, or a journal is damaged; 2 bad input.
     """)
 {
-    Dump.Command(), Verify.Command(), Rebuild.Command(), Book.Command(), Diff.Command(), Stats.Command(), Recover.Command(),
+    Dump.Command(), Verify.Command(), Rebuild.Command(), Book.Command(), Diff.Command(), Compare.Command(), Position.Command(), Stats.Command(),
+    Recover.Command(),
 };
 root.SetAction(_ =>
 {
-    Console.Error.WriteLine("exchange-replay: give a command: dump, verify, rebuild, book, diff, stats or recover (try --help)");
+    Console.Error.WriteLine("exchange-replay: give a command: dump, verify, rebuild, book, diff, compare, position, stats or recover (try --help)");
     return Cli.UsageError;
 });
 // `exchange-replay help` has always meant --help.

@@ -13,6 +13,8 @@ public sealed class UsageTests : IDisposable
     [InlineData("rebuild", "--to-seq", "--no-snapshots", "--snapshot", "--config", "--json")]
     [InlineData("book", "--at-seq", "--depth", "--no-snapshots", "--config", "--json")]
     [InlineData("diff", "--json")]
+    [InlineData("compare", "--no-snapshots", "--json")]
+    [InlineData("position", "--json")]
     [InlineData("stats", "--bucket", "--json")]
     [InlineData("recover", "--repair", "--force-empty", "--json")]
     public void Every_command_has_help_listing_its_options(string command, params string[] options)
@@ -40,6 +42,8 @@ public sealed class UsageTests : IDisposable
     [InlineData("rebuild", "{dir}", "--colour")]
     [InlineData("book", "{dir}", "0", "--at-seq", "5", "--colour")]
     [InlineData("diff", "{dir}", "{dir}", "--colour")]
+    [InlineData("compare", "{dir}", "{dir}", "--colour")]
+    [InlineData("position", "{dir}", "--colour")]
     [InlineData("stats", "{dir}", "--colour")]
     [InlineData("recover", "{dir}", "--colour")]
     public void An_unknown_option_exits_2_with_one_line_naming_it(params string[] args)
@@ -57,7 +61,7 @@ public sealed class UsageTests : IDisposable
         var result = Tools.Replay("--help");
 
         Assert.Equal(0, result.ExitCode);
-        foreach (string command in new[] { "dump", "verify", "rebuild", "book", "diff", "stats", "recover" }) Assert.Contains($"  {command} ", result.Stdout);
+        foreach (string command in new[] { "dump", "verify", "rebuild", "book", "diff", "compare", "position", "stats", "recover" }) Assert.Contains($"  {command} ", result.Stdout);
     }
 
     [Theory]
@@ -83,6 +87,22 @@ public sealed class UsageTests : IDisposable
         Assert.Empty(result.Stdout);
         Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("exchange-replay: ", result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("Required argument 'DIR_B' missing for command: 'compare'", "compare", "{dir}")]
+    [InlineData("/no/such/journal: no such directory", "compare", "{dir}", "/no/such/journal")]
+    [InlineData("Unrecognized command or argument '--to-seq'", "compare", "{dir}", "{dir}", "--to-seq", "5")]
+    [InlineData("Required argument 'DIR' missing for command: 'position'", "position")]
+    [InlineData("/no/such/journal: no such directory", "position", "/no/such/journal")]
+    public void Compare_and_position_refuse_bad_input_naming_it(string reason, params string[] args)
+    {
+        var result = Tools.Replay(args.Select(a => a.Replace("{dir}", _journal.Directory)).ToArray());
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Empty(result.Stdout);
+        Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(reason, result.Stderr);
     }
 
     [Fact]
