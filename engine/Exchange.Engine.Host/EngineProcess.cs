@@ -15,6 +15,30 @@ internal static class EngineProcess
 
     public static int RunNetwork(ShardConfig config, EngineServiceOptions options)
     {
+        var log = options.Log ?? (_ => { });
+        ClusterMember? cluster = null;
+        if (config.Cluster.Enabled)
+        {
+            // The role comes from etcd: lead if no one does, else follow the leader.
+            try { cluster = ClusterMember.Join(config.Cluster, config.ShardId, log, TimeSpan.FromSeconds(30)); }
+            catch (Exception e) when (e is ConfigException or Grpc.Core.RpcException)
+            {
+                Console.Error.WriteLine($"exchange-engine: cannot join the cluster: {e.Message}");
+                return 1;
+            }
+            config = config with
+            {
+                Listen = config.Cluster.Self.Channel,
+                Replication = cluster.Leads ? config.Cluster.AsPrimary(config.Replication) : config.Cluster.AsStandby(config.Replication, cluster.LeaderChannel!),
+            };
+            options = options with { StandbyOf = config.Replication.Primary };
+        }
+        try { return RunNetwork(config, options, cluster); }
+        finally { cluster?.Dispose(); }
+    }
+
+    private static int RunNetwork(ShardConfig config, EngineServiceOptions options, ClusterMember? cluster)
+    {
         var transport = new Transport.Transport(TransportLinks.TransportOptionsFor(config.Limits));
         TransportLinks links;
         try { links = new TransportLinks(transport, config.Listen, MaxConnections, config.MarketDataChannel, config.Limits); }
@@ -48,7 +72,26 @@ internal static class EngineProcess
                 Console.Error.WriteLine($"exchange-engine: {reason}");
                 loopRef?.RequestStop();
             });
-        var loop = new EngineLoop(transport, links, service, IdleStrategies.Parse(config.Idle)!, options.Log, standby == null ? null : standby.DoWork);
+        string? lostLeadership = null;
+        Func<long, int>? replicate = standby == null ? null : standby.DoWork;
+        if (cluster != null)
+        {
+            service.Fence = () => !cluster.Leads || cluster.Leadership.IsLeader;
+            // A standby's records in, then the cluster's decisions: promotion, a new leader to follow, or a lost lease.
+            PrimaryReplication Promoted() => new(transport, config.Cluster.AsPrimary(config.Replication), config.Listen, options.JournalDirectory!, options.Log ?? (_ => { }), service.StateHash);
+            replicate = now =>
+            {
+                int work = standby?.DoWork(now) ?? 0;
+                if (lostLeadership == null && cluster.DoWork(service, ref standby, Promoted) is { } stop)
+                {
+                    lostLeadership = stop;
+                    Console.Error.WriteLine($"exchange-engine: {stop}");
+                    loopRef?.RequestStop();
+                }
+                return work;
+            };
+        }
+        var loop = new EngineLoop(transport, links, service, IdleStrategies.Parse(config.Idle)!, options.Log, replicate);
         loopRef = loop;
         var signals = loop.StopOnSignals();
         string journal = config.InMemory ? "no journal (in memory)" : $"journal {Path.GetFullPath(config.EffectiveJournalDirectory)} ({config.Durability.ToString().ToLowerInvariant()})";
@@ -57,9 +100,12 @@ internal static class EngineProcess
         Console.Error.WriteLine($"exchange-engine: accounts that may log on: {string.Join(", ", config.Accounts.Where(a => a.ApiKey != null).Select(a => $"{a.Id} (key {Fingerprint(a.ApiKey!)})"))}");
         Console.Error.WriteLine($"exchange-engine: connect with: bin/exchange-mm --engine '{config.Listen}' --api-key <an account's key>; Ctrl-C stops");
         string role = replication.IsStandby ? $"standby primary={replication.Primary}" : replication.IsPrimary ? "primary" : "single";
+        if (cluster != null) role += $" member={config.Cluster.Member}" + (cluster.Leads ? $" term={cluster.Leadership.Term}" : "");
         Console.WriteLine($"listening shard={config.ShardId} channel={config.Listen} port={links.Commands.LocalEndPoint.Port} role={role} sequence={service.LastSequence} stateHash={service.StateHash():x16}");
         Console.Out.Flush();
         loop.Run();
+        // An orderly stop of the leader hands over at once; a leader that lost its lease has nothing to give up.
+        if (lostLeadership == null) cluster?.Resign();
         Console.WriteLine($"stopped shard={config.ShardId} sequence={service.LastSequence} stateHash={service.StateHash():x16}");
         Console.Error.WriteLine($"exchange-engine: transport {transport.Counters}");
         Console.Error.WriteLine($"exchange-engine: gc collections={GC.CollectionCount(0)} gen1={GC.CollectionCount(1)} gen2={GC.CollectionCount(2)} " +
@@ -70,6 +116,7 @@ internal static class EngineProcess
         transport.Dispose();
         foreach (var signal in signals) signal.Dispose();
         if (divergence != null) return 3;
+        if (lostLeadership != null) return 4;
         if (snapshotFailure == null) return 0;
         Console.Error.WriteLine($"exchange-engine: stopped without a snapshot: {snapshotFailure}");
         return 1;

@@ -48,6 +48,7 @@ public sealed class EngineService : IDisposable
         _sessionLayer = new SessionLayer(_sessions, _outbound, links, options, config, CancelAll, SendReferenceData, Log, LogRefusal, RejectMalformed);
         _journal = shard.Journal;
         _engine = shard.Engine;
+        StandbyOf = options.StandbyOf;
         Recovery = shard.Recovery;
         Rebuild = shard.Rebuild;
         LostRecords = shard.LostRecords;
@@ -105,7 +106,7 @@ public sealed class EngineService : IDisposable
         switch (template)
         {
             case LogonDecoder.TemplateId:
-                if (_options.StandbyOf != null) { _sessionLayer.RejectStandbyLogon(connection, sbeMessage, _options.StandbyOf); return; }
+                if (StandbyOf != null) { _sessionLayer.RejectStandbyLogon(connection, sbeMessage, StandbyOf); return; }
                 _sessionLayer.OnLogon(connection, sbeMessage);
                 return;
             case HeartbeatDecoder.TemplateId:
@@ -244,13 +245,35 @@ public sealed class EngineService : IDisposable
         _outbound.Durable = ReleasableSequence();
     }
 
-    /// <summary>What responses may be released up to: durable here and, with sync standbys, acknowledged by them.</summary>
-    private long ReleasableSequence() => Math.Min(_journal!.DurableSequence, Primary?.SyncDurable ?? long.MaxValue);
+    /// <summary>What responses may be released up to: durable here and, with sync standbys, acknowledged by them; and
+    /// nothing more while <see cref="Fence"/> says this engine may not be the leader any longer.</summary>
+    private long ReleasableSequence()
+    {
+        if (Fence != null && !Fence()) return Math.Min(_outbound.Durable, _journal!.DurableSequence);
+        return Math.Min(_journal!.DurableSequence, Primary?.SyncDurable ?? long.MaxValue);
+    }
+
+    /// <summary>In a cluster: whether this engine is sure it still leads. While it is not, no response leaves.</summary>
+    internal Func<bool>? Fence { get; set; }
 
     // ---- replication ----
 
     /// <summary>As a primary: the standbys' side, fed every journaled input (set once, before the first client input).</summary>
     internal PrimaryReplication? Primary { get; set; }
+
+    /// <summary>As a standby: the primary's channel (clients are sent there); null on a primary.</summary>
+    public string? StandbyOf { get; private set; }
+
+    /// <summary>A standby takes over as primary: from the next input on it sequences after what it holds, takes
+    /// sessions, and streams its journal to <paramref name="primary"/>'s standbys.</summary>
+    internal void Promote(PrimaryReplication primary)
+    {
+        if (StandbyOf == null) throw new InvalidOperationException("already a primary");
+        StandbyOf = null;
+        _sequencer.ContinueAfter(_engine.LastSequence);
+        Primary = primary;
+        Log($"promoted to primary at sequence {_engine.LastSequence} stateHash {_engine.StateHash():x16}");
+    }
 
     /// <summary>As a standby: one input of the primary's journal, journaled here with the same sequence and timestamp and
     /// applied as every journaled input is. Nobody is answered: a standby has no sessions and publishes nothing.</summary>

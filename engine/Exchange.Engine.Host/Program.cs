@@ -33,6 +33,13 @@ var standbys = new Option<string[]>("--standby")
     Description = "Run as a primary streaming its journal to this standby: NAME,sync|async,CHANNEL (the standby's listen channel); repeatable",
     HelpName = "NAME,MODE,CHANNEL", AllowMultipleArgumentsPerToken = false,
 };
+var etcd = new Option<string?>("--etcd") { Description = "Run as a member of a cluster whose leader is elected in this etcd (client URLs, comma-separated)", HelpName = "URLS" };
+var member = new Option<string?>("--member") { Description = "This engine's name among the cluster's members", HelpName = "NAME" };
+var members = new Option<string[]>("--cluster-member")
+{
+    Description = "A member of the cluster, this one included: NAME,sync|async,CHANNEL (its listen channel); repeatable",
+    HelpName = "NAME,MODE,CHANNEL", AllowMultipleArgumentsPerToken = false,
+};
 var printConfig = new Option<bool>("--print-config") { Description = "Print the effective config as JSON and exit" };
 var consoleMode = new Option<bool>("--console") { Description = "Operator mode: commands on stdin, no transport and no journal" };
 var json = new Option<bool>("--json") { Description = "With --console, events as JSON lines" };
@@ -44,7 +51,7 @@ var root = new RootCommand("""
     """)
 {
     configFile, shardId, listen, symbols, journal, inMemory, durability, idle, marketData, groupCommit, stallEvery, stallMicros,
-    repair, forceEmpty, standbyOf, standbyName, standbys, printConfig, consoleMode, json,
+    repair, forceEmpty, standbyOf, standbyName, standbys, etcd, member, members, printConfig, consoleMode, json,
 };
 root.SetAction(parsed =>
 {
@@ -72,6 +79,13 @@ root.SetAction(parsed =>
         if (parsed.GetValue(standbys) is { Length: > 0 } list2)
             config = config with { Replication = config.Replication with { Standbys = [.. list2.Select(ParseStandby)] } };
         config.Replication.Validate(hasJournal: !config.InMemory);
+        if (parsed.GetValue(etcd) is { } urls) config = config with { Cluster = config.Cluster with { Etcd = urls } };
+        if (parsed.GetValue(member) is { } self) config = config with { Cluster = config.Cluster with { Member = self } };
+        if (parsed.GetValue(members) is { Length: > 0 } list3)
+            config = config with { Cluster = config.Cluster with { Members = [.. list3.Select(ParseStandby)] } };
+        config.Cluster.Validate(hasJournal: !config.InMemory);
+        if (config.Cluster.Enabled && (config.Replication.IsPrimary || config.Replication.IsStandby))
+            throw new ConfigException("a cluster member's role comes from etcd: give --etcd or --standby/--standby-of, not both");
         if (IdleStrategies.Parse(config.Idle) == null) throw new ConfigException($"idle strategy '{config.Idle}' is not one of {IdleStrategies.Names}");
         if (!ChannelUri.TryParse(config.Listen, out _, out string listenError)) throw new ConfigException($"listen channel: {listenError}");
         if (config.MarketDataChannel != null && !ChannelUri.TryParse(config.MarketDataChannel, out _, out string mdError))

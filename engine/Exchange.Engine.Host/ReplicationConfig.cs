@@ -6,6 +6,7 @@ namespace Exchange.Engine.Host;
 /// responses wait for it (<c>sync</c>) or not (<c>async</c>).</summary>
 public sealed record StandbyConfig(string Name, string Channel, string Mode = "sync")
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool Synchronous => Mode == "sync";
 }
 
@@ -25,7 +26,9 @@ public sealed record ReplicationConfig
     /// <summary>Every this many inputs the primary sends its state hash; a standby that differs stops.</summary>
     public int StateCheckInterval { get; set; } = 10_000;
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsStandby => Primary != null;
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsPrimary => Standbys.Count > 0;
 
     public void Validate(bool hasJournal)
@@ -45,4 +48,47 @@ public sealed record ReplicationConfig
         if (OnSyncLoss is not ("degrade" or "wait")) throw new ConfigException($"replication: onSyncLoss '{OnSyncLoss}' is not degrade or wait");
         if (StateCheckInterval < 1) throw new ConfigException("replication: stateCheckInterval must be positive");
     }
+}
+
+/// <summary>A shard run as a cluster: its members (each an engine with its own listen channel and data directory) elect
+/// their primary in etcd; the others are its standbys. See <see cref="Leadership"/> and <see cref="ClusterMember"/>.</summary>
+public sealed record ClusterConfig
+{
+    /// <summary>etcd client URLs, comma-separated. Null: no cluster (a single engine, or replication fixed by hand).</summary>
+    public string? Etcd { get; set; }
+    /// <summary>This engine's name among <see cref="Members"/>.</summary>
+    public string? Member { get; set; }
+    /// <summary>Every member, this one included: name, listen channel, and sync or async as a standby. Only a sync member
+    /// campaigns to lead: it holds everything the primary acknowledged.</summary>
+    public List<StandbyConfig> Members { get; set; } = [];
+    /// <summary>The leader's lease (etcd counts whole seconds; its minimum follows from its election timeout).</summary>
+    public int LeaseTtlSeconds { get; set; } = 1;
+    public int KeepAliveMs { get; set; } = 200;
+    /// <summary>How often a standby looks for a leader (and campaigns when there is none).</summary>
+    public int PollMs { get; set; } = 50;
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Enabled => Etcd != null;
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public StandbyConfig Self => Members.Find(m => m.Name == Member) ?? throw new ConfigException($"cluster: member '{Member}' is not among the members");
+
+    public void Validate(bool hasJournal)
+    {
+        if (!Enabled) return;
+        if (!hasJournal) throw new ConfigException("cluster: members journal what they replicate");
+        if (string.IsNullOrWhiteSpace(Member)) throw new ConfigException("cluster: this engine's member name is missing");
+        new ReplicationConfig { Standbys = Members }.Validate(hasJournal: true);
+        _ = Self;
+        if (Members.Count < 2) throw new ConfigException("cluster: a cluster has at least two members");
+        if (LeaseTtlSeconds < 1) throw new ConfigException("cluster: leaseTtlSeconds is at least 1 (etcd's unit)");
+        if (KeepAliveMs < 10 || KeepAliveMs >= LeaseTtlSeconds * 1000) throw new ConfigException("cluster: keepAliveMs must be at least 10 and shorter than the lease");
+        if (PollMs is < 5 or > 10_000) throw new ConfigException("cluster: pollMs outside 5..10000");
+    }
+
+    /// <summary>The replication a primary runs: every other member as its standby.</summary>
+    public ReplicationConfig AsPrimary(ReplicationConfig settings) => settings with { Standbys = Members.Where(m => m.Name != Member).ToList(), Primary = null, Name = null };
+
+    /// <summary>The replication a standby runs: following <paramref name="leaderChannel"/>.</summary>
+    public ReplicationConfig AsStandby(ReplicationConfig settings, string leaderChannel) => settings with { Standbys = [], Primary = leaderChannel, Name = Member };
 }

@@ -43,6 +43,9 @@ public sealed record ShardConfig
     /// <summary>Primary with standbys, standby of a primary, or neither (see <see cref="ReplicationConfig"/>).</summary>
     public ReplicationConfig Replication { get; set; } = new();
 
+    /// <summary>Leadership elected in etcd among members (see <see cref="ClusterConfig"/>); off by default.</summary>
+    public ClusterConfig Cluster { get; set; } = new();
+
     /// <summary>What clients that have not logged on may cost the engine (see <see cref="ConnectionLimits"/>).</summary>
     public ConnectionLimits Limits { get; set; } = new();
 

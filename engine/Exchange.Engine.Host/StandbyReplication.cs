@@ -20,9 +20,10 @@ internal sealed class StandbyReplication
 
     private readonly EngineService _service;
     private readonly ReplicationConfig _config;
+    private readonly Transport.Transport _transport;
     private readonly Subscription _records;
-    private readonly Publication _toPrimary;
-    private readonly IPAddress? _primaryHost;
+    private Publication _toPrimary;
+    private IPAddress? _primaryHost;
     private readonly Action<string> _log;
     private readonly Action<string> _diverged;
     private readonly byte[] _buffer = new byte[256];
@@ -46,10 +47,30 @@ internal sealed class StandbyReplication
         _config = config;
         _log = log;
         _diverged = diverged;
+        _transport = transport;
         _records = transport.AddSubscription(listenChannel, StreamIds.Replication);
         _toPrimary = transport.AddPublication(config.Primary!, StreamIds.ReplicaAcks);
-        if (ChannelUri.TryParse(config.Primary!, out var primary, out _) && IPAddress.TryParse(primary.Endpoint.Host, out var host)) _primaryHost = host;
+        _primaryHost = HostOf(config.Primary!);
         _handler = new RecordHandler(this);
+    }
+
+    private static IPAddress? HostOf(string channel) =>
+        ChannelUri.TryParse(channel, out var uri, out _) && IPAddress.TryParse(uri.Endpoint.Host, out var host) ? host : null;
+
+    /// <summary>Whether it has joined its primary's live stream (a state check at its own sequence passed) with no gap
+    /// since: it holds everything the primary has acknowledged, and may take over if it is a sync standby.</summary>
+    public bool Joined { get; private set; }
+
+    /// <summary>Another member leads now: acknowledgements and hellos go to it, and its records are taken.</summary>
+    public void Follow(string primaryChannel)
+    {
+        _toPrimary.Close();
+        _toPrimary = _transport.AddPublication(primaryChannel, StreamIds.ReplicaAcks);
+        _primaryHost = HostOf(primaryChannel);
+        _ackedDurable = _ackedApplied = -1;
+        _helloOwed = true;
+        Joined = false;
+        _log($"replication: following the primary at {primaryChannel}");
     }
 
     /// <summary>Records skipped as already held, and state checks passed.</summary>
@@ -104,6 +125,7 @@ internal sealed class StandbyReplication
         if (sequence <= last) { Duplicates++; return; }
         if (sequence != last + 1)
         {
+            Joined = false;
             if (_now - _lastHello > GapHelloIntervalNanos) _helloOwed = true;
             return;
         }
@@ -118,7 +140,12 @@ internal sealed class StandbyReplication
         if (StateCheckDecoder.TryWrapWithHeader(message, 0, out var check) != SbeError.None) return;
         if (check.Sequence != _service.LastSequence) return; // not at that sequence: nothing to compare
         long mine = _service.StateHash();
-        if (mine == check.StateHash) { ChecksPassed++; return; }
+        if (mine == check.StateHash)
+        {
+            ChecksPassed++;
+            Joined = true;
+            return;
+        }
         Diverged = true;
         _diverged($"DIVERGED at sequence {check.Sequence}: the primary's state hash is {check.StateHash:x16}, this standby's {mine:x16}; " +
             "stopping (compare the two journals with exchange-replay diff)");

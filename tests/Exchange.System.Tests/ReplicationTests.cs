@@ -41,7 +41,7 @@ public sealed class ReplicationTests : IDisposable
     private static NewOrder Limit(long id, Side side, long price) => new(0, id, Btc, side, OrderType.Limit, TimeInForce.GoodTillCancel, price, Lot);
 
     /// <summary>Sends <paramref name="count"/> orders from two accounts that trade with each other, each answered before the run ends.</summary>
-    private static void Trade(EngineProcess primary, int count, long firstId)
+    private static void Trade(EngineProcess primary, int count, long firstId, Action<int>? sent = null)
     {
         using var a = Clients.Connect("mm-1001-key", new ShardEndpoint(primary.ChannelUri, [Btc]));
         using var b = Clients.Connect("mm-1002-key", new ShardEndpoint(primary.ChannelUri, [Btc]));
@@ -51,6 +51,7 @@ public sealed class ReplicationTests : IDisposable
             var (client, side) = i % 2 == 0 ? (a, Side.Buy) : (b, Side.Sell);
             while (client.NewOrder(Limit(id, side, 59_900 + i % 7 * 10)) <= 0) { a.Poll(); b.Poll(); }
             a.Poll(); b.Poll();
+            sent?.Invoke(i);
         }
         int Answered() => a.Listener.Accepted.Count + a.Listener.Rejected.Count + b.Listener.Accepted.Count + b.Listener.Rejected.Count;
         Clients.PollUntil(() => Answered() == count, Timeouts.Process, () => $"a: {a.Listener.Describe()}; b: {b.Listener.Describe()}", () => a.Poll(), () => b.Poll());
@@ -60,16 +61,19 @@ public sealed class ReplicationTests : IDisposable
         b.Logout(TimeSpan.FromSeconds(5));
     }
 
-    /// <summary>The last status line of <paramref name="engine"/> once it stands at <paramref name="sequence"/>.</summary>
+    /// <summary>The line of <paramref name="engine"/> that shows it at <paramref name="sequence"/>: its listening line if it
+    /// started there, else the status line it prints once it stands there.</summary>
     private static string At(EngineProcess engine, long sequence) =>
-        engine.Process.WaitForLine("status ", l => Lines.Field(l, "sequence") == sequence.ToString(), Timeouts.Process);
+        Lines.Field(engine.ListenLine, "sequence") == sequence.ToString()
+            ? engine.ListenLine
+            : engine.Process.WaitForLine("status ", l => Lines.Field(l, "sequence") == sequence.ToString(), Timeouts.Process);
 
     /// <summary>Runs a trade on the primary and returns the status line it prints once its clients have gone (the
     /// cancels of their logouts included): its final sequence and state hash.</summary>
-    private static string TradeAndSettle(EngineProcess primary, int count, long firstId)
+    private static string TradeAndSettle(EngineProcess primary, int count, long firstId, Action<int>? sent = null)
     {
         int mark = primary.Process.StdoutLines.Count;
-        Trade(primary, count, firstId);
+        Trade(primary, count, firstId, sent);
         string? line = null;
         Eventually.True(() => (line = primary.Process.StdoutLines.Skip(mark)
             .LastOrDefault(l => l.StartsWith("status ", StringComparison.Ordinal) && Lines.Field(l, "sessions") == "0")) != null,
@@ -140,9 +144,8 @@ public sealed class ReplicationTests : IDisposable
         Assert.Equal(Lines.Field(first, "stateHash"), Lines.Field(At(standby, SequenceOf(first)), "stateHash"));
 
         // Killed in the middle of a trade: the primary waits for its sync standby up to the timeout, then goes on without it.
-        using (var killer = new Timer(_ => standby.Process.Kill(), null, 300, Timeout.Infinite))
         {
-            string second = TradeAndSettle(primary, 2_000, 1_000);
+            string second = TradeAndSettle(primary, 2_000, 1_000, sent => { if (sent == 500) standby.Process.Kill(); });
             Assert.True(standby.Process.HasExited, "the standby was killed during the trade");
             // Restarted on its own journal: it recovers what it holds and asks the primary for the rest.
             var restarted = StandbyOf(p, "a", s, Dir("a"));

@@ -1,0 +1,124 @@
+// A shard as a cluster of two exchange-engine processes whose leadership etcd holds (a real etcd, started by
+// ops/servers/etcd.sh): the first to start leads, the other follows as a sync standby; when the leader is killed, or
+// paused past its lease, the standby takes over with everything the leader acknowledged; a leader stopped by SIGTERM
+// hands over without the lease wait; a paused leader that wakes up deposed stops without acknowledging anything more.
+using Exchange.Client;
+using Exchange.Contract;
+using Exchange.Engine;
+using Exchange.Testing;
+
+namespace Exchange.System.Tests;
+
+public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>, IDisposable
+{
+    private const int Btc = 1;
+    private static int _shard = 200;
+    private readonly TempDirectory _root = new("exchange-failover-");
+    private readonly List<IDisposable> _owned = [];
+    private readonly int _shardId = Interlocked.Increment(ref _shard);
+    private readonly int _pa = Ports.FreeUdp(), _pb = Ports.FreeUdp();
+
+    public void Dispose()
+    {
+        foreach (var d in Enumerable.Reverse(_owned)) d.Dispose();
+        _root.Dispose();
+    }
+
+    private EngineProcess Member(string name) => Own(new EngineProcess(_shardId, "BTC-USD", _root.Combine(name), name == "a" ? _pa : _pb, durability: "none",
+        extra: ["--etcd", etcd.Server.Endpoint, "--member", name,
+            "--cluster-member", $"a,sync,{EngineProcess.Channel(_pa)}", "--cluster-member", $"b,sync,{EngineProcess.Channel(_pb)}"]));
+
+    private T Own<T>(T d) where T : IDisposable { _owned.Add(d); return d; }
+
+    /// <summary>A leads, B follows and has joined A's live stream; A has traded and is quiet: its last status line.</summary>
+    private (EngineProcess A, EngineProcess B, string Settled) Started()
+    {
+        var a = Member("a");
+        Assert.Contains("role=primary member=a term=", a.ListenLine);
+        var b = Member("b");
+        Assert.Contains("role=standby", b.ListenLine);
+        Eventually.True(() => a.Process.Stderr.Contains("sync standby b caught up", StringComparison.Ordinal), "b joins a's live stream", Timeouts.Process);
+        int mark = a.Process.StdoutLines.Count;
+        Trade(a, 200);
+        string? settled = null;
+        Eventually.True(() => (settled = a.Process.StdoutLines.Skip(mark)
+            .LastOrDefault(l => l.StartsWith("status ", StringComparison.Ordinal) && Lines.Field(l, "sessions") == "0")) != null, "a settles", Timeouts.Process);
+        return (a, b, settled!);
+    }
+
+    private static void Trade(EngineProcess engine, int count)
+    {
+        using var client = Clients.Connect("mm-1001-key", new ShardEndpoint(engine.ChannelUri, [Btc]));
+        for (int i = 0; i < count; i++)
+        {
+            var order = new NewOrder(0, 1 + i, Btc, i % 2 == 0 ? Side.Buy : Side.Sell, OrderType.Limit, TimeInForce.GoodTillCancel, i % 2 == 0 ? 59_000 : 61_000, 1_000_000);
+            while (client.NewOrder(order) <= 0) client.Poll();
+            client.Poll();
+        }
+        Clients.PollUntil(() => client.Listener.Accepted.Count == count, Timeouts.Process, () => client.Listener.Describe(), () => client.Poll());
+        client.Logout(TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>The sequence and state hash the standby took over with.</summary>
+    private static (long Sequence, string Hash) PromotedAt(EngineProcess b)
+    {
+        string[] words = b.Process.Stderr.Split('\n').Single(l => l.Contains("promoted to primary at sequence", StringComparison.Ordinal)).Split(' ');
+        return (long.Parse(words[^3]), words[^1]);
+    }
+
+    [Fact]
+    public void When_the_leader_is_killed_the_sync_standby_takes_over_with_everything_it_acknowledged()
+    {
+        var (a, b, settled) = Started();
+        a.Process.Kill();
+        var down = global::System.Diagnostics.Stopwatch.StartNew();
+
+        Eventually.True(() => b.Process.Stderr.Contains("promoted to primary", StringComparison.Ordinal), "b takes over", Timeouts.Process);
+        long takeover = down.ElapsedMilliseconds;
+        Assert.Equal((long.Parse(Lines.Field(settled, "sequence")), Lines.Field(settled, "stateHash")), PromotedAt(b));
+        // Within the lease (1 s) and the standby's poll, with room for a loaded machine.
+        Assert.True(takeover < 10_000, $"took over after {takeover} ms");
+
+        // Clients trade on the new leader.
+        Trade(b, 20);
+        // The killed leader, restarted, rejoins as a standby of the new one.
+        a.Process.Kill();
+        var again = Member("a");
+        Assert.Contains("role=standby primary=" + EngineProcess.Channel(_pb), again.ListenLine);
+    }
+
+    [Fact]
+    public void A_leader_stopped_with_SIGTERM_hands_over_without_waiting_out_its_lease()
+    {
+        var (a, b, settled) = Started();
+        Assert.True(a.Process.Terminate(Timeouts.Process), a.Process.Stderr);
+        var stopped = global::System.Diagnostics.Stopwatch.StartNew();
+        Assert.Contains("resigned term", a.Process.Stderr);
+
+        Eventually.True(() => b.Process.Stderr.Contains("promoted to primary", StringComparison.Ordinal), "b takes over", Timeouts.Process);
+        Assert.True(stopped.ElapsedMilliseconds < 5_000, $"took over {stopped.ElapsedMilliseconds} ms after the leader stopped");
+        Assert.True(PromotedAt(b).Sequence >= long.Parse(Lines.Field(settled, "sequence")));
+    }
+
+    [Fact]
+    public void A_leader_paused_past_its_lease_is_replaced_and_on_waking_stops_without_acknowledging_more()
+    {
+        var (a, b, _) = Started();
+        using var client = Clients.Connect("mm-1001-key", new ShardEndpoint(a.ChannelUri, [Btc]));
+        a.Process.Signal(Signal.Stop);
+        try
+        {
+            Eventually.True(() => b.Process.Stderr.Contains("promoted to primary", StringComparison.Ordinal), "b takes over", Timeouts.Process);
+            // An order the deposed leader finds on waking is never acknowledged by it.
+            Assert.True(client.NewOrder(new NewOrder(0, 9_999, Btc, Side.Buy, OrderType.Limit, TimeInForce.GoodTillCancel, 59_000, 1_000_000)) > 0);
+        }
+        finally { a.Process.Signal(Signal.Cont); }
+
+        Assert.True(a.Process.WaitForExit(Timeouts.Process), "the deposed leader stops");
+        Assert.Equal(4, a.Process.ExitCode);
+        Assert.Contains("can no longer be sure it leads", a.Process.Stderr);
+        var quiet = DateTime.UtcNow.AddSeconds(1);
+        while (DateTime.UtcNow < quiet) { client.Poll(); Thread.Sleep(5); }
+        Assert.DoesNotContain(client.Listener.Accepted, e => e.E.ClientOrderId == 9_999);
+    }
+}
