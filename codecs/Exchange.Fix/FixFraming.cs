@@ -11,6 +11,8 @@ public static class FixFraming
     private const int MaxBeginStringFieldLength = 32;
     private const int MaxBodyLengthDigits = 9;
 
+    private static ReadOnlySpan<byte> MsgTypeTag => "35="u8;
+
     public static bool TryFrame(ReadOnlySpan<byte> buffer, out int length, out FramingError error) =>
         TryFrame(buffer, DefaultMaxMessageLength, out length, out error);
 
@@ -18,13 +20,15 @@ public static class FixFraming
     /// On success, <paramref name="length"/> is the length of the message at the start of
     /// <paramref name="buffer"/>. On <see cref="FramingError.Incomplete"/> it is 0: keep the bytes and read
     /// more. On any other error the bytes are garbled and <paramref name="length"/> (at least 1) is how many to
-    /// discard so that the buffer starts at the next "8=FIX" (or at a tail that may become one).
+    /// discard so that the buffer starts at the next "8=FIX" (or at a tail that may become one); after
+    /// <see cref="FramingError.BadMsgType"/> it is the whole message.
     /// </summary>
     public static bool TryFrame(ReadOnlySpan<byte> buffer, int maxMessageLength, out int length, out FramingError error)
     {
         error = Check(buffer, maxMessageLength, out length);
         if (error == FramingError.None) return true;
-        length = error == FramingError.Incomplete ? 0 : SkipToNextStart(buffer);
+        // A message delimited and checked but with the wrong head is skipped whole: what follows it is the next one.
+        if (error != FramingError.BadMsgType) length = error == FramingError.Incomplete ? 0 : SkipToNextStart(buffer);
         return false;
     }
 
@@ -75,6 +79,10 @@ public static class FixFraming
         if (buffer[c + 6] != FixSyntax.Soh || declared != FixChecksum.Compute(buffer[..c])) return FramingError.BadCheckSum;
 
         length = (int)total;
+        // FIX counts a message whose third field is not MsgType as garbled, like a bad BodyLength: it is ignored
+        // and its MsgSeqNum, which cannot be trusted, is not counted.
+        var head = buffer[(p + 1)..c];
+        if (!head.StartsWith(MsgTypeTag) || head[MsgTypeTag.Length] == FixSyntax.Soh) return FramingError.BadMsgType;
         return FramingError.None;
     }
 

@@ -36,12 +36,16 @@ public readonly ref struct FixMessage
         int pos = 0;
         while (pos < message.Length)
         {
-            int tagStart = pos;
+            // A tag is a number: 0 and negative ones are kept as fields, so that the message is rejected as naming an
+            // invalid tag number (and counted), not dropped as garbled. Leading zeros would make one tag look like another.
+            bool negative = message[pos] == (byte)'-';
+            if (negative) pos++;
+            int digitsStart = pos;
             int tag = 0;
             while (pos < message.Length && message[pos] != FixSyntax.EqualsSign)
             {
                 int digit = message[pos] - '0';
-                if ((uint)digit > 9 || pos - tagStart == 9)
+                if ((uint)digit > 9 || pos - digitsStart == 9)
                 {
                     error = FixParseError.MalformedTag;
                     return false;
@@ -49,11 +53,12 @@ public readonly ref struct FixMessage
                 tag = tag * 10 + digit;
                 pos++;
             }
-            if (pos == message.Length || pos == tagStart || message[tagStart] == (byte)'0')
+            if (pos == message.Length || pos == digitsStart || (message[digitsStart] == (byte)'0' && (pos - digitsStart > 1 || negative)))
             {
                 error = FixParseError.MalformedTag;
                 return false;
             }
+            if (negative) tag = -tag;
 
             int valueStart = pos + 1;
             int valueLength;

@@ -5,7 +5,8 @@ public enum FixParseError
 {
     None = 0,
     Empty,
-    /// <summary>A tag that is not 1 to 9 digits without a leading zero, or that has no '='.</summary>
+    /// <summary>A tag that is not a number of 1 to 9 digits (optionally negative) without a leading zero, or that has
+    /// no '='. Tag 0 and negative tags parse: they are the validator's to reject as invalid tag numbers.</summary>
     MalformedTag,
     /// <summary>The last value has no SOH after it.</summary>
     Unterminated,

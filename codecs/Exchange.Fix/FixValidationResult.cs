@@ -5,7 +5,7 @@ public enum FixValidationOutcome
 {
     Valid = 0,
     /// <summary>Answer with a session Reject (35=3): 373 = <see cref="FixValidationResult.Reason"/>,
-    /// 371 = <see cref="FixValidationResult.RefTagId"/> when not 0.</summary>
+    /// 371 = <see cref="FixValidationResult.RefTagId"/>.</summary>
     Reject,
     /// <summary>A well-formed message of a FIX 4.4 type we do not handle: Business Message Reject (35=j), 380=3.</summary>
     UnsupportedMessageType,
@@ -33,7 +33,8 @@ public readonly struct FixValidationResult
     /// <summary>Meaningful when <see cref="Outcome"/> is <see cref="FixValidationOutcome.Reject"/>.</summary>
     public SessionRejectReason Reason { get; }
 
-    /// <summary>The tag at fault, for RefTagID (371); 0 when none.</summary>
+    /// <summary>The tag at fault, for RefTagID (371): every reject names one. An invalid tag number is named as it
+    /// was received, so it may be 0 or negative.</summary>
     public int RefTagId { get; }
 
     /// <summary>The standard wording for Text (58) of the reject this outcome calls for; empty when valid.</summary>

@@ -14,4 +14,6 @@ public enum FramingError
     BadCheckSum,
     /// <summary>Garbled: BodyLength announces a message longer than the configured maximum.</summary>
     MessageTooLong,
+    /// <summary>Garbled: BodyLength and CheckSum are right, but the third field is not a MsgType (35) with a value.</summary>
+    BadMsgType,
 }

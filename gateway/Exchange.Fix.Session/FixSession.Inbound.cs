@@ -65,27 +65,31 @@ public sealed partial class FixSession
             Disconnect("Incorrect BeginString");
             return;
         }
-        if (!message.TryGetInt(FixTag.MsgSeqNum, out int seqNum) || seqNum < 1)
+        bool hasSeqNum = message.TryGetInt(FixTag.MsgSeqNum, out int seqNum);
+        // A SequenceReset-Reset is applied "without regard to its MsgSeqNum" (34=0 is common), so only it may go on
+        // without a number a message could be counted under.
+        bool sequenceReset = msgType.SequenceEqual("4"u8) && !(message.TryGetBool(FixTag.GapFillFlag, out bool gapFill) && gapFill);
+        if (!hasSeqNum || seqNum < (sequenceReset ? 0 : 1))
         {
             // Without a number the message cannot be counted, only rejected.
             var problem = Validate(message);
             if (problem.IsValid || problem.Outcome == FixValidationOutcome.UnsupportedMessageType)
                 problem = FixValidationResult.Reject(message.Contains(FixTag.MsgSeqNum) ? SessionRejectReason.ValueIsIncorrect : SessionRejectReason.RequiredTagMissing, FixTag.MsgSeqNum);
-            SendReject(message, problem.Reason, problem.RefTagId, 0);
+            SendReject(message, problem.Reason, problem.RefTagId, hasSeqNum && seqNum >= 0 ? seqNum : NoRefSeqNum);
             return;
         }
 
         // A message with the wrong CompIDs or a stale SendingTime is not to be trusted: reject, then log out.
         if (!CompIdsMatch(message))
         {
-            SendReject(message, SessionRejectReason.CompIdProblem, 0, seqNum);
+            SendReject(message, SessionRejectReason.CompIdProblem, NoRefTagId, seqNum);
             CountIfExpected(seqNum);
             BeginLogout(default);
             return;
         }
         if (!SendingTimeIsAccurate(message, _now, required: false))
         {
-            SendReject(message, SessionRejectReason.SendingTimeAccuracyProblem, 0, seqNum);
+            SendReject(message, SessionRejectReason.SendingTimeAccuracyProblem, NoRefTagId, seqNum);
             CountIfExpected(seqNum);
             BeginLogout(default);
             return;
@@ -102,8 +106,7 @@ public sealed partial class FixSession
             OnLogout(seqNum);
             return;
         }
-        bool gapFill = message.TryGetBool(FixTag.GapFillFlag, out bool flag) && flag;
-        if (msgType.SequenceEqual("4"u8) && !gapFill)
+        if (sequenceReset)
         {
             OnSequenceReset(message, seqNum);
             return;
@@ -154,8 +157,7 @@ public sealed partial class FixSession
                     return;
                 case '1':
                     IncrementTarget();
-                    message.TryGetValue(FixTag.TestReqID, out var testReqId);
-                    SendHeartbeat(testReqId);
+                    AnswerTestRequest(message);
                     return;
                 case '4':
                     OnGapFill(message, seqNum);
@@ -223,7 +225,8 @@ public sealed partial class FixSession
         Disconnect(answered ? "Logout answered" : "Logout from the peer");
     }
 
-    // SequenceReset-Reset: moves the expected number whatever this message's own number; never backwards.
+    // SequenceReset-Reset: moves the expected number whatever this message's own number (0 included); never
+    // backwards, and never counted itself.
     private void OnSequenceReset(in FixMessage message, int seqNum)
     {
         var problem = Validate(message);
@@ -233,12 +236,20 @@ public sealed partial class FixSession
             return;
         }
         message.TryGetInt(FixTag.NewSeqNo, out int newSeqNo);
-        if (newSeqNo < NextTargetMsgSeqNum)
+        int expected = NextTargetMsgSeqNum;
+        if (newSeqNo < expected)
         {
-            SendReject(message, SessionRejectReason.ValueIsIncorrect, FixTag.NewSeqNo, seqNum);
+            // As the session-level test cases (11c) fix it: 45, 372 and 373=5, no RefTagID.
+            _log.Event($"SequenceReset-Reset to {newSeqNo} refused: lower than the expected MsgSeqNum {expected}");
+            SendReject(message, SessionRejectReason.ValueIsIncorrect, NoRefTagId, seqNum);
             return;
         }
-        _log.Event($"SequenceReset-Reset received: next expected MsgSeqNum {NextTargetMsgSeqNum} -> {newSeqNo}");
+        if (newSeqNo == expected)
+        {
+            _log.Event($"SequenceReset-Reset to {newSeqNo}, the MsgSeqNum already expected: nothing to change");
+            return;
+        }
+        _log.Event($"SequenceReset-Reset received: next expected MsgSeqNum {expected} -> {newSeqNo}");
         SetNextTarget(newSeqNo);
     }
 
@@ -279,7 +290,7 @@ public sealed partial class FixSession
         }
         if (message.TryGetUtcTimestamp(FixTag.SendingTime, out long sendingTime) && origSendingTime > sendingTime)
         {
-            SendReject(message, SessionRejectReason.SendingTimeAccuracyProblem, 0, seqNum);
+            SendReject(message, SessionRejectReason.SendingTimeAccuracyProblem, NoRefTagId, seqNum);
             CountIfExpected(seqNum);
             BeginLogout(default);
             return false;
@@ -289,8 +300,10 @@ public sealed partial class FixSession
 
     private bool CompIdsMatch(in FixMessage message)
     {
-        // A missing CompID is the validator's to reject as a missing required tag.
-        if (!message.TryGetValue(FixTag.SenderCompID, out var sender) || !message.TryGetValue(FixTag.TargetCompID, out var target)) return true;
+        // A missing or empty CompID is the validator's to reject (a missing required tag, a tag without a value):
+        // the session goes on, where a CompID problem would log it out.
+        if (!message.TryGetValue(FixTag.SenderCompID, out var sender) || !message.TryGetValue(FixTag.TargetCompID, out var target)
+            || sender.IsEmpty || target.IsEmpty) return true;
         return sender.SequenceEqual(_targetCompId) && target.SequenceEqual(_senderCompId);
     }
 

@@ -23,7 +23,7 @@ public sealed partial class FixSession
         if (!logon.MsgType.SequenceEqual("A"u8)) return "the first message is not a Logon";
         var problem = Validate(logon);
         if (!problem.IsValid)
-            return $"invalid Logon: {System.Text.Encoding.ASCII.GetString(SessionRejectReasons.Text(problem.Reason))}{(problem.RefTagId != 0 ? $" (tag {problem.RefTagId})" : "")}";
+            return $"invalid Logon: {System.Text.Encoding.ASCII.GetString(SessionRejectReasons.Text(problem.Reason))} (tag {problem.RefTagId})";
         if (!logon.TryGetInt(FixTag.MsgSeqNum, out int seqNum) || seqNum < 1) return "invalid MsgSeqNum";
         if (!logon.TryGetInt(FixTag.HeartBtInt, out int heartBtInt)
             || heartBtInt < Settings.HeartBtIntMin || heartBtInt > Settings.HeartBtIntMax)

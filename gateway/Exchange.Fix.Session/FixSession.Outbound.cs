@@ -86,10 +86,17 @@ public sealed partial class FixSession
         TransmitNew(ref writer, application: false);
     }
 
-    private void SendHeartbeat(ReadOnlySpan<byte> testReqId)
+    private void SendHeartbeat()
     {
         var writer = StartMessage("0"u8, NextSenderMsgSeqNum, possDup: false, default);
-        if (!testReqId.IsEmpty) writer.Append(FixTag.TestReqID, testReqId);
+        TransmitNew(ref writer, application: false);
+    }
+
+    private void AnswerTestRequest(in FixMessage testRequest)
+    {
+        var writer = StartMessage("0"u8, NextSenderMsgSeqNum, possDup: false, default);
+        AppendReverseRoute(ref writer, testRequest);
+        if (testRequest.TryGetValue(FixTag.TestReqID, out var testReqId)) writer.Append(FixTag.TestReqID, testReqId);
         TransmitNew(ref writer, application: false);
     }
 
@@ -110,13 +117,21 @@ public sealed partial class FixSession
         TransmitNew(ref writer, application: false);
     }
 
+    // A message without a readable MsgSeqNum is rejected without RefSeqNum (45); a reject about the message as a
+    // whole (CompID, SendingTime) without RefTagID (371). Tag numbers as received may be 0 or negative (an invalid
+    // tag is referenced as sent), never this.
+    private const int NoRefSeqNum = -1;
+    private const int NoRefTagId = int.MinValue;
+
     private void SendReject(in FixMessage message, SessionRejectReason reason, int refTagId, int refSeqNum)
     {
-        _log.Event($"Reject sent for MsgSeqNum {refSeqNum} (35={System.Text.Encoding.ASCII.GetString(message.MsgType)}): " +
-            $"{System.Text.Encoding.ASCII.GetString(SessionRejectReasons.Text(reason))}{(refTagId != 0 ? $" (tag {refTagId})" : "")}");
+        _log.Event($"Reject sent for MsgSeqNum {(refSeqNum >= 0 ? refSeqNum.ToString(System.Globalization.CultureInfo.InvariantCulture) : "(none)")} " +
+            $"(35={System.Text.Encoding.ASCII.GetString(message.MsgType)}): " +
+            $"{System.Text.Encoding.ASCII.GetString(SessionRejectReasons.Text(reason))}{(refTagId != NoRefTagId ? $" (tag {refTagId})" : "")}");
         var writer = StartMessage("3"u8, NextSenderMsgSeqNum, possDup: false, default);
-        if (refSeqNum > 0) writer.Append(FixTag.RefSeqNum, refSeqNum);
-        if (refTagId != 0) writer.Append(FixTag.RefTagID, refTagId);
+        AppendReverseRoute(ref writer, message);
+        if (refSeqNum >= 0) writer.Append(FixTag.RefSeqNum, refSeqNum);
+        if (refTagId != NoRefTagId) writer.Append(FixTag.RefTagID, refTagId);
         var msgType = message.MsgType;
         if (!msgType.IsEmpty) writer.Append(FixTag.RefMsgType, msgType);
         writer.Append(FixTag.SessionRejectReason, (int)reason);
@@ -131,6 +146,7 @@ public sealed partial class FixSession
         if (reason != BusinessRejectReason.Other || !text.SequenceEqual(RateLimitText))
             _log.Event($"Business Message Reject sent for MsgSeqNum {refSeqNum} (35={System.Text.Encoding.ASCII.GetString(message.MsgType)}): {System.Text.Encoding.ASCII.GetString(text)}");
         var writer = StartMessage("j"u8, NextSenderMsgSeqNum, possDup: false, default);
+        AppendReverseRoute(ref writer, message);
         writer.Append(FixTag.RefSeqNum, refSeqNum);
         writer.Append(FixTag.RefMsgType, message.MsgType);
         writer.Append(FixTag.BusinessRejectReason, (int)reason);
@@ -155,6 +171,29 @@ public sealed partial class FixSession
             else writer.Append(FixTag.OrigSendingTime, origSendingTime);
         }
         return writer;
+    }
+
+    // Third-party routing: a reply goes back through the hub the message came through, so what the message's header
+    // names as on behalf of (115, 116, 144) is delivered to (128, 129, 145), and the reverse. Written right after the
+    // header fields StartMessage writes, in ascending tag order. A routing tag out of its place in the body, or
+    // without a value, is what the message is rejected for, and is not repeated.
+    private static void AppendReverseRoute(ref FixWriter writer, in FixMessage message)
+    {
+        int headerEnd = 0;
+        var fields = message.Fields;
+        while (headerEnd < fields.Length && Fix44.Header.Contains(fields[headerEnd].Tag)) headerEnd++;
+        AppendRoute(ref writer, message, headerEnd, FixTag.DeliverToCompID, FixTag.OnBehalfOfCompID);
+        AppendRoute(ref writer, message, headerEnd, FixTag.DeliverToSubID, FixTag.OnBehalfOfSubID);
+        AppendRoute(ref writer, message, headerEnd, FixTag.OnBehalfOfCompID, FixTag.DeliverToCompID);
+        AppendRoute(ref writer, message, headerEnd, FixTag.OnBehalfOfSubID, FixTag.DeliverToSubID);
+        AppendRoute(ref writer, message, headerEnd, FixTag.DeliverToLocationID, FixTag.OnBehalfOfLocationID);
+        AppendRoute(ref writer, message, headerEnd, FixTag.OnBehalfOfLocationID, FixTag.DeliverToLocationID);
+
+        static void AppendRoute(ref FixWriter writer, in FixMessage message, int headerEnd, int received, int reply)
+        {
+            int i = message.IndexOf(received);
+            if (i >= 0 && i < headerEnd && message.Fields[i].ValueLength > 0) writer.Append(reply, message.Value(i));
+        }
     }
 
     // Copies fields as they are, except the ones the session writes itself; a DATA field keeps its LENGTH field.

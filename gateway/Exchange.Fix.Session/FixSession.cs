@@ -188,7 +188,7 @@ public sealed partial class FixSession
         }
         if (_connection != null && now - _lastSentAt >= _heartBtIntNanos)
         {
-            SendHeartbeat(default);
+            SendHeartbeat();
             work++;
         }
         return work;

@@ -155,13 +155,54 @@ public class DictionaryTests
                 bool wellFormed = type switch
                 {
                     FixFieldType.Char => value.Length == 1,
-                    FixFieldType.Int => int.TryParse(value, out _),
+                    FixFieldType.Int or FixFieldType.NumInGroup => int.TryParse(value, out _),
                     _ => type is FixFieldType.String or FixFieldType.MultipleValueString,
                 };
                 Assert.True(wellFormed, $"{tag}={value} for {type}");
                 Assert.True(Fix44.IsAllowedValue(tag, System.Text.Encoding.ASCII.GetBytes(value)));
             }
         }
+    }
+
+    // Every field the FIX 4.4 data dictionary enumerates, Booleans (checked by format) and MsgType (reason 11) aside.
+    private static readonly int[] EnumeratedTags =
+    [
+        4, 5, 13, 18, 21, 22, 25, 27, 28, 29, 39, 40, 54, 59, 61, 63, 71, 77, 81, 87, 88, 94, 98, 102, 103, 104, 127,
+        139, 150, 156, 160, 163, 165, 167, 169, 172, 197, 201, 203, 209, 216, 233, 235, 263, 265, 269, 274, 276, 277,
+        279, 281, 285, 286, 291, 292, 297, 298, 300, 301, 303, 321, 323, 326, 327, 334, 338, 339, 340, 347, 373, 374,
+        378, 380, 385, 388, 394, 399, 401, 409, 414, 416, 418, 419, 423, 427, 429, 430, 431, 433, 434, 442, 447, 452,
+        460, 468, 477, 480, 481, 484, 492, 495, 497, 506, 507, 514, 517, 519, 522, 528, 529, 530, 531, 532, 537, 544,
+        546, 549, 550, 552, 559, 560, 563, 567, 569, 573, 574, 577, 581, 582, 585, 589, 590, 591, 626, 635, 638, 658,
+        660, 665, 666, 668, 690, 692, 694, 703, 706, 707, 709, 712, 716, 718, 722, 723, 724, 725, 728, 729, 731, 744,
+        747, 749, 750, 751, 752, 770, 773, 774, 775, 780, 787, 788, 792, 794, 796, 798, 803, 808, 814, 815, 819, 826,
+        827, 828, 835, 836, 837, 838, 840, 841, 842, 843, 844, 846, 847, 851, 853, 854, 856, 857, 865, 871, 875, 891,
+        895, 896, 903, 905, 906, 910, 919, 924, 926, 928, 935, 937, 939, 940, 944, 945, 946
+    ];
+
+    [Fact]
+    public void Every_enumerated_field_of_FIX_44_has_its_values_checked()
+    {
+        var notChecked = EnumeratedTags.Where(tag => Fix44.EnumValues(tag).IsEmpty || Fix44.IsAllowedValue(tag, "BOO"u8));
+        Assert.Empty(notChecked);
+    }
+
+    [Theory]
+    [InlineData(FixTag.SecurityType, "BOO", false)]
+    [InlineData(FixTag.SecurityType, "CS", true)]
+    [InlineData(FixTag.SecurityType, "FUT", true)]
+    [InlineData(FixTag.SecurityType, "cs", false)]
+    [InlineData(63, "0", true)]
+    [InlineData(63, "A", false)]
+    [InlineData(277, "A B", true)]
+    [InlineData(277, "A O", false)]
+    [InlineData(803, "26", true)]
+    [InlineData(803, "27", false)]
+    [InlineData(803, "4000", true)]
+    [InlineData(847, "999", false)]
+    [InlineData(847, "1000", true)]
+    public void Values_are_checked_against_the_enumeration_and_user_defined_ranges(int tag, string value, bool allowed)
+    {
+        Assert.Equal(allowed, Fix44.IsAllowedValue(tag, System.Text.Encoding.ASCII.GetBytes(value)));
     }
 
     [Fact]

@@ -114,6 +114,22 @@ public class FramingTests
         Assert.True(skip >= 1);
     }
 
+    [Theory]
+    [InlineData("34=3|35=0|49=BROKER|52=20261121-10:00:00.123|56=EXCH|")]
+    [InlineData("34=3|49=BROKER|52=20261121-10:00:00.123|56=EXCH|")]
+    [InlineData("35=|34=3|49=BROKER|52=20261121-10:00:00.123|56=EXCH|")]
+    [InlineData("350=0|34=3|49=BROKER|52=20261121-10:00:00.123|56=EXCH|")]
+    public void A_message_whose_third_field_is_not_a_MsgType_is_garbled_and_skipped_whole(string body)
+    {
+        byte[] bad = Build(body);
+        byte[] stream = [.. bad, .. Logon];
+        Assert.False(FixFraming.TryFrame(stream, out int skip, out var error));
+        Assert.Equal(FramingError.BadMsgType, error);
+        Assert.Equal(bad.Length, skip);
+        Assert.True(FixFraming.TryFrame(stream.AsSpan(skip), out int length, out _));
+        Assert.Equal(Logon.Length, length);
+    }
+
     [Fact]
     public void A_body_length_beyond_the_maximum_is_rejected_without_waiting_for_the_bytes()
     {

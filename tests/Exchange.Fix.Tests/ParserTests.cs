@@ -127,14 +127,29 @@ public class ParserTests
     [InlineData("8=FIX.4.4|x5=1|")]
     [InlineData("8=FIX.4.4|=1|")]
     [InlineData("8=FIX.4.4|035=A|")]
-    [InlineData("8=FIX.4.4|0=A|")]
+    [InlineData("8=FIX.4.4|00=A|")]
+    [InlineData("8=FIX.4.4|-0=A|")]
+    [InlineData("8=FIX.4.4|-=A|")]
+    [InlineData("8=FIX.4.4|-01=A|")]
+    [InlineData("8=FIX.4.4|--1=A|")]
     [InlineData("8=FIX.4.4|1234567890=A|")]
     [InlineData("8=FIX.4.4|35A|")]
     [InlineData("8=FIX.4.4|35")]
-    public void A_tag_that_is_not_1_to_9_digits_followed_by_equals_is_malformed(string wire)
+    public void A_tag_that_is_not_a_number_of_1_to_9_digits_followed_by_equals_is_malformed(string wire)
     {
         Assert.False(FixMessage.TryParse(Raw(wire), _table, out _, out var error));
         Assert.Equal(FixParseError.MalformedTag, error);
+    }
+
+    [Theory]
+    [InlineData("0", 0)]
+    [InlineData("-1", -1)]
+    [InlineData("-999", -999)]
+    public void Tag_zero_and_negative_tags_are_fields_for_the_validator_to_reject(string tag, int expected)
+    {
+        var message = Parse(Raw($"8=FIX.4.4|9=5|{tag}=HI|10=000|"));
+        Assert.Equal([8, 9, expected, 10], message.Fields.ToArray().Select(f => f.Tag));
+        Assert.Equal("HI", Show(message.Value(2)));
     }
 
     [Fact]
