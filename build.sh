@@ -14,6 +14,8 @@ usage: ./build.sh <command> [args]
   run --demo     the same, plus two example market makers (exchange-mm) trading against each other
   run --standby  a primary (127.0.0.1:40123, data/shard-1) and its sync standby (127.0.0.1:40124,
                  data/shard-1-standby-1), each line prefixed with the engine that printed it
+  run --cluster  etcd (127.0.0.1:2379, installed if missing) and two cluster members, a (40123) and b
+                 (40124), which elect their leader in it: kill the leader and watch the other take over
   test           build everything and run every test suite
   bench          publish, then run the benchmarks and record them under perf/results/
   publish        native AOT executables into bin/
@@ -220,6 +222,25 @@ standby() {
   wait
 }
 
+# etcd and two members of one shard's cluster on this machine; Ctrl-C stops them all.
+cluster() {
+  local a='aeron:udp?endpoint=127.0.0.1:40123|term-length=1m' b='aeron:udp?endpoint=127.0.0.1:40124|term-length=1m'
+  local etcd_dir members
+  etcd_dir=$(mktemp -d)
+  trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$etcd_dir"' EXIT
+  trap 'exit 0' INT TERM
+  ops/servers/etcd.sh "$etcd_dir" 2379 2380 2>&1 | sed -u 's/^/[etcd] /' &
+  until (exec 3<>/dev/tcp/127.0.0.1/2379) 2>/dev/null; do sleep 0.2; done
+  members=(--etcd http://127.0.0.1:2379 --cluster-member "a,sync,$a" --cluster-member "b,sync,$b")
+  bin/exchange-engine --member a --journal data/cluster-a "${members[@]}" "$@" 2>&1 | sed -u 's/^/[a] /' &
+  sleep 1
+  bin/exchange-engine --member b --journal data/cluster-b "${members[@]}" "$@" 2>&1 | sed -u 's/^/[b] /' &
+  sleep 1
+  echo "[cluster] the leader is the member whose 'listening' line says role=primary; stop it with"
+  echo "[cluster]   pkill -KILL -f -- '--journal data/cluster-a'    (or -STOP, or -TERM; data/cluster-b for b) and watch the other print 'promoted to primary'"
+  wait
+}
+
 case "${1:-}" in
   run)
     shift
@@ -227,6 +248,7 @@ case "${1:-}" in
     case "${1:-}" in
       --demo) shift; demo "$@" ;;
       --standby) shift; standby "$@" ;;
+      --cluster) shift; cluster "$@" ;;
       *) exec bin/exchange-engine "$@" ;;
     esac ;;
   test) run_tests ;;

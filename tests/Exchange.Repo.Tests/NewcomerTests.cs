@@ -100,6 +100,22 @@ public sealed class NewcomerTests(FreshClone clone) : IClassFixture<FreshClone>
         Assert.NotNull(primary);
     }
 
+    [Fact]
+    public void Run_cluster_starts_etcd_and_two_members_and_the_survivor_takes_over_when_the_leader_is_killed()
+    {
+        Assert.True(clone.Publish.ExitCode == 0, clone.Publish.ToString());
+        using var cluster = ChildProcess.Start("bash", ["-c", "./build.sh run --cluster"], workingDirectory: clone.Root);
+        Assert.Contains("role=primary member=a", cluster.WaitForLine("[a] listening ", Timeouts.Process));
+        Assert.Contains("role=standby", cluster.WaitForLine("[b] listening ", Timeouts.Process));
+        Eventually.True(() => cluster.Stdout.Contains("sync standby b caught up", StringComparison.Ordinal), $"b joins a: {cluster.Stdout}", Timeouts.Process);
+
+        // As the script's own hint says: kill the leader, and the other member takes over.
+        var kill = ChildProcess.Run(ChildProcess.Start("pkill", ["-KILL", "-f", "--", "--journal data/cluster-a"]));
+        Assert.Equal(0, kill.ExitCode);
+        Eventually.True(() => cluster.Stdout.Contains("[b] exchange-engine: promoted to primary", StringComparison.Ordinal),
+            $"b takes over: {cluster.Stdout}", Timeouts.Process);
+    }
+
     private static string LastStatus(ChildProcess process, string prefix) =>
         process.StdoutLines.Last(l => l.StartsWith(prefix + "status ", StringComparison.Ordinal));
 
