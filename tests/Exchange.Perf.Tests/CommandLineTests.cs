@@ -33,6 +33,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--seconds", "0", "above 0")]
     [InlineData("--sessions", "100", "1..64")]
     [InlineData("--durability", "sometimes", "sometimes")]
+    [InlineData("--standby-loss", "2", "0..1")]
+    [InlineData("--standbys", "9", "0..8")]
     public void A_bad_value_is_refused_with_exit_2_and_one_line_naming_the_option(string option, string value, string explanation)
     {
         var result = Perf("e2e", option, value);

@@ -1,5 +1,6 @@
 // e2e against a real exchange-engine child process over loopback UDP: every command is acknowledged exactly once,
-// the report's files are written and readable, and an engine that stalls shows its stalls in the high percentiles.
+// the report's files are written and readable, and an engine that stalls shows its stalls in the high percentiles;
+// with standbys, they end where the primary does, and replication variants run alternately in one session.
 // Rates are low and both sides back off when idle, because test assemblies share the machine's cores. The machine
 // may be loaded: counts are exact, latencies are only bounded from the side load cannot cross (a stall can only
 // look longer under load), and the drain waits long enough for a starved engine's last acknowledgements.
@@ -100,6 +101,85 @@ public sealed class E2eTests : IDisposable
         Assert.True(Us("p99Us") >= stallMicros / 2, $"p99 {Us("p99Us")} µs");
         Assert.True(Us("p999Us") >= stallMicros * 5 / 6, $"p99.9 {Us("p999Us")} µs");
         Assert.True(Us("maxUs") >= stallMicros * 0.95, $"max {Us("maxUs")} µs");
+    }
+
+    [Fact]
+    public void A_run_with_a_sync_standby_ends_with_the_standby_at_the_primarys_sequence_and_state_hash()
+    {
+        var summary = E2eBench.Run(Options("standby") with { Standbys = 1, Replication = ["sync"], StandbyIdle = "backoff" }, TextWriter.Null);
+        var json = Summary(summary);
+
+        Assert.False(summary.Failed, string.Join("; ", summary.Failures));
+        Assert.Equal(5_000, json.GetProperty("acked").GetInt64());
+        Assert.Equal("sync", json.GetProperty("replication").GetString());
+        Assert.True(json.GetProperty("replicasEqual").GetBoolean());
+        var primary = json.GetProperty("primary");
+        var replica = Assert.Single(json.GetProperty("replicas").EnumerateArray());
+        Assert.Equal("sync", replica.GetProperty("mode").GetString());
+        Assert.True(primary.GetProperty("sequence").GetInt64() > 5_000, "every command is journaled");
+        Assert.Equal(primary.GetProperty("sequence").GetInt64(), replica.GetProperty("sequence").GetInt64());
+        Assert.Matches("^[0-9a-f]{16}$", primary.GetProperty("stateHash").GetString()!);
+        Assert.Equal(primary.GetProperty("stateHash").GetString(), replica.GetProperty("stateHash").GetString());
+        Assert.True(json.GetProperty("maxLagRecords").GetInt64() >= json.GetProperty("lastLagRecords").GetInt64());
+        Assert.Contains("replicas equal", summary.Table);
+    }
+
+    [Fact]
+    public void Replication_variants_run_alternately_in_one_session_and_are_reported_side_by_side_even_through_loss()
+    {
+        var progress = new StringWriter();
+        var options = Options("variants") with { Rate = 1_000, Seconds = 1, Standbys = 2, Replication = ["none", "sync"], StandbyLoss = 0.05, StandbyIdle = "backoff" };
+        var summary = E2eBench.Run(options, progress);
+        var json = Summary(summary);
+
+        Assert.False(summary.Failed, string.Join("; ", summary.Failures));
+        var variants = json.GetProperty("variants").EnumerateArray().ToList();
+        Assert.Equal(["none", "sync"], variants.Select(v => v.GetProperty("replication").GetString()));
+        Assert.Equal(0, variants[0].GetProperty("standbys").GetInt32());
+        Assert.Equal(2, variants[1].GetProperty("standbys").GetInt32());
+        Assert.True(variants[1].GetProperty("replicasEqual").GetBoolean());
+        Assert.Equal(Math.Round(variants[1].GetProperty("p50Us").GetDouble() - variants[0].GetProperty("p50Us").GetDouble(), 1),
+            variants[1].GetProperty("p50DeltaUs").GetDouble());
+        string log = progress.ToString();
+        Assert.True(log.IndexOf("[replication none]", StringComparison.Ordinal) < log.IndexOf("[replication sync]", StringComparison.Ordinal), log);
+
+        // Each variant's own report; the sync one's standbys (sync, then async) lost datagrams on the way and still ended equal.
+        var none = JsonDocument.Parse(File.ReadAllText(Path.Combine(summary.Directory, "replication-none", "summary.json"))).RootElement;
+        Assert.Equal(1_500, none.GetProperty("acked").GetInt64());
+        Assert.False(none.TryGetProperty("replicas", out _));
+        var sync = JsonDocument.Parse(File.ReadAllText(Path.Combine(summary.Directory, "replication-sync", "summary.json"))).RootElement;
+        var replicas = sync.GetProperty("replicas").EnumerateArray().ToList();
+        Assert.Equal(["sync", "async"], replicas.Select(r => r.GetProperty("mode").GetString()));
+        foreach (var r in replicas)
+        {
+            Assert.True(r.GetProperty("equal").GetBoolean());
+            Assert.Equal(sync.GetProperty("primary").GetProperty("stateHash").GetString(), r.GetProperty("stateHash").GetString());
+            Assert.True(r.GetProperty("droppedDatagrams").GetInt64() > 0, "the relay dropped some of the replication stream");
+        }
+        Assert.True(File.Exists(Path.Combine(summary.Directory, "replication-sync", "latency.hlog")));
+        Assert.Contains("| sync | 2 |", summary.Table);
+    }
+
+    [Theory]
+    [InlineData(0, new[] { "sync" }, 0.0, "needs standbys")]
+    [InlineData(1, new[] { "none" }, 0.0, "no run uses")]
+    [InlineData(1, new[] { "sync", "sometimes" }, 0.0, "'sometimes'")]
+    [InlineData(1, new[] { "sync", "sync" }, 0.0, "twice")]
+    [InlineData(1, new[] { "sync" }, 1.0, "--standby-loss")]
+    [InlineData(0, new string[0], 0.05, "--standby-loss needs standbys")]
+    [InlineData(9, new[] { "sync" }, 0.0, "--standbys must be 0..8")]
+    public void Replication_options_that_cannot_work_together_are_refused(int standbys, string[] replication, double loss, string reason)
+    {
+        var options = new E2eOptions { Standbys = standbys, Replication = replication, StandbyLoss = loss };
+        var error = Assert.Throws<Hosting.UsageException>(options.Validate);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Standbys_are_not_started_for_an_engine_the_harness_only_attaches_to()
+    {
+        var options = new E2eOptions { Standbys = 1, EngineChannel = "aeron:udp?endpoint=127.0.0.1:40123", ApiKeys = ["k"] };
+        Assert.Contains("--engine", Assert.Throws<Hosting.UsageException>(options.Validate).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
-// exchange-perf's children (engine, gateway, stream receiver) die with it however it ends: a harness killed with
-// SIGKILL, which can run no cleanup of its own, leaves nothing running behind it.
+// exchange-perf's children (engine, its standbys, gateway, stream receiver) die with it however it ends: a harness
+// killed with SIGKILL, which can run no cleanup of its own, leaves nothing running behind it.
 using System.Globalization;
 using Exchange.Testing;
 
@@ -54,6 +54,34 @@ public sealed class ParentDeathTests : IDisposable
 
         foreach (var (child, process) in started)
             Eventually.True(() => !Processes.IsAlive(process), $"{child} (pid {process.Pid}) ending with its parent", Timeouts.Process);
+    }
+
+    [Fact]
+    public void An_e2e_run_with_standbys_killed_with_SIGKILL_leaves_neither_primary_nor_standbys_behind()
+    {
+        using var perf = ChildProcess.StartDll("exchange-perf.dll",
+            ["e2e", "--standbys", "2", "--standby-loss", "0.05", "--rate", "500", "--seconds", "600", "--warmup", "0", "--idle", "backoff",
+             "--engine-idle", "backoff", "--standby-idle", "backoff", "--out", _temp.Combine("standbys")]);
+        var engines = new List<Processes.Identity>();
+        Eventually.True(() =>
+        {
+            engines.Clear();
+            foreach (var (process, commandLine) in Processes.ChildrenOf(perf.Id))
+                if (commandLine.Contains("exchange-engine", StringComparison.Ordinal) && commandLine.Contains("--listen", StringComparison.Ordinal))
+                {
+                    engines.Add(process);
+                    if (ScratchOf(commandLine) is { } scratch && !_scratch.Contains(scratch)) _scratch.Add(scratch);
+                }
+            // The primary starts last, naming both standbys.
+            return engines.Count == 3 || perf.HasExited;
+        }, "exchange-perf starting two standbys and their primary", Timeouts.Process);
+        Assert.False(perf.HasExited, $"exchange-perf ended early: {perf.Stderr}");
+        _orphans.AddRange(engines);
+
+        perf.Signal(Signal.Kill);
+
+        foreach (var engine in engines)
+            Eventually.True(() => !Processes.IsAlive(engine), $"engine (pid {engine.Pid}) ending with its parent", Timeouts.Process);
     }
 
     [Fact]

@@ -27,6 +27,10 @@ internal static class Flags
         return option;
     }
 
+    /// <summary>A probability: a number from 0 to 1.</summary>
+    public static Option<double> Fraction(string name, string description, double value) =>
+        Number(name, description, value, 0.0, 1.0, NumberStyles.Float, "a fraction from 0 to 1");
+
     /// <summary>An integer with no default: null when not given.</summary>
     public static Option<int?> OptionalInt(string name, string description, int min = 0) => new(name)
     {

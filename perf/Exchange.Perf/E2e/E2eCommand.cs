@@ -30,6 +30,11 @@ internal static class E2eCommand
         var engineIdle = Flags.OptionalOneOf("--engine-idle", "the started engine's idle strategy" + chosen, IdleStrategies);
         var idle = Flags.OptionalOneOf("--idle", "the load generator's idle strategy" + chosen, IdleStrategies);
         var gatewayIdle = Flags.OptionalOneOf("--gateway-idle", "with --client fix, the started gateway's idle strategy" + chosen, IdleStrategies);
+        var standbys = Flags.Int("--standbys", "standby engines to start beside the measured one (the primary), each with its own journal", d.Standbys, min: 0, max: 8);
+        var replication = Flags.Text("--replication", "replication variants, alternated run by run in one session: none, sync (the first standby sync, " +
+            "the others async), async (all async); e.g. none,sync (default: sync with --standbys, else none)", "MODES");
+        var standbyLoss = Flags.Fraction("--standby-loss", "share of the replication datagrams to each standby dropped on the way (a seeded lossy relay)", d.StandbyLoss);
+        var standbyIdle = Flags.OptionalOneOf("--standby-idle", "the started standbys' idle strategy" + chosen, IdleStrategies);
         var lagWarning = Flags.Int("--lag-warning-us", "warn when the generator falls further behind its schedule than this", (int)d.LagWarningMicros, min: 1);
         var engine = Flags.Text("--engine", "attach to this running engine instead of starting one (needs --api-keys)", "CHANNEL");
         var apiKeys = Flags.Text("--api-keys", "with --engine: one API key per session, comma-separated", "K1,K2");
@@ -47,7 +52,7 @@ internal static class E2eCommand
             "latency from each command's intended send time")
         {
             rate, seconds, warmup, drain, sessions, client, mix, symbols, depth, maxLots, seed, runs, durability, groupCommit,
-            engineIdle, idle, gatewayIdle, lagWarning, engine, apiKeys, engineConfig, engineExe, gatewayExe, stallEvery, stallMicros, name, output, overwrite, json,
+            engineIdle, idle, gatewayIdle, standbys, replication, standbyLoss, standbyIdle, lagWarning, engine, apiKeys, engineConfig, engineExe, gatewayExe, stallEvery, stallMicros, name, output, overwrite, json,
         };
         command.SetAction(r =>
         {
@@ -72,6 +77,10 @@ internal static class E2eCommand
                 EngineIdle = r.GetValue(engineIdle),
                 Idle = r.GetValue(idle),
                 GatewayIdle = r.GetValue(gatewayIdle),
+                Standbys = r.GetValue(standbys),
+                Replication = List(replication),
+                StandbyLoss = r.GetValue(standbyLoss),
+                StandbyIdle = r.GetValue(standbyIdle),
                 LagWarningMicros = r.GetValue(lagWarning),
                 EngineChannel = r.GetValue(engine),
                 ApiKeys = List(apiKeys),

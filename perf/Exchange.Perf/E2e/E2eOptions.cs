@@ -82,6 +82,28 @@ public sealed record E2eOptions
     public int? GroupCommitMicros { get; init; }
     public int StallMicros { get; init; }
 
+    /// <summary>Standby engines the harness starts beside the engine it measures (the primary), each with a journal of its
+    /// own, the same config and durability; 0: a single engine.</summary>
+    public int Standbys { get; init; }
+    /// <summary>The replication variants to measure, alternated run by run in one session: <c>none</c> (the engine alone,
+    /// no standbys), <c>sync</c> (the first standby sync, the others async: one standby that loses nothing and disaster
+    /// recovery copies behind it), <c>async</c> (every standby async). Empty: sync with standbys, none without.</summary>
+    public string[] Replication { get; init; } = [];
+    /// <summary>The share of the primary's replication datagrams to each standby dropped on the way (through a seeded
+    /// lossy relay), so the runs show recovery by retransmission and catch-up.</summary>
+    public double StandbyLoss { get; init; }
+    /// <summary>The standbys' idle strategy; null: chosen from the cores after the others (<see cref="IdlePlan"/>).</summary>
+    public string? StandbyIdle { get; init; }
+
+    /// <summary>What <see cref="Replication"/> asks for, its default filled in.</summary>
+    public string[] ReplicationVariants => Replication.Length > 0 ? Replication : [Standbys > 0 ? "sync" : "none"];
+
+    /// <summary>This run's replication (the first variant; E2eBench runs each variant with options of its own).</summary>
+    public string ReplicationMode => ReplicationVariants[0];
+
+    /// <summary>Standbys started for this run's replication: none for the variant without.</summary>
+    public int StandbysStarted => ReplicationMode == "none" ? 0 : Standbys;
+
     /// <summary>binary: the SBE client straight to the engine; fix: FIX 4.4 sessions through an exchange-gateway the harness starts.</summary>
     public string Client { get; init; } = "binary";
     public string? GatewayExecutable { get; init; }
@@ -111,5 +133,18 @@ public sealed record E2eOptions
         if (Client is not ("binary" or "fix")) throw new UsageException("--client must be binary or fix");
         if (Client == "fix" && EngineChannel != null) throw new UsageException("--client fix starts its own engine and gateway (no --engine)");
         if (Durability is not ("none" or "batch" or "always")) throw new UsageException("--durability must be none, batch or always");
+        if (Standbys is < 0 or > 8) throw new UsageException("--standbys must be 0..8");
+        foreach (string mode in Replication)
+            if (mode is not ("none" or "sync" or "async")) throw new UsageException($"--replication: '{mode}' is not none, sync or async");
+        if (Replication.Distinct().Count() != Replication.Length) throw new UsageException("--replication names a variant twice");
+        if (Standbys == 0 && ReplicationVariants.Any(m => m != "none"))
+            throw new UsageException("--replication sync or async needs standbys to replicate to (--standbys N)");
+        if (Standbys > 0 && ReplicationVariants.All(m => m == "none"))
+            throw new UsageException("--standbys with --replication none alone starts standbys no run uses (add sync or async)");
+        if (!(StandbyLoss >= 0 && StandbyLoss < 1)) throw new UsageException("--standby-loss must be at least 0 and below 1");
+        if (StandbyLoss > 0 && Standbys == 0) throw new UsageException("--standby-loss needs standbys (--standbys N)");
+        if (Standbys > 0 && EngineChannel != null) throw new UsageException("--standbys starts its own primary (no --engine)");
+        if (StandbyIdle != null && Exchange.Runtime.IdleStrategies.Parse(StandbyIdle) == null)
+            throw new UsageException($"--standby-idle must be one of {Exchange.Runtime.IdleStrategies.Names}");
     }
 }

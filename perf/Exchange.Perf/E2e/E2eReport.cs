@@ -1,7 +1,10 @@
 // What an e2e run leaves behind in its results directory: summary.md (the table a person reads), summary.json
 // (what `compare` and scripts read), latency.hgrm (HdrHistogram's percentile distribution, for its plotters),
 // latency.svg (latency by percentile), and per run latency.hlog (HdrHistogram's interval log, one interval per
-// second) with latency-over-time.svg drawn from it. A run with lost or duplicated acknowledgements is marked failed.
+// second) with latency-over-time.svg drawn from it. A run with lost or duplicated acknowledgements, or with standbys
+// that did not end where the primary did, is marked failed. Replication variants compared in one session each get
+// such a report in a directory of their own (replication-none, replication-sync, ...), and the results directory a
+// summary.md and summary.json setting them side by side.
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -34,6 +37,9 @@ public static class E2eReport
         name is "summary.md" or "summary.json" ||
         (name.StartsWith("latency", StringComparison.Ordinal) && Path.GetExtension(name) is ".hgrm" or ".hlog" or ".svg");
 
+    /// <summary>Where a replication variant's report goes when several are compared.</summary>
+    public static string VariantDirectory(string mode) => $"replication-{mode}";
+
     /// <summary>
     /// The results directory, created before the runs so they can write their interval logs into it: a new
     /// &lt;date&gt;-&lt;name&gt; under <paramref name="resultsRoot"/> (then -2, -3, ... if that exists), so no run replaces
@@ -49,6 +55,9 @@ public static class E2eReport
                 if (!options.Overwrite) throw new UsageException($"--out {given} is not empty (add --overwrite to write over its results)");
                 foreach (string file in Directory.EnumerateFiles(given))
                     if (IsReportFile(Path.GetFileName(file))) File.Delete(file);
+                foreach (string variant in Directory.EnumerateDirectories(given, VariantDirectory("*")))
+                    foreach (string file in Directory.EnumerateFiles(variant))
+                        if (IsReportFile(Path.GetFileName(file))) File.Delete(file);
             }
             Directory.CreateDirectory(given);
             return given;
@@ -97,6 +106,8 @@ public static class E2eReport
             if (run.Counts.Unexpected > 0) failures.Add($"{prefix}{run.Counts.Unexpected} execution reports for orders not open");
             if (run.SendErrors > 0) failures.Add($"{prefix}{run.SendErrors} commands could not be sent");
             if (run.Latency.All.TotalCount == 0) failures.Add($"{prefix}nothing was measured");
+            if (run.Replication is { ReplicasEqual: false } replication)
+                failures.Add(prefix + (replication.Failure ?? "standbys did not end where the primary did: " + Describe(replication)));
         }
         double achieved = seconds > 0 ? measured / seconds : 0;
 
@@ -162,6 +173,17 @@ public static class E2eReport
         b.AppendLine(inv, $"- rate: requested {o.Rate:N0}/s, achieved {achieved:N0}/s; generator's largest lag behind schedule {maxLag:N0} µs; {backPressured:N0} back-pressured sends retried");
         b.AppendLine(inv, $"- acknowledgements: {counts.Sent:N0} sent, {counts.Acked:N0} acknowledged ({counts.Rejected:N0} rejects), " +
             $"{lost:N0} lost, {counts.Duplicated:N0} duplicated, {counts.Unexpected:N0} unexpected; {sendErrors:N0} send errors; {counts.Fills:N0} fills");
+        if (o.StandbysStarted > 0)
+        {
+            string loss = o.StandbyLoss > 0 ? string.Create(inv, $", {o.StandbyLoss:P1} of the replication datagrams to each dropped") : "";
+            b.AppendLine(inv, $"- replication {o.ReplicationMode}: {o.StandbysStarted} standby(s), the first {o.ReplicationMode}, the others async{loss}; at the end of each run:");
+            foreach (var r in runs)
+            {
+                if (r.Replication is not { } rep) continue;
+                string which = runs.Count > 1 ? $"run {r.Index + 1}: " : "";
+                b.AppendLine(inv, $"  - {which}{(rep.ReplicasEqual ? "replicas equal" : "replicas NOT equal")}: {Describe(rep)}");
+            }
+        }
         string warned = setup.Warnings.Count > 0 ? $" ({setup.Warnings.Count} warning(s) above)" : "";
         b.AppendLine(failures.Count == 0 ? $"- result: **passed**{warned}" : $"- result: **FAILED**: {string.Join("; ", failures)}{warned}");
         b.AppendLine();
@@ -225,6 +247,9 @@ public static class E2eReport
         json.WriteNumber("backPressured", backPressured);
         json.WriteNumber("fills", counts.Fills);
         json.WriteNumber("maxScheduleLagUs", Math.Round(maxLag, 1));
+        json.WriteString("replication", o.ReplicationMode);
+        json.WriteNumber("standbys", o.StandbysStarted);
+        if (o.StandbysStarted > 0) WriteReplication(json, o, runs);
         json.WriteStartObject("byType");
         for (int t = 1; t < byType.Length; t++)
         {
@@ -246,6 +271,11 @@ public static class E2eReport
             json.WriteNumber("lost", r.Lost);
             json.WriteNumber("duplicated", r.Counts.Duplicated);
             if (r.EngineStopped != null) json.WriteString("engineStopped", r.EngineStopped);
+            if (r.Replication is { } replication)
+            {
+                json.WritePropertyName("replication");
+                WriteOutcome(json, replication);
+            }
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -257,6 +287,165 @@ public static class E2eReport
         foreach (string f in failures) json.WriteStringValue(f);
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    /// <summary>The primary and each standby where they stopped, and the lag the primary reported.</summary>
+    private static string Describe(ReplicationOutcome r) =>
+        $"primary sequence {r.PrimarySequence} hash {r.PrimaryStateHash}; " + string.Join("; ", r.Replicas.Select(x =>
+            $"{x.Name} ({x.Mode}) sequence {x.Sequence} hash {x.StateHash}, lag max {x.MaxLagRecords} records/{x.MaxLagMicros} µs, " +
+            $"last {x.LastLagRecords}/{x.LastLagMicros} µs" + (x.ReplicationDatagrams > 0 ? $", {x.DroppedDatagrams:N0} of {x.ReplicationDatagrams:N0} datagrams dropped" : ""))) +
+        (r.SyncAlarms > 0 ? $"; {r.SyncAlarms} sync standby alarm(s)" : "") + (r.Failure != null ? $"; {r.Failure}" : "");
+
+    /// <summary>summary.json's replication fields: whether every run's standbys ended equal to the primary, the last
+    /// run's primary and standbys, and the replication lag the primary's status lines showed (max over every run and
+    /// standby; last: the last run's final status line, largest over its standbys).</summary>
+    private static void WriteReplication(Utf8JsonWriter json, E2eOptions o, IReadOnlyList<E2eRun> runs)
+    {
+        var outcomes = runs.Select(r => r.Replication).OfType<ReplicationOutcome>().ToList();
+        json.WriteNumber("standbyLoss", o.StandbyLoss);
+        json.WriteBoolean("replicasEqual", outcomes.Count == runs.Count && outcomes.All(r => r.ReplicasEqual));
+        var all = outcomes.SelectMany(r => r.Replicas).ToList();
+        var last = outcomes.Count > 0 ? outcomes[^1].Replicas : [];
+        json.WriteNumber("maxLagRecords", all.Count > 0 ? all.Max(x => x.MaxLagRecords) : 0);
+        json.WriteNumber("maxLagUs", all.Count > 0 ? all.Max(x => x.MaxLagMicros) : 0);
+        json.WriteNumber("lastLagRecords", last.Count > 0 ? last.Max(x => x.LastLagRecords) : 0);
+        json.WriteNumber("lastLagUs", last.Count > 0 ? last.Max(x => x.LastLagMicros) : 0);
+        json.WriteNumber("syncAlarms", outcomes.Sum(r => r.SyncAlarms));
+        if (outcomes.Count == 0) return;
+        json.WriteStartObject("primary");
+        json.WriteNumber("sequence", outcomes[^1].PrimarySequence);
+        json.WriteString("stateHash", outcomes[^1].PrimaryStateHash);
+        json.WriteEndObject();
+        json.WriteStartArray("replicas");
+        foreach (var x in last) WriteReplica(json, x);
+        json.WriteEndArray();
+    }
+
+    private static void WriteOutcome(Utf8JsonWriter json, ReplicationOutcome r)
+    {
+        json.WriteStartObject();
+        json.WriteBoolean("replicasEqual", r.ReplicasEqual);
+        json.WriteNumber("primarySequence", r.PrimarySequence);
+        json.WriteString("primaryStateHash", r.PrimaryStateHash);
+        json.WriteNumber("syncAlarms", r.SyncAlarms);
+        if (r.Failure != null) json.WriteString("failure", r.Failure);
+        json.WriteStartArray("replicas");
+        foreach (var x in r.Replicas) WriteReplica(json, x);
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteReplica(Utf8JsonWriter json, ReplicaOutcome x)
+    {
+        json.WriteStartObject();
+        json.WriteString("name", x.Name);
+        json.WriteString("mode", x.Mode);
+        json.WriteNumber("sequence", x.Sequence);
+        json.WriteString("stateHash", x.StateHash);
+        json.WriteBoolean("equal", x.Equal);
+        json.WriteNumber("maxLagRecords", x.MaxLagRecords);
+        json.WriteNumber("maxLagUs", x.MaxLagMicros);
+        json.WriteNumber("lastLagRecords", x.LastLagRecords);
+        json.WriteNumber("lastLagUs", x.LastLagMicros);
+        json.WriteNumber("replicationDatagrams", x.ReplicationDatagrams);
+        json.WriteNumber("droppedDatagrams", x.DroppedDatagrams);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Replication variants of one session side by side: each one's percentiles (merged over its runs, and its
+    /// runs' p50s), its p50 against the first variant's, and whether its standbys ended equal to the primary.</summary>
+    public static E2eSummary WriteVariants(string dir, E2eOptions o, IReadOnlyList<(string Mode, E2eSummary Summary, IReadOnlyList<E2eRun> Runs)> variants, string machine)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string date = DateTime.UtcNow.ToString("yyyy-MM-dd", inv);
+        var docs = variants.Select(v => JsonDocument.Parse(File.ReadAllText(Path.Combine(v.Summary.Directory, "summary.json")))).ToList();
+        try
+        {
+            double baseP50 = docs[0].RootElement.GetProperty("p50Us").GetDouble();
+            var failures = variants.SelectMany(v => v.Summary.Failures.Select(f => $"{v.Mode}: {f}")).ToList();
+            var warnings = variants.SelectMany(v => v.Summary.Warnings).Distinct().ToList();
+            var b = new StringBuilder();
+            b.AppendLine(inv, $"# e2e: {o.Name}, replication {string.Join(" vs ", variants.Select(v => v.Mode))}");
+            b.AppendLine();
+            string loss = o.StandbyLoss > 0 ? string.Create(inv, $"; {o.StandbyLoss:P1} of the replication datagrams to each standby dropped") : "";
+            b.AppendLine(inv, $"The variants ran alternately in one session ({string.Join(", ", variants.Select(v => v.Mode))}, then again), {o.Runs} run(s) each, " +
+                $"each run against fresh engines: {o.Rate:N0} commands/s, durability {o.Durability}, {o.Sessions} session(s), {o.WarmupSeconds:0.#} s warm-up excluded, " +
+                $"{o.Seconds:0.#} s measured. sync: the first of {o.Standbys} standby(s) sync, the others async; async: all async{loss}. " +
+                $"Machine: {machine}. Each variant's full report is in its directory.");
+            b.AppendLine();
+            if (warnings.Count > 0)
+            {
+                b.AppendLine("**Warnings: the setup makes these figures doubtful.**");
+                b.AppendLine();
+                foreach (string warning in warnings) b.AppendLine(inv, $"- WARNING: {warning}");
+                b.AppendLine();
+            }
+            b.AppendLine(inv, $"| replication | standbys | p50 µs | p50 per run µs | p90 µs | p99 µs | p99.9 µs | max µs | p50 − {variants[0].Mode} µs | replicas equal | result |");
+            b.AppendLine("|---|---:|---:|---|---:|---:|---:|---:|---:|---|---|");
+            for (int i = 0; i < variants.Count; i++)
+            {
+                var j = docs[i].RootElement;
+                var runs = variants[i].Runs;
+                string perRun = string.Join(", ", runs.Select(r => Micros(r.Latency.All.GetValueAtPercentile(50)).ToString(inv)));
+                double p50 = j.GetProperty("p50Us").GetDouble();
+                string equal = j.TryGetProperty("replicasEqual", out var e) ? (e.GetBoolean() ? "yes" : "**no**") : "–";
+                b.AppendLine(inv, $"| {variants[i].Mode} | {j.GetProperty("standbys").GetInt32()} | {p50} | {perRun} | {j.GetProperty("p90Us").GetDouble()} | " +
+                    $"{j.GetProperty("p99Us").GetDouble()} | {j.GetProperty("p999Us").GetDouble()} | {j.GetProperty("maxUs").GetDouble()} | " +
+                    $"{(i == 0 ? "–" : Math.Round(p50 - baseP50, 1).ToString("+0.0;−0.0;0", inv))} | {equal} | {(variants[i].Summary.Failed ? "**FAILED**" : "passed")} |");
+            }
+            b.AppendLine();
+            b.AppendLine(failures.Count == 0 ? "- result: **passed**" : $"- result: **FAILED**: {string.Join("; ", failures)}");
+            b.AppendLine();
+            b.AppendLine(inv, $"Files: {string.Join(", ", variants.Select(v => $"`{VariantDirectory(v.Mode)}/`"))} (each a full report), `summary.json`.");
+            string table = b.ToString();
+            File.WriteAllText(Path.Combine(dir, "summary.md"), table);
+
+            using var stream = File.Create(Path.Combine(dir, "summary.json"));
+            using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+            json.WriteStartObject();
+            json.WriteString("mode", "e2e");
+            json.WriteString("name", o.Name);
+            json.WriteString("date", date);
+            json.WriteString("machine", machine);
+            json.WriteString("client", o.Client);
+            json.WriteString("durability", o.Durability);
+            json.WriteNumber("requestedRate", o.Rate);
+            json.WriteNumber("runs", o.Runs);
+            json.WriteNumber("standbyLoss", o.StandbyLoss);
+            json.WriteStartArray("variants");
+            for (int i = 0; i < variants.Count; i++)
+            {
+                var j = docs[i].RootElement;
+                json.WriteStartObject();
+                json.WriteString("replication", variants[i].Mode);
+                json.WriteString("directory", VariantDirectory(variants[i].Mode));
+                foreach (string key in new[] { "standbys", "achievedRate", "count", "p50Us", "p90Us", "p99Us", "p999Us", "p9999Us", "maxUs" })
+                    json.WriteNumber(key, j.GetProperty(key).GetDouble());
+                json.WriteStartArray("p50RunsUs");
+                foreach (var r in variants[i].Runs) json.WriteNumberValue(Micros(r.Latency.All.GetValueAtPercentile(50)));
+                json.WriteEndArray();
+                json.WriteNumber("p50DeltaUs", Math.Round(j.GetProperty("p50Us").GetDouble() - baseP50, 1));
+                if (j.TryGetProperty("replicasEqual", out var equal)) json.WriteBoolean("replicasEqual", equal.GetBoolean());
+                foreach (string key in new[] { "maxLagRecords", "maxLagUs", "lastLagRecords", "lastLagUs" })
+                    if (j.TryGetProperty(key, out var lag)) json.WriteNumber(key, lag.GetDouble());
+                json.WriteBoolean("failed", variants[i].Summary.Failed);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("warnings");
+            foreach (string w in warnings) json.WriteStringValue(w);
+            json.WriteEndArray();
+            json.WriteBoolean("failed", failures.Count > 0);
+            json.WriteStartArray("failures");
+            foreach (string f in failures) json.WriteStringValue(f);
+            json.WriteEndArray();
+            json.WriteEndObject();
+            return new E2eSummary(dir, failures.Count > 0, failures, warnings, table);
+        }
+        finally
+        {
+            foreach (var d in docs) d.Dispose();
+        }
     }
 
     /// <summary>`compare A.json B.json`: every number both summaries have, side by side, with B/A.</summary>

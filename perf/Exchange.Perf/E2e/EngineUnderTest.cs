@@ -1,26 +1,50 @@
 // The engine an e2e run measures: an exchange-engine process this harness starts (on a free loopback port, a fresh
-// journal, one account per session) and stops with SIGTERM, or one already running that it only connects to.
+// journal, one account per session) and stops with SIGTERM, or one already running that it only connects to. With
+// standbys, it is their primary: the standbys start first (each on a port chosen before the primary's, which they
+// need to say hello to), then the primary naming them, and the load waits until every standby is connected (the sync
+// one caught up, so responses wait for it from the first command). After the load, once the primary is quiet and the
+// standbys have reached its sequence, everything stops and their final sequences and state hashes are compared.
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Exchange.Hosting;
+using Exchange.Transport.Shim;
 
 namespace Exchange.Perf.E2e;
 
+/// <summary>One standby at the end of a run: where it stopped, against the primary, and the lag the primary's status
+/// lines showed for it (the status lines come only when the primary has been quiet a while: at the end of the load,
+/// not during it).</summary>
+public sealed record ReplicaOutcome(string Name, string Mode, long Sequence, string StateHash, bool Equal,
+    long MaxLagRecords, long MaxLagMicros, long LastLagRecords, long LastLagMicros, long DroppedDatagrams, long ReplicationDatagrams);
+
+/// <summary>A run's replication: the primary's final sequence and state hash, each standby's, and whether they are equal.</summary>
+public sealed record ReplicationOutcome(string Mode, long PrimarySequence, string PrimaryStateHash, IReadOnlyList<ReplicaOutcome> Replicas,
+    int SyncAlarms, string? Failure)
+{
+    public bool ReplicasEqual => Failure == null && Replicas.All(r => r.Equal);
+}
+
 public sealed class EngineUnderTest : IDisposable
 {
-    private readonly Process? _process;
+    /// <summary>How long the standbys get to connect before the load, and to reach the primary after it.</summary>
+    private static readonly TimeSpan ReplicationTimeout = TimeSpan.FromSeconds(120);
+
+    private EngineChild? _primary;
+    private readonly List<EngineChild> _standbys = [];
+    private readonly List<(string Name, string Mode, LossyUdpProxy? Proxy)> _replicas = [];
     private Process? _gateway;
     private readonly string? _scratch;
-    private readonly List<string> _stdout = [];
     private readonly List<string> _stderr = [];
+    private int _loadMark;
 
-    private EngineUnderTest(string channel, string[] apiKeys, SymbolMarket[] markets, Process? process, string? scratch, string description)
+    private EngineUnderTest(string channel, string[] apiKeys, SymbolMarket[] markets, string? scratch, string description)
     {
         Channel = channel;
         ApiKeys = apiKeys;
         Markets = markets;
-        _process = process;
         _scratch = scratch;
         Description = description;
     }
@@ -33,13 +57,15 @@ public sealed class EngineUnderTest : IDisposable
     public int GatewayPort { get; private set; }
     public Dictionary<int, FixSymbol> FixSymbols { get; } = [];
     /// <summary>The engine's 'stopped …' line after <see cref="Dispose"/> (final sequence and state hash), if it printed one.</summary>
-    public string? StoppedLine { get; private set; }
-    public int? ExitCode { get; private set; }
+    public string? StoppedLine => _primary?.StoppedLine;
+    public int? ExitCode => _primary?.ExitCode;
+    /// <summary>The standbys' exit codes after <see cref="Dispose"/> (a standby that diverged stops with 3).</summary>
+    public IEnumerable<(string Name, int? ExitCode)> StandbyExitCodes => _standbys.Select(s => (s.Name, s.ExitCode));
 
     public static EngineUnderTest Attach(E2eOptions options)
     {
         string config = options.EngineConfig != null ? File.ReadAllText(options.EngineConfig) : PrintConfig(Executable(options));
-        return new EngineUnderTest(options.EngineChannel!, options.ApiKeys, MarketsOf(config, options.Symbols), null, null,
+        return new EngineUnderTest(options.EngineChannel!, options.ApiKeys, MarketsOf(config, options.Symbols), null,
             $"running engine at {options.EngineChannel}");
     }
 
@@ -71,52 +97,196 @@ public sealed class EngineUnderTest : IDisposable
         string scratch = Directory.CreateTempSubdirectory("exchange-perf-e2e-").FullName;
         string configPath = Path.Combine(scratch, "engine.json");
         File.WriteAllText(configPath, config.ToJsonString());
-        var args = new List<string>(prefix)
+        // Primary and standbys alike: the same config, durability and group commit, a journal each.
+        List<string> Common(string journal, string idle)
         {
-            "--config", configPath, "--listen", "aeron:udp?endpoint=127.0.0.1:0|term-length=16m",
-            "--journal", Path.Combine(scratch, "journal"), "--durability", options.Durability, "--idle", options.EngineIdle ?? IdlePlan.Shared,
-        };
-        if (options.GroupCommitMicros is { } groupCommit)
-            args.AddRange(["--group-commit-us", groupCommit.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        if (options.StallEvery > 0)
-            args.AddRange(["--stall-every", options.StallEvery.ToString(), "--stall-us", options.StallMicros.ToString()]);
-        var process = ChildProcesses.Start(file, args);
-        var started = new EngineUnderTest("", keys, markets, process, scratch,
-            $"exchange-engine started by the harness: durability {options.Durability}, idle {options.EngineIdle ?? IdlePlan.Shared}" +
-            (options.GroupCommitMicros is { } gcu ? $", group commit {gcu} µs" : "") +
-            (options.StallEvery > 0 ? $", stalling {options.StallMicros} µs every {options.StallEvery} commands" : ""));
-        string? listening = null;
-        // Generous: a JIT-compiled engine on a loaded 2-core machine can take many seconds to come up.
-        var waited = Stopwatch.StartNew();
-        var startup = TimeSpan.FromSeconds(120);
-        while (listening == null)
-        {
-            var next = process.StandardOutput.ReadLineAsync();
-            string? line = next.Wait(startup - waited.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero) ? next.Result : null;
-            if (line == null)
+            var args = new List<string>(prefix)
             {
-                ChildProcesses.KillGroup(process);
-                string errors = process.StandardError.ReadToEnd().Trim();
-                started.Dispose();
-                throw new IOException(waited.Elapsed >= startup
-                    ? $"the engine did not start within {startup.TotalSeconds:0} s{(errors.Length > 0 ? ": " + errors : "")}"
-                    : $"the engine did not start: {errors}");
-            }
-            if (line.StartsWith("listening ", StringComparison.Ordinal)) listening = line;
+                "--config", configPath, "--journal", Path.Combine(scratch, journal), "--durability", options.Durability, "--idle", idle,
+            };
+            if (options.GroupCommitMicros is { } groupCommit)
+                args.AddRange(["--group-commit-us", groupCommit.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            return args;
         }
-        string port = listening.Split(' ').First(p => p.StartsWith("port=", StringComparison.Ordinal))[5..];
-        started.Channel = $"aeron:udp?endpoint=127.0.0.1:{port}|term-length=16m";
-        started.DrainOutput();
-        if (options.Client == "fix")
+        int standbys = options.StandbysStarted;
+        string description = $"exchange-engine started by the harness: durability {options.Durability}, idle {options.EngineIdle ?? IdlePlan.Shared}" +
+            (options.GroupCommitMicros is { } gcu ? $", group commit {gcu} µs" : "") +
+            (options.StallEvery > 0 ? $", stalling {options.StallMicros} µs every {options.StallEvery} commands" : "") +
+            (standbys > 0 ? $", primary of {standbys} standby(s) ({Modes(options.ReplicationMode, standbys)}; idle {options.StandbyIdle ?? IdlePlan.Shared}" +
+                (options.StandbyLoss > 0 ? $", {options.StandbyLoss:P1} of replication datagrams dropped" : "") + ")" : "");
+        var started = new EngineUnderTest("", keys, markets, scratch, description);
+        // Generous: a JIT-compiled engine on a loaded 2-core machine can take many seconds to come up.
+        var startup = TimeSpan.FromSeconds(120);
+        try
         {
-            try { started.StartGateway(options, scratch, baseConfig); }
-            catch
+            var args = Common("journal", options.EngineIdle ?? IdlePlan.Shared);
+            string listen = "aeron:udp?endpoint=127.0.0.1:0|term-length=16m";
+            if (standbys > 0)
             {
-                started.Dispose();
-                throw;
+                listen = LoopbackChannel(FreeUdpPort());
+                for (int i = 1; i <= standbys; i++)
+                {
+                    string name = $"standby-{i}";
+                    int standbyPort = FreeUdpPort();
+                    var child = new EngineChild(name, ChildProcesses.Start(file,
+                        [.. Common(name, options.StandbyIdle ?? IdlePlan.Shared), "--listen", LoopbackChannel(standbyPort), "--standby-of", listen, "--standby-name", name]));
+                    started._standbys.Add(child);
+                    child.WaitForListening(startup);
+                    // With loss, the primary sends to a relay that drops its share and passes the rest (and the
+                    // standby's status messages and NAKs back); the acknowledgements go straight to the primary.
+                    LossyUdpProxy? proxy = options.StandbyLoss > 0
+                        ? new LossyUdpProxy(new IPEndPoint(IPAddress.Loopback, 0), new IPEndPoint(IPAddress.Loopback, standbyPort),
+                            new ShimOptions { Seed = unchecked((int)options.Seed + i), DropRate = options.StandbyLoss })
+                        : null;
+                    string mode = i == 1 ? options.ReplicationMode : "async";
+                    started._replicas.Add((name, mode, proxy));
+                    args.AddRange(["--standby", $"{name},{mode},{LoopbackChannel(proxy?.ListenEndpoint.Port ?? standbyPort)}"]);
+                }
             }
+            args.AddRange(["--listen", listen]);
+            if (options.StallEvery > 0)
+                args.AddRange(["--stall-every", options.StallEvery.ToString(), "--stall-us", options.StallMicros.ToString()]);
+            started._primary = new EngineChild("engine", ChildProcesses.Start(file, args));
+            string listening = started._primary.WaitForListening(startup);
+            string port = listening.Split(' ').First(p => p.StartsWith("port=", StringComparison.Ordinal))[5..];
+            started.Channel = $"aeron:udp?endpoint=127.0.0.1:{port}|term-length=16m";
+            if (standbys > 0) started.AwaitStandbys();
+            if (options.Client == "fix") started.StartGateway(options, scratch, baseConfig);
+        }
+        catch
+        {
+            started.Dispose();
+            throw;
         }
         return started;
+    }
+
+    private static string Modes(string first, int standbys) =>
+        string.Join(", ", Enumerable.Range(1, standbys).Select(i => $"standby-{i} {(i == 1 ? first : "async")}"));
+
+    private static string LoopbackChannel(int port) => $"aeron:udp?endpoint=127.0.0.1:{port}|term-length=16m";
+
+    /// <summary>A loopback UDP port nothing is bound to now (the standbys and their primary must know each other's before
+    /// either starts, so port 0 will not do).</summary>
+    private static int FreeUdpPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    /// <summary>Until the primary has heard every standby's hello and the sync one has caught up: before that, responses
+    /// would not wait for it and the first seconds would measure no replication at all.</summary>
+    private void AwaitStandbys()
+    {
+        var waited = Stopwatch.StartNew();
+        foreach (var (name, mode, _) in _replicas)
+        {
+            string hello = $"replication: standby {name} ({mode}) holds", caughtUp = $"replication: sync standby {name} caught up";
+            while (!_primary!.ErrorsContain(hello) || (mode == "sync" && !_primary.ErrorsContain(caughtUp)))
+            {
+                if (_primary.Process.HasExited || _standbys.Find(s => s.Name == name) is { Process.HasExited: true })
+                    throw new IOException($"standby {name} or its primary ended before replication started:\n{RecentErrors()}");
+                if (waited.Elapsed > ReplicationTimeout)
+                    throw new IOException($"standby {name} did not connect to its primary within {ReplicationTimeout.TotalSeconds:0} s:\n{RecentErrors()}");
+                Thread.Sleep(10);
+            }
+        }
+    }
+
+    /// <summary>Marks where the load starts in the primary's output: the status lines after it are the run's.</summary>
+    public void MarkLoad()
+    {
+        if (_primary != null) _loadMark = _primary.StdoutCount;
+    }
+
+    /// <summary>After the load: waits until the primary is quiet with its clients gone (a status line with no sessions)
+    /// and every standby's status line stands at the primary's sequence. Null when they did; else what went wrong.</summary>
+    public string? SettleStandbys()
+    {
+        if (_standbys.Count == 0 || _primary == null) return null;
+        var waited = Stopwatch.StartNew();
+        long sequence = -1;
+        while (true)
+        {
+            if (_primary.LastStatus(_loadMark) is { } line && Field(line, "sessions") == "0") { sequence = long.Parse(Field(line, "sequence")); break; }
+            if (_primary.Process.HasExited) return "the engine ended before its clients had gone";
+            if (waited.Elapsed > ReplicationTimeout) return $"the engine was not quiet {ReplicationTimeout.TotalSeconds:0} s after the load";
+            Thread.Sleep(20);
+        }
+        foreach (var standby in _standbys)
+        {
+            while (!(standby.LastStatus(0) is { } line && long.Parse(Field(line, "sequence")) >= sequence))
+            {
+                if (standby.Process.HasExited) return $"{standby.Name} ended before it reached the primary's sequence {sequence}";
+                if (waited.Elapsed > ReplicationTimeout)
+                    return $"{standby.Name} did not reach the primary's sequence {sequence} within {ReplicationTimeout.TotalSeconds:0} s " +
+                        $"(its last status: {standby.LastStatus(0) ?? "none"})";
+                Thread.Sleep(20);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>After <see cref="Dispose"/>: the standbys' final sequences and state hashes next to the primary's, and
+    /// the lag the primary's status lines reported during the run. Null without standbys.</summary>
+    public ReplicationOutcome? ReplicationOutcome(string mode, string? settleFailure)
+    {
+        if (_standbys.Count == 0 || _primary == null) return null;
+        string? failure = settleFailure;
+        long primarySequence = -1;
+        string primaryHash = "";
+        if (_primary.StoppedLine is { } stopped) { primarySequence = long.Parse(Field(stopped, "sequence")); primaryHash = Field(stopped, "stateHash"); }
+        else failure ??= "the engine printed no final state";
+        var lags = LagsOf(_primary.StdoutSince(_loadMark));
+        var replicas = new List<ReplicaOutcome>();
+        foreach (var (name, replicaMode, proxy) in _replicas)
+        {
+            var standby = _standbys.Find(s => s.Name == name)!;
+            long sequence = -1;
+            string hash = "";
+            if (standby.StoppedLine is { } line) { sequence = long.Parse(Field(line, "sequence")); hash = Field(line, "stateHash"); }
+            else failure ??= $"{name} printed no final state (exit code {standby.ExitCode})";
+            var lag = lags.GetValueOrDefault(name);
+            replicas.Add(new ReplicaOutcome(name, replicaMode, sequence, hash, sequence == primarySequence && hash == primaryHash,
+                lag.MaxRecords, lag.MaxMicros, lag.LastRecords, lag.LastMicros, proxy?.DroppedCount ?? 0, proxy?.ReceivedCount ?? 0));
+        }
+        int alarms = _primary.StderrSince(0).Count(l => l.Contains("ALARM: sync standby", StringComparison.Ordinal));
+        return new ReplicationOutcome(mode, primarySequence, primaryHash, replicas, alarms, failure);
+    }
+
+    private readonly record struct Lag(long MaxRecords, long MaxMicros, long LastRecords, long LastMicros);
+
+    /// <summary>Per standby, the largest and the last lagRecords/lagUs of the primary's status lines.</summary>
+    private static Dictionary<string, Lag> LagsOf(IEnumerable<string> lines)
+    {
+        var lags = new Dictionary<string, Lag>();
+        foreach (string line in lines)
+        {
+            if (!line.StartsWith("status ", StringComparison.Ordinal)) continue;
+            string? replica = null;
+            long records = 0;
+            foreach (string part in line.Split(' '))
+            {
+                if (part.StartsWith("replica=", StringComparison.Ordinal)) replica = part[8..];
+                else if (replica != null && part.StartsWith("lagRecords=", StringComparison.Ordinal)) records = long.Parse(part[11..]);
+                else if (replica != null && part.StartsWith("lagUs=", StringComparison.Ordinal))
+                {
+                    long micros = long.Parse(part[6..]);
+                    var before = lags.GetValueOrDefault(replica);
+                    lags[replica] = new Lag(Math.Max(before.MaxRecords, records), Math.Max(before.MaxMicros, micros), records, micros);
+                }
+            }
+        }
+        return lags;
+    }
+
+    /// <summary>key=value of an engine's output line.</summary>
+    private static string Field(string line, string key)
+    {
+        foreach (string part in line.Split(' '))
+            if (part.StartsWith(key + "=", StringComparison.Ordinal)) return part[(key.Length + 1)..];
+        throw new IOException($"no {key} in the engine's line '{line}'");
     }
 
     /// <summary>exchange-gateway in front of the engine: one order-entry FIX session per load session, on a free port.
@@ -145,22 +315,19 @@ public sealed class EngineUnderTest : IDisposable
         Description += $", behind exchange-gateway (FIX 4.4, idle {options.GatewayIdle ?? IdlePlan.Shared})";
     }
 
-    /// <summary>Keeps reading the engine's output on background threads so its status lines never block it.</summary>
-    private void DrainOutput()
-    {
-        var p = _process!;
-        new Thread(() => { while (p.StandardOutput.ReadLine() is { } line) lock (_stdout) _stdout.Add(line); }) { IsBackground = true, Name = "engine-stdout" }.Start();
-        new Thread(() => { while (p.StandardError.ReadLine() is { } line) lock (_stderr) _stderr.Add(line); }) { IsBackground = true, Name = "engine-stderr" }.Start();
-    }
-
     public string RecentErrors()
     {
-        lock (_stderr) return string.Join('\n', _stderr.TakeLast(20));
+        var lines = new List<string>();
+        if (_primary != null) lines.AddRange(_primary.StderrSince(0).TakeLast(20));
+        foreach (var standby in _standbys) lines.AddRange(standby.StderrSince(0).TakeLast(5).Select(l => $"{standby.Name}: {l}"));
+        lock (_stderr) lines.AddRange(_stderr.TakeLast(20));
+        return string.Join('\n', lines);
     }
 
-    public bool HasExited => _process?.HasExited ?? false;
+    public bool HasExited => _primary?.Process.HasExited ?? false;
 
-    /// <summary>Stops a started engine in order (SIGTERM, as an operator would) and removes its journal.</summary>
+    /// <summary>Stops a started engine in order (SIGTERM, as an operator would), then its standbys (after it, so they
+    /// miss nothing it journaled), and removes the journals.</summary>
     public void Dispose()
     {
         if (_gateway != null)
@@ -172,22 +339,87 @@ public sealed class EngineUnderTest : IDisposable
             }
             _gateway.Dispose();
         }
-        if (_process != null)
-        {
-            if (!_process.HasExited)
-            {
-                ChildProcesses.Terminate(_process);
-                if (!_process.WaitForExit(30_000)) ChildProcesses.KillGroup(_process);
-            }
-            _process.WaitForExit();
-            ExitCode = _process.ExitCode;
-            lock (_stdout) StoppedLine = _stdout.LastOrDefault(l => l.StartsWith("stopped ", StringComparison.Ordinal));
-            _process.Dispose();
-        }
+        _primary?.Stop();
+        foreach (var standby in _standbys) standby.Stop();
+        foreach (var (_, _, proxy) in _replicas) proxy?.Dispose();
         if (_scratch != null)
         {
             try { Directory.Delete(_scratch, recursive: true); }
             catch (IOException) { }
+        }
+    }
+
+    /// <summary>An exchange-engine child (the primary or a standby) and its output, kept line by line: read on background
+    /// threads once it listens, so its status lines never block it.</summary>
+    private sealed class EngineChild(string name, Process process)
+    {
+        private readonly List<string> _stdout = [], _stderr = [];
+        private readonly List<Thread> _readers = [];
+        private bool _stopped;
+
+        public string Name { get; } = name;
+        public Process Process { get; } = process;
+        public string? StoppedLine { get; private set; }
+        public int? ExitCode { get; private set; }
+
+        public int StdoutCount { get { lock (_stdout) return _stdout.Count; } }
+
+        /// <summary>Reads its output up to its 'listening …' line (returned), then keeps reading in the background.</summary>
+        public string WaitForListening(TimeSpan startup)
+        {
+            var waited = Stopwatch.StartNew();
+            while (true)
+            {
+                var next = Process.StandardOutput.ReadLineAsync();
+                string? line = next.Wait(startup - waited.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero) ? next.Result : null;
+                if (line == null)
+                {
+                    ChildProcesses.KillGroup(Process);
+                    string errors = Process.StandardError.ReadToEnd().Trim();
+                    string who = Name == "engine" ? "the engine" : $"{Name} (a standby engine)";
+                    throw new IOException(waited.Elapsed >= startup
+                        ? $"{who} did not start within {startup.TotalSeconds:0} s{(errors.Length > 0 ? ": " + errors : "")}"
+                        : $"{who} did not start: {errors}");
+                }
+                if (!line.StartsWith("listening ", StringComparison.Ordinal)) continue;
+                var p = Process;
+                _readers.Add(new Thread(() => { while (p.StandardOutput.ReadLine() is { } l) lock (_stdout) _stdout.Add(l); }) { IsBackground = true, Name = $"{Name}-stdout" });
+                _readers.Add(new Thread(() => { while (p.StandardError.ReadLine() is { } l) lock (_stderr) _stderr.Add(l); }) { IsBackground = true, Name = $"{Name}-stderr" });
+                foreach (var reader in _readers) reader.Start();
+                return line;
+            }
+        }
+
+        public string[] StdoutSince(int mark) { lock (_stdout) return _stdout.Skip(mark).ToArray(); }
+
+        public string[] StderrSince(int mark) { lock (_stderr) return _stderr.Skip(mark).ToArray(); }
+
+        public bool ErrorsContain(string text) { lock (_stderr) return _stderr.Exists(l => l.Contains(text, StringComparison.Ordinal)); }
+
+        /// <summary>Its last status line after line <paramref name="mark"/> of its output, if any.</summary>
+        public string? LastStatus(int mark)
+        {
+            lock (_stdout)
+                for (int i = _stdout.Count - 1; i >= mark; i--)
+                    if (_stdout[i].StartsWith("status ", StringComparison.Ordinal)) return _stdout[i];
+            return null;
+        }
+
+        public void Stop()
+        {
+            if (_stopped) return;
+            _stopped = true;
+            if (!Process.HasExited)
+            {
+                ChildProcesses.Terminate(Process);
+                if (!Process.WaitForExit(30_000)) ChildProcesses.KillGroup(Process);
+            }
+            Process.WaitForExit();
+            // Its last lines (the 'stopped …' one) are read once the readers have reached the end of its output.
+            foreach (var reader in _readers) reader.Join(TimeSpan.FromSeconds(10));
+            ExitCode = Process.ExitCode;
+            lock (_stdout) StoppedLine = _stdout.LastOrDefault(l => l.StartsWith("stopped ", StringComparison.Ordinal));
+            Process.Dispose();
         }
     }
 

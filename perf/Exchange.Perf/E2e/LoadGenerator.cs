@@ -40,7 +40,8 @@ public sealed class E2eLatency(IntervalLog? overTime = null) : ILatencySink
 /// <summary>One run's outcome: counts, rates and the recorded latencies.</summary>
 public sealed record E2eRun(
     int Index, long Commands, long MeasuredCommands, double MeasuredSeconds, double AchievedRate, AckCounts Counts,
-    long Lost, long SendErrors, long BackPressured, double MaxScheduleLagMicros, E2eLatency Latency, string? EngineStopped, string? Failure);
+    long Lost, long SendErrors, long BackPressured, double MaxScheduleLagMicros, E2eLatency Latency, string? EngineStopped, string? Failure,
+    ReplicationOutcome? Replication = null);
 
 public static class LoadGenerator
 {
