@@ -386,6 +386,8 @@ public sealed class WireSchemaCrossCheckTests
             ["Logon"] = LogonDecoder.TemplateId, ["LogonAck"] = LogonAckDecoder.TemplateId, ["LogonReject"] = LogonRejectDecoder.TemplateId,
             ["Heartbeat"] = HeartbeatDecoder.TemplateId, ["Logout"] = LogoutDecoder.TemplateId,
             ["SymbolDefinition"] = SymbolDefinitionDecoder.TemplateId,
+            ["ReplicaHello"] = ReplicaHelloDecoder.TemplateId, ["ReplicatedRecord"] = ReplicatedRecordDecoder.TemplateId,
+            ["ReplicaAck"] = ReplicaAckDecoder.TemplateId, ["StateCheck"] = StateCheckDecoder.TemplateId,
             ["NewOrder"] = NewOrderDecoder.TemplateId, ["CancelOrder"] = CancelOrderDecoder.TemplateId,
             ["ReplaceOrder"] = ReplaceOrderDecoder.TemplateId, ["MassCancel"] = MassCancelDecoder.TemplateId,
             ["AddAccount"] = AddAccountDecoder.TemplateId, ["AddSymbol"] = AddSymbolDecoder.TemplateId,
