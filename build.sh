@@ -12,8 +12,8 @@ usage: ./build.sh <command> [args]
   run [args]     publish and start the exchange engine on its embedded defaults, listening on 127.0.0.1:40123
                  (args go to exchange-engine; Ctrl-C stops it cleanly)
   run --demo     the same, plus two example market makers (exchange-mm) trading against each other
-  run --standby  a primary (127.0.0.1:40123, data/shard-1) and its sync standby (127.0.0.1:40124,
-                 data/shard-1-standby-1), each line prefixed with the engine that printed it
+  run --standby  a primary (127.0.0.1:40123, data/replicated/primary) and its sync standby (127.0.0.1:40124,
+                 data/replicated/standby-1), each line prefixed with the engine that printed it
   run --cluster  etcd (127.0.0.1:2379, installed if missing) and two cluster members, a (40123) and b
                  (40124), which elect their leader in it: kill the leader and watch the other take over
   test           build everything and run every test suite
@@ -216,9 +216,10 @@ standby() {
   local primary='aeron:udp?endpoint=127.0.0.1:40123|term-length=1m' standby='aeron:udp?endpoint=127.0.0.1:40124|term-length=1m'
   trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null' EXIT
   trap 'exit 0' INT TERM
-  bin/exchange-engine --listen "$standby" --journal data/shard-1-standby-1 --standby-of "$primary" --standby-name standby-1 "$@" 2>&1 \
+  bin/exchange-engine --listen "$standby" --journal data/replicated/standby-1 --standby-of "$primary" --standby-name standby-1 "$@" 2>&1 \
     | sed -u 's/^/[standby-1] /' &
-  bin/exchange-engine --listen "$primary" --standby "standby-1,sync,$standby" "$@" 2>&1 | sed -u 's/^/[primary]   /' &
+  bin/exchange-engine --listen "$primary" --journal data/replicated/primary --standby "standby-1,sync,$standby" "$@" 2>&1 \
+    | sed -u 's/^/[primary]   /' &
   wait
 }
 

@@ -83,8 +83,8 @@ public sealed class NewcomerTests(FreshClone clone) : IClassFixture<FreshClone>
     {
         Assert.True(clone.Publish.ExitCode == 0, clone.Publish.ToString());
         using var pair = ChildProcess.Start("bash", ["-c", "./build.sh run --standby"], workingDirectory: clone.Root);
-        pair.WaitForLine("[standby-1] listening ", Timeouts.Process);
-        pair.WaitForLine("[primary]   listening ", Timeouts.Process);
+        Eventually.True(() => pair.Stdout.Contains("[standby-1] listening ", StringComparison.Ordinal)
+            && pair.Stdout.Contains("[primary]   listening ", StringComparison.Ordinal), $"both engines listen: {pair.Stdout}\n{pair.Stderr}", Timeouts.Process);
         Eventually.True(() => pair.Stdout.Contains("sync standby standby-1 caught up", StringComparison.Ordinal)
             || pair.Stdout.Contains("replica=standby-1 mode=sync state=live", StringComparison.Ordinal), $"the standby catches up: {pair.Stdout}", Timeouts.Process);
 
