@@ -19,7 +19,7 @@ internal sealed class PrimaryReplication : IDisposable
     private const int HeaderLength = MessageHeaderDecoder.EncodedLength;
     /// <summary>Records a catch-up sends per duty cycle, so a long one shares the thread with the live path.</summary>
     private const int CatchUpBatch = 256;
-    /// <summary>Append times kept for the lag in microseconds (a power of two).</summary>
+    /// <summary>Sequencer timestamps kept for the lag in microseconds (a power of two).</summary>
     private const int LagWindow = 1 << 16;
 
     private sealed class Replica(StandbyConfig config, Publication publication)
@@ -98,7 +98,8 @@ internal sealed class PrimaryReplication : IDisposable
     /// <summary>Called as each input is journaled: it goes to every standby the live stream has reached.</summary>
     public void OnJournaled(long sequence, long timestamp, ushort type, ushort version, ReadOnlySpan<byte> payload)
     {
-        _appendNanos[sequence & (LagWindow - 1)] = NanoClock.Now();
+        // The sequencer's stamp, not another clock read per input.
+        _appendNanos[sequence & (LagWindow - 1)] = timestamp;
         int length = -1;
         foreach (var r in _replicas)
         {
@@ -236,7 +237,7 @@ internal sealed class PrimaryReplication : IDisposable
         {
             string state = r.Next == 0 ? "absent" : r.Live ? "live" : "catching-up";
             long lagRecords = Math.Max(0, last - r.Acked);
-            long lagMicros = lagRecords == 0 || lagRecords >= LagWindow ? 0 : (NanoClock.Now() - _appendNanos[(r.Acked + 1) & (LagWindow - 1)]) / 1000;
+            long lagMicros = lagRecords == 0 || lagRecords >= LagWindow ? 0 : (Sequencer.UnixNanos() - _appendNanos[(r.Acked + 1) & (LagWindow - 1)]) / 1000;
             parts.Add($"replica={r.Config.Name} mode={r.Config.Mode}{(r.Degraded && r.Config.Synchronous ? "(degraded)" : "")} state={state} " +
                 $"acked={r.Acked} applied={r.Applied} lagRecords={lagRecords} lagUs={lagMicros}");
         }

@@ -10,6 +10,8 @@ using Exchange.Engine;
 using Exchange.Journal;
 using Exchange.Testing;
 
+using static Exchange.System.Tests.Replicas;
+
 namespace Exchange.System.Tests;
 
 public sealed class ReplicationTests : IDisposable
@@ -37,69 +39,6 @@ public sealed class ReplicationTests : IDisposable
     private EngineProcess StandbyOf(int primaryPort, string name, int port, string journal, params string[] extra) =>
         Own(new EngineProcess(1, "BTC-USD", journal, port, durability: "none",
             extra: ["--standby-of", EngineProcess.Channel(primaryPort), "--standby-name", name, .. extra]));
-
-    private static NewOrder Limit(long id, Side side, long price) => new(0, id, Btc, side, OrderType.Limit, TimeInForce.GoodTillCancel, price, Lot);
-
-    /// <summary>Sends <paramref name="count"/> orders from two accounts that trade with each other, each answered before the run ends.</summary>
-    private static void Trade(EngineProcess primary, int count, long firstId, Action<int>? sent = null)
-    {
-        using var a = Clients.Connect("mm-1001-key", new ShardEndpoint(primary.ChannelUri, [Btc]));
-        using var b = Clients.Connect("mm-1002-key", new ShardEndpoint(primary.ChannelUri, [Btc]));
-        for (int i = 0; i < count; i++)
-        {
-            long id = firstId + i;
-            var (client, side) = i % 2 == 0 ? (a, Side.Buy) : (b, Side.Sell);
-            while (client.NewOrder(Limit(id, side, 59_900 + i % 7 * 10)) <= 0) { a.Poll(); b.Poll(); }
-            a.Poll(); b.Poll();
-            sent?.Invoke(i);
-        }
-        int Answered() => a.Listener.Accepted.Count + a.Listener.Rejected.Count + b.Listener.Accepted.Count + b.Listener.Rejected.Count;
-        Clients.PollUntil(() => Answered() == count, Timeouts.Process, () => $"a: {a.Listener.Describe()}; b: {b.Listener.Describe()}", () => a.Poll(), () => b.Poll());
-        Assert.Empty(a.Listener.Rejected);
-        Assert.Empty(b.Listener.Rejected);
-        a.Logout(TimeSpan.FromSeconds(5));
-        b.Logout(TimeSpan.FromSeconds(5));
-    }
-
-    /// <summary>The line of <paramref name="engine"/> that shows it at <paramref name="sequence"/>: its listening line if it
-    /// started there, else the status line it prints once it stands there.</summary>
-    private static string At(EngineProcess engine, long sequence) =>
-        Lines.Field(engine.ListenLine, "sequence") == sequence.ToString()
-            ? engine.ListenLine
-            : engine.Process.WaitForLine("status ", l => Lines.Field(l, "sequence") == sequence.ToString(), Timeouts.Process);
-
-    /// <summary>Runs a trade on the primary and returns the status line it prints once its clients have gone (the
-    /// cancels of their logouts included): its final sequence and state hash.</summary>
-    private static string TradeAndSettle(EngineProcess primary, int count, long firstId, Action<int>? sent = null)
-    {
-        int mark = primary.Process.StdoutLines.Count;
-        Trade(primary, count, firstId, sent);
-        string? line = null;
-        Eventually.True(() => (line = primary.Process.StdoutLines.Skip(mark)
-            .LastOrDefault(l => l.StartsWith("status ", StringComparison.Ordinal) && Lines.Field(l, "sessions") == "0")) != null,
-            "the primary settles with no sessions", Timeouts.Process);
-        return line!;
-    }
-
-    private static long SequenceOf(string status) => long.Parse(Lines.Field(status, "sequence"));
-
-    /// <summary>The bytes of the journal's one segment up to the end of record <paramref name="through"/>.</summary>
-    private static byte[] JournalBytes(string directory, long through)
-    {
-        using var reader = JournalReader.Open(directory);
-        long end = 0;
-        string? segment = null;
-        while (reader.NextSequence <= through && reader.TryRead(out var record) == ReadStatus.Record)
-        {
-            segment = reader.CurrentSegment;
-            end = record.Offset + JournalFormat.Aligned(JournalFormat.RecordHeaderLength + record.Payload.Length);
-        }
-        Assert.Equal(through + 1, reader.NextSequence);
-        using var file = File.OpenRead(segment!);
-        var bytes = new byte[end];
-        file.ReadExactly(bytes);
-        return bytes;
-    }
 
     [Fact]
     public void A_sync_and_an_async_standby_journal_the_primarys_records_byte_for_byte_and_reach_its_state()
