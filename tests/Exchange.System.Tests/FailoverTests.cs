@@ -25,8 +25,16 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
     }
 
     private EngineProcess Member(string name) => Own(new EngineProcess(_shardId, "BTC-USD", _root.Combine(name), name == "a" ? _pa : _pb, durability: "none",
-        extra: ["--etcd", etcd.Server.Endpoint, "--member", name,
+        extra: ["--config", Config(), "--etcd", etcd.Server.Endpoint, "--member", name,
             "--cluster-member", $"a,sync,{EngineProcess.Channel(_pa)}", "--cluster-member", $"b,sync,{EngineProcess.Channel(_pb)}"]));
+
+    /// <summary>A 2 s lease: a leader's renewals must not lapse while the other suites load the machine.</summary>
+    private string Config()
+    {
+        string path = _root.Combine("cluster.json");
+        File.WriteAllText(path, """{ "cluster": { "leaseTtlSeconds": 2, "keepAliveMs": 200 } }""");
+        return path;
+    }
 
     private T Own<T>(T d) where T : IDisposable { _owned.Add(d); return d; }
 
