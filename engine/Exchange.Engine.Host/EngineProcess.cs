@@ -91,7 +91,7 @@ internal static class EngineProcess
                 return work;
             };
         }
-        var loop = new EngineLoop(transport, links, service, IdleStrategies.Parse(config.Idle)!, options.Log, replicate);
+        var loop = new EngineLoop(transport, links, service, IdleStrategies.Parse(config.Idle, transport)!, options.Log, replicate);
         loopRef = loop;
         var signals = loop.StopOnSignals();
         string journal = config.InMemory ? "no journal (in memory)" : $"journal {Path.GetFullPath(config.EffectiveJournalDirectory)} ({config.Durability.ToString().ToLowerInvariant()})";

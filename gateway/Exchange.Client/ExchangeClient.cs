@@ -68,7 +68,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
             _shardBySymbol = new ShardSession?[maxDense];
             foreach (var shard in _shards)
                 foreach (int symbol in shard.Symbols) Route(symbol, shard);
-            if (_ownThread) _transport.Start(IdleStrategies.Parse(options.IdleStrategy)!);
+            if (_ownThread) _transport.Start(IdleStrategies.Parse(options.IdleStrategy, _transport)!);
         }
         catch
         {
@@ -155,7 +155,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
             StartLogon(shard, whenConnected: false);
         }
         long deadline = NanoClock.Now() + (long)(timeout.TotalMilliseconds * NanoClock.Millisecond);
-        var idle = new BackoffIdleStrategy();
+        var idle = new BackoffIdleStrategy(parker: Parker);
         while (true)
         {
             int work = Poll();
@@ -238,7 +238,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
             }
         }
         long deadline = NanoClock.Now() + (long)(timeout.TotalMilliseconds * NanoClock.Millisecond);
-        var idle = new BackoffIdleStrategy();
+        var idle = new BackoffIdleStrategy(parker: Parker);
         bool confirmed = true;
         while (true)
         {
@@ -296,6 +296,10 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     /// messages from each of every shard's two streams delivered to the listener, then heartbeats and liveness.
     /// Returns the work done (0: nothing happened, the caller may idle). Allocates nothing.
     /// </summary>
+    /// <summary>What a caller that drives this client with <see cref="Poll"/> (no transport thread) can park on between
+    /// polls to wake as soon as something arrives (<see cref="BackoffIdleStrategy"/>'s parker); null with a transport thread.</summary>
+    public IParker? Parker => _ownThread ? null : _transport;
+
     public int Poll(int fragmentLimit = 64)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

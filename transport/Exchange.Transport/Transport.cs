@@ -7,7 +7,7 @@ using System.Net.Sockets;
 
 namespace Exchange.Transport;
 
-public sealed class Transport : IAgent, IDisposable
+public sealed class Transport : IAgent, IParker, IDisposable
 {
     private const int ReceiveBufferLength = 64 * 1024;
 
@@ -152,6 +152,38 @@ public sealed class Transport : IAgent, IDisposable
         return work;
     }
 
+    // ---- parking on the sockets ----
+
+    private Native.PollFd[] _parkSet = [];
+    private int _parkCount;
+    private bool _parkSetStale = true;
+
+    /// <summary>Waits up to <paramref name="nanos"/> for a datagram on any of this transport's sockets (data, or a status
+    /// message or NAK for a publication): an agent that backs off wakes when traffic arrives, not when its park ends.
+    /// Call it only on the thread that runs <see cref="DoWork()"/>. Its timers are no later than with a plain sleep: the
+    /// wait is never longer than asked. Work offered from other threads (a publication's Offer) is not a socket event
+    /// and is picked up when the wait ends, as after a sleep.</summary>
+    public unsafe void Park(long nanos)
+    {
+        if (_parkSetStale) RebuildParkSet();
+        if (_parkCount == 0) { BackoffIdleStrategy.Sleep(nanos); return; }
+        var timeout = new Native.TimeSpec { Seconds = nanos / NanoClock.Second, Nanoseconds = nanos % NanoClock.Second };
+        fixed (Native.PollFd* descriptors = _parkSet)
+            Native.ppoll(descriptors, (nuint)_parkCount, &timeout, null);
+    }
+
+    /// <summary>The sockets to wait on, gathered again after an endpoint opened or closed (never in steady state).</summary>
+    private void RebuildParkSet()
+    {
+        _parkSetStale = false;
+        int count = _receivers.Count + _senders.Count;
+        if (_parkSet.Length < count) _parkSet = new Native.PollFd[Math.Max(count, 2 * _parkSet.Length)];
+        int n = 0;
+        foreach (var receiver in _receivers) _parkSet[n++] = new Native.PollFd { Descriptor = receiver.Descriptor, Events = Native.PollIn };
+        foreach (var sender in _senders) _parkSet[n++] = new Native.PollFd { Descriptor = sender.Descriptor, Events = Native.PollIn };
+        _parkCount = n;
+    }
+
     private int DrainPending()
     {
         int work = 0;
@@ -160,8 +192,8 @@ public sealed class Transport : IAgent, IDisposable
             work++;
             switch (item)
             {
-                case SendChannelEndpoint sender: _senders.Add(sender); break;
-                case ReceiveChannelEndpoint receiver: _receivers.Add(receiver); break;
+                case SendChannelEndpoint sender: _senders.Add(sender); _parkSetStale = true; break;
+                case ReceiveChannelEndpoint receiver: _receivers.Add(receiver); _parkSetStale = true; break;
                 case Publication publication: publication.Endpoint.Add(publication); _publications.Add(publication); break;
                 case Subscription subscription: subscription.Endpoint.Add(subscription); _subscriptions.Add(subscription); break;
             }
@@ -187,6 +219,7 @@ public sealed class Transport : IAgent, IDisposable
                 {
                     _sendEndpoints.Remove(publication.Endpoint.Key);
                     _senders.Remove(publication.Endpoint);
+                    _parkSetStale = true;
                     publication.Endpoint.Dispose();
                 }
             }
@@ -207,6 +240,7 @@ public sealed class Transport : IAgent, IDisposable
                 {
                     _receiveEndpoints.Remove(subscription.Endpoint.Key);
                     _receivers.Remove(subscription.Endpoint);
+                    _parkSetStale = true;
                     subscription.Endpoint.Dispose();
                 }
             }
@@ -225,7 +259,7 @@ public sealed class Transport : IAgent, IDisposable
         lock (_registryLock) publications = _sendEndpoints.Values.SelectMany(e => e.Registered).ToList();
         foreach (var publication in publications) publication.Close();
         long deadline = NanoClock.Now() + (long)timeout.TotalMilliseconds * NanoClock.Millisecond;
-        var idle = new BackoffIdleStrategy();
+        var idle = new BackoffIdleStrategy(parker: _runner == null ? this : null);
         while (NanoClock.Now() < deadline)
         {
             if (publications.All(p => p.IsFinished)) return true;

@@ -18,6 +18,8 @@ internal abstract class UdpChannelEndpoint : IDisposable
 
     public IPEndPoint LocalEndPoint => _socket.LocalEndPoint;
 
+    internal int Descriptor => _socket.Descriptor;
+
     /// <summary>Streams registered or about to be (guarded by the transport's registry lock).</summary>
     public int Reserved;
 

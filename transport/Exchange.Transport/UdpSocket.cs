@@ -20,6 +20,9 @@ public sealed unsafe class UdpSocket : IDisposable
 
     public IPEndPoint LocalEndPoint { get; }
 
+    /// <summary>The socket's file descriptor, for waiting on it.</summary>
+    internal int Descriptor => _descriptor;
+
     /// <summary>Errors other than "would block" seen by <see cref="Receive"/> and <see cref="Send"/>.</summary>
     public long Errors { get; private set; }
 

@@ -18,6 +18,8 @@ public interface ILoadClient : IDisposable
     int Poll();
     /// <summary>Ends the session politely (logout) before disposal.</summary>
     void Close();
+    /// <summary>What the generator may park on between polls to wake when a response arrives (null: sleep).</summary>
+    Exchange.Runtime.IParker? Parker => null;
 }
 
 /// <summary>The market makers' binary client: SBE over the UDP transport, straight to the engine.</summary>
@@ -54,6 +56,8 @@ public sealed class BinaryLoadClient : ILoadClient
         _client.Replace(market.Id, origClientOrderId, clientOrderId, price, quantity);
 
     public int Poll() => _client.Poll();
+
+    public Exchange.Runtime.IParker? Parker => _client.Parker;
 
     public void Close()
     {

@@ -87,7 +87,10 @@ public static class LoadGenerator
         ulong random = options.Seed * 0x9E3779B97F4A7C15UL + (ulong)index + 1;
         long sendErrors = 0, backPressured = 0, maxLag = 0, lastMeasuredSend = 0;
         string? failure = null;
-        var idle = Exchange.Runtime.IdleStrategies.Parse(options.Idle ?? IdlePlan.Shared)!;
+        // A backing-off generator parks on its session's sockets (a response wakes it, so its arrival time is not
+        // the park's end) and never past its next send.
+        var idle = Exchange.Runtime.IdleStrategies.Parse(options.Idle ?? IdlePlan.Shared, clients.Length == 1 ? clients[0].Parker : null)!;
+        var backoff = idle as Exchange.Runtime.BackoffIdleStrategy;
 
         long start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100;
         long measureFrom = start + (long)(warmupCommands * ticksPerCommand);
@@ -162,7 +165,12 @@ public static class LoadGenerator
                 if (clients[s].Disconnected) failure ??= $"session {s} was disconnected";
             }
             if (failure != null) break;
-            idle.Idle(work);
+            if (backoff == null) idle.Idle(work);
+            else
+            {
+                long untilNext = start + (long)(i * ticksPerCommand) - Stopwatch.GetTimestamp();
+                backoff.Idle(work, (long)(untilNext * (1e9 / Stopwatch.Frequency)));
+            }
         }
 
         // Drain: every command gets until the deadline to be acknowledged; what is still pending then is lost.
