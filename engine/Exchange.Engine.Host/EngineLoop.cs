@@ -15,7 +15,8 @@ public sealed class EngineLoop : IAgent
     private readonly RefusedTrafficLog? _refused;
     private readonly AgentRunner _runner;
     private CommandHandler _handler;
-    private long _reported, _seen, _lastChange;
+    private long _reported, _seen, _lastChange, _heartbeat;
+    private readonly Exchange.Runtime.CountersFile? _counters;
 
     private readonly Func<long, int>? _replication;
 
@@ -25,6 +26,7 @@ public sealed class EngineLoop : IAgent
     {
         _replication = replication;
         _transport = transport;
+        _counters = transport.Options.Counters;
         _links = links;
         _service = service;
         _idle = idle;
@@ -71,6 +73,7 @@ public sealed class EngineLoop : IAgent
     public int DoWork()
     {
         long now = NanoClock.Now();
+        long before = _service.LastSequence;
         int work = _transport.DoWork(now);
         work += _links.Commands.Poll(ref _handler, 64);
         if (_replication != null) work += _replication(now);
@@ -78,6 +81,17 @@ public sealed class EngineLoop : IAgent
         if (_refused != null) work += _refused.Poll(now);
         long took = NanoClock.Now() - now;
         if (took > LongestCycleNanos) LongestCycleNanos = took;
+        long inputs = _service.LastSequence - before;
+        if (inputs > 0)
+        {
+            _service.Metrics.CycleInputs.Increment();
+            _service.Metrics.InputCycleMicros.Record(took / 1000, inputs);
+        }
+        if (now - _heartbeat >= NanoClock.Second)
+        {
+            _heartbeat = now;
+            _counters?.Heartbeat(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        }
         // Status after the sequence has stood still a while (the transport's own timers always find some work).
         if (_service.LastSequence != _seen) { _seen = _service.LastSequence; _lastChange = now; }
         else if (_seen != _reported && now - _lastChange > StatusQuietNanos)

@@ -33,13 +33,29 @@ internal static class EngineProcess
             };
             options = options with { StandbyOf = config.Replication.Primary };
         }
-        try { return RunNetwork(config, options, cluster); }
+        using var counters = OpenCounters($"exchange-engine shard {config.ShardId}" + (config.Cluster.Enabled ? $" member {config.Cluster.Member}" : ""));
+        try { return RunNetwork(config, options with { Counters = counters }, cluster); }
         finally { cluster?.Dispose(); }
+    }
+
+    /// <summary>The process's counters file (exchange-stat reads it); private counters, with a warning, if it cannot be made.</summary>
+    private static Exchange.Runtime.CountersFile OpenCounters(string name)
+    {
+        try { return Exchange.Runtime.CountersFile.Create(name); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"exchange-engine: WARNING: cannot publish counters in {Exchange.Runtime.CountersFile.DefaultDirectory()}: {e.Message}; exchange-stat will not see this engine");
+            return Exchange.Runtime.CountersFile.Private(1024);
+        }
     }
 
     private static int RunNetwork(ShardConfig config, EngineServiceOptions options, ClusterMember? cluster)
     {
-        var transport = new Transport.Transport(TransportLinks.TransportOptionsFor(config.Limits));
+        var transport = new Transport.Transport(TransportLinks.TransportOptionsFor(config.Limits) with
+        {
+            Counters = options.Counters,
+            CountersLabels = $"shard=\"{config.ShardId}\"",
+        });
         TransportLinks links;
         try { links = new TransportLinks(transport, config.Listen, MaxConnections, config.MarketDataChannel, config.Limits); }
         catch (Exception e) when (e is ArgumentException or System.Net.Sockets.SocketException)
@@ -61,7 +77,7 @@ internal static class EngineProcess
         string? divergence = null;
         if (replication.IsPrimary)
             service.Primary = new PrimaryReplication(transport, replication, config.Listen, options.JournalDirectory!, options.Log ?? (_ => { }),
-                service.StateHash);
+                service.StateHash, service.Metrics);
         if (service.LostRecords is { } lost)
             Console.Error.WriteLine($"exchange-engine: WARNING: started with --force-empty: sequences {lost.From}..{lost.To} were durable once and are lost; continuing from {service.LastSequence}");
         EngineLoop? loopRef = null;
@@ -78,7 +94,7 @@ internal static class EngineProcess
         {
             service.Fence = () => !cluster.Leads || cluster.Leadership.IsLeader;
             // A standby's records in, then the cluster's decisions: promotion, a new leader to follow, or a lost lease.
-            PrimaryReplication Promoted() => new(transport, config.Cluster.AsPrimary(config.Replication), config.Listen, options.JournalDirectory!, options.Log ?? (_ => { }), service.StateHash);
+            PrimaryReplication Promoted() => new(transport, config.Cluster.AsPrimary(config.Replication), config.Listen, options.JournalDirectory!, options.Log ?? (_ => { }), service.StateHash, service.Metrics);
             replicate = now =>
             {
                 int work = standby?.DoWork(now) ?? 0;

@@ -43,10 +43,12 @@ public sealed class EngineService : IDisposable
         _sequencer = new Sequencer(options.Clock);
         _sessions = new SessionTable(options.MaxConnections);
         _outbound = new Outbound(_sessions, links, options.OutboundBufferBytes, MakeDurable);
-        _router = new EventRouter(_sessions, _outbound);
+        Metrics = new EngineMetrics(options.Counters ?? Exchange.Runtime.CountersFile.Private(256), config.ShardId);
+        _router = new EventRouter(_sessions, _outbound, Metrics);
         _reference = new ReferenceData(config);
         _sessionLayer = new SessionLayer(_sessions, _outbound, links, options, config, CancelAll, SendReferenceData, Log, LogRefusal, RejectMalformed);
         _journal = shard.Journal;
+        if (_journal != null) _journal.FsyncObserved = nanos => Metrics.FsyncMicros.Record(nanos / 1000);
         _engine = shard.Engine;
         StandbyOf = options.StandbyOf;
         Recovery = shard.Recovery;
@@ -182,8 +184,30 @@ public sealed class EngineService : IDisposable
         }
         work += _outbound.Release();
         work += _sessionLayer.Duties(nowNanos);
+        PublishMetrics(nowNanos);
         if (_refusals.Suppressed != 0) work += ReportSuppressedRefusals();
         return work;
+    }
+
+    /// <summary>The engine's counters (published in the process's counters file when it has one).</summary>
+    internal EngineMetrics Metrics { get; }
+
+    private long _metricsPublished;
+
+    /// <summary>Levels (sequence, durability, sessions, the journal's totals) every millisecond; events count as they happen.</summary>
+    private void PublishMetrics(long now)
+    {
+        if (now - _metricsPublished < NanoClock.Millisecond) return;
+        _metricsPublished = now;
+        Metrics.Sequence.Set(_engine.LastSequence);
+        Metrics.Durable.Set(DurableSequence);
+        Metrics.Sessions.Set(_sessions.TradingCount);
+        if (_journal != null)
+        {
+            Metrics.JournalBytes.Set(_journal.BytesAppended);
+            Metrics.Fsyncs.Set(_journal.Fsyncs);
+        }
+        Primary?.PublishMetrics(now);
     }
 
     // ---- sequencing ----
@@ -194,6 +218,7 @@ public sealed class EngineService : IDisposable
     private void Submit(ReadOnlySpan<byte> message, int operatorConnection = -1)
     {
         var (sequence, timestamp) = _sequencer.Next();
+        Metrics.Input(MessageHeaderDecoder.Wrap(message, 0).TemplateId);
         if (_journal != null)
         {
             var header = MessageHeaderDecoder.Wrap(message, 0);
@@ -281,6 +306,7 @@ public sealed class EngineService : IDisposable
     {
         if (_journal == null) throw new InvalidOperationException("a standby journals what it applies");
         _journal.Append(sequence, timestamp, type, version, payload);
+        Metrics.Input(type);
         if (_journal.Durability == Durability.None) _journal.Commit();
         ref var events = ref _engine.Output;
         events.Clear();
@@ -310,6 +336,7 @@ public sealed class EngineService : IDisposable
     /// <summary>A CommandRejected for an input that was not sequenced: sequence 0, the sequencer's clock as timestamp.</summary>
     private void Reject(int connection, in CommandSummary command, RejectReason reason)
     {
+        Metrics.Reject(reason);
         var m = CommandRejectedEncoder.WrapAndApplyHeader(_scratch, 0);
         m.Sequence = 0;
         m.Timestamp = _options.Clock();

@@ -12,6 +12,8 @@ public sealed record EngineServiceOptions
     /// <summary>Runs as a standby of the primary at this channel: inputs come only from its replication stream, and a
     /// client's Logon is refused with LogonReject(NotPrimary) naming it.</summary>
     public string? StandbyOf { get; init; }
+    /// <summary>Where the engine's counters go: the process's counters file (null: private to the process).</summary>
+    public Exchange.Runtime.CountersFile? Counters { get; init; }
     public Durability Durability { get; init; } = Durability.Batch;
     /// <summary>Group commit bounds under <see cref="Durability.Batch"/>: one fsync covers what arrived within this delay…
     /// Zero (the default) is natural batching: the engine loop fsyncs at the end of each duty cycle that appended, so

@@ -6,7 +6,7 @@ using System.Buffers.Binary;
 
 namespace Exchange.Engine.Host;
 
-internal sealed class EventRouter(SessionTable sessions, Outbound outbound)
+internal sealed class EventRouter(SessionTable sessions, Outbound outbound, EngineMetrics metrics)
 {
     private const int HeaderLength = MessageHeaderDecoder.EncodedLength;
 
@@ -20,7 +20,7 @@ internal sealed class EventRouter(SessionTable sessions, Outbound outbound)
             var message = written.Slice(SbeEventWriter.LengthPrefix, length);
             written = written[(SbeEventWriter.LengthPrefix + length)..];
             int to = -1;
-            switch (DestinationOf(message, out long account))
+            switch (DestinationOf(message, metrics, out long account))
             {
                 case Destination.Account:
                     if (sessions.TryGetByAccount(account, out int connection))
@@ -41,7 +41,7 @@ internal sealed class EventRouter(SessionTable sessions, Outbound outbound)
 
     /// <summary>Where an event goes: its account's session, or market data. Rejects of symbol administration name no
     /// account and go nowhere (but to the operator who sent them).</summary>
-    private static Destination DestinationOf(ReadOnlySpan<byte> message, out long account)
+    private static Destination DestinationOf(ReadOnlySpan<byte> message, EngineMetrics metrics, out long account)
     {
         account = 0;
         switch (MessageHeaderDecoder.Wrap(message, 0).TemplateId)
@@ -56,6 +56,7 @@ internal sealed class EventRouter(SessionTable sessions, Outbound outbound)
             case AccountAddedDecoder.TemplateId: account = AccountAddedDecoder.WrapWithHeader(message).Account; return Destination.Account;
             case CommandRejectedDecoder.TemplateId:
                 var reject = CommandRejectedDecoder.WrapWithHeader(message);
+                metrics.Reject(reject.Reason);
                 if (reject.Command is CommandKind.AddSymbol or CommandKind.HaltSymbol or CommandKind.ResumeSymbol) return Destination.Nowhere;
                 account = reject.Account;
                 return Destination.Account;

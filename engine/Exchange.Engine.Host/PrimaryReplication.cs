@@ -22,9 +22,10 @@ internal sealed class PrimaryReplication : IDisposable
     /// <summary>Sequencer timestamps kept for the lag in microseconds (a power of two).</summary>
     private const int LagWindow = 1 << 16;
 
-    private sealed class Replica(StandbyConfig config, Publication publication)
+    private sealed class Replica(StandbyConfig config, Publication publication, ReplicaMetrics metrics)
     {
         public readonly StandbyConfig Config = config;
+        public readonly ReplicaMetrics Metrics = metrics;
         public readonly Publication Publication = publication;
         /// <summary>The next sequence to send it; 0 until its hello says where it stands.</summary>
         public long Next;
@@ -62,14 +63,14 @@ internal sealed class PrimaryReplication : IDisposable
     /// <param name="stateHash">The engine's state hash now (at the journal's last sequence): sent to a standby as it joins
     /// the live stream, which answers its hello and checks it at once.</param>
     public PrimaryReplication(Transport.Transport transport, ReplicationConfig config, string listenChannel, string journalDirectory, Action<string> log,
-        Func<long> stateHash)
+        Func<long> stateHash, EngineMetrics metrics)
     {
         _stateHash = stateHash;
         _config = config;
         _journalDirectory = journalDirectory;
         _log = log;
         _syncTimeoutNanos = config.SyncTimeoutMs * NanoClock.Millisecond;
-        _replicas = [.. config.Standbys.Select(s => new Replica(s, transport.AddPublication(s.Channel, StreamIds.Replication)))];
+        _replicas = [.. config.Standbys.Select(s => new Replica(s, transport.AddPublication(s.Channel, StreamIds.Replication), metrics.Replica(s.Name, s.Mode)))];
         _acks = transport.AddSubscription(listenChannel, StreamIds.ReplicaAcks);
         _handler = new AckHandler(this);
         foreach (var r in _replicas)
@@ -197,6 +198,7 @@ internal sealed class PrimaryReplication : IDisposable
         {
             r.Degraded = true;
             r.PromoteAt = journal.LastSequence;
+            r.Metrics.Alarms.Increment();
             _log($"replication: ALARM: sync standby {r.Config.Name} acknowledged nothing for {_config.SyncTimeoutMs} ms (it holds {r.Acked}, " +
                 $"this engine {owed}): responses no longer wait for it until it catches up");
             return 1;
@@ -204,6 +206,7 @@ internal sealed class PrimaryReplication : IDisposable
         if (!r.WaitLogged)
         {
             r.WaitLogged = true;
+            r.Metrics.Alarms.Increment();
             _log($"replication: ALARM: sync standby {r.Config.Name} acknowledged nothing for {_config.SyncTimeoutMs} ms: responses wait for it (onSyncLoss wait)");
         }
         return 0;
@@ -227,6 +230,28 @@ internal sealed class PrimaryReplication : IDisposable
         e.RecordVersion = version;
         e.WritePayload(payload);
         return HeaderLength + e.EncodedLength;
+    }
+
+    /// <summary>Each standby's position, lag (records, and microseconds from the sequencer's stamp of the oldest input it
+    /// has not acknowledged), state and alarm into its counters; called about every millisecond.</summary>
+    public void PublishMetrics(long now)
+    {
+        long last = JournalLast, wall = 0;
+        foreach (var r in _replicas)
+        {
+            var m = r.Metrics;
+            long lagRecords = Math.Max(0, last - r.Acked);
+            m.Acked.Set(r.Acked);
+            m.LagRecords.Set(lagRecords);
+            if (lagRecords == 0) m.LagMicros.Set(0);
+            else if (lagRecords < LagWindow)
+            {
+                if (wall == 0) wall = Sequencer.UnixNanos();
+                m.LagMicros.Set(Math.Max(0, (wall - _appendNanos[(r.Acked + 1) & (LagWindow - 1)]) / 1000));
+            }
+            m.State.Set(r.Next == 0 ? 0 : r.Live ? 2 : 1);
+            m.Degraded.Set(r.Config.Synchronous && r.Degraded ? 1 : 0);
+        }
     }
 
     /// <summary>One line per standby: where it stands and how far behind (for the status line and operators).</summary>

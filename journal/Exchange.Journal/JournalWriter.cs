@@ -203,9 +203,14 @@ public sealed class JournalWriter : IDisposable
         WrittenSequence = LastSequence;
     }
 
+    /// <summary>Told how long each fsync took, in nanoseconds (the process's metrics; called on the writer's thread).</summary>
+    public Action<long>? FsyncObserved { get; set; }
+
     private void Sync()
     {
+        long started = FsyncObserved == null ? 0 : _options.Clock.NanoTime();
         if (_segment != null) RandomAccess.FlushToDisk(_segment);
+        FsyncObserved?.Invoke(_options.Clock.NanoTime() - started);
         Fsyncs++;
         DurableSequence = WrittenSequence;
         _unsyncedRecords = 0;

@@ -22,15 +22,7 @@ public sealed class EtcdServer : IDisposable
     }
 
     /// <summary>ops/servers/etcd.sh of the checkout this test was built from.</summary>
-    private static string Script()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            string script = Path.Combine(dir.FullName, "ops", "servers", "etcd.sh");
-            if (File.Exists(script)) return script;
-        }
-        throw new InvalidOperationException($"no ops/servers/etcd.sh above {AppContext.BaseDirectory}");
-    }
+    private static string Script() => ServerScripts.Path("etcd.sh");
 
     /// <summary>The client URL, e.g. http://127.0.0.1:40001.</summary>
     public string Endpoint { get; }

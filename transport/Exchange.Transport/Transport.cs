@@ -31,7 +31,7 @@ public sealed class Transport : IAgent, IParker, IDisposable
     {
         Options = options ?? new TransportOptions();
         Options.Validate();
-        Counters = new TransportCounters();
+        Counters = Options.Counters is { } file ? new TransportCounters(file, Options.CountersLabels) : new TransportCounters();
         TermBuffers = new TermBufferPool(Options.TermBufferPoolSize > 0 ? Options.TermBufferPoolSize : 2 * Options.MaxPendingImages, Counters);
     }
 

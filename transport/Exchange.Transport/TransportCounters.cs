@@ -1,6 +1,8 @@
-// Counters for operators. Written by the transport's agent thread only (plain stores of aligned longs),
-// read by anyone; a reader may see a value one duty cycle old.
+// Counters for operators. Written by the transport's agent thread only (plain stores of aligned longs) into the
+// process's counters file (Exchange.Runtime's CountersFile), read by anyone: exchange-stat and the metrics endpoint
+// from outside, the process itself through these properties; a reader may see a value one duty cycle old.
 using System.Text;
+using Exchange.Runtime;
 
 namespace Exchange.Transport;
 
@@ -49,66 +51,156 @@ public sealed class TransportCounters
 {
     public static readonly int DropReasonCount = Enum.GetValues<DropReason>().Length;
 
-    internal long BytesSentValue, BytesReceivedValue, DatagramsSentValue, DatagramsReceivedValue;
-    internal long DataFramesSentValue, DataFramesReceivedValue, DuplicateFramesValue;
-    internal long NaksSentValue, NaksReceivedValue, RetransmitsValue, RetransmittedBytesValue, NaksSuppressedValue;
-    internal long SetupsSentValue, SetupsReceivedValue, StatusMessagesSentValue, StatusMessagesReceivedValue;
-    internal long HeartbeatsSentValue, HeartbeatsReceivedValue, SendSetupsSentValue, RttmRepliesValue;
-    internal long SendFailuresValue, ImagesAddedValue, ImagesRemovedValue, ImagesEvictedValue, ReceiversTimedOutValue;
-    internal long TermBuffersAllocatedValue, TermBuffersReusedValue;
-    internal readonly long[] DropsValue = new long[DropReasonCount];
+    private readonly Counter _bytesSent;
+    private readonly Counter _bytesReceived;
+    private readonly Counter _datagramsSent;
+    private readonly Counter _datagramsReceived;
+    private readonly Counter _dataFramesSent;
+    private readonly Counter _dataFramesReceived;
+    private readonly Counter _duplicateFrames;
+    private readonly Counter _naksSent;
+    private readonly Counter _naksReceived;
+    private readonly Counter _retransmits;
+    private readonly Counter _retransmittedBytes;
+    private readonly Counter _naksSuppressed;
+    private readonly Counter _setupsSent;
+    private readonly Counter _setupsReceived;
+    private readonly Counter _statusMessagesSent;
+    private readonly Counter _statusMessagesReceived;
+    private readonly Counter _heartbeatsSent;
+    private readonly Counter _heartbeatsReceived;
+    private readonly Counter _sendSetupsSent;
+    private readonly Counter _rttmReplies;
+    private readonly Counter _sendFailures;
+    private readonly Counter _imagesAdded;
+    private readonly Counter _imagesRemoved;
+    private readonly Counter _imagesEvicted;
+    private readonly Counter _receiversTimedOut;
+    private readonly Counter _termBuffersAllocated;
+    private readonly Counter _termBuffersReused;
+    private readonly Counter[] _drops = new Counter[DropReasonCount];
+    private readonly CountersFile _file; // holds the counters' memory
 
-    public long BytesSent => Volatile.Read(ref BytesSentValue);
-    public long BytesReceived => Volatile.Read(ref BytesReceivedValue);
-    public long DatagramsSent => Volatile.Read(ref DatagramsSentValue);
-    public long DatagramsReceived => Volatile.Read(ref DatagramsReceivedValue);
+    internal ref long BytesSentValue => ref _bytesSent.Ref;
+    internal ref long BytesReceivedValue => ref _bytesReceived.Ref;
+    internal ref long DatagramsSentValue => ref _datagramsSent.Ref;
+    internal ref long DatagramsReceivedValue => ref _datagramsReceived.Ref;
+    internal ref long DataFramesSentValue => ref _dataFramesSent.Ref;
+    internal ref long DataFramesReceivedValue => ref _dataFramesReceived.Ref;
+    internal ref long DuplicateFramesValue => ref _duplicateFrames.Ref;
+    internal ref long NaksSentValue => ref _naksSent.Ref;
+    internal ref long NaksReceivedValue => ref _naksReceived.Ref;
+    internal ref long RetransmitsValue => ref _retransmits.Ref;
+    internal ref long RetransmittedBytesValue => ref _retransmittedBytes.Ref;
+    internal ref long NaksSuppressedValue => ref _naksSuppressed.Ref;
+    internal ref long SetupsSentValue => ref _setupsSent.Ref;
+    internal ref long SetupsReceivedValue => ref _setupsReceived.Ref;
+    internal ref long StatusMessagesSentValue => ref _statusMessagesSent.Ref;
+    internal ref long StatusMessagesReceivedValue => ref _statusMessagesReceived.Ref;
+    internal ref long HeartbeatsSentValue => ref _heartbeatsSent.Ref;
+    internal ref long HeartbeatsReceivedValue => ref _heartbeatsReceived.Ref;
+    internal ref long SendSetupsSentValue => ref _sendSetupsSent.Ref;
+    internal ref long RttmRepliesValue => ref _rttmReplies.Ref;
+    internal ref long SendFailuresValue => ref _sendFailures.Ref;
+    internal ref long ImagesAddedValue => ref _imagesAdded.Ref;
+    internal ref long ImagesRemovedValue => ref _imagesRemoved.Ref;
+    internal ref long ImagesEvictedValue => ref _imagesEvicted.Ref;
+    internal ref long ReceiversTimedOutValue => ref _receiversTimedOut.Ref;
+    internal ref long TermBuffersAllocatedValue => ref _termBuffersAllocated.Ref;
+    internal ref long TermBuffersReusedValue => ref _termBuffersReused.Ref;
+    internal ref long DropsValue(int reason) => ref _drops[reason].Ref;
+
+    /// <summary>Counters in private memory (a transport whose process publishes none).</summary>
+    public TransportCounters() : this(CountersFile.Private(128)) { }
+
+    /// <summary>The transport's counters, added to <paramref name="file"/> (published when it is the process's counters
+    /// file) with <paramref name="labels"/> (Prometheus form, e.g. <c>transport="engine"</c>).</summary>
+    public TransportCounters(CountersFile file, string labels = "")
+    {
+        _file = file;
+        _bytesSent = file.Add("transport_bytes_sent", CounterKind.Total, "Bytes sent", labels);
+        _bytesReceived = file.Add("transport_bytes_received", CounterKind.Total, "Bytes received", labels);
+        _datagramsSent = file.Add("transport_datagrams_sent", CounterKind.Total, "Datagrams sent", labels);
+        _datagramsReceived = file.Add("transport_datagrams_received", CounterKind.Total, "Datagrams received", labels);
+        _dataFramesSent = file.Add("transport_data_frames_sent", CounterKind.Total, "DATA frames sent for the first time (retransmits are counted apart).", labels);
+        _dataFramesReceived = file.Add("transport_data_frames_received", CounterKind.Total, "DATA frames written into an image (new data only).", labels);
+        _duplicateFrames = file.Add("transport_duplicate_frames", CounterKind.Total, "DATA frames that arrived again after their position had been received.", labels);
+        _naksSent = file.Add("transport_naks_sent", CounterKind.Total, "Naks sent", labels);
+        _naksReceived = file.Add("transport_naks_received", CounterKind.Total, "Naks received", labels);
+        _retransmits = file.Add("transport_retransmits", CounterKind.Total, "Datagrams resent in answer to NAKs.", labels);
+        _retransmittedBytes = file.Add("transport_retransmitted_bytes", CounterKind.Total, "Retransmitted bytes", labels);
+        _naksSuppressed = file.Add("transport_naks_suppressed", CounterKind.Total, "NAKs ignored because the same offset was retransmitted within the linger.", labels);
+        _setupsSent = file.Add("transport_setups_sent", CounterKind.Total, "Setups sent", labels);
+        _setupsReceived = file.Add("transport_setups_received", CounterKind.Total, "Setups received", labels);
+        _statusMessagesSent = file.Add("transport_status_messages_sent", CounterKind.Total, "Status messages sent", labels);
+        _statusMessagesReceived = file.Add("transport_status_messages_received", CounterKind.Total, "Status messages received", labels);
+        _heartbeatsSent = file.Add("transport_heartbeats_sent", CounterKind.Total, "Heartbeats sent", labels);
+        _heartbeatsReceived = file.Add("transport_heartbeats_received", CounterKind.Total, "Heartbeats received", labels);
+        _sendSetupsSent = file.Add("transport_send_setups_sent", CounterKind.Total, "Send setups sent", labels);
+        _rttmReplies = file.Add("transport_rttm_replies", CounterKind.Total, "Rttm replies", labels);
+        _sendFailures = file.Add("transport_send_failures", CounterKind.Total, "Datagrams the socket would not take (buffer full or error); data is retried, control is not.", labels);
+        _imagesAdded = file.Add("transport_images_added", CounterKind.Total, "Images added", labels);
+        _imagesRemoved = file.Add("transport_images_removed", CounterKind.Total, "Images removed", labels);
+        _imagesEvicted = file.Add("transport_images_evicted", CounterKind.Total, "Images closed because they were never admitted: their pool was full, or their time ran out.", labels);
+        _receiversTimedOut = file.Add("transport_receivers_timed_out", CounterKind.Total, "Receivers timed out", labels);
+        _termBuffersAllocated = file.Add("transport_term_buffers_allocated", CounterKind.Total, "Images' term buffers newly allocated, and taken again from images that had gone.", labels);
+        _termBuffersReused = file.Add("transport_term_buffers_reused", CounterKind.Total, "Term buffers reused", labels);
+        foreach (var reason in Enum.GetValues<DropReason>())
+            _drops[(int)reason] = file.Add("transport_dropped", CounterKind.Total, "Frames or datagrams not used, by reason",
+                (labels.Length == 0 ? "" : labels + ",") + $"reason=\"{ToSnakeCase(reason.ToString())}\"");
+    }
+
+    public long BytesSent => _bytesSent.Value;
+    public long BytesReceived => _bytesReceived.Value;
+    public long DatagramsSent => _datagramsSent.Value;
+    public long DatagramsReceived => _datagramsReceived.Value;
     /// <summary>DATA frames sent for the first time (retransmits are counted apart).</summary>
-    public long DataFramesSent => Volatile.Read(ref DataFramesSentValue);
+    public long DataFramesSent => _dataFramesSent.Value;
     /// <summary>DATA frames written into an image (new data only).</summary>
-    public long DataFramesReceived => Volatile.Read(ref DataFramesReceivedValue);
+    public long DataFramesReceived => _dataFramesReceived.Value;
     /// <summary>DATA frames that arrived again after their position had been received.</summary>
-    public long DuplicateFrames => Volatile.Read(ref DuplicateFramesValue);
-    public long NaksSent => Volatile.Read(ref NaksSentValue);
-    public long NaksReceived => Volatile.Read(ref NaksReceivedValue);
+    public long DuplicateFrames => _duplicateFrames.Value;
+    public long NaksSent => _naksSent.Value;
+    public long NaksReceived => _naksReceived.Value;
     /// <summary>NAKs ignored because the same offset was retransmitted within the linger.</summary>
-    public long NaksSuppressed => Volatile.Read(ref NaksSuppressedValue);
+    public long NaksSuppressed => _naksSuppressed.Value;
     /// <summary>Datagrams resent in answer to NAKs.</summary>
-    public long Retransmits => Volatile.Read(ref RetransmitsValue);
-    public long RetransmittedBytes => Volatile.Read(ref RetransmittedBytesValue);
-    public long SetupsSent => Volatile.Read(ref SetupsSentValue);
-    public long SetupsReceived => Volatile.Read(ref SetupsReceivedValue);
-    public long StatusMessagesSent => Volatile.Read(ref StatusMessagesSentValue);
-    public long StatusMessagesReceived => Volatile.Read(ref StatusMessagesReceivedValue);
-    public long HeartbeatsSent => Volatile.Read(ref HeartbeatsSentValue);
-    public long HeartbeatsReceived => Volatile.Read(ref HeartbeatsReceivedValue);
-    public long SendSetupsSent => Volatile.Read(ref SendSetupsSentValue);
-    public long RttmReplies => Volatile.Read(ref RttmRepliesValue);
+    public long Retransmits => _retransmits.Value;
+    public long RetransmittedBytes => _retransmittedBytes.Value;
+    public long SetupsSent => _setupsSent.Value;
+    public long SetupsReceived => _setupsReceived.Value;
+    public long StatusMessagesSent => _statusMessagesSent.Value;
+    public long StatusMessagesReceived => _statusMessagesReceived.Value;
+    public long HeartbeatsSent => _heartbeatsSent.Value;
+    public long HeartbeatsReceived => _heartbeatsReceived.Value;
+    public long SendSetupsSent => _sendSetupsSent.Value;
+    public long RttmReplies => _rttmReplies.Value;
     /// <summary>Datagrams the socket would not take (buffer full or error); data is retried, control is not.</summary>
-    public long SendFailures => Volatile.Read(ref SendFailuresValue);
-    public long ImagesAdded => Volatile.Read(ref ImagesAddedValue);
-    public long ImagesRemoved => Volatile.Read(ref ImagesRemovedValue);
+    public long SendFailures => _sendFailures.Value;
+    public long ImagesAdded => _imagesAdded.Value;
+    public long ImagesRemoved => _imagesRemoved.Value;
     /// <summary>Images closed because they were never admitted: their pool was full, or their time ran out.</summary>
-    public long ImagesEvicted => Volatile.Read(ref ImagesEvictedValue);
-    public long ReceiversTimedOut => Volatile.Read(ref ReceiversTimedOutValue);
+    public long ImagesEvicted => _imagesEvicted.Value;
+    public long ReceiversTimedOut => _receiversTimedOut.Value;
     /// <summary>Images' term buffers newly allocated, and taken again from images that had gone.</summary>
-    public long TermBuffersAllocated => Volatile.Read(ref TermBuffersAllocatedValue);
-    public long TermBuffersReused => Volatile.Read(ref TermBuffersReusedValue);
+    public long TermBuffersAllocated => _termBuffersAllocated.Value;
+    public long TermBuffersReused => _termBuffersReused.Value;
 
-    public long Dropped(DropReason reason) => Volatile.Read(ref DropsValue[(int)reason]);
+    public long Dropped(DropReason reason) => _drops[(int)reason].Value;
 
     public long DroppedTotal
     {
         get
         {
             long total = 0;
-            for (int i = 0; i < DropsValue.Length; i++) total += Volatile.Read(ref DropsValue[i]);
+            for (int i = 0; i < _drops.Length; i++) total += _drops[i].Value;
             return total;
         }
     }
 
-    internal void Drop(DropReason reason) => DropsValue[(int)reason]++;
+    internal void Drop(DropReason reason) => _drops[(int)reason].Ref++;
 
-    internal void Drop(FrameError error) => DropsValue[(int)error - 1]++; // DropReason's first values are FrameError's, less None
+    internal void Drop(FrameError error) => _drops[(int)error - 1].Ref++; // DropReason's first values are FrameError's, less None
 
     /// <summary>Every counter as name=value pairs, one line (allocates; for logs and operator commands).</summary>
     public override string ToString()

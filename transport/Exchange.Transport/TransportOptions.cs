@@ -6,6 +6,11 @@ public sealed record TransportOptions
     /// <summary>What every timer of the transport reads (SETUP, status, heartbeats, liveness, NAK delays, pending
     /// images): the system's monotonic clock, or a ManualClock that a test moves.</summary>
     public IClock Clock { get; init; } = SystemClock.Instance;
+    /// <summary>Where the transport's counters go: the process's counters file (exchange-stat and the metrics endpoint read
+    /// them there), labelled with <see cref="CountersLabels"/>; null keeps them private to the process.</summary>
+    public CountersFile? Counters { get; init; }
+    /// <summary>Prometheus-form labels for this transport's counters in a shared file, e.g. <c>transport="engines"</c>.</summary>
+    public string CountersLabels { get; init; } = "";
     /// <summary>A publication with no receiver repeats SETUP this often (Aeron: 100 ms).</summary>
     public long SetupIntervalNanos { get; init; } = 100 * NanoClock.Millisecond;
     /// <summary>A receiver sends a status message at least this often (Aeron: 200 ms).</summary>
