@@ -26,7 +26,10 @@ public class SchemaConformanceTests
     public void Names_that_collide_with_generated_members_are_renamed_and_the_codecs_round_trip()
     {
         // B3 EntryPoint's NotApplied has a field "count"; the others land on members, helpers or derived names too.
-        var schema = Schema("", "<sbe:message name=\"NotApplied\" id=\"1\">"
+        var schema = Schema(
+            "<set name=\"flags\" encodingType=\"uint8\"><choice name=\"None\">0</choice><choice name=\"count\">1</choice></set>"
+            + "<enum name=\"state\" encodingType=\"uint8\"><validValue name=\"NULL_VALUE\">1</validValue></enum>",
+            "<sbe:message name=\"NotApplied\" id=\"1\"><field name=\"flags\" id=\"16\" type=\"flags\"/><field name=\"state\" id=\"17\" type=\"state\"/>"
             + "<field name=\"count\" id=\"1\" type=\"uint32\"/><field name=\"limit\" id=\"2\" type=\"uint32\"/><field name=\"next\" id=\"3\" type=\"uint8\"/>"
             + "<field name=\"math\" id=\"4\" type=\"int16\"/><field name=\"wrap\" id=\"5\" type=\"int8\"/><field name=\"_buffer\" id=\"6\" type=\"uint8\"/>"
             + "<field name=\"readText\" id=\"14\" type=\"uint8\"/>"
@@ -42,6 +45,8 @@ public class SchemaConformanceTests
         Assert.NotNull(decoder.GetProperty("Limit_"));
         Assert.NotNull(decoder.GetMethod("ReadText_"));
         Assert.NotNull(decoder.GetNestedType("EntriesDecoder")!.GetProperty("Count_"));
+        Assert.True(Enum.IsDefined(types.Single(t => t.FullName == "Public.Flags"), "None_"));
+        Assert.True(Enum.IsDefined(types.Single(t => t.FullName == "Public.State"), "NULL_VALUE_"));
     }
 
     [Fact]
