@@ -8,7 +8,7 @@ namespace Exchange.Sbe.Generator
     {
         public static IEnumerable<KeyValuePair<string, string>> Write(MessageSchema schema, string ns)
         {
-            var slots = new SlotEmitter(ns, schema.ByteOrder);
+            var slots = new SlotEmitter(ns, schema.ByteOrder, new Names(schema));
 
             var types = Preamble(schema, ns);
             var typeEmitter = new TypeEmitter(schema, slots);

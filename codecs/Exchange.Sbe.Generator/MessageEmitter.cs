@@ -22,6 +22,8 @@ namespace Exchange.Sbe.Generator
 
         private ByteOrder Order => _schema.ByteOrder;
 
+        private Names Names => _slots.Names;
+
         public void Emit(CodeWriter w, Message message)
         {
             Decoder(w, message);
@@ -38,6 +40,10 @@ namespace Exchange.Sbe.Generator
         }
 
         private static PrimitiveType Primitive(CompositeMember member) => ((EncodedType)member.Type).Primitive;
+
+        private static bool IsConstant(CompositeMember member) => member.Type.Presence == Presence.Constant;
+
+        private string HeaderLong(CompositeMember member) => CSharp.ToLong(Primitive(member), "header." + Names.Of(member));
 
         private static string Type(CompositeMember member) => CSharp.TypeName(Primitive(member));
 
@@ -101,9 +107,14 @@ namespace Exchange.Sbe.Generator
             w.Line("decoder = default;");
             w.Line($"if (offset < 0 || offset > buffer.Length - {_header}Decoder.EncodedLength) return SbeError.Truncated;");
             w.Line($"var header = new {_header}Decoder(buffer, offset, SchemaVersion);");
-            w.Line("if (header.SchemaId != SchemaId) return SbeError.WrongSchema;");
-            w.Line("if (header.TemplateId != TemplateId) return SbeError.WrongTemplate;");
-            w.Line($"return TryWrap(buffer, offset + {_header}Decoder.EncodedLength, {ToInt(header.BlockLength, "header.BlockLength")}, {ToInt(header.Version, "header.Version")}, out decoder);");
+            if (!IsConstant(header.SchemaId))
+            {
+                // A header that fixes the schema id as a constant carries none to check.
+                w.Line($"if (header.{Names.Of(header.SchemaId)} != SchemaId) return SbeError.WrongSchema;");
+            }
+
+            w.Line($"if (header.{Names.Of(header.TemplateId)} != TemplateId) return SbeError.WrongTemplate;");
+            w.Line($"return TryWrap(buffer, offset + {_header}Decoder.EncodedLength, {ToInt(header.BlockLength, "header." + Names.Of(header.BlockLength))}, {ToInt(header.Version, "header." + Names.Of(header.Version))}, out decoder);");
             w.Close();
             w.Line();
             w.Open($"public static {name} WrapWithHeader(ReadOnlySpan<byte> buffer, int offset = 0)");
@@ -117,8 +128,8 @@ namespace Exchange.Sbe.Generator
             w.Guard($"offset < 0 || offset > buffer.Length - {_header}Decoder.EncodedLength",
                 $"SbeException.Truncated({CSharp.StringLiteral(m.Name + " header")}, (long)offset + {_header}Decoder.EncodedLength, buffer.Length);");
             w.Line($"var header = new {_header}Decoder(buffer, offset, SchemaVersion);");
-            w.Line($"SbeException.Header(error, {where}, {CSharp.ToLong(Primitive(header.SchemaId), "header.SchemaId")}, {CSharp.ToLong(Primitive(header.TemplateId), "header.TemplateId")}, "
-                + $"{CSharp.ToLong(Primitive(header.BlockLength), "header.BlockLength")}, {CSharp.ToLong(Primitive(header.Version), "header.Version")}, offset + {_header}Decoder.EncodedLength, buffer.Length);");
+            w.Line($"SbeException.Header(error, {where}, {HeaderLong(header.SchemaId)}, {HeaderLong(header.TemplateId)}, "
+                + $"{HeaderLong(header.BlockLength)}, {HeaderLong(header.Version)}, offset + {_header}Decoder.EncodedLength, buffer.Length);");
             w.Close();
 
             PartDecoder(w, m, m.Name, "_offset");
@@ -143,7 +154,7 @@ namespace Exchange.Sbe.Generator
         // The members messages and group entries share: fields, group readers, var data readers, AppendTo.
         private void PartDecoder(CodeWriter w, MessagePart part, string path, string baseOffset)
         {
-            var slots = Slot.Of(part, path).ToList();
+            var slots = Slot.Of(part, path, Names).ToList();
             foreach (var slot in slots)
             {
                 // Only a message's root block is validated as a whole when wrapped; group entries are read before
@@ -153,8 +164,7 @@ namespace Exchange.Sbe.Generator
 
             foreach (var group in part.Groups)
             {
-                Slot.CheckName(group.Name, path, "Id", "InActingVersion");
-                var n = CSharp.Pascal(group.Name);
+                var n = Names.Of(group);
                 w.Line();
                 w.Line($"public const int {n}Id = {group.Id};");
                 if (group.SinceVersion > 0)
@@ -169,7 +179,6 @@ namespace Exchange.Sbe.Generator
 
             foreach (var data in part.Data)
             {
-                Slot.CheckName(data.Name, path, "Id", "MaxLength", "CharacterEncoding", "InActingVersion");
                 DataDecoder(w, data, path + "." + data.Name);
             }
 
@@ -178,7 +187,7 @@ namespace Exchange.Sbe.Generator
             var index = 0;
             foreach (var group in part.Groups)
             {
-                var n = CSharp.Pascal(group.Name);
+                var n = Names.Of(group);
                 var local = $"group{index++}";
                 SlotEmitter.Label(w, group.Name + "=[", first);
                 first = false;
@@ -194,7 +203,7 @@ namespace Exchange.Sbe.Generator
 
             foreach (var data in part.Data)
             {
-                var n = CSharp.Pascal(data.Name);
+                var n = Names.Of(data);
                 SlotEmitter.Label(w, data.Name + "=", first);
                 first = false;
                 w.Line(data.CharacterEncoding != null
@@ -216,7 +225,7 @@ namespace Exchange.Sbe.Generator
 
         private void GroupDecoder(CodeWriter w, Group g, string path)
         {
-            var name = CSharp.Pascal(g.Name) + "Decoder";
+            var name = Names.Of(g) + "Decoder";
             var where = CSharp.StringLiteral(path);
             var dimension = g.Dimension;
             OpenGroup(w, g, name, "ReadOnlySpan<byte>", "int actingVersion", "private readonly int _actingVersion;", "private readonly int _blockLength;");
@@ -234,6 +243,11 @@ namespace Exchange.Sbe.Generator
             w.Guard("blockLength < needed", $"SbeException.BlockTooShort({where}, blockLength, actingVersion, needed);");
             w.Guard("blockLength * count > buffer.Length - (at + DimensionLength)",
                 $"SbeException.Truncated({where}, at + DimensionLength + blockLength * count, buffer.Length);");
+            // Entries with an empty block still cost a decoder work each: bound their number by the bytes left, as if
+            // each took one, so a message's work stays in proportion to its size. Real entries always take a byte (a
+            // field, a nested dimension or a length prefix).
+            w.Guard("count > buffer.Length - (at + DimensionLength)",
+                $"SbeException.CountOutOfRange({where}, count, \"more entries than the \" + (buffer.Length - (at + DimensionLength)) + \" bytes left\");");
             w.Line("_blockLength = (int)blockLength;");
             w.Line("_count = (int)count;");
             w.Line("limit = at + DimensionLength;");
@@ -251,7 +265,7 @@ namespace Exchange.Sbe.Generator
 
         private void DataDecoder(CodeWriter w, VarData d, string path)
         {
-            var n = DataConstants(w, d);
+            var n = DataConstants(w, d, Names);
             var where = CSharp.StringLiteral(path);
             var prefix = d.Data.Offset;
             if (d.CharacterEncoding != null)
@@ -281,9 +295,9 @@ namespace Exchange.Sbe.Generator
         }
 
         // The constants a var data's reader and writer both have; returns the C# name they are built on.
-        private static string DataConstants(CodeWriter w, VarData d)
+        private static string DataConstants(CodeWriter w, VarData d, Names names)
         {
-            var n = CSharp.Pascal(d.Name);
+            var n = names.Of(d);
             w.Line();
             w.Line($"public const int {n}Id = {d.Id};");
             w.Line($"public const int {n}MaxLength = {d.MaxLength};");
@@ -396,10 +410,18 @@ namespace Exchange.Sbe.Generator
                 $"SbeException.Truncated({CSharp.StringLiteral(m.Name + " header")}, (long)offset + {_header}Encoder.EncodedLength, buffer.Length);");
             w.Line($"buffer.Slice(offset, {_header}Encoder.EncodedLength).Clear();");
             w.Line($"var header = new {_header}Encoder(buffer, offset);");
-            w.Line($"header.{CSharp.Pascal(header.BlockLength.Name)} = ({Type(header.BlockLength)})BlockLength;");
-            w.Line($"header.{CSharp.Pascal(header.TemplateId.Name)} = TemplateId;");
-            w.Line($"header.{CSharp.Pascal(header.SchemaId.Name)} = SchemaId;");
-            w.Line($"header.{CSharp.Pascal(header.Version.Name)} = SchemaVersion;");
+            w.Line($"header.{Names.Of(header.BlockLength)} = ({Type(header.BlockLength)})BlockLength;");
+            w.Line($"header.{Names.Of(header.TemplateId)} = TemplateId;");
+            if (!IsConstant(header.SchemaId))
+            {
+                w.Line($"header.{Names.Of(header.SchemaId)} = SchemaId;");
+            }
+
+            if (!IsConstant(header.Version))
+            {
+                w.Line($"header.{Names.Of(header.Version)} = SchemaVersion;");
+            }
+
             w.Line($"return Wrap(buffer, offset + {_header}Encoder.EncodedLength);");
             w.Close();
             PartEncoder(w, m, m.Name, "_offset");
@@ -408,14 +430,14 @@ namespace Exchange.Sbe.Generator
 
         private void PartEncoder(CodeWriter w, MessagePart part, string path, string baseOffset)
         {
-            foreach (var slot in Slot.Of(part, path))
+            foreach (var slot in Slot.Of(part, path, Names))
             {
                 _slots.Encoder(w, slot, baseOffset, validatedBlock: baseOffset == "_offset");
             }
 
             foreach (var group in part.Groups)
             {
-                var n = CSharp.Pascal(group.Name);
+                var n = Names.Of(group);
                 w.Line();
                 w.Line($"public const int {n}Id = {group.Id};");
                 w.Line("// Writes the group's dimension; then call Next() on the result once per entry, exactly count times.");
@@ -432,7 +454,7 @@ namespace Exchange.Sbe.Generator
 
         private void GroupEncoder(CodeWriter w, Group g, string path)
         {
-            var name = CSharp.Pascal(g.Name) + "Encoder";
+            var name = Names.Of(g) + "Encoder";
             var where = CSharp.StringLiteral(path);
             var dimension = g.Dimension;
             OpenGroup(w, g, name, "Span<byte>", "int count");
@@ -453,7 +475,7 @@ namespace Exchange.Sbe.Generator
 
         private void DataEncoder(CodeWriter w, VarData d, string path)
         {
-            var n = DataConstants(w, d);
+            var n = DataConstants(w, d, Names);
             var where = CSharp.StringLiteral(path);
             var prefix = d.Data.Offset;
             w.Open($"public void Write{n}(ReadOnlySpan<byte> value)");

@@ -11,16 +11,20 @@ namespace Exchange.Sbe.Generator
     {
         private readonly string _namespace;
         private readonly ByteOrder _order;
+        private readonly Names _names;
 
-        public SlotEmitter(string @namespace, ByteOrder order)
+        public SlotEmitter(string @namespace, ByteOrder order, Names names)
         {
             _namespace = @namespace;
             _order = order;
+            _names = names;
         }
+
+        public Names Names => _names;
 
         public ByteOrder Order => _order;
 
-        public string Qualified(SbeType type) => $"global::{_namespace}.{CSharp.Pascal(type.Name)}";
+        public string Qualified(SbeType type) => $"global::{_namespace}.{_names.Of(type)}";
 
         private string Read(PrimitiveType type, string at, bool validated) =>
             validated ? CSharp.ReadValidated(type, _order, at) : CSharp.Read(type, _order, at);
@@ -101,17 +105,10 @@ namespace Exchange.Sbe.Generator
         private void DecoderConstant(CodeWriter w, Slot s)
         {
             var n = s.Name;
+            // A constant given by valueRef is the enum value it names, wherever the valueRef is written.
             if (s.ValueRefEnum != null && s.ValueRefValue != null)
             {
-                if (s.Type is EnumType)
-                {
-                    w.Line($"public {Qualified(s.ValueRefEnum)} {n} => {Qualified(s.ValueRefEnum)}.{CSharp.Pascal(s.ValueRefValue.Name)};");
-                }
-                else if (s.Type is EncodedType e)
-                {
-                    w.Line($"public {CSharp.TypeName(e.Primitive)} {n} => {CSharp.Literal(e.Primitive, s.ValueRefValue.Numeric.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Where)};");
-                }
-
+                w.Line($"public {Qualified(s.ValueRefEnum)} {n} => {Qualified(s.ValueRefEnum)}.{_names.Of(s.ValueRefValue)};");
                 return;
             }
 
@@ -199,7 +196,7 @@ namespace Exchange.Sbe.Generator
             Label(w, s.SchemaName + "=", first);
             if (s.Presence == Presence.Constant)
             {
-                if (s.ValueRefValue != null && s.Type is EnumType)
+                if (s.ValueRefValue != null)
                 {
                     w.Line($"builder.Append({n}.ToString());");
                 }

@@ -33,23 +33,25 @@ namespace Exchange.Sbe.Generator
             }
         }
 
-        private static void Enum(CodeWriter w, EnumType e)
+        private Names Names => _slots.Names;
+
+        private void Enum(CodeWriter w, EnumType e)
         {
             w.Line();
-            w.Open($"public enum {CSharp.Pascal(e.Name)} : {CSharp.TypeName(e.Encoding)}");
+            w.Open($"public enum {Names.Of(e)} : {CSharp.TypeName(e.Encoding)}");
             foreach (var value in e.Values)
             {
                 var literal = e.Encoding == PrimitiveType.Char
                     ? CSharp.CharLiteral(value.Literal[0])
                     : CSharp.Literal(e.Encoding, value.Literal, $"{e.Name}.{value.Name}");
-                w.Line($"{CSharp.Pascal(value.Name)} = {literal},");
+                w.Line($"{Names.Of(value)} = {literal},");
             }
 
             w.Line($"NULL_VALUE = {CSharp.Literal(e.Encoding, e.NullValue, e.Name + " nullValue")},");
             w.Close();
         }
 
-        private static void Set(CodeWriter w, SetType s)
+        private void Set(CodeWriter w, SetType s)
         {
             var suffix = s.Encoding switch
             {
@@ -59,11 +61,11 @@ namespace Exchange.Sbe.Generator
             };
             w.Line();
             w.Line("[Flags]");
-            w.Open($"public enum {CSharp.Pascal(s.Name)} : {CSharp.TypeName(s.Encoding)}");
+            w.Open($"public enum {Names.Of(s)} : {CSharp.TypeName(s.Encoding)}");
             w.Line("None = 0,");
             foreach (var choice in s.Choices)
             {
-                w.Line($"{CSharp.Pascal(choice.Name)} = 0x{(1UL << choice.Bit).ToString("X", CultureInfo.InvariantCulture)}{suffix},");
+                w.Line($"{Names.Of(choice)} = 0x{(1UL << choice.Bit).ToString("X", CultureInfo.InvariantCulture)}{suffix},");
             }
 
             w.Close();
@@ -71,7 +73,7 @@ namespace Exchange.Sbe.Generator
 
         private void CompositeDecoder(CodeWriter w, CompositeType c)
         {
-            var slots = Slot.Of(c).ToList();
+            var slots = Slot.Of(c, Names).ToList();
             OpenComposite(w, c, "Decoder", "ReadOnlySpan<byte>", versioned: true);
             foreach (var slot in slots)
             {
@@ -92,7 +94,7 @@ namespace Exchange.Sbe.Generator
         private void CompositeEncoder(CodeWriter w, CompositeType c)
         {
             OpenComposite(w, c, "Encoder", "Span<byte>", versioned: false);
-            foreach (var slot in Slot.Of(c))
+            foreach (var slot in Slot.Of(c, Names))
             {
                 _slots.Encoder(w, slot, "_offset");
             }
@@ -104,7 +106,7 @@ namespace Exchange.Sbe.Generator
         // a bounds-checked Wrap. Only a decoder carries an acting version, so members added later read as null.
         private void OpenComposite(CodeWriter w, CompositeType c, string suffix, string span, bool versioned)
         {
-            var name = CSharp.Pascal(c.Name) + suffix;
+            var name = Names.Of(c) + suffix;
             w.Line();
             w.Open($"public readonly ref struct {name}");
             w.Line($"public const int EncodedLength = {c.EncodedLength};");

@@ -19,6 +19,10 @@ namespace Exchange.Sbe.Schema
         // A constant may name an enum value instead ("Model.C").
         public string? ValueRef { get; internal set; }
 
+        public EnumType? ValueRefEnum { get; internal set; }
+
+        public EnumValue? ValueRefValue { get; internal set; }
+
         public bool IsArray => Length != 1;
 
         public override int EncodedLength => Presence == Presence.Constant ? 0 : Primitive.Size() * Length;

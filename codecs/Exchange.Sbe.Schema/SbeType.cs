@@ -9,5 +9,8 @@ namespace Exchange.Sbe.Schema
         public Presence Presence { get; internal set; }
 
         public abstract int EncodedLength { get; }
+
+        // The composite an inline type is declared in; null for a type declared directly under <types>.
+        public CompositeType? Outer { get; internal set; }
     }
 }

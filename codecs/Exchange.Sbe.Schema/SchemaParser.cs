@@ -78,7 +78,7 @@ namespace Exchange.Sbe.Schema
             var templateIds = new HashSet<int>();
             foreach (var element in messageElements)
             {
-                var message = Described(new Message(Required(element, "name"), RequiredInt(element, "id")), element);
+                var message = Described(new Message(Name(element), RequiredInt(element, "id")), element);
                 message.SemanticType = Attr(element, "semanticType");
                 if (!templateIds.Add(message.Id))
                 {
@@ -156,7 +156,7 @@ namespace Exchange.Sbe.Schema
                 throw Error(element, "is not a type: <types> holds <type>, <composite>, <enum> and <set>");
             }
 
-            var name = Required(element, "name");
+            var name = Name(element);
             if (_declared.ContainsKey(name))
             {
                 throw Error(element, $"type \"{name}\" is declared twice");
@@ -222,7 +222,7 @@ namespace Exchange.Sbe.Schema
 
         private EncodedType ReadEncoded(XElement element)
         {
-            var name = Required(element, "name");
+            var name = Name(element);
             var primitiveName = Required(element, "primitiveType");
             if (!Primitives.TryParse(primitiveName, out var primitive))
             {
@@ -249,7 +249,9 @@ namespace Exchange.Sbe.Schema
                 var text = primitive == PrimitiveType.Char ? element.Value : element.Value.Trim();
                 if (type.ValueRef != null)
                 {
-                    var (_, value) = ResolveValueRef(type.ValueRef, element);
+                    var (valueRefEnum, value) = ResolveValueRef(type.ValueRef, element);
+                    type.ValueRefEnum = valueRefEnum;
+                    type.ValueRefValue = value;
                     text = value.Literal;
                 }
 
@@ -271,7 +273,7 @@ namespace Exchange.Sbe.Schema
 
         private CompositeType ReadComposite(XElement element)
         {
-            var composite = new CompositeType(Required(element, "name"));
+            var composite = new CompositeType(Name(element));
             var end = 0;
             foreach (var child in element.Elements())
             {
@@ -279,13 +281,15 @@ namespace Exchange.Sbe.Schema
                 SbeType memberType;
                 if (child.Name.LocalName == "ref")
                 {
-                    memberName = Required(child, "name");
+                    memberName = Name(child);
                     memberType = Resolve(Required(child, "type"), child);
                 }
                 else
                 {
-                    memberName = Required(child, "name");
+                    memberName = Name(child);
                     memberType = ReadType(child);
+                    // Declared inside this composite: generators scope it by the composite when its name is not unique.
+                    memberType.Outer = composite;
                     if (memberType is not EncodedType && !_resolved.ContainsKey(memberName) && !_declared.ContainsKey(memberName))
                     {
                         _resolved[memberName] = memberType;
@@ -327,10 +331,10 @@ namespace Exchange.Sbe.Schema
                 throw Error(element, $"encodingType \"{encoding}\" must be char or an integer type");
             }
 
-            var type = new EnumType(Required(element, "name"), primitive, nullValue ?? primitive.DefaultNullValue());
+            var type = new EnumType(Name(element), primitive, nullValue ?? primitive.DefaultNullValue());
             foreach (var child in element.Elements().Where(e => e.Name.LocalName == "validValue"))
             {
-                var name = Required(child, "name");
+                var name = Name(child);
                 var literal = child.Value.Trim();
                 long numeric;
                 if (primitive == PrimitiveType.Char)
@@ -345,6 +349,11 @@ namespace Exchange.Sbe.Schema
                 else if (!long.TryParse(literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out numeric))
                 {
                     throw Error(child, $"value \"{literal}\" is not an integer");
+                }
+
+                if (primitive != PrimitiveType.Char)
+                {
+                    CheckEnumValue(child, type, named, numeric);
                 }
 
                 if (type.Value(name) != null)
@@ -367,7 +376,7 @@ namespace Exchange.Sbe.Schema
                 throw Error(element, $"encodingType \"{encoding}\" of a set must be uint8, uint16, uint32 or uint64");
             }
 
-            var type = new SetType(Required(element, "name"), primitive);
+            var type = new SetType(Name(element), primitive);
             foreach (var child in element.Elements().Where(e => e.Name.LocalName == "choice"))
             {
                 var text = child.Value.Trim();
@@ -376,7 +385,7 @@ namespace Exchange.Sbe.Schema
                     throw Error(child, $"bit \"{text}\" is not a bit position of a {primitive.SchemaName()}");
                 }
 
-                type.Choices.Add(Described(new SetChoice(Required(child, "name"), bit), child));
+                type.Choices.Add(Described(new SetChoice(Name(child), bit), child));
             }
 
             return type;
@@ -406,18 +415,20 @@ namespace Exchange.Sbe.Schema
                 throw Error(root, $"headerType \"{name}\" is not a declared composite");
             }
 
+            // A header may fix its schema id or version as a constant, which then takes no space on the wire.
             return new MessageHeader(
                 composite,
                 IntegerMember(composite, "blockLength", root),
                 IntegerMember(composite, "templateId", root),
-                IntegerMember(composite, "schemaId", root),
-                IntegerMember(composite, "version", root));
+                IntegerMember(composite, "schemaId", root, constantAllowed: true),
+                IntegerMember(composite, "version", root, constantAllowed: true));
         }
 
-        private static CompositeMember IntegerMember(CompositeType composite, string name, XElement user)
+        private static CompositeMember IntegerMember(CompositeType composite, string name, XElement user, bool constantAllowed = false)
         {
             var member = composite.Member(name);
-            if (member?.Type is not EncodedType { IsArray: false, Presence: not Presence.Constant } encoded || !encoded.Primitive.IsInteger())
+            if (member?.Type is not EncodedType { IsArray: false } encoded || !encoded.Primitive.IsInteger()
+                || (encoded.Presence == Presence.Constant && (!constantAllowed || !long.TryParse(encoded.ConstantValue, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))))
             {
                 throw Error(user, $"needs composite \"{composite.Name}\" to have an integer member \"{name}\"");
             }
@@ -425,13 +436,46 @@ namespace Exchange.Sbe.Schema
             return member;
         }
 
+        // A count or length must fit a C# int on both sides: a 32- or 64-bit one needs a maxValue that says so, as the
+        // reference implementation requires.
+        private static long CountLimit(CompositeMember member, XElement user)
+        {
+            var encoded = (EncodedType)member.Type;
+            var max = ParseLimit(encoded.MaxValue, user);
+            if (max > int.MaxValue)
+            {
+                throw Error(user, $"\"{member.Name}\" is a {encoded.Primitive.SchemaName()} whose maxValue {encoded.MaxValue} is above 2147483647; give it a maxValue that fits an int32");
+            }
+
+            return max;
+        }
+
+        // An integer enum's values must lie within its encoding's minValue..maxValue and must not be its null value.
+        private static void CheckEnumValue(XElement element, EnumType type, EncodedType? encoding, long value)
+        {
+            var min = decimal.Parse(encoding?.MinValue ?? type.Encoding.DefaultMinValue(), NumberStyles.Float, CultureInfo.InvariantCulture);
+            var max = decimal.Parse(encoding?.MaxValue ?? type.Encoding.DefaultMaxValue(), NumberStyles.Float, CultureInfo.InvariantCulture);
+            var isNull = decimal.TryParse(type.NullValue, NumberStyles.Float, CultureInfo.InvariantCulture, out var nullValue) && nullValue == value;
+            if (value < min || value > max || isNull)
+            {
+                throw Error(element, $"value {value} of enum \"{type.Name}\" is outside {min}..{max} or is its null value {type.NullValue}");
+            }
+        }
+
         // Fields, then groups, then data, as the spec orders them; offsets are laid out as they come.
         private void ReadPart(XElement element, MessagePart part)
         {
             var stage = 0;
             var end = 0;
+            // Fields, groups and data share one namespace: decoders show them side by side, by name.
+            var names = new HashSet<string>();
             foreach (var child in element.Elements())
             {
+                if (child.Name.LocalName is "field" or "group" or "data" && !names.Add(Name(child)))
+                {
+                    throw Error(child, $"name \"{Name(child)}\" appears twice in \"{part.Name}\"");
+                }
+
                 switch (child.Name.LocalName)
                 {
                     case "field":
@@ -441,11 +485,6 @@ namespace Exchange.Sbe.Schema
                         }
 
                         var field = ReadField(child, end);
-                        if (part.Fields.Any(f => f.Name == field.Name))
-                        {
-                            throw Error(child, $"field name \"{field.Name}\" appears twice in \"{part.Name}\"");
-                        }
-
                         part.Fields.Add(field);
                         end = Math.Max(end, field.Offset + field.EncodedLength);
                         break;
@@ -477,7 +516,7 @@ namespace Exchange.Sbe.Schema
         private Field ReadField(XElement element, int end)
         {
             var type = Resolve(Required(element, "type"), element);
-            var field = new Field(Required(element, "name"), RequiredInt(element, "id"), type)
+            var field = new Field(Name(element), RequiredInt(element, "id"), type)
             {
                 SemanticType = Attr(element, "semanticType"),
                 Presence = ReadPresence(element) ?? type.Presence,
@@ -516,9 +555,9 @@ namespace Exchange.Sbe.Schema
             }
 
             var numInGroup = IntegerMember(dimensionType, "numInGroup", element);
-            var maxCount = Math.Min(ParseLimit(((EncodedType)numInGroup.Type).MaxValue, element), int.MaxValue);
+            var maxCount = CountLimit(numInGroup, element);
             var dimension = new GroupDimension(dimensionType, IntegerMember(dimensionType, "blockLength", element), numInGroup, maxCount);
-            var group = Described(new Group(Required(element, "name"), RequiredInt(element, "id"), dimension), element);
+            var group = Described(new Group(Name(element), RequiredInt(element, "id"), dimension), element);
             ReadPart(element, group);
             return group;
         }
@@ -532,11 +571,12 @@ namespace Exchange.Sbe.Schema
             }
 
             var length = IntegerMember(composite, "length", element);
+            // varData's own length attribute is commonly left out (so 1): the member only marks where the bytes begin.
             var data = composite.Member("varData");
-            if (data?.Type is not EncodedType { Length: 0 } dataType
+            if (data?.Type is not EncodedType { Presence: not Presence.Constant } dataType
                 || dataType.Primitive is not (PrimitiveType.UInt8 or PrimitiveType.Char or PrimitiveType.Int8))
             {
-                throw Error(element, $"needs composite \"{typeName}\" to have a member \"varData\" of uint8 or char with length=\"0\"");
+                throw Error(element, $"needs composite \"{typeName}\" to have a member \"varData\" of uint8 or char");
             }
 
             if (data.Offset != length.Offset + length.Type.EncodedLength)
@@ -544,8 +584,8 @@ namespace Exchange.Sbe.Schema
                 throw Error(element, $"composite \"{typeName}\" must put varData right after length");
             }
 
-            var maxLength = Math.Min(ParseLimit(((EncodedType)length.Type).MaxValue, element), int.MaxValue - 8);
-            return Described(new VarData(Required(element, "name"), RequiredInt(element, "id"), composite, length, data, maxLength), element);
+            var maxLength = Math.Min(CountLimit(length, element), int.MaxValue - 8);
+            return Described(new VarData(Name(element), RequiredInt(element, "id"), composite, length, data, maxLength), element);
         }
 
         private (EnumType, EnumValue) ResolveValueRef(string valueRef, XElement element)
@@ -607,6 +647,25 @@ namespace Exchange.Sbe.Schema
         };
 
         private static string? Attr(XElement element, string name) => element.Attribute(name)?.Value;
+
+        // An element's name becomes an identifier in generated code, so it must be one: a letter or '_', then letters,
+        // digits and '_'.
+        private static string Name(XElement element)
+        {
+            var name = Required(element, "name");
+            var valid = char.IsLetter(name[0]) || name[0] == '_';
+            for (var i = 1; i < name.Length && valid; i++)
+            {
+                valid = name[i] < 0x80 && (char.IsLetterOrDigit(name[i]) || name[i] == '_');
+            }
+
+            if (!valid || name[0] >= 0x80)
+            {
+                throw Error(element, $"name \"{name}\" is not an identifier (a letter or '_', then letters, digits or '_')");
+            }
+
+            return name;
+        }
 
         private static string Required(XElement element, string name) =>
             Attr(element, name) is { Length: > 0 } value ? value : throw Error(element, $"lacks the required attribute \"{name}\"");

@@ -23,22 +23,28 @@ internal sealed class SchemaDecoder(MessageSchema schema)
         long templateId = ReadInteger(buffer, offset, header.TemplateId);
         long schemaId = ReadInteger(buffer, offset, header.SchemaId);
         long version = ReadInteger(buffer, offset, header.Version);
-        if (schemaId != schema.Id) throw new SbeDecodeException($"schema id {schemaId}, expected {schema.Id}", offset);
+        // A header that fixes the schema id as a constant carries none to check.
+        if (header.SchemaId.Type.Presence != Presence.Constant && schemaId != schema.Id) throw new SbeDecodeException($"schema id {schemaId}, expected {schema.Id}", offset);
         var message = schema.Messages.Find(m => m.Id == templateId)
             ?? throw new SbeDecodeException($"no message with template id {templateId} in schema {schema.Id}", offset);
 
+        // The header and the message's name come first, as "header" and "message" unless the message has a member of
+        // that name: then as "sbe:header" and "sbe:message", which no schema name can be, so no two keys are alike.
+        bool clash = message.Fields.Exists(IsMeta) || message.Groups.Exists(IsMeta) || message.Data.Exists(IsMeta);
         var members = new List<DecodedNode>
         {
-            new DecodedObject("header", [
+            new DecodedObject(clash ? "sbe:header" : "header", [
                 Number("blockLength", blockLength), Number("templateId", templateId),
                 Number("schemaId", schemaId), Number("version", version)]),
-            new DecodedScalar("message", message.Name, IsNumber: false),
+            new DecodedScalar(clash ? "sbe:message" : "message", message.Name, IsNumber: false),
         };
         int position = offset + headerLength;
         members.AddRange(DecodePart(buffer, message, (int)blockLength, (int)version, ref position));
         end = position;
         return new DecodedObject(message.Name, members);
     }
+
+    private static bool IsMeta(SchemaElement element) => element.Name is "header" or "message";
 
     private List<DecodedNode> DecodePart(ReadOnlySpan<byte> buffer, MessagePart part, int blockLength, int version, ref int position)
     {
@@ -65,11 +71,20 @@ internal sealed class SchemaDecoder(MessageSchema schema)
                 Need(buffer, position, dimension.Type.EncodedLength, $"{group.Name} dimensions");
                 long entryLength = ReadInteger(buffer, position, dimension.BlockLength);
                 long count = ReadInteger(buffer, position, dimension.NumInGroup);
+                // The generated decoders' rules, in their order: count within numInGroup's range, a block length that
+                // holds the acting version's fields whatever the count, entries that fit in what is left.
                 if (count < 0 || count > dimension.MaxCount)
                     throw new SbeDecodeException($"{group.Name}: {count} entries exceeds the schema's maximum {dimension.MaxCount}", position);
-                // Even empty entries take their block: a count the remaining bytes cannot hold is a lie.
-                if (count * entryLength > buffer.Length - position)
+                int needed = group.MinimumBlockLength(version);
+                if (entryLength < needed)
+                    throw new SbeDecodeException($"{group.Name}: block length {entryLength} is shorter than the {needed} bytes version {version} needs", position);
+                long left = buffer.Length - (position + (long)dimension.Type.EncodedLength);
+                if (count * entryLength > left)
                     throw new SbeDecodeException($"{group.Name}: {count} entries of {entryLength} bytes run past the end of the buffer", position);
+                // Entries of an empty block would each still cost a decoded node: no more of them than bytes left, so a
+                // message's work stays in proportion to its size.
+                if (count > left)
+                    throw new SbeDecodeException($"{group.Name}: {count} entries are more than the {left} bytes left", position);
                 position += dimension.Type.EncodedLength;
                 for (long i = 0; i < count; i++)
                     entries.Add(new DecodedObject(group.Name, DecodePart(buffer, group, (int)entryLength, version, ref position)));
@@ -84,7 +99,7 @@ internal sealed class SchemaDecoder(MessageSchema schema)
                 members.Add(new DecodedScalar(data.Name, null, IsNumber: false));
                 continue;
             }
-            int lengthSize = data.Type.EncodedLength;
+            int lengthSize = data.Data.Offset;
             Need(buffer, position, lengthSize, $"{data.Name} length");
             long length = ReadInteger(buffer, position, data.Length);
             if (length < 0 || length > data.MaxLength)
@@ -106,7 +121,7 @@ internal sealed class SchemaDecoder(MessageSchema schema)
         switch (type)
         {
             case EncodedType encoded when encoded.Presence == Presence.Constant:
-                return new DecodedScalar(name, encoded.ConstantValue, IsNumber: encoded.Primitive != PrimitiveType.Char && encoded.Length == 1);
+                return ConstantOf(name, encoded);
             case EncodedType encoded:
                 Need(buffer, at, encoded.EncodedLength, name);
                 if (encoded.Primitive == PrimitiveType.Char && encoded.IsArray)
@@ -168,9 +183,11 @@ internal sealed class SchemaDecoder(MessageSchema schema)
                 return Floating(name, type, presence, _bigEndian ? BinaryPrimitives.ReadDoubleBigEndian(buffer[at..]) : BinaryPrimitives.ReadDoubleLittleEndian(buffer[at..]));
             case PrimitiveType.Char:
             {
+                // One char reads as a char array of length 1: NUL is padding (empty text, or null when optional) and
+                // any other byte is shown as text shows it.
                 byte c = buffer[at];
                 if (presence == Presence.Optional && c == 0) return new DecodedScalar(name, null, IsNumber: false);
-                return new DecodedScalar(name, ((char)c).ToString(), IsNumber: false);
+                return new DecodedScalar(name, Text(buffer.Slice(at, 1)), IsNumber: false);
             }
             case PrimitiveType.UInt64:
             {
@@ -199,16 +216,22 @@ internal sealed class SchemaDecoder(MessageSchema schema)
             ? new DecodedScalar(name, null, IsNumber: false)
             : new DecodedScalar(name, text, IsNumber: true);
 
-    private DecodedScalar Constant(Field field)
+    private static DecodedScalar Constant(Field field)
     {
         if (field.ValueRefValue != null) return new DecodedScalar(field.Name, field.ValueRefValue.Name, IsNumber: false);
-        if (field.Type is EncodedType { ConstantValue: { } value } encoded)
-            return new DecodedScalar(field.Name, value, IsNumber: encoded.Primitive != PrimitiveType.Char && encoded.Length == 1);
+        if (field.Type is EncodedType { ConstantValue: not null } encoded) return ConstantOf(field.Name, encoded);
         return new DecodedScalar(field.Name, null, IsNumber: false);
     }
 
+    // A constant given by valueRef shows the enum value's name wherever it is declared, as a field's valueRef does.
+    private static DecodedScalar ConstantOf(string name, EncodedType type) => type.ValueRefValue != null
+        ? new DecodedScalar(name, type.ValueRefValue.Name, IsNumber: false)
+        : new DecodedScalar(name, type.ConstantValue, IsNumber: type.Primitive != PrimitiveType.Char && type.Length == 1);
+
     private long ReadInteger(ReadOnlySpan<byte> buffer, int baseOffset, CompositeMember member) =>
-        ReadRaw(buffer, baseOffset + member.Offset, ((EncodedType)member.Type).Primitive, out _);
+        member.Type is EncodedType { Presence: Presence.Constant, ConstantValue: { } constant }
+            ? long.Parse(constant, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)
+            : ReadRaw(buffer, baseOffset + member.Offset, ((EncodedType)member.Type).Primitive, out _);
 
     /// <summary>An integer or char primitive as a long (uint64 above long.MaxValue comes back negative).</summary>
     private long ReadRaw(ReadOnlySpan<byte> buffer, int at, PrimitiveType type, out int size)
@@ -238,15 +261,20 @@ internal sealed class SchemaDecoder(MessageSchema schema)
 
     private static DecodedScalar Number(string name, long value) => new(name, value.ToString(CultureInfo.InvariantCulture), IsNumber: true);
 
-    /// <summary>Printable ASCII as is, other bytes as \xNN. Fixed char arrays stop at the first NUL (SBE pads them
-    /// with NULs); var data does not.</summary>
+    /// <summary>Printable ASCII as is except the backslash, which is doubled; other bytes as \xNN. So every text
+    /// reads back to one byte string: <c>\\x0A</c> is the four characters, <c>\x0A</c> a newline. Fixed char arrays
+    /// stop at the first NUL (SBE pads them with NULs); var data does not.</summary>
     private static string Text(ReadOnlySpan<byte> bytes, bool stopAtNul = true)
     {
         int end = stopAtNul ? bytes.IndexOf((byte)0) : -1;
         if (end >= 0) bytes = bytes[..end];
         var text = new StringBuilder(bytes.Length);
         foreach (byte b in bytes)
-            text.Append(b is >= 0x20 and < 0x7F ? (char)b : $"\\x{b:X2}");
+        {
+            if (b == (byte)'\\') text.Append(@"\\");
+            else if (b is >= 0x20 and < 0x7F) text.Append((char)b);
+            else text.Append($"\\x{b:X2}");
+        }
         return text.ToString();
     }
 }

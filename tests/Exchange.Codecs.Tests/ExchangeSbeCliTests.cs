@@ -1,5 +1,6 @@
 // The built exchange-sbe tool, run as a process the way an operator runs it: `dotnet exchange-sbe.dll decode ...`.
 // The project reference to Exchange.Sbe.Tool copies exchange-sbe.dll and its runtimeconfig next to this assembly.
+using System.Text;
 using System.Text.Json;
 using Exchange.Testing;
 
@@ -165,5 +166,25 @@ public sealed class ExchangeSbeCliTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Usage:\n  exchange-sbe decode <FILE> [options]", result.Stdout);
         foreach (string option in new[] { "--schema", "--offset", "--all", "--json" }) Assert.Contains($"  {option} ", result.Stdout);
+    }
+
+    [Fact]
+    public void A_tiny_message_announcing_billions_of_empty_entries_is_refused_in_one_line()
+    {
+        string schema = TempFile("empties.xml", Encoding.UTF8.GetBytes(
+            "<sbe:messageSchema xmlns:sbe=\"http://fixprotocol.io/2016/sbe\" package=\"empties\" id=\"9\"><types>"
+            + "<composite name=\"messageHeader\"><type name=\"blockLength\" primitiveType=\"uint16\"/><type name=\"templateId\" primitiveType=\"uint16\"/>"
+            + "<type name=\"schemaId\" primitiveType=\"uint16\"/><type name=\"version\" primitiveType=\"uint16\"/></composite>"
+            + "<composite name=\"groupSize32\"><type name=\"blockLength\" primitiveType=\"uint16\"/>"
+            + "<type name=\"numInGroup\" primitiveType=\"uint32\" maxValue=\"2147483647\"/></composite></types>"
+            + "<sbe:message name=\"Ping\" id=\"1\"><group name=\"empties\" id=\"1\" dimensionType=\"groupSize32\"/></sbe:message></sbe:messageSchema>"));
+        // Header (block length 0, template 1, schema 9, version 0), then the dimension: block length 0, 2^31 - 1 entries.
+        string file = TempFile("empties.sbe", [0, 0, 1, 0, 9, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0x7F]);
+
+        var result = Run("decode", "--schema", schema, file);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        Assert.Equal($"exchange-sbe: {file}: message 1: empties: 2147483647 entries are more than the 0 bytes left at byte 8", Assert.Single(result.StderrLines));
     }
 }

@@ -89,66 +89,9 @@ public class GeneratorTests
     }
 
     private static (Compilation, ImmutableArray<Diagnostic>) Run(params (string Path, string Text, string? IsSchema, string? Namespace)[] files) =>
-        Run(emitRuntime: true, referenceThisAssembly: false, files);
+        GeneratorRun.Run(files);
 
     private static (Compilation, ImmutableArray<Diagnostic>) Run(
-        bool emitRuntime, bool referenceThisAssembly, params (string Path, string Text, string? IsSchema, string? Namespace)[] files)
-    {
-        var self = typeof(GeneratorTests).Assembly.Location;
-        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(path => referenceThisAssembly || Path.GetFileName(path) != Path.GetFileName(self))
-            .Select(path => MetadataReference.CreateFromFile(path));
-        var compilation = CSharpCompilation.Create(
-            "Consumer",
-            [],
-            references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        var texts = files.Select(f => (AdditionalText)new InMemoryFile(f.Path, f.Text)).ToImmutableArray();
-        var driver = CSharpGeneratorDriver.Create(
-            [new SbeGenerator().AsSourceGenerator()],
-            texts,
-            new CSharpParseOptions(LanguageVersion.Latest),
-            new Metadata(files.ToDictionary(f => f.Path, f => (f.IsSchema, f.Namespace)), emitRuntime));
-        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
-        return (output, diagnostics);
-    }
-
-    private sealed class InMemoryFile(string path, string text) : AdditionalText
-    {
-        public override string Path => path;
-
-        public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(text);
-    }
-
-    // What MSBuild's CompilerVisibleItemMetadata hands the generator for each AdditionalFiles item.
-    private sealed class Metadata(Dictionary<string, (string? IsSchema, string? Namespace)> files, bool emitRuntime) : AnalyzerConfigOptionsProvider
-    {
-        public override AnalyzerConfigOptions GlobalOptions =>
-            new Options(emitRuntime ? [] : new Dictionary<string, string> { ["build_property.SbeEmitRuntime"] = "false" });
-
-        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => new Options([]);
-
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile)
-        {
-            var options = new Dictionary<string, string>();
-            var (isSchema, ns) = files[textFile.Path];
-            if (isSchema != null)
-            {
-                options["build_metadata.AdditionalFiles.SbeSchema"] = isSchema;
-            }
-
-            if (ns != null)
-            {
-                options["build_metadata.AdditionalFiles.SbeNamespace"] = ns;
-            }
-
-            return new Options(options);
-        }
-    }
-
-    private sealed class Options(Dictionary<string, string> values) : AnalyzerConfigOptions
-    {
-        public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) =>
-            values.TryGetValue(key, out value);
-    }
+        bool emitRuntime, bool referenceThisAssembly, params (string Path, string Text, string? IsSchema, string? Namespace)[] files) =>
+        GeneratorRun.Run(emitRuntime, referenceThisAssembly, files);
 }

@@ -152,7 +152,8 @@ public sealed class WireSchemaCrossCheckTests
                 ["tickSize"] = N(c.Spec.TickSize), ["lotSize"] = N(c.Spec.LotSize), ["minQuantity"] = N(c.Spec.MinQuantity),
                 ["maxQuantity"] = N(c.Spec.MaxQuantity), ["referencePrice"] = N(c.Spec.ReferencePrice), ["bandBps"] = N(c.Spec.BandBps),
                 ["makerFeeBps"] = N(c.Spec.MakerFeeBps), ["takerFeeBps"] = N(c.Spec.TakerFeeBps), ["maxNotional"] = N(c.Spec.MaxNotional),
-                ["name"] = c.Name.ToString(),
+                // The runtime decoder doubles a backslash so that its escapes (\xNN) read back unambiguously.
+                ["name"] = c.Name.ToString().Replace("\\", "\\\\", StringComparison.Ordinal),
             });
 
     private static SymbolName RandomName(Random r)

@@ -14,7 +14,7 @@ public sealed class B3StyleTests
     private const string Schema = "b3-style.xml";
     private const int Header = 8;
 
-    internal sealed record Timestamp(ulong Time, byte Unit = 9);
+    internal sealed record Timestamp(ulong Time, TimeUnit Unit = TimeUnit.NANOSECOND);
 
     internal sealed record OptionalPrice(long? Mantissa, sbyte Exponent = -4);
 

@@ -19,7 +19,7 @@ public sealed class ILinkStyleTests
 
     internal sealed record Decimal64Null(long? Mantissa, sbyte? Exponent);
 
-    internal sealed record Timestamp(ulong Time, byte Unit = 9);
+    internal sealed record Timestamp(ulong Time, TimeUnit Unit = TimeUnit.Nanosecond);
 
     internal sealed record Negotiate(
         string Protocol, string ClientFlow, string HMACSignature, string AccessKeyID, ulong UUID, ulong RequestTimestamp,
@@ -127,7 +127,7 @@ public sealed class ILinkStyleTests
         var trade = ExecutionReportTradeDecoder.WrapWithHeader(EncodeTrade(Trade(1, 1, 4)));
         Assert.Equal(ExecType.Trade, trade.ExecType);
         Assert.Equal((byte)'2', trade.OrdStatus);
-        Assert.Equal(9, trade.TransactTime.Unit);
+        Assert.Equal(TimeUnit.Nanosecond, trade.TransactTime.Unit);
     }
 
     [Fact]
