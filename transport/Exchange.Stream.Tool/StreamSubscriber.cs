@@ -33,7 +33,7 @@ internal static class StreamSubscriber
         if (o.Messages > 0 && handler.Reporter.Messages >= o.Messages)
         {
             long until = NanoClock.Now() + EndWaitMs * NanoClock.Millisecond;
-            session.RunUntil(() => { subscription.Poll(ref handler, 256); return handler.Ended > 0 && handler.Ended == handler.Joined || NanoClock.Now() > until; }, EndWaitMs + 100);
+            session.RunUntil(() => { subscription.Poll(ref handler, 256); return (handler.Ended > 0 && handler.Ended == handler.Joined) || NanoClock.Now() > until; }, EndWaitMs + 100);
         }
         session.Report("sub", [
             ("channel", o.Channel), ("streamId", o.StreamId), ("messages", handler.Reporter.Messages), ("bytes", handler.Reporter.Bytes),
