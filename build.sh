@@ -47,6 +47,7 @@ EXECUTABLES=(
   "gateway/Exchange.Gateway/Exchange.Gateway.csproj"
   "ops/Exchange.Admin.Tool/Exchange.Admin.Tool.csproj"
   "ops/Exchange.Stat.Tool/Exchange.Stat.Tool.csproj"
+  "transport/Exchange.Stream.Tool/Exchange.Stream.Tool.csproj"
 )
 
 assembly_name() { sed -n 's:.*<AssemblyName>\(.*\)</AssemblyName>.*:\1:p' "$1"; }
@@ -165,6 +166,11 @@ bench() {
     echo '```'
     bin/exchange-perf stream --messages 10000000 --json
     echo '```'
+    # Aeron's Ping/Pong on our transport: two processes, one round trip at a time, 32-byte messages.
+    echo "## Transport round trip (exchange-stream ping ↔ pong, 32-byte messages, loopback, busy-spin)"
+    echo '```'
+    ping_pong
+    echo '```'
     # The round trip through client, transport, engine and back at 50k commands/s, three runs of a fresh engine each,
     # without and with fsync before responses; each writes its own results directory with table, chart and .hgrm.
     for durability in none batch; do
@@ -190,6 +196,17 @@ bench() {
   cat "$scratch"/bdn/results/*-report-github.md > "$out/benchmarkdotnet.md"
   cat "$out/benchmarkdotnet.md" >> perf/results/latest.md
   echo "build.sh: results in $out and perf/results/latest.md" >&2
+}
+
+# exchange-stream pong in the background and ping against it: warm-up, then 1M round trips as HDR percentiles (µs).
+ping_pong() {
+  local ping='aeron:udp?endpoint=127.0.0.1:20123' pong='aeron:udp?endpoint=127.0.0.1:20124' pid
+  bin/exchange-stream pong --ping-channel "$ping" --pong-channel "$pong" --idle busy-spin >/dev/null &
+  pid=$!
+  bin/exchange-stream ping --ping-channel "$ping" --pong-channel "$pong" --idle busy-spin \
+    --warmup-messages 100000 --messages 1000000 || echo "exchange-stream ping failed"
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
 }
 
 # The engine plus two market makers: one quotes, the other quotes and takes, so trades print as they happen. Each

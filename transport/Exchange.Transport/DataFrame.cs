@@ -103,9 +103,10 @@ public readonly ref struct DataFrame
     }
 
     /// <summary>Writes the header of a PAD frame that fills <paramref name="padLength"/> bytes of the term from
-    /// <paramref name="termOffset"/>; only the header is written, the padding itself is never sent.</summary>
+    /// <paramref name="termOffset"/>; only the header is written, the padding itself is never sent. Its flags are
+    /// BEGIN|END, as Aeron's are: the padding is one whole (empty) message to a reader of the term.</summary>
     public static void WritePad(Span<byte> destination, int termOffset, int sessionId, int streamId, int termId, int padLength) =>
-        WriteHeader(destination, padLength, 0, FrameType.Pad, termOffset, sessionId, streamId, termId, 0);
+        WriteHeader(destination, padLength, UnfragmentedFlags, FrameType.Pad, termOffset, sessionId, streamId, termId, 0);
 
     /// <summary>Writes a heartbeat: a DATA header with frame_length 0 at the sender's position (EOS flags when closing).</summary>
     public static void WriteHeartbeat(

@@ -281,6 +281,7 @@ public sealed class Image
                 SendStatus(now, scratch, subscriber, StatusMessageFrame.EndOfStreamFlag);
                 _endOfStreamSmSent = true;
                 Close(ImageCloseReason.EndOfStream);
+                Endpoint.StartCoolDown(SessionId, StreamId, now);
             }
             return work + 1;
         }

@@ -65,6 +65,11 @@ public sealed class Publication
     private long _lastDataSendNanos;
     private long _lastSetupNanos;
     private bool _sendSetupNow = true;
+    // As Aeron's sender: SETUP repeats only until the first receiver answers, or while a receiver has asked for it
+    // (SEND_SETUP) and none has answered since. A publication whose receivers left keeps heartbeating instead, so a
+    // receiver that comes back asks for SETUP itself; a receiver that is gone for good is not pestered.
+    private bool _hasInitialConnection;
+    private bool _setupElicited;
     private int _lastReceiverWindow = 128 * 1024;
     private long _lingerDeadline = -1;
     private long _closeStarted = -1;
@@ -179,25 +184,18 @@ public sealed class Publication
         var options = _transport.Options;
         CheckReceiverLiveness(now, options.ReceiverTimeoutNanos);
 
-        if (_receiverCount == 0 || _sendSetupNow)
+        if (_sendSetupNow || ((!_hasInitialConnection || _setupElicited) && now - _lastSetupNanos >= options.SetupIntervalNanos))
         {
-            if (_sendSetupNow || now - _lastSetupNanos >= options.SetupIntervalNanos)
-            {
-                SendSetup(now, scratch);
-                work++;
-            }
+            SendSetup(now, scratch);
+            work++;
         }
 
         long tail = Volatile.Read(ref _tail);
-        if (_receiverCount > 0)
+        if (_receiverCount > 0) work += SendData(now, tail, options.MaxDatagramsPerPublicationCycle);
+        if (_hasInitialConnection && now - _lastDataSendNanos >= options.HeartbeatIntervalNanos)
         {
-            work += SendData(now, tail, options.MaxDatagramsPerPublicationCycle);
-            if (now - _lastDataSendNanos >= options.HeartbeatIntervalNanos)
-            {
-                bool eos = _lingerDeadline >= 0;
-                SendHeartbeat(now, scratch, eos);
-                work++;
-            }
+            SendHeartbeat(now, scratch, endOfStream: _lingerDeadline >= 0);
+            work++;
         }
         Volatile.Write(ref _senderPositionShared, _senderPosition);
 
@@ -240,11 +238,7 @@ public sealed class Publication
         _receiverCount--;
         _receiverIds[i] = _receiverIds[_receiverCount];
         _receiverLastSeen[i] = _receiverLastSeen[_receiverCount];
-        if (_receiverCount == 0)
-        {
-            Volatile.Write(ref _connected, 0);
-            _sendSetupNow = Volatile.Read(ref _closeRequested) == 0;
-        }
+        if (_receiverCount == 0) Volatile.Write(ref _connected, 0);
     }
 
     private void SendSetup(long now, Span<byte> scratch)
@@ -331,7 +325,9 @@ public sealed class Publication
         counters.StatusMessagesReceivedValue++;
         if (sm.IsSendSetup)
         {
-            _sendSetupNow = Volatile.Read(ref _closeRequested) == 0;
+            // A receiver that does not know this session (it restarted, or its image timed out): SETUP at once and
+            // then every interval until a receiver answers; never once the stream is ending.
+            if (Volatile.Read(ref _closeRequested) == 0) _sendSetupNow = _setupElicited = true;
             return;
         }
         int offset = sm.ConsumptionTermOffset;
@@ -360,6 +356,8 @@ public sealed class Publication
             _receiverIds[index] = sm.ReceiverId;
         }
         _receiverLastSeen[index] = now;
+        _hasInitialConnection = true;
+        _setupElicited = false;
         _senderLimit = Math.Max(_senderLimit, position + window);
         _lastReceiverWindow = window;
         Volatile.Write(ref _connected, 1);

@@ -8,6 +8,9 @@ namespace Exchange.Transport;
 
 internal sealed class ReceiveChannelEndpoint : UdpChannelEndpoint
 {
+    /// <summary>Sessions that ended recently and are still cooling down; past this many, the one closest to its end of
+    /// cool-down makes room (a fixed table: the agent never allocates for it).</summary>
+    private const int CoolDownSlots = 64;
     private readonly List<Subscription> _subscriptions = [];
     private readonly List<Subscription> _registered = [];
     private long _lastSendSetupNanos = long.MinValue / 2;
@@ -15,6 +18,9 @@ internal sealed class ReceiveChannelEndpoint : UdpChannelEndpoint
     private readonly SourceRateLimiter _newImages;
     private RateLimit _newImagesTotal;
     private RateLimit _sendSetups;
+    private readonly int[] _coolDownSessions = new int[CoolDownSlots];
+    private readonly int[] _coolDownStreams = new int[CoolDownSlots];
+    private readonly long[] _coolDownUntil = new long[CoolDownSlots];
 
     public ReceiveChannelEndpoint(Transport transport, ChannelUri channel)
         : base(transport, Transport.Resolve(channel.Endpoint), channel)
@@ -89,6 +95,7 @@ internal sealed class ReceiveChannelEndpoint : UdpChannelEndpoint
             image.RequestStatusMessage();
             return;
         }
+        if (IsCoolingDown(setup.SessionId, setup.StreamId, now)) { counters.Drop(DropReason.EndedSession); return; }
         var options = Transport.Options;
         if (setup.TermLength > options.MaxReceiverTermLength) { counters.Drop(DropReason.TermLengthTooLarge); return; }
         if (!MakeRoomForPendingImage(from, options)) { counters.Drop(DropReason.ImageLimit); return; }
@@ -132,6 +139,9 @@ internal sealed class ReceiveChannelEndpoint : UdpChannelEndpoint
         var image = subscription.FindImage(first.SessionId);
         if (image == null)
         {
+            // An end-of-stream frame is a publication saying goodbye, and a session cooling down has just ended here:
+            // neither is asked for SETUP, as Aeron's receiver does not ask (it would start the stream over).
+            if (first.IsEndOfStream || IsCoolingDown(first.SessionId, first.StreamId, now)) { counters.Drop(DropReason.EndedSession); return; }
             counters.Drop(DropReason.UnknownSession);
             RequestSetup(first.SessionId, first.StreamId, from, now, scratch);
             return;
@@ -177,6 +187,32 @@ internal sealed class ReceiveChannelEndpoint : UdpChannelEndpoint
         _lastSendSetupNanos = now;
         int length = StatusMessageFrame.Write(scratch, StatusMessageFrame.SendSetupFlag, sessionId, streamId, 0, 0, 0, ReceiverId);
         if (Send(scratch[..length], to)) Transport.Counters.SendSetupsSentValue++;
+    }
+
+    /// <summary>An image of this endpoint ended its stream at <paramref name="now"/>: its session cools down (agent side).</summary>
+    internal void StartCoolDown(int sessionId, int streamId, long now)
+    {
+        int slot = 0;
+        for (int i = 0; i < CoolDownSlots; i++)
+        {
+            if (_coolDownUntil[i] == 0 || (_coolDownSessions[i] == sessionId && _coolDownStreams[i] == streamId)) { slot = i; break; }
+            if (_coolDownUntil[i] < _coolDownUntil[slot]) slot = i;
+        }
+        _coolDownSessions[slot] = sessionId;
+        _coolDownStreams[slot] = streamId;
+        _coolDownUntil[slot] = now + Transport.Options.ImageCoolDownNanos;
+    }
+
+    private bool IsCoolingDown(int sessionId, int streamId, long now)
+    {
+        for (int i = 0; i < CoolDownSlots; i++)
+        {
+            if (_coolDownUntil[i] == 0 || _coolDownSessions[i] != sessionId || _coolDownStreams[i] != streamId) continue;
+            if (now < _coolDownUntil[i]) return true;
+            _coolDownUntil[i] = 0; // over: the slot is free again
+            return false;
+        }
+        return false;
     }
 
     private Subscription? FindSubscription(int streamId)

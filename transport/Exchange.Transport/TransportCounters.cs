@@ -45,6 +45,9 @@ public enum DropReason
     ImageRateLimited,
     /// <summary>DATA of an unknown session not answered with SEND_SETUP: over the endpoint's rate.</summary>
     SendSetupRateLimited,
+    /// <summary>An end-of-stream heartbeat of a session with no image here, or DATA or SETUP of a session whose stream
+    /// ended here within the cool-down (<see cref="TransportOptions.ImageCoolDownNanos"/>): not asked for SETUP, no new image.</summary>
+    EndedSession,
 }
 
 public sealed class TransportCounters

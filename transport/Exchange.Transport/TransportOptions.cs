@@ -11,7 +11,8 @@ public sealed record TransportOptions
     public CountersFile? Counters { get; init; }
     /// <summary>Prometheus-form labels for this transport's counters in a shared file, e.g. <c>transport="engines"</c>.</summary>
     public string CountersLabels { get; init; } = "";
-    /// <summary>A publication with no receiver repeats SETUP this often (Aeron: 100 ms).</summary>
+    /// <summary>A publication repeats SETUP this often until its first receiver answers, and after a SEND_SETUP until a
+    /// receiver answers again (Aeron: 100 ms). A publication whose receivers left heartbeats instead.</summary>
     public long SetupIntervalNanos { get; init; } = 100 * NanoClock.Millisecond;
     /// <summary>A receiver sends a status message at least this often (Aeron: 200 ms).</summary>
     public long StatusMessageIntervalNanos { get; init; } = 200 * NanoClock.Millisecond;
@@ -21,6 +22,10 @@ public sealed record TransportOptions
     public long ReceiverTimeoutNanos { get; init; } = 5 * NanoClock.Second;
     /// <summary>An image with no data or heartbeat for this long is dropped (Aeron: 10 s).</summary>
     public long ImageLivenessTimeoutNanos { get; init; } = 10 * NanoClock.Second;
+    /// <summary>After an image ends its stream, frames and SETUPs of its session are ignored this long (Aeron's receiver
+    /// keeps a session "cooling down" about as long as its image liveness timeout): a lingering publication is not
+    /// asked for SETUP again and does not start a second image.</summary>
+    public long ImageCoolDownNanos { get; init; } = 10 * NanoClock.Second;
     /// <summary>Delay before the first NAK of a new gap: long enough for a reordered datagram to arrive.</summary>
     public long NakDelayNanos { get; init; } = 20 * NanoClock.Microsecond;
     /// <summary>A gap that persists is NAKed again this often.</summary>
