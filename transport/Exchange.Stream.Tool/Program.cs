@@ -70,11 +70,10 @@ pong.SetAction(r => PingPong.Pong(new PongOptions(
 
 var interval = Cli.Integer("--interval", "Milliseconds between reports", 1000, 10, int.MaxValue);
 var stat = new Command("stat", """
-    Show the transport's counters. They live in the memory of the process running the transport (there is no shared
-    counters file such as Aeron's cnc.dat), so no tool can read another process's: stat runs a subscription of its own on
-    --channel and --stream-id and prints its transport's counters every --interval (setups, data, heartbeats, NAKs, status
-    messages, images, drops by reason), which shows what a publisher, Aeron's or ours, sends to it. For the counters of a
-    publishing side, run pub, sub, ping or pong with --counters.
+    Show what arrives on a channel: stat runs a subscription of its own on --channel and --stream-id and prints its
+    transport's counters every --interval (setups, data, heartbeats, NAKs, status messages, images, drops by reason),
+    which shows what a publisher, Aeron's or ours, sends to it. Every exchange process, this tool's other modes included,
+    also publishes its counters in a counters file: exchange-stat shows them all, live.
     """)
 {
     channel, streamId, seconds, interval, idle, json,

@@ -11,12 +11,17 @@ internal sealed class Session : IDisposable
     private readonly PosixSignalRegistration _term;
     private readonly PosixSignalRegistration _interrupt;
     private volatile bool _stopRequested;
+    private readonly CountersFile _counters;
 
     public Session(string idle, bool json)
     {
-        Idle = IdleStrategies.Parse(idle) ?? throw new UsageException($"--idle must be one of {IdleStrategies.Names}");
+        if (IdleStrategies.Parse(idle) == null) throw new UsageException($"--idle must be one of {IdleStrategies.Names}");
         Json = json;
-        Transport = new Transport.Transport();
+        // Published like every exchange process's, so exchange-stat sees this one's transport while it runs.
+        try { _counters = CountersFile.Create("exchange-stream"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { _counters = CountersFile.Private(256); }
+        Transport = new Transport.Transport(new Transport.TransportOptions { Counters = _counters });
+        Idle = IdleStrategies.Parse(idle, Transport)!;
         _term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
     }
@@ -104,6 +109,7 @@ internal sealed class Session : IDisposable
     {
         Transport.CloseAndDrain(TimeSpan.FromSeconds(10));
         Transport.Dispose();
+        _counters.Dispose();
         _term.Dispose();
         _interrupt.Dispose();
     }
