@@ -15,9 +15,10 @@ internal static class ExecutionReports
     /// LastPx/LastQty (a trade). <paramref name="clOrdId"/> overrides the order's (a cancel's own ClOrdID).</summary>
     public static int Write(Span<byte> buffer, FixOrder order, char execType, long execId, long transactTime,
         long lastPx = 0, long lastQty = 0, string? clOrdId = null, string? origClOrdId = null,
-        string? text = null, string? ordStatusReqId = null)
+        string? text = null, string? ordStatusReqId = null, FixRoute? route = null)
     {
         var w = new FixBodyWriter(buffer);
+        route?.Write(ref w);
         var symbol = order.Symbol;
         AppendOrderId(ref w, order.OrderId);
         w.AppendAscii(FixTag.ClOrdID, clOrdId ?? order.ClOrdId);
@@ -66,9 +67,10 @@ internal static class ExecutionReports
     /// order we do not know): 39=8, nothing open or filled, and the request's own fields exactly as sent, omitted when
     /// the broker did not send them.</summary>
     public static int WriteRefusal(Span<byte> buffer, RequestEcho request, char execType, long execId, long transactTime,
-        OrdRejReason? ordRejReason, string text, string? ordStatusReqId)
+        OrdRejReason? ordRejReason, string text, string? ordStatusReqId, FixRoute? route = null)
     {
         var w = new FixBodyWriter(buffer);
+        route?.Write(ref w);
         AppendOrderId(ref w, 0);
         AppendIfSent(ref w, FixTag.ClOrdID, request.ClOrdId);
         AppendIfSent(ref w, FixTag.OrigClOrdID, request.OrigClOrdId);
@@ -100,9 +102,10 @@ internal static class ExecutionReports
     /// <summary>OrderCancelReject: <paramref name="replace"/> says whether it answers a G (434=2) or an F (434=1); ClOrdID,
     /// OrigClOrdID and Account are the request's as sent.</summary>
     public static int WriteCancelReject(Span<byte> buffer, long orderId, RequestEcho request, char ordStatus,
-        bool replace, CxlRejReason cxlRejReason, string text)
+        bool replace, CxlRejReason cxlRejReason, string text, FixRoute? route = null)
     {
         var w = new FixBodyWriter(buffer);
+        route?.Write(ref w);
         AppendOrderId(ref w, orderId);
         AppendIfSent(ref w, FixTag.ClOrdID, request.ClOrdId);
         AppendIfSent(ref w, FixTag.OrigClOrdID, request.OrigClOrdId);
@@ -116,9 +119,10 @@ internal static class ExecutionReports
 
     /// <summary>OrderMassCancelReport. <paramref name="response"/> is 531 (0 rejected, 1 by symbol, 7 all).</summary>
     public static int WriteMassCancelReport(Span<byte> buffer, string clOrdId, long orderId, char requestType, char response,
-        MassCancelRejectReason? rejectReason, int affected, string? symbol, string? text)
+        MassCancelRejectReason? rejectReason, int affected, string? symbol, string? text, FixRoute? route = null)
     {
         var w = new FixBodyWriter(buffer);
+        route?.Write(ref w);
         w.AppendAscii(FixTag.ClOrdID, clOrdId);
         w.Append(FixTag.OrderID, orderId);
         w.Append(FixTag.MassCancelRequestType, requestType);

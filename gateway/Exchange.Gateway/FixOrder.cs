@@ -22,6 +22,8 @@ internal sealed class FixOrder
     public string? Account;
     /// <summary>The NewOrderSingle as sent, until the engine has answered it: what a reject of it echoes.</summary>
     public RequestEcho? Request;
+    /// <summary>Where the order's reports go back through a hub: its NewOrderSingle's route, then its last replace's.</summary>
+    public FixRoute? Route;
 
     /// <summary>Sent to the engine, then reported rejected because the engine session was lost before it answered: it
     /// may have reached the book, so it is cancelled there once the session is back, and its fills, if any, are still

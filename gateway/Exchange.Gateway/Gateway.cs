@@ -135,6 +135,7 @@ internal sealed class Gateway : IFixApplication
     public void BusinessReject(FixSession session, in FixMessage message, BusinessRejectReason reason, string? text = null)
     {
         var w = new FixBodyWriter(_body);
+        FixRoute.ReplyTo(in message)?.Write(ref w);
         if (message.TryGetInt(FixTag.MsgSeqNum, out int seq)) w.Append(FixTag.RefSeqNum, seq);
         w.Append(FixTag.RefMsgType, message.MsgType);
         w.Append(FixTag.BusinessRejectReason, (int)reason);

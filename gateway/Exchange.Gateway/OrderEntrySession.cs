@@ -19,8 +19,9 @@ internal sealed class OrderEntrySession
     private readonly Queue<MassCancelInFlight> _massCancels = new();
 
     /// <summary>A broker's mass cancel waiting for every shard it went to; answered in the order they were sent.</summary>
-    private sealed class MassCancelInFlight(string clOrdId, char type, string? symbol, int shards)
+    private sealed class MassCancelInFlight(string clOrdId, char type, string? symbol, int shards, FixRoute? route)
     {
+        public readonly FixRoute? Route = route;
         public readonly string ClOrdId = clOrdId;
         public readonly char Type = type;
         public readonly string? Symbol = symbol;
@@ -121,7 +122,7 @@ internal sealed class OrderEntrySession
         }
         while (_massCancels.TryDequeue(out var mc))
         {
-            MassCancelReport(mc.ClOrdId, mc.Type, '0', MassCancelRejectReason.Other, 0, mc.Symbol, EngineLostText);
+            MassCancelReport(mc.ClOrdId, mc.Type, '0', MassCancelRejectReason.Other, 0, mc.Symbol, EngineLostText, mc.Route);
             answered++;
         }
         if (answered > 0) Session.LogEvent($"{answered} request(s) in flight answered: {EngineLostText}");
@@ -174,7 +175,7 @@ internal sealed class OrderEntrySession
     {
         string clOrdId = Text(in m, FixTag.ClOrdID);
         var echo = RequestEcho.Of(in m);
-        var order = new FixOrder { ClOrdId = clOrdId, Symbol = null!, Account = AccountText, Status = OrdStatus.Rejected, Request = echo };
+        var order = new FixOrder { ClOrdId = clOrdId, Symbol = null!, Account = AccountText, Status = OrdStatus.Rejected, Request = echo, Route = echo.Route };
         m.TryGetChar(FixTag.TimeInForce, out order.TimeInForce);
         if (order.TimeInForce == default) order.TimeInForce = '0';
         var refusal = ParseOrder(in m, order, out bool postOnly);
@@ -319,6 +320,7 @@ internal sealed class OrderEntrySession
     private void MassCancelRequest(in FixMessage m)
     {
         string clOrdId = Text(in m, FixTag.ClOrdID);
+        var route = FixRoute.ReplyTo(in m);
         m.TryGetChar(FixTag.MassCancelRequestType, out char type);
         string? symbolName = m.Contains(FixTag.Symbol) ? Text(in m, FixTag.Symbol) : null;
         Side side = m.TryGetChar(FixTag.Side, out char s) ? s == '1' ? Side.Buy : s == '2' ? Side.Sell : Side.None : Side.None;
@@ -326,20 +328,20 @@ internal sealed class OrderEntrySession
         {
             if (symbolName == null || !_gateway.Symbols.TryGetValue(symbolName, out var symbol))
             {
-                MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.UnknownSecurity, 0, symbolName, $"Unknown Symbol (55={symbolName})");
+                MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.UnknownSecurity, 0, symbolName, $"Unknown Symbol (55={symbolName})", route);
                 return;
             }
-            if (!EngineUp(symbol)) { MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.Other, 0, symbolName, EngineLostText); return; }
-            if (!SendResult.IsSent(Client.MassCancel(symbol.Id, side))) { MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.Other, 0, symbolName, "Exchange unavailable"); return; }
-            _massCancels.Enqueue(new MassCancelInFlight(clOrdId, type, symbolName, 1));
+            if (!EngineUp(symbol)) { MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.Other, 0, symbolName, EngineLostText, route); return; }
+            if (!SendResult.IsSent(Client.MassCancel(symbol.Id, side))) { MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.Other, 0, symbolName, "Exchange unavailable", route); return; }
+            _massCancels.Enqueue(new MassCancelInFlight(clOrdId, type, symbolName, 1, route));
         }
         else if (type == '7')
         {
-            if (!Client.IsConnected) { MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.Other, 0, null, EngineLostText); return; }
-            if (!SendResult.IsSent(Client.MassCancel(-1, side))) { MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.Other, 0, null, "Exchange unavailable"); return; }
-            _massCancels.Enqueue(new MassCancelInFlight(clOrdId, type, null, Client.ShardCount));
+            if (!Client.IsConnected) { MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.Other, 0, null, EngineLostText, route); return; }
+            if (!SendResult.IsSent(Client.MassCancel(-1, side))) { MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.Other, 0, null, "Exchange unavailable", route); return; }
+            _massCancels.Enqueue(new MassCancelInFlight(clOrdId, type, null, Client.ShardCount, route));
         }
-        else MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.MassCancelNotSupported, 0, symbolName, $"Unsupported MassCancelRequestType (530={type})");
+        else MassCancelReport(clOrdId, type, '0', MassCancelRejectReason.MassCancelNotSupported, 0, symbolName, $"Unsupported MassCancelRequestType (530={type})", route);
     }
 
     // ---- from the engine ----
@@ -365,7 +367,7 @@ internal sealed class OrderEntrySession
     {
         if (e.Command == CommandKind.MassCancel)
         {
-            if (_massCancels.TryDequeue(out var mc)) MassCancelReport(mc.ClOrdId, mc.Type, '0', MassCancelRejectReason.Other, 0, mc.Symbol, e.Reason.ToString());
+            if (_massCancels.TryDequeue(out var mc)) MassCancelReport(mc.ClOrdId, mc.Type, '0', MassCancelRejectReason.Other, 0, mc.Symbol, e.Reason.ToString(), mc.Route);
             return;
         }
         if (!_byEngineId.TryGetValue(e.ClientOrderId, out var order)) return;
@@ -437,6 +439,7 @@ internal sealed class OrderEntrySession
         _byClOrdId.Remove(order.ClOrdId);
         order.OrigClOrdId = order.ClOrdId;
         order.ClOrdId = pending.ClOrdId;
+        order.Route = pending.Request.Route;
         order.Pending = null;
         order.EngineClientOrderId = e.ClientOrderId;
         order.Price = e.Price;
@@ -462,7 +465,7 @@ internal sealed class OrderEntrySession
         mc.Affected += e.Count;
         if (--mc.ShardsLeft > 0) return;
         _massCancels.Dequeue();
-        MassCancelReport(mc.ClOrdId, mc.Type, mc.Type, null, mc.Affected, mc.Symbol, null);
+        MassCancelReport(mc.ClOrdId, mc.Type, mc.Type, null, mc.Affected, mc.Symbol, null, mc.Route);
     }
 
     private void Forget(FixOrder order)
@@ -488,21 +491,26 @@ internal sealed class OrderEntrySession
     private void Report(FixOrder order, char execType, long lastPx = 0, long lastQty = 0, string? clOrdId = null, string? origClOrdId = null,
         string? text = null, string? ordStatusReqId = null)
     {
-        int length = ExecutionReports.Write(_body, order, execType, _gateway.NextExecId(), _gateway.Now(), lastPx, lastQty, clOrdId, origClOrdId,
-            text, ordStatusReqId);
+        long execId = _gateway.NextExecId(), now = _gateway.Now();
+        int length = ExecutionReports.Write(_body, order, execType, execId, now, lastPx, lastQty, clOrdId, origClOrdId, text, ordStatusReqId);
         var body = _body.AsSpan(0, length);
-        Session.SendApplication("8"u8, body);
+        // Drop copies go to the firm's own back office, not through the hub: without the route.
         if (execType != ExecType.OrderStatus) _gateway.DropCopy(Account, body);
+        if (order.Route != null)
+            body = _body.AsSpan(0, ExecutionReports.Write(_body, order, execType, execId, now, lastPx, lastQty, clOrdId, origClOrdId, text, ordStatusReqId, order.Route));
+        Session.SendApplication("8"u8, body);
     }
 
     /// <summary>An ExecutionReport refusing a request (150=8 39=8), or answering a status request for an order the gateway
     /// does not know (150=I 39=8): the request's own fields as the broker sent them.</summary>
     private void Refuse(RequestEcho request, OrdRejReason? ordRejReason, string text, char execType = ExecType.Rejected, string? ordStatusReqId = null)
     {
-        int length = ExecutionReports.WriteRefusal(_body, request, execType, _gateway.NextExecId(), _gateway.Now(), ordRejReason, text, ordStatusReqId);
-        var body = _body.AsSpan(0, length);
-        Session.SendApplication("8"u8, body);
+        long execId = _gateway.NextExecId(), now = _gateway.Now();
+        var body = _body.AsSpan(0, ExecutionReports.WriteRefusal(_body, request, execType, execId, now, ordRejReason, text, ordStatusReqId));
         if (execType != ExecType.OrderStatus) _gateway.DropCopy(Account, body);
+        if (request.Route != null)
+            body = _body.AsSpan(0, ExecutionReports.WriteRefusal(_body, request, execType, execId, now, ordRejReason, text, ordStatusReqId, request.Route));
+        Session.SendApplication("8"u8, body);
     }
 
     /// <summary>OrderCancelReject of a cancel or replace of <paramref name="order"/> (null: no such order), echoing the
@@ -510,13 +518,14 @@ internal sealed class OrderEntrySession
     private void CancelReject(FixOrder? order, RequestEcho request, bool replace, CxlRejReason reason, string text)
     {
         int length = ExecutionReports.WriteCancelReject(_body, order?.OrderId ?? 0, request, order?.Status ?? OrdStatus.Rejected,
-            replace, reason, text);
+            replace, reason, text, request.Route);
         Session.SendApplication("9"u8, _body.AsSpan(0, length));
     }
 
-    private void MassCancelReport(string clOrdId, char type, char response, MassCancelRejectReason? reason, int affected, string? symbol, string? text)
+    private void MassCancelReport(string clOrdId, char type, char response, MassCancelRejectReason? reason, int affected, string? symbol, string? text,
+        FixRoute? route)
     {
-        int length = ExecutionReports.WriteMassCancelReport(_body, clOrdId, 0, type, response, reason, affected, symbol, text);
+        int length = ExecutionReports.WriteMassCancelReport(_body, clOrdId, 0, type, response, reason, affected, symbol, text, route);
         Session.SendApplication("r"u8, _body.AsSpan(0, length));
     }
 }

@@ -11,10 +11,13 @@ namespace Exchange.Gateway;
 internal sealed record RequestEcho(string? ClOrdId, string? OrigClOrdId, string? Account, string? Symbol, string? Side,
     string? OrderQty, string? OrdType, string? Price, string? TimeInForce)
 {
+    /// <summary>The way back to the firm the request came from through a hub (null: it came straight).</summary>
+    public FixRoute? Route { get; init; }
+
     public static RequestEcho Of(in FixMessage m) =>
         new(Get(in m, FixTag.ClOrdID), Get(in m, FixTag.OrigClOrdID), Get(in m, FixTag.Account), Get(in m, FixTag.Symbol),
             Get(in m, FixTag.Side), Get(in m, FixTag.OrderQty), Get(in m, FixTag.OrdType), Get(in m, FixTag.Price),
-            Get(in m, FixTag.TimeInForce));
+            Get(in m, FixTag.TimeInForce)) { Route = FixRoute.ReplyTo(in m) };
 
     private static string? Get(in FixMessage m, int tag) => m.TryGetValue(tag, out var value) ? Encoding.ASCII.GetString(value) : null;
 }
