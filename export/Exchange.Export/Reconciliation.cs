@@ -1,8 +1,8 @@
-// Reconciliation: what a sink holds at its position, against the state rebuilt from the journal at that same position
-// (newest snapshot at or before it, then the journal). Balances and open orders come from the rebuilt engine, so they
-// are checked whole; order outcomes and trade sums are tallied from the replayed events, so they are checked for every
-// input after the snapshot replay started from (all of them when it started from the journal's beginning); the trade
-// count is checked whole through the engine's next trade id. Each sink reads its own contents into a SinkContents.
+// Reconciliation: what a sink holds at its position, against the state rebuilt from the journal at that same position.
+// Balances and open orders come from the rebuilt engine, so they are checked whole; order outcomes and trade sums are
+// tallied from the replayed events, so they are checked for every input replayed: all of them when the replay starts
+// at the journal's beginning (the default while the journal has it), else those after the snapshot it started from;
+// the trade count is checked whole through the engine's next trade id. Each sink reads its own contents into a SinkContents.
 using Exchange.Engine;
 using Exchange.Engine.Recovery;
 
@@ -31,11 +31,13 @@ public sealed record ReconcileResult(long Position, string Start, long Balances,
 
 public static class Reconciliation
 {
-    /// <summary>The replay's starting point for <paramref name="position"/> and the state there.</summary>
-    public static (MatchingEngine<Tally> Engine, RebuildReport Report, Tally Tally) Rebuild(string journalDirectory, EngineConfig config, long position)
+    /// <summary>The state at <paramref name="position"/>, replayed from the journal's start or (<paramref name="useSnapshots"/>)
+    /// from the newest snapshot at or before it, with the tally of the replayed events.</summary>
+    public static (MatchingEngine<Tally> Engine, RebuildReport Report, Tally Tally) Rebuild(string journalDirectory, EngineConfig config, long position,
+        bool useSnapshots)
     {
         var tally = new Tally();
-        var (engine, report) = StateRebuild.Run(journalDirectory, config, tally, toSequence: position);
+        var (engine, report) = StateRebuild.Run(journalDirectory, config, tally, toSequence: position, useSnapshots: useSnapshots);
         return (engine, report, tally);
     }
 

@@ -32,7 +32,7 @@ public sealed class SinkPipeline(string journalDirectory, EngineConfig config, I
     private TimeSpan _downSince;
     private TimeSpan _lastStatus;
     private long _journalLast;
-    private TimeSpan _journalLastCheckedAt = TimeSpan.MinValue;
+    private TimeSpan? _journalLastCheckedAt;
 
     public string Name => sink.Name;
     /// <summary>The sink's position as last written or read.</summary>
@@ -167,7 +167,7 @@ public sealed class SinkPipeline(string journalDirectory, EngineConfig config, I
     /// <summary>While nothing is read (the sink is down), the journal's end is looked up now and then so the lag keeps counting.</summary>
     private void RefreshJournalEnd()
     {
-        if (_clock.Elapsed - _journalLastCheckedAt < TimeSpan.FromSeconds(1)) return;
+        if (_journalLastCheckedAt is { } checkedAt && _clock.Elapsed - checkedAt < TimeSpan.FromSeconds(1)) return;
         _journalLastCheckedAt = _clock.Elapsed;
         try { _journalLast = Math.Max(_journalLast, ReplicaPosition.Of(journalDirectory).LastSequence); }
         catch (Exception e) when (e is JournalException or IOException) { }

@@ -20,25 +20,33 @@ internal static class Reconcile
             HelpName = "CONNECTION",
         };
         var config = Rebuild.Config();
+        var fromSnapshot = new Option<bool>("--from-snapshot")
+        {
+            Description = "replay from the newest snapshot at or before the position, not the journal's start: faster, but orders and trades " +
+                "are then checked only where they changed after the snapshot (balances, open orders and the trade count still whole)",
+        };
         var show = Cli.Integer("--show", "differences to print at most", 20, 1, 1_000_000);
         var json = Commands.Json();
         var command = new Command("reconcile", """
             Compares a sink exchange-export writes with the state rebuilt from the journal DIR at the sink's exported
             position: balances per account and asset, the final state of every order, the trade count and sums.
             Prints the first differences and exits 1 if there are any; 0 if the sink matches the journal.
-            """) { directory, postgres, config, show, json };
+            The replay starts at the journal's first input, so every order and trade is checked, unless --from-snapshot is
+            given or the journal's first segments are gone (then from the newest snapshot at or before the position).
+            """) { directory, postgres, config, fromSnapshot, show, json };
         command.SetAction(r =>
         {
             string dir = Commands.JournalDirectory(r.GetValue(directory)!);
             string? connection = r.GetValue(postgres) ?? Environment.GetEnvironmentVariable(PostgresDatabase.ConnectionVariable);
             if (string.IsNullOrWhiteSpace(connection))
                 throw new UsageException($"no sink: give --postgres CONNECTION (or set {PostgresDatabase.ConnectionVariable})");
-            return Run(dir, connection, ReplayConfig.Load(dir, r.GetValue(config)).Engine, r.GetValue(show), r.GetValue(json));
+            bool whole = !r.GetValue(fromSnapshot) && Exchange.Journal.SegmentDirectory.List(dir)[0].FirstSequence == 1;
+            return Run(dir, connection, ReplayConfig.Load(dir, r.GetValue(config)).Engine, !whole, r.GetValue(show), r.GetValue(json));
         });
         return command;
     }
 
-    private static int Run(string directory, string connection, Exchange.Engine.EngineConfig config, int show, bool asJson)
+    private static int Run(string directory, string connection, Exchange.Engine.EngineConfig config, bool useSnapshots, int show, bool asJson)
     {
         string target = PostgresDatabase.Describe(connection);
         long position;
@@ -47,7 +55,7 @@ internal static class Reconcile
         {
             throw new IOException($"cannot read the position of postgres {target}: {e.Message}");
         }
-        var (engine, report, tally) = Reconciliation.Rebuild(directory, config, position);
+        var (engine, report, tally) = Reconciliation.Rebuild(directory, config, position, useSnapshots);
         var contents = PostgresContents.Read(connection, position, Reconciliation.TalliedAfter(report));
         var result = Reconciliation.Compare(engine, report, tally, contents, config.AssetCount);
 
