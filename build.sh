@@ -46,6 +46,7 @@ EXECUTABLES=(
   "gateway/Exchange.Client.Example/Exchange.Client.Example.csproj"
   "gateway/Exchange.Gateway/Exchange.Gateway.csproj"
   "ops/Exchange.Admin.Tool/Exchange.Admin.Tool.csproj"
+  "export/Exchange.Export.Tool/Exchange.Export.Tool.csproj"
 )
 
 assembly_name() { sed -n 's:.*<AssemblyName>\(.*\)</AssemblyName>.*:\1:p' "$1"; }
