@@ -8,7 +8,6 @@ using System.Text.Json;
 using Exchange.Export;
 using Exchange.Export.Postgres;
 using Exchange.Hosting;
-using Exchange.Journal;
 using Exchange.Replay;
 
 var directory = new Argument<string>("DIR") { Description = "the shard's journal directory (its segments, engine.json and snapshots/)" };
@@ -65,9 +64,9 @@ static int Export(string dir, Exchange.Engine.EngineConfig config, List<IExportS
     var threads = pipelines.Select((p, i) => new Thread(() =>
     {
         try { p.Run(stop.Token); }
-        catch (Exception e) when (e is ExportException or PositionMismatchException or JournalException or IOException or InvalidDataException
-            || !sinks[i].IsTransient(e))
+        catch (Exception e)
         {
+            // Whatever stops one sink's export is reported and ends the process with 1; the other sinks carry on.
             faults[i] = e.Message.ReplaceLineEndings(" ");
             lock (log) Console.Error.WriteLine($"exchange-export: sink {p.Name}: {faults[i]}");
         }

@@ -171,6 +171,23 @@ public sealed class PostgresExportTests : IDisposable
     }
 
     [Fact]
+    public void A_password_given_in_the_environment_is_never_printed()
+    {
+        string journal = Journal(2_000, seed: 8);
+        const string password = "pw-never-printed-7f3a";
+        // The test server trusts loopback, so any password gets in; what matters is that none is shown.
+        var export = ChildProcess.Run(ChildProcess.StartDll("exchange-export.dll", [journal, "--once"],
+            new Dictionary<string, string> { ["EXCHANGE_EXPORT_POSTGRES"] = $"{_postgres.ConnectionString};Password={password}" }), Timeouts.Process);
+        Assert.True(export.ExitCode == 0, export.ToString());
+        Assert.Contains($"target=127.0.0.1:{_postgres.Port}/exchange ", export.Stdout);
+        var reconcile = ChildProcess.Run(ChildProcess.StartDll("exchange-replay.dll", ["reconcile", journal],
+            new Dictionary<string, string> { ["EXCHANGE_EXPORT_POSTGRES"] = $"{_postgres.ConnectionString};Password={password}" }), Timeouts.Process);
+        Assert.True(reconcile.ExitCode == 0, reconcile.ToString());
+        Assert.DoesNotContain(password, export.ToString());
+        Assert.DoesNotContain(password, reconcile.ToString());
+    }
+
+    [Fact]
     public void A_sink_is_never_written_by_two_exporters_at_once()
     {
         string journal = Journal(40_000, seed: 6);
