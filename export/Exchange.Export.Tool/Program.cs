@@ -36,7 +36,9 @@ root.SetAction(r =>
 {
     string dir = r.GetValue(directory)!;
     if (!Directory.Exists(dir)) throw new UsageException($"{dir}: no such directory");
-    var engineConfig = ReplayConfig.Load(dir, r.GetValue(config)).Engine;
+    Exchange.Engine.EngineConfig engineConfig;
+    try { engineConfig = ReplayConfig.Load(dir, r.GetValue(config)).Engine; }
+    catch (Exception e) when (e is FileNotFoundException or InvalidDataException or UnauthorizedAccessException) { throw new UsageException(e.Message); }
     string? connection = r.GetValue(postgres) ?? Environment.GetEnvironmentVariable(PostgresDatabase.ConnectionVariable);
     if (string.IsNullOrWhiteSpace(connection))
         throw new UsageException($"no sink: give --postgres CONNECTION (or set {PostgresDatabase.ConnectionVariable})");

@@ -158,6 +158,7 @@ public sealed class SinkPipeline(string journalDirectory, EngineConfig config, I
                 }
                 Retries++;
                 RefreshJournalEnd();
+                if (_clock.Elapsed - _lastStatus >= options.StatusInterval) Status("status");
                 if (stop.WaitHandle.WaitOne(delay)) return default!;
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxRetryDelay.Ticks));
             }

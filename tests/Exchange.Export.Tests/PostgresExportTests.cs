@@ -190,6 +190,22 @@ public sealed class PostgresExportTests : IDisposable
     }
 
     [Fact]
+    public void A_sink_ahead_of_the_journal_stops_the_export_and_fails_reconcile()
+    {
+        Tools.ExportOnce(Journal(3_000, seed: 9), _postgres.ConnectionString);
+        string shorter = Journal(1_000, seed: 10);
+        string before = Tools.Contents(_postgres);
+
+        var export = ChildProcess.Run(Tools.StartExport(shorter, _postgres.ConnectionString, "--once"), Timeouts.Process);
+        Assert.True(export.ExitCode == 1, export.ToString());
+        Assert.Contains("is at sequence 3000 but the journal", export.Stderr);
+        Assert.Equal(before, Tools.Contents(_postgres));
+        var reconcile = Tools.Reconcile(shorter, _postgres.ConnectionString);
+        Assert.True(reconcile.ExitCode == 1, reconcile.ToString());
+        Assert.Contains("difference: position: the sink is at sequence 3000 but the journal ends at 1000", reconcile.Stdout);
+    }
+
+    [Fact]
     public void A_sink_is_never_written_by_two_exporters_at_once()
     {
         string journal = Journal(40_000, seed: 6);
