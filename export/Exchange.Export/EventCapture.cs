@@ -144,7 +144,9 @@ public sealed class EventCapture : IEngineOutput
         // Then: maker base, maker quote, taker base, taker quote, and the fee account's quote when any fee was charged.
         _tradeBalancesLeft = 4 + (maker.Fee + taker.Fee > 0 ? 1 : 0);
         _contextTradeId = e.TradeId;
-        _contextOrderId = 0;
+        // What follows the trade's own balances (a market buy's unspent budget coming back) is the taker's.
+        _contextOrderId = taker.OrderId;
+        _contextIsNewOrder = false;
     }
 
     public void OnCancelled(in OrderCancelled e)

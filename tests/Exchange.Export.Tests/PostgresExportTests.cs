@@ -43,6 +43,8 @@ public sealed class PostgresExportTests : IDisposable
         Assert.Equal("accepted,cancelled,fill,reduced,rejected,replaced", _postgres.Sql("SELECT string_agg(DISTINCT event, ',' ORDER BY event) FROM orders"));
         Assert.Equal("deposit,fee,fill,hold,release,withdrawal", _postgres.Sql("SELECT string_agg(DISTINCT kind, ',' ORDER BY kind) FROM ledger"));
         Assert.Equal("3", _postgres.Sql("SELECT count(*) FROM symbols"));
+        // Every hold, release and fill says which order or trade moved the balance.
+        Assert.Equal("0", _postgres.Sql("SELECT count(*) FROM ledger WHERE kind IN ('hold', 'release', 'fill') AND order_id IS NULL AND trade_id IS NULL"));
         // Both sides of every trade, and one fill row per side.
         Assert.Equal("0", _postgres.Sql("""
             SELECT count(*) FROM trades t WHERE 2 <> (SELECT count(*) FROM orders o WHERE o.event = 'fill' AND o.trade_id = t.trade_id
