@@ -68,7 +68,7 @@ out_of_date() {
   local dirs
   dirs=$(project_dirs "$1" | sort -u)
   [ -n "$(find $dirs Directory.Build.props codecs/exchange.xml -newer "$binary" -type f \
-    \( -name '*.cs' -o -name '*.csproj' -o -name '*.xml' -o -name '*.props' -o -name '*.json' -o -name '*.cfg' \) \
+    \( -name '*.cs' -o -name '*.csproj' -o -name '*.xml' -o -name '*.props' -o -name '*.json' -o -name '*.cfg' -o -name '*.sql' \) \
     -not -path '*/obj/*' -not -path '*/bin/*' -print -quit 2>/dev/null)" ]
 }
 
