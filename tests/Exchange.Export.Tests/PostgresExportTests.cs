@@ -36,9 +36,15 @@ public sealed class PostgresExportTests : IDisposable
     public void An_exported_journal_reconciles_clean_with_every_kind_of_row()
     {
         string journal = Journal(20_000, seed: 1, snapshotEvery: 5_000);
-        var export = Tools.ExportOnce(journal, _postgres.ConnectionString);
+        var export = Tools.ExportOnce(journal, _postgres.ConnectionString, "--json");
         Assert.Contains("caught-up sink=postgres position=20000 ", export.Stdout);
         Tools.AssertReconcilesClean(journal, _postgres.ConnectionString);
+        var summary = System.Text.Json.JsonDocument.Parse(export.Stdout.Split('\n')[^1]).RootElement;
+        Assert.Equal(20_000, summary.GetProperty("position").GetInt64());
+        Assert.Equal(long.Parse(_postgres.Sql("SELECT count(*) FROM trades")), summary.GetProperty("trades").GetInt64());
+        // Rows written: every order, trade and ledger row, and each symbol change (a halted symbol's row is updated, not added).
+        long stored = long.Parse(_postgres.Sql("SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM trades) + (SELECT count(*) FROM ledger)"));
+        Assert.InRange(summary.GetProperty("rows").GetInt64() - stored, 3, 20_000 / 100);
 
         Assert.Equal("accepted,cancelled,fill,reduced,rejected,replaced", _postgres.Sql("SELECT string_agg(DISTINCT event, ',' ORDER BY event) FROM orders"));
         Assert.Equal("deposit,fee,fill,hold,release,withdrawal", _postgres.Sql("SELECT string_agg(DISTINCT kind, ',' ORDER BY kind) FROM ledger"));
