@@ -48,6 +48,7 @@ EXECUTABLES=(
   "ops/Exchange.Admin.Tool/Exchange.Admin.Tool.csproj"
   "ops/Exchange.Stat.Tool/Exchange.Stat.Tool.csproj"
   "transport/Exchange.Stream.Tool/Exchange.Stream.Tool.csproj"
+  "export/Exchange.Export.Tool/Exchange.Export.Tool.csproj"
 )
 
 assembly_name() { sed -n 's:.*<AssemblyName>\(.*\)</AssemblyName>.*:\1:p' "$1"; }
@@ -69,7 +70,7 @@ out_of_date() {
   local dirs
   dirs=$(project_dirs "$1" | sort -u)
   [ -n "$(find $dirs Directory.Build.props codecs/exchange.xml -newer "$binary" -type f \
-    \( -name '*.cs' -o -name '*.csproj' -o -name '*.xml' -o -name '*.props' -o -name '*.json' -o -name '*.cfg' \) \
+    \( -name '*.cs' -o -name '*.csproj' -o -name '*.xml' -o -name '*.props' -o -name '*.json' -o -name '*.cfg' -o -name '*.sql' \) \
     -not -path '*/obj/*' -not -path '*/bin/*' -print -quit 2>/dev/null)" ]
 }
 

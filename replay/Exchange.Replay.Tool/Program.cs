@@ -1,4 +1,4 @@
-// exchange-replay: the operators' tool over journals: dump, verify, rebuild, book, diff, compare, position, stats, recover.
+// exchange-replay: the operators' tool over journals: dump, verify, rebuild, book, diff, compare, position, stats, recover, reconcile.
 // Exit codes: 0 fine; 1 the journal has faults (verify), journals differ (diff), replicas' states differ (compare) or a
 // journal is damaged; 2 bad input, with a one-line reason on stderr.
 using System.CommandLine;
@@ -13,11 +13,11 @@ var root = new RootCommand("""
     """)
 {
     Dump.Command(), Verify.Command(), Rebuild.Command(), Book.Command(), Diff.Command(), Compare.Command(), Position.Command(), Stats.Command(),
-    Recover.Command(),
+    Recover.Command(), Reconcile.Command(),
 };
 root.SetAction(_ =>
 {
-    Console.Error.WriteLine("exchange-replay: give a command: dump, verify, rebuild, book, diff, compare, position, stats or recover (try --help)");
+    Console.Error.WriteLine("exchange-replay: give a command: dump, verify, rebuild, book, diff, compare, position, stats, recover or reconcile (try --help)");
     return Cli.UsageError;
 });
 // `exchange-replay help` has always meant --help.
