@@ -116,7 +116,9 @@ public static class IdleStrategies
     {
         "busy-spin" or "spin" => new BusySpinIdleStrategy(),
         "yield" => new YieldingIdleStrategy(),
-        "backoff" => new BackoffIdleStrategy(parker: parker),
+        // Parked on its sockets, an agent wakes when traffic arrives: it need not spin and yield long first, which on a
+        // machine with fewer cores than busy agents only takes the core from the ones doing the work.
+        "backoff" => parker == null ? new BackoffIdleStrategy() : new BackoffIdleStrategy(maxSpins: 10, maxYields: 0, parker: parker),
         _ => null,
     };
 }
