@@ -51,6 +51,59 @@ internal static class EngineProcess
 
     private static int RunNetwork(ShardConfig config, EngineServiceOptions options, ClusterMember? cluster)
     {
+        var readiness = new Readiness { Cluster = cluster };
+        OperatorEndpoint? endpoint = null;
+        if (config.OperatorListen != null)
+        {
+            try { endpoint = OpenOperatorEndpoint(config.OperatorListen, options.Counters!, readiness); }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                Console.Error.WriteLine($"exchange-engine: cannot listen for operators on {config.OperatorListen}: {e.Message}");
+                return 2;
+            }
+            Console.Error.WriteLine($"exchange-engine: operator endpoint http://{endpoint.EndPoint}/ (health, ready, metrics)");
+        }
+        try { return RunNetwork(config, options, cluster, readiness); }
+        finally { endpoint?.Dispose(); }
+    }
+
+    private static OperatorEndpoint OpenOperatorEndpoint(string listen, Exchange.Runtime.CountersFile counters, Readiness readiness)
+    {
+        var reader = counters.Path is { } path ? CountersReader.TryOpen(path) : null;
+        return new OperatorEndpoint(OperatorEndpoint.Parse(listen)!,
+            () => reader == null ? "" : PrometheusText.Format([(reader.ProcessName, Environment.ProcessId, reader.Read())]),
+            readiness.Describe);
+    }
+
+    /// <summary>What /ready answers, read on the operator endpoint's thread from what the engine thread sets.</summary>
+    private sealed class Readiness
+    {
+        public volatile int Phase; // 0 recovering, 1 running, 2 stopping
+        public volatile EngineService? Service;
+        public volatile StandbyReplication? Standby;
+        public ClusterMember? Cluster;
+
+        public (bool, string) Describe()
+        {
+            var service = Service;
+            if (Phase == 0 || service == null) return (false, "recovering the journal");
+            if (Phase == 2) return (false, "stopping");
+            long sequence = service.LastSequence;
+            if (Standby is { } standby)
+            {
+                if (standby.Diverged) return (false, $"standby diverged from its primary (sequence {sequence})");
+                return standby.Joined ? (true, $"standby, caught up with its primary (sequence {sequence})")
+                    : (false, $"standby catching up with its primary (sequence {sequence})");
+            }
+            if (Cluster is { } cluster)
+                return cluster.Leads && cluster.Leadership.IsLeader ? (true, $"leader, term {cluster.Leadership.Term} (sequence {sequence})")
+                    : (false, $"not the leader (sequence {sequence})");
+            return (true, $"{(service.Primary != null ? "primary" : "single engine")} (sequence {sequence})");
+        }
+    }
+
+    private static int RunNetwork(ShardConfig config, EngineServiceOptions options, ClusterMember? cluster, Readiness readiness)
+    {
         var transport = new Transport.Transport(TransportLinks.TransportOptionsFor(config.Limits) with
         {
             Counters = options.Counters,
@@ -104,12 +157,15 @@ internal static class EngineProcess
                     Console.Error.WriteLine($"exchange-engine: {stop}");
                     loopRef?.RequestStop();
                 }
+                readiness.Standby = standby;
                 return work;
             };
         }
         var loop = new EngineLoop(transport, links, service, IdleStrategies.Parse(config.Idle, transport)!, options.Log, replicate);
         loopRef = loop;
         var signals = loop.StopOnSignals();
+        readiness.Service = service;
+        readiness.Standby = standby;
         string journal = config.InMemory ? "no journal (in memory)" : $"journal {Path.GetFullPath(config.EffectiveJournalDirectory)} ({config.Durability.ToString().ToLowerInvariant()})";
         Console.Error.WriteLine($"exchange-engine: shard {config.ShardId}: {config.Symbols.Count} symbols " +
             $"({string.Join(", ", config.Symbols.Select(s => $"{s.Name}={s.Spec.Id}"))}), {journal}; {service.Rebuild?.Describe() ?? "state from the config"}");
@@ -119,7 +175,9 @@ internal static class EngineProcess
         if (cluster != null) role += $" member={config.Cluster.Member}" + (cluster.Leads ? $" term={cluster.Leadership.Term}" : "");
         Console.WriteLine($"listening shard={config.ShardId} channel={config.Listen} port={links.Commands.LocalEndPoint.Port} role={role} sequence={service.LastSequence} stateHash={service.StateHash():x16}");
         Console.Out.Flush();
+        readiness.Phase = 1;
         loop.Run();
+        readiness.Phase = 2;
         // An orderly stop of the leader hands over at once; a leader that lost its lease has nothing to give up.
         if (lostLeadership == null) cluster?.Resign();
         Console.WriteLine($"stopped shard={config.ShardId} sequence={service.LastSequence} stateHash={service.StateHash():x16}");

@@ -40,6 +40,10 @@ var members = new Option<string[]>("--cluster-member")
     Description = "A member of the cluster, this one included: NAME,sync|async,CHANNEL (its listen channel); repeatable",
     HelpName = "NAME,MODE,CHANNEL", AllowMultipleArgumentsPerToken = false,
 };
+var operatorListen = new Option<string?>("--operator-listen")
+{
+    Description = "Serve GET /health, /ready and /metrics over HTTP here (e.g. 127.0.0.1:9401; port 0 picks a free one)", HelpName = "HOST:PORT",
+};
 var printConfig = new Option<bool>("--print-config") { Description = "Print the effective config as JSON and exit" };
 var consoleMode = new Option<bool>("--console") { Description = "Operator mode: commands on stdin, no transport and no journal" };
 var json = new Option<bool>("--json") { Description = "With --console, events as JSON lines" };
@@ -51,7 +55,7 @@ var root = new RootCommand("""
     """)
 {
     configFile, shardId, listen, symbols, journal, inMemory, durability, idle, marketData, groupCommit, stallEvery, stallMicros,
-    repair, forceEmpty, standbyOf, standbyName, standbys, etcd, member, members, printConfig, consoleMode, json,
+    repair, forceEmpty, standbyOf, standbyName, standbys, etcd, member, members, operatorListen, printConfig, consoleMode, json,
 };
 root.SetAction(parsed =>
 {
@@ -64,6 +68,9 @@ root.SetAction(parsed =>
         if (parsed.GetValue(journal) is { } directory) config = config with { JournalDirectory = directory };
         if (parsed.GetValue(inMemory)) config = config with { InMemory = true };
         if (parsed.GetValue(marketData) is { } md) config = config with { MarketDataChannel = md };
+        if (parsed.GetValue(operatorListen) is { } op) config = config with { OperatorListen = op };
+        if (config.OperatorListen != null && OperatorEndpoint.Parse(config.OperatorListen) == null)
+            throw new ConfigException($"operator endpoint '{config.OperatorListen}' is not HOST:PORT");
         if (parsed.GetValue(idle) is { } strategy) config = config with { Idle = strategy };
         if (parsed.GetValue(durability) is { } policy)
             config = config with { Durability = policy switch { "none" => Durability.None, "always" => Durability.Always, _ => Durability.Batch } };

@@ -30,6 +30,9 @@ public sealed record ShardConfig
 
     /// <summary>Where clients send commands (stream 10): an Aeron channel URI this process binds.</summary>
     public string Listen { get; set; } = "aeron:udp?endpoint=127.0.0.1:40123|term-length=1m";
+    /// <summary>Optionally, the operator endpoint's HOST:PORT (GET /health, /ready, /metrics over HTTP; port 0: any free
+    /// one, printed at start). Off unless given; bind it to loopback unless operators reach it from elsewhere.</summary>
+    public string? OperatorListen { get; set; }
     /// <summary>Optionally, one more destination for the shard's market data (stream 12), e.g. a distributor.</summary>
     public string? MarketDataChannel { get; set; }
     /// <summary>The journal directory; null means <c>data/shard-{ShardId}</c>. With <see cref="InMemory"/> there is none.</summary>
