@@ -28,6 +28,11 @@ internal sealed class Gateway : IFixApplication
     }
 
     public GatewayConfig Config { get; }
+    /// <summary>The gateway's counters (published when the process has a counters file).</summary>
+    public GatewayMetrics Metrics { get; set; } = new(CountersFile.Private(64));
+
+    /// <summary>The engine connection of each order-entry session: up or not.</summary>
+    public IEnumerable<bool> EngineSessions() => _orderEntry.Values.Select(e => e.Client.IsConnected);
     /// <summary>The FIX Symbols (55) the gateway trades: the names the engines announced (SymbolDefinition), with the
     /// decimals their reference data gives. A symbol no engine has announced is unknown to FIX.</summary>
     public Dictionary<string, GatewaySymbol> Symbols { get; } = new(StringComparer.Ordinal);
@@ -120,6 +125,7 @@ internal sealed class Gateway : IFixApplication
 
     public void OnApplicationMessage(FixSession session, in FixMessage message)
     {
+        Metrics.Received(message.MsgType);
         if (_orderEntry.TryGetValue(session, out var entry)) entry.OnMessage(in message);
         else BusinessReject(session, in message, BusinessRejectReason.Other, "Drop-copy sessions receive execution reports only");
     }
@@ -141,6 +147,7 @@ internal sealed class Gateway : IFixApplication
         w.Append(FixTag.BusinessRejectReason, (int)reason);
         if (text != null) w.AppendAscii(FixTag.Text, text);
         else w.Append(FixTag.Text, BusinessRejectReasons.Text(reason));
+        Metrics.BusinessRejects.Increment();
         session.SendApplication("j"u8, _body.AsSpan(0, w.Length));
     }
 

@@ -23,6 +23,15 @@ internal static class GatewayHost
             Console.Error.WriteLine($"exchange-gateway: warning: {warning}");
 
         var gateway = new Gateway(config, Exchange.Fix.UtcTimestamp.Now, line => Console.Error.WriteLine($"exchange-gateway: {line}"));
+        CountersFile counters;
+        try { counters = CountersFile.Create("exchange-gateway"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"exchange-gateway: warning: cannot publish counters in {CountersFile.DefaultDirectory()}: {e.Message}");
+            counters = CountersFile.Private(64);
+        }
+        using var ownedCounters = counters;
+        gateway.Metrics = new GatewayMetrics(counters);
         FixAcceptor acceptor;
         try
         {
@@ -43,7 +52,13 @@ internal static class GatewayHost
         }
 
         // One agent, on this thread: the FIX sessions' sockets and timers, then the engines' responses.
-        var agent = new DelegateAgent("gateway", () => acceptor.DoWork(Exchange.Fix.UtcTimestamp.Now()) + gateway.PollEngines());
+        Func<IEnumerable<bool>> engineSessions = gateway.EngineSessions;
+        var agent = new DelegateAgent("gateway", () =>
+        {
+            int work = acceptor.DoWork(Exchange.Fix.UtcTimestamp.Now()) + gateway.PollEngines();
+            gateway.Metrics.Publish(Environment.TickCount64, acceptor.Sessions, engineSessions);
+            return work;
+        });
         var idle = IdleStrategies.Parse(idleName)!;
         var runner = new AgentRunner(agent, idle);
         void OnSignal(PosixSignalContext context) { context.Cancel = true; runner.RequestStop(); }

@@ -498,6 +498,7 @@ internal sealed class OrderEntrySession
         if (execType != ExecType.OrderStatus) _gateway.DropCopy(Account, body);
         if (order.Route != null)
             body = _body.AsSpan(0, ExecutionReports.Write(_body, order, execType, execId, now, lastPx, lastQty, clOrdId, origClOrdId, text, ordStatusReqId, order.Route));
+        _gateway.Metrics.ExecutionReports.Increment();
         Session.SendApplication("8"u8, body);
     }
 
@@ -510,6 +511,7 @@ internal sealed class OrderEntrySession
         if (execType != ExecType.OrderStatus) _gateway.DropCopy(Account, body);
         if (request.Route != null)
             body = _body.AsSpan(0, ExecutionReports.WriteRefusal(_body, request, execType, execId, now, ordRejReason, text, ordStatusReqId, request.Route));
+        _gateway.Metrics.ExecutionReports.Increment();
         Session.SendApplication("8"u8, body);
     }
 

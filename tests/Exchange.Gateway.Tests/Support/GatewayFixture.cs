@@ -16,7 +16,8 @@ public sealed class GatewayFixture : IDisposable
         {
             string settings = _dir.Combine("sessions.cfg");
             File.WriteAllText(settings, Processes.BrokerSessions(_dir.Combine("store")));
-            _gateway = Processes.StartGateway(settings, enginePort, out int port);
+            _gateway = Processes.StartGateway(settings, enginePort, out int port,
+                new Dictionary<string, string> { ["EXCHANGE_COUNTERS_DIR"] = CountersDirectory });
             Port = port;
         }
         catch
@@ -28,6 +29,9 @@ public sealed class GatewayFixture : IDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>Where the gateway publishes its counters (a directory of this fixture's own).</summary>
+    public string CountersDirectory => _dir.Combine("counters");
 
     /// <summary>What the gateway wrote to stderr so far.</summary>
     public string GatewayStderr => _gateway.Stderr;

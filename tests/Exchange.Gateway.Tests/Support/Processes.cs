@@ -30,10 +30,14 @@ internal static class Processes
 
     /// <summary>A gateway routing every symbol to the engine on <paramref name="enginePort"/>; returns once it listens,
     /// with the FIX port it bound.</summary>
-    public static ChildProcess StartGateway(string settingsPath, int enginePort, out int port, params string[] extraArgs)
+    public static ChildProcess StartGateway(string settingsPath, int enginePort, out int port, params string[] extraArgs) =>
+        StartGateway(settingsPath, enginePort, out port, null, extraArgs);
+
+    /// <summary>The same, with <paramref name="environment"/> set for the gateway.</summary>
+    public static ChildProcess StartGateway(string settingsPath, int enginePort, out int port, IDictionary<string, string>? environment, params string[] extraArgs)
     {
         var gateway = ChildProcess.StartDll("exchange-gateway.dll",
-            ["--settings", settingsPath, "--engine", $"aeron:udp?endpoint=127.0.0.1:{enginePort}", "--idle", "backoff", .. extraArgs]);
+            ["--settings", settingsPath, "--engine", $"aeron:udp?endpoint=127.0.0.1:{enginePort}", "--idle", "backoff", .. extraArgs], environment);
         try
         {
             port = PortOf(gateway.WaitForLine("listening "));
