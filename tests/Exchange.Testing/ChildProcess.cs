@@ -23,19 +23,35 @@ public sealed class ChildProcess : IDisposable
     {
         Name = name;
         _process = Spawner.Start(info);
-        _process.OutputDataReceived += (_, e) =>
+        // The output is read on threads of its own, not on thread-pool callbacks: with many tests blocked in waits the
+        // pool starves, and a process that had exited long ago would seem to have printed nothing.
+        var stdout = _process.StandardOutput;
+        var stderr = _process.StandardError;
+        new Thread(() =>
         {
-            if (e.Data == null) { _stdoutClosed.TrySetResult(); _lines.CompleteAdding(); return; }
-            _stdout.Enqueue(e.Data);
-            _lines.Add(e.Data);
-        };
-        _process.ErrorDataReceived += (_, e) =>
+            try
+            {
+                for (string? line; (line = stdout.ReadLine()) != null;)
+                {
+                    _stdout.Enqueue(line);
+                    _lines.Add(line);
+                }
+            }
+            catch (IOException) { }
+            catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException) { }
+            _stdoutClosed.TrySetResult();
+            _lines.CompleteAdding();
+        }) { IsBackground = true, Name = $"{name} stdout" }.Start();
+        new Thread(() =>
         {
-            if (e.Data == null) { _stderrClosed.TrySetResult(); return; }
-            _stderr.Enqueue(e.Data);
-        };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+            try
+            {
+                for (string? line; (line = stderr.ReadLine()) != null;) _stderr.Enqueue(line);
+            }
+            catch (IOException) { }
+            catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException) { }
+            _stderrClosed.TrySetResult();
+        }) { IsBackground = true, Name = $"{name} stderr" }.Start();
     }
 
     /// <summary>Starts <paramref name="dll"/> (a file next to the test assembly, e.g. "exchange-engine.dll") through the dotnet host.</summary>
