@@ -83,6 +83,36 @@ public sealed class MetricsTests : IDisposable
     }
 
     [Fact]
+    public void The_alert_rules_pass_promtool_and_name_only_metrics_the_processes_publish()
+    {
+        string rules = Path.Combine(Path.GetDirectoryName(ServerScripts.Path("promtool.sh"))!, "..", "prometheus", "alerts.yml");
+        var check = ChildProcess.Run(ChildProcess.Start(ServerScripts.Path("promtool.sh"), ["check", "rules", rules], name: "promtool"), TimeSpan.FromMinutes(5));
+        Assert.True(check.ExitCode == 0, $"promtool: {check.Stdout}\n{check.Stderr}");
+
+        // A primary with a standby publishes the engine's, the journal's, the transport's and replication's metrics.
+        int p = Ports.FreeUdp(), s = Ports.FreeUdp();
+        using var standby = ChildProcess.StartDll("exchange-engine.dll", EngineProcess.Arguments(1, "BTC-USD", Path.Combine(_root, "s"), s,
+            extra: ["--standby-of", EngineProcess.Channel(p), "--standby-name", "a"]), Environment);
+        standby.WaitForLine("listening");
+        using var primary = ChildProcess.StartDll("exchange-engine.dll", EngineProcess.Arguments(1, "BTC-USD", Path.Combine(_root, "p"), p,
+            extra: ["--standby", $"a,sync,{EngineProcess.Channel(s)}"]), Environment);
+        primary.WaitForLine("listening");
+        string published = "";
+        Clients.PollUntil(() => (published = Stat("--prometheus").Stdout).Contains("exchange_replication_lag_seconds{", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20));
+        var families = published.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)).Select(l => l.Split(' ')[2]).ToHashSet();
+        var named = global::System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(rules), @"exchange_[a-z_]+").Select(m => m.Value).ToHashSet();
+        Assert.NotEmpty(named);
+        foreach (string metric in named)
+        {
+            string family = metric.EndsWith("_bucket", StringComparison.Ordinal) ? metric[..^7] : metric;
+            // The FIX gateway's are checked by the gateway's counter test; here they need a gateway.
+            if (family.StartsWith("exchange_fix_", StringComparison.Ordinal)) continue;
+            Assert.True(families.Contains(family), $"the alert rules name {metric}, which no process publishes");
+        }
+    }
+
+    [Fact]
     public void The_metrics_endpoint_serves_every_process_and_refuses_what_is_not_a_scrape()
     {
         using var engine = StartEngine("j");
