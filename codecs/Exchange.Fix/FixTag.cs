@@ -3,6 +3,19 @@ namespace Exchange.Fix;
 
 public static class FixTag
 {
+    /// <summary>Third-party routing of a reply: for each routing field of the message it answers, the field the reply
+    /// carries the value in (what came on behalf of goes back delivered to, and the reverse), in ascending order of the
+    /// reply's tags, which is how a reply writes them right after its standard header.</summary>
+    public static readonly (int Received, int Reply)[] ReplyRoute =
+    [
+        (DeliverToCompID, OnBehalfOfCompID),
+        (DeliverToSubID, OnBehalfOfSubID),
+        (OnBehalfOfCompID, DeliverToCompID),
+        (OnBehalfOfSubID, DeliverToSubID),
+        (DeliverToLocationID, OnBehalfOfLocationID),
+        (OnBehalfOfLocationID, DeliverToLocationID),
+    ];
+
     // Standard header and trailer.
     public const int BeginString = 8;
     public const int BodyLength = 9;

@@ -13,7 +13,6 @@ internal sealed class EngineMetrics
     private readonly string _labels;
     private readonly Counter[] _inputs = new Counter[256];
     private readonly Counter[] _rejects;
-    private readonly RejectReason[] _reasons = Enum.GetValues<RejectReason>();
     public readonly Counter Sequence, Durable, Sessions, JournalBytes, Fsyncs, CycleInputs;
     public readonly CounterHistogram FsyncMicros, InputCycleMicros;
 
@@ -24,10 +23,11 @@ internal sealed class EngineMetrics
         foreach (var kind in Enum.GetValues<CommandKind>())
             if (kind != CommandKind.NULL_VALUE)
                 _inputs[(int)kind] = file.Add("engine_inputs", CounterKind.Total, "Inputs sequenced (or applied from the primary, on a standby), by kind", $"{_labels},kind=\"{kind}\"");
+        var reasons = Enum.GetValues<RejectReason>();
         int maxReason = 0;
-        foreach (var reason in _reasons) if (reason != RejectReason.NULL_VALUE) maxReason = Math.Max(maxReason, (int)reason);
+        foreach (var reason in reasons) if (reason != RejectReason.NULL_VALUE) maxReason = Math.Max(maxReason, (int)reason);
         _rejects = new Counter[maxReason + 1];
-        foreach (var reason in _reasons)
+        foreach (var reason in reasons)
             if (reason != RejectReason.NULL_VALUE && reason != RejectReason.None)
                 _rejects[(int)reason] = file.Add("engine_rejects", CounterKind.Total, "Commands rejected (by the engine or before sequencing), by reason", $"{_labels},reason=\"{reason}\"");
         Sequence = file.Add("engine_sequence", CounterKind.Gauge, "The last input sequenced or applied", _labels);

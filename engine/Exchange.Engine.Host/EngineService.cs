@@ -218,10 +218,10 @@ public sealed class EngineService : IDisposable
     private void Submit(ReadOnlySpan<byte> message, int operatorConnection = -1)
     {
         var (sequence, timestamp) = _sequencer.Next();
-        Metrics.Input(MessageHeaderDecoder.Wrap(message, 0).TemplateId);
+        var header = MessageHeaderDecoder.Wrap(message, 0);
+        Metrics.Input(header.TemplateId);
         if (_journal != null)
         {
-            var header = MessageHeaderDecoder.Wrap(message, 0);
             _journal.Append(sequence, timestamp, header.TemplateId, header.Version, message);
             Primary?.OnJournaled(sequence, timestamp, header.TemplateId, header.Version, message);
             // Under None a command is durable once the OS has it: hand it over now, so its responses can go at once.
@@ -238,7 +238,7 @@ public sealed class EngineService : IDisposable
         _engine.Apply(sequence, timestamp, message);
         Primary?.OnApplied(sequence, _engine);
         _router.Route(_engine.Output.Written, sequence, operatorConnection);
-        if (MessageHeaderDecoder.Wrap(message, 0).TemplateId == AddSymbolDecoder.TemplateId) AnnounceSymbol(sequence, AddSymbolDecoder.WrapWithHeader(message).Symbol);
+        if (header.TemplateId == AddSymbolDecoder.TemplateId) AnnounceSymbol(sequence, AddSymbolDecoder.WrapWithHeader(message).Symbol);
         if (_options.StallEveryCommands > 0 && ++_sinceStall >= _options.StallEveryCommands) Stall();
     }
 

@@ -182,14 +182,7 @@ public sealed partial class FixSession
         int headerEnd = 0;
         var fields = message.Fields;
         while (headerEnd < fields.Length && Fix44.Header.Contains(fields[headerEnd].Tag)) headerEnd++;
-        AppendRoute(ref writer, message, headerEnd, FixTag.DeliverToCompID, FixTag.OnBehalfOfCompID);
-        AppendRoute(ref writer, message, headerEnd, FixTag.DeliverToSubID, FixTag.OnBehalfOfSubID);
-        AppendRoute(ref writer, message, headerEnd, FixTag.OnBehalfOfCompID, FixTag.DeliverToCompID);
-        AppendRoute(ref writer, message, headerEnd, FixTag.OnBehalfOfSubID, FixTag.DeliverToSubID);
-        AppendRoute(ref writer, message, headerEnd, FixTag.DeliverToLocationID, FixTag.OnBehalfOfLocationID);
-        AppendRoute(ref writer, message, headerEnd, FixTag.OnBehalfOfLocationID, FixTag.DeliverToLocationID);
-
-        static void AppendRoute(ref FixWriter writer, in FixMessage message, int headerEnd, int received, int reply)
+        foreach (var (received, reply) in FixTag.ReplyRoute)
         {
             int i = message.IndexOf(received);
             if (i >= 0 && i < headerEnd && message.Fields[i].ValueLength > 0) writer.Append(reply, message.Value(i));

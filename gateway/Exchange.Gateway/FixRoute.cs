@@ -1,7 +1,8 @@
 // Third-party routing of the gateway's answers. A request that came through a hub names the firm it speaks for in
 // its header (OnBehalfOfCompID 115, SubID 116, LocationID 144) and may name where it goes (DeliverTo 128, 129, 145);
 // everything that answers it, now or later (execution reports, cancel rejects, mass cancel reports, business
-// rejects), goes back through the hub with the two swapped, as the session layer does for its own replies.
+// rejects), goes back through the hub with the two swapped (FixTag.ReplyRoute), as the session layer does for its own
+// replies.
 using Exchange.Fix;
 
 namespace Exchange.Gateway;
@@ -17,19 +18,9 @@ internal sealed class FixRoute
     public static FixRoute? ReplyTo(in FixMessage m)
     {
         List<(int, byte[])>? fields = null;
-        // The session layer's order: right after the header fields it writes.
-        Swap(in m, FixTag.OnBehalfOfCompID, FixTag.DeliverToCompID, ref fields);
-        Swap(in m, FixTag.OnBehalfOfSubID, FixTag.DeliverToSubID, ref fields);
-        Swap(in m, FixTag.DeliverToCompID, FixTag.OnBehalfOfCompID, ref fields);
-        Swap(in m, FixTag.DeliverToSubID, FixTag.OnBehalfOfSubID, ref fields);
-        Swap(in m, FixTag.OnBehalfOfLocationID, FixTag.DeliverToLocationID, ref fields);
-        Swap(in m, FixTag.DeliverToLocationID, FixTag.OnBehalfOfLocationID, ref fields);
-        return fields == null ? null : new FixRoute([.. fields]);
-
-        static void Swap(in FixMessage m, int received, int reply, ref List<(int, byte[])>? fields)
-        {
+        foreach (var (received, reply) in FixTag.ReplyRoute)
             if (m.TryGetValue(received, out var value) && !value.IsEmpty) (fields ??= []).Add((reply, value.ToArray()));
-        }
+        return fields == null ? null : new FixRoute([.. fields]);
     }
 
     /// <summary>Writes the route first in a body, so it follows the header fields the session writes.</summary>

@@ -26,7 +26,7 @@ internal static class MetricsServer
             using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             Console.WriteLine($"listening http://{server.EndPoint}/metrics counters={directory}");
             Console.Out.Flush();
-            server.Wait(stop.Token);
+            stop.Token.WaitHandle.WaitOne();
         }
         return 0;
     }

@@ -61,6 +61,11 @@ public sealed unsafe class CountersFile : IDisposable
     internal const int PidOffset = 12, StartOffset = 16, CapacityOffset = 24, CountOffset = 28, NameOffset = 64, HeartbeatOffset = 192;
     internal const int StateAllocated = 1;
 
+    // Where things are in a file of a given capacity: the one description of the layout, for writer and reader.
+    internal static long FileLength(int capacity) => HeaderLength + (long)capacity * (MetadataLength + ValueLength);
+    internal static long MetadataOffset(int index) => HeaderLength + (long)index * MetadataLength;
+    internal static long ValueOffset(int capacity, int index) => HeaderLength + (long)capacity * MetadataLength + (long)index * ValueLength;
+
     private readonly MemoryMappedFile? _file;
     private readonly MemoryMappedViewAccessor? _view;
     /// <summary>Private counters' memory, and that of counters beyond a full file: pinned, alive as long as this object.</summary>
@@ -104,7 +109,7 @@ public sealed unsafe class CountersFile : IDisposable
         RemoveStale(directory);
         int pid = Environment.ProcessId;
         string path = System.IO.Path.Combine(directory, $"{Sanitize(processName)}-{pid}.counters");
-        long length = HeaderLength + (long)capacity * (MetadataLength + ValueLength);
+        long length = FileLength(capacity);
         var file = MemoryMappedFile.CreateFromFile(path, FileMode.Create, null, length, MemoryMappedFileAccess.ReadWrite);
         var view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.ReadWrite);
         byte* @base = null;
@@ -124,7 +129,7 @@ public sealed unsafe class CountersFile : IDisposable
     /// <summary>Counters in private memory, for a process (or a test) that publishes none: the same code writes them.</summary>
     public static CountersFile Private(int capacity = 256)
     {
-        long length = HeaderLength + (long)capacity * (MetadataLength + ValueLength);
+        long length = FileLength(capacity);
         var memory = GC.AllocateArray<long>((int)(length / sizeof(long)), pinned: true);
         var @base = (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref memory[0]);
         *(long*)@base = Magic;
@@ -147,7 +152,7 @@ public sealed unsafe class CountersFile : IDisposable
                 return new Counter((long*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref memory[0]));
             }
             int index = _count;
-            var metadata = new Span<byte>(_base + HeaderLength + (long)index * MetadataLength, MetadataLength);
+            var metadata = new Span<byte>(_base + MetadataOffset(index), MetadataLength);
             metadata.Clear();
             BinaryPrimitives.WriteInt32LittleEndian(metadata[4..], (int)kind);
             int offset = 16;
@@ -156,7 +161,7 @@ public sealed unsafe class CountersFile : IDisposable
             WriteText(metadata[offset..], help, MaxHelpBytes);
             long* value = ValuePointer(index);
             *value = 0;
-            Volatile.Write(ref *(int*)(_base + HeaderLength + (long)index * MetadataLength), StateAllocated);
+            Volatile.Write(ref *(int*)(_base + MetadataOffset(index)), StateAllocated);
             Volatile.Write(ref _count, index + 1);
             Volatile.Write(ref *(int*)(_base + CountOffset), index + 1);
             return new Counter(value);
@@ -166,7 +171,7 @@ public sealed unsafe class CountersFile : IDisposable
     /// <summary>Says the process is alive (unix milliseconds); a reader shows how long ago it last did.</summary>
     public void Heartbeat(long unixMillis) => Volatile.Write(ref *(long*)(_base + HeartbeatOffset), unixMillis);
 
-    private long* ValuePointer(int index) => (long*)(_base + HeaderLength + (long)_capacity * MetadataLength + (long)index * ValueLength);
+    private long* ValuePointer(int index) => (long*)(_base + ValueOffset(_capacity, index));
 
     /// <summary>Length-prefixed (one byte) UTF-8, cut at a character boundary to fit; returns the bytes used.</summary>
     private static int WriteText(Span<byte> destination, string text, int maxBytes)
@@ -265,7 +270,7 @@ public sealed unsafe class CountersReader : IDisposable
                 return null;
             }
             int capacity = BinaryPrimitives.ReadInt32LittleEndian(new ReadOnlySpan<byte>(@base + CountersFile.CapacityOffset, 4));
-            if (capacity < 0 || CountersFile.HeaderLength + (long)capacity * (CountersFile.MetadataLength + CountersFile.ValueLength) > length)
+            if (capacity < 0 || CountersFile.FileLength(capacity) > length)
             {
                 view.SafeMemoryMappedViewHandle.ReleasePointer();
                 view.Dispose();
@@ -313,7 +318,7 @@ public sealed unsafe class CountersReader : IDisposable
         var values = new List<CounterValue>(count);
         for (int i = 0; i < count; i++)
         {
-            byte* metadata = _base + CountersFile.HeaderLength + (long)i * CountersFile.MetadataLength;
+            byte* metadata = _base + CountersFile.MetadataOffset(i);
             if (Volatile.Read(ref *(int*)metadata) != CountersFile.StateAllocated) continue;
             var span = new ReadOnlySpan<byte>(metadata, CountersFile.MetadataLength);
             var kind = (CounterKind)BinaryPrimitives.ReadInt32LittleEndian(span[4..]);
@@ -323,7 +328,7 @@ public sealed unsafe class CountersReader : IDisposable
             string labels = ReadText(span[offset..], out used);
             offset += used;
             string help = ReadText(span[offset..], out _);
-            long value = Volatile.Read(ref *(long*)(_base + CountersFile.HeaderLength + (long)_capacity * CountersFile.MetadataLength + (long)i * CountersFile.ValueLength));
+            long value = Volatile.Read(ref *(long*)(_base + CountersFile.ValueOffset(_capacity, i)));
             values.Add(new CounterValue(name, labels, help, kind, value));
         }
         return values;

@@ -53,13 +53,6 @@ public sealed class OperatorEndpoint : IDisposable
         }
     }
 
-    /// <summary>Runs on the calling thread until <paramref name="stop"/> is cancelled (for a process that is only this).</summary>
-    public void Wait(CancellationToken stop)
-    {
-        try { Task.Delay(Timeout.Infinite, stop).Wait(); }
-        catch (AggregateException) { }
-    }
-
     private void Answer(TcpClient client)
     {
         client.ReceiveTimeout = 5000;

@@ -1,7 +1,5 @@
 // The counters an engine publishes, read from outside by exchange-stat: they move as orders flow, the Prometheus
 // text passes promtool, the HTTP endpoint serves it, and a killed engine's file does not linger as a live process.
-using System.Net.Sockets;
-using System.Text;
 using Exchange.Client;
 using Exchange.Contract;
 using Exchange.Testing;
@@ -121,32 +119,19 @@ public sealed class MetricsTests : IDisposable
         using var server = ChildProcess.StartDll("exchange-stat.dll", ["--dir", Counters, "serve", "--listen", $"127.0.0.1:{port}"]);
         server.WaitForLine("listening");
 
-        string metrics = Get(port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+        string metrics = Http.Exchange(port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
         Assert.StartsWith("HTTP/1.1 200", metrics);
         Assert.Contains($"exchange_engine_sequence{{process=\"exchange-engine shard 1\",pid=\"{engine.Id}\",shard=\"1\"}}", metrics);
-        Assert.StartsWith("HTTP/1.1 404", Get(port, "GET /secrets HTTP/1.1\r\n\r\n"));
-        Assert.StartsWith("HTTP/1.1 405", Get(port, "POST /metrics HTTP/1.1\r\n\r\n"));
-        Assert.StartsWith("HTTP/1.1 400", Get(port, "garbage\r\n\r\n"));
+        Assert.StartsWith("HTTP/1.1 404", Http.Exchange(port, "GET /secrets HTTP/1.1\r\n\r\n"));
+        Assert.StartsWith("HTTP/1.1 405", Http.Exchange(port, "POST /metrics HTTP/1.1\r\n\r\n"));
+        Assert.StartsWith("HTTP/1.1 400", Http.Exchange(port, "garbage\r\n\r\n"));
         // A peer that sends an endless header is cut off at the request bound, and the server still answers the next.
-        Assert.DoesNotContain("200 OK", Get(port, "GET /metrics HTTP/1.1\r\nX: " + new string('a', 20_000)));
-        Assert.StartsWith("HTTP/1.1 200", Get(port, "GET /health HTTP/1.1\r\n\r\n"));
+        Assert.DoesNotContain("200 OK", Http.Exchange(port, "GET /metrics HTTP/1.1\r\nX: " + new string('a', 20_000)));
+        Assert.StartsWith("HTTP/1.1 200", Http.Exchange(port, "GET /health HTTP/1.1\r\n\r\n"));
 
         // The engine killed outright leaves its file behind; it is no longer shown as a process.
         engine.Kill();
         engine.WaitForExit(TimeSpan.FromSeconds(10));
-        Assert.DoesNotContain($"pid=\"{engine.Id}\"", Get(port, "GET /metrics HTTP/1.1\r\n\r\n"));
-    }
-
-    private static string Get(int port, string request)
-    {
-        using var client = new TcpClient();
-        client.Connect("127.0.0.1", port);
-        client.ReceiveTimeout = 10_000;
-        var stream = client.GetStream();
-        try { stream.Write(Encoding.ASCII.GetBytes(request)); }
-        catch (IOException) { } // the server may close before an oversized request is all sent
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        try { return reader.ReadToEnd(); }
-        catch (IOException) { return ""; }
+        Assert.DoesNotContain($"pid=\"{engine.Id}\"", Http.Exchange(port, "GET /metrics HTTP/1.1\r\n\r\n"));
     }
 }

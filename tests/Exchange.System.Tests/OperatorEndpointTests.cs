@@ -1,7 +1,5 @@
 // An engine's operator port: /health while it runs, /ready only when it should be sent work (a standby once it has
 // caught up with its primary, not before), /metrics its own counters.
-using System.Net.Sockets;
-using System.Text;
 using Exchange.Testing;
 
 namespace Exchange.System.Tests;
@@ -25,44 +23,33 @@ public sealed class OperatorEndpointTests : IDisposable
         return engine;
     }
 
-    private static string Get(int port, string path)
-    {
-        using var client = new TcpClient();
-        client.Connect("127.0.0.1", port);
-        client.ReceiveTimeout = 10_000;
-        var stream = client.GetStream();
-        stream.Write(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: engine\r\n\r\n"));
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return reader.ReadToEnd();
-    }
-
     [Fact]
     public void A_standby_is_ready_only_once_it_has_caught_up_and_a_primary_is_ready_at_once()
     {
         int p = Ports.FreeUdp(), s = Ports.FreeUdp(), pOps = Ports.FreeTcp(), sOps = Ports.FreeTcp();
         // The standby starts first: alive, but it has no primary to catch up with.
         var standby = Engine(s, "s", sOps, "--standby-of", EngineProcess.Channel(p), "--standby-name", "a");
-        Assert.StartsWith("HTTP/1.1 200", Get(sOps, "/health"));
-        string notReady = Get(sOps, "/ready");
+        Assert.StartsWith("HTTP/1.1 200", Http.Get(sOps, "/health"));
+        string notReady = Http.Get(sOps, "/ready");
         Assert.StartsWith("HTTP/1.1 503", notReady);
         Assert.Contains("standby catching up", notReady);
 
         var primary = Engine(p, "p", pOps, "--standby", $"a,sync,{EngineProcess.Channel(s)}");
-        string ready = Get(pOps, "/ready");
+        string ready = Http.Get(pOps, "/ready");
         Assert.StartsWith("HTTP/1.1 200", ready);
         Assert.Contains("primary", ready);
         Replicas.Trade(primary, 10, 1);
         string? standbyReady = null;
-        Eventually.True(() => (standbyReady = Get(sOps, "/ready")).StartsWith("HTTP/1.1 200", StringComparison.Ordinal),
+        Eventually.True(() => (standbyReady = Http.Get(sOps, "/ready")).StartsWith("HTTP/1.1 200", StringComparison.Ordinal),
             "the standby turns ready once it has joined its primary", Timeouts.Process);
         Assert.Contains("standby, caught up", standbyReady);
 
         // Each serves its own counters: the standby counts the inputs it applied from the primary.
-        string metrics = Get(sOps, "/metrics");
+        string metrics = Http.Get(sOps, "/metrics");
         Assert.Contains($"pid=\"{standby.Process.Id}\"", metrics);
         Assert.DoesNotContain($"pid=\"{primary.Process.Id}\"", metrics);
         Assert.Contains("exchange_engine_inputs_total{", metrics);
-        Assert.StartsWith("HTTP/1.1 404", Get(pOps, "/nothing"));
+        Assert.StartsWith("HTTP/1.1 404", Http.Get(pOps, "/nothing"));
     }
 
     [Fact]
