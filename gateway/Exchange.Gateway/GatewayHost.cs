@@ -19,15 +19,17 @@ internal static class GatewayHost
         {
             throw new UsageException(e.Message);
         }
+        var output = LogOutput.FromEnvironment();
+        var log = output.For("exchange-gateway");
         foreach (string warning in settings.SelectMany(s => s.Warnings).Distinct())
-            Console.Error.WriteLine($"exchange-gateway: warning: {warning}");
+            log.Warn(warning);
 
-        var gateway = new Gateway(config, Exchange.Fix.UtcTimestamp.Now, line => Console.Error.WriteLine($"exchange-gateway: {line}"));
+        var gateway = new Gateway(config, Exchange.Fix.UtcTimestamp.Now, line => log.Info(line));
         CountersFile counters;
         try { counters = CountersFile.Create("exchange-gateway"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"exchange-gateway: warning: cannot publish counters in {CountersFile.DefaultDirectory()}: {e.Message}");
+            log.Warn($"cannot publish counters in {CountersFile.DefaultDirectory()}: {e.Message}");
             counters = CountersFile.Private(64);
         }
         using var ownedCounters = counters;
@@ -35,17 +37,18 @@ internal static class GatewayHost
         FixAcceptor acceptor;
         try
         {
-            acceptor = new FixAcceptor(settings, gateway, Exchange.Fix.UtcTimestamp.Now);
+            acceptor = new FixAcceptor(settings, gateway, Exchange.Fix.UtcTimestamp.Now,
+                new FixAcceptorOptions { ScreenLogJsonComponent = output.Json ? log.Component : null });
         }
         catch (Exception e) when (e is FixSessionException or System.Net.Sockets.SocketException or IOException)
         {
-            Console.Error.WriteLine($"exchange-gateway: cannot start: {e.Message}");
+            log.Error($"cannot start: {e.Message}");
             return 1;
         }
         try { gateway.Attach(acceptor.Sessions, TimeSpan.FromSeconds(10)); }
         catch (Exception e) when (e is GatewayConfigException or TimeoutException or Exchange.Client.LogonRejectedException or ArgumentException)
         {
-            Console.Error.WriteLine($"exchange-gateway: cannot connect to the engines: {e.Message}");
+            log.Error($"cannot connect to the engines: {e.Message}");
             acceptor.Dispose();
             gateway.Dispose();
             return 1;
@@ -67,6 +70,7 @@ internal static class GatewayHost
 
         Console.WriteLine($"listening port={acceptor.Port} address={acceptor.EndPoints[0].Address} sessions={acceptor.Sessions.Count}");
         Console.Out.Flush();
+        log.Info($"listening on port {acceptor.Port} with {acceptor.Sessions.Count} FIX sessions", ("port", acceptor.Port));
         if (!runner.Run()) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(runner.Failure!);
 
         // Log every FIX session out and give the brokers a moment to answer, then leave the engines.

@@ -70,7 +70,7 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
     /// <summary>The sequence and state hash the standby took over with.</summary>
     private static (long Sequence, string Hash) PromotedAt(EngineProcess b)
     {
-        string[] words = b.Process.Stderr.Split('\n').Single(l => l.Contains("promoted to primary at sequence", StringComparison.Ordinal)).Split(' ');
+        string[] words = LogLines.AsText(b.Process.Stderr).Split('\n').Single(l => l.Contains("promoted to primary at sequence", StringComparison.Ordinal)).Split(' ');
         return (long.Parse(words[^3]), words[^1]);
     }
 
