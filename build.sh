@@ -96,6 +96,10 @@ run_tests() {
   local log
   log=$(mktemp)
   local status=0
+  # What every process a test starts prints is kept, and checked at the end for the secrets the tests configure.
+  export EXCHANGE_TEST_LOGS=$ROOT/artifacts/test-logs
+  rm -rf "$EXCHANGE_TEST_LOGS"
+  mkdir -p "$EXCHANGE_TEST_LOGS"
   # Every suite (test assemblies run side by side), then the soak on its own: it measures pauses, which other
   # suites running beside it on a 2-core machine would add.
   dotnet test Exchange.sln -c Release --no-build --nologo --filter 'Category!=Soak' 2>&1 | tee "$log" || status=$?
@@ -103,6 +107,7 @@ run_tests() {
   # One closing line for whoever reads this run: the sum over all test assemblies.
   awk '/(Passed|Failed)! +-/ { for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
        END { printf "%d passed, %d failed, %d skipped\n", p, f, s; if (p == 0) exit 1 }' "$log" || status=1
+  ops/checks/no-secrets-in-logs.sh "$EXCHANGE_TEST_LOGS" tests/secrets.txt || status=1
   rm -f "$log"
   return $status
 }
@@ -265,6 +270,8 @@ case "${1:-}" in
   run)
     shift
     publish
+    # Someone is watching: logs as text, even where the output goes through a pipe (the prefixes of --demo and the rest).
+    export EXCHANGE_LOG_FORMAT=${EXCHANGE_LOG_FORMAT:-text}
     case "${1:-}" in
       --demo) shift; demo "$@" ;;
       --standby) shift; standby "$@" ;;
