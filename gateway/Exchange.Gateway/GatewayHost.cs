@@ -25,6 +25,12 @@ internal static class GatewayHost
             log.Warn(warning);
 
         var gateway = new Gateway(config, Exchange.Fix.UtcTimestamp.Now, line => log.Info(line));
+        Exchange.Tracing.OrderTracing? tracing;
+        try { tracing = Exchange.Tracing.OrderTracing.FromEnvironment("exchange-gateway"); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        using var ownedTracing = tracing;
+        gateway.Tracing = tracing;
+        if (tracing != null) log.Info($"tracing orders to {Environment.GetEnvironmentVariable(Exchange.Tracing.OrderTracing.EndpointVariable)}");
         CountersFile counters;
         try { counters = CountersFile.Create("exchange-gateway"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -83,6 +89,7 @@ internal static class GatewayHost
         acceptor.LogEvent($"admission since start-up: {acceptor.Counters}");
         acceptor.Dispose();
         gateway.Dispose();
+        tracing?.Flush();
         Console.WriteLine("stopped");
         return 0;
     }
