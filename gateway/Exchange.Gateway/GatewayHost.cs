@@ -11,7 +11,7 @@ internal static class GatewayHost
 {
     /// <summary>The process's exit code: 0 after a clean stop, 1 when it cannot start; a settings file it cannot use
     /// is a <see cref="UsageException"/>.</summary>
-    public static int Run(string settingsPath, GatewayConfig config, string idleName)
+    public static int Run(string settingsPath, GatewayConfig config, string idleName, string? operatorListen = null)
     {
         IReadOnlyList<SessionSettings> settings;
         try { settings = SessionSettings.Load(settingsPath, Gateway.SettingsKeys); }
@@ -40,6 +40,24 @@ internal static class GatewayHost
         }
         using var ownedCounters = counters;
         gateway.Metrics = new GatewayMetrics(counters);
+        OperatorEndpoint? endpoint = null;
+        if (operatorListen != null)
+        {
+            var reader = counters.Path is { } path ? CountersReader.TryOpen(path) : null;
+            var metrics = gateway.Metrics;
+            try
+            {
+                endpoint = new OperatorEndpoint(OperatorEndpoint.Parse(operatorListen)!,
+                    () => reader == null ? "" : PrometheusText.Format([(reader.ProcessName, Environment.ProcessId, reader.Read())]), metrics.Readiness);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                log.Error($"cannot listen for operators on {operatorListen}: {e.Message}");
+                return 2;
+            }
+            log.Info($"operator endpoint http://{endpoint.EndPoint}/ (health, ready, metrics)");
+        }
+        using var ownedEndpoint = endpoint;
         FixAcceptor acceptor;
         try
         {
