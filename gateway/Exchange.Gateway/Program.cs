@@ -14,7 +14,10 @@ var config = new Option<string?>("--config")
 {
     Description = "gateway config (JSON): engine shards, symbols and their decimals (default: built in, matching the engine's demo config)",
 };
-var engine = new Option<string?>("--engine") { Description = "route every symbol to this one engine shard instead of the config's" };
+var engine = new Option<string?>("--engine")
+{
+    Description = "route every symbol to this one engine shard instead of the config's; CHANNEL,CHANNEL,... names its replicas (the leader is found among them)",
+};
 var idle = Cli.OneOf("--idle", "how the loop waits when there is no work", "backoff", "busy-spin", "yield", "backoff");
 var printConfig = new Option<bool>("--print-config") { Description = "print the effective gateway config as JSON and exit" };
 var operatorListen = new Option<string?>("--operator-listen")
@@ -61,7 +64,10 @@ static GatewayConfig LoadConfig(string? path, string? engineChannel)
     try
     {
         var loaded = path == null ? new GatewayConfig() : GatewayConfig.Load(path);
-        return engineChannel == null ? loaded : loaded with { Engines = [new GatewayEngine(engineChannel)] };
+        if (engineChannel == null) return loaded;
+        string[] replicas = engineChannel.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (replicas.Length == 0) throw new GatewayConfigException("--engine names no channel");
+        return loaded with { Engines = [new GatewayEngine(replicas[0], Replicas: replicas[1..])] };
     }
     catch (GatewayConfigException e)
     {
