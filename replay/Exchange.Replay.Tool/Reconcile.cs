@@ -3,6 +3,7 @@
 // compared: PostgreSQL's balances, orders and trades; Redis's books, tickers and stream counts. Exit 1 on any difference.
 using System.CommandLine;
 using Exchange.Export;
+using Exchange.Export.Kafka;
 using Exchange.Export.Postgres;
 using Exchange.Export.Redis;
 using Exchange.Hosting;
@@ -25,6 +26,11 @@ internal static class Reconcile
             Description = $"the Redis sink's configuration string (default: the {RedisDatabase.ConnectionVariable} environment variable)",
             HelpName = "CONFIGURATION",
         };
+        var kafka = new Option<string?>("--kafka")
+        {
+            Description = $"the Kafka sink's bootstrap servers (client properties from the {KafkaCluster.SettingsVariable} environment variable)",
+            HelpName = "SERVERS",
+        };
         var config = Rebuild.Config();
         var fromSnapshot = new Option<bool>("--from-snapshot")
         {
@@ -37,19 +43,25 @@ internal static class Reconcile
             Compares each sink exchange-export writes with the state rebuilt from the journal DIR at that sink's exported
             position. PostgreSQL: balances per account and asset, the final state of every order, the trade count and sums.
             Redis: every symbol's top of book and ticker (last trade, best bid and offer, 24-hour figures), and the trade and
-            book-update streams (entry counts, no gap or repeat). Prints the first differences and exits 1 if there are
+            book-update streams (entry counts, no gap or repeat). Kafka: per topic the message count and last sequence,
+            trade ids and sums, and no message twice, out of order or in the wrong partition. Prints the first differences and exits 1 if there are
             any; 0 if every sink matches the journal.
             The replay starts at the journal's first input, so every order and trade is checked, unless --from-snapshot is
             given or the journal's first segments are gone (then from the newest snapshot at or before the position).
-            """) { directory, postgres, redis, config, fromSnapshot, show, json };
+            """) { directory, postgres, redis, kafka, config, fromSnapshot, show, json };
         command.SetAction(r =>
         {
             string dir = Commands.JournalDirectory(r.GetValue(directory)!);
             var sinks = new List<Sink>();
             if (Given(r.GetValue(postgres), PostgresDatabase.ConnectionVariable) is { } pg) sinks.Add(Postgres(pg));
             if (Given(r.GetValue(redis), RedisDatabase.ConnectionVariable) is { } rd) sinks.Add(Redis(rd));
+            if (r.GetValue(kafka) is { Length: > 0 } servers)
+            {
+                try { sinks.Add(Kafka(new KafkaCluster(servers, KafkaCluster.ParseSettings(Environment.GetEnvironmentVariable(KafkaCluster.SettingsVariable))))); }
+                catch (ArgumentException e) { throw new UsageException($"{KafkaCluster.SettingsVariable}: {e.Message}"); }
+            }
             if (sinks.Count == 0)
-                throw new UsageException($"no sink: give --postgres CONNECTION or --redis CONFIGURATION (or set {PostgresDatabase.ConnectionVariable} or {RedisDatabase.ConnectionVariable})");
+                throw new UsageException($"no sink: give --postgres CONNECTION, --redis CONFIGURATION or --kafka SERVERS (or set {PostgresDatabase.ConnectionVariable} or {RedisDatabase.ConnectionVariable})");
             bool whole = !r.GetValue(fromSnapshot) && Exchange.Journal.SegmentDirectory.List(dir)[0].FirstSequence == 1;
             var engineConfig = ReplayConfig.Load(dir, r.GetValue(config)).Engine;
             int status = 0;
@@ -88,13 +100,23 @@ internal static class Reconcile
             r => $"books and tickers {r.OpenOrders:N0}, trades {r.Trades:N0}");
     }
 
+    private static Sink Kafka(KafkaCluster cluster)
+    {
+        long position = 0;
+        return new("kafka", cluster.Describe(), () => position = KafkaContents.ReadPosition(cluster),
+            (engine, report, tally, _) => MarketReconciliation.CompareStreams(engine, report, tally,
+                KafkaContents.Read(cluster, position, Reconciliation.TalliedAfter(report))),
+            r => $"order events {r.OrdersChecked:N0}, trades {r.Trades:N0}");
+    }
+
     private static int Run(string directory, Sink sink, Exchange.Engine.EngineConfig config, bool useSnapshots, int show, bool asJson)
     {
         string target = sink.Target;
         long position;
         try { position = sink.ReadPosition(); }
         catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or ExportException or InvalidOperationException
-            || PostgresDatabase.IsTransient(e) || RedisDatabase.IsTransient(e) || e is Npgsql.PostgresException or StackExchange.Redis.RedisException)
+            || PostgresDatabase.IsTransient(e) || RedisDatabase.IsTransient(e) || KafkaCluster.IsTransient(e)
+            || e is Npgsql.PostgresException or StackExchange.Redis.RedisException or Confluent.Kafka.KafkaException)
         {
             throw new IOException($"cannot read the {sink.Name} sink at {target}: {e.Message}");
         }
