@@ -175,4 +175,15 @@ public sealed class RedisExportTests : IDisposable
         string id = _redis.Cli("XRANGE", "exchange:trades", "-", "+", "COUNT", "3").Split('\n')[17];
         Detects(["XDEL", "exchange:trades", id], ["ECHO", "x"], "has n=");
     }
+
+    [Fact]
+    public void A_redis_holding_something_else_where_the_position_goes_stops_the_export_with_a_reason()
+    {
+        string journal = Journal(1_000, seed: 16);
+        _redis.Cli("HSET", "exchange:export", "position", "not-a-number");
+        var export = ChildProcess.Run(Tools.StartExporter(journal, "--redis", _redis.Configuration, "--once"), Timeouts.Process);
+        Assert.True(export.ExitCode == 1, export.ToString());
+        Assert.Contains("exchange-export: sink redis: redis holds \"not-a-number\" where the exporter keeps a number", export.Stderr);
+        Assert.Equal("not-a-number", _redis.Cli("HGET", "exchange:export", "position"));
+    }
 }
