@@ -112,8 +112,12 @@ static int Export(string dir, Exchange.Engine.EngineConfig config, List<(IExport
             lock (log) Console.Error.WriteLine($"exchange-export: sink {p.Name}: {faults[i]}");
         }
     }) { Name = $"export-{p.Name}", IsBackground = true }).ToList();
+    using var counters = ExportMetrics.Open();
+    var metrics = new ExportMetrics(counters, pipelines);
     foreach (var t in threads) t.Start();
-    foreach (var t in threads) t.Join();
+    foreach (var t in threads)
+        while (!t.Join(250)) metrics.Update();
+    metrics.Update();
     foreach (var (sink, _) in sinks) sink.Dispose();
 
     if (asJson)

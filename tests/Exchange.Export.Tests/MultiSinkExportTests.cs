@@ -27,7 +27,8 @@ public sealed class MultiSinkExportTests : IDisposable
         string journal = Journal(40_000, seed: 31, snapshotEvery: 10_000);
         redis.Kill();
 
-        using var export = Tools.StartExporter(journal, "--postgres", postgres.ConnectionString, "--redis", redis.Configuration,
+        string counters = _temp.Combine("counters");
+        using var export = Tools.StartExporterCounted(counters, journal, "--postgres", postgres.ConnectionString, "--redis", redis.Configuration,
             "--kafka", kafka.BootstrapServers, "--once", "--batch-rows", "2000", "--status-seconds", "1");
         export.WaitForLine("sink=redis state=down", Timeouts.Process);
         // PostgreSQL and Kafka export the whole journal while Redis is away; the exporter keeps counting Redis's lag.
@@ -35,6 +36,12 @@ public sealed class MultiSinkExportTests : IDisposable
             $"the other sinks reach the end: {export.Stdout}", Timeouts.Process);
         export.WaitForLine("status sink=redis position=0 lag=40000 ", Timeouts.Process);
         Assert.False(export.HasExited, "the exporter waits for Redis");
+        // Operators see the same in the counters file: Redis down and 40,000 behind, the others at the end and up.
+        Eventually.True(() => Tools.Counter(counters, "export_lag", "redis") == 40_000, "the lag is counted", TimeSpan.FromSeconds(10));
+        Assert.Equal(0, Tools.Counter(counters, "export_sink_up", "redis"));
+        Assert.True(Tools.Counter(counters, "export_retries", "redis") > 0);
+        Assert.Equal(40_000, Tools.Counter(counters, "export_position", "postgres"));
+        Assert.Equal(1, Tools.Counter(counters, "export_sink_up", "kafka"));
 
         redis.Start();
         Assert.True(export.WaitForExit(Timeouts.Process), "the exporter finishes once Redis is back");

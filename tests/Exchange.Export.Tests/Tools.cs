@@ -12,6 +12,23 @@ public static class Tools
     /// <summary>The exporter with any sinks: <paramref name="args"/> names them (--redis ..., --kafka ...).</summary>
     public static ChildProcess StartExporter(string journal, params string[] args) => ChildProcess.StartDll("exchange-export.dll", [journal, .. args]);
 
+    /// <summary>The exporter publishing its counters in <paramref name="countersDirectory"/>.</summary>
+    public static ChildProcess StartExporterCounted(string countersDirectory, string journal, params string[] args) =>
+        ChildProcess.StartDll("exchange-export.dll", [journal, .. args], new Dictionary<string, string> { ["EXCHANGE_COUNTERS_DIR"] = countersDirectory });
+
+    /// <summary>The exporter's counter <paramref name="name"/> for <paramref name="sink"/>, as exchange-stat reads it.</summary>
+    public static long Counter(string countersDirectory, string name, string sink)
+    {
+        var readers = Exchange.Runtime.CountersReader.OpenAll(countersDirectory);
+        try
+        {
+            var process = Assert.Single(readers);
+            Assert.Equal("exchange-export", process.ProcessName);
+            return process.Read().Single(c => c.Name == name && c.Labels == $"sink=\"{sink}\"").Value;
+        }
+        finally { foreach (var r in readers) r.Dispose(); }
+    }
+
     public static ProcessResult ExportAll(string journal, params string[] args)
     {
         var result = ChildProcess.Run(StartExporter(journal, ["--once", .. args]), TimeSpan.FromMinutes(5));
