@@ -239,6 +239,7 @@ demo() {
 export_demo() {
   local scratch channel='aeron:udp?endpoint=127.0.0.1:40123|term-length=1m' pg_port=5433 redis_port=6380 bootstrap="" topic
   scratch=$(mktemp -d)
+  chmod a+x "$scratch" # PostgreSQL runs as its own user under root, and must reach its directory inside
   trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$scratch"' EXIT
   trap 'exit 0' INT TERM
   for port in $pg_port $redis_port 40123; do
