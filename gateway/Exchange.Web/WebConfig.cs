@@ -49,6 +49,9 @@ public sealed record WebLimits
     public int ConflateAbove { get; set; } = 64;
     /// <summary>Answers and private events queued for one connection before it is closed as too slow.</summary>
     public int PrivateQueueFrames { get; set; } = 4096;
+    /// <summary>The kernel's send buffer for each connection (0: the system's autotuning, which grows to megabytes for a
+    /// peer that stops reading). Small, so a slow browser's backlog stays in its Outbox where it is conflated.</summary>
+    public int SocketSendBufferBytes { get; set; } = 64 * 1024;
     /// <summary>Failed authentications on one connection before it is closed.</summary>
     public int MaxFailedAuth { get; set; } = 5;
 }
@@ -79,7 +82,7 @@ public sealed record WebConfig
         try { text = File.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new WebConfigException($"cannot read {path}: {e.Message}"); }
         WebConfig config;
-        try { config = JsonSerializer.Deserialize(text, WebJson.Default.WebConfig) ?? throw new WebConfigException($"{path}: empty config"); }
+        try { config = JsonSerializer.Deserialize(text, WebConfigJson.Default.WebConfig) ?? throw new WebConfigException($"{path}: empty config"); }
         catch (JsonException e) { throw new WebConfigException($"{path}: {e.Message}"); }
         config.Validate(path);
         return config;
@@ -103,7 +106,7 @@ public sealed record WebConfig
         var l = Limits;
         if (l.MaxConnections < 1 || l.MaxConnectionsPerAddress < 1 || l.MaxFrameBytes < 256 || l.MaxSubscriptions < 1 || l.MessagesPerSecond < 1
             || l.MessageBurst < 1 || l.OrdersPerSecond < 1 || l.OrderBurst < 1 || l.RestPerSecond < 1 || l.QueueFrames < 2
-            || l.ConflateAbove < 1 || l.ConflateAbove >= l.QueueFrames || l.PrivateQueueFrames < 16 || l.MaxFailedAuth < 1)
+            || l.ConflateAbove < 1 || l.SocketSendBufferBytes < 0 || l.ConflateAbove >= l.QueueFrames || l.PrivateQueueFrames < 16 || l.MaxFailedAuth < 1)
             throw new WebConfigException($"{source}: limits: every limit must be positive, maxFrameBytes at least 256, conflateAbove below queueFrames");
         if (!Uri.TryCreate(Listen, UriKind.Absolute, out var uri) || uri.Scheme != "http")
             throw new WebConfigException($"{source}: listen '{Listen}' is not an http://host:port URL");
@@ -113,7 +116,7 @@ public sealed record WebConfig
     {
         // The effective config without its secrets: API keys are never printed.
         var shown = this with { Accounts = [.. Accounts.Select(a => a with { ApiKey = "***" })] };
-        return JsonSerializer.Serialize(shown, WebJson.Default.WebConfig);
+        return JsonSerializer.Serialize(shown, WebConfigJson.Default.WebConfig);
     }
 
     public IReadOnlyList<ShardEndpoint> Shards() => Engines.Select(e => new ShardEndpoint(e.Channel, e.Symbols ?? [])).ToList();
@@ -131,6 +134,10 @@ public sealed record ErrorBody(string Type, string Code, string Reason);
 // so a key a file leaves out would lose its default.
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(WebConfig))]
+internal sealed partial class WebConfigJson : JsonSerializerContext;
+
+/// <summary>What REST reads and writes besides the frames: compact, camelCase.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(DevTokenRequest))]
 [JsonSerializable(typeof(DevTokenAnswer))]
 [JsonSerializable(typeof(ErrorBody))]

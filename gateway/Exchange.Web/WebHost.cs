@@ -42,6 +42,17 @@ public static class WebHost
             k.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
             k.AddServerHeader = false;
         });
+        if (config.Limits.SocketSendBufferBytes > 0)
+        {
+            // Accepted sockets inherit the listening socket's buffer sizes on Linux.
+            int sendBuffer = config.Limits.SocketSendBufferBytes;
+            builder.WebHost.UseSockets(o => o.CreateBoundListenSocket = endpoint =>
+            {
+                var socket = Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                socket.SendBufferSize = sendBuffer;
+                return socket;
+            });
+        }
         // JwtBearer needs no data protection; an ephemeral provider keeps the framework from writing keys to disk.
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
