@@ -11,7 +11,8 @@ usage: ./build.sh <command> [args]
 
   run [args]     publish and start the exchange engine on its embedded defaults, listening on 127.0.0.1:40123
                  (args go to exchange-engine; Ctrl-C stops it cleanly)
-  run --demo     the same, plus two example market makers (exchange-mm) trading against each other
+  run --demo     the same, plus exchange-web (the trading page on http://127.0.0.1:8080/, dev tokens on) and two
+                 example market makers (exchange-mm) trading against each other
   run --standby  a primary (127.0.0.1:40123, data/replicated/primary) and its sync standby (127.0.0.1:40124,
                  data/replicated/standby-1), each line prefixed with the engine that printed it
   run --cluster  etcd (127.0.0.1:2379, installed if missing) and two cluster members, a (40123) and b
@@ -49,6 +50,7 @@ EXECUTABLES=(
   "ops/Exchange.Stat.Tool/Exchange.Stat.Tool.csproj"
   "transport/Exchange.Stream.Tool/Exchange.Stream.Tool.csproj"
   "export/Exchange.Export.Tool/Exchange.Export.Tool.csproj"
+  "gateway/Exchange.Web/Exchange.Web.csproj"
 )
 
 assembly_name() { sed -n 's:.*<AssemblyName>\(.*\)</AssemblyName>.*:\1:p' "$1"; }
@@ -70,7 +72,7 @@ out_of_date() {
   local dirs
   dirs=$(project_dirs "$1" | sort -u)
   [ -n "$(find $dirs Directory.Build.props codecs/exchange.xml -newer "$binary" -type f \
-    \( -name '*.cs' -o -name '*.csproj' -o -name '*.xml' -o -name '*.props' -o -name '*.json' -o -name '*.cfg' -o -name '*.sql' \) \
+    \( -name '*.cs' -o -name '*.csproj' -o -name '*.xml' -o -name '*.props' -o -name '*.json' -o -name '*.cfg' -o -name '*.sql' -o -name '*.html' -o -name '*.js' -o -name '*.css' \) \
     -not -path '*/obj/*' -not -path '*/bin/*' -print -quit 2>/dev/null)" ]
 }
 
@@ -210,10 +212,12 @@ ping_pong() {
   wait "$pid" 2>/dev/null || true
 }
 
-# The engine plus two market makers: one quotes, the other quotes and takes, so trades print as they happen. Each
-# market maker's lines carry its account, and they connect wherever the engine was told to listen.
+# The engine, exchange-web (the trading page, with dev tokens so the demo web user can log in) and two market makers:
+# one quotes, the other quotes and takes, so trades print as they happen. Each process's lines carry its name, and they
+# connect wherever the engine was told to listen. exchange-web starts before the market makers, so the book it builds
+# from the engine's level updates holds every quote (the engine publishes no book snapshot).
 demo() {
-  local journal channel='aeron:udp?endpoint=127.0.0.1:40123|term-length=1m' arg previous=""
+  local journal channel='aeron:udp?endpoint=127.0.0.1:40123|term-length=1m' arg previous="" web_url=http://127.0.0.1:8080
   for arg in "$@"; do
     [ "$previous" = "--listen" ] && channel=$arg
     case "$arg" in --listen=*) channel=${arg#--listen=} ;; esac
@@ -225,6 +229,10 @@ demo() {
   trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$journal"' EXIT
   trap 'exit 0' INT TERM
   sleep 1
+  bin/exchange-web --engine "$channel" --listen "$web_url" --dev-tokens 2>&1 | sed -u 's/^/[web] /' &
+  local tries=0
+  until (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null || [ $tries -ge 150 ]; do sleep 0.2; tries=$((tries + 1)); done
+  echo "[demo] the trading page: $web_url/  (log in as trader1: dev tokens are on in the demo only)"
   bin/exchange-mm --engine "$channel" --api-key mm-1001-key --symbol 1 --seconds 3600 --take-every 0 | sed -u 's/^/[mm 1001] /' &
   bin/exchange-mm --engine "$channel" --api-key mm-1002-key --symbol 1 --seconds 3600 --take-every 3 | sed -u 's/^/[mm 1002] /' &
   wait $engine
