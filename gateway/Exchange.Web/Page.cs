@@ -24,7 +24,7 @@ public static class Page
             {
                 ctx.Response.Headers.CacheControl = "no-cache";
                 ctx.Response.Headers["X-Content-Type-Options"] = "nosniff";
-                ctx.Response.Headers["Content-Security-Policy"] = "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'";
+                ctx.Response.Headers["Content-Security-Policy"] = "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'";
                 return Results.Bytes(bytes, type);
             }
             app.MapGet($"/{name}", Serve);
