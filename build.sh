@@ -92,8 +92,17 @@ publish() {
   [ ${#current[@]} -eq 0 ] || echo "build.sh: up to date: ${current[*]}" >&2
 }
 
+# The web page's browser tests drive Debian's Chromium (Playwright cannot download a browser here).
+ensure_browser() {
+  [ -x /usr/bin/chromium ] && return 0
+  echo "build.sh: installing chromium for the browser tests" >&2
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
 run_tests() {
   ensure_tools
+  ensure_browser
   dotnet build Exchange.sln -c Release --nologo -v quiet
   local log
   log=$(mktemp)

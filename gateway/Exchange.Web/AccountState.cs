@@ -24,8 +24,15 @@ public sealed class WebOrder
 
 public readonly record struct FillPrint(WebSymbol Symbol, long Sequence, long Timestamp, in Fill Fill);
 
-/// <summary>A request waiting for the engine's answer: who asked, with which id.</summary>
-public sealed record PendingRequest(WebConnection Connection, JsonElement? RequestId, string Op);
+/// <summary>A request waiting for the engine's answer: who asked, with which id. A mass cancel of every symbol waits
+/// for one answer from each shard it went to.</summary>
+public sealed record PendingRequest(WebConnection Connection, JsonElement? RequestId, string Op)
+{
+    public int Answers { get; set; } = 1;
+    public int Cancelled { get; set; }
+    public bool Reported { get; set; }
+    public RejectReason? Refusal { get; set; }
+}
 
 public sealed class AccountState(WebAccount account, int recentFills)
 {

@@ -204,7 +204,7 @@ public sealed class EngineDoor : IDisposable
             if (m.Repairs <= 10 || m.Repairs % 1000 == 0)
                 _log($"{m.Symbol.Name}: the book disagreed with the engine's best bid/offer at sequence {_inputSequence} (level updates lost); repaired from it ({m.Repairs} so far)");
         }
-        FanOut(m, _subscribers[m].Ticker, Frames.Ticker(m), conflatable: true);
+        if (_subscribers[m].Ticker.Count > 0) FanOut(m, _subscribers[m].Ticker, Frames.Ticker(m), conflatable: true);
     }
 
     private void OnTrade(AccountSession session, in Trade e)
@@ -227,7 +227,7 @@ public sealed class EngineDoor : IDisposable
     {
         if (!session.MarketData || !_marketsById.TryGetValue(e.Symbol, out var m)) return;
         m.Status = e.Status;
-        FanOut(m, _subscribers[m].Ticker, Frames.Ticker(m), conflatable: true);
+        if (_subscribers[m].Ticker.Count > 0) FanOut(m, _subscribers[m].Ticker, Frames.Ticker(m), conflatable: true);
     }
 
     /// <summary>Sends the book frames of the input just applied: one increment for full-depth subscribers, one top-N
@@ -492,7 +492,7 @@ public sealed class EngineDoor : IDisposable
     {
         int symbol = r.Symbol == null ? -1 : Market(r.Symbol).Symbol.Id;
         if (Sent(c, r, "massCancel", session.Client.MassCancel(symbol, r.Side), 0))
-            session.State.PendingMassCancel.Enqueue(new PendingRequest(c, r.RequestId, "massCancel"));
+            session.State.PendingMassCancel.Enqueue(new PendingRequest(c, r.RequestId, "massCancel") { Answers = symbol == -1 ? session.Client.ShardCount : 1 });
     }
 
     // ---- execution reports (each account's own session) ----
@@ -524,7 +524,9 @@ public sealed class EngineDoor : IDisposable
             case CommandKind.NewOrder: a.PendingNew.Remove(e.ClientOrderId, out p); break;
             case CommandKind.CancelOrder: a.PendingCancel.Remove(e.ClientOrderId, out p); break;
             case CommandKind.ReplaceOrder: a.PendingReplace.Remove(e.ClientOrderId, out p); break;
-            case CommandKind.MassCancel: a.PendingMassCancel.TryDequeue(out p); break;
+            case CommandKind.MassCancel:
+                MassCancelAnswered(a, 0, e.Reason);
+                return;
         }
         if (p != null) p.Connection.Outbox.Private(PrivateFrames.Reject(p.RequestId, p.Op, e.Reason.ToString(), (int)e.Reason, e.Command == CommandKind.MassCancel ? null : e.ClientOrderId));
     }
@@ -628,11 +630,22 @@ public sealed class EngineDoor : IDisposable
         foreach (var c in a.BalanceSubscribers) c.Outbox.Private(frame);
     }
 
-    private void OnMassCancelled(AccountSession session, in MassCancelled e)
+    private void OnMassCancelled(AccountSession session, in MassCancelled e) => MassCancelAnswered(session.State, e.Count, null);
+
+    /// <summary>One shard's answer to the oldest mass cancel; a mass cancel of every symbol went to each shard and is
+    /// answered once all have: an ack with the total cancelled, or, if every shard refused it, the first refusal.</summary>
+    private static void MassCancelAnswered(AccountState a, int cancelled, RejectReason? refusal)
     {
-        if (!session.State.PendingMassCancel.TryDequeue(out var p)) return;
-        int count = e.Count;
-        p.Connection.Outbox.Private(PrivateFrames.Ack(p, w => w.WriteNumber("cancelledCount", count)));
+        if (!a.PendingMassCancel.TryPeek(out var p)) return;
+        p.Cancelled += cancelled;
+        if (refusal is { } reason) p.Refusal ??= reason;
+        else p.Reported = true;
+        if (--p.Answers > 0) return;
+        a.PendingMassCancel.Dequeue();
+        int total = p.Cancelled;
+        p.Connection.Outbox.Private(!p.Reported && p.Refusal is { } first
+            ? PrivateFrames.Reject(p.RequestId, p.Op, first.ToString(), (int)first)
+            : PrivateFrames.Ack(p, w => w.WriteNumber("cancelledCount", total)));
     }
 
     private void OnSessionLost(AccountSession session, string why)

@@ -11,15 +11,18 @@ public sealed class WebProcesses : IDisposable
 {
     public const string Hs256Secret = "a-test-secret-of-more-than-thirty-two-bytes";
     private readonly TempDirectory _dir = new("web-tests-");
-    private readonly ChildProcess _engine;
+    private ChildProcess _engine;
+    private readonly string? _journal;
     private readonly ChildProcess _web;
 
     /// <summary>The RSA key pair RS256 test tokens are signed with; exchange-web gets the public half in a file.</summary>
     public static readonly RSA Rsa = RSA.Create(2048);
 
-    public WebProcesses(string limitsJson = "{}", bool devTokens = false, bool withKeys = true)
+    /// <param name="journal">Journal the engine's inputs (so it can be restarted with its state) instead of running in memory.</param>
+    public WebProcesses(string limitsJson = "{}", bool devTokens = false, bool withKeys = true, bool journal = false)
     {
-        _engine = ChildProcess.StartDll("exchange-engine.dll", ["--listen", "aeron:udp?endpoint=127.0.0.1:0", "--in-memory", "--idle", "backoff"]);
+        _journal = journal ? _dir.Combine("journal") : null;
+        _engine = StartEngine(0);
         try
         {
             EnginePort = PortOf(_engine.WaitForLine("listening "));
@@ -64,6 +67,20 @@ public sealed class WebProcesses : IDisposable
     public string EngineChannel => $"aeron:udp?endpoint=127.0.0.1:{EnginePort}";
     public Uri WebSocketUri => new($"ws://127.0.0.1:{Port}/ws");
     public ChildProcess Web => _web;
+
+    private ChildProcess StartEngine(int port) => ChildProcess.StartDll("exchange-engine.dll",
+        ["--listen", $"aeron:udp?endpoint=127.0.0.1:{port}", "--idle", "backoff", .. _journal == null ? new[] { "--in-memory" } : ["--journal", _journal]]);
+
+    /// <summary>Kills the engine outright (SIGKILL: no logout, no snapshot).</summary>
+    public void KillEngine() => _engine.Kill();
+
+    /// <summary>Starts the engine again on its port and journal; returns once it listens.</summary>
+    public void RestartEngine()
+    {
+        _engine.Dispose();
+        _engine = StartEngine(EnginePort);
+        _engine.WaitForLine("listening ");
+    }
 
     public static int PortOf(string line) =>
         int.Parse(line.Split(' ').First(p => p.StartsWith("port=", StringComparison.Ordinal))[5..], System.Globalization.CultureInfo.InvariantCulture);
