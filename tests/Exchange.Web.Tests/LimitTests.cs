@@ -98,6 +98,18 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public async Task REST_requests_from_one_address_are_rate_limited_with_a_reason()
+    {
+        using var p = new WebProcesses("""{ "restPerSecond": 2 }""");
+        var answers = new List<(int Status, string Body)>();
+        for (int i = 0; i < 10; i++) answers.Add(await Rest.Get(p.Port, "/api/v1/ticker/BTC-USD"));
+        Assert.Contains(answers, a => a.Status == 200);
+        var limited = answers.First(a => a.Status == 429);
+        Assert.Contains("\"code\":\"rate_limited\"", limited.Body);
+        Assert.Contains("requests per second", limited.Body);
+    }
+
+    [Fact]
     public async Task SIGTERM_stops_exchange_web_cleanly()
     {
         using var p = new WebProcesses();

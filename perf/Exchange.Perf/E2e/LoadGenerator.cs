@@ -60,9 +60,12 @@ public static class LoadGenerator
             for (int s = 0; s < clients.Length; s++)
             {
                 var tracker = new OrderTracker(idBase + ((long)s << 27), perSession, latency);
-                clients[s] = options.Client == "fix"
-                    ? new FixLoadClient(engine.GatewayPort, $"PERF{s + 1}", "EXCH", engine.FixSymbols, tracker)
-                    : new BinaryLoadClient(engine.Channel, engine.ApiKeys[s], symbols, tracker);
+                clients[s] = options.Client switch
+                {
+                    "fix" => new FixLoadClient(engine.GatewayPort, $"PERF{s + 1}", "EXCH", engine.FixSymbols, tracker),
+                    "ws" => new WsLoadClient(engine.GatewayPort, WsLoadClient.Token($"perf{s + 1}", engine.WebSecret), engine.FixSymbols, tracker),
+                    _ => new BinaryLoadClient(engine.Channel, engine.ApiKeys[s], symbols, tracker),
+                };
             }
             return Drive(options, clients, markets, latency, index);
         }
@@ -194,6 +197,7 @@ public static class LoadGenerator
         {
             counts.Add(c.Tracker.Counts);
             if (c is FixLoadClient fix) counts.Unexpected += fix.Errors;
+            if (c is WsLoadClient ws) counts.Unexpected += ws.Errors;
             lost += c.Tracker.CountPending();
         }
         long measured = Math.Max(0, i - warmupCommands);
