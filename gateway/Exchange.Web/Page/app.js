@@ -127,31 +127,35 @@ function renderBook() {
   drawDepth(bids, asks);
 }
 
-function drawDepth(bids, asks) {
+// Cumulative quantity against price, as steps, over the best DEPTH_LEVELS levels a side, bids left and asks right.
+const DEPTH_LEVELS = 40;
+function drawDepth(allBids, allAsks) {
   const canvas = $('depth');
   const w = canvas.width = canvas.clientWidth * devicePixelRatio, h = canvas.height = canvas.clientHeight * devicePixelRatio;
   const g = canvas.getContext('2d');
   g.clearRect(0, 0, w, h);
+  const bids = allBids.slice(0, DEPTH_LEVELS), asks = allAsks.slice(0, DEPTH_LEVELS);
   if (!bids.length && !asks.length) return;
   const cum = (levels) => { let total = 0; return levels.map((l) => ({ price: +l.price, total: (total += +l.quantity) })); };
   const b = cum(bids), a = cum(asks);
   const prices = [...b, ...a].map((p) => p.price);
   const lo = Math.min(...prices), hi = Math.max(...prices), top = Math.max(b.at(-1)?.total || 0, a.at(-1)?.total || 0);
-  const x = (p) => hi === lo ? w / 2 : (p - lo) / (hi - lo) * w, y = (t) => h - t / top * (h - 4);
-  const area = (points, color) => {
+  const x = (p) => hi === lo ? w / 2 : 2 + (p - lo) / (hi - lo) * (w - 4), y = (t) => h - t / top * (h - 4);
+  const steps = (points, color) => {
     if (!points.length) return;
     g.beginPath();
     g.moveTo(x(points[0].price), h);
-    for (const p of points) g.lineTo(x(p.price), y(p.total));
+    let previous = 0;
+    for (const p of points) { g.lineTo(x(p.price), y(previous)); g.lineTo(x(p.price), y(p.total)); previous = p.total; }
     g.lineTo(x(points.at(-1).price), h);
     g.closePath();
-    g.fillStyle = color + '55';
+    g.fillStyle = color + '44';
     g.strokeStyle = color;
     g.fill();
     g.stroke();
   };
-  area(b, '#2ebd85');
-  area(a, '#f6465d');
+  steps(b, '#2ebd85');
+  steps(a, '#f6465d');
 }
 
 function addTrade(t) {
