@@ -25,12 +25,14 @@ USAGE
 
 die() { echo "build.sh: $*" >&2; exit 1; }
 
-# Native AOT links with the system C toolchain; install it if this machine lacks it.
+# Native AOT links with the system C toolchain, and exchange-web's build runs npm; install them if this machine lacks them.
 ensure_tools() {
   command -v dotnet >/dev/null || die "the .NET SDK is not installed (dotnet not on PATH)"
   local missing=()
   command -v gcc >/dev/null || command -v clang >/dev/null || missing+=(gcc)
   [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+  # exchange-web's build fetches the page's chart library (lightweight-charts, pinned) from the npm registry.
+  command -v npm >/dev/null || missing+=(npm)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "build.sh: installing ${missing[*]}" >&2
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
