@@ -53,7 +53,9 @@ public static class LoadGenerator
         long total = options.TotalCommands;
         int perSession = (int)(total / options.Sessions + 2);
         // Ids unique across runs against a long-lived engine: the run's start time in ms above 64 sessions x 2^27 slots.
-        long idBase = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() % (1L << 28)) << 34;
+        // The WebSocket protocol takes client order ids below 2^53 (what a browser's number holds), so web runs, each on an
+        // engine of its own, keep the time part small.
+        long idBase = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() % (options.Client == "ws" ? 1L << 18 : 1L << 28)) << 34;
         var clients = new ILoadClient[options.Sessions];
         try
         {

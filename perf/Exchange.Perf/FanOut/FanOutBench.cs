@@ -142,7 +142,8 @@ public static class FanOutBench
     private static long Drive(string channel, FanOutOptions options, Measure measure, Process engine, Process web,
         out double webCores, out double engineCores, out double measured)
     {
-        using var maker = ExchangeClient.Create(new ClientOptions { ApiKey = "mm-1001-key", Shards = [new ShardEndpoint(channel, [])] }, new Quiet());
+        var quotes = new Quotes();
+        using var maker = ExchangeClient.Create(new ClientOptions { ApiKey = "mm-1001-key", Shards = [new ShardEndpoint(channel, [])] }, quotes);
         using var taker = ExchangeClient.Create(new ClientOptions { ApiKey = "mm-1002-key", Shards = [new ShardEndpoint(channel, [])] }, new Quiet());
         maker.Connect(TimeSpan.FromSeconds(10));
         taker.Connect(TimeSpan.FromSeconds(10));
@@ -187,15 +188,18 @@ public static class FanOutBench
                 }
                 else
                 {
-                    // Move one quote: a replace to another price inside its side's band of ten ticks, fresh quantity.
+                    // Move one quote: a replace to another price inside its side's band of ten ticks, fresh quantity; a
+                    // quote the taker filled is placed anew.
                     int level = random.Next(Levels);
                     bool bid = random.Next(2) == 0;
                     var ids = bid ? bids : asks;
                     long id = nextId++;
                     long price = bid ? 59_990 - random.Next(Levels) : 60_010 + random.Next(Levels);
+                    long quantity = 1_000_000 * (1 + random.Next(3));
                     long orig = ids[level];
                     ids[level] = id;
-                    Send(maker, () => maker.Replace(1, orig, id, price, 1_000_000 * (1 + random.Next(3))));
+                    if (quotes.Live.Contains(orig)) Send(maker, () => maker.Replace(1, orig, id, price, quantity));
+                    else Send(maker, () => maker.NewOrder(new NewOrder(0, id, 1, bid ? Side.Buy : Side.Sell, OrderType.Limit, TimeInForce.GoodTillCancel, price, quantity)));
                 }
                 if (measuring) commands++;
             }
@@ -214,6 +218,16 @@ public static class FanOutBench
     }
 
     private sealed class Quiet : ClientListener;
+
+    /// <summary>The market maker's quotes still resting (on its poll thread).</summary>
+    private sealed class Quotes : ClientListener
+    {
+        public readonly HashSet<long> Live = [];
+        public override void OnAccepted(in OrderAccepted e) => Live.Add(e.ClientOrderId);
+        public override void OnReplaced(in OrderReplaced e) { Live.Remove(e.OrigClientOrderId); Live.Add(e.ClientOrderId); }
+        public override void OnCancelled(in OrderCancelled e) => Live.Remove(e.ClientOrderId);
+        public override void OnFill(in Fill e) { if (e.LeavesQuantity == 0) Live.Remove(e.ClientOrderId); }
+    }
 
     /// <summary>User plus system CPU time of a process, in seconds (/proc/PID/stat, clock ticks of 100 Hz).</summary>
     private static double CpuSeconds(Process process)
