@@ -48,6 +48,10 @@ public static class Requests
     /// <summary>Largest client order id: what a browser's number holds exactly (2^53 - 1).</summary>
     public const long MaxClientOrderId = (1L << 53) - 1;
     public const int MaxDepth = 1000;
+    /// <summary>The book depths one may ask for (0: every level). A few fixed ones, so the engine thread writes at most
+    /// this many book frames per input however many subscribers ask for however many depths.</summary>
+    public static readonly int[] Depths = [0, 1, 5, 10, 20, 50, 100, 500, 1000];
+    public static string DepthChoices => string.Join(", ", Depths);
     public static readonly string[] Channels = ["book", "trades", "ticker", "candles", "orders", "fills", "balances"];
 
     public static Request Parse(ReadOnlySpan<byte> utf8)
@@ -86,6 +90,7 @@ public static class Requests
                 bool isPrivate = channel is "orders" or "fills" or "balances";
                 string? symbol = isPrivate ? null : RequiredString(m, "symbol", 16);
                 int depth = channel == "book" ? (int)(OptionalInteger(m, "depth", 0, MaxDepth) ?? 20) : 0;
+                if (Array.IndexOf(Depths, depth) < 0) throw new RequestError("out_of_range", $"depth must be one of {DepthChoices} (0: every level)");
                 string? interval = channel == "candles" ? RequiredString(m, "interval", 4) : null;
                 if (interval != null && !SymbolMarket.Intervals.Any(i => i.Name == interval))
                     throw new RequestError("invalid_field", $"interval '{interval}' is not one of 1m, 5m, 1h");

@@ -127,7 +127,7 @@ public static class WebHost
         var api = app.MapGroup("/api/v1");
         api.MapGet("/symbols", () => Json(Frames.Write("symbols", w => { w.WritePropertyName("symbols"); Frames.SymbolsArray(w, door.Symbols); })));
         api.MapGet("/book/{symbol}", async (string symbol, int? depth) =>
-            depth is < 0 or > Requests.MaxDepth ? Problem(400, "out_of_range", $"depth must be 0..{Requests.MaxDepth} (0: every level)")
+            depth is { } d && Array.IndexOf(Requests.Depths, d) < 0 ? Problem(400, "out_of_range", $"depth must be one of {Requests.DepthChoices} (0: every level)")
             : Found(await door.Query(() => door.BookSnapshot(symbol, depth ?? 20)), symbol));
         api.MapGet("/trades/{symbol}", async (string symbol, int? limit) =>
             limit is < 1 or > 100_000 ? Problem(400, "out_of_range", "limit must be 1..100000")

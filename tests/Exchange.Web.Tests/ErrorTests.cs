@@ -26,6 +26,7 @@ public sealed class ErrorTests(WebFixture fixture) : IClassFixture<WebFixture>
     [InlineData("""{"type":"subscribe","channel":"book","symbol":"DOGE-USD"}""", "unknown_symbol")]
     [InlineData("""{"type":"subscribe","channel":"book","symbol":"BTC-USD","depth":5000}""", "out_of_range")]
     [InlineData("""{"type":"subscribe","channel":"book","symbol":"BTC-USD","depth":-1}""", "out_of_range")]
+    [InlineData("""{"type":"subscribe","channel":"book","symbol":"BTC-USD","depth":7}""", "out_of_range")]
     [InlineData("""{"type":"subscribe","channel":"book","symbol":"BTC-USD","depth":"ten"}""", "invalid_field")]
     [InlineData("""{"type":"subscribe","channel":"book","symbol":"BTC-USD","depth":1.5}""", "invalid_field")]
     [InlineData("""{"type":"subscribe","channel":"candles","symbol":"BTC-USD","interval":"2m"}""", "invalid_field")]
