@@ -49,6 +49,7 @@ public sealed class FanOutTests
         Assert.Equal(Prices(last, "bids"), Prices(caughtUp, "bids"));
         Assert.Equal(100, Prices(caughtUp, "bids").Count);
         Assert.Equal($"{50_000 + orders - 1}x0.01000000", Prices(caughtUp, "bids")[0]);
+        Assert.DoesNotContain("disagreed", p.Web.Stderr);
     }
 
     [Fact]
