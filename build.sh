@@ -199,6 +199,15 @@ bench() {
     bin/exchange-perf e2e --client fix --rate 20000 --seconds 10 --warmup 2 --runs 3 --idle yield --engine-idle yield --gateway-idle yield \
       --name e2e-fix --out "$out-e2e-fix" | sed 1,2d
     echo
+    echo "## WebSocket round trip through exchange-web (exchange-perf e2e --client ws, 2k commands/s)"
+    echo
+    bin/exchange-perf e2e --client ws --rate 2000 --seconds 10 --warmup 2 --runs 3 --idle yield --engine-idle yield \
+      --name e2e-ws --out "$out-e2e-ws" | sed 1,2d
+    echo
+    echo "## Fan-out through exchange-web (exchange-perf fanout: 1,000 subscribers, market makers at 200 commands/s)"
+    echo
+    bin/exchange-perf fanout --subscribers 1000 --rate 200 --seconds 15 --warmup 3 --runs 3 --out "$out-fanout"
+    echo
     echo "## none vs batch"
     echo '```'
     bin/exchange-perf compare "$out-e2e-none/summary.json" "$out-e2e-batch/summary.json"
