@@ -18,7 +18,9 @@ public static class WebHost
 
     public static async Task<int> Run(WebConfig config)
     {
-        static void Log(string line) => Console.Error.WriteLine($"exchange-web: {line}");
+        var output = Exchange.Hosting.LogOutput.FromEnvironment();
+        var log = output.For("exchange-web");
+        void Log(string line) => log.Info(line);
         WebAuth auth;
         try { auth = new WebAuth(config, Log); }
         catch (WebConfigException e) { throw new Exchange.Hosting.UsageException(e.Message); }
@@ -27,14 +29,15 @@ public static class WebHost
         try { door.Start(TimeSpan.FromSeconds(10)); }
         catch (Exception e) when (e is TimeoutException or WebConfigException or ArgumentException)
         {
-            Console.Error.WriteLine($"exchange-web: cannot connect to the engines: {e.Message}");
+            log.Error($"cannot connect to the engines: {e.Message}");
             door.Dispose();
             return 1;
         }
 
         var builder = WebApplication.CreateSlimBuilder();
+        // ASP.NET Core logs through the same setup as every other process (JSON lines off a terminal), warnings and up.
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter("Microsoft", LogLevel.Warning).SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddProvider(new LogProvider(output)).AddFilter("Microsoft", LogLevel.Warning).SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls(config.Listen);
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -89,6 +92,8 @@ public static class WebHost
         }));
         var runner = new ConnectionRunner(door, auth, limits, orderLimiter);
         var admission = new Admission(limits);
+        using var counters = WebMetrics.Open(log);
+        using var metrics = new WebMetrics(counters, () => admission.Total, () => admission.Refused);
         var stopping = app.Lifetime.ApplicationStopping;
 
         app.Map("/ws", async context =>
@@ -165,7 +170,7 @@ public static class WebHost
         try { await app.StartAsync(); }
         catch (IOException e)
         {
-            Console.Error.WriteLine($"exchange-web: cannot listen on {config.Listen}: {e.Message}");
+            log.Error($"cannot listen on {config.Listen}: {e.Message}");
             door.Dispose();
             return 1;
         }
@@ -206,18 +211,27 @@ public static class WebHost
     {
         private readonly ConcurrentDictionary<string, int> _byAddress = new();
         private int _total;
+        private long _refused;
+
+        /// <summary>WebSocket connections open now.</summary>
+        public int Total => Volatile.Read(ref _total);
+
+        /// <summary>Upgrades refused for the limits since start.</summary>
+        public long Refused => Interlocked.Read(ref _refused);
 
         public string? TryEnter(string address)
         {
             if (Interlocked.Increment(ref _total) > limits.MaxConnections)
             {
                 Interlocked.Decrement(ref _total);
+                Interlocked.Increment(ref _refused);
                 return $"the server holds its limit of {limits.MaxConnections} connections";
             }
             int mine = _byAddress.AddOrUpdate(address, 1, (_, n) => n + 1);
             if (mine > limits.MaxConnectionsPerAddress)
             {
                 Leave(address);
+                Interlocked.Increment(ref _refused);
                 return $"at most {limits.MaxConnectionsPerAddress} connections from one address";
             }
             return null;

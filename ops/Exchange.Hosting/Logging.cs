@@ -12,11 +12,12 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
-
 namespace Exchange.Hosting;
 
 public enum LogFormat { Auto, Json, Text }
+
+/// <summary>A line's level; the values are Microsoft.Extensions.Logging's, so a host on it maps one to the other.</summary>
+public enum LogLevel { Trace, Debug, Information, Warning, Error, Critical, None }
 
 /// <summary>How a process logs: the format and the lowest level written.</summary>
 public sealed record LogSettings(LogFormat Format = LogFormat.Auto, LogLevel MinLevel = LogLevel.Information)
@@ -46,9 +47,10 @@ public sealed record LogSettings(LogFormat Format = LogFormat.Auto, LogLevel Min
         });
 }
 
-/// <summary>Where a process's log lines go (stderr unless told otherwise), with the fields every line carries. Also
-/// an <see cref="ILoggerProvider"/>, so a host built on Microsoft.Extensions.Logging (ASP.NET Core) logs the same way.</summary>
-public sealed class LogOutput : ILoggerProvider
+/// <summary>Where a process's log lines go (stderr unless told otherwise), with the fields every line carries. A host
+/// built on Microsoft.Extensions.Logging (ASP.NET Core) logs the same way through a provider over <see cref="For"/>
+/// (exchange-web's); nothing here depends on it, so the other processes do without that library.</summary>
+public sealed class LogOutput : IDisposable
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -94,9 +96,7 @@ public sealed class LogOutput : ILoggerProvider
     /// <summary>The log of one component.</summary>
     public Log For(string component) => new(this, component);
 
-    ILogger ILoggerProvider.CreateLogger(string categoryName) => For(categoryName);
-
-    internal void Write(LogLevel level, string component, string message, ReadOnlySpan<(string Name, object? Value)> fields, Exception? exception)
+    public void Write(LogLevel level, string component, string message, ReadOnlySpan<(string Name, object? Value)> fields, Exception? exception)
     {
         if (level < MinLevel || level == LogLevel.None) return;
         lock (_gate)
@@ -198,7 +198,7 @@ public sealed class LogOutput : ILoggerProvider
 
 /// <summary>One component's log: a message for people and the ids that matter as fields,
 /// <c>log.Info("logged on", ("session", 3), ("account", 1001L))</c>.</summary>
-public sealed class Log(LogOutput output, string component) : ILogger
+public sealed class Log(LogOutput output, string component)
 {
     /// <summary>A log that writes nothing (and formats nothing).</summary>
     public static Log Discard { get; } = new(new LogOutput(new LogSettings(MinLevel: LogLevel.None), _ => { }), "none");
@@ -217,19 +217,9 @@ public sealed class Log(LogOutput output, string component) : ILogger
     public void Error(string message, params ReadOnlySpan<(string Name, object? Value)> fields) =>
         output.Write(LogLevel.Error, component, message, fields, null);
 
-    public bool IsEnabled(LogLevel logLevel) => logLevel >= output.MinLevel && logLevel != LogLevel.None;
+    /// <summary>Any level, with an exception (a host's own lines).</summary>
+    public void Write(LogLevel level, string message, ReadOnlySpan<(string Name, object? Value)> fields, Exception? exception) =>
+        output.Write(level, component, message, fields, exception);
 
-    IDisposable? ILogger.BeginScope<TState>(TState state) => null;
-
-    // For hosts that log through ILogger: a structured state's values become fields (the template itself does not).
-    void ILogger.Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        if (!IsEnabled(logLevel)) return;
-        var fields = new List<(string, object?)>();
-        if (state is IReadOnlyList<KeyValuePair<string, object?>> values)
-            foreach (var (name, value) in values)
-                if (name != "{OriginalFormat}") fields.Add((name, value));
-        if (eventId.Id != 0) fields.Add(("eventId", eventId.Id));
-        output.Write(logLevel, component, formatter(state, exception), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(fields), exception);
-    }
+    public bool IsEnabled(LogLevel level) => level >= output.MinLevel && level != LogLevel.None;
 }

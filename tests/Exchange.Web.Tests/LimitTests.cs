@@ -66,6 +66,8 @@ public sealed class LimitTests
             for (int i = 0; i < 3; i++) open.Add(await WsClient.Connect(p.WebSocketUri));
             var refused = await Assert.ThrowsAnyAsync<WebSocketException>(() => WsClient.Connect(p.WebSocketUri));
             Assert.Contains("503", refused.Message);
+            // Published for exchange-stat and /metrics: the connections open and the refusal.
+            Eventually.True(() => p.Counter("web_connections") == 3 && p.Counter("web_connections_refused") == 1, "the connection counters");
             await open[0].DisposeAsync();
             open.RemoveAt(0);
             WsClient? again = null;

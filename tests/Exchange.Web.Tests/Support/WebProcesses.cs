@@ -42,7 +42,8 @@ public sealed class WebProcesses : IDisposable
                   "limits": {{limitsJson}}
                 }
                 """);
-            var environment = withKeys ? new Dictionary<string, string> { ["EXCHANGE_WEB_JWT_HS256_KEY"] = Hs256Secret } : null;
+            var environment = new Dictionary<string, string> { ["EXCHANGE_COUNTERS_DIR"] = CountersDirectory };
+            if (withKeys) environment["EXCHANGE_WEB_JWT_HS256_KEY"] = Hs256Secret;
             // EXCHANGE_WEB_BINARY runs these tests against a published native executable instead of the built dll.
             _web = Environment.GetEnvironmentVariable("EXCHANGE_WEB_BINARY") is { Length: > 0 } binary
                 ? ChildProcess.Start(binary, ["--config", config], environment)
@@ -63,6 +64,16 @@ public sealed class WebProcesses : IDisposable
     }
 
     public int EnginePort { get; }
+    /// <summary>Where exchange-web publishes its counters.</summary>
+    public string CountersDirectory => _dir.Combine("counters");
+
+    /// <summary>The value of exchange-web's counter <paramref name="name"/>.</summary>
+    public long Counter(string name)
+    {
+        var readers = CountersReader.OpenAll(CountersDirectory);
+        try { return readers.Single(r => r.ProcessName == "exchange-web").Read().Single(c => c.Name == name).Value; }
+        finally { foreach (var r in readers) r.Dispose(); }
+    }
     public int Port { get; }
     public string EngineChannel => $"aeron:udp?endpoint=127.0.0.1:{EnginePort}";
     public Uri WebSocketUri => new($"ws://127.0.0.1:{Port}/ws");
