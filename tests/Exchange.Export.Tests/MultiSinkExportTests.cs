@@ -42,6 +42,7 @@ public sealed class MultiSinkExportTests : IDisposable
         Assert.True(Tools.Counter(counters, "export_retries", "redis") > 0);
         Assert.Equal(40_000, Tools.Counter(counters, "export_position", "postgres"));
         Assert.Equal(1, Tools.Counter(counters, "export_sink_up", "kafka"));
+        OpsFilesName.OnlyPublished(counters, "exchange_export_");
 
         redis.Start();
         Assert.True(export.WaitForExit(Timeouts.Process), "the exporter finishes once Redis is back");

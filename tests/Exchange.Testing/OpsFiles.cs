@@ -41,3 +41,26 @@ public static partial class OpsFiles
     [GeneratedRegex(@"exchange_[a-z_]+")]
     private static partial Regex MetricName();
 }
+
+/// <summary>Checks that the alert rules and the dashboard name, among the metrics starting with a prefix, only ones the
+/// processes publishing in a counters directory declare.</summary>
+public static class OpsFilesName
+{
+    public static void OnlyPublished(string countersDirectory, string prefix)
+    {
+        var readers = Exchange.Runtime.CountersReader.OpenAll(countersDirectory);
+        string exposition;
+        try { exposition = Exchange.Runtime.PrometheusText.Format(readers.Select(r => (r.ProcessName, r.Pid, (IReadOnlyList<Exchange.Runtime.CounterValue>)r.Read())).ToList()); }
+        finally { foreach (var r in readers) r.Dispose(); }
+        var declared = OpsFiles.Declared(exposition);
+        int named = 0;
+        foreach (string file in new[] { OpsFiles.AlertRules, OpsFiles.Dashboard })
+            foreach (string family in OpsFiles.MetricFamilies(file).Where(f => f.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                named++;
+                if (!declared.Contains(family))
+                    throw new InvalidOperationException($"{System.IO.Path.GetFileName(file)} names {family}, which is not published:\n{exposition}");
+            }
+        if (named == 0) throw new InvalidOperationException($"neither the alert rules nor the dashboard name a metric starting {prefix}");
+    }
+}

@@ -68,6 +68,7 @@ public sealed class LimitTests
             Assert.Contains("503", refused.Message);
             // Published for exchange-stat and /metrics: the connections open and the refusal.
             Eventually.True(() => p.Counter("web_connections") == 3 && p.Counter("web_connections_refused") == 1, "the connection counters");
+            OpsFilesName.OnlyPublished(p.CountersDirectory, "exchange_web_");
             await open[0].DisposeAsync();
             open.RemoveAt(0);
             WsClient? again = null;
