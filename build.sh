@@ -13,6 +13,9 @@ usage: ./build.sh <command> [args]
                  (args go to exchange-engine; Ctrl-C stops it cleanly)
   run --demo     the same, plus exchange-web (the trading page on http://127.0.0.1:8080/, dev tokens on) and two
                  example market makers (exchange-mm) trading against each other
+  run --export   the demo plus PostgreSQL (127.0.0.1:5433), Redis (127.0.0.1:6380) and a Kafka mock cluster, all
+                 started here (installed if missing), and exchange-export following the engine's journal into them;
+                 prints a psql, a redis-cli and a kcat line to watch the data arrive
   run --standby  a primary (127.0.0.1:40123, data/replicated/primary) and its sync standby (127.0.0.1:40124,
                  data/replicated/standby-1), each line prefixed with the engine that printed it
   run --cluster  etcd (127.0.0.1:2379, installed if missing) and two cluster members, a (40123) and b
@@ -109,6 +112,10 @@ run_tests() {
   local log
   log=$(mktemp)
   local status=0
+  # What every process a test starts prints is kept, and checked at the end for the secrets the tests configure.
+  export EXCHANGE_TEST_LOGS=$ROOT/artifacts/test-logs
+  rm -rf "$EXCHANGE_TEST_LOGS"
+  mkdir -p "$EXCHANGE_TEST_LOGS"
   # Every suite (test assemblies run side by side), then the soak on its own: it measures pauses, which other
   # suites running beside it on a 2-core machine would add.
   dotnet test Exchange.sln -c Release --no-build --nologo --filter 'Category!=Soak' 2>&1 | tee "$log" || status=$?
@@ -116,6 +123,7 @@ run_tests() {
   # One closing line for whoever reads this run: the sum over all test assemblies.
   awk '/(Passed|Failed)! +-/ { for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
        END { printf "%d passed, %d failed, %d skipped\n", p, f, s; if (p == 0) exit 1 }' "$log" || status=1
+  ops/checks/no-secrets-in-logs.sh "$EXCHANGE_TEST_LOGS" tests/secrets.txt || status=1
   rm -f "$log"
   return $status
 }
@@ -258,6 +266,45 @@ demo() {
   wait $engine
 }
 
+# The demo with the exporter: PostgreSQL, Redis and librdkafka's mock Kafka cluster started by the project's scripts in
+# a scratch directory, the engine and two market makers, and exchange-export writing to all three as the journal grows.
+# Ctrl-C stops everything and removes the scratch directory (the mock cluster keeps its messages in memory only).
+export_demo() {
+  local scratch channel='aeron:udp?endpoint=127.0.0.1:40123|term-length=1m' pg_port=5433 redis_port=6380 bootstrap="" topic
+  scratch=$(mktemp -d)
+  chmod a+x "$scratch" # PostgreSQL runs as its own user under root, and must reach its directory inside
+  trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$scratch"' EXIT
+  trap 'exit 0' INT TERM
+  for port in $pg_port $redis_port 40123; do
+    if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then die "run --export: port $port is taken on 127.0.0.1"; fi
+  done
+  ops/servers/postgres.sh "$scratch/postgres" $pg_port 2>&1 | sed -u 's/^/[postgres] /' &
+  ops/servers/redis.sh "$scratch/redis" $redis_port 2>&1 | sed -u 's/^/[redis] /' &
+  # The mock cluster cannot create topics on request: it gets the exporter's (6 partitions, the position 1) at start.
+  local topics=()
+  for topic in trades orders ledger book; do topics+=("exchange.$topic:6"); done
+  ops/servers/kafka-mock.sh "$scratch/kafka" 3 "${topics[@]}" exchange.export.position:1 >"$scratch/kafka.out" 2>&1 &
+  until grep -q '^bootstrap ' "$scratch/kafka.out" 2>/dev/null; do sleep 0.2; done
+  bootstrap=$(sed -n 's/^bootstrap //p' "$scratch/kafka.out")
+  until (exec 3<>/dev/tcp/127.0.0.1/$pg_port) 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/$redis_port) 2>/dev/null; do sleep 0.2; done
+  sleep 1
+  bin/exchange-engine --journal "$scratch/journal" --listen "$channel" 2>&1 | sed -u 's/^/[engine] /' &
+  until [ -f "$scratch/journal/engine.json" ]; do sleep 0.2; done
+  sleep 1
+  bin/exchange-mm --engine "$channel" --api-key mm-1001-key --symbol 1 --seconds 3600 --take-every 0 | sed -u 's/^/[mm 1001] /' >/dev/null &
+  bin/exchange-mm --engine "$channel" --api-key mm-1002-key --symbol 1 --seconds 3600 --take-every 3 | sed -u 's/^/[mm 1002] /' >/dev/null &
+  bin/exchange-export "$scratch/journal" --postgres "Host=127.0.0.1;Port=$pg_port;Database=exchange;Username=exchange" \
+    --redis "127.0.0.1:$redis_port" --kafka "$bootstrap" 2>&1 | sed -u 's/^/[export] /' &
+  cat <<WATCH
+[export] watch the data arrive:
+[export]   psql -h 127.0.0.1 -p $pg_port -U exchange exchange -c 'SELECT count(*), max(trade_id) FROM trades'
+[export]   redis-cli -p $redis_port HGETALL exchange:ticker:1      (or: redis-cli -p $redis_port SUBSCRIBE exchange:trades)
+[export]   kcat -b $bootstrap -C -t exchange.trades -o end
+[export] and check it against the journal:  bin/exchange-replay reconcile $scratch/journal --postgres 'Host=127.0.0.1;Port=$pg_port;Database=exchange;Username=exchange' --redis 127.0.0.1:$redis_port --kafka $bootstrap
+WATCH
+  wait
+}
+
 # A primary and its sync standby on this machine, each on its own port and data directory; Ctrl-C stops both.
 standby() {
   local primary='aeron:udp?endpoint=127.0.0.1:40123|term-length=1m' standby='aeron:udp?endpoint=127.0.0.1:40124|term-length=1m'
@@ -293,8 +340,11 @@ case "${1:-}" in
   run)
     shift
     publish
+    # Someone is watching: logs as text, even where the output goes through a pipe (the prefixes of --demo and the rest).
+    export EXCHANGE_LOG_FORMAT=${EXCHANGE_LOG_FORMAT:-text}
     case "${1:-}" in
       --demo) shift; demo "$@" ;;
+      --export) shift; export_demo "$@" ;;
       --standby) shift; standby "$@" ;;
       --cluster) shift; cluster "$@" ;;
       *) exec bin/exchange-engine "$@" ;;

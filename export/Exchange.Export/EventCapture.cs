@@ -28,7 +28,7 @@ public sealed class EventCapture : IEngineOutput
     private CommandKind _command;
     private byte[] _payload = [];
     private int _payloadLength;
-    private int _orderIndex, _ledgerIndex;
+    private int _orderIndex, _ledgerIndex, _levelIndex;
 
     // What the balance changes that follow an event belong to.
     private long _contextOrderId, _contextTradeId;
@@ -46,6 +46,9 @@ public sealed class EventCapture : IEngineOutput
 
     /// <summary>Symbols added, halted or resumed by the input just applied; the caller adds their rows (it has the engine).</summary>
     public List<int> ChangedSymbols { get; } = [];
+
+    /// <summary>Symbols whose book changed since this was last cleared (by the pipeline, after it took their top of book).</summary>
+    public HashSet<int> BookChanged { get; } = [];
 
     /// <summary>Takes the open orders, balances and symbols of <paramref name="engine"/> as the starting point.</summary>
     public void Seed<T>(MatchingEngine<T> engine) where T : IEngineOutput
@@ -82,7 +85,7 @@ public sealed class EventCapture : IEngineOutput
         if (_payload.Length < payload.Length) _payload = new byte[Math.Max(256, payload.Length)];
         payload.CopyTo(_payload);
         _payloadLength = payload.Length;
-        _orderIndex = _ledgerIndex = 0;
+        _orderIndex = _ledgerIndex = _levelIndex = 0;
         _contextOrderId = _contextTradeId = 0;
         _contextIsNewOrder = false;
         _tradeBalancesLeft = 0;
@@ -215,7 +218,13 @@ public sealed class EventCapture : IEngineOutput
         if (Enabled) ChangedSymbols.Add(e.Symbol);
     }
 
-    public void OnLevel(in LevelChanged e) { }
+    public void OnLevel(in LevelChanged e)
+    {
+        if (!Enabled) return;
+        _batch.Levels.Add(new LevelRow(_sequence, _levelIndex++, _timestamp, e.Symbol, e.Side, e.Price, e.Quantity, e.OrderCount));
+        BookChanged.Add(e.Symbol);
+    }
+
     public void OnBestBidOffer(in BestBidOffer e) { }
     public void OnMassCancelled(in MassCancelled e) { }
     public void OnAccountAdded(in AccountAdded e) { }

@@ -30,12 +30,26 @@ public readonly record struct LedgerRow(
 
 public readonly record struct SymbolRow(long Sequence, long Timestamp, SymbolSpec Spec, string Name, SymbolStatus Status);
 
+/// <summary>A price level's new total after an input (<paramref name="Quantity"/> 0: the level is gone).
+/// <paramref name="Index"/> orders the level changes of one input.</summary>
+public readonly record struct LevelRow(long Sequence, int Index, long Timestamp, int Symbol, Side Side, long Price, long Quantity, int OrderCount);
+
+public readonly record struct BookLevel(long Price, long Quantity, int OrderCount);
+
+/// <summary>The top of one symbol's book as it stands after the batch's last input: bids and asks, best first.</summary>
+public sealed record BookRow(int Symbol, BookLevel[] Bids, BookLevel[] Asks);
+
 public sealed class ExportBatch
 {
     public List<OrderRow> Orders { get; } = [];
     public List<TradeRow> Trades { get; } = [];
     public List<LedgerRow> Ledger { get; } = [];
     public List<SymbolRow> Symbols { get; } = [];
+    /// <summary>Every price level change, for sinks that publish book updates.</summary>
+    public List<LevelRow> Levels { get; } = [];
+    /// <summary>The top of the book, after the batch, of each symbol whose book it changed (when the pipeline is asked
+    /// for a book depth).</summary>
+    public List<BookRow> Books { get; } = [];
 
     /// <summary>The first input sequence this batch covers (0 while it covers none).</summary>
     public long FirstSequence { get; private set; }
@@ -60,6 +74,8 @@ public sealed class ExportBatch
         Trades.Clear();
         Ledger.Clear();
         Symbols.Clear();
+        Levels.Clear();
+        Books.Clear();
         FirstSequence = LastSequence = LastTimestamp = 0;
     }
 

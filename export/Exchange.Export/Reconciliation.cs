@@ -37,8 +37,18 @@ public static class Reconciliation
         bool useSnapshots)
     {
         var tally = new Tally();
-        var (engine, report) = StateRebuild.Run(journalDirectory, config, tally, toSequence: position, useSnapshots: useSnapshots);
-        return (engine, report, tally);
+        if (useSnapshots)
+        {
+            var (engine, report) = StateRebuild.Run(journalDirectory, config, tally, toSequence: position, useSnapshots: true);
+            return (engine, report, tally);
+        }
+        // From the journal's start the tally also sees each trade's sequencer time (the 24-hour figures need it).
+        var fresh = new MatchingEngine<Tally>(config, tally);
+        tally.Clock = () => fresh.LastTimestamp;
+        tally.Sequencer = () => fresh.LastSequence;
+        using var reader = Exchange.Journal.JournalReader.Open(journalDirectory);
+        var counts = JournalReplay.Apply(fresh, reader, position);
+        return (fresh, new RebuildReport(null, [], counts), tally);
     }
 
     /// <summary>The sequence after which the tally saw every event (0 for a replay from the journal's start).</summary>
@@ -118,35 +128,95 @@ public static class Reconciliation
         public Dictionary<long, (string Status, long Filled)> Orders { get; } = [];
         public TradeTotals Trades { get; private set; }
         public long Rejected { get; private set; }
+        /// <summary>Order state changes (accepted, rejected new orders, fills, cancels, replaces, reductions), balance
+        /// movements and price level changes the replay saw: what the event-per-message sinks hold one of each.</summary>
+        public long OrderEvents { get; private set; }
+        public long LedgerMovements { get; private set; }
+        public long LevelChanges { get; private set; }
+        /// <summary>Each symbol's last trade the replay saw.</summary>
+        public Dictionary<int, (long Price, long Quantity)> LastTrades { get; } = [];
+        /// <summary>Each symbol's trades by minute of sequencer time, when <see cref="Clock"/> tells the time.</summary>
+        public Dictionary<int, TradeWindow> Windows { get; } = [];
+        /// <summary>The sequencer time of the input being applied (set when the replay starts at the journal's beginning).</summary>
+        public Func<long>? Clock { get; set; }
+        /// <summary>The sequence of the input being applied (set as <see cref="Clock"/> is).</summary>
+        public Func<long>? Sequencer { get; set; }
+        /// <summary>The last input that changed an order, moved a balance, traded or changed a level (with <see cref="Sequencer"/>).</summary>
+        public long LastOrderEvent { get; private set; }
+        public long LastLedgerMovement { get; private set; }
+        public long LastTrade { get; private set; }
+        public long LastLevelChange { get; private set; }
 
-        public override void OnAccepted(in OrderAccepted e) => Orders[e.OrderId] = ("new", 0);
+        private long Now => Sequencer?.Invoke() ?? 0;
+
+        public override void OnAccepted(in OrderAccepted e)
+        {
+            Orders[e.OrderId] = ("new", 0);
+            OrderEvents++;
+            LastOrderEvent = Now;
+        }
 
         public override void OnRejected(in CommandRejected e)
         {
-            if (e.Command == CommandKind.NewOrder) Rejected++;
+            if (e.Command != CommandKind.NewOrder) return;
+            Rejected++;
+            OrderEvents++;
+            LastOrderEvent = Now;
         }
 
         public override void OnFill(in Fill e)
         {
             Orders[e.OrderId] = (e.LeavesQuantity == 0 ? "filled" : "partially_filled", e.FilledQuantity);
             Trades = Trades with { Fees = Trades.Fees + e.Fee };
+            OrderEvents++;
+            LastOrderEvent = Now;
         }
 
-        public override void OnTrade(in Trade e) =>
+        public override void OnTrade(in Trade e)
+        {
             Trades = Trades with { Count = Trades.Count + 1, Quantity = Trades.Quantity + e.Quantity, PriceTimesQuantity = Trades.PriceTimesQuantity + (Int128)e.Price * e.Quantity };
+            LastTrades[e.Symbol] = (e.Price, e.Quantity);
+            LastTrade = Now;
+            if (Clock != null)
+            {
+                if (!Windows.TryGetValue(e.Symbol, out var window)) Windows[e.Symbol] = window = new TradeWindow();
+                window.Add(Clock(), e.Price, e.Quantity);
+            }
+        }
 
-        public override void OnCancelled(in OrderCancelled e) => Orders[e.OrderId] = ("cancelled", e.FilledQuantity);
+        public override void OnCancelled(in OrderCancelled e)
+        {
+            Orders[e.OrderId] = ("cancelled", e.FilledQuantity);
+            OrderEvents++;
+            LastOrderEvent = Now;
+        }
 
         public override void OnReplaced(in OrderReplaced e)
         {
             long filled = e.Quantity - e.LeavesQuantity;
             Orders[e.OrderId] = (filled > 0 ? "partially_filled" : "new", filled);
+            OrderEvents++;
+            LastOrderEvent = Now;
         }
 
         public override void OnReduced(in OrderReduced e)
         {
             long filled = Orders.TryGetValue(e.OrderId, out var o) ? o.Filled : 0;
             Orders[e.OrderId] = (filled > 0 ? "partially_filled" : "new", filled);
+            OrderEvents++;
+            LastOrderEvent = Now;
+        }
+
+        public override void OnBalance(in BalanceChanged e)
+        {
+            LedgerMovements++;
+            LastLedgerMovement = Now;
+        }
+
+        public override void OnLevel(in LevelChanged e)
+        {
+            LevelChanges++;
+            LastLevelChange = Now;
         }
     }
 }

@@ -23,6 +23,9 @@ public sealed record PipelineOptions
     public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Levels per side of the top of book each batch carries for the symbols it changed (0: none; a sink that
+    /// keeps books asks for it).</summary>
+    public int BookDepth { get; init; }
 }
 
 public sealed class SinkPipeline(string journalDirectory, EngineConfig config, IExportSink sink, PipelineOptions options, TextWriter log)
@@ -68,6 +71,7 @@ public sealed class SinkPipeline(string journalDirectory, EngineConfig config, I
             bool caughtUp = ReadInto(reader, engine, capture, batch, ref batchStarted);
             if (!batch.IsEmpty && (caughtUp || batch.RowCount >= options.BatchRows || _clock.Elapsed - batchStarted >= options.BatchMaxDelay))
             {
+                TakeBooks(engine, capture, batch);
                 Flush(batch, stop);
                 if (stop.IsCancellationRequested) return;
             }
@@ -104,6 +108,18 @@ public sealed class SinkPipeline(string journalDirectory, EngineConfig config, I
         }
         return false;
     }
+
+    /// <summary>The top of book, as the engine holds it after the batch's last input, of every symbol the batch changed.</summary>
+    private void TakeBooks(MatchingEngine<EventCapture> engine, EventCapture capture, ExportBatch batch)
+    {
+        if (options.BookDepth > 0)
+            foreach (int symbol in capture.BookChanged.Order())
+                batch.Books.Add(new BookRow(symbol, Top(engine, symbol, Side.Buy, options.BookDepth), Top(engine, symbol, Side.Sell, options.BookDepth)));
+        capture.BookChanged.Clear();
+    }
+
+    public static BookLevel[] Top<T>(MatchingEngine<T> engine, int symbol, Side side, int depth) where T : IEngineOutput =>
+        [.. engine.Levels(symbol, side).Take(depth).Select(l => new BookLevel(l.Price, l.Quantity, l.OrderCount))];
 
     private void Flush(ExportBatch batch, CancellationToken stop)
     {

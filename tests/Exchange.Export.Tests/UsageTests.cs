@@ -9,14 +9,21 @@ public sealed class UsageTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static ProcessResult Export(params string[] args) =>
-        ChildProcess.Run(ChildProcess.StartDll("exchange-export.dll", args, new Dictionary<string, string> { ["EXCHANGE_EXPORT_POSTGRES"] = "" }));
+    private static ProcessResult Export(params string[] args) => Export(args, "");
+
+    private static ProcessResult Export(string[] args, string kafkaSettings) =>
+        ChildProcess.Run(ChildProcess.StartDll("exchange-export.dll", args, new Dictionary<string, string>
+        {
+            ["EXCHANGE_EXPORT_POSTGRES"] = "", ["EXCHANGE_EXPORT_REDIS"] = "", ["EXCHANGE_EXPORT_KAFKA_SETTINGS"] = kafkaSettings,
+        }));
 
     [Theory]
     [InlineData("no sink")]
     [InlineData("no such directory")]
     [InlineData("engine.json is missing")]
     [InlineData("not a PostgreSQL connection string")]
+    [InlineData("not a Redis configuration string")]
+    [InlineData("EXCHANGE_EXPORT_KAFKA_SETTINGS")]
     public void Bad_input_is_one_line_on_stderr_and_exit_2(string what)
     {
         string journal = _temp.Combine("journal");
@@ -27,6 +34,8 @@ public sealed class UsageTests : IDisposable
             "no sink" => Export(journal, "--once"),
             "no such directory" => Export(_temp.Combine("missing"), "--once", "--postgres", "Host=127.0.0.1"),
             "engine.json is missing" => Export(empty, "--once", "--postgres", "Host=127.0.0.1"),
+            "not a Redis configuration string" => Export(journal, "--once", "--redis", "127.0.0.1:1,nosuchoption=1"),
+            "EXCHANGE_EXPORT_KAFKA_SETTINGS" => Export([journal, "--once", "--kafka", "127.0.0.1:1"], "linger.ms"),
             _ => Export(journal, "--once", "--postgres", "Host=127.0.0.1;NoSuchKeyword=1"),
         };
         Assert.Equal(2, result.ExitCode);

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs one Redis server in the foreground for the exchange's exporter: tests, ./build.sh run --export, and anyone trying
+# it locally. Installs Debian's redis-server if the machine lacks it, writes its own config into the directory given
+# (loopback only, data in that directory, append-only file on), and runs it. The append-only file is written before each
+# reply, so a killed server (SIGKILL) comes back with every acknowledged MULTI/EXEC; fsync once a second bounds what a
+# power cut could take. Its caller owns the process: stopping it stops Redis.
+#
+#   ops/servers/redis.sh DIR PORT
+set -euo pipefail
+
+if [ $# -ne 2 ]; then
+  echo "usage: ops/servers/redis.sh DIR PORT" >&2
+  exit 2
+fi
+dir=$1 port=$2
+
+if ! command -v redis-server >/dev/null; then
+  echo "redis.sh: installing redis-server" >&2
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq >&2
+  $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+fi
+
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+cat >"$dir/redis.conf" <<CONF
+bind 127.0.0.1
+port $port
+protected-mode yes
+daemonize no
+dir $dir
+logfile ""
+loglevel warning
+save ""
+appendonly yes
+appendfilename "appendonly.aof"
+appendfsync everysec
+aof-load-truncated yes
+maxmemory 0
+CONF
+exec redis-server "$dir/redis.conf"
