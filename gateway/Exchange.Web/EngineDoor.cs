@@ -7,6 +7,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Exchange.Client;
 using Exchange.Contract;
+using Exchange.Hosting;
 
 namespace Exchange.Web;
 
@@ -27,7 +28,7 @@ public sealed class EngineDoor : IDisposable
     private static readonly TimeSpan ReconnectEvery = TimeSpan.FromSeconds(1);
 
     private readonly WebConfig _config;
-    private readonly Action<string> _log;
+    private readonly Log _log;
     private readonly ConcurrentQueue<Action> _commands = new();
     private readonly List<AccountSession> _sessions = [];
     private readonly Dictionary<string, SymbolMarket> _markets = new(StringComparer.Ordinal);
@@ -40,7 +41,7 @@ public sealed class EngineDoor : IDisposable
     private Thread? _thread;
     private volatile WebSymbol[] _symbols = [];
 
-    public EngineDoor(WebConfig config, Action<string> log)
+    public EngineDoor(WebConfig config, Log log)
     {
         _config = config;
         _log = log;
@@ -99,7 +100,7 @@ public sealed class EngineDoor : IDisposable
         var agent = new DelegateAgent("exchange-web engine", DoWork);
         _runner = new AgentRunner(agent, IdleStrategies.Parse("backoff")!, e =>
         {
-            _log($"engine thread: {e.GetType().Name}: {e.Message}");
+            _log.Error($"engine thread: {e.GetType().Name}: {e.Message}");
             return true;
         });
         _thread = new Thread(() => _runner.Run()) { IsBackground = true, Name = "exchange-web engine" };
@@ -166,7 +167,7 @@ public sealed class EngineDoor : IDisposable
         var symbol = WebSymbol.From(reference);
         if (symbol == null)
         {
-            _log($"symbol {reference.Name}: its lot size gives no decimal price; not offered on the web");
+            _log.Warn($"symbol {reference.Name}: its lot size gives no decimal price; not offered on the web", ("symbol", reference.Name));
             return;
         }
         var market = new SymbolMarket(symbol, _config.RecentTrades, _config.CandleWindowMinutes);
@@ -202,7 +203,8 @@ public sealed class EngineDoor : IDisposable
             BookRepairs++;
             _changedBooks.Add(m);
             if (m.Repairs <= 10 || m.Repairs % 1000 == 0)
-                _log($"{m.Symbol.Name}: the book disagreed with the engine's best bid/offer at sequence {_inputSequence} (level updates lost); repaired from it ({m.Repairs} so far)");
+                _log.Warn($"{m.Symbol.Name}: the book disagreed with the engine's best bid/offer at sequence {_inputSequence} (level updates lost); repaired from it ({m.Repairs} so far)",
+                    ("symbol", m.Symbol.Name), ("sequence", _inputSequence));
         }
         if (_subscribers[m].Ticker.Count > 0) FanOut(m, _subscribers[m].Ticker, Frames.Ticker(m), conflatable: true);
     }
@@ -652,7 +654,8 @@ public sealed class EngineDoor : IDisposable
     {
         if (session.Lost) return;
         session.Lost = true;
-        _log($"engine session of account {session.Account.Account} lost ({why}); logging on again every {ReconnectEvery.TotalSeconds:0} s");
+        _log.Warn($"engine session of account {session.Account.Account} lost ({why}); logging on again every {ReconnectEvery.TotalSeconds:0} s",
+            ("account", session.Account.Account));
         foreach (var p in session.State.TakeAllPending())
             p.Connection.Outbox.Private(PrivateFrames.Reject(p.RequestId, p.Op, "engine unavailable: engine session lost, reconnecting", 0));
     }
@@ -661,7 +664,7 @@ public sealed class EngineDoor : IDisposable
     {
         if (!session.Lost) return;
         session.Lost = false;
-        _log($"engine session of account {session.Account.Account} restored");
+        _log.Info($"engine session of account {session.Account.Account} restored", ("account", session.Account.Account));
     }
 
     /// <summary>The engine client's callbacks for one account's session, handed to the door on its thread.</summary>

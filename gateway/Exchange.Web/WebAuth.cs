@@ -20,7 +20,7 @@ public sealed class WebAuth
     private readonly SymmetricSecurityKey? _hs256;
     private readonly JwtConfig _jwt;
 
-    public WebAuth(WebConfig config, Action<string> log)
+    public WebAuth(WebConfig config, Exchange.Hosting.Log log)
     {
         _jwt = config.Jwt;
         _bySubject = config.Accounts.ToDictionary(a => a.Subject, StringComparer.Ordinal);
@@ -32,7 +32,7 @@ public sealed class WebAuth
         if (secret == null && config.DevTokens)
         {
             secret = RandomNumberGenerator.GetBytes(32);
-            log("dev tokens: no HS256 key configured, signing with a key made for this run");
+            log.Warn("dev tokens: no HS256 key configured, signing with a key made for this run");
         }
         if (secret != null)
         {

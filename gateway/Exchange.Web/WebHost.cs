@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Exchange.Hosting;
 
 namespace Exchange.Web;
 
@@ -18,14 +19,15 @@ public static class WebHost
 
     public static async Task<int> Run(WebConfig config)
     {
-        var output = Exchange.Hosting.LogOutput.FromEnvironment();
+        // The one logging setup of every process (Exchange.Hosting): text on a terminal, JSON lines elsewhere; ASP.NET
+        // Core's own lines (warnings and worse) go through it too.
+        using var output = LogOutput.FromEnvironment();
         var log = output.For("exchange-web");
-        void Log(string line) => log.Info(line);
         WebAuth auth;
-        try { auth = new WebAuth(config, Log); }
+        try { auth = new WebAuth(config, log); }
         catch (WebConfigException e) { throw new Exchange.Hosting.UsageException(e.Message); }
 
-        var door = new EngineDoor(config, Log);
+        var door = new EngineDoor(config, log);
         try { door.Start(TimeSpan.FromSeconds(10)); }
         catch (Exception e) when (e is TimeoutException or WebConfigException or ArgumentException)
         {
@@ -37,7 +39,7 @@ public static class WebHost
         var builder = WebApplication.CreateSlimBuilder();
         // ASP.NET Core logs through the same setup as every other process (JSON lines off a terminal), warnings and up.
         builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new LogProvider(output)).AddFilter("Microsoft", LogLevel.Warning).SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddProvider(new LogProvider(output)).AddFilter("Microsoft", Microsoft.Extensions.Logging.LogLevel.Warning).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
         builder.WebHost.UseUrls(config.Listen);
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -154,7 +156,7 @@ public static class WebHost
                 auth.AccountOf(request.Subject) is { } a && auth.CanIssue
                     ? Results.Json(Issue(auth, a), WebJson.Default.DevTokenAnswer)
                     : Problem(404, "unknown_subject", "not a web account here"));
-            Log("dev tokens are ON: POST /api/v1/dev/token issues a token for any configured subject (demo only)");
+            log.Warn("dev tokens are ON: POST /api/v1/dev/token issues a token for any configured subject (demo only)");
         }
         api.MapGet("/dev/subjects", () => config.DevTokens
             ? Json(Frames.Write("subjects", w => { w.WriteStartArray("subjects"); foreach (var a in config.Accounts) w.WriteStringValue(a.Subject); w.WriteEndArray(); }))
