@@ -650,10 +650,18 @@ public sealed class EngineDoor : IDisposable
             : PrivateFrames.Ack(p, w => w.WriteNumber("cancelledCount", total)));
     }
 
+    /// <summary>Engine sessions lost and not yet back (read on the operator endpoint's thread).</summary>
+    public int LostSessions => Volatile.Read(ref _lostSessions);
+    private int _lostSessions;
+
+    /// <summary>Engine sessions, one per web account.</summary>
+    public int SessionCount => _sessions.Count;
+
     private void OnSessionLost(AccountSession session, string why)
     {
         if (session.Lost) return;
         session.Lost = true;
+        Interlocked.Increment(ref _lostSessions);
         _log.Warn($"engine session of account {session.Account.Account} lost ({why}); logging on again every {ReconnectEvery.TotalSeconds:0} s",
             ("account", session.Account.Account));
         foreach (var p in session.State.TakeAllPending())
@@ -664,6 +672,7 @@ public sealed class EngineDoor : IDisposable
     {
         if (!session.Lost) return;
         session.Lost = false;
+        Interlocked.Decrement(ref _lostSessions);
         _log.Info($"engine session of account {session.Account.Account} restored", ("account", session.Account.Account));
     }
 

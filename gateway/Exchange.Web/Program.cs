@@ -8,6 +8,11 @@ using Exchange.Web;
 var config = new Option<string?>("--config") { Description = "exchange-web config (JSON; gateway/Exchange.Web/README.md lists the keys). Default: built in, matching the engine's demo config" };
 var engine = new Option<string?>("--engine") { Description = "route every symbol to this one engine shard instead of the config's" };
 var listen = new Option<string?>("--listen") { Description = "http://HOST:PORT to serve the page, REST and WebSocket on (default http://127.0.0.1:8080; port 0 picks a free one)" };
+var operatorListen = new Option<string?>("--operator-listen")
+{
+    Description = "serve GET /health, /ready (every engine session up) and /metrics over HTTP here (e.g. 127.0.0.1:9421; port 0 picks a free one)",
+    HelpName = "HOST:PORT",
+};
 var devTokens = new Option<bool>("--dev-tokens") { Description = "issue tokens for the configured subjects to anyone who asks (demo only)" };
 var printConfig = new Option<bool>("--print-config") { Description = "print the effective config as JSON (API keys hidden) and exit" };
 
@@ -17,7 +22,7 @@ var root = new RootCommand("""
     can connect; SIGTERM or Ctrl-C stops it.
     """)
 {
-    config, engine, listen, devTokens, printConfig,
+    config, engine, listen, operatorListen, devTokens, printConfig,
 };
 root.SetAction(parsed =>
 {
@@ -27,6 +32,7 @@ root.SetAction(parsed =>
         effective = parsed.GetValue(config) is { } path ? WebConfig.Load(path) : new WebConfig();
         if (parsed.GetValue(engine) is { } channel) effective.Engines = [new WebEngine(channel)];
         if (parsed.GetValue(listen) is { } url) effective.Listen = url;
+        if (parsed.GetValue(operatorListen) is { } op) effective.OperatorListen = op;
         if (parsed.GetValue(devTokens)) effective.DevTokens = true;
         effective.Validate("command line");
     }

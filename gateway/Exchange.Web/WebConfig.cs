@@ -63,6 +63,9 @@ public sealed record WebConfig
     public string ResponseHost { get; set; } = "127.0.0.1";
     /// <summary>Where the page, REST and WebSocket listen: loopback unless told otherwise.</summary>
     public string Listen { get; set; } = "http://127.0.0.1:8080";
+
+    /// <summary>HOST:PORT of the operator endpoint (/health, /ready while every engine session is up, /metrics); none when null.</summary>
+    public string? OperatorListen { get; set; }
     /// <summary>Web users. The first one's engine session also carries the market data every user sees.</summary>
     public List<WebAccount> Accounts { get; set; } = [new("trader1", 3001, "web-3001-key")];
     public JwtConfig Jwt { get; set; } = new();
@@ -108,6 +111,8 @@ public sealed record WebConfig
             || l.MessageBurst < 1 || l.OrdersPerSecond < 1 || l.OrderBurst < 1 || l.RestPerSecond < 1 || l.QueueFrames < 2
             || l.ConflateAbove < 1 || l.SocketSendBufferBytes < 0 || l.ConflateAbove >= l.QueueFrames || l.PrivateQueueFrames < 16 || l.MaxFailedAuth < 1)
             throw new WebConfigException($"{source}: limits: every limit must be positive, maxFrameBytes at least 256, conflateAbove below queueFrames");
+        if (OperatorListen != null && OperatorEndpoint.Parse(OperatorListen) == null)
+            throw new WebConfigException($"{source}: operatorListen '{OperatorListen}' is not HOST:PORT");
         if (!Uri.TryCreate(Listen, UriKind.Absolute, out var uri) || uri.Scheme != "http")
             throw new WebConfigException($"{source}: listen '{Listen}' is not an http://host:port URL");
     }

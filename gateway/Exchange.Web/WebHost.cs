@@ -96,6 +96,28 @@ public static class WebHost
         var admission = new Admission(limits);
         using var counters = WebMetrics.Open(log);
         using var metrics = new WebMetrics(counters, () => admission.Total, () => admission.Refused);
+        OperatorEndpoint? operatorEndpoint = null;
+        if (config.OperatorListen != null)
+        {
+            var reader = counters.Path is { } path ? CountersReader.TryOpen(path) : null;
+            int sessions = door.SessionCount;
+            try
+            {
+                operatorEndpoint = new OperatorEndpoint(OperatorEndpoint.Parse(config.OperatorListen)!,
+                    () => reader == null ? "" : PrometheusText.Format([(reader.ProcessName, Environment.ProcessId, reader.Read())]),
+                    () => door.LostSessions is var lost && lost == 0
+                        ? (true, $"connected to the engines ({sessions} engine sessions up)")
+                        : (false, $"{lost} of {sessions} engine sessions down"));
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                log.Error($"cannot listen for operators on {config.OperatorListen}: {e.Message}");
+                door.Dispose();
+                return 2;
+            }
+            log.Info($"operator endpoint http://{operatorEndpoint.EndPoint}/ (health, ready, metrics)");
+        }
+        using var ownedOperatorEndpoint = operatorEndpoint;
         var stopping = app.Lifetime.ApplicationStopping;
 
         app.Map("/ws", async context =>

@@ -19,7 +19,7 @@ public sealed partial class OpsFilesTests : IDisposable
     {
         var good = Script("verify-units.sh", OpsFiles.Path("systemd"));
         Assert.True(good.ExitCode == 0, good.ToString());
-        Assert.Contains("4 units", good.Stdout);
+        Assert.Contains("5 units", good.Stdout);
 
         string broken = _dir.Combine("broken");
         Directory.CreateDirectory(broken);

@@ -19,7 +19,7 @@ public sealed class WebProcesses : IDisposable
     public static readonly RSA Rsa = RSA.Create(2048);
 
     /// <param name="journal">Journal the engine's inputs (so it can be restarted with its state) instead of running in memory.</param>
-    public WebProcesses(string limitsJson = "{}", bool devTokens = false, bool withKeys = true, bool journal = false)
+    public WebProcesses(string limitsJson = "{}", bool devTokens = false, bool withKeys = true, bool journal = false, int operatorPort = 0)
     {
         _journal = journal ? _dir.Combine("journal") : null;
         _engine = StartEngine(0);
@@ -32,7 +32,7 @@ public sealed class WebProcesses : IDisposable
             File.WriteAllText(config, $$"""
                 {
                   "engines": [ { "channel": "aeron:udp?endpoint=127.0.0.1:{{EnginePort}}" } ],
-                  "listen": "http://127.0.0.1:0",
+                  "listen": "http://127.0.0.1:0",{{(operatorPort != 0 ? $"\n  \"operatorListen\": \"127.0.0.1:{operatorPort}\"," : "")}}
                   "accounts": [
                     { "subject": "alice", "account": 3001, "apiKey": "web-3001-key" },
                     { "subject": "bob", "account": 2002, "apiKey": "broker-2002-key" }
