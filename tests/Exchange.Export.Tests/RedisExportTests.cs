@@ -186,4 +186,19 @@ public sealed class RedisExportTests : IDisposable
         Assert.Contains("exchange-export: sink redis: redis holds \"not-a-number\" where the exporter keeps a number", export.Stderr);
         Assert.Equal("not-a-number", _redis.Cli("HGET", "exchange:export", "position"));
     }
+
+    [Fact]
+    public void Redis_is_never_written_by_two_exporters_at_once()
+    {
+        string journal = Journal(30_000, seed: 17);
+        string expected = Reference(journal);
+        using var a = Tools.StartExporter(journal, "--redis", _redis.Configuration, "--once", "--batch-rows", "300");
+        using var b = Tools.StartExporter(journal, "--redis", _redis.Configuration, "--once", "--batch-rows", "300");
+        Assert.True(a.WaitForExit(Timeouts.Process) && b.WaitForExit(Timeouts.Process));
+        // Whichever found the position moved under its WATCH stopped, saying so; the other (or a rerun) finishes the export.
+        foreach (var e in new[] { a, b })
+            Assert.True(e.ExitCode == 0 || e.Stderr.Contains("the sink's position is", StringComparison.Ordinal), $"{e.Stdout}\n{e.Stderr}");
+        Tools.ExportAll(journal, "--redis", _redis.Configuration);
+        Assert.Equal(expected, Contents(_redis));
+    }
 }
