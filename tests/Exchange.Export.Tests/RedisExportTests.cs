@@ -201,4 +201,19 @@ public sealed class RedisExportTests : IDisposable
         Tools.ExportAll(journal, "--redis", _redis.Configuration);
         Assert.Equal(expected, Contents(_redis));
     }
+
+    [Fact]
+    public void A_redis_password_given_in_the_environment_is_never_printed_even_while_redis_is_unreachable()
+    {
+        string journal = Journal(1_000, seed: 18);
+        const string password = "redis-pw-never-printed-5c1d";
+        int nobody = Ports.FreeTcp();
+        using var export = ChildProcess.StartDll("exchange-export.dll", [journal, "--once", "--status-seconds", "1"],
+            new Dictionary<string, string> { ["EXCHANGE_EXPORT_REDIS"] = $"127.0.0.1:{nobody},password={password}", ["EXCHANGE_EXPORT_POSTGRES"] = "" });
+        Assert.Contains($"127.0.0.1:{nobody}", export.WaitForLine("sink=redis state=down", Timeouts.Process) + export.Stdout);
+        export.WaitForLine("status sink=redis position=0 lag=1000 ", Timeouts.Process);
+        Assert.True(export.Terminate(Timeouts.Process));
+        Assert.Equal(0, export.ExitCode);
+        Assert.DoesNotContain(password, export.Stdout + export.Stderr);
+    }
 }
