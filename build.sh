@@ -11,7 +11,8 @@ usage: ./build.sh <command> [args]
 
   run [args]     publish and start the exchange engine on its embedded defaults, listening on 127.0.0.1:40123
                  (args go to exchange-engine; Ctrl-C stops it cleanly)
-  run --demo     the same, plus two example market makers (exchange-mm) trading against each other
+  run --demo     the same, plus exchange-web (the trading page on http://127.0.0.1:8080/, dev tokens on) and two
+                 example market makers (exchange-mm) trading against each other
   run --export   the demo plus PostgreSQL (127.0.0.1:5433), Redis (127.0.0.1:6380) and a Kafka mock cluster, all
                  started here (installed if missing), and exchange-export following the engine's journal into them;
                  prints a psql, a redis-cli and a kcat line to watch the data arrive
@@ -27,12 +28,14 @@ USAGE
 
 die() { echo "build.sh: $*" >&2; exit 1; }
 
-# Native AOT links with the system C toolchain; install it if this machine lacks it.
+# Native AOT links with the system C toolchain, and exchange-web's build runs npm; install them if this machine lacks them.
 ensure_tools() {
   command -v dotnet >/dev/null || die "the .NET SDK is not installed (dotnet not on PATH)"
   local missing=()
   command -v gcc >/dev/null || command -v clang >/dev/null || missing+=(gcc)
   [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+  # exchange-web's build fetches the page's chart library (lightweight-charts, pinned) from the npm registry.
+  command -v npm >/dev/null || missing+=(npm)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "build.sh: installing ${missing[*]}" >&2
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
@@ -52,6 +55,7 @@ EXECUTABLES=(
   "ops/Exchange.Stat.Tool/Exchange.Stat.Tool.csproj"
   "transport/Exchange.Stream.Tool/Exchange.Stream.Tool.csproj"
   "export/Exchange.Export.Tool/Exchange.Export.Tool.csproj"
+  "gateway/Exchange.Web/Exchange.Web.csproj"
 )
 
 assembly_name() { sed -n 's:.*<AssemblyName>\(.*\)</AssemblyName>.*:\1:p' "$1"; }
@@ -73,7 +77,7 @@ out_of_date() {
   local dirs
   dirs=$(project_dirs "$1" | sort -u)
   [ -n "$(find $dirs Directory.Build.props codecs/exchange.xml -newer "$binary" -type f \
-    \( -name '*.cs' -o -name '*.csproj' -o -name '*.xml' -o -name '*.props' -o -name '*.json' -o -name '*.cfg' -o -name '*.sql' \) \
+    \( -name '*.cs' -o -name '*.csproj' -o -name '*.xml' -o -name '*.props' -o -name '*.json' -o -name '*.cfg' -o -name '*.sql' -o -name '*.html' -o -name '*.js' -o -name '*.css' \) \
     -not -path '*/obj/*' -not -path '*/bin/*' -print -quit 2>/dev/null)" ]
 }
 
@@ -93,12 +97,25 @@ publish() {
   [ ${#current[@]} -eq 0 ] || echo "build.sh: up to date: ${current[*]}" >&2
 }
 
+# The web page's browser tests drive Debian's Chromium (Playwright cannot download a browser here).
+ensure_browser() {
+  [ -x /usr/bin/chromium ] && return 0
+  echo "build.sh: installing chromium for the browser tests" >&2
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
 run_tests() {
   ensure_tools
+  ensure_browser
   dotnet build Exchange.sln -c Release --nologo -v quiet
   local log
   log=$(mktemp)
   local status=0
+  # What every process a test starts prints is kept, and checked at the end for the secrets the tests configure.
+  export EXCHANGE_TEST_LOGS=$ROOT/artifacts/test-logs
+  rm -rf "$EXCHANGE_TEST_LOGS"
+  mkdir -p "$EXCHANGE_TEST_LOGS"
   # Every suite (test assemblies run side by side), then the soak on its own: it measures pauses, which other
   # suites running beside it on a 2-core machine would add.
   dotnet test Exchange.sln -c Release --no-build --nologo --filter 'Category!=Soak' 2>&1 | tee "$log" || status=$?
@@ -106,6 +123,7 @@ run_tests() {
   # One closing line for whoever reads this run: the sum over all test assemblies.
   awk '/(Passed|Failed)! +-/ { for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
        END { printf "%d passed, %d failed, %d skipped\n", p, f, s; if (p == 0) exit 1 }' "$log" || status=1
+  ops/checks/no-secrets-in-logs.sh "$EXCHANGE_TEST_LOGS" tests/secrets.txt || status=1
   rm -f "$log"
   return $status
 }
@@ -189,6 +207,15 @@ bench() {
     bin/exchange-perf e2e --client fix --rate 20000 --seconds 10 --warmup 2 --runs 3 --idle yield --engine-idle yield --gateway-idle yield \
       --name e2e-fix --out "$out-e2e-fix" | sed 1,2d
     echo
+    echo "## WebSocket round trip through exchange-web (exchange-perf e2e --client ws, 2k commands/s)"
+    echo
+    bin/exchange-perf e2e --client ws --rate 2000 --seconds 10 --warmup 2 --runs 3 --idle yield --engine-idle yield \
+      --name e2e-ws --out "$out-e2e-ws" | sed 1,2d
+    echo
+    echo "## Fan-out through exchange-web (exchange-perf fanout: 1,000 subscribers, market makers at 200 commands/s)"
+    echo
+    bin/exchange-perf fanout --subscribers 1000 --rate 200 --seconds 15 --warmup 3 --runs 3 --out "$out-fanout"
+    echo
     echo "## none vs batch"
     echo '```'
     bin/exchange-perf compare "$out-e2e-none/summary.json" "$out-e2e-batch/summary.json"
@@ -213,10 +240,12 @@ ping_pong() {
   wait "$pid" 2>/dev/null || true
 }
 
-# The engine plus two market makers: one quotes, the other quotes and takes, so trades print as they happen. Each
-# market maker's lines carry its account, and they connect wherever the engine was told to listen.
+# The engine, exchange-web (the trading page, with dev tokens so the demo web user can log in) and two market makers:
+# one quotes, the other quotes and takes, so trades print as they happen. Each process's lines carry its name, and they
+# connect wherever the engine was told to listen. exchange-web starts before the market makers, so the book it builds
+# from the engine's level updates holds every quote (the engine publishes no book snapshot).
 demo() {
-  local journal channel='aeron:udp?endpoint=127.0.0.1:40123|term-length=1m' arg previous=""
+  local journal channel='aeron:udp?endpoint=127.0.0.1:40123|term-length=1m' arg previous="" web_url=http://127.0.0.1:8080
   for arg in "$@"; do
     [ "$previous" = "--listen" ] && channel=$arg
     case "$arg" in --listen=*) channel=${arg#--listen=} ;; esac
@@ -228,6 +257,10 @@ demo() {
   trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$journal"' EXIT
   trap 'exit 0' INT TERM
   sleep 1
+  bin/exchange-web --engine "$channel" --listen "$web_url" --dev-tokens 2>&1 | sed -u 's/^/[web] /' &
+  local tries=0
+  until (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null || [ $tries -ge 150 ]; do sleep 0.2; tries=$((tries + 1)); done
+  echo "[demo] the trading page: $web_url/  (log in as trader1: dev tokens are on in the demo only)"
   bin/exchange-mm --engine "$channel" --api-key mm-1001-key --symbol 1 --seconds 3600 --take-every 0 | sed -u 's/^/[mm 1001] /' &
   bin/exchange-mm --engine "$channel" --api-key mm-1002-key --symbol 1 --seconds 3600 --take-every 3 | sed -u 's/^/[mm 1002] /' &
   wait $engine
@@ -307,6 +340,8 @@ case "${1:-}" in
   run)
     shift
     publish
+    # Someone is watching: logs as text, even where the output goes through a pipe (the prefixes of --demo and the rest).
+    export EXCHANGE_LOG_FORMAT=${EXCHANGE_LOG_FORMAT:-text}
     case "${1:-}" in
       --demo) shift; demo "$@" ;;
       --export) shift; export_demo "$@" ;;

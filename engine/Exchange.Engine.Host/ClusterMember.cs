@@ -10,14 +10,14 @@ namespace Exchange.Engine.Host;
 internal sealed class ClusterMember : IDisposable
 {
     private readonly ClusterConfig _config;
-    private readonly Action<string> _log;
+    private readonly Exchange.Hosting.Log _log;
     private readonly Thread? _watcher;
     private readonly CancellationTokenSource _stop = new();
     private volatile bool _eligible, _won, _leading;
     private volatile string? _leaderChannel;
     private string? _following;
 
-    private ClusterMember(ClusterConfig config, int shard, Action<string> log)
+    private ClusterMember(ClusterConfig config, int shard, Exchange.Hosting.Log log)
     {
         _config = config;
         _log = log;
@@ -36,7 +36,7 @@ internal sealed class ClusterMember : IDisposable
 
     /// <summary>Decides this member's role: leads if no one does, else follows the leader. Waits out a leader key this
     /// member left behind in an earlier life (its lease still running) rather than follow itself.</summary>
-    public static ClusterMember Join(ClusterConfig config, int shard, Action<string> log, TimeSpan patience)
+    public static ClusterMember Join(ClusterConfig config, int shard, Exchange.Hosting.Log log, TimeSpan patience)
     {
         var member = new ClusterMember(config, shard, log);
         var deadline = DateTime.UtcNow + patience;
@@ -51,7 +51,7 @@ internal sealed class ClusterMember : IDisposable
             if (leader != null && leader.Member != config.Member)
             {
                 member._following = member._leaderChannel = leader.Channel;
-                log($"cluster: {leader.Member} leads (term {leader.Term}); this member ({config.Member}) follows it at {leader.Channel}");
+                log.Info($"cluster: {leader.Member} leads (term {leader.Term}); this member ({config.Member}) follows it at {leader.Channel}");
                 break;
             }
             if (DateTime.UtcNow > deadline)
@@ -108,7 +108,7 @@ internal sealed class ClusterMember : IDisposable
                 }
                 catch (Exception e) when (e is Grpc.Core.RpcException or OperationCanceledException)
                 {
-                    _log($"cluster: etcd at {_config.Etcd} did not answer: {e.Message}");
+                    _log.Warn($"cluster: etcd at {_config.Etcd} did not answer: {e.Message}");
                     _stop.Token.WaitHandle.WaitOne(1000);
                 }
             }

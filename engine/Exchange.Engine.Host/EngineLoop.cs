@@ -21,7 +21,7 @@ public sealed class EngineLoop : IAgent
     private readonly Func<long, int>? _replication;
 
     /// <param name="replication">A standby's replication duty (records in, acknowledgements out), run each cycle.</param>
-    public EngineLoop(Transport.Transport transport, TransportLinks links, EngineService service, IIdleStrategy idle, Action<string>? log = null,
+    public EngineLoop(Transport.Transport transport, TransportLinks links, EngineService service, IIdleStrategy idle, Exchange.Hosting.Log? log = null,
         Func<long, int>? replication = null)
     {
         _replication = replication;

@@ -3,6 +3,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Exchange.Contract;
+using Exchange.Hosting;
 using Exchange.Journal;
 using Exchange.Transport;
 
@@ -15,7 +16,8 @@ internal static class EngineProcess
 
     public static int RunNetwork(ShardConfig config, EngineServiceOptions options)
     {
-        var log = options.Log ?? (_ => { });
+        var log = options.Log ?? LogOutput.FromEnvironment().For("exchange-engine");
+        options = options with { Log = log };
         ClusterMember? cluster = null;
         if (config.Cluster.Enabled)
         {
@@ -23,7 +25,7 @@ internal static class EngineProcess
             try { cluster = ClusterMember.Join(config.Cluster, config.ShardId, log, TimeSpan.FromSeconds(30)); }
             catch (Exception e) when (e is ConfigException or Grpc.Core.RpcException)
             {
-                Console.Error.WriteLine($"exchange-engine: cannot join the cluster: {e.Message}");
+                log.Error($"cannot join the cluster: {e.Message}");
                 return 1;
             }
             config = config with
@@ -33,24 +35,25 @@ internal static class EngineProcess
             };
             options = options with { StandbyOf = config.Replication.Primary };
         }
-        using var counters = OpenCounters($"exchange-engine shard {config.ShardId}" + (config.Cluster.Enabled ? $" member {config.Cluster.Member}" : ""));
+        using var counters = OpenCounters(log, $"exchange-engine shard {config.ShardId}" + (config.Cluster.Enabled ? $" member {config.Cluster.Member}" : ""));
         try { return RunNetwork(config, options with { Counters = counters }, cluster); }
         finally { cluster?.Dispose(); }
     }
 
     /// <summary>The process's counters file (exchange-stat reads it); private counters, with a warning, if it cannot be made.</summary>
-    private static Exchange.Runtime.CountersFile OpenCounters(string name)
+    private static Exchange.Runtime.CountersFile OpenCounters(Log log, string name)
     {
         try { return Exchange.Runtime.CountersFile.Create(name); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"exchange-engine: WARNING: cannot publish counters in {Exchange.Runtime.CountersFile.DefaultDirectory()}: {e.Message}; exchange-stat will not see this engine");
+            log.Warn($"cannot publish counters in {Exchange.Runtime.CountersFile.DefaultDirectory()}: {e.Message}; exchange-stat will not see this engine");
             return Exchange.Runtime.CountersFile.Private(1024);
         }
     }
 
     private static int RunNetwork(ShardConfig config, EngineServiceOptions options, ClusterMember? cluster)
     {
+        var log = options.Log!;
         var readiness = new Readiness { Cluster = cluster };
         OperatorEndpoint? endpoint = null;
         if (config.OperatorListen != null)
@@ -58,10 +61,10 @@ internal static class EngineProcess
             try { endpoint = OpenOperatorEndpoint(config.OperatorListen, options.Counters!, readiness); }
             catch (System.Net.Sockets.SocketException e)
             {
-                Console.Error.WriteLine($"exchange-engine: cannot listen for operators on {config.OperatorListen}: {e.Message}");
+                log.Error($"cannot listen for operators on {config.OperatorListen}: {e.Message}");
                 return 2;
             }
-            Console.Error.WriteLine($"exchange-engine: operator endpoint http://{endpoint.EndPoint}/ (health, ready, metrics)");
+            log.Info($"operator endpoint http://{endpoint.EndPoint}/ (health, ready, metrics)");
         }
         try { return RunNetwork(config, options, cluster, readiness); }
         finally { endpoint?.Dispose(); }
@@ -104,6 +107,7 @@ internal static class EngineProcess
 
     private static int RunNetwork(ShardConfig config, EngineServiceOptions options, ClusterMember? cluster, Readiness readiness)
     {
+        var log = options.Log!;
         var transport = new Transport.Transport(TransportLinks.TransportOptionsFor(config.Limits) with
         {
             Counters = options.Counters,
@@ -113,7 +117,7 @@ internal static class EngineProcess
         try { links = new TransportLinks(transport, config.Listen, MaxConnections, config.MarketDataChannel, config.Limits); }
         catch (Exception e) when (e is ArgumentException or System.Net.Sockets.SocketException)
         {
-            Console.Error.WriteLine($"exchange-engine: cannot listen on {config.Listen}: {e.Message}");
+            log.Error($"cannot listen on {config.Listen}: {e.Message}");
             transport.Dispose();
             return 2;
         }
@@ -121,7 +125,7 @@ internal static class EngineProcess
         try { service = EngineService.Open(config, links, options with { MaxConnections = MaxConnections }); }
         catch (Exception e) when (e is ConfigException or JournalException or InvalidDataException or IOException or ArgumentException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"exchange-engine: cannot start: {e.Message}");
+            log.Error($"cannot start: {e.Message}");
             transport.Dispose();
             return 1;
         }
@@ -129,16 +133,16 @@ internal static class EngineProcess
         StandbyReplication? standby = null;
         string? divergence = null;
         if (replication.IsPrimary)
-            service.Primary = new PrimaryReplication(transport, replication, config.Listen, options.JournalDirectory!, options.Log ?? (_ => { }),
+            service.Primary = new PrimaryReplication(transport, replication, config.Listen, options.JournalDirectory!, log,
                 service.StateHash, service.Metrics);
         if (service.LostRecords is { } lost)
-            Console.Error.WriteLine($"exchange-engine: WARNING: started with --force-empty: sequences {lost.From}..{lost.To} were durable once and are lost; continuing from {service.LastSequence}");
+            log.Warn($"started with --force-empty: sequences {lost.From}..{lost.To} were durable once and are lost; continuing from {service.LastSequence}");
         EngineLoop? loopRef = null;
         if (replication.IsStandby)
-            standby = new StandbyReplication(transport, service, replication, config.Listen, options.Log ?? (_ => { }), reason =>
+            standby = new StandbyReplication(transport, service, replication, config.Listen, log, reason =>
             {
                 divergence = reason;
-                Console.Error.WriteLine($"exchange-engine: {reason}");
+                log.Error($"{reason}");
                 loopRef?.RequestStop();
             });
         string? lostLeadership = null;
@@ -147,14 +151,14 @@ internal static class EngineProcess
         {
             service.Fence = () => !cluster.Leads || cluster.Leadership.IsLeader;
             // A standby's records in, then the cluster's decisions: promotion, a new leader to follow, or a lost lease.
-            PrimaryReplication Promoted() => new(transport, config.Cluster.AsPrimary(config.Replication), config.Listen, options.JournalDirectory!, options.Log ?? (_ => { }), service.StateHash, service.Metrics);
+            PrimaryReplication Promoted() => new(transport, config.Cluster.AsPrimary(config.Replication), config.Listen, options.JournalDirectory!, log, service.StateHash, service.Metrics);
             replicate = now =>
             {
                 int work = standby?.DoWork(now) ?? 0;
                 if (lostLeadership == null && cluster.DoWork(service, ref standby, Promoted) is { } stop)
                 {
                     lostLeadership = stop;
-                    Console.Error.WriteLine($"exchange-engine: {stop}");
+                    log.Error($"{stop}");
                     loopRef?.RequestStop();
                 }
                 readiness.Standby = standby;
@@ -167,22 +171,24 @@ internal static class EngineProcess
         readiness.Service = service;
         readiness.Standby = standby;
         string journal = config.InMemory ? "no journal (in memory)" : $"journal {Path.GetFullPath(config.EffectiveJournalDirectory)} ({config.Durability.ToString().ToLowerInvariant()})";
-        Console.Error.WriteLine($"exchange-engine: shard {config.ShardId}: {config.Symbols.Count} symbols " +
+        log.Info($"shard {config.ShardId}: {config.Symbols.Count} symbols " +
             $"({string.Join(", ", config.Symbols.Select(s => $"{s.Name}={s.Spec.Id}"))}), {journal}; {service.Rebuild?.Describe() ?? "state from the config"}");
-        Console.Error.WriteLine($"exchange-engine: accounts that may log on: {string.Join(", ", config.Accounts.Where(a => a.ApiKey != null).Select(a => $"{a.Id} (key {Fingerprint(a.ApiKey!)})"))}");
-        Console.Error.WriteLine($"exchange-engine: connect with: bin/exchange-mm --engine '{config.Listen}' --api-key <an account's key>; Ctrl-C stops");
+        log.Info($"accounts that may log on: {string.Join(", ", config.Accounts.Where(a => a.ApiKey != null).Select(a => $"{a.Id} (key {Fingerprint(a.ApiKey!)})"))}");
+        log.Info($"connect with: bin/exchange-mm --engine '{config.Listen}' --api-key <an account's key>; Ctrl-C stops");
         string role = replication.IsStandby ? $"standby primary={replication.Primary}" : replication.IsPrimary ? "primary" : "single";
         if (cluster != null) role += $" member={config.Cluster.Member}" + (cluster.Leads ? $" term={cluster.Leadership.Term}" : "");
         Console.WriteLine($"listening shard={config.ShardId} channel={config.Listen} port={links.Commands.LocalEndPoint.Port} role={role} sequence={service.LastSequence} stateHash={service.StateHash():x16}");
         Console.Out.Flush();
+        log.Info($"listening on {config.Listen} as {role} at sequence {service.LastSequence}", ("channel", config.Listen), ("role", role), ("sequence", service.LastSequence));
         readiness.Phase = 1;
         loop.Run();
         readiness.Phase = 2;
         // An orderly stop of the leader hands over at once; a leader that lost its lease has nothing to give up.
         if (lostLeadership == null) cluster?.Resign();
         Console.WriteLine($"stopped shard={config.ShardId} sequence={service.LastSequence} stateHash={service.StateHash():x16}");
-        Console.Error.WriteLine($"exchange-engine: transport {transport.Counters}");
-        Console.Error.WriteLine($"exchange-engine: gc collections={GC.CollectionCount(0)} gen1={GC.CollectionCount(1)} gen2={GC.CollectionCount(2)} " +
+        log.Info($"stopped at sequence {service.LastSequence}, stateHash {service.StateHash():x16}", ("sequence", service.LastSequence));
+        log.Info($"transport {transport.Counters}");
+        log.Info($"gc collections={GC.CollectionCount(0)} gen1={GC.CollectionCount(1)} gen2={GC.CollectionCount(2)} " +
             $"paused={GC.GetTotalPauseDuration().TotalMilliseconds:0.#}ms allocated={GC.GetTotalAllocatedBytes() >> 20}MiB; longest duty cycle {loop.LongestCycleNanos / 1000} us");
         string? snapshotFailure = service.SnapshotFailure;
         service.Primary?.Dispose();
@@ -192,7 +198,7 @@ internal static class EngineProcess
         if (divergence != null) return 3;
         if (lostLeadership != null) return 4;
         if (snapshotFailure == null) return 0;
-        Console.Error.WriteLine($"exchange-engine: stopped without a snapshot: {snapshotFailure}");
+        log.Error($"stopped without a snapshot: {snapshotFailure}");
         return 1;
     }
 

@@ -46,7 +46,7 @@ public sealed class EngineService : IDisposable
         Metrics = new EngineMetrics(options.Counters ?? Exchange.Runtime.CountersFile.Private(256), config.ShardId);
         _router = new EventRouter(_sessions, _outbound, Metrics);
         _reference = new ReferenceData(config);
-        _sessionLayer = new SessionLayer(_sessions, _outbound, links, options, config, CancelAll, SendReferenceData, Log, LogRefusal, RejectMalformed);
+        _sessionLayer = new SessionLayer(_sessions, _outbound, links, options, config, CancelAll, SendReferenceData, options.Log, LogRefusal, RejectMalformed);
         _journal = shard.Journal;
         if (_journal != null) _journal.FsyncObserved = nanos => Metrics.FsyncMicros.Record(nanos / 1000);
         _engine = shard.Engine;
@@ -151,7 +151,7 @@ public sealed class EngineService : IDisposable
         var command = new CommandSummary();
         if (CommandCodec.Decode(message, ref command) != SbeError.None) { RejectMalformed(connection, CommandCodec.TemplateOf(message)); return; }
         if (!_sessions.IsActive(connection) || !_sessions[connection].IsOperator) { Reject(connection, in command, RejectReason.NotLoggedOn); return; }
-        Log($"operator {_sessions[connection].Operator}: {command.Kind} (sequence {_sequencer.Last + 1})");
+        _options.Log?.Info($"operator {_sessions[connection].Operator}: {command.Kind} (sequence {_sequencer.Last + 1})", ("operator", _sessions[connection].Operator), ("sequence", _sequencer.Last + 1));
         Submit(Block(message), operatorConnection: connection);
     }
 
@@ -297,7 +297,7 @@ public sealed class EngineService : IDisposable
         StandbyOf = null;
         _sequencer.ContinueAfter(_engine.LastSequence);
         Primary = primary;
-        Log($"promoted to primary at sequence {_engine.LastSequence} stateHash {_engine.StateHash():x16}");
+        _options.Log?.Info($"promoted to primary at sequence {_engine.LastSequence} stateHash {_engine.StateHash():x16}", ("sequence", _engine.LastSequence));
     }
 
     /// <summary>As a standby: one input of the primary's journal, journaled here with the same sequence and timestamp and
@@ -398,13 +398,13 @@ public sealed class EngineService : IDisposable
 
     // ---- logging ----
 
-    private void Log(string line) => _options.Log?.Invoke(line);
+    private void Log(string line) => _options.Log?.Info(line);
 
     /// <summary>A line about something a stranger caused: throttled.</summary>
     private void LogRefusal(string line)
     {
         if (_options.Log == null) return;
-        if (_refusals.Allow(Environment.TickCount64)) Log(line);
+        if (_refusals.Allow(Environment.TickCount64)) _options.Log.Warn(line);
     }
 
     private int ReportSuppressedRefusals()

@@ -56,7 +56,7 @@ public sealed record EngineServiceOptions
     /// <c>nowNanos</c> given to <see cref="EngineService.DoWork"/> instead.</summary>
     public Func<long> Clock { get; init; } = Sequencer.UnixNanos;
     /// <summary>One line per session event (logon, logout, rejected logon, lost connection); never called on the order path.</summary>
-    public Action<string>? Log { get; init; }
+    public Exchange.Hosting.Log? Log { get; init; }
 
     internal void Validate()
     {

@@ -26,7 +26,7 @@ public sealed class Leadership : IDisposable
     private readonly string _member, _channel;
     private readonly int _ttlSeconds;
     private readonly TimeSpan _keepAliveInterval;
-    private readonly Action<string> _log;
+    private readonly Exchange.Hosting.Log _log;
     private readonly CancellationTokenSource _stop = new();
     private Thread? _keeper;
     private long _lease;
@@ -36,7 +36,7 @@ public sealed class Leadership : IDisposable
     /// <param name="endpoints">etcd client URLs, comma-separated (e.g. http://127.0.0.1:2379).</param>
     /// <param name="ttlSeconds">The lease's TTL: how long a silent leader keeps the key (etcd's unit is the second).</param>
     /// <param name="keepAliveInterval">How often the leader renews; a few renewals per TTL ride out a slow one.</param>
-    public Leadership(string endpoints, int shard, string member, string channel, int ttlSeconds, TimeSpan keepAliveInterval, Action<string> log)
+    public Leadership(string endpoints, int shard, string member, string channel, int ttlSeconds, TimeSpan keepAliveInterval, Exchange.Hosting.Log log)
     {
         if (ttlSeconds < 1) throw new ArgumentOutOfRangeException(nameof(ttlSeconds), "etcd leases last whole seconds, at least one");
         if (keepAliveInterval <= TimeSpan.Zero || keepAliveInterval >= TimeSpan.FromSeconds(ttlSeconds))
@@ -82,7 +82,7 @@ public sealed class Leadership : IDisposable
         Term = result.Header.Revision;
         Volatile.Write(ref _renewedAt, granted);
         _leader = true;
-        _log($"leadership: {_member} leads shard key {_key.ToStringUtf8()} in term {Term} (lease {_ttlSeconds} s, renewed every {_keepAliveInterval.TotalMilliseconds:0} ms)");
+        _log.Info($"leadership: {_member} leads shard key {_key.ToStringUtf8()} in term {Term} (lease {_ttlSeconds} s, renewed every {_keepAliveInterval.TotalMilliseconds:0} ms)");
         _keeper = new Thread(KeepAlive) { IsBackground = true, Name = "etcd-lease" };
         _keeper.Start();
         return true;
@@ -107,9 +107,9 @@ public sealed class Leadership : IDisposable
         try { _client.LeaseRevoke(new LeaseRevokeRequest { ID = _lease }); }
         catch (Exception e) when (e is Grpc.Core.RpcException or OperationCanceledException)
         {
-            _log($"leadership: resigning term {Term}: etcd did not take the revoke ({e.Message}); the lease ends with its TTL");
+            _log.Warn($"leadership: resigning term {Term}: etcd did not take the revoke ({e.Message}); the lease ends with its TTL");
         }
-        _log($"leadership: {_member} resigned term {Term}");
+        _log.Info($"leadership: {_member} resigned term {Term}");
     }
 
     private void KeepAlive()
@@ -127,7 +127,7 @@ public sealed class Leadership : IDisposable
                 if (ttl != long.MinValue && ttl <= 0)
                 {
                     _leader = false;
-                    _log($"leadership: {_member} lost term {Term}: its lease has ended");
+                    _log.Warn($"leadership: {_member} lost term {Term}: its lease has ended");
                     return;
                 }
                 // Renewed as of when the request left: the lease runs at least TTL from then.
@@ -136,9 +136,9 @@ public sealed class Leadership : IDisposable
             catch (Exception e) when (e is Grpc.Core.RpcException or OperationCanceledException)
             {
                 if (_stop.IsCancellationRequested) return;
-                if (!fenced && !IsLeader) _log($"leadership: {_member} cannot renew term {Term}'s lease ({e.Message}): not leading until it can");
+                if (!fenced && !IsLeader) _log.Warn($"leadership: {_member} cannot renew term {Term}'s lease ({e.Message}): not leading until it can");
             }
-            if (fenced && IsLeader) _log($"leadership: {_member} renewed term {Term}'s lease: leading again");
+            if (fenced && IsLeader) _log.Info($"leadership: {_member} renewed term {Term}'s lease: leading again");
             fenced = !IsLeader;
             _stop.Token.WaitHandle.WaitOne(_keepAliveInterval);
         }

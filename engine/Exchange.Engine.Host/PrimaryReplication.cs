@@ -52,7 +52,7 @@ internal sealed class PrimaryReplication : IDisposable
     private readonly ReplicationConfig _config;
     private readonly Subscription _acks;
     private readonly string _journalDirectory;
-    private readonly Action<string> _log;
+    private readonly Exchange.Hosting.Log _log;
     private readonly long _syncTimeoutNanos;
     private readonly byte[] _buffer = new byte[HeaderLength + ReplicatedRecordEncoder.BlockLength + 2 + 4096];
     private readonly long[] _appendNanos = new long[LagWindow];
@@ -62,7 +62,7 @@ internal sealed class PrimaryReplication : IDisposable
 
     /// <param name="stateHash">The engine's state hash now (at the journal's last sequence): sent to a standby as it joins
     /// the live stream, which answers its hello and checks it at once.</param>
-    public PrimaryReplication(Transport.Transport transport, ReplicationConfig config, string listenChannel, string journalDirectory, Action<string> log,
+    public PrimaryReplication(Transport.Transport transport, ReplicationConfig config, string listenChannel, string journalDirectory, Exchange.Hosting.Log log,
         Func<long> stateHash, EngineMetrics metrics)
     {
         _stateHash = stateHash;
@@ -75,7 +75,7 @@ internal sealed class PrimaryReplication : IDisposable
         _handler = new AckHandler(this);
         foreach (var r in _replicas)
             if (r.Config.Synchronous)
-                _log(config.OnSyncLoss == "degrade"
+                _log.Info(config.OnSyncLoss == "degrade"
                     ? $"replication: sync standby {r.Config.Name} at {r.Config.Channel} not caught up yet: responses do not wait for it until it is"
                     : $"replication: responses wait for sync standby {r.Config.Name} at {r.Config.Channel}");
         foreach (var r in _replicas) r.Degraded = r.Config.Synchronous && config.OnSyncLoss == "degrade";
@@ -161,7 +161,7 @@ internal sealed class PrimaryReplication : IDisposable
         }
         catch (Exception e) when (e is JournalException or IOException)
         {
-            _log($"replication: cannot read the journal for standby {r.Config.Name} from sequence {r.Next}: {e.Message}; it waits for its next hello");
+            _log.Warn($"replication: cannot read the journal for standby {r.Config.Name} from sequence {r.Next}: {e.Message}; it waits for its next hello");
             Stop(r);
             return sent;
         }
@@ -188,7 +188,7 @@ internal sealed class PrimaryReplication : IDisposable
             if (!r.Live || r.Acked < r.PromoteAt) return 0;
             r.Degraded = false;
             r.OwingSince = 0;
-            _log($"replication: sync standby {r.Config.Name} caught up at sequence {r.Acked}: responses wait for it again");
+            _log.Info($"replication: sync standby {r.Config.Name} caught up at sequence {r.Acked}: responses wait for it again");
             return 1;
         }
         if (r.Acked >= owed) { r.OwingSince = 0; return 0; }
@@ -199,7 +199,7 @@ internal sealed class PrimaryReplication : IDisposable
             r.Degraded = true;
             r.PromoteAt = journal.LastSequence;
             r.Metrics.Alarms.Increment();
-            _log($"replication: ALARM: sync standby {r.Config.Name} acknowledged nothing for {_config.SyncTimeoutMs} ms (it holds {r.Acked}, " +
+            _log.Warn($"replication: ALARM: sync standby {r.Config.Name} acknowledged nothing for {_config.SyncTimeoutMs} ms (it holds {r.Acked}, " +
                 $"this engine {owed}): responses no longer wait for it until it catches up");
             return 1;
         }
@@ -207,7 +207,7 @@ internal sealed class PrimaryReplication : IDisposable
         {
             r.WaitLogged = true;
             r.Metrics.Alarms.Increment();
-            _log($"replication: ALARM: sync standby {r.Config.Name} acknowledged nothing for {_config.SyncTimeoutMs} ms: responses wait for it (onSyncLoss wait)");
+            _log.Warn($"replication: ALARM: sync standby {r.Config.Name} acknowledged nothing for {_config.SyncTimeoutMs} ms: responses wait for it (onSyncLoss wait)");
         }
         return 0;
     }
@@ -278,11 +278,11 @@ internal sealed class PrimaryReplication : IDisposable
         try { name = System.Text.Encoding.ASCII.GetString(hello.ReadName()); }
         catch (SbeException) { return; }
         int index = Array.FindIndex(_replicas, r => r.Config.Name == name);
-        if (index < 0) { _log($"replication: hello from {image.SourceAddress} names '{name}', no standby of this primary: ignored"); return; }
+        if (index < 0) { _log.Warn($"replication: hello from {image.SourceAddress} names '{name}', no standby of this primary: ignored"); return; }
         var r = _replicas[index];
         if (!FromStandbyHost(image, r.Config))
         {
-            _log($"replication: hello for standby {name} from {image.SourceAddress}, not its configured host: ignored");
+            _log.Warn($"replication: hello for standby {name} from {image.SourceAddress}, not its configured host: ignored");
             return;
         }
         image.Tag = index + 1;
@@ -290,7 +290,7 @@ internal sealed class PrimaryReplication : IDisposable
         long durable = hello.DurableSequence;
         if (durable > JournalLast)
         {
-            _log($"replication: standby {name} holds sequence {durable}, beyond this engine's {JournalLast}: not replicating to it (it is not this primary's standby)");
+            _log.Warn($"replication: standby {name} holds sequence {durable}, beyond this engine's {JournalLast}: not replicating to it (it is not this primary's standby)");
             Stop(r);
             return;
         }
@@ -298,7 +298,7 @@ internal sealed class PrimaryReplication : IDisposable
         r.Next = durable + 1;
         r.Acked = durable;
         r.OwingSince = 0;
-        _log($"replication: standby {name} ({r.Config.Mode}) holds {durable}: sending from {r.Next}");
+        _log.Info($"replication: standby {name} ({r.Config.Mode}) holds {durable}: sending from {r.Next}");
     }
 
     private static bool FromStandbyHost(Image image, StandbyConfig standby)

@@ -116,10 +116,19 @@ root.SetAction(parsed =>
         StallDuration = TimeSpan.FromMicroseconds(parsed.GetValue(stallMicros)),
         MaxSessions = EngineProcess.MaxConnections - config.Limits.MaxPendingConnections,
         StandbyOf = config.Replication.Primary,
-        Log = line => Console.Error.WriteLine($"exchange-engine: {line}"),
+        Log = EngineLog(config),
     });
 });
 return Cli.Run(root, args);
+
+// The engine's log: every line names the shard (and the cluster member) it comes from.
+static Log EngineLog(ShardConfig config)
+{
+    var output = LogOutput.FromEnvironment();
+    output.AddContext("shard", config.ShardId);
+    if (config.Cluster.Enabled) output.AddContext("member", config.Cluster.Member);
+    return output.For("exchange-engine");
+}
 
 static StandbyConfig ParseStandby(string text)
 {

@@ -7,7 +7,7 @@ using Exchange.Transport;
 
 namespace Exchange.Engine.Host;
 
-internal sealed class RefusedTrafficLog(TransportCounters counters, TransportLinks links, Action<string> log)
+internal sealed class RefusedTrafficLog(TransportCounters counters, TransportLinks links, Exchange.Hosting.Log log)
 {
     private static readonly DropReason[] Reasons =
     [
@@ -33,13 +33,13 @@ internal sealed class RefusedTrafficLog(TransportCounters counters, TransportLin
         Append(line, Reasons.Length + 2, "logon_rejects_withheld", links.RejectsNotSent);
         if (line.Length > 0)
         {
-            log($"refused in the last second: {line}");
+            log.Warn($"refused in the last second: {line}");
             _refusing = true;
             return 1;
         }
         if (!_refusing) return 0;
         _refusing = false;
-        log("refused traffic stopped");
+        log.Info("refused traffic stopped");
         return 1;
     }
 

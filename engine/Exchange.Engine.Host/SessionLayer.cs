@@ -21,13 +21,14 @@ internal sealed class SessionLayer
     private readonly Dictionary<string, string> _operatorKeys;
     private readonly Action<long> _cancelAll;
     private readonly Action<int> _sendReferenceData;
-    private readonly Action<string> _log, _logRefusal;
+    private readonly Exchange.Hosting.Log? _log;
+    private readonly Action<string> _logRefusal;
     private readonly Action<int, int> _rejectMalformed;
     private readonly long _unsendableNanos;
     private readonly byte[] _scratch = new byte[512];
 
     public SessionLayer(SessionTable sessions, Outbound outbound, IEngineLinks links, EngineServiceOptions options, ShardConfig config,
-        Action<long> cancelAll, Action<int> sendReferenceData, Action<string> log, Action<string> logRefusal, Action<int, int> rejectMalformed)
+        Action<long> cancelAll, Action<int> sendReferenceData, Exchange.Hosting.Log? log, Action<string> logRefusal, Action<int, int> rejectMalformed)
     {
         _sessions = sessions;
         _outbound = outbound;
@@ -117,8 +118,8 @@ internal sealed class SessionLayer
         ack.Account = account;
         ack.HeartbeatIntervalMs = interval;
         _outbound.Send(connection, _scratch.AsSpan(0, HeaderLength + ack.EncodedLength));
-        _log($"session {started.Id} logged on: {Who(account, operatorName)}, connection {connection}, heartbeat {interval} ms" +
-            (started.CancelOnDisconnect ? ", cancel on disconnect" : ""));
+        _log?.Info($"session {started.Id} logged on: {Who(account, operatorName)}, connection {connection}, heartbeat {interval} ms" +
+            (started.CancelOnDisconnect ? ", cancel on disconnect" : ""), ("session", started.Id), ("account", account), ("connection", connection));
     }
 
     /// <summary>A standby takes no sessions: the Logon is refused with NotPrimary, naming where the primary listens.</summary>
@@ -201,8 +202,8 @@ internal sealed class SessionLayer
         string who = Who(account, s.Operator);
         if (!alive) _sessions.Unindex(connection);
         if (s.CancelOnDisconnect) _cancelAll(account);
-        _log($"session {s.Id} ({who}, connection {connection}) " + (alive ? $"logged out: {reason}" : "lost its connection") +
-            (s.CancelOnDisconnect ? "; its orders were cancelled" : ""));
+        _log?.Info($"session {s.Id} ({who}, connection {connection}) " + (alive ? $"logged out: {reason}" : "lost its connection") +
+            (s.CancelOnDisconnect ? "; its orders were cancelled" : ""), ("session", s.Id), ("account", account), ("connection", connection));
         if (!alive)
         {
             Free(connection);
@@ -243,7 +244,7 @@ internal sealed class SessionLayer
 
             if (s.BlockedSince != SessionTable.NotBlocked && now - s.BlockedSince > _unsendableNanos)
             {
-                _log($"connection {c} could not be sent to for {(now - s.BlockedSince) / 1_000_000} ms");
+                _log?.Warn($"connection {c} could not be sent to for {(now - s.BlockedSince) / 1_000_000} ms", ("session", s.Id), ("account", s.Account), ("connection", c));
                 OnConnectionLost(c);
                 work++;
                 continue;
@@ -282,7 +283,7 @@ internal sealed class SessionLayer
             _outbound.Send(c, LogoutMessage(s.Id, LogoutReason.ShuttingDown));
             _sessions.Unindex(c);
             s.State = SessionState.Closing;
-            _log($"session {s.Id} ({Who(s.Account, s.Operator)}, connection {c}) logged out: ShuttingDown");
+            _log?.Info($"session {s.Id} ({Who(s.Account, s.Operator)}, connection {c}) logged out: ShuttingDown", ("session", s.Id), ("account", s.Account), ("connection", c));
         }
     }
 

@@ -24,7 +24,7 @@ internal sealed class StandbyReplication
     private readonly Subscription _records;
     private Publication _toPrimary;
     private IPAddress? _primaryHost;
-    private readonly Action<string> _log;
+    private readonly Exchange.Hosting.Log _log;
     private readonly Action<string> _diverged;
     private readonly byte[] _buffer = new byte[256];
     private RecordHandler _handler;
@@ -41,7 +41,7 @@ internal sealed class StandbyReplication
     private static readonly long GapHelloIntervalNanos = 100 * NanoClock.Millisecond;
 
     public StandbyReplication(Transport.Transport transport, EngineService service, ReplicationConfig config, string listenChannel,
-        Action<string> log, Action<string> diverged)
+        Exchange.Hosting.Log log, Action<string> diverged)
     {
         _service = service;
         _config = config;
@@ -70,7 +70,7 @@ internal sealed class StandbyReplication
         _ackedDurable = _ackedApplied = -1;
         _helloOwed = true;
         Joined = false;
-        _log($"replication: following the primary at {primaryChannel}");
+        _log.Info($"replication: following the primary at {primaryChannel}");
     }
 
     /// <summary>Records skipped as already held, and state checks passed.</summary>
@@ -156,7 +156,7 @@ internal sealed class StandbyReplication
         if (image.IsAdmitted) return true;
         if (_primaryHost != null && !(IPEndPoint.TryParse(image.SourceAddress, out var source) && source.Address.Equals(_primaryHost)))
         {
-            _log($"replication: records from {image.SourceAddress}, not the primary's host: ignored");
+            _log.Warn($"replication: records from {image.SourceAddress}, not the primary's host: ignored");
             image.Tag = -1;
             return false;
         }

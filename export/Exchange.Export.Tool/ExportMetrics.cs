@@ -19,12 +19,12 @@ internal sealed class ExportMetrics(CountersFile file, IReadOnlyList<SinkPipelin
                 file.Add("export_batches", CounterKind.Total, "Batches written to the sink, each with its position", labels));
         })];
 
-    public static CountersFile Open()
+    public static CountersFile Open(Exchange.Hosting.Log log)
     {
         try { return CountersFile.Create("exchange-export"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"exchange-export: WARNING: cannot publish counters in {CountersFile.DefaultDirectory()}: {e.Message}; exchange-stat will not see this exporter");
+            log.Warn($"cannot publish counters in {CountersFile.DefaultDirectory()}: {e.Message}; exchange-stat will not see this exporter");
             return CountersFile.Private();
         }
     }

@@ -99,8 +99,14 @@ static int Export(string dir, Exchange.Engine.EngineConfig config, List<(IExport
     using var stop = new CancellationTokenSource();
     using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
     using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+    // Status and state lines for scripts on stdout; faults in the process's log (JSON lines off a terminal).
     var log = Console.Out;
-    var pipelines = sinks.Select(s => new SinkPipeline(dir, config, s.Sink, s.Options, log)).ToList();
+    var events = LogOutput.FromEnvironment().For("exchange-export");
+    Exchange.Tracing.OrderTracing? tracing;
+    try { tracing = Exchange.Tracing.OrderTracing.FromEnvironment("exchange-export"); }
+    catch (ArgumentException e) { throw new UsageException(e.Message); }
+    using var ownedTracing = tracing;
+    var pipelines = sinks.Select(s => new SinkPipeline(dir, config, s.Sink, s.Options, log) { Tracing = tracing }).ToList();
     var faults = new string?[pipelines.Count];
     var threads = pipelines.Select((p, i) => new Thread(() =>
     {
@@ -109,16 +115,17 @@ static int Export(string dir, Exchange.Engine.EngineConfig config, List<(IExport
         {
             // Whatever stops one sink's export is reported and ends the process with 1; the other sinks carry on.
             faults[i] = e.Message.ReplaceLineEndings(" ");
-            lock (log) Console.Error.WriteLine($"exchange-export: sink {p.Name}: {faults[i]}");
+            events.Error($"sink {p.Name}: {faults[i]}", ("sink", p.Name), ("position", p.Position));
         }
     }) { Name = $"export-{p.Name}", IsBackground = true }).ToList();
-    using var counters = ExportMetrics.Open();
+    using var counters = ExportMetrics.Open(events);
     var metrics = new ExportMetrics(counters, pipelines);
     foreach (var t in threads) t.Start();
     foreach (var t in threads)
         while (!t.Join(250)) metrics.Update();
     metrics.Update();
     foreach (var (sink, _) in sinks) sink.Dispose();
+    tracing?.Flush();
 
     if (asJson)
     {

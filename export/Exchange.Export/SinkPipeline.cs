@@ -49,6 +49,13 @@ public sealed class SinkPipeline(string journalDirectory, EngineConfig config, I
     public long Lag => Math.Max(0, _journalLast - Position);
     public bool IsDown => _down;
 
+    /// <summary>Traces of a fraction of the orders: a traced order's NewOrder, once written to the sink, gets a span
+    /// "export to SINK" from its sequencer time to the batch's commit, in the trace its identity names (where the
+    /// gateway's spans are).</summary>
+    public Exchange.Tracing.OrderTracing? Tracing { get; init; }
+
+    private readonly List<(long Account, long ClientOrderId, long Sequence, long Timestamp)> _traced = [];
+
     public void Run(CancellationToken stop)
     {
         Position = WithRetry(sink.Open, stop);
@@ -96,6 +103,7 @@ public sealed class SinkPipeline(string journalDirectory, EngineConfig config, I
             if (batch.IsEmpty) batchStarted = _clock.Elapsed;
             capture.Begin(record.Sequence, record.Timestamp, record.Payload);
             _ = engine.Apply(record.Sequence, record.Timestamp, record.Payload);
+            if (Tracing != null) NoteTraced(record.Sequence, record.Timestamp, record.Payload);
             foreach (int symbol in capture.ChangedSymbols)
                 if (engine.TryGetSymbol(symbol, out var spec, out var status))
                 {
@@ -139,6 +147,7 @@ public sealed class SinkPipeline(string journalDirectory, EngineConfig config, I
             return true;
         }, stop);
         if (!written) return;
+        EndTraced(batch);
         WriteTime += _clock.Elapsed - started;
         Position = batch.LastSequence;
         RowsWritten += batch.RowCount;
@@ -200,6 +209,29 @@ public sealed class SinkPipeline(string journalDirectory, EngineConfig config, I
     private void Line(string text)
     {
         lock (log) log.WriteLine(text);
+    }
+
+    private void NoteTraced(long sequence, long timestamp, ReadOnlySpan<byte> payload)
+    {
+        if (Exchange.Contract.NewOrderDecoder.TryWrapWithHeader(payload, 0, out var order) != Exchange.Sbe.SbeError.None) return;
+        if (Tracing!.Traces(order.Account, order.ClientOrderId)) _traced.Add((order.Account, order.ClientOrderId, sequence, timestamp));
+    }
+
+    private void EndTraced(ExportBatch batch)
+    {
+        if (_traced.Count == 0) return;
+        var outer = Activity.Current;
+        foreach (var (account, clientOrderId, sequence, timestamp) in _traced)
+        {
+            if (sequence > batch.LastSequence) continue;
+            using var span = Tracing!.Start($"export to {sink.Name}", ActivityKind.Producer, account, clientOrderId,
+                DateTimeOffset.FromUnixTimeMilliseconds(timestamp / 1_000_000).AddTicks(timestamp % 1_000_000 / 100));
+            span?.SetTag("exchange.sequence", sequence);
+            span?.SetTag("exchange.sink", sink.Name);
+            span?.SetTag("exchange.batch_rows", batch.RowCount);
+        }
+        _traced.RemoveAll(t => t.Sequence <= batch.LastSequence);
+        Activity.Current = outer;
     }
 
     private static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ").Replace('"', '\'');

@@ -14,12 +14,13 @@ return Cli.Run(commandLine.Root, args);
 static int Run(Settings settings)
 {
     var output = Console.Out;
+    var log = LogOutput.FromEnvironment().For("exchange-mm");
     var maker = new MarketMaker(settings, output);
     ExchangeClient<MarketMaker> client;
     try { client = ExchangeClient.Create(settings.ClientOptions(), maker); }
     catch (Exception e) when (e is ArgumentException or System.Net.Sockets.SocketException)
     {
-        Console.Error.WriteLine($"exchange-mm: {e.Message}");
+        log.Error(e.Message);
         return Cli.UsageError;
     }
     maker.Attach(client);
@@ -29,12 +30,13 @@ static int Run(Settings settings)
         try { client.Connect(TimeSpan.FromSeconds(5)); }
         catch (Exception e) when (e is LogonRejectedException or TimeoutException or InvalidOperationException)
         {
-            Console.Error.WriteLine($"exchange-mm: {e.Message}");
+            log.Error(e.Message);
             return 1;
         }
-        Console.Error.WriteLine($"exchange-mm: account {client.Account} logged on to {client.ShardCount} shard(s); quoting symbol {settings.Symbol} " +
+        log.Info($"account {client.Account} logged on to {client.ShardCount} shard(s); quoting symbol {settings.Symbol} " +
             $"around {settings.Price}, spread {settings.Spread}, quantity {settings.Quantity}" +
-            (settings.TakeEvery > 0 ? $", taking every {settings.TakeEvery} intervals" : "") + $" for {settings.Seconds} s");
+            (settings.TakeEvery > 0 ? $", taking every {settings.TakeEvery} intervals" : "") + $" for {settings.Seconds} s",
+            ("account", client.Account), ("symbol", settings.Symbol));
 
         bool stop = false;
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop = true; };
@@ -72,7 +74,7 @@ static int Run(Settings settings)
               $"{s.Rejected} rejected; {s.Fills} fills ({s.MakerFills} maker), volume {s.Volume}");
         if (maker.Failure != null)
         {
-            Console.Error.WriteLine($"exchange-mm: {maker.Failure}");
+            log.Error(maker.Failure);
             return 1;
         }
     }

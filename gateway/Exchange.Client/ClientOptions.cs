@@ -6,7 +6,16 @@ namespace Exchange.Client;
 
 /// <summary>One engine shard: the channel the engine listens on (<c>aeron:udp?endpoint=host:port</c>) and the
 /// symbol ids it owns. Orders are routed to the shard that owns their symbol.</summary>
-public sealed record ShardEndpoint(string Channel, int[] Symbols);
+public sealed record ShardEndpoint(string Channel, int[] Symbols)
+{
+    /// <summary>The listen channels of the shard's other replicas (its standbys, the other members of its cluster):
+    /// where the client looks for the leader when a logon is refused as NotPrimary, or when the engine it uses stops
+    /// answering and a reconnect is asked for.</summary>
+    public IReadOnlyList<string> Replicas { get; init; } = [];
+
+    /// <summary>The shard's channels: <see cref="Channel"/> first, then the replicas.</summary>
+    public IReadOnlyList<string> Channels => [Channel, .. Replicas];
+}
 
 public sealed record ClientOptions
 {
@@ -66,8 +75,15 @@ public sealed record ClientOptions
             var shard = Shards[i];
             if (shard == null) throw new ArgumentException($"shard {i} is null");
             if (string.IsNullOrWhiteSpace(shard.Channel)) throw new ArgumentException($"shard {i}: Channel is required");
-            if (!ChannelUri.TryParse(ExchangeClientChannels.PublicationChannel(shard.Channel, TermLength), out _, out string error))
-                throw new ArgumentException($"shard {i}: channel '{shard.Channel}': {error}");
+            if (shard.Replicas == null) throw new ArgumentException($"shard {i}: Replicas is null (it may be empty)");
+            foreach (string channel in shard.Channels)
+            {
+                if (string.IsNullOrWhiteSpace(channel)) throw new ArgumentException($"shard {i}: a replica's channel is empty");
+                if (!ChannelUri.TryParse(ExchangeClientChannels.PublicationChannel(channel, TermLength), out _, out string error))
+                    throw new ArgumentException($"shard {i}: channel '{channel}': {error}");
+            }
+            if (shard.Channels.Distinct(StringComparer.Ordinal).Count() != shard.Channels.Count)
+                throw new ArgumentException($"shard {i}: a channel is listed twice among its replicas");
             // No symbols is allowed: an operator's session, or a client that only administers or reads, trades nothing.
             if (shard.Symbols == null) throw new ArgumentException($"shard {i}: Symbols is required (it may be empty)");
             foreach (int symbol in shard.Symbols)

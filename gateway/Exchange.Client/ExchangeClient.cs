@@ -86,8 +86,9 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         var marketData = _transport.AddSubscription(
             ExchangeClientChannels.SubscriptionChannel(host, responses.LocalEndPoint.Port), StreamIds.MarketData);
         string responseChannel = ExchangeClientChannels.ResponseChannel(host, responses.LocalEndPoint.Port, Options.TermLength);
-        var publication = _transport.AddPublication(ExchangeClientChannels.PublicationChannel(endpoint.Channel, Options.TermLength), StreamIds.Commands);
-        return new ShardSession(index, endpoint.Channel, (int[])endpoint.Symbols.Clone(), publication, responses, marketData, responseChannel);
+        string[] channels = [.. endpoint.Channels];
+        var publications = channels.Select(c => _transport.AddPublication(ExchangeClientChannels.PublicationChannel(c, Options.TermLength), StreamIds.Commands)).ToArray();
+        return new ShardSession(index, channels, (int[])endpoint.Symbols.Clone(), publications, responses, marketData, responseChannel);
     }
 
     // ---- state ----
@@ -124,6 +125,8 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
             return Options.Account;
         }
     }
+    /// <summary>The listen channel of the shard's replica in use (the leader, once logged on).</summary>
+    public string ChannelOf(int shard) => _shards[shard].Channel;
     /// <summary>The channel the shard's engine sends this client's responses and market data to.</summary>
     public string ResponseChannelOf(int shard) => _shards[shard].ResponseChannel;
     /// <summary>The shard that owns <paramref name="symbol"/>, or -1.</summary>
@@ -191,6 +194,14 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
 
     private static void StartLogon(ShardSession shard, bool whenConnected)
     {
+        shard.Moves = 0;
+        StartLogonAt(shard, shard.Active, whenConnected);
+    }
+
+    private static void StartLogonAt(ShardSession shard, int replica, bool whenConnected)
+    {
+        shard.Active = replica;
+        shard.LogonSentAt = 0;
         shard.State = ShardState.LoggingOn;
         shard.LogonPending = true;
         shard.LogonWhenConnected = whenConnected;
@@ -338,8 +349,22 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
             switch (s.State)
             {
                 case ShardState.LoggingOn when s.LogonPending:
-                    if (s.LogonWhenConnected && !s.Publication.IsConnected) break;
-                    if (OfferLogon(s)) { s.LogonPending = false; s.LastOutbound = now; work++; }
+                    if (!s.Publication.IsConnected)
+                    {
+                        // No engine answers on the replica in use: another one that does may lead now.
+                        if (s.Moves < MaxMoves && ConnectedReplica(s) is int other) { s.Moves++; s.Active = other; work++; }
+                        if (s.LogonWhenConnected) break;
+                    }
+                    if (OfferLogon(s)) { s.LogonPending = false; s.LastOutbound = now; s.LogonSentAt = now; work++; }
+                    break;
+                case ShardState.LoggingOn when s.Channels.Length > 1 && s.LogonSentAt != 0 && now - s.LogonSentAt > LogonAnswerNanos:
+                    // Offered and not answered (a paused or partitioned engine): try the next replica that answers.
+                    if (s.Moves < MaxMoves && ConnectedReplica(s) is int next)
+                    {
+                        s.Moves++;
+                        StartLogonAt(s, next, whenConnected: true);
+                        work++;
+                    }
                     break;
                 case ShardState.LoggingOut when s.LogoutPending:
                     if (OfferLogout(s)) { s.LogoutPending = false; work++; }
@@ -365,6 +390,39 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         }
         return work;
     }
+
+    /// <summary>How long a Logon may go unanswered before the client tries another replica of the shard.</summary>
+    private static readonly long LogonAnswerNanos = 2_000 * NanoClock.Millisecond;
+
+    /// <summary>Moves among a shard's replicas within one logon before it gives up (Connect's timeout or the caller's
+    /// next Reconnect go on from there).</summary>
+    private const int MaxMoves = 64;
+
+    /// <summary>The next replica after the one in use whose channel has an engine answering, if any.</summary>
+    private static int? ConnectedReplica(ShardSession s)
+    {
+        for (int step = 1; step < s.Channels.Length; step++)
+        {
+            int candidate = (s.Active + step) % s.Channels.Length;
+            if (s.Publications[candidate].IsConnected) return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>The replica a NotPrimary refusal names ("the primary is at CHANNEL"), if it is one of the shard's.</summary>
+    private static int? NamedReplica(ShardSession s, string text)
+    {
+        const string marker = "the primary is at ";
+        int at = text.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0) return null;
+        string named = text[(at + marker.Length)..].Trim();
+        var endpoint = EndpointOf(named);
+        for (int i = 0; i < s.Channels.Length; i++)
+            if (i != s.Active && (s.Channels[i] == named || (endpoint != null && EndpointOf(s.Channels[i]) == endpoint))) return i;
+        return null;
+    }
+
+    private static ChannelEndpoint? EndpointOf(string channel) => ChannelUri.TryParse(channel, out var uri, out _) ? uri.Endpoint : null;
 
     private bool OfferLogon(ShardSession s)
     {
@@ -445,6 +503,8 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
             interval = Options.HeartbeatIntervalMs != 0 ? Options.HeartbeatIntervalMs : FallbackHeartbeatMs;
         long now = _clock.NanoTime();
         s.State = ShardState.LoggedOn;
+        s.Moves = 0;
+        s.LogonSentAt = 0;
         s.SessionId = ack.SessionId;
         s.Account = ack.Account;
         s.HeartbeatIntervalMs = interval;
@@ -477,6 +537,14 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         string text;
         try { text = Encoding.ASCII.GetString(reject.ReadText()); }
         catch (SbeException) { text = "(unreadable text)"; }
+        if ((LogonRejectReason)reject.Reason == LogonRejectReason.NotPrimary && s.Channels.Length > 1 && s.Moves < MaxMoves
+            && (NamedReplica(s, text) ?? ConnectedReplica(s)) is int leader)
+        {
+            // A standby: log on where it says the leader is (or at the next replica that answers).
+            s.Moves++;
+            StartLogonAt(s, leader, whenConnected: true);
+            return;
+        }
         s.State = ShardState.Rejected;
         s.LogonPending = false;
         s.RejectReason = (LogonRejectReason)reject.Reason;

@@ -1,5 +1,6 @@
-// One shard as the client sees it: the publication to the engine's listen channel, the two subscriptions (responses
-// and market data) on the client's own port for that shard, and the session state.
+// One shard as the client sees it: a publication to each replica's listen channel (the one in use is the leader's as
+// far as the client knows), the two subscriptions (responses and market data) on the client's own port for that shard,
+// and the session state.
 using Exchange.Transport;
 
 namespace Exchange.Client;
@@ -7,9 +8,17 @@ namespace Exchange.Client;
 internal sealed class ShardSession
 {
     public readonly int Index;
-    /// <summary>The engine's listen channel as configured.</summary>
-    public readonly string Channel;
-    public readonly Publication Publication;
+    /// <summary>Every replica's listen channel as configured, and a publication to each.</summary>
+    public readonly string[] Channels;
+    public readonly Publication[] Publications;
+    /// <summary>The replica in use.</summary>
+    public int Active;
+    public string Channel => Channels[Active];
+    public Publication Publication => Publications[Active];
+    /// <summary>Moves to another replica during this logon (NotPrimary redirects, unanswered logons); reset by a LogonAck.</summary>
+    public int Moves;
+    /// <summary>When the Logon in flight was offered (clock nanos), to give up on a replica that does not answer.</summary>
+    public long LogonSentAt;
     public readonly Subscription Responses;
     public readonly Subscription MarketData;
     /// <summary>The channel the engine is told to send to: the client's host and the port bound for this shard.</summary>
@@ -35,13 +44,13 @@ internal sealed class ShardSession
     public LogonRejectReason RejectReason;
     public string RejectText = "";
 
-    public ShardSession(int index, string channel, int[] symbols, Publication publication, Subscription responses, Subscription marketData,
+    public ShardSession(int index, string[] channels, int[] symbols, Publication[] publications, Subscription responses, Subscription marketData,
         string responseChannel)
     {
         Index = index;
-        Channel = channel;
+        Channels = channels;
         Symbols = symbols;
-        Publication = publication;
+        Publications = publications;
         Responses = responses;
         MarketData = marketData;
         ResponseChannel = responseChannel;

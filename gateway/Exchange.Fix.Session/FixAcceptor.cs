@@ -49,7 +49,7 @@ public sealed partial class FixAcceptor : IDisposable
         _logonTimeoutNanos = (long)(_options.LogonTimeout.TotalMilliseconds * 1_000_000);
         _closer = new ConnectionCloser((long)(_options.CloseLinger.TotalMilliseconds * 1_000_000));
         _pending = new List<PendingConnection>(_options.MaxPendingConnections);
-        _screen = new ScreenLog(_options.ScreenLog ?? Console.OpenStandardError(), unixNanosClock);
+        _screen = new ScreenLog(_options.ScreenLog ?? Console.OpenStandardError(), unixNanosClock, _options.ScreenLogJsonComponent);
         long failedLogonWindow = (long)(_options.FailedLogonWindow.TotalMilliseconds * 1_000_000);
         _failedByAddress = new FailedLogonLimiter<IPAddress>(_options.MaxFailedLogonsPerAddress, failedLogonWindow, FailedLogonTableCapacity);
         _failedBySession = new FailedLogonLimiter<SessionId>(_options.MaxFailedLogonsPerSession, failedLogonWindow, sessions.Count);

@@ -61,6 +61,10 @@ public sealed record FixAcceptorOptions
     /// stderr when null.</summary>
     public Stream? ScreenLog { get; init; }
 
+    /// <summary>When set, the screen log's lines are JSON objects naming this component (as the other processes of the
+    /// exchange log when not on a terminal); else text.</summary>
+    public string? ScreenLogJsonComponent { get; init; }
+
     /// <summary>The application MsgTypes delivered to the application; any other valid one gets a Business Message
     /// Reject 380=3.</summary>
     public IReadOnlyList<string> ApplicationMessageTypes { get; init; } = ["D", "F", "G", "H", "q"];

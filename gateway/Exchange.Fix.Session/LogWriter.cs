@@ -32,7 +32,48 @@ internal sealed class LogWriter : IDisposable
         Append(" "u8);
     }
 
+    /// <summary>Whether what is appended is escaped as the inside of a JSON string (quotes, backslashes, control
+    /// characters and bytes above ASCII as \uXXXX), for a line that is a JSON object.</summary>
+    public bool EscapeJson { get; set; }
+
     public void Append(scoped ReadOnlySpan<byte> bytes)
+    {
+        if (EscapeJson)
+        {
+            AppendEscaped(bytes);
+            return;
+        }
+        AppendRaw(bytes);
+    }
+
+    private void AppendEscaped(scoped ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> escape = stackalloc byte[6];
+        while (!bytes.IsEmpty)
+        {
+            int safe = 0;
+            while (safe < bytes.Length && bytes[safe] is >= 0x20 and < 0x7f and not (byte)'"' and not (byte)'\\') safe++;
+            AppendRaw(bytes[..safe]);
+            if (safe == bytes.Length) return;
+            byte b = bytes[safe];
+            escape[0] = (byte)'\\';
+            if (b is (byte)'"' or (byte)'\\')
+            {
+                escape[1] = b;
+                AppendRaw(escape[..2]);
+            }
+            else
+            {
+                "u00"u8.CopyTo(escape[1..]);
+                escape[4] = (byte)"0123456789abcdef"[b >> 4];
+                escape[5] = (byte)"0123456789abcdef"[b & 0xf];
+                AppendRaw(escape);
+            }
+            bytes = bytes[(safe + 1)..];
+        }
+    }
+
+    private void AppendRaw(scoped ReadOnlySpan<byte> bytes)
     {
         while (!bytes.IsEmpty)
         {
@@ -131,7 +172,10 @@ internal sealed class LogWriter : IDisposable
         }
     }
 
-    public void EndLine() => Append("\n"u8);
+    public void EndLine() => AppendRaw("\n"u8);
+
+    /// <summary>Bytes written as they are, whatever <see cref="EscapeJson"/> says (a JSON line's own punctuation).</summary>
+    public void AppendVerbatim(scoped ReadOnlySpan<byte> bytes) => AppendRaw(bytes);
 
     public bool HasPending => _length > 0;
 

@@ -30,6 +30,9 @@ internal sealed class FixOrder
     /// reported (they happened).</summary>
     public bool Doubtful;
 
+    /// <summary>Its spans until the engine answers, when the order is one of those traced.</summary>
+    public OrderTrace? Trace;
+
     /// <summary>The cancel or replace in flight, if any (one at a time, as FIX allows us to insist).</summary>
     public PendingChange? Pending;
 

@@ -39,6 +39,9 @@ internal sealed class Gateway : IFixApplication
     private readonly HashSet<string> _untradable = new(StringComparer.Ordinal);
     private readonly Action<string> _log;
 
+    /// <summary>Traces of a fraction of the orders (OpenTelemetry), when configured.</summary>
+    public Exchange.Tracing.OrderTracing? Tracing { get; set; }
+
     /// <summary>An engine announced a symbol (each order-entry session's client hears every announcement; they agree).</summary>
     public void OnSymbolDefinition(SymbolReference symbol)
     {

@@ -12,9 +12,10 @@ namespace Exchange.Gateway;
 /// quantity = OrderQty x 10^QuantityDecimals). The symbol's trading rules (lot, tick, band, fees) are the engine's alone.</summary>
 public sealed record GatewaySymbol(string Name, int Id, int PriceDecimals, int QuantityDecimals);
 
-/// <summary>An engine shard: where it listens, and optionally the symbol ids it trades (orders for them are routed to it
-/// before its logon has announced them; otherwise its announcement routes them).</summary>
-public sealed record GatewayEngine(string Channel, int[]? Symbols = null);
+/// <summary>An engine shard: where it listens, optionally the symbol ids it trades (orders for them are routed to it
+/// before its logon has announced them; otherwise its announcement routes them), and where its other replicas listen
+/// (standbys, cluster members: the engine sessions follow the leader among them).</summary>
+public sealed record GatewayEngine(string Channel, int[]? Symbols = null, string[]? Replicas = null);
 
 public sealed record GatewayConfig
 {
@@ -34,7 +35,8 @@ public sealed record GatewayConfig
 
     public string ToJson() => JsonSerializer.Serialize(this, GatewayConfigJson.Default.GatewayConfig);
 
-    public IReadOnlyList<ShardEndpoint> Shards() => Engines.Select(e => new ShardEndpoint(e.Channel, e.Symbols ?? [])).ToList();
+    public IReadOnlyList<ShardEndpoint> Shards() =>
+        Engines.Select(e => new ShardEndpoint(e.Channel, e.Symbols ?? []) { Replicas = e.Replicas ?? [] }).ToList();
 }
 
 public sealed class GatewayConfigException(string message) : Exception(message);

@@ -11,7 +11,7 @@ internal static class GatewayHost
 {
     /// <summary>The process's exit code: 0 after a clean stop, 1 when it cannot start; a settings file it cannot use
     /// is a <see cref="UsageException"/>.</summary>
-    public static int Run(string settingsPath, GatewayConfig config, string idleName)
+    public static int Run(string settingsPath, GatewayConfig config, string idleName, string? operatorListen = null)
     {
         IReadOnlyList<SessionSettings> settings;
         try { settings = SessionSettings.Load(settingsPath, Gateway.SettingsKeys); }
@@ -19,33 +19,60 @@ internal static class GatewayHost
         {
             throw new UsageException(e.Message);
         }
+        var output = LogOutput.FromEnvironment();
+        var log = output.For("exchange-gateway");
         foreach (string warning in settings.SelectMany(s => s.Warnings).Distinct())
-            Console.Error.WriteLine($"exchange-gateway: warning: {warning}");
+            log.Warn(warning);
 
-        var gateway = new Gateway(config, Exchange.Fix.UtcTimestamp.Now, line => Console.Error.WriteLine($"exchange-gateway: {line}"));
+        var gateway = new Gateway(config, Exchange.Fix.UtcTimestamp.Now, line => log.Info(line));
+        Exchange.Tracing.OrderTracing? tracing;
+        try { tracing = Exchange.Tracing.OrderTracing.FromEnvironment("exchange-gateway"); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        using var ownedTracing = tracing;
+        gateway.Tracing = tracing;
+        if (tracing != null) log.Info($"tracing orders to {Environment.GetEnvironmentVariable(Exchange.Tracing.OrderTracing.EndpointVariable)}");
         CountersFile counters;
         try { counters = CountersFile.Create("exchange-gateway"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"exchange-gateway: warning: cannot publish counters in {CountersFile.DefaultDirectory()}: {e.Message}");
+            log.Warn($"cannot publish counters in {CountersFile.DefaultDirectory()}: {e.Message}");
             counters = CountersFile.Private(64);
         }
         using var ownedCounters = counters;
         gateway.Metrics = new GatewayMetrics(counters);
+        OperatorEndpoint? endpoint = null;
+        if (operatorListen != null)
+        {
+            var reader = counters.Path is { } path ? CountersReader.TryOpen(path) : null;
+            var metrics = gateway.Metrics;
+            try
+            {
+                endpoint = new OperatorEndpoint(OperatorEndpoint.Parse(operatorListen)!,
+                    () => reader == null ? "" : PrometheusText.Format([(reader.ProcessName, Environment.ProcessId, reader.Read())]), metrics.Readiness);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                log.Error($"cannot listen for operators on {operatorListen}: {e.Message}");
+                return 2;
+            }
+            log.Info($"operator endpoint http://{endpoint.EndPoint}/ (health, ready, metrics)");
+        }
+        using var ownedEndpoint = endpoint;
         FixAcceptor acceptor;
         try
         {
-            acceptor = new FixAcceptor(settings, gateway, Exchange.Fix.UtcTimestamp.Now);
+            acceptor = new FixAcceptor(settings, gateway, Exchange.Fix.UtcTimestamp.Now,
+                new FixAcceptorOptions { ScreenLogJsonComponent = output.Json ? log.Component : null });
         }
         catch (Exception e) when (e is FixSessionException or System.Net.Sockets.SocketException or IOException)
         {
-            Console.Error.WriteLine($"exchange-gateway: cannot start: {e.Message}");
+            log.Error($"cannot start: {e.Message}");
             return 1;
         }
         try { gateway.Attach(acceptor.Sessions, TimeSpan.FromSeconds(10)); }
         catch (Exception e) when (e is GatewayConfigException or TimeoutException or Exchange.Client.LogonRejectedException or ArgumentException)
         {
-            Console.Error.WriteLine($"exchange-gateway: cannot connect to the engines: {e.Message}");
+            log.Error($"cannot connect to the engines: {e.Message}");
             acceptor.Dispose();
             gateway.Dispose();
             return 1;
@@ -67,6 +94,7 @@ internal static class GatewayHost
 
         Console.WriteLine($"listening port={acceptor.Port} address={acceptor.EndPoints[0].Address} sessions={acceptor.Sessions.Count}");
         Console.Out.Flush();
+        log.Info($"listening on port {acceptor.Port} with {acceptor.Sessions.Count} FIX sessions", ("port", acceptor.Port));
         if (!runner.Run()) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(runner.Failure!);
 
         // Log every FIX session out and give the brokers a moment to answer, then leave the engines.
@@ -79,6 +107,7 @@ internal static class GatewayHost
         acceptor.LogEvent($"admission since start-up: {acceptor.Counters}");
         acceptor.Dispose();
         gateway.Dispose();
+        tracing?.Flush();
         Console.WriteLine("stopped");
         return 0;
     }

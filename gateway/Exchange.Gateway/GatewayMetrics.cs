@@ -31,6 +31,18 @@ internal sealed class GatewayMetrics(CountersFile file)
         _received[i].Increment();
     }
 
+    /// <summary>What /ready answers, from the levels last published (read on the operator endpoint's thread): ready
+    /// once every order-entry session's engine connection is up.</summary>
+    public (bool Ready, string Reason) Readiness()
+    {
+        if (!_published) return (false, "starting");
+        long up = _enginesUp.Value, down = _enginesDown.Value;
+        return down == 0 ? (true, $"connected to the engines ({up} engine sessions up)")
+            : (false, $"{down} of {up + down} engine sessions down");
+    }
+
+    private volatile bool _published;
+
     /// <summary>The levels, every 100 ms of <paramref name="nowMillis"/>.</summary>
     public void Publish(long nowMillis, IReadOnlyList<FixSession> sessions, Func<IEnumerable<bool>> enginesUp)
     {
@@ -49,6 +61,7 @@ internal sealed class GatewayMetrics(CountersFile file)
         _disconnected.Set(disconnected);
         _enginesUp.Set(up);
         _enginesDown.Set(down);
+        _published = true;
         file.Heartbeat(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
 }

@@ -110,6 +110,8 @@ internal sealed class OrderEntrySession
                 order.Doubtful = true;
                 Refuse(order.Request!, OrdRejReason.Other, EngineLostText);
                 order.Request = null;
+                order.Trace?.Answered(0, EngineLostText);
+                order.Trace = null;
                 answered++;
             }
             else if (order.Pending is { } pending)
@@ -173,6 +175,7 @@ internal sealed class OrderEntrySession
 
     private void NewOrderSingle(in FixMessage m)
     {
+        var received = _gateway.Tracing != null ? DateTimeOffset.UtcNow : default;
         string clOrdId = Text(in m, FixTag.ClOrdID);
         var echo = RequestEcho.Of(in m);
         var order = new FixOrder { ClOrdId = clOrdId, Symbol = null!, Account = AccountText, Status = OrdStatus.Rejected, Request = echo, Route = echo.Route };
@@ -204,6 +207,7 @@ internal sealed class OrderEntrySession
         }
         _byEngineId[order.EngineClientOrderId] = order;
         _byClOrdId[clOrdId] = order;
+        if (_gateway.Tracing is { } tracing) order.Trace = OrderTrace.Begin(tracing, Account, order, Session.Id.ToString(), received);
     }
 
     /// <summary>Fills <paramref name="order"/> from D's fields; a refusal names the field at fault.</summary>
@@ -361,6 +365,8 @@ internal sealed class OrderEntrySession
         order.OrderId = e.OrderId;
         order.Status = OrdStatus.New;
         Report(order, ExecType.New);
+        order.Trace?.Answered(e.OrderId, null);
+        order.Trace = null;
     }
 
     public void OnRejected(in CommandRejected e)
@@ -383,6 +389,8 @@ internal sealed class OrderEntrySession
             order.Leaves = 0;
             Forget(order);
             Refuse(order.Request!, OrdRejReasonOf(e.Reason), e.Reason.ToString());
+            order.Trace?.Answered(0, e.Reason.ToString());
+            order.Trace = null;
             return;
         }
         if (order.Pending is { } pending)

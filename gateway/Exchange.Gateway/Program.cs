@@ -14,9 +14,17 @@ var config = new Option<string?>("--config")
 {
     Description = "gateway config (JSON): engine shards, symbols and their decimals (default: built in, matching the engine's demo config)",
 };
-var engine = new Option<string?>("--engine") { Description = "route every symbol to this one engine shard instead of the config's" };
+var engine = new Option<string?>("--engine")
+{
+    Description = "route every symbol to this one engine shard instead of the config's; CHANNEL,CHANNEL,... names its replicas (the leader is found among them)",
+};
 var idle = Cli.OneOf("--idle", "how the loop waits when there is no work", "backoff", "busy-spin", "yield", "backoff");
 var printConfig = new Option<bool>("--print-config") { Description = "print the effective gateway config as JSON and exit" };
+var operatorListen = new Option<string?>("--operator-listen")
+{
+    Description = "serve GET /health, /ready (every engine session up) and /metrics over HTTP here (e.g. 127.0.0.1:9411; port 0 picks a free one)",
+    HelpName = "HOST:PORT",
+};
 
 var iterations = Cli.IntInRange("--iterations", "PBKDF2 rounds: more is slower to check and to guess",
     PasswordHash.DefaultIterations, PasswordHash.MinIterations, PasswordHash.MaxIterations);
@@ -34,7 +42,7 @@ var root = new RootCommand("""
     session. Prints 'listening port=...' once brokers can connect; SIGTERM or Ctrl-C logs the sessions out and stops.
     """)
 {
-    settings, config, engine, idle, printConfig, hashPassword,
+    settings, config, engine, idle, printConfig, operatorListen, hashPassword,
 };
 root.SetAction(parsed =>
 {
@@ -45,7 +53,9 @@ root.SetAction(parsed =>
         return 0;
     }
     string settingsPath = parsed.GetValue(settings) ?? throw new UsageException("--settings FILE is required (try --help)");
-    return GatewayHost.Run(settingsPath, gatewayConfig, parsed.GetValue(idle)!);
+    string? listen = parsed.GetValue(operatorListen);
+    if (listen != null && Exchange.Runtime.OperatorEndpoint.Parse(listen) == null) throw new UsageException($"--operator-listen '{listen}' is not HOST:PORT");
+    return GatewayHost.Run(settingsPath, gatewayConfig, parsed.GetValue(idle)!, listen);
 });
 return Cli.Run(root, args);
 
@@ -54,7 +64,10 @@ static GatewayConfig LoadConfig(string? path, string? engineChannel)
     try
     {
         var loaded = path == null ? new GatewayConfig() : GatewayConfig.Load(path);
-        return engineChannel == null ? loaded : loaded with { Engines = [new GatewayEngine(engineChannel)] };
+        if (engineChannel == null) return loaded;
+        string[] replicas = engineChannel.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (replicas.Length == 0) throw new GatewayConfigException("--engine names no channel");
+        return loaded with { Engines = [new GatewayEngine(replicas[0], Replicas: replicas[1..])] };
     }
     catch (GatewayConfigException e)
     {

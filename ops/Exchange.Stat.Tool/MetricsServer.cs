@@ -12,11 +12,12 @@ internal static class MetricsServer
             Console.Error.WriteLine($"exchange-stat: --listen '{listen}' is not HOST:PORT");
             return 2;
         }
+        var log = Exchange.Hosting.LogOutput.FromEnvironment().For("exchange-stat");
         OperatorEndpoint server;
         try { server = new OperatorEndpoint(endpoint, () => Snapshot.Prometheus(Snapshot.Read(directory, null)), () => (true, "exchange-stat serving")); }
         catch (SocketException e)
         {
-            Console.Error.WriteLine($"exchange-stat: cannot listen on {endpoint}: {e.Message}");
+            log.Error($"cannot listen on {endpoint}: {e.Message}");
             return 2;
         }
         using (server)
@@ -26,6 +27,7 @@ internal static class MetricsServer
             using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             Console.WriteLine($"listening http://{server.EndPoint}/metrics counters={directory}");
             Console.Out.Flush();
+            log.Info($"serving /metrics and /health on http://{server.EndPoint}/ for the counters in {directory}");
             stop.Token.WaitHandle.WaitOne();
         }
         return 0;

@@ -68,7 +68,7 @@ public sealed class AllocationTests
             JournalDirectory = dir.Path, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, Clock = () => 7,
         });
         var replication = new ReplicationConfig { Standbys = [new StandbyConfig("a", standbyChannel, "sync")], SyncTimeoutMs = 3_600_000, StateCheckInterval = 1_000 };
-        using var primary = new PrimaryReplication(transport, replication, "aeron:udp?endpoint=127.0.0.1:0|term-length=16m", dir.Path, _ => { }, engine.StateHash, engine.Metrics);
+        using var primary = new PrimaryReplication(transport, replication, "aeron:udp?endpoint=127.0.0.1:0|term-length=16m", dir.Path, Exchange.Hosting.Log.Discard, engine.StateHash, engine.Metrics);
         engine.Primary = primary;
         var standby = new Standby(transport.AddPublication($"aeron:udp?endpoint=127.0.0.1:{primary.AckPort}|term-length=16m", StreamIds.ReplicaAcks));
         long now = 1_000_000_000_000;

@@ -74,6 +74,48 @@ public class LoggingTests
     }
 
     [Fact]
+    public void As_json_every_screen_log_line_is_one_object_naming_the_session_with_odd_bytes_escaped_and_no_password()
+    {
+        using var fixture = new AcceptorFixture(AcceptorFixture.Credentials("alice", "s3cret") + "\nScreenLogShowIncoming=Y\nScreenLogShowOutgoing=Y",
+            new FixAcceptorOptions { ScreenLogJsonComponent = "exchange-gateway" });
+        using (var wrong = fixture.Connect())
+        {
+            wrong.Send("A", "98=0|108=30|553=alice|554=guess-what|");
+            wrong.ExpectClosedWithoutAByte();
+        }
+        using (var right = fixture.Connect())
+        {
+            right.LogOn(extra: "553=alice|554=s3cret|");
+            right.Send("1", "112=a\"b\\c\u007f|");
+            right.Receive("0");
+        }
+        fixture.Pump(3);
+
+        string log = fixture.ScreenLog;
+        var lines = log.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length >= 5, log);
+        var parsed = lines.Select(line =>
+        {
+            try { return System.Text.Json.JsonDocument.Parse(line).RootElement; }
+            catch (System.Text.Json.JsonException e) { throw new Xunit.Sdk.XunitException($"not JSON: {line}: {e.Message}"); }
+        }).ToList();
+        Assert.All(parsed, l =>
+        {
+            Assert.Equal("exchange-gateway", l.GetProperty("component").GetString());
+            Assert.Equal("info", l.GetProperty("level").GetString());
+            Assert.True(DateTime.TryParse(l.GetProperty("ts").GetString(), out _));
+            Assert.False(string.IsNullOrEmpty(l.GetProperty("session").GetString()));
+        });
+        Assert.Contains(parsed, l => l.GetProperty("msg").GetString()!.Contains("refused: wrong Username or Password", StringComparison.Ordinal));
+        Assert.Contains(parsed, l => l.GetProperty("msg").GetString()!.StartsWith("incoming: 8=FIX.4.4|", StringComparison.Ordinal)
+            && l.GetProperty("msg").GetString()!.Contains("|554=***|", StringComparison.Ordinal));
+        // The test request's id came back in the heartbeat, quote, backslash and control byte intact.
+        Assert.Contains(parsed, l => l.GetProperty("msg").GetString()!.Contains("112=a\"b\\c\u007f|", StringComparison.Ordinal));
+        Assert.DoesNotContain("guess-what", log);
+        Assert.DoesNotContain("s3cret", log);
+    }
+
+    [Fact]
     public void A_session_reject_is_logged_with_its_reason()
     {
         using var fixture = WithFileLog();

@@ -45,7 +45,7 @@ public sealed class EngineRestartTests : IDisposable
     }
 
     private void WaitForEngineSession(string broker) =>
-        Eventually.True(() => _gateway.Stderr.Contains($"EXCH->{broker}: engine session restored", StringComparison.Ordinal),
+        Eventually.True(() => LogLines.AsText(_gateway.Stderr).Contains($"EXCH->{broker}: engine session restored", StringComparison.Ordinal),
             $"the gateway logs {broker} on to the engine again", Timeouts.Process);
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class EngineRestartTests : IDisposable
         Assert.Equal(("8", "8", Reason), (rejected[150], rejected[39], rejected[58]));
         var cancelReject = broker.WaitFor("9", m => m[11] == cancel, (int)Timeouts.Process.TotalMilliseconds);
         Assert.Equal((resting, Reason), (cancelReject[41], cancelReject[58]));
-        Eventually.True(() => _gateway.Stderr.Contains("EXCH->BROKER1: engine session lost", StringComparison.Ordinal), "the loss is logged");
+        Eventually.True(() => LogLines.AsText(_gateway.Stderr).Contains("EXCH->BROKER1: engine session lost", StringComparison.Ordinal), "the loss is logged");
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class EngineRestartTests : IDisposable
     {
         using var broker = LoggedOn("BROKER1");
         _engine.Kill();
-        Eventually.True(() => _gateway.Stderr.Contains("EXCH->BROKER1: logging on to the engine again (attempt 2)", StringComparison.Ordinal),
+        Eventually.True(() => LogLines.AsText(_gateway.Stderr).Contains("EXCH->BROKER1: logging on to the engine again (attempt 2)", StringComparison.Ordinal),
             "the gateway tries again with backoff", Timeouts.Process);
         string clOrdId = Id("D");
         broker.Send("D", Order(clOrdId, '1', "50020"));

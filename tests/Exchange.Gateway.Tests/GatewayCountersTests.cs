@@ -21,6 +21,24 @@ public sealed class GatewayCountersTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public void The_alert_rules_and_the_dashboard_name_only_gateway_metrics_the_gateway_publishes()
+    {
+        var readers = CountersReader.OpenAll(gateway.CountersDirectory);
+        string exposition;
+        try { exposition = PrometheusText.Format(readers.Select(r => (r.ProcessName, r.Pid, (IReadOnlyList<CounterValue>)r.Read())).ToList()); }
+        finally { foreach (var r in readers) r.Dispose(); }
+        var declared = OpsFiles.Declared(exposition);
+        Assert.Contains("exchange_fix_sessions", declared);
+        foreach (string file in new[] { OpsFiles.AlertRules, OpsFiles.Dashboard })
+        {
+            var named = OpsFiles.MetricFamilies(file).Where(f => f.StartsWith("exchange_fix_", StringComparison.Ordinal) || f.StartsWith("exchange_gateway_", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(named);
+            foreach (string family in named)
+                Assert.True(declared.Contains(family), $"{Path.GetFileName(file)} names {family}, which the gateway does not publish");
+        }
+    }
+
+    [Fact]
     public void Sessions_by_state_and_application_messages_are_counted()
     {
         long orders = Value("fix_application_messages_received", "msg_type=\"D\"");

@@ -110,7 +110,7 @@ public sealed class LockOutTests : IDisposable
         int port = StartGateway("LogonTimeout=1");
         using var strangers = new FixStrangers(port, 1, FixStrangers.Address, reopen: false);
         Eventually.True(() => strangers.ClosedByGateway == 1, "the silent connection is closed");
-        Eventually.True(() => _gateway!.Stderr.Contains("closed: no Logon within the logon timeout", StringComparison.Ordinal), "the close is logged with its reason");
+        Eventually.True(() => LogLines.AsText(_gateway!.Stderr).Contains("closed: no Logon within the logon timeout", StringComparison.Ordinal), "the close is logged with its reason");
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class LockOutTests : IDisposable
         using var strangers = new FixStrangers(port, 1, FixStrangers.Address, greeting: "8=FIX.4.4\u00019=200\u000135=A\u000134=1\u0001",
             reopen: false, trickle: TimeSpan.FromMilliseconds(200));
         Eventually.True(() => strangers.ClosedByGateway == 1, "the slow connection is closed");
-        Eventually.True(() => _gateway!.Stderr.Contains("closed: no Logon within the logon timeout", StringComparison.Ordinal), "the close is logged with its reason");
+        Eventually.True(() => LogLines.AsText(_gateway!.Stderr).Contains("closed: no Logon within the logon timeout", StringComparison.Ordinal), "the close is logged with its reason");
     }
 
     [Fact]
@@ -139,6 +139,6 @@ public sealed class LockOutTests : IDisposable
         Eventually.True(() => strangers.Opened == 8, "the strangers have connected");
         using var broker = LogOnWithin(port, "BROKER1", Timeouts.Prompt);
         Eventually.True(() => strangers.ClosedByGateway == 1, "one stranger is evicted");
-        Eventually.True(() => _gateway!.Stderr.Contains("evicted", StringComparison.Ordinal), "the eviction is logged");
+        Eventually.True(() => LogLines.AsText(_gateway!.Stderr).Contains("evicted", StringComparison.Ordinal), "the eviction is logged");
     }
 }

@@ -35,7 +35,7 @@ public sealed class LoggingTests
         Assert.Contains($"\u000135=D\u0001", Read(messages));
         Assert.Contains($"\u000111={clOrdId}\u0001", Read(messages));
         Assert.Contains("\u000135=8\u0001", Read(messages));
-        Eventually.True(() => gateway.Stderr.Contains("FIX.4.4:EXCH->BROKER1: disconnected", StringComparison.Ordinal), "events reach stderr");
+        Eventually.True(() => LogLines.AsText(gateway.Stderr).Contains("FIX.4.4:EXCH->BROKER1: disconnected", StringComparison.Ordinal), "events reach stderr");
         Assert.DoesNotContain("broker-2001-key", gateway.Stderr + Read(events) + Read(messages));
     }
 
@@ -63,7 +63,7 @@ public sealed class LoggingTests
         string settings = dir.Combine("sessions.cfg");
         File.WriteAllText(settings, Processes.BrokerSessions(dir.Combine("store"), "HeartBtInt=30"));
         using var gateway = Processes.StartGateway(settings, enginePort, out _);
-        Eventually.True(() => gateway.Stderr.Contains("warning: ", StringComparison.Ordinal), "a warning on stderr");
+        Eventually.True(() => LogLines.AsText(gateway.Stderr).Contains("exchange-gateway: warning: ", StringComparison.Ordinal), "a warning on stderr");
         Assert.Contains("HeartBtInt is ignored", gateway.Stderr);
     }
 }

@@ -85,6 +85,22 @@ public sealed class E2eTests : IDisposable
     }
 
     [Fact]
+    public void A_ws_run_through_exchange_web_acknowledges_every_command_once()
+    {
+        var summary = E2eBench.Run(Options("ws") with { Client = "ws", Rate = 1_000 }, TextWriter.Null);
+        var json = Summary(summary);
+
+        Assert.False(summary.Failed, string.Join("; ", summary.Failures));
+        Assert.Equal(2_500, json.GetProperty("sent").GetInt64());
+        Assert.Equal(2_500, json.GetProperty("acked").GetInt64());
+        Assert.Equal(0, json.GetProperty("duplicated").GetInt64());
+        Assert.True(json.GetProperty("fills").GetInt64() > 0, "crossing orders trade");
+        foreach (string type in new[] { "new", "cancel", "replace", "cross" })
+            Assert.True(json.GetProperty("byType").GetProperty(type).GetProperty("count").GetInt64() > 0, type);
+        Assert.Contains("exchange-web", json.GetProperty("engine").GetString());
+    }
+
+    [Fact]
     public void Stalls_of_the_engine_show_in_the_high_percentiles()
     {
         // 30 ms stalls every 500 commands at 2,000/s: each stall holds up the ~60 commands due during it, so about

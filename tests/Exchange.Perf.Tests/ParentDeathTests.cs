@@ -29,6 +29,7 @@ public sealed class ParentDeathTests : IDisposable
     [Theory]
     [InlineData("binary", new[] { "exchange-engine" })]
     [InlineData("fix", new[] { "exchange-engine", "exchange-gateway" })]
+    [InlineData("ws", new[] { "exchange-engine", "exchange-web" })]
     public void An_e2e_run_killed_with_SIGKILL_leaves_no_engine_or_gateway_behind(string client, string[] children)
     {
         using var perf = ChildProcess.StartDll("exchange-perf.dll",
@@ -40,7 +41,7 @@ public sealed class ParentDeathTests : IDisposable
             foreach (var (process, commandLine) in Processes.ChildrenOf(perf.Id))
                 foreach (string child in children)
                     // The long-lived one, not the short `--print-config` run before it.
-                    if (commandLine.Contains(child, StringComparison.Ordinal) && commandLine.Contains(child == "exchange-engine" ? "--listen" : "--settings", StringComparison.Ordinal))
+                    if (commandLine.Contains(child, StringComparison.Ordinal) && commandLine.Contains(child switch { "exchange-engine" => "--listen", "exchange-web" => "--config", _ => "--settings" }, StringComparison.Ordinal))
                     {
                         started[child] = process;
                         if (child == "exchange-engine" && ScratchOf(commandLine) is { } scratch && !_scratch.Contains(scratch)) _scratch.Add(scratch);

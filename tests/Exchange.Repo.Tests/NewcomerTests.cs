@@ -10,7 +10,7 @@ namespace Exchange.Repo.Tests;
 public sealed class NewcomerTests(FreshClone clone) : IClassFixture<FreshClone>
 {
     private static readonly string[] Executables =
-        ["exchange-engine", "exchange-mm", "exchange-gateway", "exchange-admin", "exchange-perf", "exchange-sbe", "exchange-replay", "exchange-stream", "exchange-stat", "exchange-export"];
+        ["exchange-engine", "exchange-mm", "exchange-gateway", "exchange-admin", "exchange-perf", "exchange-sbe", "exchange-replay", "exchange-stream", "exchange-stat", "exchange-export", "exchange-web"];
 
     [Fact]
     public void A_fresh_clone_with_nothing_beside_it_publishes_every_executable()

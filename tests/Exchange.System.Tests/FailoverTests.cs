@@ -70,7 +70,7 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
     /// <summary>The sequence and state hash the standby took over with.</summary>
     private static (long Sequence, string Hash) PromotedAt(EngineProcess b)
     {
-        string[] words = b.Process.Stderr.Split('\n').Single(l => l.Contains("promoted to primary at sequence", StringComparison.Ordinal)).Split(' ');
+        string[] words = LogLines.AsText(b.Process.Stderr).Split('\n').Single(l => l.Contains("promoted to primary at sequence", StringComparison.Ordinal)).Split(' ');
         return (long.Parse(words[^3]), words[^1]);
     }
 
@@ -93,6 +93,32 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
         a.Process.Kill();
         var again = Member("a");
         Assert.Contains("role=standby primary=" + EngineProcess.Channel(_pb), again.ListenLine);
+    }
+
+    [Fact]
+    public void A_client_given_every_member_finds_the_leader_and_follows_it_to_the_new_one()
+    {
+        var (a, b, _) = Started();
+        // The standby listed first: it refuses the logon as NotPrimary naming a, and the client logs on there by itself.
+        using var client = Clients.Connect("mm-1001-key", new ShardEndpoint(b.ChannelUri, [Btc]) { Replicas = [a.ChannelUri] });
+        Assert.Equal(a.ChannelUri, client.ChannelOf(0));
+        var resting = new NewOrder(0, 9_001, Btc, Side.Buy, OrderType.Limit, TimeInForce.GoodTillCancel, 58_000, 1_000_000);
+        Assert.True(client.NewOrder(resting) > 0);
+        Clients.PollUntil(() => client.Listener.Accepted.Any(x => x.E.ClientOrderId == 9_001), Timeouts.Process, () => client.Listener.Describe(), () => client.Poll());
+
+        a.Process.Kill();
+        Clients.PollUntil(() => client.Listener.Disconnected.Count > 0, Timeouts.Process, () => client.Listener.Describe(), () => client.Poll());
+        // Asked to reconnect, it gives up on the dead leader, waits out b's promotion and logs on to b.
+        client.Reconnect();
+        Clients.PollUntil(() => client.IsConnected, Timeouts.Process, () => $"{client.StateOf(0)} at {client.ChannelOf(0)}", () => client.Poll());
+        Assert.Equal(b.ChannelUri, client.ChannelOf(0));
+        Assert.Contains("promoted to primary", b.Process.Stderr);
+
+        // The order acknowledged by the old leader is in the new one's book: it cancels there.
+        Assert.True(client.Cancel(Btc, 9_001) > 0);
+        Clients.PollUntil(() => client.Listener.Cancelled.Any(x => x.E.ClientOrderId == 9_001), Timeouts.Process, () => client.Listener.Describe(), () => client.Poll());
+        Assert.True(client.NewOrder(resting with { ClientOrderId = 9_002 }) > 0);
+        Clients.PollUntil(() => client.Listener.Accepted.Any(x => x.E.ClientOrderId == 9_002), Timeouts.Process, () => client.Listener.Describe(), () => client.Poll());
     }
 
     [Fact]

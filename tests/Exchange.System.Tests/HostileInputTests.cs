@@ -222,7 +222,7 @@ public sealed class HostileInputTests : IDisposable
         Assert.Matches(@"records 1\.\.\d+ are missing", refused.Stderr);
 
         using var forced = new EngineProcess(1, "BTC-USD,ETH-USD", journal, extra: ["--force-empty"]);
-        Assert.Contains("WARNING: started with --force-empty", forced.Process.Stderr);
+        Assert.Contains("exchange-engine: warning: started with --force-empty", LogLines.AsText(forced.Process.Stderr));
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class LeadershipTests(EtcdFixture etcd) : IClassFixture<EtcdFixtur
 
     private Leadership Member(int shard, string name, int ttlSeconds = 1, int keepAliveMs = 200) =>
         new(etcd.Server.Endpoint, shard, name, $"aeron:udp?endpoint=127.0.0.1:{40000 + name.Length}", ttlSeconds, TimeSpan.FromMilliseconds(keepAliveMs),
-            line => { lock (_log) _log.Add(line); });
+            new Exchange.Hosting.LogOutput(new Exchange.Hosting.LogSettings(Exchange.Hosting.LogFormat.Text), line => { lock (_log) _log.Add(line); }).For("leadership"));
 
     [Fact]
     public void One_member_leads_and_the_others_campaign_in_vain_while_its_lease_is_renewed()

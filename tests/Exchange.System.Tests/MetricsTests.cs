@@ -81,11 +81,19 @@ public sealed class MetricsTests : IDisposable
     }
 
     [Fact]
-    public void The_alert_rules_pass_promtool_and_name_only_metrics_the_processes_publish()
+    public void The_alert_rules_and_the_dashboard_pass_promtool_and_name_only_metrics_the_processes_publish()
     {
-        string rules = Path.Combine(Path.GetDirectoryName(ServerScripts.Path("promtool.sh"))!, "..", "prometheus", "alerts.yml");
+        string rules = OpsFiles.AlertRules;
         var check = ChildProcess.Run(ChildProcess.Start(ServerScripts.Path("promtool.sh"), ["check", "rules", rules], name: "promtool"), TimeSpan.FromMinutes(5));
         Assert.True(check.ExitCode == 0, $"promtool: {check.Stdout}\n{check.Stderr}");
+        // Every panel's query parses: promtool checks them as recording rules.
+        var queries = OpsFiles.DashboardQueries();
+        Assert.True(queries.Count >= 20, $"{queries.Count} dashboard queries");
+        string asRules = Path.Combine(_root, "dashboard-rules.yml");
+        File.WriteAllText(asRules, "groups:\n  - name: dashboard\n    rules:\n" + string.Concat(queries.Select((q, i) =>
+            $"      - record: dashboard:panel_{i}\n        expr: '{q.Expr.Replace("'", "''", StringComparison.Ordinal)}'\n")));
+        var dashboardCheck = ChildProcess.Run(ChildProcess.Start(ServerScripts.Path("promtool.sh"), ["check", "rules", asRules], name: "promtool"), TimeSpan.FromMinutes(5));
+        Assert.True(dashboardCheck.ExitCode == 0, $"promtool on the dashboard's queries: {dashboardCheck.Stdout}\n{dashboardCheck.Stderr}");
 
         // A primary with a standby publishes the engine's, the journal's, the transport's and replication's metrics.
         int p = Ports.FreeUdp(), s = Ports.FreeUdp();
@@ -98,15 +106,14 @@ public sealed class MetricsTests : IDisposable
         string published = "";
         Clients.PollUntil(() => (published = Stat("--prometheus").Stdout).Contains("exchange_replication_lag_seconds{", StringComparison.Ordinal),
             TimeSpan.FromSeconds(20));
-        var families = published.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)).Select(l => l.Split(' ')[2]).ToHashSet();
-        var named = global::System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(rules), @"exchange_[a-z_]+").Select(m => m.Value).ToHashSet();
-        Assert.NotEmpty(named);
-        foreach (string metric in named)
+        var families = OpsFiles.Declared(published);
+        foreach (string file in new[] { rules, OpsFiles.Dashboard })
         {
-            string family = metric.EndsWith("_bucket", StringComparison.Ordinal) ? metric[..^7] : metric;
+            var named = OpsFiles.MetricFamilies(file);
+            Assert.NotEmpty(named);
             // The FIX gateway's are checked by the gateway's counter test; here they need a gateway.
-            if (family.StartsWith("exchange_fix_", StringComparison.Ordinal)) continue;
-            Assert.True(families.Contains(family), $"the alert rules name {metric}, which no process publishes");
+            foreach (string family in named.Where(f => !f.StartsWith("exchange_fix_", StringComparison.Ordinal) && !f.StartsWith("exchange_gateway_", StringComparison.Ordinal)))
+                Assert.True(families.Contains(family), $"{Path.GetFileName(file)} names {family}, which no process publishes");
         }
     }
 

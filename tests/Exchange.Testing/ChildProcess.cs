@@ -17,12 +17,14 @@ public sealed class ChildProcess : IDisposable
     private readonly ConcurrentQueue<string> _stderr = new();
     private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TestLogs.Tee? _tee;
     private bool _disposed;
 
     private ChildProcess(ProcessStartInfo info, string name)
     {
         Name = name;
         _process = Spawner.Start(info);
+        _tee = TestLogs.Open(name, _process.Id);
         // The output is read on threads of its own, not on thread-pool callbacks: with many tests blocked in waits the
         // pool starves, and a process that had exited long ago would seem to have printed nothing.
         var stdout = _process.StandardOutput;
@@ -34,11 +36,13 @@ public sealed class ChildProcess : IDisposable
                 for (string? line; (line = stdout.ReadLine()) != null;)
                 {
                     _stdout.Enqueue(line);
+                    _tee?.Write(line);
                     _lines.Add(line);
                 }
             }
             catch (IOException) { }
             catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException) { }
+            _tee?.Done();
             _stdoutClosed.TrySetResult();
             _lines.CompleteAdding();
         }) { IsBackground = true, Name = $"{name} stdout" }.Start();
@@ -46,10 +50,15 @@ public sealed class ChildProcess : IDisposable
         {
             try
             {
-                for (string? line; (line = stderr.ReadLine()) != null;) _stderr.Enqueue(line);
+                for (string? line; (line = stderr.ReadLine()) != null;)
+                {
+                    _stderr.Enqueue(line);
+                    _tee?.Write(line);
+                }
             }
             catch (IOException) { }
             catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException) { }
+            _tee?.Done();
             _stderrClosed.TrySetResult();
         }) { IsBackground = true, Name = $"{name} stderr" }.Start();
     }

@@ -1,4 +1,5 @@
-// The in-process modes of exchange-perf (book, gen-orders, journal, replay, snapshot, stream, compare): each
+// The in-process modes of exchange-perf (book, gen-orders, journal, replay, snapshot, stream, compare; e2e and fanout
+// have files of their own): each
 // declares every option it takes, so anything else on its command line is refused, and prints its results.
 using System.CommandLine;
 using System.Text.Json;
@@ -12,7 +13,7 @@ internal static class Modes
     private static readonly string[] Durabilities = ["none", "batch", "always"];
 
     public static IEnumerable<Command> All() =>
-        [Book(), GenerateOrders(), JournalAppend(), Replay(), Snapshot(), Stream(), StreamReceive(), E2e.E2eCommand.Create(), Compare()];
+        [Book(), GenerateOrders(), JournalAppend(), Replay(), Snapshot(), Stream(), StreamReceive(), E2e.E2eCommand.Create(), FanOut.FanOutCommand.Create(), Compare()];
 
     private static Command Book()
     {

@@ -14,7 +14,7 @@ public static class E2eBench
         machine ??= ThisMachine.Instance;
         double? loadAtStart = machine.LoadAverage();
         var plan = IdlePlan.Choose(machine.Cores, options.Idle, options.EngineIdle, options.GatewayIdle,
-            startsEngine: options.EngineChannel == null, startsGateway: options.Client == "fix", options.StandbyIdle, options.Standbys);
+            startsEngine: options.EngineChannel == null, startsGateway: options.Client is "fix" or "ws", options.StandbyIdle, options.Standbys);
         options = options with { Idle = plan.Generator, EngineIdle = plan.Engine ?? options.EngineIdle, GatewayIdle = plan.Gateway, StandbyIdle = plan.Standby };
         string directory = E2eReport.CreateDirectory(options);
         progress.WriteLine($"e2e: {machine.Cores} core(s), idle strategies: {plan}");

@@ -17,7 +17,8 @@ internal static class E2eCommand
         var warmup = Flags.Seconds("--warmup", "sent on the same schedule before --seconds, not recorded", d.WarmupSeconds);
         var drain = Flags.Seconds("--drain", "how long to wait for the last acknowledgements; what has not arrived then is lost", d.DrainSeconds, exclusive: true);
         var sessions = Flags.Int("--sessions", "client sessions, each its own account", d.Sessions, min: 1, max: 64);
-        var client = Flags.OneOf("--client", "binary: SBE over UDP straight to the engine; fix: FIX 4.4 through an exchange-gateway it starts", d.Client, "binary", "fix");
+        var client = Flags.OneOf("--client", "binary: SBE over UDP straight to the engine; fix: FIX 4.4 through an exchange-gateway it starts; " +
+            "ws: JSON over WebSocket through an exchange-web it starts", d.Client, "binary", "fix", "ws");
         var mix = Flags.TextWithDefault("--mix", "shares of the commands in percent (cross = IOC through the book)", d.Mix.ToString(), "SHARES");
         var symbols = Flags.Text("--symbols", "symbol ids to trade, e.g. 1,2 (default: every symbol of the engine's config)", "IDS");
         var depth = Flags.Int("--depth", "new orders rest 1..N ticks from the middle; crossing orders reach N ticks through it", d.Depth, min: 1);
@@ -40,7 +41,7 @@ internal static class E2eCommand
         var apiKeys = Flags.Text("--api-keys", "with --engine: one API key per session, comma-separated", "K1,K2");
         var engineConfig = Flags.ExistingFile("--engine-config", "the engine's config file, for prices and lots (default: the engine's built-in config)");
         var engineExe = Flags.Text("--engine-exe", "the exchange-engine to start (default: next to this executable)", "FILE");
-        var gatewayExe = Flags.Text("--gateway-exe", "the exchange-gateway to start with --client fix (default: next to this executable)", "FILE");
+        var gatewayExe = Flags.Text("--gateway-exe", "the exchange-gateway (--client fix) or exchange-web (--client ws) to start (default: next to this executable)", "FILE");
         var stallEvery = Flags.Int("--stall-every", "self-test: the started engine stalls after every N commands (0: never)", 0);
         var stallMicros = Flags.Int("--stall-us", "self-test: how long each stall lasts, in µs", 0);
         var name = Flags.TextWithDefault("--name", "the run's name, in its results directory and report", d.Name, "NAME");

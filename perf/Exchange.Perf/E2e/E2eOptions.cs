@@ -104,7 +104,8 @@ public sealed record E2eOptions
     /// <summary>Standbys started for this run's replication: none for the variant without.</summary>
     public int StandbysStarted => ReplicationMode == "none" ? 0 : Standbys;
 
-    /// <summary>binary: the SBE client straight to the engine; fix: FIX 4.4 sessions through an exchange-gateway the harness starts.</summary>
+    /// <summary>binary: the SBE client straight to the engine; fix: FIX 4.4 sessions through an exchange-gateway the harness
+    /// starts; ws: web users' WebSocket connections (JSON) through an exchange-web the harness starts.</summary>
     public string Client { get; init; } = "binary";
     public string? GatewayExecutable { get; init; }
 
@@ -130,8 +131,8 @@ public sealed record E2eOptions
         foreach (var (flag, idle) in new[] { ("--idle", Idle), ("--engine-idle", EngineIdle), ("--gateway-idle", GatewayIdle) })
             if (idle != null && Exchange.Runtime.IdleStrategies.Parse(idle) == null)
                 throw new UsageException($"{flag} must be one of {Exchange.Runtime.IdleStrategies.Names}");
-        if (Client is not ("binary" or "fix")) throw new UsageException("--client must be binary or fix");
-        if (Client == "fix" && EngineChannel != null) throw new UsageException("--client fix starts its own engine and gateway (no --engine)");
+        if (Client is not ("binary" or "fix" or "ws")) throw new UsageException("--client must be binary, fix or ws");
+        if (Client is "fix" or "ws" && EngineChannel != null) throw new UsageException($"--client {Client} starts its own engine and gateway (no --engine)");
         if (Durability is not ("none" or "batch" or "always")) throw new UsageException("--durability must be none, batch or always");
         if (Standbys is < 0 or > 8) throw new UsageException("--standbys must be 0..8");
         foreach (string mode in Replication)

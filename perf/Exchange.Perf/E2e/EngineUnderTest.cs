@@ -53,6 +53,8 @@ public sealed class EngineUnderTest : IDisposable
     public string[] ApiKeys { get; }
     public SymbolMarket[] Markets { get; }
     public string Description { get; private set; }
+    /// <summary>With --client ws: the HS256 secret exchange-web checks the load sessions' tokens with.</summary>
+    public byte[] WebSecret { get; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
     /// <summary>With --client fix: the gateway's FIX port, its session CompIDs (PERF1..N) and its symbols by engine id.</summary>
     public int GatewayPort { get; private set; }
     public Dictionary<int, FixSymbol> FixSymbols { get; } = [];
@@ -152,6 +154,7 @@ public sealed class EngineUnderTest : IDisposable
             started.Channel = $"aeron:udp?endpoint=127.0.0.1:{port}|term-length=16m";
             if (standbys > 0) started.AwaitStandbys();
             if (options.Client == "fix") started.StartGateway(options, scratch, baseConfig);
+            if (options.Client == "ws") started.StartWeb(options, scratch, baseConfig);
         }
         catch
         {
@@ -313,6 +316,44 @@ public sealed class EngineUnderTest : IDisposable
         new Thread(() => { while (g.StandardOutput.ReadLine() != null) { } }) { IsBackground = true }.Start();
         new Thread(() => { while (g.StandardError.ReadLine() is { } l) lock (_stderr) _stderr.Add("gateway: " + l); }) { IsBackground = true }.Start();
         Description += $", behind exchange-gateway (FIX 4.4, idle {options.GatewayIdle ?? IdlePlan.Shared})";
+    }
+
+    /// <summary>exchange-web in front of the engine: one web account per load session (subject perfN, the session's
+    /// engine account), tokens checked with <see cref="WebSecret"/> (in a key file of the scratch directory), its limits
+    /// raised out of the load's way; the port goes to <see cref="GatewayPort"/>.</summary>
+    private void StartWeb(E2eOptions options, string scratch, string engineConfig)
+    {
+        var (file, prefix) = Executable(options.GatewayExecutable, "exchange-web");
+        foreach (var symbol in FixSymbolsOf(engineConfig)) FixSymbols[symbol.Id] = symbol.Fix;
+        string keyPath = Path.Combine(scratch, "web-hs256.key");
+        File.WriteAllBytes(keyPath, WebSecret);
+        var accounts = new JsonArray();
+        for (int i = 0; i < ApiKeys.Length; i++)
+            accounts.Add((JsonNode)new JsonObject { ["subject"] = $"perf{i + 1}", ["account"] = 9001 + i, ["apiKey"] = ApiKeys[i] });
+        const long Unlimited = 1_000_000_000;
+        var config = new JsonObject
+        {
+            ["engines"] = new JsonArray((JsonNode)new JsonObject { ["channel"] = Channel }),
+            ["listen"] = "http://127.0.0.1:0",
+            ["accounts"] = accounts,
+            ["jwt"] = new JsonObject { ["hs256KeyFile"] = keyPath },
+            ["limits"] = new JsonObject
+            {
+                ["messagesPerSecond"] = Unlimited, ["messageBurst"] = Unlimited, ["ordersPerSecond"] = Unlimited, ["orderBurst"] = Unlimited,
+                ["privateQueueFrames"] = 1 << 24,
+            },
+        };
+        string configPath = Path.Combine(scratch, "web.json");
+        File.WriteAllText(configPath, config.ToJsonString());
+        _gateway = ChildProcesses.Start(file, [.. prefix, "--config", configPath]);
+        string? line;
+        while ((line = _gateway.StandardOutput.ReadLine()) != null && !line.StartsWith("listening ", StringComparison.Ordinal)) { }
+        if (line == null) throw new IOException($"exchange-web did not start: {_gateway.StandardError.ReadToEnd()}");
+        GatewayPort = int.Parse(line.Split(' ').First(p => p.StartsWith("port=", StringComparison.Ordinal))[5..], System.Globalization.CultureInfo.InvariantCulture);
+        var g = _gateway;
+        new Thread(() => { while (g.StandardOutput.ReadLine() != null) { } }) { IsBackground = true }.Start();
+        new Thread(() => { while (g.StandardError.ReadLine() is { } l) lock (_stderr) _stderr.Add("web: " + l); }) { IsBackground = true }.Start();
+        Description += ", behind exchange-web (JSON over WebSocket)";
     }
 
     public string RecentErrors()

@@ -53,16 +53,21 @@ public static class LoadGenerator
         long total = options.TotalCommands;
         int perSession = (int)(total / options.Sessions + 2);
         // Ids unique across runs against a long-lived engine: the run's start time in ms above 64 sessions x 2^27 slots.
-        long idBase = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() % (1L << 28)) << 34;
+        // The WebSocket protocol takes client order ids below 2^53 (what a browser's number holds), so web runs, each on an
+        // engine of its own, keep the time part small.
+        long idBase = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() % (options.Client == "ws" ? 1L << 18 : 1L << 28)) << 34;
         var clients = new ILoadClient[options.Sessions];
         try
         {
             for (int s = 0; s < clients.Length; s++)
             {
                 var tracker = new OrderTracker(idBase + ((long)s << 27), perSession, latency);
-                clients[s] = options.Client == "fix"
-                    ? new FixLoadClient(engine.GatewayPort, $"PERF{s + 1}", "EXCH", engine.FixSymbols, tracker)
-                    : new BinaryLoadClient(engine.Channel, engine.ApiKeys[s], symbols, tracker);
+                clients[s] = options.Client switch
+                {
+                    "fix" => new FixLoadClient(engine.GatewayPort, $"PERF{s + 1}", "EXCH", engine.FixSymbols, tracker),
+                    "ws" => new WsLoadClient(engine.GatewayPort, WsLoadClient.Token($"perf{s + 1}", engine.WebSecret), engine.FixSymbols, tracker),
+                    _ => new BinaryLoadClient(engine.Channel, engine.ApiKeys[s], symbols, tracker),
+                };
             }
             return Drive(options, clients, markets, latency, index);
         }
@@ -194,6 +199,7 @@ public static class LoadGenerator
         {
             counts.Add(c.Tracker.Counts);
             if (c is FixLoadClient fix) counts.Unexpected += fix.Errors;
+            if (c is WsLoadClient ws) counts.Unexpected += ws.Errors;
             lost += c.Tracker.CountPending();
         }
         long measured = Math.Max(0, i - warmupCommands);
