@@ -183,7 +183,10 @@ public sealed class RedisExportTests : IDisposable
         _redis.Cli("HSET", "exchange:export", "position", "not-a-number");
         var export = ChildProcess.Run(Tools.StartExporter(journal, "--redis", _redis.Configuration, "--once"), Timeouts.Process);
         Assert.True(export.ExitCode == 1, export.ToString());
-        Assert.Contains("exchange-export: sink redis: redis holds \"not-a-number\" where the exporter keeps a number", export.Stderr);
+        // The fault is logged (a JSON line on stderr) with the sink and what it found there.
+        Assert.Contains("sink redis: redis holds ", export.Stderr);
+        Assert.Contains("not-a-number", export.Stderr);
+        Assert.Contains("where the exporter keeps a number", export.Stderr);
         Assert.Equal("not-a-number", _redis.Cli("HGET", "exchange:export", "position"));
     }
 
