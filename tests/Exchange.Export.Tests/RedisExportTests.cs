@@ -183,7 +183,40 @@ public sealed class RedisExportTests : IDisposable
         _redis.Cli("HSET", "exchange:export", "position", "not-a-number");
         var export = ChildProcess.Run(Tools.StartExporter(journal, "--redis", _redis.Configuration, "--once"), Timeouts.Process);
         Assert.True(export.ExitCode == 1, export.ToString());
-        Assert.Contains("exchange-export: sink redis: redis holds \"not-a-number\" where the exporter keeps a number", export.Stderr);
+        // The fault is logged (a JSON line on stderr) with the sink and what it found there.
+        Assert.Contains("sink redis: redis holds ", export.Stderr);
+        Assert.Contains("not-a-number", export.Stderr);
+        Assert.Contains("where the exporter keeps a number", export.Stderr);
         Assert.Equal("not-a-number", _redis.Cli("HGET", "exchange:export", "position"));
+    }
+
+    [Fact]
+    public void Redis_is_never_written_by_two_exporters_at_once()
+    {
+        string journal = Journal(30_000, seed: 17);
+        string expected = Reference(journal);
+        using var a = Tools.StartExporter(journal, "--redis", _redis.Configuration, "--once", "--batch-rows", "300");
+        using var b = Tools.StartExporter(journal, "--redis", _redis.Configuration, "--once", "--batch-rows", "300");
+        Assert.True(a.WaitForExit(Timeouts.Process) && b.WaitForExit(Timeouts.Process));
+        // Whichever found the position moved under its WATCH stopped, saying so; the other (or a rerun) finishes the export.
+        foreach (var e in new[] { a, b })
+            Assert.True(e.ExitCode == 0 || e.Stderr.Contains("the sink's position is", StringComparison.Ordinal), $"{e.Stdout}\n{e.Stderr}");
+        Tools.ExportAll(journal, "--redis", _redis.Configuration);
+        Assert.Equal(expected, Contents(_redis));
+    }
+
+    [Fact]
+    public void A_redis_password_given_in_the_environment_is_never_printed_even_while_redis_is_unreachable()
+    {
+        string journal = Journal(1_000, seed: 18);
+        const string password = "redis-pw-never-printed-5c1d";
+        int nobody = Ports.FreeTcp();
+        using var export = ChildProcess.StartDll("exchange-export.dll", [journal, "--once", "--status-seconds", "1"],
+            new Dictionary<string, string> { ["EXCHANGE_EXPORT_REDIS"] = $"127.0.0.1:{nobody},password={password}", ["EXCHANGE_EXPORT_POSTGRES"] = "" });
+        Assert.Contains($"127.0.0.1:{nobody}", export.WaitForLine("sink=redis state=down", Timeouts.Process) + export.Stdout);
+        export.WaitForLine("status sink=redis position=0 lag=1000 ", Timeouts.Process);
+        Assert.True(export.Terminate(Timeouts.Process));
+        Assert.Equal(0, export.ExitCode);
+        Assert.DoesNotContain(password, export.Stdout + export.Stderr);
     }
 }

@@ -116,6 +116,22 @@ public sealed class NewcomerTests(FreshClone clone) : IClassFixture<FreshClone>
             $"b takes over: {cluster.Stdout}", Timeouts.Process);
     }
 
+    [Fact]
+    public void Run_export_starts_the_three_sinks_and_the_exporter_and_what_arrives_reconciles_with_the_journal()
+    {
+        Assert.True(clone.Publish.ExitCode == 0, clone.Publish.ToString());
+        using var demo = ChildProcess.Start("bash", ["-c", "./build.sh run --export"], workingDirectory: clone.Root);
+        string check = demo.WaitForLine("[export] and check it against the journal:", TimeSpan.FromMinutes(5));
+        // Each sink gets trades from the market makers (status lines come every 10 s).
+        foreach (string sink in new[] { "postgres", "redis", "kafka" })
+            Eventually.True(() => demo.StdoutLines.Any(l => l.StartsWith($"[export] status sink={sink} ", StringComparison.Ordinal) && long.Parse(Field(l, "trades")) > 0),
+                $"{sink} receives trades: {demo.Stdout}\n{demo.Stderr}", Timeouts.Process);
+        // The line it prints to check them runs as written, and finds every sink clean.
+        var reconcile = ChildProcess.Run(ChildProcess.Start("bash", ["-c", check[(check.IndexOf(':') + 1)..].Trim()], workingDirectory: clone.Root), Timeouts.Process);
+        Assert.True(reconcile.ExitCode == 0, reconcile.ToString());
+        Assert.Equal(3, reconcile.Stdout.Split('\n').Count(l => l.StartsWith("reconcile: clean: ", StringComparison.Ordinal)));
+    }
+
     private static string LastStatus(ChildProcess process, string prefix) =>
         process.StdoutLines.Last(l => l.StartsWith(prefix + "status ", StringComparison.Ordinal));
 
