@@ -44,7 +44,7 @@ var operatorListen = new Option<string?>("--operator-listen")
 {
     Description = "Serve GET /health, /ready and /metrics over HTTP here (e.g. 127.0.0.1:9401; port 0 picks a free one)", HelpName = "HOST:PORT",
 };
-var printConfig = new Option<bool>("--print-config") { Description = "Print the effective config as JSON and exit" };
+var printConfig = new Option<bool>("--print-config") { Description = "Print the effective config as JSON (API keys left out) and exit" };
 var consoleMode = new Option<bool>("--console") { Description = "Operator mode: commands on stdin, no transport and no journal" };
 var json = new Option<bool>("--json") { Description = "With --console, events as JSON lines" };
 

@@ -95,7 +95,13 @@ public sealed record ShardConfig
         catch (JsonException e) { throw new ConfigException($"{path}: {e.Message}"); }
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, ShardConfigJson.Default.ShardConfig);
+    /// <summary>The config as JSON without its secrets: accounts' and operators' API keys are left out (an account without
+    /// one cannot log on, and an operator without one is refused at load), so what --print-config shows gives no key away.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this with
+    {
+        Accounts = [.. Accounts.Select(a => a with { ApiKey = null })],
+        Operators = [.. Operators.Select(o => o with { ApiKey = "" })],
+    }, ShardConfigJson.Default.ShardConfig);
 
     public int AssetId(string name) =>
         Assets.Find(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase))?.Id

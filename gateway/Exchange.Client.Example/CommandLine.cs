@@ -15,7 +15,8 @@ internal sealed class CommandLine
             $"--engine 1@aeron:udp?endpoint=10.0.0.5:40123 (default: the --symbol on {Settings.DefaultEngine})",
         HelpName = "[SYMBOLS@]CHANNEL",
     };
-    private readonly Option<string> _apiKey = Cli.WithDefault("--api-key", "the key the engine maps to an account (the default is the demo account 1001's)", Defaults.ApiKey);
+    // No default shown in --help: a key is printed nowhere, the demo's included.
+    private readonly Option<string?> _apiKey = new("--api-key") { Description = "the key the engine maps to an account (default: the demo account 1001's)" };
     private readonly Option<long> _account = Cli.Integer("--account", "the account to trade as; 0 takes the key's", Defaults.Account, 0L, long.MaxValue);
     private readonly Option<int> _symbol = Cli.Integer("--symbol", "the symbol id to quote (1 is BTC-USD in the demo config)", Defaults.Symbol, 0, int.MaxValue);
     private readonly Option<long?> _price = Cli.Integer("--price", "centre of the quotes, in quote units per lot (default: the demo reference price: 60000 for symbol 1, 3000 for symbol 2)", 1L, long.MaxValue / 4);
@@ -68,7 +69,7 @@ internal sealed class CommandLine
         var settings = new Settings
         {
             Engines = Shards(r.GetValue(_engines) ?? [], symbol),
-            ApiKey = r.GetValue(_apiKey)!,
+            ApiKey = r.GetValue(_apiKey) ?? Defaults.ApiKey,
             Account = r.GetValue(_account),
             Symbol = symbol,
             Price = price ?? demo!.Value.Price,

@@ -89,6 +89,8 @@ public sealed class EngineUnderTest : IDisposable
             accounts.Add((JsonNode)new JsonObject { ["id"] = 9001 + i, ["balances"] = balances, ["apiKey"] = keys[i] });
         }
         config["accounts"] = accounts;
+        // The printed config leaves keys out; the harness needs no operator.
+        config["operators"] = new JsonArray();
         // The harness's streams use 16 MiB terms (as Aeron's default), beyond the engine's default limit for clients.
         config["limits"]!["maxTermLength"] = 16 << 20;
         var engine = config["engine"]!.AsObject();
