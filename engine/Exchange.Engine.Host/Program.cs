@@ -103,7 +103,7 @@ root.SetAction(parsed =>
     {
         throw new UsageException(e.Message);
     }
-    if (parsed.GetValue(printConfig)) { Console.WriteLine(config.ToJson()); return 0; }
+    if (parsed.GetValue(printConfig)) { Console.WriteLine(config.ToJson(withSecrets: false)); return 0; }
     if (parsed.GetValue(consoleMode)) return EngineProcess.RunConsole(config, parsed.GetValue(json));
     return EngineProcess.RunNetwork(config, new EngineServiceOptions
     {

@@ -95,9 +95,10 @@ public sealed record ShardConfig
         catch (JsonException e) { throw new ConfigException($"{path}: {e.Message}"); }
     }
 
-    /// <summary>The config as JSON without its secrets: accounts' and operators' API keys are left out (an account without
-    /// one cannot log on, and an operator without one is refused at load), so what --print-config shows gives no key away.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this with
+    /// <summary>The config as JSON; <paramref name="withSecrets"/> false leaves the accounts' and operators' API keys out
+    /// (an account without one cannot log on, and an operator without one is refused at load), so what --print-config
+    /// shows gives no key away.</summary>
+    public string ToJson(bool withSecrets = true) => JsonSerializer.Serialize(withSecrets ? this : this with
     {
         Accounts = [.. Accounts.Select(a => a with { ApiKey = null })],
         Operators = [.. Operators.Select(o => o with { ApiKey = "" })],
