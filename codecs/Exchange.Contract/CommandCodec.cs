@@ -17,6 +17,7 @@ public interface ICommandHandler
     void On(in CancelOrder c);
     void On(in ReplaceOrder c);
     void On(in MassCancel c);
+    void On(in LeaderTerm c);
 }
 
 public static class CommandCodec
@@ -89,6 +90,10 @@ public static class CommandCodec
                 if ((error = ResumeSymbolDecoder.TryWrapWithHeader(message, 0, out var u)) != SbeError.None) return error;
                 handler.On(new ResumeSymbol(u.Symbol));
                 return SbeError.None;
+            case LeaderTermDecoder.TemplateId:
+                if ((error = LeaderTermDecoder.TryWrapWithHeader(message, 0, out var t)) != SbeError.None) return error;
+                handler.On(new LeaderTerm(t.Term));
+                return SbeError.None;
             case -1:
                 return SbeError.Truncated;
             default:
@@ -149,6 +154,13 @@ public static class CommandCodec
         e.Account = c.Account;
         e.Asset = c.Asset;
         e.Amount = c.Amount;
+        return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
+    }
+
+    public static int Encode(in LeaderTerm c, Span<byte> destination)
+    {
+        var e = LeaderTermEncoder.WrapAndApplyHeader(destination, 0);
+        e.Term = c.Term;
         return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
     }
 

@@ -22,4 +22,6 @@ public struct CommandSummary : ICommandHandler
     public void On(in CancelOrder c) { Kind = CommandKind.CancelOrder; Account = c.Account; ClientOrderId = c.ClientOrderId; Symbol = -1; }
     public void On(in ReplaceOrder c) { Kind = CommandKind.ReplaceOrder; Account = c.Account; ClientOrderId = c.OrigClientOrderId; Symbol = -1; }
     public void On(in MassCancel c) { Kind = CommandKind.MassCancel; Account = c.Account; Symbol = c.Symbol; }
+    /// <summary>Not a client's command (Kind stays 0): the engine journals it itself.</summary>
+    public void On(in LeaderTerm c) { Symbol = -1; }
 }

@@ -16,6 +16,10 @@ public readonly record struct Deposit(long Account, int Asset, long Amount);
 
 public readonly record struct Withdraw(long Account, int Asset, long Amount);
 
+/// <summary>The first input of a leadership in a cluster (journaled by the engine itself, never sent by a client): every
+/// input after it, until the next one, was sequenced under <paramref name="Term"/>. It changes no state.</summary>
+public readonly record struct LeaderTerm(long Term);
+
 /// <summary>A new order. <paramref name="Price"/> is ignored for market orders, whose limit is the edge of
 /// the symbol's price band. A market buy spends at most <paramref name="QuoteBudget"/> (quote units, fees
 /// included), which is held while it matches; 0 lets the engine set it to what the quantity costs at the top of

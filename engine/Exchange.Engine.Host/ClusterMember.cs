@@ -71,6 +71,7 @@ internal sealed class ClusterMember : IDisposable
             if (standby != null && _won)
             {
                 service.Promote(primary());
+                service.BeginTerm(Leadership.Term);
                 standby = null;
                 _won = false;
             }

@@ -135,6 +135,7 @@ internal static class EngineProcess
         if (replication.IsPrimary)
             service.Primary = new PrimaryReplication(transport, replication, config.Listen, options.JournalDirectory!, log,
                 service.StateHash, service.Metrics);
+        if (service.RejoinCutDone is { } cut) log.Warn(cut);
         if (service.LostRecords is { } lost)
             log.Warn($"started with --force-empty: sequences {lost.From}..{lost.To} were durable once and are lost; continuing from {service.LastSequence}");
         EngineLoop? loopRef = null;
@@ -181,6 +182,8 @@ internal static class EngineProcess
         Console.Out.Flush();
         log.Info($"listening on {config.Listen} as {role} at sequence {service.LastSequence}", ("channel", config.Listen), ("role", role), ("sequence", service.LastSequence));
         readiness.Phase = 1;
+        // A leader's first input names its term, before any client's.
+        if (cluster is { Leads: true }) service.BeginTerm(cluster.Leadership.Term);
         loop.Run();
         readiness.Phase = 2;
         // An orderly stop of the leader hands over at once; a leader that lost its lease has nothing to give up.
@@ -195,6 +198,11 @@ internal static class EngineProcess
         service.Dispose();
         transport.Dispose();
         foreach (var signal in signals) signal.Dispose();
+        if (standby is { CutRequested: >= 0 and var cutAfter })
+        {
+            RejoinCut.Request(options.JournalDirectory!, cutAfter);
+            return 5;
+        }
         if (divergence != null) return 3;
         if (lostLeadership != null) return 4;
         if (snapshotFailure == null) return 0;

@@ -54,6 +54,8 @@ public sealed class EngineService : IDisposable
         Recovery = shard.Recovery;
         Rebuild = shard.Rebuild;
         LostRecords = shard.LostRecords;
+        Terms = shard.Terms;
+        RejoinCutDone = shard.Cut;
         _sequencer.ContinueAfter(_engine.LastSequence);
         _outbound.Durable = _journal?.DurableSequence ?? long.MaxValue;
     }
@@ -220,6 +222,7 @@ public sealed class EngineService : IDisposable
         var (sequence, timestamp) = _sequencer.Next();
         var header = MessageHeaderDecoder.Wrap(message, 0);
         Metrics.Input(header.TemplateId);
+        if (header.TemplateId == LeaderTermDecoder.TemplateId) Terms.Add(LeaderTermDecoder.WrapWithHeader(message).Term, sequence);
         if (_journal != null)
         {
             _journal.Append(sequence, timestamp, header.TemplateId, header.Version, message);
@@ -284,7 +287,32 @@ public sealed class EngineService : IDisposable
     // ---- replication ----
 
     /// <summary>As a primary: the standbys' side, fed every journaled input (set once, before the first client input).</summary>
-    internal PrimaryReplication? Primary { get; set; }
+    internal PrimaryReplication? Primary
+    {
+        get => _primary;
+        set
+        {
+            _primary = value;
+            if (value != null) value.Terms = Terms;
+        }
+    }
+    private PrimaryReplication? _primary;
+
+    /// <summary>The leaderships this engine's journal holds (see <see cref="TermHistory"/>).</summary>
+    internal TermHistory Terms { get; }
+
+    /// <summary>What the cut a leader asked for in this member's last life removed at start (null: none was asked).</summary>
+    public string? RejoinCutDone { get; }
+
+    /// <summary>This engine leads a cluster in <paramref name="term"/>: its first input says so, journaled and replicated
+    /// like any other, so every replica's journal shows which leadership sequenced what (and a deposed leader's
+    /// records can be told from the new one's). Once per term.</summary>
+    internal void BeginTerm(long term)
+    {
+        if (Terms.Latest.Term >= term) return;
+        Submit(_scratch.AsSpan(0, CommandCodec.Encode(new LeaderTerm(term), _scratch)));
+        _options.Log?.Info($"term {term} begins at sequence {_engine.LastSequence}", ("sequence", _engine.LastSequence));
+    }
 
     /// <summary>As a standby: the primary's channel (clients are sent there); null on a primary.</summary>
     public string? StandbyOf { get; private set; }
@@ -305,6 +333,7 @@ public sealed class EngineService : IDisposable
     internal void ApplyReplicated(long sequence, long timestamp, ushort type, ushort version, ReadOnlySpan<byte> payload)
     {
         if (_journal == null) throw new InvalidOperationException("a standby journals what it applies");
+        if (type == LeaderTermDecoder.TemplateId && LeaderTermDecoder.TryWrapWithHeader(payload, 0, out var term) == SbeError.None) Terms.Add(term.Term, sequence);
         _journal.Append(sequence, timestamp, type, version, payload);
         Metrics.Input(type);
         if (_journal.Durability == Durability.None) _journal.Commit();

@@ -288,6 +288,19 @@ internal sealed class PrimaryReplication : IDisposable
         image.Tag = index + 1;
         image.Admit();
         long durable = hello.DurableSequence;
+        long cut = Terms?.CutFor(durable, hello.LastTerm, hello.LastTermStart) ?? TermHistory.NoCut;
+        if (cut != TermHistory.NoCut)
+        {
+            // Its journal holds records this leader's history does not: they must go before it can follow.
+            Stop(r);
+            var m = ReplicaCutEncoder.WrapAndApplyHeader(_buffer, 0);
+            m.Sequence = cut;
+            m.Term = Terms!.Latest.Term;
+            r.Publication.Offer(_buffer.AsSpan(0, HeaderLength + m.EncodedLength));
+            _log.Warn($"replication: standby {name} holds {durable} with term {hello.LastTerm} from {hello.LastTermStart}; this leader's history " +
+                $"has none of it after {cut}: told to cut its journal there and rejoin");
+            return;
+        }
         if (durable > JournalLast)
         {
             _log.Warn($"replication: standby {name} holds sequence {durable}, beyond this engine's {JournalLast}: not replicating to it (it is not this primary's standby)");
@@ -321,6 +334,10 @@ internal sealed class PrimaryReplication : IDisposable
         }
         if (ack.AppliedSequence > r.Applied) r.Applied = ack.AppliedSequence;
     }
+
+    /// <summary>The leaderships this primary's journal holds: a standby whose journal went past where its last one ended
+    /// here is told to cut (set by the service).</summary>
+    internal TermHistory? Terms { get; set; }
 
     /// <summary>The journal's last sequence, for hellos (set by the service before each poll).</summary>
     public long JournalLast { get; set; }

@@ -10,7 +10,8 @@ using Exchange.Journal;
 namespace Exchange.Engine.Host;
 
 internal sealed record RecoveredShard(
-    JournalWriter? Journal, MatchingEngine<SbeEventWriter> Engine, RecoveryReport? Recovery, RebuildReport? Rebuild, (long From, long To)? LostRecords)
+    JournalWriter? Journal, MatchingEngine<SbeEventWriter> Engine, RecoveryReport? Recovery, RebuildReport? Rebuild, (long From, long To)? LostRecords,
+    TermHistory Terms, string? Cut = null)
 {
     /// <summary>No state was there to rebuild (a new journal, or none at all): the opening state is due.</summary>
     public bool Fresh => Engine.LastSequence == 0;
@@ -22,7 +23,10 @@ internal static class ShardStartup
     {
         var events = new SbeEventWriter(4096);
         string? directory = options.JournalDirectory;
-        if (directory == null) return new RecoveredShard(null, new MatchingEngine<SbeEventWriter>(config.Engine, events), null, null, null);
+        if (directory == null) return new RecoveredShard(null, new MatchingEngine<SbeEventWriter>(config.Engine, events), null, null, null, TermHistory.InMemory());
+
+        // A cut the cluster's leader asked for in this member's last life, before anything reads the journal.
+        string? cut = Directory.Exists(directory) ? RejoinCut.ApplyPending(directory) : null;
 
         var journal = JournalWriter.Open(new JournalOptions
         {
@@ -52,7 +56,7 @@ internal static class ShardStartup
                 throw new InvalidDataException($"{directory}: the journal could not be read to its end: {rebuild.Replayed.StoppedAt}");
             if (engine.LastSequence != journal.LastSequence)
                 throw new InvalidDataException($"{directory}: state rebuilt to sequence {engine.LastSequence} but the journal ends at {journal.LastSequence}");
-            return new RecoveredShard(journal, engine, recovery, rebuild, journal.LostRecords);
+            return new RecoveredShard(journal, engine, recovery, rebuild, journal.LostRecords, TermHistory.Open(directory, journal.LastSequence), cut);
         }
         catch
         {

@@ -28,6 +28,8 @@ internal sealed class StandbyReplication
     private readonly Action<string> _diverged;
     private readonly byte[] _buffer = new byte[256];
     private RecordHandler _handler;
+    /// <summary>The stream the records come from (refused once another member leads).</summary>
+    private Image? _image;
     private long _ackedDurable = -1, _ackedApplied = -1;
     /// <summary>A hello is owed: at start, when a primary's stream joins, after a gap. Offered until the transport takes it.</summary>
     private bool _helloOwed = true;
@@ -70,6 +72,10 @@ internal sealed class StandbyReplication
         _ackedDurable = _ackedApplied = -1;
         _helloOwed = true;
         Joined = false;
+        // The deposed primary's stream is refused from now on: whatever it still sends (woken from a pause, say) was
+        // sequenced under a term that has ended.
+        if (_image != null) _image.Tag = -1;
+        _image = null;
         _log.Info($"replication: following the primary at {primaryChannel}");
     }
 
@@ -113,6 +119,9 @@ internal sealed class StandbyReplication
         hello.Shard = _service.Config.ShardId;
         hello.DurableSequence = _service.DurableSequence;
         hello.Synchronous = 0;
+        var (term, start) = _service.Terms.Latest;
+        hello.LastTerm = term;
+        hello.LastTermStart = start;
         hello.WriteName(Encoding.ASCII.GetBytes(_config.Name!));
         return _toPrimary.Offer(_buffer.AsSpan(0, HeaderLength + hello.EncodedLength)) > 0;
     }
@@ -134,6 +143,22 @@ internal sealed class StandbyReplication
         catch (SbeException) { return; }
         _service.ApplyReplicated(sequence, record.Timestamp, record.RecordType, record.RecordVersion, payload);
     }
+
+    /// <summary>The leader's history shows this standby's journal holds records past <c>sequence</c> that the cluster
+    /// never had: the cut is recorded, to be carried out at the next start, and the standby stops (exit 5) to rejoin.</summary>
+    private void OnCut(ReadOnlySpan<byte> message)
+    {
+        if (ReplicaCutDecoder.TryWrapWithHeader(message, 0, out var cut) != SbeError.None || Diverged) return;
+        long sequence = cut.Sequence, last = _service.LastSequence;
+        if (sequence < 0 || sequence >= last) return;
+        Diverged = true;
+        CutRequested = sequence;
+        _diverged($"replication: the leader (term {cut.Term}) never had this standby's records after sequence {sequence} " +
+            $"(it holds up to {last}, last term {_service.Terms.Latest.Term}): they are cut at the next start; stopping to rejoin");
+    }
+
+    /// <summary>The sequence the leader asked this standby's journal to be cut after (-1: none).</summary>
+    public long CutRequested { get; private set; } = -1;
 
     private void OnStateCheck(ReadOnlySpan<byte> message)
     {
@@ -170,10 +195,12 @@ internal sealed class StandbyReplication
         {
             if (owner.Diverged || message.Length < HeaderLength || image.Tag == -1 || !owner.FromPrimary(image)) return;
             owner._heardSinceHello = true;
+            owner._image = image;
             switch (MessageHeaderDecoder.Wrap(message, 0).TemplateId)
             {
                 case ReplicatedRecordDecoder.TemplateId: owner.OnRecord(message); return;
                 case StateCheckDecoder.TemplateId: owner.OnStateCheck(message); return;
+                case ReplicaCutDecoder.TemplateId: owner.OnCut(message); return;
             }
         }
 

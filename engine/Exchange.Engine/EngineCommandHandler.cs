@@ -31,4 +31,5 @@ public readonly struct EngineCommandHandler<TOutput>(MatchingEngine<TOutput> eng
     public void On(in CancelOrder c) => engine.Apply(sequence, timestamp, c);
     public void On(in ReplaceOrder c) => engine.Apply(sequence, timestamp, c);
     public void On(in MassCancel c) => engine.Apply(sequence, timestamp, c);
+    public void On(in LeaderTerm c) => engine.Apply(sequence, timestamp, c);
 }

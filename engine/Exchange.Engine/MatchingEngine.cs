@@ -159,6 +159,9 @@ public sealed partial class MatchingEngine<TOutput> where TOutput : IEngineOutpu
     // ---- shared plumbing ----
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>A leadership's first input: it takes its sequence and changes nothing else (no event, no state).</summary>
+    public void Apply(long sequence, long timestamp, in LeaderTerm c) => Sequence(sequence, timestamp);
+
     private void Sequence(long sequence, long timestamp)
     {
         if (sequence <= _lastSequence) ThrowSequenceNotIncreasing(sequence, _lastSequence);

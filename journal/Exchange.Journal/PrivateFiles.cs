@@ -63,6 +63,20 @@ public static partial class PrivateFiles
         file.Write(bytes);
     }
 
+    /// <summary>Replaces a small file as a whole, durably: written beside it, fsynced, renamed over it, the directory
+    /// fsynced; a crash leaves the old file or the new one, never a mix.</summary>
+    public static void ReplaceDurably(string path, ReadOnlySpan<byte> bytes)
+    {
+        string temporary = path + ".new";
+        using (var file = OpenWrite(temporary, System.IO.FileMode.Create))
+        {
+            file.Write(bytes);
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, path, overwrite: true);
+        NativeFile.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
     private const int WriteOk = 2, ExecuteOk = 1, AccessDenied = 13, ReadOnlyFileSystem = 30;
 
     [LibraryImport("libc", EntryPoint = "access", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]

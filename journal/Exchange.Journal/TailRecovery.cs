@@ -87,7 +87,7 @@ internal static class TailRecovery
     }
 
     /// <summary>Zeroes from <paramref name="offset"/> up to where the file is zero anyway; returns the bytes cleared.</summary>
-    private static long ZeroFrom(string path, long offset)
+    internal static long ZeroFrom(string path, long offset)
     {
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
         long length = RandomAccess.GetLength(file);

@@ -66,6 +66,8 @@ public sealed record CommandDescription(string Name, long? Account, int? Symbol,
             F("clientOrderId", c.ClientOrderId), F("price", c.Price), F("quantity", c.Quantity));
 
         // Symbol -1 means every symbol: the command concerns no one symbol, so a symbol filter does not match it.
+        public void On(in LeaderTerm c) => Set("LeaderTerm", null, null, F("term", c.Term));
+
         public void On(in MassCancel c) => Set("MassCancel", c.Account, c.Symbol < 0 ? null : c.Symbol, F("account", c.Account),
             F("symbol", c.Symbol), E("side", c.Side));
     }
@@ -86,6 +88,7 @@ public static class MessageTypes
         (ResumeSymbolDecoder.TemplateId, "ResumeSymbol"),
         (DepositDecoder.TemplateId, "Deposit"),
         (WithdrawDecoder.TemplateId, "Withdraw"),
+        (LeaderTermDecoder.TemplateId, "LeaderTerm"),
     ];
 
     public static string NameOf(int id)

@@ -20,6 +20,7 @@ public class RoutingTests
         public void On(in CancelOrder c) => Command = c;
         public void On(in ReplaceOrder c) => Command = c;
         public void On(in MassCancel c) => Command = c;
+        public void On(in LeaderTerm c) => Command = c;
     }
 
     private static List<object> Commands(FakeEngine engine) =>

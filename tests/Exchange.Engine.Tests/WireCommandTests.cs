@@ -63,6 +63,7 @@ public sealed class WireCommandTests
         public readonly void On(in CancelOrder c) => Commands.Add(c);
         public readonly void On(in ReplaceOrder c) => Commands.Add(c);
         public readonly void On(in MassCancel c) => Commands.Add(c);
+        public readonly void On(in LeaderTerm c) => Commands.Add(c);
     }
 
     /// <summary>Folds what it is given into a checksum, so nothing boxes and nothing is optimised away.</summary>
@@ -81,6 +82,7 @@ public sealed class WireCommandTests
         public void On(in CancelOrder c) { Calls++; Sum += c.ClientOrderId; }
         public void On(in ReplaceOrder c) { Calls++; Sum += c.Quantity; }
         public void On(in MassCancel c) { Calls++; Sum += c.Symbol; }
+        public void On(in LeaderTerm c) { Calls++; Sum += c.Term; }
     }
 
     // ---- round trips -------------------------------------------------------------------------------

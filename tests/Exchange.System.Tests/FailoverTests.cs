@@ -32,9 +32,12 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
     private string Config()
     {
         string path = _root.Combine("cluster.json");
-        File.WriteAllText(path, """{ "cluster": { "leaseTtlSeconds": 2, "keepAliveMs": 200 } }""");
+        File.WriteAllText(path, $$"""{ "cluster": { "leaseTtlSeconds": 2, "keepAliveMs": 200 }{{_replication}} }""");
         return path;
     }
+
+    /// <summary>Replication settings for the cluster's config (JSON members after the cluster's, or nothing).</summary>
+    private string _replication = "";
 
     private T Own<T>(T d) where T : IDisposable { _owned.Add(d); return d; }
 
@@ -45,7 +48,9 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
         Assert.Contains("role=primary member=a term=", a.ListenLine);
         var b = Member("b");
         Assert.Contains("role=standby", b.ListenLine);
-        Eventually.True(() => a.Process.Stderr.Contains("sync standby b caught up", StringComparison.Ordinal), "b joins a's live stream", Timeouts.Process);
+        // Degrading, the leader says when the standby has caught up; waiting, its answers wait for it from its hello on.
+        Eventually.True(() => a.Process.Stderr.Contains(_replication == "" ? "sync standby b caught up" : "standby b (sync) holds", StringComparison.Ordinal),
+            "b joins a's live stream", Timeouts.Process);
         int mark = a.Process.StdoutLines.Count;
         Trade(a, 200);
         string? settled = null;
@@ -155,4 +160,60 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
         while (DateTime.UtcNow < quiet) { client.Poll(); Thread.Sleep(5); }
         Assert.DoesNotContain(client.Listener.Accepted, e => e.E.ClientOrderId == 9_999);
     }
+
+    [Fact]
+    public void A_deposed_leaders_records_the_new_leader_never_had_are_cut_when_it_rejoins_and_the_replicas_end_equal()
+    {
+        // Responses wait for the sync standby however long it takes: what the leader journals alone is never acknowledged.
+        _replication = """, "replication": { "onSyncLoss": "wait" }""";
+        var (a, b, settled) = Started();
+        long common = long.Parse(Lines.Field(settled, "sequence"));
+        Assert.Contains("term ", a.Process.Stderr);
+
+        // The standby is paused: the leader journals five orders it cannot acknowledge. Then both die, the standby
+        // before it has read them.
+        b.Process.Signal(Signal.Stop);
+        using (var client = Clients.Connect("mm-1001-key", new ShardEndpoint(a.ChannelUri, [Btc])))
+        {
+            for (int i = 0; i < 5; i++)
+                Assert.True(client.NewOrder(new NewOrder(0, 7_000 + i, Btc, Side.Buy, OrderType.Limit, TimeInForce.GoodTillCancel, 59_000, 1_000_000)) > 0);
+            Eventually.True(() => LastStatus(a) is { } l && long.Parse(Lines.Field(l, "sequence")) >= common + 5,
+                "the leader journals the five", Timeouts.Process, () => client.Poll());
+            client.Poll();
+            Assert.Empty(client.Listener.Accepted);
+        }
+        a.Process.Kill();
+        b.Process.Kill();
+        using var observer = new Exchange.Engine.Host.Leadership(etcd.Server.Endpoint, _shardId, "observer", "aeron:udp?endpoint=127.0.0.1:9", 2,
+            TimeSpan.FromMilliseconds(200), new Exchange.Hosting.LogOutput(new Exchange.Hosting.LogSettings(Exchange.Hosting.LogFormat.Text), _ => { }).For("test"));
+        Eventually.True(() => observer.Leader() == null, "the dead leader's lease ends", Timeouts.Process);
+
+        // The standby, started first, leads from what it holds: none of the five. (Its answers wait for its sync standby.)
+        var leader = Member("b");
+        Assert.Contains("role=primary member=b term=", leader.ListenLine);
+        Assert.Equal(common, long.Parse(Lines.Field(leader.ListenLine, "sequence")));
+
+        // The old leader says what it holds; the new one's history has none of its last five records and says cut.
+        var rejoining = Member("a");
+        Assert.Contains("role=standby", rejoining.ListenLine);
+        Assert.True(rejoining.Process.WaitForExit(Timeouts.Process), "the old leader stops to cut its journal");
+        Assert.Equal(5, rejoining.Process.ExitCode);
+        Assert.Contains($"never had this standby's records after sequence {common}", LogLines.AsText(rejoining.Process.Stderr));
+        Assert.Contains("told to cut its journal there", LogLines.AsText(leader.Process.Stderr));
+
+        // Started again, it cuts them, follows the new leader from there and ends where it is, hash for hash.
+        var again = Member("a");
+        string cut = LogLines.AsText(again.Process.Stderr);
+        // The five orders, and the mass cancel their session's logout caused.
+        Assert.True(cut.Contains($"journal cut after sequence {common} as the leader asked: 6 record(s)", StringComparison.Ordinal), cut);
+        Eventually.True(() => leader.Process.Stderr.Contains("standby a (sync) holds", StringComparison.Ordinal), "a rejoins b's live stream", Timeouts.Process);
+        Trade(leader, 20);
+        Eventually.True(() => LastStatus(leader) is { } lb && LastStatus(again) is { } la
+                && Lines.Field(lb, "sequence") == Lines.Field(la, "sequence") && Lines.Field(lb, "stateHash") == Lines.Field(la, "stateHash"),
+            "a and b stand at the same sequence with the same state", Timeouts.Process);
+        Assert.False(again.Process.HasExited, again.Process.Stderr);
+    }
+
+    private static string? LastStatus(EngineProcess engine) =>
+        engine.Process.StdoutLines.LastOrDefault(l => l.StartsWith("status ", StringComparison.Ordinal));
 }
