@@ -15,15 +15,23 @@ internal sealed class ClusterMember : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private volatile bool _eligible, _won, _leading;
     private volatile string? _leaderChannel;
+    private volatile SyncMarks? _marks;
+    private readonly AutoResetEvent _wake = new(false);
+    private readonly WaitHandle[] _waits;
+    private bool _behindLogged;
     private string? _following;
+
+    private readonly int _shard;
 
     private ClusterMember(ClusterConfig config, int shard, Exchange.Hosting.Log log)
     {
+        _shard = shard;
         _config = config;
         _log = log;
         var self = config.Self;
         Leadership = new Leadership(config.Etcd!, shard, self.Name, self.Channel, config.LeaseTtlSeconds, TimeSpan.FromMilliseconds(config.KeepAliveMs), log);
         _watcher = new Thread(Watch) { IsBackground = true, Name = "cluster-watch" };
+        _waits = [_stop.Token.WaitHandle, _wake];
     }
 
     public Leadership Leadership { get; }
@@ -55,7 +63,11 @@ internal sealed class ClusterMember : IDisposable
                 break;
             }
             if (DateTime.UtcNow > deadline)
-                throw new ConfigException($"cluster: no leader could be found or elected in etcd at {config.Etcd} within {patience.TotalSeconds:0} s");
+                throw new ConfigException($"cluster: no leader could be found or elected in etcd at {config.Etcd} within {patience.TotalSeconds:0} s" +
+                    (leader == null && member.Leadership.MarkedBehind()
+                        ? $"; this member is marked behind ({Leadership.BehindKeyOf(shard, config.Self.Name)}): the last leader acknowledged inputs " +
+                          "without it, so another member must lead first (or delete the key to accept their loss)"
+                        : ""));
             Thread.Sleep(config.PollMs);
         }
         member._watcher!.Start();
@@ -88,10 +100,44 @@ internal sealed class ClusterMember : IDisposable
         return null;
     }
 
+    /// <summary>As the leader: the behind marks of <paramref name="primary"/>'s sync standbys, carried out by the watcher.</summary>
+    public void Attach(PrimaryReplication primary)
+    {
+        var marks = new SyncMarks(primary.StandbyNames, () => _wake.Set());
+        primary.Marks = marks;
+        _marks = marks;
+        _wake.Set();
+    }
+
+    private void CarryOutMarks(SyncMarks marks)
+    {
+        for (int i = 0; i < marks.Count; i++)
+        {
+            if (!marks.Pending(i, out bool behind)) continue;
+            if (Leadership.SetBehind(marks.Member(i), behind))
+            {
+                marks.Confirm(i, behind);
+                _log.Info(behind ? $"cluster: {marks.Member(i)} marked behind in etcd: it may not lead until it has caught up"
+                    : $"cluster: {marks.Member(i)} has caught up: its behind mark is cleared");
+            }
+            else _log.Warn($"cluster: cannot mark {marks.Member(i)}: this member no longer holds the leader key of term {Leadership.Term}");
+        }
+    }
+
     private void Watch()
     {
         while (!_stop.IsCancellationRequested)
         {
+            if (_leading && _marks is { } marks)
+            {
+                try { CarryOutMarks(marks); }
+                catch (Exception e) when (e is Grpc.Core.RpcException or OperationCanceledException)
+                {
+                    _log.Warn($"cluster: etcd at {_config.Etcd} did not answer: {e.Message}");
+                    _stop.Token.WaitHandle.WaitOne(100);
+                    continue;
+                }
+            }
             if (!_leading)
             {
                 try
@@ -104,6 +150,13 @@ internal sealed class ClusterMember : IDisposable
                             _won = true;
                             _leading = true;
                         }
+                        else if (_eligible && !_behindLogged && Leadership.MarkedBehind())
+                        {
+                            _behindLogged = true;
+                            _log.Warn($"cluster: no leader, but this member ({_config.Member}) is marked behind: the last leader acknowledged " +
+                                "inputs without it, so it does not campaign (another member must lead; or accept the loss by deleting " +
+                                $"{Leadership.BehindKeyOf(_shard, _config.Self.Name)})");
+                        }
                     }
                     else if (leader.Member != _config.Member) _leaderChannel = leader.Channel;
                 }
@@ -113,7 +166,7 @@ internal sealed class ClusterMember : IDisposable
                     _stop.Token.WaitHandle.WaitOne(1000);
                 }
             }
-            _stop.Token.WaitHandle.WaitOne(_config.PollMs);
+            WaitHandle.WaitAny(_waits, _config.PollMs);
         }
     }
 
@@ -129,5 +182,6 @@ internal sealed class ClusterMember : IDisposable
         _watcher?.Join(TimeSpan.FromSeconds(5));
         Leadership.Dispose();
         _stop.Dispose();
+        _wake.Dispose();
     }
 }

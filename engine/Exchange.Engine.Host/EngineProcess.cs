@@ -152,7 +152,13 @@ internal static class EngineProcess
         {
             service.Fence = () => !cluster.Leads || cluster.Leadership.IsLeader;
             // A standby's records in, then the cluster's decisions: promotion, a new leader to follow, or a lost lease.
-            PrimaryReplication Promoted() => new(transport, config.Cluster.AsPrimary(config.Replication), config.Listen, options.JournalDirectory!, log, service.StateHash, service.Metrics);
+            PrimaryReplication Promoted()
+            {
+                var primary = new PrimaryReplication(transport, config.Cluster.AsPrimary(config.Replication), config.Listen, options.JournalDirectory!, log, service.StateHash, service.Metrics);
+                cluster.Attach(primary);
+                return primary;
+            }
+            if (service.Primary != null) cluster.Attach(service.Primary);
             replicate = now =>
             {
                 int work = standby?.DoWork(now) ?? 0;

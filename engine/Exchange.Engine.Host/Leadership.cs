@@ -23,6 +23,7 @@ public sealed class Leadership : IDisposable
 {
     private readonly EtcdClient _client;
     private readonly ByteString _key;
+    private readonly int _shard;
     private readonly string _member, _channel;
     private readonly int _ttlSeconds;
     private readonly TimeSpan _keepAliveInterval;
@@ -43,6 +44,7 @@ public sealed class Leadership : IDisposable
             throw new ArgumentOutOfRangeException(nameof(keepAliveInterval), "renew more often than the lease lasts");
         _client = new EtcdClient(endpoints);
         _key = ByteString.CopyFromUtf8(KeyOf(shard));
+        _shard = shard;
         _member = member;
         _channel = channel;
         _ttlSeconds = ttlSeconds;
@@ -51,6 +53,25 @@ public sealed class Leadership : IDisposable
     }
 
     public static string KeyOf(int shard) => $"/exchange/shards/{shard}/leader";
+
+    /// <summary>Set while <paramref name="member"/> may lack inputs a leader acknowledged without it (see SyncMarks).</summary>
+    public static string BehindKeyOf(int shard, string member) => $"/exchange/shards/{shard}/behind/{member}";
+
+    /// <summary>As the leader: marks <paramref name="member"/> behind, or clears its mark, provided this member still
+    /// holds the leader key of its term. False if it no longer does.</summary>
+    public bool SetBehind(string member, bool behind)
+    {
+        var key = ByteString.CopyFromUtf8(BehindKeyOf(_shard, member));
+        var txn = new TxnRequest();
+        txn.Compare.Add(new Compare { Key = _key, Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = Term });
+        txn.Success.Add(behind
+            ? new RequestOp { RequestPut = new PutRequest { Key = key, Value = ByteString.CopyFromUtf8($"term {Term}") } }
+            : new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = key } });
+        return _client.Transaction(txn).Succeeded;
+    }
+
+    /// <summary>Whether a leader has marked this member behind: it cannot win a campaign until a leader clears it.</summary>
+    public bool MarkedBehind() => _client.Get(BehindKeyOf(_shard, _member)).Kvs.Count > 0;
 
     /// <summary>Whether this member leads, as far as it can be sure: its lease renewed within the last TTL less a margin.</summary>
     public bool IsLeader => _leader && Environment.TickCount64 - Volatile.Read(ref _renewedAt) < SelfFenceMillis;
@@ -71,6 +92,9 @@ public sealed class Leadership : IDisposable
         long granted = Environment.TickCount64;
         var txn = new TxnRequest();
         txn.Compare.Add(new Compare { Key = _key, Target = Compare.Types.CompareTarget.Create, Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 });
+        // A member a leader acknowledged inputs without may not lead: the mark must be absent, in the same transaction.
+        txn.Compare.Add(new Compare { Key = ByteString.CopyFromUtf8(BehindKeyOf(_shard, _member)), Target = Compare.Types.CompareTarget.Create,
+            Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 });
         txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = _key, Value = ByteString.CopyFromUtf8($"{_member}\n{_channel}"), Lease = lease.ID } });
         var result = _client.Transaction(txn);
         if (!result.Succeeded)

@@ -90,8 +90,13 @@ internal sealed class PrimaryReplication : IDisposable
         get
         {
             long min = long.MaxValue;
-            foreach (var r in _replicas)
-                if (r.Config.Synchronous && !r.Degraded && r.Acked < min) min = r.Acked;
+            for (int i = 0; i < _replicas.Length; i++)
+            {
+                var r = _replicas[i];
+                // In a cluster a degraded standby is waited for still until etcd has marked it behind.
+                bool notWaited = r.Degraded && (Marks == null || Marks.ConfirmedBehind(i));
+                if (r.Config.Synchronous && !notWaited && r.Acked < min) min = r.Acked;
+            }
             return min;
         }
     }
@@ -130,10 +135,14 @@ internal sealed class PrimaryReplication : IDisposable
     public int DoWork(long now, JournalWriter journal)
     {
         int work = _acks.Poll(ref _handler, 64);
-        foreach (var r in _replicas)
+        for (int i = 0; i < _replicas.Length; i++)
         {
+            var r = _replicas[i];
             if (r.Next > 0 && !r.Live) work += CatchUp(r, journal);
-            if (r.Config.Synchronous) work += WatchSync(r, journal, now);
+            if (!r.Config.Synchronous) continue;
+            work += WatchSync(r, journal, now);
+            // In a cluster: a sync standby not waited for, or not yet level, is marked behind in etcd (and may not lead).
+            Marks?.Want(i, r.Degraded || !r.Live || r.Acked < r.PromoteAt);
         }
         return work;
     }
@@ -338,6 +347,12 @@ internal sealed class PrimaryReplication : IDisposable
     /// <summary>The leaderships this primary's journal holds: a standby whose journal went past where its last one ended
     /// here is told to cut (set by the service).</summary>
     internal TermHistory? Terms { get; set; }
+
+    /// <summary>In a cluster: the behind marks of the standbys, in their order (set by the cluster, see SyncMarks).</summary>
+    internal SyncMarks? Marks { get; set; }
+
+    /// <summary>The standbys' names, in their order.</summary>
+    internal IReadOnlyList<string> StandbyNames => [.. _replicas.Select(r => r.Config.Name)];
 
     /// <summary>The journal's last sequence, for hellos (set by the service before each poll).</summary>
     public long JournalLast { get; set; }

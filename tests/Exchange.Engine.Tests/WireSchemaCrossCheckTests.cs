@@ -389,6 +389,7 @@ public sealed class WireSchemaCrossCheckTests
             ["SymbolDefinition"] = SymbolDefinitionDecoder.TemplateId,
             ["ReplicaHello"] = ReplicaHelloDecoder.TemplateId, ["ReplicatedRecord"] = ReplicatedRecordDecoder.TemplateId,
             ["ReplicaAck"] = ReplicaAckDecoder.TemplateId, ["StateCheck"] = StateCheckDecoder.TemplateId,
+            ["ReplicaCut"] = ReplicaCutDecoder.TemplateId, ["LeaderTerm"] = LeaderTermDecoder.TemplateId,
             ["NewOrder"] = NewOrderDecoder.TemplateId, ["CancelOrder"] = CancelOrderDecoder.TemplateId,
             ["ReplaceOrder"] = ReplaceOrderDecoder.TemplateId, ["MassCancel"] = MassCancelDecoder.TemplateId,
             ["AddAccount"] = AddAccountDecoder.TemplateId, ["AddSymbol"] = AddSymbolDecoder.TemplateId,

@@ -214,6 +214,44 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
         Assert.False(again.Process.HasExited, again.Process.Stderr);
     }
 
+    [Fact]
+    public void A_sync_standby_the_leader_acknowledged_without_is_marked_behind_and_does_not_take_over()
+    {
+        var (a, b, _) = Started();
+        Eventually.True(() => a.Process.Stderr.Contains("b has caught up: its behind mark is cleared", StringComparison.Ordinal), "b's mark cleared", Timeouts.Process);
+
+        // The standby stops answering; past syncTimeoutMs the leader degrades it, but only once etcd marks it behind.
+        b.Process.Signal(Signal.Stop);
+        using (var client = Clients.Connect("mm-1001-key", new ShardEndpoint(a.ChannelUri, [Btc])))
+        {
+            for (int i = 0; i < 5; i++)
+                Assert.True(client.NewOrder(new NewOrder(0, 8_000 + i, Btc, Side.Buy, OrderType.Limit, TimeInForce.GoodTillCancel, 58_000 + i, 1_000_000)) > 0);
+            Clients.PollUntil(() => client.Listener.Accepted.Count == 5, Timeouts.Process, () => client.Listener.Describe(), () => client.Poll());
+        }
+        // Acknowledged, then cancelled by the session's end (cancel-on-disconnect): the leader's last sequence.
+        string? quiet = null;
+        Eventually.True(() => (quiet = LastStatus(a)) != null && Lines.Field(quiet, "sessions") == "0", "a settles", Timeouts.Process);
+        long acknowledged = long.Parse(Lines.Field(quiet!, "sequence"));
+        string leaderLog = LogLines.AsText(a.Process.Stderr);
+        Assert.Contains("b marked behind in etcd", leaderLog);
+        // (Marked at the start too, until it had caught up; marked again after the alarm.)
+        Assert.True(leaderLog.LastIndexOf("b marked behind in etcd", StringComparison.Ordinal) > leaderLog.IndexOf("ALARM: sync standby b", StringComparison.Ordinal), leaderLog);
+
+        // The leader dies with inputs it acknowledged alone: the standby must not lead, whatever it has read since.
+        a.Process.Kill();
+        b.Process.Signal(Signal.Cont);
+        Eventually.True(() => b.Process.Stderr.Contains("is marked behind", StringComparison.Ordinal), "b sees its mark and does not campaign", Timeouts.Process);
+        Assert.DoesNotContain("promoted to primary", b.Process.Stderr);
+
+        // The old leader comes back and leads with everything it acknowledged; the standby follows it and is cleared.
+        a.Process.Dispose();
+        var back = Member("a");
+        Assert.Contains("role=primary member=a", back.ListenLine);
+        Eventually.True(() => back.Process.Stderr.Contains("b has caught up: its behind mark is cleared", StringComparison.Ordinal), "b catches up and is cleared", Timeouts.Process);
+        Assert.Equal(acknowledged, long.Parse(Lines.Field(back.ListenLine, "sequence")));
+        Trade(back, 10);
+    }
+
     private static string? LastStatus(EngineProcess engine) =>
         engine.Process.StdoutLines.LastOrDefault(l => l.StartsWith("status ", StringComparison.Ordinal));
 }
