@@ -10,6 +10,9 @@ public enum ResponsePath
     /// <summary>Only to carry a LogonReject to a client that has not authenticated: the links may refuse it (too many
     /// at once, too many from its address), and keep it small and short-lived, so a stranger's logon costs little.</summary>
     Reject,
+    /// <summary>A standby's NotPrimary answer, naming the primary: as small and short-lived as a reject, under a budget
+    /// of its own (a failover sends every client of a gateway asking at once).</summary>
+    Redirect,
 }
 
 /// <summary>What the engine sends through; implemented over the UDP transport by the process, and by a recorder in tests.</summary>

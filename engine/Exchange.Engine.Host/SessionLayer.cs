@@ -143,7 +143,7 @@ internal sealed class SessionLayer
     /// transport cannot take at once is retried like any response, and the path closes once it has gone.</summary>
     private void RejectLogon(int connection, string channel, LogonRejectReason reason, string text)
     {
-        if (!_links.OpenResponses(connection, channel, ResponsePath.Reject, out string? unsent))
+        if (!_links.OpenResponses(connection, channel, reason == LogonRejectReason.NotPrimary ? ResponsePath.Redirect : ResponsePath.Reject, out string? unsent))
         {
             _logRefusal($"logon on connection {connection} rejected: {reason}: {text}; not answered: {unsent}");
             return;

@@ -201,6 +201,9 @@ public sealed record ConnectionLimits
     public int NewConnectionsPerSecond { get; set; } = 200;
     /// <summary>Failed logons one source address gets an answer to per second; beyond, they are refused silently (counted).</summary>
     public int FailedLogonsPerSourcePerSecond { get; set; } = 5;
+    /// <summary>Logons a standby redirects to its primary (NotPrimary) per second for one source address: clients and
+    /// gateways looking for the new leader during a failover, many sessions from one address; beyond, unanswered.</summary>
+    public int RedirectsPerSourcePerSecond { get; set; } = 100;
     /// <summary>LogonRejects on their way at once; beyond, refused logons go unanswered (counted).</summary>
     public int MaxRejectPaths { get; set; } = 16;
     /// <summary>Addresses a client may name for its responses besides the one it sends from (IP literals), for
@@ -211,7 +214,7 @@ public sealed record ConnectionLimits
     {
         if (!Exchange.Transport.TermPosition.IsValidTermLength(MaxTermLength)) throw new ConfigException($"limits.maxTermLength {MaxTermLength} is not a power of two in 64k..1g");
         if (MaxPendingConnections < 1 || MaxPendingConnectionsPerSource < 1 || LogonTimeoutMs < 1 || NewConnectionsPerSourcePerSecond < 1 || NewConnectionsPerSecond < 1
-            || FailedLogonsPerSourcePerSecond < 1 || MaxRejectPaths < 1)
+            || FailedLogonsPerSourcePerSecond < 1 || RedirectsPerSourcePerSecond < 1 || MaxRejectPaths < 1)
             throw new ConfigException("limits: every count, rate and timeout must be at least 1");
         foreach (string host in AllowedResponseHosts)
             if (!System.Net.IPAddress.TryParse(host, out _)) throw new ConfigException($"limits.allowedResponseHosts: '{host}' is not an IP address");

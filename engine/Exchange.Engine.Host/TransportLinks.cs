@@ -30,7 +30,7 @@ public sealed class TransportLinks : IEngineLinks
     private readonly Publication? _marketDataChannel;
     private readonly Stack<int> _freeConnections = new();
     private readonly List<Publication> _rejectPaths = [];
-    private readonly SourceRateLimiter _failedLogons;
+    private readonly SourceRateLimiter _failedLogons, _redirects;
     private readonly HashSet<IPAddress> _allowedResponseHosts;
     private long _marketDataDropped;
 
@@ -46,6 +46,7 @@ public sealed class TransportLinks : IEngineLinks
         for (int i = maxConnections - 1; i >= 0; i--) _freeConnections.Push(i);
         if (marketDataChannel != null) _marketDataChannel = transport.AddPublication(marketDataChannel, StreamIds.MarketData);
         _failedLogons = new SourceRateLimiter(_limits.FailedLogonsPerSourcePerSecond);
+        _redirects = new SourceRateLimiter(_limits.RedirectsPerSourcePerSecond);
         _allowedResponseHosts = _limits.AllowedResponseHosts.Select(IPAddress.Parse).ToHashSet();
     }
 
@@ -101,7 +102,7 @@ public sealed class TransportLinks : IEngineLinks
             ResponseChannelsRefused++;
             return false;
         }
-        if (purpose == ResponsePath.Reject && !RejectBudget(image!, out error))
+        if (purpose != ResponsePath.Session && !RejectBudget(image!, purpose, out error))
         {
             RejectsNotSent++;
             return false;
@@ -114,7 +115,7 @@ public sealed class TransportLinks : IEngineLinks
         {
             var responses = _transport.AddPublication(channel, StreamIds.Responses);
             _responses[connection] = responses;
-            if (purpose == ResponsePath.Reject)
+            if (purpose != ResponsePath.Session)
             {
                 _rejectPaths.Add(responses);
                 return true;
@@ -158,11 +159,15 @@ public sealed class TransportLinks : IEngineLinks
     }
 
     /// <summary>Whether one more LogonReject may be carried: few at once, and few per second from one address.</summary>
-    private bool RejectBudget(Image image, out string? error)
+    private bool RejectBudget(Image image, ResponsePath purpose, out string? error)
     {
         _rejectPaths.RemoveAll(p => p.IsFinished);
         error = null;
         if (_rejectPaths.Count >= _limits.MaxRejectPaths) error = $"{_rejectPaths.Count} rejects already on their way";
+        else if (purpose == ResponsePath.Redirect)
+        {
+            if (!_redirects.TryTake(image.SourcePeer, NanoClock.Now())) error = $"too many logons to redirect from {image.SourcePeer.ToEndPoint()?.Address}";
+        }
         else if (!_failedLogons.TryTake(image.SourcePeer, NanoClock.Now())) error = $"too many failed logons from {image.SourcePeer.ToEndPoint()?.Address}";
         return error == null;
     }

@@ -35,6 +35,9 @@ public sealed record ClientOptions
     /// <summary>Requested heartbeat interval; the engine clamps it to its bounds (0: the engine's default) and the
     /// interval it grants is the one both sides use.</summary>
     public uint HeartbeatIntervalMs { get; init; } = 1000;
+    /// <summary>With replicas: how long a Logon may go unanswered before the client tries another replica (a paused or
+    /// cut-off engine). Short enough for a quick failover; a move made too early costs a redirect back.</summary>
+    public uint LogonAnswerTimeoutMs { get; init; } = 1000;
     /// <summary>Ask the engines to cancel this session's resting orders when the session ends without a logout.</summary>
     public bool CancelOnDisconnect { get; init; } = true;
     /// <summary>Term length of the client's publications and of the engines' publications to it (a power of two in

@@ -127,6 +127,16 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     }
     /// <summary>The listen channel of the shard's replica in use (the leader, once logged on).</summary>
     public string ChannelOf(int shard) => _shards[shard].Channel;
+
+    /// <summary>Where a shard's logon stands, for logs and diagnostics: its state, the replica in use, moves among
+    /// replicas, which replicas' engines answer the transport, and which were given up on.</summary>
+    public string DescribeShard(int shard)
+    {
+        var s = _shards[shard];
+        return $"{s.State} at replica {s.Active} (moves {s.Moves}, logon {(s.LogonPending ? "pending" : s.LogonSentAt != 0 ? "sent" : "none")}" +
+            $"{(s.LogonWhenConnected ? ", when connected" : "")}; connected [{string.Join(',', s.Publications.Select(p => p.IsConnected ? 1 : 0))}], " +
+            $"given up on {Convert.ToString((long)s.Abandoned, 2)})";
+    }
     /// <summary>The channel the shard's engine sends this client's responses and market data to.</summary>
     public string ResponseChannelOf(int shard) => _shards[shard].ResponseChannel;
     /// <summary>The shard that owns <paramref name="symbol"/>, or -1.</summary>
@@ -195,13 +205,24 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     private static void StartLogon(ShardSession shard, bool whenConnected)
     {
         shard.Moves = 0;
-        StartLogonAt(shard, shard.Active, whenConnected);
+        shard.Abandoned = 0;
+        shard.AbandonedAt = 0;
+        shard.StaleRedirects = 0;
+        int replica = shard.Active;
+        // The engine in use went silent: a replica that answers may lead now (or say who does).
+        if (shard.State == ShardState.Disconnected && shard.Channels.Length > 1 && ConnectedReplica(shard) is int other)
+        {
+            shard.Abandoned = 1UL << shard.Active;
+            replica = other;
+        }
+        StartLogonAt(shard, replica, whenConnected);
     }
 
     private static void StartLogonAt(ShardSession shard, int replica, bool whenConnected)
     {
         shard.Active = replica;
         shard.LogonSentAt = 0;
+        shard.LogonNotBefore = 0;
         shard.State = ShardState.LoggingOn;
         shard.LogonPending = true;
         shard.LogonWhenConnected = whenConnected;
@@ -345,23 +366,36 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         {
             var s = shards[i];
             if (s.Received) { s.LastInbound = now; s.Received = false; }
+            if (s.Abandoned != 0)
+            {
+                if (s.AbandonedAt == 0) s.AbandonedAt = now;
+                else if (now - s.AbandonedAt > AbandonWindowNanos) { s.Abandoned = 0; s.AbandonedAt = 0; }
+            }
             if (s.Sent) { s.LastOutbound = now; s.Sent = false; }
             switch (s.State)
             {
                 case ShardState.LoggingOn when s.LogonPending:
+                    if (s.LogonBackoff)
+                    {
+                        // Each stale redirect in a row waits longer: 50, 100, 200, then 250 ms.
+                        s.LogonBackoff = false;
+                        s.LogonNotBefore = now + Math.Min(RedirectBackoffNanos << Math.Min(s.StaleRedirects++, 3), 250 * NanoClock.Millisecond);
+                    }
+                    if (now < s.LogonNotBefore) break;
                     if (!s.Publication.IsConnected)
                     {
                         // No engine answers on the replica in use: another one that does may lead now.
-                        if (s.Moves < MaxMoves && ConnectedReplica(s) is int other) { s.Moves++; s.Active = other; work++; }
+                        if (s.Moves < MaxMoves && ConnectedReplica(s) is int other) { s.Moves++; s.Abandoned |= 1UL << s.Active; s.Active = other; work++; }
                         if (s.LogonWhenConnected) break;
                     }
                     if (OfferLogon(s)) { s.LogonPending = false; s.LastOutbound = now; s.LogonSentAt = now; work++; }
                     break;
-                case ShardState.LoggingOn when s.Channels.Length > 1 && s.LogonSentAt != 0 && now - s.LogonSentAt > LogonAnswerNanos:
+                case ShardState.LoggingOn when s.Channels.Length > 1 && s.LogonSentAt != 0 && now - s.LogonSentAt > _logonAnswerNanos:
                     // Offered and not answered (a paused or partitioned engine): try the next replica that answers.
                     if (s.Moves < MaxMoves && ConnectedReplica(s) is int next)
                     {
                         s.Moves++;
+                        s.Abandoned |= 1UL << s.Active;
                         StartLogonAt(s, next, whenConnected: true);
                         work++;
                     }
@@ -392,19 +426,25 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     }
 
     /// <summary>How long a Logon may go unanswered before the client tries another replica of the shard.</summary>
-    private static readonly long LogonAnswerNanos = 2_000 * NanoClock.Millisecond;
+    private long _logonAnswerNanos => Options.LogonAnswerTimeoutMs * NanoClock.Millisecond;
+
+    /// <summary>How long replicas given up on are passed over (see ShardSession.AbandonedAt).</summary>
+    private static readonly long AbandonWindowNanos = 3_000 * NanoClock.Millisecond;
+
+    /// <summary>The pause before a Logon after a redirect towards a replica given up on (see ShardSession.LogonNotBefore).</summary>
+    private static readonly long RedirectBackoffNanos = 50 * NanoClock.Millisecond;
 
     /// <summary>Moves among a shard's replicas within one logon before it gives up (Connect's timeout or the caller's
     /// next Reconnect go on from there).</summary>
     private const int MaxMoves = 64;
 
     /// <summary>The next replica after the one in use whose channel has an engine answering, if any.</summary>
-    private static int? ConnectedReplica(ShardSession s)
+    private static int? ConnectedReplica(ShardSession s, ulong except = 0)
     {
         for (int step = 1; step < s.Channels.Length; step++)
         {
             int candidate = (s.Active + step) % s.Channels.Length;
-            if (s.Publications[candidate].IsConnected) return candidate;
+            if ((except & (1UL << candidate)) == 0 && s.Publications[candidate].IsConnected) return candidate;
         }
         return null;
     }
@@ -540,9 +580,15 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         if ((LogonRejectReason)reject.Reason == LogonRejectReason.NotPrimary && s.Channels.Length > 1 && s.Moves < MaxMoves
             && (NamedReplica(s, text) ?? ConnectedReplica(s)) is int leader)
         {
-            // A standby: log on where it says the leader is (or at the next replica that answers).
+            // A standby: log on where it says the leader is (or at the next replica that answers). One that names a
+            // replica given up on has not heard of the failover yet: try the others, a little later.
+            bool stale = (s.Abandoned & (1UL << leader)) != 0;
+            if (stale) leader = ConnectedReplica(s, s.Abandoned) ?? s.Active;
             s.Moves++;
+            ulong abandoned = s.Abandoned;
             StartLogonAt(s, leader, whenConnected: true);
+            s.Abandoned = abandoned;
+            s.LogonBackoff = stale;
             return;
         }
         s.State = ShardState.Rejected;

@@ -19,6 +19,17 @@ internal sealed class ShardSession
     public int Moves;
     /// <summary>When the Logon in flight was offered (clock nanos), to give up on a replica that does not answer.</summary>
     public long LogonSentAt;
+    /// <summary>Replicas given up on during this logon (bit per replica: went silent, or left unanswered): a standby that
+    /// still names one of them as the primary has not heard of the failover yet, and is not followed there.</summary>
+    public ulong Abandoned;
+    /// <summary>When the first replica was given up on (clock nanos): after a while every replica is tried again (the
+    /// one given up on may have been fine, the client the slow one).</summary>
+    public long AbandonedAt;
+    /// <summary>A redirect among replicas that all point at an abandoned one waits this long before the next Logon
+    /// (clock nanos; 0: send now), so a failover in progress is waited out without spinning through every move.</summary>
+    public long LogonNotBefore;
+    public bool LogonBackoff;
+    public int StaleRedirects;
     public readonly Subscription Responses;
     public readonly Subscription MarketData;
     /// <summary>The channel the engine is told to send to: the client's host and the port bound for this shard.</summary>

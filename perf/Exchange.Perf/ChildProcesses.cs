@@ -47,6 +47,14 @@ internal static partial class ChildProcesses
         }
     }
 
+    public const int SigStop = 19, SigCont = 18;
+
+    /// <summary>Any signal to the process alone.</summary>
+    public static void Signal(Process process, int signal)
+    {
+        if (!process.HasExited) _ = Kill(process.Id, signal);
+    }
+
     /// <summary>SIGTERM to the process alone: it stops in order.</summary>
     public static void Terminate(Process process)
     {

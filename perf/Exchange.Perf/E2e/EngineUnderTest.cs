@@ -469,6 +469,10 @@ public sealed class EngineUnderTest : IDisposable
     /// <summary>exchange-engine next to this executable: the native one, or its .dll through the dotnet host.</summary>
     private static (string File, string[] Prefix) Executable(E2eOptions options) => Executable(options.EngineExecutable, "exchange-engine");
 
+    internal static (string File, string[] Prefix) ExecutableOf(string? given, string name) => Executable(given, name);
+
+    internal static string RunOnce((string File, string[] Prefix) exe, string argument) => Run(exe, argument);
+
     private static (string File, string[] Prefix) Executable(string? given, string name)
     {
         if (given != null) return (given, []);

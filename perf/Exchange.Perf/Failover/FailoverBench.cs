@@ -1,0 +1,357 @@
+// `exchange-perf failover`: a shard as a cluster of three engines (a and b sync, c async) whose leadership etcd holds,
+// open-loop load from binary clients that are given every member's channel, and the leader killed again and again at
+// random moments: SIGKILL, SIGSTOP for longer than the lease (then SIGCONT: it must stop by itself, deposed), SIGTERM,
+// in turn. Each killed member is restarted and rejoins as a standby; the next kill waits until it has caught up.
+//
+// What it reports: commands acknowledged; lost (an acknowledged order absent from the final leader's journal);
+// duplicated (an order sequenced twice); commands in flight at a failover and what became of them (sequenced or not,
+// read from the journal); cancels nobody asked for (cancel-on-disconnect firing because of a failover); the RTO of each
+// failover (the last acknowledgement before the kill to the first after it); whether every member ends at the same
+// sequence with the same state hash.
+using System.Diagnostics;
+using Exchange.Client;
+using Exchange.Contract;
+using Exchange.Journal;
+
+namespace Exchange.Perf.Failover;
+
+public sealed record FailoverOptions
+{
+    public int Kills { get; init; } = 3;
+    public int Rate { get; init; } = 500;
+    public int Sessions { get; init; } = 2;
+    public double SecondsBetweenKills { get; init; } = 2;
+    public int LeaseTtlSeconds { get; init; } = 1;
+    public int KeepAliveMs { get; init; } = 200;
+    public string OnSyncLoss { get; init; } = "degrade";
+    public string Durability { get; init; } = "none";
+    public int Seed { get; init; } = 1;
+    public string? Etcd { get; init; }
+    public string? EngineExecutable { get; init; }
+    public string? OutputDirectory { get; init; }
+}
+
+public sealed record FailoverKill(int Index, string Member, string Method, string NewLeader, double RtoMillis, double TakeoverMillis, int InFlight);
+
+public sealed record FailoverResult(
+    int Kills, long Sent, long Acknowledged, long Lost, long Duplicated, long InFlightAtFailovers, long InFlightSequenced,
+    long UnaskedCancels, IReadOnlyList<FailoverKill> Failovers, double RtoP50Millis, double RtoMaxMillis,
+    bool ReplicasEqual, IReadOnlyList<string> FinalStates, double Seconds, string? Failure);
+
+public static class FailoverBench
+{
+    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(120), Settle = TimeSpan.FromSeconds(60);
+
+    public static FailoverResult Run(FailoverOptions options, TextWriter log)
+    {
+        var random = new Random(options.Seed);
+        using var cluster = new FailoverCluster(options, log);
+        var total = Stopwatch.StartNew();
+        foreach (var m in cluster.Members) log.WriteLine($"failover: {m.Name} ({m.Mode}) {cluster.Start(m, Startup)}");
+        var leader = cluster.Members[0];
+        Wait(() => leader.Err("standby b (sync) holds") && leader.Err("standby c (async) holds"), "the standbys to join a", leader);
+
+        var load = new Load(cluster, options);
+        var kills = new List<FailoverKill>();
+        int cutRejoins = 0;
+        string? failure = null;
+        try
+        {
+            load.RunFor(TimeSpan.FromSeconds(options.SecondsBetweenKills));
+            for (int k = 0; k < options.Kills; k++)
+            {
+                string method = (k % 3) switch { 0 => "SIGKILL", 1 => "SIGSTOP", _ => "SIGTERM" };
+                // A random moment within the next interval.
+                load.RunFor(TimeSpan.FromSeconds(random.NextDouble() * options.SecondsBetweenKills));
+                var victim = leader;
+                var others = cluster.Members.Where(m => m != victim).ToList();
+                int[] marks = [.. others.Select(m => m.ErrCount)];
+                long killedAt = Stopwatch.GetTimestamp();
+                load.Mark(killedAt);
+                int inFlight = load.InFlight;
+                switch (method)
+                {
+                    case "SIGKILL": ChildProcesses.KillGroup(victim.Process!); break;
+                    case "SIGSTOP": ChildProcesses.Signal(victim.Process!, ChildProcesses.SigStop); break;
+                    default: ChildProcesses.Terminate(victim.Process!); break;
+                }
+                FailoverCluster.Member? next = null;
+                load.RunUntil(() => (next = others.Where((m, i) => m.ErrSince(marks[i], "promoted to primary")).FirstOrDefault()) != null, Settle,
+                    () => $"no member took over after {method} of {victim.Name}: " + string.Join(" | ", others.Select(o => $"{o.Name}: {o.Tail(3)}")));
+                long promotedAt = Stopwatch.GetTimestamp();
+                if (method == "SIGSTOP") ChildProcesses.Signal(victim.Process!, ChildProcesses.SigCont);
+                load.RunUntil(() => victim.Process!.HasExited, Settle, () => $"{victim.Name} did not stop after {method}: {victim.Tail(5)}");
+                leader = next!;
+                int leaderMark = leader.ErrCount;
+                log.WriteLine($"failover: kill {k + 1} ({method} {victim.Name}, exit {victim.Process!.ExitCode}): {leader.Name} leads after " +
+                    $"{Stopwatch.GetElapsedTime(killedAt, promotedAt).TotalMilliseconds:0} ms");
+                cluster.Start(victim, Startup);
+                // The next kill only once the restarted member has caught up (a sync one: its behind mark cleared). One
+                // that held records the new leader never had stops to cut them (exit 5) and is started again.
+                int cuts = 0;
+                load.RunUntil(() =>
+                {
+                    if (victim.Process!.HasExited && victim.Process.ExitCode == 5 && cuts++ < 3) cluster.Start(victim, Startup);
+                    return victim.Mode != "sync" || leader.ErrSince(leaderMark, $"{victim.Name} has caught up");
+                }, Settle, () => $"{victim.Name} did not catch up with {leader.Name}: {victim.Tail(5)}");
+                if (cuts > 0) cutRejoins++;
+                load.RunUntil(() => load.AckedSince(promotedAt), Settle, () => "no acknowledgement after the failover");
+                kills.Add(new FailoverKill(k + 1, victim.Name, method, leader.Name, load.Rto(promotedAt),
+                    Stopwatch.GetElapsedTime(killedAt, promotedAt).TotalMilliseconds, inFlight));
+            }
+            load.RunFor(TimeSpan.FromSeconds(options.SecondsBetweenKills));
+        }
+        catch (TimeoutException e) { failure = e.Message; }
+        load.Stop();
+        foreach (string line in load.Timeline) log.WriteLine($"failover: {line}");
+
+        // Every member at the leader's sequence, then stopped (standbys first) for their final state.
+        var states = new List<string>();
+        bool equal = false;
+        if (failure == null)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (deadline.Elapsed < Settle && !Level(cluster)) Thread.Sleep(50);
+            foreach (var m in cluster.Members.Where(m => m != leader).Append(leader))
+            {
+                ChildProcesses.Terminate(m.Process!);
+                if (!m.Process!.WaitForExit(30_000)) ChildProcesses.KillGroup(m.Process);
+                m.Process.WaitForExit();
+                Thread.Sleep(50);
+                string? stopped = m.Out("stopped ");
+                states.Add($"{m.Name} {(stopped == null ? $"exit {m.Process.ExitCode}, no final state" : $"sequence={Field(stopped, "sequence")} stateHash={Field(stopped, "stateHash")}")}");
+            }
+            equal = states.Select(s => s[(s.IndexOf(' ') + 1)..]).Distinct().Count() == 1 && !states[0].Contains("no final state", StringComparison.Ordinal);
+        }
+        var journal = JournalOrders(leader.Journal);
+        var (lost, duplicated, inFlightSequenced) = load.Check(journal);
+        var rtos = kills.Select(k => k.RtoMillis).Order().ToArray();
+        return new FailoverResult(kills.Count, load.Sent, load.Acknowledged, lost, duplicated, load.InFlightAtFailovers, inFlightSequenced,
+            load.UnaskedCancels, kills, rtos.Length == 0 ? 0 : rtos[(rtos.Length - 1) / 2], rtos.Length == 0 ? 0 : rtos[^1],
+            equal, states, total.Elapsed.TotalSeconds, failure);
+
+        void Wait(Func<bool> condition, string what, FailoverCluster.Member who)
+        {
+            var watch = Stopwatch.StartNew();
+            while (!condition())
+            {
+                if (watch.Elapsed > Settle) throw new IOException($"waited {Settle.TotalSeconds:0} s for {what}: {who.Tail(5)}");
+                Thread.Sleep(20);
+            }
+        }
+    }
+
+    private static bool Level(FailoverCluster cluster)
+    {
+        var sequences = cluster.Members.Select(m => m.Out("status ") is { } s ? Field(s, "sequence") : "?").Distinct().ToArray();
+        return sequences.Length == 1 && sequences[0] != "?";
+    }
+
+    private static string Field(string line, string key)
+    {
+        foreach (string word in line.Split(' '))
+            if (word.StartsWith(key + "=", StringComparison.Ordinal)) return word[(key.Length + 1)..];
+        return "";
+    }
+
+    /// <summary>How many times each (account, client order id) was sequenced as a new order in a journal.</summary>
+    private static Dictionary<(long, long), int> JournalOrders(string directory)
+    {
+        var counts = new Dictionary<(long, long), int>();
+        using var reader = JournalReader.Open(directory);
+        while (reader.TryRead(out var record) == ReadStatus.Record)
+        {
+            if (record.Type != NewOrderDecoder.TemplateId) continue;
+            var order = NewOrderDecoder.WrapWithHeader(record.Payload);
+            var key = (order.Account, order.ClientOrderId);
+            counts[key] = counts.GetValueOrDefault(key) + 1;
+        }
+        return counts;
+    }
+
+    /// <summary>The open-loop load: each session's clients get every member's channel and follow the leader; resting
+    /// limit orders away from the touch and the cancels of earlier ones, in turn, at the rate asked.</summary>
+    private sealed class Load
+    {
+        private readonly List<(ExchangeClient<Listener> Client, long Account)> _sessions = [];
+        private readonly FailoverCluster _cluster;
+        private readonly long _interval;
+        private readonly long _start = Stopwatch.GetTimestamp();
+        private readonly List<long> _acks = [];
+        private long _next, _sent;
+
+        public Load(FailoverCluster cluster, FailoverOptions options)
+        {
+            _cluster = cluster;
+            _interval = Stopwatch.Frequency / options.Rate;
+            for (int i = 0; i < options.Sessions; i++)
+            {
+                var endpoint = new ShardEndpoint(cluster.Channels[0], cluster.Symbols) { Replicas = cluster.Channels[1..] };
+                var client = new ExchangeClient<Listener>(new ClientOptions { ApiKey = cluster.ApiKeys[i], Shards = [endpoint], HeartbeatIntervalMs = 200 },
+                    new Listener(_acks));
+                client.Connect(TimeSpan.FromSeconds(30));
+                _sessions.Add((client, 9101 + i));
+            }
+            _next = Stopwatch.GetTimestamp();
+        }
+
+        public long Sent => _sent;
+        public long Acknowledged => _sessions.Sum(s => s.Client.Listener.Acked);
+        public long UnaskedCancels => _sessions.Sum(s => s.Client.Listener.UnaskedCancels);
+        public long InFlightAtFailovers => _sessions.Sum(s => s.Client.Listener.Unknown.Count);
+        public int InFlight => _sessions.Sum(s => s.Client.Listener.Pending.Count);
+
+        public void RunFor(TimeSpan time)
+        {
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed < time) Step();
+        }
+
+        public void RunUntil(Func<bool> condition, TimeSpan timeout, Func<string> what)
+        {
+            var watch = Stopwatch.StartNew();
+            while (!condition())
+            {
+                if (watch.Elapsed > timeout) throw new TimeoutException(what());
+                Step();
+            }
+        }
+
+        public bool AckedSince(long ticks)
+        {
+            lock (_acks) return _acks.Count > 0 && _acks[^1] > ticks;
+        }
+
+        /// <summary>The gap in acknowledgements around a failover: from the last one before the new leader's promotion
+        /// (<paramref name="promotedAt"/>, seen in its log; acknowledgements the old leader sent before it stopped arrive
+        /// after the kill) to the first one after it (only the new leader acknowledges then).</summary>
+        public double Rto(long promotedAt)
+        {
+            lock (_acks)
+            {
+                long before = _acks.LastOrDefault(t => t <= promotedAt, _start), after = _acks.FirstOrDefault(t => t > promotedAt, 0);
+                return after == 0 ? double.NaN : Stopwatch.GetElapsedTime(before, after).TotalMilliseconds;
+            }
+        }
+
+        /// <summary>Each session's state changes, with the time since <see cref="Mark"/> (what the report shows of the
+        /// clients' side of a failover).</summary>
+        public List<string> Timeline { get; } = [];
+        private long _mark;
+        private readonly Dictionary<int, string> _states = [];
+        public void Mark(long ticks) { _mark = ticks; Timeline.Add("--"); }
+
+        private void Step()
+        {
+            for (int i = 0; i < _sessions.Count; i++)
+            {
+                var client = _sessions[i].Client;
+                client.Poll();
+                string state = client.DescribeShard(0);
+                if (_states.GetValueOrDefault(i) != state)
+                {
+                    _states[i] = state;
+                    if (_mark != 0) Timeline.Add($"session {i}: {state} +{Stopwatch.GetElapsedTime(_mark).TotalMilliseconds:0} ms");
+                }
+                var l = client.Listener;
+                if (l.Disconnected)
+                {
+                    // Whatever was in flight may or may not have been sequenced: the final journal says which.
+                    l.Disconnected = false;
+                    foreach (long id in l.Pending.Keys) l.Unknown.Add(id);
+                    l.Pending.Clear();
+                    client.Reconnect();
+                }
+            }
+            long now = Stopwatch.GetTimestamp();
+            if (now < _next) { Thread.SpinWait(50); return; }
+            var (c, _) = _sessions[(int)(_sent % _sessions.Count)];
+            if (!c.IsConnected) return;
+            long n = _sent / _sessions.Count + 1;
+            var listener = c.Listener;
+            long result;
+            if (n % 2 == 1)
+            {
+                bool buy = n % 4 == 1;
+                long offset = (10 + n % 40) * _cluster.TickSize;
+                long price = buy ? _cluster.ReferencePrice - offset : _cluster.ReferencePrice + offset;
+                result = c.NewOrder(new NewOrder(0, n, _cluster.Symbols[0], buy ? Side.Buy : Side.Sell, OrderType.Limit, TimeInForce.GoodTillCancel, price, _cluster.LotSize));
+                if (result > 0) listener.Pending[n] = now;
+            }
+            else
+            {
+                result = c.Cancel(_cluster.Symbols[0], n - 1);
+                if (result > 0) listener.Cancelling.Add(n - 1);
+            }
+            if (result <= 0) return;
+            _sent++;
+            _next += _interval;
+            if (now - _next > Stopwatch.Frequency) _next = now; // after an outage, no burst of everything missed
+        }
+
+        public void Stop()
+        {
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed < TimeSpan.FromSeconds(3) && InFlight > 0)
+                foreach (var (client, _) in _sessions) client.Poll();
+            foreach (var (client, _) in _sessions)
+            {
+                try { client.Logout(TimeSpan.FromSeconds(2)); } catch (InvalidOperationException) { }
+                client.Dispose();
+            }
+        }
+
+        /// <summary>Acknowledged orders missing from the journal, orders sequenced twice, and in-flight orders sequenced.</summary>
+        public (long Lost, long Duplicated, long InFlightSequenced) Check(Dictionary<(long, long), int> journal)
+        {
+            long lost = 0, duplicated = 0, sequenced = 0;
+            foreach (var (client, account) in _sessions)
+            {
+                foreach (long id in client.Listener.Accepted)
+                    if (!journal.ContainsKey((account, id))) lost++;
+                foreach (long id in client.Listener.Unknown)
+                    if (journal.ContainsKey((account, id))) sequenced++;
+            }
+            foreach (var ((account, _), count) in journal)
+                if (count > 1 && _sessions.Any(s => s.Account == account)) duplicated++;
+            return (lost, duplicated, sequenced);
+        }
+    }
+
+    private sealed class Listener(List<long> acks) : ClientListener
+    {
+        public readonly Dictionary<long, long> Pending = [];
+        public readonly HashSet<long> Accepted = [], Unknown = [], Cancelling = [];
+        public long Acked, UnaskedCancels;
+        public bool Disconnected;
+
+        private void Ack()
+        {
+            Acked++;
+            lock (acks) acks.Add(Stopwatch.GetTimestamp());
+        }
+
+        public override void OnAccepted(in OrderAccepted e)
+        {
+            Accepted.Add(e.ClientOrderId);
+            Pending.Remove(e.ClientOrderId);
+            Unknown.Remove(e.ClientOrderId);
+            Ack();
+        }
+
+        public override void OnRejected(in CommandRejected e)
+        {
+            Pending.Remove(e.ClientOrderId);
+            Ack();
+        }
+
+        public override void OnCancelled(in OrderCancelled e)
+        {
+            if (Cancelling.Remove(e.ClientOrderId)) Ack();
+            else UnaskedCancels++;
+        }
+
+        public override void OnDisconnected(int shard) => Disconnected = true;
+        public override void OnLogout(int shard, LogoutReason reason) => Disconnected = true;
+    }
+}

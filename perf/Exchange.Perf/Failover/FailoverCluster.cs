@@ -1,0 +1,174 @@
+// The cluster `exchange-perf failover` runs: etcd (ops/servers/etcd.sh, or one given), and three exchange-engine members
+// of one shard (a and b sync, c async), each with its own journal, started as child processes that die with the
+// harness. A member is killed and restarted as the run goes; its output is kept line by line.
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Exchange.Hosting;
+
+namespace Exchange.Perf.Failover;
+
+internal sealed class FailoverCluster : IDisposable
+{
+    public sealed class Member(string name, string mode, string channel, List<string> args)
+    {
+        private readonly List<string> _stdout = [], _stderr = [];
+        public string Name { get; } = name;
+        public string Mode { get; } = mode;
+        public string Channel { get; } = channel;
+        public List<string> Args { get; } = args;
+        public Process? Process { get; set; }
+        public string Journal => Args[Args.IndexOf("--journal") + 1];
+
+        public void Keep(Process process)
+        {
+            Process = process;
+            lock (_stdout) _stdout.Clear();
+            lock (_stderr) _stderr.Clear();
+            new Thread(() => { while (process.StandardOutput.ReadLine() is { } l) lock (_stdout) _stdout.Add(l); }) { IsBackground = true }.Start();
+            new Thread(() => { while (process.StandardError.ReadLine() is { } l) lock (_stderr) _stderr.Add(l); }) { IsBackground = true }.Start();
+        }
+
+        public int ErrCount { get { lock (_stderr) return _stderr.Count; } }
+        public bool ErrSince(int mark, string text) { lock (_stderr) return _stderr.Skip(mark).Any(l => l.Contains(text, StringComparison.Ordinal)); }
+        public bool Err(string text) => ErrSince(0, text);
+        public string? Out(string prefix) { lock (_stdout) return _stdout.LastOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal)); }
+        public string Tail(int lines) { lock (_stderr) return string.Join('\n', _stderr.TakeLast(lines)); }
+        public bool Alive => Process is { HasExited: false };
+    }
+
+    private readonly Process? _etcd;
+    private readonly string _scratch;
+    public List<Member> Members { get; } = [];
+    public string EtcdEndpoint { get; }
+    public string[] ApiKeys { get; }
+    public int[] Symbols { get; }
+    public long ReferencePrice { get; }
+    public long TickSize { get; }
+    public long LotSize { get; }
+
+    public FailoverCluster(FailoverOptions options, TextWriter log)
+    {
+        _scratch = Directory.CreateTempSubdirectory("exchange-perf-failover-").FullName;
+        if (options.Etcd != null) EtcdEndpoint = options.Etcd;
+        else
+        {
+            int client = FreePort(SocketType.Stream, ProtocolType.Tcp), peer = FreePort(SocketType.Stream, ProtocolType.Tcp);
+            _etcd = ChildProcesses.Start(EtcdScript(), [Path.Combine(_scratch, "etcd"), client.ToString(), peer.ToString()]);
+            EtcdEndpoint = $"http://127.0.0.1:{client}";
+            WaitForEtcd(log);
+        }
+        var (file, prefix) = E2e.EngineUnderTest.ExecutableOf(options.EngineExecutable, "exchange-engine");
+        var config = JsonNode.Parse(E2e.EngineUnderTest.RunOnce((file, prefix), "--print-config"))!.AsObject();
+        var symbol = config["symbols"]![0]!["spec"]!;
+        Symbols = [symbol["id"]!.GetValue<int>()];
+        ReferencePrice = symbol["referencePrice"]!.GetValue<long>();
+        TickSize = symbol["tickSize"]!.GetValue<long>();
+        LotSize = symbol["lotSize"]!.GetValue<long>();
+        var assets = config["assets"]!.AsArray().Select(a => a!["name"]!.GetValue<string>()).ToArray();
+        var accounts = new JsonArray();
+        ApiKeys = new string[options.Sessions];
+        for (int i = 0; i < options.Sessions; i++)
+        {
+            ApiKeys[i] = $"failover-{9101 + i}-key";
+            var balances = new JsonObject();
+            foreach (string asset in assets) balances[asset] = 1_000_000_000_000_000L;
+            accounts.Add((JsonNode)new JsonObject { ["id"] = 9101 + i, ["balances"] = balances, ["apiKey"] = ApiKeys[i] });
+        }
+        config["accounts"] = accounts;
+        config["operators"] = new JsonArray();
+        config["cluster"] = new JsonObject { ["leaseTtlSeconds"] = options.LeaseTtlSeconds, ["keepAliveMs"] = options.KeepAliveMs };
+        config["replication"] = new JsonObject { ["onSyncLoss"] = options.OnSyncLoss };
+        var engine = config["engine"]!.AsObject();
+        long orders = Math.Max(engine["maxOrders"]!.GetValue<long>(), 1L << 20);
+        engine["maxOrders"] = orders;
+        engine["maxOpenOrdersPerAccount"] = orders;
+        string configPath = Path.Combine(_scratch, "engine.json");
+        File.WriteAllText(configPath, config.ToJsonString());
+
+        var names = new[] { ("a", "sync"), ("b", "sync"), ("c", "async") };
+        var channels = names.Select(_ => $"aeron:udp?endpoint=127.0.0.1:{FreePort(SocketType.Dgram, ProtocolType.Udp)}|term-length=1m").ToArray();
+        for (int i = 0; i < names.Length; i++)
+        {
+            var args = new List<string>(prefix)
+            {
+                "--config", configPath, "--journal", Path.Combine(_scratch, names[i].Item1), "--durability", options.Durability, "--idle", "backoff",
+                "--listen", channels[i], "--etcd", EtcdEndpoint, "--member", names[i].Item1,
+            };
+            for (int j = 0; j < names.Length; j++) args.AddRange(["--cluster-member", $"{names[j].Item1},{names[j].Item2},{channels[j]}"]);
+            Members.Add(new Member(names[i].Item1, names[i].Item2, channels[i], [file, .. args]));
+        }
+    }
+
+    public string[] Channels => [.. Members.Select(m => m.Channel)];
+
+    /// <summary>Starts (or restarts) a member and waits for its 'listening' line; a member that stops at once to cut its
+    /// journal (exit 5, as a leader asked) is started again.</summary>
+    public string Start(Member member, TimeSpan timeout)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var process = ChildProcesses.Start(member.Args[0], member.Args.Skip(1));
+            member.Keep(process);
+            var watch = Stopwatch.StartNew();
+            string? line;
+            while ((line = member.Out("listening ")) == null)
+            {
+                if (process.HasExited) break;
+                if (watch.Elapsed > timeout) throw new IOException($"member {member.Name} did not start within {timeout.TotalSeconds:0} s:\n{member.Tail(10)}");
+                Thread.Sleep(10);
+            }
+            if (line != null && !process.HasExited) return line;
+            process.WaitForExit();
+            if (process.ExitCode == 5 && attempt < 3) continue;
+            throw new IOException($"member {member.Name} exited {process.ExitCode} at start:\n{member.Tail(40)}");
+        }
+    }
+
+    private static string EtcdScript()
+    {
+        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+            {
+                string path = Path.Combine(dir.FullName, "ops", "servers", "etcd.sh");
+                if (File.Exists(path)) return path;
+            }
+        throw new UsageException("no ops/servers/etcd.sh above this executable or the current directory: give a running etcd with --etcd URL");
+    }
+
+    private void WaitForEtcd(TextWriter log)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_etcd!.HasExited) throw new IOException($"etcd exited ({_etcd.ExitCode}): {_etcd.StandardError.ReadToEnd()}");
+            try
+            {
+                if (http.GetStringAsync($"{EtcdEndpoint}/health").Result.Contains("\"true\"", StringComparison.Ordinal)) break;
+            }
+            catch (AggregateException) { }
+            if (watch.Elapsed > TimeSpan.FromSeconds(120)) throw new IOException("etcd did not answer /health within 120 s");
+            Thread.Sleep(100);
+        }
+        log.WriteLine($"failover: etcd at {EtcdEndpoint}");
+    }
+
+    private static int FreePort(SocketType type, ProtocolType protocol)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, type, protocol);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    public void Dispose()
+    {
+        foreach (var m in Members)
+            if (m.Process is { HasExited: false } p) ChildProcesses.KillGroup(p);
+        if (_etcd is { HasExited: false }) ChildProcesses.KillGroup(_etcd);
+        foreach (var m in Members) m.Process?.WaitForExit(10_000);
+        _etcd?.WaitForExit(10_000);
+        try { Directory.Delete(_scratch, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

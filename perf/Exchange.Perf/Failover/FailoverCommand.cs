@@ -1,0 +1,125 @@
+// `exchange-perf failover`'s command line and report: summary.md and summary.json in a results directory, the JSON also
+// on stdout with --json. Exit 1 when anything acknowledged was lost or duplicated, the replicas differ, or the run failed.
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Exchange.Hosting;
+using Exchange.Perf.CommandLine;
+
+namespace Exchange.Perf.Failover;
+
+public static class FailoverCommand
+{
+    internal static Command Create()
+    {
+        var d = new FailoverOptions();
+        var kills = Flags.Int("--kills", "times the leader is killed (SIGKILL, SIGSTOP past the lease, SIGTERM, in turn)", d.Kills, min: 1);
+        var rate = Flags.Int("--rate", "commands per second (resting orders and their cancels)", d.Rate, min: 1, max: 100_000);
+        var sessions = Flags.Int("--sessions", "client sessions", d.Sessions, min: 1, max: 64);
+        var between = Flags.Seconds("--between", "load before the first kill, the most between kills (a random moment within it), and after the last", d.SecondsBetweenKills);
+        var ttl = Flags.Int("--lease-ttl", "the leader's lease in seconds (etcd's smallest here is 1)", d.LeaseTtlSeconds, min: 1);
+        var keepAlive = Flags.Int("--keep-alive-ms", "how often the leader renews its lease", d.KeepAliveMs, min: 10);
+        var syncLoss = Flags.OneOf("--on-sync-loss", "what the leader does when its sync standby stops answering", d.OnSyncLoss, "degrade", "wait");
+        var durability = Flags.OneOf("--durability", "every member's journal durability", d.Durability, "none", "batch", "always");
+        var seed = Flags.Int("--seed", "random seed for the kill moments", d.Seed);
+        var etcd = Flags.Text("--etcd", "a running etcd's client URL (default: start one with ops/servers/etcd.sh)", "URL");
+        var engineExe = Flags.Text("--engine-exe", "the exchange-engine to start (default: next to this executable)", "FILE");
+        var output = Flags.Text("--out", "the results directory (default: a new perf/results/<date>-failover[-N])", "DIR");
+        var json = Flags.Json();
+        var command = new Command("failover", "a three-member cluster under load whose leader is killed again and again: " +
+            "acknowledged commands lost or duplicated, RTO per failover, replicas equal at the end")
+            { kills, rate, sessions, between, ttl, keepAlive, syncLoss, durability, seed, etcd, engineExe, output, json };
+        command.SetAction(r =>
+        {
+            var options = new FailoverOptions
+            {
+                Kills = r.GetValue(kills), Rate = r.GetValue(rate), Sessions = r.GetValue(sessions), SecondsBetweenKills = r.GetValue(between),
+                LeaseTtlSeconds = r.GetValue(ttl), KeepAliveMs = r.GetValue(keepAlive), OnSyncLoss = r.GetValue(syncLoss)!,
+                Durability = r.GetValue(durability)!, Seed = r.GetValue(seed), Etcd = r.GetValue(etcd), EngineExecutable = r.GetValue(engineExe),
+                OutputDirectory = r.GetValue(output),
+            };
+            if (options.KeepAliveMs >= options.LeaseTtlSeconds * 1000) throw new UsageException("--keep-alive-ms must be shorter than the lease");
+            var result = FailoverBench.Run(options, Console.Error);
+            string directory = options.OutputDirectory ?? NewDirectory();
+            Directory.CreateDirectory(directory);
+            string summary = Json(options, result);
+            File.WriteAllText(Path.Combine(directory, "summary.json"), summary);
+            File.WriteAllText(Path.Combine(directory, "summary.md"), Table(options, result));
+            if (r.GetValue(json)) Console.WriteLine(summary);
+            else Console.Write(Table(options, result));
+            Console.Error.WriteLine($"failover: results in {directory}");
+            return Passed(result) ? 0 : 1;
+        });
+        return command;
+    }
+
+    public static bool Passed(FailoverResult r) => r.Failure == null && r.Lost == 0 && r.Duplicated == 0 && r.ReplicasEqual;
+
+    private static string NewDirectory()
+    {
+        string root = Path.Combine("perf", "results"), day = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        string path = Path.Combine(root, $"{day}-failover");
+        for (int n = 2; Directory.Exists(path); n++) path = Path.Combine(root, $"{day}-failover-{n}");
+        return path;
+    }
+
+    public static string Json(FailoverOptions o, FailoverResult r)
+    {
+        var failovers = new JsonArray();
+        foreach (var k in r.Failovers)
+            failovers.Add((JsonNode)new JsonObject
+            {
+                ["index"] = k.Index, ["killed"] = k.Member, ["method"] = k.Method, ["newLeader"] = k.NewLeader,
+                ["rtoMs"] = double.IsNaN(k.RtoMillis) ? -1 : Math.Round(k.RtoMillis, 1), ["takeoverMs"] = Math.Round(k.TakeoverMillis, 1), ["inFlight"] = k.InFlight,
+            });
+        var states = new JsonArray();
+        foreach (string state in r.FinalStates) states.Add((JsonNode)state);
+        return new JsonObject
+        {
+            ["mode"] = "failover",
+            ["passed"] = Passed(r),
+            ["kills"] = r.Kills,
+            ["rate"] = o.Rate,
+            ["sessions"] = o.Sessions,
+            ["leaseTtlSeconds"] = o.LeaseTtlSeconds,
+            ["keepAliveMs"] = o.KeepAliveMs,
+            ["onSyncLoss"] = o.OnSyncLoss,
+            ["durability"] = o.Durability,
+            ["sent"] = r.Sent,
+            ["acknowledged"] = r.Acknowledged,
+            ["lost"] = r.Lost,
+            ["duplicated"] = r.Duplicated,
+            ["inFlightAtFailovers"] = r.InFlightAtFailovers,
+            ["inFlightSequenced"] = r.InFlightSequenced,
+            ["unaskedCancels"] = r.UnaskedCancels,
+            ["rtoP50Ms"] = Math.Round(r.RtoP50Millis, 1),
+            ["rtoMaxMs"] = Math.Round(r.RtoMaxMillis, 1),
+            ["replicasEqual"] = r.ReplicasEqual,
+            ["finalStates"] = states,
+            ["failovers"] = failovers,
+            ["seconds"] = Math.Round(r.Seconds, 1),
+            ["failure"] = r.Failure,
+        }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static string Table(FailoverOptions o, FailoverResult r)
+    {
+        var s = new StringBuilder();
+        s.AppendLine(CultureInfo.InvariantCulture, $"# exchange-perf failover: {r.Kills} kills, {o.Rate} commands/s, lease {o.LeaseTtlSeconds} s, onSyncLoss {o.OnSyncLoss}, durability {o.Durability}");
+        s.AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture, $"{(Passed(r) ? "PASSED" : "FAILED")}: sent {r.Sent}, acknowledged {r.Acknowledged}, lost {r.Lost}, duplicated {r.Duplicated}, " +
+            $"replicas equal: {(r.ReplicasEqual ? "yes" : "no")}; in flight at failovers {r.InFlightAtFailovers} (of them sequenced {r.InFlightSequenced}); " +
+            $"cancels nobody asked for {r.UnaskedCancels}; RTO p50 {r.RtoP50Millis:0} ms, max {r.RtoMaxMillis:0} ms; {r.Seconds:0} s");
+        if (r.Failure != null) s.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"failure: {r.Failure}");
+        s.AppendLine();
+        s.AppendLine("| kill | member | method | new leader | takeover (ms) | RTO (ms) | in flight |");
+        s.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var k in r.Failovers)
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {k.Index} | {k.Member} | {k.Method} | {k.NewLeader} | {k.TakeoverMillis:0} | {k.RtoMillis:0} | {k.InFlight} |");
+        s.AppendLine();
+        foreach (string state in r.FinalStates) s.AppendLine(CultureInfo.InvariantCulture, $"- {state}");
+        return s.ToString();
+    }
+}
