@@ -38,6 +38,8 @@ public sealed record ExportOptions
 
 public sealed record ThroughputRun(string Sink, int Run, long Inputs, long Trades, long Rows, long Batches, double WriteSeconds, double WallSeconds)
 {
+    /// <summary>The write time by step, when the sink reports it (PostgreSQL).</summary>
+    public IReadOnlyList<(string Phase, double Seconds)> Phases { get; init; } = [];
     public double TradesPerSecond => Trades / WallSeconds;
     public double TradesPerWriteSecond => WriteSeconds > 0 ? Trades / WriteSeconds : 0;
     public double RowsPerWriteSecond => WriteSeconds > 0 ? Rows / WriteSeconds : 0;
@@ -123,7 +125,10 @@ public static class ExportBench
         if (json.GetProperty("position").GetInt64() != options.Inputs)
             throw new IOException($"exchange-export into {sink} stopped at {json.GetProperty("position").GetInt64()}, not {options.Inputs}");
         return new ThroughputRun(sink, run, options.Inputs, json.GetProperty("trades").GetInt64(), json.GetProperty("rows").GetInt64(),
-            json.GetProperty("batches").GetInt64(), json.GetProperty("writeSeconds").GetDouble(), wall);
+            json.GetProperty("batches").GetInt64(), json.GetProperty("writeSeconds").GetDouble(), wall)
+        {
+            Phases = json.TryGetProperty("phases", out var phases) ? [.. phases.EnumerateObject().Select(p => (p.Name, p.Value.GetDouble()))] : [],
+        };
     }
 
     private static string Last(string text) => text.Trim().Split('\n').LastOrDefault() ?? "";

@@ -29,6 +29,15 @@ public static class ExportReport
                 table.AppendLine(CultureInfo.InvariantCulture, $"| {r.Sink} | {r.Run} | {r.Trades:N0} | {r.Rows:N0} | {r.Batches} | {r.WallSeconds:0.00} | {r.WriteSeconds:0.00} | " +
                     $"{r.TradesPerSecond:N0} | {r.TradesPerWriteSecond:N0} | {r.RowsPerWriteSecond:N0} |");
             table.AppendLine();
+            foreach (var g in throughput.Where(r => r.Phases.Count > 0).GroupBy(r => r.Sink))
+            {
+                table.AppendLine($"| {g.Key}: where the time goes (s) | wall | outside writes (start, replay) | " + string.Join(" | ", g.First().Phases.Select(p => p.Phase)) + " |");
+                table.AppendLine("|---|---|---|" + string.Concat(g.First().Phases.Select(_ => "---|")));
+                foreach (var r in g)
+                    table.AppendLine($"| run {r.Run} | {r.WallSeconds:0.00} | {r.WallSeconds - r.WriteSeconds:0.00} | " +
+                        string.Join(" | ", r.Phases.Select(p => p.Seconds.ToString("0.00", CultureInfo.InvariantCulture))) + " |");
+                table.AppendLine();
+            }
             table.AppendLine("| sink | trades/s (wall), range | trades/s (write), range |");
             table.AppendLine("|---|---|---|");
             foreach (var g in throughput.GroupBy(r => r.Sink))
@@ -95,6 +104,12 @@ public static class ExportReport
                 w.WriteNumber("batches", r.Batches); w.WriteNumber("wallSeconds", Math.Round(r.WallSeconds, 3)); w.WriteNumber("writeSeconds", r.WriteSeconds);
                 w.WriteNumber("tradesPerSec", Math.Round(r.TradesPerSecond)); w.WriteNumber("tradesPerWriteSec", Math.Round(r.TradesPerWriteSecond));
                 w.WriteNumber("rowsPerWriteSec", Math.Round(r.RowsPerWriteSecond));
+                if (r.Phases.Count > 0)
+                {
+                    w.WriteStartObject("phases");
+                    foreach (var (phase, seconds) in r.Phases) w.WriteNumber(phase, seconds);
+                    w.WriteEndObject();
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();
