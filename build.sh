@@ -299,7 +299,7 @@ export_demo() {
 [export] watch the data arrive:
 [export]   psql -h 127.0.0.1 -p $pg_port -U exchange exchange -c 'SELECT count(*), max(trade_id) FROM trades'
 [export]   redis-cli -p $redis_port HGETALL exchange:ticker:1      (or: redis-cli -p $redis_port SUBSCRIBE exchange:trades)
-[export]   kcat -b $bootstrap -C -t exchange.trades -o end
+[export]   kcat -b $bootstrap -C -t exchange.trades -o end -f 'symbol %k: offset %o, %S bytes of Protobuf (exchange.export.v1.Trade)\\n'
 [export] and check it against the journal:  bin/exchange-replay reconcile $scratch/journal --postgres 'Host=127.0.0.1;Port=$pg_port;Database=exchange;Username=exchange' --redis 127.0.0.1:$redis_port --kafka $bootstrap
 WATCH
   wait

@@ -1,7 +1,8 @@
 // What the Kafka sink holds, for reconciliation: the position (the position topic's last message), then every message
 // of the four topics read from the start to the end: per topic the messages at or before the position and after the
 // replay's start, the last input sequence, the trades' ids and sums, and anything out of place: a message twice or out
-// of order within its partition, in the wrong partition for its key, or not one of the exporter's.
+// of order within its partition, in the wrong partition for its key, an input missing some of its messages of a topic
+// (their idx against their count), or not one of the exporter's.
 using Confluent.Kafka;
 
 namespace Exchange.Export.Kafka;
@@ -40,6 +41,7 @@ public static class KafkaContents
                 }
             var last = new Dictionary<TopicPartition, MessageOrder>();
             var tradeTotals = new TradeTotals();
+            var inputs = new Dictionary<(string Topic, long Sequence), (int Count, int Seen)>();
             consumer.Assign(ends.Keys.Select(tp => new TopicPartitionOffset(tp, Offset.Beginning)));
             var waiting = ends.Keys.ToHashSet();
             var quiet = DateTime.UtcNow;
@@ -56,35 +58,57 @@ public static class KafkaContents
                 if (r.IsPartitionEOF || r.Offset.Value >= ends[r.TopicPartition] - 1) waiting.Remove(r.TopicPartition);
                 if (r.IsPartitionEOF) continue;
                 string where = $"{r.Topic} [{r.Partition.Value}] offset {r.Offset.Value}";
-                Dictionary<string, long> n;
-                try { n = KafkaMessages.Numbers(r.Message.Value); }
+                Decoded m;
+                try { m = Decode(topics, r.Topic, r.Message.Value); }
                 catch (InvalidDataException e) { Problem(contents, $"{where}: {e.Message}"); continue; }
-                var order = new MessageOrder(n["seq"], (int)n["idx"]);
+                var order = new MessageOrder(m.Sequence, m.Index);
                 if (last.TryGetValue(r.TopicPartition, out var before) && !(order > before))
                     Problem(contents, $"{where}: message {order} after {before}: twice or out of order");
                 last[r.TopicPartition] = order;
-                string keyField = r.Topic == topics.Trades || r.Topic == topics.Book ? "symbol" : "account";
-                if (!n.TryGetValue(keyField, out long key) || System.Text.Encoding.ASCII.GetString(r.Message.Key ?? []) != key.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                    || KafkaTopics.PartitionOf(key, partitions[r.Topic]) != r.Partition.Value)
-                    Problem(contents, $"{where}: key \"{System.Text.Encoding.ASCII.GetString(r.Message.Key ?? [])}\" does not belong in this partition or message");
+                string key = System.Text.Encoding.ASCII.GetString(r.Message.Key ?? []);
+                if (key != m.Key.ToString(System.Globalization.CultureInfo.InvariantCulture) || KafkaTopics.PartitionOf(m.Key, partitions[r.Topic]) != r.Partition.Value)
+                    Problem(contents, $"{where}: key \"{key}\" does not belong in this partition or message");
 
                 var t = r.Topic == topics.Trades ? contents.Trades : r.Topic == topics.Orders ? contents.Orders : r.Topic == topics.Ledger ? contents.Ledger : contents.Book;
                 if (order.Sequence > position) { t.Beyond++; continue; }
                 t.Count++;
                 t.LastSequence = Math.Max(t.LastSequence, order.Sequence);
-                if (r.Topic == topics.Trades)
+                // An input's messages of a topic, over all its partitions: idx 0 .. count-1, each once.
+                var input = (r.Topic, order.Sequence);
+                inputs.TryGetValue(input, out var seen);
+                if (m.Count <= 0 || order.Index >= m.Count || (seen.Count != 0 && seen.Count != m.Count))
+                    Problem(contents, $"{where}: message {order} says its input has {m.Count} messages in the topic");
+                inputs[input] = (m.Count, seen.Seen + 1);
+                if (m.Trade is { } trade)
                 {
-                    contents.MaxTradeId = Math.Max(contents.MaxTradeId, n.GetValueOrDefault("tradeId"));
+                    contents.MaxTradeId = Math.Max(contents.MaxTradeId, trade.TradeId);
                     if (order.Sequence > since)
-                        tradeTotals = new TradeTotals(tradeTotals.Count + 1, tradeTotals.Quantity + n["quantity"],
-                            tradeTotals.PriceTimesQuantity + (Int128)n["price"] * n["quantity"], tradeTotals.Fees + n["makerFee"] + n["takerFee"]);
+                        tradeTotals = new TradeTotals(tradeTotals.Count + 1, tradeTotals.Quantity + trade.Quantity,
+                            tradeTotals.PriceTimesQuantity + (Int128)trade.Price * trade.Quantity, tradeTotals.Fees + trade.MakerFee + trade.TakerFee);
                 }
                 if (order.Sequence > since) t.CountSince++;
             }
             contents.TradesSince = tradeTotals;
+            foreach (var ((topic, sequence), (count, seen)) in inputs)
+                if (seen != count) Problem(contents, $"{topic}: input {sequence} has {seen} of its {count} messages: a gap");
         }
         finally { consumer.Close(); }
         return contents;
+    }
+
+    /// <summary>What every topic's message tells reconciliation: its order, its key's id, how many messages its input
+    /// has in the topic, and for trades the trade.</summary>
+    private readonly record struct Decoded(long Sequence, int Index, int Count, long Key, Proto.Trade? Trade);
+
+    private static Decoded Decode(KafkaTopics topics, string topic, byte[]? value)
+    {
+        Decoded d;
+        if (topic == topics.Trades) { var m = KafkaMessages.Parse(Proto.Trade.Parser, value); d = new(m.Seq, m.Idx, m.Count, m.Symbol, m); }
+        else if (topic == topics.Orders) { var m = KafkaMessages.Parse(Proto.OrderEvent.Parser, value); d = new(m.Seq, m.Idx, m.Count, m.Account, null); }
+        else if (topic == topics.Ledger) { var m = KafkaMessages.Parse(Proto.LedgerMovement.Parser, value); d = new(m.Seq, m.Idx, m.Count, m.Account, null); }
+        else { var m = KafkaMessages.Parse(Proto.BookLevelChange.Parser, value); d = new(m.Seq, m.Idx, m.Count, m.Symbol, null); }
+        if (d.Sequence <= 0) throw new InvalidDataException("not a message of the exporter's: no input sequence");
+        return d;
     }
 
     private static void Problem(StreamContents contents, string text)

@@ -1,8 +1,8 @@
-// The Kafka sink's messages: compact JSON, one object per row, each opening with "seq" (the input that caused it) and
-// "idx" (its place among that input's messages of the same topic), which together order a partition's messages and
-// tell the exporter where a partition's tail stands.
-using System.Buffers;
-using System.Text.Json;
+// The Kafka sink's messages: Protobuf, one message type per topic (proto/exchange_export.proto), each opening with seq
+// (the input that caused it), idx (its place among that input's messages of the same topic) and ts, and data messages
+// with count (how many that input caused in the topic). (seq, idx) orders a partition's messages and tells the exporter
+// where a partition's tail stands; count lets a reader of every partition see that it has all of an input's messages.
+using Google.Protobuf;
 
 namespace Exchange.Export.Kafka;
 
@@ -16,110 +16,66 @@ public readonly record struct MessageOrder(long Sequence, int Index) : IComparab
 
 public static class KafkaMessages
 {
-    private static readonly ArrayBufferWriter<byte> Buffer = new(512);
-
-    private static byte[] Json(Action<Utf8JsonWriter> body)
+    public static Proto.Trade Trade(in TradeRow t, int index, int count) => new()
     {
-        Buffer.ResetWrittenCount();
-        using (var w = new Utf8JsonWriter(Buffer))
+        Seq = t.Sequence, Idx = index, Ts = t.Timestamp, Count = count,
+        TradeId = t.TradeId, Symbol = t.Symbol, Price = t.Price, Quantity = t.Quantity, Notional = t.Notional, TakerSide = Of(t.TakerSide),
+        MakerAccount = t.MakerAccount, MakerOrderId = t.MakerOrderId, MakerClientOrderId = t.MakerClientOrderId, MakerFee = t.MakerFee,
+        TakerAccount = t.TakerAccount, TakerOrderId = t.TakerOrderId, TakerClientOrderId = t.TakerClientOrderId, TakerFee = t.TakerFee,
+    };
+
+    public static Proto.OrderEvent Order(in OrderRow o, int count) => new()
+    {
+        Seq = o.Sequence, Idx = o.Index, Ts = o.Timestamp, Count = count,
+        Event = (Proto.OrderEventKind)((int)o.Event + 1), Status = (Proto.OrderStatus)((int)o.Status + 1),
+        OrderId = o.OrderId, Account = o.Account, ClientOrderId = o.ClientOrderId, Symbol = o.Symbol, Side = Of(o.Side),
+        Type = o.Type switch { OrderType.Limit => Proto.OrderType.Limit, OrderType.Market => Proto.OrderType.Market, _ => Proto.OrderType.Unspecified },
+        TimeInForce = o.TimeInForce switch
         {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-        return Buffer.WrittenSpan.ToArray();
-    }
+            TimeInForce.GoodTillCancel => Proto.TimeInForce.GoodTillCancel, TimeInForce.ImmediateOrCancel => Proto.TimeInForce.ImmediateOrCancel,
+            TimeInForce.FillOrKill => Proto.TimeInForce.FillOrKill, _ => Proto.TimeInForce.Unspecified,
+        },
+        Price = o.Price, Quantity = o.Quantity, Filled = o.Filled, Leaves = o.Leaves,
+        TradeId = o.TradeId, LastPrice = o.LastPrice, LastQuantity = o.LastQuantity, Reason = o.Reason ?? "",
+    };
 
-    public static byte[] Trade(in TradeRow t, int index)
+    public static Proto.LedgerMovement Ledger(in LedgerRow l, int count) => new()
     {
-        var r = t;
-        return Json(w =>
-        {
-            w.WriteNumber("seq", r.Sequence); w.WriteNumber("idx", index); w.WriteNumber("ts", r.Timestamp);
-            w.WriteNumber("tradeId", r.TradeId); w.WriteNumber("symbol", r.Symbol); w.WriteNumber("price", r.Price);
-            w.WriteNumber("quantity", r.Quantity); w.WriteNumber("notional", r.Notional); w.WriteString("takerSide", ExportBatch.Name(r.TakerSide));
-            w.WriteNumber("makerAccount", r.MakerAccount); w.WriteNumber("makerOrderId", r.MakerOrderId);
-            w.WriteNumber("makerClientOrderId", r.MakerClientOrderId); w.WriteNumber("makerFee", r.MakerFee);
-            w.WriteNumber("takerAccount", r.TakerAccount); w.WriteNumber("takerOrderId", r.TakerOrderId);
-            w.WriteNumber("takerClientOrderId", r.TakerClientOrderId); w.WriteNumber("takerFee", r.TakerFee);
-        });
-    }
+        Seq = l.Sequence, Idx = l.Index, Ts = l.Timestamp, Count = count,
+        Account = l.Account, Asset = l.Asset, Kind = (Proto.LedgerKind)((int)l.Kind + 1),
+        DeltaAvailable = l.DeltaAvailable, DeltaHeld = l.DeltaHeld, Available = l.Available, Held = l.Held,
+        OrderId = l.OrderId, TradeId = l.TradeId,
+    };
 
-    public static byte[] Order(in OrderRow o)
+    public static Proto.BookLevelChange Level(in LevelRow l, int count) => new()
     {
-        var r = o;
-        return Json(w =>
-        {
-            w.WriteNumber("seq", r.Sequence); w.WriteNumber("idx", r.Index); w.WriteNumber("ts", r.Timestamp);
-            w.WriteString("event", ExportBatch.Name(r.Event)); w.WriteString("status", ExportBatch.Name(r.Status));
-            w.WriteNumber("orderId", r.OrderId); w.WriteNumber("account", r.Account); w.WriteNumber("clientOrderId", r.ClientOrderId);
-            w.WriteNumber("symbol", r.Symbol); w.WriteString("side", ExportBatch.Name(r.Side)); w.WriteString("type", r.Type.ToString());
-            w.WriteString("timeInForce", r.TimeInForce.ToString()); w.WriteNumber("price", r.Price); w.WriteNumber("quantity", r.Quantity);
-            w.WriteNumber("filled", r.Filled); w.WriteNumber("leaves", r.Leaves);
-            if (r.TradeId != 0)
-            {
-                w.WriteNumber("tradeId", r.TradeId); w.WriteNumber("lastPrice", r.LastPrice); w.WriteNumber("lastQuantity", r.LastQuantity);
-            }
-            if (r.Reason != null) w.WriteString("reason", r.Reason);
-        });
-    }
+        Seq = l.Sequence, Idx = l.Index, Ts = l.Timestamp, Count = count,
+        Symbol = l.Symbol, Side = Of(l.Side), Price = l.Price, Quantity = l.Quantity, Orders = l.OrderCount,
+    };
 
-    public static byte[] Ledger(in LedgerRow l)
-    {
-        var r = l;
-        return Json(w =>
-        {
-            w.WriteNumber("seq", r.Sequence); w.WriteNumber("idx", r.Index); w.WriteNumber("ts", r.Timestamp);
-            w.WriteNumber("account", r.Account); w.WriteNumber("asset", r.Asset); w.WriteString("kind", ExportBatch.Name(r.Kind));
-            w.WriteNumber("deltaAvailable", r.DeltaAvailable); w.WriteNumber("deltaHeld", r.DeltaHeld);
-            w.WriteNumber("available", r.Available); w.WriteNumber("held", r.Held);
-            if (r.OrderId != 0) w.WriteNumber("orderId", r.OrderId);
-            if (r.TradeId != 0) w.WriteNumber("tradeId", r.TradeId);
-        });
-    }
+    public static byte[] Position(long sequence, long timestamp) => new Proto.ExportPosition { Seq = sequence, Ts = timestamp }.ToByteArray();
 
-    public static byte[] Level(in LevelRow l)
-    {
-        var r = l;
-        return Json(w =>
-        {
-            w.WriteNumber("seq", r.Sequence); w.WriteNumber("idx", r.Index); w.WriteNumber("ts", r.Timestamp);
-            w.WriteNumber("symbol", r.Symbol); w.WriteString("side", ExportBatch.Name(r.Side)); w.WriteNumber("price", r.Price);
-            w.WriteNumber("quantity", r.Quantity); w.WriteNumber("orders", r.OrderCount);
-        });
-    }
+    public static Proto.Side Of(Side side) => side switch { Side.Buy => Proto.Side.Buy, Side.Sell => Proto.Side.Sell, _ => Proto.Side.Unspecified };
 
-    public static byte[] Position(long sequence, long timestamp) => Json(w =>
-    {
-        w.WriteNumber("seq", sequence); w.WriteNumber("idx", 0); w.WriteNumber("ts", timestamp);
-    });
+    public static Side Of(Proto.Side side) => side switch { Proto.Side.Buy => Side.Buy, Proto.Side.Sell => Side.Sell, _ => Side.None };
 
     public static byte[] Key(long id) => System.Text.Encoding.ASCII.GetBytes(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    /// <summary>A message's numeric fields by name (the readers need a handful); throws InvalidDataException on anything
-    /// that is not one of ours.</summary>
-    public static Dictionary<string, long> Numbers(ReadOnlySpan<byte> value)
+    /// <summary>A message of the topic whose <paramref name="parser"/> is given; throws InvalidDataException on anything
+    /// that is not one of the exporter's (not Protobuf, or no input sequence).</summary>
+    public static T Parse<T>(MessageParser<T> parser, byte[]? value) where T : IMessage<T>
     {
-        var numbers = new Dictionary<string, long>(StringComparer.Ordinal);
-        try
-        {
-            var reader = new Utf8JsonReader(value);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new InvalidDataException("not a JSON object");
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                string name = reader.GetString()!;
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.Number) numbers[name] = reader.GetInt64();
-            }
-        }
-        catch (JsonException e) { throw new InvalidDataException($"not a message of the exporter's: {e.Message}"); }
-        if (!numbers.ContainsKey("seq") || !numbers.ContainsKey("idx")) throw new InvalidDataException("not a message of the exporter's: no seq and idx");
-        return numbers;
+        T message;
+        try { message = parser.ParseFrom(value ?? []); }
+        catch (InvalidProtocolBufferException e) { throw new InvalidDataException($"not a message of the exporter's: {e.Message}"); }
+        return message;
     }
 
-    public static MessageOrder OrderOf(ReadOnlySpan<byte> value)
+    /// <summary>The (seq, idx) of a message of any of the exporter's topics.</summary>
+    public static MessageOrder OrderOf(byte[]? value)
     {
-        var n = Numbers(value);
-        return new MessageOrder(n["seq"], (int)n["idx"]);
+        var header = Parse(Proto.Header.Parser, value);
+        if (header.Seq <= 0 || header.Idx < 0) throw new InvalidDataException("not a message of the exporter's: no input sequence");
+        return new MessageOrder(header.Seq, header.Idx);
     }
 }

@@ -8,6 +8,7 @@
 // needs no read_committed readers and works with any broker, including librdkafka's mock cluster, which keeps aborted
 // transactions visible and so could not show exactly-once for them.
 using Confluent.Kafka;
+using Google.Protobuf;
 
 namespace Exchange.Export.Kafka;
 
@@ -95,17 +96,20 @@ public sealed class KafkaSink(KafkaCluster cluster, int partitions = KafkaSink.D
             long position = ReadPositionIfUnsure(batch);
             if (position != batch.FirstSequence - 1) throw new PositionMismatchException(batch.FirstSequence - 1, position);
 
-            long sequence = 0;
-            int k = 0;
-            foreach (var t in batch.Trades)
+            for (int i = 0, n; i < batch.Trades.Count; i += n)
             {
-                k = t.Sequence == sequence ? k + 1 : 0;
-                sequence = t.Sequence;
-                Send(_topics.Trades, t.Symbol, new MessageOrder(t.Sequence, k), () => KafkaMessages.Trade(t, k));
+                // An input's trades: idx is the k-th of them, count how many.
+                n = RunLength(batch.Trades, i, static t => t.Sequence);
+                for (int k = 0; k < n; k++)
+                {
+                    var t = batch.Trades[i + k];
+                    int index = k, count = n;
+                    Send(_topics.Trades, t.Symbol, new MessageOrder(t.Sequence, k), () => KafkaMessages.Trade(t, index, count).ToByteArray());
+                }
             }
-            foreach (var o in batch.Orders) Send(_topics.Orders, o.Account, new MessageOrder(o.Sequence, o.Index), () => KafkaMessages.Order(o));
-            foreach (var l in batch.Ledger) Send(_topics.Ledger, l.Account, new MessageOrder(l.Sequence, l.Index), () => KafkaMessages.Ledger(l));
-            foreach (var l in batch.Levels) Send(_topics.Book, l.Symbol, new MessageOrder(l.Sequence, l.Index), () => KafkaMessages.Level(l));
+            SendRuns(_topics.Orders, batch.Orders, static o => o.Sequence, static o => o.Account, static o => o.Index, static (o, n) => KafkaMessages.Order(o, n).ToByteArray());
+            SendRuns(_topics.Ledger, batch.Ledger, static l => l.Sequence, static l => l.Account, static l => l.Index, static (l, n) => KafkaMessages.Ledger(l, n).ToByteArray());
+            SendRuns(_topics.Book, batch.Levels, static l => l.Sequence, static l => l.Symbol, static l => l.Index, static (l, n) => KafkaMessages.Level(l, n).ToByteArray());
             AwaitDeliveries();
 
             _producer.Produce(new TopicPartition(_topics.Position, 0),
@@ -130,6 +134,30 @@ public sealed class KafkaSink(KafkaCluster cluster, int partitions = KafkaSink.D
     private long _knownPosition = -1;
 
     private long ReadPositionIfUnsure(ExportBatch batch) => _knownPosition >= 0 ? _knownPosition : (_knownPosition = ReadPosition());
+
+    /// <summary>How many rows from <paramref name="start"/> on belong to the same input.</summary>
+    private static int RunLength<T>(List<T> rows, int start, Func<T, long> sequence)
+    {
+        long s = sequence(rows[start]);
+        int end = start + 1;
+        while (end < rows.Count && sequence(rows[end]) == s) end++;
+        return end - start;
+    }
+
+    /// <summary>Rows of one topic whose index within their input is already theirs: each message says how many its input has.</summary>
+    private void SendRuns<T>(string topic, List<T> rows, Func<T, long> sequence, Func<T, long> key, Func<T, int> index, Func<T, int, byte[]> encode)
+    {
+        for (int i = 0, n; i < rows.Count; i += n)
+        {
+            n = RunLength(rows, i, sequence);
+            for (int k = i; k < i + n; k++)
+            {
+                var row = rows[k];
+                int count = n;
+                Send(topic, key(row), new MessageOrder(sequence(row), index(row)), () => encode(row, count));
+            }
+        }
+    }
 
     private void Send(string topic, long key, MessageOrder order, Func<byte[]> value)
     {

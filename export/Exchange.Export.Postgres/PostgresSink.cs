@@ -6,8 +6,22 @@ using NpgsqlTypes;
 
 namespace Exchange.Export.Postgres;
 
-public sealed class PostgresSink(string connectionString) : IExportSink
+public sealed class PostgresSink(string connectionString) : IExportSink, IPhasedSink
 {
+    private static readonly string[] PhaseNames = ["lock", "orders", "trades", "candles", "ledger", "symbols", "position", "commit"];
+    private readonly long[] _phaseTicks = new long[PhaseNames.Length];
+
+    public IReadOnlyList<(string Phase, TimeSpan Time)> Phases =>
+        [.. PhaseNames.Select((name, i) => (name, TimeSpan.FromSeconds(_phaseTicks[i] / (double)System.Diagnostics.Stopwatch.Frequency)))];
+
+    /// <summary>Adds the time since <paramref name="since"/> to <paramref name="phase"/> and returns now.</summary>
+    private long Lap(int phase, long since)
+    {
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        _phaseTicks[phase] += now - since;
+        return now;
+    }
+
     private const long NanosPerMinute = 60_000_000_000;
     private readonly NpgsqlDataSource _dataSource = PostgresDatabase.Open(connectionString);
     private NpgsqlConnection? _connection;
@@ -32,27 +46,36 @@ public sealed class PostgresSink(string connectionString) : IExportSink
 
     public void Write(ExportBatch batch) => Guarded(c =>
     {
+        long t = System.Diagnostics.Stopwatch.GetTimestamp();
         using var transaction = c.BeginTransaction();
         using (var position = new NpgsqlCommand("SELECT last_sequence FROM export_position WHERE id = 1 FOR UPDATE", c, transaction))
         {
             long now = (long)position.ExecuteScalar()!;
             if (now != batch.FirstSequence - 1) throw new PositionMismatchException(batch.FirstSequence - 1, now);
         }
+        t = Lap(0, t);
         if (batch.Orders.Count > 0) CopyOrders(c, batch.Orders);
+        t = Lap(1, t);
         if (batch.Trades.Count > 0)
         {
             CopyTrades(c, batch.Trades);
+            t = Lap(2, t);
             MergeCandles(c, transaction, batch.Trades);
+            t = Lap(3, t);
         }
         if (batch.Ledger.Count > 0) CopyLedger(c, batch.Ledger);
+        t = Lap(4, t);
         foreach (var symbol in batch.Symbols) UpsertSymbol(c, transaction, symbol);
+        t = Lap(5, t);
         using (var move = new NpgsqlCommand("UPDATE export_position SET last_sequence = $1, last_ts_ns = $2, updated_at = now() WHERE id = 1", c, transaction))
         {
             move.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.LastSequence });
             move.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.LastTimestamp });
             move.ExecuteNonQuery();
         }
+        t = Lap(6, t);
         transaction.Commit();
+        Lap(7, t);
         return 0;
     });
 

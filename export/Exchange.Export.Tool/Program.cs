@@ -142,6 +142,12 @@ static int Export(string dir, Exchange.Engine.EngineConfig config, List<(IExport
             writer.WriteNumber("batches", p.BatchesWritten);
             writer.WriteNumber("retries", p.Retries);
             writer.WriteNumber("writeSeconds", Math.Round(p.WriteTime.TotalSeconds, 3));
+            if (sinks[i].Sink is IPhasedSink phased)
+            {
+                writer.WriteStartObject("phases");
+                foreach (var (phase, time) in phased.Phases) writer.WriteNumber(phase, Math.Round(time.TotalSeconds, 3));
+                writer.WriteEndObject();
+            }
             if (faults[i] != null) writer.WriteString("fault", faults[i]);
             writer.WriteEndObject();
             writer.Flush();

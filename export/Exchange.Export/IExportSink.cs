@@ -26,6 +26,13 @@ public interface IExportSink : IDisposable
     bool IsTransient(Exception error);
 }
 
+/// <summary>A sink that tells where its write time goes, step by step ("orders", "commit", ...), summed over every write
+/// (exchange-export --json prints it as "phases": what a profile of the export starts from).</summary>
+public interface IPhasedSink
+{
+    IReadOnlyList<(string Phase, TimeSpan Time)> Phases { get; }
+}
+
 /// <summary>The sink's position is not where a batch continues from: another writer, or a sink restored from elsewhere.</summary>
 public sealed class PositionMismatchException(long expected, long actual)
     : Exception($"the sink's position is {actual}, not {expected} where this batch continues from")

@@ -30,9 +30,10 @@ internal static partial class ChildProcesses
     }
 
     /// <summary>Starts <paramref name="program"/> with its standard output and error redirected, tied to this process's life.</summary>
-    public static Process Start(string program, IEnumerable<string> args)
+    public static Process Start(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("setsid") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (environment != null) foreach (var (name, value) in environment) info.Environment[name] = value;
         foreach (string a in new[] { "setpriv", "--pdeathsig", "KILL", "--", program }) info.ArgumentList.Add(a);
         foreach (string a in args) info.ArgumentList.Add(a);
         var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -8,7 +8,7 @@ var root = new RootCommand("exchange-perf: the benchmark harness of the exchange
 foreach (var mode in Modes.All()) root.Add(mode);
 root.SetAction(_ =>
 {
-    Console.Error.WriteLine("exchange-perf: give a mode: book, gen-orders, journal, replay, snapshot, stream, e2e, fanout or compare (try --help)");
+    Console.Error.WriteLine("exchange-perf: give a mode: book, gen-orders, journal, replay, snapshot, stream, e2e, fanout, export or compare (try --help)");
     return Cli.UsageError;
 });
 try

@@ -44,7 +44,7 @@ internal static class Reconcile
             position. PostgreSQL: balances per account and asset, the final state of every order, the trade count and sums.
             Redis: every symbol's top of book and ticker (last trade, best bid and offer, 24-hour figures), and the trade and
             book-update streams (entry counts, no gap or repeat). Kafka: per topic the message count and last sequence,
-            trade ids and sums, and no message twice, out of order or in the wrong partition. Prints the first differences and exits 1 if there are
+            trade ids and sums, and no message twice, out of order, missing from its input's or in the wrong partition. Prints the first differences and exits 1 if there are
             any; 0 if every sink matches the journal.
             The replay starts at the journal's first input, so every order and trade is checked, unless --from-snapshot is
             given or the journal's first segments are gone (then from the newest snapshot at or before the position).

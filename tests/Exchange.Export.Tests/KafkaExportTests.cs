@@ -1,6 +1,8 @@
 // The exporter against a Kafka cluster (librdkafka's mock cluster, in a process of its own): every message reconciles
 // clean against the journal and reads back with kcat; a broker taken away and back, or the exporter killed mid-export,
 // loses and repeats nothing, which a fault-free export of the same journal into a second cluster shows topic for topic.
+using Exchange.Export.Kafka;
+using Proto = Exchange.Export.Kafka.Proto;
 using Exchange.Testing;
 
 namespace Exchange.Export.Tests;
@@ -23,30 +25,61 @@ public sealed class KafkaExportTests : IDisposable
         return dir;
     }
 
-    /// <summary>Each topic's messages as kcat prints them (partition, key, value), one partition after another, hashed.</summary>
+    public static readonly string[] DataTopics = ["exchange.trades", "exchange.orders", "exchange.ledger", "exchange.book"];
+
+    /// <summary>Every message of <paramref name="topic"/>, as stored (partition by partition, in offset order), read by a
+    /// consumer of the test's own.</summary>
+    public static List<(int Partition, long Offset, string Key, byte[] Value)> Messages(KafkaMockCluster kafka, string topic)
+    {
+        var cluster = new KafkaCluster(kafka.BootstrapServers);
+        using var admin = cluster.Admin();
+        int partitions = KafkaCluster.Partitions(admin, [topic])[topic];
+        using var consumer = cluster.Consumer();
+        var result = new List<(int Partition, long Offset, string Key, byte[] Value)>();
+        try
+        {
+            for (int p = 0; p < partitions; p++)
+            {
+                var tp = new Confluent.Kafka.TopicPartition(topic, p);
+                var w = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10));
+                if (w.High <= w.Low) continue;
+                consumer.Assign(new Confluent.Kafka.TopicPartitionOffset(tp, w.Low));
+                while (true)
+                {
+                    var r = consumer.Consume(TimeSpan.FromSeconds(30)) ?? throw new TimeoutException($"{topic} [{p}]: nothing read for 30 s");
+                    if (r.IsPartitionEOF) break;
+                    result.Add((p, r.Offset.Value, System.Text.Encoding.ASCII.GetString(r.Message.Key ?? []), r.Message.Value));
+                    if (r.Offset.Value >= w.High - 1) break;
+                }
+                consumer.Unassign();
+            }
+        }
+        finally { consumer.Close(); }
+        return result;
+    }
+
+    /// <summary>Each topic's messages (partition, key, value bytes), one partition after another, hashed.</summary>
     public static string Contents(KafkaMockCluster kafka)
     {
         var lines = new List<string>();
-        foreach (string topic in new[] { "exchange.trades", "exchange.orders", "exchange.ledger", "exchange.book" })
+        foreach (string topic in DataTopics)
         {
-            var messages = kafka.Kcat("-C", "-t", topic, "-e", "-q", "-f", "%p %k %s\\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            // kcat interleaves partitions as it reads them; within one partition the order is the log's.
-            string content = string.Join('\n', messages.Select((m, i) => (Partition: m[..m.IndexOf(' ', StringComparison.Ordinal)], i, m))
-                .OrderBy(x => int.Parse(x.Partition)).ThenBy(x => x.i).Select(x => x.m));
-            lines.Add($"{topic} {messages.Length}:{Convert.ToHexString(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(content)))}");
+            var messages = Messages(kafka, topic);
+            using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.MD5);
+            foreach (var m in messages)
+            {
+                hash.AppendData(System.Text.Encoding.ASCII.GetBytes($"{m.Partition} {m.Key} {m.Value.Length} "));
+                hash.AppendData(m.Value);
+            }
+            lines.Add($"{topic} {messages.Count}:{Convert.ToHexString(hash.GetHashAndReset())}");
         }
         return string.Join('\n', lines);
     }
 
     public static long Position(KafkaMockCluster kafka)
     {
-        try
-        {
-            // The exporter writes its position to partition 0; more may arrive while kcat reads to the end.
-            var lines = kafka.Kcat("-C", "-t", "exchange.export.position", "-p", "0", "-o", "-1", "-e", "-q", "-f", "%s\\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            return lines.Length == 0 ? 0 : System.Text.Json.JsonDocument.Parse(lines[^1]).RootElement.GetProperty("seq").GetInt64();
-        }
-        catch (InvalidOperationException) { return 0; } // no such topic yet
+        try { return KafkaContents.ReadPosition(new KafkaCluster(kafka.BootstrapServers)); }
+        catch (Confluent.Kafka.KafkaException) { return 0; } // no such topic yet
     }
 
     private static string Reference(string journal)
@@ -64,21 +97,141 @@ public sealed class KafkaExportTests : IDisposable
         Assert.Contains("caught-up sink=kafka position=20000 ", export.Stdout);
         Tools.AssertSinksReconcileClean(journal, "--kafka", _kafka.BootstrapServers);
 
-        // kcat, a client of its own, sees the topics: trades keyed by symbol, order events by account, in input order per key.
-        var trades = _kafka.Kcat("-C", "-t", "exchange.trades", "-e", "-q", "-f", "%k %s\\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(trades.Length > 1_000, $"{trades.Length} trades");
-        var ids = trades.Select(t => System.Text.Json.JsonDocument.Parse(t[(t.IndexOf(' ') + 1)..]).RootElement).ToList();
-        Assert.All(trades.Zip(ids), p => Assert.Equal(p.Second.GetProperty("symbol").GetInt64().ToString(), p.First[..p.First.IndexOf(' ')]));
-        Assert.Equal(Enumerable.Range(1, trades.Length).Select(i => (long)i), ids.Select(t => t.GetProperty("tradeId").GetInt64()).Order());
-        var orders = _kafka.Kcat("-C", "-t", "exchange.orders", "-e", "-q", "-f", "%k %s\\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        foreach (var byAccount in orders.GroupBy(o => o[..o.IndexOf(' ')]))
+        // kcat, a client of its own, sees the topics: each partition's offsets from 0 with none missing, and every key
+        // (a symbol for trades, an account for order events) in the partition its id hashes to.
+        foreach (string topic in DataTopics)
         {
-            var sequences = byAccount.Select(o => System.Text.Json.JsonDocument.Parse(o[(o.IndexOf(' ') + 1)..]).RootElement)
-                .Select(o => (o.GetProperty("seq").GetInt64(), o.GetProperty("idx").GetInt64())).ToList();
-            Assert.Equal(sequences.Order(), sequences);
-            Assert.Equal(sequences.Count, sequences.Distinct().Count());
+            var lines = _kafka.Kcat("-C", "-t", topic, "-e", "-q", "-f", "%p %o %k %S\\n").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => l.Split(' ')).Select(f => (Partition: int.Parse(f[0]), Offset: long.Parse(f[1]), Key: long.Parse(f[2]), Size: int.Parse(f[3]))).ToList();
+            Assert.True(lines.Count > 1_000, $"{topic}: {lines.Count} messages");
+            foreach (var partition in lines.GroupBy(l => l.Partition))
+            {
+                Assert.Equal(Enumerable.Range(0, partition.Count()).Select(i => (long)i), partition.Select(l => l.Offset).Order());
+                Assert.All(partition, l => Assert.Equal(partition.Key, KafkaTopics.PartitionOf(l.Key, 16)));
+                Assert.All(partition, l => Assert.InRange(l.Size, 8, 200));
+            }
         }
+
+        // protoc, with the repository's .proto file, decodes a message kcat reads: the last trade of a partition.
+        string last = Protoc.Decode(_kafka, "exchange.trades", partition: 0, "exchange.export.v1.Trade");
+        Assert.Matches(@"(?m)^seq: \d+$", last);
+        Assert.Matches(@"(?m)^trade_id: \d+$", last);
+        Assert.Matches(@"(?m)^taker_side: SIDE_(BUY|SELL)$", last);
+        var generated = Proto.Trade.Parser.ParseFrom(Messages(_kafka, "exchange.trades").Last(m => m.Partition == 0).Value);
+        Assert.Contains($"trade_id: {generated.TradeId}\n", last);
+        Assert.Contains($"price: {generated.Price}\n", last);
         Assert.Equal(20_000, Position(_kafka));
+    }
+
+    private static readonly Dictionary<Proto.OrderStatus, string> Statuses = new()
+    {
+        [Proto.OrderStatus.New] = "new", [Proto.OrderStatus.PartiallyFilled] = "partially_filled", [Proto.OrderStatus.Filled] = "filled",
+        [Proto.OrderStatus.Cancelled] = "cancelled", [Proto.OrderStatus.Rejected] = "rejected",
+    };
+
+    [Fact]
+    public void Every_topic_decodes_with_the_generated_classes_to_the_state_rebuilt_from_the_journal()
+    {
+        string journal = Journal(20_000, seed: 25, snapshotEvery: 5_000);
+        Tools.ExportAll(journal, "--kafka", _kafka.BootstrapServers, "--batch-rows", "2500");
+        var (engine, _, tally) = Reconciliation.Rebuild(journal, Workload.Config, 20_000, useSnapshots: false);
+
+        var trades = Messages(_kafka, "exchange.trades").Select(m => (m.Key, T: Proto.Trade.Parser.ParseFrom(m.Value))).ToList();
+        var orders = Messages(_kafka, "exchange.orders").Select(m => (m.Key, O: Proto.OrderEvent.Parser.ParseFrom(m.Value))).ToList();
+        var ledger = Messages(_kafka, "exchange.ledger").Select(m => (m.Key, L: Proto.LedgerMovement.Parser.ParseFrom(m.Value))).ToList();
+        var book = Messages(_kafka, "exchange.book").Select(m => (m.Key, B: Proto.BookLevelChange.Parser.ParseFrom(m.Value))).ToList();
+
+        // Every input's messages of a topic are all there: idx 0 .. count-1 over the topic's partitions.
+        void Complete(IEnumerable<(long Seq, int Idx, int Count)> messages, long expectedTotal)
+        {
+            var list = messages.ToList();
+            Assert.Equal(expectedTotal, list.Count);
+            foreach (var input in list.GroupBy(m => m.Seq))
+                Assert.Equal(Enumerable.Range(0, input.First().Count), input.Select(m => m.Idx).Order());
+        }
+        Complete(trades.Select(t => (t.T.Seq, t.T.Idx, t.T.Count)), tally.Trades.Count);
+        Complete(orders.Select(o => (o.O.Seq, o.O.Idx, o.O.Count)), tally.OrderEvents);
+        Complete(ledger.Select(l => (l.L.Seq, l.L.Idx, l.L.Count)), tally.LedgerMovements);
+        Complete(book.Select(b => (b.B.Seq, b.B.Idx, b.B.Count)), tally.LevelChanges);
+
+        // Trades: ids 1..N, keyed by symbol, notional and sums as the engine's.
+        long tradeCount = engine.Capture().NextTradeId - 1;
+        Assert.Equal(Enumerable.Range(1, (int)tradeCount).Select(i => (long)i), trades.Select(t => t.T.TradeId).Order());
+        Assert.All(trades, t => Assert.Equal(t.T.Symbol.ToString(), t.Key));
+        Assert.All(trades, t =>
+        {
+            Assert.True(engine.TryGetSymbol(t.T.Symbol, out var spec, out _));
+            Assert.Equal(t.T.Price * t.T.Quantity / spec.LotSize, t.T.Notional);
+            Assert.NotEqual(Proto.Side.Unspecified, t.T.TakerSide);
+        });
+        Assert.Equal(tally.Trades, new TradeTotals(trades.Count, trades.Sum(t => t.T.Quantity),
+            trades.Aggregate(Int128.Zero, (sum, t) => sum + (Int128)t.T.Price * t.T.Quantity), trades.Sum(t => t.T.MakerFee + t.T.TakerFee)));
+
+        // Ledger: per account and asset the movements chain (balance after = before + change), and end at the engine's balance.
+        var balances = new Dictionary<(long, int), (long Available, long Held)>();
+        foreach (var (key, l) in ledger.OrderBy(l => l.L.Seq).ThenBy(l => l.L.Idx))
+        {
+            Assert.Equal(l.Account.ToString(), key);
+            var before = balances.GetValueOrDefault((l.Account, l.Asset));
+            Assert.Equal(before.Available + l.DeltaAvailable, l.Available);
+            Assert.Equal(before.Held + l.DeltaHeld, l.Held);
+            Assert.NotEqual(Proto.LedgerKind.Unspecified, l.Kind);
+            balances[(l.Account, l.Asset)] = (l.Available, l.Held);
+        }
+        int checkedBalances = 0;
+        foreach (long account in engine.AccountIds())
+            for (int asset = 0; asset < Workload.Config.AssetCount; asset++)
+            {
+                engine.TryGetBalance(account, asset, out var b);
+                Assert.Equal((b.Available, b.Held), balances.GetValueOrDefault((account, asset)));
+                checkedBalances++;
+            }
+        Assert.True(checkedBalances >= Workload.Accounts.Length * Workload.Config.AssetCount);
+
+        // Orders: each order's last event has the outcome the replay saw, and the resting ones their terms in the book.
+        var lastEvent = orders.Where(o => o.O.OrderId != 0).OrderBy(o => o.O.Seq).ThenBy(o => o.O.Idx)
+            .GroupBy(o => o.O.OrderId).ToDictionary(g => g.Key, g => g.Last().O);
+        Assert.All(orders, o => Assert.Equal(o.O.Account.ToString(), o.Key));
+        Assert.Equal(tally.Orders.Count, lastEvent.Count);
+        foreach (var (id, final) in tally.Orders)
+        {
+            var o = lastEvent[id];
+            Assert.Equal(final.Status, Statuses[o.Status]);
+            Assert.Equal(final.Filled, o.Filled);
+        }
+        Assert.Equal(tally.Rejected, orders.Count(o => o.O.Event == Proto.OrderEventKind.Rejected && o.O.OrderId == 0 && o.O.Reason.Length > 0));
+        int resting = 0;
+        foreach (int symbol in engine.SymbolIds())
+            foreach (var side in new[] { Side.Buy, Side.Sell })
+                foreach (var r in engine.Orders(symbol, side))
+                {
+                    var o = lastEvent[r.OrderId];
+                    Assert.Equal((r.Account, r.ClientOrderId, r.Symbol, r.Price, r.Quantity, r.Filled, r.Leaves),
+                        (o.Account, o.ClientOrderId, o.Symbol, o.Price, o.Quantity, o.Filled, o.Leaves));
+                    Assert.Equal(KafkaMessages.Of(side), o.Side);
+                    resting++;
+                }
+        Assert.True(resting > 0, "some orders rest at the end");
+
+        // Book: the level changes, applied in input order, leave each symbol's book as the engine's.
+        var levels = new Dictionary<(int Symbol, Proto.Side Side, long Price), (long Quantity, int Orders)>();
+        foreach (var (key, b) in book.OrderBy(b => b.B.Seq).ThenBy(b => b.B.Idx))
+        {
+            Assert.Equal(b.Symbol.ToString(), key);
+            if (b.Quantity == 0) Assert.True(levels.Remove((b.Symbol, b.Side, b.Price)), $"level {b.Price} removed that was not there");
+            else levels[(b.Symbol, b.Side, b.Price)] = (b.Quantity, b.Orders);
+        }
+        var expected = new Dictionary<(int Symbol, Proto.Side Side, long Price), (long Quantity, int Orders)>();
+        foreach (int symbol in engine.SymbolIds())
+            foreach (var side in new[] { Side.Buy, Side.Sell })
+                foreach (var level in engine.Levels(symbol, side))
+                    expected[(symbol, KafkaMessages.Of(side), level.Price)] = (level.Quantity, level.OrderCount);
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.OrderBy(e => e.Key).ToList(), levels.OrderBy(e => e.Key).ToList());
+
+        // The position: the journal's last input and its sequencer time.
+        var position = Proto.ExportPosition.Parser.ParseFrom(Messages(_kafka, "exchange.export.position").Last().Value);
+        Assert.Equal((20_000L, engine.LastTimestamp), (position.Seq, position.Ts));
     }
 
     [Fact]
@@ -120,10 +273,13 @@ public sealed class KafkaExportTests : IDisposable
         Tools.ExportAll(journal, "--kafka", _kafka.BootstrapServers);
         Tools.AssertSinksReconcileClean(journal, "--kafka", _kafka.BootstrapServers);
         // One trade produced again, by another client, into its own partition.
-        string line = _kafka.Kcat("-C", "-t", "exchange.trades", "-p", "0", "-o", "-1", "-e", "-q", "-f", "%k\\t%s\\n").Trim();
-        string file = _temp.Combine("again.txt");
-        File.WriteAllText(file, line + "\n");
-        _kafka.Kcat("-P", "-t", "exchange.trades", "-p", "0", "-K", "\t", "-l", file);
+        var last = Messages(_kafka, "exchange.trades").Last(m => m.Partition == 0);
+        using (var producer = new Confluent.Kafka.ProducerBuilder<byte[], byte[]>(new Confluent.Kafka.ProducerConfig { BootstrapServers = _kafka.BootstrapServers }).Build())
+        {
+            producer.Produce(new Confluent.Kafka.TopicPartition("exchange.trades", 0),
+                new Confluent.Kafka.Message<byte[], byte[]> { Key = System.Text.Encoding.ASCII.GetBytes(last.Key), Value = last.Value });
+            Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        }
         var reconcile = Tools.ReconcileSinks(journal, "--kafka", _kafka.BootstrapServers);
         Assert.True(reconcile.ExitCode == 1, reconcile.ToString());
         Assert.Contains("twice or out of order", reconcile.Stdout);

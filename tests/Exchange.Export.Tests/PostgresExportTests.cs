@@ -45,6 +45,11 @@ public sealed class PostgresExportTests : IDisposable
         // Rows written: every order, trade and ledger row, and each symbol change (a halted symbol's row is updated, not added).
         long stored = long.Parse(_postgres.Sql("SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM trades) + (SELECT count(*) FROM ledger)"));
         Assert.InRange(summary.GetProperty("rows").GetInt64() - stored, 3, 20_000 / 100);
+        // Where the write time went, step by step: the steps add up to no more than the time spent writing.
+        var phases = summary.GetProperty("phases").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+        Assert.Equal(["lock", "orders", "trades", "candles", "ledger", "symbols", "position", "commit"], phases.Keys);
+        Assert.True(phases["orders"] > 0 && phases["ledger"] > 0 && phases["commit"] > 0, summary.ToString());
+        Assert.True(phases.Values.Sum() <= summary.GetProperty("writeSeconds").GetDouble() + 0.01, summary.ToString());
 
         Assert.Equal("accepted,cancelled,fill,reduced,rejected,replaced", _postgres.Sql("SELECT string_agg(DISTINCT event, ',' ORDER BY event) FROM orders"));
         Assert.Equal("deposit,fee,fill,hold,release,withdrawal", _postgres.Sql("SELECT string_agg(DISTINCT kind, ',' ORDER BY kind) FROM ledger"));

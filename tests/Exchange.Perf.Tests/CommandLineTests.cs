@@ -65,6 +65,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("snapshot", "--orders")]
     [InlineData("stream", "--messages")]
     [InlineData("compare", "<B>")]
+    [InlineData("export", "--live-sink")]
     public void Each_mode_has_help_listing_its_own_options(string mode, string option)
     {
         var result = Perf(mode, "--help");

@@ -13,7 +13,7 @@ internal static class Modes
     private static readonly string[] Durabilities = ["none", "batch", "always"];
 
     public static IEnumerable<Command> All() =>
-        [Book(), GenerateOrders(), JournalAppend(), Replay(), Snapshot(), Stream(), StreamReceive(), E2e.E2eCommand.Create(), FanOut.FanOutCommand.Create(), Failover.FailoverCommand.Create(), Compare()];
+        [Book(), GenerateOrders(), JournalAppend(), Replay(), Snapshot(), Stream(), StreamReceive(), E2e.E2eCommand.Create(), FanOut.FanOutCommand.Create(), Export.ExportCommand.Create(), Failover.FailoverCommand.Create(), Compare()];
 
     private static Command Book()
     {

@@ -53,6 +53,8 @@ public sealed class EngineUnderTest : IDisposable
     public string[] ApiKeys { get; }
     public SymbolMarket[] Markets { get; }
     public string Description { get; private set; }
+    /// <summary>The started engine's journal (null when attached to a running one): what an exporter follows.</summary>
+    public string? JournalDirectory => _scratch == null ? null : Path.Combine(_scratch, "journal");
     /// <summary>With --client ws: the HS256 secret exchange-web checks the load sessions' tokens with.</summary>
     public byte[] WebSecret { get; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
     /// <summary>With --client fix: the gateway's FIX port, its session CompIDs (PERF1..N) and its symbols by engine id.</summary>
@@ -473,7 +475,7 @@ public sealed class EngineUnderTest : IDisposable
 
     internal static string RunOnce((string File, string[] Prefix) exe, string argument) => Run(exe, argument);
 
-    private static (string File, string[] Prefix) Executable(string? given, string name)
+    internal static (string File, string[] Prefix) Executable(string? given, string name)
     {
         if (given != null) return (given, []);
         string dir = AppContext.BaseDirectory;
@@ -481,7 +483,7 @@ public sealed class EngineUnderTest : IDisposable
         if (File.Exists(native)) return (native, []);
         string dll = Path.Combine(dir, name + ".dll");
         if (File.Exists(dll)) return (Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet", [dll]);
-        throw new UsageException($"no {name} next to {dir} (give its path with --{(name == "exchange-engine" ? "engine" : "gateway")}-exe)");
+        throw new UsageException($"no {name} next to {dir} (give its path with --{(name switch { "exchange-engine" => "engine", "exchange-export" => "exporter", _ => "gateway" })}-exe)");
     }
 
     private static string PrintConfig((string File, string[] Prefix) exe) => Run(exe, "--print-config");
