@@ -185,7 +185,11 @@ public sealed class EngineService : IDisposable
                 work++;
             }
         }
-        if (_snapshots?.Poll() is { } written) work += AfterSnapshot(written);
+        if (_snapshots != null)
+        {
+            if (_snapshots.Poll() is { } written) work += AfterSnapshot(written);
+            _snapshots.StartIfDue(_engine);
+        }
         work += _outbound.Release();
         work += _sessionLayer.Duties(nowNanos);
         PublishMetrics(nowNanos);

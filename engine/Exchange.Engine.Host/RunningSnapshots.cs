@@ -51,6 +51,8 @@ internal sealed class RunningSnapshots
     private Job? _job;
     private long _lastSequence;
     private long _lastTimestamp;
+    private long _latestSequence;
+    private long _latestTimestamp;
 
     public RunningSnapshots(string journalDirectory, EngineServiceOptions options, long startSequence)
     {
@@ -59,7 +61,7 @@ internal sealed class RunningSnapshots
         _kept = options.SnapshotsKept;
         _store = new SnapshotStore(StateRebuild.SnapshotDirectory(journalDirectory));
         _log = options.Log;
-        _lastSequence = startSequence;
+        _lastSequence = _latestSequence = startSequence;
     }
 
     /// <summary>Snapshots written while running, and the longest the engine thread spent on one (hash and copy), in ns.</summary>
@@ -71,10 +73,20 @@ internal sealed class RunningSnapshots
     public void AfterApply(long sequence, long timestamp, MatchingEngine<SbeEventWriter> engine)
     {
         if (_lastTimestamp == 0) _lastTimestamp = timestamp;
+        _latestSequence = sequence;
+        _latestTimestamp = timestamp;
+        StartIfDue(engine);
+    }
+
+    /// <summary>Starts a snapshot if one is due and none is in flight: after an input, and in each duty cycle (one that
+    /// fell due while the last was being written starts once that one is done, even if no input follows).</summary>
+    public void StartIfDue(MatchingEngine<SbeEventWriter> engine)
+    {
         if (_job != null) return;
-        bool due = (_everyInputs > 0 && sequence - _lastSequence >= _everyInputs)
-            || (_everyNanos > 0 && timestamp - _lastTimestamp >= _everyNanos);
+        bool due = (_everyInputs > 0 && _latestSequence - _lastSequence >= _everyInputs)
+            || (_everyNanos > 0 && _latestTimestamp - _lastTimestamp >= _everyNanos);
         if (!due) return;
+        long sequence = engine.LastSequence;
         long started = Stopwatch.GetTimestamp();
         long hash = engine.StateHash();
         var pending = engine.BeginCapture();
@@ -82,7 +94,7 @@ internal sealed class RunningSnapshots
         if (job.CaptureNanos > LongestCaptureNanos) LongestCaptureNanos = job.CaptureNanos;
         _job = job;
         _lastSequence = sequence;
-        _lastTimestamp = timestamp;
+        _lastTimestamp = _latestTimestamp;
         ThreadPool.UnsafeQueueUserWorkItem(static j => j.Run(), job, preferLocal: false);
     }
 
@@ -115,7 +127,7 @@ internal sealed class RunningSnapshots
     /// <summary>The state was replaced (a standby restored from its primary's snapshot): intervals count from there.</summary>
     public void Restart(long sequence)
     {
-        _lastSequence = sequence;
-        _lastTimestamp = 0;
+        _lastSequence = _latestSequence = sequence;
+        _lastTimestamp = _latestTimestamp = 0;
     }
 }
