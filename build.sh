@@ -17,7 +17,9 @@ usage: ./build.sh <command> [args]
                  started here (installed if missing), and exchange-export following the engine's journal into them;
                  prints a psql, a redis-cli and a kcat line to watch the data arrive
   run --standby  a primary (127.0.0.1:40123, data/replicated/primary) and its sync standby (127.0.0.1:40124,
-                 data/replicated/standby-1), each line prefixed with the engine that printed it
+                 data/replicated/standby-1), each line prefixed with the engine that printed it; extra flags go to
+                 both, e.g. --snapshot-every 10000 --journal-retention archive (a standby emptied and restarted then
+                 catches up from the primary's snapshot)
   run --cluster  etcd (127.0.0.1:2379, installed if missing) and two cluster members, a (40123) and b
                  (40124), which elect their leader in it: kill the leader and watch the other take over
   test           build everything and run every test suite

@@ -30,6 +30,7 @@ public sealed class EngineService : IDisposable
     private readonly LogThrottle _refusals = new(linesPerSecond: 10);
     private readonly byte[] _scratch = new byte[512];
     private JournalWriter? _journal;
+    private readonly RunningSnapshots? _snapshots;
     private MatchingEngine<SbeEventWriter> _engine;
     private bool _accepting = true;
     private bool _shutDown;
@@ -58,6 +59,8 @@ public sealed class EngineService : IDisposable
         RejoinCutDone = shard.Cut;
         _sequencer.ContinueAfter(_engine.LastSequence);
         _outbound.Durable = _journal?.DurableSequence ?? long.MaxValue;
+        if (_journal != null && (options.SnapshotEveryInputs > 0 || options.SnapshotEvery > TimeSpan.Zero))
+            _snapshots = new RunningSnapshots(options.JournalDirectory!, options, _engine.LastSequence);
     }
 
     /// <summary>Opens the shard: its state from the journal and snapshots (see <see cref="ShardStartup"/>), and on a new
@@ -184,6 +187,11 @@ public sealed class EngineService : IDisposable
                 work++;
             }
         }
+        if (_snapshots != null)
+        {
+            if (_snapshots.Poll() is { } written) work += AfterSnapshot(written);
+            _snapshots.StartIfDue(_engine);
+        }
         work += _outbound.Release();
         work += _sessionLayer.Duties(nowNanos);
         PublishMetrics(nowNanos);
@@ -240,6 +248,7 @@ public sealed class EngineService : IDisposable
         events.Timestamp = timestamp;
         _engine.Apply(sequence, timestamp, message);
         Primary?.OnApplied(sequence, _engine);
+        _snapshots?.AfterApply(sequence, timestamp, _engine);
         _router.Route(_engine.Output.Written, sequence, operatorConnection);
         if (header.TemplateId == AddSymbolDecoder.TemplateId) AnnounceSymbol(sequence, AddSymbolDecoder.WrapWithHeader(message).Symbol);
         if (_options.StallEveryCommands > 0 && ++_sinceStall >= _options.StallEveryCommands) Stall();
@@ -299,7 +308,7 @@ public sealed class EngineService : IDisposable
     private PrimaryReplication? _primary;
 
     /// <summary>The leaderships this engine's journal holds (see <see cref="TermHistory"/>).</summary>
-    internal TermHistory Terms { get; }
+    internal TermHistory Terms { get; private set; }
 
     /// <summary>What the cut a leader asked for in this member's last life removed at start (null: none was asked).</summary>
     public string? RejoinCutDone { get; }
@@ -344,6 +353,62 @@ public sealed class EngineService : IDisposable
         _engine.Apply(sequence, timestamp, payload);
         events.Clear();
         _sequencer.ContinueAfter(sequence);
+        _snapshots?.AfterApply(sequence, timestamp, _engine);
+    }
+
+    /// <summary>As a standby whose records end before its primary's journal starts: the snapshot received from the
+    /// primary (checked whole, at <paramref name="received"/>) replaces this engine's journal and state. The old
+    /// segments and checkpoint go first, then the snapshot takes its place among the snapshots (renamed, directory
+    /// fsynced), then the shard is opened as at start-up: state from that snapshot, an empty journal continuing after
+    /// its sequence. A crash anywhere in between leaves a directory that starts up and asks its primary again.</summary>
+    /// <exception cref="InvalidDataException">The snapshot does not restore to the state hash it records.</exception>
+    internal void RestoreFromSnapshot(string received, SnapshotInfo info, long term = 0, long termStart = 0)
+    {
+        if (StandbyOf == null || _journal == null) throw new InvalidOperationException("only a standby with a journal restores from its primary's snapshot");
+        _snapshots?.WaitIdle();
+        string directory = _options.JournalDirectory!;
+        _journal.Dispose();
+        _journal = null;
+        int removed = JournalRetention.RemoveAll(directory);
+        new SnapshotStore(StateRebuild.SnapshotDirectory(directory)).Adopt(received, info.Sequence);
+        var shard = ShardStartup.Open(_config, _options);
+        if (shard.Engine.LastSequence != info.Sequence || shard.Rebuild?.Snapshot?.Sequence != info.Sequence)
+        {
+            shard.Journal?.Dispose();
+            throw new InvalidDataException($"the primary's snapshot at sequence {info.Sequence} did not restore: {shard.Rebuild?.Describe()}");
+        }
+        _journal = shard.Journal;
+        _journal!.FsyncObserved = nanos => Metrics.FsyncMicros.Record(nanos / 1000);
+        Terms = shard.Terms;
+        Terms.ResetTo(term, termStart);
+        _engine = shard.Engine;
+        _sequencer.ContinueAfter(_engine.LastSequence);
+        _outbound.Durable = _journal.DurableSequence;
+        _snapshots?.Restart(_engine.LastSequence);
+        Log($"restored from the primary's snapshot at sequence {info.Sequence} (stateHash {_engine.StateHash():x16}); " +
+            $"{removed} old journal segments removed; the journal continues at {info.Sequence + 1}");
+    }
+
+    /// <summary>A snapshot written while running: with retention on, the journal segments it makes unnecessary go,
+    /// except what a standby still reading the journal needs and what is not durable yet.</summary>
+    private int AfterSnapshot(SnapshotInfo info)
+    {
+        LastSnapshot = info;
+        if (_options.JournalRetention == JournalRetentionMode.Keep || _journal == null) return 1;
+        long through = Math.Min(info.Sequence, _journal.DurableSequence);
+        if (Primary != null) through = Math.Min(through, Primary.JournalNeededFrom - 1);
+        try
+        {
+            var (first, removed) = JournalRetention.RemoveThrough(_options.JournalDirectory!, through, _options.JournalRetention == JournalRetentionMode.Archive);
+            if (removed > 0)
+                Log($"journal retention: {removed} segments before sequence {first} {(_options.JournalRetention == JournalRetentionMode.Archive ? "moved to archive/" : "removed")} " +
+                    $"(snapshot at {info.Sequence}); the journal starts at {first}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JournalException)
+        {
+            _options.Log?.Warn($"journal retention: segments not removed: {e.Message}");
+        }
+        return 1;
     }
 
     /// <summary>The benchmark self-test's artificial stall: spins, so the pause is exact and nothing else runs meanwhile.</summary>
@@ -391,6 +456,7 @@ public sealed class EngineService : IDisposable
         MakeDurable();
         _outbound.Release();
         _sessionLayer.FreeDrained();
+        _snapshots?.WaitIdle();
         if (_journal != null)
         {
             try
@@ -481,7 +547,7 @@ public sealed class EngineService : IDisposable
     public (long From, long To)? LostRecords { get; }
     /// <summary>Why the snapshot at <see cref="Shutdown"/> could not be written (null if it was, or none was due).</summary>
     public string? SnapshotFailure { get; private set; }
-    /// <summary>The snapshot written by <see cref="Shutdown"/>, if any.</summary>
+    /// <summary>The newest snapshot this engine wrote (while running, or at <see cref="Shutdown"/>), if any.</summary>
     public SnapshotInfo? LastSnapshot { get; private set; }
     public bool IsShutDown => _shutDown;
 

@@ -29,6 +29,18 @@ public sealed record EngineServiceOptions
     public bool AcceptLostRecords { get; init; }
     /// <summary>Write a snapshot at <see cref="EngineService.Shutdown"/> so the next start replays little.</summary>
     public bool SnapshotOnShutdown { get; init; } = true;
+    /// <summary>While running, a snapshot after every this many inputs (0: not by count). The engine thread only copies
+    /// the state (<see cref="MatchingEngine{TOutput}.BeginCapture"/>) and hashes it; another thread serialises, writes
+    /// and fsyncs the file.</summary>
+    public long SnapshotEveryInputs { get; init; }
+    /// <summary>While running, a snapshot once this much sequencer time has passed since the last (zero: not by time).
+    /// Measured by the inputs' timestamps, so an idle engine writes none.</summary>
+    public TimeSpan SnapshotEvery { get; init; }
+    /// <summary>How many snapshot files the running engine keeps (the newest); older ones are removed after each new one.</summary>
+    public int SnapshotsKept { get; init; } = 2;
+    /// <summary>What becomes of journal segments wholly before the newest snapshot once no standby still reading the
+    /// journal needs them: kept (the default), deleted, or moved to the journal's archive/ directory.</summary>
+    public JournalRetentionMode JournalRetention { get; init; } = JournalRetentionMode.Keep;
 
     /// <summary>Connections are numbered 0 .. MaxConnections-1 by the transport glue; a logon on any other number is rejected.</summary>
     public int MaxConnections { get; init; } = 1024;
@@ -68,6 +80,13 @@ public sealed record EngineServiceOptions
         if (DefaultHeartbeatIntervalMs < MinHeartbeatIntervalMs || DefaultHeartbeatIntervalMs > MaxHeartbeatIntervalMs)
             throw new ArgumentException("DefaultHeartbeatIntervalMs must lie within Min..Max");
         if (UnsendableTimeout <= TimeSpan.Zero) throw new ArgumentException("UnsendableTimeout must be positive");
+        if (SnapshotEveryInputs < 0 || SnapshotEvery < TimeSpan.Zero) throw new ArgumentException("snapshot intervals cannot be negative");
+        if (SnapshotsKept < 1) throw new ArgumentException("SnapshotsKept must be at least 1");
+        if (JournalRetention != JournalRetentionMode.Keep && SnapshotEveryInputs == 0 && SnapshotEvery == TimeSpan.Zero)
+            throw new ArgumentException("journal retention needs snapshots while running (an interval in inputs or seconds)");
         if (StallEveryCommands < 0 || StallDuration < TimeSpan.Zero) throw new ArgumentException("StallEveryCommands and StallDuration cannot be negative");
     }
 }
+
+/// <summary>What journal segments a snapshot has made unnecessary become (see <see cref="EngineServiceOptions.JournalRetention"/>).</summary>
+public enum JournalRetentionMode { Keep, Delete, Archive }

@@ -6,9 +6,17 @@
 // is caught up from this engine's own journal, read back from disk, and rejoins the live stream where the catch-up
 // ends: one cursor per standby, so there is neither a gap nor a duplicate. Every StateCheckInterval inputs the state
 // hash goes along, for the standby to compare. Runs on the engine thread; the live path does not allocate.
+//
+// A standby that needs records this journal no longer holds (retention removed the segments, the standby being new or
+// away) -- or, when configured, one further behind than SnapshotCatchUpBehind -- is first sent the newest snapshot
+// file, in SnapshotChunks of up to 4 KiB each with its CRC32C, as fast as the transport takes them (back pressure
+// holds the offset, as it does for the journal catch-up); a SnapshotResend from the standby (a chunk missing or
+// refused) rewinds to the offset it names. Then the journal catch-up goes on from the record after the snapshot.
 using System.Net;
 using Exchange.Contract;
+using Exchange.Engine.Recovery;
 using Exchange.Journal;
+using Microsoft.Win32.SafeHandles;
 using Exchange.Sbe;
 using Exchange.Transport;
 
@@ -21,6 +29,10 @@ internal sealed class PrimaryReplication : IDisposable
     private const int CatchUpBatch = 256;
     /// <summary>Sequencer timestamps kept for the lag in microseconds (a power of two).</summary>
     private const int LagWindow = 1 << 16;
+    /// <summary>Bytes of snapshot per chunk (the schema's limit for var data).</summary>
+    internal const int ChunkLength = 4096;
+    /// <summary>Chunks a snapshot catch-up sends per duty cycle.</summary>
+    private const int SnapshotBatch = 64;
 
     private sealed class Replica(StandbyConfig config, Publication publication, ReplicaMetrics metrics)
     {
@@ -44,8 +56,11 @@ internal sealed class PrimaryReplication : IDisposable
         public bool WaitLogged;
         public JournalReader? Reader;
         /// <summary>A catch-up record the transport refused, sent again first.</summary>
-        public readonly byte[] Pending = new byte[HeaderLength + ReplicatedRecordEncoder.BlockLength + 2 + 4096];
+        public readonly byte[] Pending = new byte[HeaderLength + Math.Max(ReplicatedRecordEncoder.BlockLength, SnapshotChunkEncoder.BlockLength) + 2 + 4096];
         public int PendingLength;
+        /// <summary>The snapshot being sent first, its sequence, length and the offset of the next chunk.</summary>
+        public SafeFileHandle? Snapshot;
+        public long SnapshotSequence, SnapshotLength, SnapshotOffset, NextChunkAt;
     }
 
     private readonly Replica[] _replicas;
@@ -55,6 +70,8 @@ internal sealed class PrimaryReplication : IDisposable
     private readonly Exchange.Hosting.Log _log;
     private readonly long _syncTimeoutNanos;
     private readonly byte[] _buffer = new byte[HeaderLength + ReplicatedRecordEncoder.BlockLength + 2 + 4096];
+    private readonly byte[] _chunk = new byte[ChunkLength];
+    private long _chunksSent;
     private readonly long[] _appendNanos = new long[LagWindow];
     private AckHandler _handler;
 
@@ -138,7 +155,8 @@ internal sealed class PrimaryReplication : IDisposable
         for (int i = 0; i < _replicas.Length; i++)
         {
             var r = _replicas[i];
-            if (r.Next > 0 && !r.Live) work += CatchUp(r, journal);
+            if (r.Snapshot != null) work += SendSnapshot(r, now);
+            else if (r.Next > 0 && !r.Live) work += CatchUp(r, journal);
             if (!r.Config.Synchronous) continue;
             work += WatchSync(r, journal, now);
             // In a cluster: a sync standby not waited for, or not yet level, is marked behind in etcd (and may not lead).
@@ -221,8 +239,127 @@ internal sealed class PrimaryReplication : IDisposable
         return 0;
     }
 
+    /// <summary>The next chunks of the snapshot a standby gets first; once all have gone, the journal after it follows.</summary>
+    private int SendSnapshot(Replica r, long now)
+    {
+        int sent = 0;
+        try
+        {
+            while (sent < SnapshotBatch && r.SnapshotOffset < r.SnapshotLength)
+            {
+                if (_config.FaultSnapshotChunkPauseMs > 0)
+                {
+                    if (now < r.NextChunkAt) return sent;
+                    r.NextChunkAt = now + _config.FaultSnapshotChunkPauseMs * NanoClock.Millisecond;
+                }
+                int length = (int)Math.Min(ChunkLength, r.SnapshotLength - r.SnapshotOffset);
+                var data = _chunk.AsSpan(0, length);
+                for (int read = 0; read < length;)
+                {
+                    int n = RandomAccess.Read(r.Snapshot!, data[read..], r.SnapshotOffset + read);
+                    if (n <= 0) throw new IOException($"snapshot at sequence {r.SnapshotSequence} ends before its {r.SnapshotLength} bytes");
+                    read += n;
+                }
+                var e = SnapshotChunkEncoder.WrapAndApplyHeader(r.Pending, 0);
+                e.SnapshotSequence = r.SnapshotSequence;
+                e.SnapshotLength = r.SnapshotLength;
+                e.ChunkOffset = r.SnapshotOffset;
+                e.ChunkCrc = Crc32C.Compute(data);
+                var (term, termStart) = Terms?.At(r.SnapshotSequence) ?? (0, 0);
+                e.Term = term;
+                e.TermStart = termStart;
+                if (_config.FaultCorruptSnapshotChunk > 0 && _chunksSent + 1 == _config.FaultCorruptSnapshotChunk)
+                {
+                    data[length / 2] ^= 0x5A; // the fault: a byte damaged after its CRC was taken
+                    _log.Warn($"replication: FAULT INJECTED: chunk at offset {r.SnapshotOffset} of the snapshot for standby {r.Config.Name} sent damaged");
+                }
+                e.WriteData(data);
+                if (r.Publication.Offer(r.Pending.AsSpan(0, HeaderLength + e.EncodedLength)) <= 0) return sent; // sent again next cycle
+                _chunksSent++;
+                r.SnapshotOffset += length;
+                sent++;
+            }
+        }
+        catch (IOException e)
+        {
+            _log.Warn($"replication: cannot read the snapshot for standby {r.Config.Name}: {e.Message}; it waits for its next hello");
+            Stop(r);
+            return sent;
+        }
+        if (r.SnapshotOffset == r.SnapshotLength)
+        {
+            _log.Info($"replication: snapshot at sequence {r.SnapshotSequence} ({r.SnapshotLength} bytes) sent to standby {r.Config.Name}: the journal follows from {r.Next}");
+            r.Snapshot!.Dispose();
+            r.Snapshot = null;
+        }
+        return sent;
+    }
+
+    /// <summary>Where a standby that says it holds <paramref name="durable"/> starts: from the journal, or from the newest
+    /// snapshot when the journal no longer holds the next record (or the standby is further behind than configured).</summary>
+    private void Begin(Replica r, long durable)
+    {
+        Stop(r);
+        r.Next = durable + 1;
+        r.Acked = durable;
+        r.OwingSince = 0;
+        long first;
+        try { first = JournalRetention.FirstSequence(_journalDirectory); }
+        catch (JournalException e) { _log.Warn($"replication: {e.Message}"); first = 1; }
+        bool trimmed = first > r.Next;
+        bool behind = _config.SnapshotCatchUpBehind > 0 && JournalLast - durable > _config.SnapshotCatchUpBehind;
+        if (!trimmed && !behind)
+        {
+            _log.Info($"replication: standby {r.Config.Name} ({r.Config.Mode}) holds {durable}: sending from {r.Next}");
+            return;
+        }
+        var skipped = new List<string>();
+        var info = new SnapshotStore(StateRebuild.SnapshotDirectory(_journalDirectory)).NewestValid(skipped, atOrBefore: JournalLast);
+        if (info == null || info.Sequence < first - 1 || info.Sequence <= durable)
+        {
+            if (!trimmed) { _log.Info($"replication: standby {r.Config.Name} holds {durable}: no newer snapshot, sending the journal from {r.Next}"); return; }
+            _log.Warn($"replication: standby {r.Config.Name} holds {durable} but this journal starts at {first} and no valid snapshot covers " +
+                $"{durable + 1}..{first - 1}{(skipped.Count > 0 ? $" (skipped: {string.Join("; ", skipped)})" : "")}: not replicating to it");
+            Stop(r);
+            return;
+        }
+        try
+        {
+            r.Snapshot = File.OpenHandle(info.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            r.SnapshotLength = RandomAccess.GetLength(r.Snapshot);
+        }
+        catch (IOException e)
+        {
+            _log.Warn($"replication: cannot open snapshot {info.Path} for standby {r.Config.Name}: {e.Message}; not replicating to it");
+            Stop(r);
+            return;
+        }
+        r.SnapshotSequence = info.Sequence;
+        r.SnapshotOffset = 0;
+        r.NextChunkAt = 0;
+        r.Next = info.Sequence + 1;
+        _log.Info($"replication: standby {r.Config.Name} ({r.Config.Mode}) holds {durable}, " +
+            (trimmed ? $"this journal starts at {first}" : $"{JournalLast - durable} records behind") +
+            $": sending snapshot at sequence {info.Sequence} ({r.SnapshotLength} bytes), then the journal from {r.Next}");
+    }
+
+    /// <summary>The first sequence a standby still reading this journal (or about to) needs from it: journal
+    /// retention keeps the segments from there on (long.MaxValue when none does).</summary>
+    public long JournalNeededFrom
+    {
+        get
+        {
+            long min = long.MaxValue;
+            foreach (var r in _replicas)
+                if (r.Next > 0 && r.Next < min) min = r.Next;
+            return min;
+        }
+    }
+
     private static void Stop(Replica r)
     {
+        r.Snapshot?.Dispose();
+        r.Snapshot = null;
         r.Reader?.Dispose();
         r.Reader = null;
         r.Next = 0;
@@ -269,7 +406,7 @@ internal sealed class PrimaryReplication : IDisposable
         var parts = new List<string>();
         foreach (var r in _replicas)
         {
-            string state = r.Next == 0 ? "absent" : r.Live ? "live" : "catching-up";
+            string state = r.Next == 0 ? "absent" : r.Live ? "live" : r.Snapshot != null ? "snapshot" : "catching-up";
             long lagRecords = Math.Max(0, last - r.Acked);
             long lagMicros = lagRecords == 0 || lagRecords >= LagWindow ? 0 : (Sequencer.UnixNanos() - _appendNanos[(r.Acked + 1) & (LagWindow - 1)]) / 1000;
             parts.Add($"replica={r.Config.Name} mode={r.Config.Mode}{(r.Degraded && r.Config.Synchronous ? "(degraded)" : "")} state={state} " +
@@ -316,11 +453,30 @@ internal sealed class PrimaryReplication : IDisposable
             Stop(r);
             return;
         }
-        Stop(r);
-        r.Next = durable + 1;
-        r.Acked = durable;
-        r.OwingSince = 0;
-        _log.Info($"replication: standby {name} ({r.Config.Mode}) holds {durable}: sending from {r.Next}");
+        Begin(r, durable);
+    }
+
+    /// <summary>A standby missed or refused a snapshot chunk: the transfer rewinds to the offset it asks for (a transfer
+    /// already finished starts over, the standby not having restored from it).</summary>
+    private void OnResend(Image image, ReadOnlySpan<byte> message)
+    {
+        int index = (int)image.Tag - 1;
+        if (index < 0 || index >= _replicas.Length) return;
+        if (SnapshotResendDecoder.TryWrapWithHeader(message, 0, out var resend) != SbeError.None) return;
+        var r = _replicas[index];
+        long offset = resend.FromOffset;
+        if (r.Snapshot != null && resend.SnapshotSequence == r.SnapshotSequence)
+        {
+            if (offset < 0 || offset > r.SnapshotOffset || offset % ChunkLength != 0) return;
+            _log.Info($"replication: standby {r.Config.Name} asks for the snapshot at sequence {r.SnapshotSequence} again from offset {offset}");
+            r.SnapshotOffset = offset;
+            return;
+        }
+        if (r.Next > 0 && r.Acked < resend.SnapshotSequence)
+        {
+            _log.Info($"replication: standby {r.Config.Name} did not get the whole snapshot at sequence {resend.SnapshotSequence}: starting over");
+            Begin(r, r.Acked);
+        }
     }
 
     private static bool FromStandbyHost(Image image, StandbyConfig standby)
@@ -366,6 +522,7 @@ internal sealed class PrimaryReplication : IDisposable
             {
                 case ReplicaHelloDecoder.TemplateId: owner.OnHello(image, message); return;
                 case ReplicaAckDecoder.TemplateId: owner.OnAck(image, message); return;
+                case SnapshotResendDecoder.TemplateId: owner.OnResend(image, message); return;
             }
         }
 
@@ -375,6 +532,6 @@ internal sealed class PrimaryReplication : IDisposable
 
     public void Dispose()
     {
-        foreach (var r in _replicas) r.Reader?.Dispose();
+        foreach (var r in _replicas) Stop(r);
     }
 }

@@ -44,6 +44,20 @@ var operatorListen = new Option<string?>("--operator-listen")
 {
     Description = "Serve GET /health, /ready and /metrics over HTTP here (e.g. 127.0.0.1:9401; port 0 picks a free one)", HelpName = "HOST:PORT",
 };
+var segmentSize = Cli.Integer<long>("--segment-size", "Journal segment size in bytes for new segments (retention removes whole segments)", 128L << 20, 4096L, 1L << 40);
+var snapshotEvery = Cli.Integer<long>("--snapshot-every", "Write a snapshot while running after every N inputs (0: not by count)", 0L, 0L, long.MaxValue);
+var snapshotSeconds = Cli.Integer<int>("--snapshot-every-seconds", "Write a snapshot while running once this many seconds of sequencer time have passed since the last (0: not by time)", 0, 0, 86_400 * 365);
+var retention = new Option<string?>("--journal-retention")
+{
+    Description = "Journal segments wholly before the newest snapshot, once no standby reading the journal needs them: keep | delete | archive (moved to <journal>/archive)",
+    HelpName = "MODE",
+};
+retention.AcceptOnlyFromAmong("keep", "delete", "archive");
+var snapshotBehind = Cli.Integer<long>("--snapshot-catch-up-behind", "As a primary: send a standby more than N records behind the newest snapshot instead of every record (0: only when the journal no longer holds what it needs)", 0L, 0L, long.MaxValue);
+var faultCorrupt = Cli.Integer<int>("--fault-corrupt-snapshot-chunk", "Tests only: damage the Nth snapshot chunk sent to a standby", 0, 0, int.MaxValue);
+faultCorrupt.Hidden = true;
+var faultPause = Cli.Integer<int>("--fault-snapshot-chunk-pause-ms", "Tests only: pause between snapshot chunks sent to a standby", 0, 0, 60_000);
+faultPause.Hidden = true;
 var printConfig = new Option<bool>("--print-config") { Description = "Print the effective config as JSON (API keys left out) and exit" };
 var consoleMode = new Option<bool>("--console") { Description = "Operator mode: commands on stdin, no transport and no journal" };
 var json = new Option<bool>("--json") { Description = "With --console, events as JSON lines" };
@@ -55,7 +69,7 @@ var root = new RootCommand("""
     """)
 {
     configFile, shardId, listen, symbols, journal, inMemory, durability, idle, marketData, groupCommit, stallEvery, stallMicros,
-    repair, forceEmpty, standbyOf, standbyName, standbys, etcd, member, members, operatorListen, printConfig, consoleMode, json,
+    repair, forceEmpty, segmentSize, snapshotEvery, snapshotSeconds, retention, snapshotBehind, faultCorrupt, faultPause, standbyOf, standbyName, standbys, etcd, member, members, operatorListen, printConfig, consoleMode, json,
 };
 root.SetAction(parsed =>
 {
@@ -85,7 +99,16 @@ root.SetAction(parsed =>
         if (parsed.GetValue(standbyName) is { } ownName) config = config with { Replication = config.Replication with { Name = ownName } };
         if (parsed.GetValue(standbys) is { Length: > 0 } list2)
             config = config with { Replication = config.Replication with { Standbys = [.. list2.Select(ParseStandby)] } };
+        if (parsed.GetValue(snapshotBehind) is > 0 and var behind) config = config with { Replication = config.Replication with { SnapshotCatchUpBehind = behind } };
+        config.Replication.FaultCorruptSnapshotChunk = parsed.GetValue(faultCorrupt);
+        config.Replication.FaultSnapshotChunkPauseMs = parsed.GetValue(faultPause);
         config.Replication.Validate(hasJournal: !config.InMemory);
+        if (parsed.GetValue(snapshotEvery) is > 0 and var every) config = config with { Snapshots = config.Snapshots with { EveryInputs = every } };
+        if (parsed.GetValue(snapshotSeconds) is > 0 and var seconds) config = config with { Snapshots = config.Snapshots with { EverySeconds = seconds } };
+        if (parsed.GetValue(retention) is { } mode) config = config with { Snapshots = config.Snapshots with { JournalRetention = mode } };
+        config.Snapshots.Validate();
+        if (config.InMemory && (config.Snapshots.EveryInputs > 0 || config.Snapshots.EverySeconds > 0))
+            throw new ConfigException("snapshots are written next to the journal: --in-memory has none");
         if (parsed.GetValue(etcd) is { } urls) config = config with { Cluster = config.Cluster with { Etcd = urls } };
         if (parsed.GetValue(member) is { } self) config = config with { Cluster = config.Cluster with { Member = self } };
         if (parsed.GetValue(members) is { Length: > 0 } list3)
@@ -112,6 +135,11 @@ root.SetAction(parsed =>
         Repair = parsed.GetValue(repair),
         AcceptLostRecords = parsed.GetValue(forceEmpty),
         BatchMaxDelay = TimeSpan.FromMicroseconds(parsed.GetValue(groupCommit)),
+        SegmentSize = parsed.GetValue(segmentSize),
+        SnapshotEveryInputs = config.Snapshots.EveryInputs,
+        SnapshotEvery = TimeSpan.FromSeconds(config.Snapshots.EverySeconds),
+        SnapshotsKept = config.Snapshots.Keep,
+        JournalRetention = config.Snapshots.RetentionMode,
         StallEveryCommands = parsed.GetValue(stallEvery),
         StallDuration = TimeSpan.FromMicroseconds(parsed.GetValue(stallMicros)),
         MaxSessions = EngineProcess.MaxConnections - config.Limits.MaxPendingConnections,

@@ -25,6 +25,17 @@ public sealed record ReplicationConfig
     public string OnSyncLoss { get; set; } = "degrade";
     /// <summary>Every this many inputs the primary sends its state hash; a standby that differs stops.</summary>
     public int StateCheckInterval { get; set; } = 10_000;
+    /// <summary>As a primary: a standby whose hello says it is more than this many records behind is sent the newest
+    /// snapshot (and the journal after it) rather than every record (0, the default: only when the journal no longer
+    /// holds the records it needs, having been trimmed by retention).</summary>
+    public long SnapshotCatchUpBehind { get; set; }
+
+    /// <summary>Fault injection for tests: the primary flips a byte in the Nth snapshot chunk it sends (once; 0: never).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int FaultCorruptSnapshotChunk { get; set; }
+    /// <summary>Fault injection for tests: the primary waits this long between snapshot chunks, so a transfer lasts.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int FaultSnapshotChunkPauseMs { get; set; }
 
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsStandby => Primary != null;
@@ -47,6 +58,8 @@ public sealed record ReplicationConfig
         if (SyncTimeoutMs is < 1 or > 3_600_000) throw new ConfigException($"replication: syncTimeoutMs {SyncTimeoutMs} outside 1..3600000");
         if (OnSyncLoss is not ("degrade" or "wait")) throw new ConfigException($"replication: onSyncLoss '{OnSyncLoss}' is not degrade or wait");
         if (StateCheckInterval < 1) throw new ConfigException("replication: stateCheckInterval must be positive");
+        if (SnapshotCatchUpBehind < 0) throw new ConfigException("replication: snapshotCatchUpBehind must not be negative");
+        if (FaultCorruptSnapshotChunk < 0 || FaultSnapshotChunkPauseMs < 0) throw new ConfigException("replication: fault settings must not be negative");
     }
 }
 

@@ -46,6 +46,9 @@ public sealed record ShardConfig
     /// <summary>Primary with standbys, standby of a primary, or neither (see <see cref="ReplicationConfig"/>).</summary>
     public ReplicationConfig Replication { get; set; } = new();
 
+    /// <summary>Snapshots while running and journal retention (see <see cref="SnapshotConfig"/>); off by default.</summary>
+    public SnapshotConfig Snapshots { get; set; } = new();
+
     /// <summary>Leadership elected in etcd among members (see <see cref="ClusterConfig"/>); off by default.</summary>
     public ClusterConfig Cluster { get; set; } = new();
 
@@ -222,6 +225,36 @@ public sealed record ConnectionLimits
 }
 
 public sealed class ConfigException(string message) : Exception(message);
+
+/// <summary>Snapshots the running engine writes, and what becomes of the journal before them. A snapshot is due after
+/// <see cref="EveryInputs"/> inputs or <see cref="EverySeconds"/> of sequencer time since the last, whichever comes
+/// first (0: that bound off; both 0: snapshots only at shutdown). <see cref="JournalRetention"/> <c>delete</c> or
+/// <c>archive</c> removes the segments wholly before the newest snapshot once no standby reading the journal needs them
+/// (a standby that needs them later is sent the snapshot instead).</summary>
+public sealed record SnapshotConfig
+{
+    public long EveryInputs { get; set; }
+    public double EverySeconds { get; set; }
+    public int Keep { get; set; } = 2;
+    public string JournalRetention { get; set; } = "keep";
+
+    [JsonIgnore]
+    public JournalRetentionMode RetentionMode => JournalRetention switch
+    {
+        "delete" => JournalRetentionMode.Delete,
+        "archive" => JournalRetentionMode.Archive,
+        _ => JournalRetentionMode.Keep,
+    };
+
+    public void Validate()
+    {
+        if (EveryInputs < 0 || EverySeconds < 0 || double.IsNaN(EverySeconds)) throw new ConfigException("snapshots: everyInputs and everySeconds must not be negative");
+        if (Keep < 1) throw new ConfigException("snapshots: keep is at least 1");
+        if (JournalRetention is not ("keep" or "delete" or "archive")) throw new ConfigException($"snapshots: journalRetention '{JournalRetention}' is not keep, delete or archive");
+        if (JournalRetention != "keep" && EveryInputs == 0 && EverySeconds == 0)
+            throw new ConfigException("snapshots: journal retention needs snapshots while running (everyInputs or everySeconds)");
+    }
+}
 
 // Properties have setters, not init: the source-generated reader sets every init-only property it was built with,
 // so a key a file leaves out would lose its default (an engine config without "idle" ran with an empty strategy).

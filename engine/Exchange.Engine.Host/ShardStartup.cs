@@ -28,8 +28,14 @@ internal static class ShardStartup
         // A cut the cluster's leader asked for in this member's last life, before anything reads the journal.
         string? cut = Directory.Exists(directory) ? RejoinCut.ApplyPending(directory) : null;
 
+        // A journal with no segment next to a snapshot continues after the snapshot (a standby restored from its
+        // primary's snapshot and stopped before the next record came).
+        long startAfter = 0;
+        if (SegmentDirectory.List(directory).Count == 0)
+            startAfter = new SnapshotStore(StateRebuild.SnapshotDirectory(directory)).NewestValid([])?.Sequence ?? 0;
         var journal = JournalWriter.Open(new JournalOptions
         {
+            StartAfter = startAfter,
             Directory = directory, Durability = options.Durability, BatchMaxDelay = options.BatchMaxDelay,
             BatchMaxRecords = options.BatchMaxRecords, SegmentSize = options.SegmentSize, Repair = options.Repair,
             AcceptLostRecords = options.AcceptLostRecords,
@@ -50,7 +56,9 @@ internal static class ShardStartup
             EngineConfigFile.Write(directory, config.Engine);
 
             events.Muted = true;
-            var (engine, rebuild) = StateRebuild.Run(directory, config.Engine, events);
+            // A snapshot beyond the journal's end (written before the journal made its records durable, then a crash) is
+            // not of a state the journal holds: the rebuild stops at the journal's end.
+            var (engine, rebuild) = StateRebuild.Run(directory, config.Engine, events, toSequence: journal.LastSequence);
             engine.Output.Muted = false;
             if (rebuild.Replayed.StoppedAt != null)
                 throw new InvalidDataException($"{directory}: the journal could not be read to its end: {rebuild.Replayed.StoppedAt}");

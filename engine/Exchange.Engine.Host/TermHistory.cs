@@ -63,6 +63,23 @@ internal sealed class TermHistory
         Save();
     }
 
+    /// <summary>The leadership <paramref name="sequence"/> falls in (0, 0: before any).</summary>
+    public (long Term, long Start) At(long sequence)
+    {
+        for (int i = _entries.Count - 1; i >= 0; i--)
+            if (_entries[i].Start <= sequence) return _entries[i];
+        return (0, 0);
+    }
+
+    /// <summary>A standby restored from its primary's snapshot: its journal now starts after the snapshot, and its
+    /// history is the leadership the snapshot fell in, as the primary's history has it.</summary>
+    public void ResetTo(long term, long start)
+    {
+        _entries.Clear();
+        if (term > 0) _entries.Add((term, start));
+        Save();
+    }
+
     /// <summary>The journal was cut after <paramref name="sequence"/>: leaderships that began after it are gone.</summary>
     public void CutAfter(long sequence)
     {

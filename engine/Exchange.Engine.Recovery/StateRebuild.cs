@@ -1,6 +1,8 @@
 // Start-up and audit: the state at a sequence is the newest valid snapshot at or before it, plus the journal
 // after it. A snapshot that fails its checks, or whose restored state hash disagrees with its header, is
-// skipped in favour of an older one or a full replay, and the report says so.
+// skipped in favour of an older one or a full replay, and the report says so. A journal that starts after sequence 1
+// (segments removed by retention, or a standby that began from its primary's snapshot) needs a snapshot at or after
+// the sequence before its first record; without one the rebuild stops with an error naming the gap.
 using Exchange.Contract;
 using Exchange.Engine;
 using Exchange.Journal;
@@ -26,9 +28,17 @@ public static class StateRebuild
     {
         var skipped = new List<string>();
         var store = new SnapshotStore(SnapshotDirectory(journalDirectory));
+        // A journal whose early segments were removed (retention) starts later: only a snapshot at or after the
+        // sequence before its first record connects to it.
+        long first = JournalRetention.FirstSequence(journalDirectory);
         long newestAllowed = toSequence;
         while (useSnapshots && store.NewestValid(skipped, newestAllowed) is { } info)
         {
+            if (first > info.Sequence + 1)
+            {
+                skipped.Add($"{info.Path}: at sequence {info.Sequence}, but the journal starts at {first}");
+                break;
+            }
             var engine = new MatchingEngine<TOutput>(config, output);
             try
             {
@@ -45,6 +55,10 @@ public static class StateRebuild
             using var reader = JournalReader.Open(journalDirectory, info.Sequence + 1);
             return (engine, new RebuildReport(info, skipped, JournalReplay.Apply(engine, reader, toSequence, progress)));
         }
+        if (first > 1)
+            throw new InvalidDataException($"{journalDirectory}: the journal starts at sequence {first} (earlier segments removed or archived) " +
+                $"and no valid snapshot {(useSnapshots ? "" : "(snapshots not used) ")}covers sequences 1..{first - 1}" +
+                (skipped.Count > 0 ? $" (skipped: {string.Join("; ", skipped)})" : ""));
         var fresh = new MatchingEngine<TOutput>(config, output);
         using var all = JournalReader.Open(journalDirectory);
         return (fresh, new RebuildReport(null, skipped, JournalReplay.Apply(fresh, all, toSequence, progress)));

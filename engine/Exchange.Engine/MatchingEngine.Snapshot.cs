@@ -10,7 +10,15 @@ public sealed partial class MatchingEngine<TOutput>
     /// <summary>The part of taking a snapshot that must happen on the engine thread: copying the pools as they are,
     /// at memory speed. <see cref="PendingSnapshot.Complete"/> then walks the copy, on any thread, while the
     /// engine goes on matching.</summary>
-    public PendingSnapshot BeginCapture()
+    public PendingSnapshot BeginCapture() => Pending(copyPools: true);
+
+    /// <summary>The live state walked straight into a snapshot on the calling thread (which must be the engine's), without
+    /// copying the pools first: the cost grows with the open orders, price levels and accounts in use, not with the
+    /// configured capacities, whose copy (<see cref="BeginCapture"/>) costs the full pools every time. For a running
+    /// engine's periodic snapshots, whose serialising and writing then happen on another thread.</summary>
+    public EngineSnapshot CaptureLive() => Pending(copyPools: false).Complete();
+
+    private PendingSnapshot Pending(bool copyPools)
     {
         var books = new List<(SnapshotSymbol Symbol, int[] Bids, int[] Asks)>();
         foreach (var book in _books)
@@ -30,7 +38,7 @@ public sealed partial class MatchingEngine<TOutput>
                 Held = _held.AsSpan(0, _accountCount * _assets).ToArray(),
                 Orders = [],
             },
-            books.Select(b => (b.Bids, b.Asks)).ToArray(), (Order[])_orders.Clone(), (PriceLevel[])_levels.Clone(), OpenOrderCount);
+            books.Select(b => (b.Bids, b.Asks)).ToArray(), copyPools ? (Order[])_orders.Clone() : _orders, copyPools ? (PriceLevel[])_levels.Clone() : _levels, OpenOrderCount);
     }
 
     /// <summary>Loads a snapshot into this engine, which must be new (no command applied yet). A snapshot that

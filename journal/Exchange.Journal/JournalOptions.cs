@@ -31,6 +31,9 @@ public sealed record JournalOptions
     /// <summary>Open even though the journal holds fewer records than its checkpoint says were durable (they were
     /// lost: restored from an old copy, a truncated segment). Without it (or <see cref="Repair"/>) such a journal is refused.</summary>
     public bool AcceptLostRecords { get; init; }
+    /// <summary>For a journal with no segments yet: the sequence a snapshot holds everything up to, so the first record
+    /// appended must be the one after it (a standby restored from its primary's snapshot). Ignored once segments exist.</summary>
+    public long StartAfter { get; init; }
 
     public void Validate()
     {
@@ -39,6 +42,7 @@ public sealed record JournalOptions
         if (BatchMaxRecords < 1) throw new ArgumentException("BatchMaxRecords must be positive");
         if (BatchMaxDelay < TimeSpan.Zero) throw new ArgumentException("BatchMaxDelay must not be negative");
         if (IndexInterval < JournalFormat.Alignment) throw new ArgumentException("IndexInterval too small");
+        if (StartAfter < 0) throw new ArgumentException("StartAfter must not be negative");
     }
 
     /// <summary>The largest payload one record can carry.</summary>

@@ -115,7 +115,8 @@ public sealed class JournalReader : IDisposable
             {
                 // A journal may start later than 1 (older segments archived); reading "from the start" is fine.
                 if (_skipUntil > 1)
-                    throw new JournalException($"{_directory}: sequence {_skipUntil} is before the first segment ({segments[0].FirstSequence}): segments are missing");
+                    throw new JournalException($"{_directory}: sequence {_skipUntil} is before the journal's first segment, which starts at {segments[0].FirstSequence} " +
+                        "(earlier segments removed or archived, or missing): only a snapshot can stand for them");
                 pick = 0;
             }
             var segment = segments[pick];

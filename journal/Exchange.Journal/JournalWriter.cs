@@ -86,7 +86,12 @@ public sealed class JournalWriter : IDisposable
     private RecoveryReport Recover()
     {
         var segments = SegmentDirectory.List(_options.Directory);
-        if (segments.Count == 0) return RecoveryReport.Clean(0);
+        if (segments.Count == 0)
+        {
+            // Empty: a new journal, or one continuing after a snapshot (whose sequence is then the last one held).
+            LastSequence = WrittenSequence = DurableSequence = _options.StartAfter;
+            return RecoveryReport.Clean(_options.StartAfter);
+        }
         var last = segments[^1];
         var result = TailRecovery.Recover(last.Path, _options.Repair);
         if (result.RemovedEmptySegment)

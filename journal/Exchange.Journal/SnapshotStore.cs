@@ -37,6 +37,17 @@ public sealed class SnapshotStore(string directory)
         return new SnapshotInfo(path, sequence, stateHash, bodyLength);
     }
 
+    /// <summary>Takes a snapshot file written elsewhere (received whole, already fsynced and checked) into the store as
+    /// the snapshot at <paramref name="sequence"/>: renamed into place, the directory fsynced.</summary>
+    public string Adopt(string file, long sequence)
+    {
+        PrivateFiles.CreateDirectory(Directory);
+        string path = System.IO.Path.Combine(Directory, $"{sequence:D20}{Extension}");
+        File.Move(file, path, overwrite: true);
+        NativeFile.SyncDirectory(Directory);
+        return path;
+    }
+
     private static long WriteTemp(string temp, long sequence, long stateHash, Action<Stream> writeBody)
     {
         long bodyLength;

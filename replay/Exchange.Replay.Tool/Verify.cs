@@ -58,6 +58,8 @@ internal static class Verify
             text.WriteLine(report.Clean ? $"{directory}: clean" : $"{directory}: {report.Faults.Count} fault{(report.Faults.Count == 1 ? "" : "s")}");
             text.WriteLine($"  segments {report.Segments}, records {report.Records:N0}, bytes {report.Bytes:N0}, " +
                 $"sequences {report.FirstSequence}..{report.LastSequence}, index entries {report.IndexEntries:N0}, malformed payloads {report.Malformed:N0}");
+            if (report.FirstSequence > 1)
+                text.WriteLine($"  starts after sequence 1 (earlier segments removed or archived): rebuilding needs a snapshot at or after sequence {report.FirstSequence - 1}");
             foreach (var f in report.Faults) text.WriteLine($"  fault: {f}");
         }
         return report.Clean ? 0 : 1;

@@ -1,5 +1,6 @@
 // Primary against standby: two journals of the same shard must hold the same inputs in the same order. Finds
 // the first sequence where they part (payload, timestamp, type or version), or which one is a prefix of the other.
+// Journals that start at different sequences are compared from the later start.
 using Exchange.Journal;
 
 namespace Exchange.Replay;
@@ -27,8 +28,11 @@ public static class JournalDiff
     {
         foreach (string d in (string[])[directoryA, directoryB])
             if (SegmentDirectory.List(d).Count == 0) throw new JournalException($"{d}: no journal segments");
-        using var a = JournalReader.Open(directoryA);
-        using var b = JournalReader.Open(directoryB);
+        // A journal may start after sequence 1 (segments removed by retention, or a standby begun from its primary's
+        // snapshot): the two are compared over the range both hold.
+        long from = Math.Max(JournalRetention.FirstSequence(directoryA), JournalRetention.FirstSequence(directoryB));
+        using var a = JournalReader.Open(directoryA, from);
+        using var b = JournalReader.Open(directoryB, from);
         long compared = 0, lastA = 0, lastB = 0;
         while (true)
         {

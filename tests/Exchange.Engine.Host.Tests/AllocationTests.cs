@@ -55,6 +55,30 @@ public sealed class AllocationTests
     }
 
     [Fact]
+    public void With_snapshots_while_running_configured_the_inputs_between_snapshots_allocate_nothing()
+    {
+        using var dir = new TempDirectory();
+        var links = new CountingLinks();
+        using var engine = EngineService.Open(new ShardConfig(), links, new EngineServiceOptions
+        {
+            JournalDirectory = dir.Path, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, Clock = () => 7,
+            SnapshotEveryInputs = 10_000_000, SnapshotEvery = TimeSpan.FromDays(1), JournalRetention = JournalRetentionMode.Delete,
+        });
+        long now = 1_000_000_000_000;
+        engine.DoWork(now);
+        engine.OnMessage(1, Client.Logon("mm-1001-key", heartbeatMs: 100));
+        engine.OnMessage(2, Client.Logon("mm-1002-key", heartbeatMs: 100));
+        var buffer = new byte[256];
+        long clientOrderId = 1;
+        Run(engine, buffer, 20_000, ref clientOrderId, ref now);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run(engine, buffer, 100_000, ref clientOrderId, ref now);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Null(engine.LastSnapshot);
+    }
+
+    [Fact]
     public void With_a_sync_standby_on_the_live_stream_the_orders_and_their_replication_allocate_nothing_after_warm_up()
     {
         using var dir = new TempDirectory();

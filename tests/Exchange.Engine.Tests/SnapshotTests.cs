@@ -100,4 +100,21 @@ public sealed class SnapshotTests
         var snapshot = engine.Capture();
         Assert.Throws<InvalidOperationException>(() => engine.Restore(snapshot));
     }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(9)]
+    public void Capturing_the_live_state_writes_the_same_bytes_as_copying_the_pools_first_and_restores_the_same_state(int seed)
+    {
+        var (engine, output, _) = Busy(seed, 800);
+        var copied = new MemoryStream();
+        var live = new MemoryStream();
+        engine.BeginCapture().Complete().WriteTo(copied);
+        engine.CaptureLive().WriteTo(live);
+        Assert.Equal(copied.ToArray(), live.ToArray());
+        live.Position = 0;
+        var restored = new MatchingEngine<RecordingOutput>(EngineFixture.SmallConfig(), output);
+        restored.Restore(EngineSnapshot.ReadFrom(live));
+        Assert.Equal(engine.StateHash(), restored.StateHash());
+    }
 }
