@@ -390,6 +390,7 @@ public sealed class WireSchemaCrossCheckTests
             ["ReplicaHello"] = ReplicaHelloDecoder.TemplateId, ["ReplicatedRecord"] = ReplicatedRecordDecoder.TemplateId,
             ["ReplicaAck"] = ReplicaAckDecoder.TemplateId, ["StateCheck"] = StateCheckDecoder.TemplateId,
             ["ReplicaCut"] = ReplicaCutDecoder.TemplateId, ["LeaderTerm"] = LeaderTermDecoder.TemplateId,
+            ["SnapshotChunk"] = SnapshotChunkDecoder.TemplateId, ["SnapshotResend"] = SnapshotResendDecoder.TemplateId,
             ["NewOrder"] = NewOrderDecoder.TemplateId, ["CancelOrder"] = CancelOrderDecoder.TemplateId,
             ["ReplaceOrder"] = ReplaceOrderDecoder.TemplateId, ["MassCancel"] = MassCancelDecoder.TemplateId,
             ["AddAccount"] = AddAccountDecoder.TemplateId, ["AddSymbol"] = AddSymbolDecoder.TemplateId,
