@@ -127,17 +127,15 @@ public sealed partial class MatchingEngine<TOutput>
 
     private void AddHistory(ref StateHasher h)
     {
-        for (int a = 0; a < _accountCount; a++)
-        {
-            h.Add(_accounts[a].LastClientOrderId);
-            h.Add(_accounts[a].LastClientOrderSequence);
-        }
+        // Like the rest of the hash, it leaves out sequence numbers (LastClientOrderSequence, FinishedOrder.Sequence): the
+        // same inputs under other sequence numbers give the same hash.
+        for (int a = 0; a < _accountCount; a++) h.Add(_accounts[a].LastClientOrderId);
         h.Add(_finishedCount);
         for (int i = _finishedCount - 1; i >= 0; i--)
         {
             ref FinishedOrder f = ref Recent(i);
             h.Add(f.Account); h.Add(f.ClientOrderId); h.Add(f.OrderId); h.Add(f.Symbol); h.Add((long)f.Side); h.Add(f.Price);
-            h.Add(f.Quantity); h.Add(f.Filled); h.Add(f.Sequence); h.Add((long)f.State); h.Add((long)f.RejectReason); h.Add((long)f.CancelReason);
+            h.Add(f.Quantity); h.Add(f.Filled); h.Add((long)f.State); h.Add((long)f.RejectReason); h.Add((long)f.CancelReason);
         }
     }
 }
