@@ -166,9 +166,9 @@ public static class WebHost
             !SymbolMarket.Intervals.Any(i => i.Name == (interval ?? "1m")) ? Problem(400, "invalid_field", "interval must be 1m, 5m or 1h")
             : limit is < 1 or > 100_000 ? Problem(400, "out_of_range", "limit must be 1..100000")
             : Found(await door.Query(() => door.CandlesSnapshot(symbol, interval ?? "1m", limit ?? 1000)), symbol));
-        api.MapGet("/orders", async (HttpContext ctx) => Account(ctx, auth) is { } a ? Json(await door.Query(() => door.OrdersSnapshot(a))) : NotAccount())
+        api.MapGet("/orders", async (HttpContext ctx) => Account(ctx, auth) is { } a ? Json(await door.Refreshed(a, door.OrdersSnapshot)) : NotAccount())
             .RequireAuthorization();
-        api.MapGet("/balances", async (HttpContext ctx) => Account(ctx, auth) is { } a ? Json(await door.Query(() => door.BalancesSnapshot(a))) : NotAccount())
+        api.MapGet("/balances", async (HttpContext ctx) => Account(ctx, auth) is { } a ? Json(await door.Refreshed(a, door.BalancesSnapshot)) : NotAccount())
             .RequireAuthorization();
         api.MapGet("/fills", async (HttpContext ctx) => Account(ctx, auth) is { } a ? Json(await door.Query(() => door.FillsSnapshot(a))) : NotAccount())
             .RequireAuthorization();

@@ -19,13 +19,16 @@ public sealed class WebProcesses : IDisposable
     public static readonly RSA Rsa = RSA.Create(2048);
 
     /// <param name="journal">Journal the engine's inputs (so it can be restarted with its state) instead of running in memory.</param>
-    public WebProcesses(string limitsJson = "{}", bool devTokens = false, bool withKeys = true, bool journal = false, int operatorPort = 0)
+    /// <param name="beforeWeb">Runs once the engine listens and before exchange-web starts, given the engine's channel.</param>
+    public WebProcesses(string limitsJson = "{}", bool devTokens = false, bool withKeys = true, bool journal = false, int operatorPort = 0,
+        Action<string>? beforeWeb = null)
     {
         _journal = journal ? _dir.Combine("journal") : null;
         _engine = StartEngine(0);
         try
         {
             EnginePort = PortOf(_engine.WaitForLine("listening "));
+            beforeWeb?.Invoke(EngineChannel);
             string pem = _dir.Combine("rs256.pem");
             File.WriteAllText(pem, Rsa.ExportSubjectPublicKeyInfoPem());
             string config = _dir.Combine("web.json");
