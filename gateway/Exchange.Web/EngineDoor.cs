@@ -109,6 +109,8 @@ public sealed class EngineDoor : IDisposable
             catch (LogonRejectedException e) { throw new WebConfigException($"account {session.Account.Account} ({session.Account.Subject}): {e.Message}"); }
         }
         foreach (var symbol in _sessions[0].Client.Symbols.Values) AddSymbol(symbol);
+        // Orders that rested before exchange-web started are in no update it will see: start from the engine's books.
+        foreach (var m in _markets.Values) RequestRebuild(m);
         var agent = new DelegateAgent("exchange-web engine", DoWork);
         _runner = new AgentRunner(agent, IdleStrategies.Parse("backoff")!, e =>
         {
@@ -215,8 +217,9 @@ public sealed class EngineDoor : IDisposable
             BookRepairs++;
             _changedBooks.Add(m);
             if (m.Repairs <= 10 || m.Repairs % 1000 == 0)
-                _log.Warn($"{m.Symbol.Name}: the book disagreed with the engine's best bid/offer at sequence {_inputSequence} (level updates lost); repaired from it ({m.Repairs} so far)",
+                _log.Warn($"{m.Symbol.Name}: the book disagreed with the engine's best bid/offer at sequence {_inputSequence} (level updates lost); top repaired from it ({m.Repairs} so far), full book asked of the engine",
                     ("symbol", m.Symbol.Name), ("sequence", _inputSequence));
+            RequestRebuild(m);
         }
         if (_subscribers[m].Ticker.Count > 0) FanOut(m, _subscribers[m].Ticker, Frames.Ticker(m), conflatable: true);
     }
@@ -454,6 +457,34 @@ public sealed class EngineDoor : IDisposable
         return answer.Task;
     }
 
+    // ---- full books from the engine (book-snapshot queries) ----
+
+    /// <summary>Asks the engine for <paramref name="m"/>'s full book (once at a time), through the market-data session.</summary>
+    private void RequestRebuild(SymbolMarket m)
+    {
+        if (m.RebuildRequest != null) return;
+        var session = _sessions.Find(s => s.MarketData);
+        if (session == null) return;
+        ulong id = _nextRefresh++;
+        if (session.Client.RequestBookSnapshot(m.Symbol.Id, id) > 0) m.RebuildRequest = id;
+    }
+
+    private void OnBookSnapshotLevel(AccountSession session, int symbol, Side side, long price, long quantity, int orders)
+    {
+        if (session.MarketData && _marketsById.TryGetValue(symbol, out var m) && m.RebuildRequest != null) m.AddSnapshotLevel(side, price, quantity, orders);
+    }
+
+    /// <summary>The engine's book is in: the book is rebuilt from it and every book subscriber gets a snapshot of it.</summary>
+    private void OnBookSnapshotEnd(AccountSession session, ulong requestId, int symbol, long sequence, bool truncated)
+    {
+        if (!session.MarketData || !_marketsById.TryGetValue(symbol, out var m) || m.RebuildRequest != requestId) return;
+        FlushBooks();
+        m.Rebuild(sequence);
+        _log.Info($"{m.Symbol.Name}: book rebuilt from the engine's at sequence {sequence}: {m.BidLevels} bid and {m.AskLevels} ask levels" +
+            (truncated ? " (the engine sent its best levels only)" : ""), ("symbol", m.Symbol.Name), ("sequence", sequence));
+        foreach (var s in _subscribers[m].Book) Send(s, Frames.Book(m, s.Depth, snapshot: true, "rebuilt"), conflatable: true);
+    }
+
     // ---- the account's state from the engine (account-state queries) ----
 
     private ulong _nextRefresh = 1;
@@ -525,6 +556,13 @@ public sealed class EngineDoor : IDisposable
     /// <summary>The engine refused an account-state query (it should not: the session asks for its own account).</summary>
     private void OnQueryRejected(AccountSession session, ulong requestId, RejectReason reason)
     {
+        foreach (var m in _markets.Values)
+            if (m.RebuildRequest == requestId)
+            {
+                _log.Warn($"{m.Symbol.Name}: book snapshot refused: {reason}", ("symbol", m.Symbol.Name));
+                m.AbandonRebuild();
+                return;
+            }
         if (session.Refresh is not { } r || r.RequestId != requestId) return;
         _log.Warn($"account {session.Account.Account}: account-state query refused: {reason}", ("account", session.Account.Account));
         if (--r.Outstanding > 0) return;
@@ -536,6 +574,9 @@ public sealed class EngineDoor : IDisposable
     /// private subscriber of orders and balances sent the new snapshot.</summary>
     private void RefreshAfterLogon(AccountSession session)
     {
+        // Market data may have been missed while the session was down: every book is rebuilt from the engine's.
+        if (session.MarketData)
+            foreach (var m in _markets.Values) RequestRebuild(m);
         RefreshAccount(session, () =>
         {
             var a = session.State;
@@ -805,6 +846,8 @@ public sealed class EngineDoor : IDisposable
             ("account", session.Account.Account));
         foreach (var p in session.State.TakeAllPending())
             p.Connection.Outbox.Private(PrivateFrames.Reject(p.RequestId, p.Op, "engine unavailable: engine session lost, reconnecting", 0));
+        if (session.MarketData)
+            foreach (var m in _markets.Values) m.AbandonRebuild();
         // A query in flight will not be answered: whoever waited gets what is held.
         if (session.Refresh is { } r)
         {
@@ -841,6 +884,10 @@ public sealed class EngineDoor : IDisposable
         public override void OnAccountStateEnd(int shard, ulong requestId, long account, long sequence, int orderCount, long nextAfterOrderId) =>
             door.OnAccountStateEnd(session, shard, requestId, nextAfterOrderId);
         public override void OnQueryRejected(int shard, ulong requestId, int query, RejectReason reason) => door.OnQueryRejected(session, requestId, reason);
+        public override void OnBookSnapshotLevel(int shard, int symbol, Side side, long price, long quantity, int orderCount) =>
+            door.OnBookSnapshotLevel(session, symbol, side, price, quantity, orderCount);
+        public override void OnBookSnapshotEnd(int shard, ulong requestId, int symbol, long sequence, SymbolStatus status, int bidLevels, int askLevels, bool truncated) =>
+            door.OnBookSnapshotEnd(session, requestId, symbol, sequence, truncated);
         public override void OnLogout(int shard, LogoutReason reason) => door.OnSessionLost(session, $"engine logout: {reason}");
         public override void OnDisconnected(int shard) => door.OnSessionLost(session, "engine silent or gone");
         public override void OnSymbolDefinition(int shard, SymbolReference symbol) { if (session.MarketData) door.AddSymbol(symbol); }
