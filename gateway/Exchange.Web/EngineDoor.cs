@@ -438,6 +438,9 @@ public sealed class EngineDoor : IDisposable
     public byte[]? BookSnapshot(string symbol, int depth) => _markets.TryGetValue(symbol, out var m) ? Frames.Book(m, depth, snapshot: true) : null;
     public byte[]? TradesSnapshot(string symbol, int limit) => _markets.TryGetValue(symbol, out var m) ? Frames.Trades(m, limit) : null;
     public byte[]? TickerSnapshot(string symbol) => _markets.TryGetValue(symbol, out var m) ? Frames.Ticker(m) : null;
+    /// <summary>The candles held in memory (oldest first) and the symbol, or null for an unknown symbol or interval.</summary>
+    public (WebSymbol Symbol, List<Candle> Candles)? CandlesHeld(string symbol, string interval, int limit) =>
+        _markets.TryGetValue(symbol, out var m) && m.Series(interval) is { } series ? (m.Symbol, series.Newest(limit).ToList()) : null;
     public byte[]? CandlesSnapshot(string symbol, string interval, int limit) =>
         _markets.TryGetValue(symbol, out var m) && m.Series(interval) is { } series ? Frames.Candles(m, series, limit) : null;
     public byte[] OrdersSnapshot(WebAccount account) => PrivateFrames.Orders(Session(account)!.State);
