@@ -14,7 +14,7 @@ using Exchange.Sbe;
 
 namespace Exchange.Engine.Host;
 
-public sealed class EngineService : IDisposable
+public sealed partial class EngineService : IDisposable
 {
     private const int HeaderLength = MessageHeaderDecoder.EncodedLength;
 
@@ -129,6 +129,9 @@ public sealed class EngineService : IDisposable
                 return;
             case >= AddAccountDecoder.TemplateId and <= WithdrawDecoder.TemplateId:
                 OnAdministration(connection, sbeMessage);
+                return;
+            case OrderStatusRequestDecoder.TemplateId or AccountStateRequestDecoder.TemplateId or BookSnapshotRequestDecoder.TemplateId:
+                OnQuery(connection, template, sbeMessage);
                 return;
             default:
                 RejectMalformed(connection, template);

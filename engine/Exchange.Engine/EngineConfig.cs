@@ -18,6 +18,9 @@ public sealed record EngineConfig
     public int MaxOpenOrdersPerAccount { get; init; } = 1 << 20;
     /// <summary>The account that receives every fee. It exists from the start.</summary>
     public long FeeAccount { get; init; } = 0;
+    /// <summary>Finished orders (filled, cancelled, rejected) the engine remembers, newest first, for order-status
+    /// queries: a ring shared by every account, part of the state (snapshots, state hash).</summary>
+    public int RecentOrders { get; init; } = 4096;
 
     public void Validate()
     {
@@ -27,6 +30,7 @@ public sealed record EngineConfig
         if (MaxOrders is < 1 or > 1 << 28) throw new ArgumentException($"MaxOrders {MaxOrders} outside 1..2^28");
         if (MaxPriceLevels is < 1 or > 1 << 26) throw new ArgumentException($"MaxPriceLevels {MaxPriceLevels} outside 1..2^26");
         if (InitialLevelsPerSide < 1) throw new ArgumentException("InitialLevelsPerSide must be positive");
+        if (RecentOrders is < 1 or > 1 << 20) throw new ArgumentException($"RecentOrders {RecentOrders} outside 1..2^20");
         if (MaxOpenOrdersPerAccount < 1) throw new ArgumentException("MaxOpenOrdersPerAccount must be positive");
         if ((long)MaxAccounts * AssetCount > 1 << 28) throw new ArgumentException("MaxAccounts × AssetCount exceeds 2^28 balances");
     }

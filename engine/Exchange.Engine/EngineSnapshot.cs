@@ -13,7 +13,8 @@ public readonly record struct SnapshotSymbol(SymbolSpec Spec, SymbolName Name, S
 
 public sealed class EngineSnapshot
 {
-    private const ulong Magic = 0x32_50414E53_474E45; // "ENGSNAP2": symbols carry their names
+    private const ulong Magic = 0x33_50414E53_474E45; // "ENGSNAP3": with what the engine remembers for queries
+    private const ulong MagicWithoutHistory = 0x32_50414E53_474E45; // "ENGSNAP2": symbols carry their names, still read
     private const ulong MagicWithoutNames = 0x31_50414E53_474E45; // "ENGSNAP1", still read
 
     public required long Sequence { get; init; }
@@ -28,6 +29,12 @@ public sealed class EngineSnapshot
     public required long[] Held { get; init; }
     /// <summary>Every resting order, per symbol and side in book priority order.</summary>
     public required SnapshotOrder[] Orders { get; init; }
+    /// <summary>Per account (in creation order): the client order id of its last sequenced NewOrder or ReplaceOrder,
+    /// and that input's sequence (empty in snapshots written before they were kept: all 0).</summary>
+    public long[] LastClientOrderIds { get; init; } = [];
+    public long[] LastClientOrderSequences { get; init; } = [];
+    /// <summary>The ring of recently finished orders, oldest first.</summary>
+    public FinishedOrder[] RecentOrders { get; init; } = [];
 
     public void WriteTo(Stream stream)
     {
@@ -57,6 +64,15 @@ public sealed class EngineSnapshot
             int n = Math.Min(4096, Orders.Length - start);
             for (int i = 0; i < n; i++) WriteOrder(buffer.AsSpan(i * OrderSize), in Orders[start + i]);
             w.Write(buffer, 0, n * OrderSize);
+        }
+        w.Write(LastClientOrderIds.Length);
+        foreach (long v in LastClientOrderIds) w.Write(v);
+        foreach (long v in LastClientOrderSequences) w.Write(v);
+        w.Write(RecentOrders.Length);
+        foreach (var f in RecentOrders)
+        {
+            w.Write(f.Account); w.Write(f.ClientOrderId); w.Write(f.OrderId); w.Write(f.Symbol); w.Write((byte)f.Side); w.Write(f.Price);
+            w.Write(f.Quantity); w.Write(f.Filled); w.Write(f.Sequence); w.Write((byte)f.State); w.Write((ushort)f.RejectReason); w.Write((byte)f.CancelReason);
         }
     }
 
@@ -90,7 +106,7 @@ public sealed class EngineSnapshot
         {
             using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             ulong magic = r.ReadUInt64();
-            if (magic != Magic && magic != MagicWithoutNames) throw new InvalidDataException("not an engine snapshot (wrong magic)");
+            if (magic != Magic && magic != MagicWithoutHistory && magic != MagicWithoutNames) throw new InvalidDataException("not an engine snapshot (wrong magic)");
             long sequence = r.ReadInt64(), timestamp = r.ReadInt64(), nextOrderId = r.ReadInt64(), nextTradeId = r.ReadInt64();
             int assets = r.ReadInt32();
             if (assets is < 1 or > 1 << 16) throw new InvalidDataException($"asset count {assets}");
@@ -99,7 +115,7 @@ public sealed class EngineSnapshot
             {
                 var spec = new SymbolSpec(r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(),
                     r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64());
-                var name = magic == Magic ? SymbolName.FromBytes(r.ReadBytes(SymbolName.MaxLength)) : default;
+                var name = magic != MagicWithoutNames ? SymbolName.FromBytes(r.ReadBytes(SymbolName.MaxLength)) : default;
                 symbols[i] = new SnapshotSymbol(spec, name, (SymbolStatus)r.ReadByte(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
             }
             var accounts = new long[Count(r, 1 << 26)];
@@ -116,10 +132,26 @@ public sealed class EngineSnapshot
                 r.BaseStream.ReadExactly(buffer);
                 orders[i] = ReadOrder(buffer);
             }
+            long[] lastIds = [], lastSequences = [];
+            FinishedOrder[] recent = [];
+            if (magic == Magic)
+            {
+                int n = Count(r, accounts.Length);
+                if (n != accounts.Length) throw new InvalidDataException($"{n} last client order ids for {accounts.Length} accounts");
+                lastIds = new long[n];
+                lastSequences = new long[n];
+                for (int i = 0; i < n; i++) lastIds[i] = r.ReadInt64();
+                for (int i = 0; i < n; i++) lastSequences[i] = r.ReadInt64();
+                recent = new FinishedOrder[Count(r, 1 << 20)];
+                for (int i = 0; i < recent.Length; i++)
+                    recent[i] = new FinishedOrder(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), (Side)r.ReadByte(), r.ReadInt64(),
+                        r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (OrderState)r.ReadByte(), (RejectReason)r.ReadUInt16(), (CancelReason)r.ReadByte());
+            }
             return new EngineSnapshot
             {
                 Sequence = sequence, Timestamp = timestamp, NextOrderId = nextOrderId, NextTradeId = nextTradeId, AssetCount = assets,
                 Symbols = symbols, Accounts = accounts, Available = available, Held = held, Orders = orders,
+                LastClientOrderIds = lastIds, LastClientOrderSequences = lastSequences, RecentOrders = recent,
             };
         }
         catch (EndOfStreamException)

@@ -154,6 +154,7 @@ public sealed partial class MatchingEngine<TOutput>
     {
         ref Order m = ref _orders[makerSlot];
         long leaves = m.Leaves;
+        m.Ended = CancelReason.SelfTradePrevention;
         _output.OnCancelled(new OrderCancelled(m.Account, m.ClientOrderId, m.OrderId, m.Symbol, m.Side,
             CancelReason.SelfTradePrevention, leaves, m.Filled));
         ReleaseHold(book, ref m);
@@ -164,6 +165,7 @@ public sealed partial class MatchingEngine<TOutput>
 
     private void CancelTaker(OrderBook book, ref Order t, CancelReason reason)
     {
+        t.Ended = reason;
         _output.OnCancelled(new OrderCancelled(t.Account, t.ClientOrderId, t.OrderId, t.Symbol, t.Side, reason, t.Leaves, t.Filled));
         ReleaseHold(book, ref t);
     }
@@ -177,7 +179,10 @@ public sealed partial class MatchingEngine<TOutput>
         m.Quantity -= d;
         level.Quantity -= d;
         if (m.Leaves == 0)
+        {
+            m.Ended = CancelReason.SelfTradePrevention;
             _output.OnCancelled(new OrderCancelled(m.Account, m.ClientOrderId, m.OrderId, m.Symbol, m.Side, CancelReason.SelfTradePrevention, d, m.Filled));
+        }
         else
             _output.OnReduced(new OrderReduced(m.Account, m.ClientOrderId, m.OrderId, m.Symbol, m.Side, d, m.Leaves));
         RecomputeHold(book, ref m);
@@ -190,6 +195,7 @@ public sealed partial class MatchingEngine<TOutput>
         t.Quantity -= d;
         if (t.Leaves == 0)
         {
+            t.Ended = CancelReason.SelfTradePrevention;
             _output.OnCancelled(new OrderCancelled(t.Account, t.ClientOrderId, t.OrderId, t.Symbol, t.Side, CancelReason.SelfTradePrevention, d, t.Filled));
             ReleaseHold(book, ref t);
             return true;

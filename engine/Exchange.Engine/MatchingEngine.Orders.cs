@@ -15,8 +15,10 @@ public sealed partial class MatchingEngine<TOutput>
         var reason = account == None ? RejectReason.UnknownAccount
             : book == null ? RejectReason.UnknownSymbol
             : CheckNewOrder(in c, book, account, out hold);
+        if (account != None) NoteClientOrder(account, c.ClientOrderId);
         if (reason != RejectReason.None)
         {
+            if (account != None) RecordRejected(c.Account, c.ClientOrderId, c.Symbol, c.Side, c.Price, c.Quantity, reason);
             Reject(CommandKind.NewOrder, c.Account, c.ClientOrderId, c.Symbol, reason);
             return;
         }
@@ -45,6 +47,7 @@ public sealed partial class MatchingEngine<TOutput>
         o.PostOnly = c.PostOnly;
         o.IsMarket = market;
         o.IsOpen = false;
+        o.Ended = 0;
 
         _output.OnAccepted(new OrderAccepted(c.Account, c.ClientOrderId, o.OrderId, c.Symbol, c.Side, c.Type,
             c.TimeInForce, market ? 0 : c.Price, c.Quantity));
@@ -171,8 +174,11 @@ public sealed partial class MatchingEngine<TOutput>
         var reason = account == None ? RejectReason.UnknownAccount
             : slot == None ? RejectReason.UnknownOrder
             : CheckReplace(in c, slot);
+        if (account != None) NoteClientOrder(account, c.ClientOrderId);
         if (reason != RejectReason.None)
         {
+            if (account != None) RecordRejected(c.Account, c.ClientOrderId, slot == None ? -1 : _orders[slot].Symbol,
+                slot == None ? Side.None : _orders[slot].Side, c.Price, c.Quantity, reason);
             Reject(CommandKind.ReplaceOrder, c.Account, c.OrigClientOrderId, -1, reason);
             return;
         }
@@ -313,6 +319,7 @@ public sealed partial class MatchingEngine<TOutput>
     private void CancelResting(OrderBook book, int slot, CancelReason reason)
     {
         ref Order o = ref _orders[slot];
+        o.Ended = reason;
         _output.OnCancelled(new OrderCancelled(o.Account, o.ClientOrderId, o.OrderId, o.Symbol, o.Side, reason, o.Leaves, o.Filled));
         ReleaseHold(book, ref o);
         _levels[o.Level].Quantity -= o.Leaves;
@@ -370,6 +377,7 @@ public sealed partial class MatchingEngine<TOutput>
     private void Retire(int slot)
     {
         ref Order o = ref _orders[slot];
+        RecordFinished(ref o);
         if (o.IsOpen)
         {
             ref AccountState account = ref _accounts[o.AccountSlot];

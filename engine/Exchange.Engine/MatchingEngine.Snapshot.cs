@@ -28,7 +28,14 @@ public sealed partial class MatchingEngine<TOutput>
                 book.Bids.LevelsBestFirst(), book.Asks.LevelsBestFirst()));
         }
         var accounts = new long[_accountCount];
-        for (int i = 0; i < _accountCount; i++) accounts[i] = _accounts[i].Id;
+        var lastIds = new long[_accountCount];
+        var lastSequences = new long[_accountCount];
+        for (int i = 0; i < _accountCount; i++)
+        {
+            accounts[i] = _accounts[i].Id;
+            lastIds[i] = _accounts[i].LastClientOrderId;
+            lastSequences[i] = _accounts[i].LastClientOrderSequence;
+        }
         return new PendingSnapshot(
             new EngineSnapshot
             {
@@ -36,7 +43,7 @@ public sealed partial class MatchingEngine<TOutput>
                 Symbols = [.. books.Select(b => b.Symbol)], Accounts = accounts,
                 Available = _available.AsSpan(0, _accountCount * _assets).ToArray(),
                 Held = _held.AsSpan(0, _accountCount * _assets).ToArray(),
-                Orders = [],
+                Orders = [], LastClientOrderIds = lastIds, LastClientOrderSequences = lastSequences, RecentOrders = RecentOrders(),
             },
             books.Select(b => (b.Bids, b.Asks)).ToArray(), copyPools ? (Order[])_orders.Clone() : _orders, copyPools ? (PriceLevel[])_levels.Clone() : _levels, OpenOrderCount);
     }
@@ -68,6 +75,19 @@ public sealed partial class MatchingEngine<TOutput>
             if (_accountIndex.Find(snapshot.Accounts[i], 0) != None) throw new InvalidDataException($"snapshot repeats account {snapshot.Accounts[i]}");
             CreateAccount(snapshot.Accounts[i]);
         }
+        if (snapshot.LastClientOrderIds.Length != 0)
+        {
+            if (snapshot.LastClientOrderIds.Length != snapshot.Accounts.Length || snapshot.LastClientOrderSequences.Length != snapshot.Accounts.Length)
+                throw new InvalidDataException("snapshot's last client order ids do not match its accounts");
+            for (int i = 0; i < snapshot.Accounts.Length; i++)
+            {
+                _accounts[i].LastClientOrderId = snapshot.LastClientOrderIds[i];
+                _accounts[i].LastClientOrderSequence = snapshot.LastClientOrderSequences[i];
+            }
+        }
+        // A ring larger than this engine's keeps its newest entries.
+        var recent = snapshot.RecentOrders;
+        for (int i = Math.Max(0, recent.Length - _finished.Length); i < recent.Length; i++) Remember(in recent[i]);
         snapshot.Available.CopyTo(_available, 0);
         snapshot.Held.CopyTo(_held, 0);
 
@@ -190,6 +210,7 @@ public sealed class PendingSnapshot
             Sequence = _header.Sequence, Timestamp = _header.Timestamp, NextOrderId = _header.NextOrderId, NextTradeId = _header.NextTradeId,
             AssetCount = _header.AssetCount, Symbols = _header.Symbols, Accounts = _header.Accounts, Available = _header.Available,
             Held = _header.Held, Orders = n == orders.Length ? orders : orders[..n],
+            LastClientOrderIds = _header.LastClientOrderIds, LastClientOrderSequences = _header.LastClientOrderSequences, RecentOrders = _header.RecentOrders,
         };
     }
 }

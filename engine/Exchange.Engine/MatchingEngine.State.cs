@@ -83,8 +83,10 @@ public sealed partial class MatchingEngine<TOutput>
             o.Held, o.SelfTrade, o.PostOnly);
     }
 
-    /// <summary>A 64-bit digest of all books, orders, balances and id counters, folded in a fixed order.</summary>
-    public long StateHash()
+    /// <summary>A 64-bit digest of all books, orders, balances and id counters, and (unless <paramref name="history"/> is
+    /// false) of what the engine remembers for queries: each account's last sequenced client order id and the ring of
+    /// recent orders; folded in a fixed order.</summary>
+    public long StateHash(bool history = true)
     {
         var h = new StateHasher();
         for (int s = 0; s < _books.Length; s++)
@@ -111,6 +113,7 @@ public sealed partial class MatchingEngine<TOutput>
         }
         h.Add(_nextOrderId);
         h.Add(_nextTradeId);
+        if (history) AddHistory(ref h);
         return h.Value;
     }
 

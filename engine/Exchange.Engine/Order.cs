@@ -28,6 +28,8 @@ internal struct Order
     public bool IsMarket;
     /// <summary>Known to its account: in the client-order-id index and the account's list of open orders.</summary>
     public bool IsOpen;
+    /// <summary>Why the order was cancelled, once it was; 0 while it is not.</summary>
+    public CancelReason Ended;
 
     public readonly long Leaves => Quantity - Filled;
 }
@@ -49,4 +51,8 @@ internal struct AccountState
     public int OpenOrders;
     public int FirstOrder;
     public int LastOrder;
+    /// <summary>The client order id of the account's last sequenced NewOrder or ReplaceOrder (accepted or not), and
+    /// the sequence of that input; 0 and 0 before the first.</summary>
+    public long LastClientOrderId;
+    public long LastClientOrderSequence;
 }

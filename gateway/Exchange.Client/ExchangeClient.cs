@@ -519,6 +519,15 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
                 return;
             case LogoutDecoder.TemplateId: OnLogoutMessage(s, message); return;
             case SymbolDefinitionDecoder.TemplateId: OnSymbolDefinition(s, message); return;
+            case OrderStatusDecoder.TemplateId or AccountBalancesDecoder.TemplateId or AccountOrdersDecoder.TemplateId
+                or AccountStateEndDecoder.TemplateId or BookSnapshotDecoder.TemplateId or BookSnapshotEndDecoder.TemplateId
+                or QueryRejectedDecoder.TemplateId:
+                try
+                {
+                    if (!OnQueryAnswer(s.Index, header.TemplateId, message)) _malformed++;
+                }
+                catch (SbeException) { _malformed++; }
+                return;
             default:
             {
                 // Every engine event begins its block with the sequence and timestamp of its input: a shorter
@@ -528,6 +537,66 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
                 _listener.OnEventContext(s.Index, BinaryPrimitives.ReadInt64LittleEndian(message[HeaderLength..]));
                 if (EventCodec.Decode(message, ref _listener, out _, out _) != SbeError.None) _malformed++;
                 return;
+            }
+        }
+    }
+
+    /// <summary>An answer to a query, delivered to the listener; false if it does not decode.</summary>
+    private bool OnQueryAnswer(int shard, int template, ReadOnlySpan<byte> message)
+    {
+        switch (template)
+        {
+            case OrderStatusDecoder.TemplateId:
+            {
+                if (OrderStatusDecoder.TryWrapWithHeader(message, 0, out var m) != SbeError.None) return false;
+                _listener.OnOrderStatus(shard, new OrderStatusAnswer(m.RequestId, m.Sequence, m.Account, m.ClientOrderId, m.State, m.OrderId,
+                    m.Symbol, m.Side, m.Price, m.Quantity, m.FilledQuantity, m.LeavesQuantity, m.OrderSequence, m.RejectReason,
+                    (CancelReason)m.CancelReason, m.LastClientOrderId, m.LastClientOrderSequence));
+                return true;
+            }
+            case AccountBalancesDecoder.TemplateId:
+            {
+                if (AccountBalancesDecoder.TryWrapWithHeader(message, 0, out var m) != SbeError.None) return false;
+                var g = m.ReadBalances();
+                while (g.Next()) _listener.OnAccountBalance(shard, m.RequestId, m.Account, g.Asset, g.Available, g.Held);
+                return true;
+            }
+            case AccountOrdersDecoder.TemplateId:
+            {
+                if (AccountOrdersDecoder.TryWrapWithHeader(message, 0, out var m) != SbeError.None) return false;
+                var g = m.ReadOrders();
+                while (g.Next())
+                    _listener.OnAccountOrder(shard, m.RequestId, new OpenOrderEntry(g.OrderId, g.ClientOrderId, g.Symbol, g.Side,
+                        (g.Flags & OrderFlags.PostOnly) != 0, g.Price, g.Quantity, g.FilledQuantity, g.LeavesQuantity));
+                return true;
+            }
+            case AccountStateEndDecoder.TemplateId:
+            {
+                if (AccountStateEndDecoder.TryWrapWithHeader(message, 0, out var m) != SbeError.None) return false;
+                _listener.OnAccountStateEnd(shard, m.RequestId, m.Account, m.Sequence, m.OrderCount, m.NextAfterOrderId);
+                return true;
+            }
+            case BookSnapshotDecoder.TemplateId:
+            {
+                if (BookSnapshotDecoder.TryWrapWithHeader(message, 0, out var m) != SbeError.None) return false;
+                int symbol = m.Symbol;
+                var bids = m.ReadBids();
+                while (bids.Next()) _listener.OnBookSnapshotLevel(shard, symbol, Side.Buy, bids.Price, bids.Quantity, bids.OrderCount);
+                var asks = m.ReadAsks();
+                while (asks.Next()) _listener.OnBookSnapshotLevel(shard, symbol, Side.Sell, asks.Price, asks.Quantity, asks.OrderCount);
+                return true;
+            }
+            case BookSnapshotEndDecoder.TemplateId:
+            {
+                if (BookSnapshotEndDecoder.TryWrapWithHeader(message, 0, out var m) != SbeError.None) return false;
+                _listener.OnBookSnapshotEnd(shard, m.RequestId, m.Symbol, m.Sequence, m.Status, m.BidLevels, m.AskLevels, m.Truncated != 0);
+                return true;
+            }
+            default:
+            {
+                if (QueryRejectedDecoder.TryWrapWithHeader(message, 0, out var m) != SbeError.None) return false;
+                _listener.OnQueryRejected(shard, m.RequestId, m.Query, m.Reason);
+                return true;
             }
         }
     }
@@ -695,6 +764,49 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
             else if (failure == 0) failure = r;
         }
         return failure != 0 ? failure : result;
+    }
+
+    // ---- queries: read-only, answered to this session only (see IClientListener's OnOrderStatus and the others) ----
+
+    /// <summary>Asks shard <paramref name="shard"/> where the session's order <paramref name="clientOrderId"/> stands, and
+    /// for the account's last sequenced client order id; answered by <see cref="IClientListener.OnOrderStatus"/>.
+    /// Returns as <see cref="NewOrder"/>.</summary>
+    public long RequestOrderStatus(int shard, ulong requestId, long clientOrderId)
+    {
+        var s = _shards[shard];
+        if (s.State != ShardState.LoggedOn) return SendResult.NotLoggedOn;
+        var m = OrderStatusRequestEncoder.WrapAndApplyHeader(_encode, 0);
+        m.RequestId = requestId;
+        m.Account = s.Account;
+        m.ClientOrderId = clientOrderId;
+        return Send(s, HeaderLength + m.EncodedLength);
+    }
+
+    /// <summary>Asks shard <paramref name="shard"/> for the session account's balances and open orders (those with an
+    /// order id above <paramref name="afterOrderId"/>; balances only when it is 0): answered by OnAccountBalance and
+    /// OnAccountOrder, then OnAccountStateEnd. Returns as <see cref="NewOrder"/>.</summary>
+    public long RequestAccountState(int shard, ulong requestId, long afterOrderId = 0)
+    {
+        var s = _shards[shard];
+        if (s.State != ShardState.LoggedOn) return SendResult.NotLoggedOn;
+        var m = AccountStateRequestEncoder.WrapAndApplyHeader(_encode, 0);
+        m.RequestId = requestId;
+        m.Account = s.Account;
+        m.AfterOrderId = afterOrderId;
+        return Send(s, HeaderLength + m.EncodedLength);
+    }
+
+    /// <summary>Asks the shard that owns <paramref name="symbol"/> for its full depth: answered by OnBookSnapshotLevel
+    /// for each level, then OnBookSnapshotEnd with the sequence it is at. Returns as <see cref="NewOrder"/>.</summary>
+    public long RequestBookSnapshot(int symbol, ulong requestId)
+    {
+        var s = Find(symbol);
+        if (s == null) return SendResult.UnknownSymbol;
+        if (s.State != ShardState.LoggedOn) return SendResult.NotLoggedOn;
+        var m = BookSnapshotRequestEncoder.WrapAndApplyHeader(_encode, 0);
+        m.RequestId = requestId;
+        m.Symbol = symbol;
+        return Send(s, HeaderLength + m.EncodedLength);
     }
 
     /// <summary>Sends an administrative command (an SBE message of CommandCodec: AddAccount, AddSymbol, HaltSymbol,

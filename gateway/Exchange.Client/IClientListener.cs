@@ -43,6 +43,26 @@ public interface IClientListener : IEngineOutput
     /// <summary>Reference data: <paramref name="shard"/> trades <paramref name="symbol"/> (sent before each LogonAck for
     /// every symbol, and when an operator adds one). Also kept by the client: <see cref="ExchangeClient{TListener}.Symbols"/>.</summary>
     void OnSymbolDefinition(int shard, SymbolReference symbol) { }
+
+    // ---- answers to queries (each echoes the request id it was asked with) ----
+
+    /// <summary>The answer to an order-status query.</summary>
+    void OnOrderStatus(int shard, in OrderStatusAnswer answer) { }
+    /// <summary>Part of an account-state answer (the first page only): one asset with something available or held.</summary>
+    void OnAccountBalance(int shard, ulong requestId, long account, int asset, long available, long held) { }
+    /// <summary>Part of an account-state answer: one open order, in ascending order id.</summary>
+    void OnAccountOrder(int shard, ulong requestId, in OpenOrderEntry order) { }
+    /// <summary>The end of an account-state answer: everything in it is as after input <paramref name="sequence"/>.
+    /// <paramref name="nextAfterOrderId"/> is 0 when that was every open order, else where the next page starts.</summary>
+    void OnAccountStateEnd(int shard, ulong requestId, long account, long sequence, int orderCount, long nextAfterOrderId) { }
+    /// <summary>Part of a book-snapshot answer: one price level, best first per side (orderCount orders resting).</summary>
+    void OnBookSnapshotLevel(int shard, int symbol, Side side, long price, long quantity, int orderCount) { }
+    /// <summary>The end of a book-snapshot answer: the book as after input <paramref name="sequence"/>; the market-data
+    /// updates of later sequences apply on top. <paramref name="truncated"/>: a side had more levels than one answer carries.</summary>
+    void OnBookSnapshotEnd(int shard, ulong requestId, int symbol, long sequence, SymbolStatus status, int bidLevels, int askLevels, bool truncated) { }
+    /// <summary>A query the engine refused: malformed (MalformedMessage), not permitted (NotLoggedOn), or for an unknown
+    /// symbol or account. <paramref name="query"/> is its template id.</summary>
+    void OnQueryRejected(int shard, ulong requestId, int query, RejectReason reason) { }
 }
 
 /// <summary>A listener that ignores everything; override what the application needs. The shard and sequence of the
@@ -58,6 +78,13 @@ public abstract class ClientListener : EngineOutputAdapter, IClientListener
     public virtual void OnLogout(int shard, LogoutReason reason) { }
     public virtual void OnDisconnected(int shard) { }
     public virtual void OnSymbolDefinition(int shard, SymbolReference symbol) { }
+    public virtual void OnOrderStatus(int shard, in OrderStatusAnswer answer) { }
+    public virtual void OnAccountBalance(int shard, ulong requestId, long account, int asset, long available, long held) { }
+    public virtual void OnAccountOrder(int shard, ulong requestId, in OpenOrderEntry order) { }
+    public virtual void OnAccountStateEnd(int shard, ulong requestId, long account, long sequence, int orderCount, long nextAfterOrderId) { }
+    public virtual void OnBookSnapshotLevel(int shard, int symbol, Side side, long price, long quantity, int orderCount) { }
+    public virtual void OnBookSnapshotEnd(int shard, ulong requestId, int symbol, long sequence, SymbolStatus status, int bidLevels, int askLevels, bool truncated) { }
+    public virtual void OnQueryRejected(int shard, ulong requestId, int query, RejectReason reason) { }
 
     /// <summary>Records the shard and sequence for the callbacks that follow; an override should call it.</summary>
     public virtual void OnEventContext(int shard, long sequence)

@@ -1,7 +1,7 @@
-// One web account as exchange-web knows it from its engine session's execution reports: its open orders, recent
-// fills and balances, and the requests sent for it that the engine has not answered yet. The engine sends no
-// state at logon (no open orders, no balances), so this holds what happened since exchange-web logged on: orders
-// placed or touched since then, and each asset's balance from its first change since then.
+// One web account as exchange-web knows it: its open orders and balances from the engine's account-state query (at
+// each engine logon, at each subscription to orders or balances, at each REST request for them), kept up to date
+// between queries by the execution reports; its recent fills (since exchange-web logged on); and the requests sent
+// for it that the engine has not answered yet.
 using System.Text.Json;
 using Exchange.Contract;
 

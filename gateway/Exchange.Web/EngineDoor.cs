@@ -63,8 +63,20 @@ public sealed class EngineDoor : IDisposable
         };
     }
 
+    /// <summary>An account-state query to the account's shards in flight: each shard's open orders and balances as it
+    /// answers, applied when its answer ends; then whoever waited is told.</summary>
+    private sealed class AccountRefresh(ulong requestId, int shards)
+    {
+        public ulong RequestId { get; } = requestId;
+        public int Outstanding { get; set; } = shards;
+        public Dictionary<int, List<WebOrder>> Orders { get; } = [];
+        public Dictionary<int, List<(int Asset, long Available, long Held)>> Balances { get; } = [];
+        public List<Action> Done { get; } = [];
+    }
+
     private sealed class AccountSession(WebAccount account, AccountState state, bool marketData)
     {
+        public AccountRefresh? Refresh { get; set; }
         public WebAccount Account { get; } = account;
         public AccountState State { get; } = state;
         public bool MarketData { get; } = marketData;
@@ -97,6 +109,8 @@ public sealed class EngineDoor : IDisposable
             catch (LogonRejectedException e) { throw new WebConfigException($"account {session.Account.Account} ({session.Account.Subject}): {e.Message}"); }
         }
         foreach (var symbol in _sessions[0].Client.Symbols.Values) AddSymbol(symbol);
+        // Orders that rested before exchange-web started are in no update it will see: start from the engine's books.
+        foreach (var m in _markets.Values) RequestRebuild(m);
         var agent = new DelegateAgent("exchange-web engine", DoWork);
         _runner = new AgentRunner(agent, IdleStrategies.Parse("backoff")!, e =>
         {
@@ -203,8 +217,9 @@ public sealed class EngineDoor : IDisposable
             BookRepairs++;
             _changedBooks.Add(m);
             if (m.Repairs <= 10 || m.Repairs % 1000 == 0)
-                _log.Warn($"{m.Symbol.Name}: the book disagreed with the engine's best bid/offer at sequence {_inputSequence} (level updates lost); repaired from it ({m.Repairs} so far)",
+                _log.Warn($"{m.Symbol.Name}: the book disagreed with the engine's best bid/offer at sequence {_inputSequence} (level updates lost); top repaired from it ({m.Repairs} so far), full book asked of the engine",
                     ("symbol", m.Symbol.Name), ("sequence", _inputSequence));
+            RequestRebuild(m);
         }
         if (_subscribers[m].Ticker.Count > 0) FanOut(m, _subscribers[m].Ticker, Frames.Ticker(m), conflatable: true);
     }
@@ -359,9 +374,24 @@ public sealed class EngineDoor : IDisposable
             }
             existing = new Subscription(c, r.Channel, market, r.Depth, r.Interval);
             c.Subscriptions[r.Key] = existing;
-            Attach(existing);
+            // Orders and balances are attached once their snapshot is fresh (below), so their first frame is that.
+            if (!(market == null && r.Channel is "orders" or "balances")) Attach(existing);
         }
         c.Outbox.Private(Frames.Write("subscribed", w => Answer(w, r)));
+        if (market == null && r.Channel is "orders" or "balances" && Session(c.Account!) is { } session)
+        {
+            // The account's open orders and balances as the engine holds them now, not only what was seen since logon.
+            var subscription = existing;
+            var key = r.Key;
+            RefreshAccount(session, () =>
+            {
+                if (!c.Subscriptions.TryGetValue(key, out var current) || current != subscription) return; // gone meanwhile
+                c.Outbox.Private(Snapshot(subscription)!);
+                var list = PrivateList(session.State, subscription.Channel);
+                if (!list.Contains(c)) list.Add(c);
+            });
+            return;
+        }
         var snapshot = Snapshot(existing)!;
         if (market == null) c.Outbox.Private(snapshot);
         else if (!c.Outbox.TryPublic(snapshot)) MarkDirty(existing);
@@ -408,10 +438,163 @@ public sealed class EngineDoor : IDisposable
     public byte[]? BookSnapshot(string symbol, int depth) => _markets.TryGetValue(symbol, out var m) ? Frames.Book(m, depth, snapshot: true) : null;
     public byte[]? TradesSnapshot(string symbol, int limit) => _markets.TryGetValue(symbol, out var m) ? Frames.Trades(m, limit) : null;
     public byte[]? TickerSnapshot(string symbol) => _markets.TryGetValue(symbol, out var m) ? Frames.Ticker(m) : null;
+    /// <summary>The candles held in memory (oldest first) and the symbol, or null for an unknown symbol or interval.</summary>
+    public (WebSymbol Symbol, List<Candle> Candles)? CandlesHeld(string symbol, string interval, int limit) =>
+        _markets.TryGetValue(symbol, out var m) && m.Series(interval) is { } series ? (m.Symbol, series.Newest(limit).ToList()) : null;
     public byte[]? CandlesSnapshot(string symbol, string interval, int limit) =>
         _markets.TryGetValue(symbol, out var m) && m.Series(interval) is { } series ? Frames.Candles(m, series, limit) : null;
     public byte[] OrdersSnapshot(WebAccount account) => PrivateFrames.Orders(Session(account)!.State);
     public byte[] BalancesSnapshot(WebAccount account) => PrivateFrames.Balances(Session(account)!.State, Asset);
+
+    /// <summary>For REST: <paramref name="snapshot"/> of the account once its state is fresh from the engine (an
+    /// account-state query), or at once from what is held if the engine session is down.</summary>
+    public Task<byte[]> Refreshed(WebAccount account, Func<WebAccount, byte[]> snapshot)
+    {
+        var answer = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() =>
+        {
+            var session = Session(account);
+            if (session == null) { answer.SetException(new InvalidOperationException("no engine session for the account")); return; }
+            RefreshAccount(session, () => answer.TrySetResult(snapshot(account)));
+        });
+        return answer.Task;
+    }
+
+    // ---- full books from the engine (book-snapshot queries) ----
+
+    /// <summary>Asks the engine for <paramref name="m"/>'s full book (once at a time), through the market-data session.</summary>
+    private void RequestRebuild(SymbolMarket m)
+    {
+        if (m.RebuildRequest != null) return;
+        var session = _sessions.Find(s => s.MarketData);
+        if (session == null) return;
+        ulong id = _nextRefresh++;
+        if (session.Client.RequestBookSnapshot(m.Symbol.Id, id) > 0) m.RebuildRequest = id;
+    }
+
+    private void OnBookSnapshotLevel(AccountSession session, int symbol, Side side, long price, long quantity, int orders)
+    {
+        if (session.MarketData && _marketsById.TryGetValue(symbol, out var m) && m.RebuildRequest != null) m.AddSnapshotLevel(side, price, quantity, orders);
+    }
+
+    /// <summary>The engine's book is in: the book is rebuilt from it and every book subscriber gets a snapshot of it.</summary>
+    private void OnBookSnapshotEnd(AccountSession session, ulong requestId, int symbol, long sequence, bool truncated)
+    {
+        if (!session.MarketData || !_marketsById.TryGetValue(symbol, out var m) || m.RebuildRequest != requestId) return;
+        FlushBooks();
+        m.Rebuild(sequence);
+        _log.Info($"{m.Symbol.Name}: book rebuilt from the engine's at sequence {sequence}: {m.BidLevels} bid and {m.AskLevels} ask levels" +
+            (truncated ? " (the engine sent its best levels only)" : ""), ("symbol", m.Symbol.Name), ("sequence", sequence));
+        foreach (var s in _subscribers[m].Book) Send(s, Frames.Book(m, s.Depth, snapshot: true, "rebuilt"), conflatable: true);
+    }
+
+    // ---- the account's state from the engine (account-state queries) ----
+
+    private ulong _nextRefresh = 1;
+
+    /// <summary>Asks every shard of the account's session for its open orders and balances (one query in flight per
+    /// account: later askers wait for it), then runs <paramref name="done"/>. With the session down, runs it at once.</summary>
+    private void RefreshAccount(AccountSession session, Action? done)
+    {
+        if (session.Refresh is { } running)
+        {
+            if (done != null) running.Done.Add(done);
+            return;
+        }
+        var client = session.Client;
+        var refresh = new AccountRefresh(_nextRefresh++, client.ShardCount);
+        if (done != null) refresh.Done.Add(done);
+        for (int shard = 0; shard < client.ShardCount; shard++)
+            if (client.RequestAccountState(shard, refresh.RequestId) <= 0) refresh.Outstanding--;
+        if (refresh.Outstanding == 0)
+        {
+            foreach (var d in refresh.Done) d();
+            return;
+        }
+        session.Refresh = refresh;
+    }
+
+    private void OnAccountBalance(AccountSession session, int shard, ulong requestId, int asset, long available, long held)
+    {
+        if (session.Refresh is not { } r || r.RequestId != requestId) return;
+        if (!r.Balances.TryGetValue(shard, out var list)) r.Balances[shard] = list = [];
+        list.Add((asset, available, held));
+    }
+
+    private void OnAccountOrder(AccountSession session, int shard, ulong requestId, in OpenOrderEntry o)
+    {
+        if (session.Refresh is not { } r || r.RequestId != requestId || !_marketsById.TryGetValue(o.Symbol, out var m)) return;
+        if (!r.Orders.TryGetValue(shard, out var list)) r.Orders[shard] = list = [];
+        // Only GTC limit orders rest.
+        list.Add(new WebOrder
+        {
+            Symbol = m.Symbol, ClientOrderId = o.ClientOrderId, OrderId = o.OrderId, Side = o.Side, Type = OrderType.Limit,
+            TimeInForce = TimeInForce.GoodTillCancel, Price = o.Price, Quantity = o.Quantity, Filled = o.Filled, Leaves = o.Leaves,
+            Status = o.Filled > 0 ? "partiallyFilled" : "open",
+        });
+    }
+
+    /// <summary>One shard's answer is complete: its part of the account's state is replaced by it (it comes on the same
+    /// stream as the execution reports, at the point of the sequence it is at, so what came before is in it and what
+    /// comes after applies on top).</summary>
+    private void OnAccountStateEnd(AccountSession session, int shard, ulong requestId, long nextAfterOrderId)
+    {
+        if (session.Refresh is not { } r || r.RequestId != requestId) return;
+        if (nextAfterOrderId != 0 && session.Client.RequestAccountState(shard, requestId, nextAfterOrderId) > 0) return;
+        var a = session.State;
+        var client = session.Client;
+        foreach (var stale in a.Orders.Where(kv => client.ShardOf(kv.Value.Symbol.Id) == shard || client.ShardCount == 1).Select(kv => kv.Key).ToList())
+            a.Orders.Remove(stale);
+        if (r.Orders.TryGetValue(shard, out var orders))
+            foreach (var o in orders) a.Orders[o.ClientOrderId] = o;
+        // The engine lists the assets with something available or held; with one shard, any other asset is empty.
+        if (client.ShardCount == 1) a.Balances.Clear();
+        if (r.Balances.TryGetValue(shard, out var balances))
+            foreach (var (asset, available, held) in balances) a.Balances[asset] = (available, held);
+        if (--r.Outstanding > 0) return;
+        session.Refresh = null;
+        foreach (var d in r.Done) d();
+    }
+
+    /// <summary>The engine refused an account-state query (it should not: the session asks for its own account).</summary>
+    private void OnQueryRejected(AccountSession session, ulong requestId, RejectReason reason)
+    {
+        foreach (var m in _markets.Values)
+            if (m.RebuildRequest == requestId)
+            {
+                _log.Warn($"{m.Symbol.Name}: book snapshot refused: {reason}", ("symbol", m.Symbol.Name));
+                m.AbandonRebuild();
+                return;
+            }
+        if (session.Refresh is not { } r || r.RequestId != requestId) return;
+        _log.Warn($"account {session.Account.Account}: account-state query refused: {reason}", ("account", session.Account.Account));
+        if (--r.Outstanding > 0) return;
+        session.Refresh = null;
+        foreach (var d in r.Done) d();
+    }
+
+    /// <summary>After an engine logon (the first or a reconnection): the account's state fresh from the engine, and every
+    /// private subscriber of orders and balances sent the new snapshot.</summary>
+    private void RefreshAfterLogon(AccountSession session)
+    {
+        // Market data may have been missed while the session was down: every book is rebuilt from the engine's.
+        if (session.MarketData)
+            foreach (var m in _markets.Values) RequestRebuild(m);
+        RefreshAccount(session, () =>
+        {
+            var a = session.State;
+            if (a.OrderSubscribers.Count > 0)
+            {
+                var frame = PrivateFrames.Orders(a);
+                foreach (var c in a.OrderSubscribers) c.Outbox.Private(frame);
+            }
+            if (a.BalanceSubscribers.Count > 0)
+            {
+                var frame = PrivateFrames.Balances(a, Asset);
+                foreach (var c in a.BalanceSubscribers) c.Outbox.Private(frame);
+            }
+        });
+    }
     public byte[] FillsSnapshot(WebAccount account) => PrivateFrames.Fills(Session(account)!.State);
 
     // ---- order entry (on the engine thread, through Post) ----
@@ -666,6 +849,14 @@ public sealed class EngineDoor : IDisposable
             ("account", session.Account.Account));
         foreach (var p in session.State.TakeAllPending())
             p.Connection.Outbox.Private(PrivateFrames.Reject(p.RequestId, p.Op, "engine unavailable: engine session lost, reconnecting", 0));
+        if (session.MarketData)
+            foreach (var m in _markets.Values) m.AbandonRebuild();
+        // A query in flight will not be answered: whoever waited gets what is held.
+        if (session.Refresh is { } r)
+        {
+            session.Refresh = null;
+            foreach (var d in r.Done) d();
+        }
     }
 
     private void OnSessionUp(AccountSession session)
@@ -685,7 +876,21 @@ public sealed class EngineDoor : IDisposable
             base.OnEventContext(shard, sequence);
             door.OnContext(session, sequence);
         }
-        public override void OnLogon(int shard, ulong sessionId) => door.OnSessionUp(session);
+        public override void OnLogon(int shard, ulong sessionId)
+        {
+            door.OnSessionUp(session);
+            door.RefreshAfterLogon(session);
+        }
+        public override void OnAccountBalance(int shard, ulong requestId, long account, int asset, long available, long held) =>
+            door.OnAccountBalance(session, shard, requestId, asset, available, held);
+        public override void OnAccountOrder(int shard, ulong requestId, in OpenOrderEntry order) => door.OnAccountOrder(session, shard, requestId, order);
+        public override void OnAccountStateEnd(int shard, ulong requestId, long account, long sequence, int orderCount, long nextAfterOrderId) =>
+            door.OnAccountStateEnd(session, shard, requestId, nextAfterOrderId);
+        public override void OnQueryRejected(int shard, ulong requestId, int query, RejectReason reason) => door.OnQueryRejected(session, requestId, reason);
+        public override void OnBookSnapshotLevel(int shard, int symbol, Side side, long price, long quantity, int orderCount) =>
+            door.OnBookSnapshotLevel(session, symbol, side, price, quantity, orderCount);
+        public override void OnBookSnapshotEnd(int shard, ulong requestId, int symbol, long sequence, SymbolStatus status, int bidLevels, int askLevels, bool truncated) =>
+            door.OnBookSnapshotEnd(session, requestId, symbol, sequence, truncated);
         public override void OnLogout(int shard, LogoutReason reason) => door.OnSessionLost(session, $"engine logout: {reason}");
         public override void OnDisconnected(int shard) => door.OnSessionLost(session, "engine silent or gone");
         public override void OnSymbolDefinition(int shard, SymbolReference symbol) { if (session.MarketData) door.AddSymbol(symbol); }

@@ -167,12 +167,14 @@ public static class Frames
         CandleObject(w, s, c);
     });
 
-    public static byte[] Candles(SymbolMarket m, CandleSeries series, int limit) => Write("candles", w =>
+    public static byte[] Candles(SymbolMarket m, CandleSeries series, int limit) => Candles(m.Symbol, series.Name, series.Newest(limit));
+
+    public static byte[] Candles(WebSymbol symbol, string interval, IEnumerable<Candle> candles) => Write("candles", w =>
     {
-        w.WriteString("symbol", m.Symbol.Name);
-        w.WriteString("interval", series.Name);
+        w.WriteString("symbol", symbol.Name);
+        w.WriteString("interval", interval);
         w.WriteStartArray("candles");
-        foreach (var c in series.Newest(limit)) CandleObject(w, m.Symbol, c);
+        foreach (var c in candles) CandleObject(w, symbol, c);
         w.WriteEndArray();
     });
 

@@ -1,7 +1,7 @@
 // One symbol's public market as exchange-web keeps it on its engine thread: the L2 book built from the engine's level
-// updates, checked against every best-bid-offer the engine sends (the engine publishes increments only, no snapshot;
-// a top of book that disagrees means updates were lost, and the book is repaired from it), recent trades, the ticker
-// and candles built from trades on the sequencer's timestamps.
+// updates, checked against every best-bid-offer the engine sends (a top of book that disagrees means updates were
+// lost: the top is repaired from it at once, and the whole book rebuilt from the engine's book snapshot when that
+// comes), recent trades, the ticker and candles built from trades on the sequencer's timestamps.
 using Exchange.Contract;
 
 namespace Exchange.Web;
@@ -106,8 +106,53 @@ public sealed class SymbolMarket
 
     public CandleSeries? Series(string interval) => Array.Find(Candles, c => c.Name == interval);
 
+    /// <summary>The book snapshot asked of the engine and not yet in (its request id), if any.</summary>
+    public ulong? RebuildRequest { get; set; }
+    /// <summary>The sequence of the last book snapshot applied: level updates and tops at or below it are in the book already.</summary>
+    public long SnapshotSequence { get; private set; }
+    /// <summary>Books rebuilt from the engine's snapshot.</summary>
+    public long Rebuilds { get; private set; }
+    private readonly List<(long Sequence, Side Side, Level Level)> _sinceRequest = [];
+    private readonly List<(Side Side, Level Level)> _snapshot = [];
+
+    /// <summary>One level of the book snapshot coming in.</summary>
+    public void AddSnapshotLevel(Side side, long price, long quantity, int orders) => _snapshot.Add((side, new Level(price, quantity, orders)));
+
+    /// <summary>The book snapshot is complete, as after <paramref name="sequence"/>: the book becomes it, plus the level
+    /// updates of later sequences that already came (the snapshot comes on the response stream, the updates on the
+    /// market-data stream, so either may be ahead); updates of its sequence or earlier that come later are ignored.</summary>
+    public void Rebuild(long sequence)
+    {
+        _bids.Clear();
+        _asks.Clear();
+        foreach (var (side, level) in _snapshot) (side == Side.Buy ? _bids : _asks)[level.Price] = level;
+        foreach (var (s, side, level) in _sinceRequest)
+        {
+            if (s <= sequence) continue;
+            var book = side == Side.Buy ? _bids : _asks;
+            if (level.Quantity == 0) book.Remove(level.Price);
+            else book[level.Price] = level;
+        }
+        _snapshot.Clear();
+        _sinceRequest.Clear();
+        SnapshotSequence = Math.Max(SnapshotSequence, sequence);
+        RebuildRequest = null;
+        Rebuilds++;
+        Version++;
+    }
+
+    /// <summary>The snapshot will not come (the engine session was lost).</summary>
+    public void AbandonRebuild()
+    {
+        _snapshot.Clear();
+        _sinceRequest.Clear();
+        RebuildRequest = null;
+    }
+
     public void ApplyLevel(long sequence, long timestamp, Side side, long price, long quantity, int orders)
     {
+        if (sequence <= SnapshotSequence) return;
+        if (RebuildRequest != null) _sinceRequest.Add((sequence, side, new Level(price, quantity, orders)));
         var book = side == Side.Buy ? _bids : _asks;
         if (quantity == 0) book.Remove(price);
         else book[price] = new Level(price, quantity, orders);
@@ -128,6 +173,7 @@ public sealed class SymbolMarket
     /// better than the engine's best are dropped and the best set to its quantity. Returns whether a repair was needed.</summary>
     public bool CheckTop(long sequence, in BestBidOffer top)
     {
+        if (sequence <= SnapshotSequence) return false;
         Top = top;
         Sequence = sequence;
         bool repaired = Repair(_bids, top.BidPrice, top.BidQuantity, Side.Buy) | Repair(_asks, top.AskPrice, top.AskQuantity, Side.Sell);

@@ -17,6 +17,29 @@ public static class WebHost
 {
     public static string Version => typeof(WebHost).Assembly.GetName().Version?.ToString(3) ?? "0";
 
+    /// <summary>Candles: those held in memory, and when they are fewer than asked for, the older ones from the exporter's
+    /// PostgreSQL (for the intervals before the oldest held; a database that cannot be reached leaves memory's alone).</summary>
+    private static async Task<byte[]?> CandlesWithPostgres(EngineDoor door, PostgresCandles postgres, Log log, string symbol, string interval, int limit)
+    {
+        if (await door.Query(() => door.CandlesHeld(symbol, interval, limit)) is not { } held) return null;
+        if (held.Candles.Count >= limit) return Frames.Candles(held.Symbol, interval, held.Candles);
+        long nanos = SymbolMarket.Intervals.First(i => i.Name == interval).Nanos;
+        List<Candle> stored;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            stored = await postgres.Newest(held.Symbol.Id, nanos, limit, timeout.Token);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or OperationCanceledException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            log.Warn($"candles from PostgreSQL {postgres.Description}: {e.Message}; answering from memory");
+            return Frames.Candles(held.Symbol, interval, held.Candles);
+        }
+        long oldestHeld = held.Candles.Count > 0 ? held.Candles[0].Start : long.MaxValue;
+        var merged = stored.Where(c => c.Start < oldestHeld).Concat(held.Candles).ToList();
+        return Frames.Candles(held.Symbol, interval, merged.Skip(Math.Max(0, merged.Count - limit)));
+    }
+
     public static async Task<int> Run(WebConfig config)
     {
         // The one logging setup of every process (Exchange.Hosting): text on a terminal, JSON lines elsewhere; ASP.NET
@@ -27,6 +50,10 @@ public static class WebHost
         try { auth = new WebAuth(config, log); }
         catch (WebConfigException e) { throw new Exchange.Hosting.UsageException(e.Message); }
 
+        PostgresCandles? postgres;
+        try { postgres = PostgresCandles.FromEnvironment(); }
+        catch (WebConfigException e) { throw new Exchange.Hosting.UsageException(e.Message); }
+        if (postgres != null) log.Info($"candles beyond the in-memory window from PostgreSQL {postgres.Description}");
         var door = new EngineDoor(config, log);
         try { door.Start(TimeSpan.FromSeconds(10)); }
         catch (Exception e) when (e is TimeoutException or WebConfigException or ArgumentException)
@@ -165,10 +192,11 @@ public static class WebHost
         api.MapGet("/candles/{symbol}", async (string symbol, string? interval, int? limit) =>
             !SymbolMarket.Intervals.Any(i => i.Name == (interval ?? "1m")) ? Problem(400, "invalid_field", "interval must be 1m, 5m or 1h")
             : limit is < 1 or > 100_000 ? Problem(400, "out_of_range", "limit must be 1..100000")
-            : Found(await door.Query(() => door.CandlesSnapshot(symbol, interval ?? "1m", limit ?? 1000)), symbol));
-        api.MapGet("/orders", async (HttpContext ctx) => Account(ctx, auth) is { } a ? Json(await door.Query(() => door.OrdersSnapshot(a))) : NotAccount())
+            : postgres == null ? Found(await door.Query(() => door.CandlesSnapshot(symbol, interval ?? "1m", limit ?? 1000)), symbol)
+            : Found(await CandlesWithPostgres(door, postgres, log, symbol, interval ?? "1m", limit ?? 1000), symbol));
+        api.MapGet("/orders", async (HttpContext ctx) => Account(ctx, auth) is { } a ? Json(await door.Refreshed(a, door.OrdersSnapshot)) : NotAccount())
             .RequireAuthorization();
-        api.MapGet("/balances", async (HttpContext ctx) => Account(ctx, auth) is { } a ? Json(await door.Query(() => door.BalancesSnapshot(a))) : NotAccount())
+        api.MapGet("/balances", async (HttpContext ctx) => Account(ctx, auth) is { } a ? Json(await door.Refreshed(a, door.BalancesSnapshot)) : NotAccount())
             .RequireAuthorization();
         api.MapGet("/fills", async (HttpContext ctx) => Account(ctx, auth) is { } a ? Json(await door.Query(() => door.FillsSnapshot(a))) : NotAccount())
             .RequireAuthorization();

@@ -180,6 +180,66 @@ public sealed class AllocationTests
     /// <summary>Rounds of four: 1001 rests a sell and 1002 takes it with an IOC buy, then the other way round (so
     /// balances stay put); the last step also rests a bid and cancels it. DoWork after every 64 orders, with the
     /// clock moving on.</summary>
+    [Fact]
+    public void Queries_of_order_status_account_state_and_book_allocate_nothing_after_warm_up()
+    {
+        using var dir = new TempDirectory();
+        var links = new CountingLinks();
+        using var engine = EngineService.Open(new ShardConfig(), links, new EngineServiceOptions
+        {
+            JournalDirectory = dir.Path, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, Clock = () => 7,
+        });
+        long now = 1_000_000_000_000;
+        engine.DoWork(now);
+        engine.OnMessage(1, Client.Logon("mm-1001-key", heartbeatMs: 100));
+        engine.OnMessage(2, Client.Logon("mm-1002-key", heartbeatMs: 100));
+        var buffer = new byte[256];
+        long clientOrderId = 1;
+        Run(engine, buffer, 2_000, ref clientOrderId, ref now);
+        // 150 resting buys of 1001 on 150 levels: account answers of 5 pages of orders, book answers of 3 messages a side.
+        for (int i = 0; i < 150; i++)
+            Send(engine, 1, buffer, CommandCodec.Encode(
+                new NewOrder(1001, 1_000_000 + i, 1, Side.Buy, OrderType.Limit, TimeInForce.GoodTillCancel, 58_000 - i, 1_000_000), buffer));
+        engine.DoWork(now += 20_000_000);
+
+        // Warm up until the JIT has settled: tiered compilation promotes methods in the background some time after
+        // they get hot (its instrumented tier may allocate while it does), so the warm-up spans pauses, not only calls.
+        for (int i = 0; i < 3; i++)
+        {
+            Queries(engine, buffer, 5_000, ref now);
+            Thread.Sleep(300);
+        }
+        long sentBefore = links.ToConnections;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Queries(engine, buffer, 10_000, ref now);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        // Each round: an OrderStatus; balances, 5 order pages and the end; 3 book messages and the end.
+        Assert.True(links.ToConnections - sentBefore >= 10_000 * 12, $"only {links.ToConnections - sentBefore} answers");
+        Assert.Equal(2, engine.ActiveSessions);
+    }
+
+    private static void Queries(EngineService engine, byte[] buffer, int rounds, ref long now)
+    {
+        for (int i = 0; i < rounds; i++)
+        {
+            var status = OrderStatusRequestEncoder.WrapAndApplyHeader(buffer, 0);
+            status.RequestId = (ulong)i;
+            status.ClientOrderId = 1_000_000 + (i % 300);
+            Send(engine, 1, buffer, MessageHeaderEncoder.EncodedLength + status.EncodedLength);
+            var account = AccountStateRequestEncoder.WrapAndApplyHeader(buffer, 0);
+            account.RequestId = (ulong)i;
+            Send(engine, 1, buffer, MessageHeaderEncoder.EncodedLength + account.EncodedLength);
+            var book = BookSnapshotRequestEncoder.WrapAndApplyHeader(buffer, 0);
+            book.RequestId = (ulong)i;
+            book.Symbol = 1;
+            Send(engine, 2, buffer, MessageHeaderEncoder.EncodedLength + book.EncodedLength);
+            if ((i & 15) == 15) engine.DoWork(now += 20_000_000);
+        }
+        engine.DoWork(now += 20_000_000);
+    }
+
     private static void Run(EngineService engine, byte[] buffer, int orders, ref long clientOrderId, ref long now, CycleAction? cycle = null)
     {
         for (int i = 0; i < orders; i++)

@@ -403,6 +403,11 @@ public sealed class WireSchemaCrossCheckTests
             ["SymbolStatusChanged"] = SymbolStatusChangedDecoder.TemplateId, ["AccountAdded"] = AccountAddedDecoder.TemplateId,
             ["BookUpdate"] = BookUpdateDecoder.TemplateId, ["Trade"] = TradeDecoder.TemplateId,
             ["BestBidOffer"] = BestBidOfferDecoder.TemplateId, ["BookSnapshot"] = BookSnapshotDecoder.TemplateId,
+            ["OrderStatusRequest"] = OrderStatusRequestDecoder.TemplateId, ["OrderStatus"] = OrderStatusDecoder.TemplateId,
+            ["AccountStateRequest"] = AccountStateRequestDecoder.TemplateId, ["AccountBalances"] = AccountBalancesDecoder.TemplateId,
+            ["AccountOrders"] = AccountOrdersDecoder.TemplateId, ["AccountStateEnd"] = AccountStateEndDecoder.TemplateId,
+            ["BookSnapshotRequest"] = BookSnapshotRequestDecoder.TemplateId, ["BookSnapshotEnd"] = BookSnapshotEndDecoder.TemplateId,
+            ["QueryRejected"] = QueryRejectedDecoder.TemplateId,
         };
 
         Assert.Equal(expected.OrderBy(kv => kv.Key), schema.Messages.ToDictionary(m => m.Name, m => m.Id).OrderBy(kv => kv.Key));

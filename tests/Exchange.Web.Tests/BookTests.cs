@@ -1,5 +1,6 @@
 // The book exchange-web keeps from the engine's level updates, and how it finds and repairs lost updates: the engine's
-// best bid/offer after each input is the check (it publishes no snapshot to recover from).
+// best bid/offer after each input is the check; the top is repaired from it at once, the whole book from the engine's
+// book snapshot when it comes.
 namespace Exchange.Web.Tests;
 
 public sealed class BookTests
@@ -84,5 +85,31 @@ public sealed class BookTests
         Assert.Equal((60_000L, 60_002L, 60_000L, 60_002L, 3_000_000L, 3), (candles[0].Open, candles[0].High, candles[0].Low, candles[0].Close, candles[0].Volume, candles[0].Trades));
         Assert.Equal(11 * minute, candles[1].Start);
         Assert.Equal(60_005, candles[1].Close);
+    }
+
+    [Fact]
+    public void A_rebuild_takes_the_snapshot_then_the_updates_after_its_sequence_and_ignores_older_ones_that_come_late()
+    {
+        var m = Market();
+        m.ApplyLevel(1, 10, Side.Buy, 59_990, 2_000_000, 1);        // a book that lost updates: this level is gone
+        m.RebuildRequest = 7;
+        m.ApplyLevel(12, 10, Side.Sell, 60_020, 1_000_000, 1);      // market data ahead of the snapshot
+        m.ApplyLevel(9, 10, Side.Buy, 59_970, 5_000_000, 2);        // at or before the snapshot: in it already
+        m.AddSnapshotLevel(Side.Buy, 59_980, 1_000_000, 1);
+        m.AddSnapshotLevel(Side.Buy, 59_970, 4_000_000, 2);
+        m.AddSnapshotLevel(Side.Sell, 60_010, 3_000_000, 2);
+        long version = m.Version;
+        m.Rebuild(10);
+
+        Assert.Equal([(59_980L, 1_000_000L), (59_970L, 4_000_000L)], m.Bids(0).Select(l => (l.Price, l.Quantity)));
+        Assert.Equal([60_010L, 60_020L], m.Asks(0).Select(l => l.Price));
+        Assert.Equal((1L, (ulong?)null, 10L), (m.Rebuilds, m.RebuildRequest, m.SnapshotSequence));
+        Assert.True(m.Version > version);
+        // An update of sequence 10 or earlier arriving now is in the snapshot already; a later one applies.
+        m.ApplyLevel(10, 10, Side.Buy, 59_980, 0, 0);
+        m.ApplyLevel(11, 10, Side.Sell, 60_010, 0, 0);
+        Assert.Equal([59_980L, 59_970L], m.Bids(0).Select(l => l.Price));
+        Assert.Equal([60_020L], m.Asks(0).Select(l => l.Price));
+        Assert.False(m.CheckTop(10, new BestBidOffer(1, 1, 1, 2, 2)));
     }
 }

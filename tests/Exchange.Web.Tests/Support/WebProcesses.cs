@@ -19,13 +19,16 @@ public sealed class WebProcesses : IDisposable
     public static readonly RSA Rsa = RSA.Create(2048);
 
     /// <param name="journal">Journal the engine's inputs (so it can be restarted with its state) instead of running in memory.</param>
-    public WebProcesses(string limitsJson = "{}", bool devTokens = false, bool withKeys = true, bool journal = false, int operatorPort = 0)
+    /// <param name="beforeWeb">Runs once the engine listens and before exchange-web starts, given the engine's channel.</param>
+    public WebProcesses(string limitsJson = "{}", bool devTokens = false, bool withKeys = true, bool journal = false, int operatorPort = 0,
+        Action<string>? beforeWeb = null, Dictionary<string, string>? webEnvironment = null)
     {
         _journal = journal ? _dir.Combine("journal") : null;
         _engine = StartEngine(0);
         try
         {
             EnginePort = PortOf(_engine.WaitForLine("listening "));
+            beforeWeb?.Invoke(EngineChannel);
             string pem = _dir.Combine("rs256.pem");
             File.WriteAllText(pem, Rsa.ExportSubjectPublicKeyInfoPem());
             string config = _dir.Combine("web.json");
@@ -44,6 +47,7 @@ public sealed class WebProcesses : IDisposable
                 """);
             var environment = new Dictionary<string, string> { ["EXCHANGE_COUNTERS_DIR"] = CountersDirectory };
             if (withKeys) environment["EXCHANGE_WEB_JWT_HS256_KEY"] = Hs256Secret;
+            foreach (var (name, value) in webEnvironment ?? []) environment[name] = value;
             // EXCHANGE_WEB_BINARY runs these tests against a published native executable instead of the built dll.
             _web = Environment.GetEnvironmentVariable("EXCHANGE_WEB_BINARY") is { Length: > 0 } binary
                 ? ChildProcess.Start(binary, ["--config", config], environment)
@@ -64,6 +68,8 @@ public sealed class WebProcesses : IDisposable
     }
 
     public int EnginePort { get; }
+    /// <summary>The engine's journal directory (with journal: true).</summary>
+    public string? JournalDirectory => _journal;
     /// <summary>Where exchange-web publishes its counters.</summary>
     public string CountersDirectory => _dir.Combine("counters");
 

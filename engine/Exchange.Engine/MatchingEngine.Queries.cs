@@ -1,0 +1,141 @@
+// What the engine remembers for queries, and the read-only queries themselves. Each account's last sequenced client
+// order id and a ring of recently finished orders are part of the state (snapshots, state hash), so a standby and a
+// rebuilt engine answer exactly as the primary would. The queries fill the caller's spans and allocate nothing.
+namespace Exchange.Engine;
+
+/// <summary>An order that finished (filled, cancelled) or was rejected, as the ring of recent orders holds it.</summary>
+public readonly record struct FinishedOrder(
+    long Account, long ClientOrderId, long OrderId, int Symbol, Side Side, long Price, long Quantity, long Filled, long Sequence,
+    OrderState State, RejectReason RejectReason, CancelReason CancelReason);
+
+/// <summary>What an order-status query finds: an open order (with its leaves), a finished or rejected one still in the
+/// ring of recent orders, or nothing (<see cref="OrderState.Unknown"/>).</summary>
+public readonly record struct OrderStatusView(
+    OrderState State, long OrderId, int Symbol, Side Side, long Price, long Quantity, long Filled, long Leaves, long Sequence,
+    RejectReason RejectReason, CancelReason CancelReason);
+
+public sealed partial class MatchingEngine<TOutput>
+{
+    private readonly FinishedOrder[] _finished;
+    /// <summary>Where the next finished order goes; the oldest is there too once the ring is full.</summary>
+    private int _finishedNext;
+    private int _finishedCount;
+
+    private void NoteClientOrder(int accountSlot, long clientOrderId)
+    {
+        ref AccountState a = ref _accounts[accountSlot];
+        a.LastClientOrderId = clientOrderId;
+        a.LastClientOrderSequence = _lastSequence;
+    }
+
+    private void Remember(in FinishedOrder order)
+    {
+        _finished[_finishedNext] = order;
+        if (++_finishedNext == _finished.Length) _finishedNext = 0;
+        if (_finishedCount < _finished.Length) _finishedCount++;
+    }
+
+    private void RecordRejected(long account, long clientOrderId, int symbol, Side side, long price, long quantity, RejectReason reason) =>
+        Remember(new FinishedOrder(account, clientOrderId, 0, symbol, side, price, quantity, 0, _lastSequence, OrderState.Rejected, reason, 0));
+
+    /// <summary>An order leaving the engine: cancelled if something cancelled it, else filled.</summary>
+    private void RecordFinished(ref Order o) =>
+        Remember(new FinishedOrder(o.Account, o.ClientOrderId, o.OrderId, o.Symbol, o.Side, o.IsMarket ? 0 : o.Price, o.Quantity, o.Filled,
+            _lastSequence, o.Ended != 0 ? OrderState.Cancelled : OrderState.Filled, RejectReason.None, o.Ended));
+
+    /// <summary>The <paramref name="i"/>th newest finished order (0 = newest).</summary>
+    private ref FinishedOrder Recent(int i)
+    {
+        int at = _finishedNext - 1 - i;
+        if (at < 0) at += _finished.Length;
+        return ref _finished[at];
+    }
+
+    /// <summary>The account's last sequenced NewOrder or ReplaceOrder (accepted or rejected): its client order id and
+    /// sequence, 0 and 0 if none. False for an unknown account.</summary>
+    public bool TryGetLastClientOrder(long account, out long clientOrderId, out long sequence)
+    {
+        int slot = AccountSlot(account);
+        clientOrderId = slot == None ? 0 : _accounts[slot].LastClientOrderId;
+        sequence = slot == None ? 0 : _accounts[slot].LastClientOrderSequence;
+        return slot != None;
+    }
+
+    /// <summary>Where the account's order <paramref name="clientOrderId"/> stands: open (found in O(1)), else the newest
+    /// entry of the ring of recent orders with that id (a scan of at most <see cref="EngineConfig.RecentOrders"/>), else
+    /// <see cref="OrderState.Unknown"/>.</summary>
+    public OrderStatusView OrderStatus(long account, long clientOrderId)
+    {
+        int slot = AccountSlot(account) == None ? None : _orderIndex.Find(account, clientOrderId);
+        if (slot != None)
+        {
+            ref Order o = ref _orders[slot];
+            return new OrderStatusView(OrderState.Open, o.OrderId, o.Symbol, o.Side, o.Price, o.Quantity, o.Filled, o.Leaves, 0, RejectReason.None, 0);
+        }
+        for (int i = 0; i < _finishedCount; i++)
+        {
+            ref FinishedOrder f = ref Recent(i);
+            if (f.ClientOrderId != clientOrderId || f.Account != account) continue;
+            return new OrderStatusView(f.State, f.OrderId, f.Symbol, f.Side, f.Price, f.Quantity, f.Filled, 0, f.Sequence, f.RejectReason, f.CancelReason);
+        }
+        return new OrderStatusView(OrderState.Unknown, 0, -1, Side.None, 0, 0, 0, 0, 0, RejectReason.None, 0);
+    }
+
+    /// <summary>The account's open orders with an order id above <paramref name="afterOrderId"/>, ascending order id, into
+    /// <paramref name="into"/> (as many as fit). Returns how many were written; <paramref name="more"/> says whether
+    /// others follow the last one written. Walks the account's list once: O(its open orders).</summary>
+    public int OpenOrders(long account, long afterOrderId, Span<OrderView> into, out bool more)
+    {
+        more = false;
+        int accountSlot = AccountSlot(account);
+        if (accountSlot == None) return 0;
+        int n = 0;
+        for (int slot = _accounts[accountSlot].FirstOrder; slot != None; slot = _orders[slot].AccountNext)
+        {
+            if (_orders[slot].OrderId <= afterOrderId) continue;
+            if (n == into.Length) { more = true; break; }
+            into[n++] = View(slot);
+        }
+        return n;
+    }
+
+    /// <summary>Price levels of one side, best first, from the <paramref name="from"/>th best on, into <paramref name="into"/>
+    /// (as many as fit); returns how many were written and, in <paramref name="total"/>, how many the side has.</summary>
+    public int Levels(int symbol, Side side, int from, Span<LevelView> into, out int total)
+    {
+        total = 0;
+        var book = BookOf(symbol);
+        if (book == null || side is not (Side.Buy or Side.Sell)) return 0;
+        BookSide levels = book.SideOf(side);
+        total = levels.Count;
+        int n = Math.Max(0, Math.Min(total - from, into.Length));
+        for (int i = 0; i < n; i++)
+        {
+            ref PriceLevel level = ref _levels[levels.LevelAt(levels.Count - 1 - from - i)];
+            into[i] = new LevelView(level.Price, level.Quantity, level.Count);
+        }
+        return n;
+    }
+
+    /// <summary>The finished orders the engine remembers, oldest first (for snapshots and tools).</summary>
+    public FinishedOrder[] RecentOrders()
+    {
+        var result = new FinishedOrder[_finishedCount];
+        for (int i = 0; i < _finishedCount; i++) result[i] = Recent(_finishedCount - 1 - i);
+        return result;
+    }
+
+    private void AddHistory(ref StateHasher h)
+    {
+        // Like the rest of the hash, it leaves out sequence numbers (LastClientOrderSequence, FinishedOrder.Sequence): the
+        // same inputs under other sequence numbers give the same hash.
+        for (int a = 0; a < _accountCount; a++) h.Add(_accounts[a].LastClientOrderId);
+        h.Add(_finishedCount);
+        for (int i = _finishedCount - 1; i >= 0; i--)
+        {
+            ref FinishedOrder f = ref Recent(i);
+            h.Add(f.Account); h.Add(f.ClientOrderId); h.Add(f.OrderId); h.Add(f.Symbol); h.Add((long)f.Side); h.Add(f.Price);
+            h.Add(f.Quantity); h.Add(f.Filled); h.Add((long)f.State); h.Add((long)f.RejectReason); h.Add((long)f.CancelReason);
+        }
+    }
+}

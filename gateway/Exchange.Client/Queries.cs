@@ -1,0 +1,17 @@
+// The answers to the engine's read-only queries (templates 70-78), as the client delivers them to its listener.
+using Exchange.Contract;
+
+namespace Exchange.Client;
+
+/// <summary>The answer to <see cref="ExchangeClient{TListener}.RequestOrderStatus"/>: the order's state as of
+/// <paramref name="Sequence"/>, and the account's last sequenced client order id (a NewOrder's or a ReplaceOrder's,
+/// accepted or rejected) with its sequence. A client following a failover learns from it whether a command it had in
+/// flight was sequenced. <paramref name="OrderSequence"/> is the input that finished (or rejected) the order; 0 while open.</summary>
+public readonly record struct OrderStatusAnswer(
+    ulong RequestId, long Sequence, long Account, long ClientOrderId, OrderState State, long OrderId, int Symbol, Side Side,
+    long Price, long Quantity, long Filled, long Leaves, long OrderSequence, RejectReason RejectReason, CancelReason CancelReason,
+    long LastClientOrderId, long LastClientOrderSequence);
+
+/// <summary>One open order in the answer to <see cref="ExchangeClient{TListener}.RequestAccountState"/>.</summary>
+public readonly record struct OpenOrderEntry(
+    long OrderId, long ClientOrderId, int Symbol, Side Side, bool PostOnly, long Price, long Quantity, long Filled, long Leaves);
