@@ -151,6 +151,7 @@ internal static class EngineProcess
         if (cluster != null)
         {
             service.Fence = () => !cluster.Leads || cluster.Leadership.IsLeader;
+            service.HandsOverAtShutdown = true;
             // A standby's records in, then the cluster's decisions: promotion, a new leader to follow, or a lost lease.
             PrimaryReplication Promoted()
             {

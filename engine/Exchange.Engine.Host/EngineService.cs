@@ -293,6 +293,10 @@ public sealed partial class EngineService : IDisposable
         return Math.Min(_journal!.DurableSequence, Primary?.SyncDurable ?? long.MaxValue);
     }
 
+    /// <summary>In a cluster: a stop hands the sessions over to the next leader, so cancel-on-disconnect does not fire
+    /// for them (a session that follows the failover finds its orders on the new leader).</summary>
+    internal bool HandsOverAtShutdown { get; set; }
+
     /// <summary>In a cluster: whether this engine is sure it still leads. While it is not, no response leaves.</summary>
     internal Func<bool>? Fence { get; set; }
 
@@ -455,7 +459,7 @@ public sealed partial class EngineService : IDisposable
     {
         if (_shutDown) return;
         _accepting = false;
-        _sessionLayer.EndAll();
+        _sessionLayer.EndAll(HandsOverAtShutdown);
         MakeDurable();
         _outbound.Release();
         _sessionLayer.FreeDrained();

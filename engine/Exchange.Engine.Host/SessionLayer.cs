@@ -272,14 +272,16 @@ internal sealed class SessionLayer
         return work;
     }
 
-    /// <summary>At shutdown: every active session gets its cancel-on-disconnect and a Logout(ShuttingDown).</summary>
-    public void EndAll()
+    /// <summary>At shutdown: every active session gets a Logout(ShuttingDown), and its cancel-on-disconnect unless
+    /// <paramref name="handingOver"/> (a cluster's leader handing over: its sessions follow to the new leader, and their
+    /// orders must still be there).</summary>
+    public void EndAll(bool handingOver = false)
     {
         for (int c = 0; c < _sessions.HighWater; c++)
         {
             ref Session s = ref _sessions[c];
             if (s.State != SessionState.Active) continue;
-            if (s.CancelOnDisconnect) _cancelAll(s.Account);
+            if (s.CancelOnDisconnect && !handingOver) _cancelAll(s.Account);
             _outbound.Send(c, LogoutMessage(s.Id, LogoutReason.ShuttingDown));
             _sessions.Unindex(c);
             s.State = SessionState.Closing;
