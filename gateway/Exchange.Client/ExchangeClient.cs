@@ -209,8 +209,10 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         shard.AbandonedAt = 0;
         shard.StaleRedirects = 0;
         int replica = shard.Active;
-        // The engine in use went silent: a replica that answers may lead now (or say who does).
-        if (shard.State == ShardState.Disconnected && shard.Channels.Length > 1 && ConnectedReplica(shard) is int other)
+        // The engine in use went silent, stopped, or refused us: a replica that answers may lead now (or say who does).
+        bool leftUs = shard.State is ShardState.Disconnected or ShardState.Rejected
+            || (shard.State == ShardState.LoggedOut && shard.LastLogoutReason == LogoutReason.ShuttingDown);
+        if (leftUs && shard.Channels.Length > 1 && ConnectedReplica(shard) is int other)
         {
             shard.Abandoned = 1UL << shard.Active;
             replica = other;
@@ -671,6 +673,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         if (LogoutDecoder.TryWrapWithHeader(message, 0, out var logout) != SbeError.None) { _malformed++; return; }
         if (s.State is not (ShardState.LoggedOn or ShardState.LoggingOut) || logout.SessionId != s.SessionId) return;
         s.State = ShardState.LoggedOut;
+        s.LastLogoutReason = (LogoutReason)logout.Reason;
         s.LogoutPending = false;
         _listener.OnLogout(s.Index, (LogoutReason)logout.Reason);
     }

@@ -30,6 +30,8 @@ internal sealed class ShardSession
     public long LogonNotBefore;
     public bool LogonBackoff;
     public int StaleRedirects;
+    /// <summary>Why the engine ended the session last (a shutdown sends the next logon to another replica).</summary>
+    public Exchange.Contract.LogoutReason LastLogoutReason;
     public readonly Subscription Responses;
     public readonly Subscription MarketData;
     /// <summary>The channel the engine is told to send to: the client's host and the port bound for this shard.</summary>

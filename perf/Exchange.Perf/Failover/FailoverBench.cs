@@ -254,6 +254,13 @@ public static class FailoverBench
                     if (_mark != 0) Timeline.Add($"session {i}: {state} +{Stopwatch.GetElapsedTime(_mark).TotalMilliseconds:0} ms");
                 }
                 var l = client.Listener;
+                // A logon refused (an engine stopping, say) is tried again, at most every 100 ms.
+                if (!l.Disconnected && client.StateOf(0) is ShardState.Rejected or ShardState.LoggedOut
+                    && Stopwatch.GetElapsedTime(l.LastRetry).TotalMilliseconds > 100)
+                {
+                    l.LastRetry = Stopwatch.GetTimestamp();
+                    client.Reconnect();
+                }
                 if (l.Disconnected)
                 {
                     // Whatever was in flight may or may not have been sequenced: the final journal says which.
@@ -326,6 +333,7 @@ public static class FailoverBench
         public readonly HashSet<long> Accepted = [], Unknown = [], Cancelling = [];
         public long Acked, UnaskedCancels;
         public bool Disconnected, Ending;
+        public long LastRetry;
 
         private void Ack()
         {
