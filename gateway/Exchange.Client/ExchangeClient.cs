@@ -392,7 +392,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
                     }
                     if (OfferLogon(s)) { s.LogonPending = false; s.LastOutbound = now; s.LogonSentAt = now; work++; }
                     break;
-                case ShardState.LoggingOn when s.Channels.Length > 1 && s.LogonSentAt != 0 && now - s.LogonSentAt > _logonAnswerNanos:
+                case ShardState.LoggingOn when s.Channels.Length > 1 && s.LogonSentAt != 0 && now - s.LogonSentAt > LogonAnswerNanos:
                     // Offered and not answered (a paused or partitioned engine): try the next replica that answers.
                     if (s.Moves < MaxMoves && ConnectedReplica(s) is int next)
                     {
@@ -428,7 +428,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     }
 
     /// <summary>How long a Logon may go unanswered before the client tries another replica of the shard.</summary>
-    private long _logonAnswerNanos => Options.LogonAnswerTimeoutMs * NanoClock.Millisecond;
+    private long LogonAnswerNanos => Options.LogonAnswerTimeoutMs * NanoClock.Millisecond;
 
     /// <summary>How long replicas given up on are passed over (see ShardSession.AbandonedAt).</summary>
     private static readonly long AbandonWindowNanos = 3_000 * NanoClock.Millisecond;

@@ -238,7 +238,7 @@ public static class FailoverBench
         /// clients' side of a failover).</summary>
         public List<string> Timeline { get; } = [];
         private long _mark;
-        private readonly Dictionary<int, string> _states = [];
+        private readonly Dictionary<int, (ShardState, string)> _states = [];
         public void Mark(long ticks) { _mark = ticks; Timeline.Add("--"); }
 
         private void Step()
@@ -247,11 +247,12 @@ public static class FailoverBench
             {
                 var client = _sessions[i].Client;
                 client.Poll();
-                string state = client.DescribeShard(0);
-                if (_states.GetValueOrDefault(i) != state)
+                // Described (a string) only when the state or the replica in use changes, not on every poll of the load.
+                var key = (client.StateOf(0), client.ChannelOf(0));
+                if (_states.GetValueOrDefault(i) != key)
                 {
-                    _states[i] = state;
-                    if (_mark != 0) Timeline.Add($"session {i}: {state} +{Stopwatch.GetElapsedTime(_mark).TotalMilliseconds:0} ms");
+                    _states[i] = key;
+                    if (_mark != 0) Timeline.Add($"session {i}: {client.DescribeShard(0)} +{Stopwatch.GetElapsedTime(_mark).TotalMilliseconds:0} ms");
                 }
                 var l = client.Listener;
                 // A logon refused (an engine stopping, say) is tried again, at most every 100 ms.
