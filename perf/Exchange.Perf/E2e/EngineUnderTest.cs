@@ -55,8 +55,11 @@ public sealed class EngineUnderTest : IDisposable
     public string Description { get; private set; }
     /// <summary>The started engine's journal (null when attached to a running one): what an exporter follows.</summary>
     public string? JournalDirectory => _scratch == null ? null : Path.Combine(_scratch, "journal");
-    /// <summary>With --client ws: the HS256 secret exchange-web checks the load sessions' tokens with.</summary>
-    public byte[] WebSecret { get; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+    /// <summary>With --client ws: the HS256 secret exchange-web checks the load sessions' tokens with: 64 hex
+    /// characters, as text, because exchange-web drops a key file's trailing newline bytes (raw random bytes end with
+    /// 0x0A or 0x0D one time in 128, and the key read would be shorter than the one that signed).</summary>
+    public byte[] WebSecret { get; } = System.Text.Encoding.ASCII.GetBytes(
+        Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
     /// <summary>With --client fix: the gateway's FIX port, its session CompIDs (PERF1..N) and its symbols by engine id.</summary>
     public int GatewayPort { get; private set; }
     public Dictionary<int, FixSymbol> FixSymbols { get; } = [];
