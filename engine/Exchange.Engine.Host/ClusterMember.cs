@@ -5,6 +5,8 @@
 // leader that can no longer be sure of its lease stops the process (exit 4) rather than acknowledge anything another
 // member might contradict; restarted, it joins as a standby. A leader stopped by SIGTERM resigns once it has stopped
 // in order, so a standby takes over without waiting out the lease.
+using Exchange.Transport;
+
 namespace Exchange.Engine.Host;
 
 internal sealed class ClusterMember : IDisposable
@@ -20,13 +22,22 @@ internal sealed class ClusterMember : IDisposable
     private readonly WaitHandle[] _waits;
     private bool _behindLogged;
     private string? _following;
+    /// <summary>The leader's replication stream as this standby joined it, while it is a joined sync standby (else null):
+    /// the watcher reads how long the leader has been silent on it.</summary>
+    private volatile Image? _leaderStream;
+    private volatile string? _followingNow;
+    /// <summary>The last term this member deposed (revoked the lease of), so it does so once.</summary>
+    private long _deposedTerm;
 
     private readonly int _shard;
+    /// <summary>The other sync members: a campaign marks them behind (see <see cref="Leadership.TryCampaign"/>).</summary>
+    private readonly string[] _otherSync;
 
     private ClusterMember(ClusterConfig config, int shard, Exchange.Hosting.Log log)
     {
         _shard = shard;
         _config = config;
+        _otherSync = [.. config.Members.Where(m => m.Synchronous && m.Name != config.Member).Select(m => m.Name)];
         _log = log;
         var self = config.Self;
         Leadership = new Leadership(config.Etcd!, shard, self.Name, self.Channel, config.LeaseTtlSeconds, TimeSpan.FromMilliseconds(config.KeepAliveMs), log);
@@ -51,7 +62,7 @@ internal sealed class ClusterMember : IDisposable
         while (true)
         {
             var leader = member.Leadership.Leader();
-            if (leader == null && member.Leadership.TryCampaign())
+            if (leader == null && member.Leadership.TryCampaign(member._otherSync))
             {
                 member._leading = true;
                 break;
@@ -97,6 +108,8 @@ internal sealed class ClusterMember : IDisposable
             _following = channel;
             standby.Follow(channel);
         }
+        _followingNow = _following ?? _config.Self.Channel;
+        _leaderStream = _eligible ? standby.PrimaryImage : null;
         return null;
     }
 
@@ -104,6 +117,9 @@ internal sealed class ClusterMember : IDisposable
     public void Attach(PrimaryReplication primary)
     {
         var marks = new SyncMarks(primary.StandbyNames, () => _wake.Set());
+        // Marked behind by the campaign itself: confirmed already.
+        for (int i = 0; i < marks.Count; i++)
+            if (_otherSync.Contains(marks.Member(i))) marks.Confirm(i, behind: true);
         primary.Marks = marks;
         _marks = marks;
         _wake.Set();
@@ -145,7 +161,7 @@ internal sealed class ClusterMember : IDisposable
                     var leader = Leadership.Leader();
                     if (leader == null)
                     {
-                        if (_eligible && Leadership.TryCampaign())
+                        if (_eligible && Leadership.TryCampaign(_otherSync))
                         {
                             _won = true;
                             _leading = true;
@@ -158,7 +174,19 @@ internal sealed class ClusterMember : IDisposable
                                 $"{Leadership.BehindKeyOf(_shard, _config.Self.Name)})");
                         }
                     }
-                    else if (leader.Member != _config.Member) _leaderChannel = leader.Channel;
+                    else if (leader.Member != _config.Member)
+                    {
+                        _leaderChannel = leader.Channel;
+                        if (SilentFor(leader) is long silent)
+                        {
+                            _deposedTerm = leader.Term;
+                            _log.Warn($"cluster: the leader {leader.Member} (term {leader.Term}) has sent nothing on the replication stream for " +
+                                $"{silent / Exchange.Runtime.NanoClock.Millisecond} ms (suspectLeaderAfterMs {_config.SuspectLeaderAfterMs}): revoking its lease so that a member takes over now");
+                            try { Leadership.Depose(leader); }
+                            catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.NotFound) { /* its lease has just ended anyway */ }
+                            continue; // campaign at once
+                        }
+                    }
                 }
                 catch (Exception e) when (e is Grpc.Core.RpcException or OperationCanceledException)
                 {
@@ -168,6 +196,22 @@ internal sealed class ClusterMember : IDisposable
             }
             WaitHandle.WaitAny(_waits, _config.PollMs);
         }
+    }
+
+    /// <summary>How long <paramref name="leader"/> has been silent on the replication stream this joined sync standby
+    /// follows, if longer than suspectLeaderAfterMs (else null). Checked twice 20 ms apart, so that a standby whose own
+    /// process was stalled (its transport not yet through the datagrams that queued meanwhile) does not take its own
+    /// pause for the leader's.</summary>
+    private long? SilentFor(LeaderRecord leader)
+    {
+        if (_config.SuspectLeaderAfterMs <= 0 || !_eligible || leader.Term == _deposedTerm) return null;
+        if (_leaderStream is not { } stream || _followingNow != leader.Channel) return null;
+        long threshold = _config.SuspectLeaderAfterMs * Exchange.Runtime.NanoClock.Millisecond;
+        long heard = stream.LastPacketNanos;
+        if (Exchange.Runtime.NanoClock.Now() - heard <= threshold) return null;
+        if (_stop.Token.WaitHandle.WaitOne(20)) return null;
+        if (stream.LastPacketNanos != heard || !_eligible || _leaderStream != stream) return null;
+        return Exchange.Runtime.NanoClock.Now() - heard;
     }
 
     /// <summary>After an orderly stop: a leader gives its leadership up at once.</summary>

@@ -42,6 +42,9 @@ public sealed class EngineLoop : IAgent
 
     public void RequestStop() => _runner.RequestStop();
 
+    /// <summary>Called once the service has stopped sequencing and drained, before its shutdown snapshot.</summary>
+    public Action? HandOver { get; set; }
+
     /// <summary>The longest single duty cycle so far (work only, idling excluded): what one pass can hold a client up.</summary>
     public long LongestCycleNanos { get; private set; }
 
@@ -74,9 +77,15 @@ public sealed class EngineLoop : IAgent
     {
         long now = NanoClock.Now();
         long before = _service.LastSequence;
+        // Sessions stamp their traffic with this cycle's clock (a logon after a long cycle must not look old).
+        _service.SetSessionClock(now);
         int work = _transport.DoWork(now);
         work += _links.Commands.Poll(ref _handler, 64);
-        if (_replication != null) work += _replication(now);
+        if (_replication != null)
+        {
+            work += _replication(now);
+            now = NanoClock.Now(); // a promotion can take a while
+        }
         work += _service.DoWork(now);
         if (_refused != null) work += _refused.Poll(now);
         long took = NanoClock.Now() - now;
@@ -108,9 +117,17 @@ public sealed class EngineLoop : IAgent
         _reported = _seen = _service.LastSequence;
         if (!_runner.Run()) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_runner.Failure!);
         _links.Commands.Close();
-        _service.Shutdown();
-        // Let the last responses and logouts reach clients before the sockets close.
-        for (int i = 0; i < 100; i++) { _transport.DoWork(); _service.DoWork(NanoClock.Now()); Thread.Sleep(1); }
+        _service.StopAccepting();
+        // Let the last responses and logouts reach clients (and the last records the standbys) before the sockets close:
+        // 100 ms by the clock (a hundred 1 ms sleeps take several times that on a loaded machine, and a leader handing
+        // over is waited for).
+        long drainUntil = NanoClock.Now() + 100 * NanoClock.Millisecond;
+        for (long now = NanoClock.Now(); now < drainUntil; now = NanoClock.Now()) { _transport.DoWork(now); _service.DoWork(now); Thread.Sleep(1); }
+        // A cluster's leader hands over here, before the shutdown snapshot (which can take a second during which this
+        // loop sends nothing): its standbys hold everything it acknowledged, and it sequences nothing more.
+        HandOver?.Invoke();
+        _service.FinishShutdown();
+        for (int i = 0; i < 10; i++) { _transport.DoWork(); _service.DoWork(NanoClock.Now()); Thread.Sleep(1); }
         _transport.CloseAndDrain(TimeSpan.FromSeconds(1));
     }
 

@@ -175,6 +175,8 @@ internal static class EngineProcess
         }
         var loop = new EngineLoop(transport, links, service, IdleStrategies.Parse(config.Idle, transport)!, options.Log, replicate);
         loopRef = loop;
+        // An orderly stop of the leader hands over at once; a leader that lost its lease has nothing to give up.
+        if (cluster != null) loop.HandOver = () => { if (lostLeadership == null) cluster.Resign(); };
         var signals = loop.StopOnSignals();
         readiness.Service = service;
         readiness.Standby = standby;

@@ -171,6 +171,10 @@ public sealed partial class EngineService : IDisposable
 
     /// <summary>Periodic duties: group commit of the journal, release of responses now durable, retries of sends that
     /// failed, heartbeats, heartbeat timeouts and unsendable connections. Returns how much work it did.</summary>
+    /// <summary>The clock sessions stamp their traffic with until the next <see cref="DoWork"/> (the loop sets it at the
+    /// start of each duty cycle).</summary>
+    public void SetSessionClock(long nowNanos) => _sessions.SetNow(nowNanos);
+
     public int DoWork(long nowNanos)
     {
         _sessions.SetNow(nowNanos);
@@ -457,12 +461,27 @@ public sealed partial class EngineService : IDisposable
     /// each session's path once drained (or unsendable for too long); <see cref="Dispose"/> closes what is left.</summary>
     public void Shutdown()
     {
-        if (_shutDown) return;
+        StopAccepting();
+        FinishShutdown();
+    }
+
+    /// <summary>The first half of <see cref="Shutdown"/>: stops accepting, ends every session, makes the journal durable
+    /// and releases what may be sent. Nothing is sequenced after it; the journal stays open until <see cref="FinishShutdown"/>.</summary>
+    public void StopAccepting()
+    {
+        if (_shutDown || !_accepting) return;
         _accepting = false;
         _sessionLayer.EndAll(HandsOverAtShutdown);
         MakeDurable();
         _outbound.Release();
         _sessionLayer.FreeDrained();
+    }
+
+    /// <summary>The second half of <see cref="Shutdown"/>: the shutdown snapshot, and the journal closed.</summary>
+    public void FinishShutdown()
+    {
+        if (_shutDown) return;
+        StopAccepting();
         _snapshots?.WaitIdle();
         if (_journal != null)
         {

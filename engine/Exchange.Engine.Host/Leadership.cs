@@ -16,8 +16,9 @@ using Google.Protobuf;
 
 namespace Exchange.Engine.Host;
 
-/// <summary>Who leads a shard: the member's name, its listen channel, and the term of its leadership.</summary>
-public sealed record LeaderRecord(string Member, string Channel, long Term);
+/// <summary>Who leads a shard: the member's name, its listen channel, the term of its leadership and the etcd lease that
+/// keeps its key.</summary>
+public sealed record LeaderRecord(string Member, string Channel, long Term, long Lease = 0);
 
 public sealed class Leadership : IDisposable
 {
@@ -84,8 +85,11 @@ public sealed class Leadership : IDisposable
     private long SelfFenceMillis => _ttlSeconds * 750L;
 
     /// <summary>Tries to become the leader: true (and <see cref="Term"/> set) if no one leads now; the lease is then kept
-    /// alive on a thread of its own until <see cref="Resign"/>, <see cref="Dispose"/> or its loss.</summary>
-    public bool TryCampaign()
+    /// alive on a thread of its own until <see cref="Resign"/>, <see cref="Dispose"/> or its loss. The same transaction
+    /// marks <paramref name="markBehind"/> behind: the other sync members, none of which holds this leadership's inputs
+    /// yet, so the new leader may acknowledge without them from its first response instead of after one more etcd round
+    /// trip (each mark is cleared as usual once its member has caught up).</summary>
+    public bool TryCampaign(IReadOnlyList<string>? markBehind = null)
     {
         if (_leader) return true;
         var lease = _client.LeaseGrant(new LeaseGrantRequest { TTL = _ttlSeconds });
@@ -96,6 +100,8 @@ public sealed class Leadership : IDisposable
         txn.Compare.Add(new Compare { Key = ByteString.CopyFromUtf8(BehindKeyOf(_shard, _member)), Target = Compare.Types.CompareTarget.Create,
             Result = Compare.Types.CompareResult.Equal, CreateRevision = 0 });
         txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = _key, Value = ByteString.CopyFromUtf8($"{_member}\n{_channel}"), Lease = lease.ID } });
+        foreach (string other in markBehind ?? [])
+            txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = ByteString.CopyFromUtf8(BehindKeyOf(_shard, other)), Value = ByteString.CopyFromUtf8($"campaign of {_member}") } });
         var result = _client.Transaction(txn);
         if (!result.Succeeded)
         {
@@ -119,7 +125,19 @@ public sealed class Leadership : IDisposable
         if (range.Kvs.Count == 0) return null;
         var kv = range.Kvs[0];
         string[] parts = kv.Value.ToStringUtf8().Split('\n', 2);
-        return new LeaderRecord(parts[0], parts.Length > 1 ? parts[1] : "", kv.CreateRevision);
+        return new LeaderRecord(parts[0], parts.Length > 1 ? parts[1] : "", kv.CreateRevision, kv.Lease);
+    }
+
+    /// <summary>Ends <paramref name="leader"/>'s leadership by revoking its lease: a sync standby does so when the leader
+    /// has gone silent on the replication stream, rather than wait out the TTL. Safe whatever the leader's true state:
+    /// a lease identifies one leadership, so a stale one is a no-op; a leader still alive finds its lease gone at its next
+    /// renewal and stops; until then it acknowledges nothing the new leader lacks, because its acknowledgements need its
+    /// sync standbys (the new leader no longer acknowledges its stream) or, degraded, a behind mark that etcd only
+    /// writes while its key exists.</summary>
+    public void Depose(LeaderRecord leader)
+    {
+        if (leader.Lease == 0) return;
+        _client.LeaseRevoke(new LeaseRevokeRequest { ID = leader.Lease });
     }
 
     /// <summary>Ends this member's leadership at once (its lease revoked, so the key goes now, not after the TTL).</summary>

@@ -79,6 +79,11 @@ public sealed record ClusterConfig
     public int KeepAliveMs { get; set; } = 200;
     /// <summary>How often a standby looks for a leader (and campaigns when there is none).</summary>
     public int PollMs { get; set; } = 50;
+    /// <summary>A joined sync standby that has heard nothing from the leader on the replication stream (no record, no
+    /// heartbeat: the transport heartbeats every 100 ms when idle) for this long revokes the leader's lease instead of
+    /// waiting out its TTL, and the members campaign at once. 0: off (only the lease's end starts a take-over). See the
+    /// engine README's failover section for what it trades.</summary>
+    public int SuspectLeaderAfterMs { get; set; }
 
     [System.Text.Json.Serialization.JsonIgnore]
     public bool Enabled => Etcd != null;
@@ -97,6 +102,8 @@ public sealed record ClusterConfig
         if (LeaseTtlSeconds < 1) throw new ConfigException("cluster: leaseTtlSeconds is at least 1 (etcd's unit)");
         if (KeepAliveMs < 10 || KeepAliveMs >= LeaseTtlSeconds * 1000) throw new ConfigException("cluster: keepAliveMs must be at least 10 and shorter than the lease");
         if (PollMs is < 5 or > 10_000) throw new ConfigException("cluster: pollMs outside 5..10000");
+        if (SuspectLeaderAfterMs != 0 && SuspectLeaderAfterMs is < 200 or > 60_000)
+            throw new ConfigException("cluster: suspectLeaderAfterMs is 0 (off) or 200..60000 (below two transport heartbeats a lost datagram would depose a live leader)");
     }
 
     /// <summary>The replication a primary runs: every other member as its standby.</summary>

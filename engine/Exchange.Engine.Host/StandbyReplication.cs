@@ -96,6 +96,10 @@ internal sealed class StandbyReplication
     /// since: it holds everything the primary has acknowledged, and may take over if it is a sync standby.</summary>
     public bool Joined { get; private set; }
 
+    /// <summary>The primary's stream as joined (null before it joins, and after a switch of leader until the new one's
+    /// does). Its <see cref="Image.LastPacketNanos"/> says how long the primary has been silent.</summary>
+    public Image? PrimaryImage => _image;
+
     /// <summary>Another member leads now: acknowledgements and hellos go to it, and its records are taken.</summary>
     public void Follow(string primaryChannel)
     {

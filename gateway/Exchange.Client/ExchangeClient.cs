@@ -379,9 +379,10 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
                 case ShardState.LoggingOn when s.LogonPending:
                     if (s.LogonBackoff)
                     {
-                        // Each stale redirect in a row waits longer: 50, 100, 200, then 250 ms.
+                        // Each stale redirect in a row waits longer: 25, 50, then 100 ms (a take-over is expected within
+                        // a second: the logon that finds the new leader should not wait long after it).
                         s.LogonBackoff = false;
-                        s.LogonNotBefore = now + Math.Min(RedirectBackoffNanos << Math.Min(s.StaleRedirects++, 3), 250 * NanoClock.Millisecond);
+                        s.LogonNotBefore = now + Math.Min(RedirectBackoffNanos << Math.Min(s.StaleRedirects++, 2), 100 * NanoClock.Millisecond);
                     }
                     if (now < s.LogonNotBefore) break;
                     if (!s.Publication.IsConnected)
@@ -434,7 +435,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     private static readonly long AbandonWindowNanos = 3_000 * NanoClock.Millisecond;
 
     /// <summary>The pause before a Logon after a redirect towards a replica given up on (see ShardSession.LogonNotBefore).</summary>
-    private static readonly long RedirectBackoffNanos = 50 * NanoClock.Millisecond;
+    private static readonly long RedirectBackoffNanos = 25 * NanoClock.Millisecond;
 
     /// <summary>Moves among a shard's replicas within one logon before it gives up (Connect's timeout or the caller's
     /// next Reconnect go on from there).</summary>

@@ -68,6 +68,25 @@ internal static partial class ChildProcesses
         if (!process.HasExited) _ = Kill(-process.Id, SigKill);
     }
 
+    /// <summary>Sets the nice value of every thread of <paramref name="process"/> (Linux keeps one per thread); false if
+    /// any refused (lowering it needs CAP_SYS_NICE).</summary>
+    public static bool Renice(Process process, int nice)
+    {
+        bool all = true;
+        try
+        {
+            foreach (string task in Directory.GetDirectories($"/proc/{process.Id}/task"))
+                if (int.TryParse(Path.GetFileName(task), out int tid) && SetPriority(PrioProcess, tid, nice) != 0) all = false;
+        }
+        catch (DirectoryNotFoundException) { return false; }
+        return all;
+    }
+
+    private const int PrioProcess = 0;
+
+    [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
+    private static partial int SetPriority(int which, int who, int priority);
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 }

@@ -32,12 +32,15 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
     private string Config()
     {
         string path = _root.Combine("cluster.json");
-        File.WriteAllText(path, $$"""{ "cluster": { "leaseTtlSeconds": 2, "keepAliveMs": 200 }{{_replication}} }""");
+        File.WriteAllText(path, $$"""{ "cluster": { "leaseTtlSeconds": {{_leaseTtl}}, "keepAliveMs": 200{{_cluster}} }{{_replication}} }""");
         return path;
     }
 
     /// <summary>Replication settings for the cluster's config (JSON members after the cluster's, or nothing).</summary>
     private string _replication = "";
+    /// <summary>More cluster settings (JSON members after the lease's), and the lease's TTL.</summary>
+    private string _cluster = "";
+    private int _leaseTtl = 2;
 
     private T Own<T>(T d) where T : IDisposable { _owned.Add(d); return d; }
 
@@ -159,6 +162,41 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
         var quiet = DateTime.UtcNow.AddSeconds(1);
         while (DateTime.UtcNow < quiet) { client.Poll(); Thread.Sleep(5); }
         Assert.DoesNotContain(client.Listener.Accepted, e => e.E.ClientOrderId == 9_999);
+    }
+
+    [Fact]
+    public void A_sync_standby_deposes_a_leader_silent_past_suspectLeaderAfterMs_long_before_its_lease_would_end()
+    {
+        // A 30 s lease: only the standby revoking it can explain a take-over within seconds.
+        _leaseTtl = 30;
+        _cluster = ", \"suspectLeaderAfterMs\": 300";
+        var (a, b, settled) = Started();
+        using var client = Clients.Connect("mm-1001-key", new ShardEndpoint(a.ChannelUri, [Btc]));
+        a.Process.Signal(Signal.Stop);
+        var paused = global::System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            Eventually.True(() => b.Process.Stderr.Contains("promoted to primary", StringComparison.Ordinal), "b takes over", TimeSpan.FromSeconds(20));
+            long takeover = paused.ElapsedMilliseconds;
+            Assert.True(takeover < 15_000, $"took over after {takeover} ms with a 30 s lease");
+            Assert.Contains("has sent nothing on the replication stream for", b.Process.Stderr);
+            Assert.Contains("revoking its lease", b.Process.Stderr);
+            Assert.Equal((long.Parse(Lines.Field(settled, "sequence")), Lines.Field(settled, "stateHash")), PromotedAt(b));
+            Assert.True(client.NewOrder(new NewOrder(0, 9_999, Btc, Side.Buy, OrderType.Limit, TimeInForce.GoodTillCancel, 59_000, 1_000_000)) > 0);
+        }
+        finally { a.Process.Signal(Signal.Cont); }
+
+        // Woken, the deposed leader finds its lease revoked and stops, acknowledging nothing more.
+        Assert.True(a.Process.WaitForExit(Timeouts.Process), "the deposed leader stops");
+        Assert.Equal(4, a.Process.ExitCode);
+        var quiet = DateTime.UtcNow.AddSeconds(1);
+        while (DateTime.UtcNow < quiet) { client.Poll(); Thread.Sleep(5); }
+        Assert.DoesNotContain(client.Listener.Accepted, e => e.E.ClientOrderId == 9_999);
+
+        // The new leader answers at once: its campaign marked a behind in the same etcd transaction, so no response
+        // waits for a mark written after the promotion.
+        Trade(b, 20);
+        Assert.DoesNotContain("a marked behind in etcd", b.Process.Stderr);
     }
 
     [Fact]

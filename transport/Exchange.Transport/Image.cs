@@ -104,6 +104,9 @@ public sealed class Image
     public long JoinPosition { get; }
     /// <summary>The position after the last fragment the subscriber consumed.</summary>
     public long Position => Volatile.Read(ref _subscriberPosition);
+    /// <summary>When the last datagram of this publication (data or heartbeat) arrived, on the transport agent's clock
+    /// (<see cref="NanoClock"/>). A live publication heartbeats when idle, so a stale value means a silent source. Any thread.</summary>
+    public long LastPacketNanos => Volatile.Read(ref _lastPacketNanos);
     public long MessagesDelivered => Volatile.Read(ref _messagesDelivered);
     public bool IsClosed => Volatile.Read(ref _closeReason) != (int)ImageCloseReason.None;
     public ImageCloseReason CloseReason => (ImageCloseReason)Volatile.Read(ref _closeReason);

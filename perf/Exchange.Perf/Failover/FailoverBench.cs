@@ -21,8 +21,15 @@ public sealed record FailoverOptions
     public int Rate { get; init; } = 500;
     public int Sessions { get; init; } = 2;
     public double SecondsBetweenKills { get; init; } = 2;
-    public int LeaseTtlSeconds { get; init; } = 1;
+    /// <summary>2 s: with suspectLeaderAfterMs a dead or paused leader is replaced long before its lease ends, and a
+    /// leader renewing on a loaded machine has 1.5 s (three quarters of it) before it fences itself.</summary>
+    public int LeaseTtlSeconds { get; init; } = 2;
     public int KeepAliveMs { get; init; } = 200;
+    /// <summary>The members' suspectLeaderAfterMs: a joined sync standby revokes the lease of a leader silent this long
+    /// on the replication stream (0: wait for the lease to end).</summary>
+    public int SuspectLeaderAfterMs { get; init; } = 300;
+    /// <summary>The load sessions' heartbeat interval; a session gives its engine up after three silent ones.</summary>
+    public int ClientHeartbeatMs { get; init; } = 200;
     public string OnSyncLoss { get; init; } = "degrade";
     public string Durability { get; init; } = "none";
     public int Seed { get; init; } = 1;
@@ -35,6 +42,7 @@ public sealed record FailoverKill(int Index, string Member, string Method, strin
 
 public sealed record FailoverResult(
     int Kills, long Sent, long Acknowledged, long Lost, long Duplicated, long InFlightAtFailovers, long InFlightSequenced,
+    long InFlightResent, long InFlightUnresolved,
     long UnaskedCancels, IReadOnlyList<FailoverKill> Failovers, double RtoP50Millis, double RtoMaxMillis,
     bool ReplicasEqual, IReadOnlyList<string> FinalStates, double Seconds, string? Failure);
 
@@ -85,16 +93,25 @@ public static class FailoverBench
                 int leaderMark = leader.ErrCount;
                 log.WriteLine($"failover: kill {k + 1} ({method} {victim.Name}, exit {victim.Process!.ExitCode}): {leader.Name} leads after " +
                     $"{Stopwatch.GetElapsedTime(killedAt, promotedAt).TotalMilliseconds:0} ms");
-                cluster.Start(victim, Startup);
-                // The next kill only once the restarted member has caught up (a sync one: its behind mark cleared). One
-                // that held records the new leader never had stops to cut them (exit 5) and is started again.
+                // Restarted while the load goes on (the sessions' failover must not wait for it). The next kill only once
+                // it has caught up (a sync one: its behind mark cleared). One that held records the new leader never had
+                // stops to cut them (exit 5) and is started again.
+                cluster.Launch(victim, niced: true);
                 int cuts = 0;
                 load.RunUntil(() =>
                 {
-                    if (victim.Process!.HasExited && victim.Process.ExitCode == 5 && cuts++ < 3) cluster.Start(victim, Startup);
-                    return victim.Mode != "sync" || leader.ErrSince(leaderMark, $"{victim.Name} has caught up");
-                }, Settle, () => $"{victim.Name} did not catch up with {leader.Name}: {victim.Tail(5)}");
+                    cutRejoins += RestartCut(cluster, victim);
+                    if (victim.Process!.HasExited)
+                    {
+                        if (victim.Process.ExitCode != 5 || cuts++ >= 3)
+                            throw new TimeoutException($"{victim.Name} exited {victim.Process.ExitCode} after its restart:\n{victim.Tail(40)}");
+                        cluster.Launch(victim, niced: true);
+                        return false;
+                    }
+                    return victim.Mode == "sync" ? leader.ErrSince(leaderMark, $"{victim.Name} has caught up") : victim.Out("listening ") != null;
+                }, Startup, () => $"{victim.Name} did not catch up with {leader.Name}: {victim.Tail(5)}");
                 if (cuts > 0) cutRejoins++;
+                if (!FailoverCluster.Unnice(victim)) log.WriteLine($"failover: {victim.Name} stays at nice 10 (raising a priority needs CAP_SYS_NICE)");
                 load.RunUntil(() => load.AckedSince(promotedAt), Settle, () => "no acknowledgement after the failover");
                 kills.Add(new FailoverKill(k + 1, victim.Name, method, leader.Name, load.Rto(promotedAt),
                     Stopwatch.GetElapsedTime(killedAt, promotedAt).TotalMilliseconds, inFlight));
@@ -104,6 +121,16 @@ public static class FailoverBench
         catch (TimeoutException e) { failure = e.Message; }
         load.Stop();
         foreach (string line in load.Timeline) log.WriteLine($"failover: {line}");
+        if (options.OutputDirectory != null)
+        {
+            // The members' own logs beside the summary, to read a failover's story from.
+            Directory.CreateDirectory(options.OutputDirectory);
+            foreach (var m in cluster.Members) File.WriteAllLines(Path.Combine(options.OutputDirectory, $"member-{m.Name}.log"), m.Log());
+        }
+        // What the members warned of (a leader deposed for its silence, marks, cuts); everything, when the run failed.
+        foreach (var m in cluster.Members)
+            foreach (string line in m.Warnings(failure != null ? 60 : 200))
+                if (failure != null || line.Contains("cluster:", StringComparison.Ordinal)) log.WriteLine($"failover: {m.Name}: {line}");
 
         // Every member at the leader's sequence, then stopped (standbys first) for their final state.
         var states = new List<string>();
@@ -111,7 +138,7 @@ public static class FailoverBench
         if (failure == null)
         {
             var deadline = Stopwatch.StartNew();
-            while (deadline.Elapsed < Settle && !Level(cluster)) Thread.Sleep(50);
+            while (deadline.Elapsed < Settle && !Level(cluster)) { cutRejoins += RestartCut(cluster, null); Thread.Sleep(50); }
             foreach (var m in cluster.Members.Where(m => m != leader).Append(leader))
             {
                 ChildProcesses.Terminate(m.Process!);
@@ -127,6 +154,7 @@ public static class FailoverBench
         var (lost, duplicated, inFlightSequenced) = load.Check(journal);
         var rtos = kills.Select(k => k.RtoMillis).Order().ToArray();
         return new FailoverResult(kills.Count, load.Sent, load.Acknowledged, lost, duplicated, load.InFlightAtFailovers, inFlightSequenced,
+            load.InFlightResent, load.InFlightUnresolved,
             load.UnaskedCancels, kills, rtos.Length == 0 ? 0 : rtos[(rtos.Length - 1) / 2], rtos.Length == 0 ? 0 : rtos[^1],
             equal, states, total.Elapsed.TotalSeconds, failure);
 
@@ -145,6 +173,20 @@ public static class FailoverBench
     {
         var sequences = cluster.Members.Select(m => m.Out("status ") is { } s ? Field(s, "sequence") : "?").Distinct().ToArray();
         return sequences.Length == 1 && sequences[0] != "?";
+    }
+
+    /// <summary>Starts again any member but <paramref name="except"/> that stopped to cut its journal (exit 5), as systemd
+    /// would: an async standby can hold records of a killed leader that its successor never had. How many it started.</summary>
+    private static int RestartCut(FailoverCluster cluster, FailoverCluster.Member? except)
+    {
+        int started = 0;
+        foreach (var m in cluster.Members)
+            if (m != except && m.Process is { HasExited: true, ExitCode: 5 })
+            {
+                cluster.Launch(m, niced: true);
+                started++;
+            }
+        return started;
     }
 
     private static string Field(string line, string key)
@@ -187,7 +229,7 @@ public static class FailoverBench
             for (int i = 0; i < options.Sessions; i++)
             {
                 var endpoint = new ShardEndpoint(cluster.Channels[0], cluster.Symbols) { Replicas = cluster.Channels[1..] };
-                var client = new ExchangeClient<Listener>(new ClientOptions { ApiKey = cluster.ApiKeys[i], Shards = [endpoint], HeartbeatIntervalMs = 200 },
+                var client = new ExchangeClient<Listener>(new ClientOptions { ApiKey = cluster.ApiKeys[i], Shards = [endpoint], HeartbeatIntervalMs = (uint)options.ClientHeartbeatMs },
                     new Listener(_acks));
                 client.Connect(TimeSpan.FromSeconds(30));
                 _sessions.Add((client, 9101 + i));
@@ -198,7 +240,11 @@ public static class FailoverBench
         public long Sent => _sent;
         public long Acknowledged => _sessions.Sum(s => s.Client.Listener.Acked);
         public long UnaskedCancels => _sessions.Sum(s => s.Client.Listener.UnaskedCancels);
-        public long InFlightAtFailovers => _sessions.Sum(s => s.Client.Listener.Unknown.Count);
+        public long InFlightAtFailovers => _sessions.Sum(s => s.Client.Listener.InFlightAtFailovers);
+        /// <summary>In-flight orders the new leader had never sequenced (its order status said so), sent again.</summary>
+        public long InFlightResent => _sessions.Sum(s => s.Client.Listener.Resent);
+        /// <summary>In-flight orders whose fate the sessions never learned (no order status answer before the end).</summary>
+        public long InFlightUnresolved => _sessions.Sum(s => s.Client.Listener.Unknown.Count);
         public int InFlight => _sessions.Sum(s => s.Client.Listener.Pending.Count);
 
         public void RunFor(TimeSpan time)
@@ -241,7 +287,7 @@ public static class FailoverBench
         private readonly Dictionary<int, (ShardState, string)> _states = [];
         public void Mark(long ticks) { _mark = ticks; Timeline.Add("--"); }
 
-        private void Step()
+        private void Step(bool sending = true)
         {
             for (int i = 0; i < _sessions.Count; i++)
             {
@@ -264,14 +310,31 @@ public static class FailoverBench
                 }
                 if (l.Disconnected)
                 {
-                    // Whatever was in flight may or may not have been sequenced: the final journal says which.
+                    // Whatever was in flight may or may not have been sequenced: once logged on again, the session asks.
                     l.Disconnected = false;
-                    foreach (long id in l.Pending.Keys) l.Unknown.Add(id);
+                    l.Asked.Clear(); // questions to the engine that went away are asked again of the next
+                    foreach (long id in l.Pending.Keys) if (l.Unknown.Add(id) && l.InFlight.Add(id)) l.InFlightAtFailovers++;
                     l.Pending.Clear();
                     client.Reconnect();
                 }
+                else if (client.IsLoggedOn(0))
+                {
+                    // Re-synchronise: the order status of each order in flight at the failover says whether the cluster
+                    // sequenced it (then its events came or come from the new leader's history) or never did (sent again,
+                    // same client order id: nothing lost, nothing twice).
+                    foreach (long id in l.Unknown)
+                        if (!l.Asked.Contains(id) && client.RequestOrderStatus(0, (ulong)id, id) > 0) l.Asked.Add(id);
+                    while (l.Resend.Count > 0 && client.NewOrder(OrderFor(l.Resend.Peek())) > 0)
+                    {
+                        long id = l.Resend.Dequeue();
+                        l.Pending[id] = Stopwatch.GetTimestamp();
+                        l.ResentIds.Add(id);
+                        l.Resent++;
+                    }
+                }
             }
             long now = Stopwatch.GetTimestamp();
+            if (!sending) return;
             if (now < _next) { Thread.SpinWait(50); return; }
             var (c, _) = _sessions[(int)(_sent % _sessions.Count)];
             if (!c.IsConnected) return;
@@ -280,10 +343,7 @@ public static class FailoverBench
             long result;
             if (n % 2 == 1)
             {
-                bool buy = n % 4 == 1;
-                long offset = (10 + n % 40) * _cluster.TickSize;
-                long price = buy ? _cluster.ReferencePrice - offset : _cluster.ReferencePrice + offset;
-                result = c.NewOrder(new NewOrder(0, n, _cluster.Symbols[0], buy ? Side.Buy : Side.Sell, OrderType.Limit, TimeInForce.GoodTillCancel, price, _cluster.LotSize));
+                result = c.NewOrder(OrderFor(n));
                 if (result > 0) listener.Pending[n] = now;
             }
             else
@@ -297,13 +357,21 @@ public static class FailoverBench
             if (now - _next > Stopwatch.Frequency) _next = now; // after an outage, no burst of everything missed
         }
 
+        /// <summary>A session's n-th command when it is an order (odd n): resting, away from the touch.</summary>
+        private NewOrder OrderFor(long n)
+        {
+            bool buy = n % 4 == 1;
+            long offset = (10 + n % 40) * _cluster.TickSize;
+            long price = buy ? _cluster.ReferencePrice - offset : _cluster.ReferencePrice + offset;
+            return new NewOrder(0, n, _cluster.Symbols[0], buy ? Side.Buy : Side.Sell, OrderType.Limit, TimeInForce.GoodTillCancel, price, _cluster.LotSize);
+        }
+
         public void Stop()
         {
             // The sessions' own logouts at the end cancel their resting orders, as asked.
             foreach (var (client, _) in _sessions) client.Listener.Ending = true;
             var watch = Stopwatch.StartNew();
-            while (watch.Elapsed < TimeSpan.FromSeconds(3) && InFlight > 0)
-                foreach (var (client, _) in _sessions) client.Poll();
+            while (watch.Elapsed < TimeSpan.FromSeconds(3) && (InFlight > 0 || InFlightUnresolved > 0)) Step(sending: false);
             foreach (var (client, _) in _sessions)
             {
                 try { client.Logout(TimeSpan.FromSeconds(2)); } catch (InvalidOperationException) { }
@@ -319,8 +387,8 @@ public static class FailoverBench
             {
                 foreach (long id in client.Listener.Accepted)
                     if (!journal.ContainsKey((account, id))) lost++;
-                foreach (long id in client.Listener.Unknown)
-                    if (journal.ContainsKey((account, id))) sequenced++;
+                foreach (long id in client.Listener.InFlight)
+                    if (!client.Listener.ResentIds.Contains(id) && journal.ContainsKey((account, id))) sequenced++;
             }
             foreach (var ((account, _), count) in journal)
                 if (count > 1 && _sessions.Any(s => s.Account == account)) duplicated++;
@@ -331,8 +399,9 @@ public static class FailoverBench
     private sealed class Listener(List<long> acks) : ClientListener
     {
         public readonly Dictionary<long, long> Pending = [];
-        public readonly HashSet<long> Accepted = [], Unknown = [], Cancelling = [];
-        public long Acked, UnaskedCancels;
+        public readonly HashSet<long> Accepted = [], Unknown = [], Cancelling = [], Asked = [], InFlight = [], ResentIds = [];
+        public readonly Queue<long> Resend = [];
+        public long Acked, UnaskedCancels, InFlightAtFailovers, Resent;
         public bool Disconnected, Ending;
         public long LastRetry;
 
@@ -360,6 +429,16 @@ public static class FailoverBench
         {
             if (Cancelling.Remove(e.ClientOrderId)) Ack();
             else if (!Ending) UnaskedCancels++;
+        }
+
+        public override void OnOrderStatus(int shard, in OrderStatusAnswer answer)
+        {
+            long id = answer.ClientOrderId;
+            if (!Asked.Remove(id) || !Unknown.Remove(id)) return;
+            // This session's ids only grow: one at or below the last sequenced one was sequenced, whatever became of it.
+            if (answer.State is OrderState.Open or OrderState.Filled or OrderState.Cancelled) Accepted.Add(id);
+            if (answer.State != OrderState.Unknown || id <= answer.LastClientOrderId) return;
+            Resend.Enqueue(id);
         }
 
         public override void OnDisconnected(int shard) => Disconnected = true;

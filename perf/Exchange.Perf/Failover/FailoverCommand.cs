@@ -21,6 +21,8 @@ public static class FailoverCommand
         var between = Flags.Seconds("--between", "load before the first kill, the most between kills (a random moment within it), and after the last", d.SecondsBetweenKills);
         var ttl = Flags.Int("--lease-ttl", "the leader's lease in seconds (etcd's smallest here is 1)", d.LeaseTtlSeconds, min: 1);
         var keepAlive = Flags.Int("--keep-alive-ms", "how often the leader renews its lease", d.KeepAliveMs, min: 10);
+        var suspect = Flags.Int("--suspect-leader-ms", "a sync standby revokes the lease of a leader silent this long on the replication stream (0: wait out the lease)", d.SuspectLeaderAfterMs, min: 0, max: 60_000);
+        var heartbeat = Flags.Int("--client-heartbeat-ms", "the sessions' heartbeat interval (three silent ones and a session looks for the leader)", d.ClientHeartbeatMs, min: 10, max: 10_000);
         var syncLoss = Flags.OneOf("--on-sync-loss", "what the leader does when its sync standby stops answering", d.OnSyncLoss, "degrade", "wait");
         var durability = Flags.OneOf("--durability", "every member's journal durability", d.Durability, "none", "batch", "always");
         var seed = Flags.Int("--seed", "random seed for the kill moments", d.Seed);
@@ -30,13 +32,14 @@ public static class FailoverCommand
         var json = Flags.Json();
         var command = new Command("failover", "a three-member cluster under load whose leader is killed again and again: " +
             "acknowledged commands lost or duplicated, RTO per failover, replicas equal at the end")
-            { kills, rate, sessions, between, ttl, keepAlive, syncLoss, durability, seed, etcd, engineExe, output, json };
+            { kills, rate, sessions, between, ttl, keepAlive, suspect, heartbeat, syncLoss, durability, seed, etcd, engineExe, output, json };
         command.SetAction(r =>
         {
             var options = new FailoverOptions
             {
                 Kills = r.GetValue(kills), Rate = r.GetValue(rate), Sessions = r.GetValue(sessions), SecondsBetweenKills = r.GetValue(between),
-                LeaseTtlSeconds = r.GetValue(ttl), KeepAliveMs = r.GetValue(keepAlive), OnSyncLoss = r.GetValue(syncLoss)!,
+                LeaseTtlSeconds = r.GetValue(ttl), KeepAliveMs = r.GetValue(keepAlive),
+                SuspectLeaderAfterMs = r.GetValue(suspect), ClientHeartbeatMs = r.GetValue(heartbeat), OnSyncLoss = r.GetValue(syncLoss)!,
                 Durability = r.GetValue(durability)!, Seed = r.GetValue(seed), Etcd = r.GetValue(etcd), EngineExecutable = r.GetValue(engineExe),
                 OutputDirectory = r.GetValue(output),
             };
@@ -55,7 +58,7 @@ public static class FailoverCommand
         return command;
     }
 
-    public static bool Passed(FailoverResult r) => r.Failure == null && r.Lost == 0 && r.Duplicated == 0 && r.ReplicasEqual;
+    public static bool Passed(FailoverResult r) => r.Failure == null && r.Lost == 0 && r.Duplicated == 0 && r.ReplicasEqual && r.InFlightUnresolved == 0;
 
     private static string NewDirectory()
     {
@@ -85,6 +88,8 @@ public static class FailoverCommand
             ["sessions"] = o.Sessions,
             ["leaseTtlSeconds"] = o.LeaseTtlSeconds,
             ["keepAliveMs"] = o.KeepAliveMs,
+            ["suspectLeaderAfterMs"] = o.SuspectLeaderAfterMs,
+            ["clientHeartbeatMs"] = o.ClientHeartbeatMs,
             ["onSyncLoss"] = o.OnSyncLoss,
             ["durability"] = o.Durability,
             ["sent"] = r.Sent,
@@ -93,6 +98,8 @@ public static class FailoverCommand
             ["duplicated"] = r.Duplicated,
             ["inFlightAtFailovers"] = r.InFlightAtFailovers,
             ["inFlightSequenced"] = r.InFlightSequenced,
+            ["inFlightResent"] = r.InFlightResent,
+            ["inFlightUnresolved"] = r.InFlightUnresolved,
             ["unaskedCancels"] = r.UnaskedCancels,
             ["rtoP50Ms"] = Math.Round(r.RtoP50Millis, 1),
             ["rtoMaxMs"] = Math.Round(r.RtoMaxMillis, 1),
@@ -107,10 +114,11 @@ public static class FailoverCommand
     private static string Table(FailoverOptions o, FailoverResult r)
     {
         var s = new StringBuilder();
-        s.AppendLine(CultureInfo.InvariantCulture, $"# exchange-perf failover: {r.Kills} kills, {o.Rate} commands/s, lease {o.LeaseTtlSeconds} s, onSyncLoss {o.OnSyncLoss}, durability {o.Durability}");
+        s.AppendLine(CultureInfo.InvariantCulture, $"# exchange-perf failover: {r.Kills} kills, {o.Rate} commands/s, lease {o.LeaseTtlSeconds} s, suspect leader after {o.SuspectLeaderAfterMs} ms, client heartbeat {o.ClientHeartbeatMs} ms, onSyncLoss {o.OnSyncLoss}, durability {o.Durability}");
         s.AppendLine();
         s.AppendLine(CultureInfo.InvariantCulture, $"{(Passed(r) ? "PASSED" : "FAILED")}: sent {r.Sent}, acknowledged {r.Acknowledged}, lost {r.Lost}, duplicated {r.Duplicated}, " +
-            $"replicas equal: {(r.ReplicasEqual ? "yes" : "no")}; in flight at failovers {r.InFlightAtFailovers} (of them sequenced {r.InFlightSequenced}); " +
+            $"replicas equal: {(r.ReplicasEqual ? "yes" : "no")}; in flight at failovers {r.InFlightAtFailovers} (sequenced {r.InFlightSequenced}, " +
+            $"found unsequenced by order status and sent again {r.InFlightResent}, fate unknown {r.InFlightUnresolved}); " +
             $"cancels nobody asked for {r.UnaskedCancels}; RTO p50 {r.RtoP50Millis:0} ms, max {r.RtoMaxMillis:0} ms; {r.Seconds:0} s");
         if (r.Failure != null) s.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"failure: {r.Failure}");
         s.AppendLine();
