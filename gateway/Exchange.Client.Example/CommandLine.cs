@@ -12,8 +12,9 @@ internal sealed class CommandLine
     private readonly Option<string[]> _engines = new("--engine")
     {
         Description = "an engine shard's listen channel, repeatable; with several, each lists the symbol ids it owns, e.g. " +
-            $"--engine 1@aeron:udp?endpoint=10.0.0.5:40123 (default: the --symbol on {Settings.DefaultEngine})",
-        HelpName = "[SYMBOLS@]CHANNEL",
+            $"--engine 1@aeron:udp?endpoint=10.0.0.5:40123 (default: the --symbol on {Settings.DefaultEngine}); a shard run as a cluster " +
+            "lists every member's channel, comma-separated, and the market maker follows its leader through a failover",
+        HelpName = "[SYMBOLS@]CHANNEL[,CHANNEL...]",
     };
     // No default shown in --help: a key is printed nowhere, the demo's included.
     private readonly Option<string?> _apiKey = new("--api-key") { Description = "the key the engine maps to an account (default: the demo account 1001's)" };
@@ -99,7 +100,7 @@ internal sealed class CommandLine
             if (!hasSymbols)
             {
                 if (engines.Length > 1) throw new UsageException($"with several --engine each must list its symbols, as SYMBOLS@CHANNEL: '{engine}'");
-                shards.Add(new ShardEndpoint(engine, [symbol]));
+                shards.Add(Endpoint(engine, [symbol]));
                 continue;
             }
             var ids = new List<int>();
@@ -109,9 +110,17 @@ internal sealed class CommandLine
                     throw new UsageException($"--engine '{engine}': '{part}' is not a symbol id");
                 ids.Add(id);
             }
-            shards.Add(new ShardEndpoint(engine[(at + 1)..], [.. ids]));
+            shards.Add(Endpoint(engine[(at + 1)..], [.. ids]));
         }
         if (!shards.Exists(x => Array.IndexOf(x.Symbols, symbol) >= 0)) throw new UsageException($"no --engine lists symbol {symbol}");
         return shards;
+    }
+
+    /// <summary>A shard's channels: its first member's, and the others' as its replicas.</summary>
+    private static ShardEndpoint Endpoint(string channels, int[] symbols)
+    {
+        string[] members = channels.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (members.Length == 0) throw new UsageException($"--engine '{channels}' names no channel");
+        return new ShardEndpoint(members[0], symbols) { Replicas = members[1..] };
     }
 }

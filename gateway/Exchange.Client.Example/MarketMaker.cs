@@ -1,6 +1,8 @@
 // The market maker: one bid and one ask around a centre that drifts a tick at a time, moved by replace every
 // interval; every Nth interval an immediate-or-cancel order takes the best opposite quote. It follows its orders
-// through the execution reports, so a quote that filled or was refused is placed anew on the next interval.
+// through the execution reports, so a quote that filled or was refused is placed anew on the next interval. Given every
+// member of a clustered shard, it follows a failover: it logs on to the new leader and asks the order status of each
+// quote it had live or on its way, so it neither loses track of a resting quote nor places one twice.
 using System.Globalization;
 using Exchange.Contract;
 
@@ -27,6 +29,13 @@ internal sealed class MarketMaker : ClientListener
 
     public Stats Stats;
     public string? Failure { get; private set; }
+
+    /// <summary>A shard's session was lost while its other members may lead now: the loop logs on again.</summary>
+    public bool ReconnectOwed { get; set; }
+    /// <summary>Since when (ms on the loop's clock) the market maker has been looking for a leader; -1 while logged on.</summary>
+    public long LostSince { get; set; } = -1;
+    private bool _resyncOwed;
+    private ulong _nextRequest;
 
     private struct Quote
     {
@@ -133,19 +142,69 @@ internal sealed class MarketMaker : ClientListener
 
     // ---- callbacks ----
 
-    public override void OnLogon(int shard, ulong sessionId) =>
-        Line($"{{\"event\":\"logon\",\"shard\":{shard},\"sessionId\":{sessionId}}}", $"logon     shard {shard}: session {sessionId}");
+    public override void OnLogon(int shard, ulong sessionId)
+    {
+        Line($"{{\"event\":\"logon\",\"shard\":{shard},\"sessionId\":{sessionId},\"channel\":\"{Client.ChannelOf(shard)}\"}}",
+            $"logon     shard {shard}: session {sessionId} at {Client.ChannelOf(shard)}");
+        LostSince = -1;
+        if (_resyncOwed) Resync(shard);
+    }
 
     public override void OnLogout(int shard, LogoutReason reason)
     {
         Line($"{{\"event\":\"logout\",\"shard\":{shard},\"reason\":\"{reason}\"}}", $"logout    shard {shard}: {reason}");
-        if (reason != LogoutReason.ClientRequest) Failure ??= $"shard {shard} ended the session: {reason}";
+        if (reason == LogoutReason.ClientRequest) return;
+        // A leader stopping in order hands its sessions over: with other members, follow it to the next leader.
+        if (reason == LogoutReason.ShuttingDown && Follows(shard)) return;
+        Failure ??= $"shard {shard} ended the session: {reason}";
     }
 
     public override void OnDisconnected(int shard)
     {
         Line($"{{\"event\":\"disconnected\",\"shard\":{shard}}}", $"lost      shard {shard}");
+        if (Follows(shard)) return;
         Failure ??= $"lost the session with shard {shard} ({Client.Options.Shards[shard].Channel})";
+    }
+
+    /// <summary>With other members to try: look for the leader (the loop logs on again) and re-synchronise after.</summary>
+    private bool Follows(int shard)
+    {
+        if (Client.Options.Shards[shard].Replicas.Count == 0) return false;
+        Stats.Failovers++;
+        ReconnectOwed = true;
+        _resyncOwed = true;
+        Line($"{{\"event\":\"following\",\"shard\":{shard}}}", $"following shard {shard}: looking for its leader among {1 + Client.Options.Shards[shard].Replicas.Count} members");
+        return true;
+    }
+
+    /// <summary>After a failover: the order status of every quote live or on its way says what the new leader holds.</summary>
+    private void Resync(int shard)
+    {
+        _resyncOwed = false;
+        foreach (long id in new[] { _bid.Id, _bid.Pending, _ask.Id, _ask.Pending })
+            if (id != 0 && Client.RequestOrderStatus(shard, ++_nextRequest, id) > 0) Stats.StatusQueries++;
+    }
+
+    public override void OnOrderStatus(int shard, in OrderStatusAnswer answer)
+    {
+        long id = answer.ClientOrderId;
+        // Never sequenced: not an id at or below the account's last sequenced one (the ids only grow), and unknown.
+        bool sequenced = answer.State != OrderState.Unknown || id <= answer.LastClientOrderId;
+        bool open = answer.State == OrderState.Open;
+        foreach (var side in new[] { Side.Buy, Side.Sell })
+        {
+            ref var q = ref QuoteOf(side);
+            if (q.Pending == id)
+            {
+                // An order or replace in flight at the failover: live if the cluster has it open; else placed anew.
+                // (Filled, cancelled, refused or never sequenced: the next interval quotes that side anew.)
+                q.Pending = 0;
+                if (open) q.Id = id;
+            }
+            else if (q.Id == id && !open) q.Id = 0;
+        }
+        Line($"{{\"event\":\"order-status\",\"shard\":{shard},\"clientOrderId\":{id},\"state\":\"{answer.State}\",\"sequenced\":{(sequenced ? "true" : "false")}}}",
+            $"status    order {id}: {answer.State}{(sequenced ? "" : ", never sequenced")}");
     }
 
     public override void OnAccepted(in OrderAccepted e)
@@ -212,5 +271,5 @@ internal sealed class MarketMaker : ClientListener
 
 internal struct Stats
 {
-    public long NewOrders, Replaces, Takes, NotSent, Accepted, Rejected, Fills, MakerFills, Volume;
+    public long NewOrders, Replaces, Takes, NotSent, Accepted, Rejected, Fills, MakerFills, Volume, Failovers, StatusQueries;
 }

@@ -43,10 +43,26 @@ static int Run(Settings settings)
         var clock = Stopwatch.StartNew();
         long end = settings.Seconds * 1000L, nextInterval = 0;
         var idle = new BackoffIdleStrategy();
+        long lastRetry = 0;
         while (!stop && clock.ElapsedMilliseconds < end && maker.Failure == null)
         {
             int work = client.Poll();
             long now = clock.ElapsedMilliseconds;
+            if (maker.ReconnectOwed)
+            {
+                // Following a failover: log on to whichever member leads now (the client tries them in turn).
+                maker.ReconnectOwed = false;
+                if (maker.LostSince < 0) maker.LostSince = now;
+                client.Reconnect();
+            }
+            if (maker.LostSince >= 0)
+            {
+                if (now - maker.LostSince > FollowLimitMs) { log.Error($"no leader answered within {FollowLimitMs / 1000} s of the failover"); return 1; }
+                // A refused logon (a member still stopping, say) is tried again.
+                if (!client.IsConnected && now - lastRetry > 200) { lastRetry = now; client.Reconnect(); }
+                idle.Idle(work);
+                continue;
+            }
             if (now >= nextInterval)
             {
                 maker.OnInterval();
@@ -69,6 +85,7 @@ static int Run(Settings settings)
         output.WriteLine(settings.Json
             ? $"{{\"event\":\"summary\",\"seconds\":{elapsed:0.0},\"newOrders\":{s.NewOrders},\"replaces\":{s.Replaces},\"takes\":{s.Takes},\"notSent\":{s.NotSent}," +
               $"\"accepted\":{s.Accepted},\"rejected\":{s.Rejected},\"fills\":{s.Fills},\"makerFills\":{s.MakerFills},\"volume\":{s.Volume}," +
+              $"\"failovers\":{s.Failovers},\"statusQueries\":{s.StatusQueries}," +
               $"\"malformed\":{client.MalformedMessages},\"ok\":{(maker.Failure == null ? "true" : "false")}}}"
             : $"summary   {elapsed:0.0} s: {s.NewOrders} new, {s.Replaces} replaces, {s.Takes} takes, {s.NotSent} not sent; {s.Accepted} accepted, " +
               $"{s.Rejected} rejected; {s.Fills} fills ({s.MakerFills} maker), volume {s.Volume}");
@@ -79,4 +96,10 @@ static int Run(Settings settings)
         }
     }
     return 0;
+}
+
+partial class Program
+{
+    /// <summary>How long the market maker looks for a new leader before it gives up.</summary>
+    private const long FollowLimitMs = 30_000;
 }

@@ -47,6 +47,16 @@ public class ExampleArgumentsTests
         Assert.Equal((2, 3_000L, 10_000L, true, 0), (s.Symbol, s.Price, s.Quantity, s.Json, s.TakeEvery));
     }
 
+    [Fact]
+    public void A_clustered_shard_lists_every_member_and_the_first_is_tried_first()
+    {
+        var s = Parse("--engine", "1@aeron:udp?endpoint=10.0.0.5:40123, aeron:udp?endpoint=10.0.0.6:40123,aeron:udp?endpoint=10.0.0.7:40123");
+        var shard = Assert.Single(s.Engines);
+        Assert.Equal("aeron:udp?endpoint=10.0.0.5:40123", shard.Channel);
+        Assert.Equal(["aeron:udp?endpoint=10.0.0.6:40123", "aeron:udp?endpoint=10.0.0.7:40123"], shard.Replicas);
+        Assert.Equal([1], shard.Symbols);
+    }
+
     [Theory]
     [InlineData("--seconds must be an integer within 1..86400, not 'x'", "--seconds", "x")]
     [InlineData("--seconds must be an integer within 1..86400, not '0'", "--seconds", "0")]

@@ -200,6 +200,36 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
     }
 
     [Fact]
+    public void Exchange_mm_given_every_member_follows_a_failover_and_keeps_one_quote_a_side()
+    {
+        var (a, b, _) = Started();
+        using var mm = ChildProcess.StartDll("exchange-mm.dll",
+            ["--engine", $"{a.ChannelUri},{b.ChannelUri}", "--api-key", "mm-1001-key", "--symbol", Btc.ToString(), "--seconds", "30",
+             "--interval-ms", "500", "--take-every", "0", "--heartbeat-ms", "200", "--json"]);
+        Eventually.True(() => mm.StdoutLines.Count(l => l.Contains("\"event\":\"logon\"", StringComparison.Ordinal)) == 1
+            && a.Process.StdoutLines.Any(l => l.StartsWith("status ", StringComparison.Ordinal) && Lines.Field(l, "openOrders") == "2"),
+            "exchange-mm quotes a bid and an ask on a", Timeouts.Process);
+
+        a.Process.Kill();
+        // It follows the leader to b (a second logon, at b), asks what became of its quotes, and quotes on.
+        Eventually.True(() => mm.StdoutLines.Any(l => l.Contains("\"event\":\"logon\"", StringComparison.Ordinal) && l.Contains(b.ChannelUri, StringComparison.Ordinal)),
+            "exchange-mm logs on to b", Timeouts.Process);
+        Eventually.True(() => mm.StdoutLines.Any(l => l.Contains("\"event\":\"order-status\"", StringComparison.Ordinal)), "exchange-mm asks its quotes' status", Timeouts.Process);
+        int mark = b.Process.StdoutLines.Count;
+        Eventually.True(() => mm.StdoutLines.Count(l => l.Contains("\"event\":\"logon\"", StringComparison.Ordinal)) == 2
+            && b.Process.StdoutLines.Skip(mark).Count(l => l.StartsWith("status ", StringComparison.Ordinal)) >= 3, "b's status after a few intervals", Timeouts.Process);
+        // Still one quote a side: none lost track of and left resting, none placed twice.
+        foreach (string status in b.Process.StdoutLines.Skip(mark).Where(l => l.StartsWith("status ", StringComparison.Ordinal)).Skip(1))
+            Assert.True(long.Parse(Lines.Field(status, "openOrders")) <= 2, status);
+
+        Assert.True(mm.WaitForExit(TimeSpan.FromSeconds(60)), mm.Stderr);
+        Assert.Equal(0, mm.ExitCode);
+        string summary = mm.StdoutLines.Last();
+        Assert.Contains("\"failovers\":1", summary);
+        Assert.Contains("\"ok\":true", summary);
+    }
+
+    [Fact]
     public void A_deposed_leaders_records_the_new_leader_never_had_are_cut_when_it_rejoins_and_the_replicas_end_equal()
     {
         // Responses wait for the sync standby however long it takes: what the leader journals alone is never acknowledged.
