@@ -50,7 +50,6 @@ public sealed partial class MatchingEngine<TOutput>
         o.IsOpen = false;
         o.Ended = 0;
         o.Pending = stop;
-        o.IsStop = stop;
         o.TimeInForce = c.TimeInForce;
 
         _output.OnAccepted(new OrderAccepted(c.Account, c.ClientOrderId, o.OrderId, c.Symbol, c.Side, c.Type,

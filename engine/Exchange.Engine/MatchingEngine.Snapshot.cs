@@ -155,7 +155,7 @@ public sealed partial class MatchingEngine<TOutput>
                 OrderId = s.OrderId, Account = s.Account, ClientOrderId = s.ClientOrderId,
                 Price = market ? (s.Side == Side.Buy ? book.BandHigh : book.BandLow) : s.Price, Quantity = s.Quantity, Filled = 0,
                 Held = s.Held, AccountSlot = account, Symbol = s.Symbol, Level = None, Prev = None, Next = None, AccountPrev = None, AccountNext = None,
-                Side = s.Side, SelfTrade = s.SelfTrade, IsMarket = market, IsOpen = true, Pending = true, IsStop = true, TimeInForce = s.TimeInForce,
+                Side = s.Side, SelfTrade = s.SelfTrade, IsMarket = market, IsOpen = true, Pending = true, TimeInForce = s.TimeInForce,
             };
             _orderIndex.Add(s.Account, s.ClientOrderId, slot);
             _accounts[account].OpenOrders++;

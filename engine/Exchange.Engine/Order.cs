@@ -33,8 +33,6 @@ internal struct Order
     /// <summary>A stop or stop-limit order waiting for its trigger: linked into its symbol's pending stops at its stop
     /// price (its Level is that stop level, whose price is the stop price), not into the book.</summary>
     public bool Pending;
-    /// <summary>Entered as a stop (market once triggered: IsMarket) or stop-limit order.</summary>
-    public bool IsStop;
     /// <summary>What a stop-limit order does once triggered: rest (GTC) or cancel its remainder (IOC).</summary>
     public TimeInForce TimeInForce;
 
