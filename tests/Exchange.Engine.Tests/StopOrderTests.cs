@@ -247,6 +247,29 @@ public class StopOrderTests : EngineFixture
     }
 
     [Fact]
+    public void A_triggered_stop_limit_that_finds_no_free_price_level_is_cancelled_with_its_hold_released()
+    {
+        var f = new EngineFixture(SmallConfig() with { MaxPriceLevels = 4 });
+        f.Limit(Bob, 1, Side.Sell, 10_000, 10);
+        f.Limit(Carol, 1, Side.Buy, 10_000, 10, Ioc);                                         // last price 10,000; no level in use
+        f.Limit(Bob, 2, Side.Sell, 10_100, 20);                                               // level 1
+        f.Run(new NewOrder(Alice, 11, Sym, Side.Buy, OrderType.StopLimit, Gtc, 9_000, 10, StopPrice: 10_100)); // level 2 (stops)
+        f.Run(new NewOrder(Carol, 12, Sym, Side.Buy, OrderType.StopLimit, Gtc, 9_100, 10, StopPrice: 10_100)); // same stop level
+        f.Limit(Bob, 3, Side.Buy, 9_500, 10);                                                 // level 3
+        f.Limit(Bob, 4, Side.Buy, 9_600, 10);                                                 // level 4: none free
+        long aliceOrderId = f.Engine.PendingStops(Sym, Side.Buy)[0].Order.OrderId;
+
+        var events = f.Limit(Carol, 5, Side.Buy, 10_100, 10, Ioc); // trades 10 of the 20 at 10,100: the level stays
+
+        Assert.Equal([11L, 12L], events.OfType<StopTriggered>().Select(t => t.ClientOrderId).ToArray());
+        Assert.Contains(Cancelled(Alice, 11, aliceOrderId, Side.Buy, CancelReason.NoPriceLevel, 10, 0), events);
+        Assert.Equal(new BalanceView(InitialQuote, 0), f.BalanceOf(Alice, QuoteAsset));
+        // Carol's stop left the stop level last, which freed it for her order to rest on.
+        Assert.Equal((9_100L, 10L), (f.OrderOf(Carol, 12).Price, f.OrderOf(Carol, 12).Quantity));
+        Assert.Equal(CancelReason.NoPriceLevel, f.Engine.OrderStatus(Alice, 11).CancelReason);
+    }
+
+    [Fact]
     public void Before_the_first_trade_no_stop_condition_holds()
     {
         var events = Stop(Alice, 11, Side.Sell, 10_000, 10);
