@@ -49,9 +49,10 @@ public static class CommandCodec
         {
             case NewOrderDecoder.TemplateId:
                 if ((error = NewOrderDecoder.TryWrapWithHeader(message, 0, out var n)) != SbeError.None) return error;
+                // A NewOrder of a version before 3 has no stop price: it reads as the null value, which means none (0).
                 handler.On(new NewOrder(n.Account, n.ClientOrderId, n.Symbol, n.Side, n.OrderType,
                     n.TimeInForce, n.Price, n.Quantity, n.QuoteBudget, n.SelfTradePrevention,
-                    (n.Flags & OrderFlags.PostOnly) != 0));
+                    (n.Flags & OrderFlags.PostOnly) != 0, n.StopPrice == NewOrderDecoder.StopPriceNullValue ? 0 : n.StopPrice));
                 return SbeError.None;
             case CancelOrderDecoder.TemplateId:
                 if ((error = CancelOrderDecoder.TryWrapWithHeader(message, 0, out var c)) != SbeError.None) return error;
@@ -117,6 +118,7 @@ public static class CommandCodec
         e.Quantity = c.Quantity;
         e.QuoteBudget = c.QuoteBudget;
         e.Flags = c.PostOnly ? OrderFlags.PostOnly : OrderFlags.None;
+        e.StopPrice = c.StopPrice;
         return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
     }
 

@@ -23,7 +23,9 @@ public readonly record struct LeaderTerm(long Term);
 /// <summary>A new order. <paramref name="Price"/> is ignored for market orders, whose limit is the edge of
 /// the symbol's price band. A market buy spends at most <paramref name="QuoteBudget"/> (quote units, fees
 /// included), which is held while it matches; 0 lets the engine set it to what the quantity costs at the top of
-/// the band, taker fee included.</summary>
+/// the band, taker fee included. A <see cref="OrderType.Stop"/> or <see cref="OrderType.StopLimit"/> order waits,
+/// holding what it needs, until the symbol's last trade price reaches <paramref name="StopPrice"/> (a buy: at or above it;
+/// a sell: at or below it); it then enters the book as a market or limit order (ignored for other types).</summary>
 public readonly record struct NewOrder(
     long Account,
     long ClientOrderId,
@@ -35,7 +37,8 @@ public readonly record struct NewOrder(
     long Quantity,
     long QuoteBudget = 0,
     SelfTradePrevention SelfTrade = SelfTradePrevention.None,
-    bool PostOnly = false);
+    bool PostOnly = false,
+    long StopPrice = 0);
 
 public readonly record struct CancelOrder(long Account, long ClientOrderId);
 

@@ -18,4 +18,5 @@ public abstract class EngineOutputAdapter : IEngineOutput
     public virtual void OnMassCancelled(in MassCancelled e) { }
     public virtual void OnSymbolStatus(in SymbolStatusChanged e) { }
     public virtual void OnAccountAdded(in AccountAdded e) { }
+    public virtual void OnStopTriggered(in StopTriggered e) { }
 }

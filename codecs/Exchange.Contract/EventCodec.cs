@@ -52,7 +52,7 @@ public struct SbeEventWriter : IEngineOutput
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Account = e.Account; m.ClientOrderId = e.ClientOrderId; m.OrderId = e.OrderId; m.Symbol = e.Symbol;
         m.Side = e.Side; m.OrderType = e.Type; m.TimeInForce = e.TimeInForce;
-        m.Price = e.Price; m.Quantity = e.Quantity;
+        m.Price = e.Price; m.Quantity = e.Quantity; m.StopPrice = e.StopPrice;
         Commit(Header + m.EncodedLength);
     }
 
@@ -173,6 +173,16 @@ public struct SbeEventWriter : IEngineOutput
         m.Account = e.Account;
         Commit(Header + m.EncodedLength);
     }
+
+    public void OnStopTriggered(in StopTriggered e)
+    {
+        if (Muted) return;
+        var m = StopTriggeredEncoder.WrapAndApplyHeader(Reserve(Header + StopTriggeredEncoder.BlockLength), 0);
+        m.Sequence = Sequence; m.Timestamp = Timestamp;
+        m.Account = e.Account; m.ClientOrderId = e.ClientOrderId; m.OrderId = e.OrderId; m.Symbol = e.Symbol; m.Side = e.Side;
+        m.OrderType = e.Type; m.StopPrice = e.StopPrice; m.LastPrice = e.LastPrice;
+        Commit(Header + m.EncodedLength);
+    }
 }
 
 public static class EventCodec
@@ -190,8 +200,10 @@ public static class EventCodec
             {
                 if ((error = OrderAcceptedDecoder.TryWrapWithHeader(message, 0, out var m)) != SbeError.None) return error;
                 (sequence, timestamp) = (m.Sequence, m.Timestamp);
+                // Written before version 3, the stop price reads as its null value: those orders had none.
+                long stopPrice = m.StopPrice == OrderAcceptedDecoder.StopPriceNullValue ? 0 : m.StopPrice;
                 output.OnAccepted(new OrderAccepted(m.Account, m.ClientOrderId, m.OrderId, m.Symbol, m.Side, m.OrderType,
-                    m.TimeInForce, m.Price, m.Quantity));
+                    m.TimeInForce, m.Price, m.Quantity, stopPrice));
                 return SbeError.None;
             }
             case CommandRejectedDecoder.TemplateId:
@@ -289,6 +301,14 @@ public static class EventCodec
                 if ((error = AccountAddedDecoder.TryWrapWithHeader(message, 0, out var m)) != SbeError.None) return error;
                 (sequence, timestamp) = (m.Sequence, m.Timestamp);
                 output.OnAccountAdded(new AccountAdded(m.Account));
+                return SbeError.None;
+            }
+            case StopTriggeredDecoder.TemplateId:
+            {
+                if ((error = StopTriggeredDecoder.TryWrapWithHeader(message, 0, out var m)) != SbeError.None) return error;
+                (sequence, timestamp) = (m.Sequence, m.Timestamp);
+                output.OnStopTriggered(new StopTriggered(m.Account, m.ClientOrderId, m.OrderId, m.Symbol, m.Side, m.OrderType,
+                    m.StopPrice, m.LastPrice));
                 return SbeError.None;
             }
             case -1:

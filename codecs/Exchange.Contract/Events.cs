@@ -18,11 +18,20 @@ public interface IEngineOutput
     void OnMassCancelled(in MassCancelled e);
     void OnSymbolStatus(in SymbolStatusChanged e);
     void OnAccountAdded(in AccountAdded e);
+    /// <summary>A pending stop order was triggered; the events of its matching as a market or limit order follow.</summary>
+    void OnStopTriggered(in StopTriggered e);
 }
 
+/// <summary>An order the engine took. A stop order is accepted pending its trigger, with its
+/// <paramref name="StopPrice"/> (0 for other types).</summary>
 public readonly record struct OrderAccepted(
     long Account, long ClientOrderId, long OrderId, int Symbol, Side Side, OrderType Type,
-    TimeInForce TimeInForce, long Price, long Quantity);
+    TimeInForce TimeInForce, long Price, long Quantity, long StopPrice = 0);
+
+/// <summary>A pending stop order's trigger was reached by <paramref name="LastPrice"/>, the symbol's last trade price:
+/// it now matches as a market (<see cref="OrderType.Stop"/>) or limit (<see cref="OrderType.StopLimit"/>) order.</summary>
+public readonly record struct StopTriggered(
+    long Account, long ClientOrderId, long OrderId, int Symbol, Side Side, OrderType Type, long StopPrice, long LastPrice);
 
 /// <summary>A command that changed nothing. <paramref name="Symbol"/> is -1 where the command has none
 /// (deposits carry their asset there).</summary>

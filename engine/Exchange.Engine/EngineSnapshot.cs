@@ -9,11 +9,21 @@ public readonly record struct SnapshotOrder(
     long OrderId, long Account, long ClientOrderId, int Symbol, Side Side, long Price, long Quantity, long Filled, long Held,
     SelfTradePrevention SelfTrade, bool PostOnly);
 
-public readonly record struct SnapshotSymbol(SymbolSpec Spec, SymbolName Name, SymbolStatus Status, long BidPrice, long BidQuantity, long AskPrice, long AskQuantity);
+/// <summary>A symbol: its rules, status, the top of book last published and its last trade price (0 before its first
+/// trade, and in snapshots written before stops existed).</summary>
+public readonly record struct SnapshotSymbol(SymbolSpec Spec, SymbolName Name, SymbolStatus Status, long BidPrice, long BidQuantity, long AskPrice, long AskQuantity,
+    long LastPrice = 0);
+
+/// <summary>A pending stop or stop-limit order. <paramref name="Price"/> is a stop-limit's limit (0 for a stop);
+/// <paramref name="TimeInForce"/> what it does once triggered.</summary>
+public readonly record struct SnapshotStop(
+    long OrderId, long Account, long ClientOrderId, int Symbol, Side Side, OrderType Type, TimeInForce TimeInForce, long StopPrice, long Price,
+    long Quantity, long Held, SelfTradePrevention SelfTrade);
 
 public sealed class EngineSnapshot
 {
-    private const ulong Magic = 0x33_50414E53_474E45; // "ENGSNAP3": with what the engine remembers for queries
+    private const ulong Magic = 0x34_50414E53_474E45; // "ENGSNAP4": with last trade prices and pending stops
+    private const ulong MagicWithoutStops = 0x33_50414E53_474E45; // "ENGSNAP3": with what the engine remembers for queries, still read
     private const ulong MagicWithoutHistory = 0x32_50414E53_474E45; // "ENGSNAP2": symbols carry their names, still read
     private const ulong MagicWithoutNames = 0x31_50414E53_474E45; // "ENGSNAP1", still read
 
@@ -35,6 +45,9 @@ public sealed class EngineSnapshot
     public long[] LastClientOrderSequences { get; init; } = [];
     /// <summary>The ring of recently finished orders, oldest first.</summary>
     public FinishedOrder[] RecentOrders { get; init; } = [];
+    /// <summary>Every pending stop, per symbol and side (buys, then sells) in trigger order (empty in snapshots written
+    /// before stops existed).</summary>
+    public SnapshotStop[] Stops { get; init; } = [];
 
     public void WriteTo(Stream stream)
     {
@@ -74,6 +87,13 @@ public sealed class EngineSnapshot
             w.Write(f.Account); w.Write(f.ClientOrderId); w.Write(f.OrderId); w.Write(f.Symbol); w.Write((byte)f.Side); w.Write(f.Price);
             w.Write(f.Quantity); w.Write(f.Filled); w.Write(f.Sequence); w.Write((byte)f.State); w.Write((ushort)f.RejectReason); w.Write((byte)f.CancelReason);
         }
+        foreach (var s in Symbols) w.Write(s.LastPrice);
+        w.Write(Stops.Length);
+        foreach (var s in Stops)
+        {
+            w.Write(s.OrderId); w.Write(s.Account); w.Write(s.ClientOrderId); w.Write(s.Symbol); w.Write((byte)s.Side); w.Write((byte)s.Type);
+            w.Write((byte)s.TimeInForce); w.Write(s.StopPrice); w.Write(s.Price); w.Write(s.Quantity); w.Write(s.Held); w.Write((byte)s.SelfTrade);
+        }
     }
 
     private const int OrderSize = 8 * 7 + 4 + 3;
@@ -106,7 +126,7 @@ public sealed class EngineSnapshot
         {
             using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             ulong magic = r.ReadUInt64();
-            if (magic != Magic && magic != MagicWithoutHistory && magic != MagicWithoutNames) throw new InvalidDataException("not an engine snapshot (wrong magic)");
+            if (magic != Magic && magic != MagicWithoutStops && magic != MagicWithoutHistory && magic != MagicWithoutNames) throw new InvalidDataException("not an engine snapshot (wrong magic)");
             long sequence = r.ReadInt64(), timestamp = r.ReadInt64(), nextOrderId = r.ReadInt64(), nextTradeId = r.ReadInt64();
             int assets = r.ReadInt32();
             if (assets is < 1 or > 1 << 16) throw new InvalidDataException($"asset count {assets}");
@@ -134,7 +154,7 @@ public sealed class EngineSnapshot
             }
             long[] lastIds = [], lastSequences = [];
             FinishedOrder[] recent = [];
-            if (magic == Magic)
+            if (magic == Magic || magic == MagicWithoutStops)
             {
                 int n = Count(r, accounts.Length);
                 if (n != accounts.Length) throw new InvalidDataException($"{n} last client order ids for {accounts.Length} accounts");
@@ -147,11 +167,20 @@ public sealed class EngineSnapshot
                     recent[i] = new FinishedOrder(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), (Side)r.ReadByte(), r.ReadInt64(),
                         r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (OrderState)r.ReadByte(), (RejectReason)r.ReadUInt16(), (CancelReason)r.ReadByte());
             }
+            SnapshotStop[] stops = [];
+            if (magic == Magic)
+            {
+                for (int i = 0; i < symbols.Length; i++) symbols[i] = symbols[i] with { LastPrice = r.ReadInt64() };
+                stops = new SnapshotStop[Count(r, 1 << 28)];
+                for (int i = 0; i < stops.Length; i++)
+                    stops[i] = new SnapshotStop(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), (Side)r.ReadByte(), (OrderType)r.ReadByte(),
+                        (TimeInForce)r.ReadByte(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (SelfTradePrevention)r.ReadByte());
+            }
             return new EngineSnapshot
             {
                 Sequence = sequence, Timestamp = timestamp, NextOrderId = nextOrderId, NextTradeId = nextTradeId, AssetCount = assets,
                 Symbols = symbols, Accounts = accounts, Available = available, Held = held, Orders = orders,
-                LastClientOrderIds = lastIds, LastClientOrderSequences = lastSequences, RecentOrders = recent,
+                LastClientOrderIds = lastIds, LastClientOrderSequences = lastSequences, RecentOrders = recent, Stops = stops,
             };
         }
         catch (EndOfStreamException)

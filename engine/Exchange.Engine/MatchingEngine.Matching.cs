@@ -67,6 +67,7 @@ public sealed partial class MatchingEngine<TOutput>
         long makerFee = Risk.Fee(notional, spec.MakerFeeBps);
         long takerFee = Risk.Fee(notional, spec.TakerFeeBps);
         long tradeId = _nextTradeId++;
+        book.LastPrice = price;
 
         m.Filled += quantity;
         t.Filled += quantity;

@@ -23,10 +23,11 @@ public sealed partial class MatchingEngine<TOutput>
             return;
         }
         ref readonly SymbolSpec spec = ref book!.Spec;
-        bool market = c.Type == OrderType.Market;
+        bool stop = c.Type is OrderType.Stop or OrderType.StopLimit;
+        bool market = c.Type is OrderType.Market or OrderType.Stop;
         bool buy = c.Side == Side.Buy;
 
-        int slot = c.TimeInForce == TimeInForce.GoodTillCancel ? AllocateOrder() : TakerSlot;
+        int slot = c.TimeInForce == TimeInForce.GoodTillCancel || stop ? AllocateOrder() : TakerSlot;
         ref Order o = ref _orders[slot];
         o.OrderId = _nextOrderId++;
         o.Account = c.Account;
@@ -48,14 +49,22 @@ public sealed partial class MatchingEngine<TOutput>
         o.IsMarket = market;
         o.IsOpen = false;
         o.Ended = 0;
+        o.Pending = stop;
+        o.TimeInForce = c.TimeInForce;
 
         _output.OnAccepted(new OrderAccepted(c.Account, c.ClientOrderId, o.OrderId, c.Symbol, c.Side, c.Type,
-            c.TimeInForce, market ? 0 : c.Price, c.Quantity));
+            c.TimeInForce, market ? 0 : c.Price, c.Quantity, stop ? c.StopPrice : 0));
         int asset = buy ? spec.QuoteAsset : spec.BaseAsset;
         int i = Balance(account, asset);
         _available[i] -= hold;
         _held[i] += hold;
         EmitBalance(account, asset);
+        if (stop)
+        {
+            // Its condition does not hold (checked), so it waits; nothing of the book changed.
+            JoinStops(book, slot, c.StopPrice);
+            return;
+        }
 
         bool cancelled = !c.PostOnly && Match(book, slot);
         if (!cancelled)
@@ -66,6 +75,7 @@ public sealed partial class MatchingEngine<TOutput>
                 {
                     Rest(book, slot);
                     EmitBestBidOfferIfChanged(book);
+                    if (book.HasStops) RunStops(book);
                     return;
                 }
                 CancelTaker(book, ref o, market ? CancelReason.MarketRemainder : CancelReason.ImmediateOrCancelRemainder);
@@ -77,6 +87,7 @@ public sealed partial class MatchingEngine<TOutput>
         }
         Retire(slot);
         EmitBestBidOfferIfChanged(book);
+        if (book.HasStops) RunStops(book);
     }
 
     private RejectReason CheckNewOrder(in NewOrder c, OrderBook book, int account, out long hold)
@@ -85,16 +96,19 @@ public sealed partial class MatchingEngine<TOutput>
         ref readonly SymbolSpec spec = ref book.Spec;
         if (book.Status == SymbolStatus.Halted) return RejectReason.SymbolHalted;
         if (c.Side is not (Side.Buy or Side.Sell)) return RejectReason.InvalidSide;
-        if (c.Type is not (OrderType.Limit or OrderType.Market)) return RejectReason.InvalidOrderType;
-        bool market = c.Type == OrderType.Market;
+        if (c.Type is not (OrderType.Limit or OrderType.Market or OrderType.Stop or OrderType.StopLimit)) return RejectReason.InvalidOrderType;
+        bool stop = c.Type is OrderType.Stop or OrderType.StopLimit;
+        bool market = c.Type is OrderType.Market or OrderType.Stop;
         bool buy = c.Side == Side.Buy;
-        if (market && c.PostOnly) return RejectReason.InvalidOrderType;
+        if ((market || stop) && c.PostOnly) return RejectReason.InvalidOrderType;
         if (c.TimeInForce is not (TimeInForce.GoodTillCancel or TimeInForce.ImmediateOrCancel or TimeInForce.FillOrKill)) return RejectReason.InvalidTimeInForce;
         if (market && c.TimeInForce != TimeInForce.ImmediateOrCancel) return RejectReason.InvalidTimeInForce;
+        if (stop && c.TimeInForce == TimeInForce.FillOrKill) return RejectReason.InvalidTimeInForce;
         if (c.PostOnly && c.TimeInForce != TimeInForce.GoodTillCancel) return RejectReason.InvalidTimeInForce;
         if (c.SelfTrade > SelfTradePrevention.Decrement) return RejectReason.InvalidSelfTradePrevention;
         var reason = CheckQuantity(c.Quantity, in spec);
         if (reason != RejectReason.None) return reason;
+        if (stop && CheckPrice(c.StopPrice, book) != RejectReason.None) return RejectReason.InvalidStopPrice;
         long lots = c.Quantity / spec.LotSize;
         long budget = 0;
         if (market)
@@ -114,17 +128,20 @@ public sealed partial class MatchingEngine<TOutput>
             if (c.Price * lots > spec.MaxNotional) return RejectReason.NotionalAboveLimit;
         }
         if (_orderIndex.Find(c.Account, c.ClientOrderId) != None) return RejectReason.DuplicateClientOrderId;
-        if (c.TimeInForce == TimeInForce.GoodTillCancel)
+        if (c.TimeInForce == TimeInForce.GoodTillCancel || stop)
         {
             if (_accounts[account].OpenOrders >= _config.MaxOpenOrdersPerAccount) return RejectReason.TooManyOpenOrders;
             if (_freeOrders == 0) return RejectReason.OrderCapacityExhausted;
-            if (_freeLevels == 0 && book.SideOf(c.Side).Find(c.Price) < 0) return RejectReason.PriceLevelCapacityExhausted;
+            // A pending stop takes a level of its symbol's stops at its stop price; a limit order one of the book.
+            if (_freeLevels == 0 && (stop ? book.StopsOf(c.Side).Find(c.StopPrice) : book.SideOf(c.Side).Find(c.Price)) < 0)
+                return RejectReason.PriceLevelCapacityExhausted;
         }
         hold = !buy ? c.Quantity : market ? budget : Risk.BuyHold(c.Price, c.Quantity, spec.LotSize, book.MaxFeeBps);
         if (_available[Balance(account, buy ? spec.QuoteAsset : spec.BaseAsset)] < hold) return RejectReason.InsufficientFunds;
         if (c.PostOnly && WouldTake(book, c.Side, c.Price)) return RejectReason.PostOnlyWouldTake;
         if (c.TimeInForce == TimeInForce.FillOrKill && !FillOrKillFillable(book, c.Side, c.Price, c.Quantity, account, c.SelfTrade))
             return RejectReason.FillOrKillNotFillable;
+        if (stop && OrderBook.Triggers(c.Side, c.StopPrice, book.LastPrice)) return RejectReason.StopWouldTrigger;
         return RejectReason.None;
     }
 
@@ -173,6 +190,7 @@ public sealed partial class MatchingEngine<TOutput>
         int slot = account == None ? None : _orderIndex.Find(c.Account, c.OrigClientOrderId);
         var reason = account == None ? RejectReason.UnknownAccount
             : slot == None ? RejectReason.UnknownOrder
+            : _orders[slot].Pending ? RejectReason.PendingStopNotReplaceable
             : CheckReplace(in c, slot);
         if (account != None) NoteClientOrder(account, c.ClientOrderId);
         if (reason != RejectReason.None)
@@ -225,6 +243,7 @@ public sealed partial class MatchingEngine<TOutput>
         if (!cancelled && o.Leaves > 0) Rest(book, slot);
         else Retire(slot);
         EmitBestBidOfferIfChanged(book);
+        if (book.HasStops) RunStops(book);
     }
 
     private RejectReason CheckReplace(in ReplaceOrder c, int slot)
@@ -322,6 +341,13 @@ public sealed partial class MatchingEngine<TOutput>
         o.Ended = reason;
         _output.OnCancelled(new OrderCancelled(o.Account, o.ClientOrderId, o.OrderId, o.Symbol, o.Side, reason, o.Leaves, o.Filled));
         ReleaseHold(book, ref o);
+        if (o.Pending)
+        {
+            // A pending stop is not in the book: nothing for market data.
+            LeaveStops(book, slot);
+            Retire(slot);
+            return;
+        }
         _levels[o.Level].Quantity -= o.Leaves;
         LeaveLevel(book, slot);
         Retire(slot);

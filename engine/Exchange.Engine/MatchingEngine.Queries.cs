@@ -70,7 +70,7 @@ public sealed partial class MatchingEngine<TOutput>
         if (slot != None)
         {
             ref Order o = ref _orders[slot];
-            return new OrderStatusView(OrderState.Open, o.OrderId, o.Symbol, o.Side, o.Price, o.Quantity, o.Filled, o.Leaves, 0, RejectReason.None, 0);
+            return new OrderStatusView(OrderState.Open, o.OrderId, o.Symbol, o.Side, o.IsMarket ? 0 : o.Price, o.Quantity, o.Filled, o.Leaves, 0, RejectReason.None, 0);
         }
         for (int i = 0; i < _finishedCount; i++)
         {

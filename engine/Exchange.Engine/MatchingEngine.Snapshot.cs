@@ -20,12 +20,12 @@ public sealed partial class MatchingEngine<TOutput>
 
     private PendingSnapshot Pending(bool copyPools)
     {
-        var books = new List<(SnapshotSymbol Symbol, int[] Bids, int[] Asks)>();
+        var books = new List<(SnapshotSymbol Symbol, int[] Bids, int[] Asks, int[] BuyStops, int[] SellStops)>();
         foreach (var book in _books)
         {
             if (book == null) continue;
-            books.Add((new SnapshotSymbol(book.Spec, book.Name, book.Status, book.LastBidPrice, book.LastBidQuantity, book.LastAskPrice, book.LastAskQuantity),
-                book.Bids.LevelsBestFirst(), book.Asks.LevelsBestFirst()));
+            books.Add((new SnapshotSymbol(book.Spec, book.Name, book.Status, book.LastBidPrice, book.LastBidQuantity, book.LastAskPrice, book.LastAskQuantity,
+                book.LastPrice), book.Bids.LevelsBestFirst(), book.Asks.LevelsBestFirst(), book.BuyStops.LevelsBestFirst(), book.SellStops.LevelsBestFirst()));
         }
         var accounts = new long[_accountCount];
         var lastIds = new long[_accountCount];
@@ -45,7 +45,7 @@ public sealed partial class MatchingEngine<TOutput>
                 Held = _held.AsSpan(0, _accountCount * _assets).ToArray(),
                 Orders = [], LastClientOrderIds = lastIds, LastClientOrderSequences = lastSequences, RecentOrders = RecentOrders(),
             },
-            books.Select(b => (b.Bids, b.Asks)).ToArray(), copyPools ? (Order[])_orders.Clone() : _orders, copyPools ? (PriceLevel[])_levels.Clone() : _levels, OpenOrderCount);
+            books.Select(b => (b.Bids, b.Asks, b.BuyStops, b.SellStops)).ToArray(), copyPools ? (Order[])_orders.Clone() : _orders, copyPools ? (PriceLevel[])_levels.Clone() : _levels, OpenOrderCount);
     }
 
     /// <summary>Loads a snapshot into this engine, which must be new (no command applied yet). A snapshot that
@@ -57,7 +57,8 @@ public sealed partial class MatchingEngine<TOutput>
         if (snapshot.Accounts.Length == 0 || snapshot.Accounts[0] != _config.FeeAccount)
             throw new InvalidDataException("snapshot's first account is not this engine's fee account");
         if (snapshot.Accounts.Length > _config.MaxAccounts) throw new InvalidDataException($"snapshot has {snapshot.Accounts.Length} accounts, more than MaxAccounts");
-        if (snapshot.Orders.Length > _config.MaxOrders) throw new InvalidDataException($"snapshot has {snapshot.Orders.Length} orders, more than MaxOrders");
+        if (snapshot.Orders.Length + snapshot.Stops.Length > _config.MaxOrders)
+            throw new InvalidDataException($"snapshot has {snapshot.Orders.Length} orders and {snapshot.Stops.Length} stops, more than MaxOrders");
 
         foreach (var s in snapshot.Symbols)
         {
@@ -65,7 +66,7 @@ public sealed partial class MatchingEngine<TOutput>
                 throw new InvalidDataException($"snapshot symbol {s.Spec.Id} is invalid or repeated");
             var book = new OrderBook(s.Spec, s.Name, _config.InitialLevelsPerSide)
             {
-                Status = s.Status,
+                Status = s.Status, LastPrice = s.LastPrice,
                 LastBidPrice = s.BidPrice, LastBidQuantity = s.BidQuantity, LastAskPrice = s.AskPrice, LastAskQuantity = s.AskQuantity,
             };
             _books[s.Spec.Id] = book;
@@ -134,6 +135,33 @@ public sealed partial class MatchingEngine<TOutput>
             JoinLevel(book, slot);
             slots[i] = slot;
         }
+        // Pending stops, in trigger order per side: each joins the back of its stop price, which keeps that order.
+        Array.Resize(ref slots, snapshot.Orders.Length + snapshot.Stops.Length);
+        for (int i = 0; i < snapshot.Stops.Length; i++)
+        {
+            var s = snapshot.Stops[i];
+            var book = BookOf(s.Symbol) ?? throw new InvalidDataException($"stop {s.OrderId} on unknown symbol {s.Symbol}");
+            int account = AccountSlot(s.Account);
+            bool market = s.Type == OrderType.Stop;
+            if (account == None || s.Side is not (Side.Buy or Side.Sell) || s.Type is not (OrderType.Stop or OrderType.StopLimit) || s.Quantity <= 0
+                || s.OrderId >= snapshot.NextOrderId || s.StopPrice <= 0 || (!market && s.Price <= 0)
+                || s.TimeInForce is not (TimeInForce.GoodTillCancel or TimeInForce.ImmediateOrCancel))
+                throw new InvalidDataException($"stop {s.OrderId} is inconsistent");
+            if (_orderIndex.Find(s.Account, s.ClientOrderId) != None) throw new InvalidDataException($"stop {s.OrderId} repeats a client order id");
+            if (_freeLevels == 0 && book.StopsOf(s.Side).Find(s.StopPrice) < 0) throw new InvalidDataException("snapshot needs more price levels than configured");
+            int slot = AllocateOrder();
+            _orders[slot] = new Order
+            {
+                OrderId = s.OrderId, Account = s.Account, ClientOrderId = s.ClientOrderId,
+                Price = market ? (s.Side == Side.Buy ? book.BandHigh : book.BandLow) : s.Price, Quantity = s.Quantity, Filled = 0,
+                Held = s.Held, AccountSlot = account, Symbol = s.Symbol, Level = None, Prev = None, Next = None, AccountPrev = None, AccountNext = None,
+                Side = s.Side, SelfTrade = s.SelfTrade, IsMarket = market, IsOpen = true, Pending = true, TimeInForce = s.TimeInForce,
+            };
+            _orderIndex.Add(s.Account, s.ClientOrderId, slot);
+            _accounts[account].OpenOrders++;
+            JoinStopLevel(book, slot, s.StopPrice);
+            slots[snapshot.Orders.Length + i] = slot;
+        }
         var orderIds = new long[slots.Length];
         for (int i = 0; i < slots.Length; i++) orderIds[i] = _orders[slots[i]].OrderId;
         Array.Sort(orderIds, slots);
@@ -175,12 +203,12 @@ public sealed class PendingSnapshot
 {
     private const int None = -1;
     private readonly EngineSnapshot _header;
-    private readonly (int[] Bids, int[] Asks)[] _sides;
+    private readonly (int[] Bids, int[] Asks, int[] BuyStops, int[] SellStops)[] _sides;
     private readonly Order[] _orders;
     private readonly PriceLevel[] _levels;
     private readonly int _openOrders;
 
-    internal PendingSnapshot(EngineSnapshot header, (int[] Bids, int[] Asks)[] sides, Order[] orders, PriceLevel[] levels, int openOrders)
+    internal PendingSnapshot(EngineSnapshot header, (int[] Bids, int[] Asks, int[] BuyStops, int[] SellStops)[] sides, Order[] orders, PriceLevel[] levels, int openOrders)
     {
         _header = header;
         _sides = sides;
@@ -195,8 +223,18 @@ public sealed class PendingSnapshot
     public EngineSnapshot Complete()
     {
         var orders = new SnapshotOrder[_openOrders];
+        var stops = new List<SnapshotStop>();
         int n = 0;
-        foreach (var (bids, asks) in _sides)
+        foreach (var (_, _, buyStops, sellStops) in _sides)
+            foreach (int[] side in (ReadOnlySpan<int[]>)[buyStops, sellStops])
+                foreach (int level in side)
+                    for (int slot = _levels[level].Head; slot != None; slot = _orders[slot].Next)
+                    {
+                        ref Order o = ref _orders[slot];
+                        stops.Add(new SnapshotStop(o.OrderId, o.Account, o.ClientOrderId, o.Symbol, o.Side, o.IsMarket ? OrderType.Stop : OrderType.StopLimit,
+                            o.TimeInForce, _levels[level].Price, o.IsMarket ? 0 : o.Price, o.Quantity, o.Held, o.SelfTrade));
+                    }
+        foreach (var (bids, asks, _, _) in _sides)
             foreach (int[] side in (ReadOnlySpan<int[]>)[bids, asks])
                 foreach (int level in side)
                     for (int slot = _levels[level].Head; slot != None; slot = _orders[slot].Next)
@@ -211,6 +249,7 @@ public sealed class PendingSnapshot
             AssetCount = _header.AssetCount, Symbols = _header.Symbols, Accounts = _header.Accounts, Available = _header.Available,
             Held = _header.Held, Orders = n == orders.Length ? orders : orders[..n],
             LastClientOrderIds = _header.LastClientOrderIds, LastClientOrderSequences = _header.LastClientOrderSequences, RecentOrders = _header.RecentOrders,
+            Stops = [.. stops],
         };
     }
 }

@@ -79,9 +79,32 @@ public sealed partial class MatchingEngine<TOutput>
     private OrderView View(int slot)
     {
         ref Order o = ref _orders[slot];
-        return new OrderView(o.OrderId, o.Account, o.ClientOrderId, o.Symbol, o.Side, o.Price, o.Quantity, o.Filled,
+        return new OrderView(o.OrderId, o.Account, o.ClientOrderId, o.Symbol, o.Side, o.IsMarket ? 0 : o.Price, o.Quantity, o.Filled,
             o.Held, o.SelfTrade, o.PostOnly);
     }
+
+    /// <summary>Pending stops of one side in trigger order: nearest stop price first (buy: lowest, sell: highest), then
+    /// oldest first.</summary>
+    public IReadOnlyList<StopView> PendingStops(int symbol, Side side)
+    {
+        var result = new List<StopView>();
+        var book = BookOf(symbol);
+        if (book == null || side is not (Side.Buy or Side.Sell)) return result;
+        BookSide stops = book.StopsOf(side);
+        for (int i = stops.Count - 1; i >= 0; i--)
+        {
+            ref PriceLevel level = ref _levels[stops.LevelAt(i)];
+            for (int slot = level.Head; slot != None; slot = _orders[slot].Next)
+            {
+                ref Order o = ref _orders[slot];
+                result.Add(new StopView(View(slot), o.IsMarket ? OrderType.Stop : OrderType.StopLimit, o.TimeInForce, level.Price));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The symbol's last trade price (0 before its first trade): what stops trigger on.</summary>
+    public long LastTradePrice(int symbol) => BookOf(symbol)?.LastPrice ?? 0;
 
     /// <summary>A 64-bit digest of all books, orders, balances and id counters, and (unless <paramref name="history"/> is
     /// false) of what the engine remembers for queries: each account's last sequenced client order id and the ring of
@@ -100,6 +123,9 @@ public sealed partial class MatchingEngine<TOutput>
             h.Add((long)book.Name.Words.Low); h.Add((long)book.Name.Words.High);
             AddSide(ref h, book.Bids);
             AddSide(ref h, book.Asks);
+            h.Add(book.LastPrice);
+            AddStops(ref h, book.BuyStops);
+            AddStops(ref h, book.SellStops);
         }
         for (int a = 0; a < _accountCount; a++)
         {
@@ -115,6 +141,22 @@ public sealed partial class MatchingEngine<TOutput>
         h.Add(_nextTradeId);
         if (history) AddHistory(ref h);
         return h.Value;
+    }
+
+    private void AddStops(ref StateHasher h, BookSide stops)
+    {
+        h.Add(stops.Count);
+        for (int i = stops.Count - 1; i >= 0; i--)
+        {
+            ref PriceLevel level = ref _levels[stops.LevelAt(i)];
+            h.Add(level.Price); h.Add(level.Count);
+            for (int slot = level.Head; slot != None; slot = _orders[slot].Next)
+            {
+                ref Order o = ref _orders[slot];
+                h.Add(o.OrderId); h.Add(o.Account); h.Add(o.ClientOrderId); h.Add((long)o.Side); h.Add(o.IsMarket ? 0 : o.Price);
+                h.Add(o.Quantity); h.Add(o.Held); h.Add((long)o.SelfTrade); h.Add(o.IsMarket ? 1 : 0); h.Add((long)o.TimeInForce);
+            }
+        }
     }
 
     private void AddSide(ref StateHasher h, BookSide side)

@@ -30,6 +30,11 @@ internal struct Order
     public bool IsOpen;
     /// <summary>Why the order was cancelled, once it was; 0 while it is not.</summary>
     public CancelReason Ended;
+    /// <summary>A stop or stop-limit order waiting for its trigger: linked into its symbol's pending stops at its stop
+    /// price (its Level is that stop level, whose price is the stop price), not into the book.</summary>
+    public bool Pending;
+    /// <summary>What a stop-limit order does once triggered: rest (GTC) or cancel its remainder (IOC).</summary>
+    public TimeInForce TimeInForce;
 
     public readonly long Leaves => Quantity - Filled;
 }

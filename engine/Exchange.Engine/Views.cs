@@ -11,3 +11,7 @@ public readonly record struct OrderView(
 {
     public long Leaves => Quantity - Filled;
 }
+
+/// <summary>A pending stop order: the order (price 0 for a stop, the limit for a stop-limit), its type, what a stop-limit
+/// does once triggered (its time in force), and its stop price.</summary>
+public readonly record struct StopView(OrderView Order, OrderType Type, TimeInForce TimeInForce, long StopPrice);

@@ -228,6 +228,7 @@ public sealed class EventCapture : IEngineOutput
     public void OnBestBidOffer(in BestBidOffer e) { }
     public void OnMassCancelled(in MassCancelled e) { }
     public void OnAccountAdded(in AccountAdded e) { }
+    public void OnStopTriggered(in StopTriggered e) { }
 
     private void SetContext(long orderId, bool newOrder)
     {

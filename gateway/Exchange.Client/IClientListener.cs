@@ -15,7 +15,8 @@ namespace Exchange.Client;
 /// </summary>
 /// <remarks>
 /// Execution reports (OnAccepted, OnRejected, OnFill, OnCancelled, OnReplaced, OnReduced, OnBalance, OnMassCancelled,
-/// OnAccountAdded) come from the shard's response stream; an operator's session sees OnAccountAdded for the accounts it
+/// OnAccountAdded, OnStopTriggered: a pending stop or stop-limit order was triggered and now matches) come from the
+/// shard's response stream; an operator's session sees OnAccountAdded for the accounts it
 /// adds. Market data (OnLevel: one price level's new total, 0 when the level is gone; OnBestBidOffer; OnSymbolStatus;
 /// OnTrade: a trade, with the side of the order that took liquidity) comes from its market-data stream. Each message's
 /// events are preceded by <see cref="OnEventContext"/>, naming the shard and sequence they belong to.

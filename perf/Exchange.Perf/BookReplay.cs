@@ -27,6 +27,7 @@ internal struct CountingOutput : IEngineOutput
     public readonly void OnMassCancelled(in MassCancelled e) { }
     public readonly void OnSymbolStatus(in SymbolStatusChanged e) { }
     public readonly void OnAccountAdded(in AccountAdded e) { }
+    public readonly void OnStopTriggered(in StopTriggered e) { }
 }
 
 internal sealed record BookResult(

@@ -56,9 +56,14 @@ public sealed record CommandDescription(string Name, long? Account, int? Symbol,
         public void On(in Deposit c) => Set("Deposit", c.Account, null, F("account", c.Account), F("asset", c.Asset), F("amount", c.Amount));
         public void On(in Withdraw c) => Set("Withdraw", c.Account, null, F("account", c.Account), F("asset", c.Asset), F("amount", c.Amount));
 
-        public void On(in NewOrder c) => Set("NewOrder", c.Account, c.Symbol, F("account", c.Account), F("clientOrderId", c.ClientOrderId),
-            F("symbol", c.Symbol), E("side", c.Side), E("type", c.Type), E("timeInForce", c.TimeInForce), F("price", c.Price),
-            F("quantity", c.Quantity), F("quoteBudget", c.QuoteBudget), E("selfTrade", c.SelfTrade), new CommandField("postOnly", c.PostOnly ? 1 : 0, c.PostOnly ? "true" : "false"));
+        public void On(in NewOrder c)
+        {
+            CommandField[] fields = [F("account", c.Account), F("clientOrderId", c.ClientOrderId),
+                F("symbol", c.Symbol), E("side", c.Side), E("type", c.Type), E("timeInForce", c.TimeInForce), F("price", c.Price),
+                F("quantity", c.Quantity), F("quoteBudget", c.QuoteBudget), E("selfTrade", c.SelfTrade), new CommandField("postOnly", c.PostOnly ? 1 : 0, c.PostOnly ? "true" : "false")];
+            // Only stop and stop-limit orders have a stop price (records of schema versions before 3 have none).
+            Set("NewOrder", c.Account, c.Symbol, c.Type is OrderType.Stop or OrderType.StopLimit ? [.. fields, F("stopPrice", c.StopPrice)] : fields);
+        }
 
         public void On(in CancelOrder c) => Set("CancelOrder", c.Account, null, F("account", c.Account), F("clientOrderId", c.ClientOrderId));
 

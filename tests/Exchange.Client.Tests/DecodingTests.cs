@@ -43,6 +43,7 @@ public class DecodingTests : IDisposable
             case BestBidOffer x: writer.OnBestBidOffer(x); break;
             case SymbolStatusChanged x: writer.OnSymbolStatus(x); break;
             case AccountAdded x: writer.OnAccountAdded(x); break;
+            case StopTriggered x: writer.OnStopTriggered(x); break;
         }
         return writer.Written[SbeEventWriter.LengthPrefix..].ToArray();
     }
@@ -60,6 +61,8 @@ public class DecodingTests : IDisposable
         { "Level", new LevelChanged(2, Side.Sell, 3_010, 40_000, 2) },
         { "BestBidOffer", new BestBidOffer(2, 3_000, 10_000, 3_010, 40_000) },
         { "SymbolStatus", new SymbolStatusChanged(2, SymbolStatus.Halted) },
+        { "Accepted", new OrderAccepted(1001, 9, 43, 1, Side.Sell, OrderType.StopLimit, TimeInForce.GoodTillCancel, 59_000, 1_000_000, 59_500) },
+        { "StopTriggered", new StopTriggered(1001, 9, 43, 1, Side.Sell, OrderType.StopLimit, 59_500, 59_490) },
     };
 
     [Theory]

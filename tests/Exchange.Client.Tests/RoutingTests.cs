@@ -67,6 +67,28 @@ public class RoutingTests
     }
 
     [Fact]
+    public void Stop_and_stop_limit_orders_reach_the_shard_with_their_stop_price()
+    {
+        using var a = new FakeEngine { Account = 1001 };
+        var listener = new RecordingListener();
+        using var client = ExchangeClient.Create(new ClientOptions
+        {
+            ApiKey = "mm-key",
+            Shards = [new ShardEndpoint(a.Channel, [1])],
+            Transport = FakeEngine.FastOptions,
+        }, listener);
+        client.Connect(TimeSpan.FromSeconds(10));
+
+        var stop = new NewOrder(0, 1, 1, Side.Sell, OrderType.Stop, TimeInForce.ImmediateOrCancel, 0, 1_000_000, StopPrice: 59_000);
+        var stopLimit = new NewOrder(0, 2, 1, Side.Buy, OrderType.StopLimit, TimeInForce.GoodTillCancel, 61_010, 1_000_000, StopPrice: 61_000);
+        Assert.True(client.NewOrder(stop) > 0);
+        Assert.True(client.NewOrder(stopLimit) > 0);
+
+        Assert.True(Wait.Until(client, () => a.Read(e => e.Orders.Count) == 2));
+        Assert.Equal<object>([stop with { Account = 1001 }, stopLimit with { Account = 1001 }], Commands(a));
+    }
+
+    [Fact]
     public void Responses_are_attributed_to_the_shard_that_sent_them()
     {
         using var a = new FakeEngine { AcknowledgeOrders = true };

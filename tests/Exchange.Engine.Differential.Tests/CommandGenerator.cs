@@ -292,9 +292,12 @@ public sealed class CommandGenerator
         var s = SpecOf(symbol);
         Side side = Chance(0.005) ? (Chance(0.5) ? Side.None : (Side)3) : Chance(0.5) ? Side.Buy : Side.Sell;
 
-        OrderType type = Chance(0.005) ? (OrderType)(Chance(0.5) ? 0 : 9) : Chance(0.22) ? OrderType.Market : OrderType.Limit;
+        OrderType type = Chance(0.005) ? (OrderType)(Chance(0.5) ? 0 : 9)
+            : rng.Next(100) switch { < 18 => OrderType.Market, < 24 => OrderType.Stop, < 32 => OrderType.StopLimit, _ => OrderType.Limit };
         TimeInForce tif;
         if (Chance(0.005)) tif = (TimeInForce)(Chance(0.5) ? 0 : 4);
+        else if (type == OrderType.Stop) tif = Chance(0.97) ? TimeInForce.ImmediateOrCancel : TimeInForce.GoodTillCancel;
+        else if (type == OrderType.StopLimit) tif = rng.Next(20) switch { < 13 => TimeInForce.GoodTillCancel, < 19 => TimeInForce.ImmediateOrCancel, _ => TimeInForce.FillOrKill };
         else if (type == OrderType.Market) tif = Chance(0.97) ? TimeInForce.ImmediateOrCancel : Chance(0.5) ? TimeInForce.GoodTillCancel : TimeInForce.FillOrKill;
         else tif = rng.Next(20) switch { < 11 => TimeInForce.GoodTillCancel, < 16 => TimeInForce.ImmediateOrCancel, _ => TimeInForce.FillOrKill };
 
@@ -317,7 +320,26 @@ public sealed class CommandGenerator
         long quantity = RandomQuantity(s);
         long price = RandomPrice(s, side);
         long budget = 0;
-        if (type == OrderType.Market)
+        long stopPrice = 0;
+        if (type is OrderType.Stop or OrderType.StopLimit || Chance(0.01))
+        {
+            // Mostly a valid stop on the side of the last price that waits; sometimes one that would trigger, off
+            // tick, outside the band or 0.
+            long last = reference.LastPrice(symbol);
+            long anchor = last != 0 ? last : s.ReferencePrice;
+            long ticks = rng.Next(1, 30);
+            stopPrice = rng.Next(100) switch
+            {
+                0 => 0,
+                1 => anchor + 1,
+                2 => s.BandHigh + s.TickSize,
+                < 12 => side == Side.Buy ? anchor - ticks * s.TickSize : anchor + ticks * s.TickSize, // would trigger (once there is a last price)
+                _ => side == Side.Buy ? anchor + ticks * s.TickSize : anchor - ticks * s.TickSize,
+            };
+            if (type == OrderType.StopLimit && Chance(0.5))
+                price = Math.Clamp(stopPrice + (side == Side.Buy ? 1 : -1) * rng.Next(0, 10) * s.TickSize, s.BandLow, s.BandHigh);
+        }
+        if (type is OrderType.Market or OrderType.Stop)
         {
             if (Chance(0.3)) price = rng.Next(0, 3) * s.TickSize + 1; // ignored for market orders
             if (side == Side.Buy)
@@ -337,6 +359,6 @@ public sealed class CommandGenerator
             else if (Chance(0.03)) budget = 12345; // ignored for sells
         }
 
-        return new NewOrder(account, clientId, symbol, side, type, tif, price, quantity, budget, stp, postOnly);
+        return new NewOrder(account, clientId, symbol, side, type, tif, price, quantity, budget, stp, postOnly, stopPrice);
     }
 }

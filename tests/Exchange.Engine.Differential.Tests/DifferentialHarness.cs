@@ -202,6 +202,26 @@ public sealed class DifferentialHarness
                     return $"(d) Levels({symbol},{side}) = [{string.Join(", ", levels)}] but Orders() gives [{string.Join(", ", grouped)}]";
                 if (levels.Count > 0) bestOf[side] = levels[0].Price;
             }
+            // Pending stops hold what their orders will need (README "Holds") and count as open orders.
+            foreach (var side in new[] { Side.Buy, Side.Sell })
+            {
+                var pending = Fast.PendingStops(symbol, side);
+                totalOrders += pending.Count;
+                long previous = 0;
+                foreach (var stop in pending)
+                {
+                    var o = stop.Order;
+                    if (previous != 0 && (side == Side.Buy ? stop.StopPrice < previous : stop.StopPrice > previous))
+                        return $"PendingStops({symbol},{side}) not nearest stop price first at {stop}";
+                    previous = stop.StopPrice;
+                    if (OrderBookTriggers(side, stop.StopPrice, Fast.LastTradePrice(symbol))) return $"pending stop whose condition holds: {stop}";
+                    int asset = side == Side.Buy ? spec.QuoteAsset : spec.BaseAsset;
+                    required[(o.Account, asset)] = required.GetValueOrDefault((o.Account, asset)) + o.Held;
+                    long expect = side == Side.Sell ? o.Leaves
+                        : stop.Type == OrderType.StopLimit ? ReferenceEngine.Required(spec, side, OrderType.Limit, o.Price, o.Leaves, 0) : o.Held;
+                    if (o.Held != expect) return $"(c) pending stop holds {o.Held}, requires {expect}: {stop}";
+                }
+            }
             // (a) not crossed
             if (bestOf.TryGetValue(Side.Buy, out long bid) && bestOf.TryGetValue(Side.Sell, out long ask) && bid >= ask)
                 return $"(a) book {symbol} crossed: bid {bid} >= ask {ask}";
@@ -228,6 +248,8 @@ public sealed class DifferentialHarness
         return null;
     }
 
+    private static bool OrderBookTriggers(Side side, long stopPrice, long last) => last != 0 && (side == Side.Buy ? last >= stopPrice : last <= stopPrice);
+
     /// <summary>Full state comparison against the reference: accounts, balances, symbols, books in priority order.</summary>
     public string? CompareState()
     {
@@ -253,6 +275,12 @@ public sealed class DifferentialHarness
                 var fo = Fast.Orders(symbol, side);
                 if (!ro.SequenceEqual(fo))
                     return $"Orders({symbol},{side}) differ:\nreference:\n  {string.Join("\n  ", ro.Take(30))}\nfast:\n  {string.Join("\n  ", fo.Take(30))}";
+                var rp = Reference.Stops(symbol, side);
+                var fp = Fast.PendingStops(symbol, side);
+                if (!rp.SequenceEqual(fp))
+                    return $"PendingStops({symbol},{side}) differ:\nreference:\n  {string.Join("\n  ", rp.Take(30))}\nfast:\n  {string.Join("\n  ", fp.Take(30))}";
+                if (Reference.LastPrice(symbol) != Fast.LastTradePrice(symbol))
+                    return $"last trade price of {symbol}: reference {Reference.LastPrice(symbol)}, fast {Fast.LastTradePrice(symbol)}";
                 var rl = Reference.Levels(symbol, side);
                 var fl = Fast.Levels(symbol, side);
                 if (!rl.SequenceEqual(fl)) return $"Levels({symbol},{side}) differ: reference [{string.Join(", ", rl)}], fast [{string.Join(", ", fl)}]";

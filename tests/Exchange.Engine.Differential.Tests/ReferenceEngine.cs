@@ -25,6 +25,8 @@ public sealed class ReferenceEngine
         public SelfTradePrevention SelfTrade;
         public bool PostOnly;
         public long RestSequence;   // time priority: set every time the order (re)enters the back of a level
+        public OrderType EnteredAs; // Stop or StopLimit for a stop order (Type is then Market or Limit); else Type
+        public long StopPrice;      // stop orders only
 
         public long Leaves => Quantity - Filled;
     }
@@ -47,6 +49,7 @@ public sealed class ReferenceEngine
         public SymbolSpec Spec;
         public SymbolStatus Status;
         public BestBidOffer LastBbo;
+        public long LastPrice;      // README "Stop and stop-limit orders": the last trade's price, 0 before the first
     }
 
     private readonly EngineConfig config;
@@ -55,6 +58,7 @@ public sealed class ReferenceEngine
     private readonly Dictionary<(long Account, int Asset), Balance> balances = new();
     private readonly Dictionary<int, SymbolState> symbols = new();
     private readonly List<Order> book = new(); // every resting order of every symbol, in no particular order
+    private readonly List<Order> stops = new(); // every pending stop of every symbol, in no particular order
     private long nextOrderId = 1;
     private long nextTradeId = 1;
     private long restCounter;
@@ -79,11 +83,24 @@ public sealed class ReferenceEngine
         if (symbols.TryGetValue(symbol, out var st)) { spec = st.Spec; status = st.Status; return true; }
         spec = default; status = default; return false;
     }
-    public int OpenOrderCount => book.Count;
-    public int LevelCount => book.Select(o => (o.Symbol, o.Side, o.Price)).Distinct().Count();
+    public int OpenOrderCount => book.Count + stops.Count;
+    /// <summary>Price levels in use: the books' and the pending stops' (one per symbol, side and stop price).</summary>
+    public int LevelCount => book.Select(o => (o.Symbol, o.Side, o.Price)).Distinct().Count()
+        + stops.Select(o => (o.Symbol, o.Side, o.StopPrice)).Distinct().Count();
     public bool HasLevel(int symbol, Side side, long price) => book.Any(o => o.Symbol == symbol && o.Side == side && o.Price == price);
+    public bool HasStopLevel(int symbol, Side side, long stopPrice) => stops.Any(o => o.Symbol == symbol && o.Side == side && o.StopPrice == stopPrice);
     public IReadOnlyList<Order> OpenOrders => book;
-    public IEnumerable<Order> OpenOrdersOf(long account) => book.Where(o => o.Account == account).OrderBy(o => o.Id);
+    public IReadOnlyList<Order> PendingStops => stops;
+    public long LastPrice(int symbol) => symbols.TryGetValue(symbol, out var st) ? st.LastPrice : 0;
+    public IEnumerable<Order> OpenOrdersOf(long account) => book.Concat(stops).Where(o => o.Account == account).OrderBy(o => o.Id);
+
+    /// <summary>Pending stops of one side in trigger order: nearest stop price first (buy: lowest, sell: highest), then arrival.</summary>
+    public IReadOnlyList<StopView> Stops(int symbol, Side side)
+    {
+        var q = stops.Where(o => o.Symbol == symbol && o.Side == side);
+        return (side == Side.Buy ? q.OrderBy(o => o.StopPrice) : q.OrderByDescending(o => o.StopPrice)).ThenBy(o => o.Id)
+            .Select(o => new StopView(View(o), o.EnteredAs, o.TimeInForce, o.StopPrice)).ToList();
+    }
 
     public bool TryGetBalance(long account, int asset, out BalanceView view)
     {
@@ -329,43 +346,54 @@ public sealed class ReferenceEngine
         if (st.Status == SymbolStatus.Halted) return RejectReason.SymbolHalted;
         var s = st.Spec;
         if (c.Side is not (Side.Buy or Side.Sell)) return RejectReason.InvalidSide;
-        if (c.Type is not (OrderType.Limit or OrderType.Market)) return RejectReason.InvalidOrderType;
-        if (c.Type == OrderType.Market && c.PostOnly) return RejectReason.InvalidOrderType;
+        if (c.Type is not (OrderType.Limit or OrderType.Market or OrderType.Stop or OrderType.StopLimit)) return RejectReason.InvalidOrderType;
+        bool isStop = c.Type is OrderType.Stop or OrderType.StopLimit;
+        var type = EffectiveType(c.Type); // "market" includes Stop, "limit" StopLimit
+        if ((type == OrderType.Market || isStop) && c.PostOnly) return RejectReason.InvalidOrderType;
         if (c.TimeInForce is not (TimeInForce.GoodTillCancel or TimeInForce.ImmediateOrCancel or TimeInForce.FillOrKill))
             return RejectReason.InvalidTimeInForce;
-        if (c.Type == OrderType.Market && c.TimeInForce != TimeInForce.ImmediateOrCancel) return RejectReason.InvalidTimeInForce;
+        if (type == OrderType.Market && c.TimeInForce != TimeInForce.ImmediateOrCancel) return RejectReason.InvalidTimeInForce;
+        if (c.Type == OrderType.StopLimit && c.TimeInForce == TimeInForce.FillOrKill) return RejectReason.InvalidTimeInForce;
         if (c.PostOnly && c.TimeInForce != TimeInForce.GoodTillCancel) return RejectReason.InvalidTimeInForce;
         if (c.SelfTrade is not (SelfTradePrevention.None or SelfTradePrevention.CancelNewest or SelfTradePrevention.CancelOldest
             or SelfTradePrevention.CancelBoth or SelfTradePrevention.Decrement)) return RejectReason.InvalidSelfTradePrevention;
         var r = CheckQuantity(s, c.Quantity);
         if (r != RejectReason.None) return r;
-        if (c.Type == OrderType.Limit)
+        if (isStop && CheckPrice(s, c.StopPrice) != RejectReason.None) return RejectReason.InvalidStopPrice;
+        if (type == OrderType.Limit)
         {
             r = CheckPrice(s, c.Price);
             if (r != RejectReason.None) return r;
         }
-        bool marketBuy = c.Type == OrderType.Market && c.Side == Side.Buy;
+        bool marketBuy = type == OrderType.Market && c.Side == Side.Buy;
         long budget = marketBuy ? MarketBuyBudget(s, c) : 0;
         if (marketBuy && (budget <= 0 || budget > Limits.MaxAmount)) return RejectReason.InvalidQuoteBudget;
-        long notional = c.Type == OrderType.Limit ? Notional(s, c.Price, c.Quantity)
+        long notional = type == OrderType.Limit ? Notional(s, c.Price, c.Quantity)
             : marketBuy ? budget
             : Notional(s, s.ReferencePrice, c.Quantity);
         if (notional > s.MaxNotional) return RejectReason.NotionalAboveLimit;
         long account = c.Account, clientOrderId = c.ClientOrderId;
-        if (book.Any(o => o.Account == account && o.ClientOrderId == clientOrderId)) return RejectReason.DuplicateClientOrderId;
-        if (c.TimeInForce == TimeInForce.GoodTillCancel)
+        if (FindOpen(account, clientOrderId) is not null) return RejectReason.DuplicateClientOrderId;
+        if (c.TimeInForce == TimeInForce.GoodTillCancel || isStop)
         {
-            if (book.Count(o => o.Account == account) >= config.MaxOpenOrdersPerAccount) return RejectReason.TooManyOpenOrders;
-            if (book.Count >= config.MaxOrders) return RejectReason.OrderCapacityExhausted;
-            if (LevelCount >= config.MaxPriceLevels && !HasLevel(c.Symbol, c.Side, c.Price)) return RejectReason.PriceLevelCapacityExhausted;
+            if (OpenOrdersOf(account).Count() >= config.MaxOpenOrdersPerAccount) return RejectReason.TooManyOpenOrders;
+            if (OpenOrderCount >= config.MaxOrders) return RejectReason.OrderCapacityExhausted;
+            if (LevelCount >= config.MaxPriceLevels && !(isStop ? HasStopLevel(c.Symbol, c.Side, c.StopPrice) : HasLevel(c.Symbol, c.Side, c.Price)))
+                return RejectReason.PriceLevelCapacityExhausted;
         }
-        long hold = Required(s, c.Side, c.Type, c.Price, c.Quantity, budget);
+        long hold = Required(s, c.Side, type, c.Price, c.Quantity, budget);
         int holdAsset = c.Side == Side.Buy ? s.QuoteAsset : s.BaseAsset;
         if (Bal(c.Account, holdAsset).Available < hold) return RejectReason.InsufficientFunds;
         if (c.PostOnly && PostOnlyWouldTake(c.Symbol, c.Side, c.Price)) return RejectReason.PostOnlyWouldTake;
         if (c.TimeInForce == TimeInForce.FillOrKill && !FillOrKillFillable(c)) return RejectReason.FillOrKillNotFillable;
+        if (isStop && Holds(c.Side, c.StopPrice, st.LastPrice)) return RejectReason.StopWouldTrigger;
         return RejectReason.None;
     }
+
+    private static OrderType EffectiveType(OrderType t) => t switch { OrderType.Stop => OrderType.Market, OrderType.StopLimit => OrderType.Limit, _ => t };
+
+    /// <summary>README: a buy stop's condition holds when last ≥ stop, a sell stop's when last ≤ stop; none before the first trade.</summary>
+    private static bool Holds(Side side, long stopPrice, long last) => last != 0 && (side == Side.Buy ? last >= stopPrice : last <= stopPrice);
 
     /// <summary>Walks the book exactly as matching would, changing nothing (README "FOK").</summary>
     private bool FillOrKillFillable(in NewOrder c)
@@ -396,6 +424,8 @@ public sealed class ReferenceEngine
         if (reason != RejectReason.None) { Reject(CommandKind.NewOrder, c.Account, c.ClientOrderId, c.Symbol, reason); return; }
 
         var st = symbols[c.Symbol];
+        var type = EffectiveType(c.Type);
+        bool isStop = type != c.Type;
         var o = new Order
         {
             Id = nextOrderId++,
@@ -403,33 +433,65 @@ public sealed class ReferenceEngine
             ClientOrderId = c.ClientOrderId,
             Symbol = c.Symbol,
             Side = c.Side,
-            Type = c.Type,
+            Type = type,
+            EnteredAs = c.Type,
+            StopPrice = isStop ? c.StopPrice : 0,
             TimeInForce = c.TimeInForce,
-            Price = c.Type == OrderType.Market ? 0 : c.Price,
+            Price = type == OrderType.Market ? 0 : c.Price,
             Quantity = c.Quantity,
-            Budget = c.Type == OrderType.Market && c.Side == Side.Buy ? MarketBuyBudget(st.Spec, c) : 0,
+            Budget = type == OrderType.Market && c.Side == Side.Buy ? MarketBuyBudget(st.Spec, c) : 0,
             SelfTrade = c.SelfTrade,
             PostOnly = c.PostOnly,
         };
         // 1. accepted
-        output.OnAccepted(new OrderAccepted(o.Account, o.ClientOrderId, o.Id, o.Symbol, o.Side, o.Type, o.TimeInForce, o.Price, o.Quantity));
+        output.OnAccepted(new OrderAccepted(o.Account, o.ClientOrderId, o.Id, o.Symbol, o.Side, c.Type, o.TimeInForce, o.Price, o.Quantity, o.StopPrice));
         // 2. hold
         MoveToHeld(o.Account, HoldAsset(o), Required(o));
         EmitBalance(o.Account, HoldAsset(o));
+        if (isStop)
+        {
+            stops.Add(o); // pending: its condition does not hold (checked)
+            return;
+        }
         // 3-5
         RunTaker(o);
         // 6
         EmitBboIfChanged(o.Symbol);
+        TriggerStops(o.Symbol);
+    }
+
+    /// <summary>README "Stop and stop-limit orders": while some pending stop of the symbol holds at its last price, trigger
+    /// the next: per side nearest stop price then earliest; across sides the lower order id.</summary>
+    private void TriggerStops(int symbol)
+    {
+        var st = symbols[symbol];
+        while (true)
+        {
+            long last = st.LastPrice;
+            var next = stops.Where(o => o.Symbol == symbol && Holds(o.Side, o.StopPrice, last))
+                .OrderBy(o => o.Side == Side.Buy ? o.StopPrice : -o.StopPrice).ThenBy(o => o.Id)
+                .GroupBy(o => o.Side).Select(g => g.First()).OrderBy(o => o.Id).FirstOrDefault();
+            if (next is null) return;
+            stops.Remove(next);
+            output.OnStopTriggered(new StopTriggered(next.Account, next.ClientOrderId, next.Id, symbol, next.Side, next.EnteredAs, next.StopPrice, last));
+            RunTaker(next, triggered: true);
+            EmitBboIfChanged(symbol);
+        }
     }
 
     /// <summary>README steps 3 to 5 for an order that is not (or no longer) in the book.</summary>
-    private void RunTaker(Order t)
+    private void RunTaker(Order t, bool triggered = false)
     {
         bool cancelled = !t.PostOnly && Match(t);
         if (cancelled) return;
         if (t.Leaves > 0)
         {
-            if (t.Type == OrderType.Limit && t.TimeInForce == TimeInForce.GoodTillCancel)
+            if (triggered && t.Type == OrderType.Limit && t.TimeInForce == TimeInForce.GoodTillCancel
+                && LevelCount >= config.MaxPriceLevels && !HasLevel(t.Symbol, t.Side, t.Price))
+            {
+                CancelOutOfBook(t, CancelReason.NoPriceLevel);
+            }
+            else if (t.Type == OrderType.Limit && t.TimeInForce == TimeInForce.GoodTillCancel)
             {
                 t.RestSequence = ++restCounter;
                 book.Add(t);
@@ -481,6 +543,7 @@ public sealed class ReferenceEngine
         b.Held -= hold;
         b.Available += hold;
         book.Remove(m);
+        stops.Remove(m);
         output.OnCancelled(new OrderCancelled(m.Account, m.ClientOrderId, m.Id, m.Symbol, m.Side, reason, m.Leaves, m.Filled));
         EmitBalance(m.Account, asset);
     }
@@ -621,6 +684,7 @@ public sealed class ReferenceEngine
         Bal(config.FeeAccount, s.QuoteAsset).Available += makerFee + takerFee;
 
         long tradeId = nextTradeId++;
+        symbols[t.Symbol].LastPrice = p;
         output.OnFill(new Fill(tradeId, m.Account, m.ClientOrderId, m.Id, m.Symbol, m.Side, Liquidity.Maker, p, q, makerFee, m.Filled, m.Leaves));
         output.OnFill(new Fill(tradeId, t.Account, t.ClientOrderId, t.Id, t.Symbol, t.Side, Liquidity.Taker, p, q, takerFee, t.Filled, t.Leaves));
         output.OnTrade(new Trade(t.Symbol, tradeId, p, q, t.Side));
@@ -635,7 +699,7 @@ public sealed class ReferenceEngine
     // ------------------------------------------------------------------ CancelOrder, ReplaceOrder, MassCancel
 
     private Order? FindOpen(long account, long clientOrderId) =>
-        book.FirstOrDefault(o => o.Account == account && o.ClientOrderId == clientOrderId);
+        book.Concat(stops).FirstOrDefault(o => o.Account == account && o.ClientOrderId == clientOrderId);
 
     public void Apply(long sequence, long timestamp, in CancelOrder c)
     {
@@ -643,7 +707,9 @@ public sealed class ReferenceEngine
         if (!accounts.Contains(c.Account)) { Reject(CommandKind.CancelOrder, c.Account, c.ClientOrderId, -1, RejectReason.UnknownAccount); return; }
         var o = FindOpen(c.Account, c.ClientOrderId);
         if (o is null) { Reject(CommandKind.CancelOrder, c.Account, c.ClientOrderId, -1, RejectReason.UnknownOrder); return; }
+        bool pending = stops.Contains(o);
         CancelResting(o, CancelReason.ByClient);
+        if (pending) return; // not in the book: no market data
         EmitLevel(o.Symbol, o.Side, o.Price);
         EmitBboIfChanged(o.Symbol);
     }
@@ -655,6 +721,7 @@ public sealed class ReferenceEngine
         var o = FindOpen(c.Account, c.OrigClientOrderId);
         if (o is null) return RejectReason.UnknownOrder;
         order = o;
+        if (stops.Contains(o)) return RejectReason.PendingStopNotReplaceable;
         var st = symbols[o.Symbol];
         if (st.Status == SymbolStatus.Halted) return RejectReason.SymbolHalted;
         var s = st.Spec;
@@ -664,7 +731,7 @@ public sealed class ReferenceEngine
         if (r != RejectReason.None) return r;
         if (Notional(s, c.Price, c.Quantity) > s.MaxNotional) return RejectReason.NotionalAboveLimit;
         long account = c.Account, newId = c.ClientOrderId;
-        if (c.ClientOrderId != c.OrigClientOrderId && book.Any(x => x.Account == account && x.ClientOrderId == newId))
+        if (c.ClientOrderId != c.OrigClientOrderId && FindOpen(account, newId) is not null)
             return RejectReason.DuplicateClientOrderId;
         if (c.Quantity <= o.Filled) return RejectReason.None; // cancelled below; the remaining checks do not apply
         long newHold = Required(s, o.Side, o.Type, c.Price, c.Quantity - o.Filled, 0);
@@ -709,6 +776,7 @@ public sealed class ReferenceEngine
             RunTaker(o); // a GTC limit order with its own self-trade mode; post-only skips matching
         }
         EmitBboIfChanged(o.Symbol);
+        TriggerStops(o.Symbol);
     }
 
     public void Apply(long sequence, long timestamp, in MassCancel c)
@@ -723,11 +791,13 @@ public sealed class ReferenceEngine
         long account = c.Account;
         int symbol = c.Symbol;
         Side side = c.Side;
-        var victims = book.Where(o => o.Account == account && (symbol == -1 || o.Symbol == symbol) && (side == Side.None || o.Side == side))
+        var victims = book.Concat(stops).Where(o => o.Account == account && (symbol == -1 || o.Symbol == symbol) && (side == Side.None || o.Side == side))
             .OrderBy(o => o.Id).ToList();
         foreach (var o in victims)
         {
+            bool pending = stops.Contains(o);
             CancelResting(o, CancelReason.MassCancel);
+            if (pending) continue; // not in the book: no market data
             EmitLevel(o.Symbol, o.Side, o.Price);
             EmitBboIfChanged(o.Symbol);
         }

@@ -7,7 +7,7 @@ public sealed class AllocationTests
     /// <summary>A struct sink: the engine calls it through a constrained generic, so nothing boxes.</summary>
     private struct CountingOutput : IEngineOutput
     {
-        public long Events, Fills, Rejects;
+        public long Events, Fills, Rejects, Triggered;
         public void OnAccepted(in OrderAccepted e) => Events++;
         public void OnRejected(in CommandRejected e) { Events++; Rejects++; }
         public void OnFill(in Fill e) { Events++; Fills++; }
@@ -21,6 +21,7 @@ public sealed class AllocationTests
         public void OnMassCancelled(in MassCancelled e) => Events++;
         public void OnSymbolStatus(in SymbolStatusChanged e) => Events++;
         public void OnAccountAdded(in AccountAdded e) => Events++;
+        public void OnStopTriggered(in StopTriggered e) { Events++; Triggered++; }
     }
 
     private enum Kind : byte { New, Cancel, Replace, MassCancel, Deposit, Halt, Resume }
@@ -54,6 +55,7 @@ public sealed class AllocationTests
         Assert.Equal(0, allocated);
         // The workload must really have exercised matching, not just been rejected.
         Assert.True(engine.Output.Fills > 100_000, $"only {engine.Output.Fills} fills");
+        Assert.True(engine.Output.Triggered > 10_000, $"only {engine.Output.Triggered} stops triggered");
         Assert.True(engine.Output.Rejects < engine.Output.Events / 4, $"{engine.Output.Rejects} rejects of {engine.Output.Events} events");
     }
 
@@ -75,7 +77,7 @@ public sealed class AllocationTests
         }
     }
 
-    /// <summary>New orders of every type, cancels and replaces of recent orders, mass cancels, deposits.</summary>
+    /// <summary>New orders of every type (stops and stop-limits included), cancels and replaces of recent orders, mass cancels, deposits.</summary>
     private static Step[] Workload(int seed, int count, long firstClientId)
     {
         var random = new Random(seed);
@@ -92,7 +94,8 @@ public sealed class AllocationTests
                 var side = random.Next(2) == 0 ? Side.Buy : Side.Sell;
                 long price = Mid + random.Next(-40, 41) * Tick;
                 long qty = random.Next(1, 50) * Lot;
-                int kind = random.Next(20);
+                int kind = random.Next(23);
+                long stopPrice = Mid + random.Next(-40, 41) * Tick;
                 var order = kind switch
                 {
                     < 13 => new NewOrder(a, nextId, 1, side, OrderType.Limit, TimeInForce.GoodTillCancel, price, qty),
@@ -100,8 +103,12 @@ public sealed class AllocationTests
                     < 16 => new NewOrder(a, nextId, 1, side, OrderType.Limit, TimeInForce.FillOrKill, price, qty),
                     < 17 => new NewOrder(a, nextId, 1, side, OrderType.Market, TimeInForce.ImmediateOrCancel, 0, qty, QuoteBudget: 5_000_000),
                     < 18 => new NewOrder(a, nextId, 1, side, OrderType.Limit, TimeInForce.GoodTillCancel, price, qty, PostOnly: true),
-                    _ => new NewOrder(a, nextId, 1, side, OrderType.Limit, TimeInForce.GoodTillCancel, price, qty,
+                    < 20 => new NewOrder(a, nextId, 1, side, OrderType.Limit, TimeInForce.GoodTillCancel, price, qty,
                         SelfTrade: (SelfTradePrevention)random.Next(1, 5)),
+                    < 21 => new NewOrder(a, nextId, 1, side, OrderType.Stop, TimeInForce.ImmediateOrCancel, 0, qty, QuoteBudget: 5_000_000,
+                        StopPrice: stopPrice),
+                    _ => new NewOrder(a, nextId, 1, side, OrderType.StopLimit,
+                        random.Next(2) == 0 ? TimeInForce.GoodTillCancel : TimeInForce.ImmediateOrCancel, price, qty, StopPrice: stopPrice),
                 };
                 recent[random.Next(recent.Length)] = (a, nextId);
                 nextId++;

@@ -114,6 +114,41 @@ public sealed class WireCommandTests
             CommandCodec.Encode, NewOrderDecoder.BlockLength);
 
     [Fact]
+    public void A_stop_order_round_trips_with_its_stop_price()
+        => AssertRoundTrips(111, r => new NewOrder(Arbitrary.Long(r), Arbitrary.Long(r), Arbitrary.Int(r), Arbitrary.Side(r),
+                r.Next(2) == 0 ? OrderType.Stop : OrderType.StopLimit, Arbitrary.TimeInForce(r), Arbitrary.Long(r), Arbitrary.Long(r), Arbitrary.Long(r),
+                Arbitrary.SelfTrade(r), Arbitrary.Bool(r), r.NextInt64(0, long.MaxValue)),
+            CommandCodec.Encode, NewOrderDecoder.BlockLength);
+
+    /// <summary>A NewOrder as a client of schema version 2 sends it: the block ends before the stop price, the header says
+    /// version 2 and that block length.</summary>
+    private static byte[] VersionTwoNewOrder(in NewOrder c)
+    {
+        var buffer = new byte[256];
+        int length = CommandCodec.Encode(c, buffer) - 8;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(buffer, (ushort)(NewOrderDecoder.BlockLength - 8));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(6), 2);
+        return buffer[..length];
+    }
+
+    [Fact]
+    public void A_new_order_of_schema_version_2_still_decodes_with_no_stop_price()
+    {
+        Assert.Equal(3, NewOrderDecoder.SchemaVersion);
+        var random = new Random(112);
+        for (int i = 0; i < Samples; i++)
+        {
+            var command = new NewOrder(Arbitrary.Long(random), Arbitrary.Long(random), Arbitrary.Int(random), Arbitrary.Side(random),
+                random.Next(2) == 0 ? OrderType.Limit : OrderType.Market, Arbitrary.TimeInForce(random), Arbitrary.Long(random), Arbitrary.Long(random),
+                Arbitrary.Long(random), Arbitrary.SelfTrade(random), Arbitrary.Bool(random));
+            byte[] old = VersionTwoNewOrder(command with { StopPrice = 77 }); // the old block ends before it: cut off
+            var handler = new RecordingHandler();
+            Assert.Equal(SbeError.None, CommandCodec.Decode(old, ref handler));
+            Assert.Equal(command, Assert.Single(handler.Commands));
+        }
+    }
+
+    [Fact]
     public void CancelOrder_round_trips_through_sbe()
         => AssertRoundTrips(102, r => new CancelOrder(Arbitrary.Long(r), Arbitrary.Long(r)),
             CommandCodec.Encode, CancelOrderDecoder.BlockLength);

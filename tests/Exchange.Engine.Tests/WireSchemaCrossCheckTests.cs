@@ -106,14 +106,14 @@ public sealed class WireSchemaCrossCheckTests
     [Fact]
     public void NewOrder_from_the_command_codec_reads_the_same_in_the_runtime_decoder()
         => AssertCommand(1,
-            r => new NewOrder(L(r), L(r), I(r), S(r), E<OrderType>(r, 0, 3, 255), E<TimeInForce>(r, 0, 4, 255), L(r), L(r), L(r),
-                E<SelfTradePrevention>(r, 5, 200, 255), r.Next(2) == 0),
+            r => new NewOrder(L(r), L(r), I(r), S(r), E<OrderType>(r, 0, 5, 255), E<TimeInForce>(r, 0, 4, 255), L(r), L(r), L(r),
+                E<SelfTradePrevention>(r, 5, 200, 255), r.Next(2) == 0, L(r)),
             (c, b) => CommandCodec.Encode(c, b), "NewOrder",
             c => new Dictionary<string, string?>
             {
                 ["account"] = N(c.Account), ["clientOrderId"] = N(c.ClientOrderId), ["symbol"] = N(c.Symbol), ["side"] = Name(c.Side),
                 ["orderType"] = Name(c.Type), ["timeInForce"] = Name(c.TimeInForce), ["selfTradePrevention"] = Name(c.SelfTrade),
-                ["price"] = N(c.Price), ["quantity"] = N(c.Quantity), ["quoteBudget"] = N(c.QuoteBudget),
+                ["price"] = N(c.Price), ["quantity"] = N(c.Quantity), ["quoteBudget"] = N(c.QuoteBudget), ["stopPrice"] = N(c.StopPrice),
                 ["flags.count"] = c.PostOnly ? "1" : "0", ["flags[0]"] = "PostOnly",
             }.Where(kv => c.PostOnly || kv.Key != "flags[0]").ToDictionary());
 
@@ -210,13 +210,13 @@ public sealed class WireSchemaCrossCheckTests
     [Fact]
     public void OrderAccepted_from_the_event_writer_reads_the_same_in_the_runtime_decoder()
         => AssertEvent(11,
-            r => new OrderAccepted(L(r), L(r), L(r), I(r), S(r), E<OrderType>(r, 0, 9), E<TimeInForce>(r, 0, 9), L(r), L(r)),
+            r => new OrderAccepted(L(r), L(r), L(r), I(r), S(r), E<OrderType>(r, 0, 9), E<TimeInForce>(r, 0, 9), L(r), L(r), L(r)),
             (ref SbeEventWriter w, OrderAccepted e) => w.OnAccepted(e), "OrderAccepted",
             e => new()
             {
                 ["account"] = N(e.Account), ["clientOrderId"] = N(e.ClientOrderId), ["orderId"] = N(e.OrderId), ["symbol"] = N(e.Symbol),
                 ["side"] = Name(e.Side), ["orderType"] = Name(e.Type), ["timeInForce"] = Name(e.TimeInForce),
-                ["price"] = N(e.Price), ["quantity"] = N(e.Quantity),
+                ["price"] = N(e.Price), ["quantity"] = N(e.Quantity), ["stopPrice"] = N(e.StopPrice),
             });
 
     [Fact]
@@ -329,6 +329,17 @@ public sealed class WireSchemaCrossCheckTests
             (ref SbeEventWriter w, AccountAdded e) => w.OnAccountAdded(e), "AccountAdded",
             e => new() { ["account"] = N(e.Account) });
 
+    [Fact]
+    public void StopTriggered_from_the_event_writer_reads_the_same_in_the_runtime_decoder()
+        => AssertEvent(23,
+            r => new StopTriggered(L(r), L(r), L(r), I(r), S(r), E<OrderType>(r, 0, 9, 255), L(r), L(r)),
+            (ref SbeEventWriter w, StopTriggered e) => w.OnStopTriggered(e), "StopTriggered",
+            e => new()
+            {
+                ["account"] = N(e.Account), ["clientOrderId"] = N(e.ClientOrderId), ["orderId"] = N(e.OrderId), ["symbol"] = N(e.Symbol),
+                ["side"] = Name(e.Side), ["orderType"] = Name(e.Type), ["stopPrice"] = N(e.StopPrice), ["lastPrice"] = N(e.LastPrice),
+            });
+
     // ---- messages the engine does not write yet, from the generated encoders -------------------------
 
     [Fact]
@@ -407,7 +418,7 @@ public sealed class WireSchemaCrossCheckTests
             ["AccountStateRequest"] = AccountStateRequestDecoder.TemplateId, ["AccountBalances"] = AccountBalancesDecoder.TemplateId,
             ["AccountOrders"] = AccountOrdersDecoder.TemplateId, ["AccountStateEnd"] = AccountStateEndDecoder.TemplateId,
             ["BookSnapshotRequest"] = BookSnapshotRequestDecoder.TemplateId, ["BookSnapshotEnd"] = BookSnapshotEndDecoder.TemplateId,
-            ["QueryRejected"] = QueryRejectedDecoder.TemplateId,
+            ["QueryRejected"] = QueryRejectedDecoder.TemplateId, ["StopTriggered"] = StopTriggeredDecoder.TemplateId,
         };
 
         Assert.Equal(expected.OrderBy(kv => kv.Key), schema.Messages.ToDictionary(m => m.Name, m => m.Id).OrderBy(kv => kv.Key));
