@@ -176,6 +176,55 @@ public sealed class TlsTests(TlsGatewayFixture gateway) : IClassFixture<TlsGatew
         }
     }
 
+    [Theory]
+    [InlineData("Transport=tls\n", "Transport=tls needs TlsCertificateFile")]
+    [InlineData("SocketAcceptAddress=0.0.0.0\n", "SocketAcceptAddress=0.0.0.0 is not loopback: say Transport=tls")]
+    [InlineData("Transport=tcp\nTlsRequireClientCertificate=Y\n", "TlsRequireClientCertificate needs Transport=tls")]
+    [InlineData("Transport=ssl\n", "Transport=ssl: must be tls or tcp")]
+    public void Settings_that_ask_for_tls_wrongly_or_plain_tcp_beyond_loopback_silently_stop_the_start(string defaults, string message)
+    {
+        using var dir = new TempDirectory();
+        string settings = dir.Combine("sessions.cfg");
+        File.WriteAllText(settings, Processes.BrokerSessions(dir.Combine("store"), defaults));
+        var result = Processes.RunGateway("--settings", settings);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Stderr);
+    }
+
+    [Fact]
+    public void A_certificate_file_that_is_not_a_certificate_fails_the_start_naming_it()
+    {
+        using var dir = new TempDirectory();
+        string settings = dir.Combine("sessions.cfg"), bad = dir.Combine("bad.crt");
+        File.WriteAllText(bad, "not a certificate\n");
+        File.WriteAllText(settings, Processes.BrokerSessions(dir.Combine("store"), $"Transport=tls\nTlsCertificateFile={bad}\nTlsPrivateKeyFile={gateway.Certificates.KeyFile}\n"));
+        var result = Processes.RunGateway("--settings", settings, "--engine", "aeron:udp?endpoint=127.0.0.1:9");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"TlsCertificateFile={bad}", result.Stderr);
+        Assert.Contains("cannot load the certificate and its key", result.Stderr);
+    }
+
+    [Fact]
+    public void Demo_certificates_writes_a_CA_and_a_server_certificate_the_gateway_serves_and_a_client_trusting_the_CA_accepts()
+    {
+        using var dir = new TempDirectory();
+        var made = ChildProcess.Run(ChildProcess.StartDll("exchange-gateway.dll", ["demo-certificates", dir.Combine("tls")]));
+        Assert.True(made.ExitCode == 0, made.ToString());
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(dir.Combine("tls", "server.key")));
+        using var ca = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(dir.Combine("tls", "ca.crt"));
+        using var server = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(dir.Combine("tls", "server.crt"));
+        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+        chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+        Assert.True(chain.Build(server), "the server certificate chains to the demo CA");
+        Assert.True(server.MatchesHostname("localhost") && server.MatchesHostname("127.0.0.1"), "it names the loopback host");
+        // Run again: the files are kept.
+        var again = ChildProcess.Run(ChildProcess.StartDll("exchange-gateway.dll", ["demo-certificates", dir.Combine("tls")]));
+        Assert.Contains("kept", again.Stdout);
+        Assert.Equal(server.Thumbprint, System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(dir.Combine("tls", "server.crt")).Thumbprint);
+    }
+
     // Whether the peer closed (end of stream or reset) within the time.
     private static bool ClosedWithin(Socket socket, TimeSpan timeout)
     {
