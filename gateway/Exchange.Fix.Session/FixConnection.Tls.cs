@@ -1,7 +1,9 @@
 // A connection over TLS: an SslStream on the socket, driven from the acceptor's one thread without ever blocking it.
 // The handshake, one read and one write are in flight at a time as async operations (the TLS library's work runs on
 // their completions); each duty cycle looks whether they finished and moves bytes between them and the connection's
-// buffers. A read completes into a buffer of one TLS record; a write takes a copy of up to one record's worth.
+// buffers. A read completes into a buffer of one TLS record; a write takes a copy of up to one record's worth. Any
+// failure of an operation is this connection's failure (Failed), never the acceptor's: whatever the peer sends, the
+// exception ends here.
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
@@ -97,7 +99,7 @@ internal sealed partial class FixConnection
                 _tlsReadInFlight = false;
                 int read;
                 try { read = _tlsReading.GetAwaiter().GetResult(); }
-                catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException or System.Security.Authentication.AuthenticationException or InvalidOperationException)
+                catch (Exception)
                 {
                     Failed = true;
                     break;
@@ -113,7 +115,7 @@ internal sealed partial class FixConnection
             }
             if (PeerClosed || Failed || _tlsRead.Length == 0) break;
             try { _tlsReading = _tls!.ReadAsync(_tlsRead); }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception)
             {
                 Failed = true;
                 break;
@@ -132,7 +134,7 @@ internal sealed partial class FixConnection
         if (!_tlsWriting.IsCompleted) return false;
         _tlsWriteInFlightFlag = false;
         try { _tlsWriting.GetAwaiter().GetResult(); }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException or InvalidOperationException)
+        catch (Exception)
         {
             Failed = true;
         }
@@ -146,7 +148,7 @@ internal sealed partial class FixConnection
         int n = Math.Min(bytes.Length, _tlsWrite.Length);
         bytes[..n].CopyTo(_tlsWrite);
         try { _tlsWriting = _tls!.WriteAsync(_tlsWrite.AsMemory(0, n)); }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception)
         {
             Failed = true;
             return n;
@@ -166,7 +168,7 @@ internal sealed partial class FixConnection
         }
         Task shutdown;
         try { shutdown = tls.ShutdownAsync(); }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception)
         {
             ShutdownSocket();
             return;
@@ -177,7 +179,7 @@ internal sealed partial class FixConnection
     private void ShutdownSocket()
     {
         try { _socket.Shutdown(SocketShutdown.Send); }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception)
         {
             // Already reset or closed: nothing left to tell the peer.
         }
