@@ -39,7 +39,6 @@ public sealed partial class FixAcceptor
         Evicted,
         TlsFailed,
         TlsTimedOut,
-        CertificateRefused,
     }
 
     // The acceptor-wide keys of the settings (in [DEFAULT], the same for every session) over the options.
