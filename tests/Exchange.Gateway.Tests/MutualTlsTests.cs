@@ -60,6 +60,7 @@ public sealed class MutualTlsGatewayFixture : IDisposable
     }
 }
 
+[Collection(TlsCollection.Name)]
 public sealed class MutualTlsTests(MutualTlsGatewayFixture gateway) : IClassFixture<MutualTlsGatewayFixture>
 {
     private FixTestClient Connect(string broker, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate, string? from = null) =>

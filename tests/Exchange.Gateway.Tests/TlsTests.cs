@@ -56,6 +56,14 @@ public sealed class TlsGatewayFixture : IDisposable
     }
 }
 
+// The TLS classes run one after the other (each has an engine and a gateway of its own), not beside each other too.
+[CollectionDefinition(Name)]
+public sealed class TlsCollection
+{
+    public const string Name = "tls";
+}
+
+[Collection(TlsCollection.Name)]
 public sealed class TlsTests(TlsGatewayFixture gateway) : IClassFixture<TlsGatewayFixture>
 {
     private static string Id(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
