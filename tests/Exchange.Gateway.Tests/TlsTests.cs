@@ -56,8 +56,10 @@ public sealed class TlsGatewayFixture : IDisposable
     }
 }
 
-// The TLS classes run one after the other (each has an engine and a gateway of its own), not beside each other too.
-[CollectionDefinition(Name)]
+// The TLS classes run one after the other (each has an engine and a gateway of its own, and handshakes cost CPU), and
+// after the parallel classes rather than beside them: on a 2-core machine they would otherwise take the cores that
+// SoakTests' latency bounds count on.
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class TlsCollection
 {
     public const string Name = "tls";
