@@ -21,9 +21,15 @@ public sealed class AdmissionCounters
     public long WrongCredentials { get; internal set; }
     /// <summary>Refused unchecked: too many failed logons from the address or for the session.</summary>
     public long Throttled { get; internal set; }
+    /// <summary>The TLS handshake failed (a client not speaking TLS, no common protocol, no client certificate, ...).</summary>
+    public long TlsFailed { get; internal set; }
+    /// <summary>The TLS handshake was not done within the handshake timeout.</summary>
+    public long TlsTimedOut { get; internal set; }
+    /// <summary>A Logon with the right credentials over a connection whose client certificate the session does not allow.</summary>
+    public long CertificateRefused { get; internal set; }
 
     public override string ToString() =>
         $"accepted={Accepted} loggedOn={LoggedOn} perAddressLimit={RefusedPerAddress} full={RefusedFull} evicted={Evicted} " +
         $"timedOut={TimedOut} garbled={Garbled} closedByPeer={ClosedByPeer} refusedLogon={RefusedLogon} " +
-        $"wrongCredentials={WrongCredentials} throttled={Throttled}";
+        $"wrongCredentials={WrongCredentials} throttled={Throttled} tlsFailed={TlsFailed} tlsTimedOut={TlsTimedOut} certificateRefused={CertificateRefused}";
 }

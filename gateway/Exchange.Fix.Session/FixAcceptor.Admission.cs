@@ -37,6 +37,8 @@ public sealed partial class FixAcceptor
         WrongCredentials,
         Throttled,
         Evicted,
+        TlsFailed,
+        TlsTimedOut,
     }
 
     // The acceptor-wide keys of the settings (in [DEFAULT], the same for every session) over the options.
@@ -120,6 +122,10 @@ public sealed partial class FixAcceptor
         public FixConnection Connection { get; } = connection;
         public Listener Listener { get; } = listener;
         public long AcceptedAt { get; } = acceptedAt;
+        /// <summary>The TLS handshake is still running.</summary>
+        public bool Handshaking;
+        /// <summary>When the logon timeout started: at the accept, or over TLS once the handshake was done.</summary>
+        public long LogonClockFrom = acceptedAt;
         /// <summary>Set once its Logon passed every check but the credentials.</summary>
         public FixSession? Session;
         public int LogonLength;
@@ -151,6 +157,7 @@ public sealed partial class FixAcceptor
 
     private bool Advance(PendingConnection pending, long now)
     {
+        if (pending.Handshaking) return Handshake(pending, now);
         if (pending.Session == null) return ReadLogon(pending, now);
         if (pending.PasswordCheck == null)
         {
@@ -170,6 +177,26 @@ public sealed partial class FixAcceptor
         return LogOn(pending, now);
     }
 
+    // Waits for the TLS handshake to end; true once the connection has been refused.
+    private bool Handshake(PendingConnection pending, long now)
+    {
+        if (!pending.Connection.HandshakeDone(out string? failure))
+        {
+            if (now - pending.AcceptedAt < _tlsHandshakeTimeoutNanos) return false;
+            Refuse(pending, null, Refusal.TlsTimedOut, $"TLS handshake not done within the handshake timeout ({_tls!.HandshakeTimeout.TotalSeconds:0.###} s)");
+            return true;
+        }
+        if (failure != null)
+        {
+            Refuse(pending, null, Refusal.TlsFailed, failure);
+            return true;
+        }
+        pending.Handshaking = false;
+        pending.LogonClockFrom = now;
+        // The Logon may have come with the handshake's last flight.
+        return ReadLogon(pending, now);
+    }
+
     // Waits for the first message; once it is whole, checks everything but the password, which is checked next.
     private bool ReadLogon(PendingConnection pending, long now)
     {
@@ -179,7 +206,7 @@ public sealed partial class FixAcceptor
         // Nothing longer than a Logon may be is buffered for a connection no session owns.
         if (!FixFraming.TryFrame(received, _options.MaxLogonLength, out int length, out var error))
         {
-            if (error == FramingError.Incomplete && !connection.PeerClosed && !connection.Failed && now - pending.AcceptedAt < _logonTimeoutNanos)
+            if (error == FramingError.Incomplete && !connection.PeerClosed && !connection.Failed && now - pending.LogonClockFrom < _logonTimeoutNanos)
                 return false;
             if (error == FramingError.MessageTooLong)
                 Refuse(pending, null, Refusal.Garbled, $"first message longer than a Logon may be ({_options.MaxLogonLength} bytes)");
@@ -268,6 +295,14 @@ public sealed partial class FixAcceptor
             Refuse(pending, session, Refusal.RefusedLogon, $"{refusal} (while its password was checked)");
             return true;
         }
+        // Mutual TLS: the sender proved who it is by its credentials, so it is told why its certificate is refused.
+        if (_tls?.RefusesClient(session.Settings, pending.Connection) is { } certificateRefusal)
+        {
+            Counters.CertificateRefused++;
+            LogAdmission(session, $"Logon from {pending.Connection.Remote} refused: {certificateRefusal}");
+            session.Logon(pending.Connection, pending.LogonLength, now, certificateRefusal);
+            return true;
+        }
         Counters.LoggedOn++;
         session.Logon(pending.Connection, pending.LogonLength, now);
         return true;
@@ -293,6 +328,8 @@ public sealed partial class FixAcceptor
             case Refusal.WrongCredentials: Counters.WrongCredentials++; break;
             case Refusal.Throttled: Counters.Throttled++; break;
             case Refusal.Evicted: Counters.Evicted++; break;
+            case Refusal.TlsFailed: Counters.TlsFailed++; break;
+            case Refusal.TlsTimedOut: Counters.TlsTimedOut++; break;
         }
         var connection = pending.Connection;
         if (session == null)

@@ -20,6 +20,8 @@ public sealed partial class FixAcceptor : IDisposable
     private readonly FixAcceptorOptions _options;
     private readonly long _logonTimeoutNanos;
     private readonly int _maxAcceptsPerCycle;
+    private readonly TlsServer? _tls;
+    private readonly long _tlsHandshakeTimeoutNanos;
     private bool _disposed;
 
     private sealed class Listener(Socket socket, FixSession[] sessions)
@@ -54,6 +56,13 @@ public sealed partial class FixAcceptor : IDisposable
         _failedByAddress = new FailedLogonLimiter<IPAddress>(_options.MaxFailedLogonsPerAddress, failedLogonWindow, FailedLogonTableCapacity);
         _failedBySession = new FailedLogonLimiter<SessionId>(_options.MaxFailedLogonsPerSession, failedLogonWindow, sessions.Count);
 
+        // Transport and the Tls* keys are acceptor-wide (checked equal above): the first session's are everyone's.
+        if (sessions[0].UseTls)
+        {
+            _tls = new TlsServer(sessions[0]);
+            _tlsHandshakeTimeoutNanos = (long)(_tls.HandshakeTimeout.TotalMilliseconds * 1_000_000);
+        }
+
         var seen = new Dictionary<SessionId, SessionSettings>();
         foreach (var settings in sessions)
             if (!seen.TryAdd(settings.Id, settings))
@@ -87,6 +96,7 @@ public sealed partial class FixAcceptor : IDisposable
                 session.Log.Dispose();
             }
             _screen.Dispose();
+            _tls?.Dispose();
             throw;
         }
         _sessions = [.. created];
@@ -96,6 +106,10 @@ public sealed partial class FixAcceptor : IDisposable
     }
 
     public IReadOnlyList<FixSession> Sessions => _sessions;
+
+    /// <summary>Whether connections speak TLS (Transport=tls), and what about it the start-up log says.</summary>
+    public bool UsesTls => _tls != null;
+    public string TransportDescription => _tls?.Describe() ?? "FIX over plain TCP (Transport=tcp or a loopback address without Transport)";
 
     /// <summary>What admission has accepted and refused since start-up, by reason.</summary>
     public AdmissionCounters Counters { get; } = new();
@@ -152,6 +166,7 @@ public sealed partial class FixAcceptor : IDisposable
         _closer.Dispose();
         foreach (var listener in _listeners) listener.Socket.Dispose();
         _screen.Dispose();
+        _tls?.Dispose();
     }
 
     private static Socket Listen(string host, int port)
@@ -210,8 +225,16 @@ public sealed partial class FixAcceptor : IDisposable
                 ConnectionCloser.Abort(connection);
                 continue;
             }
-            LogAdmission(null, $"connection from {connection.Remote} accepted on port {listener.Port}");
-            AddPending(new PendingConnection(connection, listener, now));
+            LogAdmission(null, $"connection from {connection.Remote} accepted on port {listener.Port}{(_tls != null ? " (TLS handshake)" : "")}");
+            var pending = new PendingConnection(connection, listener, now);
+            if (_tls != null)
+            {
+                // The handshake runs off this thread; the connection waits in the pending list meanwhile, counted against
+                // its address's and the acceptor's limits, and is closed if it is not done within the handshake timeout.
+                pending.Handshaking = true;
+                connection.StartTls(_tls.OptionsFor(connection));
+            }
+            AddPending(pending);
         }
         return accepted;
     }

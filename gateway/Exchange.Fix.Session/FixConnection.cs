@@ -1,10 +1,11 @@
 // One TCP connection: a non-blocking socket with its own receive buffer and, once logged on, a send buffer that
 // keeps what the socket did not take. "Would block", "peer closed" and errors are return values, never exceptions.
+// Over TLS (FixConnection.Tls.cs) the same buffers sit on an SslStream driven without blocking.
 using System.Net.Sockets;
 
 namespace Exchange.Fix.Session;
 
-internal sealed class FixConnection
+internal sealed partial class FixConnection
 {
     private readonly Socket _socket;
     private byte[] _receive;
@@ -69,6 +70,14 @@ internal sealed class FixConnection
             }
             var free = _receive.AsSpan(_receiveEnd);
             if (free.IsEmpty) break;
+            if (_tls != null)
+            {
+                int decrypted = ReceiveTls(free);
+                _receiveEnd += decrypted;
+                total += decrypted;
+                if (decrypted == 0) break;
+                continue;
+            }
             int read = _socket.Receive(free, SocketFlags.None, out SocketError error);
             if (error == SocketError.Success)
             {
@@ -103,7 +112,7 @@ internal sealed class FixConnection
 
     public int SendFree => _send.Length - (_sendEnd - _sendStart);
 
-    public bool HasPendingSend => _sendEnd > _sendStart;
+    public bool HasPendingSend => _sendEnd > _sendStart || TlsWriteInFlight;
 
     /// <summary>Sends <paramref name="bytes"/> or keeps them for <see cref="Flush"/>; false (nothing kept) when they do
     /// not fit in what is left of the send buffer.</summary>
@@ -132,6 +141,7 @@ internal sealed class FixConnection
     public int Flush(long now)
     {
         if (!HasPendingSend || Failed) return 0;
+        if (_sendEnd == _sendStart) return SendToSocket([], now);
         int sent = SendToSocket(_send.AsSpan(_sendStart, _sendEnd - _sendStart), now);
         _sendStart += sent;
         if (_sendStart == _sendEnd) _sendStart = _sendEnd = 0;
@@ -140,6 +150,12 @@ internal sealed class FixConnection
 
     private int SendToSocket(ReadOnlySpan<byte> bytes, long now)
     {
+        if (_tls != null)
+        {
+            int taken = SendTls(bytes);
+            if (taken > 0) LastSendProgressAt = now;
+            return taken;
+        }
         int sent = _socket.Send(bytes, SocketFlags.None, out SocketError error);
         if (error == SocketError.Success)
         {
@@ -155,6 +171,11 @@ internal sealed class FixConnection
     {
         if (_sendShutdown || _disposed) return;
         _sendShutdown = true;
+        if (_tls != null)
+        {
+            ShutdownTls();
+            return;
+        }
         try
         {
             _socket.Shutdown(SocketShutdown.Send);
@@ -179,6 +200,7 @@ internal sealed class FixConnection
         if (_disposed) return;
         _disposed = true;
         Failed = true;
+        DisposeTls();
         _socket.Dispose();
     }
 }

@@ -41,8 +41,10 @@ public sealed partial class FixSession
     internal bool HasLoggedOnFrom(System.Net.IPAddress address) => _loggedOnFrom.Contains(address);
 
     /// <summary>Takes on <paramref name="connection"/>, whose first <paramref name="length"/> received bytes are an
-    /// admitted Logon: answers it and processes whatever followed it.</summary>
-    internal void Logon(FixConnection connection, int length, long now)
+    /// admitted Logon: answers it and processes whatever followed it. With <paramref name="refusal"/>, the Logon is
+    /// answered by a Logout giving that reason instead, and the connection closed (a sender known by its credentials,
+    /// refused for something else, e.g. its client certificate).</summary>
+    internal void Logon(FixConnection connection, int length, long now, string? refusal = null)
     {
         _now = now;
         _connection = connection;
@@ -57,6 +59,13 @@ public sealed partial class FixSession
         logon.TryGetInt(FixTag.MsgSeqNum, out int seqNum);
         logon.TryGetInt(FixTag.HeartBtInt, out int heartBtInt);
         _log.Event($"connected from {connection.Remote}: Logon MsgSeqNum={seqNum} HeartBtInt={heartBtInt}{(reset ? " ResetSeqNumFlag=Y" : "")}");
+        // Refused before anything of the session changes: no reset, no sequence number taken from the peer.
+        if (refusal != null)
+        {
+            SendLogout(System.Text.Encoding.ASCII.GetBytes(refusal));
+            Disconnect($"Logon refused: {refusal}");
+            return;
+        }
         if (reset || Settings.ResetOnLogon)
         {
             _store.Reset();
@@ -64,6 +73,7 @@ public sealed partial class FixSession
         }
         HeartBtInt = heartBtInt;
         _heartBtIntNanos = heartBtInt * NanosPerSecond;
+        if (connection.IsTls) _log.Event($"over {connection.TlsProtocol}");
 
         int expected = NextTargetMsgSeqNum;
         if (seqNum < expected)

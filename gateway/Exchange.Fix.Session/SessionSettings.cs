@@ -20,11 +20,18 @@ public sealed class SessionSettings
         "CheckLatency", "Username", "PasswordHash", "AllowNoPassword", "ValidateUserDefinedFields", "MaxMessagesPerSecond", "RateLimitAction",
         "LogoutTimeout", "FileLogPath", "ScreenLogShowIncoming", "ScreenLogShowOutgoing", "ScreenLogShowEvents",
         "LogonTimeout", "MaxPendingConnections", "MaxPendingConnectionsPerAddress",
+        "Transport", "TlsCertificateFile", "TlsPrivateKeyFile", "TlsHandshakeTimeout", "TlsRequireClientCertificate",
+        "TlsClientCAFile", "TlsClientCertificateThumbprints", "TlsClientCertificateSubjects",
     };
 
     /// <summary>Keys that set the acceptor's admission limits: they concern connections no session owns yet, so they
     /// belong in [DEFAULT] and must not differ between sessions.</summary>
-    public static readonly IReadOnlyList<string> AcceptorKeys = ["LogonTimeout", "MaxPendingConnections", "MaxPendingConnectionsPerAddress"];
+    public static readonly IReadOnlyList<string> AcceptorKeys =
+    [
+        "LogonTimeout", "MaxPendingConnections", "MaxPendingConnectionsPerAddress",
+        // TLS is negotiated before the Logon names a session: one certificate and one client-certificate rule for all.
+        "Transport", "TlsCertificateFile", "TlsPrivateKeyFile", "TlsHandshakeTimeout", "TlsRequireClientCertificate", "TlsClientCAFile",
+    ];
 
     /// <summary>QuickFIX keys that change nothing here, with why: accepted so that a file written for QuickFIX loads, and
     /// named in <see cref="Warnings"/>. Any other key the session layer or the application does not read is an error,
@@ -115,10 +122,70 @@ public sealed class SessionSettings
         if (Get("LogonTimeout") is { Length: > 0 }) LogonTimeout = TimeSpan.FromSeconds(Int("LogonTimeout", null, 1, 3600));
         if (Get("MaxPendingConnections") is { Length: > 0 }) MaxPendingConnections = Int("MaxPendingConnections", null, 1, 100_000);
         if (Get("MaxPendingConnectionsPerAddress") is { Length: > 0 }) MaxPendingConnectionsPerAddress = Int("MaxPendingConnectionsPerAddress", null, 1, 100_000);
+        ReadTls();
         FileLogPath = Get("FileLogPath") is { Length: > 0 } logPath ? logPath : null;
         ScreenLogShowIncoming = Bool("ScreenLogShowIncoming", false);
         ScreenLogShowOutgoing = Bool("ScreenLogShowOutgoing", false);
         ScreenLogShowEvents = Bool("ScreenLogShowEvents", true);
+
+        void ReadTls()
+        {
+            string? transport = Get("Transport") is { Length: > 0 } t ? t.ToLowerInvariant() : null;
+            if (transport is not (null or "tls" or "tcp"))
+                throw Bad("Transport", $"Transport={Get("Transport")}: must be tls or tcp");
+            // Plain TCP beyond this machine is a decision written down, never a default: brokers' orders and passwords
+            // would cross the network in clear.
+            if (transport == null && !IsLoopback(SocketAcceptAddress))
+                throw Bad("SocketAcceptAddress", $"SocketAcceptAddress={SocketAcceptAddress} is not loopback: say Transport=tls (with TlsCertificateFile " +
+                    "and TlsPrivateKeyFile) or, knowing that orders and passwords then cross the network in clear, Transport=tcp");
+            UseTls = transport == "tls";
+            TlsCertificateFile = Get("TlsCertificateFile") is { Length: > 0 } certificate ? certificate : null;
+            TlsPrivateKeyFile = Get("TlsPrivateKeyFile") is { Length: > 0 } key ? key : null;
+            TlsClientCAFile = Get("TlsClientCAFile") is { Length: > 0 } ca ? ca : null;
+            if (Get("TlsHandshakeTimeout") is { Length: > 0 }) TlsHandshakeTimeout = TimeSpan.FromSeconds(Int("TlsHandshakeTimeout", null, 1, 60));
+            TlsRequireClientCertificate = Bool("TlsRequireClientCertificate", false);
+            var thumbprints = new List<string>();
+            foreach (string item in (Get("TlsClientCertificateThumbprints") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                string hex = item.Replace(":", "", StringComparison.Ordinal).ToUpperInvariant();
+                if (hex.Length != 64 || !hex.All(char.IsAsciiHexDigit))
+                    throw Bad("TlsClientCertificateThumbprints", $"TlsClientCertificateThumbprints: '{item}' is not a SHA-256 thumbprint (64 hex digits, colons allowed)");
+                thumbprints.Add(hex);
+            }
+            var subjects = new List<string>();
+            foreach (string item in (Get("TlsClientCertificateSubjects") ?? "").Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                try { subjects.Add(new System.Security.Cryptography.X509Certificates.X500DistinguishedName(item).Name); }
+                catch (System.Security.Cryptography.CryptographicException)
+                {
+                    throw Bad("TlsClientCertificateSubjects", $"TlsClientCertificateSubjects: '{item}' is not a distinguished name (e.g. CN=broker1, O=Broker One)");
+                }
+            }
+            TlsClientCertificateThumbprints = thumbprints;
+            TlsClientCertificateSubjects = subjects;
+
+            if (!UseTls)
+            {
+                foreach (string tlsKey in (string[])["TlsCertificateFile", "TlsPrivateKeyFile", "TlsHandshakeTimeout", "TlsRequireClientCertificate", "TlsClientCAFile",
+                             "TlsClientCertificateThumbprints", "TlsClientCertificateSubjects"])
+                    if (Get(tlsKey) is { Length: > 0 }) throw Bad(tlsKey, $"{tlsKey} needs Transport=tls");
+                return;
+            }
+            if (TlsCertificateFile == null) throw Bad("Transport", "Transport=tls needs TlsCertificateFile (the gateway's certificate, PEM, its chain after it)");
+            if (TlsPrivateKeyFile == null) throw Bad("Transport", "Transport=tls needs TlsPrivateKeyFile (the certificate's private key, PEM)");
+            if ((thumbprints.Count > 0 || subjects.Count > 0) && !TlsRequireClientCertificate)
+                throw Bad(thumbprints.Count > 0 ? "TlsClientCertificateThumbprints" : "TlsClientCertificateSubjects",
+                    $"session {Id}: a client certificate allow-list needs TlsRequireClientCertificate=Y");
+            if (TlsRequireClientCertificate && thumbprints.Count == 0 && subjects.Count == 0)
+                throw Bad("TlsRequireClientCertificate", $"session {Id}: TlsRequireClientCertificate=Y, and the session allows no client certificate: " +
+                    "give TlsClientCertificateThumbprints (SHA-256) or TlsClientCertificateSubjects");
+            // Anyone can make a certificate with any subject: a subject means something only in a chain to a CA we trust.
+            if (subjects.Count > 0 && TlsClientCAFile == null)
+                throw Bad("TlsClientCertificateSubjects", $"session {Id}: TlsClientCertificateSubjects needs TlsClientCAFile (the CA the subjects' certificates must chain to)");
+        }
+
+        static bool IsLoopback(string host) =>
+            host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
 
         string Required(string key) => Get(key) is { Length: > 0 } value ? value : throw Bad(key, $"[SESSION] is missing {key}");
 
@@ -230,6 +297,31 @@ public sealed class SessionSettings
     public TimeSpan? LogonTimeout { get; }
     public int? MaxPendingConnections { get; }
     public int? MaxPendingConnectionsPerAddress { get; }
+
+    /// <summary>FIX over TLS (Transport=tls); plain TCP otherwise, which a non-loopback SocketAcceptAddress must ask for.</summary>
+    public bool UseTls { get; private set; }
+
+    /// <summary>The gateway's certificate (PEM; any intermediate certificates after it) and its private key (PEM).</summary>
+    public string? TlsCertificateFile { get; private set; }
+    public string? TlsPrivateKeyFile { get; private set; }
+
+    /// <summary>How long a connection may take to finish its TLS handshake (TlsHandshakeTimeout, seconds); the
+    /// acceptor's default when null.</summary>
+    public TimeSpan? TlsHandshakeTimeout { get; private set; }
+
+    /// <summary>Mutual TLS: every connection presents a client certificate, and a session takes a Logon only over a
+    /// connection whose certificate is on its allow-list.</summary>
+    public bool TlsRequireClientCertificate { get; private set; }
+
+    /// <summary>The CA certificates (PEM) that a client certificate allowed by its subject must chain to.</summary>
+    public string? TlsClientCAFile { get; private set; }
+
+    /// <summary>This session's allowed client certificates by SHA-256 thumbprint (upper-case hex, no colons).</summary>
+    public IReadOnlyList<string> TlsClientCertificateThumbprints { get; private set; } = [];
+
+    /// <summary>This session's allowed client certificate subjects (as X500DistinguishedName.Name renders them), each
+    /// accepted only in a chain to <see cref="TlsClientCAFile"/>.</summary>
+    public IReadOnlyList<string> TlsClientCertificateSubjects { get; private set; } = [];
 
     /// <summary>Where each key was given ("file:line"), for messages.</summary>
     internal string Where(string key) => _where(key);

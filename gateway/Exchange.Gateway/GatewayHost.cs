@@ -92,7 +92,8 @@ internal static class GatewayHost
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
-        Console.WriteLine($"listening port={acceptor.Port} address={acceptor.EndPoints[0].Address} sessions={acceptor.Sessions.Count}");
+        log.Info(acceptor.TransportDescription);
+        Console.WriteLine($"listening port={acceptor.Port} address={acceptor.EndPoints[0].Address} sessions={acceptor.Sessions.Count} transport={(acceptor.UsesTls ? "tls" : "tcp")}");
         Console.Out.Flush();
         log.Info($"listening on port {acceptor.Port} with {acceptor.Sessions.Count} FIX sessions", ("port", acceptor.Port));
         if (!runner.Run()) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(runner.Failure!);

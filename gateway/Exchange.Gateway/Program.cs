@@ -37,12 +37,22 @@ var hashPassword = new Command("hash-password", """
 };
 hashPassword.SetAction(parsed => PasswordCommand.Run(parsed.GetValue(iterations)));
 
+var certificatesDirectory = new Argument<string>("DIR") { Description = "where to write ca.crt, server.crt and server.key (kept if already there)" };
+var demoCertificates = new Command("demo-certificates", """
+    Writes a demo CA (ca.crt, its key not kept) and a server certificate it signed for localhost, 127.0.0.1 and ::1
+    (server.crt, server.key readable by the owner only): what the example settings' Transport=tls uses. Demos only.
+    """)
+{
+    certificatesDirectory,
+};
+demoCertificates.SetAction(parsed => DemoCertificatesCommand.Run(parsed.GetValue(certificatesDirectory)!));
+
 var root = new RootCommand("""
     exchange-gateway: the FIX 4.4 acceptor for brokers. Each order-entry session trades through its own engine
     session. Prints 'listening port=...' once brokers can connect; SIGTERM or Ctrl-C logs the sessions out and stops.
     """)
 {
-    settings, config, engine, idle, printConfig, operatorListen, hashPassword,
+    settings, config, engine, idle, printConfig, operatorListen, hashPassword, demoCertificates,
 };
 root.SetAction(parsed =>
 {

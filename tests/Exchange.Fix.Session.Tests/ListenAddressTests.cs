@@ -48,7 +48,7 @@ public class ListenAddressTests
     public void SocketAcceptAddress_0_0_0_0_listens_on_every_address()
     {
         using var store = new TempStore();
-        using var acceptor = Acceptor(store.Path, "SocketAcceptAddress=0.0.0.0");
+        using var acceptor = Acceptor(store.Path, "SocketAcceptAddress=0.0.0.0\nTransport=tcp");
         Assert.Equal(IPAddress.Any, acceptor.EndPoints[0].Address);
         Assert.True(Connects(IPAddress.Parse("127.0.0.2"), acceptor.Port));
     }

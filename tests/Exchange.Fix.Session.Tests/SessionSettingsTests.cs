@@ -33,6 +33,7 @@ public class SessionSettingsTests
             TargetCompID=BROKER2
             SocketAcceptPort=9879
             SocketAcceptAddress=0.0.0.0
+            Transport=tcp
             ResetOnLogon=Y
             TimeStampPrecision=6
             MaxMessagesPerSecond=50
@@ -81,7 +82,7 @@ public class SessionSettingsTests
     [Fact]
     public void Accept_address_may_be_spelled_SocketAcceptHost_as_QuickFIXn_does()
     {
-        var session = SessionSettings.Parse(Defaults + "[SESSION]\nTargetCompID=B\nSocketAcceptHost=0.0.0.0\n", "fix.cfg")[0];
+        var session = SessionSettings.Parse(Defaults + "[SESSION]\nTargetCompID=B\nSocketAcceptHost=0.0.0.0\nTransport=tcp\n", "fix.cfg")[0];
         Assert.Equal("0.0.0.0", session.SocketAcceptAddress);
     }
 

@@ -45,7 +45,7 @@ public sealed class ListenAddressTests
     {
         using var dir = new TempDirectory();
         using var engine = Processes.StartEngine(out int enginePort);
-        using var gateway = Gateway(dir, enginePort, "SocketAcceptAddress=0.0.0.0", out int port);
+        using var gateway = Gateway(dir, enginePort, "SocketAcceptAddress=0.0.0.0\nTransport=tcp", out int port);
         Assert.True(Connects("127.0.0.2", port));
     }
 }

@@ -85,6 +85,18 @@ public sealed class E2eTests : IDisposable
     }
 
     [Fact]
+    public void A_fix_run_over_tls_acknowledges_every_command_once()
+    {
+        var summary = E2eBench.Run(Options("fix-tls") with { Client = "fix", FixTls = true, Rate = 1_000 }, TextWriter.Null);
+        var json = Summary(summary);
+
+        Assert.False(summary.Failed, string.Join("; ", summary.Failures));
+        Assert.Equal(2_500, json.GetProperty("sent").GetInt64());
+        Assert.Equal(2_500, json.GetProperty("acked").GetInt64());
+        Assert.Contains("exchange-gateway (FIX 4.4 over TLS", json.GetProperty("engine").GetString());
+    }
+
+    [Fact]
     public void A_ws_run_through_exchange_web_acknowledges_every_command_once()
     {
         var summary = E2eBench.Run(Options("ws") with { Client = "ws", Rate = 1_000 }, TextWriter.Null);

@@ -57,7 +57,7 @@ public sealed class NewcomerTests(FreshClone clone) : IClassFixture<FreshClone>
                         Eventually.True(() => process.Stdout.Contains("logon", StringComparison.Ordinal),
                             $"{step} logs on: {process.Stdout}\n{process.Stderr}", Timeouts.Process);
                         break;
-                    case "bin/exchange-gateway":
+                    case "bin/exchange-gateway" when !step.Contains(" demo-certificates ", StringComparison.Ordinal):
                         running.Add(process);
                         process.WaitForLine("listening ");
                         break;
@@ -70,7 +70,7 @@ public sealed class NewcomerTests(FreshClone clone) : IClassFixture<FreshClone>
             // Together: trades print between the two market makers, and a broker trades through the gateway as the
             // README's credentials allow, against the market makers' quotes.
             Eventually.True(() => running.Any(p => p.Stdout.Contains("fill", StringComparison.OrdinalIgnoreCase)), "a market maker printed a fill", Timeouts.Process);
-            BrokerBuysThroughTheGateway(port: 9878);
+            BrokerBuysThroughTheGateway(port: 9878, trusted: clone.InClone("data", "fix-tls", "ca.crt"));
         }
         finally
         {
@@ -149,17 +149,27 @@ public sealed class NewcomerTests(FreshClone clone) : IClassFixture<FreshClone>
             .ToList();
     }
 
-    private static void BrokerBuysThroughTheGateway(int port)
+    // Over TLS, as the example settings serve FIX, trusting the demo CA the try-it steps made.
+    private static void BrokerBuysThroughTheGateway(int port, string trusted)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Connect("127.0.0.1", port);
         socket.ReceiveTimeout = (int)Timeouts.Prompt.TotalMilliseconds;
+        using var ca = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(trusted);
+        using var tls = new System.Net.Security.SslStream(new NetworkStream(socket, ownsSocket: false));
+        var policy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy
+        {
+            TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+        };
+        policy.CustomTrustStore.Add(ca);
+        tls.AuthenticateAsClient(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = "localhost", CertificateChainPolicy = policy });
         int seq = 1;
         void Send(string type, string body)
         {
             string text = $"35={type}|34={seq++}|49=BROKER1|52={DateTime.UtcNow:yyyyMMdd-HH:mm:ss.fff}|56=EXCH|{body}".Replace('|', '\u0001');
             string head = $"8=FIX.4.4\u00019={Encoding.ASCII.GetByteCount(text)}\u0001{text}";
-            socket.Send(Encoding.ASCII.GetBytes($"{head}10={Encoding.ASCII.GetBytes(head).Sum(b => b) % 256:D3}\u0001"));
+            tls.Write(Encoding.ASCII.GetBytes($"{head}10={Encoding.ASCII.GetBytes(head).Sum(b => b) % 256:D3}\u0001"));
         }
         var received = new StringBuilder();
         string WaitFor(string needle)
@@ -169,7 +179,7 @@ public sealed class NewcomerTests(FreshClone clone) : IClassFixture<FreshClone>
             while (!received.ToString().Contains(needle, StringComparison.Ordinal))
             {
                 if (DateTime.UtcNow > deadline) throw new TimeoutException($"no {needle.Replace('\u0001', '|')} from the gateway; got {received.Replace('\u0001', '|')}");
-                int n = socket.Receive(buffer);
+                int n = tls.Read(buffer);
                 if (n == 0) throw new IOException($"the gateway closed the connection; got {received.Replace('\u0001', '|')}");
                 received.Append(Encoding.ASCII.GetString(buffer, 0, n));
             }

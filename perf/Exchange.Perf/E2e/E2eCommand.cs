@@ -31,6 +31,7 @@ internal static class E2eCommand
         var engineIdle = Flags.OptionalOneOf("--engine-idle", "the started engine's idle strategy" + chosen, IdleStrategies);
         var idle = Flags.OptionalOneOf("--idle", "the load generator's idle strategy" + chosen, IdleStrategies);
         var gatewayIdle = Flags.OptionalOneOf("--gateway-idle", "with --client fix, the started gateway's idle strategy" + chosen, IdleStrategies);
+        var fixTls = Flags.Switch("--fix-tls", "with --client fix, FIX over TLS: the started gateway serves a certificate made for the run (Transport=tls), the sessions connect with SslStream");
         var standbys = Flags.Int("--standbys", "standby engines to start beside the measured one (the primary), each with its own journal", d.Standbys, min: 0, max: 8);
         var replication = Flags.Text("--replication", "replication variants, alternated run by run in one session: none, sync (the first standby sync, " +
             "the others async), async (all async); e.g. none,sync (default: sync with --standbys, else none)", "MODES");
@@ -53,7 +54,7 @@ internal static class E2eCommand
             "latency from each command's intended send time")
         {
             rate, seconds, warmup, drain, sessions, client, mix, symbols, depth, maxLots, seed, runs, durability, groupCommit,
-            engineIdle, idle, gatewayIdle, standbys, replication, standbyLoss, standbyIdle, lagWarning, engine, apiKeys, engineConfig, engineExe, gatewayExe, stallEvery, stallMicros, name, output, overwrite, json,
+            engineIdle, idle, gatewayIdle, fixTls, standbys, replication, standbyLoss, standbyIdle, lagWarning, engine, apiKeys, engineConfig, engineExe, gatewayExe, stallEvery, stallMicros, name, output, overwrite, json,
         };
         command.SetAction(r =>
         {
@@ -78,6 +79,7 @@ internal static class E2eCommand
                 EngineIdle = r.GetValue(engineIdle),
                 Idle = r.GetValue(idle),
                 GatewayIdle = r.GetValue(gatewayIdle),
+                FixTls = r.GetValue(fixTls),
                 Standbys = r.GetValue(standbys),
                 Replication = List(replication),
                 StandbyLoss = r.GetValue(standbyLoss),

@@ -74,6 +74,8 @@ public sealed record E2eOptions
     public string? EngineIdle { get; init; }
     /// <summary>With --client fix, the started gateway's idle strategy; null: chosen from the cores.</summary>
     public string? GatewayIdle { get; init; }
+    /// <summary>With --client fix, FIX over TLS between the load's sessions and the started gateway.</summary>
+    public bool FixTls { get; init; }
     /// <summary>The generator's lag behind its schedule above which the report warns that its figures include the generator.</summary>
     public double LagWarningMicros { get; init; } = 1_000;
     /// <summary>Self-test: the started engine stalls <see cref="StallMicros"/> after every <see cref="StallEvery"/> commands.</summary>

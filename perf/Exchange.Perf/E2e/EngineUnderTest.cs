@@ -63,6 +63,9 @@ public sealed class EngineUnderTest : IDisposable
     /// <summary>With --client fix: the gateway's FIX port, its session CompIDs (PERF1..N) and its symbols by engine id.</summary>
     public int GatewayPort { get; private set; }
     public Dictionary<int, FixSymbol> FixSymbols { get; } = [];
+
+    /// <summary>With --fix-tls, the CA that signed the started gateway's certificate (what the FIX load trusts).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? FixTlsAuthority { get; private set; }
     /// <summary>The engine's 'stopped …' line after <see cref="Dispose"/> (final sequence and state hash), if it printed one.</summary>
     public string? StoppedLine => _primary?.StoppedLine;
     public int? ExitCode => _primary?.ExitCode;
@@ -310,6 +313,16 @@ public sealed class EngineUnderTest : IDisposable
         // The harness's own gateway on loopback: its load sessions log on without a password (the gateway refuses a
         // session without credentials unless told so explicitly, as here).
         settings.AppendLine($"FileStorePath={Path.Combine(scratch, "fix-store")}\nHeartBtInt=30\nCancelOnDisconnect=Y\nAllowNoPassword=Y");
+        // Loopback in plain TCP unless the run measures FIX over TLS, with a certificate made for it.
+        if (options.FixTls)
+        {
+            FixTlsAuthority = FixTlsCertificates.Write(Path.Combine(scratch, "fix-tls"), out string certificate, out string key);
+            settings.AppendLine($"Transport=tls\nTlsCertificateFile={certificate}\nTlsPrivateKeyFile={key}");
+        }
+        else
+        {
+            settings.AppendLine("Transport=tcp");
+        }
         for (int i = 0; i < ApiKeys.Length; i++)
             settings.AppendLine($"[SESSION]\nTargetCompID=PERF{i + 1}\nApiKey={ApiKeys[i]}");
         string settingsPath = Path.Combine(scratch, "sessions.cfg");
@@ -322,7 +335,7 @@ public sealed class EngineUnderTest : IDisposable
         var g = _gateway;
         new Thread(() => { while (g.StandardOutput.ReadLine() != null) { } }) { IsBackground = true }.Start();
         new Thread(() => { while (g.StandardError.ReadLine() is { } l) lock (_stderr) _stderr.Add("gateway: " + l); }) { IsBackground = true }.Start();
-        Description += $", behind exchange-gateway (FIX 4.4, idle {options.GatewayIdle ?? IdlePlan.Shared})";
+        Description += $", behind exchange-gateway (FIX 4.4{(options.FixTls ? " over TLS" : "")}, idle {options.GatewayIdle ?? IdlePlan.Shared})";
     }
 
     /// <summary>exchange-web in front of the engine: one web account per load session (subject perfN, the session's

@@ -1,6 +1,9 @@
-// The FIX client kind: one broker session over TCP to exchange-gateway, speaking FIX 4.4 with our codec. ClOrdIDs
-// are the tracker's client order ids in decimal (cancels prefix 'C'), so execution reports map back to its slots.
+// The FIX client kind: one broker session over TCP (or TLS) to exchange-gateway, speaking FIX 4.4 with our codec.
+// ClOrdIDs are the tracker's client order ids in decimal (cancels prefix 'C'), so execution reports map back to its
+// slots. Over TLS the SslStream is driven without blocking: one read and one write in flight, looked at each poll.
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Exchange.Client;
 using Exchange.Contract;
 using Exchange.Fix;
@@ -30,8 +33,17 @@ public sealed class FixLoadClient : ILoadClient
     private bool _loggedOn;
     /// <summary>The SendingTime of the message being written; TransactTime (60) takes it too: one clock read per message.</summary>
     private long _sendingTime;
+    private readonly SslStream? _tls;
+    private readonly byte[] _tlsWrite = [];
+    private ValueTask _tlsWriting;
+    private bool _tlsWriteInFlight;
+    private ValueTask<int> _tlsReading;
+    private bool _tlsReadInFlight;
 
-    public FixLoadClient(int port, string senderCompId, string targetCompId, Dictionary<int, FixSymbol> symbols, OrderTracker tracker)
+    /// <summary>Connects and logs on; over TLS when <paramref name="tlsAuthority"/> (the CA the gateway's certificate
+    /// must chain to) is given.</summary>
+    public FixLoadClient(int port, string senderCompId, string targetCompId, Dictionary<int, FixSymbol> symbols, OrderTracker tracker,
+        X509Certificate2? tlsAuthority = null)
     {
         Tracker = tracker;
         _symbols = symbols;
@@ -39,7 +51,18 @@ public sealed class FixLoadClient : ILoadClient
         _targetCompId = System.Text.Encoding.ASCII.GetBytes(targetCompId);
         _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         _socket.Connect("127.0.0.1", port);
-        _socket.Blocking = false;
+        if (tlsAuthority != null)
+        {
+            _tls = new SslStream(new NetworkStream(_socket, ownsSocket: false));
+            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            policy.CustomTrustStore.Add(tlsAuthority);
+            _tls.AuthenticateAsClient(new SslClientAuthenticationOptions { TargetHost = "localhost", CertificateChainPolicy = policy });
+            _tlsWrite = new byte[16 * 1024];
+        }
+        else
+        {
+            _socket.Blocking = false;
+        }
         var w = Begin("A"u8);
         w.Append(98, 0L);
         w.Append(108, 30L);
@@ -48,7 +71,7 @@ public sealed class FixLoadClient : ILoadClient
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (!_loggedOn)
         {
-            if (Disconnected || DateTime.UtcNow > deadline) { _socket.Dispose(); throw new IOException($"FIX logon of {senderCompId} was not answered"); }
+            if (Disconnected || DateTime.UtcNow > deadline) { Dispose(); throw new IOException($"FIX logon of {senderCompId} was not answered"); }
             if (Poll() == 0) Thread.Sleep(1);
         }
     }
@@ -88,12 +111,54 @@ public sealed class FixLoadClient : ILoadClient
 
     private int Flush()
     {
+        if (_tls != null) return FlushTls();
         if (_pendingEnd == _pendingStart) return 0;
         int sent = _socket.Send(_pending.AsSpan(_pendingStart, _pendingEnd - _pendingStart), SocketFlags.None, out var error);
         if (error is not (SocketError.Success or SocketError.WouldBlock)) { Disconnected = true; return 0; }
         _pendingStart += Math.Max(0, sent);
         if (_pendingStart == _pendingEnd) _pendingStart = _pendingEnd = 0;
         return sent > 0 ? 1 : 0;
+    }
+
+    // One write in flight; the next takes up to a TLS record of what is pending.
+    private int FlushTls()
+    {
+        if (_tlsWriteInFlight)
+        {
+            if (!_tlsWriting.IsCompleted) return 0;
+            _tlsWriteInFlight = false;
+            try { _tlsWriting.GetAwaiter().GetResult(); }
+            catch (IOException) { Disconnected = true; return 0; }
+        }
+        if (_pendingEnd == _pendingStart || Disconnected) return 0;
+        int n = Math.Min(_tlsWrite.Length, _pendingEnd - _pendingStart);
+        _pending.AsSpan(_pendingStart, n).CopyTo(_tlsWrite);
+        _pendingStart += n;
+        if (_pendingStart == _pendingEnd) _pendingStart = _pendingEnd = 0;
+        _tlsWriting = _tls!.WriteAsync(_tlsWrite.AsMemory(0, n));
+        _tlsWriteInFlight = true;
+        return 1;
+    }
+
+    // Bytes received over TLS into the receive buffer (0: none yet), or -1 when the connection ended.
+    private int ReceiveTls()
+    {
+        if (!_tlsReadInFlight)
+        {
+            _tlsReading = _tls!.ReadAsync(_receive.AsMemory(_received));
+            _tlsReadInFlight = true;
+        }
+        if (!_tlsReading.IsCompleted) return 0;
+        _tlsReadInFlight = false;
+        try
+        {
+            int n = _tlsReading.GetAwaiter().GetResult();
+            return n == 0 ? -1 : n;
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
     }
 
     private ReadOnlySpan<byte> Id(long id, bool cancel = false)
@@ -150,9 +215,19 @@ public sealed class FixLoadClient : ILoadClient
     {
         int work = Flush();
         if (Disconnected) return work;
-        int n = _socket.Receive(_receive.AsSpan(_received), SocketFlags.None, out var error);
-        if (error == SocketError.WouldBlock) return work;
-        if (error != SocketError.Success || n == 0) { Disconnected = true; return work; }
+        int n;
+        if (_tls != null)
+        {
+            n = ReceiveTls();
+            if (n == 0) return work;
+            if (n < 0) { Disconnected = true; return work; }
+        }
+        else
+        {
+            n = _socket.Receive(_receive.AsSpan(_received), SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock) return work;
+            if (error != SocketError.Success || n == 0) { Disconnected = true; return work; }
+        }
         _received += n;
         long now = System.Diagnostics.Stopwatch.GetTimestamp();
         int start = 0;
@@ -233,5 +308,9 @@ public sealed class FixLoadClient : ILoadClient
         while (!Disconnected && DateTime.UtcNow < deadline) if (Poll() == 0) Thread.Sleep(1);
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _tls?.Dispose();
+        _socket.Dispose();
+    }
 }

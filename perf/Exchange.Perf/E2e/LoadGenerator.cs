@@ -64,7 +64,7 @@ public static class LoadGenerator
                 var tracker = new OrderTracker(idBase + ((long)s << 27), perSession, latency);
                 clients[s] = options.Client switch
                 {
-                    "fix" => new FixLoadClient(engine.GatewayPort, $"PERF{s + 1}", "EXCH", engine.FixSymbols, tracker),
+                    "fix" => new FixLoadClient(engine.GatewayPort, $"PERF{s + 1}", "EXCH", engine.FixSymbols, tracker, engine.FixTlsAuthority),
                     "ws" => new WsLoadClient(engine.GatewayPort, WsLoadClient.Token($"perf{s + 1}", engine.WebSecret), engine.FixSymbols, tracker),
                     _ => new BinaryLoadClient(engine.Channel, engine.ApiKeys[s], symbols, tracker),
                 };

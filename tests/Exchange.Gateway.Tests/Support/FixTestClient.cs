@@ -1,5 +1,7 @@
-// A broker's FIX engine reduced to what the tests need: a raw TCP socket, messages written from '|'-separated text
-// with the header, BodyLength and CheckSum filled in, and every received message parsed into (tag, value) pairs.
+// A broker's FIX engine reduced to what the tests need: a raw TCP socket (or TLS over it, SslStream's client side),
+// messages written from '|'-separated text with the header, BodyLength and CheckSum filled in, and every received
+// message parsed into (tag, value) pairs.
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using Exchange.Fix;
@@ -21,17 +23,35 @@ internal sealed class FixTestClient : IDisposable
     private readonly byte[] _buffer = new byte[1 << 20];
     private int _filled;
     private readonly List<FixMessageView> _received = [];
+    private readonly SslStream? _tls;
+    private readonly byte[] _tlsChunk = new byte[16 * 1024];
+    private Task<int>? _tlsRead;
 
     /// <summary>Connects to the gateway on 127.0.0.1, from <paramref name="from"/> (another address of 127/8, which Linux
-    /// routes to lo) when given.</summary>
-    public FixTestClient(int port, string senderCompId, string targetCompId = "EXCH", string? from = null)
+    /// routes to lo) when given; over TLS with <paramref name="tls"/> (the handshake's failure is thrown:
+    /// AuthenticationException or IOException).</summary>
+    public FixTestClient(int port, string senderCompId, string targetCompId = "EXCH", string? from = null, SslClientAuthenticationOptions? tls = null)
     {
         SenderCompId = senderCompId;
         TargetCompId = targetCompId;
         _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (from != null) _socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(from), 0));
         _socket.Connect("127.0.0.1", port);
+        if (tls == null) return;
+        _tls = new SslStream(new NetworkStream(_socket, ownsSocket: false));
+        try
+        {
+            _tls.AuthenticateAsClientAsync(tls).WaitAsync(TimeSpan.FromSeconds(20)).GetAwaiter().GetResult();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
+
+    /// <summary>The TLS protocol negotiated (None over plain TCP).</summary>
+    public System.Security.Authentication.SslProtocols Protocol => _tls?.SslProtocol ?? System.Security.Authentication.SslProtocols.None;
 
     public string SenderCompId { get; }
     public string TargetCompId { get; }
@@ -48,7 +68,14 @@ internal sealed class FixTestClient : IDisposable
         string text = $"35={msgType}|34={NextSeqNum++}|49={SenderCompId}|52={Timestamp()}|56={TargetCompId}|{body}".Replace('|', '\u0001');
         string head = $"8=FIX.4.4\u00019={Encoding.ASCII.GetByteCount(text)}\u0001{text}";
         int sum = Encoding.ASCII.GetBytes(head).Sum(b => b) % 256;
-        _socket.Send(Encoding.ASCII.GetBytes($"{head}10={sum:D3}\u0001"));
+        SendRaw(Encoding.ASCII.GetBytes($"{head}10={sum:D3}\u0001"));
+    }
+
+    /// <summary>Sends <paramref name="bytes"/> as they are (through TLS when the client uses it).</summary>
+    public void SendRaw(byte[] bytes)
+    {
+        if (_tls != null) _tls.Write(bytes);
+        else _socket.Send(bytes);
     }
 
     /// <summary>Logs on with a reset and the session's credentials (<see cref="Processes.Credentials"/>) unless
@@ -94,6 +121,13 @@ internal sealed class FixTestClient : IDisposable
     /// <summary>Waits for the gateway to close the connection, failing if a single byte comes first.</summary>
     public void ExpectClosedWithoutAByte(int timeoutMs = 20_000)
     {
+        if (_tls != null)
+        {
+            int read = ReadTls(TimeSpan.FromMilliseconds(timeoutMs), out bool timedOut);
+            if (timedOut) throw new TimeoutException($"{SenderCompId}: the gateway did not close the connection within {timeoutMs} ms");
+            Assert.True(read <= 0 && _filled == 0 && _received.Count == 0, $"{SenderCompId}: expected the connection closed without a byte, got {read + _filled} bytes");
+            return;
+        }
         _socket.ReceiveTimeout = timeoutMs;
         int n;
         try
@@ -111,10 +145,54 @@ internal sealed class FixTestClient : IDisposable
         Assert.True(n == 0 && _filled == 0 && _received.Count == 0, $"{SenderCompId}: expected the connection closed without a byte, got {n + _filled} bytes");
     }
 
+    /// <summary>Waits up to <paramref name="timeout"/> for the connection to end (read 0, or reset, over TLS too);
+    /// false if it is still open, or a message came first.</summary>
+    public bool WaitClosed(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        try
+        {
+            while (DateTime.UtcNow < deadline) ReadSome(deadline - DateTime.UtcNow);
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+        return false;
+    }
+
+    // Over TLS: the bytes one read gave (0: closed, -1: reset or a TLS failure), waiting at most timeout; a read still
+    // in flight at the timeout is kept for the next call.
+    private int ReadTls(TimeSpan timeout, out bool timedOut)
+    {
+        _tlsRead ??= _tls!.ReadAsync(_tlsChunk).AsTask();
+        timedOut = !((IAsyncResult)_tlsRead).AsyncWaitHandle.WaitOne(timeout);
+        if (timedOut) return 0;
+        var read = _tlsRead;
+        _tlsRead = null;
+        if (!read.IsCompletedSuccessfully) return -1;
+        _tlsChunk.AsSpan(0, read.Result).CopyTo(_buffer.AsSpan(_filled));
+        return read.Result;
+    }
+
     private void ReadSome(TimeSpan timeout)
     {
-        if (!_socket.Poll((int)Math.Min(timeout.TotalMicroseconds, 200_000), SelectMode.SelectRead)) return;
-        int n = _socket.Receive(_buffer.AsSpan(_filled));
+        int n;
+        if (_tls != null)
+        {
+            n = ReadTls(TimeSpan.FromMilliseconds(Math.Min(timeout.TotalMilliseconds, 200)), out bool timedOut);
+            if (timedOut) return;
+            if (n < 0) throw new IOException($"{SenderCompId}: the TLS connection failed; received: {string.Join(" || ", _received)}");
+        }
+        else
+        {
+            if (!_socket.Poll((int)Math.Min(timeout.TotalMicroseconds, 200_000), SelectMode.SelectRead)) return;
+            n = _socket.Receive(_buffer.AsSpan(_filled));
+        }
         if (n == 0) throw new IOException($"{SenderCompId}: the gateway closed the connection; received: {string.Join(" || ", _received)}");
         _filled += n;
         var fields = new FixField[FixMessage.DefaultFieldCapacity];
@@ -133,5 +211,9 @@ internal sealed class FixTestClient : IDisposable
         _filled -= start;
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _tls?.Dispose();
+        _socket.Dispose();
+    }
 }
