@@ -82,7 +82,8 @@ public class ResendTests
         client.Send("2", "7=2|16=0|");
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!fixture.Session.IsStreaming && DateTime.UtcNow < deadline) fixture.Pump();
-        Assert.True(fixture.Session.IsStreaming, "the resend should outgrow the socket buffers");
+        Assert.True(fixture.Session.IsStreaming, $"the resend should outgrow the socket buffers (session logged on: {fixture.Session.IsLoggedOn}, " +
+            $"last disconnect: {fixture.Session.LastDisconnectReason ?? "none"})");
         Assert.True(fixture.Session.SendApplication("8"u8, Wire.Raw("37=O|17=LIVE|150=0|39=0|55=A|54=1|151=1|14=0|6=0|")));
 
         for (int expected = 2; expected <= count + 1; expected++)
