@@ -15,6 +15,7 @@ internal sealed class EngineListener(Gateway gateway) : ClientListener
     public override void OnRejected(in CommandRejected e) => Session?.OnRejected(in e);
     public override void OnFill(in Fill e) => Session?.OnFill(in e);
     public override void OnCancelled(in OrderCancelled e) => Session?.OnCancelled(in e);
+    public override void OnStopTriggered(in StopTriggered e) => Session?.OnStopTriggered(in e);
     public override void OnReplaced(in OrderReplaced e) => Session?.OnReplaced(in e);
     public override void OnReduced(in OrderReduced e) => Session?.OnReduced(in e);
     public override void OnMassCancelled(in MassCancelled e) => Session?.OnMassCancelled(in e);

@@ -31,8 +31,9 @@ internal static class ExecutionReports
         w.AppendAscii(FixTag.Symbol, symbol.Name);
         w.Append(FixTag.Side, order.Side == Side.Buy ? '1' : '2');
         w.AppendDecimal(FixTag.OrderQty, order.Quantity, symbol.QuantityDecimals);
-        w.Append(FixTag.OrdType, order.Type == OrderType.Market ? '1' : '2');
-        if (order.Type == OrderType.Limit) w.AppendDecimal(FixTag.Price, order.Price, symbol.PriceDecimals);
+        w.Append(FixTag.OrdType, order.Type switch { OrderType.Market => '1', OrderType.Stop => '3', OrderType.StopLimit => '4', _ => '2' });
+        if (order.Type is OrderType.Limit or OrderType.StopLimit) w.AppendDecimal(FixTag.Price, order.Price, symbol.PriceDecimals);
+        if (order.Type is OrderType.Stop or OrderType.StopLimit) w.AppendDecimal(FixTag.StopPx, order.StopPrice, symbol.PriceDecimals);
         w.Append(FixTag.TimeInForce, order.TimeInForce);
         if (lastQty > 0)
         {

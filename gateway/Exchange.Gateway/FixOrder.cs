@@ -12,7 +12,8 @@ internal sealed class FixOrder
     public Side Side;
     public OrderType Type;
     public char TimeInForce;        // as the broker sent it (0 day, 1 GTC, 3 IOC, 4 FOK)
-    public long Price;              // engine units; 0 for market orders
+    public long Price;              // engine units; 0 for market and stop orders
+    public long StopPrice;          // engine units; stop and stop-limit orders only
     public long Quantity;           // engine units, total including filled
     public long CumQty, Leaves;
     public Int128 Notional;         // sum of price x quantity over fills, for AvgPx
@@ -52,4 +53,6 @@ internal static class OrdStatus
 internal static class ExecType
 {
     public const char New = '0', Canceled = '4', Replaced = '5', Rejected = '8', Trade = 'F', OrderStatus = 'I', Restated = 'D';
+    /// <summary>A stop or stop-limit order was triggered (FIX 4.4: Triggered or Activated by System).</summary>
+    public const char Triggered = 'L';
 }

@@ -199,7 +199,7 @@ internal sealed class OrderEntrySession
         var tif = order.TimeInForce switch { '3' => TimeInForce.ImmediateOrCancel, '4' => TimeInForce.FillOrKill, _ => TimeInForce.GoodTillCancel };
         // A market buy names no QuoteBudget: the engine gives it one from its own price band and fees.
         long sent = Client.NewOrder(new NewOrder(0, order.EngineClientOrderId, order.Symbol.Id, order.Side, order.Type, tif, order.Price, order.Quantity,
-            PostOnly: postOnly));
+            PostOnly: postOnly, StopPrice: order.StopPrice));
         if (!SendResult.IsSent(sent))
         {
             Refuse(echo, OrdRejReason.Other, $"Exchange unavailable: {SendResult.Describe(sent)}");
@@ -223,10 +223,17 @@ internal sealed class OrderEntrySession
         order.Side = side switch { '1' => Side.Buy, '2' => Side.Sell, _ => Side.None };
         if (order.Side == Side.None) return Other($"Unsupported Side (54={side})");
         m.TryGetChar(FixTag.OrdType, out char type);
-        order.Type = type switch { '1' => OrderType.Market, '2' => OrderType.Limit, _ => 0 };
+        order.Type = type switch { '1' => OrderType.Market, '2' => OrderType.Limit, '3' => OrderType.Stop, '4' => OrderType.StopLimit, _ => 0 };
         if (order.Type == 0) return Other($"Unsupported OrdType (40={type})");
         if (order.TimeInForce is not ('0' or '1' or '3' or '4')) return Other($"Unsupported TimeInForce (59={order.TimeInForce})");
-        if (order.Type == OrderType.Market && order.TimeInForce is '0' or '1') order.TimeInForce = '3';
+        // A market order, and a stop (a market order once triggered), takes what it can and leaves nothing resting.
+        if (order.Type is OrderType.Market or OrderType.Stop && order.TimeInForce is '0' or '1') order.TimeInForce = '3';
+        if (order.Type is OrderType.Stop or OrderType.StopLimit)
+        {
+            if (!m.Contains(FixTag.StopPx)) return Other("StopPx (99) is required for a stop order");
+            if (!m.TryGetDecimal(FixTag.StopPx, symbol.PriceDecimals, out order.StopPrice) || order.StopPrice <= 0)
+                return Other($"Incorrect StopPx (99={Text(in m, FixTag.StopPx)}): positive, at most {symbol.PriceDecimals} decimals");
+        }
         if (m.TryGetValue(FixTag.ExecInst, out var execInst))
         {
             foreach (var token in Encoding.ASCII.GetString(execInst).Split(' ', StringSplitOptions.RemoveEmptyEntries))
@@ -237,7 +244,7 @@ internal sealed class OrderEntrySession
         }
         if (!m.TryGetDecimal(FixTag.OrderQty, symbol.QuantityDecimals, out order.Quantity) || order.Quantity <= 0)
             return Other($"Incorrect OrderQty (38={Text(in m, FixTag.OrderQty)}): positive, at most {symbol.QuantityDecimals} decimals");
-        if (order.Type == OrderType.Limit)
+        if (order.Type is OrderType.Limit or OrderType.StopLimit)
         {
             if (!m.Contains(FixTag.Price)) return Other("Price (44) is required for a limit order");
             if (!m.TryGetDecimal(FixTag.Price, symbol.PriceDecimals, out order.Price) || order.Price <= 0)
@@ -412,6 +419,13 @@ internal sealed class OrderEntrySession
         order.Status = e.LeavesQuantity == 0 ? OrdStatus.Filled : OrdStatus.PartiallyFilled;
         if (e.LeavesQuantity == 0) Forget(order);
         Report(order, ExecType.Trade, lastPx: e.Price, lastQty: e.Quantity);
+    }
+
+    /// <summary>A pending stop reached its price and now matches: ExecType L, the order still New until it trades.</summary>
+    public void OnStopTriggered(in StopTriggered e)
+    {
+        if (!_byEngineId.TryGetValue(e.ClientOrderId, out var order) || order.Doubtful) return;
+        Report(order, ExecType.Triggered);
     }
 
     public void OnCancelled(in OrderCancelled e)

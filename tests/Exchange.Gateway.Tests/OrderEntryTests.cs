@@ -66,7 +66,9 @@ public sealed class OrderEntryTests(GatewayFixture gateway)
 
     [Theory]
     [InlineData("55=NOPE-USD", "55")]
-    [InlineData("40=3", "40")]
+    [InlineData("40=9", "40")]
+    [InlineData("40=3", "99")]
+    [InlineData("40=4|99=0", "99")]
     [InlineData("54=5", "54")]
     [InlineData("59=6", "59")]
     [InlineData("18=G", "18")]
@@ -84,6 +86,36 @@ public sealed class OrderEntryTests(GatewayFixture gateway)
         var reject = broker.WaitFor("8", m => m[11] == clOrdId);
         Assert.Equal(("8", "8"), (reject[150], reject[39]));
         Assert.Contains(named, reject[58]);
+    }
+
+    [Fact]
+    public void A_stop_limit_order_is_triggered_by_a_trade_at_its_stop_price_reported_with_exec_type_L_and_fills()
+    {
+        using var seller = LoggedOn("BROKER1");
+        using var buyer = LoggedOn("BROKER2");
+        Trade(seller, buyer, "71000"); // the symbol's last price, below the stop
+        string resting = Id("S"), stop = Id("T");
+        seller.Send("D", NewOrder(resting, '2', "0.1", "71190"));
+        seller.WaitFor("8", m => m[11] == resting && m[150] == "0");
+        buyer.Send("D", $"11={stop}|55=BTC-USD|54=1|60={FixTestClient.Timestamp()}|38=0.1|40=4|44=71200|99=71150|59=1|");
+        var accepted = buyer.WaitFor("8", m => m[11] == stop && m[150] == "0");
+        Assert.Equal(("0", "4", "71200", "71150"), (accepted[39], accepted[40], accepted[44], accepted[99]));
+
+        Trade(seller, buyer, "71150");
+        var triggered = buyer.WaitFor("8", m => m[11] == stop && m[150] == "L");
+        Assert.Equal(("0", "0.1", "0"), (triggered[39], triggered[151], triggered[14]));
+        var fill = buyer.WaitFor("8", m => m[11] == stop && m[150] == "F");
+        Assert.Equal(("2", "71190", "0.1", "71150"), (fill[39], fill[31], fill[32], fill[99]));
+    }
+
+    /// <summary>A trade of 0.01 at <paramref name="price"/>: the seller rests, the buyer takes.</summary>
+    private static void Trade(FixTestClient seller, FixTestClient buyer, string price)
+    {
+        string sell = Id("s"), buy = Id("b");
+        seller.Send("D", NewOrder(sell, '2', "0.01", price));
+        seller.WaitFor("8", m => m[11] == sell && m[150] == "0");
+        buyer.Send("D", NewOrder(buy, '1', "0.01", price));
+        buyer.WaitFor("8", m => m[11] == buy && m[150] == "F");
     }
 
     [Fact]
