@@ -21,11 +21,11 @@ internal sealed class ClusterMember : IDisposable
     private readonly AutoResetEvent _wake = new(false);
     private readonly WaitHandle[] _waits;
     private bool _behindLogged;
-    private string? _following;
+    /// <summary>The leader's channel this standby follows (engine thread writes; the watcher reads it).</summary>
+    private volatile string? _following;
     /// <summary>The leader's replication stream as this standby joined it, while it is a joined sync standby (else null):
     /// the watcher reads how long the leader has been silent on it.</summary>
     private volatile Image? _leaderStream;
-    private volatile string? _followingNow;
     /// <summary>The last term this member deposed (revoked the lease of), so it does so once.</summary>
     private long _deposedTerm;
 
@@ -108,7 +108,6 @@ internal sealed class ClusterMember : IDisposable
             _following = channel;
             standby.Follow(channel);
         }
-        _followingNow = _following ?? _config.Self.Channel;
         _leaderStream = _eligible ? standby.PrimaryImage : null;
         return null;
     }
@@ -205,7 +204,7 @@ internal sealed class ClusterMember : IDisposable
     private long? SilentFor(LeaderRecord leader)
     {
         if (_config.SuspectLeaderAfterMs <= 0 || !_eligible || leader.Term == _deposedTerm) return null;
-        if (_leaderStream is not { } stream || _followingNow != leader.Channel) return null;
+        if (_leaderStream is not { } stream || _following != leader.Channel) return null;
         long threshold = _config.SuspectLeaderAfterMs * Exchange.Runtime.NanoClock.Millisecond;
         long heard = stream.LastPacketNanos;
         if (Exchange.Runtime.NanoClock.Now() - heard <= threshold) return null;

@@ -81,11 +81,7 @@ public sealed class EngineLoop : IAgent
         _service.SetSessionClock(now);
         int work = _transport.DoWork(now);
         work += _links.Commands.Poll(ref _handler, 64);
-        if (_replication != null)
-        {
-            work += _replication(now);
-            now = NanoClock.Now(); // a promotion can take a while
-        }
+        if (_replication != null) work += _replication(now);
         work += _service.DoWork(now);
         if (_refused != null) work += _refused.Poll(now);
         long took = NanoClock.Now() - now;
@@ -127,7 +123,6 @@ public sealed class EngineLoop : IAgent
         // loop sends nothing): its standbys hold everything it acknowledged, and it sequences nothing more.
         HandOver?.Invoke();
         _service.FinishShutdown();
-        for (int i = 0; i < 10; i++) { _transport.DoWork(); _service.DoWork(NanoClock.Now()); Thread.Sleep(1); }
         _transport.CloseAndDrain(TimeSpan.FromSeconds(1));
     }
 

@@ -361,12 +361,17 @@ public sealed partial class MatchingEngine<TOutput>
         ref PriceLevel level = ref _levels[levelSlot];
         Unlink(ref level, slot);
         EmitLevel(book, o.Side, ref level);
-        if (level.Count == 0)
-        {
-            BookSide side = book.SideOf(o.Side);
-            side.RemoveAt(side.Find(level.Price));
-            FreeLevel(levelSlot);
-        }
+        DropIfEmpty(book.SideOf(o.Side), levelSlot);
+    }
+
+    /// <summary>Removes a level left with no order from <paramref name="side"/> and returns it to the pool.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void DropIfEmpty(BookSide side, int levelSlot)
+    {
+        ref PriceLevel level = ref _levels[levelSlot];
+        if (level.Count != 0) return;
+        side.RemoveAt(side.Find(level.Price));
+        FreeLevel(levelSlot);
     }
 
     private void Unlink(ref PriceLevel level, int slot)
@@ -385,18 +390,24 @@ public sealed partial class MatchingEngine<TOutput>
         JoinLevel(book, slot);
         ref PriceLevel level = ref _levels[o.Level];
 
-        if (!o.IsOpen)
-        {
-            ref AccountState account = ref _accounts[o.AccountSlot];
-            _orderIndex.Add(o.Account, o.ClientOrderId, slot);
-            o.AccountPrev = account.LastOrder;
-            o.AccountNext = None;
-            if (account.LastOrder != None) _orders[account.LastOrder].AccountNext = slot; else account.FirstOrder = slot;
-            account.LastOrder = slot;
-            account.OpenOrders++;
-            o.IsOpen = true;
-        }
+        if (!o.IsOpen) JoinAccount(slot);
         EmitLevel(book, o.Side, ref level);
+    }
+
+    /// <summary>Makes an order known to its account (the index by client order id, the account's list of open orders):
+    /// cancel, mass cancel and queries find it from then on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void JoinAccount(int slot)
+    {
+        ref Order o = ref _orders[slot];
+        ref AccountState account = ref _accounts[o.AccountSlot];
+        _orderIndex.Add(o.Account, o.ClientOrderId, slot);
+        o.AccountPrev = account.LastOrder;
+        o.AccountNext = None;
+        if (account.LastOrder != None) _orders[account.LastOrder].AccountNext = slot; else account.FirstOrder = slot;
+        account.LastOrder = slot;
+        account.OpenOrders++;
+        o.IsOpen = true;
     }
 
     /// <summary>Ends an order that is out of the book: forgets it in its account and returns its slot.</summary>

@@ -1,5 +1,7 @@
 // Capturing and restoring the engine's state. Capture copies the logical state (not the pools), so a
 // restored engine may place orders in different slots but holds the same books, balances and priorities.
+using System.Runtime.CompilerServices;
+
 namespace Exchange.Engine;
 
 public sealed partial class MatchingEngine<TOutput>
@@ -183,10 +185,18 @@ public sealed partial class MatchingEngine<TOutput>
     private void JoinLevel(OrderBook book, int slot)
     {
         ref Order o = ref _orders[slot];
-        BookSide side = book.SideOf(o.Side);
-        int position = side.Find(o.Price);
-        int levelSlot = position >= 0 ? side.LevelAt(position) : AllocateLevel(o.Price);
-        if (position < 0) side.InsertAt(~position, o.Price, levelSlot);
+        AppendToLevel(book.SideOf(o.Side), slot, o.Price);
+    }
+
+    /// <summary>Appends an order at the back of <paramref name="price"/>'s level of <paramref name="side"/> (a book side,
+    /// or a symbol's pending stops of one side), creating the level if needed. Publishes nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AppendToLevel(BookSide side, int slot, long price)
+    {
+        ref Order o = ref _orders[slot];
+        int position = side.Find(price);
+        int levelSlot = position >= 0 ? side.LevelAt(position) : AllocateLevel(price);
+        if (position < 0) side.InsertAt(~position, price, levelSlot);
         ref PriceLevel level = ref _levels[levelSlot];
         o.Prev = level.Tail;
         o.Next = None;

@@ -9,34 +9,11 @@ public sealed partial class MatchingEngine<TOutput>
     private void JoinStops(OrderBook book, int slot, long stopPrice)
     {
         JoinStopLevel(book, slot, stopPrice);
-        ref Order o = ref _orders[slot];
-        ref AccountState account = ref _accounts[o.AccountSlot];
-        _orderIndex.Add(o.Account, o.ClientOrderId, slot);
-        o.AccountPrev = account.LastOrder;
-        o.AccountNext = None;
-        if (account.LastOrder != None) _orders[account.LastOrder].AccountNext = slot; else account.FirstOrder = slot;
-        account.LastOrder = slot;
-        account.OpenOrders++;
-        o.IsOpen = true;
+        JoinAccount(slot);
     }
 
     /// <summary>Appends a stop at the back of its stop price in its symbol's pending stops, creating that level if needed.</summary>
-    private void JoinStopLevel(OrderBook book, int slot, long stopPrice)
-    {
-        ref Order o = ref _orders[slot];
-        BookSide stops = book.StopsOf(o.Side);
-        int position = stops.Find(stopPrice);
-        int levelSlot = position >= 0 ? stops.LevelAt(position) : AllocateLevel(stopPrice);
-        if (position < 0) stops.InsertAt(~position, stopPrice, levelSlot);
-        ref PriceLevel level = ref _levels[levelSlot];
-        o.Prev = level.Tail;
-        o.Next = None;
-        if (level.Tail != None) _orders[level.Tail].Next = slot; else level.Head = slot;
-        level.Tail = slot;
-        level.Count++;
-        level.Quantity += o.Leaves;
-        o.Level = levelSlot;
-    }
+    private void JoinStopLevel(OrderBook book, int slot, long stopPrice) => AppendToLevel(book.StopsOf(_orders[slot].Side), slot, stopPrice);
 
     /// <summary>Takes a pending stop out of its symbol's pending stops (it stays known to its account).</summary>
     private void LeaveStops(OrderBook book, int slot)
@@ -47,12 +24,7 @@ public sealed partial class MatchingEngine<TOutput>
         level.Quantity -= o.Leaves;
         Unlink(ref level, slot);
         o.Pending = false;
-        if (level.Count == 0)
-        {
-            BookSide stops = book.StopsOf(o.Side);
-            stops.RemoveAt(stops.Find(level.Price));
-            FreeLevel(levelSlot);
-        }
+        DropIfEmpty(book.StopsOf(o.Side), levelSlot);
     }
 
     /// <summary>Triggers, one at a time, every pending stop whose condition holds at the symbol's last trade price, until

@@ -188,8 +188,7 @@ internal sealed class MarketMaker : ClientListener
     public override void OnOrderStatus(int shard, in OrderStatusAnswer answer)
     {
         long id = answer.ClientOrderId;
-        // Never sequenced: not an id at or below the account's last sequenced one (the ids only grow), and unknown.
-        bool sequenced = answer.State != OrderState.Unknown || id <= answer.LastClientOrderId;
+        bool sequenced = answer.Sequenced; // this market maker's ids only grow
         bool open = answer.State == OrderState.Open;
         foreach (var side in new[] { Side.Buy, Side.Sell })
         {

@@ -44,6 +44,7 @@ static int Run(Settings settings)
         long end = settings.Seconds * 1000L, nextInterval = 0;
         var idle = new BackoffIdleStrategy();
         long lastRetry = 0;
+        const long FollowLimitMs = 30_000; // how long it looks for a new leader before it gives up
         while (!stop && clock.ElapsedMilliseconds < end && maker.Failure == null)
         {
             int work = client.Poll();
@@ -96,10 +97,4 @@ static int Run(Settings settings)
         }
     }
     return 0;
-}
-
-partial class Program
-{
-    /// <summary>How long the market maker looks for a new leader before it gives up.</summary>
-    private const long FollowLimitMs = 30_000;
 }

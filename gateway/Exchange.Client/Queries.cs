@@ -10,7 +10,14 @@ namespace Exchange.Client;
 public readonly record struct OrderStatusAnswer(
     ulong RequestId, long Sequence, long Account, long ClientOrderId, OrderState State, long OrderId, int Symbol, Side Side,
     long Price, long Quantity, long Filled, long Leaves, long OrderSequence, RejectReason RejectReason, CancelReason CancelReason,
-    long LastClientOrderId, long LastClientOrderSequence);
+    long LastClientOrderId, long LastClientOrderSequence)
+{
+    /// <summary>Whether the shard sequenced the command that carried <see cref="ClientOrderId"/>: it knows the order,
+    /// or the id is at or below the account's last sequenced one. Holds for a client whose client order ids only grow
+    /// (an order long finished may have left the shard's memory of recent orders); false means it was never sequenced
+    /// and may be sent again with the same id.</summary>
+    public bool Sequenced => State != OrderState.Unknown || ClientOrderId <= LastClientOrderId;
+}
 
 /// <summary>One open order in the answer to <see cref="ExchangeClient{TListener}.RequestAccountState"/>.</summary>
 public readonly record struct OpenOrderEntry(

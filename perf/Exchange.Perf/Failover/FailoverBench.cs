@@ -435,9 +435,8 @@ public static class FailoverBench
         {
             long id = answer.ClientOrderId;
             if (!Asked.Remove(id) || !Unknown.Remove(id)) return;
-            // This session's ids only grow: one at or below the last sequenced one was sequenced, whatever became of it.
             if (answer.State is OrderState.Open or OrderState.Filled or OrderState.Cancelled) Accepted.Add(id);
-            if (answer.State != OrderState.Unknown || id <= answer.LastClientOrderId) return;
+            if (answer.Sequenced) return; // this session's ids only grow
             Resend.Enqueue(id);
         }
 
