@@ -29,14 +29,18 @@ public static class KafkaMessages
         Seq = o.Sequence, Idx = o.Index, Ts = o.Timestamp, Count = count,
         Event = (Proto.OrderEventKind)((int)o.Event + 1), Status = (Proto.OrderStatus)((int)o.Status + 1),
         OrderId = o.OrderId, Account = o.Account, ClientOrderId = o.ClientOrderId, Symbol = o.Symbol, Side = Of(o.Side),
-        Type = o.Type switch { OrderType.Limit => Proto.OrderType.Limit, OrderType.Market => Proto.OrderType.Market, _ => Proto.OrderType.Unspecified },
+        Type = o.Type switch
+        {
+            OrderType.Limit => Proto.OrderType.Limit, OrderType.Market => Proto.OrderType.Market, OrderType.Stop => Proto.OrderType.Stop,
+            OrderType.StopLimit => Proto.OrderType.StopLimit, _ => Proto.OrderType.Unspecified,
+        },
         TimeInForce = o.TimeInForce switch
         {
             TimeInForce.GoodTillCancel => Proto.TimeInForce.GoodTillCancel, TimeInForce.ImmediateOrCancel => Proto.TimeInForce.ImmediateOrCancel,
             TimeInForce.FillOrKill => Proto.TimeInForce.FillOrKill, _ => Proto.TimeInForce.Unspecified,
         },
         Price = o.Price, Quantity = o.Quantity, Filled = o.Filled, Leaves = o.Leaves,
-        TradeId = o.TradeId, LastPrice = o.LastPrice, LastQuantity = o.LastQuantity, Reason = o.Reason ?? "",
+        TradeId = o.TradeId, LastPrice = o.LastPrice, LastQuantity = o.LastQuantity, Reason = o.Reason ?? "", StopPrice = o.StopPrice,
     };
 
     public static Proto.LedgerMovement Ledger(in LedgerRow l, int count) => new()

@@ -107,7 +107,7 @@ public sealed class PostgresSink(string connectionString) : IExportSink, IPhased
     private static void CopyOrders(NpgsqlConnection c, List<OrderRow> rows)
     {
         using var copy = c.BeginBinaryImport("COPY orders (sequence, idx, ts, ts_ns, event, status, order_id, account, client_order_id, symbol, side, " +
-            "order_type, time_in_force, price, quantity, filled, leaves, trade_id, last_price, last_quantity, reason) FROM STDIN (FORMAT BINARY)");
+            "order_type, time_in_force, price, quantity, filled, leaves, trade_id, last_price, last_quantity, reason, stop_price) FROM STDIN (FORMAT BINARY)");
         foreach (var r in rows)
         {
             copy.StartRow();
@@ -128,19 +128,12 @@ public sealed class PostgresSink(string connectionString) : IExportSink, IPhased
             copy.Write(r.Quantity, NpgsqlDbType.Bigint);
             copy.Write(r.Filled, NpgsqlDbType.Bigint);
             copy.Write(r.Leaves, NpgsqlDbType.Bigint);
-            if (r.TradeId != 0)
-            {
-                copy.Write(r.TradeId, NpgsqlDbType.Bigint);
-                copy.Write(r.LastPrice, NpgsqlDbType.Bigint);
-                copy.Write(r.LastQuantity, NpgsqlDbType.Bigint);
-            }
-            else
-            {
-                copy.WriteNull();
-                copy.WriteNull();
-                copy.WriteNull();
-            }
+            // A fill's trade, price and quantity; a trigger's last trade price alone.
+            if (r.TradeId != 0) copy.Write(r.TradeId, NpgsqlDbType.Bigint); else copy.WriteNull();
+            if (r.TradeId != 0 || r.LastPrice != 0) copy.Write(r.LastPrice, NpgsqlDbType.Bigint); else copy.WriteNull();
+            if (r.TradeId != 0) copy.Write(r.LastQuantity, NpgsqlDbType.Bigint); else copy.WriteNull();
             if (r.Reason != null) copy.Write(r.Reason, NpgsqlDbType.Text); else copy.WriteNull();
+            if (r.StopPrice != 0) copy.Write(r.StopPrice, NpgsqlDbType.Bigint); else copy.WriteNull();
         }
         copy.Complete();
     }
@@ -279,7 +272,10 @@ public sealed class PostgresSink(string connectionString) : IExportSink, IPhased
         upsert.ExecuteNonQuery();
     }
 
-    private static string TypeName(OrderType t) => t switch { OrderType.Limit => "limit", OrderType.Market => "market", _ => "unknown" };
+    private static string TypeName(OrderType t) => t switch
+    {
+        OrderType.Limit => "limit", OrderType.Market => "market", OrderType.Stop => "stop", OrderType.StopLimit => "stop_limit", _ => "unknown",
+    };
 
     private static string TimeInForceName(TimeInForce t) => t switch
     {

@@ -12,6 +12,8 @@ public sealed class EventCapture : IEngineOutput
     private struct OpenOrder
     {
         public long Account, ClientOrderId, Price, Quantity, Filled;
+        /// <summary>A pending stop's stop price; 0 once it is triggered (from then on it is a limit or market order).</summary>
+        public long StopPrice;
         public int Symbol;
         public Side Side;
         public OrderType Type;
@@ -61,12 +63,23 @@ public sealed class EventCapture : IEngineOutput
             engine.TryGetSymbol(symbol, out var spec, out _);
             _lotSizes[symbol] = spec.LotSize;
             foreach (var side in (ReadOnlySpan<Side>)[Side.Buy, Side.Sell])
+            {
                 foreach (var o in engine.Orders(symbol, side))
                     _orders[o.OrderId] = new OpenOrder
                     {
                         Account = o.Account, ClientOrderId = o.ClientOrderId, Price = o.Price, Quantity = o.Quantity, Filled = o.Filled,
                         Symbol = o.Symbol, Side = o.Side, Type = OrderType.Limit, TimeInForce = TimeInForce.GoodTillCancel,
                     };
+                foreach (var stop in engine.PendingStops(symbol, side))
+                {
+                    var o = stop.Order;
+                    _orders[o.OrderId] = new OpenOrder
+                    {
+                        Account = o.Account, ClientOrderId = o.ClientOrderId, Price = o.Price, Quantity = o.Quantity, Filled = o.Filled,
+                        Symbol = o.Symbol, Side = o.Side, Type = stop.Type, TimeInForce = stop.TimeInForce, StopPrice = stop.StopPrice,
+                    };
+                }
+            }
         }
         foreach (long account in engine.AccountIds())
             for (int asset = 0; asset < engine.Config.AssetCount; asset++)
@@ -99,10 +112,10 @@ public sealed class EventCapture : IEngineOutput
         _orders[e.OrderId] = new OpenOrder
         {
             Account = e.Account, ClientOrderId = e.ClientOrderId, Price = e.Price, Quantity = e.Quantity, Symbol = e.Symbol,
-            Side = e.Side, Type = e.Type, TimeInForce = e.TimeInForce,
+            Side = e.Side, Type = e.Type, TimeInForce = e.TimeInForce, StopPrice = e.StopPrice,
         };
         SetContext(e.OrderId, newOrder: true);
-        AddOrder(OrderEvent.Accepted, OrderStatus.New, e.OrderId, _orders[e.OrderId], 0, 0, 0, null);
+        AddOrder(OrderEvent.Accepted, e.StopPrice != 0 ? OrderStatus.Pending : OrderStatus.New, e.OrderId, _orders[e.OrderId], 0, 0, 0, null);
     }
 
     public void OnRejected(in CommandRejected e)
@@ -115,6 +128,7 @@ public sealed class EventCapture : IEngineOutput
         {
             Account = e.Account, ClientOrderId = e.ClientOrderId, Symbol = e.Symbol, Side = order.Order.Side, Type = order.Order.Type,
             TimeInForce = order.Order.TimeInForce, Price = order.Order.Price, Quantity = order.Order.Quantity,
+            StopPrice = order.Order.Type is OrderType.Stop or OrderType.StopLimit ? order.Order.StopPrice : 0,
         };
         AddOrder(OrderEvent.Rejected, OrderStatus.Rejected, 0, terms, 0, 0, 0, e.Reason.ToString());
     }
@@ -159,6 +173,7 @@ public sealed class EventCapture : IEngineOutput
         order.ClientOrderId = e.ClientOrderId;
         order.Filled = e.FilledQuantity;
         SetContext(e.OrderId, newOrder: false);
+        // Cancelled while pending: the row still says it was a stop.
         AddOrder(OrderEvent.Cancelled, OrderStatus.Cancelled, e.OrderId, order, 0, 0, 0, e.Reason.ToString(), leaves: 0);
     }
 
@@ -228,7 +243,20 @@ public sealed class EventCapture : IEngineOutput
     public void OnBestBidOffer(in BestBidOffer e) { }
     public void OnMassCancelled(in MassCancelled e) { }
     public void OnAccountAdded(in AccountAdded e) { }
-    public void OnStopTriggered(in StopTriggered e) { }
+    /// <summary>From its trigger on a stop is a market (Stop) or limit (StopLimit) order: the triggered row carries the
+    /// stop price and the last trade price that reached it, the rows after it are a plain order's.</summary>
+    public void OnStopTriggered(in StopTriggered e)
+    {
+        if (!Enabled) return;
+        ref var order = ref CollectionsMarshal.GetValueRefOrAddDefault(_orders, e.OrderId, out bool existed);
+        if (!existed) order = FromEvent(e.Account, e.ClientOrderId, e.Symbol, e.Side, 0);
+        order.Type = e.Type == OrderType.Stop ? OrderType.Market : OrderType.Limit;
+        order.StopPrice = e.StopPrice;
+        var copy = order;
+        order.StopPrice = 0;
+        SetContext(e.OrderId, newOrder: false);
+        AddOrder(OrderEvent.Triggered, OrderStatus.New, e.OrderId, copy, 0, e.LastPrice, 0, null);
+    }
 
     private void SetContext(long orderId, bool newOrder)
     {
@@ -244,7 +272,7 @@ public sealed class EventCapture : IEngineOutput
         string? reason, long leaves = -1) =>
         _batch.Orders.Add(new OrderRow(_sequence, _orderIndex++, _timestamp, kind, status, orderId, o.Account, o.ClientOrderId, o.Symbol,
             o.Side, o.Type, o.TimeInForce, o.Price, o.Quantity, o.Filled, leaves >= 0 ? leaves : o.Quantity - o.Filled,
-            tradeId, lastPrice, lastQuantity, reason));
+            tradeId, lastPrice, lastQuantity, reason, o.StopPrice));
 
     /// <summary>The terms of a new order, decoded from the input only when it is rejected.</summary>
     private struct NewOrderTerms : ICommandHandler

@@ -3,18 +3,22 @@
 // run of input sequences and is written by a sink in one atomic step together with its last sequence.
 namespace Exchange.Export;
 
-public enum OrderEvent : byte { Accepted, Fill, Cancelled, Replaced, Reduced, Rejected }
+/// <summary>Triggered: a pending stop or stop-limit order reached its stop price and entered the book.</summary>
+public enum OrderEvent : byte { Accepted, Fill, Cancelled, Replaced, Reduced, Rejected, Triggered }
 
-public enum OrderStatus : byte { New, PartiallyFilled, Filled, Cancelled, Rejected }
+/// <summary>Pending: a stop or stop-limit order accepted and waiting for its trigger (not in the book).</summary>
+public enum OrderStatus : byte { New, PartiallyFilled, Filled, Cancelled, Rejected, Pending }
 
 public enum LedgerKind : byte { Deposit, Withdrawal, Hold, Release, Fill, Fee }
 
 /// <summary>An order after one state change. <paramref name="Index"/> orders the rows of one input; a rejected new
-/// order has no order id (0) and carries the reject reason; a cancel carries its cancel reason.</summary>
+/// order has no order id (0) and carries the reject reason; a cancel carries its cancel reason. <paramref name="StopPrice"/>
+/// is a stop or stop-limit order's stop price (0 for other orders); a triggered row's <paramref name="LastPrice"/> is the
+/// last trade price that triggered it.</summary>
 public readonly record struct OrderRow(
     long Sequence, int Index, long Timestamp, OrderEvent Event, OrderStatus Status, long OrderId, long Account, long ClientOrderId,
     int Symbol, Side Side, OrderType Type, TimeInForce TimeInForce, long Price, long Quantity, long Filled, long Leaves,
-    long TradeId, long LastPrice, long LastQuantity, string? Reason);
+    long TradeId, long LastPrice, long LastQuantity, string? Reason, long StopPrice = 0);
 
 /// <summary>A trade with both sides: the maker's and the taker's account, order and fee (fees in the quote asset).</summary>
 public readonly record struct TradeRow(
@@ -82,13 +86,13 @@ public sealed class ExportBatch
     public static string Name(OrderEvent e) => e switch
     {
         OrderEvent.Accepted => "accepted", OrderEvent.Fill => "fill", OrderEvent.Cancelled => "cancelled",
-        OrderEvent.Replaced => "replaced", OrderEvent.Reduced => "reduced", _ => "rejected",
+        OrderEvent.Replaced => "replaced", OrderEvent.Reduced => "reduced", OrderEvent.Triggered => "triggered", _ => "rejected",
     };
 
     public static string Name(OrderStatus s) => s switch
     {
         OrderStatus.New => "new", OrderStatus.PartiallyFilled => "partially_filled", OrderStatus.Filled => "filled",
-        OrderStatus.Cancelled => "cancelled", _ => "rejected",
+        OrderStatus.Cancelled => "cancelled", OrderStatus.Pending => "pending", _ => "rejected",
     };
 
     public static string Name(LedgerKind k) => k switch

@@ -78,20 +78,24 @@ public static class Reconciliation
             if (!engine.TryGetBalance(account, asset, out _))
                 Differ($"balance account={account} asset={asset}: in the sink (available={s.Available} held={s.Held}) but no such account in the journal");
 
-        // Open orders: exactly the engine's resting orders, with their terms.
-        var resting = new Dictionary<long, OrderView>();
+        // Open orders: exactly the engine's resting orders and pending stops, with their terms.
+        var resting = new Dictionary<long, (OrderView Order, bool Pending)>();
         foreach (int symbol in engine.SymbolIds())
             foreach (var side in (ReadOnlySpan<Side>)[Side.Buy, Side.Sell])
-                foreach (var o in engine.Orders(symbol, side)) resting[o.OrderId] = o;
-        foreach (var (id, o) in resting)
+            {
+                foreach (var o in engine.Orders(symbol, side)) resting[o.OrderId] = (o, false);
+                foreach (var stop in engine.PendingStops(symbol, side)) resting[stop.Order.OrderId] = (stop.Order, true);
+            }
+        foreach (var (id, (o, pending)) in resting)
         {
             if (!sink.Orders.TryGetValue(id, out var s)) { Differ($"order {id}: open in the journal, missing from the sink"); continue; }
-            var expected = new SinkOrder(o.Account, o.ClientOrderId, o.Symbol, o.Side, o.Price, o.Quantity, o.Filled, o.Filled > 0 ? "partially_filled" : "new");
+            string status = pending ? "pending" : o.Filled > 0 ? "partially_filled" : "new";
+            var expected = new SinkOrder(o.Account, o.ClientOrderId, o.Symbol, o.Side, o.Price, o.Quantity, o.Filled, status);
             if (s != expected) Differ($"order {id}: journal {Describe(expected)}, sink {Describe(s)}");
         }
         foreach (var (id, s) in sink.Orders)
-            if (s.Status is "new" or "partially_filled" && !resting.ContainsKey(id))
-                Differ($"order {id}: open in the sink ({Describe(s)}) but not in the journal's book");
+            if (s.Status is "new" or "partially_filled" or "pending" && !resting.ContainsKey(id))
+                Differ($"order {id}: open in the sink ({Describe(s)}) but not in the journal's book or pending stops");
 
         // The outcome of every order the replay saw change.
         foreach (var (id, final) in tally.Orders)
@@ -128,7 +132,7 @@ public static class Reconciliation
         public Dictionary<long, (string Status, long Filled)> Orders { get; } = [];
         public TradeTotals Trades { get; private set; }
         public long Rejected { get; private set; }
-        /// <summary>Order state changes (accepted, rejected new orders, fills, cancels, replaces, reductions), balance
+        /// <summary>Order state changes (accepted, rejected new orders, triggers, fills, cancels, replaces, reductions), balance
         /// movements and price level changes the replay saw: what the event-per-message sinks hold one of each.</summary>
         public long OrderEvents { get; private set; }
         public long LedgerMovements { get; private set; }
@@ -150,6 +154,13 @@ public static class Reconciliation
         private long Now => Sequencer?.Invoke() ?? 0;
 
         public override void OnAccepted(in OrderAccepted e)
+        {
+            Orders[e.OrderId] = (e.StopPrice != 0 ? "pending" : "new", 0);
+            OrderEvents++;
+            LastOrderEvent = Now;
+        }
+
+        public override void OnStopTriggered(in StopTriggered e)
         {
             Orders[e.OrderId] = ("new", 0);
             OrderEvents++;

@@ -126,7 +126,7 @@ public sealed class KafkaExportTests : IDisposable
     private static readonly Dictionary<Proto.OrderStatus, string> Statuses = new()
     {
         [Proto.OrderStatus.New] = "new", [Proto.OrderStatus.PartiallyFilled] = "partially_filled", [Proto.OrderStatus.Filled] = "filled",
-        [Proto.OrderStatus.Cancelled] = "cancelled", [Proto.OrderStatus.Rejected] = "rejected",
+        [Proto.OrderStatus.Cancelled] = "cancelled", [Proto.OrderStatus.Rejected] = "rejected", [Proto.OrderStatus.Pending] = "pending",
     };
 
     [Fact]
@@ -212,6 +212,23 @@ public sealed class KafkaExportTests : IDisposable
                     resting++;
                 }
         Assert.True(resting > 0, "some orders rest at the end");
+        // Pending stops: their last event is a pending one with the stop's type and stop price.
+        int pending = 0;
+        foreach (int symbol in engine.SymbolIds())
+            foreach (var side in new[] { Side.Buy, Side.Sell })
+                foreach (var stop in engine.PendingStops(symbol, side))
+                {
+                    var o = lastEvent[stop.Order.OrderId];
+                    Assert.Equal((Proto.OrderStatus.Pending, stop.StopPrice, stop.Type == OrderType.Stop ? Proto.OrderType.Stop : Proto.OrderType.StopLimit),
+                        (o.Status, o.StopPrice, o.Type));
+                    pending++;
+                }
+        Assert.True(pending > 0, "some stops wait at the end");
+        // Every trigger names the last trade price that reached its stop.
+        var triggered = orders.Where(o => o.O.Event == Proto.OrderEventKind.Triggered).ToList();
+        Assert.NotEmpty(triggered);
+        Assert.All(triggered, t => Assert.True(t.O.StopPrice > 0 && t.O.LastPrice > 0
+            && (t.O.Side == Proto.Side.Buy ? t.O.LastPrice >= t.O.StopPrice : t.O.LastPrice <= t.O.StopPrice), t.O.ToString()));
 
         // Book: the level changes, applied in input order, leave each symbol's book as the engine's.
         var levels = new Dictionary<(int Symbol, Proto.Side Side, long Price), (long Quantity, int Orders)>();

@@ -1,6 +1,7 @@
 // Journals for the export tests, written as the live engine writes them (SBE payload, sequence, sequencer time) and
 // applied to an engine as they go, with snapshots every so often as a running engine takes them. The commands cover
-// every event the exporter turns into rows: limit, market, IOC and FOK orders with every self-trade mode, replaces,
+// every event the exporter turns into rows: limit, market, IOC and FOK orders with every self-trade mode, stops and
+// stop-limits (pending, triggered, cancelled while pending), replaces,
 // cancels, mass cancels, deposits, withdrawals, halts and resumes, and rejects of each.
 using Exchange.Engine;
 using Exchange.Engine.Recovery;
@@ -83,6 +84,16 @@ public static class Workload
                 var stp = random.Next(4) == 0 ? (SelfTradePrevention)random.Next(5) : SelfTradePrevention.None;
                 yield return CommandCodec.Encode(new NewOrder(account, nextId++, symbol, side, OrderType.Limit, tif, price, 10 * random.Next(1, 60),
                     SelfTrade: stp, PostOnly: postOnly), buffer);
+            }
+            else if (roll < 625)
+            {
+                // Stops and stop-limits a few ticks beyond the reference price, both ways: many trigger, some wait.
+                long stop = 10_000 + (side == Side.Buy ? 1 : -1) * 5 * random.Next(-4, 20);
+                bool market = random.Next(3) == 0;
+                long price = stop + (side == Side.Buy ? 1 : -1) * 5 * random.Next(0, 10);
+                yield return CommandCodec.Encode(new NewOrder(account, nextId++, symbol, side, market ? OrderType.Stop : OrderType.StopLimit,
+                    market ? TimeInForce.ImmediateOrCancel : TimeInForce.GoodTillCancel, market ? 0 : price, 10 * random.Next(1, 40),
+                    StopPrice: stop), buffer);
             }
             else if (roll < 640)
                 yield return CommandCodec.Encode(new NewOrder(account, nextId++, symbol, side, OrderType.Market, TimeInForce.ImmediateOrCancel, 0,
