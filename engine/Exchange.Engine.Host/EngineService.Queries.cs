@@ -163,6 +163,9 @@ public sealed partial class EngineService
                 g.Quantity = o.Quantity;
                 g.FilledQuantity = o.Filled;
                 g.LeavesQuantity = o.Leaves;
+                g.OrderType = o.Type;
+                g.StopPrice = o.StopPrice;
+                g.TimeInForce = o.TimeInForce;
             }
             Answer(connection, HeaderLength + m.EncodedLength);
         }

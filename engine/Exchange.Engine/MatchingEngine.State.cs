@@ -80,7 +80,8 @@ public sealed partial class MatchingEngine<TOutput>
     {
         ref Order o = ref _orders[slot];
         return new OrderView(o.OrderId, o.Account, o.ClientOrderId, o.Symbol, o.Side, o.IsMarket ? 0 : o.Price, o.Quantity, o.Filled,
-            o.Held, o.SelfTrade, o.PostOnly);
+            o.Held, o.SelfTrade, o.PostOnly, !o.Pending ? OrderType.Limit : o.IsMarket ? OrderType.Stop : OrderType.StopLimit,
+            o.Pending ? _levels[o.Level].Price : 0, o.Pending ? o.TimeInForce : TimeInForce.GoodTillCancel);
     }
 
     /// <summary>Pending stops of one side in trigger order: nearest stop price first (buy: lowest, sell: highest), then

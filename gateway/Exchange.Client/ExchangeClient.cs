@@ -570,7 +570,9 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
                 var g = m.ReadOrders();
                 while (g.Next())
                     _listener.OnAccountOrder(shard, m.RequestId, new OpenOrderEntry(g.OrderId, g.ClientOrderId, g.Symbol, g.Side,
-                        (g.Flags & OrderFlags.PostOnly) != 0, g.Price, g.Quantity, g.FilledQuantity, g.LeavesQuantity));
+                        (g.Flags & OrderFlags.PostOnly) != 0, g.Price, g.Quantity, g.FilledQuantity, g.LeavesQuantity,
+                        g.OrderType is OrderType.Stop or OrderType.StopLimit ? g.OrderType : OrderType.Limit, g.StopPrice,
+                        g.TimeInForce == 0 ? TimeInForce.GoodTillCancel : g.TimeInForce));
                 return true;
             }
             case AccountStateEndDecoder.TemplateId:

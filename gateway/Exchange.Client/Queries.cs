@@ -19,6 +19,10 @@ public readonly record struct OrderStatusAnswer(
     public bool Sequenced => State != OrderState.Unknown || ClientOrderId <= LastClientOrderId;
 }
 
-/// <summary>One open order in the answer to <see cref="ExchangeClient{TListener}.RequestAccountState"/>.</summary>
+/// <summary>One open order in the answer to <see cref="ExchangeClient{TListener}.RequestAccountState"/>: an order in the
+/// book (<paramref name="Type"/> Limit), or a stop waiting for its trigger (Stop or StopLimit, with its
+/// <paramref name="StopPrice"/>; an engine of schema version 3 or older says Limit and 0), and its time in force (a
+/// pending stop-limit's: what it does once triggered).</summary>
 public readonly record struct OpenOrderEntry(
-    long OrderId, long ClientOrderId, int Symbol, Side Side, bool PostOnly, long Price, long Quantity, long Filled, long Leaves);
+    long OrderId, long ClientOrderId, int Symbol, Side Side, bool PostOnly, long Price, long Quantity, long Filled, long Leaves,
+    OrderType Type = OrderType.Limit, long StopPrice = 0, TimeInForce TimeInForce = TimeInForce.GoodTillCancel);

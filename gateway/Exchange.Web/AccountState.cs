@@ -13,7 +13,10 @@ public sealed class WebOrder
     public long ClientOrderId { get; set; }
     public long OrderId { get; set; }
     public Side Side { get; init; }
-    public OrderType Type { get; init; }
+    /// <summary>Stop or StopLimit while a stop waits for its trigger; Market or Limit from its trigger on.</summary>
+    public OrderType Type { get; set; }
+    /// <summary>A stop's stop price (0 for other orders).</summary>
+    public long StopPrice { get; init; }
     public TimeInForce TimeInForce { get; init; }
     public long Price { get; set; }
     public long Quantity { get; set; }
@@ -107,9 +110,10 @@ public static class PrivateFrames
         w.WriteNumber("clientOrderId", o.ClientOrderId);
         w.WriteNumber("orderId", o.OrderId);
         w.WriteString("side", Frames.SideName(o.Side));
-        w.WriteString("orderType", o.Type == OrderType.Market ? "market" : "limit");
+        w.WriteString("orderType", Requests.OrderTypeName(o.Type));
         w.WriteString("timeInForce", Requests.TimeInForceName(o.TimeInForce));
         w.WriteString("price", s.Price(o.Price));
+        if (o.StopPrice != 0) w.WriteString("stopPrice", s.Price(o.StopPrice));
         w.WriteString("quantity", s.Quantity(o.Quantity));
         w.WriteString("filled", s.Quantity(o.Filled));
         w.WriteString("leaves", s.Quantity(o.Leaves));

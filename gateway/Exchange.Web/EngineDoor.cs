@@ -525,12 +525,14 @@ public sealed class EngineDoor : IDisposable
     {
         if (session.Refresh is not { } r || r.RequestId != requestId || !_marketsById.TryGetValue(o.Symbol, out var m)) return;
         if (!r.Orders.TryGetValue(shard, out var list)) r.Orders[shard] = list = [];
-        // Only GTC limit orders rest.
+        // Limit orders rest; stops wait for their trigger.
+        bool pending = o.Type is OrderType.Stop or OrderType.StopLimit;
         list.Add(new WebOrder
         {
-            Symbol = m.Symbol, ClientOrderId = o.ClientOrderId, OrderId = o.OrderId, Side = o.Side, Type = OrderType.Limit,
-            TimeInForce = TimeInForce.GoodTillCancel, Price = o.Price, Quantity = o.Quantity, Filled = o.Filled, Leaves = o.Leaves,
-            Status = o.Filled > 0 ? "partiallyFilled" : "open",
+            Symbol = m.Symbol, ClientOrderId = o.ClientOrderId, OrderId = o.OrderId, Side = o.Side, Type = o.Type,
+            TimeInForce = o.TimeInForce, Price = o.Price,
+            Quantity = o.Quantity, Filled = o.Filled, Leaves = o.Leaves, StopPrice = o.StopPrice,
+            Status = pending ? "pending" : o.Filled > 0 ? "partiallyFilled" : "open",
         });
     }
 
@@ -641,12 +643,13 @@ public sealed class EngineDoor : IDisposable
         long price = Amount(r.Price, m.Symbol.PriceDecimals, "price");
         long quantity = Amount(r.Quantity, m.Symbol.QuantityDecimals, "quantity");
         long budget = Amount(r.QuoteBudget, m.Symbol.QuoteDecimals, "quoteBudget");
+        long stopPrice = Amount(r.StopPrice, m.Symbol.PriceDecimals, "stopPrice");
         var state = session.State;
         long id = r.ClientOrderId ?? state.NextClientOrderId++;
         if (state.PendingNew.ContainsKey(id) || state.Orders.ContainsKey(id))
             throw new RequestError("invalid_field", $"clientOrderId {id} is already in use by an order of this account");
         var order = new NewOrder(session.Account.Account, id, m.Symbol.Id, r.Side, r.Type, r.TimeInForce,
-            r.Type == OrderType.Market ? 0 : price, quantity, budget, r.SelfTrade, r.PostOnly);
+            r.Type is OrderType.Market or OrderType.Stop ? 0 : price, quantity, budget, r.SelfTrade, r.PostOnly, stopPrice);
         if (Sent(c, r, "new", session.Client.NewOrder(order), id)) state.PendingNew[id] = new PendingRequest(c, r.RequestId, "new");
     }
 
@@ -691,7 +694,7 @@ public sealed class EngineDoor : IDisposable
         var order = new WebOrder
         {
             Symbol = m.Symbol, ClientOrderId = e.ClientOrderId, OrderId = e.OrderId, Side = e.Side, Type = e.Type, TimeInForce = e.TimeInForce,
-            Price = e.Price, Quantity = e.Quantity, Leaves = e.Quantity, Status = "open",
+            Price = e.Price, Quantity = e.Quantity, Leaves = e.Quantity, StopPrice = e.StopPrice, Status = e.StopPrice != 0 ? "pending" : "open",
         };
         a.Orders[e.ClientOrderId] = order;
         long orderId = e.OrderId;
@@ -739,6 +742,16 @@ public sealed class EngineDoor : IDisposable
         }
         ToOrders(a, PrivateFrames.Order(order, "fill"));
         if (e.LeavesQuantity == 0) a.Orders.Remove(e.ClientOrderId);
+    }
+
+    /// <summary>A pending stop reached its stop price: from now on it is a market (stop) or limit (stop-limit) order.</summary>
+    private void OnStopTriggered(AccountSession session, in StopTriggered e)
+    {
+        var a = session.State;
+        if (!a.Orders.TryGetValue(e.ClientOrderId, out var order)) return;
+        order.Type = e.Type == OrderType.Stop ? OrderType.Market : OrderType.Limit;
+        order.Status = "open";
+        ToOrders(a, PrivateFrames.Order(order, "triggered"));
     }
 
     private static long SequenceOf(AccountSession session) => session.Client.Listener.Sequence;
@@ -899,6 +912,7 @@ public sealed class EngineDoor : IDisposable
         public override void OnTrade(in Trade e) => door.OnTrade(session, e);
         public override void OnSymbolStatus(in SymbolStatusChanged e) => door.OnSymbolStatus(session, e);
         public override void OnAccepted(in OrderAccepted e) => door.OnAccepted(session, e);
+        public override void OnStopTriggered(in StopTriggered e) => door.OnStopTriggered(session, e);
         public override void OnRejected(in CommandRejected e) => door.OnRejected(session, e);
         public override void OnFill(in Fill e) => door.OnFill(session, e);
         public override void OnCancelled(in OrderCancelled e) => door.OnCancelled(session, e);

@@ -20,7 +20,7 @@ public sealed record SubscribeRequest(JsonElement? RequestId, bool Subscribe, st
     public string Key => $"{Channel}/{Symbol}/{Interval}";
 }
 public sealed record NewOrderRequest(JsonElement? RequestId, string Symbol, Side Side, OrderType Type, TimeInForce TimeInForce, string? Price,
-    string Quantity, string? QuoteBudget, bool PostOnly, SelfTradePrevention SelfTrade, long? ClientOrderId) : Request(RequestId)
+    string Quantity, string? QuoteBudget, bool PostOnly, SelfTradePrevention SelfTrade, long? ClientOrderId, string? StopPrice = null) : Request(RequestId)
 {
     public override bool IsOrderEntry => true;
 }
@@ -100,21 +100,26 @@ public static class Requests
             {
                 string symbol = RequiredString(m, "symbol", 16);
                 var side = ParseSide(RequiredString(m, "side", 8), allowNone: false);
-                var orderType = RequiredString(m, "orderType", 8) switch
+                var orderType = RequiredString(m, "orderType", 16) switch
                 {
                     "limit" => OrderType.Limit,
                     "market" => OrderType.Market,
-                    var other => throw new RequestError("invalid_field", $"orderType '{other}' is not limit or market"),
+                    "stop" => OrderType.Stop,
+                    "stopLimit" => OrderType.StopLimit,
+                    var other => throw new RequestError("invalid_field", $"orderType '{other}' is not limit, market, stop or stopLimit"),
                 };
                 var tif = OptionalString(m, "timeInForce", 8) switch
                 {
-                    null => orderType == OrderType.Market ? TimeInForce.ImmediateOrCancel : TimeInForce.GoodTillCancel,
+                    null => orderType is OrderType.Market or OrderType.Stop ? TimeInForce.ImmediateOrCancel : TimeInForce.GoodTillCancel,
                     "gtc" => TimeInForce.GoodTillCancel,
                     "ioc" => TimeInForce.ImmediateOrCancel,
                     "fok" => TimeInForce.FillOrKill,
                     var other => throw new RequestError("invalid_field", $"timeInForce '{other}' is not gtc, ioc or fok"),
                 };
-                string? price = orderType == OrderType.Limit ? RequiredDecimal(m, "price") : OptionalDecimal(m, "price");
+                string? price = orderType is OrderType.Limit or OrderType.StopLimit ? RequiredDecimal(m, "price") : OptionalDecimal(m, "price");
+                string? stopPrice = orderType is OrderType.Stop or OrderType.StopLimit ? RequiredDecimal(m, "stopPrice") : null;
+                if (stopPrice == null && m.TryGetProperty("stopPrice", out _))
+                    throw new RequestError("invalid_field", "stopPrice is for stop and stopLimit orders only");
                 string quantity = RequiredDecimal(m, "quantity");
                 string? budget = OptionalDecimal(m, "quoteBudget");
                 bool postOnly = OptionalBool(m, "postOnly") ?? false;
@@ -128,7 +133,7 @@ public static class Requests
                     var other => throw new RequestError("invalid_field", $"selfTrade '{other}' is not none, cancelNewest, cancelOldest, cancelBoth or decrement"),
                 };
                 long? clientOrderId = OptionalInteger(m, "clientOrderId", 1, MaxClientOrderId);
-                return new NewOrderRequest(id, symbol, side, orderType, tif, price, quantity, budget, postOnly, stp, clientOrderId);
+                return new NewOrderRequest(id, symbol, side, orderType, tif, price, quantity, budget, postOnly, stp, clientOrderId, stopPrice);
             }
             case "cancel":
                 return new CancelRequest(id, OptionalString(m, "symbol", 16), RequiredInteger(m, "clientOrderId", 1, MaxClientOrderId));
@@ -149,6 +154,14 @@ public static class Requests
         "sell" => Side.Sell,
         "both" when allowNone => Side.None,
         _ => throw new RequestError("invalid_field", allowNone ? $"side '{text}' is not buy, sell or both" : $"side '{text}' is not buy or sell"),
+    };
+
+    public static string OrderTypeName(OrderType type) => type switch
+    {
+        OrderType.Market => "market",
+        OrderType.Stop => "stop",
+        OrderType.StopLimit => "stopLimit",
+        _ => "limit",
     };
 
     public static string TimeInForceName(TimeInForce tif) => tif switch

@@ -149,4 +149,47 @@ public sealed class OrderEntryTests(WebFixture fixture) : IClassFixture<WebFixtu
         await alice.Request("c", """{"type":"cancel","requestId":"c","clientOrderId":4001}""");
         await bob.Request("c", """{"type":"cancel","requestId":"c","clientOrderId":4002}""");
     }
+
+    [Fact]
+    public async Task A_stop_limit_order_waits_pending_is_triggered_by_a_trade_at_its_stop_price_and_then_is_a_limit_order()
+    {
+        await using var alice = await LoggedOn("alice");
+        await alice.Request("o", """{"type":"subscribe","requestId":"o","channel":"orders"}""");
+        // Near the top of ETH-USD's band (2400..3600), above any trade the other tests make.
+        var ack = await alice.Request("s", """{"type":"new","requestId":"s","symbol":"ETH-USD","side":"buy","orderType":"stopLimit","price":"3595","stopPrice":"3590","quantity":"0.01","clientOrderId":5001}""");
+        Assert.Equal("ack", WsClient.Type(ack));
+        var accepted = (await alice.Seen(f => OrderEvent(f, "accepted", 5001), "stop-limit accepted")).GetProperty("order");
+        Assert.Equal(("stopLimit", "pending", "3590", "3595", "gtc"), (accepted.GetProperty("orderType").GetString(), accepted.GetProperty("status").GetString(),
+            accepted.GetProperty("stopPrice").GetString(), accepted.GetProperty("price").GetString(), accepted.GetProperty("timeInForce").GetString()));
+        // The engine's account state (what REST and a new orders subscription show) says the same: a pending stop.
+        var (status, open) = await Rest.Get(P.Port, "/api/v1/orders", Tokens.Hs256("alice"));
+        Assert.Equal(200, status);
+        var listed = JsonDocument.Parse(open).RootElement.GetProperty("orders").EnumerateArray().Single(o => o.GetProperty("clientOrderId").GetInt64() == 5001);
+        Assert.Equal(("stopLimit", "pending", "3590"), (listed.GetProperty("orderType").GetString(), listed.GetProperty("status").GetString(), listed.GetProperty("stopPrice").GetString()));
+
+        // A trade at 3590: a market maker bids there and bob sells into the bid (no bid is higher, so it prints at 3590).
+        using var maker = new Trader(P.EngineChannel, "mm-1001-key");
+        maker.Limit(Side.Buy, 3_590, 10_000, symbol: 2);
+        maker.WaitAnswered(1);
+        await using var bob = await LoggedOn("bob");
+        Assert.Equal("ack", WsClient.Type(await bob.Request("t", """{"type":"new","requestId":"t","symbol":"ETH-USD","side":"sell","orderType":"limit","timeInForce":"ioc","price":"3590","quantity":"0.01"}""")));
+
+        var triggered = (await alice.Seen(f => OrderEvent(f, "triggered", 5001), "stop-limit triggered")).GetProperty("order");
+        Assert.Equal(("limit", "3590"), (triggered.GetProperty("orderType").GetString(), triggered.GetProperty("stopPrice").GetString()));
+        Assert.NotEqual("pending", triggered.GetProperty("status").GetString());
+        await alice.Request("c", """{"type":"cancel","requestId":"c","clientOrderId":5001}""");
+    }
+
+    [Theory]
+    [InlineData("""{"type":"new","requestId":"x","symbol":"ETH-USD","side":"buy","orderType":"stopLimit","price":"3595","quantity":"0.01"}""", "missing_field")]
+    [InlineData("""{"type":"new","requestId":"x","symbol":"ETH-USD","side":"buy","orderType":"limit","price":"3000","stopPrice":"3100","quantity":"0.01"}""", "invalid_field")]
+    [InlineData("""{"type":"new","requestId":"x","symbol":"ETH-USD","side":"buy","orderType":"stop","stopPrice":"abc","quantity":"0.01"}""", "invalid_field")]
+    [InlineData("""{"type":"new","requestId":"x","symbol":"ETH-USD","side":"buy","orderType":"trailingStop","stopPrice":"3100","quantity":"0.01"}""", "invalid_field")]
+    public async Task A_malformed_stop_order_gets_an_error_naming_the_field(string message, string code)
+    {
+        await using var ws = await LoggedOn("alice");
+        var error = await ws.Request("x", message);
+        Assert.Equal("error", WsClient.Type(error));
+        Assert.Equal(code, error.GetProperty("code").GetString());
+    }
 }

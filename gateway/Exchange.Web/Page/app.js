@@ -206,7 +206,7 @@ function renderOrders() {
   $('open-orders').replaceChildren(...[...state.orders.values()].map((o) => {
     const tr = document.createElement('tr');
     tr.dataset.clientOrderId = o.clientOrderId;
-    tr.innerHTML = `<td>${o.symbol}</td><td class="${o.side}">${o.side}</td><td>${o.orderType === 'market' ? 'market' : o.price}</td>` +
+    tr.innerHTML = `<td>${o.symbol}</td><td class="${o.side}">${o.side}</td><td>${o.orderType === 'market' || o.orderType === 'stop' ? 'market' : o.price}${o.status === 'pending' ? ` (stop ${o.stopPrice})` : ''}</td>` +
       `<td>${trim(o.quantity)}</td><td>${trim(o.filled)}</td><td><button class="cancel" type="button">Cancel</button></td>`;
     tr.querySelector('button').onclick = () => request({ type: 'cancel', symbol: o.symbol, clientOrderId: o.clientOrderId });
     return tr;
@@ -261,8 +261,10 @@ $('interval').onchange = () => {
 };
 
 $('order-type').onchange = () => {
-  const market = $('order-type').value === 'market';
+  const type = $('order-type').value;
+  const market = type === 'market' || type === 'stop';
   $('price').disabled = market;
+  $('stop-price').disabled = type !== 'stop' && type !== 'stopLimit';
   $('tif').value = market ? 'ioc' : 'gtc';
 };
 
@@ -273,7 +275,8 @@ $('order-form').onsubmit = (event) => {
     type: 'new', symbol: state.symbol, side: document.querySelector('input[name=side]:checked').value, orderType: type,
     timeInForce: $('tif').value, quantity: $('quantity').value.trim(), postOnly: $('post-only').checked,
   };
-  if (type === 'limit') order.price = $('price').value.trim();
+  if (type === 'limit' || type === 'stopLimit') order.price = $('price').value.trim();
+  if (type === 'stop' || type === 'stopLimit') order.stopPrice = $('stop-price').value.trim();
   request(order);
   result('sent…', false);
 };
