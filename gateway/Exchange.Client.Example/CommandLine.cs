@@ -25,6 +25,9 @@ internal sealed class CommandLine
     private readonly Option<long?> _quantity = Cli.Integer("--quantity", "size of each quote and take, a multiple of the lot (default: one demo lot: 1000000 for symbol 1, 10000 for symbol 2)", 1L, long.MaxValue / 4);
     private readonly Option<int> _intervalMs = Cli.Integer("--interval-ms", "how often the quotes move", Defaults.IntervalMs, 1, 60_000);
     private readonly Option<int> _takeEvery = Cli.Integer("--take-every", "take liquidity every N intervals; 0 never", Defaults.TakeEvery, 0, int.MaxValue);
+    private readonly Option<long> _stopLoss = Cli.Integer("--stop-loss", "after each fill of a quote, protect the position it opened with a stop " +
+        $"order on the other side this many price units beyond the fill price; at most {MarketMaker.MaxStops} wait at once, the oldest is " +
+        "cancelled for a new one; 0 never", 0L, 0L, long.MaxValue / 4);
     private readonly Option<int> _seconds = Cli.Integer("--seconds", "how long to run before logging out", Defaults.Seconds, 1, 86_400);
     private readonly Option<string> _responseHost = Cli.WithDefault("--response-host", "the address engines send responses to", Defaults.ResponseHost);
     private readonly Option<uint> _heartbeatMs = Cli.Integer("--heartbeat-ms", "requested heartbeat interval", Defaults.HeartbeatMs, 1u, 3_600_000u);
@@ -41,6 +44,7 @@ internal sealed class CommandLine
         _price.HelpName = "P";
         _spread.HelpName = "TICKS";
         _quantity.HelpName = "Q";
+        _stopLoss.HelpName = "P";
         _responseHost.HelpName = "HOST";
         Root = new RootCommand("""
             Quotes a bid and an ask around a price on one symbol, moving them every interval, and every Nth interval also
@@ -50,7 +54,7 @@ internal sealed class CommandLine
             Exit status: 0 after --seconds, 1 if the session fails (logon refused, no engine, disconnect), 2 on bad arguments.
             """)
         {
-            _engines, _apiKey, _account, _symbol, _price, _spread, _quantity, _intervalMs, _takeEvery, _seconds, _responseHost, _heartbeatMs, _json,
+            _engines, _apiKey, _account, _symbol, _price, _spread, _quantity, _intervalMs, _takeEvery, _stopLoss, _seconds, _responseHost, _heartbeatMs, _json,
         };
     }
 
@@ -78,6 +82,7 @@ internal sealed class CommandLine
             Quantity = quantity ?? demo!.Value.Lot,
             IntervalMs = r.GetValue(_intervalMs),
             TakeEvery = r.GetValue(_takeEvery),
+            StopLoss = r.GetValue(_stopLoss),
             Seconds = r.GetValue(_seconds),
             ResponseHost = r.GetValue(_responseHost)!,
             HeartbeatMs = r.GetValue(_heartbeatMs),

@@ -2,7 +2,9 @@
 // interval; every Nth interval an immediate-or-cancel order takes the best opposite quote. It follows its orders
 // through the execution reports, so a quote that filled or was refused is placed anew on the next interval. Given every
 // member of a clustered shard, it follows a failover: it logs on to the new leader and asks the order status of each
-// quote it had live or on its way, so it neither loses track of a resting quote nor places one twice.
+// quote it had live or on its way, so it neither loses track of a resting quote nor places one twice. With --stop-loss,
+// each fill of a quote is protected by a stop order on the other side (a bought lot by a sell stop below the fill, a
+// sold one by a buy stop above it), so a move against the position closes it at market.
 using System.Globalization;
 using Exchange.Contract;
 
@@ -21,6 +23,9 @@ internal sealed class MarketMaker : ClientListener
     private int _interval;
     private bool _takeBuy = true;
     private const int MaxRejectsInARow = 10;
+    /// <summary>Protective stops waiting at once; the oldest is cancelled to make room.</summary>
+    public const int MaxStops = 8;
+    private readonly Queue<long> _stops = new();
     private int _rejectsInARow;
 
     // The top of book of the quoted symbol from market data, and what was last printed.
@@ -221,9 +226,54 @@ internal sealed class MarketMaker : ClientListener
         Settle(ref quote, e.ClientOrderId, live: true);
     }
 
+    /// <summary>A stop order on the other side of a quote's fill, <see cref="Settings.StopLoss"/> beyond its price.</summary>
+    private void Protect(in Fill e)
+    {
+        var side = e.Side == Side.Buy ? Side.Sell : Side.Buy;
+        long stopPrice = side == Side.Sell ? e.Price - _settings.StopLoss : e.Price + _settings.StopLoss;
+        if (stopPrice <= 0) return;
+        if (_stops.Count >= MaxStops) Sent(Client.Cancel(_settings.Symbol, _stops.Dequeue()), "cancel of the oldest stop");
+        long id = ++_nextClientOrderId;
+        if (!Sent(Client.NewOrder(new NewOrder(0, id, _settings.Symbol, side, OrderType.Stop, TimeInForce.ImmediateOrCancel, 0, e.Quantity,
+            StopPrice: stopPrice)), "stop")) return;
+        _stops.Enqueue(id);
+        Stats.Stops++;
+    }
+
+    private bool IsStop(long clientOrderId) => _stops.Contains(clientOrderId);
+
+    private void Forget(long clientOrderId)
+    {
+        if (!IsStop(clientOrderId)) return;
+        for (int n = _stops.Count; n > 0; n--)
+        {
+            long id = _stops.Dequeue();
+            if (id != clientOrderId) _stops.Enqueue(id);
+        }
+    }
+
+    public override void OnStopTriggered(in StopTriggered e)
+    {
+        if (!IsStop(e.ClientOrderId)) return;
+        Forget(e.ClientOrderId);
+        Stats.StopsTriggered++;
+        string side = e.Side == Side.Buy ? "buy" : "sell";
+        Line($"{{\"event\":\"stop-triggered\",\"shard\":{EventShard},\"sequence\":{EventSequence},\"side\":\"{side}\",\"stopPrice\":{e.StopPrice},\"lastPrice\":{e.LastPrice},\"clientOrderId\":{e.ClientOrderId}}}",
+            $"triggered {side,-4} stop @ {e.StopPrice} by a trade at {e.LastPrice} (order {e.ClientOrderId})");
+    }
+
     public override void OnRejected(in CommandRejected e)
     {
         Stats.Rejected++;
+        if (IsStop(e.ClientOrderId))
+        {
+            // A stop the market already passed (StopWouldTrigger), or one the account cannot hold: the position stays
+            // unprotected, which is no reason to stop quoting.
+            Forget(e.ClientOrderId);
+            Line($"{{\"event\":\"reject\",\"shard\":{EventShard},\"sequence\":{EventSequence},\"command\":\"{e.Command}\",\"clientOrderId\":{e.ClientOrderId},\"reason\":\"{e.Reason}\",\"stop\":true}}",
+                $"reject    stop {e.ClientOrderId}: {e.Reason}");
+            return;
+        }
         // A replace names the new id only in its answer; the reject carries the id it was sent for.
         if (_bid.Pending != 0 && (_bid.Pending == e.ClientOrderId || _bid.Id == e.ClientOrderId)) { _bid.Pending = 0; _bid.Id = 0; }
         if (_ask.Pending != 0 && (_ask.Pending == e.ClientOrderId || _ask.Id == e.ClientOrderId)) { _ask.Pending = 0; _ask.Id = 0; }
@@ -235,6 +285,7 @@ internal sealed class MarketMaker : ClientListener
 
     public override void OnCancelled(in OrderCancelled e)
     {
+        Forget(e.ClientOrderId);
         if (e.Reason == CancelReason.ReplacedBelowFilled)
         {
             ref var q = ref QuoteOf(e.Side);
@@ -247,7 +298,11 @@ internal sealed class MarketMaker : ClientListener
     {
         Stats.Fills++;
         Stats.Volume += e.Quantity;
-        if (e.Liquidity == Liquidity.Maker) Stats.MakerFills++;
+        if (e.Liquidity == Liquidity.Maker)
+        {
+            Stats.MakerFills++;
+            if (_settings.StopLoss > 0 && !IsStop(e.ClientOrderId)) Protect(e);
+        }
         if (e.LeavesQuantity == 0) Settle(ref QuoteOf(e.Side), e.ClientOrderId, live: false);
         string side = e.Side == Side.Buy ? "buy" : "sell";
         string liquidity = e.Liquidity == Liquidity.Maker ? "maker" : "taker";
@@ -270,5 +325,5 @@ internal sealed class MarketMaker : ClientListener
 
 internal struct Stats
 {
-    public long NewOrders, Replaces, Takes, NotSent, Accepted, Rejected, Fills, MakerFills, Volume, Failovers, StatusQueries;
+    public long NewOrders, Replaces, Takes, NotSent, Accepted, Rejected, Fills, MakerFills, Volume, Failovers, StatusQueries, Stops, StopsTriggered;
 }

@@ -35,7 +35,8 @@ static int Run(Settings settings)
         }
         log.Info($"account {client.Account} logged on to {client.ShardCount} shard(s); quoting symbol {settings.Symbol} " +
             $"around {settings.Price}, spread {settings.Spread}, quantity {settings.Quantity}" +
-            (settings.TakeEvery > 0 ? $", taking every {settings.TakeEvery} intervals" : "") + $" for {settings.Seconds} s",
+            (settings.TakeEvery > 0 ? $", taking every {settings.TakeEvery} intervals" : "") +
+            (settings.StopLoss > 0 ? $", stop-loss {settings.StopLoss} beyond each quote fill" : "") + $" for {settings.Seconds} s",
             ("account", client.Account), ("symbol", settings.Symbol));
 
         bool stop = false;
@@ -86,10 +87,11 @@ static int Run(Settings settings)
         output.WriteLine(settings.Json
             ? $"{{\"event\":\"summary\",\"seconds\":{elapsed:0.0},\"newOrders\":{s.NewOrders},\"replaces\":{s.Replaces},\"takes\":{s.Takes},\"notSent\":{s.NotSent}," +
               $"\"accepted\":{s.Accepted},\"rejected\":{s.Rejected},\"fills\":{s.Fills},\"makerFills\":{s.MakerFills},\"volume\":{s.Volume}," +
-              $"\"failovers\":{s.Failovers},\"statusQueries\":{s.StatusQueries}," +
+              $"\"failovers\":{s.Failovers},\"statusQueries\":{s.StatusQueries},\"stops\":{s.Stops},\"stopsTriggered\":{s.StopsTriggered}," +
               $"\"malformed\":{client.MalformedMessages},\"ok\":{(maker.Failure == null ? "true" : "false")}}}"
             : $"summary   {elapsed:0.0} s: {s.NewOrders} new, {s.Replaces} replaces, {s.Takes} takes, {s.NotSent} not sent; {s.Accepted} accepted, " +
-              $"{s.Rejected} rejected; {s.Fills} fills ({s.MakerFills} maker), volume {s.Volume}");
+              $"{s.Rejected} rejected; {s.Fills} fills ({s.MakerFills} maker), volume {s.Volume}" +
+              (settings.StopLoss > 0 ? $"; {s.Stops} stops, {s.StopsTriggered} triggered" : ""));
         if (maker.Failure != null)
         {
             log.Error(maker.Failure);

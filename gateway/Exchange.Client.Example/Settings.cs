@@ -14,6 +14,9 @@ internal sealed record Settings
     public long Quantity { get; init; }
     public int IntervalMs { get; init; } = 200;
     public int TakeEvery { get; init; } = 5;
+    /// <summary>After each fill of a quote, a stop order on the other side this many price units beyond the fill
+    /// (0: none).</summary>
+    public long StopLoss { get; init; }
     public int Seconds { get; init; } = 10;
     public string ResponseHost { get; init; } = "127.0.0.1";
     public uint HeartbeatMs { get; init; } = 1000;

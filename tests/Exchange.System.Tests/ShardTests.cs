@@ -71,6 +71,32 @@ public sealed class ShardTests : IDisposable
         Assert.Equal("1", Lines.Field(status, "sessions"));
     }
 
+    [Fact]
+    public void A_market_maker_with_a_stop_loss_protects_each_quote_fill_with_a_stop_that_triggers_when_the_price_moves()
+    {
+        using var engine = new EngineProcess(1, "BTC-USD,ETH-USD", JournalDir("mm-stops"));
+        // Taking its own quotes every interval, the last price swings a half spread either side of a drifting centre;
+        // stops 2 beyond each fill trigger once the centre has drifted that far.
+        var mm = ChildProcess.Run(ChildProcess.StartDll("exchange-mm.dll",
+            ["--engine", engine.ChannelUri, "--symbol", Eth.ToString(), "--seconds", "6", "--interval-ms", "20", "--take-every", "1",
+             "--stop-loss", "2", "--json"]), Timeouts.Process);
+        Assert.True(mm.ExitCode == 0, mm.ToString());
+        var summary = global::System.Text.Json.JsonDocument.Parse(mm.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
+        Assert.True(summary.GetProperty("ok").GetBoolean(), summary.ToString());
+        long stops = summary.GetProperty("stops").GetInt64(), triggered = summary.GetProperty("stopsTriggered").GetInt64();
+        Assert.True(stops > 0 && triggered > 0 && triggered <= stops, summary.ToString());
+        // Every trigger printed: a buy stop by a trade at or above its stop price, a sell stop at or below.
+        var triggers = mm.Stdout.Split('\n').Where(l => l.Contains("\"event\":\"stop-triggered\""))
+            .Select(l => global::System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(triggered, triggers.Count);
+        Assert.All(triggers, t => Assert.True(t.GetProperty("side").GetString() == "buy"
+            ? t.GetProperty("lastPrice").GetInt64() >= t.GetProperty("stopPrice").GetInt64()
+            : t.GetProperty("lastPrice").GetInt64() <= t.GetProperty("stopPrice").GetInt64(), t.ToString()));
+        // Its last mass cancel took the stops still waiting with the quotes: nothing is left open.
+        var status = engine.Process.WaitForLine("status", l => Lines.Field(l, "openOrders") == "0");
+        Assert.Equal("0", Lines.Field(status, "openOrders"));
+    }
+
     private static bool BookEmpty(RecordingListener listener, int symbol)
     {
         var last = new Dictionary<(Side, long), long>();
