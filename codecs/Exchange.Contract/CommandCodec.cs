@@ -76,7 +76,8 @@ public static class CommandCodec
                 return SbeError.None;
             case AddAccountDecoder.TemplateId:
                 if ((error = AddAccountDecoder.TryWrapWithHeader(message, 0, out var a)) != SbeError.None) return error;
-                handler.On(new AddAccount(a.Account));
+                handler.On(new AddAccount(a.Account, a.OrdersPerSecond == AddAccountDecoder.OrdersPerSecondNullValue ? 0 : a.OrdersPerSecond,
+                    a.OrderBurst == AddAccountDecoder.OrderBurstNullValue ? 0 : a.OrderBurst));
                 return SbeError.None;
             case AddSymbolDecoder.TemplateId:
                 if ((error = AddSymbolDecoder.TryWrapWithHeader(message, 0, out var s)) != SbeError.None) return error;
@@ -179,6 +180,8 @@ public static class CommandCodec
     {
         var e = AddAccountEncoder.WrapAndApplyHeader(destination, 0);
         e.Account = c.Account;
+        e.OrdersPerSecond = c.OrdersPerSecond;
+        e.OrderBurst = c.OrderBurst;
         return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
     }
 

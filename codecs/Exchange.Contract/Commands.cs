@@ -2,7 +2,9 @@
 // the engine never reads a clock of its own.
 namespace Exchange.Contract;
 
-public readonly record struct AddAccount(long Account);
+/// <summary>A new account. <paramref name="OrdersPerSecond"/> and <paramref name="OrderBurst"/> are its order-entry rate
+/// limit (new orders and replaces; 0: the engine's configured default for accounts).</summary>
+public readonly record struct AddAccount(long Account, int OrdersPerSecond = 0, int OrderBurst = 0);
 
 /// <summary>A new symbol with its trading rules, and the name the gateways and people know it by (empty is allowed by
 /// the engine; the engine process's config and exchange-admin always give one).</summary>

@@ -35,12 +35,18 @@ public sealed partial class EngineService : IDisposable
     private bool _accepting = true;
     private bool _shutDown;
     private int _sinceStall;
+    private readonly long _sessionRateInterval, _sessionRateTolerance;
 
     private EngineService(ShardConfig config, IEngineLinks links, EngineServiceOptions options, RecoveredShard shard)
     {
         _config = config;
         _options = options;
         _links = links;
+        if (options.SessionCommandsPerSecond > 0)
+        {
+            _sessionRateInterval = Math.Max(1, 1_000_000_000L / options.SessionCommandsPerSecond);
+            _sessionRateTolerance = (Math.Max(1, options.SessionCommandBurst) - 1) * _sessionRateInterval;
+        }
         _sequencer = new Sequencer(options.Clock);
         _sessions = new SessionTable(options.MaxConnections);
         _outbound = new Outbound(_sessions, links, options.OutboundBufferBytes, MakeDurable);
@@ -149,7 +155,21 @@ public sealed partial class EngineService : IDisposable
         ref Session session = ref _sessions[connection];
         if (session.IsOperator || session.Account != command.Account) { Reject(connection, in command, RejectReason.NotLoggedOn); return; }
         if (command.Kind == CommandKind.NewOrder && !_engine.TryGetSymbol(command.Symbol, out _, out _)) { Reject(connection, in command, RejectReason.WrongShard); return; }
+        if (OverSessionRate(ref session)) { Reject(connection, in command, RejectReason.RateLimited); return; }
         Submit(Block(message));
+    }
+
+    /// <summary>The session's flood guard (<see cref="EngineServiceOptions.SessionCommandsPerSecond"/>), by the session clock:
+    /// before sequencing, so what it refuses is never journaled and replay does not depend on it.</summary>
+    private bool OverSessionRate(ref Session session)
+    {
+        if (_sessionRateInterval == 0) return false;
+        long now = _sessions.Stamp();
+        if (now == SessionTable.Unstamped) return false;
+        long due = Math.Max(session.RateDue, now);
+        if (due - now > _sessionRateTolerance) return true;
+        session.RateDue = due + _sessionRateInterval;
+        return false;
     }
 
     /// <summary>Administration (accounts, symbols, funds): only from an operator's session, which then gets every event

@@ -38,6 +38,10 @@ public sealed record EngineServiceOptions
     public TimeSpan SnapshotEvery { get; init; }
     /// <summary>How many snapshot files the running engine keeps (the newest); older ones are removed after each new one.</summary>
     public int SnapshotsKept { get; init; } = 2;
+    /// <summary>Order-entry commands one session may send per second before they are sequenced (0: no limit), and how
+    /// many at once; beyond, rejected RateLimited without being journaled.</summary>
+    public int SessionCommandsPerSecond { get; init; }
+    public int SessionCommandBurst { get; init; } = 1000;
     /// <summary>What becomes of journal segments wholly before the newest snapshot once no standby still reading the
     /// journal needs them: kept (the default), deleted, or moved to the journal's archive/ directory.</summary>
     public JournalRetentionMode JournalRetention { get; init; } = JournalRetentionMode.Keep;

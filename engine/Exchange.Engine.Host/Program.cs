@@ -143,6 +143,8 @@ root.SetAction(parsed =>
         StallEveryCommands = parsed.GetValue(stallEvery),
         StallDuration = TimeSpan.FromMicroseconds(parsed.GetValue(stallMicros)),
         MaxSessions = EngineProcess.MaxConnections - config.Limits.MaxPendingConnections,
+        SessionCommandsPerSecond = config.Limits.SessionCommandsPerSecond,
+        SessionCommandBurst = config.Limits.SessionCommandBurst,
         StandbyOf = config.Replication.Primary,
         Log = EngineLog(config),
     });

@@ -31,6 +31,9 @@ internal struct Session
     public int BlockedPass;
     /// <summary>Messages for this session in the outbound queue.</summary>
     public int Pending;
+    /// <summary>The session's command rate limit: the DoWork-clock time from which its next order-entry command
+    /// conforms (a generic cell rate; 0 until its first).</summary>
+    public long RateDue;
 
     public readonly bool IsOperator => Operator != null;
 }

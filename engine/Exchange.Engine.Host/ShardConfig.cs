@@ -21,8 +21,10 @@ public sealed record SymbolConfig(string Name, SymbolSpec Spec);
 public sealed record OperatorConfig(string Name, string ApiKey);
 
 /// <summary>An account of the opening state. <paramref name="ApiKey"/> is what a client presents in Logon to trade
-/// as this account; without one the account cannot log on.</summary>
-public sealed record AccountConfig(long Id, Dictionary<string, long> Balances, string? ApiKey = null);
+/// as this account; without one the account cannot log on. <paramref name="OrdersPerSecond"/> and
+/// <paramref name="OrderBurst"/> are its order-entry rate limit in the engine (0: the engine's default,
+/// <c>engine.accountOrdersPerSecond</c>).</summary>
+public sealed record AccountConfig(long Id, Dictionary<string, long> Balances, string? ApiKey = null, int OrdersPerSecond = 0, int OrderBurst = 0);
 
 public sealed record ShardConfig
 {
@@ -128,7 +130,8 @@ public sealed record ShardConfig
         }
         foreach (var account in Accounts)
         {
-            commands.Add(buffer[..CommandCodec.Encode(new AddAccount(account.Id), buffer)]);
+            if (account.OrdersPerSecond < 0 || account.OrderBurst < 0) throw new ConfigException($"account {account.Id}: ordersPerSecond and orderBurst must not be negative");
+            commands.Add(buffer[..CommandCodec.Encode(new AddAccount(account.Id, account.OrdersPerSecond, account.OrderBurst), buffer)]);
             foreach (var (asset, amount) in account.Balances)
             {
                 int assetId;
@@ -209,6 +212,12 @@ public sealed record ConnectionLimits
     public int RedirectsPerSourcePerSecond { get; set; } = 100;
     /// <summary>LogonRejects on their way at once; beyond, refused logons go unanswered (counted).</summary>
     public int MaxRejectPaths { get; set; } = 16;
+    /// <summary>Order-entry commands (new, cancel, replace, mass cancel) one session may send per second, checked before
+    /// they are sequenced (0: no limit); beyond, each is rejected RateLimited and never journaled. A flood guard for the
+    /// engine; an account's own limit on new orders and replaces is the engine's (accounts[].ordersPerSecond).</summary>
+    public int SessionCommandsPerSecond { get; set; }
+    /// <summary>How many of those may come at once.</summary>
+    public int SessionCommandBurst { get; set; } = 1000;
     /// <summary>Addresses a client may name for its responses besides the one it sends from (IP literals), for
     /// clients on machines whose sending and receiving addresses differ.</summary>
     public List<string> AllowedResponseHosts { get; set; } = [];
@@ -219,6 +228,8 @@ public sealed record ConnectionLimits
         if (MaxPendingConnections < 1 || MaxPendingConnectionsPerSource < 1 || LogonTimeoutMs < 1 || NewConnectionsPerSourcePerSecond < 1 || NewConnectionsPerSecond < 1
             || FailedLogonsPerSourcePerSecond < 1 || RedirectsPerSourcePerSecond < 1 || MaxRejectPaths < 1)
             throw new ConfigException("limits: every count, rate and timeout must be at least 1");
+        if (SessionCommandsPerSecond is < 0 or > 1_000_000_000 || SessionCommandBurst is < 1 or > 1_000_000)
+            throw new ConfigException("limits.sessionCommandsPerSecond must be 0..10^9 and limits.sessionCommandBurst 1..10^6");
         foreach (string host in AllowedResponseHosts)
             if (!System.Net.IPAddress.TryParse(host, out _)) throw new ConfigException($"limits.allowedResponseHosts: '{host}' is not an IP address");
     }

@@ -21,6 +21,10 @@ public sealed record EngineConfig
     /// <summary>Finished orders (filled, cancelled, rejected) the engine remembers, newest first, for order-status
     /// queries: a ring shared by every account, part of the state (snapshots, state hash).</summary>
     public int RecentOrders { get; init; } = 4096;
+    /// <summary>Every account's order-entry rate limit unless its AddAccount gives its own: new orders and replaces per
+    /// second of sequencer time (0: none), and how many may come at once (at least 1).</summary>
+    public int AccountOrdersPerSecond { get; init; }
+    public int AccountOrderBurst { get; init; } = 1;
 
     public void Validate()
     {
@@ -32,6 +36,8 @@ public sealed record EngineConfig
         if (InitialLevelsPerSide < 1) throw new ArgumentException("InitialLevelsPerSide must be positive");
         if (RecentOrders is < 1 or > 1 << 20) throw new ArgumentException($"RecentOrders {RecentOrders} outside 1..2^20");
         if (MaxOpenOrdersPerAccount < 1) throw new ArgumentException("MaxOpenOrdersPerAccount must be positive");
+        if (AccountOrdersPerSecond is < 0 or > 1_000_000_000) throw new ArgumentException($"AccountOrdersPerSecond {AccountOrdersPerSecond} outside 0..10^9");
+        if (AccountOrderBurst is < 1 or > 1_000_000) throw new ArgumentException($"AccountOrderBurst {AccountOrderBurst} outside 1..10^6");
         if ((long)MaxAccounts * AssetCount > 1 << 28) throw new ArgumentException("MaxAccounts × AssetCount exceeds 2^28 balances");
     }
 }

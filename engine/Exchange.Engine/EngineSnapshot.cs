@@ -22,7 +22,8 @@ public readonly record struct SnapshotStop(
 
 public sealed class EngineSnapshot
 {
-    private const ulong Magic = 0x34_50414E53_474E45; // "ENGSNAP4": with last trade prices and pending stops
+    private const ulong Magic = 0x35_50414E53_474E45; // "ENGSNAP5": with accounts' rate limits
+    private const ulong MagicWithoutRateLimits = 0x34_50414E53_474E45; // "ENGSNAP4": with last trade prices and pending stops, still read
     private const ulong MagicWithoutStops = 0x33_50414E53_474E45; // "ENGSNAP3": with what the engine remembers for queries, still read
     private const ulong MagicWithoutHistory = 0x32_50414E53_474E45; // "ENGSNAP2": symbols carry their names, still read
     private const ulong MagicWithoutNames = 0x31_50414E53_474E45; // "ENGSNAP1", still read
@@ -48,6 +49,9 @@ public sealed class EngineSnapshot
     /// <summary>Every pending stop, per symbol and side (buys, then sells) in trigger order (empty in snapshots written
     /// before stops existed).</summary>
     public SnapshotStop[] Stops { get; init; } = [];
+    /// <summary>Per account (in creation order): its rate limit's interval, tolerance and due time, three longs each
+    /// (empty in snapshots written before limits existed: no account has one).</summary>
+    public long[] RateLimits { get; init; } = [];
 
     public void WriteTo(Stream stream)
     {
@@ -94,6 +98,8 @@ public sealed class EngineSnapshot
             w.Write(s.OrderId); w.Write(s.Account); w.Write(s.ClientOrderId); w.Write(s.Symbol); w.Write((byte)s.Side); w.Write((byte)s.Type);
             w.Write((byte)s.TimeInForce); w.Write(s.StopPrice); w.Write(s.Price); w.Write(s.Quantity); w.Write(s.Held); w.Write((byte)s.SelfTrade);
         }
+        w.Write(RateLimits.Length);
+        foreach (long v in RateLimits) w.Write(v);
     }
 
     private const int OrderSize = 8 * 7 + 4 + 3;
@@ -126,7 +132,7 @@ public sealed class EngineSnapshot
         {
             using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             ulong magic = r.ReadUInt64();
-            if (magic != Magic && magic != MagicWithoutStops && magic != MagicWithoutHistory && magic != MagicWithoutNames) throw new InvalidDataException("not an engine snapshot (wrong magic)");
+            if (magic != Magic && magic != MagicWithoutRateLimits && magic != MagicWithoutStops && magic != MagicWithoutHistory && magic != MagicWithoutNames) throw new InvalidDataException("not an engine snapshot (wrong magic)");
             long sequence = r.ReadInt64(), timestamp = r.ReadInt64(), nextOrderId = r.ReadInt64(), nextTradeId = r.ReadInt64();
             int assets = r.ReadInt32();
             if (assets is < 1 or > 1 << 16) throw new InvalidDataException($"asset count {assets}");
@@ -154,7 +160,7 @@ public sealed class EngineSnapshot
             }
             long[] lastIds = [], lastSequences = [];
             FinishedOrder[] recent = [];
-            if (magic == Magic || magic == MagicWithoutStops)
+            if (magic == Magic || magic == MagicWithoutRateLimits || magic == MagicWithoutStops)
             {
                 int n = Count(r, accounts.Length);
                 if (n != accounts.Length) throw new InvalidDataException($"{n} last client order ids for {accounts.Length} accounts");
@@ -168,7 +174,7 @@ public sealed class EngineSnapshot
                         r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (OrderState)r.ReadByte(), (RejectReason)r.ReadUInt16(), (CancelReason)r.ReadByte());
             }
             SnapshotStop[] stops = [];
-            if (magic == Magic)
+            if (magic == Magic || magic == MagicWithoutRateLimits)
             {
                 for (int i = 0; i < symbols.Length; i++) symbols[i] = symbols[i] with { LastPrice = r.ReadInt64() };
                 stops = new SnapshotStop[Count(r, 1 << 28)];
@@ -176,11 +182,19 @@ public sealed class EngineSnapshot
                     stops[i] = new SnapshotStop(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), (Side)r.ReadByte(), (OrderType)r.ReadByte(),
                         (TimeInForce)r.ReadByte(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (SelfTradePrevention)r.ReadByte());
             }
+            long[] rateLimits = [];
+            if (magic == Magic)
+            {
+                int n = Count(r, 3 * accounts.Length);
+                if (n != 0 && n != 3 * accounts.Length) throw new InvalidDataException($"{n} rate limit values for {accounts.Length} accounts");
+                rateLimits = new long[n];
+                for (int i = 0; i < n; i++) rateLimits[i] = r.ReadInt64();
+            }
             return new EngineSnapshot
             {
                 Sequence = sequence, Timestamp = timestamp, NextOrderId = nextOrderId, NextTradeId = nextTradeId, AssetCount = assets,
                 Symbols = symbols, Accounts = accounts, Available = available, Held = held, Orders = orders,
-                LastClientOrderIds = lastIds, LastClientOrderSequences = lastSequences, RecentOrders = recent, Stops = stops,
+                LastClientOrderIds = lastIds, LastClientOrderSequences = lastSequences, RecentOrders = recent, Stops = stops, RateLimits = rateLimits,
             };
         }
         catch (EndOfStreamException)

@@ -14,6 +14,7 @@ public sealed partial class MatchingEngine<TOutput>
         long hold = 0;
         var reason = account == None ? RejectReason.UnknownAccount
             : book == null ? RejectReason.UnknownSymbol
+            : OverRateLimit(account, timestamp) ? RejectReason.RateLimited
             : CheckNewOrder(in c, book, account, out hold);
         if (account != None) NoteClientOrder(account, c.ClientOrderId);
         if (reason != RejectReason.None)
@@ -191,6 +192,7 @@ public sealed partial class MatchingEngine<TOutput>
         var reason = account == None ? RejectReason.UnknownAccount
             : slot == None ? RejectReason.UnknownOrder
             : _orders[slot].Pending ? RejectReason.PendingStopNotReplaceable
+            : OverRateLimit(account, timestamp) ? RejectReason.RateLimited
             : CheckReplace(in c, slot);
         if (account != None) NoteClientOrder(account, c.ClientOrderId);
         if (reason != RejectReason.None)

@@ -32,11 +32,15 @@ public sealed partial class MatchingEngine<TOutput>
         var accounts = new long[_accountCount];
         var lastIds = new long[_accountCount];
         var lastSequences = new long[_accountCount];
+        var rateLimits = new long[3 * _accountCount];
         for (int i = 0; i < _accountCount; i++)
         {
             accounts[i] = _accounts[i].Id;
             lastIds[i] = _accounts[i].LastClientOrderId;
             lastSequences[i] = _accounts[i].LastClientOrderSequence;
+            rateLimits[3 * i] = _accounts[i].RateInterval;
+            rateLimits[3 * i + 1] = _accounts[i].RateTolerance;
+            rateLimits[3 * i + 2] = _accounts[i].RateDue;
         }
         return new PendingSnapshot(
             new EngineSnapshot
@@ -45,7 +49,7 @@ public sealed partial class MatchingEngine<TOutput>
                 Symbols = [.. books.Select(b => b.Symbol)], Accounts = accounts,
                 Available = _available.AsSpan(0, _accountCount * _assets).ToArray(),
                 Held = _held.AsSpan(0, _accountCount * _assets).ToArray(),
-                Orders = [], LastClientOrderIds = lastIds, LastClientOrderSequences = lastSequences, RecentOrders = RecentOrders(),
+                Orders = [], LastClientOrderIds = lastIds, LastClientOrderSequences = lastSequences, RecentOrders = RecentOrders(), RateLimits = rateLimits,
             },
             books.Select(b => (b.Bids, b.Asks, b.BuyStops, b.SellStops)).ToArray(), copyPools ? (Order[])_orders.Clone() : _orders, copyPools ? (PriceLevel[])_levels.Clone() : _levels, OpenOrderCount);
     }
@@ -86,6 +90,18 @@ public sealed partial class MatchingEngine<TOutput>
             {
                 _accounts[i].LastClientOrderId = snapshot.LastClientOrderIds[i];
                 _accounts[i].LastClientOrderSequence = snapshot.LastClientOrderSequences[i];
+            }
+        }
+        if (snapshot.RateLimits.Length != 0)
+        {
+            if (snapshot.RateLimits.Length != 3 * snapshot.Accounts.Length) throw new InvalidDataException("snapshot's rate limits do not match its accounts");
+            for (int i = 0; i < snapshot.Accounts.Length; i++)
+            {
+                long interval = snapshot.RateLimits[3 * i], tolerance = snapshot.RateLimits[3 * i + 1];
+                if (interval < 0 || tolerance < 0) throw new InvalidDataException($"snapshot account {snapshot.Accounts[i]} has a negative rate limit");
+                _accounts[i].RateInterval = interval;
+                _accounts[i].RateTolerance = tolerance;
+                _accounts[i].RateDue = snapshot.RateLimits[3 * i + 2];
             }
         }
         // A ring larger than this engine's keeps its newest entries.
@@ -259,7 +275,7 @@ public sealed class PendingSnapshot
             AssetCount = _header.AssetCount, Symbols = _header.Symbols, Accounts = _header.Accounts, Available = _header.Available,
             Held = _header.Held, Orders = n == orders.Length ? orders : orders[..n],
             LastClientOrderIds = _header.LastClientOrderIds, LastClientOrderSequences = _header.LastClientOrderSequences, RecentOrders = _header.RecentOrders,
-            Stops = [.. stops],
+            Stops = [.. stops], RateLimits = _header.RateLimits,
         };
     }
 }

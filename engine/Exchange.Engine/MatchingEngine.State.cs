@@ -132,6 +132,13 @@ public sealed partial class MatchingEngine<TOutput>
         {
             h.Add(_accounts[a].Id);
             h.Add(_accounts[a].OpenOrders);
+            // Folded only for an account with a limit, so engines without limits hash as they always did.
+            if (_accounts[a].RateInterval != 0)
+            {
+                h.Add(_accounts[a].RateInterval);
+                h.Add(_accounts[a].RateTolerance);
+                h.Add(_accounts[a].RateDue);
+            }
             for (int asset = 0; asset < _assets; asset++)
             {
                 h.Add(_available[Balance(a, asset)]);

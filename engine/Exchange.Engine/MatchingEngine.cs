@@ -81,7 +81,13 @@ public sealed partial class MatchingEngine<TOutput> where TOutput : IEngineOutpu
         Sequence(sequence, timestamp);
         if (_accountIndex.Find(c.Account, 0) != None) { Reject(CommandKind.AddAccount, c.Account, 0, -1, RejectReason.DuplicateAccount); return; }
         if (_accountCount == _config.MaxAccounts) { Reject(CommandKind.AddAccount, c.Account, 0, -1, RejectReason.AccountCapacityExhausted); return; }
+        if (c.OrdersPerSecond is < 0 or > 1_000_000_000 || c.OrderBurst is < 0 or > 1_000_000)
+        {
+            Reject(CommandKind.AddAccount, c.Account, 0, -1, RejectReason.InvalidQuantity);
+            return;
+        }
         CreateAccount(c.Account);
+        SetRateLimit(_accountCount - 1, c.OrdersPerSecond, c.OrderBurst);
         _output.OnAccountAdded(new AccountAdded(c.Account));
     }
 

@@ -60,4 +60,10 @@ internal struct AccountState
     /// the sequence of that input; 0 and 0 before the first.</summary>
     public long LastClientOrderId;
     public long LastClientOrderSequence;
+    /// <summary>The order-entry rate limit as a generic cell rate: nanoseconds of sequencer time per order (0: no limit),
+    /// how far ahead of the clock the account may run (burst − 1 intervals), and the theoretical arrival time of its
+    /// next order.</summary>
+    public long RateInterval;
+    public long RateTolerance;
+    public long RateDue;
 }

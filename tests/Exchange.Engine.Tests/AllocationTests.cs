@@ -39,7 +39,8 @@ public sealed class AllocationTests
         engine.Apply(++seq, 0, new AddSymbol(new SymbolSpec(1, 1, 0, Tick, Lot, Lot, 1_000_000, Mid, 5_000, 10, 20, 1L << 50)));
         for (int a = 1; a <= Accounts; a++)
         {
-            engine.Apply(++seq, 0, new AddAccount(a));
+            // Account 1 with a rate limit it runs into now and then (inputs are 1 ns apart, a tenth of them its own).
+            engine.Apply(++seq, 0, a == 1 ? new AddAccount(a, OrdersPerSecond: 100_000_000, OrderBurst: 2) : new AddAccount(a));
             engine.Apply(++seq, 0, new Deposit(a, 0, 1L << 50));
             engine.Apply(++seq, 0, new Deposit(a, 1, 1L << 45));
         }

@@ -138,8 +138,8 @@ public sealed class WireSchemaCrossCheckTests
 
     [Fact]
     public void AddAccount_from_the_command_codec_reads_the_same_in_the_runtime_decoder()
-        => AssertCommand(5, r => new AddAccount(L(r)), (c, b) => CommandCodec.Encode(c, b), "AddAccount",
-            c => new() { ["account"] = N(c.Account) });
+        => AssertCommand(5, r => new AddAccount(L(r), I(r), I(r)), (c, b) => CommandCodec.Encode(c, b), "AddAccount",
+            c => new() { ["account"] = N(c.Account), ["ordersPerSecond"] = N(c.OrdersPerSecond), ["orderBurst"] = N(c.OrderBurst) });
 
     [Fact]
     public void AddSymbol_from_the_command_codec_reads_the_same_in_the_runtime_decoder()
