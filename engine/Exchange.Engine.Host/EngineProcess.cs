@@ -197,6 +197,7 @@ internal static class EngineProcess
         readiness.Phase = 2;
         // An orderly stop of the leader hands over at once; a leader that lost its lease has nothing to give up.
         if (lostLeadership == null) cluster?.Resign();
+        if (options.StageSampleEvery > 0) Console.WriteLine(service.StageReport());
         Console.WriteLine($"stopped shard={config.ShardId} sequence={service.LastSequence} stateHash={service.StateHash():x16}");
         log.Info($"stopped at sequence {service.LastSequence}, stateHash {service.StateHash():x16}", ("sequence", service.LastSequence));
         log.Info($"transport {transport.Counters}");

@@ -42,6 +42,7 @@ public sealed partial class EngineService : IDisposable
         _config = config;
         _options = options;
         _links = links;
+        Stages = new StageClock(options.StageSampleEvery);
         if (options.SessionCommandsPerSecond > 0)
         {
             _sessionRateInterval = Math.Max(1, 1_000_000_000L / options.SessionCommandsPerSecond);
@@ -149,6 +150,7 @@ public sealed partial class EngineService : IDisposable
     /// shard holds.</summary>
     private void OnOrderEntry(int connection, ReadOnlySpan<byte> message)
     {
+        Stages.Received();
         var command = new CommandSummary();
         if (CommandCodec.Decode(message, ref command) != SbeError.None) { RejectMalformed(connection, CommandCodec.TemplateOf(message)); return; }
         if (!_sessions.IsActive(connection)) { Reject(connection, in command, RejectReason.NotLoggedOn); return; }
@@ -157,6 +159,7 @@ public sealed partial class EngineService : IDisposable
         if (command.Kind == CommandKind.NewOrder && !_engine.TryGetSymbol(command.Symbol, out _, out _)) { Reject(connection, in command, RejectReason.WrongShard); return; }
         if (OverSessionRate(ref session)) { Reject(connection, in command, RejectReason.RateLimited); return; }
         Submit(Block(message));
+        Stages.Refused(); // nothing further is this command's
     }
 
     /// <summary>The session's flood guard (<see cref="EngineServiceOptions.SessionCommandsPerSecond"/>), by the session clock:
@@ -219,7 +222,13 @@ public sealed partial class EngineService : IDisposable
             if (_snapshots.Poll() is { } written) work += AfterSnapshot(written);
             _snapshots.StartIfDue(_engine);
         }
-        work += _outbound.Release();
+        if (Stages.Enabled)
+        {
+            Stages.Durable(_outbound.Durable);
+            work += _outbound.Release();
+            Stages.Sent();
+        }
+        else work += _outbound.Release();
         work += _sessionLayer.Duties(nowNanos);
         PublishMetrics(nowNanos);
         if (_refusals.Suppressed != 0) work += ReportSuppressedRefusals();
@@ -228,6 +237,12 @@ public sealed partial class EngineService : IDisposable
 
     /// <summary>The engine's counters (published in the process's counters file when it has one).</summary>
     internal EngineMetrics Metrics { get; }
+
+    /// <summary>Where sampled order-entry commands spent their time in this process (see <see cref="StageClock"/>).</summary>
+    internal StageClock Stages { get; }
+
+    /// <summary>The stage report: <c>stages every=N samples=S dropped=D sequenced=p50/p90/p99/max ...</c> (ns).</summary>
+    public string StageReport() => Stages.Line();
 
     private long _metricsPublished;
 
@@ -255,6 +270,7 @@ public sealed partial class EngineService : IDisposable
     private void Submit(ReadOnlySpan<byte> message, int operatorConnection = -1)
     {
         var (sequence, timestamp) = _sequencer.Next();
+        Stages.Sequenced(sequence);
         var header = MessageHeaderDecoder.Wrap(message, 0);
         Metrics.Input(header.TemplateId);
         if (header.TemplateId == LeaderTermDecoder.TemplateId) Terms.Add(LeaderTermDecoder.WrapWithHeader(message).Term, sequence);
@@ -263,12 +279,14 @@ public sealed partial class EngineService : IDisposable
             _journal.Append(sequence, timestamp, header.TemplateId, header.Version, message);
             Primary?.OnJournaled(sequence, timestamp, header.TemplateId, header.Version, message);
             // Under None a command is durable once the OS has it: hand it over now, so its responses can go at once.
+            Stages.Journaled();
             if (_journal.Durability == Durability.None)
             {
                 _journal.Commit();
                 _outbound.Durable = ReleasableSequence();
             }
         }
+        else Stages.Journaled();
         ref var events = ref _engine.Output;
         events.Clear();
         events.Sequence = sequence;
@@ -277,6 +295,13 @@ public sealed partial class EngineService : IDisposable
         Primary?.OnApplied(sequence, _engine);
         _snapshots?.AfterApply(sequence, timestamp, _engine);
         _router.Route(_engine.Output.Written, sequence, operatorConnection);
+        if (Stages.Enabled)
+        {
+            Stages.Matched();
+            // Without a journal, or under None, its responses left as they were routed.
+            Stages.Durable(_outbound.Durable);
+            if (_outbound.QueuedMessages == 0) Stages.Sent();
+        }
         if (header.TemplateId == AddSymbolDecoder.TemplateId) AnnounceSymbol(sequence, AddSymbolDecoder.WrapWithHeader(message).Symbol);
         if (_options.StallEveryCommands > 0 && ++_sinceStall >= _options.StallEveryCommands) Stall();
     }
@@ -454,6 +479,7 @@ public sealed partial class EngineService : IDisposable
 
     private void RejectMalformed(int connection, int template)
     {
+        Stages.Refused();
         var command = new CommandSummary { Kind = CommandCodec.KindOf(template), Symbol = -1 };
         Reject(connection, in command, RejectReason.MalformedMessage);
     }
@@ -461,6 +487,7 @@ public sealed partial class EngineService : IDisposable
     /// <summary>A CommandRejected for an input that was not sequenced: sequence 0, the sequencer's clock as timestamp.</summary>
     private void Reject(int connection, in CommandSummary command, RejectReason reason)
     {
+        Stages.Refused();
         Metrics.Reject(reason);
         var m = CommandRejectedEncoder.WrapAndApplyHeader(_scratch, 0);
         m.Sequence = 0;

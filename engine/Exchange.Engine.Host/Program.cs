@@ -23,6 +23,7 @@ idle.AcceptOnlyFromAmong("busy-spin", "yield", "backoff");
 var marketData = new Option<string?>("--market-data") { Description = "Also publish market data to this channel", HelpName = "CHANNEL" };
 var groupCommit = Cli.IntInRange("--group-commit-us", "With batch: longest wait to gather one fsync's records (0: fsync at the end of each duty cycle that journaled something)", 0, 0);
 var stallEvery = Cli.IntInRange("--stall-every", "Benchmark self-test: after every N commands, stall the engine thread for --stall-us", 0, 0);
+var stageEvery = Cli.IntInRange("--stage-sample-every", "Time one order-entry command in N through the engine's stages (received, sequenced, journaled, matched, durable, sent), printed as a 'stages ...' line at the stop (0: none)", 64, 0);
 var stallMicros = Cli.IntInRange("--stall-us", "Length of each self-test stall in microseconds (a deliberately slow engine)", 0, 0);
 var repair = new Option<bool>("--repair") { Description = "Truncate the journal at damage instead of refusing to start" };
 var forceEmpty = new Option<bool>("--force-empty") { Description = "Start even though the journal holds fewer records than its checkpoint says were durable (they are lost; the engine continues from what is on disk)" };
@@ -64,11 +65,12 @@ var json = new Option<bool>("--json") { Description = "With --console, events as
 
 var root = new RootCommand("""
     One shard's matching engine. Prints 'listening ...' once clients can connect, a 'status ...' line after each burst
-    of activity, and 'stopped ...' with the final sequence and state hash after SIGTERM or Ctrl-C (exit 0; 1 if the
+    of activity, and at SIGTERM or Ctrl-C 'stages ...' (where sampled commands spent their time in the engine, in ns:
+    p50/p90/p99/max per stage) and 'stopped ...' with the final sequence and state hash (exit 0; 1 if the
     shutdown snapshot could not be written, the journal being intact).
     """)
 {
-    configFile, shardId, listen, symbols, journal, inMemory, durability, idle, marketData, groupCommit, stallEvery, stallMicros,
+    configFile, shardId, listen, symbols, journal, inMemory, durability, idle, marketData, groupCommit, stallEvery, stallMicros, stageEvery,
     repair, forceEmpty, segmentSize, snapshotEvery, snapshotSeconds, retention, snapshotBehind, faultCorrupt, faultPause, standbyOf, standbyName, standbys, etcd, member, members, operatorListen, printConfig, consoleMode, json,
 };
 root.SetAction(parsed =>
@@ -141,6 +143,7 @@ root.SetAction(parsed =>
         SnapshotsKept = config.Snapshots.Keep,
         JournalRetention = config.Snapshots.RetentionMode,
         StallEveryCommands = parsed.GetValue(stallEvery),
+        StageSampleEvery = parsed.GetValue(stageEvery),
         StallDuration = TimeSpan.FromMicroseconds(parsed.GetValue(stallMicros)),
         MaxSessions = EngineProcess.MaxConnections - config.Limits.MaxPendingConnections,
         SessionCommandsPerSecond = config.Limits.SessionCommandsPerSecond,

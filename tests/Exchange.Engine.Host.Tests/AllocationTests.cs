@@ -46,8 +46,11 @@ public sealed class AllocationTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
-        // The run really matched, journaled, committed and sent.
+        // The run really matched, journaled, committed and sent, and the stage clock timed one command in 64 of it.
         Assert.True(links.Trades - tradesBefore > 40_000, $"only {links.Trades - tradesBefore} trades");
+        string stages = engine.StageReport();
+        long samples = long.Parse(stages.Split(' ').Single(w => w.StartsWith("samples=", StringComparison.Ordinal))[8..]);
+        Assert.True(samples > 120_000 / 64 - 10, stages);
         Assert.True(links.ToConnections - sentBefore > 300_000, $"only {links.ToConnections - sentBefore} responses");
         Assert.True(engine.Fsyncs - fsyncsBefore >= 1_000, $"only {engine.Fsyncs - fsyncsBefore} fsyncs");
         Assert.Equal(engine.LastSequence, engine.DurableSequence);

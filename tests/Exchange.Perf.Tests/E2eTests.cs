@@ -46,6 +46,10 @@ public sealed class E2eTests : IDisposable
         double p50 = json.GetProperty("p50Us").GetDouble(), p99 = json.GetProperty("p99Us").GetDouble(), max = json.GetProperty("maxUs").GetDouble();
         Assert.True(0 < p50 && p50 <= p99 && p99 <= max, $"p50 {p50} p99 {p99} max {max}");
         Assert.Contains("passed", summary.Table);
+        // Where the time went inside the engine: its stage clock sampled one command in 64 of the 5,000.
+        Assert.Contains("Where the time goes inside the engine", summary.Table);
+        foreach (string stage in new[] { "sequenced", "journaled", "matched", "durable", "sent" })
+            Assert.Matches($@"\| 1 \| \d+ \| {stage} \| \d+\.\d \|", summary.Table);
 
         // The percentile distribution ends at percentile 1.0 with the total count, in HdrHistogram's layout.
         var rows = File.ReadLines(Path.Combine(summary.Directory, "latency.hgrm"))

@@ -99,6 +99,6 @@ public static class E2eBench
         if (engine.ExitCode is { } code && code != 0) run = run with { Failure = run.Failure ?? $"the engine exited with {code}" };
         foreach (var (name, exit) in engine.StandbyExitCodes)
             if (exit is { } standbyCode && standbyCode != 0) run = run with { Failure = run.Failure ?? $"{name} exited with {standbyCode}" };
-        return (run with { EngineStopped = engine.StoppedLine, Replication = engine.ReplicationOutcome(options.ReplicationMode, settled) }, engine.Description);
+        return (run with { EngineStopped = engine.StoppedLine, EngineStages = engine.StagesLine, Replication = engine.ReplicationOutcome(options.ReplicationMode, settled) }, engine.Description);
     }
 }

@@ -184,6 +184,7 @@ public static class E2eReport
                 b.AppendLine(inv, $"  - {which}{(rep.ReplicasEqual ? "replicas equal" : "replicas NOT equal")}: {Describe(rep)}");
             }
         }
+        Stages(b, runs, all);
         string warned = setup.Warnings.Count > 0 ? $" ({setup.Warnings.Count} warning(s) above)" : "";
         b.AppendLine(failures.Count == 0 ? $"- result: **passed**{warned}" : $"- result: **FAILED**: {string.Join("; ", failures)}{warned}");
         b.AppendLine();
@@ -191,6 +192,40 @@ public static class E2eReport
             ? "Files: `latency.hgrm` (HdrHistogram percentile distribution, µs), `latency.svg`, `summary.json`; per run `latency-runN.hlog` (HdrHistogram interval log, one interval per second) and `latency-over-time-runN.svg`."
             : "Files: `latency.hgrm` (HdrHistogram percentile distribution, µs), `latency.svg`, `latency.hlog` (HdrHistogram interval log, one interval per second), `latency-over-time.svg`, `summary.json`.");
         return b.ToString();
+    }
+
+    /// <summary>Where the time goes inside the engine: each run's stage line (one command in N timed on the engine's
+    /// own clock from its receipt to its responses' hand-over to the transport), next to the round trip the clients saw.
+    /// What the stages do not cover is the transport both ways, the client library and, for FIX or WebSocket, the gateway.</summary>
+    private static void Stages(StringBuilder b, IReadOnlyList<E2eRun> runs, HistogramBase all)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var lines = runs.Where(r => r.EngineStages != null).ToList();
+        if (lines.Count == 0) return;
+        b.AppendLine();
+        b.AppendLine("Where the time goes inside the engine (sampled commands, the engine's clock; each stage from the end of the previous one, " +
+            "received = handed over by the transport):");
+        b.AppendLine();
+        b.AppendLine("| run | samples | stage | p50 µs | p90 µs | p99 µs | max µs |");
+        b.AppendLine("|---|---:|---|---:|---:|---:|---:|");
+        foreach (var r in lines)
+        {
+            var words = r.EngineStages!.Split(' ');
+            string samples = words.FirstOrDefault(w => w.StartsWith("samples=", StringComparison.Ordinal))?[8..] ?? "?";
+            long sumP50 = 0;
+            foreach (string word in words.Skip(1))
+            {
+                int eq = word.IndexOf('=');
+                string[] values = word[(eq + 1)..].Split('/');
+                if (values.Length != 4) continue;
+                long[] ns = [.. values.Select(v => long.Parse(v, inv))];
+                sumP50 += ns[0];
+                b.AppendLine(inv, $"| {r.Index + 1} | {samples} | {word[..eq]} | {ns[0] / 1000.0:0.0} | {ns[1] / 1000.0:0.0} | {ns[2] / 1000.0:0.0} | {ns[3] / 1000.0:0.0} |");
+            }
+            b.AppendLine(inv, $"| {r.Index + 1} | | engine, received to sent (sum of p50s) | {sumP50 / 1000.0:0.0} | | | |");
+            double total = r.Latency.All.TotalCount > 0 ? r.Latency.All.GetValueAtPercentile(50) / 1000.0 : 0;
+            b.AppendLine(inv, $"| {r.Index + 1} | | the rest of the round trip (client p50 − engine): transport both ways, client{(total > 0 ? "" : " (no round trip measured)")} | {Math.Max(0, total - sumP50 / 1000.0):0.0} | | | |");
+        }
     }
 
     private static string Load(double? load) => load is { } l ? l.ToString("0.00", CultureInfo.InvariantCulture) : "unknown";

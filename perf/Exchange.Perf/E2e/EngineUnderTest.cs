@@ -68,6 +68,8 @@ public sealed class EngineUnderTest : IDisposable
     public System.Security.Cryptography.X509Certificates.X509Certificate2? FixTlsAuthority { get; private set; }
     /// <summary>The engine's 'stopped …' line after <see cref="Dispose"/> (final sequence and state hash), if it printed one.</summary>
     public string? StoppedLine => _primary?.StoppedLine;
+    /// <summary>The engine's 'stages …' line after <see cref="Dispose"/>, if it printed one.</summary>
+    public string? StagesLine => _primary?.StagesLine;
     public int? ExitCode => _primary?.ExitCode;
     /// <summary>The standbys' exit codes after <see cref="Dispose"/> (a standby that diverged stops with 3).</summary>
     public IEnumerable<(string Name, int? ExitCode)> StandbyExitCodes => _standbys.Select(s => (s.Name, s.ExitCode));
@@ -421,6 +423,8 @@ public sealed class EngineUnderTest : IDisposable
         public string Name { get; } = name;
         public Process Process { get; } = process;
         public string? StoppedLine { get; private set; }
+        /// <summary>Its 'stages …' line at the stop: where sampled commands spent their time inside it.</summary>
+        public string? StagesLine { get; private set; }
         public int? ExitCode { get; private set; }
 
         public int StdoutCount { get { lock (_stdout) return _stdout.Count; } }
@@ -479,7 +483,11 @@ public sealed class EngineUnderTest : IDisposable
             // Its last lines (the 'stopped …' one) are read once the readers have reached the end of its output.
             foreach (var reader in _readers) reader.Join(TimeSpan.FromSeconds(10));
             ExitCode = Process.ExitCode;
-            lock (_stdout) StoppedLine = _stdout.LastOrDefault(l => l.StartsWith("stopped ", StringComparison.Ordinal));
+            lock (_stdout)
+            {
+                StoppedLine = _stdout.LastOrDefault(l => l.StartsWith("stopped ", StringComparison.Ordinal));
+                StagesLine = _stdout.LastOrDefault(l => l.StartsWith("stages ", StringComparison.Ordinal));
+            }
             Process.Dispose();
         }
     }

@@ -41,7 +41,7 @@ public sealed class E2eLatency(IntervalLog? overTime = null) : ILatencySink
 public sealed record E2eRun(
     int Index, long Commands, long MeasuredCommands, double MeasuredSeconds, double AchievedRate, AckCounts Counts,
     long Lost, long SendErrors, long BackPressured, double MaxScheduleLagMicros, E2eLatency Latency, string? EngineStopped, string? Failure,
-    ReplicationOutcome? Replication = null);
+    ReplicationOutcome? Replication = null, string? EngineStages = null);
 
 public static class LoadGenerator
 {

@@ -1,0 +1,140 @@
+// Where an order-entry command's time goes inside the engine process, sampled (one command in N): received (the
+// transport handed it over), sequenced, journaled (appended), matched (applied and its events routed), durable (the
+// journal, and sync standbys where there are any, hold it: its responses may leave), sent (its responses went to the
+// transport). Stopwatch ticks, the monotonic clock every process on the host shares. Preallocated: sampling never
+// allocates; samples beyond the capacity are counted, not kept. The report (percentiles of each stage) is made at the
+// end, off the hot path.
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Exchange.Engine.Host;
+
+internal sealed class StageClock
+{
+    public static readonly string[] Stages = ["sequenced", "journaled", "matched", "durable", "sent"];
+    private const int Pending = 4096;
+
+    private readonly int _every;
+    private int _countdown;
+    // In flight: received, sequenced, journaled, matched, durable ticks and the sequence, oldest first (a ring).
+    private readonly long[] _sequence = new long[Pending];
+    private readonly long[,] _ticks = new long[Pending, 5];
+    private int _head, _count;
+    private bool _sampling;
+    private int _current;
+    // Completed: each stage's duration in nanoseconds.
+    private readonly long[][] _done;
+    private int _completed;
+
+    public StageClock(int every, int capacity = 1 << 16)
+    {
+        _every = every;
+        _countdown = every;
+        _done = new long[Stages.Length][];
+        for (int i = 0; i < Stages.Length; i++) _done[i] = new long[every > 0 ? capacity : 0];
+    }
+
+    public bool Enabled => _every > 0;
+    public long Samples { get; private set; }
+    public long Dropped { get; private set; }
+
+    /// <summary>An order-entry command was received: sample it if it is the N-th.</summary>
+    public void Received()
+    {
+        _sampling = false;
+        if (_every == 0 || --_countdown > 0) return;
+        _countdown = _every;
+        if (_count == Pending) { Dropped++; return; }
+        _current = (_head + _count) % Pending;
+        _ticks[_current, 0] = Stopwatch.GetTimestamp();
+        _sampling = true;
+    }
+
+    /// <summary>The sampled command was refused before sequencing: nothing to follow.</summary>
+    public void Refused() => _sampling = false;
+
+    public void Sequenced(long sequence)
+    {
+        if (!_sampling) return;
+        _sequence[_current] = sequence;
+        _ticks[_current, 1] = Stopwatch.GetTimestamp();
+    }
+
+    public void Journaled()
+    {
+        if (_sampling) _ticks[_current, 2] = Stopwatch.GetTimestamp();
+    }
+
+    public void Matched()
+    {
+        if (!_sampling) return;
+        _ticks[_current, 3] = Stopwatch.GetTimestamp();
+        _ticks[_current, 4] = 0;
+        _count++;
+        _sampling = false;
+    }
+
+    /// <summary>Responses up to <paramref name="durable"/> may leave now.</summary>
+    public void Durable(long durable)
+    {
+        if (_count == 0) return;
+        long now = 0;
+        for (int i = 0; i < _count; i++)
+        {
+            int slot = (_head + i) % Pending;
+            if (_sequence[slot] > durable) break;
+            if (_ticks[slot, 4] != 0) continue;
+            if (now == 0) now = Stopwatch.GetTimestamp();
+            _ticks[slot, 4] = now;
+        }
+    }
+
+    /// <summary>A release pass has handed what was durable to the transport.</summary>
+    public void Sent()
+    {
+        if (_count == 0 || _ticks[_head, 4] == 0) return;
+        long now = Stopwatch.GetTimestamp();
+        while (_count > 0 && _ticks[_head, 4] != 0)
+        {
+            if (_completed < _done[0].Length)
+            {
+                long previous = _ticks[_head, 0];
+                for (int stage = 0; stage < Stages.Length; stage++)
+                {
+                    long at = stage < 4 ? _ticks[_head, stage + 1] : now;
+                    _done[stage][_completed] = Math.Max(0, (long)((at - previous) * (1_000_000_000.0 / Stopwatch.Frequency)));
+                    previous = at;
+                }
+                _completed++;
+            }
+            else Dropped++;
+            Samples++;
+            _head = (_head + 1) % Pending;
+            _count--;
+        }
+    }
+
+    /// <summary>Each stage's p50, p90, p99 and max in nanoseconds over the samples kept.</summary>
+    public IReadOnlyList<(string Stage, long P50, long P90, long P99, long Max)> Report()
+    {
+        var result = new List<(string, long, long, long, long)>();
+        for (int stage = 0; stage < Stages.Length; stage++)
+        {
+            var sorted = _done[stage].AsSpan(0, _completed).ToArray();
+            Array.Sort(sorted);
+            long At(double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+            result.Add((Stages[stage], At(0.5), At(0.9), At(0.99), sorted.Length == 0 ? 0 : sorted[^1]));
+        }
+        return result;
+    }
+
+    /// <summary>One line: <c>stages every=N samples=S dropped=D sequenced=p50/p90/p99/max ...</c> (nanoseconds).</summary>
+    public string Line()
+    {
+        var s = new StringBuilder();
+        s.Append(CultureInfo.InvariantCulture, $"stages every={_every} samples={Samples} dropped={Dropped}");
+        foreach (var (stage, p50, p90, p99, max) in Report()) s.Append(CultureInfo.InvariantCulture, $" {stage}={p50}/{p90}/{p99}/{max}");
+        return s.ToString();
+    }
+}

@@ -1,0 +1,66 @@
+// The stage clock: sampled order-entry commands timed from receipt through sequencing, journaling, matching,
+// durability and sending; a command refused before sequencing is not a sample; under batch durability a command's
+// responses wait for the group commit, and that wait is the durable stage.
+using Exchange.Contract;
+using Exchange.Engine.Tests;
+using Exchange.Journal;
+
+namespace Exchange.Engine.Host.Tests;
+
+public sealed class StageClockTests
+{
+    private static Dictionary<string, long[]> Parse(string line)
+    {
+        var stages = new Dictionary<string, long[]>();
+        foreach (string word in line.Split(' ').Skip(1))
+        {
+            var (key, value) = (word[..word.IndexOf('=')], word[(word.IndexOf('=') + 1)..]);
+            stages[key] = [.. value.Split('/').Select(long.Parse)];
+        }
+        return stages;
+    }
+
+    [Fact]
+    public void Every_sampled_command_is_timed_through_each_stage_and_its_responses_wait_for_the_group_commit()
+    {
+        using var dir = new TempDirectory();
+        using var h = new Harness(new EngineServiceOptions { JournalDirectory = dir.Path, Durability = Durability.Batch, StageSampleEvery = 2 });
+        h.LogOn(1, "mm-1001-key");
+        h.Work();
+        for (int i = 1; i <= 20; i++)
+        {
+            h.Engine.OnMessage(1, Client.Limit(1001, i, Side.Buy, 59_000 - i));
+            if (i % 5 == 0)
+            {
+                Thread.Sleep(2); // the responses wait at least this long for the group commit
+                h.Work();
+            }
+        }
+        h.Engine.OnMessage(1, Client.Limit(1002, 99, Side.Buy, 59_000)); // another account's: refused, not sequenced
+        h.Engine.OnMessage(1, Client.Limit(1001, 98, Side.Buy, 59_000)); // the 22nd: sampled, sent at the next commit
+        h.Work();
+
+        var stages = Parse(h.Engine.StageReport());
+        Assert.Equal(2, stages["every"][0]);
+        Assert.Equal(11, stages["samples"][0]);
+        Assert.Equal(0, stages["dropped"][0]);
+        foreach (string stage in new[] { "sequenced", "journaled", "matched", "durable", "sent" })
+        {
+            var (p50, p90, p99, max) = (stages[stage][0], stages[stage][1], stages[stage][2], stages[stage][3]);
+            Assert.True(0 <= p50 && p50 <= p90 && p90 <= p99 && p99 <= max, $"{stage}: {string.Join('/', stages[stage])}");
+        }
+        // Most sampled commands waited for a later DoWork's fsync, after at least a 2 ms sleep.
+        Assert.True(stages["durable"][0] >= 1_000_000, $"durable p50 {stages["durable"][0]} ns");
+        Assert.True(stages["matched"][3] > 0);
+    }
+
+    [Fact]
+    public void With_sampling_off_nothing_is_timed()
+    {
+        using var h = new Harness(new EngineServiceOptions { StageSampleEvery = 0 });
+        h.LogOn(1, "mm-1001-key");
+        for (int i = 1; i <= 10; i++) h.Engine.OnMessage(1, Client.Limit(1001, i, Side.Buy, 59_000 - i));
+        h.Work();
+        Assert.StartsWith("stages every=0 samples=0 dropped=0 ", h.Engine.StageReport());
+    }
+}
