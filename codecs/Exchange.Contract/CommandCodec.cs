@@ -52,7 +52,9 @@ public static class CommandCodec
                 // A NewOrder of a version before 3 has no stop price: it reads as the null value, which means none (0).
                 handler.On(new NewOrder(n.Account, n.ClientOrderId, n.Symbol, n.Side, n.OrderType,
                     n.TimeInForce, n.Price, n.Quantity, n.QuoteBudget, n.SelfTradePrevention,
-                    (n.Flags & OrderFlags.PostOnly) != 0, n.StopPrice == NewOrderDecoder.StopPriceNullValue ? 0 : n.StopPrice));
+                    (n.Flags & OrderFlags.PostOnly) != 0, n.StopPrice == NewOrderDecoder.StopPriceNullValue ? 0 : n.StopPrice,
+                    // Before version 4 there was no display quantity: the null value means the whole order shows (0).
+                    n.DisplayQuantity == NewOrderDecoder.DisplayQuantityNullValue ? 0 : n.DisplayQuantity));
                 return SbeError.None;
             case CancelOrderDecoder.TemplateId:
                 if ((error = CancelOrderDecoder.TryWrapWithHeader(message, 0, out var c)) != SbeError.None) return error;
@@ -120,6 +122,7 @@ public static class CommandCodec
         e.QuoteBudget = c.QuoteBudget;
         e.Flags = c.PostOnly ? OrderFlags.PostOnly : OrderFlags.None;
         e.StopPrice = c.StopPrice;
+        e.DisplayQuantity = c.DisplayQuantity;
         return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
     }
 

@@ -27,7 +27,9 @@ public readonly record struct LeaderTerm(long Term);
 /// included), which is held while it matches; 0 lets the engine set it to what the quantity costs at the top of
 /// the band, taker fee included. A <see cref="OrderType.Stop"/> or <see cref="OrderType.StopLimit"/> order waits,
 /// holding what it needs, until the symbol's last trade price reaches <paramref name="StopPrice"/> (a buy: at or above it;
-/// a sell: at or below it); it then enters the book as a market or limit order (ignored for other types).</summary>
+/// a sell: at or below it); it then enters the book as a market or limit order (ignored for other types).
+/// A GTC limit order with a <paramref name="DisplayQuantity"/> (above 0, below its quantity) is an iceberg: the book
+/// shows that much of it at a time, replenished from the hidden rest; 0 shows the whole order.</summary>
 public readonly record struct NewOrder(
     long Account,
     long ClientOrderId,
@@ -40,7 +42,8 @@ public readonly record struct NewOrder(
     long QuoteBudget = 0,
     SelfTradePrevention SelfTrade = SelfTradePrevention.None,
     bool PostOnly = false,
-    long StopPrice = 0);
+    long StopPrice = 0,
+    long DisplayQuantity = 0);
 
 public readonly record struct CancelOrder(long Account, long ClientOrderId);
 

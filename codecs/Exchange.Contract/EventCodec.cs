@@ -53,6 +53,7 @@ public struct SbeEventWriter : IEngineOutput
         m.Account = e.Account; m.ClientOrderId = e.ClientOrderId; m.OrderId = e.OrderId; m.Symbol = e.Symbol;
         m.Side = e.Side; m.OrderType = e.Type; m.TimeInForce = e.TimeInForce;
         m.Price = e.Price; m.Quantity = e.Quantity; m.StopPrice = e.StopPrice;
+        m.DisplayQuantity = e.DisplayQuantity;
         Commit(Header + m.EncodedLength);
     }
 
@@ -202,8 +203,10 @@ public static class EventCodec
                 (sequence, timestamp) = (m.Sequence, m.Timestamp);
                 // Written before version 3, the stop price reads as its null value: those orders had none.
                 long stopPrice = m.StopPrice == OrderAcceptedDecoder.StopPriceNullValue ? 0 : m.StopPrice;
+                // Written before version 4, the display quantity reads as its null value: no icebergs then.
+                long displayQuantity = m.DisplayQuantity == OrderAcceptedDecoder.DisplayQuantityNullValue ? 0 : m.DisplayQuantity;
                 output.OnAccepted(new OrderAccepted(m.Account, m.ClientOrderId, m.OrderId, m.Symbol, m.Side, m.OrderType,
-                    m.TimeInForce, m.Price, m.Quantity, stopPrice));
+                    m.TimeInForce, m.Price, m.Quantity, stopPrice, displayQuantity));
                 return SbeError.None;
             }
             case CommandRejectedDecoder.TemplateId:

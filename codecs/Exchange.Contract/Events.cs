@@ -23,10 +23,11 @@ public interface IEngineOutput
 }
 
 /// <summary>An order the engine took. A stop order is accepted pending its trigger, with its
-/// <paramref name="StopPrice"/> (0 for other types).</summary>
+/// <paramref name="StopPrice"/> (0 for other types). An iceberg carries its <paramref name="DisplayQuantity"/> (0 for
+/// other orders).</summary>
 public readonly record struct OrderAccepted(
     long Account, long ClientOrderId, long OrderId, int Symbol, Side Side, OrderType Type,
-    TimeInForce TimeInForce, long Price, long Quantity, long StopPrice = 0);
+    TimeInForce TimeInForce, long Price, long Quantity, long StopPrice = 0, long DisplayQuantity = 0);
 
 /// <summary>A pending stop order's trigger was reached by <paramref name="LastPrice"/>, the symbol's last trade price:
 /// it now matches as a market (<see cref="OrderType.Stop"/>) or limit (<see cref="OrderType.StopLimit"/>) order.</summary>

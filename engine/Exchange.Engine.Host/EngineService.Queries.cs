@@ -109,6 +109,7 @@ public sealed partial class EngineService
         m.CancelReason = (byte)status.CancelReason;
         m.LastClientOrderId = lastId;
         m.LastClientOrderSequence = lastSequence;
+        m.DisplayQuantity = status.DisplayQuantity;
         Answer(connection, HeaderLength + m.EncodedLength);
     }
 

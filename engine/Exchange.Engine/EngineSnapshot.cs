@@ -7,7 +7,7 @@ namespace Exchange.Engine;
 
 public readonly record struct SnapshotOrder(
     long OrderId, long Account, long ClientOrderId, int Symbol, Side Side, long Price, long Quantity, long Filled, long Held,
-    SelfTradePrevention SelfTrade, bool PostOnly);
+    SelfTradePrevention SelfTrade, bool PostOnly, long Display = 0, long Shown = 0);
 
 /// <summary>A symbol: its rules, status, the top of book last published and its last trade price (0 before its first
 /// trade, and in snapshots written before stops existed).</summary>
@@ -22,8 +22,8 @@ public readonly record struct SnapshotStop(
 
 public sealed class EngineSnapshot
 {
-    private const ulong Magic = 0x35_50414E53_474E45; // "ENGSNAP5": with accounts' rate limits
-    private const ulong MagicWithoutRateLimits = 0x34_50414E53_474E45; // "ENGSNAP4": with last trade prices and pending stops, still read
+    private const ulong Magic = 0x35_50414E53_474E45; // "ENGSNAP5": with icebergs' display quantities and slices, and accounts' rate limits
+    private const ulong MagicWithoutIcebergs = 0x34_50414E53_474E45; // "ENGSNAP4": with last trade prices and pending stops, still read
     private const ulong MagicWithoutStops = 0x33_50414E53_474E45; // "ENGSNAP3": with what the engine remembers for queries, still read
     private const ulong MagicWithoutHistory = 0x32_50414E53_474E45; // "ENGSNAP2": symbols carry their names, still read
     private const ulong MagicWithoutNames = 0x31_50414E53_474E45; // "ENGSNAP1", still read
@@ -98,6 +98,12 @@ public sealed class EngineSnapshot
             w.Write(s.OrderId); w.Write(s.Account); w.Write(s.ClientOrderId); w.Write(s.Symbol); w.Write((byte)s.Side); w.Write((byte)s.Type);
             w.Write((byte)s.TimeInForce); w.Write(s.StopPrice); w.Write(s.Price); w.Write(s.Quantity); w.Write(s.Held); w.Write((byte)s.SelfTrade);
         }
+        // Icebergs: the position of each in Orders, its display quantity and its slice.
+        int icebergs = 0;
+        foreach (var o in Orders) if (o.Display != 0) icebergs++;
+        w.Write(icebergs);
+        for (int i = 0; i < Orders.Length; i++)
+            if (Orders[i].Display != 0) { w.Write(i); w.Write(Orders[i].Display); w.Write(Orders[i].Shown); }
         w.Write(RateLimits.Length);
         foreach (long v in RateLimits) w.Write(v);
     }
@@ -132,7 +138,7 @@ public sealed class EngineSnapshot
         {
             using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             ulong magic = r.ReadUInt64();
-            if (magic != Magic && magic != MagicWithoutRateLimits && magic != MagicWithoutStops && magic != MagicWithoutHistory && magic != MagicWithoutNames) throw new InvalidDataException("not an engine snapshot (wrong magic)");
+            if (magic != Magic && magic != MagicWithoutIcebergs && magic != MagicWithoutStops && magic != MagicWithoutHistory && magic != MagicWithoutNames) throw new InvalidDataException("not an engine snapshot (wrong magic)");
             long sequence = r.ReadInt64(), timestamp = r.ReadInt64(), nextOrderId = r.ReadInt64(), nextTradeId = r.ReadInt64();
             int assets = r.ReadInt32();
             if (assets is < 1 or > 1 << 16) throw new InvalidDataException($"asset count {assets}");
@@ -160,7 +166,7 @@ public sealed class EngineSnapshot
             }
             long[] lastIds = [], lastSequences = [];
             FinishedOrder[] recent = [];
-            if (magic == Magic || magic == MagicWithoutRateLimits || magic == MagicWithoutStops)
+            if (magic == Magic || magic == MagicWithoutIcebergs || magic == MagicWithoutStops)
             {
                 int n = Count(r, accounts.Length);
                 if (n != accounts.Length) throw new InvalidDataException($"{n} last client order ids for {accounts.Length} accounts");
@@ -174,13 +180,24 @@ public sealed class EngineSnapshot
                         r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (OrderState)r.ReadByte(), (RejectReason)r.ReadUInt16(), (CancelReason)r.ReadByte());
             }
             SnapshotStop[] stops = [];
-            if (magic == Magic || magic == MagicWithoutRateLimits)
+            if (magic == Magic || magic == MagicWithoutIcebergs)
             {
                 for (int i = 0; i < symbols.Length; i++) symbols[i] = symbols[i] with { LastPrice = r.ReadInt64() };
                 stops = new SnapshotStop[Count(r, 1 << 28)];
                 for (int i = 0; i < stops.Length; i++)
                     stops[i] = new SnapshotStop(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), (Side)r.ReadByte(), (OrderType)r.ReadByte(),
                         (TimeInForce)r.ReadByte(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (SelfTradePrevention)r.ReadByte());
+            }
+            if (magic == Magic)
+            {
+                int icebergs = Count(r, orders.Length);
+                for (int i = 0, last = -1; i < icebergs; i++)
+                {
+                    int at = r.ReadInt32();
+                    if (at <= last || at >= orders.Length) throw new InvalidDataException($"iceberg at order position {at}");
+                    orders[at] = orders[at] with { Display = r.ReadInt64(), Shown = r.ReadInt64() };
+                    last = at;
+                }
             }
             long[] rateLimits = [];
             if (magic == Magic)

@@ -21,7 +21,6 @@ public sealed partial class MatchingEngine<TOutput>
             for (int makerSlot = level.Head; makerSlot != None && t.Leaves > 0;)
             {
                 ref Order m = ref _orders[makerSlot];
-                int next = m.Next;
                 if (m.AccountSlot == t.AccountSlot && t.SelfTrade != SelfTradePrevention.None)
                 {
                     changed |= t.SelfTrade != SelfTradePrevention.CancelNewest;
@@ -30,20 +29,23 @@ public sealed partial class MatchingEngine<TOutput>
                 }
                 else
                 {
-                    long quantity = Math.Min(t.Leaves, m.Leaves);
+                    // An iceberg trades its displayed slice; what is hidden comes back later at the back of the level.
+                    long quantity = Math.Min(t.Leaves, m.Visible);
                     if (marketBuy)
                     {
                         quantity = Risk.Affordable(level.Price, quantity, book.Spec.LotSize, t.Held, book.Spec.TakerFeeBps);
                         if (quantity == 0) { budgetSpent = true; break; }
                     }
-                    bool makerUsedUp = quantity == m.Leaves;
+                    bool makerUsedUp = quantity == m.Visible;
                     Trade(book, ref level, makerSlot, ref t, quantity);
                     changed = true;
                     // A maker with leaves left is still first in line: the taker is done, or it is a market
                     // buy whose budget may still stretch to another lot of this maker (and no further).
                     if (!makerUsedUp) continue;
                 }
-                makerSlot = next;
+                // The maker left the level, or (an iceberg whose slice was used up) went to its back with a new
+                // slice: either way every order before it is gone, so the next in line is the level's head.
+                makerSlot = level.Head;
             }
 
             if (changed) EmitLevel(book, opposite.Side, ref level);
@@ -72,6 +74,7 @@ public sealed partial class MatchingEngine<TOutput>
         m.Filled += quantity;
         t.Filled += quantity;
         level.Quantity -= quantity;
+        if (m.Display != 0) m.Shown -= quantity;
         if (t.Side == Side.Buy)
         {
             SettleBuyer(book, ref t, notional + takerFee, quantity);
@@ -100,6 +103,7 @@ public sealed partial class MatchingEngine<TOutput>
             Unlink(ref level, makerSlot);
             Retire(makerSlot);
         }
+        else if (m.Display != 0 && m.Shown == 0) Replenish(ref level, makerSlot);
     }
 
     /// <summary>The buyer pays <paramref name="cost"/> out of its hold and receives base.</summary>
@@ -159,7 +163,7 @@ public sealed partial class MatchingEngine<TOutput>
         _output.OnCancelled(new OrderCancelled(m.Account, m.ClientOrderId, m.OrderId, m.Symbol, m.Side,
             CancelReason.SelfTradePrevention, leaves, m.Filled));
         ReleaseHold(book, ref m);
-        level.Quantity -= leaves;
+        level.Quantity -= m.Visible;
         Unlink(ref level, makerSlot);
         Retire(makerSlot);
     }
@@ -175,10 +179,11 @@ public sealed partial class MatchingEngine<TOutput>
     private bool Decrement(OrderBook book, ref PriceLevel level, int makerSlot, ref Order t)
     {
         ref Order m = ref _orders[makerSlot];
-        long d = Math.Min(t.Leaves, m.Leaves);
+        long d = Math.Min(t.Leaves, m.Visible);
 
         m.Quantity -= d;
         level.Quantity -= d;
+        if (m.Display != 0) m.Shown -= d;
         if (m.Leaves == 0)
         {
             m.Ended = CancelReason.SelfTradePrevention;
@@ -192,6 +197,7 @@ public sealed partial class MatchingEngine<TOutput>
             Unlink(ref level, makerSlot);
             Retire(makerSlot);
         }
+        else if (m.Display != 0 && m.Shown == 0) Replenish(ref level, makerSlot);
 
         t.Quantity -= d;
         if (t.Leaves == 0)
@@ -215,6 +221,9 @@ public sealed partial class MatchingEngine<TOutput>
         {
             ref PriceLevel level = ref _levels[opposite.LevelAt(i)];
             if (!OrderBook.Crosses(side, price, level.Price)) return false;
+            // Matching takes each order's displayed part in turn; icebergs' hidden parts come back after the last
+            // order of the level (every slice then joins the back), so they count only once the whole level was passed.
+            long hidden = 0;
             for (int slot = level.Head; slot != None; slot = _orders[slot].Next)
             {
                 ref Order m = ref _orders[slot];
@@ -223,9 +232,12 @@ public sealed partial class MatchingEngine<TOutput>
                     if (selfTrade is SelfTradePrevention.CancelNewest or SelfTradePrevention.CancelBoth) return false;
                     if (selfTrade == SelfTradePrevention.CancelOldest) continue;
                 }
-                needed -= Math.Min(needed, m.Leaves);
+                needed -= Math.Min(needed, m.Visible);
                 if (needed == 0) return true;
+                hidden += m.Leaves - m.Visible;
             }
+            needed -= Math.Min(needed, hidden);
+            if (needed == 0) return true;
         }
         return false;
     }

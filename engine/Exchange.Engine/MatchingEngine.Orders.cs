@@ -52,9 +52,11 @@ public sealed partial class MatchingEngine<TOutput>
         o.Ended = 0;
         o.Pending = stop;
         o.TimeInForce = c.TimeInForce;
+        o.Display = c.DisplayQuantity;
+        o.Shown = 0;
 
         _output.OnAccepted(new OrderAccepted(c.Account, c.ClientOrderId, o.OrderId, c.Symbol, c.Side, c.Type,
-            c.TimeInForce, market ? 0 : c.Price, c.Quantity, stop ? c.StopPrice : 0));
+            c.TimeInForce, market ? 0 : c.Price, c.Quantity, stop ? c.StopPrice : 0, c.DisplayQuantity));
         int asset = buy ? spec.QuoteAsset : spec.BaseAsset;
         int i = Balance(account, asset);
         _available[i] -= hold;
@@ -109,6 +111,7 @@ public sealed partial class MatchingEngine<TOutput>
         if (c.SelfTrade > SelfTradePrevention.Decrement) return RejectReason.InvalidSelfTradePrevention;
         var reason = CheckQuantity(c.Quantity, in spec);
         if (reason != RejectReason.None) return reason;
+        if (c.DisplayQuantity != 0 && (reason = CheckIceberg(in c, in spec)) != RejectReason.None) return reason;
         if (stop && CheckPrice(c.StopPrice, book) != RejectReason.None) return RejectReason.InvalidStopPrice;
         long lots = c.Quantity / spec.LotSize;
         long budget = 0;
@@ -212,7 +215,7 @@ public sealed partial class MatchingEngine<TOutput>
         }
 
         bool keepPriority = c.Price == o.Price && c.Quantity <= o.Quantity;
-        long oldLeaves = o.Leaves;
+        long oldLeaves = o.Visible;
         if (c.ClientOrderId != c.OrigClientOrderId)
         {
             _orderIndex.Remove(c.Account, c.OrigClientOrderId);
@@ -233,7 +236,9 @@ public sealed partial class MatchingEngine<TOutput>
         ref PriceLevel level = ref _levels[o.Level];
         if (keepPriority)
         {
-            level.Quantity -= oldLeaves - o.Leaves;
+            // An iceberg keeps its slice, cut to its new leaves if they are fewer.
+            if (o.Display != 0) o.Shown = Math.Min(o.Shown, o.Leaves);
+            level.Quantity -= oldLeaves - o.Visible;
             EmitLevel(book, o.Side, ref level);
             EmitBestBidOfferIfChanged(book);
             return;
@@ -350,7 +355,7 @@ public sealed partial class MatchingEngine<TOutput>
             Retire(slot);
             return;
         }
-        _levels[o.Level].Quantity -= o.Leaves;
+        _levels[o.Level].Quantity -= o.Visible;
         LeaveLevel(book, slot);
         Retire(slot);
     }
@@ -389,6 +394,8 @@ public sealed partial class MatchingEngine<TOutput>
     private void Rest(OrderBook book, int slot)
     {
         ref Order o = ref _orders[slot];
+        // An iceberg rests with a full slice (or what is left of it, if less).
+        if (o.Display != 0) o.Shown = Math.Min(o.Display, o.Leaves);
         JoinLevel(book, slot);
         ref PriceLevel level = ref _levels[o.Level];
 

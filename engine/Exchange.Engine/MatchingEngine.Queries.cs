@@ -12,7 +12,11 @@ public readonly record struct FinishedOrder(
 /// ring of recent orders, or nothing (<see cref="OrderState.Unknown"/>).</summary>
 public readonly record struct OrderStatusView(
     OrderState State, long OrderId, int Symbol, Side Side, long Price, long Quantity, long Filled, long Leaves, long Sequence,
-    RejectReason RejectReason, CancelReason CancelReason);
+    RejectReason RejectReason, CancelReason CancelReason)
+{
+    /// <summary>An open iceberg's display quantity; 0 otherwise.</summary>
+    public long DisplayQuantity { get; init; }
+}
 
 public sealed partial class MatchingEngine<TOutput>
 {
@@ -70,7 +74,8 @@ public sealed partial class MatchingEngine<TOutput>
         if (slot != None)
         {
             ref Order o = ref _orders[slot];
-            return new OrderStatusView(OrderState.Open, o.OrderId, o.Symbol, o.Side, o.IsMarket ? 0 : o.Price, o.Quantity, o.Filled, o.Leaves, 0, RejectReason.None, 0);
+            return new OrderStatusView(OrderState.Open, o.OrderId, o.Symbol, o.Side, o.IsMarket ? 0 : o.Price, o.Quantity, o.Filled, o.Leaves, 0, RejectReason.None, 0)
+                { DisplayQuantity = o.Display };
         }
         for (int i = 0; i < _finishedCount; i++)
         {

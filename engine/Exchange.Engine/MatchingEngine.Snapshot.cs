@@ -140,13 +140,16 @@ public sealed partial class MatchingEngine<TOutput>
             int account = AccountSlot(s.Account);
             if (account == None || s.Side is not (Side.Buy or Side.Sell) || s.Quantity <= s.Filled || s.Filled < 0 || s.OrderId >= snapshot.NextOrderId)
                 throw new InvalidDataException($"order {s.OrderId} is inconsistent");
+            // An iceberg shows a slice of at least one unit and at most its display quantity and its leaves.
+            if (s.Display < 0 || (s.Display == 0 ? s.Shown != 0 : s.Shown <= 0 || s.Shown > Math.Min(s.Display, s.Quantity - s.Filled)))
+                throw new InvalidDataException($"order {s.OrderId} has an inconsistent display quantity");
             if (_orderIndex.Find(s.Account, s.ClientOrderId) != None) throw new InvalidDataException($"order {s.OrderId} repeats a client order id");
             int slot = AllocateOrder();
             _orders[slot] = new Order
             {
                 OrderId = s.OrderId, Account = s.Account, ClientOrderId = s.ClientOrderId, Price = s.Price, Quantity = s.Quantity, Filled = s.Filled,
                 Held = s.Held, AccountSlot = account, Symbol = s.Symbol, Level = None, Prev = None, Next = None, AccountPrev = None, AccountNext = None,
-                Side = s.Side, SelfTrade = s.SelfTrade, PostOnly = s.PostOnly, IsOpen = true,
+                Side = s.Side, SelfTrade = s.SelfTrade, PostOnly = s.PostOnly, IsOpen = true, Display = s.Display, Shown = s.Shown,
             };
             _orderIndex.Add(s.Account, s.ClientOrderId, slot);
             _accounts[account].OpenOrders++;
@@ -219,7 +222,7 @@ public sealed partial class MatchingEngine<TOutput>
         if (level.Tail != None) _orders[level.Tail].Next = slot; else level.Head = slot;
         level.Tail = slot;
         level.Count++;
-        level.Quantity += o.Leaves;
+        level.Quantity += o.Visible;
         o.Level = levelSlot;
     }
 }
@@ -267,7 +270,7 @@ public sealed class PendingSnapshot
                     {
                         ref Order o = ref _orders[slot];
                         orders[n++] = new SnapshotOrder(o.OrderId, o.Account, o.ClientOrderId, o.Symbol, o.Side, o.Price, o.Quantity, o.Filled,
-                            o.Held, o.SelfTrade, o.PostOnly);
+                            o.Held, o.SelfTrade, o.PostOnly, o.Display, o.Display == 0 ? 0 : o.Shown);
                     }
         return new EngineSnapshot
         {

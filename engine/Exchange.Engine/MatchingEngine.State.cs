@@ -81,7 +81,8 @@ public sealed partial class MatchingEngine<TOutput>
         ref Order o = ref _orders[slot];
         return new OrderView(o.OrderId, o.Account, o.ClientOrderId, o.Symbol, o.Side, o.IsMarket ? 0 : o.Price, o.Quantity, o.Filled,
             o.Held, o.SelfTrade, o.PostOnly, !o.Pending ? OrderType.Limit : o.IsMarket ? OrderType.Stop : OrderType.StopLimit,
-            o.Pending ? _levels[o.Level].Price : 0, o.Pending ? o.TimeInForce : TimeInForce.GoodTillCancel);
+            o.Pending ? _levels[o.Level].Price : 0, o.Pending ? o.TimeInForce : TimeInForce.GoodTillCancel)
+            { DisplayQuantity = o.Display, Shown = o.Display == 0 ? 0 : o.Shown };
     }
 
     /// <summary>Pending stops of one side in trigger order: nearest stop price first (buy: lowest, sell: highest), then
@@ -179,6 +180,8 @@ public sealed partial class MatchingEngine<TOutput>
                 ref Order o = ref _orders[slot];
                 h.Add(o.OrderId); h.Add(o.Account); h.Add(o.ClientOrderId); h.Add((long)o.Side); h.Add(o.Price);
                 h.Add(o.Quantity); h.Add(o.Filled); h.Add(o.Held); h.Add((long)o.SelfTrade); h.Add(o.PostOnly ? 1 : 0);
+                // An iceberg adds its display quantity and its slice (orders shown whole add nothing, as before icebergs).
+                if (o.Display != 0) { h.Add(o.Display); h.Add(o.Shown); }
             }
         }
     }

@@ -35,8 +35,15 @@ internal struct Order
     public bool Pending;
     /// <summary>What a stop-limit order does once triggered: rest (GTC) or cancel its remainder (IOC).</summary>
     public TimeInForce TimeInForce;
+    /// <summary>An iceberg's display quantity: how much of it the book shows at a time; 0 for an order shown whole.</summary>
+    public long Display;
+    /// <summary>An iceberg's displayed slice still unfilled (what its level counts of it); unused while Display is 0.</summary>
+    public long Shown;
 
     public readonly long Leaves => Quantity - Filled;
+
+    /// <summary>What the book shows of the order: an iceberg's slice, any other order's leaves.</summary>
+    public readonly long Visible => Display == 0 ? Leaves : Shown;
 }
 
 /// <summary>All orders at one price on one side, oldest first.</summary>

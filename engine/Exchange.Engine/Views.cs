@@ -14,6 +14,10 @@ public readonly record struct OrderView(
     TimeInForce TimeInForce = TimeInForce.GoodTillCancel)
 {
     public long Leaves => Quantity - Filled;
+    /// <summary>An iceberg's display quantity; 0 for an order shown whole.</summary>
+    public long DisplayQuantity { get; init; }
+    /// <summary>An iceberg's slice the book shows now (the rest of its leaves is hidden); 0 for an order shown whole.</summary>
+    public long Shown { get; init; }
 }
 
 /// <summary>A pending stop order: the order (price 0 for a stop, the limit for a stop-limit), its type, what a stop-limit

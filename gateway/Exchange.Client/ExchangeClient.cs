@@ -554,7 +554,10 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
                 if (OrderStatusDecoder.TryWrapWithHeader(message, 0, out var m) != SbeError.None) return false;
                 _listener.OnOrderStatus(shard, new OrderStatusAnswer(m.RequestId, m.Sequence, m.Account, m.ClientOrderId, m.State, m.OrderId,
                     m.Symbol, m.Side, m.Price, m.Quantity, m.FilledQuantity, m.LeavesQuantity, m.OrderSequence, m.RejectReason,
-                    (CancelReason)m.CancelReason, m.LastClientOrderId, m.LastClientOrderSequence));
+                    (CancelReason)m.CancelReason, m.LastClientOrderId, m.LastClientOrderSequence)
+                {
+                    DisplayQuantity = m.DisplayQuantity == OrderStatusDecoder.DisplayQuantityNullValue ? 0 : m.DisplayQuantity,
+                });
                 return true;
             }
             case AccountBalancesDecoder.TemplateId:

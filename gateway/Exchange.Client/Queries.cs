@@ -17,6 +17,10 @@ public readonly record struct OrderStatusAnswer(
     /// (an order long finished may have left the shard's memory of recent orders); false means it was never sequenced
     /// and may be sent again with the same id.</summary>
     public bool Sequenced => State != OrderState.Unknown || ClientOrderId <= LastClientOrderId;
+
+    /// <summary>An open iceberg's display quantity (its <see cref="Quantity"/> and <see cref="Leaves"/> are the whole
+    /// order's); 0 for other orders, and from a shard of a schema before version 4.</summary>
+    public long DisplayQuantity { get; init; }
 }
 
 /// <summary>One open order in the answer to <see cref="ExchangeClient{TListener}.RequestAccountState"/>: an order in the

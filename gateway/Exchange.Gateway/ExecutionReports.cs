@@ -34,6 +34,7 @@ internal static class ExecutionReports
         w.Append(FixTag.OrdType, order.Type switch { OrderType.Market => '1', OrderType.Stop => '3', OrderType.StopLimit => '4', _ => '2' });
         if (order.Type is OrderType.Limit or OrderType.StopLimit) w.AppendDecimal(FixTag.Price, order.Price, symbol.PriceDecimals);
         if (order.Type is OrderType.Stop or OrderType.StopLimit) w.AppendDecimal(FixTag.StopPx, order.StopPrice, symbol.PriceDecimals);
+        if (order.DisplayQuantity > 0) w.AppendDecimal(FixTag.MaxFloor, order.DisplayQuantity, symbol.QuantityDecimals);
         w.Append(FixTag.TimeInForce, order.TimeInForce);
         if (lastQty > 0)
         {

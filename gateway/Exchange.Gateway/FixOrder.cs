@@ -14,6 +14,7 @@ internal sealed class FixOrder
     public char TimeInForce;        // as the broker sent it (0 day, 1 GTC, 3 IOC, 4 FOK)
     public long Price;              // engine units; 0 for market and stop orders
     public long StopPrice;          // engine units; stop and stop-limit orders only
+    public long DisplayQuantity;    // engine units; an iceberg's MaxFloor (111), 0 for other orders
     public long Quantity;           // engine units, total including filled
     public long CumQty, Leaves;
     public Int128 Notional;         // sum of price x quantity over fills, for AvgPx

@@ -199,7 +199,7 @@ internal sealed class OrderEntrySession
         var tif = order.TimeInForce switch { '3' => TimeInForce.ImmediateOrCancel, '4' => TimeInForce.FillOrKill, _ => TimeInForce.GoodTillCancel };
         // A market buy names no QuoteBudget: the engine gives it one from its own price band and fees.
         long sent = Client.NewOrder(new NewOrder(0, order.EngineClientOrderId, order.Symbol.Id, order.Side, order.Type, tif, order.Price, order.Quantity,
-            PostOnly: postOnly, StopPrice: order.StopPrice));
+            PostOnly: postOnly, StopPrice: order.StopPrice, DisplayQuantity: order.DisplayQuantity));
         if (!SendResult.IsSent(sent))
         {
             Refuse(echo, OrdRejReason.Other, $"Exchange unavailable: {SendResult.Describe(sent)}");
@@ -244,6 +244,10 @@ internal sealed class OrderEntrySession
         }
         if (!m.TryGetDecimal(FixTag.OrderQty, symbol.QuantityDecimals, out order.Quantity) || order.Quantity <= 0)
             return Other($"Incorrect OrderQty (38={Text(in m, FixTag.OrderQty)}): positive, at most {symbol.QuantityDecimals} decimals");
+        // An iceberg: the engine checks the rest (a GTC limit order, MaxFloor below OrderQty, on the lot, at least the minimum).
+        if (m.Contains(FixTag.MaxFloor)
+            && (!m.TryGetDecimal(FixTag.MaxFloor, symbol.QuantityDecimals, out order.DisplayQuantity) || order.DisplayQuantity <= 0))
+            return Other($"Incorrect MaxFloor (111={Text(in m, FixTag.MaxFloor)}): positive, at most {symbol.QuantityDecimals} decimals");
         if (order.Type is OrderType.Limit or OrderType.StopLimit)
         {
             if (!m.Contains(FixTag.Price)) return Other("Price (44) is required for a limit order");
@@ -301,6 +305,13 @@ internal sealed class OrderEntrySession
             if (m.Contains(FixTag.Price) && (!m.TryGetDecimal(FixTag.Price, order.Symbol.PriceDecimals, out price) || price <= 0))
             {
                 CancelReject(order, echo, true, CxlRejReason.Other, $"Incorrect Price (44={Text(in m, FixTag.Price)})");
+                return;
+            }
+            // A replace keeps an iceberg's display quantity: MaxFloor, when given, must be the order's.
+            if (m.Contains(FixTag.MaxFloor)
+                && (!m.TryGetDecimal(FixTag.MaxFloor, order.Symbol.QuantityDecimals, out long maxFloor) || maxFloor != order.DisplayQuantity))
+            {
+                CancelReject(order, echo, true, CxlRejReason.Other, $"MaxFloor (111={Text(in m, FixTag.MaxFloor)}) cannot change on a replace");
                 return;
             }
             long newId = ++_nextEngineId;

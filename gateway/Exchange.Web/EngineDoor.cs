@@ -644,12 +644,13 @@ public sealed class EngineDoor : IDisposable
         long quantity = Amount(r.Quantity, m.Symbol.QuantityDecimals, "quantity");
         long budget = Amount(r.QuoteBudget, m.Symbol.QuoteDecimals, "quoteBudget");
         long stopPrice = Amount(r.StopPrice, m.Symbol.PriceDecimals, "stopPrice");
+        long display = Amount(r.DisplayQuantity, m.Symbol.QuantityDecimals, "displayQuantity");
         var state = session.State;
         long id = r.ClientOrderId ?? state.NextClientOrderId++;
         if (state.PendingNew.ContainsKey(id) || state.Orders.ContainsKey(id))
             throw new RequestError("invalid_field", $"clientOrderId {id} is already in use by an order of this account");
         var order = new NewOrder(session.Account.Account, id, m.Symbol.Id, r.Side, r.Type, r.TimeInForce,
-            r.Type is OrderType.Market or OrderType.Stop ? 0 : price, quantity, budget, r.SelfTrade, r.PostOnly, stopPrice);
+            r.Type is OrderType.Market or OrderType.Stop ? 0 : price, quantity, budget, r.SelfTrade, r.PostOnly, stopPrice, DisplayQuantity: display);
         if (Sent(c, r, "new", session.Client.NewOrder(order), id)) state.PendingNew[id] = new PendingRequest(c, r.RequestId, "new");
     }
 

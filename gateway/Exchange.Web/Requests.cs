@@ -20,7 +20,7 @@ public sealed record SubscribeRequest(JsonElement? RequestId, bool Subscribe, st
     public string Key => $"{Channel}/{Symbol}/{Interval}";
 }
 public sealed record NewOrderRequest(JsonElement? RequestId, string Symbol, Side Side, OrderType Type, TimeInForce TimeInForce, string? Price,
-    string Quantity, string? QuoteBudget, bool PostOnly, SelfTradePrevention SelfTrade, long? ClientOrderId, string? StopPrice = null) : Request(RequestId)
+    string Quantity, string? QuoteBudget, bool PostOnly, SelfTradePrevention SelfTrade, long? ClientOrderId, string? StopPrice = null, string? DisplayQuantity = null) : Request(RequestId)
 {
     public override bool IsOrderEntry => true;
 }
@@ -133,7 +133,8 @@ public static class Requests
                     var other => throw new RequestError("invalid_field", $"selfTrade '{other}' is not none, cancelNewest, cancelOldest, cancelBoth or decrement"),
                 };
                 long? clientOrderId = OptionalInteger(m, "clientOrderId", 1, MaxClientOrderId);
-                return new NewOrderRequest(id, symbol, side, orderType, tif, price, quantity, budget, postOnly, stp, clientOrderId, stopPrice);
+                string? display = OptionalDecimal(m, "displayQuantity"); // an iceberg: the engine checks it
+                return new NewOrderRequest(id, symbol, side, orderType, tif, price, quantity, budget, postOnly, stp, clientOrderId, stopPrice, display);
             }
             case "cancel":
                 return new CancelRequest(id, OptionalString(m, "symbol", 16), RequiredInteger(m, "clientOrderId", 1, MaxClientOrderId));

@@ -156,6 +156,14 @@ internal static class BookReplay
             case FlowKind.Take:
                 handler.On(new NewOrder(Account, op.Id, Symbol, op.Buy ? Side.Buy : Side.Sell, OrderType.Limit, TimeInForce.ImmediateOrCancel, op.Price, op.Quantity));
                 break;
+            case FlowKind.Iceberg:
+                handler.On(new NewOrder(Account, op.Id, Symbol, op.Buy ? Side.Buy : Side.Sell, OrderType.Limit, TimeInForce.GoodTillCancel, op.Price, op.Quantity,
+                    DisplayQuantity: op.Extra));
+                break;
+            case FlowKind.StopLimit:
+                handler.On(new NewOrder(Account, op.Id, Symbol, op.Buy ? Side.Buy : Side.Sell, OrderType.StopLimit, TimeInForce.GoodTillCancel, op.Price, op.Quantity,
+                    StopPrice: op.Extra));
+                break;
             case FlowKind.Cancel:
                 handler.On(new CancelOrder(Account, op.Id));
                 break;
@@ -193,11 +201,21 @@ internal static class BookReplay
             long min = long.MaxValue, max = 0, maxQuantity = 1, tick = 0;
             int adds = 0;
             var prices = new HashSet<long>();
+            var stopPrices = new HashSet<long>();
             foreach (var op in ops)
             {
-                if (op.Kind is not (FlowKind.Add or FlowKind.Take)) continue;
+                if (op.Kind is not (FlowKind.Add or FlowKind.Take or FlowKind.Iceberg or FlowKind.StopLimit)) continue;
                 if (op.Price <= 0 || op.Quantity <= 0) throw new UsageException($"order {op.Id} has a non-positive price or quantity");
-                if (op.Kind == FlowKind.Add) adds++;
+                if (op.Kind != FlowKind.Take) adds++;
+                if (op.Kind == FlowKind.StopLimit)
+                {
+                    // Its stop price must be on the tick and in the band too, and takes a level of the pending stops.
+                    if (op.Extra <= 0) throw new UsageException($"stop order {op.Id} has a non-positive stop price");
+                    min = Math.Min(min, op.Extra);
+                    max = Math.Max(max, op.Extra);
+                    tick = Gcd(tick, op.Extra);
+                    stopPrices.Add(op.Extra);
+                }
                 min = Math.Min(min, op.Price);
                 max = Math.Max(max, op.Price);
                 maxQuantity = Math.Max(maxQuantity, op.Quantity);
@@ -212,7 +230,7 @@ internal static class BookReplay
             var config = new EngineConfig
             {
                 AssetCount = 2, MaxSymbols = 1, MaxAccounts = 2, MaxOrders = adds, MaxOpenOrdersPerAccount = adds,
-                MaxPriceLevels = 2 * prices.Count + 2, InitialLevelsPerSide = prices.Count + 1, FeeAccount = 0,
+                MaxPriceLevels = 2 * prices.Count + 2 + (stopPrices.Count > 0 ? 2 * stopPrices.Count + 2 : 0), InitialLevelsPerSide = prices.Count + 1, FeeAccount = 0,
             };
             if (spec.Validate(config.AssetCount, config.MaxSymbols) is var reason and not RejectReason.None)
                 throw new UsageException($"prices {min}..{max} and quantities up to {maxQuantity} do not fit one symbol: {reason}");

@@ -4,20 +4,24 @@ using Exchange.Hosting;
 
 namespace Exchange.Perf;
 
-internal enum FlowKind : byte { Add, Cancel, Reduce, Take }
+internal enum FlowKind : byte { Add, Cancel, Reduce, Take, Iceberg, StopLimit }
 
 /// <summary>One operation. Add rests a GTC limit; Cancel removes an order (perhaps already filled);
-/// Reduce takes <see cref="Quantity"/> off a resting order; Take is an IOC order at that price.</summary>
-internal readonly record struct FlowOp(FlowKind Kind, long Id, bool Buy, long Price, long Quantity);
+/// Reduce takes <see cref="Quantity"/> off a resting order; Take is an IOC order at that price; Iceberg is an Add showing
+/// <see cref="Extra"/> at a time; StopLimit is a GTC stop-limit order at limit <see cref="Price"/> whose stop price is
+/// <see cref="Extra"/>.</summary>
+internal readonly record struct FlowOp(FlowKind Kind, long Id, bool Buy, long Price, long Quantity, long Extra = 0);
 
 internal static class OrderFlow
 {
-    /// <summary>Reads <c>A &lt;id&gt; &lt;B|S&gt; &lt;price&gt; &lt;qty&gt;</c> and <c>C &lt;id&gt;</c> lines.</summary>
+    /// <summary>Reads <c>A &lt;id&gt; &lt;B|S&gt; &lt;price&gt; &lt;qty&gt;</c> and <c>C &lt;id&gt;</c> lines, and icebergs
+    /// <c>I &lt;id&gt; &lt;B|S&gt; &lt;price&gt; &lt;qty&gt; &lt;display&gt;</c> and stop-limit orders
+    /// <c>T &lt;id&gt; &lt;B|S&gt; &lt;stop price&gt; &lt;limit&gt; &lt;qty&gt;</c>.</summary>
     public static FlowOp[] ReadOrderFile(string path)
     {
         var ops = new List<FlowOp>();
         int lineNumber = 0;
-        Span<Range> parts = stackalloc Range[6];
+        Span<Range> parts = stackalloc Range[7];
         foreach (string line in File.ReadLines(path))
         {
             lineNumber++;
@@ -33,8 +37,18 @@ internal static class OrderFlow
             }
             else if (n == 2 && text[parts[0]] is "C")
                 ops.Add(new FlowOp(FlowKind.Cancel, ParseLong(text[parts[1]], path, lineNumber), false, 0, 0));
+            else if (n == 6 && text[parts[0]] is "I" or "T")
+            {
+                var side = text[parts[2]];
+                if (side is not ("B" or "S")) throw Bad(path, lineNumber, "side must be B or S");
+                long id = ParseLong(text[parts[1]], path, lineNumber);
+                long a = ParseLong(text[parts[3]], path, lineNumber), b = ParseLong(text[parts[4]], path, lineNumber), c = ParseLong(text[parts[5]], path, lineNumber);
+                ops.Add(text[parts[0]] is "I"
+                    ? new FlowOp(FlowKind.Iceberg, id, side is "B", a, b, c)
+                    : new FlowOp(FlowKind.StopLimit, id, side is "B", b, c, a));
+            }
             else
-                throw Bad(path, lineNumber, "expected 'A <id> <B|S> <price> <qty>' or 'C <id>'");
+                throw Bad(path, lineNumber, "expected 'A <id> <B|S> <price> <qty>', 'C <id>', 'I <id> <B|S> <price> <qty> <display>' or 'T <id> <B|S> <stop> <limit> <qty>'");
         }
         return ops.ToArray();
     }
@@ -75,8 +89,12 @@ internal static class OrderFlow
     }
 
     /// <summary>A synthetic flow: <paramref name="count"/> operations, about half cancels of earlier orders
-    /// (some already filled) and a tenth of adds priced through the opposite side, around a wandering mid.</summary>
-    public static IEnumerable<string> Generate(int count, int seed)
+    /// (some already filled) and a tenth of adds priced through the opposite side, around a wandering mid. A share of the
+    /// adds (percent) may be stop-limit orders (<paramref name="stopsPercent"/>: a buy's stop 1 to 30 ticks above the mid,
+    /// a sell's below, its limit up to 3 ticks past the stop) and icebergs (<paramref name="icebergsPercent"/>: 5 to 50
+    /// hundreds showing 1 to 4 hundreds, priced like other adds). With both at 0 (the default) the flow is the plain one,
+    /// the same for a seed as before these options existed.</summary>
+    public static IEnumerable<string> Generate(int count, int seed, int stopsPercent = 0, int icebergsPercent = 0)
     {
         var random = new Random(seed);
         var live = new List<long>();
@@ -95,11 +113,26 @@ internal static class OrderFlow
                 continue;
             }
             bool buy = random.Next(2) == 0;
+            if (stopsPercent > 0 && random.Next(100) < stopsPercent)
+            {
+                long stop = buy ? mid + random.Next(1, 31) * tick : mid - random.Next(1, 31) * tick;
+                long limit = buy ? stop + random.Next(0, 4) * tick : stop - random.Next(0, 4) * tick;
+                live.Add(nextId);
+                yield return string.Create(CultureInfo.InvariantCulture, $"T {nextId++} {(buy ? 'B' : 'S')} {stop} {limit} {random.Next(1, 20) * 100}");
+                continue;
+            }
+            bool iceberg = icebergsPercent > 0 && random.Next(100) < icebergsPercent;
             bool crossing = random.Next(100) < 20; // a fifth of adds = a tenth of all operations
             long distance = crossing ? -random.Next(1, 4) : random.Next(1, 30);
             long price = buy ? mid - distance * tick : mid + distance * tick;
             long qty = random.Next(1, 20) * 100;
             live.Add(nextId);
+            if (iceberg)
+            {
+                qty = random.Next(5, 51) * 100;
+                yield return string.Create(CultureInfo.InvariantCulture, $"I {nextId++} {(buy ? 'B' : 'S')} {price} {qty} {random.Next(1, 5) * 100}");
+                continue;
+            }
             yield return string.Create(CultureInfo.InvariantCulture, $"A {nextId++} {(buy ? 'B' : 'S')} {price} {qty}");
         }
     }

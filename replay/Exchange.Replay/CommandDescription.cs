@@ -62,7 +62,10 @@ public sealed record CommandDescription(string Name, long? Account, int? Symbol,
                 F("symbol", c.Symbol), E("side", c.Side), E("type", c.Type), E("timeInForce", c.TimeInForce), F("price", c.Price),
                 F("quantity", c.Quantity), F("quoteBudget", c.QuoteBudget), E("selfTrade", c.SelfTrade), new CommandField("postOnly", c.PostOnly ? 1 : 0, c.PostOnly ? "true" : "false")];
             // Only stop and stop-limit orders have a stop price (records of schema versions before 3 have none).
-            Set("NewOrder", c.Account, c.Symbol, c.Type is OrderType.Stop or OrderType.StopLimit ? [.. fields, F("stopPrice", c.StopPrice)] : fields);
+            if (c.Type is OrderType.Stop or OrderType.StopLimit) fields = [.. fields, F("stopPrice", c.StopPrice)];
+            // Only icebergs have a display quantity (records of schema versions before 4 have none).
+            if (c.DisplayQuantity != 0) fields = [.. fields, F("displayQuantity", c.DisplayQuantity)];
+            Set("NewOrder", c.Account, c.Symbol, fields);
         }
 
         public void On(in CancelOrder c) => Set("CancelOrder", c.Account, null, F("account", c.Account), F("clientOrderId", c.ClientOrderId));

@@ -89,6 +89,26 @@ public class RoutingTests
     }
 
     [Fact]
+    public void An_iceberg_reaches_the_shard_with_its_display_quantity()
+    {
+        using var a = new FakeEngine { Account = 1001 };
+        var listener = new RecordingListener();
+        using var client = ExchangeClient.Create(new ClientOptions
+        {
+            ApiKey = "mm-key",
+            Shards = [new ShardEndpoint(a.Channel, [1])],
+            Transport = FakeEngine.FastOptions,
+        }, listener);
+        client.Connect(TimeSpan.FromSeconds(10));
+
+        var iceberg = new NewOrder(0, 1, 1, Side.Sell, OrderType.Limit, TimeInForce.GoodTillCancel, 61_000, 5_000_000, DisplayQuantity: 1_000_000);
+        Assert.True(client.NewOrder(iceberg) > 0);
+
+        Assert.True(Wait.Until(client, () => a.Read(e => e.Orders.Count) == 1));
+        Assert.Equal<object>([iceberg with { Account = 1001 }], Commands(a));
+    }
+
+    [Fact]
     public void Responses_are_attributed_to_the_shard_that_sent_them()
     {
         using var a = new FakeEngine { AcknowledgeOrders = true };

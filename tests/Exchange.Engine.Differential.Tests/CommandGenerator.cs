@@ -359,6 +359,24 @@ public sealed class CommandGenerator
             else if (Chance(0.03)) budget = 12345; // ignored for sells
         }
 
-        return new NewOrder(account, clientId, symbol, side, type, tif, price, quantity, budget, stp, postOnly, stopPrice);
+        // Icebergs: a fifth of GTC limit orders, showing a few lots at a time; sometimes a display quantity that is refused
+        // (negative, not below the quantity, off the lot, below the minimum) or given to another type or time in force.
+        long display = 0;
+        if ((type == OrderType.Limit && tif == TimeInForce.GoodTillCancel && Chance(0.2)) || Chance(0.01))
+        {
+            long lots = Math.Max(1, quantity / s.LotSize);
+            display = rng.Next(100) switch
+            {
+                0 => -s.LotSize,
+                1 => quantity,
+                2 => quantity + s.LotSize,
+                3 => s.LotSize > 1 ? s.LotSize + 1 : 0,
+                4 => s.MinQuantity > s.LotSize ? s.MinQuantity - s.LotSize : 0,
+                _ => rng.Next(1, (int)Math.Min(6, Math.Max(2, lots))) * s.LotSize,
+            };
+            if (display > 0 && display < s.MinQuantity && rng.Next(100) >= 5) display = s.MinQuantity;
+        }
+
+        return new NewOrder(account, clientId, symbol, side, type, tif, price, quantity, budget, stp, postOnly, stopPrice, display);
     }
 }

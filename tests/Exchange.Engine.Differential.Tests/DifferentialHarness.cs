@@ -183,6 +183,10 @@ public sealed class DifferentialHarness
                 {
                     if (o.Symbol != symbol || o.Side != side) return $"Orders({symbol},{side}) holds {o}";
                     if (o.Leaves <= 0 || o.Filled < 0) return $"resting order without leaves: {o}";
+                    // An iceberg shows a slice of at least one unit, at most its display quantity and its leaves.
+                    if (o.DisplayQuantity != 0 && (o.Shown <= 0 || o.Shown > Math.Min(o.DisplayQuantity, o.Leaves)))
+                        return $"iceberg's slice out of range: {o}";
+                    long shown = o.DisplayQuantity == 0 ? o.Leaves : o.Shown;
                     long req = ReferenceEngine.Required(spec, side, OrderType.Limit, o.Price, o.Leaves, 0);
                     if (o.Held != req) return $"(c) order holds {o.Held}, requires {req}: {o}";
                     int asset = side == Side.Buy ? spec.QuoteAsset : spec.BaseAsset;
@@ -190,12 +194,12 @@ public sealed class DifferentialHarness
                     if (!Fast.TryGetOrder(o.Account, o.ClientOrderId, out var found) || found != o)
                         return $"TryGetOrder({o.Account},{o.ClientOrderId}) gave {found}, Orders() has {o}";
                     if (grouped.Count > 0 && grouped[^1].Price == o.Price)
-                        grouped[^1] = grouped[^1] with { Quantity = grouped[^1].Quantity + o.Leaves, OrderCount = grouped[^1].OrderCount + 1 };
+                        grouped[^1] = grouped[^1] with { Quantity = grouped[^1].Quantity + shown, OrderCount = grouped[^1].OrderCount + 1 };
                     else
                     {
                         if (grouped.Count > 0 && (side == Side.Buy ? o.Price > grouped[^1].Price : o.Price < grouped[^1].Price))
                             return $"(d) Orders({symbol},{side}) not best price first at {o}";
-                        grouped.Add(new LevelView(o.Price, o.Leaves, 1));
+                        grouped.Add(new LevelView(o.Price, shown, 1));
                     }
                 }
                 if (!grouped.SequenceEqual(levels))

@@ -31,6 +31,7 @@ public sealed class DifferentialTests(ITestOutputHelper log)
         var generator = new CommandGenerator(seed, harness.Reference, CommandsPerSeed);
         var history = new List<(long Seq, object Command)>(CommandsPerSeed);
         var stats = new Dictionary<string, int>();
+        var icebergs = new HashSet<long>();
 
         for (int i = 0; i < CommandsPerSeed; i++)
         {
@@ -44,7 +45,7 @@ public sealed class DifferentialTests(ITestOutputHelper log)
                 failure = "state differs from reference after " + DifferentialHarness.Describe(command) + ":\n" + failure;
             if (failure is not null) Fail(seed, i, config, history, failure);
 
-            Count(stats, harness.ReferenceOutput.Events);
+            Count(stats, harness.ReferenceOutput.Events, icebergs);
         }
 
         // Determinism: a second fast engine fed the same stream ends in the same state.
@@ -67,6 +68,7 @@ public sealed class DifferentialTests(ITestOutputHelper log)
             "OrderCancelled.ReplacedBelowFilled", "OrderCancelled.ByClient", "OrderCancelled.MassCancel",
             "Rejected.NewOrder.FillOrKillNotFillable", "Rejected.NewOrder.PostOnlyWouldTake", "Rejected.NewOrder.InsufficientFunds",
             "Rejected.NewOrder.DuplicateClientOrderId", "Rejected.NewOrder.SymbolHalted", "Rejected.ReplaceOrder.UnknownOrder",
+            "OrderAccepted.Iceberg", "Fill.Maker.Iceberg", "Rejected.NewOrder.InvalidDisplayQuantity",
         })
             Assert.True(stats.GetValueOrDefault(must) > 0, $"seed {seed}: the stream never produced {must}");
         if (seed % 3 == 1)
@@ -75,7 +77,7 @@ public sealed class DifferentialTests(ITestOutputHelper log)
                 Assert.True(stats.GetValueOrDefault(must) > 0, $"seed {seed}: the stream never produced {must}");
     }
 
-    private static void Count(Dictionary<string, int> stats, List<object> events)
+    private static void Count(Dictionary<string, int> stats, List<object> events, HashSet<long> icebergs)
     {
         foreach (var e in events)
         {
@@ -87,6 +89,13 @@ public sealed class DifferentialTests(ITestOutputHelper log)
             };
             stats[key] = stats.GetValueOrDefault(key) + 1;
             if (e is OrderCancelled) stats["OrderCancelled"] = stats.GetValueOrDefault("OrderCancelled") + 1;
+            if (e is OrderAccepted { DisplayQuantity: > 0 } accepted)
+            {
+                stats["OrderAccepted.Iceberg"] = stats.GetValueOrDefault("OrderAccepted.Iceberg") + 1;
+                icebergs.Add(accepted.OrderId);
+            }
+            if (e is Fill { Liquidity: Liquidity.Maker } fill && icebergs.Contains(fill.OrderId))
+                stats["Fill.Maker.Iceberg"] = stats.GetValueOrDefault("Fill.Maker.Iceberg") + 1;
         }
     }
 

@@ -27,8 +27,12 @@ public sealed class ReferenceEngine
         public long RestSequence;   // time priority: set every time the order (re)enters the back of a level
         public OrderType EnteredAs; // Stop or StopLimit for a stop order (Type is then Market or Limit); else Type
         public long StopPrice;      // stop orders only
+        public long Display;        // README "Iceberg orders": its display quantity, 0 for an order shown whole
+        public long Shown;          // an iceberg's slice while it rests
 
         public long Leaves => Quantity - Filled;
+        /// <summary>What market data sees of it: an iceberg's slice, any other order's leaves.</summary>
+        public long Visible => Display == 0 ? Leaves : Shown;
     }
 
     private sealed class Balance
@@ -115,11 +119,11 @@ public sealed class ReferenceEngine
     public IReadOnlyList<LevelView> Levels(int symbol, Side side) =>
         BookOrders(symbol, side)
             .GroupBy(o => o.Price) // GroupBy keeps the order of first appearance, i.e. best price first
-            .Select(g => new LevelView(g.Key, g.Sum(o => o.Leaves), g.Count()))
+            .Select(g => new LevelView(g.Key, g.Sum(o => o.Visible), g.Count()))
             .ToList();
 
     public OrderView View(Order o) => new(o.Id, o.Account, o.ClientOrderId, o.Symbol, o.Side, o.Price, o.Quantity,
-        o.Filled, Required(o), o.SelfTrade, o.PostOnly);
+        o.Filled, Required(o), o.SelfTrade, o.PostOnly) { DisplayQuantity = o.Display, Shown = o.Display == 0 ? 0 : o.Shown };
 
     // ------------------------------------------------------------------ arithmetic (README "Units")
 
@@ -215,7 +219,7 @@ public sealed class ReferenceEngine
     private void EmitLevel(int symbol, Side side, long price)
     {
         var at = book.Where(o => o.Symbol == symbol && o.Side == side && o.Price == price).ToList();
-        output.OnLevel(new LevelChanged(symbol, side, price, at.Sum(o => o.Leaves), at.Count));
+        output.OnLevel(new LevelChanged(symbol, side, price, at.Sum(o => o.Visible), at.Count));
     }
 
     /// <summary>README step 6.</summary>
@@ -224,8 +228,8 @@ public sealed class ReferenceEngine
         var st = symbols[symbol];
         long bid = BestPrice(symbol, Side.Buy) ?? 0;
         long ask = BestPrice(symbol, Side.Sell) ?? 0;
-        long bidQty = book.Where(o => o.Symbol == symbol && o.Side == Side.Buy && o.Price == bid).Sum(o => o.Leaves);
-        long askQty = book.Where(o => o.Symbol == symbol && o.Side == Side.Sell && o.Price == ask).Sum(o => o.Leaves);
+        long bidQty = book.Where(o => o.Symbol == symbol && o.Side == Side.Buy && o.Price == bid).Sum(o => o.Visible);
+        long askQty = book.Where(o => o.Symbol == symbol && o.Side == Side.Sell && o.Price == ask).Sum(o => o.Visible);
         var bbo = new BestBidOffer(symbol, bid, bidQty, ask, askQty);
         if (bbo != st.LastBbo)
         {
@@ -359,6 +363,15 @@ public sealed class ReferenceEngine
             or SelfTradePrevention.CancelBoth or SelfTradePrevention.Decrement)) return RejectReason.InvalidSelfTradePrevention;
         var r = CheckQuantity(s, c.Quantity);
         if (r != RejectReason.None) return r;
+        if (c.DisplayQuantity != 0)
+        {
+            // README "Iceberg orders": a GTC limit order only, display in (0, quantity), on the lot, at least the minimum.
+            if (c.DisplayQuantity < 0) return RejectReason.InvalidDisplayQuantity;
+            if (c.Type != OrderType.Limit) return RejectReason.InvalidOrderType;
+            if (c.TimeInForce != TimeInForce.GoodTillCancel) return RejectReason.InvalidTimeInForce;
+            if (c.DisplayQuantity >= c.Quantity || c.DisplayQuantity % s.LotSize != 0 || c.DisplayQuantity < s.MinQuantity)
+                return RejectReason.InvalidDisplayQuantity;
+        }
         if (isStop && CheckPrice(s, c.StopPrice) != RejectReason.None) return RejectReason.InvalidStopPrice;
         if (type == OrderType.Limit)
         {
@@ -395,23 +408,31 @@ public sealed class ReferenceEngine
     /// <summary>README: a buy stop's condition holds when last ≥ stop, a sell stop's when last ≤ stop; none before the first trade.</summary>
     private static bool Holds(Side side, long stopPrice, long last) => last != 0 && (side == Side.Buy ? last >= stopPrice : last <= stopPrice);
 
-    /// <summary>Walks the book exactly as matching would, changing nothing (README "FOK").</summary>
+    /// <summary>Walks the book exactly as matching would, changing nothing (README "FOK"): per level, each order's
+    /// displayed part in turn, then the icebergs' hidden parts, which matching reaches after the level's last order.</summary>
     private bool FillOrKillFillable(in NewOrder c)
     {
         long remaining = c.Quantity;
-        foreach (var m in BookOrders(c.Symbol, Opposite(c.Side)))
+        foreach (var level in BookOrders(c.Symbol, Opposite(c.Side)).GroupBy(o => o.Price))
         {
-            if (!IsBetterOrEqualForTaker(c.Side, m.Price, c.Price)) break;
-            if (m.Account == c.Account && c.SelfTrade != SelfTradePrevention.None)
+            if (!IsBetterOrEqualForTaker(c.Side, level.Key, c.Price)) break;
+            long hidden = 0;
+            foreach (var m in level)
             {
-                if (c.SelfTrade is SelfTradePrevention.CancelNewest or SelfTradePrevention.CancelBoth) return false;
-                if (c.SelfTrade == SelfTradePrevention.CancelOldest) continue;
-                remaining -= Math.Min(remaining, m.Leaves); // Decrement counts
+                if (m.Account == c.Account && c.SelfTrade != SelfTradePrevention.None)
+                {
+                    if (c.SelfTrade is SelfTradePrevention.CancelNewest or SelfTradePrevention.CancelBoth) return false;
+                    if (c.SelfTrade == SelfTradePrevention.CancelOldest) continue;
+                    remaining -= Math.Min(remaining, m.Visible); // Decrement counts
+                }
+                else
+                {
+                    remaining -= Math.Min(remaining, m.Visible);
+                }
+                if (remaining == 0) return true;
+                hidden += m.Leaves - m.Visible;
             }
-            else
-            {
-                remaining -= Math.Min(remaining, m.Leaves);
-            }
+            remaining -= Math.Min(remaining, hidden);
             if (remaining == 0) return true;
         }
         return false;
@@ -442,9 +463,11 @@ public sealed class ReferenceEngine
             Budget = type == OrderType.Market && c.Side == Side.Buy ? MarketBuyBudget(st.Spec, c) : 0,
             SelfTrade = c.SelfTrade,
             PostOnly = c.PostOnly,
+            Display = c.DisplayQuantity,
         };
         // 1. accepted
-        output.OnAccepted(new OrderAccepted(o.Account, o.ClientOrderId, o.Id, o.Symbol, o.Side, c.Type, o.TimeInForce, o.Price, o.Quantity, o.StopPrice));
+        output.OnAccepted(new OrderAccepted(o.Account, o.ClientOrderId, o.Id, o.Symbol, o.Side, c.Type, o.TimeInForce, o.Price, o.Quantity, o.StopPrice,
+            o.Display));
         // 2. hold
         MoveToHeld(o.Account, HoldAsset(o), Required(o));
         EmitBalance(o.Account, HoldAsset(o));
@@ -493,6 +516,7 @@ public sealed class ReferenceEngine
             }
             else if (t.Type == OrderType.Limit && t.TimeInForce == TimeInForce.GoodTillCancel)
             {
+                t.Shown = Math.Min(t.Display, t.Leaves); // an iceberg rests with a full slice (0 for other orders)
                 t.RestSequence = ++restCounter;
                 book.Add(t);
                 EmitLevel(t.Symbol, t.Side, t.Price);
@@ -615,8 +639,9 @@ public sealed class ReferenceEngine
                             stop = cancelled = true;
                             break;
                         case SelfTradePrevention.Decrement:
-                            long d = Math.Min(t.Leaves, m.Leaves);
+                            long d = Math.Min(t.Leaves, m.Visible);
                             Decrement(m, d, resting: true);
+                            UseSlice(m, d);
                             changed = true;
                             Decrement(t, d, resting: false);
                             if (t.Leaves == 0) stop = cancelled = true;
@@ -625,7 +650,7 @@ public sealed class ReferenceEngine
                 }
                 else
                 {
-                    long q = Math.Min(t.Leaves, m.Leaves);
+                    long q = Math.Min(t.Leaves, m.Visible);
                     if (marketBuy)
                     {
                         q = AffordableQuantity(s, m.Price, t.Budget, q);
@@ -634,6 +659,7 @@ public sealed class ReferenceEngine
                     if (!stop)
                     {
                         Trade(t, m, q, s);
+                        UseSlice(m, q);
                         changed = true;
                     }
                 }
@@ -643,6 +669,17 @@ public sealed class ReferenceEngine
             if (stop) return cancelled;
         }
         return false;
+    }
+
+    /// <summary>README "Iceberg orders": a maker iceberg traded or decremented <paramref name="q"/> of its slice; a slice used
+    /// up with leaves left is replenished (min(display, leaves)) at the back of its level.</summary>
+    private void UseSlice(Order m, long q)
+    {
+        if (m.Display == 0 || m.Leaves == 0) return;
+        m.Shown -= q;
+        if (m.Shown > 0) return;
+        m.Shown = Math.Min(m.Display, m.Leaves);
+        m.RestSequence = ++restCounter;
     }
 
     private void Trade(Order t, Order m, long q, SymbolSpec s)
@@ -767,6 +804,7 @@ public sealed class ReferenceEngine
         EmitBalance(o.Account, HoldAsset(o));
         if (kept)
         {
+            if (o.Display != 0) o.Shown = Math.Min(o.Shown, o.Leaves); // the slice stays, cut to fewer leaves
             EmitLevel(o.Symbol, o.Side, o.Price);
         }
         else

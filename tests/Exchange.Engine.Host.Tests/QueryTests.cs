@@ -104,6 +104,29 @@ public sealed class QueryTests
     }
 
     [Fact]
+    public void An_iceberg_shows_its_owner_the_whole_order_with_its_display_quantity_and_the_book_snapshot_only_its_slice()
+    {
+        using var h = new Harness();
+        h.LogOn(1, "mm-1001-key");
+        h.Engine.OnMessage(1, Client.Encode(new NewOrder(1001, 7, 1, Side.Sell, OrderType.Limit, TimeInForce.GoodTillCancel, 61_000, 5_000_000,
+            DisplayQuantity: 1_000_000)));
+        h.Work();
+        h.Links.Clear();
+
+        h.Engine.OnMessage(1, OrderStatus(12, 0, 7));
+        h.Engine.OnMessage(1, Book(13, 1));
+        h.Work();
+        var received = h.Links.Received(1);
+        var status = OrderStatusDecoder.WrapWithHeader(received.Single(m => Read.Template(m) == OrderStatusDecoder.TemplateId));
+        Assert.Equal((OrderState.Open, 5_000_000L, 5_000_000L, 1_000_000L), (status.State, status.Quantity, status.LeavesQuantity, status.DisplayQuantity));
+        var book = BookSnapshotDecoder.WrapWithHeader(received.Single(m => Read.Template(m) == BookSnapshotDecoder.TemplateId));
+        Assert.Equal(0, book.ReadBids().Count);
+        var asks = book.ReadAsks();
+        Assert.True(asks.Next());
+        Assert.Equal((61_000L, 1_000_000L), (asks.Price, asks.Quantity));
+    }
+
+    [Fact]
     public void Account_state_pages_past_MaxOrdersPerAnswer_open_orders_and_the_pages_add_up()
     {
         using var h = new Harness();

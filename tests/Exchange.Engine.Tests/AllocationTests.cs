@@ -7,8 +7,8 @@ public sealed class AllocationTests
     /// <summary>A struct sink: the engine calls it through a constrained generic, so nothing boxes.</summary>
     private struct CountingOutput : IEngineOutput
     {
-        public long Events, Fills, Rejects, Triggered;
-        public void OnAccepted(in OrderAccepted e) => Events++;
+        public long Events, Fills, Rejects, Triggered, Icebergs;
+        public void OnAccepted(in OrderAccepted e) { Events++; if (e.DisplayQuantity != 0) Icebergs++; }
         public void OnRejected(in CommandRejected e) { Events++; Rejects++; }
         public void OnFill(in Fill e) { Events++; Fills++; }
         public void OnTrade(in Trade e) => Events++;
@@ -57,6 +57,7 @@ public sealed class AllocationTests
         // The workload must really have exercised matching, not just been rejected.
         Assert.True(engine.Output.Fills > 100_000, $"only {engine.Output.Fills} fills");
         Assert.True(engine.Output.Triggered > 10_000, $"only {engine.Output.Triggered} stops triggered");
+        Assert.True(engine.Output.Icebergs > 10_000, $"only {engine.Output.Icebergs} icebergs accepted");
         Assert.True(engine.Output.Rejects < engine.Output.Events / 4, $"{engine.Output.Rejects} rejects of {engine.Output.Events} events");
     }
 
@@ -78,7 +79,7 @@ public sealed class AllocationTests
         }
     }
 
-    /// <summary>New orders of every type (stops and stop-limits included), cancels and replaces of recent orders, mass cancels, deposits.</summary>
+    /// <summary>New orders of every type (stops, stop-limits and icebergs included), cancels and replaces of recent orders, mass cancels, deposits.</summary>
     private static Step[] Workload(int seed, int count, long firstClientId)
     {
         var random = new Random(seed);
@@ -95,7 +96,7 @@ public sealed class AllocationTests
                 var side = random.Next(2) == 0 ? Side.Buy : Side.Sell;
                 long price = Mid + random.Next(-40, 41) * Tick;
                 long qty = random.Next(1, 50) * Lot;
-                int kind = random.Next(23);
+                int kind = random.Next(25);
                 long stopPrice = Mid + random.Next(-40, 41) * Tick;
                 var order = kind switch
                 {
@@ -108,8 +109,11 @@ public sealed class AllocationTests
                         SelfTrade: (SelfTradePrevention)random.Next(1, 5)),
                     < 21 => new NewOrder(a, nextId, 1, side, OrderType.Stop, TimeInForce.ImmediateOrCancel, 0, qty, QuoteBudget: 5_000_000,
                         StopPrice: stopPrice),
-                    _ => new NewOrder(a, nextId, 1, side, OrderType.StopLimit,
+                    < 23 => new NewOrder(a, nextId, 1, side, OrderType.StopLimit,
                         random.Next(2) == 0 ? TimeInForce.GoodTillCancel : TimeInForce.ImmediateOrCancel, price, qty, StopPrice: stopPrice),
+                    // Icebergs of 2 to 50 lots showing 1 to 3 lots at a time: most are swept through a few replenishes.
+                    _ => new NewOrder(a, nextId, 1, side, OrderType.Limit, TimeInForce.GoodTillCancel, price, qty + Lot,
+                        SelfTrade: (SelfTradePrevention)random.Next(0, 5), DisplayQuantity: Math.Min(qty, random.Next(1, 4) * Lot)),
                 };
                 recent[random.Next(recent.Length)] = (a, nextId);
                 nextId++;

@@ -379,8 +379,8 @@ public class StopOrderTests : EngineFixture
         var snapshot = Engine.Capture();
         var stream = new MemoryStream();
         snapshot.WriteTo(stream);
-        // The format before stops ("ENGSNAP3") is this one without the trailing last prices, stops and rate limits.
-        byte[] bytes = stream.ToArray()[..^(snapshot.Symbols.Length * 8 + 4 + 4 + snapshot.RateLimits.Length * 8)];
+        // The format before stops ("ENGSNAP3") is this one without the trailing last prices and stops (nor icebergs, nor rate limits).
+        byte[] bytes = stream.ToArray()[..^(snapshot.Symbols.Length * 8 + 4 + 4 + 4 + snapshot.RateLimits.Length * 8)];
         bytes[7] = (byte)'3';
         var old = EngineSnapshot.ReadFrom(new MemoryStream(bytes));
         Assert.Empty(old.Stops);

@@ -120,21 +120,49 @@ public sealed class WireCommandTests
                 Arbitrary.SelfTrade(r), Arbitrary.Bool(r), r.NextInt64(0, long.MaxValue)),
             CommandCodec.Encode, NewOrderDecoder.BlockLength);
 
-    /// <summary>A NewOrder as a client of schema version 2 sends it: the block ends before the stop price, the header says
-    /// version 2 and that block length.</summary>
-    private static byte[] VersionTwoNewOrder(in NewOrder c)
+    /// <summary>A NewOrder as a client of schema version 2 sends it: the block ends before the stop price (and the display
+    /// quantity after it), the header says version 2 and that block length.</summary>
+    private static byte[] VersionTwoNewOrder(in NewOrder c) => OlderNewOrder(c, 2, 16);
+
+    /// <summary>A NewOrder as a client of schema version 3 sends it: the block ends before the display quantity.</summary>
+    private static byte[] VersionThreeNewOrder(in NewOrder c) => OlderNewOrder(c, 3, 8);
+
+    private static byte[] OlderNewOrder(in NewOrder c, ushort version, int cut)
     {
         var buffer = new byte[256];
-        int length = CommandCodec.Encode(c, buffer) - 8;
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(buffer, (ushort)(NewOrderDecoder.BlockLength - 8));
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(6), 2);
+        int length = CommandCodec.Encode(c, buffer) - cut;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(buffer, (ushort)(NewOrderDecoder.BlockLength - cut));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(6), version);
         return buffer[..length];
+    }
+
+    [Fact]
+    public void An_iceberg_round_trips_with_its_display_quantity()
+        => AssertRoundTrips(113, r => new NewOrder(Arbitrary.Long(r), Arbitrary.Long(r), Arbitrary.Int(r), Arbitrary.Side(r),
+                OrderType.Limit, TimeInForce.GoodTillCancel, Arbitrary.Long(r), Arbitrary.Long(r), Arbitrary.Long(r),
+                Arbitrary.SelfTrade(r), Arbitrary.Bool(r), 0, r.NextInt64(0, long.MaxValue)),
+            CommandCodec.Encode, NewOrderDecoder.BlockLength);
+
+    [Fact]
+    public void A_new_order_of_schema_version_3_still_decodes_with_no_display_quantity()
+    {
+        var random = new Random(114);
+        for (int i = 0; i < Samples; i++)
+        {
+            var command = new NewOrder(Arbitrary.Long(random), Arbitrary.Long(random), Arbitrary.Int(random), Arbitrary.Side(random),
+                Arbitrary.OrderType(random), Arbitrary.TimeInForce(random), Arbitrary.Long(random), Arbitrary.Long(random),
+                Arbitrary.Long(random), Arbitrary.SelfTrade(random), Arbitrary.Bool(random), random.NextInt64(0, long.MaxValue));
+            byte[] old = VersionThreeNewOrder(command with { DisplayQuantity = 55 }); // the old block ends before it: cut off
+            var handler = new RecordingHandler();
+            Assert.Equal(SbeError.None, CommandCodec.Decode(old, ref handler));
+            Assert.Equal(command, Assert.Single(handler.Commands));
+        }
     }
 
     [Fact]
     public void A_new_order_of_schema_version_2_still_decodes_with_no_stop_price()
     {
-        Assert.True(NewOrderDecoder.SchemaVersion >= 3);
+        Assert.Equal(4, NewOrderDecoder.SchemaVersion);
         var random = new Random(112);
         for (int i = 0; i < Samples; i++)
         {

@@ -107,13 +107,14 @@ public sealed class WireSchemaCrossCheckTests
     public void NewOrder_from_the_command_codec_reads_the_same_in_the_runtime_decoder()
         => AssertCommand(1,
             r => new NewOrder(L(r), L(r), I(r), S(r), E<OrderType>(r, 0, 5, 255), E<TimeInForce>(r, 0, 4, 255), L(r), L(r), L(r),
-                E<SelfTradePrevention>(r, 5, 200, 255), r.Next(2) == 0, L(r)),
+                E<SelfTradePrevention>(r, 5, 200, 255), r.Next(2) == 0, L(r), L(r)),
             (c, b) => CommandCodec.Encode(c, b), "NewOrder",
             c => new Dictionary<string, string?>
             {
                 ["account"] = N(c.Account), ["clientOrderId"] = N(c.ClientOrderId), ["symbol"] = N(c.Symbol), ["side"] = Name(c.Side),
                 ["orderType"] = Name(c.Type), ["timeInForce"] = Name(c.TimeInForce), ["selfTradePrevention"] = Name(c.SelfTrade),
                 ["price"] = N(c.Price), ["quantity"] = N(c.Quantity), ["quoteBudget"] = N(c.QuoteBudget), ["stopPrice"] = N(c.StopPrice),
+                ["displayQuantity"] = N(c.DisplayQuantity),
                 ["flags.count"] = c.PostOnly ? "1" : "0", ["flags[0]"] = "PostOnly",
             }.Where(kv => c.PostOnly || kv.Key != "flags[0]").ToDictionary());
 
@@ -210,13 +211,14 @@ public sealed class WireSchemaCrossCheckTests
     [Fact]
     public void OrderAccepted_from_the_event_writer_reads_the_same_in_the_runtime_decoder()
         => AssertEvent(11,
-            r => new OrderAccepted(L(r), L(r), L(r), I(r), S(r), E<OrderType>(r, 0, 9), E<TimeInForce>(r, 0, 9), L(r), L(r), L(r)),
+            r => new OrderAccepted(L(r), L(r), L(r), I(r), S(r), E<OrderType>(r, 0, 9), E<TimeInForce>(r, 0, 9), L(r), L(r), L(r), L(r)),
             (ref SbeEventWriter w, OrderAccepted e) => w.OnAccepted(e), "OrderAccepted",
             e => new()
             {
                 ["account"] = N(e.Account), ["clientOrderId"] = N(e.ClientOrderId), ["orderId"] = N(e.OrderId), ["symbol"] = N(e.Symbol),
                 ["side"] = Name(e.Side), ["orderType"] = Name(e.Type), ["timeInForce"] = Name(e.TimeInForce),
                 ["price"] = N(e.Price), ["quantity"] = N(e.Quantity), ["stopPrice"] = N(e.StopPrice),
+                ["displayQuantity"] = N(e.DisplayQuantity),
             });
 
     [Fact]

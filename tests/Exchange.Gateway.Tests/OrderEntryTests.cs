@@ -69,6 +69,10 @@ public sealed class OrderEntryTests(GatewayFixture gateway)
     [InlineData("40=9", "40")]
     [InlineData("40=3", "99")]
     [InlineData("40=4|99=0", "99")]
+    [InlineData("111=0", "111")]
+    [InlineData("111=0.123456789", "111")]
+    [InlineData("111=0.01", "InvalidDisplayQuantity")] // not below OrderQty
+    [InlineData("59=3|111=0.005", "InvalidTimeInForce")] // an IOC order cannot be an iceberg
     [InlineData("54=5", "54")]
     [InlineData("59=6", "59")]
     [InlineData("18=G", "18")]
@@ -106,6 +110,33 @@ public sealed class OrderEntryTests(GatewayFixture gateway)
         Assert.Equal(("0", "0.1", "0"), (triggered[39], triggered[151], triggered[14]));
         var fill = buyer.WaitFor("8", m => m[11] == stop && m[150] == "F");
         Assert.Equal(("2", "71190", "0.1", "71150"), (fill[39], fill[31], fill[32], fill[99]));
+    }
+
+    [Fact]
+    public void An_iceberg_with_MaxFloor_fills_slice_by_slice_and_its_reports_carry_MaxFloor()
+    {
+        using var seller = LoggedOn("BROKER1");
+        using var buyer = LoggedOn("BROKER2");
+        string iceberg = Id("I"), take = Id("t"), replace = Id("r"), rest = Id("t");
+        seller.Send("D", NewOrder(iceberg, '2', "0.3", "69050", "111=0.1|"));
+        var accepted = seller.WaitFor("8", m => m[11] == iceberg && m[150] == "0");
+        Assert.Equal(("0", "0.3", "0.1", "0.3"), (accepted[39], accepted[38], accepted[111], accepted[151]));
+
+        // A buy of 0.2 takes the displayed 0.1, then the replenished 0.1 (nothing else rests at 69,050).
+        buyer.Send("D", $"11={take}|55=BTC-USD|54=1|60={FixTestClient.Timestamp()}|38=0.2|40=2|44=69050|59=3|");
+        var first = seller.WaitFor("8", m => m[11] == iceberg && m[150] == "F");
+        Assert.Equal(("1", "0.1", "0.1", "0.2"), (first[39], first[32], first[14], first[151]));
+        var second = seller.WaitFor("8", m => m[11] == iceberg && m[150] == "F");
+        Assert.Equal(("1", "0.1", "0.2", "0.1", "0.1"), (second[39], second[32], second[14], second[151], second[111]));
+
+        // A replace keeps the display quantity: another MaxFloor is refused naming it.
+        seller.Send("G", $"11={replace}|41={iceberg}|55=BTC-USD|54=2|60={FixTestClient.Timestamp()}|38=0.3|40=2|44=69050|111=0.2|");
+        var refused = seller.WaitFor("9", m => m[11] == replace);
+        Assert.Contains("111", refused[58]);
+
+        buyer.Send("D", $"11={rest}|55=BTC-USD|54=1|60={FixTestClient.Timestamp()}|38=0.1|40=2|44=69050|59=3|");
+        var filled = seller.WaitFor("8", m => m[11] == iceberg && m[150] == "F" && m[39] == "2");
+        Assert.Equal(("0.3", "0", "0.1"), (filled[14], filled[151], filled[111]));
     }
 
     /// <summary>A trade of 0.01 at <paramref name="price"/>: the seller rests, the buyer takes.</summary>

@@ -75,6 +75,28 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void A_mixed_flow_with_stops_and_icebergs_is_generated_and_replays_through_the_book()
+    {
+        string plain = _temp.Combine("plain.txt"), mixed = _temp.Combine("mixed.txt");
+        Assert.Equal(0, Perf("gen-orders", "--out", plain, "--count", "20000", "--seed", "7").ExitCode);
+        var result = Perf("gen-orders", "--out", mixed, "--count", "20000", "--seed", "7", "--stops", "5", "--icebergs", "20");
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        // Without the options the flow has neither; with them, about the asked shares of the adds.
+        Assert.DoesNotContain(File.ReadLines(plain), l => l[0] is 'I' or 'T');
+        var kinds = File.ReadLines(mixed).GroupBy(l => l[0]).ToDictionary(g => g.Key, g => g.Count());
+        int adds = kinds['A'] + kinds['I'] + kinds['T'];
+        Assert.InRange(kinds['T'], adds * 3 / 100, adds * 7 / 100);
+        Assert.InRange(kinds['I'], adds * 15 / 100, adds * 25 / 100);
+
+        result = Perf("book", "--orders", mixed, "--runs", "1", "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(result.Stdout);
+        Assert.True(json.RootElement.GetProperty("trades").GetInt64() > 1_000, result.Stdout);
+        Assert.True(json.RootElement.GetProperty("rejects").GetInt64() < 20_000 / 4, result.Stdout);
+    }
+
+    [Fact]
     public void An_out_directory_that_is_not_empty_is_refused_without_overwrite()
     {
         string dir = _temp.Combine("earlier");

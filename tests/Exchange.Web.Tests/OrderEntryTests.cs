@@ -82,6 +82,9 @@ public sealed class OrderEntryTests(WebFixture fixture) : IClassFixture<WebFixtu
     [InlineData("""{"type":"cancel","requestId":"x","symbol":"BTC-USD","clientOrderId":777777}""", "UnknownOrder")]
     [InlineData("""{"type":"replace","requestId":"x","symbol":"BTC-USD","origClientOrderId":777777,"price":"60000","quantity":"0.01"}""", "UnknownOrder")]
     [InlineData("""{"type":"massCancel","requestId":"x","side":"both"}""", "")]
+    [InlineData("""{"type":"new","requestId":"x","symbol":"BTC-USD","side":"buy","orderType":"limit","price":"50500","quantity":"0.05","displayQuantity":"0.01"}""", "")]
+    [InlineData("""{"type":"new","requestId":"x","symbol":"BTC-USD","side":"buy","orderType":"limit","price":"50500","quantity":"0.05","displayQuantity":"0.05"}""", "InvalidDisplayQuantity")]
+    [InlineData("""{"type":"new","requestId":"x","symbol":"BTC-USD","side":"buy","orderType":"limit","timeInForce":"ioc","price":"50500","quantity":"0.05","displayQuantity":"0.01"}""", "InvalidTimeInForce")]
     public async Task The_engines_answer_comes_back_with_the_request_id(string message, string reason)
     {
         await using var ws = await LoggedOn("alice");

@@ -17,7 +17,8 @@ internal static class Modes
 
     private static Command Book()
     {
-        var orders = Flags.ExistingFile("--orders", "an order-flow file: lines 'A <id> <B|S> <price> <qty>' and 'C <id>'");
+        var orders = Flags.ExistingFile("--orders", "an order-flow file: lines 'A <id> <B|S> <price> <qty>' and 'C <id>' (and icebergs " +
+            "'I <id> <B|S> <price> <qty> <display>', stop-limit orders 'T <id> <B|S> <stop> <limit> <qty>')");
         var lobster = Flags.ExistingFile("--lobster", "a LOBSTER message file instead (types 1-4; 5-7 skipped)");
         var runs = Flags.Int("--runs", "timed and untimed passes, each from a fresh engine", 5, min: 1);
         var journal = Flags.Text("--journal", "one more pass that journals every input to DIR (holding no journal) as the engine does, " +
@@ -49,11 +50,13 @@ internal static class Modes
         output.HelpName = "FILE";
         var count = Flags.Int("--count", "operations to write", 1_000_000, min: 1);
         var seed = Flags.Int("--seed", "random seed", 1);
-        var command = new Command("gen-orders", "write a synthetic order-flow file: about half cancels, a tenth crossing orders") { output, count, seed };
+        var stops = Flags.Int("--stops", "percent of the adds that are stop-limit orders (a mixed flow)", 0, min: 0, max: 100);
+        var icebergs = Flags.Int("--icebergs", "percent of the remaining adds that are icebergs (a mixed flow)", 0, min: 0, max: 100);
+        var command = new Command("gen-orders", "write a synthetic order-flow file: about half cancels, a tenth crossing orders") { output, count, seed, stops, icebergs };
         command.SetAction(r =>
         {
             string path = r.GetValue(output)!;
-            File.WriteAllLines(path, OrderFlow.Generate(r.GetValue(count), r.GetValue(seed)));
+            File.WriteAllLines(path, OrderFlow.Generate(r.GetValue(count), r.GetValue(seed), r.GetValue(stops), r.GetValue(icebergs)));
             Console.Error.WriteLine($"wrote {path}");
             return 0;
         });
