@@ -12,7 +12,10 @@ public readonly record struct SnapshotOrder(
 /// <summary>A symbol: its rules, status, the top of book last published and its last trade price (0 before its first
 /// trade, and in snapshots written before stops existed).</summary>
 public readonly record struct SnapshotSymbol(SymbolSpec Spec, SymbolName Name, SymbolStatus Status, long BidPrice, long BidQuantity, long AskPrice, long AskQuantity,
-    long LastPrice = 0);
+    long LastPrice = 0, long SessionEnd = 0);
+
+/// <summary>When an open order (resting or a pending stop) expires: a Day or GoodTillDate order's expiry.</summary>
+public readonly record struct SnapshotExpiry(long OrderId, long ExpireAt);
 
 /// <summary>A pending stop or stop-limit order. <paramref name="Price"/> is a stop-limit's limit (0 for a stop);
 /// <paramref name="TimeInForce"/> what it does once triggered.</summary>
@@ -22,7 +25,8 @@ public readonly record struct SnapshotStop(
 
 public sealed class EngineSnapshot
 {
-    private const ulong Magic = 0x34_50414E53_474E45; // "ENGSNAP4": with last trade prices and pending stops
+    private const ulong Magic = 0x35_50414E53_474E45; // "ENGSNAP5": with session ends and order expiries
+    private const ulong MagicWithoutExpiries = 0x34_50414E53_474E45; // "ENGSNAP4": with last trade prices and pending stops, still read
     private const ulong MagicWithoutStops = 0x33_50414E53_474E45; // "ENGSNAP3": with what the engine remembers for queries, still read
     private const ulong MagicWithoutHistory = 0x32_50414E53_474E45; // "ENGSNAP2": symbols carry their names, still read
     private const ulong MagicWithoutNames = 0x31_50414E53_474E45; // "ENGSNAP1", still read
@@ -48,6 +52,8 @@ public sealed class EngineSnapshot
     /// <summary>Every pending stop, per symbol and side (buys, then sells) in trigger order (empty in snapshots written
     /// before stops existed).</summary>
     public SnapshotStop[] Stops { get; init; } = [];
+    /// <summary>Every open order's expiry, by (expiry, order id) (empty in snapshots written before expiries existed).</summary>
+    public SnapshotExpiry[] Expiries { get; init; } = [];
 
     public void WriteTo(Stream stream)
     {
@@ -94,6 +100,9 @@ public sealed class EngineSnapshot
             w.Write(s.OrderId); w.Write(s.Account); w.Write(s.ClientOrderId); w.Write(s.Symbol); w.Write((byte)s.Side); w.Write((byte)s.Type);
             w.Write((byte)s.TimeInForce); w.Write(s.StopPrice); w.Write(s.Price); w.Write(s.Quantity); w.Write(s.Held); w.Write((byte)s.SelfTrade);
         }
+        foreach (var s in Symbols) w.Write(s.SessionEnd);
+        w.Write(Expiries.Length);
+        foreach (var e in Expiries) { w.Write(e.OrderId); w.Write(e.ExpireAt); }
     }
 
     private const int OrderSize = 8 * 7 + 4 + 3;
@@ -126,7 +135,7 @@ public sealed class EngineSnapshot
         {
             using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             ulong magic = r.ReadUInt64();
-            if (magic != Magic && magic != MagicWithoutStops && magic != MagicWithoutHistory && magic != MagicWithoutNames) throw new InvalidDataException("not an engine snapshot (wrong magic)");
+            if (magic != Magic && magic != MagicWithoutExpiries && magic != MagicWithoutStops && magic != MagicWithoutHistory && magic != MagicWithoutNames) throw new InvalidDataException("not an engine snapshot (wrong magic)");
             long sequence = r.ReadInt64(), timestamp = r.ReadInt64(), nextOrderId = r.ReadInt64(), nextTradeId = r.ReadInt64();
             int assets = r.ReadInt32();
             if (assets is < 1 or > 1 << 16) throw new InvalidDataException($"asset count {assets}");
@@ -154,7 +163,7 @@ public sealed class EngineSnapshot
             }
             long[] lastIds = [], lastSequences = [];
             FinishedOrder[] recent = [];
-            if (magic == Magic || magic == MagicWithoutStops)
+            if (magic == Magic || magic == MagicWithoutExpiries || magic == MagicWithoutStops)
             {
                 int n = Count(r, accounts.Length);
                 if (n != accounts.Length) throw new InvalidDataException($"{n} last client order ids for {accounts.Length} accounts");
@@ -168,7 +177,7 @@ public sealed class EngineSnapshot
                         r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (OrderState)r.ReadByte(), (RejectReason)r.ReadUInt16(), (CancelReason)r.ReadByte());
             }
             SnapshotStop[] stops = [];
-            if (magic == Magic)
+            if (magic == Magic || magic == MagicWithoutExpiries)
             {
                 for (int i = 0; i < symbols.Length; i++) symbols[i] = symbols[i] with { LastPrice = r.ReadInt64() };
                 stops = new SnapshotStop[Count(r, 1 << 28)];
@@ -176,11 +185,19 @@ public sealed class EngineSnapshot
                     stops[i] = new SnapshotStop(r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt32(), (Side)r.ReadByte(), (OrderType)r.ReadByte(),
                         (TimeInForce)r.ReadByte(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), (SelfTradePrevention)r.ReadByte());
             }
+            SnapshotExpiry[] expiries = [];
+            if (magic == Magic)
+            {
+                for (int i = 0; i < symbols.Length; i++) symbols[i] = symbols[i] with { SessionEnd = r.ReadInt64() };
+                expiries = new SnapshotExpiry[Count(r, 1 << 28)];
+                for (int i = 0; i < expiries.Length; i++) expiries[i] = new SnapshotExpiry(r.ReadInt64(), r.ReadInt64());
+            }
             return new EngineSnapshot
             {
                 Sequence = sequence, Timestamp = timestamp, NextOrderId = nextOrderId, NextTradeId = nextTradeId, AssetCount = assets,
                 Symbols = symbols, Accounts = accounts, Available = available, Held = held, Orders = orders,
                 LastClientOrderIds = lastIds, LastClientOrderSequences = lastSequences, RecentOrders = recent, Stops = stops,
+                Expiries = expiries,
             };
         }
         catch (EndOfStreamException)

@@ -35,6 +35,10 @@ internal struct Order
     public bool Pending;
     /// <summary>What a stop-limit order does once triggered: rest (GTC) or cancel its remainder (IOC).</summary>
     public TimeInForce TimeInForce;
+    /// <summary>When a Day or GoodTillDate order expires (UTC nanoseconds); 0: never.</summary>
+    public long ExpireAt;
+    /// <summary>Position in the engine's expiry heap (1-based); 0 while not in it.</summary>
+    public int ExpiryPosition;
 
     public readonly long Leaves => Quantity - Filled;
 }
