@@ -21,6 +21,7 @@ public class RoutingTests
         public void On(in ReplaceOrder c) => Command = c;
         public void On(in MassCancel c) => Command = c;
         public void On(in LeaderTerm c) => Command = c;
+        public void On(in ExpireOrders c) => Command = c;
     }
 
     private static List<object> Commands(FakeEngine engine) =>

@@ -379,8 +379,9 @@ public class StopOrderTests : EngineFixture
         var snapshot = Engine.Capture();
         var stream = new MemoryStream();
         snapshot.WriteTo(stream);
-        // The previous format ("ENGSNAP3") is this one without the trailing last prices and stops.
-        byte[] bytes = stream.ToArray()[..^(snapshot.Symbols.Length * 8 + 4)];
+        // Format 3 ("ENGSNAP3") is this one without the trailing last prices and stops, and format 5's session ends and
+        // expiries after them.
+        byte[] bytes = stream.ToArray()[..^(2 * (snapshot.Symbols.Length * 8 + 4))];
         bytes[7] = (byte)'3';
         var old = EngineSnapshot.ReadFrom(new MemoryStream(bytes));
         Assert.Empty(old.Stops);
