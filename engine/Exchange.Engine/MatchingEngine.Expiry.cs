@@ -151,9 +151,11 @@ public sealed partial class MatchingEngine<TOutput>
         return result;
     }
 
-    /// <summary>The state hash's part for expiries: every symbol's session end and every open order's expiry, in
-    /// (expiry, order id) order, which does not depend on the heap's layout. Folds nothing when no symbol has a session
-    /// end and no order an expiry, so state without them hashes as before they existed.</summary>
+    /// <summary>The state hash's part for expiries: every symbol's session end, the count of orders with an expiry and the
+    /// sum of each one's digest of (expiry, order id), which depends neither on the heap's layout nor on an order of
+    /// visit, so it needs no sorting and allocates nothing (the hash runs on the engine thread, e.g. for state checks).
+    /// Folds nothing when no symbol has a session end and no order an expiry, so state without them hashes as before
+    /// they existed.</summary>
     private void AddExpiries(ref StateHasher h)
     {
         bool any = _expiryCount > 0;
@@ -161,8 +163,17 @@ public sealed partial class MatchingEngine<TOutput>
         if (!any) return;
         foreach (var book in _books)
             if (book != null) { h.Add(book.Spec.Id); h.Add(book.SessionEnd); }
+        long sum = 0;
+        for (int i = 1; i <= _expiryCount; i++)
+        {
+            ref Order o = ref _orders[_expiryHeap![i]];
+            var one = new StateHasher();
+            one.Add(o.ExpireAt);
+            one.Add(o.OrderId);
+            sum += one.Value;
+        }
         h.Add(_expiryCount);
-        foreach (var (expireAt, orderId, _, _) in Expiries()) { h.Add(expireAt); h.Add(orderId); }
+        h.Add(sum);
     }
 
     /// <summary>Every open order's expiry for a snapshot, in (expiry, order id) order.</summary>

@@ -67,6 +67,7 @@ public sealed class DifferentialTests(ITestOutputHelper log)
             "OrderCancelled.ReplacedBelowFilled", "OrderCancelled.ByClient", "OrderCancelled.MassCancel",
             "Rejected.NewOrder.FillOrKillNotFillable", "Rejected.NewOrder.PostOnlyWouldTake", "Rejected.NewOrder.InsufficientFunds",
             "Rejected.NewOrder.DuplicateClientOrderId", "Rejected.NewOrder.SymbolHalted", "Rejected.ReplaceOrder.UnknownOrder",
+            "OrderCancelled.Expired", "Rejected.NewOrder.InvalidExpireTime", "Rejected.NewOrder.NoSessionEnd", "Rejected.AddSymbol.InvalidSymbolSpec",
         })
             Assert.True(stats.GetValueOrDefault(must) > 0, $"seed {seed}: the stream never produced {must}");
         if (seed % 3 == 1)

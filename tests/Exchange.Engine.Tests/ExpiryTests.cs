@@ -285,6 +285,17 @@ public class ExpiryTests : EngineFixture
     }
 
     [Fact]
+    public void The_state_hash_with_expiries_allocates_nothing()
+    {
+        for (int i = 0; i < 20; i++) Order(Alice, 11 + i, Side.Buy, 9_000 + 100 * (i % 5), 10, Gtd, _now + (20 - i) * Second);
+        long first = Engine.StateHash();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        long again = Engine.StateHash();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(first, again);
+    }
+
+    [Fact]
     public void Random_expiries_and_cancels_expire_exactly_what_a_sorted_list_says_in_its_order()
     {
         var random = new Random(2212);
