@@ -18,6 +18,7 @@ public interface ICommandHandler
     void On(in ReplaceOrder c);
     void On(in MassCancel c);
     void On(in LeaderTerm c);
+    void On(in ExpireOrders c);
 }
 
 public static class CommandCodec
@@ -54,7 +55,9 @@ public static class CommandCodec
                     n.TimeInForce, n.Price, n.Quantity, n.QuoteBudget, n.SelfTradePrevention,
                     (n.Flags & OrderFlags.PostOnly) != 0, n.StopPrice == NewOrderDecoder.StopPriceNullValue ? 0 : n.StopPrice,
                     // Before version 4 there was no display quantity: the null value means the whole order shows (0).
-                    n.DisplayQuantity == NewOrderDecoder.DisplayQuantityNullValue ? 0 : n.DisplayQuantity));
+                    n.DisplayQuantity == NewOrderDecoder.DisplayQuantityNullValue ? 0 : n.DisplayQuantity,
+                    // Nor one before 4 an expire time: none (0).
+                    n.ExpireTime == NewOrderDecoder.ExpireTimeNullValue ? 0 : n.ExpireTime));
                 return SbeError.None;
             case CancelOrderDecoder.TemplateId:
                 if ((error = CancelOrderDecoder.TryWrapWithHeader(message, 0, out var c)) != SbeError.None) return error;
@@ -84,7 +87,8 @@ public static class CommandCodec
             case AddSymbolDecoder.TemplateId:
                 if ((error = AddSymbolDecoder.TryWrapWithHeader(message, 0, out var s)) != SbeError.None) return error;
                 handler.On(new AddSymbol(new SymbolSpec(s.Symbol, s.BaseAsset, s.QuoteAsset, s.TickSize, s.LotSize, s.MinQuantity,
-                    s.MaxQuantity, s.ReferencePrice, s.BandBps, s.MakerFeeBps, s.TakerFeeBps, s.MaxNotional), SymbolName.FromBytes(s.Name)));
+                    s.MaxQuantity, s.ReferencePrice, s.BandBps, s.MakerFeeBps, s.TakerFeeBps, s.MaxNotional), SymbolName.FromBytes(s.Name),
+                    s.SessionEnd == AddSymbolDecoder.SessionEndNullValue ? 0 : s.SessionEnd));
                 return SbeError.None;
             case HaltSymbolDecoder.TemplateId:
                 if ((error = HaltSymbolDecoder.TryWrapWithHeader(message, 0, out var h)) != SbeError.None) return error;
@@ -97,6 +101,10 @@ public static class CommandCodec
             case LeaderTermDecoder.TemplateId:
                 if ((error = LeaderTermDecoder.TryWrapWithHeader(message, 0, out var t)) != SbeError.None) return error;
                 handler.On(new LeaderTerm(t.Term));
+                return SbeError.None;
+            case ExpireOrdersDecoder.TemplateId:
+                if ((error = ExpireOrdersDecoder.TryWrapWithHeader(message, 0, out var x)) != SbeError.None) return error;
+                handler.On(new ExpireOrders(x.DueAt));
                 return SbeError.None;
             case -1:
                 return SbeError.Truncated;
@@ -123,6 +131,7 @@ public static class CommandCodec
         e.Flags = c.PostOnly ? OrderFlags.PostOnly : OrderFlags.None;
         e.StopPrice = c.StopPrice;
         e.DisplayQuantity = c.DisplayQuantity;
+        e.ExpireTime = c.ExpireTime;
         return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
     }
 
@@ -170,6 +179,13 @@ public static class CommandCodec
         return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
     }
 
+    public static int Encode(in ExpireOrders c, Span<byte> destination)
+    {
+        var e = ExpireOrdersEncoder.WrapAndApplyHeader(destination, 0);
+        e.DueAt = c.DueAt;
+        return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
+    }
+
     public static int Encode(in Withdraw c, Span<byte> destination)
     {
         var e = WithdrawEncoder.WrapAndApplyHeader(destination, 0);
@@ -207,6 +223,7 @@ public static class CommandCodec
         var name = new byte[SymbolName.MaxLength]; // administration only: the order path does not come here
         c.Name.CopyTo(name);
         e.Name = name;
+        e.SessionEnd = c.SessionEnd;
         return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
     }
 

@@ -24,4 +24,6 @@ public struct CommandSummary : ICommandHandler
     public void On(in MassCancel c) { Kind = CommandKind.MassCancel; Account = c.Account; Symbol = c.Symbol; }
     /// <summary>Not a client's command (Kind stays 0): the engine journals it itself.</summary>
     public void On(in LeaderTerm c) { Symbol = -1; }
+    /// <summary>Not a client's command either: the leading engine's sequencer injects it.</summary>
+    public void On(in ExpireOrders c) { Symbol = -1; }
 }

@@ -7,8 +7,34 @@ namespace Exchange.Contract;
 public readonly record struct AddAccount(long Account, int OrdersPerSecond = 0, int OrderBurst = 0);
 
 /// <summary>A new symbol with its trading rules, and the name the gateways and people know it by (empty is allowed by
-/// the engine; the engine process's config and exchange-admin always give one).</summary>
-public readonly record struct AddSymbol(SymbolSpec Spec, SymbolName Name = default);
+/// the engine; the engine process's config and exchange-admin always give one).
+/// <paramref name="SessionEnd"/>: when the symbol's Day orders expire, in nanoseconds after UTC midnight
+/// (1 .. <see cref="SessionEnds.Day"/>, the latter meaning midnight); 0: none, Day orders are rejected.</summary>
+public readonly record struct AddSymbol(SymbolSpec Spec, SymbolName Name = default, long SessionEnd = 0);
+
+/// <summary>The timer input (journaled by the leading engine itself, never sent by a client): expires every Day and
+/// GoodTillDate order whose expiry is at or before the input's timestamp. <paramref name="DueAt"/> is the earliest
+/// expiry the sequencer saw pending when it injected the input; it changes nothing (the timestamp decides).</summary>
+public readonly record struct ExpireOrders(long DueAt);
+
+/// <summary>Session ends of Day orders: a time of day in nanoseconds after UTC midnight.</summary>
+public static class SessionEnds
+{
+    /// <summary>Nanoseconds in a day: a session end of 24:00.</summary>
+    public const long Day = 86_400_000_000_000;
+
+    /// <summary>Whether <paramref name="sessionEnd"/> is a usable session end (0, none, is not).</summary>
+    public static bool IsValid(long sessionEnd) => sessionEnd is > 0 and <= Day;
+
+    /// <summary>The first instant after <paramref name="timestamp"/> (UTC nanoseconds) that is <paramref name="sessionEnd"/>
+    /// after a UTC midnight: when a Day order accepted at <paramref name="timestamp"/> expires.</summary>
+    public static long Next(long timestamp, long sessionEnd)
+    {
+        long midnight = timestamp - ((timestamp % Day) + Day) % Day;
+        long end = midnight + sessionEnd;
+        return end > timestamp ? end : end + Day;
+    }
+}
 
 public readonly record struct HaltSymbol(int Symbol);
 
@@ -29,7 +55,9 @@ public readonly record struct LeaderTerm(long Term);
 /// holding what it needs, until the symbol's last trade price reaches <paramref name="StopPrice"/> (a buy: at or above it;
 /// a sell: at or below it); it then enters the book as a market or limit order (ignored for other types).
 /// A GTC limit order with a <paramref name="DisplayQuantity"/> (above 0, below its quantity) is an iceberg: the book
-/// shows that much of it at a time, replenished from the hidden rest; 0 shows the whole order.</summary>
+/// shows that much of it at a time, replenished from the hidden rest; 0 shows the whole order. A
+/// <see cref="TimeInForce.GoodTillDate"/> order expires at <paramref name="ExpireTime"/> (UTC nanoseconds, after the
+/// input's timestamp; ignored for other times in force).</summary>
 public readonly record struct NewOrder(
     long Account,
     long ClientOrderId,
@@ -43,7 +71,8 @@ public readonly record struct NewOrder(
     SelfTradePrevention SelfTrade = SelfTradePrevention.None,
     bool PostOnly = false,
     long StopPrice = 0,
-    long DisplayQuantity = 0);
+    long DisplayQuantity = 0,
+    long ExpireTime = 0);
 
 public readonly record struct CancelOrder(long Account, long ClientOrderId);
 

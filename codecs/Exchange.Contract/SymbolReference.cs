@@ -5,8 +5,10 @@ using Exchange.Sbe;
 
 namespace Exchange.Contract;
 
+/// <param name="SessionEnd">When the symbol's Day orders expire: nanoseconds after UTC midnight; 0: none (Day orders are
+/// rejected; also from an engine of a schema version before 4).</param>
 public sealed record SymbolReference(
-    string Name, SymbolSpec Spec, SymbolStatus Status, string BaseAsset, int BaseDecimals, string QuoteAsset, int QuoteDecimals)
+    string Name, SymbolSpec Spec, SymbolStatus Status, string BaseAsset, int BaseDecimals, string QuoteAsset, int QuoteDecimals, long SessionEnd = 0)
 {
     public int Id => Spec.Id;
 
@@ -17,7 +19,8 @@ public sealed record SymbolReference(
         var spec = new SymbolSpec(d.Symbol, d.BaseAsset, d.QuoteAsset, d.TickSize, d.LotSize, d.MinQuantity, d.MaxQuantity,
             d.ReferencePrice, d.BandBps, d.MakerFeeBps, d.TakerFeeBps, d.MaxNotional);
         return new SymbolReference(Text(d.Name), spec, d.Status,
-            Text(d.BaseAssetName), d.BaseDecimals, Text(d.QuoteAssetName), d.QuoteDecimals);
+            Text(d.BaseAssetName), d.BaseDecimals, Text(d.QuoteAssetName), d.QuoteDecimals,
+            d.SessionEnd == SymbolDefinitionDecoder.SessionEndNullValue ? 0 : d.SessionEnd);
     }
 
     private static string Text(ReadOnlySpan<byte> padded)

@@ -222,6 +222,7 @@ public sealed partial class EngineService : IDisposable
             if (_snapshots.Poll() is { } written) work += AfterSnapshot(written);
             _snapshots.StartIfDue(_engine);
         }
+        work += InjectTimer();
         if (Stages.Enabled)
         {
             Stages.Durable(_outbound.Durable);
@@ -304,6 +305,19 @@ public sealed partial class EngineService : IDisposable
         }
         if (header.TemplateId == AddSymbolDecoder.TemplateId) AnnounceSymbol(sequence, AddSymbolDecoder.WrapWithHeader(message).Symbol);
         if (_options.StallEveryCommands > 0 && ++_sinceStall >= _options.StallEveryCommands) Stall();
+    }
+
+    /// <summary>The timer input: once the sequencer's clock has passed the engine's earliest pending expiry, an
+    /// <see cref="ExpireOrders"/> input, sequenced, stamped, journaled and replicated like any other, whose application
+    /// expires what is due (so replay and standbys expire the same orders at the same sequence). Only a primary that is
+    /// accepting injects one: a standby applies its primary's, and a promoted standby starts injecting its own. The clock
+    /// is read only while some order has an expiry.</summary>
+    private int InjectTimer()
+    {
+        long due = _engine.NextExpiry;
+        if (due == long.MaxValue || StandbyOf != null || !_accepting || _options.Clock() < due) return 0;
+        Submit(_scratch.AsSpan(0, CommandCodec.Encode(new ExpireOrders(due), _scratch)));
+        return 1;
     }
 
     /// <summary>A new session's reference data: every symbol's definition, behind whatever made it durable.</summary>

@@ -42,6 +42,7 @@ internal sealed class ReferenceData(ShardConfig config)
         d.Name = _name;
         d.BaseAssetName = System.Text.Encoding.ASCII.GetBytes(baseAsset?.Name ?? "");
         d.QuoteAssetName = System.Text.Encoding.ASCII.GetBytes(quoteAsset?.Name ?? "");
+        d.SessionEnd = engine.SessionEndOf(symbol);
         return _buffer.AsSpan(0, HeaderLength + d.EncodedLength);
     }
 }

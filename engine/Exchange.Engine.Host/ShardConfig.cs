@@ -14,7 +14,31 @@ public sealed record AssetConfig(int Id, string Name, int Decimals = 0)
     public const int MaxNameLength = 8;
 }
 
-public sealed record SymbolConfig(string Name, SymbolSpec Spec);
+/// <summary>A symbol of the opening state. <paramref name="SessionEnd"/>: when its Day orders expire, a UTC time of day
+/// "HH:MM" or "HH:MM:SS" ("24:00" is midnight); null: none, Day orders are rejected.</summary>
+public sealed record SymbolConfig(string Name, SymbolSpec Spec, string? SessionEnd = null)
+{
+    /// <summary><see cref="SessionEnd"/> as the engine takes it: nanoseconds after UTC midnight (0: none).</summary>
+    /// <exception cref="ConfigException">It is not a time of day in 00:00:01 .. 24:00.</exception>
+    public long SessionEndNanos()
+    {
+        if (SessionEnd == null) return 0;
+        string[] parts = SessionEnd.Split(':');
+        long seconds = 0;
+        bool ok = parts.Length is 2 or 3;
+        for (int i = 0; ok && i < parts.Length; i++)
+        {
+            int v = 0;
+            ok = parts[i].Length == 2 && int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out v)
+                && v < (i == 0 ? 25 : 60);
+            if (ok) seconds += v * (i == 0 ? 3600L : i == 1 ? 60L : 1L);
+        }
+        long nanos = seconds * 1_000_000_000;
+        if (!ok || !SessionEnds.IsValid(nanos))
+            throw new ConfigException($"symbol {Name}: sessionEnd '{SessionEnd}' is not a UTC time of day HH:MM or HH:MM:SS in 00:00:01 .. 24:00");
+        return nanos;
+    }
+}
 
 /// <summary>An operator who may administer the engine (exchange-admin): add accounts and symbols, halt and resume
 /// symbols, deposit and withdraw. <paramref name="ApiKey"/> is what the operator's Logon presents (with account 0).</summary>
@@ -61,14 +85,14 @@ public sealed record ShardConfig
     public EngineConfig Engine { get; set; } = new() { AssetCount = 4, MaxSymbols = 16, MaxAccounts = 1024, MaxOrders = 1 << 20, MaxPriceLevels = 1 << 16, FeeAccount = 0 };
     public List<AssetConfig> Assets { get; set; } = [new(0, "USD", Decimals: 2), new(1, "BTC", Decimals: 8), new(2, "ETH", Decimals: 6)];
 
-    /// <summary>Demo markets. USD in cents; BTC in satoshis with a 0.01 BTC lot; ETH in 10^-6 ETH with a
+    /// <summary>Demo markets, whose Day orders end at UTC midnight. USD in cents; BTC in satoshis with a 0.01 BTC lot; ETH in 10^-6 ETH with a
     /// 0.01 ETH lot; prices in cents per lot, so a 1-cent tick is $1 per BTC and $1 per ETH.</summary>
     public List<SymbolConfig> Symbols { get; set; } =
     [
         new("BTC-USD", new SymbolSpec(Id: 1, BaseAsset: 1, QuoteAsset: 0, TickSize: 1, LotSize: 1_000_000, MinQuantity: 1_000_000,
-            MaxQuantity: 100_00000000, ReferencePrice: 60_000, BandBps: 2_000, MakerFeeBps: 2, TakerFeeBps: 5, MaxNotional: 100_000_000_00)),
+            MaxQuantity: 100_00000000, ReferencePrice: 60_000, BandBps: 2_000, MakerFeeBps: 2, TakerFeeBps: 5, MaxNotional: 100_000_000_00), SessionEnd: "24:00"),
         new("ETH-USD", new SymbolSpec(Id: 2, BaseAsset: 2, QuoteAsset: 0, TickSize: 1, LotSize: 10_000, MinQuantity: 10_000,
-            MaxQuantity: 1_000_000000, ReferencePrice: 3_000, BandBps: 2_000, MakerFeeBps: 2, TakerFeeBps: 5, MaxNotional: 100_000_000_00)),
+            MaxQuantity: 1_000_000000, ReferencePrice: 3_000, BandBps: 2_000, MakerFeeBps: 2, TakerFeeBps: 5, MaxNotional: 100_000_000_00), SessionEnd: "24:00"),
     ];
 
     /// <summary>Demo accounts, one per kind of user so every door can be tried at once: two market makers (binary
@@ -126,7 +150,7 @@ public sealed record ShardConfig
         foreach (var symbol in Symbols)
         {
             if (!SymbolName.TryParse(symbol.Name, out var name, out string? error)) throw new ConfigException($"symbol {symbol.Spec.Id}: {error}");
-            commands.Add(buffer[..CommandCodec.Encode(new AddSymbol(symbol.Spec, name), buffer)]);
+            commands.Add(buffer[..CommandCodec.Encode(new AddSymbol(symbol.Spec, name, symbol.SessionEndNanos()), buffer)]);
         }
         foreach (var account in Accounts)
         {

@@ -32,4 +32,5 @@ public readonly struct EngineCommandHandler<TOutput>(MatchingEngine<TOutput> eng
     public void On(in ReplaceOrder c) => engine.Apply(sequence, timestamp, c);
     public void On(in MassCancel c) => engine.Apply(sequence, timestamp, c);
     public void On(in LeaderTerm c) => engine.Apply(sequence, timestamp, c);
+    public void On(in ExpireOrders c) => engine.Apply(sequence, timestamp, c);
 }

@@ -12,7 +12,10 @@ public readonly record struct SnapshotOrder(
 /// <summary>A symbol: its rules, status, the top of book last published and its last trade price (0 before its first
 /// trade, and in snapshots written before stops existed).</summary>
 public readonly record struct SnapshotSymbol(SymbolSpec Spec, SymbolName Name, SymbolStatus Status, long BidPrice, long BidQuantity, long AskPrice, long AskQuantity,
-    long LastPrice = 0);
+    long LastPrice = 0, long SessionEnd = 0);
+
+/// <summary>When an open order (resting or a pending stop) expires: a Day or GoodTillDate order's expiry.</summary>
+public readonly record struct SnapshotExpiry(long OrderId, long ExpireAt);
 
 /// <summary>A pending stop or stop-limit order. <paramref name="Price"/> is a stop-limit's limit (0 for a stop);
 /// <paramref name="TimeInForce"/> what it does once triggered.</summary>
@@ -22,7 +25,7 @@ public readonly record struct SnapshotStop(
 
 public sealed class EngineSnapshot
 {
-    private const ulong Magic = 0x35_50414E53_474E45; // "ENGSNAP5": with icebergs' display quantities and slices, and accounts' rate limits
+    private const ulong Magic = 0x35_50414E53_474E45; // "ENGSNAP5": with icebergs' display quantities and slices, accounts' rate limits, symbols' session ends and order expiries
     private const ulong MagicWithoutIcebergs = 0x34_50414E53_474E45; // "ENGSNAP4": with last trade prices and pending stops, still read
     private const ulong MagicWithoutStops = 0x33_50414E53_474E45; // "ENGSNAP3": with what the engine remembers for queries, still read
     private const ulong MagicWithoutHistory = 0x32_50414E53_474E45; // "ENGSNAP2": symbols carry their names, still read
@@ -52,6 +55,8 @@ public sealed class EngineSnapshot
     /// <summary>Per account (in creation order): its rate limit's interval, tolerance and due time, three longs each
     /// (empty in snapshots written before limits existed: no account has one).</summary>
     public long[] RateLimits { get; init; } = [];
+    /// <summary>Every open order's expiry, by (expiry, order id) (empty in snapshots written before expiries existed).</summary>
+    public SnapshotExpiry[] Expiries { get; init; } = [];
 
     public void WriteTo(Stream stream)
     {
@@ -106,6 +111,9 @@ public sealed class EngineSnapshot
             if (Orders[i].Display != 0) { w.Write(i); w.Write(Orders[i].Display); w.Write(Orders[i].Shown); }
         w.Write(RateLimits.Length);
         foreach (long v in RateLimits) w.Write(v);
+        foreach (var s in Symbols) w.Write(s.SessionEnd);
+        w.Write(Expiries.Length);
+        foreach (var e in Expiries) { w.Write(e.OrderId); w.Write(e.ExpireAt); }
     }
 
     private const int OrderSize = 8 * 7 + 4 + 3;
@@ -207,11 +215,19 @@ public sealed class EngineSnapshot
                 rateLimits = new long[n];
                 for (int i = 0; i < n; i++) rateLimits[i] = r.ReadInt64();
             }
+            SnapshotExpiry[] expiries = [];
+            if (magic == Magic)
+            {
+                for (int i = 0; i < symbols.Length; i++) symbols[i] = symbols[i] with { SessionEnd = r.ReadInt64() };
+                expiries = new SnapshotExpiry[Count(r, 1 << 28)];
+                for (int i = 0; i < expiries.Length; i++) expiries[i] = new SnapshotExpiry(r.ReadInt64(), r.ReadInt64());
+            }
             return new EngineSnapshot
             {
                 Sequence = sequence, Timestamp = timestamp, NextOrderId = nextOrderId, NextTradeId = nextTradeId, AssetCount = assets,
                 Symbols = symbols, Accounts = accounts, Available = available, Held = held, Orders = orders,
                 LastClientOrderIds = lastIds, LastClientOrderSequences = lastSequences, RecentOrders = recent, Stops = stops, RateLimits = rateLimits,
+                Expiries = expiries,
             };
         }
         catch (EndOfStreamException)

@@ -11,11 +11,12 @@ public sealed partial class MatchingEngine<TOutput>
         Sequence(sequence, timestamp);
         int account = AccountSlot(c.Account);
         OrderBook? book = BookOf(c.Symbol);
-        long hold = 0;
+        long hold = 0, expireAt = 0;
         var reason = account == None ? RejectReason.UnknownAccount
             : book == null ? RejectReason.UnknownSymbol
             : OverRateLimit(account, timestamp) ? RejectReason.RateLimited
             : CheckNewOrder(in c, book, account, out hold);
+        if (reason == RejectReason.None) reason = CheckExpiry(in c, book!, out expireAt);
         if (account != None) NoteClientOrder(account, c.ClientOrderId);
         if (reason != RejectReason.None)
         {
@@ -28,7 +29,7 @@ public sealed partial class MatchingEngine<TOutput>
         bool market = c.Type is OrderType.Market or OrderType.Stop;
         bool buy = c.Side == Side.Buy;
 
-        int slot = c.TimeInForce == TimeInForce.GoodTillCancel || stop ? AllocateOrder() : TakerSlot;
+        int slot = Rests(c.TimeInForce) || stop ? AllocateOrder() : TakerSlot;
         ref Order o = ref _orders[slot];
         o.OrderId = _nextOrderId++;
         o.Account = c.Account;
@@ -54,6 +55,8 @@ public sealed partial class MatchingEngine<TOutput>
         o.TimeInForce = c.TimeInForce;
         o.Display = c.DisplayQuantity;
         o.Shown = 0;
+        o.ExpireAt = expireAt;
+        o.ExpiryPosition = 0;
 
         _output.OnAccepted(new OrderAccepted(c.Account, c.ClientOrderId, o.OrderId, c.Symbol, c.Side, c.Type,
             c.TimeInForce, market ? 0 : c.Price, c.Quantity, stop ? c.StopPrice : 0, c.DisplayQuantity));
@@ -66,6 +69,7 @@ public sealed partial class MatchingEngine<TOutput>
         {
             // Its condition does not hold (checked), so it waits; nothing of the book changed.
             JoinStops(book, slot, c.StopPrice);
+            if (expireAt != 0) JoinExpiries(slot);
             return;
         }
 
@@ -74,9 +78,10 @@ public sealed partial class MatchingEngine<TOutput>
         {
             if (o.Leaves > 0)
             {
-                if (c.TimeInForce == TimeInForce.GoodTillCancel)
+                if (Rests(c.TimeInForce))
                 {
                     Rest(book, slot);
+                    if (expireAt != 0) JoinExpiries(slot);
                     EmitBestBidOfferIfChanged(book);
                     if (book.HasStops) RunStops(book);
                     return;
@@ -104,10 +109,10 @@ public sealed partial class MatchingEngine<TOutput>
         bool market = c.Type is OrderType.Market or OrderType.Stop;
         bool buy = c.Side == Side.Buy;
         if ((market || stop) && c.PostOnly) return RejectReason.InvalidOrderType;
-        if (c.TimeInForce is not (TimeInForce.GoodTillCancel or TimeInForce.ImmediateOrCancel or TimeInForce.FillOrKill)) return RejectReason.InvalidTimeInForce;
+        if (c.TimeInForce is not (TimeInForce.GoodTillCancel or TimeInForce.ImmediateOrCancel or TimeInForce.FillOrKill or TimeInForce.Day or TimeInForce.GoodTillDate)) return RejectReason.InvalidTimeInForce;
         if (market && c.TimeInForce != TimeInForce.ImmediateOrCancel) return RejectReason.InvalidTimeInForce;
         if (stop && c.TimeInForce == TimeInForce.FillOrKill) return RejectReason.InvalidTimeInForce;
-        if (c.PostOnly && c.TimeInForce != TimeInForce.GoodTillCancel) return RejectReason.InvalidTimeInForce;
+        if (c.PostOnly && !Rests(c.TimeInForce)) return RejectReason.InvalidTimeInForce;
         if (c.SelfTrade > SelfTradePrevention.Decrement) return RejectReason.InvalidSelfTradePrevention;
         var reason = CheckQuantity(c.Quantity, in spec);
         if (reason != RejectReason.None) return reason;
@@ -132,7 +137,7 @@ public sealed partial class MatchingEngine<TOutput>
             if (c.Price * lots > spec.MaxNotional) return RejectReason.NotionalAboveLimit;
         }
         if (_orderIndex.Find(c.Account, c.ClientOrderId) != None) return RejectReason.DuplicateClientOrderId;
-        if (c.TimeInForce == TimeInForce.GoodTillCancel || stop)
+        if (Rests(c.TimeInForce) || stop)
         {
             if (_accounts[account].OpenOrders >= _config.MaxOpenOrdersPerAccount) return RejectReason.TooManyOpenOrders;
             if (_freeOrders == 0) return RejectReason.OrderCapacityExhausted;
@@ -423,6 +428,7 @@ public sealed partial class MatchingEngine<TOutput>
     private void Retire(int slot)
     {
         ref Order o = ref _orders[slot];
+        if (o.ExpiryPosition != 0) LeaveExpiries(slot);
         RecordFinished(ref o);
         if (o.IsOpen)
         {

@@ -27,7 +27,7 @@ public sealed partial class MatchingEngine<TOutput>
         {
             if (book == null) continue;
             books.Add((new SnapshotSymbol(book.Spec, book.Name, book.Status, book.LastBidPrice, book.LastBidQuantity, book.LastAskPrice, book.LastAskQuantity,
-                book.LastPrice), book.Bids.LevelsBestFirst(), book.Asks.LevelsBestFirst(), book.BuyStops.LevelsBestFirst(), book.SellStops.LevelsBestFirst()));
+                book.LastPrice, book.SessionEnd), book.Bids.LevelsBestFirst(), book.Asks.LevelsBestFirst(), book.BuyStops.LevelsBestFirst(), book.SellStops.LevelsBestFirst()));
         }
         var accounts = new long[_accountCount];
         var lastIds = new long[_accountCount];
@@ -50,6 +50,7 @@ public sealed partial class MatchingEngine<TOutput>
                 Available = _available.AsSpan(0, _accountCount * _assets).ToArray(),
                 Held = _held.AsSpan(0, _accountCount * _assets).ToArray(),
                 Orders = [], LastClientOrderIds = lastIds, LastClientOrderSequences = lastSequences, RecentOrders = RecentOrders(), RateLimits = rateLimits,
+                Expiries = SnapshotExpiries(),
             },
             books.Select(b => (b.Bids, b.Asks, b.BuyStops, b.SellStops)).ToArray(), copyPools ? (Order[])_orders.Clone() : _orders, copyPools ? (PriceLevel[])_levels.Clone() : _levels, OpenOrderCount);
     }
@@ -68,11 +69,11 @@ public sealed partial class MatchingEngine<TOutput>
 
         foreach (var s in snapshot.Symbols)
         {
-            if (s.Spec.Validate(_assets, _config.MaxSymbols) != RejectReason.None || _books[s.Spec.Id] != null)
+            if (s.Spec.Validate(_assets, _config.MaxSymbols) != RejectReason.None || _books[s.Spec.Id] != null || (s.SessionEnd != 0 && !SessionEnds.IsValid(s.SessionEnd)))
                 throw new InvalidDataException($"snapshot symbol {s.Spec.Id} is invalid or repeated");
             var book = new OrderBook(s.Spec, s.Name, _config.InitialLevelsPerSide)
             {
-                Status = s.Status, LastPrice = s.LastPrice,
+                Status = s.Status, LastPrice = s.LastPrice, SessionEnd = s.SessionEnd,
                 LastBidPrice = s.BidPrice, LastBidQuantity = s.BidQuantity, LastAskPrice = s.AskPrice, LastAskQuantity = s.AskQuantity,
             };
             _books[s.Spec.Id] = book;
@@ -166,7 +167,7 @@ public sealed partial class MatchingEngine<TOutput>
             bool market = s.Type == OrderType.Stop;
             if (account == None || s.Side is not (Side.Buy or Side.Sell) || s.Type is not (OrderType.Stop or OrderType.StopLimit) || s.Quantity <= 0
                 || s.OrderId >= snapshot.NextOrderId || s.StopPrice <= 0 || (!market && s.Price <= 0)
-                || s.TimeInForce is not (TimeInForce.GoodTillCancel or TimeInForce.ImmediateOrCancel))
+                || s.TimeInForce is not (TimeInForce.GoodTillCancel or TimeInForce.ImmediateOrCancel or TimeInForce.Day or TimeInForce.GoodTillDate))
                 throw new InvalidDataException($"stop {s.OrderId} is inconsistent");
             if (_orderIndex.Find(s.Account, s.ClientOrderId) != None) throw new InvalidDataException($"stop {s.OrderId} repeats a client order id");
             if (_freeLevels == 0 && book.StopsOf(s.Side).Find(s.StopPrice) < 0) throw new InvalidDataException("snapshot needs more price levels than configured");
@@ -186,6 +187,7 @@ public sealed partial class MatchingEngine<TOutput>
         var orderIds = new long[slots.Length];
         for (int i = 0; i < slots.Length; i++) orderIds[i] = _orders[slots[i]].OrderId;
         Array.Sort(orderIds, slots);
+        RestoreExpiries(snapshot.Expiries, orderIds, slots);
         foreach (int slot in slots)
         {
             ref Order o = ref _orders[slot];
@@ -278,7 +280,7 @@ public sealed class PendingSnapshot
             AssetCount = _header.AssetCount, Symbols = _header.Symbols, Accounts = _header.Accounts, Available = _header.Available,
             Held = _header.Held, Orders = n == orders.Length ? orders : orders[..n],
             LastClientOrderIds = _header.LastClientOrderIds, LastClientOrderSequences = _header.LastClientOrderSequences, RecentOrders = _header.RecentOrders,
-            Stops = [.. stops], RateLimits = _header.RateLimits,
+            Stops = [.. stops], RateLimits = _header.RateLimits, Expiries = _header.Expiries,
         };
     }
 }

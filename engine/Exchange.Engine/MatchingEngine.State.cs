@@ -148,6 +148,7 @@ public sealed partial class MatchingEngine<TOutput>
         }
         h.Add(_nextOrderId);
         h.Add(_nextTradeId);
+        AddExpiries(ref h);
         if (history) AddHistory(ref h);
         return h.Value;
     }

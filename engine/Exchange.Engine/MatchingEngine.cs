@@ -96,8 +96,9 @@ public sealed partial class MatchingEngine<TOutput> where TOutput : IEngineOutpu
         Sequence(sequence, timestamp);
         var reason = c.Spec.Validate(_assets, _config.MaxSymbols);
         if (reason == RejectReason.None && (_books[c.Spec.Id] != null || NameTaken(c.Name))) reason = RejectReason.DuplicateSymbol;
+        if (reason == RejectReason.None && c.SessionEnd != 0 && !SessionEnds.IsValid(c.SessionEnd)) reason = RejectReason.InvalidSymbolSpec;
         if (reason != RejectReason.None) { Reject(CommandKind.AddSymbol, 0, 0, c.Spec.Id, reason); return; }
-        _books[c.Spec.Id] = new OrderBook(c.Spec, c.Name, _config.InitialLevelsPerSide);
+        _books[c.Spec.Id] = new OrderBook(c.Spec, c.Name, _config.InitialLevelsPerSide) { SessionEnd = c.SessionEnd };
         _output.OnSymbolStatus(new SymbolStatusChanged(c.Spec.Id, SymbolStatus.Open));
     }
 

@@ -39,6 +39,10 @@ internal struct Order
     public long Display;
     /// <summary>An iceberg's displayed slice still unfilled (what its level counts of it); unused while Display is 0.</summary>
     public long Shown;
+    /// <summary>When a Day or GoodTillDate order expires (UTC nanoseconds); 0: never.</summary>
+    public long ExpireAt;
+    /// <summary>Position in the engine's expiry heap (1-based); 0 while not in it.</summary>
+    public int ExpiryPosition;
 
     public readonly long Leaves => Quantity - Filled;
 

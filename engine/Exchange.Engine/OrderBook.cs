@@ -31,6 +31,8 @@ internal sealed class OrderBook
     public SymbolStatus Status;
     /// <summary>The price of the symbol's last trade; 0 before its first. Stops trigger on it.</summary>
     public long LastPrice;
+    /// <summary>When Day orders expire: nanoseconds after UTC midnight; 0: no session end (Day orders rejected).</summary>
+    public long SessionEnd;
 
     public long LastBidPrice, LastBidQuantity, LastAskPrice, LastAskQuantity;
 

@@ -289,5 +289,6 @@ public sealed class EventCapture : IEngineOutput
         public readonly void On(in ReplaceOrder c) { }
         public readonly void On(in MassCancel c) { }
         public readonly void On(in LeaderTerm c) { }
+        public readonly void On(in ExpireOrders c) { }
     }
 }

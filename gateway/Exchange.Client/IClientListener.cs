@@ -14,7 +14,7 @@ namespace Exchange.Client;
 /// must not call Connect, Logout or Dispose.
 /// </summary>
 /// <remarks>
-/// Execution reports (OnAccepted, OnRejected, OnFill, OnCancelled, OnReplaced, OnReduced, OnBalance, OnMassCancelled,
+/// Execution reports (OnAccepted, OnRejected, OnFill, OnCancelled (reason Expired: a Day or good-till-date order reached its expiry), OnReplaced, OnReduced, OnBalance, OnMassCancelled,
 /// OnAccountAdded, OnStopTriggered: a pending stop or stop-limit order was triggered and now matches) come from the
 /// shard's response stream; an operator's session sees OnAccountAdded for the accounts it
 /// adds. Market data (OnLevel: one price level's new total, 0 when the level is gone; OnBestBidOffer; OnSymbolStatus;

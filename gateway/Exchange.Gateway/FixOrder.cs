@@ -15,6 +15,7 @@ internal sealed class FixOrder
     public long Price;              // engine units; 0 for market and stop orders
     public long StopPrice;          // engine units; stop and stop-limit orders only
     public long DisplayQuantity;    // engine units; an iceberg's MaxFloor (111), 0 for other orders
+    public long ExpireTime;         // a good-till-date order's expiry, UTC nanoseconds; 0 otherwise
     public long Quantity;           // engine units, total including filled
     public long CumQty, Leaves;
     public Int128 Notional;         // sum of price x quantity over fills, for AvgPx
@@ -48,6 +49,8 @@ internal sealed record PendingChange(bool IsReplace, string ClOrdId, long NewEng
 internal static class OrdStatus
 {
     public const char New = '0', PartiallyFilled = '1', Filled = '2', Canceled = '4', PendingNew = 'A', Rejected = '8';
+    /// <summary>A Day or good-till-date order reached its expiry.</summary>
+    public const char Expired = 'C';
 }
 
 /// <summary>FIX 4.4 ExecType (150) values the gateway reports.</summary>
@@ -56,4 +59,6 @@ internal static class ExecType
     public const char New = '0', Canceled = '4', Replaced = '5', Rejected = '8', Trade = 'F', OrderStatus = 'I', Restated = 'D';
     /// <summary>A stop or stop-limit order was triggered (FIX 4.4: Triggered or Activated by System).</summary>
     public const char Triggered = 'L';
+    /// <summary>A Day or good-till-date order reached its expiry (FIX 4.4: Expired).</summary>
+    public const char Expired = 'C';
 }

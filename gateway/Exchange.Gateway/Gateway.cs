@@ -51,7 +51,7 @@ internal sealed class Gateway : IFixApplication
                 _log($"symbol {symbol.Name} ({symbol.Id}) cannot be traded over FIX: its lot size {symbol.Spec.LotSize} does not make a whole-asset price a power of ten of the engine's price");
             return;
         }
-        var entry = new GatewaySymbol(symbol.Name, symbol.Id, priceDecimals, symbol.QuantityDecimals);
+        var entry = new GatewaySymbol(symbol.Name, symbol.Id, priceDecimals, symbol.QuantityDecimals, symbol.SessionEnd);
         if (Symbols.TryGetValue(symbol.Name, out var known) && known == entry) return;
         foreach (var (name, other) in Symbols)
             if (other.Id == symbol.Id && name != symbol.Name) { Symbols.Remove(name); break; }

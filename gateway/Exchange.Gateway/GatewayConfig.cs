@@ -10,7 +10,9 @@ namespace Exchange.Gateway;
 /// <summary>A FIX Symbol (55) and what the engine needs, from the engine's SymbolDefinition: its id, and the decimal
 /// places that turn FIX prices and quantities into the engine's integers (engine price = Price x 10^PriceDecimals,
 /// quantity = OrderQty x 10^QuantityDecimals). The symbol's trading rules (lot, tick, band, fees) are the engine's alone.</summary>
-public sealed record GatewaySymbol(string Name, int Id, int PriceDecimals, int QuantityDecimals);
+/// <param name="SessionEnd">When the symbol's Day orders expire (ns after UTC midnight; 0: none), as its engine announced:
+/// what a good-till-date order's ExpireDate (432) expires at on that date.</param>
+public sealed record GatewaySymbol(string Name, int Id, int PriceDecimals, int QuantityDecimals, long SessionEnd = 0);
 
 /// <summary>An engine shard: where it listens, optionally the symbol ids it trades (orders for them are routed to it
 /// before its logon has announced them; otherwise its announcement routes them), and where its other replicas listen

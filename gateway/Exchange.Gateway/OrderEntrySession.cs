@@ -179,7 +179,8 @@ internal sealed class OrderEntrySession
         string clOrdId = Text(in m, FixTag.ClOrdID);
         var echo = RequestEcho.Of(in m);
         var order = new FixOrder { ClOrdId = clOrdId, Symbol = null!, Account = AccountText, Status = OrdStatus.Rejected, Request = echo, Route = echo.Route };
-        m.TryGetChar(FixTag.TimeInForce, out order.TimeInForce);
+        // Without TimeInForce (59) an order rests until cancelled, as it always has here; an explicit 59=0 is a Day order.
+        bool day = m.TryGetChar(FixTag.TimeInForce, out order.TimeInForce) && order.TimeInForce == '0';
         if (order.TimeInForce == default) order.TimeInForce = '0';
         var refusal = ParseOrder(in m, order, out bool postOnly);
         if (refusal == null && _byClOrdId.ContainsKey(clOrdId)) refusal = new(OrdRejReason.DuplicateOrder, "Duplicate ClOrdID (11)");
@@ -196,10 +197,14 @@ internal sealed class OrderEntrySession
             Refuse(echo, OrdRejReason.Other, EngineLostText);
             return;
         }
-        var tif = order.TimeInForce switch { '3' => TimeInForce.ImmediateOrCancel, '4' => TimeInForce.FillOrKill, _ => TimeInForce.GoodTillCancel };
+        var tif = order.TimeInForce switch
+        {
+            '3' => TimeInForce.ImmediateOrCancel, '4' => TimeInForce.FillOrKill, '6' => TimeInForce.GoodTillDate,
+            '0' when day => TimeInForce.Day, _ => TimeInForce.GoodTillCancel,
+        };
         // A market buy names no QuoteBudget: the engine gives it one from its own price band and fees.
         long sent = Client.NewOrder(new NewOrder(0, order.EngineClientOrderId, order.Symbol.Id, order.Side, order.Type, tif, order.Price, order.Quantity,
-            PostOnly: postOnly, StopPrice: order.StopPrice, DisplayQuantity: order.DisplayQuantity));
+            PostOnly: postOnly, StopPrice: order.StopPrice, DisplayQuantity: order.DisplayQuantity, ExpireTime: order.ExpireTime));
         if (!SendResult.IsSent(sent))
         {
             Refuse(echo, OrdRejReason.Other, $"Exchange unavailable: {SendResult.Describe(sent)}");
@@ -225,7 +230,26 @@ internal sealed class OrderEntrySession
         m.TryGetChar(FixTag.OrdType, out char type);
         order.Type = type switch { '1' => OrderType.Market, '2' => OrderType.Limit, '3' => OrderType.Stop, '4' => OrderType.StopLimit, _ => 0 };
         if (order.Type == 0) return Other($"Unsupported OrdType (40={type})");
-        if (order.TimeInForce is not ('0' or '1' or '3' or '4')) return Other($"Unsupported TimeInForce (59={order.TimeInForce})");
+        if (order.TimeInForce is not ('0' or '1' or '3' or '4' or '6')) return Other($"Unsupported TimeInForce (59={order.TimeInForce})");
+        if (order.TimeInForce == '6')
+        {
+            if (order.Type is OrderType.Market or OrderType.Stop) return Other("TimeInForce (59=6, GTD) is for limit and stop-limit orders");
+            if (m.Contains(FixTag.ExpireTime))
+            {
+                if (!m.TryGetUtcTimestamp(FixTag.ExpireTime, out order.ExpireTime))
+                    return Other($"Incorrect ExpireTime (126={Text(in m, FixTag.ExpireTime)}): a UTC timestamp YYYYMMDD-HH:MM:SS[.sss]");
+            }
+            else if (m.Contains(FixTag.ExpireDate))
+            {
+                // ExpireDate: the order expires at the symbol's session end on that (UTC) date.
+                if (!DateTime.TryParseExact(Text(in m, FixTag.ExpireDate), "yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture,
+                        System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var date))
+                    return Other($"Incorrect ExpireDate (432={Text(in m, FixTag.ExpireDate)}): a date YYYYMMDD");
+                if (symbol.SessionEnd == 0) return Other($"ExpireDate (432) needs a session end, which {symbol.Name} has not: send ExpireTime (126)");
+                order.ExpireTime = (date.Ticks - DateTime.UnixEpoch.Ticks) * 100 + symbol.SessionEnd;
+            }
+            else return Other("ExpireTime (126) or ExpireDate (432) is required for TimeInForce (59=6, GTD)");
+        }
         // A market order, and a stop (a market order once triggered), takes what it can and leaves nothing resting.
         if (order.Type is OrderType.Market or OrderType.Stop && order.TimeInForce is '0' or '1') order.TimeInForce = '3';
         if (order.Type is OrderType.Stop or OrderType.StopLimit)
@@ -462,6 +486,13 @@ internal sealed class OrderEntrySession
             return;
         }
         Forget(order); // kept while a change is in flight: the engine will refuse it
+        if (e.Reason == CancelReason.Expired)
+        {
+            // A Day or good-till-date order reached its expiry: ExecType C, OrdStatus C.
+            order.Status = OrdStatus.Expired;
+            Report(order, ExecType.Expired, text: "Expired");
+            return;
+        }
         Report(order, ExecType.Canceled, text: e.Reason.ToString());
     }
 

@@ -190,6 +190,7 @@ internal static class BookReplay
         public void On(in ReplaceOrder c) => Length = CommandCodec.Encode(c, buffer);
         public void On(in MassCancel c) => Length = CommandCodec.Encode(c, buffer);
         public void On(in LeaderTerm c) => Length = CommandCodec.Encode(c, buffer);
+        public void On(in ExpireOrders c) => Length = CommandCodec.Encode(c, buffer);
     }
 
     /// <summary>One symbol and one funded account sized for the flow: tick is the prices' common divisor,

@@ -48,7 +48,9 @@ public sealed record CommandDescription(string Name, long? Account, int? Symbol,
                 F("lotSize", s.LotSize), F("minQuantity", s.MinQuantity), F("maxQuantity", s.MaxQuantity), F("referencePrice", s.ReferencePrice),
                 F("bandBps", s.BandBps), F("makerFeeBps", s.MakerFeeBps), F("takerFeeBps", s.TakerFeeBps), F("maxNotional", s.MaxNotional)];
             // Records of schema version 0 carry no name.
-            Set("AddSymbol", null, s.Id, c.Name.IsEmpty ? fields : [.. fields, new CommandField("name", 0, c.Name.ToString())]);
+            if (!c.Name.IsEmpty) fields = [.. fields, new CommandField("name", 0, c.Name.ToString())];
+            // Symbols without a session end (and records of schema versions before 4) show none.
+            Set("AddSymbol", null, s.Id, c.SessionEnd != 0 ? [.. fields, F("sessionEnd", c.SessionEnd)] : fields);
         }
 
         public void On(in HaltSymbol c) => Set("HaltSymbol", null, c.Symbol, F("symbol", c.Symbol));
@@ -63,9 +65,10 @@ public sealed record CommandDescription(string Name, long? Account, int? Symbol,
                 F("quantity", c.Quantity), F("quoteBudget", c.QuoteBudget), E("selfTrade", c.SelfTrade), new CommandField("postOnly", c.PostOnly ? 1 : 0, c.PostOnly ? "true" : "false")];
             // Only stop and stop-limit orders have a stop price (records of schema versions before 3 have none).
             if (c.Type is OrderType.Stop or OrderType.StopLimit) fields = [.. fields, F("stopPrice", c.StopPrice)];
-            // Only icebergs have a display quantity (records of schema versions before 4 have none).
+            // Only icebergs have a display quantity, only GoodTillDate orders an expire time (records of schema versions
+            // before 4 have neither).
             if (c.DisplayQuantity != 0) fields = [.. fields, F("displayQuantity", c.DisplayQuantity)];
-            Set("NewOrder", c.Account, c.Symbol, fields);
+            Set("NewOrder", c.Account, c.Symbol, c.TimeInForce == TimeInForce.GoodTillDate ? [.. fields, F("expireTime", c.ExpireTime)] : fields);
         }
 
         public void On(in CancelOrder c) => Set("CancelOrder", c.Account, null, F("account", c.Account), F("clientOrderId", c.ClientOrderId));
@@ -75,6 +78,7 @@ public sealed record CommandDescription(string Name, long? Account, int? Symbol,
 
         // Symbol -1 means every symbol: the command concerns no one symbol, so a symbol filter does not match it.
         public void On(in LeaderTerm c) => Set("LeaderTerm", null, null, F("term", c.Term));
+        public void On(in ExpireOrders c) => Set("ExpireOrders", null, null, F("dueAt", c.DueAt));
 
         public void On(in MassCancel c) => Set("MassCancel", c.Account, c.Symbol < 0 ? null : c.Symbol, F("account", c.Account),
             F("symbol", c.Symbol), E("side", c.Side));
@@ -97,6 +101,7 @@ public static class MessageTypes
         (DepositDecoder.TemplateId, "Deposit"),
         (WithdrawDecoder.TemplateId, "Withdraw"),
         (LeaderTermDecoder.TemplateId, "LeaderTerm"),
+        (ExpireOrdersDecoder.TemplateId, "ExpireOrders"),
     ];
 
     public static string NameOf(int id)

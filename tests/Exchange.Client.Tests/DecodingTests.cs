@@ -64,6 +64,8 @@ public class DecodingTests : IDisposable
         { "Accepted", new OrderAccepted(1001, 9, 43, 1, Side.Sell, OrderType.StopLimit, TimeInForce.GoodTillCancel, 59_000, 1_000_000, 59_500) },
         { "StopTriggered", new StopTriggered(1001, 9, 43, 1, Side.Sell, OrderType.StopLimit, 59_500, 59_490) },
         { "Accepted", new OrderAccepted(1001, 10, 44, 1, Side.Buy, OrderType.Limit, TimeInForce.GoodTillCancel, 59_000, 1_000_000, 0, 200_000) },
+        { "Accepted", new OrderAccepted(1001, 10, 44, 1, Side.Buy, OrderType.Limit, TimeInForce.GoodTillDate, 59_000, 1_000_000) },
+        { "Cancelled", new OrderCancelled(1001, 10, 44, 1, Side.Buy, CancelReason.Expired, 1_000_000, 0) },
     };
 
     [Theory]

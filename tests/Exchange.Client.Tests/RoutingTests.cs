@@ -21,6 +21,7 @@ public class RoutingTests
         public void On(in ReplaceOrder c) => Command = c;
         public void On(in MassCancel c) => Command = c;
         public void On(in LeaderTerm c) => Command = c;
+        public void On(in ExpireOrders c) => Command = c;
     }
 
     private static List<object> Commands(FakeEngine engine) =>
@@ -106,6 +107,28 @@ public class RoutingTests
 
         Assert.True(Wait.Until(client, () => a.Read(e => e.Orders.Count) == 1));
         Assert.Equal<object>([iceberg with { Account = 1001 }], Commands(a));
+    }
+
+    [Fact]
+    public void Day_and_gtd_orders_reach_the_shard_with_their_time_in_force_and_expire_time()
+    {
+        using var a = new FakeEngine { Account = 1001 };
+        var listener = new RecordingListener();
+        using var client = ExchangeClient.Create(new ClientOptions
+        {
+            ApiKey = "mm-key",
+            Shards = [new ShardEndpoint(a.Channel, [1])],
+            Transport = FakeEngine.FastOptions,
+        }, listener);
+        client.Connect(TimeSpan.FromSeconds(10));
+
+        var gtd = new NewOrder(0, 1, 1, Side.Sell, OrderType.Limit, TimeInForce.GoodTillDate, 61_000, 1_000_000, ExpireTime: 1_796_464_800_000_000_000);
+        var day = new NewOrder(0, 2, 1, Side.Buy, OrderType.Limit, TimeInForce.Day, 59_000, 1_000_000);
+        Assert.True(client.NewOrder(gtd) > 0);
+        Assert.True(client.NewOrder(day) > 0);
+
+        Assert.True(Wait.Until(client, () => a.Read(e => e.Orders.Count) == 2));
+        Assert.Equal<object>([gtd with { Account = 1001 }, day with { Account = 1001 }], Commands(a));
     }
 
     [Fact]

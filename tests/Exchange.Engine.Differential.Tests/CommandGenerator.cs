@@ -33,6 +33,17 @@ public sealed class CommandGenerator
             ReferencePrice: 999, BandBps: 300, MakerFeeBps: 33, TakerFeeBps: 21, MaxNotional: 400_000),
     ];
 
+    /// <summary>Session ends (ns after UTC midnight) of the symbols that have one: the run's timestamps (the sequence × 10 ns,
+    /// see <see cref="Now"/>) pass symbol 0's and 1's, after which their Day orders expire the next day (not in the run);
+    /// symbol 3 has none (its Day orders are rejected).</summary>
+    private static readonly Dictionary<int, long> SessionEnds = new() { [0] = 1_000_000, [1] = 600_000, [2] = 2_000_000 };
+
+    private static AddSymbol Add(SymbolSpec s) => new(s, default, SessionEnds.GetValueOrDefault(s.Id));
+
+    /// <summary>The timestamp the command being generated will be applied with: the tests apply command n (from 1) with
+    /// sequence n and timestamp 10·n.</summary>
+    private long Now => index * 10;
+
     /// <summary>Three capacity profiles; seed % 3 picks one.</summary>
     public static EngineConfig ConfigFor(int seed) => (seed % 3) switch
     {
@@ -72,7 +83,8 @@ public sealed class CommandGenerator
         }
         pending.Enqueue(new AddAccount(config.FeeAccount)); // duplicate: the fee account exists from the start
         pending.Enqueue(new AddAccount(3));                 // duplicate
-        foreach (var s in Symbols.Take(3)) pending.Enqueue(new AddSymbol(s));
+        foreach (var s in Symbols.Take(3)) pending.Enqueue(Add(s));
+        pending.Enqueue(new AddSymbol(Symbols[0] with { Id = 5 }, default, 86_400_000_000_001)); // session end past 24:00
         pending.Enqueue(new AddSymbol(Symbols[0]));                                  // duplicate
         pending.Enqueue(new AddSymbol(Symbols[0] with { Id = 8 }));                  // id outside MaxSymbols
         pending.Enqueue(new AddSymbol(Symbols[0] with { Id = 5, QuoteAsset = 1 }));  // base == quote
@@ -154,7 +166,10 @@ public sealed class CommandGenerator
     {
         index++;
         if (pending.Count > 0) return pending.Dequeue();
-        if (index == lateSymbolAt) return new AddSymbol(Symbols[3]);
+        if (index == lateSymbolAt) return Add(Symbols[3]);
+        // The timer input: mostly soon after something is due (an order may trade past its expiry until then), sometimes
+        // with nothing due.
+        if ((reference.NextExpiry <= Now && Chance(0.3)) || Chance(0.002)) return new ExpireOrders(reference.NextExpiry);
 
         int open = reference.OpenOrderCount;
         int crowd = open > 150 ? 2 : open > 60 ? 1 : 0; // more cancelling when books get crowded
@@ -187,7 +202,8 @@ public sealed class CommandGenerator
         {
             case 0: return new AddAccount(Chance(0.5) ? Pick(traders) : 100 + rng.Next(3)); // duplicate or new (capacity)
             case 1: return new AddSymbol(Symbols[rng.Next(3)]);                           // duplicate
-            case 2: return new AddSymbol(Symbols[0] with { Id = 6, BandBps = 0 });      // invalid
+            case 2: return Chance(0.5) ? new AddSymbol(Symbols[0] with { Id = 6, BandBps = 0 })  // invalid
+                : new AddSymbol(Symbols[0] with { Id = 6 }, default, -1);                    // invalid session end
             default:
                 // Symbols stay halted for a while at most: resume anything halted.
                 foreach (int s in reference.SymbolIds())
@@ -297,11 +313,20 @@ public sealed class CommandGenerator
         TimeInForce tif;
         if (Chance(0.005)) tif = (TimeInForce)(Chance(0.5) ? 0 : 4);
         else if (type == OrderType.Stop) tif = Chance(0.97) ? TimeInForce.ImmediateOrCancel : TimeInForce.GoodTillCancel;
-        else if (type == OrderType.StopLimit) tif = rng.Next(20) switch { < 13 => TimeInForce.GoodTillCancel, < 19 => TimeInForce.ImmediateOrCancel, _ => TimeInForce.FillOrKill };
-        else if (type == OrderType.Market) tif = Chance(0.97) ? TimeInForce.ImmediateOrCancel : Chance(0.5) ? TimeInForce.GoodTillCancel : TimeInForce.FillOrKill;
-        else tif = rng.Next(20) switch { < 11 => TimeInForce.GoodTillCancel, < 16 => TimeInForce.ImmediateOrCancel, _ => TimeInForce.FillOrKill };
+        else if (type == OrderType.StopLimit) tif = rng.Next(24) switch { < 13 => TimeInForce.GoodTillCancel, < 19 => TimeInForce.ImmediateOrCancel, < 20 => TimeInForce.FillOrKill,
+            < 22 => TimeInForce.GoodTillDate, _ => TimeInForce.Day };
+        else if (type == OrderType.Market) tif = Chance(0.97) ? TimeInForce.ImmediateOrCancel : Chance(0.4) ? TimeInForce.GoodTillCancel
+            : Chance(0.5) ? TimeInForce.FillOrKill : TimeInForce.GoodTillDate;
+        else tif = rng.Next(26) switch { < 11 => TimeInForce.GoodTillCancel, < 16 => TimeInForce.ImmediateOrCancel, < 20 => TimeInForce.FillOrKill,
+            < 23 => TimeInForce.GoodTillDate, _ => TimeInForce.Day };
 
-        bool postOnly = tif == TimeInForce.GoodTillCancel && type == OrderType.Limit ? Chance(0.12) : Chance(0.005);
+        bool postOnly = tif is (TimeInForce.GoodTillCancel or TimeInForce.GoodTillDate or TimeInForce.Day) && type == OrderType.Limit ? Chance(0.12) : Chance(0.005);
+
+        // GTD: mostly an expiry a few hundred to a few thousand inputs ahead; sometimes none, now or in the past (rejected).
+        // Other times in force sometimes carry one, which is ignored.
+        long expireTime = tif == TimeInForce.GoodTillDate || Chance(0.01)
+            ? rng.Next(100) switch { 0 => 0, 1 => Now, 2 => Now - 10, _ => Now + 10 * rng.Next(1, 3_000) }
+            : 0;
 
         var stp = rng.Next(100) switch
         {
@@ -377,6 +402,6 @@ public sealed class CommandGenerator
             if (display > 0 && display < s.MinQuantity && rng.Next(100) >= 5) display = s.MinQuantity;
         }
 
-        return new NewOrder(account, clientId, symbol, side, type, tif, price, quantity, budget, stp, postOnly, stopPrice, display);
+        return new NewOrder(account, clientId, symbol, side, type, tif, price, quantity, budget, stp, postOnly, stopPrice, display, expireTime);
     }
 }

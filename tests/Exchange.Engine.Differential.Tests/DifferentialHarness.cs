@@ -48,6 +48,7 @@ public sealed class DifferentialHarness
             case CancelOrder c: e.Apply(sequence, timestamp, in c); break;
             case ReplaceOrder c: e.Apply(sequence, timestamp, in c); break;
             case MassCancel c: e.Apply(sequence, timestamp, in c); break;
+            case ExpireOrders c: e.Apply(sequence, timestamp, in c); break;
             default: throw new ArgumentException($"not a command: {command}");
         }
     }
@@ -67,6 +68,7 @@ public sealed class DifferentialHarness
             case CancelOrder c: e.Apply(sequence, timestamp, in c); break;
             case ReplaceOrder c: e.Apply(sequence, timestamp, in c); break;
             case MassCancel c: e.Apply(sequence, timestamp, in c); break;
+            case ExpireOrders c: e.Apply(sequence, timestamp, in c); break;
             default: throw new ArgumentException($"not a command: {command}");
         }
     }
@@ -156,7 +158,8 @@ public sealed class DifferentialHarness
     {
         AddSymbol { Spec: var s } => $"AddSymbol {{ Id = {s.Id}, BaseAsset = {s.BaseAsset}, QuoteAsset = {s.QuoteAsset}, TickSize = {s.TickSize}, "
             + $"LotSize = {s.LotSize}, MinQuantity = {s.MinQuantity}, MaxQuantity = {s.MaxQuantity}, ReferencePrice = {s.ReferencePrice}, "
-            + $"BandBps = {s.BandBps}, MakerFeeBps = {s.MakerFeeBps}, TakerFeeBps = {s.TakerFeeBps}, MaxNotional = {s.MaxNotional} }}",
+            + $"BandBps = {s.BandBps}, MakerFeeBps = {s.MakerFeeBps}, TakerFeeBps = {s.TakerFeeBps}, MaxNotional = {s.MaxNotional} }}"
+            + (command is AddSymbol { SessionEnd: var end and not 0 } ? $" SessionEnd = {end}" : ""),
         _ => command.ToString() ?? "",
     };
 
@@ -283,6 +286,8 @@ public sealed class DifferentialHarness
                 var fp = Fast.PendingStops(symbol, side);
                 if (!rp.SequenceEqual(fp))
                     return $"PendingStops({symbol},{side}) differ:\nreference:\n  {string.Join("\n  ", rp.Take(30))}\nfast:\n  {string.Join("\n  ", fp.Take(30))}";
+                if (Reference.SessionEndOf(symbol) != Fast.SessionEndOf(symbol))
+                    return $"session end of {symbol}: reference {Reference.SessionEndOf(symbol)}, fast {Fast.SessionEndOf(symbol)}";
                 if (Reference.LastPrice(symbol) != Fast.LastTradePrice(symbol))
                     return $"last trade price of {symbol}: reference {Reference.LastPrice(symbol)}, fast {Fast.LastTradePrice(symbol)}";
                 var rl = Reference.Levels(symbol, side);
@@ -291,6 +296,10 @@ public sealed class DifferentialHarness
             }
         }
         if (Reference.OpenOrderCount != Fast.OpenOrderCount) return $"OpenOrderCount: reference {Reference.OpenOrderCount}, fast {Fast.OpenOrderCount}";
+        var re = Reference.Expiries();
+        var fe = Fast.Expiries();
+        if (!re.SequenceEqual(fe)) return $"Expiries differ:\nreference:\n  {string.Join("\n  ", re.Take(30))}\nfast:\n  {string.Join("\n  ", fe.Take(30))}";
+        if (Reference.NextExpiry != Fast.NextExpiry) return $"NextExpiry: reference {Reference.NextExpiry}, fast {Fast.NextExpiry}";
         return null;
     }
 

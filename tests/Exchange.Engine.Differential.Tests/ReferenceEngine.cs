@@ -29,6 +29,7 @@ public sealed class ReferenceEngine
         public long StopPrice;      // stop orders only
         public long Display;        // README "Iceberg orders": its display quantity, 0 for an order shown whole
         public long Shown;          // an iceberg's slice while it rests
+        public long ExpireAt;       // Day and GTD orders: when the timer input expires them; else 0
 
         public long Leaves => Quantity - Filled;
         /// <summary>What market data sees of it: an iceberg's slice, any other order's leaves.</summary>
@@ -54,6 +55,7 @@ public sealed class ReferenceEngine
         public SymbolStatus Status;
         public BestBidOffer LastBbo;
         public long LastPrice;      // README "Stop and stop-limit orders": the last trade's price, 0 before the first
+        public long SessionEnd;     // README "Day and GoodTillDate orders": ns after UTC midnight; 0 none
     }
 
     private readonly EngineConfig config;
@@ -96,6 +98,7 @@ public sealed class ReferenceEngine
     public IReadOnlyList<Order> OpenOrders => book;
     public IReadOnlyList<Order> PendingStops => stops;
     public long LastPrice(int symbol) => symbols.TryGetValue(symbol, out var st) ? st.LastPrice : 0;
+    public long SessionEndOf(int symbol) => symbols.TryGetValue(symbol, out var st) ? st.SessionEnd : 0;
     public IEnumerable<Order> OpenOrdersOf(long account) => book.Concat(stops).Where(o => o.Account == account).OrderBy(o => o.Id);
 
     /// <summary>Pending stops of one side in trigger order: nearest stop price first (buy: lowest, sell: highest), then arrival.</summary>
@@ -263,8 +266,9 @@ public sealed class ReferenceEngine
         CheckSequence(sequence);
         var reason = c.Spec.Validate(config.AssetCount, config.MaxSymbols);
         if (reason == RejectReason.None && symbols.ContainsKey(c.Spec.Id)) reason = RejectReason.DuplicateSymbol;
+        if (reason == RejectReason.None && c.SessionEnd != 0 && (c.SessionEnd < 1 || c.SessionEnd > NanosPerDay)) reason = RejectReason.InvalidSymbolSpec;
         if (reason != RejectReason.None) { Reject(CommandKind.AddSymbol, 0, 0, c.Spec.Id, reason); return; }
-        symbols[c.Spec.Id] = new SymbolState(c.Spec);
+        symbols[c.Spec.Id] = new SymbolState(c.Spec) { SessionEnd = c.SessionEnd };
         output.OnSymbolStatus(new SymbolStatusChanged(c.Spec.Id, SymbolStatus.Open));
     }
 
@@ -354,11 +358,12 @@ public sealed class ReferenceEngine
         bool isStop = c.Type is OrderType.Stop or OrderType.StopLimit;
         var type = EffectiveType(c.Type); // "market" includes Stop, "limit" StopLimit
         if ((type == OrderType.Market || isStop) && c.PostOnly) return RejectReason.InvalidOrderType;
-        if (c.TimeInForce is not (TimeInForce.GoodTillCancel or TimeInForce.ImmediateOrCancel or TimeInForce.FillOrKill))
+        if (c.TimeInForce is not (TimeInForce.GoodTillCancel or TimeInForce.ImmediateOrCancel or TimeInForce.FillOrKill
+            or TimeInForce.Day or TimeInForce.GoodTillDate))
             return RejectReason.InvalidTimeInForce;
         if (type == OrderType.Market && c.TimeInForce != TimeInForce.ImmediateOrCancel) return RejectReason.InvalidTimeInForce;
         if (c.Type == OrderType.StopLimit && c.TimeInForce == TimeInForce.FillOrKill) return RejectReason.InvalidTimeInForce;
-        if (c.PostOnly && c.TimeInForce != TimeInForce.GoodTillCancel) return RejectReason.InvalidTimeInForce;
+        if (c.PostOnly && !Rests(c.TimeInForce)) return RejectReason.InvalidTimeInForce;
         if (c.SelfTrade is not (SelfTradePrevention.None or SelfTradePrevention.CancelNewest or SelfTradePrevention.CancelOldest
             or SelfTradePrevention.CancelBoth or SelfTradePrevention.Decrement)) return RejectReason.InvalidSelfTradePrevention;
         var r = CheckQuantity(s, c.Quantity);
@@ -387,7 +392,7 @@ public sealed class ReferenceEngine
         if (notional > s.MaxNotional) return RejectReason.NotionalAboveLimit;
         long account = c.Account, clientOrderId = c.ClientOrderId;
         if (FindOpen(account, clientOrderId) is not null) return RejectReason.DuplicateClientOrderId;
-        if (c.TimeInForce == TimeInForce.GoodTillCancel || isStop)
+        if (Rests(c.TimeInForce) || isStop)
         {
             if (OpenOrdersOf(account).Count() >= config.MaxOpenOrdersPerAccount) return RejectReason.TooManyOpenOrders;
             if (OpenOrderCount >= config.MaxOrders) return RejectReason.OrderCapacityExhausted;
@@ -442,6 +447,23 @@ public sealed class ReferenceEngine
     {
         CheckSequence(sequence);
         var reason = ValidateNewOrder(c);
+        // README: after every other check, Day needs its symbol's session end, GTD an expire time after the input's timestamp.
+        long expireAt = 0;
+        if (reason == RejectReason.None && c.TimeInForce == TimeInForce.Day)
+        {
+            long end = symbols[c.Symbol].SessionEnd;
+            if (end == 0) reason = RejectReason.NoSessionEnd;
+            else
+            {
+                long midnight = timestamp - (((timestamp % NanosPerDay) + NanosPerDay) % NanosPerDay);
+                expireAt = midnight + end > timestamp ? midnight + end : midnight + end + NanosPerDay;
+            }
+        }
+        else if (reason == RejectReason.None && c.TimeInForce == TimeInForce.GoodTillDate)
+        {
+            if (c.ExpireTime <= timestamp) reason = RejectReason.InvalidExpireTime;
+            else expireAt = c.ExpireTime;
+        }
         if (reason != RejectReason.None) { Reject(CommandKind.NewOrder, c.Account, c.ClientOrderId, c.Symbol, reason); return; }
 
         var st = symbols[c.Symbol];
@@ -458,6 +480,7 @@ public sealed class ReferenceEngine
             EnteredAs = c.Type,
             StopPrice = isStop ? c.StopPrice : 0,
             TimeInForce = c.TimeInForce,
+            ExpireAt = expireAt,
             Price = type == OrderType.Market ? 0 : c.Price,
             Quantity = c.Quantity,
             Budget = type == OrderType.Market && c.Side == Side.Buy ? MarketBuyBudget(st.Spec, c) : 0,
@@ -509,12 +532,12 @@ public sealed class ReferenceEngine
         if (cancelled) return;
         if (t.Leaves > 0)
         {
-            if (triggered && t.Type == OrderType.Limit && t.TimeInForce == TimeInForce.GoodTillCancel
+            if (triggered && t.Type == OrderType.Limit && Rests(t.TimeInForce)
                 && LevelCount >= config.MaxPriceLevels && !HasLevel(t.Symbol, t.Side, t.Price))
             {
                 CancelOutOfBook(t, CancelReason.NoPriceLevel);
             }
-            else if (t.Type == OrderType.Limit && t.TimeInForce == TimeInForce.GoodTillCancel)
+            else if (t.Type == OrderType.Limit && Rests(t.TimeInForce))
             {
                 t.Shown = Math.Min(t.Display, t.Leaves); // an iceberg rests with a full slice (0 for other orders)
                 t.RestSequence = ++restCounter;
@@ -840,5 +863,35 @@ public sealed class ReferenceEngine
             EmitBboIfChanged(o.Symbol);
         }
         output.OnMassCancelled(new MassCancelled(c.Account, c.Symbol, c.Side, victims.Count));
+    }
+
+    // ------------------------------------------------------------------ Day and GTD orders, the timer input
+
+    private const long NanosPerDay = 86_400L * 1_000_000_000;
+
+    /// <summary>README: Day and GTD orders rest like GTC ones.</summary>
+    private static bool Rests(TimeInForce tif) => tif is TimeInForce.GoodTillCancel or TimeInForce.Day or TimeInForce.GoodTillDate;
+
+    /// <summary>Open orders (resting or pending) that expire, by expiry then order id.</summary>
+    public IReadOnlyList<(long ExpireAt, long OrderId, long Account, long ClientOrderId)> Expiries() =>
+        book.Concat(stops).Where(o => o.ExpireAt != 0).OrderBy(o => o.ExpireAt).ThenBy(o => o.Id)
+            .Select(o => (o.ExpireAt, o.Id, o.Account, o.ClientOrderId)).ToList();
+
+    public long NextExpiry => book.Concat(stops).Where(o => o.ExpireAt != 0).Select(o => o.ExpireAt).DefaultIfEmpty(long.MaxValue).Min();
+
+    /// <summary>README "Day and GoodTillDate orders": every open order with expiry ≤ the timestamp, by (expiry, order id),
+    /// is cancelled as a client's cancel would be, with reason Expired.</summary>
+    public void Apply(long sequence, long timestamp, in ExpireOrders c)
+    {
+        CheckSequence(sequence);
+        var due = book.Concat(stops).Where(o => o.ExpireAt != 0 && o.ExpireAt <= timestamp).OrderBy(o => o.ExpireAt).ThenBy(o => o.Id).ToList();
+        foreach (var o in due)
+        {
+            bool pending = stops.Contains(o);
+            CancelResting(o, CancelReason.Expired);
+            if (pending) continue; // not in the book: no market data
+            EmitLevel(o.Symbol, o.Side, o.Price);
+            EmitBboIfChanged(o.Symbol);
+        }
     }
 }

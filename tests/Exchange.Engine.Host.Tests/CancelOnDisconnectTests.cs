@@ -121,5 +121,6 @@ public sealed class CancelOnDisconnectTests
         public readonly void On(in ReplaceOrder c) { }
         public void On(in MassCancel c) => Command = c;
         public void On(in LeaderTerm c) { }
+        public void On(in ExpireOrders c) { }
     }
 }

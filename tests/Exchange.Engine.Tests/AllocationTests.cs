@@ -7,12 +7,12 @@ public sealed class AllocationTests
     /// <summary>A struct sink: the engine calls it through a constrained generic, so nothing boxes.</summary>
     private struct CountingOutput : IEngineOutput
     {
-        public long Events, Fills, Rejects, Triggered, Icebergs;
+        public long Events, Fills, Rejects, Triggered, Icebergs, Expired;
         public void OnAccepted(in OrderAccepted e) { Events++; if (e.DisplayQuantity != 0) Icebergs++; }
         public void OnRejected(in CommandRejected e) { Events++; Rejects++; }
         public void OnFill(in Fill e) { Events++; Fills++; }
         public void OnTrade(in Trade e) => Events++;
-        public void OnCancelled(in OrderCancelled e) => Events++;
+        public void OnCancelled(in OrderCancelled e) { Events++; if (e.Reason == CancelReason.Expired) Expired++; }
         public void OnReplaced(in OrderReplaced e) => Events++;
         public void OnReduced(in OrderReduced e) => Events++;
         public void OnLevel(in LevelChanged e) => Events++;
@@ -24,7 +24,7 @@ public sealed class AllocationTests
         public void OnStopTriggered(in StopTriggered e) { Events++; Triggered++; }
     }
 
-    private enum Kind : byte { New, Cancel, Replace, MassCancel, Deposit, Halt, Resume }
+    private enum Kind : byte { New, Cancel, Replace, MassCancel, Deposit, Halt, Resume, Expire }
 
     private readonly record struct Step(Kind Kind, NewOrder New, CancelOrder Cancel, ReplaceOrder Replace, MassCancel Mass, Deposit Deposit);
 
@@ -36,7 +36,8 @@ public sealed class AllocationTests
     {
         var engine = new MatchingEngine<CountingOutput>(new EngineConfig { MaxOrders = 1 << 16, MaxPriceLevels = 1 << 12 }, default);
         long seq = 0;
-        engine.Apply(++seq, 0, new AddSymbol(new SymbolSpec(1, 1, 0, Tick, Lot, Lot, 1_000_000, Mid, 5_000, 10, 20, 1L << 50)));
+        // Day orders end 700 µs after midnight: the timestamps below (the sequence, in nanoseconds) pass it once.
+        engine.Apply(++seq, 0, new AddSymbol(new SymbolSpec(1, 1, 0, Tick, Lot, Lot, 1_000_000, Mid, 5_000, 10, 20, 1L << 50), default, 700_000));
         for (int a = 1; a <= Accounts; a++)
         {
             // Account 1 with a rate limit it runs into now and then (inputs are 1 ns apart, a tenth of them its own).
@@ -45,8 +46,8 @@ public sealed class AllocationTests
             engine.Apply(++seq, 0, new Deposit(a, 1, 1L << 45));
         }
 
-        Step[] warmUp = Workload(seed: 1, count: 300_000, firstClientId: 1);
-        Step[] measured = Workload(seed: 2, count: 1_200_000, firstClientId: 10_000_000);
+        Step[] warmUp = Workload(seed: 1, count: 300_000, firstClientId: 1, firstSequence: seq + 1);
+        Step[] measured = Workload(seed: 2, count: 1_200_000, firstClientId: 10_000_000, firstSequence: seq + 1 + 300_000);
         Run(engine, warmUp, ref seq);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -58,6 +59,7 @@ public sealed class AllocationTests
         Assert.True(engine.Output.Fills > 100_000, $"only {engine.Output.Fills} fills");
         Assert.True(engine.Output.Triggered > 10_000, $"only {engine.Output.Triggered} stops triggered");
         Assert.True(engine.Output.Icebergs > 10_000, $"only {engine.Output.Icebergs} icebergs accepted");
+        Assert.True(engine.Output.Expired > 2_000, $"only {engine.Output.Expired} orders expired");
         Assert.True(engine.Output.Rejects < engine.Output.Events / 4, $"{engine.Output.Rejects} rejects of {engine.Output.Events} events");
     }
 
@@ -75,12 +77,15 @@ public sealed class AllocationTests
                 case Kind.Deposit: engine.Apply(seq, seq, s.Deposit); break;
                 case Kind.Halt: engine.Apply(seq, seq, new HaltSymbol(1)); break;
                 case Kind.Resume: engine.Apply(seq, seq, new ResumeSymbol(1)); break;
+                case Kind.Expire: engine.Apply(seq, seq, new ExpireOrders(engine.NextExpiry)); break;
             }
         }
     }
 
-    /// <summary>New orders of every type (stops, stop-limits and icebergs included), cancels and replaces of recent orders, mass cancels, deposits.</summary>
-    private static Step[] Workload(int seed, int count, long firstClientId)
+    /// <summary>New orders of every type (stops and stop-limits, icebergs, Day and GTD included), cancels and replaces of
+    /// recent orders, mass cancels, deposits, timer inputs.</summary>
+    /// <param name="firstSequence">The sequence (and timestamp) the first step is applied with.</param>
+    private static Step[] Workload(int seed, int count, long firstClientId, long firstSequence)
     {
         var random = new Random(seed);
         var steps = new Step[count];
@@ -96,7 +101,7 @@ public sealed class AllocationTests
                 var side = random.Next(2) == 0 ? Side.Buy : Side.Sell;
                 long price = Mid + random.Next(-40, 41) * Tick;
                 long qty = random.Next(1, 50) * Lot;
-                int kind = random.Next(25);
+                int kind = random.Next(28);
                 long stopPrice = Mid + random.Next(-40, 41) * Tick;
                 var order = kind switch
                 {
@@ -110,10 +115,14 @@ public sealed class AllocationTests
                     < 21 => new NewOrder(a, nextId, 1, side, OrderType.Stop, TimeInForce.ImmediateOrCancel, 0, qty, QuoteBudget: 5_000_000,
                         StopPrice: stopPrice),
                     < 23 => new NewOrder(a, nextId, 1, side, OrderType.StopLimit,
-                        random.Next(2) == 0 ? TimeInForce.GoodTillCancel : TimeInForce.ImmediateOrCancel, price, qty, StopPrice: stopPrice),
+                        (TimeInForce)random.Next(1, 3) is var tif && random.Next(4) == 0 ? TimeInForce.Day : tif, price, qty, StopPrice: stopPrice),
                     // Icebergs of 2 to 50 lots showing 1 to 3 lots at a time: most are swept through a few replenishes.
-                    _ => new NewOrder(a, nextId, 1, side, OrderType.Limit, TimeInForce.GoodTillCancel, price, qty + Lot,
+                    < 25 => new NewOrder(a, nextId, 1, side, OrderType.Limit, TimeInForce.GoodTillCancel, price, qty + Lot,
                         SelfTrade: (SelfTradePrevention)random.Next(0, 5), DisplayQuantity: Math.Min(qty, random.Next(1, 4) * Lot)),
+                    // Good till a few hundred inputs ahead (timestamps are sequences), or Day.
+                    < 27 => new NewOrder(a, nextId, 1, side, OrderType.Limit, TimeInForce.GoodTillDate, price, qty,
+                        ExpireTime: firstSequence + i + random.Next(1, 300)),
+                    _ => new NewOrder(a, nextId, 1, side, OrderType.Limit, TimeInForce.Day, price, qty),
                 };
                 recent[random.Next(recent.Length)] = (a, nextId);
                 nextId++;
@@ -131,6 +140,8 @@ public sealed class AllocationTests
             else if (roll < 97)
                 steps[i] = new Step(Kind.MassCancel, default, default, default,
                     new MassCancel(account, random.Next(2) == 0 ? 1 : -1, (Side)random.Next(3)), default);
+            else if (roll < 98)
+                steps[i] = new Step(Kind.Expire, default, default, default, default, default);
             else if (roll < 99)
                 steps[i] = new Step(Kind.Deposit, default, default, default, default, new Deposit(random.Next(1, Accounts + 1), random.Next(2), 1_000_000));
             else

@@ -96,6 +96,15 @@ public class EngineFixture
     public List<object> Run(ReplaceOrder c) { Out.Clear(); long s = Next(); Engine.Apply(s, s * 1000, c); return Take(); }
     public List<object> Run(MassCancel c) { Out.Clear(); long s = Next(); Engine.Apply(s, s * 1000, c); return Take(); }
 
+    /// <summary>Applies a command stamped with <paramref name="timestamp"/> rather than the usual sequence × 1000.</summary>
+    public List<object> RunAt(long timestamp, NewOrder c) { Out.Clear(); Engine.Apply(Next(), timestamp, c); return Take(); }
+    public List<object> RunAt(long timestamp, AddSymbol c) { Out.Clear(); Engine.Apply(Next(), timestamp, c); return Take(); }
+    public List<object> RunAt(long timestamp, CancelOrder c) { Out.Clear(); Engine.Apply(Next(), timestamp, c); return Take(); }
+    public List<object> RunAt(long timestamp, ReplaceOrder c) { Out.Clear(); Engine.Apply(Next(), timestamp, c); return Take(); }
+
+    /// <summary>The timer input, stamped <paramref name="timestamp"/>.</summary>
+    public List<object> Expire(long timestamp) { Out.Clear(); Engine.Apply(Next(), timestamp, new ExpireOrders(Engine.NextExpiry)); return Take(); }
+
     public List<object> Limit(long account, long cid, Side side, long price, long qty,
         TimeInForce tif = TimeInForce.GoodTillCancel, SelfTradePrevention stp = SelfTradePrevention.None,
         bool postOnly = false, int symbol = Sym)

@@ -379,8 +379,9 @@ public class StopOrderTests : EngineFixture
         var snapshot = Engine.Capture();
         var stream = new MemoryStream();
         snapshot.WriteTo(stream);
-        // The format before stops ("ENGSNAP3") is this one without the trailing last prices and stops (nor icebergs, nor rate limits).
-        byte[] bytes = stream.ToArray()[..^(snapshot.Symbols.Length * 8 + 4 + 4 + 4 + snapshot.RateLimits.Length * 8)];
+        // Format 3 ("ENGSNAP3") is this one without the trailing last prices and stops, and format 5's icebergs, rate limits,
+        // session ends and expiries after them (none here but the counts, the rate limits and the session ends).
+        byte[] bytes = stream.ToArray()[..^(2 * (snapshot.Symbols.Length * 8 + 4) + 4 + 4 + snapshot.RateLimits.Length * 8)];
         bytes[7] = (byte)'3';
         var old = EngineSnapshot.ReadFrom(new MemoryStream(bytes));
         Assert.Empty(old.Stops);

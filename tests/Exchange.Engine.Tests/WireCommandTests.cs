@@ -64,6 +64,7 @@ public sealed class WireCommandTests
         public readonly void On(in ReplaceOrder c) => Commands.Add(c);
         public readonly void On(in MassCancel c) => Commands.Add(c);
         public readonly void On(in LeaderTerm c) => Commands.Add(c);
+        public readonly void On(in ExpireOrders c) => Commands.Add(c);
     }
 
     /// <summary>Folds what it is given into a checksum, so nothing boxes and nothing is optimised away.</summary>
@@ -83,6 +84,7 @@ public sealed class WireCommandTests
         public void On(in ReplaceOrder c) { Calls++; Sum += c.Quantity; }
         public void On(in MassCancel c) { Calls++; Sum += c.Symbol; }
         public void On(in LeaderTerm c) { Calls++; Sum += c.Term; }
+        public void On(in ExpireOrders c) { Calls++; Sum += c.DueAt; }
     }
 
     // ---- round trips -------------------------------------------------------------------------------
@@ -121,12 +123,15 @@ public sealed class WireCommandTests
             CommandCodec.Encode, NewOrderDecoder.BlockLength);
 
     /// <summary>A NewOrder as a client of schema version 2 sends it: the block ends before the stop price (and the display
-    /// quantity after it), the header says version 2 and that block length.</summary>
-    private static byte[] VersionTwoNewOrder(in NewOrder c) => OlderNewOrder(c, 2, 16);
+    /// quantity and expire time after it), the header says version 2 and that block length.</summary>
+    private static byte[] VersionTwoNewOrder(in NewOrder c) => OlderNewOrder(c, 2, 24);
 
-    /// <summary>A NewOrder as a client of schema version 3 sends it: the block ends before the display quantity.</summary>
-    private static byte[] VersionThreeNewOrder(in NewOrder c) => OlderNewOrder(c, 3, 8);
+    /// <summary>A NewOrder as a client of schema version 3 sends it: the block ends before the display quantity and the
+    /// expire time.</summary>
+    private static byte[] VersionThreeNewOrder(in NewOrder c) => OlderNewOrder(c, 3, 16);
 
+    /// <summary>A NewOrder as a client of an older schema version sends it: the block ends <paramref name="cut"/> bytes
+    /// early (before the fields that version did not have), the header says that version and block length.</summary>
     private static byte[] OlderNewOrder(in NewOrder c, ushort version, int cut)
     {
         var buffer = new byte[256];
@@ -144,7 +149,14 @@ public sealed class WireCommandTests
             CommandCodec.Encode, NewOrderDecoder.BlockLength);
 
     [Fact]
-    public void A_new_order_of_schema_version_3_still_decodes_with_no_display_quantity()
+    public void A_gtd_order_round_trips_with_its_expire_time()
+        => AssertRoundTrips(118, r => new NewOrder(Arbitrary.Long(r), Arbitrary.Long(r), Arbitrary.Int(r), Arbitrary.Side(r),
+                Arbitrary.OrderType(r), r.Next(2) == 0 ? TimeInForce.GoodTillDate : TimeInForce.Day, Arbitrary.Long(r), Arbitrary.Long(r), Arbitrary.Long(r),
+                Arbitrary.SelfTrade(r), Arbitrary.Bool(r), r.NextInt64(0, long.MaxValue), 0, r.NextInt64(0, long.MaxValue)),
+            CommandCodec.Encode, NewOrderDecoder.BlockLength);
+
+    [Fact]
+    public void A_new_order_of_schema_version_3_still_decodes_with_its_stop_price_and_no_display_quantity_or_expire_time()
     {
         var random = new Random(114);
         for (int i = 0; i < Samples; i++)
@@ -152,12 +164,33 @@ public sealed class WireCommandTests
             var command = new NewOrder(Arbitrary.Long(random), Arbitrary.Long(random), Arbitrary.Int(random), Arbitrary.Side(random),
                 Arbitrary.OrderType(random), Arbitrary.TimeInForce(random), Arbitrary.Long(random), Arbitrary.Long(random),
                 Arbitrary.Long(random), Arbitrary.SelfTrade(random), Arbitrary.Bool(random), random.NextInt64(0, long.MaxValue));
-            byte[] old = VersionThreeNewOrder(command with { DisplayQuantity = 55 }); // the old block ends before it: cut off
+            byte[] old = VersionThreeNewOrder(command with { DisplayQuantity = 55, ExpireTime = 77 }); // the old block ends before them: cut off
             var handler = new RecordingHandler();
             Assert.Equal(SbeError.None, CommandCodec.Decode(old, ref handler));
             Assert.Equal(command, Assert.Single(handler.Commands));
         }
     }
+
+    [Fact]
+    public void An_add_symbol_of_schema_version_3_decodes_with_no_session_end()
+    {
+        var buffer = new byte[256];
+        var command = new AddSymbol(Arbitrary.Spec(new Random(115)), default, 16L * 3_600_000_000_000);
+        int length = CommandCodec.Encode(command with { SessionEnd = 5 }, buffer) - 8;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(buffer, (ushort)(AddSymbolDecoder.BlockLength - 8));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(6), 3);
+        var handler = new RecordingHandler();
+        Assert.Equal(SbeError.None, CommandCodec.Decode(buffer.AsSpan(0, length), ref handler));
+        Assert.Equal(command with { SessionEnd = 0 }, Assert.Single(handler.Commands));
+    }
+
+    [Fact]
+    public void ExpireOrders_round_trips_through_sbe()
+        => AssertRoundTrips(116, r => new ExpireOrders(Arbitrary.Long(r)), CommandCodec.Encode, ExpireOrdersDecoder.BlockLength);
+
+    [Fact]
+    public void An_add_symbol_round_trips_with_its_session_end()
+        => AssertRoundTrips(117, r => new AddSymbol(Arbitrary.Spec(r), default, r.NextInt64(1, 86_400_000_000_001)), CommandCodec.Encode, AddSymbolDecoder.BlockLength);
 
     [Fact]
     public void A_new_order_of_schema_version_2_still_decodes_with_no_stop_price()
@@ -169,7 +202,7 @@ public sealed class WireCommandTests
             var command = new NewOrder(Arbitrary.Long(random), Arbitrary.Long(random), Arbitrary.Int(random), Arbitrary.Side(random),
                 random.Next(2) == 0 ? OrderType.Limit : OrderType.Market, Arbitrary.TimeInForce(random), Arbitrary.Long(random), Arbitrary.Long(random),
                 Arbitrary.Long(random), Arbitrary.SelfTrade(random), Arbitrary.Bool(random));
-            byte[] old = VersionTwoNewOrder(command with { StopPrice = 77 }); // the old block ends before it: cut off
+            byte[] old = VersionTwoNewOrder(command with { StopPrice = 77, DisplayQuantity = 79, ExpireTime = 78 }); // the old block ends before them: cut off
             var handler = new RecordingHandler();
             Assert.Equal(SbeError.None, CommandCodec.Decode(old, ref handler));
             Assert.Equal(command, Assert.Single(handler.Commands));

@@ -107,7 +107,7 @@ public sealed class WireSchemaCrossCheckTests
     public void NewOrder_from_the_command_codec_reads_the_same_in_the_runtime_decoder()
         => AssertCommand(1,
             r => new NewOrder(L(r), L(r), I(r), S(r), E<OrderType>(r, 0, 5, 255), E<TimeInForce>(r, 0, 4, 255), L(r), L(r), L(r),
-                E<SelfTradePrevention>(r, 5, 200, 255), r.Next(2) == 0, L(r), L(r)),
+                E<SelfTradePrevention>(r, 5, 200, 255), r.Next(2) == 0, L(r), L(r), L(r)),
             (c, b) => CommandCodec.Encode(c, b), "NewOrder",
             c => new Dictionary<string, string?>
             {
@@ -115,6 +115,7 @@ public sealed class WireSchemaCrossCheckTests
                 ["orderType"] = Name(c.Type), ["timeInForce"] = Name(c.TimeInForce), ["selfTradePrevention"] = Name(c.SelfTrade),
                 ["price"] = N(c.Price), ["quantity"] = N(c.Quantity), ["quoteBudget"] = N(c.QuoteBudget), ["stopPrice"] = N(c.StopPrice),
                 ["displayQuantity"] = N(c.DisplayQuantity),
+                ["expireTime"] = N(c.ExpireTime),
                 ["flags.count"] = c.PostOnly ? "1" : "0", ["flags[0]"] = "PostOnly",
             }.Where(kv => c.PostOnly || kv.Key != "flags[0]").ToDictionary());
 
@@ -145,7 +146,7 @@ public sealed class WireSchemaCrossCheckTests
     [Fact]
     public void AddSymbol_from_the_command_codec_reads_the_same_in_the_runtime_decoder()
         => AssertCommand(6,
-            r => new AddSymbol(new SymbolSpec(I(r), I(r), I(r), L(r), L(r), L(r), L(r), L(r), I(r), I(r), I(r), L(r)), RandomName(r)),
+            r => new AddSymbol(new SymbolSpec(I(r), I(r), I(r), L(r), L(r), L(r), L(r), L(r), I(r), I(r), I(r), L(r)), RandomName(r), L(r)),
             (c, b) => CommandCodec.Encode(c, b), "AddSymbol",
             c => new()
             {
@@ -155,7 +156,13 @@ public sealed class WireSchemaCrossCheckTests
                 ["makerFeeBps"] = N(c.Spec.MakerFeeBps), ["takerFeeBps"] = N(c.Spec.TakerFeeBps), ["maxNotional"] = N(c.Spec.MaxNotional),
                 // The runtime decoder doubles a backslash so that its escapes (\xNN) read back unambiguously.
                 ["name"] = c.Name.ToString().Replace("\\", "\\\\", StringComparison.Ordinal),
+                ["sessionEnd"] = N(c.SessionEnd),
             });
+
+    [Fact]
+    public void ExpireOrders_from_the_command_codec_reads_the_same_in_the_runtime_decoder()
+        => AssertCommand(21, r => new ExpireOrders(L(r)), (c, b) => CommandCodec.Encode(c, b), "ExpireOrders",
+            c => new() { ["dueAt"] = N(c.DueAt) });
 
     private static SymbolName RandomName(Random r)
     {
@@ -403,6 +410,7 @@ public sealed class WireSchemaCrossCheckTests
             ["ReplicaHello"] = ReplicaHelloDecoder.TemplateId, ["ReplicatedRecord"] = ReplicatedRecordDecoder.TemplateId,
             ["ReplicaAck"] = ReplicaAckDecoder.TemplateId, ["StateCheck"] = StateCheckDecoder.TemplateId,
             ["ReplicaCut"] = ReplicaCutDecoder.TemplateId, ["LeaderTerm"] = LeaderTermDecoder.TemplateId,
+            ["ExpireOrders"] = ExpireOrdersDecoder.TemplateId,
             ["SnapshotChunk"] = SnapshotChunkDecoder.TemplateId, ["SnapshotResend"] = SnapshotResendDecoder.TemplateId,
             ["NewOrder"] = NewOrderDecoder.TemplateId, ["CancelOrder"] = CancelOrderDecoder.TemplateId,
             ["ReplaceOrder"] = ReplaceOrderDecoder.TemplateId, ["MassCancel"] = MassCancelDecoder.TemplateId,

@@ -74,7 +74,8 @@ public sealed class OrderEntryTests(GatewayFixture gateway)
     [InlineData("111=0.01", "InvalidDisplayQuantity")] // not below OrderQty
     [InlineData("59=3|111=0.005", "InvalidTimeInForce")] // an IOC order cannot be an iceberg
     [InlineData("54=5", "54")]
-    [InlineData("59=6", "59")]
+    [InlineData("59=7", "59")]
+    [InlineData("59=6", "126")]
     [InlineData("18=G", "18")]
     [InlineData("38=0.123456789", "38")]
     [InlineData("1=2002", "(1=")]
@@ -137,6 +138,45 @@ public sealed class OrderEntryTests(GatewayFixture gateway)
         buyer.Send("D", $"11={rest}|55=BTC-USD|54=1|60={FixTestClient.Timestamp()}|38=0.1|40=2|44=69050|59=3|");
         var filled = seller.WaitFor("8", m => m[11] == iceberg && m[150] == "F" && m[39] == "2");
         Assert.Equal(("0.3", "0", "0.1"), (filled[14], filled[151], filled[111]));
+    }
+
+    private static string UtcIn(TimeSpan after) => DateTime.UtcNow.Add(after).ToString("yyyyMMdd-HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void A_gtd_order_expires_at_its_expire_time_reported_with_exec_type_and_status_C()
+    {
+        using var broker = LoggedOn("BROKER1");
+        string gtd = Id("G");
+        broker.Send("D", $"11={gtd}|55=BTC-USD|54=1|60={FixTestClient.Timestamp()}|38=0.02|40=2|44=50100|59=6|126={UtcIn(TimeSpan.FromSeconds(1.5))}|");
+        var accepted = broker.WaitFor("8", m => m[11] == gtd && m[150] == "0");
+        Assert.Equal(("0", "6"), (accepted[39], accepted[59]));
+
+        // The engine's own timer input expires it once its clock passes the expire time: nobody asks.
+        var expired = broker.WaitFor("8", m => m[11] == gtd && m[150] == "C");
+        Assert.Equal(("C", "0", "0.02"), (expired[39], expired[151], expired[38]));
+        Assert.Equal("0", expired[14]);
+    }
+
+    [Fact]
+    public void Day_and_gtd_orders_by_expire_date_rest_and_an_expire_time_already_past_is_rejected()
+    {
+        using var broker = LoggedOn("BROKER1");
+        string day = Id("D"), byDate = Id("E"), past = Id("P");
+        broker.Send("D", $"11={day}|55=BTC-USD|54=1|60={FixTestClient.Timestamp()}|38=0.01|40=2|44=50100|59=0|");
+        Assert.Equal("0", broker.WaitFor("8", m => m[11] == day && m[150] is "0" or "8")[150]);
+        string tomorrow = DateTime.UtcNow.AddDays(1).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        broker.Send("D", $"11={byDate}|55=BTC-USD|54=1|60={FixTestClient.Timestamp()}|38=0.01|40=2|44=50100|59=6|432={tomorrow}|");
+        Assert.Equal(("0", "6"), broker.WaitFor("8", m => m[11] == byDate && m[150] is "0" or "8") is var a ? (a[150], a[59]) : default);
+        broker.Send("D", $"11={past}|55=BTC-USD|54=1|60={FixTestClient.Timestamp()}|38=0.01|40=2|44=50100|59=6|126={UtcIn(TimeSpan.FromSeconds(-5))}|");
+        var rejected = broker.WaitFor("8", m => m[11] == past);
+        Assert.Equal(("8", "8"), (rejected[150], rejected[39]));
+        Assert.Contains("InvalidExpireTime", rejected[58]);
+        foreach (string id in new[] { day, byDate })
+        {
+            string cancel = Id("c");
+            broker.Send("F", $"11={cancel}|41={id}|55=BTC-USD|54=1|60={FixTestClient.Timestamp()}|38=0.01|");
+            broker.WaitFor("8", m => m[11] == cancel && m[150] == "4");
+        }
     }
 
     /// <summary>A trade of 0.01 at <paramref name="price"/>: the seller rests, the buyer takes.</summary>

@@ -47,7 +47,7 @@ public sealed class DamagedJournalTests : IDisposable
     [Fact]
     public void Rebuild_through_damage_in_the_newest_segment_is_not_taken_for_the_end_of_the_journal()
     {
-        FlipBit(_journal.Segments[^1], JournalFormat.SegmentHeaderLength + 200);
+        FlipBit(_journal.Segments[^1], JournalFormat.SegmentHeaderLength + 40);
 
         var rebuild = Tools.Replay("rebuild", _journal.Directory, "--json");
         var dump = Tools.Replay("dump", _journal.Directory, "--type", "AddSymbol");
@@ -63,7 +63,7 @@ public sealed class DamagedJournalTests : IDisposable
     public void Diff_against_a_standby_damaged_in_its_newest_segment_says_so_rather_than_calling_it_a_prefix()
     {
         using var standby = new TestJournal(_journal.Inputs);
-        FlipBit(standby.Segments[^1], JournalFormat.SegmentHeaderLength + 200);
+        FlipBit(standby.Segments[^1], JournalFormat.SegmentHeaderLength + 40);
 
         var result = Tools.Replay("diff", _journal.Directory, standby.Directory, "--json");
 
@@ -78,7 +78,7 @@ public sealed class DamagedJournalTests : IDisposable
     [Fact]
     public void The_journal_reader_reports_damage_in_the_newest_segment_when_valid_records_follow()
     {
-        FlipBit(_journal.Segments[^1], JournalFormat.SegmentHeaderLength + 200);
+        FlipBit(_journal.Segments[^1], JournalFormat.SegmentHeaderLength + 40);
         long first = SegmentDirectory.List(_journal.Directory)[^1].FirstSequence;
 
         using var reader = JournalReader.Open(_journal.Directory, first);

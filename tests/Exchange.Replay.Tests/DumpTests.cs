@@ -156,10 +156,10 @@ public sealed class DumpTests : IDisposable
         Assert.Equal(string.Join('\n',
             $"2  2024-03-01T09:30:00.001000000Z ({Workload.Start + Workload.Step})  AddSymbol symbol=1 baseAsset=2 quoteAsset=0 tickSize=5 " +
                 "lotSize=10 minQuantity=10 maxQuantity=100000 referencePrice=10000 bandBps=2000 makerFeeBps=1 takerFeeBps=3 maxNotional=1125899906842624 name=SYM-1",
-            $"  {segment} offset {64 + 32 + 128}:",
+            $"  {segment} offset {64 + 32 + 136}:",
             "    AddSymbol:",
             "      header:",
-            "        blockLength: 88",
+            "        blockLength: 96",
             "        templateId: 21",
             "        schemaId: 7001",
             "        version: 4",
@@ -177,6 +177,7 @@ public sealed class DumpTests : IDisposable
             "      takerFeeBps: 3",
             "      maxNotional: 1125899906842624",
             "      name: SYM-1",
+            "      sessionEnd: 0",
             ""), result.Stdout);
     }
 }
