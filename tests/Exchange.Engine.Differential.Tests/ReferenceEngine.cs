@@ -125,8 +125,13 @@ public sealed class ReferenceEngine
             .Select(g => new LevelView(g.Key, g.Sum(o => o.Visible), g.Count()))
             .ToList();
 
-    public OrderView View(Order o) => new(o.Id, o.Account, o.ClientOrderId, o.Symbol, o.Side, o.Price, o.Quantity,
-        o.Filled, Required(o), o.SelfTrade, o.PostOnly) { DisplayQuantity = o.Display, Shown = o.Display == 0 ? 0 : o.Shown };
+    /// <summary>An open order as the engine shows it; a pending stop with its type, stop price and time in force.</summary>
+    public OrderView View(Order o)
+    {
+        var view = new OrderView(o.Id, o.Account, o.ClientOrderId, o.Symbol, o.Side, o.Price, o.Quantity,
+            o.Filled, Required(o), o.SelfTrade, o.PostOnly) { DisplayQuantity = o.Display, Shown = o.Display == 0 ? 0 : o.Shown };
+        return stops.Contains(o) ? view with { Type = o.EnteredAs, StopPrice = o.StopPrice, TimeInForce = o.TimeInForce } : view;
+    }
 
     // ------------------------------------------------------------------ arithmetic (README "Units")
 
