@@ -31,6 +31,11 @@ internal struct Session
     public int BlockedPass;
     /// <summary>Messages for this session in the outbound queue.</summary>
     public int Pending;
+    /// <summary>The session key from the challenge-response handshake: every inbound message must carry a trailer
+    /// sealed under it (see SessionAuth). Null for a session logged on with the clear-key Logon (only where allowed).</summary>
+    public byte[]? Key;
+    /// <summary>The highest trailer sequence taken from the client: a message must carry a higher one.</summary>
+    public ulong InboundSequence;
 
     public readonly bool IsOperator => Operator != null;
 }

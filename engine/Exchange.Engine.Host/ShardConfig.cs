@@ -209,6 +209,11 @@ public sealed record ConnectionLimits
     public int RedirectsPerSourcePerSecond { get; set; } = 100;
     /// <summary>LogonRejects on their way at once; beyond, refused logons go unanswered (counted).</summary>
     public int MaxRejectPaths { get; set; } = 16;
+    /// <summary>LogonChallenges one source address gets per second (a gateway logs many sessions on from one address);
+    /// beyond, its LogonRequests go unanswered (counted).</summary>
+    public int ChallengesPerSourcePerSecond { get; set; } = 100;
+    /// <summary>LogonChallenges on their way at once; beyond, LogonRequests go unanswered.</summary>
+    public int MaxChallengePaths { get; set; } = 64;
     /// <summary>Addresses a client may name for its responses besides the one it sends from (IP literals), for
     /// clients on machines whose sending and receiving addresses differ.</summary>
     public List<string> AllowedResponseHosts { get; set; } = [];
@@ -217,7 +222,8 @@ public sealed record ConnectionLimits
     {
         if (!Exchange.Transport.TermPosition.IsValidTermLength(MaxTermLength)) throw new ConfigException($"limits.maxTermLength {MaxTermLength} is not a power of two in 64k..1g");
         if (MaxPendingConnections < 1 || MaxPendingConnectionsPerSource < 1 || LogonTimeoutMs < 1 || NewConnectionsPerSourcePerSecond < 1 || NewConnectionsPerSecond < 1
-            || FailedLogonsPerSourcePerSecond < 1 || RedirectsPerSourcePerSecond < 1 || MaxRejectPaths < 1)
+            || FailedLogonsPerSourcePerSecond < 1 || RedirectsPerSourcePerSecond < 1 || MaxRejectPaths < 1
+            || ChallengesPerSourcePerSecond < 1 || MaxChallengePaths < 1)
             throw new ConfigException("limits: every count, rate and timeout must be at least 1");
         foreach (string host in AllowedResponseHosts)
             if (!System.Net.IPAddress.TryParse(host, out _)) throw new ConfigException($"limits.allowedResponseHosts: '{host}' is not an IP address");
