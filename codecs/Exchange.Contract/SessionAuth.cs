@@ -95,3 +95,39 @@ public static class SessionAuth
         return true;
     }
 }
+
+/// <summary>A session's MAC: one HMAC-SHA256 keyed once with the session key and reused for every message, which is
+/// 2 to 3 times cheaper than the one-shot <see cref="SessionAuth.Seal"/>/<see cref="SessionAuth.Open"/> (measured in
+/// perf/results/2026-12-05-binary-auth) and produces the same trailer. One thread at a time; allocates nothing after
+/// construction. Dispose it when the session ends.</summary>
+public sealed class SessionMac(byte[] sessionKey) : IDisposable
+{
+    private readonly IncrementalHash _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, sessionKey);
+
+    /// <summary>As <see cref="SessionAuth.Seal"/>.</summary>
+    public int Seal(Span<byte> buffer, int length, ulong sequence)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(buffer.Slice(length, SessionAuth.SequenceLength), sequence);
+        Span<byte> mac = stackalloc byte[32];
+        _hmac.AppendData(buffer[..(length + SessionAuth.SequenceLength)]);
+        _hmac.TryGetHashAndReset(mac, out _);
+        mac[..SessionAuth.MacLength].CopyTo(buffer.Slice(length + SessionAuth.SequenceLength, SessionAuth.MacLength));
+        return length + SessionAuth.TrailerLength;
+    }
+
+    /// <summary>As <see cref="SessionAuth.Open"/>.</summary>
+    public bool Open(ReadOnlySpan<byte> sealedMessage, out ulong sequence, out int messageLength)
+    {
+        sequence = 0;
+        messageLength = sealedMessage.Length - SessionAuth.TrailerLength;
+        if (messageLength < MessageHeaderDecoder.EncodedLength) return false;
+        Span<byte> mac = stackalloc byte[32];
+        _hmac.AppendData(sealedMessage[..(messageLength + SessionAuth.SequenceLength)]);
+        _hmac.TryGetHashAndReset(mac, out _);
+        if (!CryptographicOperations.FixedTimeEquals(mac[..SessionAuth.MacLength], sealedMessage[^SessionAuth.MacLength..])) return false;
+        sequence = BinaryPrimitives.ReadUInt64LittleEndian(sealedMessage.Slice(messageLength, SessionAuth.SequenceLength));
+        return true;
+    }
+
+    public void Dispose() => _hmac.Dispose();
+}

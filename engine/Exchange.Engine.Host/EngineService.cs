@@ -110,7 +110,7 @@ public sealed partial class EngineService : IDisposable
         if (!_accepting || connection < 0) return;
         // A session that logged on by challenge-response takes only messages sealed under its key, each with a higher
         // sequence than the last: forged, tampered and replayed ones stop here, before they count as liveness.
-        if (_sessions.IsActive(connection) && _sessions[connection].Key != null && !_sessionLayer.Open(connection, ref sbeMessage)) return;
+        if (_sessions.IsActive(connection) && _sessions[connection].Mac != null && !_sessionLayer.Open(connection, ref sbeMessage)) return;
         _sessionLayer.Touch(connection);
         int template = CommandCodec.TemplateOf(sbeMessage);
         switch (template)

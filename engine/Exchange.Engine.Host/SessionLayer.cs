@@ -84,7 +84,7 @@ internal sealed class SessionLayer
     public bool Open(int connection, ref ReadOnlySpan<byte> message)
     {
         ref Session s = ref _sessions[connection];
-        if (!SessionAuth.Open(s.Key!, message, out ulong sequence, out int length))
+        if (!s.Mac!.Open(message, out ulong sequence, out int length))
         {
             Refuse(connection, s.Id, "its MAC is wrong (tampered, forged, or sealed under another session's key)");
             return false;
@@ -224,7 +224,7 @@ internal sealed class SessionLayer
         }
         if (_sessions[connection].State == SessionState.Closing) Free(connection);
         Admit(connection, h.Channel, h.Account, h.Key.Operator, h.HeartbeatIntervalMs, h.CancelOnDisconnect,
-            SessionAuth.SessionKey(h.Key.Secret, h.ClientNonce, h.ServerNonce));
+            new SessionMac(SessionAuth.SessionKey(h.Key.Secret, h.ClientNonce, h.ServerNonce)));
     }
 
     /// <summary>Handshakes whose challenge expired are dropped (their connections may ask again).</summary>
@@ -291,26 +291,29 @@ internal sealed class SessionLayer
             RejectLogon(connection, channel, LogonRejectReason.UnknownApiKey, "unknown api key");
             return;
         }
-        Admit(connection, channel, account, operatorName, logon.HeartbeatIntervalMs, logon.CancelOnDisconnect == 1, key: null);
+        Admit(connection, channel, account, operatorName, logon.HeartbeatIntervalMs, logon.CancelOnDisconnect == 1, mac: null);
     }
 
     /// <summary>Starts an authenticated session (one per account, one per operator, within the session limit) on the
     /// response path its client named, and acknowledges it after the reference data.</summary>
-    private void Admit(int connection, string channel, long account, string? operatorName, uint requested, bool cancelOnDisconnect, byte[]? key)
+    private void Admit(int connection, string channel, long account, string? operatorName, uint requested, bool cancelOnDisconnect, SessionMac? mac)
     {
         if (operatorName != null ? _sessions.HasOperator(operatorName) : _sessions.TryGetByAccount(account, out _))
         {
+            mac?.Dispose();
             RejectLogon(connection, channel, LogonRejectReason.AlreadyLoggedOn,
                 operatorName != null ? $"operator {operatorName} already has a session" : $"account {account} already has a session");
             return;
         }
         if (_sessions.TradingCount + _sessions.OperatorCount >= _options.EffectiveMaxSessions)
         {
+            mac?.Dispose();
             RejectLogon(connection, channel, LogonRejectReason.AccountDisabled, $"the engine is at its limit of {_options.EffectiveMaxSessions} sessions");
             return;
         }
         if (!_links.OpenResponses(connection, channel, ResponsePath.Session, out string? error))
         {
+            mac?.Dispose();
             _logRefusal($"logon of {Who(account, operatorName)} on connection {connection} refused: response channel unusable: {error}");
             return;
         }
@@ -320,7 +323,7 @@ internal sealed class SessionLayer
             : Math.Clamp(requested, _options.MinHeartbeatIntervalMs, _options.MaxHeartbeatIntervalMs);
         // An operator has no orders to cancel.
         ref Session started = ref _sessions.Activate(connection, account, operatorName, interval, operatorName == null && cancelOnDisconnect);
-        started.Key = key;
+        started.Mac = mac;
         started.InboundSequence = 0;
 
         _sendReferenceData(connection);
@@ -330,7 +333,7 @@ internal sealed class SessionLayer
         ack.HeartbeatIntervalMs = interval;
         _outbound.Send(connection, _scratch.AsSpan(0, HeaderLength + ack.EncodedLength));
         _log?.Info($"session {started.Id} logged on: {Who(account, operatorName)}, connection {connection}, heartbeat {interval} ms" +
-            (key != null ? ", challenge-response, messages sealed" : ", clear-key logon") +
+            (mac != null ? ", challenge-response, messages sealed" : ", clear-key logon") +
             (started.CancelOnDisconnect ? ", cancel on disconnect" : ""), ("session", started.Id), ("account", account), ("connection", connection));
     }
 

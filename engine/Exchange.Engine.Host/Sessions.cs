@@ -33,7 +33,7 @@ internal struct Session
     public int Pending;
     /// <summary>The session key from the challenge-response handshake: every inbound message must carry a trailer
     /// sealed under it (see SessionAuth). Null for a session logged on with the clear-key Logon (only where allowed).</summary>
-    public byte[]? Key;
+    public SessionMac? Mac;
     /// <summary>The highest trailer sequence taken from the client: a message must carry a higher one.</summary>
     public ulong InboundSequence;
 
@@ -99,6 +99,7 @@ internal sealed class SessionTable(int connections)
     /// <summary>A pseudo-session (id 0) that only lets a refusal drain before the path closes.</summary>
     public void Closing(int connection)
     {
+        _sessions[connection].Mac?.Dispose();
         _sessions[connection] = new Session
         {
             State = SessionState.Closing, Id = 0, LastInbound = Stamp(), LastOutbound = Stamp(), BlockedSince = NotBlocked,
@@ -119,6 +120,7 @@ internal sealed class SessionTable(int connections)
     public void Free(int connection)
     {
         Unindex(connection);
+        _sessions[connection].Mac?.Dispose();
         _sessions[connection] = default;
     }
 }

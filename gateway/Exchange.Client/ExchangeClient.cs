@@ -241,7 +241,8 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         shard.LogonRequest = null;
         shard.ProofPending = null;
         shard.HandshakeKey = null;
-        shard.SessionKey = null;
+        shard.Mac?.Dispose();
+        shard.Mac = null;
         shard.OutboundSequence = 0;
     }
 
@@ -328,6 +329,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
                 shard.Publication.Close();
                 shard.Responses.Close();
                 shard.MarketData.Close();
+                shard.Mac?.Dispose();
             }
             _transport.CloseAndDrain(CloseTimeout);
             _transport.Dispose();
@@ -525,7 +527,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     /// <summary>Seals the message in <see cref="_encode"/>[..<paramref name="length"/>] for the shard's session: the
     /// next sequence and the MAC under the session key. Returns the length to send.</summary>
     private int Seal(ShardSession s, int length) =>
-        s.SessionKey == null ? length : SessionAuth.Seal(s.SessionKey, _encode, length, ++s.OutboundSequence);
+        s.Mac == null ? length : s.Mac.Seal(_encode, length, ++s.OutboundSequence);
 
     private bool OfferLogout(ShardSession s)
     {
@@ -674,7 +676,8 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         s.Received = s.Sent = false;
         s.ResponseImageSession = imageSession;
         s.HasResponseImage = true;
-        s.SessionKey = s.HandshakeKey;
+        s.Mac?.Dispose();
+        s.Mac = s.HandshakeKey != null ? new SessionMac(s.HandshakeKey) : null;
         s.OutboundSequence = 0;
         _listener.OnLogon(s.Index, s.SessionId);
     }

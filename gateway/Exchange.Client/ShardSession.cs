@@ -61,8 +61,8 @@ internal sealed class ShardSession
     public byte[]? ProofPending;
     /// <summary>The key derived from the handshake in progress; the session's once the LogonAck comes.</summary>
     public byte[]? HandshakeKey;
-    /// <summary>The session key every outbound message is sealed under, and the last sequence sealed.</summary>
-    public byte[]? SessionKey;
+    /// <summary>The MAC under the session key every outbound message is sealed with, and the last sequence sealed.</summary>
+    public SessionMac? Mac;
     public ulong OutboundSequence;
     public LogonRejectReason RejectReason;
     public string RejectText = "";

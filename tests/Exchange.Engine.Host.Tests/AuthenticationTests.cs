@@ -276,6 +276,26 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
+    public void A_session_mac_seals_the_same_trailer_as_the_one_shot_and_opens_only_what_it_sealed()
+    {
+        byte[] key = SessionAuth.SessionKey("secret"u8, SessionAuth.NewNonce(), SessionAuth.NewNonce());
+        using var mac = new SessionMac(key);
+        byte[] order = Client.Limit(1001, 1, Side.Buy, 59_000);
+        var a = new byte[order.Length + SessionAuth.TrailerLength];
+        var b = new byte[a.Length];
+        order.CopyTo(a, 0);
+        order.CopyTo(b, 0);
+        Assert.Equal(a.Length, mac.Seal(a, order.Length, 42));
+        SessionAuth.Seal(key, b, order.Length, 42);
+        Assert.Equal(a, b);
+        Assert.True(mac.Open(a, out ulong sequence, out int length));
+        Assert.Equal((42UL, order.Length), (sequence, length));
+        a[^1] ^= 1;
+        Assert.False(mac.Open(a, out _, out _));
+        Assert.False(mac.Open(a.AsSpan(0, 20), out _, out _));
+    }
+
+    [Fact]
     public void Sealed_orders_through_OnMessage_allocate_nothing_after_warm_up()
     {
         using var dir = new TempDirectory();
