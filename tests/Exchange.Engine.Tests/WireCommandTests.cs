@@ -134,7 +134,7 @@ public sealed class WireCommandTests
     [Fact]
     public void A_new_order_of_schema_version_2_still_decodes_with_no_stop_price()
     {
-        Assert.Equal(3, NewOrderDecoder.SchemaVersion);
+        Assert.Equal(4, NewOrderDecoder.SchemaVersion);
         var random = new Random(112);
         for (int i = 0; i < Samples; i++)
         {
