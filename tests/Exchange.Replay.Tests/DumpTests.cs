@@ -162,7 +162,7 @@ public sealed class DumpTests : IDisposable
             "        blockLength: 88",
             "        templateId: 21",
             "        schemaId: 7001",
-            "        version: 3",
+            "        version: 4",
             "      message: AddSymbol",
             "      symbol: 1",
             "      baseAsset: 2",
