@@ -198,7 +198,8 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     /// Logs on again, without waiting, to every shard that has no session (after OnDisconnected, OnLogout or a
     /// rejected logon): Poll offers each Logon once the shard's publication has an engine answering it (so a Logon is
     /// not spent on an engine that is still down), and OnLogon reports each LogonAck. Calling it again offers a Logon
-    /// still unanswered once more (the engine answers a second one AlreadyLoggedOn, which the session ignores).
+    /// still unanswered once more (the same LogonRequest: the engine answers it with the same challenge; one that reaches
+    /// an engine after the session started is unsealed, so the engine drops it and counts it).
     /// </summary>
     public void Reconnect()
     {
