@@ -53,7 +53,7 @@ public sealed class EngineLoop : IAgent
     private void ReportStatus()
     {
         Console.WriteLine($"status sequence={_service.LastSequence} durable={_service.DurableSequence} stateHash={_service.StateHash():x16} " +
-            $"sessions={_service.ActiveSessions} openOrders={_service.OpenOrderCount}" +
+            $"sessions={_service.ActiveSessions} openOrders={_service.OpenOrderCount} sealedRefused={_service.RefusedSealedMessages}" +
             (_service.Primary is { } primary ? " " + primary.Describe(_service.LastSequence) : ""));
         Console.Out.Flush();
     }

@@ -115,6 +115,9 @@ public sealed partial class EngineService : IDisposable
     public void OnMessage(int connection, ReadOnlySpan<byte> sbeMessage)
     {
         if (!_accepting || connection < 0) return;
+        // A session that logged on by challenge-response takes only messages sealed under its key, each with a higher
+        // sequence than the last: forged, tampered and replayed ones stop here, before they count as liveness.
+        if (_sessions.IsActive(connection) && _sessions[connection].Mac != null && !_sessionLayer.Open(connection, ref sbeMessage)) return;
         _sessionLayer.Touch(connection);
         int template = CommandCodec.TemplateOf(sbeMessage);
         switch (template)
@@ -122,6 +125,14 @@ public sealed partial class EngineService : IDisposable
             case LogonDecoder.TemplateId:
                 if (StandbyOf != null) { _sessionLayer.RejectStandbyLogon(connection, sbeMessage, StandbyOf); return; }
                 _sessionLayer.OnLogon(connection, sbeMessage);
+                return;
+            case LogonRequestDecoder.TemplateId:
+                if (StandbyOf != null) { _sessionLayer.RejectStandbyLogon(connection, sbeMessage, StandbyOf); return; }
+                _sessionLayer.OnLogonRequest(connection, sbeMessage);
+                return;
+            case LogonProofDecoder.TemplateId:
+                if (StandbyOf != null) return; // a standby answered the request with NotPrimary already
+                _sessionLayer.OnLogonProof(connection, sbeMessage);
                 return;
             case HeartbeatDecoder.TemplateId:
                 // Liveness was refreshed above; the engine does not answer a heartbeat.
@@ -609,6 +620,8 @@ public sealed partial class EngineService : IDisposable
     public int OpenOrderCount => _engine.OpenOrderCount;
     /// <summary>Trading sessions logged on.</summary>
     public int ActiveSessions => _sessions.TradingCount;
+    /// <summary>Inbound messages of authenticated sessions refused for a wrong MAC or a replayed sequence.</summary>
+    public long RefusedSealedMessages => _sessionLayer.RefusedSealed;
     /// <summary>Operator sessions logged on.</summary>
     public int OperatorSessions => _sessions.OperatorCount;
     /// <summary>Messages waiting in the outbound queue (for durability or for a back-pressured connection).</summary>

@@ -61,6 +61,14 @@ public sealed record EngineServiceOptions
 
     /// <summary>Heartbeat interval granted when a Logon asks for 0; requests are clamped to Min..Max.</summary>
     public uint DefaultHeartbeatIntervalMs { get; init; } = 1000;
+    /// <summary>Takes the clear-key Logon (message 1, the API key on the wire) as before the challenge-response logon.
+    /// Off: it is refused with UpgradeRequired. Not a config setting: in-process harnesses that test the order path
+    /// without a client library use it; a process never does.</summary>
+    public bool AcceptClearKeyLogon { get; init; }
+    /// <summary>Handshakes (LogonRequest answered, LogonProof awaited) pending at once; beyond, a LogonRequest is not answered.</summary>
+    public int MaxPendingHandshakes { get; init; } = 256;
+    /// <summary>How long a LogonChallenge's server nonce stays good: a LogonProof later is refused (NoHandshake).</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public uint MinHeartbeatIntervalMs { get; init; } = 100;
     public uint MaxHeartbeatIntervalMs { get; init; } = 60_000;
     /// <summary>A connection whose responses cannot be sent for longer than this is treated as lost.</summary>

@@ -13,6 +13,9 @@ public enum ResponsePath
     /// <summary>A standby's NotPrimary answer, naming the primary: as small and short-lived as a reject, under a budget
     /// of its own (a failover sends every client of a gateway asking at once).</summary>
     Redirect,
+    /// <summary>Only to carry a LogonChallenge to a client that has not authenticated yet: as small and short-lived as a
+    /// reject, under a budget of its own (many sessions of a gateway log on from one address at once).</summary>
+    Challenge,
 }
 
 /// <summary>What the engine sends through; implemented over the UDP transport by the process, and by a recorder in tests.</summary>

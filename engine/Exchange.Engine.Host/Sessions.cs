@@ -34,6 +34,11 @@ internal struct Session
     /// <summary>The session's command rate limit: the DoWork-clock time from which its next order-entry command
     /// conforms (a generic cell rate; 0 until its first).</summary>
     public long RateDue;
+    /// <summary>The session key from the challenge-response handshake: every inbound message must carry a trailer
+    /// sealed under it (see SessionAuth). Null for a session logged on with the clear-key Logon (only where allowed).</summary>
+    public SessionMac? Mac;
+    /// <summary>The highest trailer sequence taken from the client: a message must carry a higher one.</summary>
+    public ulong InboundSequence;
 
     public readonly bool IsOperator => Operator != null;
 }
@@ -97,6 +102,7 @@ internal sealed class SessionTable(int connections)
     /// <summary>A pseudo-session (id 0) that only lets a refusal drain before the path closes.</summary>
     public void Closing(int connection)
     {
+        _sessions[connection].Mac?.Dispose();
         _sessions[connection] = new Session
         {
             State = SessionState.Closing, Id = 0, LastInbound = Stamp(), LastOutbound = Stamp(), BlockedSince = NotBlocked,
@@ -117,6 +123,7 @@ internal sealed class SessionTable(int connections)
     public void Free(int connection)
     {
         Unindex(connection);
+        _sessions[connection].Mac?.Dispose();
         _sessions[connection] = default;
     }
 }

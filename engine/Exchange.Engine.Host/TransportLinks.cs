@@ -30,7 +30,8 @@ public sealed class TransportLinks : IEngineLinks
     private readonly Publication? _marketDataChannel;
     private readonly Stack<int> _freeConnections = new();
     private readonly List<Publication> _rejectPaths = [];
-    private readonly SourceRateLimiter _failedLogons, _redirects;
+    private readonly List<Publication> _challengePaths = [];
+    private readonly SourceRateLimiter _failedLogons, _redirects, _challenges;
     private readonly HashSet<IPAddress> _allowedResponseHosts;
     private long _marketDataDropped;
 
@@ -47,6 +48,7 @@ public sealed class TransportLinks : IEngineLinks
         if (marketDataChannel != null) _marketDataChannel = transport.AddPublication(marketDataChannel, StreamIds.MarketData);
         _failedLogons = new SourceRateLimiter(_limits.FailedLogonsPerSourcePerSecond);
         _redirects = new SourceRateLimiter(_limits.RedirectsPerSourcePerSecond);
+        _challenges = new SourceRateLimiter(_limits.ChallengesPerSourcePerSecond);
         _allowedResponseHosts = _limits.AllowedResponseHosts.Select(IPAddress.Parse).ToHashSet();
     }
 
@@ -117,7 +119,7 @@ public sealed class TransportLinks : IEngineLinks
             _responses[connection] = responses;
             if (purpose != ResponsePath.Session)
             {
-                _rejectPaths.Add(responses);
+                (purpose == ResponsePath.Challenge ? _challengePaths : _rejectPaths).Add(responses);
                 return true;
             }
             var marketData = _transport.AddPublication(channel, StreamIds.MarketData);
@@ -161,8 +163,15 @@ public sealed class TransportLinks : IEngineLinks
     /// <summary>Whether one more LogonReject may be carried: few at once, and few per second from one address.</summary>
     private bool RejectBudget(Image image, ResponsePath purpose, out string? error)
     {
-        _rejectPaths.RemoveAll(p => p.IsFinished);
         error = null;
+        if (purpose == ResponsePath.Challenge)
+        {
+            _challengePaths.RemoveAll(p => p.IsFinished);
+            if (_challengePaths.Count >= _limits.MaxChallengePaths) error = $"{_challengePaths.Count} challenges already on their way";
+            else if (!_challenges.TryTake(image.SourcePeer, NanoClock.Now())) error = $"too many logon requests from {image.SourcePeer.ToEndPoint()?.Address}";
+            return error == null;
+        }
+        _rejectPaths.RemoveAll(p => p.IsFinished);
         if (_rejectPaths.Count >= _limits.MaxRejectPaths) error = $"{_rejectPaths.Count} rejects already on their way";
         else if (purpose == ResponsePath.Redirect)
         {

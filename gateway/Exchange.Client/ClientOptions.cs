@@ -23,7 +23,8 @@ public sealed record ClientOptions
     /// <summary>The longest API key and response channel a Logon carries.</summary>
     public const int MaxVarDataLength = 1024;
 
-    /// <summary>The key the engines map to an account (required).</summary>
+    /// <summary>The key the engines map to an account (required): a secret. It never goes on the wire: the LogonRequest
+    /// names it by its id (SessionAuth.KeyId) and the client proves it holds it (challenge-response).</summary>
     public string ApiKey { get; init; } = "";
     /// <summary>The account to trade as; 0 takes the one the API key names (a different one is refused at logon).</summary>
     public long Account { get; init; }

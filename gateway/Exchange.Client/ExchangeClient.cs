@@ -38,11 +38,14 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     /// <summary>Symbol id → shard, for ids below its length; larger ids go through the dictionary.</summary>
     private ShardSession?[] _shardBySymbol;
     private readonly Dictionary<int, ShardSession> _shardBySymbolSparse = [];
-    private readonly byte[] _encode = new byte[256];
+    private readonly byte[] _encode = new byte[512];
     private readonly bool _ownThread;
     private readonly IClock _clock;
     private long _malformed;
     private readonly Dictionary<string, SymbolReference> _symbolsByName = new(StringComparer.Ordinal);
+    /// <summary>The key's public id and its secret as the HMAC key: the secret itself never leaves the process.</summary>
+    private readonly string _keyId;
+    private readonly byte[] _secret;
     private long _lastTimestamp;
     private bool _disposed;
 
@@ -54,6 +57,8 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         _listener = listener;
         _ownThread = options.TransportThread;
         _clock = options.Clock;
+        _keyId = SessionAuth.KeyId(options.ApiKey);
+        _secret = SessionAuth.SecretBytes(options.ApiKey);
         _transport = new Transport.Transport((options.Transport ?? new TransportOptions()) with { Clock = options.Clock });
         try
         {
@@ -193,7 +198,8 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     /// Logs on again, without waiting, to every shard that has no session (after OnDisconnected, OnLogout or a
     /// rejected logon): Poll offers each Logon once the shard's publication has an engine answering it (so a Logon is
     /// not spent on an engine that is still down), and OnLogon reports each LogonAck. Calling it again offers a Logon
-    /// still unanswered once more (the engine answers a second one AlreadyLoggedOn, which the session ignores).
+    /// still unanswered once more (the same LogonRequest: the engine answers it with the same challenge; one that reaches
+    /// an engine after the session started is unsealed, so the engine drops it and counts it).
     /// </summary>
     public void Reconnect()
     {
@@ -232,6 +238,13 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         shard.HasResponseImage = false;
         shard.SessionId = 0;
         shard.RejectText = "";
+        shard.ClientNonce = SessionAuth.NewNonce();
+        shard.LogonRequest = null;
+        shard.ProofPending = null;
+        shard.HandshakeKey = null;
+        shard.Mac?.Dispose();
+        shard.Mac = null;
+        shard.OutboundSequence = 0;
     }
 
     private string TimeoutMessage(TimeSpan timeout)
@@ -317,6 +330,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
                 shard.Publication.Close();
                 shard.Responses.Close();
                 shard.MarketData.Close();
+                shard.Mac?.Dispose();
             }
             _transport.CloseAndDrain(CloseTimeout);
             _transport.Dispose();
@@ -393,6 +407,9 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
                     }
                     if (OfferLogon(s)) { s.LogonPending = false; s.LastOutbound = now; s.LogonSentAt = now; work++; }
                     break;
+                case ShardState.LoggingOn when s.ProofPending != null:
+                    if (s.Publication.Offer(s.ProofPending) > 0) { s.ProofPending = null; s.LastOutbound = now; work++; }
+                    break;
                 case ShardState.LoggingOn when s.Channels.Length > 1 && s.LogonSentAt != 0 && now - s.LogonSentAt > LogonAnswerNanos:
                     // Offered and not answered (a paused or partitioned engine): try the next replica that answers.
                     if (s.Moves < MaxMoves && ConnectedReplica(s) is int next)
@@ -419,7 +436,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
                     {
                         var heartbeat = HeartbeatEncoder.WrapAndApplyHeader(_encode, 0);
                         heartbeat.SessionId = s.SessionId;
-                        if (s.Publication.Offer(_encode.AsSpan(0, HeaderLength + heartbeat.EncodedLength)) > 0) s.LastOutbound = now;
+                        if (s.Publication.Offer(_encode.AsSpan(0, Seal(s, HeaderLength + heartbeat.EncodedLength))) > 0) s.LastOutbound = now;
                         work++;
                     }
                     break;
@@ -467,25 +484,58 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
 
     private static ChannelEndpoint? EndpointOf(string channel) => ChannelUri.TryParse(channel, out var uri, out _) ? uri.Endpoint : null;
 
+    /// <summary>Offers this logon's LogonRequest: the key's id (not the secret), the session's parameters, the client
+    /// nonce and the response channel. Built once per logon, so a request offered twice is the same request.</summary>
     private bool OfferLogon(ShardSession s)
     {
-        // Start-up only: the Logon is built when sent, so a reconnect sends the same options again.
-        var buffer = new byte[HeaderLength + LogonEncoder.BlockLength + 4 + 2 * ClientOptions.MaxVarDataLength];
-        var logon = LogonEncoder.WrapAndApplyHeader(buffer, 0);
-        logon.Account = Options.Account;
-        logon.HeartbeatIntervalMs = Options.HeartbeatIntervalMs;
-        logon.CancelOnDisconnect = Options.CancelOnDisconnect ? (byte)1 : (byte)0;
-        logon.WriteApiKey(Encoding.ASCII.GetBytes(Options.ApiKey));
-        logon.WriteResponseChannel(Encoding.ASCII.GetBytes(s.ResponseChannel));
-        return s.Publication.Offer(buffer.AsSpan(0, HeaderLength + logon.EncodedLength)) > 0;
+        if (s.LogonRequest == null)
+        {
+            var buffer = new byte[HeaderLength + LogonRequestEncoder.BlockLength + 6 + 2 * ClientOptions.MaxVarDataLength + SessionAuth.NonceLength];
+            var request = LogonRequestEncoder.WrapAndApplyHeader(buffer, 0);
+            request.Account = Options.Account;
+            request.HeartbeatIntervalMs = Options.HeartbeatIntervalMs;
+            request.CancelOnDisconnect = Options.CancelOnDisconnect ? (byte)1 : (byte)0;
+            request.WriteKeyId(Encoding.ASCII.GetBytes(_keyId));
+            request.WriteClientNonce(s.ClientNonce);
+            request.WriteResponseChannel(Encoding.ASCII.GetBytes(s.ResponseChannel));
+            s.LogonRequest = buffer[..(HeaderLength + request.EncodedLength)];
+        }
+        return s.Publication.Offer(s.LogonRequest) > 0;
     }
+
+    /// <summary>The engine's challenge to this logon's request: answered with the proof (HMAC under the secret over the
+    /// server nonce and the request), and the session key derived for when the LogonAck comes.</summary>
+    private void OnLogonChallenge(ShardSession s, ReadOnlySpan<byte> message)
+    {
+        if (LogonChallengeDecoder.TryWrapWithHeader(message, 0, out var challenge) != SbeError.None) { _malformed++; return; }
+        ReadOnlySpan<byte> clientNonce, serverNonce;
+        try
+        {
+            clientNonce = challenge.ReadClientNonce();
+            serverNonce = challenge.ReadServerNonce();
+        }
+        catch (SbeException) { _malformed++; return; }
+        // Only a challenge to this logon's own request is answered.
+        if (s.State != ShardState.LoggingOn || s.LogonRequest == null || !clientNonce.SequenceEqual(s.ClientNonce)) return;
+        var buffer = new byte[HeaderLength + LogonProofEncoder.BlockLength + 2 + SessionAuth.ProofLength];
+        var proof = LogonProofEncoder.WrapAndApplyHeader(buffer, 0);
+        proof.WriteProof(SessionAuth.Proof(_secret, serverNonce, s.LogonRequest));
+        s.HandshakeKey = SessionAuth.SessionKey(_secret, s.ClientNonce, serverNonce);
+        s.ProofPending = buffer[..(HeaderLength + proof.EncodedLength)];
+        if (s.Publication.Offer(s.ProofPending) > 0) { s.ProofPending = null; s.Sent = true; }
+    }
+
+    /// <summary>Seals the message in <see cref="_encode"/>[..<paramref name="length"/>] for the shard's session: the
+    /// next sequence and the MAC under the session key. Returns the length to send.</summary>
+    private int Seal(ShardSession s, int length) =>
+        s.Mac == null ? length : s.Mac.Seal(_encode, length, ++s.OutboundSequence);
 
     private bool OfferLogout(ShardSession s)
     {
         var logout = LogoutEncoder.WrapAndApplyHeader(_encode, 0);
         logout.SessionId = s.SessionId;
         logout.Reason = LogoutReason.ClientRequest;
-        bool sent = s.Publication.Offer(_encode.AsSpan(0, HeaderLength + logout.EncodedLength)) > 0;
+        bool sent = s.Publication.Offer(_encode.AsSpan(0, Seal(s, HeaderLength + logout.EncodedLength))) > 0;
         if (sent) s.Sent = true;
         return sent;
     }
@@ -517,6 +567,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         {
             case LogonAckDecoder.TemplateId: OnLogonAck(s, message, imageSession, image); return;
             case LogonRejectDecoder.TemplateId: OnLogonReject(s, message); return;
+            case LogonChallengeDecoder.TemplateId: OnLogonChallenge(s, message); return;
             case HeartbeatDecoder.TemplateId:
                 if (HeartbeatDecoder.TryWrapWithHeader(message, 0, out _) != SbeError.None) _malformed++;
                 return;
@@ -631,6 +682,9 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         s.Received = s.Sent = false;
         s.ResponseImageSession = imageSession;
         s.HasResponseImage = true;
+        s.Mac?.Dispose();
+        s.Mac = s.HandshakeKey != null ? new SessionMac(s.HandshakeKey) : null;
+        s.OutboundSequence = 0;
         _listener.OnLogon(s.Index, s.SessionId);
     }
 
@@ -716,7 +770,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
 
     private long Send(ShardSession s, int length)
     {
-        long result = s.Publication.Offer(_encode.AsSpan(0, length));
+        long result = s.Publication.Offer(_encode.AsSpan(0, Seal(s, length)));
         if (result > 0) s.Sent = true;
         return result;
     }
@@ -825,8 +879,8 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     {
         var s = _shards[shard];
         if (s.State != ShardState.LoggedOn) return SendResult.NotLoggedOn;
-        long result = s.Publication.Offer(command);
-        if (result > 0) s.Sent = true;
-        return result;
+        if (command.Length > _encode.Length - SessionAuth.TrailerLength) throw new ArgumentException($"an administrative command of {command.Length} bytes is longer than a message may be");
+        command.CopyTo(_encode);
+        return Send(s, command.Length);
     }
 }

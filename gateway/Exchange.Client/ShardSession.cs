@@ -54,6 +54,16 @@ internal sealed class ShardSession
     /// <summary>The transport session of the engine's response publication that carried the LogonAck.</summary>
     public int ResponseImageSession;
     public bool HasResponseImage;
+    /// <summary>This logon's client nonce (fresh for each), and its LogonRequest as sent: the proof covers both.</summary>
+    public byte[] ClientNonce = [];
+    public byte[]? LogonRequest;
+    /// <summary>The LogonProof answering the challenge, until the publication takes it.</summary>
+    public byte[]? ProofPending;
+    /// <summary>The key derived from the handshake in progress; the session's once the LogonAck comes.</summary>
+    public byte[]? HandshakeKey;
+    /// <summary>The MAC under the session key every outbound message is sealed with, and the last sequence sealed.</summary>
+    public SessionMac? Mac;
+    public ulong OutboundSequence;
     public LogonRejectReason RejectReason;
     public string RejectText = "";
 

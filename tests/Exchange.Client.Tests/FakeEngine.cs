@@ -1,6 +1,7 @@
 // A stand-in for one engine shard on the real transport, run on a thread of its own as an engine process would be:
-// it listens on stream Commands, answers Logon with LogonAck (or LogonReject for a wrong key) on publications to the
-// client's response channel, answers Logout, counts heartbeats, records order entry and, when asked, acknowledges
+// it listens on stream Commands, answers a LogonRequest with a LogonChallenge and a right LogonProof with LogonAck (or
+// LogonReject for an unknown key id or a wrong proof) on publications to the client's response channel, checks and
+// strips the trailer of every later message (counting those it refuses), answers Logout, counts heartbeats, records order entry and, when asked, acknowledges
 // new orders with OrderAccepted. Tests reach it through Post (run on its thread) and the lock-guarded state.
 using System.Collections.Concurrent;
 using System.Text;
@@ -10,7 +11,7 @@ using Exchange.Transport;
 
 namespace Exchange.Client.Tests;
 
-internal sealed record LogonSeen(long Account, uint HeartbeatIntervalMs, byte CancelOnDisconnect, string ApiKey, string ResponseChannel);
+internal sealed record LogonSeen(long Account, uint HeartbeatIntervalMs, byte CancelOnDisconnect, string KeyId, string ResponseChannel);
 
 internal sealed class FakeEngine : IDisposable
 {
@@ -44,7 +45,12 @@ internal sealed class FakeEngine : IDisposable
     // Seen, under the lock.
     public readonly List<LogonSeen> Logons = [];
     public readonly List<byte[]> Orders = [];
-    public int Heartbeats, Logouts, OrdersReceived;
+    public int Heartbeats, Logouts, OrdersReceived, Unsealed;
+
+    // The handshake in progress and the session key, on the engine thread.
+    private byte[]? _request, _clientNonce, _serverNonce, _sessionKey;
+    private LogonSeen? _pending;
+    private ulong _inboundSequence;
     public Publication? Responses, MarketData;
 
     public FakeEngine()
@@ -101,33 +107,67 @@ internal sealed class FakeEngine : IDisposable
         public void OnImageUnavailable(Image image) { }
     }
 
+    private void RejectAndClose(string text, LogonRejectReason reason)
+    {
+        var reject = LogonRejectEncoder.WrapAndApplyHeader(_buffer, 0);
+        reject.Reason = reason;
+        reject.WriteText(Encoding.ASCII.GetBytes(text));
+        Respond(_buffer.AsSpan(0, Header + reject.EncodedLength));
+        _closeWhenDrained.Add(Responses!);
+        _closeWhenDrained.Add(MarketData!);
+        Responses = MarketData = null;
+    }
+
     private void OnMessage(ReadOnlySpan<byte> message)
     {
-        switch (CommandCodec.TemplateOf(message))
+        int template = CommandCodec.TemplateOf(message);
+        if (_sessionKey != null && template is not (LogonRequestDecoder.TemplateId or LogonProofDecoder.TemplateId))
         {
-            case LogonDecoder.TemplateId:
+            if (!SessionAuth.Open(_sessionKey, message, out ulong sequence, out int length) || sequence <= _inboundSequence) { Unsealed++; return; }
+            _inboundSequence = sequence;
+            message = message[..length];
+        }
+        switch (template)
+        {
+            case LogonRequestDecoder.TemplateId:
             {
-                var logon = LogonDecoder.WrapWithHeader(message);
-                var seen = new LogonSeen(logon.Account, logon.HeartbeatIntervalMs, logon.CancelOnDisconnect,
-                    Encoding.ASCII.GetString(logon.ReadApiKey()), Encoding.ASCII.GetString(logon.ReadResponseChannel()));
+                var request = LogonRequestDecoder.WrapWithHeader(message);
+                string keyId = Encoding.ASCII.GetString(request.ReadKeyId());
+                byte[] clientNonce = request.ReadClientNonce().ToArray();
+                var seen = new LogonSeen(request.Account, request.HeartbeatIntervalMs, request.CancelOnDisconnect, keyId,
+                    Encoding.ASCII.GetString(request.ReadResponseChannel()));
                 Logons.Add(seen);
                 if (!AnswerLogon) return;
                 OpenResponses(seen.ResponseChannel);
-                if (seen.ApiKey != ApiKey)
+                _sessionKey = null;
+                if (keyId != SessionAuth.KeyId(ApiKey))
                 {
-                    var reject = LogonRejectEncoder.WrapAndApplyHeader(_buffer, 0);
-                    reject.Reason = LogonRejectReason.UnknownApiKey;
-                    reject.WriteText("unknown api key"u8);
-                    Respond(_buffer.AsSpan(0, Header + reject.EncodedLength));
-                    _closeWhenDrained.Add(Responses!);
-                    _closeWhenDrained.Add(MarketData!);
-                    Responses = MarketData = null;
+                    RejectAndClose("unknown api key", LogonRejectReason.UnknownApiKey);
                     return;
                 }
+                (_request, _clientNonce, _serverNonce, _pending) = (message.ToArray(), clientNonce, SessionAuth.NewNonce(), seen);
+                var challenge = LogonChallengeEncoder.WrapAndApplyHeader(_buffer, 0);
+                challenge.WriteClientNonce(clientNonce);
+                challenge.WriteServerNonce(_serverNonce);
+                Respond(_buffer.AsSpan(0, Header + challenge.EncodedLength));
+                return;
+            }
+            case LogonProofDecoder.TemplateId when _pending != null:
+            {
+                byte[] secret = SessionAuth.SecretBytes(ApiKey);
+                if (!SessionAuth.VerifyProof(secret, _serverNonce, _request, LogonProofDecoder.WrapWithHeader(message).ReadProof()))
+                {
+                    _pending = null;
+                    RejectAndClose("the proof does not match the key's secret", LogonRejectReason.BadProof);
+                    return;
+                }
+                _sessionKey = SessionAuth.SessionKey(secret, _clientNonce, _serverNonce);
+                _inboundSequence = 0;
                 var ack = LogonAckEncoder.WrapAndApplyHeader(_buffer, 0);
                 ack.SessionId = SessionId;
                 ack.Account = Account;
-                ack.HeartbeatIntervalMs = GrantedHeartbeatMs != 0 ? GrantedHeartbeatMs : seen.HeartbeatIntervalMs;
+                ack.HeartbeatIntervalMs = GrantedHeartbeatMs != 0 ? GrantedHeartbeatMs : _pending.HeartbeatIntervalMs;
+                _pending = null;
                 Respond(_buffer.AsSpan(0, Header + ack.EncodedLength));
                 return;
             }

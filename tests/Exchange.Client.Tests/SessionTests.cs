@@ -30,8 +30,8 @@ public class SessionTests
         Assert.Equal(1001, client.Account);
         var seenA = Assert.Single(a.Read(e => e.Logons.ToList()));
         var seenB = Assert.Single(b.Read(e => e.Logons.ToList()));
-        Assert.Equal(new LogonSeen(0, 2000, 0, "mm-key", client.ResponseChannelOf(0)), seenA);
-        Assert.Equal(new LogonSeen(0, 2000, 0, "mm-key", client.ResponseChannelOf(1)), seenB);
+        Assert.Equal(new LogonSeen(0, 2000, 0, SessionAuth.KeyId("mm-key"), client.ResponseChannelOf(0)), seenA);
+        Assert.Equal(new LogonSeen(0, 2000, 0, SessionAuth.KeyId("mm-key"), client.ResponseChannelOf(1)), seenB);
         Assert.NotEqual(seenA.ResponseChannel, seenB.ResponseChannel);
     }
 

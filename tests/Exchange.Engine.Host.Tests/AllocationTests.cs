@@ -29,7 +29,7 @@ public sealed class AllocationTests
         var links = new CountingLinks();
         using var engine = EngineService.Open(new ShardConfig(), links, new EngineServiceOptions
         {
-            JournalDirectory = dir.Path, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, Clock = () => 7,
+            JournalDirectory = dir.Path, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, Clock = () => 7, AcceptClearKeyLogon = true,
         });
         long now = 1_000_000_000_000;
         engine.DoWork(now);
@@ -64,7 +64,7 @@ public sealed class AllocationTests
         var links = new CountingLinks();
         using var engine = EngineService.Open(new ShardConfig(), links, new EngineServiceOptions
         {
-            JournalDirectory = dir.Path, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, Clock = () => 7,
+            JournalDirectory = dir.Path, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, Clock = () => 7, AcceptClearKeyLogon = true,
             SnapshotEveryInputs = 10_000_000, SnapshotEvery = TimeSpan.FromDays(1), JournalRetention = JournalRetentionMode.Delete,
         });
         long now = 1_000_000_000_000;
@@ -92,7 +92,7 @@ public sealed class AllocationTests
         string standbyChannel = $"aeron:udp?endpoint=127.0.0.1:{records.LocalEndPoint.Port}|term-length=16m";
         using var engine = EngineService.Open(new ShardConfig(), links, new EngineServiceOptions
         {
-            JournalDirectory = dir.Path, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, Clock = () => 7,
+            JournalDirectory = dir.Path, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, Clock = () => 7, AcceptClearKeyLogon = true,
         });
         var replication = new ReplicationConfig { Standbys = [new StandbyConfig("a", standbyChannel, "sync")], SyncTimeoutMs = 3_600_000, StateCheckInterval = 1_000 };
         using var primary = new PrimaryReplication(transport, replication, "aeron:udp?endpoint=127.0.0.1:0|term-length=16m", dir.Path, Exchange.Hosting.Log.Discard, engine.StateHash, engine.Metrics);
@@ -190,7 +190,7 @@ public sealed class AllocationTests
         var links = new CountingLinks();
         using var engine = EngineService.Open(new ShardConfig(), links, new EngineServiceOptions
         {
-            JournalDirectory = dir.Path, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, Clock = () => 7,
+            JournalDirectory = dir.Path, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, Clock = () => 7, AcceptClearKeyLogon = true,
         });
         long now = 1_000_000_000_000;
         engine.DoWork(now);

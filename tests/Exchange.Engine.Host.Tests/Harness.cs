@@ -36,14 +36,20 @@ public sealed class RecordingLinks : IEngineLinks
         return true;
     }
 
+    /// <summary>False: messages are only counted, not kept (an allocation test's steady state).</summary>
+    public bool Record { get; set; } = true;
+
     public bool SendToConnection(int connection, ReadOnlySpan<byte> message)
     {
         bool sent = Open.Contains(connection) && !Refuse.Contains(connection);
-        Offered.Add((connection, message.ToArray(), sent));
+        if (Record) Offered.Add((connection, message.ToArray(), sent));
         return sent;
     }
 
-    public void SendMarketData(ReadOnlySpan<byte> message) => MarketData.Add(message.ToArray());
+    public void SendMarketData(ReadOnlySpan<byte> message)
+    {
+        if (Record) MarketData.Add(message.ToArray());
+    }
 
     public void CloseResponses(int connection)
     {
@@ -186,10 +192,12 @@ public sealed class Harness : IDisposable
     public ShardConfig Config { get; }
     public long Now { get; set; } = 1_000 * Second;
 
-    public Harness(EngineServiceOptions? options = null, ShardConfig? config = null)
+    public Harness(EngineServiceOptions? options = null, ShardConfig? config = null, bool clearKeyLogon = true)
     {
         Config = config ?? new ShardConfig();
-        Options = (options ?? new EngineServiceOptions()) with { Clock = () => 42 };
+        // The order-path tests log on with the clear-key Logon (no client library in process); the handshake and the
+        // sealed messages are tested in AuthenticationTests.
+        Options = (options ?? new EngineServiceOptions()) with { Clock = () => 42, AcceptClearKeyLogon = clearKeyLogon };
         Engine = EngineService.Open(Config, Links, Options);
         Engine.DoWork(Now);
     }

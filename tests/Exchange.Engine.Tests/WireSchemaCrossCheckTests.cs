@@ -429,6 +429,8 @@ public sealed class WireSchemaCrossCheckTests
             ["AccountOrders"] = AccountOrdersDecoder.TemplateId, ["AccountStateEnd"] = AccountStateEndDecoder.TemplateId,
             ["BookSnapshotRequest"] = BookSnapshotRequestDecoder.TemplateId, ["BookSnapshotEnd"] = BookSnapshotEndDecoder.TemplateId,
             ["QueryRejected"] = QueryRejectedDecoder.TemplateId, ["StopTriggered"] = StopTriggeredDecoder.TemplateId,
+            ["LogonRequest"] = LogonRequestDecoder.TemplateId, ["LogonChallenge"] = LogonChallengeDecoder.TemplateId,
+            ["LogonProof"] = LogonProofDecoder.TemplateId,
         };
 
         Assert.Equal(expected.OrderBy(kv => kv.Key), schema.Messages.ToDictionary(m => m.Name, m => m.Id).OrderBy(kv => kv.Key));

@@ -174,8 +174,7 @@ public sealed class HostileInputTests : IDisposable
     {
         using var engine = Engine();
         using var raw = new RawClient(engine.Port);
-        Assert.True(raw.Logon("mm-1001-key", raw.ResponseChannel()));
-        Assert.True(raw.PumpUntil(() => raw.Received.Any(m => raw.TemplateOf(m) == LogonAckDecoder.TemplateId), Timeouts.Prompt), engine.Process.Stderr);
+        Assert.Equal(LogonAckDecoder.TemplateId, raw.LogOn("mm-1001-key", raw.ResponseChannel(), Timeouts.Prompt));
 
         // A NewOrder for account 1001 written into the session's own stream, at the very position its next message
         // takes, from 127.0.0.2.
@@ -191,7 +190,7 @@ public sealed class HostileInputTests : IDisposable
 
         // The session's own order, sent afterwards, is the only one the engine takes.
         length = CommandCodec.Encode(new NewOrder(1001, 7, Btc, Side.Buy, OrderType.Limit, TimeInForce.GoodTillCancel, 59_000, BtcLot), forged);
-        Assert.True(raw.Offer(forged.AsSpan(0, length)));
+        Assert.True(raw.Offer(raw.Seal(forged.AsSpan(0, length))));
         Assert.True(raw.PumpUntil(() => raw.Received.Any(m => raw.TemplateOf(m) == OrderAcceptedDecoder.TemplateId), Timeouts.Prompt));
         raw.PumpFor(TimeSpan.FromMilliseconds(300));
         var accepted = raw.Received.Where(m => raw.TemplateOf(m) == OrderAcceptedDecoder.TemplateId)

@@ -1,6 +1,7 @@
 // What hostile-input tests send the engine: a client built from the transport and the codecs alone, saying what the
-// client library never would (a Logon with any key and any response channel, from any loopback address; it records
-// every message the engine sends it), and frames written by hand from a plain socket.
+// client library never would (a Logon with any key and any response channel, from any loopback address, a handshake
+// with any proof, sealed messages replayed or altered; it records every message the engine sends it), and frames
+// written by hand from a plain socket.
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -41,6 +42,90 @@ public sealed class RawClient : IDisposable
         logon.WriteApiKey(Encoding.ASCII.GetBytes(apiKey));
         logon.WriteResponseChannel(Encoding.ASCII.GetBytes(responseChannel));
         return Offer(buffer.AsSpan(0, MessageHeaderEncoder.EncodedLength + logon.EncodedLength));
+    }
+
+    /// <summary>The last LogonRequest and LogonProof this client sent (what an observer captures).</summary>
+    public byte[]? SentRequest { get; private set; }
+    public byte[]? SentProof { get; private set; }
+    /// <summary>The session key once a handshake succeeded, and the last sequence sealed under it.</summary>
+    public byte[]? SessionKey { get; private set; }
+    public ulong Sequence { get; set; }
+
+    /// <summary>A LogonRequest naming <paramref name="keyId"/> with a fresh client nonce; returns the nonce.</summary>
+    public byte[] Request(string keyId, string responseChannel, long account = 0)
+    {
+        byte[] nonce = SessionAuth.NewNonce();
+        var buffer = new byte[2048];
+        var request = LogonRequestEncoder.WrapAndApplyHeader(buffer, 0);
+        request.Account = account;
+        request.HeartbeatIntervalMs = 1000;
+        request.WriteKeyId(Encoding.ASCII.GetBytes(keyId));
+        request.WriteClientNonce(nonce);
+        request.WriteResponseChannel(Encoding.ASCII.GetBytes(responseChannel));
+        SentRequest = buffer[..(MessageHeaderEncoder.EncodedLength + request.EncodedLength)];
+        if (!Offer(SentRequest)) throw new InvalidOperationException("the LogonRequest was not taken");
+        return nonce;
+    }
+
+    /// <summary>The challenge-response logon as the client library does it, except that the proof is computed under
+    /// <paramref name="proveWith"/> (the secret by default): the answer's template (LogonAck, LogonReject) or 0 on timeout.</summary>
+    public int LogOn(string secret, string responseChannel, TimeSpan timeout, string? proveWith = null, long account = 0)
+    {
+        int seen = Received.Count;
+        byte[] nonce = Request(SessionAuth.KeyId(secret), responseChannel, account);
+        if (!PumpUntil(() => Challenge(seen, nonce) != null || Answer(seen) != 0, timeout)) return 0;
+        if (Challenge(seen, nonce) is not { } serverNonce) return Answer(seen);
+        byte[] key = SessionAuth.SecretBytes(proveWith ?? secret);
+        SentProof = Proof(SessionAuth.Proof(key, serverNonce, SentRequest));
+        if (!Offer(SentProof)) throw new InvalidOperationException("the LogonProof was not taken");
+        if (!PumpUntil(() => Answer(seen) != 0, timeout)) return 0;
+        if (Answer(seen) == LogonAckDecoder.TemplateId)
+        {
+            SessionKey = SessionAuth.SessionKey(key, nonce, serverNonce);
+            Sequence = 0;
+        }
+        return Answer(seen);
+    }
+
+    public static byte[] Proof(ReadOnlySpan<byte> proof)
+    {
+        var buffer = new byte[128];
+        var encoder = LogonProofEncoder.WrapAndApplyHeader(buffer, 0);
+        encoder.WriteProof(proof);
+        return buffer[..(MessageHeaderEncoder.EncodedLength + encoder.EncodedLength)];
+    }
+
+    /// <summary>The server nonce of a LogonChallenge to <paramref name="nonce"/> received after message <paramref name="from"/>.</summary>
+    public byte[]? Challenge(int from, byte[] nonce)
+    {
+        for (int i = from; i < Received.Count; i++)
+        {
+            if (TemplateOf(Received[i]) != LogonChallengeDecoder.TemplateId) continue;
+            var challenge = LogonChallengeDecoder.WrapWithHeader(Received[i]);
+            if (!challenge.ReadClientNonce().SequenceEqual(nonce)) continue;
+            return challenge.ReadServerNonce().ToArray();
+        }
+        return null;
+    }
+
+    /// <summary>The template of the first LogonAck or LogonReject received after message <paramref name="from"/>, or 0.</summary>
+    public int Answer(int from)
+    {
+        for (int i = from; i < Received.Count; i++)
+            if (TemplateOf(Received[i]) is LogonAckDecoder.TemplateId or LogonRejectDecoder.TemplateId) return TemplateOf(Received[i]);
+        return 0;
+    }
+
+    /// <summary>The reason of the last LogonReject received.</summary>
+    public LogonRejectReason LastRejectReason => LogonRejectDecoder.WrapWithHeader(Received.Last(m => TemplateOf(m) == LogonRejectDecoder.TemplateId)).Reason;
+
+    /// <summary><paramref name="message"/> sealed under the session key with the next sequence (what goes on the wire).</summary>
+    public byte[] Seal(ReadOnlySpan<byte> message)
+    {
+        var buffer = new byte[message.Length + SessionAuth.TrailerLength];
+        message.CopyTo(buffer);
+        SessionAuth.Seal(SessionKey ?? throw new InvalidOperationException("not logged on"), buffer, message.Length, ++Sequence);
+        return buffer;
     }
 
     public bool Offer(ReadOnlySpan<byte> message)
