@@ -18,6 +18,7 @@ public sealed class ExpiryTimerTests
     private EngineServiceOptions Options(string directory, string? standbyOf = null) => new()
     {
         JournalDirectory = directory, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, Clock = () => _clock, StandbyOf = standbyOf,
+        AcceptClearKeyLogon = true, // the order path under test, not the handshake
     };
 
     private static byte[] Gtd(long account, long cid, Side side, long price, long expireTime) =>
