@@ -15,7 +15,8 @@ public readonly record struct SnapshotSymbol(SymbolSpec Spec, SymbolName Name, S
     long LastPrice = 0, long SessionEnd = 0);
 
 /// <summary>When an open order (resting or a pending stop) expires: a Day or GoodTillDate order's expiry.</summary>
-public readonly record struct SnapshotExpiry(long OrderId, long ExpireAt);
+/// <summary>An open order's expiry and its time in force (Day or GoodTillDate).</summary>
+public readonly record struct SnapshotExpiry(long OrderId, long ExpireAt, TimeInForce TimeInForce = TimeInForce.GoodTillDate);
 
 /// <summary>A pending stop or stop-limit order. <paramref name="Price"/> is a stop-limit's limit (0 for a stop);
 /// <paramref name="TimeInForce"/> what it does once triggered.</summary>
@@ -113,7 +114,7 @@ public sealed class EngineSnapshot
         foreach (long v in RateLimits) w.Write(v);
         foreach (var s in Symbols) w.Write(s.SessionEnd);
         w.Write(Expiries.Length);
-        foreach (var e in Expiries) { w.Write(e.OrderId); w.Write(e.ExpireAt); }
+        foreach (var e in Expiries) { w.Write(e.OrderId); w.Write(e.ExpireAt); w.Write((byte)e.TimeInForce); }
     }
 
     private const int OrderSize = 8 * 7 + 4 + 3;
@@ -220,7 +221,7 @@ public sealed class EngineSnapshot
             {
                 for (int i = 0; i < symbols.Length; i++) symbols[i] = symbols[i] with { SessionEnd = r.ReadInt64() };
                 expiries = new SnapshotExpiry[Count(r, 1 << 28)];
-                for (int i = 0; i < expiries.Length; i++) expiries[i] = new SnapshotExpiry(r.ReadInt64(), r.ReadInt64());
+                for (int i = 0; i < expiries.Length; i++) expiries[i] = new SnapshotExpiry(r.ReadInt64(), r.ReadInt64(), (TimeInForce)r.ReadByte());
             }
             return new EngineSnapshot
             {

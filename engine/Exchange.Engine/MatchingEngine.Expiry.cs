@@ -179,9 +179,13 @@ public sealed partial class MatchingEngine<TOutput>
     /// <summary>Every open order's expiry for a snapshot, in (expiry, order id) order.</summary>
     private SnapshotExpiry[] SnapshotExpiries()
     {
-        var expiries = Expiries();
-        var result = new SnapshotExpiry[expiries.Count];
-        for (int i = 0; i < result.Length; i++) result[i] = new SnapshotExpiry(expiries[i].OrderId, expiries[i].ExpireAt);
+        var result = new SnapshotExpiry[_expiryCount];
+        for (int i = 1; i <= _expiryCount; i++)
+        {
+            ref Order o = ref _orders[_expiryHeap![i]];
+            result[i - 1] = new SnapshotExpiry(o.OrderId, o.ExpireAt, o.TimeInForce);
+        }
+        Array.Sort(result, (a, b) => a.ExpireAt != b.ExpireAt ? a.ExpireAt.CompareTo(b.ExpireAt) : a.OrderId.CompareTo(b.OrderId));
         return result;
     }
 
@@ -191,9 +195,10 @@ public sealed partial class MatchingEngine<TOutput>
         foreach (var e in expiries)
         {
             int i = Array.BinarySearch(orderIds, e.OrderId);
-            if (i < 0 || e.ExpireAt <= 0 || _orders[slots[i]].ExpiryPosition != 0)
+            if (i < 0 || e.ExpireAt <= 0 || _orders[slots[i]].ExpiryPosition != 0 || e.TimeInForce is not (TimeInForce.Day or TimeInForce.GoodTillDate))
                 throw new InvalidDataException($"expiry of order {e.OrderId} is inconsistent");
             _orders[slots[i]].ExpireAt = e.ExpireAt;
+            _orders[slots[i]].TimeInForce = e.TimeInForce;
             JoinExpiries(slots[i]);
         }
     }

@@ -81,7 +81,7 @@ public sealed partial class MatchingEngine<TOutput>
         ref Order o = ref _orders[slot];
         return new OrderView(o.OrderId, o.Account, o.ClientOrderId, o.Symbol, o.Side, o.IsMarket ? 0 : o.Price, o.Quantity, o.Filled,
             o.Held, o.SelfTrade, o.PostOnly, !o.Pending ? OrderType.Limit : o.IsMarket ? OrderType.Stop : OrderType.StopLimit,
-            o.Pending ? _levels[o.Level].Price : 0, o.Pending ? o.TimeInForce : TimeInForce.GoodTillCancel)
+            o.Pending ? _levels[o.Level].Price : 0, o.Pending || o.ExpireAt != 0 ? o.TimeInForce : TimeInForce.GoodTillCancel)
             { DisplayQuantity = o.Display, Shown = o.Display == 0 ? 0 : o.Shown };
     }
 

@@ -7,7 +7,7 @@ public readonly record struct LevelView(long Price, long Quantity, int OrderCoun
 
 /// <summary>An open order. <paramref name="Type"/> is Stop or StopLimit for a stop waiting for its trigger (with its
 /// <paramref name="StopPrice"/>, and in <paramref name="TimeInForce"/> what a stop-limit does once triggered), Limit for an
-/// order in the book.</summary>
+/// order in the book (its time in force GTC, Day or GoodTillDate).</summary>
 public readonly record struct OrderView(
     long OrderId, long Account, long ClientOrderId, int Symbol, Side Side, long Price, long Quantity,
     long Filled, long Held, SelfTradePrevention SelfTrade, bool PostOnly, OrderType Type = OrderType.Limit, long StopPrice = 0,

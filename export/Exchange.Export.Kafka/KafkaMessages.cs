@@ -37,7 +37,8 @@ public static class KafkaMessages
         TimeInForce = o.TimeInForce switch
         {
             TimeInForce.GoodTillCancel => Proto.TimeInForce.GoodTillCancel, TimeInForce.ImmediateOrCancel => Proto.TimeInForce.ImmediateOrCancel,
-            TimeInForce.FillOrKill => Proto.TimeInForce.FillOrKill, _ => Proto.TimeInForce.Unspecified,
+            TimeInForce.FillOrKill => Proto.TimeInForce.FillOrKill, TimeInForce.Day => Proto.TimeInForce.Day,
+            TimeInForce.GoodTillDate => Proto.TimeInForce.GoodTillDate, _ => Proto.TimeInForce.Unspecified,
         },
         Price = o.Price, Quantity = o.Quantity, Filled = o.Filled, Leaves = o.Leaves,
         TradeId = o.TradeId, LastPrice = o.LastPrice, LastQuantity = o.LastQuantity, Reason = o.Reason ?? "", StopPrice = o.StopPrice,

@@ -279,6 +279,7 @@ public sealed class PostgresSink(string connectionString) : IExportSink, IPhased
 
     private static string TimeInForceName(TimeInForce t) => t switch
     {
-        TimeInForce.GoodTillCancel => "gtc", TimeInForce.ImmediateOrCancel => "ioc", TimeInForce.FillOrKill => "fok", _ => "unknown",
+        TimeInForce.GoodTillCancel => "gtc", TimeInForce.ImmediateOrCancel => "ioc", TimeInForce.FillOrKill => "fok",
+        TimeInForce.Day => "day", TimeInForce.GoodTillDate => "gtd", _ => "unknown",
     };
 }

@@ -68,7 +68,7 @@ public sealed class EventCapture : IEngineOutput
                     _orders[o.OrderId] = new OpenOrder
                     {
                         Account = o.Account, ClientOrderId = o.ClientOrderId, Price = o.Price, Quantity = o.Quantity, Filled = o.Filled,
-                        Symbol = o.Symbol, Side = o.Side, Type = OrderType.Limit, TimeInForce = TimeInForce.GoodTillCancel,
+                        Symbol = o.Symbol, Side = o.Side, Type = OrderType.Limit, TimeInForce = o.TimeInForce,
                     };
                 foreach (var stop in engine.PendingStops(symbol, side))
                 {

@@ -28,6 +28,8 @@ internal sealed class CommandLine
     private readonly Option<long> _stopLoss = Cli.Integer("--stop-loss", "after each fill of a quote, protect the position it opened with a stop " +
         $"order on the other side this many price units beyond the fill price; at most {MarketMaker.MaxStops} wait at once, the oldest is " +
         "cancelled for a new one; 0 never", 0L, 0L, long.MaxValue / 4);
+    private readonly Option<string> _quoteTif = Cli.WithDefault("--quote-tif", "the quotes' time in force: gtc, or day (they expire at the symbol's session end)", "gtc");
+    private readonly Option<long> _display = Cli.Integer("--display", "quote as icebergs showing this much at a time (a multiple of the lot, below --quantity); 0 shows them whole", 0L, 0L, long.MaxValue / 4);
     private readonly Option<int> _seconds = Cli.Integer("--seconds", "how long to run before logging out", Defaults.Seconds, 1, 86_400);
     private readonly Option<string> _responseHost = Cli.WithDefault("--response-host", "the address engines send responses to", Defaults.ResponseHost);
     private readonly Option<uint> _heartbeatMs = Cli.Integer("--heartbeat-ms", "requested heartbeat interval", Defaults.HeartbeatMs, 1u, 3_600_000u);
@@ -45,6 +47,8 @@ internal sealed class CommandLine
         _spread.HelpName = "TICKS";
         _quantity.HelpName = "Q";
         _stopLoss.HelpName = "P";
+        _quoteTif.HelpName = "gtc|day";
+        _display.HelpName = "Q";
         _responseHost.HelpName = "HOST";
         Root = new RootCommand("""
             Quotes a bid and an ask around a price on one symbol, moving them every interval, and every Nth interval also
@@ -54,7 +58,7 @@ internal sealed class CommandLine
             Exit status: 0 after --seconds, 1 if the session fails (logon refused, no engine, disconnect), 2 on bad arguments.
             """)
         {
-            _engines, _apiKey, _account, _symbol, _price, _spread, _quantity, _intervalMs, _takeEvery, _stopLoss, _seconds, _responseHost, _heartbeatMs, _json,
+            _engines, _apiKey, _account, _symbol, _price, _spread, _quantity, _intervalMs, _takeEvery, _stopLoss, _quoteTif, _display, _seconds, _responseHost, _heartbeatMs, _json,
         };
     }
 
@@ -83,11 +87,22 @@ internal sealed class CommandLine
             IntervalMs = r.GetValue(_intervalMs),
             TakeEvery = r.GetValue(_takeEvery),
             StopLoss = r.GetValue(_stopLoss),
+            QuoteTimeInForce = r.GetValue(_quoteTif) switch
+            {
+                "gtc" => TimeInForce.GoodTillCancel,
+                "day" => TimeInForce.Day,
+                var other => throw new UsageException($"--quote-tif '{other}' is not gtc or day"),
+            },
+            Display = r.GetValue(_display),
             Seconds = r.GetValue(_seconds),
             ResponseHost = r.GetValue(_responseHost)!,
             HeartbeatMs = r.GetValue(_heartbeatMs),
             Json = r.GetValue(_json),
         };
+        if (settings.Display != 0 && settings.QuoteTimeInForce != TimeInForce.GoodTillCancel)
+            throw new UsageException("--display: icebergs are GTC orders only, not --quote-tif day");
+        if (settings.Display != 0 && settings.Display >= settings.Quantity)
+            throw new UsageException($"--display {settings.Display} must be below the quotes' quantity {settings.Quantity}");
         try { settings.ClientOptions().Validate(); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
         return settings;

@@ -81,7 +81,8 @@ internal sealed class MarketMaker : ClientListener
         if (quote.Pending != 0) return;
         long id = ++_nextClientOrderId;
         long result = quote.Id == 0
-            ? Client.NewOrder(new NewOrder(0, id, _settings.Symbol, side, OrderType.Limit, TimeInForce.GoodTillCancel, price, _settings.Quantity))
+            ? Client.NewOrder(new NewOrder(0, id, _settings.Symbol, side, OrderType.Limit, _settings.QuoteTimeInForce, price, _settings.Quantity,
+                DisplayQuantity: _settings.Display))
             : Client.Replace(_settings.Symbol, quote.Id, id, price, _settings.Quantity);
         if (!Sent(result, quote.Id == 0 ? "new order" : "replace")) return;
         quote.Pending = id;
@@ -215,7 +216,7 @@ internal sealed class MarketMaker : ClientListener
     {
         Stats.Accepted++;
         _rejectsInARow = 0;
-        if (e.TimeInForce != TimeInForce.GoodTillCancel) return;
+        if (e.TimeInForce is not (TimeInForce.GoodTillCancel or TimeInForce.Day)) return;
         Settle(ref QuoteOf(e.Side), e.ClientOrderId, live: true);
     }
 
@@ -286,6 +287,8 @@ internal sealed class MarketMaker : ClientListener
     public override void OnCancelled(in OrderCancelled e)
     {
         Forget(e.ClientOrderId);
+        if (e.Reason == CancelReason.Expired)
+            Line($"{{\"event\":\"expired\",\"clientOrderId\":{e.ClientOrderId}}}", $"expired   order {e.ClientOrderId} (its session ended)");
         if (e.Reason == CancelReason.ReplacedBelowFilled)
         {
             ref var q = ref QuoteOf(e.Side);

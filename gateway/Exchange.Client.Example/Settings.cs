@@ -17,6 +17,10 @@ internal sealed record Settings
     /// <summary>After each fill of a quote, a stop order on the other side this many price units beyond the fill
     /// (0: none).</summary>
     public long StopLoss { get; init; }
+    /// <summary>The quotes' time in force: GTC, or Day (they expire at the symbol's session end).</summary>
+    public TimeInForce QuoteTimeInForce { get; init; } = TimeInForce.GoodTillCancel;
+    /// <summary>Quotes as icebergs showing this much at a time (0: shown whole).</summary>
+    public long Display { get; init; }
     public int Seconds { get; init; } = 10;
     public string ResponseHost { get; init; } = "127.0.0.1";
     public uint HeartbeatMs { get; init; } = 1000;

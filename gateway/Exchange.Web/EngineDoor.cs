@@ -650,7 +650,7 @@ public sealed class EngineDoor : IDisposable
         if (state.PendingNew.ContainsKey(id) || state.Orders.ContainsKey(id))
             throw new RequestError("invalid_field", $"clientOrderId {id} is already in use by an order of this account");
         var order = new NewOrder(session.Account.Account, id, m.Symbol.Id, r.Side, r.Type, r.TimeInForce,
-            r.Type is OrderType.Market or OrderType.Stop ? 0 : price, quantity, budget, r.SelfTrade, r.PostOnly, stopPrice, DisplayQuantity: display);
+            r.Type is OrderType.Market or OrderType.Stop ? 0 : price, quantity, budget, r.SelfTrade, r.PostOnly, stopPrice, DisplayQuantity: display, ExpireTime: r.ExpireTime);
         if (Sent(c, r, "new", session.Client.NewOrder(order), id)) state.PendingNew[id] = new PendingRequest(c, r.RequestId, "new");
     }
 

@@ -20,7 +20,7 @@ public sealed record SubscribeRequest(JsonElement? RequestId, bool Subscribe, st
     public string Key => $"{Channel}/{Symbol}/{Interval}";
 }
 public sealed record NewOrderRequest(JsonElement? RequestId, string Symbol, Side Side, OrderType Type, TimeInForce TimeInForce, string? Price,
-    string Quantity, string? QuoteBudget, bool PostOnly, SelfTradePrevention SelfTrade, long? ClientOrderId, string? StopPrice = null, string? DisplayQuantity = null) : Request(RequestId)
+    string Quantity, string? QuoteBudget, bool PostOnly, SelfTradePrevention SelfTrade, long? ClientOrderId, string? StopPrice = null, string? DisplayQuantity = null, long ExpireTime = 0) : Request(RequestId)
 {
     public override bool IsOrderEntry => true;
 }
@@ -114,8 +114,22 @@ public static class Requests
                     "gtc" => TimeInForce.GoodTillCancel,
                     "ioc" => TimeInForce.ImmediateOrCancel,
                     "fok" => TimeInForce.FillOrKill,
-                    var other => throw new RequestError("invalid_field", $"timeInForce '{other}' is not gtc, ioc or fok"),
+                    "day" => TimeInForce.Day,
+                    "gtd" => TimeInForce.GoodTillDate,
+                    var other => throw new RequestError("invalid_field", $"timeInForce '{other}' is not gtc, ioc, fok, day or gtd"),
                 };
+                // A GTD order's expiry: an ISO 8601 UTC time (the engine refuses one not after its own timestamp).
+                long expireTime = 0;
+                if (OptionalString(m, "expireTime", 40) is { } expire)
+                {
+                    if (tif != TimeInForce.GoodTillDate) throw new RequestError("invalid_field", "expireTime is for gtd orders only");
+                    if (!DateTimeOffset.TryParse(expire, System.Globalization.CultureInfo.InvariantCulture,
+                            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var at)
+                        || at.Year > 2200)
+                        throw new RequestError("invalid_field", $"expireTime '{expire}' is not an ISO 8601 time such as 2026-12-06T16:00:00Z");
+                    expireTime = (at - DateTimeOffset.UnixEpoch).Ticks * 100;
+                }
+                else if (tif == TimeInForce.GoodTillDate) throw new RequestError("missing_field", "'expireTime' is required for a gtd order");
                 string? price = orderType is OrderType.Limit or OrderType.StopLimit ? RequiredDecimal(m, "price") : OptionalDecimal(m, "price");
                 string? stopPrice = orderType is OrderType.Stop or OrderType.StopLimit ? RequiredDecimal(m, "stopPrice") : null;
                 if (stopPrice == null && m.TryGetProperty("stopPrice", out _))
@@ -134,7 +148,7 @@ public static class Requests
                 };
                 long? clientOrderId = OptionalInteger(m, "clientOrderId", 1, MaxClientOrderId);
                 string? display = OptionalDecimal(m, "displayQuantity"); // an iceberg: the engine checks it
-                return new NewOrderRequest(id, symbol, side, orderType, tif, price, quantity, budget, postOnly, stp, clientOrderId, stopPrice, display);
+                return new NewOrderRequest(id, symbol, side, orderType, tif, price, quantity, budget, postOnly, stp, clientOrderId, stopPrice, display, expireTime);
             }
             case "cancel":
                 return new CancelRequest(id, OptionalString(m, "symbol", 16), RequiredInteger(m, "clientOrderId", 1, MaxClientOrderId));
@@ -170,6 +184,8 @@ public static class Requests
         TimeInForce.GoodTillCancel => "gtc",
         TimeInForce.ImmediateOrCancel => "ioc",
         TimeInForce.FillOrKill => "fok",
+        TimeInForce.Day => "day",
+        TimeInForce.GoodTillDate => "gtd",
         _ => "unknown",
     };
 

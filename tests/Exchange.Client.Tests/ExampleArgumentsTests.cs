@@ -70,6 +70,9 @@ public class ExampleArgumentsTests
     [InlineData("--engine 'x@aeron:udp?endpoint=127.0.0.1:1': 'x' is not a symbol id", "--engine", "x@aeron:udp?endpoint=127.0.0.1:1")]
     [InlineData("shard 0: channel 'aeron:udp?endpoint=127.0.0.1' ", "--engine", "aeron:udp?endpoint=127.0.0.1")]
     [InlineData("--api-key must not be empty", "--api-key", "")]
+    [InlineData("--quote-tif 'ioc' is not gtc or day", "--quote-tif", "ioc")]
+    [InlineData("--display: icebergs are GTC orders only", "--display", "10000", "--quote-tif", "day")]
+    [InlineData("--display 1000000 must be below the quotes' quantity 1000000", "--display", "1000000")]
     public void Bad_arguments_are_refused_in_one_line(string expected, params string[] args)
     {
         string error = Refusal(args);

@@ -130,7 +130,8 @@ public sealed class ReferenceEngine
     {
         var view = new OrderView(o.Id, o.Account, o.ClientOrderId, o.Symbol, o.Side, o.Price, o.Quantity,
             o.Filled, Required(o), o.SelfTrade, o.PostOnly) { DisplayQuantity = o.Display, Shown = o.Display == 0 ? 0 : o.Shown };
-        return stops.Contains(o) ? view with { Type = o.EnteredAs, StopPrice = o.StopPrice, TimeInForce = o.TimeInForce } : view;
+        if (stops.Contains(o)) return view with { Type = o.EnteredAs, StopPrice = o.StopPrice, TimeInForce = o.TimeInForce };
+        return o.TimeInForce is TimeInForce.Day or TimeInForce.GoodTillDate ? view with { TimeInForce = o.TimeInForce } : view;
     }
 
     // ------------------------------------------------------------------ arithmetic (README "Units")

@@ -62,6 +62,9 @@ public sealed class PostgresExportTests : IDisposable
                 OR (side = 'buy' AND last_price < stop_price) OR (side = 'sell' AND last_price > stop_price))
             """));
         Assert.NotEqual("0", _postgres.Sql("SELECT count(*) FROM orders WHERE event = 'triggered'"));
+        // Day and GTD orders, and their expiries at the journal's timer inputs: cancelled rows with reason Expired.
+        Assert.Equal("day,fok,gtc,gtd,ioc", _postgres.Sql("SELECT string_agg(DISTINCT time_in_force, ',' ORDER BY time_in_force) FROM orders"));
+        Assert.NotEqual("0", _postgres.Sql("SELECT count(*) FROM orders WHERE event = 'cancelled' AND reason = 'Expired' AND time_in_force IN ('day', 'gtd')"));
         Assert.Equal("deposit,fee,fill,hold,release,withdrawal", _postgres.Sql("SELECT string_agg(DISTINCT kind, ',' ORDER BY kind) FROM ledger"));
         Assert.Equal("3", _postgres.Sql("SELECT count(*) FROM symbols"));
         // Every hold, release and fill says which order or trade moved the balance.

@@ -1,7 +1,7 @@
 // Journals for the export tests, written as the live engine writes them (SBE payload, sequence, sequencer time) and
 // applied to an engine as they go, with snapshots every so often as a running engine takes them. The commands cover
 // every event the exporter turns into rows: limit, market, IOC and FOK orders with every self-trade mode, stops and
-// stop-limits (pending, triggered, cancelled while pending), replaces,
+// stop-limits (pending, triggered, cancelled while pending), Day and GTD orders with the timer inputs that expire them, replaces,
 // cancels, mass cancels, deposits, withdrawals, halts and resumes, and rejects of each.
 using Exchange.Engine;
 using Exchange.Engine.Recovery;
@@ -33,10 +33,18 @@ public static class Workload
         using var writer = JournalWriter.Open(new JournalOptions { Directory = directory, Durability = Durability.None, SegmentSize = 4 << 20 }, out _);
         var buffer = new byte[256];
         long sequence = 0;
-        foreach (int length in Commands(count, seed, buffer))
+        using var commands = Commands(count, seed, buffer).GetEnumerator();
+        while (sequence < count)
         {
             sequence++;
-            var payload = buffer.AsSpan(0, length);
+            // As the leading engine's sequencer does: a timer input once the clock has passed the earliest expiry.
+            ReadOnlySpan<byte> payload;
+            if (engine.NextExpiry <= Start + sequence * Step)
+                payload = buffer.AsSpan(0, CommandCodec.Encode(new ExpireOrders(engine.NextExpiry), buffer));
+            else if (commands.MoveNext())
+                payload = buffer.AsSpan(0, commands.Current);
+            else
+                break;
             writer.Append(sequence, Start + sequence * Step, (ushort)CommandCodec.TemplateOf(payload), 0, payload);
             engine.Apply(sequence, Start + sequence * Step, payload);
             if (snapshotEvery > 0 && sequence % snapshotEvery == 0)
@@ -55,7 +63,8 @@ public static class Workload
             var spec = new SymbolSpec(s, BaseAsset: s + 1, QuoteAsset: 0, TickSize: 5, LotSize: 10, MinQuantity: 10, MaxQuantity: 1_000_000,
                 ReferencePrice: 10_000, BandBps: 2_000, MakerFeeBps: 2, TakerFeeBps: 5, MaxNotional: 1L << 50);
             SymbolName.TryParse($"SYM-{s}", out var name, out _);
-            yield return CommandCodec.Encode(new AddSymbol(spec, name), buffer);
+            // Sessions end at 09:40 UTC: the journals' Day orders expire ten minutes in.
+            yield return CommandCodec.Encode(new AddSymbol(spec, name, SessionEnd: 9 * 3_600_000_000_000L + 40 * 60_000_000_000L), buffer);
         }
         foreach (long a in Accounts)
         {
@@ -79,11 +88,17 @@ public static class Workload
             {
                 // Limit orders around the reference price, crossing often.
                 long price = 10_000 + (side == Side.Buy ? -1 : 1) * 5 * random.Next(-6, 30);
-                var tif = random.Next(12) switch { 0 => TimeInForce.ImmediateOrCancel, 1 => TimeInForce.FillOrKill, _ => TimeInForce.GoodTillCancel };
+                var tif = random.Next(14) switch
+                {
+                    0 => TimeInForce.ImmediateOrCancel, 1 => TimeInForce.FillOrKill, 2 => TimeInForce.Day, 3 => TimeInForce.GoodTillDate,
+                    _ => TimeInForce.GoodTillCancel,
+                };
                 bool postOnly = tif == TimeInForce.GoodTillCancel && random.Next(25) == 0;
                 var stp = random.Next(4) == 0 ? (SelfTradePrevention)random.Next(5) : SelfTradePrevention.None;
+                // A GTD order lives a few seconds to a minute of sequencer time (inputs are 5 ms apart).
+                long expireTime = tif == TimeInForce.GoodTillDate ? Start + (emitted + 2) * Step + random.Next(1, 12_000) * Step : 0;
                 yield return CommandCodec.Encode(new NewOrder(account, nextId++, symbol, side, OrderType.Limit, tif, price, 10 * random.Next(1, 60),
-                    SelfTrade: stp, PostOnly: postOnly), buffer);
+                    SelfTrade: stp, PostOnly: postOnly, ExpireTime: expireTime), buffer);
             }
             else if (roll < 625)
             {

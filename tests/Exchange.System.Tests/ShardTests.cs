@@ -75,11 +75,12 @@ public sealed class ShardTests : IDisposable
     public void A_market_maker_with_a_stop_loss_protects_each_quote_fill_with_a_stop_that_triggers_when_the_price_moves()
     {
         using var engine = new EngineProcess(1, "BTC-USD,ETH-USD", JournalDir("mm-stops"));
-        // Taking its own quotes every interval, the last price swings a half spread either side of a drifting centre;
+        // Quoting Day orders (the demo's sessions end at midnight) and taking its own quotes every interval, the last price
+        // swings a half spread either side of a drifting centre;
         // stops 2 beyond each fill trigger once the centre has drifted that far.
         var mm = ChildProcess.Run(ChildProcess.StartDll("exchange-mm.dll",
             ["--engine", engine.ChannelUri, "--symbol", Eth.ToString(), "--seconds", "6", "--interval-ms", "20", "--take-every", "1",
-             "--stop-loss", "2", "--json"]), Timeouts.Process);
+             "--stop-loss", "2", "--quote-tif", "day", "--json"]), Timeouts.Process);
         Assert.True(mm.ExitCode == 0, mm.ToString());
         var summary = global::System.Text.Json.JsonDocument.Parse(mm.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
         Assert.True(summary.GetProperty("ok").GetBoolean(), summary.ToString());
@@ -95,6 +96,27 @@ public sealed class ShardTests : IDisposable
         // Its last mass cancel took the stops still waiting with the quotes: nothing is left open.
         var status = engine.Process.WaitForLine("status", l => Lines.Field(l, "openOrders") == "0");
         Assert.Equal("0", Lines.Field(status, "openOrders"));
+    }
+
+    [Fact]
+    public void A_market_maker_quoting_icebergs_shows_the_market_only_their_slices_and_trades()
+    {
+        using var engine = new EngineProcess(1, "BTC-USD,ETH-USD", JournalDir("mm-icebergs"));
+        using var observer = Clients.Connect("mm-1002-key", new ShardEndpoint(engine.ChannelUri, [Btc, Eth]));
+        var mm = ChildProcess.StartDll("exchange-mm.dll", ["--engine", engine.ChannelUri, "--symbol", Eth.ToString(),
+            "--quantity", (4 * EthLot).ToString(), "--display", EthLot.ToString(), "--seconds", "4",
+            "--interval-ms", "20", "--take-every", "3", "--json"]);
+        var watch = global::System.Diagnostics.Stopwatch.StartNew();
+        while (!mm.HasExited && watch.Elapsed < Timeouts.Process) observer.Poll();
+        var result = ChildProcess.Run(mm, Timeouts.Process);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var summary = global::System.Text.Json.JsonDocument.Parse(result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
+        Assert.True(summary.GetProperty("ok").GetBoolean() && summary.GetProperty("makerFills").GetInt64() > 0, summary.ToString());
+        // Its quotes are 4 lots each, one per side at a time, but the book never shows more than a lot of one.
+        var eth = observer.Listener.Levels.Where(l => l.E.Symbol == Eth).ToList();
+        Assert.NotEmpty(eth);
+        Assert.All(eth, l => Assert.InRange(l.E.Quantity, 0, EthLot * l.E.OrderCount));
+        Assert.Contains(eth, l => l.E.Quantity == EthLot);
     }
 
     private static bool BookEmpty(RecordingListener listener, int symbol)

@@ -195,4 +195,30 @@ public sealed class OrderEntryTests(WebFixture fixture) : IClassFixture<WebFixtu
         Assert.Equal("error", WsClient.Type(error));
         Assert.Equal(code, error.GetProperty("code").GetString());
     }
+
+    [Fact]
+    public async Task A_gtd_order_expires_at_its_expire_time_and_the_orders_channel_says_so()
+    {
+        await using var ws = await LoggedOn("alice");
+        await ws.Request("o", """{"type":"subscribe","requestId":"o","channel":"orders"}""");
+        string expire = DateTime.UtcNow.AddSeconds(1.5).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        var ack = await ws.Request("g", $$"""{"type":"new","requestId":"g","symbol":"BTC-USD","side":"buy","orderType":"limit","timeInForce":"gtd","expireTime":"{{expire}}","price":"50123","quantity":"0.01","clientOrderId":6001}""");
+        Assert.Equal("ack", WsClient.Type(ack));
+        Assert.Equal("gtd", (await ws.Seen(f => OrderEvent(f, "accepted", 6001), "gtd accepted")).GetProperty("order").GetProperty("timeInForce").GetString());
+        // Nobody cancels it: the engine's own timer input expires it once its clock passes the expire time.
+        var expired = await ws.Seen(f => OrderEvent(f, "cancelled", 6001), "gtd expired");
+        Assert.Equal("Expired", expired.GetProperty("reason").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"type":"new","requestId":"x","symbol":"BTC-USD","side":"buy","orderType":"limit","timeInForce":"gtd","price":"50000","quantity":"0.01"}""", "missing_field")]
+    [InlineData("""{"type":"new","requestId":"x","symbol":"BTC-USD","side":"buy","orderType":"limit","expireTime":"2030-01-01T00:00:00Z","price":"50000","quantity":"0.01"}""", "invalid_field")]
+    [InlineData("""{"type":"new","requestId":"x","symbol":"BTC-USD","side":"buy","orderType":"limit","timeInForce":"gtd","expireTime":"next tuesday","price":"50000","quantity":"0.01"}""", "invalid_field")]
+    public async Task A_malformed_gtd_order_gets_an_error_naming_the_field(string message, string code)
+    {
+        await using var ws = await LoggedOn("alice");
+        var error = await ws.Request("x", message);
+        Assert.Equal("error", WsClient.Type(error));
+        Assert.Equal(code, error.GetProperty("code").GetString());
+    }
 }

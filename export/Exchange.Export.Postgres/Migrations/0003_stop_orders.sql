@@ -6,3 +6,4 @@ ALTER TABLE orders ADD COLUMN stop_price bigint;
 COMMENT ON COLUMN orders.event IS 'accepted | triggered | fill | replaced | reduced | cancelled | rejected';
 COMMENT ON COLUMN orders.status IS 'pending | new | partially_filled | filled | cancelled | rejected';
 COMMENT ON COLUMN orders.order_type IS 'limit | market | stop | stop_limit';
+COMMENT ON COLUMN orders.time_in_force IS 'gtc | ioc | fok | day | gtd (a Day or GTD order''s expiry is a cancelled row with reason Expired)';
