@@ -170,7 +170,6 @@ public sealed partial class EngineService : IDisposable
         if (command.Kind == CommandKind.NewOrder && !_engine.TryGetSymbol(command.Symbol, out _, out _)) { Reject(connection, in command, RejectReason.WrongShard); return; }
         if (OverSessionRate(ref session)) { Reject(connection, in command, RejectReason.RateLimited); return; }
         Submit(Block(message));
-        Stages.Refused(); // nothing further is this command's
     }
 
     /// <summary>The session's flood guard (<see cref="EngineServiceOptions.SessionCommandsPerSecond"/>), by the session clock:

@@ -124,16 +124,7 @@ internal sealed class SessionLayer
             _rejectMalformed(connection, LogonRequestDecoder.TemplateId);
             return;
         }
-        if (!_sessions.Exists(connection))
-        {
-            RejectLogon(connection, channel, LogonRejectReason.AccountDisabled, $"the engine serves connections 0..{_sessions.Capacity - 1} only");
-            return;
-        }
-        if (_sessions[connection].State == SessionState.Active)
-        {
-            _outbound.Send(connection, LogonRejectMessage(LogonRejectReason.AlreadyLoggedOn, "this connection is already logged on"));
-            return;
-        }
+        if (RefusedConnection(connection, channel)) return;
         if (clientNonce.Length != SessionAuth.NonceLength)
         {
             RejectLogon(connection, channel, LogonRejectReason.BadProof, $"the client nonce must be {SessionAuth.NonceLength} bytes");
@@ -247,6 +238,20 @@ internal sealed class SessionLayer
         if (_sessions.IsActive(connection)) _sessions[connection].LastInbound = _sessions.Stamp();
     }
 
+    /// <summary>A logon on a connection the engine does not serve, or on one already logged on (whose session goes on; the
+    /// reject goes down its response path), is refused here; true when it was.</summary>
+    private bool RefusedConnection(int connection, string channel)
+    {
+        if (!_sessions.Exists(connection))
+        {
+            RejectLogon(connection, channel, LogonRejectReason.AccountDisabled, $"the engine serves connections 0..{_sessions.Capacity - 1} only");
+            return true;
+        }
+        if (_sessions[connection].State != SessionState.Active) return false;
+        _outbound.Send(connection, LogonRejectMessage(LogonRejectReason.AlreadyLoggedOn, "this connection is already logged on"));
+        return true;
+    }
+
     /// <summary>The clear-key Logon (message 1): refused with UpgradeRequired unless the options accept it.</summary>
     public void OnLogon(int connection, ReadOnlySpan<byte> message)
     {
@@ -263,17 +268,7 @@ internal sealed class SessionLayer
             return;
         }
 
-        if (!_sessions.Exists(connection))
-        {
-            RejectLogon(connection, channel, LogonRejectReason.AccountDisabled, $"the engine serves connections 0..{_sessions.Capacity - 1} only");
-            return;
-        }
-        if (_sessions[connection].State == SessionState.Active)
-        {
-            // The existing session goes on; the reject goes down its response path.
-            _outbound.Send(connection, LogonRejectMessage(LogonRejectReason.AlreadyLoggedOn, "this connection is already logged on"));
-            return;
-        }
+        if (RefusedConnection(connection, channel)) return;
         if (!_options.AcceptClearKeyLogon)
         {
             RejectLogon(connection, channel, LogonRejectReason.UpgradeRequired,

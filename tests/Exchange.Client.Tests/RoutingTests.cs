@@ -32,6 +32,19 @@ public class RoutingTests
             return capture.Command!;
         }).ToList());
 
+    /// <summary>A client logged on to <paramref name="engine"/> alone, which owns symbol 1.</summary>
+    private static ExchangeClient<RecordingListener> LoggedOn(FakeEngine engine)
+    {
+        var client = ExchangeClient.Create(new ClientOptions
+        {
+            ApiKey = "mm-key",
+            Shards = [new ShardEndpoint(engine.Channel, [1])],
+            Transport = FakeEngine.FastOptions,
+        }, new RecordingListener());
+        client.Connect(TimeSpan.FromSeconds(10));
+        return client;
+    }
+
     private static NewOrder Buy(long id, int symbol) => new(0, id, symbol, Side.Buy, OrderType.Limit, TimeInForce.GoodTillCancel, 60_000, 1_000_000);
 
     [Fact]
@@ -71,14 +84,7 @@ public class RoutingTests
     public void Stop_and_stop_limit_orders_reach_the_shard_with_their_stop_price()
     {
         using var a = new FakeEngine { Account = 1001 };
-        var listener = new RecordingListener();
-        using var client = ExchangeClient.Create(new ClientOptions
-        {
-            ApiKey = "mm-key",
-            Shards = [new ShardEndpoint(a.Channel, [1])],
-            Transport = FakeEngine.FastOptions,
-        }, listener);
-        client.Connect(TimeSpan.FromSeconds(10));
+        using var client = LoggedOn(a);
 
         var stop = new NewOrder(0, 1, 1, Side.Sell, OrderType.Stop, TimeInForce.ImmediateOrCancel, 0, 1_000_000, StopPrice: 59_000);
         var stopLimit = new NewOrder(0, 2, 1, Side.Buy, OrderType.StopLimit, TimeInForce.GoodTillCancel, 61_010, 1_000_000, StopPrice: 61_000);
@@ -93,14 +99,7 @@ public class RoutingTests
     public void An_iceberg_reaches_the_shard_with_its_display_quantity()
     {
         using var a = new FakeEngine { Account = 1001 };
-        var listener = new RecordingListener();
-        using var client = ExchangeClient.Create(new ClientOptions
-        {
-            ApiKey = "mm-key",
-            Shards = [new ShardEndpoint(a.Channel, [1])],
-            Transport = FakeEngine.FastOptions,
-        }, listener);
-        client.Connect(TimeSpan.FromSeconds(10));
+        using var client = LoggedOn(a);
 
         var iceberg = new NewOrder(0, 1, 1, Side.Sell, OrderType.Limit, TimeInForce.GoodTillCancel, 61_000, 5_000_000, DisplayQuantity: 1_000_000);
         Assert.True(client.NewOrder(iceberg) > 0);
@@ -113,14 +112,7 @@ public class RoutingTests
     public void Day_and_gtd_orders_reach_the_shard_with_their_time_in_force_and_expire_time()
     {
         using var a = new FakeEngine { Account = 1001 };
-        var listener = new RecordingListener();
-        using var client = ExchangeClient.Create(new ClientOptions
-        {
-            ApiKey = "mm-key",
-            Shards = [new ShardEndpoint(a.Channel, [1])],
-            Transport = FakeEngine.FastOptions,
-        }, listener);
-        client.Connect(TimeSpan.FromSeconds(10));
+        using var client = LoggedOn(a);
 
         var gtd = new NewOrder(0, 1, 1, Side.Sell, OrderType.Limit, TimeInForce.GoodTillDate, 61_000, 1_000_000, ExpireTime: 1_796_464_800_000_000_000);
         var day = new NewOrder(0, 2, 1, Side.Buy, OrderType.Limit, TimeInForce.Day, 59_000, 1_000_000);

@@ -12,22 +12,10 @@ using static Exchange.System.Tests.Replicas;
 
 namespace Exchange.System.Tests;
 
-public sealed class ExpiryReplicationTests : IDisposable
+public sealed class ExpiryReplicationTests() : ProcessTest("exchange-expiry-")
 {
     private const int Btc = 1;
     private const long Lot = 1_000_000;
-    private readonly TempDirectory _root = new("exchange-expiry-");
-    private readonly List<IDisposable> _owned = [];
-
-    public void Dispose()
-    {
-        foreach (var d in Enumerable.Reverse(_owned)) d.Dispose();
-        _root.Dispose();
-    }
-
-    private T Own<T>(T d) where T : IDisposable { _owned.Add(d); return d; }
-
-    private string Dir(string name) => _root.Combine(name);
 
     private static long UtcNanos(TimeSpan after) => (DateTime.UtcNow.Add(after).Ticks - DateTime.UnixEpoch.Ticks) * 100;
 

@@ -13,23 +13,11 @@ using static Exchange.System.Tests.Replicas;
 
 namespace Exchange.System.Tests;
 
-public sealed class ReplicationLossTests : IDisposable
+public sealed class ReplicationLossTests() : ProcessTest("exchange-replication-loss-")
 {
     private const int Btc = 1;
     private const long Lot = 1_000_000;
     private const double Loss = 0.05;
-    private readonly TempDirectory _root = new("exchange-replication-loss-");
-    private readonly List<IDisposable> _owned = [];
-
-    public void Dispose()
-    {
-        foreach (var d in Enumerable.Reverse(_owned)) d.Dispose();
-        _root.Dispose();
-    }
-
-    private T Own<T>(T d) where T : IDisposable { _owned.Add(d); return d; }
-
-    private string Dir(string name) => _root.Combine(name);
 
     private EngineProcess Primary(int port, string journal, params string[] extra) =>
         Own(new EngineProcess(1, "BTC-USD", journal, port, durability: "none", extra: extra));

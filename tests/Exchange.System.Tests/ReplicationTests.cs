@@ -14,22 +14,10 @@ using static Exchange.System.Tests.Replicas;
 
 namespace Exchange.System.Tests;
 
-public sealed class ReplicationTests : IDisposable
+public sealed class ReplicationTests() : ProcessTest("exchange-replication-")
 {
     private const int Btc = 1;
     private const long Lot = 1_000_000;
-    private readonly TempDirectory _root = new("exchange-replication-");
-    private readonly List<IDisposable> _owned = [];
-
-    public void Dispose()
-    {
-        foreach (var d in Enumerable.Reverse(_owned)) d.Dispose();
-        _root.Dispose();
-    }
-
-    private T Own<T>(T d) where T : IDisposable { _owned.Add(d); return d; }
-
-    private string Dir(string name) => _root.Combine(name);
 
     private static string Standby(string name, string mode, int port) => $"{name},{mode},{EngineProcess.Channel(port)}";
 

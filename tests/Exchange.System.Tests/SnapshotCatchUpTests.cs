@@ -12,21 +12,9 @@ using static Exchange.System.Tests.Replicas;
 
 namespace Exchange.System.Tests;
 
-public sealed class SnapshotCatchUpTests : IDisposable
+public sealed class SnapshotCatchUpTests() : ProcessTest("exchange-snapshot-catch-up-")
 {
     private const int Btc = 1;
-    private readonly TempDirectory _root = new("exchange-snapshot-catch-up-");
-    private readonly List<IDisposable> _owned = [];
-
-    public void Dispose()
-    {
-        foreach (var d in Enumerable.Reverse(_owned)) d.Dispose();
-        _root.Dispose();
-    }
-
-    private T Own<T>(T d) where T : IDisposable { _owned.Add(d); return d; }
-
-    private string Dir(string name) => _root.Combine(name);
 
     private static string Standby(string name, string mode, int port) => $"{name},{mode},{EngineProcess.Channel(port)}";
 
