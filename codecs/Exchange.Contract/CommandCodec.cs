@@ -13,6 +13,7 @@ public interface ICommandHandler
     void On(in ResumeSymbol c);
     void On(in Deposit c);
     void On(in Withdraw c);
+    void On(in SetAccountPermission c);
     void On(in NewOrder c);
     void On(in CancelOrder c);
     void On(in ReplaceOrder c);
@@ -40,6 +41,7 @@ public static class CommandCodec
         ResumeSymbolDecoder.TemplateId => CommandKind.ResumeSymbol,
         DepositDecoder.TemplateId => CommandKind.Deposit,
         WithdrawDecoder.TemplateId => CommandKind.Withdraw,
+        SetAccountPermissionDecoder.TemplateId => CommandKind.SetAccountPermission,
         _ => 0,
     };
 
@@ -79,10 +81,16 @@ public static class CommandCodec
                 if ((error = WithdrawDecoder.TryWrapWithHeader(message, 0, out var w)) != SbeError.None) return error;
                 handler.On(new Withdraw(w.Account, w.Asset, w.Amount));
                 return SbeError.None;
+            case SetAccountPermissionDecoder.TemplateId:
+                if ((error = SetAccountPermissionDecoder.TryWrapWithHeader(message, 0, out var p)) != SbeError.None) return error;
+                handler.On(new SetAccountPermission(p.Account, p.Permission));
+                return SbeError.None;
             case AddAccountDecoder.TemplateId:
                 if ((error = AddAccountDecoder.TryWrapWithHeader(message, 0, out var a)) != SbeError.None) return error;
                 handler.On(new AddAccount(a.Account, a.OrdersPerSecond == AddAccountDecoder.OrdersPerSecondNullValue ? 0 : a.OrdersPerSecond,
-                    a.OrderBurst == AddAccountDecoder.OrderBurstNullValue ? 0 : a.OrderBurst));
+                    a.OrderBurst == AddAccountDecoder.OrderBurstNullValue ? 0 : a.OrderBurst,
+                    // Before version 4 every account traded.
+                    a.Permission == AccountPermission.NULL_VALUE ? AccountPermission.Trade : a.Permission));
                 return SbeError.None;
             case AddSymbolDecoder.TemplateId:
                 if ((error = AddSymbolDecoder.TryWrapWithHeader(message, 0, out var s)) != SbeError.None) return error;
@@ -195,12 +203,21 @@ public static class CommandCodec
         return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
     }
 
+    public static int Encode(in SetAccountPermission c, Span<byte> destination)
+    {
+        var e = SetAccountPermissionEncoder.WrapAndApplyHeader(destination, 0);
+        e.Account = c.Account;
+        e.Permission = c.Permission;
+        return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
+    }
+
     public static int Encode(in AddAccount c, Span<byte> destination)
     {
         var e = AddAccountEncoder.WrapAndApplyHeader(destination, 0);
         e.Account = c.Account;
         e.OrdersPerSecond = c.OrdersPerSecond;
         e.OrderBurst = c.OrderBurst;
+        e.Permission = c.Permission;
         return MessageHeaderEncoder.EncodedLength + e.EncodedLength;
     }
 

@@ -18,6 +18,7 @@ public struct CommandSummary : ICommandHandler
     public void On(in ResumeSymbol c) { Kind = CommandKind.ResumeSymbol; Symbol = c.Symbol; }
     public void On(in Deposit c) { Kind = CommandKind.Deposit; Account = c.Account; Symbol = c.Asset; }
     public void On(in Withdraw c) { Kind = CommandKind.Withdraw; Account = c.Account; Symbol = c.Asset; }
+    public void On(in SetAccountPermission c) { Kind = CommandKind.SetAccountPermission; Account = c.Account; Symbol = -1; }
     public void On(in NewOrder c) { Kind = CommandKind.NewOrder; Account = c.Account; ClientOrderId = c.ClientOrderId; Symbol = c.Symbol; }
     public void On(in CancelOrder c) { Kind = CommandKind.CancelOrder; Account = c.Account; ClientOrderId = c.ClientOrderId; Symbol = -1; }
     public void On(in ReplaceOrder c) { Kind = CommandKind.ReplaceOrder; Account = c.Account; ClientOrderId = c.OrigClientOrderId; Symbol = -1; }

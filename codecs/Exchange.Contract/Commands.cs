@@ -3,8 +3,9 @@
 namespace Exchange.Contract;
 
 /// <summary>A new account. <paramref name="OrdersPerSecond"/> and <paramref name="OrderBurst"/> are its order-entry rate
-/// limit (new orders and replaces; 0: the engine's configured default for accounts).</summary>
-public readonly record struct AddAccount(long Account, int OrdersPerSecond = 0, int OrderBurst = 0);
+/// limit (new orders and replaces; 0: the engine's configured default for accounts). <paramref name="Permission"/> is
+/// what its sessions may do (see the engine's README, "Permissions").</summary>
+public readonly record struct AddAccount(long Account, int OrdersPerSecond = 0, int OrderBurst = 0, AccountPermission Permission = AccountPermission.Trade);
 
 /// <summary>A new symbol with its trading rules, and the name the gateways and people know it by (empty is allowed by
 /// the engine; the engine process's config and exchange-admin always give one).
@@ -37,6 +38,10 @@ public static class SessionEnds
 }
 
 public readonly record struct HaltSymbol(int Symbol);
+
+/// <summary>Changes what <paramref name="Account"/> may do from this input on; its open orders stay (a CancelOnly account
+/// can still cancel them).</summary>
+public readonly record struct SetAccountPermission(long Account, AccountPermission Permission);
 
 public readonly record struct ResumeSymbol(int Symbol);
 

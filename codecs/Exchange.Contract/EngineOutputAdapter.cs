@@ -18,5 +18,6 @@ public abstract class EngineOutputAdapter : IEngineOutput
     public virtual void OnMassCancelled(in MassCancelled e) { }
     public virtual void OnSymbolStatus(in SymbolStatusChanged e) { }
     public virtual void OnAccountAdded(in AccountAdded e) { }
+    public virtual void OnPermissionChanged(in AccountPermissionChanged e) { }
     public virtual void OnStopTriggered(in StopTriggered e) { }
 }

@@ -175,6 +175,15 @@ public struct SbeEventWriter : IEngineOutput
         Commit(Header + m.EncodedLength);
     }
 
+    public void OnPermissionChanged(in AccountPermissionChanged e)
+    {
+        if (Muted) return;
+        var m = AccountPermissionChangedEncoder.WrapAndApplyHeader(Reserve(Header + AccountPermissionChangedEncoder.BlockLength), 0);
+        m.Sequence = Sequence; m.Timestamp = Timestamp;
+        m.Account = e.Account; m.Permission = e.Permission;
+        Commit(Header + m.EncodedLength);
+    }
+
     public void OnStopTriggered(in StopTriggered e)
     {
         if (Muted) return;
@@ -304,6 +313,13 @@ public static class EventCodec
                 if ((error = AccountAddedDecoder.TryWrapWithHeader(message, 0, out var m)) != SbeError.None) return error;
                 (sequence, timestamp) = (m.Sequence, m.Timestamp);
                 output.OnAccountAdded(new AccountAdded(m.Account));
+                return SbeError.None;
+            }
+            case AccountPermissionChangedDecoder.TemplateId:
+            {
+                if ((error = AccountPermissionChangedDecoder.TryWrapWithHeader(message, 0, out var m)) != SbeError.None) return error;
+                (sequence, timestamp) = (m.Sequence, m.Timestamp);
+                output.OnPermissionChanged(new AccountPermissionChanged(m.Account, m.Permission));
                 return SbeError.None;
             }
             case StopTriggeredDecoder.TemplateId:

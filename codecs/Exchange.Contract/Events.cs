@@ -18,6 +18,8 @@ public interface IEngineOutput
     void OnMassCancelled(in MassCancelled e);
     void OnSymbolStatus(in SymbolStatusChanged e);
     void OnAccountAdded(in AccountAdded e);
+    /// <summary>An account's permission changed (SetAccountPermission): orders it enters from now on are checked against it.</summary>
+    void OnPermissionChanged(in AccountPermissionChanged e);
     /// <summary>A pending stop order was triggered; the events of its matching as a market or limit order follow.</summary>
     void OnStopTriggered(in StopTriggered e);
 }
@@ -73,3 +75,6 @@ public readonly record struct MassCancelled(long Account, int Symbol, Side Side,
 public readonly record struct SymbolStatusChanged(int Symbol, SymbolStatus Status);
 
 public readonly record struct AccountAdded(long Account);
+
+/// <summary>What <paramref name="Account"/> may do from this input on.</summary>
+public readonly record struct AccountPermissionChanged(long Account, AccountPermission Permission);

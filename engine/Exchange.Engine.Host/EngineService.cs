@@ -54,7 +54,8 @@ public sealed partial class EngineService : IDisposable
         Metrics = new EngineMetrics(options.Counters ?? Exchange.Runtime.CountersFile.Private(256), config.ShardId);
         _router = new EventRouter(_sessions, _outbound, Metrics);
         _reference = new ReferenceData(config);
-        _sessionLayer = new SessionLayer(_sessions, _outbound, links, options, config, CancelAll, SendReferenceData, options.Log, LogRefusal, RejectMalformed);
+        _sessionLayer = new SessionLayer(_sessions, _outbound, links, options, config, CancelAll, SendReferenceData, options.Log, LogRefusal, RejectMalformed,
+            account => _engine!.TryGetPermission(account, out var permission) ? permission : AccountPermission.Trade);
         _journal = shard.Journal;
         if (_journal != null) _journal.FsyncObserved = nanos => Metrics.FsyncMicros.Record(nanos / 1000);
         _engine = shard.Engine;
@@ -145,7 +146,7 @@ public sealed partial class EngineService : IDisposable
             case NewOrderDecoder.TemplateId or CancelOrderDecoder.TemplateId or ReplaceOrderDecoder.TemplateId or MassCancelDecoder.TemplateId:
                 OnOrderEntry(connection, sbeMessage);
                 return;
-            case >= AddAccountDecoder.TemplateId and <= WithdrawDecoder.TemplateId:
+            case >= AddAccountDecoder.TemplateId and <= SetAccountPermissionDecoder.TemplateId:
                 OnAdministration(connection, sbeMessage);
                 return;
             case OrderStatusRequestDecoder.TemplateId or AccountStateRequestDecoder.TemplateId or BookSnapshotRequestDecoder.TemplateId:
@@ -185,14 +186,22 @@ public sealed partial class EngineService : IDisposable
         return false;
     }
 
-    /// <summary>Administration (accounts, symbols, funds): only from an operator's session, which then gets every event
-    /// the command produces.</summary>
+    /// <summary>Administration (accounts, symbols, funds, halts): only from an operator's session or an Admin account's
+    /// (any other account's is rejected NotPermitted, before sequencing), which then gets every event the command produces.</summary>
     private void OnAdministration(int connection, ReadOnlySpan<byte> message)
     {
         var command = new CommandSummary();
         if (CommandCodec.Decode(message, ref command) != SbeError.None) { RejectMalformed(connection, CommandCodec.TemplateOf(message)); return; }
-        if (!_sessions.IsActive(connection) || !_sessions[connection].IsOperator) { Reject(connection, in command, RejectReason.NotLoggedOn); return; }
-        _options.Log?.Info($"operator {_sessions[connection].Operator}: {command.Kind} (sequence {_sequencer.Last + 1})", ("operator", _sessions[connection].Operator), ("sequence", _sequencer.Last + 1));
+        if (!_sessions.IsActive(connection)) { Reject(connection, in command, RejectReason.NotLoggedOn); return; }
+        ref Session session = ref _sessions[connection];
+        if (!session.IsOperator && !(_engine.TryGetPermission(session.Account, out var permission) && permission == AccountPermission.Admin))
+        {
+            LogRefusal($"{command.Kind} from account {session.Account} (connection {connection}) refused: administration needs an operator or an admin account");
+            Reject(connection, in command, RejectReason.NotPermitted);
+            return;
+        }
+        string who = session.IsOperator ? $"operator {session.Operator}" : $"admin account {session.Account}";
+        _options.Log?.Info($"{who}: {command.Kind} (sequence {_sequencer.Last + 1})", ("operator", session.Operator ?? $"account {session.Account}"), ("sequence", _sequencer.Last + 1));
         Submit(Block(message), operatorConnection: connection);
     }
 

@@ -28,6 +28,7 @@ internal sealed class EventPrinter(TextWriter output, bool json) : IEngineOutput
     public void OnMassCancelled(in MassCancelled e) => Write(e, EventJson.Default.MassCancelled);
     public void OnSymbolStatus(in SymbolStatusChanged e) => Write(e, EventJson.Default.SymbolStatusChanged);
     public void OnAccountAdded(in AccountAdded e) => Write(e, EventJson.Default.AccountAdded);
+    public void OnPermissionChanged(in AccountPermissionChanged e) => Write(e, EventJson.Default.AccountPermissionChanged);
     public void OnStopTriggered(in StopTriggered e) => Write(e, EventJson.Default.StopTriggered);
 }
 
@@ -45,5 +46,6 @@ internal sealed class EventPrinter(TextWriter output, bool json) : IEngineOutput
 [JsonSerializable(typeof(MassCancelled))]
 [JsonSerializable(typeof(SymbolStatusChanged))]
 [JsonSerializable(typeof(AccountAdded))]
+[JsonSerializable(typeof(AccountPermissionChanged))]
 [JsonSerializable(typeof(StopTriggered))]
 internal sealed partial class EventJson : JsonSerializerContext;

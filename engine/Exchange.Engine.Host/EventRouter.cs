@@ -54,6 +54,7 @@ internal sealed class EventRouter(SessionTable sessions, Outbound outbound, Engi
             case BalanceChangedDecoder.TemplateId: account = BalanceChangedDecoder.WrapWithHeader(message).Account; return Destination.Account;
             case MassCancelReportDecoder.TemplateId: account = MassCancelReportDecoder.WrapWithHeader(message).Account; return Destination.Account;
             case AccountAddedDecoder.TemplateId: account = AccountAddedDecoder.WrapWithHeader(message).Account; return Destination.Account;
+            case AccountPermissionChangedDecoder.TemplateId: account = AccountPermissionChangedDecoder.WrapWithHeader(message).Account; return Destination.Account;
             // A stop's trigger is its owner's business, not the market's: it names the account and the client order id.
             case StopTriggeredDecoder.TemplateId: account = StopTriggeredDecoder.WrapWithHeader(message).Account; return Destination.Account;
             case CommandRejectedDecoder.TemplateId:

@@ -12,7 +12,8 @@ internal sealed class OperatorConsole(ShardConfig config, MatchingEngine<EventPr
           market buy ACCOUNT SYMBOL QTY BUDGET [id=N]      market sell ACCOUNT SYMBOL QTY [id=N]
           cancel ACCOUNT ID             replace ACCOUNT ID PRICE QTY [new=ID]
           mass-cancel ACCOUNT [SYMBOL|*] [buy|sell]
-          deposit|withdraw ACCOUNT ASSET AMOUNT          add-account ACCOUNT
+          deposit|withdraw ACCOUNT ASSET AMOUNT          add-account ACCOUNT [trade|cancel-only|read-only|admin]
+          set-permission ACCOUNT trade|cancel-only|read-only|admin
           halt|resume SYMBOL            book SYMBOL      balances ACCOUNT      hash      help      quit
         """;
 
@@ -51,7 +52,8 @@ internal sealed class OperatorConsole(ShardConfig config, MatchingEngine<EventPr
                     if (w[0] == "deposit") Apply(new Deposit(Long(w[1]), config.AssetId(w[2]), Long(w[3])));
                     else Apply(new Withdraw(Long(w[1]), config.AssetId(w[2]), Long(w[3])));
                     break;
-                case "add-account": Need(w, 2); Apply(new AddAccount(Long(w[1]))); break;
+                case "set-permission": Need(w, 3); Apply(new SetAccountPermission(Long(w[1]), Permission(w[2]))); break;
+                case "add-account": Need(w, 2); Apply(new AddAccount(Long(w[1]), Permission: w.Length > 2 ? Permission(w[2]) : AccountPermission.Trade)); break;
                 case "halt": Need(w, 2); Apply(new HaltSymbol(SymbolId(w[1]))); break;
                 case "resume": Need(w, 2); Apply(new ResumeSymbol(SymbolId(w[1]))); break;
                 case "book": Need(w, 2); PrintBook(SymbolId(w[1])); break;
@@ -105,6 +107,7 @@ internal sealed class OperatorConsole(ShardConfig config, MatchingEngine<EventPr
             case Deposit c: engine.Apply(seq, ts, c); break;
             case Withdraw c: engine.Apply(seq, ts, c); break;
             case AddAccount c: engine.Apply(seq, ts, c); break;
+            case SetAccountPermission c: engine.Apply(seq, ts, c); break;
             case HaltSymbol c: engine.Apply(seq, ts, c); break;
             case ResumeSymbol c: engine.Apply(seq, ts, c); break;
             default: throw new InvalidOperationException($"no route for {typeof(T).Name}");
@@ -150,6 +153,15 @@ internal sealed class OperatorConsole(ShardConfig config, MatchingEngine<EventPr
         "buy" => Side.Buy,
         "sell" => Side.Sell,
         _ => throw new ConfigException($"side must be buy or sell, not '{s}'"),
+    };
+
+    private static AccountPermission Permission(string s) => s switch
+    {
+        "trade" => AccountPermission.Trade,
+        "cancel-only" => AccountPermission.CancelOnly,
+        "read-only" => AccountPermission.ReadOnly,
+        "admin" => AccountPermission.Admin,
+        _ => throw new ConfigException($"permission must be trade, cancel-only, read-only or admin, not '{s}'"),
     };
 
     private static long Long(string s) =>

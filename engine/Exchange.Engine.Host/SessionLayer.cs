@@ -27,6 +27,7 @@ internal sealed class SessionLayer
     private readonly Exchange.Hosting.Log? _log;
     private readonly Action<string> _logRefusal;
     private readonly Action<int, int> _rejectMalformed;
+    private readonly Func<long, AccountPermission> _permissionOf;
     private readonly long _unsendableNanos;
     private readonly byte[] _scratch = new byte[512];
     /// <summary>Key id (SessionAuth.KeyId) → the key: its secret and whose it is.</summary>
@@ -58,8 +59,10 @@ internal sealed class SessionLayer
     public long HandshakesWithheld { get; private set; }
 
     public SessionLayer(SessionTable sessions, Outbound outbound, IEngineLinks links, EngineServiceOptions options, ShardConfig config,
-        Action<long> cancelAll, Action<int> sendReferenceData, Exchange.Hosting.Log? log, Action<string> logRefusal, Action<int, int> rejectMalformed)
+        Action<long> cancelAll, Action<int> sendReferenceData, Exchange.Hosting.Log? log, Action<string> logRefusal, Action<int, int> rejectMalformed,
+        Func<long, AccountPermission> permissionOf)
     {
+        _permissionOf = permissionOf;
         _sessions = sessions;
         _outbound = outbound;
         _links = links;
@@ -326,8 +329,10 @@ internal sealed class SessionLayer
         ack.SessionId = started.Id;
         ack.Account = account;
         ack.HeartbeatIntervalMs = interval;
+        var permission = operatorName != null ? AccountPermission.Admin : _permissionOf(account);
+        ack.Permission = permission;
         _outbound.Send(connection, _scratch.AsSpan(0, HeaderLength + ack.EncodedLength));
-        _log?.Info($"session {started.Id} logged on: {Who(account, operatorName)}, connection {connection}, heartbeat {interval} ms" +
+        _log?.Info($"session {started.Id} logged on: {Who(account, operatorName)}, connection {connection}, heartbeat {interval} ms, permission {permission}" +
             (mac != null ? ", challenge-response, messages sealed" : ", clear-key logon") +
             (started.CancelOnDisconnect ? ", cancel on disconnect" : ""), ("session", started.Id), ("account", account), ("connection", connection));
     }

@@ -47,8 +47,10 @@ public sealed record OperatorConfig(string Name, string ApiKey);
 /// <summary>An account of the opening state. <paramref name="ApiKey"/> is what a client presents in Logon to trade
 /// as this account; without one the account cannot log on. <paramref name="OrdersPerSecond"/> and
 /// <paramref name="OrderBurst"/> are its order-entry rate limit in the engine (0: the engine's default,
-/// <c>engine.accountOrdersPerSecond</c>).</summary>
-public sealed record AccountConfig(long Id, Dictionary<string, long> Balances, string? ApiKey = null, int OrdersPerSecond = 0, int OrderBurst = 0);
+/// <c>engine.accountOrdersPerSecond</c>). <paramref name="Permission"/> is what its sessions may do (<c>trade</c>, the
+/// default; <c>cancelOnly</c>, <c>readOnly</c>, <c>admin</c>), enforced by the engine.</summary>
+public sealed record AccountConfig(long Id, Dictionary<string, long> Balances, string? ApiKey = null, int OrdersPerSecond = 0, int OrderBurst = 0,
+    AccountPermission Permission = AccountPermission.Trade);
 
 public sealed record ShardConfig
 {
@@ -155,7 +157,8 @@ public sealed record ShardConfig
         foreach (var account in Accounts)
         {
             if (account.OrdersPerSecond < 0 || account.OrderBurst < 0) throw new ConfigException($"account {account.Id}: ordersPerSecond and orderBurst must not be negative");
-            commands.Add(buffer[..CommandCodec.Encode(new AddAccount(account.Id, account.OrdersPerSecond, account.OrderBurst), buffer)]);
+            if (account.Permission > AccountPermission.Admin) throw new ConfigException($"account {account.Id}: permission must be trade, cancelOnly, readOnly or admin");
+            commands.Add(buffer[..CommandCodec.Encode(new AddAccount(account.Id, account.OrdersPerSecond, account.OrderBurst, account.Permission), buffer)]);
             foreach (var (asset, amount) in account.Balances)
             {
                 int assetId;

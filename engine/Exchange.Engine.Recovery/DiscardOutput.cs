@@ -19,5 +19,6 @@ public struct DiscardOutput : IEngineOutput
     public readonly void OnMassCancelled(in MassCancelled e) { }
     public readonly void OnSymbolStatus(in SymbolStatusChanged e) { }
     public readonly void OnAccountAdded(in AccountAdded e) { }
+    public readonly void OnPermissionChanged(in AccountPermissionChanged e) { }
     public readonly void OnStopTriggered(in StopTriggered e) { }
 }

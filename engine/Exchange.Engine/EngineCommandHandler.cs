@@ -27,6 +27,7 @@ public readonly struct EngineCommandHandler<TOutput>(MatchingEngine<TOutput> eng
     public void On(in ResumeSymbol c) => engine.Apply(sequence, timestamp, c);
     public void On(in Deposit c) => engine.Apply(sequence, timestamp, c);
     public void On(in Withdraw c) => engine.Apply(sequence, timestamp, c);
+    public void On(in SetAccountPermission c) => engine.Apply(sequence, timestamp, c);
     public void On(in NewOrder c) => engine.Apply(sequence, timestamp, c);
     public void On(in CancelOrder c) => engine.Apply(sequence, timestamp, c);
     public void On(in ReplaceOrder c) => engine.Apply(sequence, timestamp, c);

@@ -26,7 +26,7 @@ public readonly record struct SnapshotStop(
 
 public sealed class EngineSnapshot
 {
-    private const ulong Magic = 0x35_50414E53_474E45; // "ENGSNAP5": with icebergs' display quantities and slices, accounts' rate limits, symbols' session ends and order expiries
+    private const ulong Magic = 0x35_50414E53_474E45; // "ENGSNAP5": with icebergs' display quantities and slices, accounts' rate limits and permissions, symbols' session ends and order expiries
     private const ulong MagicWithoutIcebergs = 0x34_50414E53_474E45; // "ENGSNAP4": with last trade prices and pending stops, still read
     private const ulong MagicWithoutStops = 0x33_50414E53_474E45; // "ENGSNAP3": with what the engine remembers for queries, still read
     private const ulong MagicWithoutHistory = 0x32_50414E53_474E45; // "ENGSNAP2": symbols carry their names, still read
@@ -58,6 +58,9 @@ public sealed class EngineSnapshot
     public long[] RateLimits { get; init; } = [];
     /// <summary>Every open order's expiry, by (expiry, order id) (empty in snapshots written before expiries existed).</summary>
     public SnapshotExpiry[] Expiries { get; init; } = [];
+    /// <summary>Per account (in creation order): its permission (empty in snapshots written before permissions existed:
+    /// every account trades).</summary>
+    public AccountPermission[] Permissions { get; init; } = [];
 
     public void WriteTo(Stream stream)
     {
@@ -115,6 +118,8 @@ public sealed class EngineSnapshot
         foreach (var s in Symbols) w.Write(s.SessionEnd);
         w.Write(Expiries.Length);
         foreach (var e in Expiries) { w.Write(e.OrderId); w.Write(e.ExpireAt); w.Write((byte)e.TimeInForce); }
+        w.Write(Permissions.Length);
+        foreach (var p in Permissions) w.Write((byte)p);
     }
 
     private const int OrderSize = 8 * 7 + 4 + 3;
@@ -223,12 +228,24 @@ public sealed class EngineSnapshot
                 expiries = new SnapshotExpiry[Count(r, 1 << 28)];
                 for (int i = 0; i < expiries.Length; i++) expiries[i] = new SnapshotExpiry(r.ReadInt64(), r.ReadInt64(), (TimeInForce)r.ReadByte());
             }
+            AccountPermission[] permissions = [];
+            if (magic == Magic)
+            {
+                int n = Count(r, accounts.Length);
+                if (n != 0 && n != accounts.Length) throw new InvalidDataException($"{n} permissions for {accounts.Length} accounts");
+                permissions = new AccountPermission[n];
+                for (int i = 0; i < n; i++)
+                {
+                    permissions[i] = (AccountPermission)r.ReadByte();
+                    if (permissions[i] > AccountPermission.Admin) throw new InvalidDataException($"account {accounts[i]} has permission {(byte)permissions[i]}");
+                }
+            }
             return new EngineSnapshot
             {
                 Sequence = sequence, Timestamp = timestamp, NextOrderId = nextOrderId, NextTradeId = nextTradeId, AssetCount = assets,
                 Symbols = symbols, Accounts = accounts, Available = available, Held = held, Orders = orders,
                 LastClientOrderIds = lastIds, LastClientOrderSequences = lastSequences, RecentOrders = recent, Stops = stops, RateLimits = rateLimits,
-                Expiries = expiries,
+                Expiries = expiries, Permissions = permissions,
             };
         }
         catch (EndOfStreamException)

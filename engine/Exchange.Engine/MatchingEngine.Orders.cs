@@ -13,6 +13,7 @@ public sealed partial class MatchingEngine<TOutput>
         OrderBook? book = BookOf(c.Symbol);
         long hold = 0, expireAt = 0;
         var reason = account == None ? RejectReason.UnknownAccount
+            : !MayPlace(account) ? RejectReason.NotPermitted
             : book == null ? RejectReason.UnknownSymbol
             : OverRateLimit(account, timestamp) ? RejectReason.RateLimited
             : CheckNewOrder(in c, book, account, out hold);
@@ -181,10 +182,11 @@ public sealed partial class MatchingEngine<TOutput>
     {
         Sequence(sequence, timestamp);
         int account = AccountSlot(c.Account);
-        int slot = account == None ? None : _orderIndex.Find(c.Account, c.ClientOrderId);
+        int slot = account == None || !MayCancel(account) ? None : _orderIndex.Find(c.Account, c.ClientOrderId);
         if (slot == None)
         {
-            Reject(CommandKind.CancelOrder, c.Account, c.ClientOrderId, -1, account == None ? RejectReason.UnknownAccount : RejectReason.UnknownOrder);
+            Reject(CommandKind.CancelOrder, c.Account, c.ClientOrderId, -1,
+                account == None ? RejectReason.UnknownAccount : !MayCancel(account) ? RejectReason.NotPermitted : RejectReason.UnknownOrder);
             return;
         }
         OrderBook book = _books[_orders[slot].Symbol]!;
@@ -198,6 +200,7 @@ public sealed partial class MatchingEngine<TOutput>
         int account = AccountSlot(c.Account);
         int slot = account == None ? None : _orderIndex.Find(c.Account, c.OrigClientOrderId);
         var reason = account == None ? RejectReason.UnknownAccount
+            : !MayPlace(account) ? RejectReason.NotPermitted
             : slot == None ? RejectReason.UnknownOrder
             : _orders[slot].Pending ? RejectReason.PendingStopNotReplaceable
             : OverRateLimit(account, timestamp) ? RejectReason.RateLimited
@@ -287,6 +290,7 @@ public sealed partial class MatchingEngine<TOutput>
         Sequence(sequence, timestamp);
         int account = AccountSlot(c.Account);
         var reason = account == None ? RejectReason.UnknownAccount
+            : !MayCancel(account) ? RejectReason.NotPermitted
             : c.Symbol != -1 && BookOf(c.Symbol) == null ? RejectReason.UnknownSymbol
             : c.Side is not (Side.None or Side.Buy or Side.Sell) ? RejectReason.InvalidSide
             : RejectReason.None;

@@ -33,8 +33,12 @@ public sealed partial class MatchingEngine<TOutput>
         var lastIds = new long[_accountCount];
         var lastSequences = new long[_accountCount];
         var rateLimits = new long[3 * _accountCount];
+        bool anyPermission = false;
+        for (int i = 0; i < _accountCount; i++) anyPermission |= _accounts[i].Permission != AccountPermission.Trade;
+        var permissions = anyPermission ? new AccountPermission[_accountCount] : [];
         for (int i = 0; i < _accountCount; i++)
         {
+            if (anyPermission) permissions[i] = _accounts[i].Permission;
             accounts[i] = _accounts[i].Id;
             lastIds[i] = _accounts[i].LastClientOrderId;
             lastSequences[i] = _accounts[i].LastClientOrderSequence;
@@ -50,7 +54,7 @@ public sealed partial class MatchingEngine<TOutput>
                 Available = _available.AsSpan(0, _accountCount * _assets).ToArray(),
                 Held = _held.AsSpan(0, _accountCount * _assets).ToArray(),
                 Orders = [], LastClientOrderIds = lastIds, LastClientOrderSequences = lastSequences, RecentOrders = RecentOrders(), RateLimits = rateLimits,
-                Expiries = SnapshotExpiries(),
+                Expiries = SnapshotExpiries(), Permissions = permissions,
             },
             books.Select(b => (b.Bids, b.Asks, b.BuyStops, b.SellStops)).ToArray(), copyPools ? (Order[])_orders.Clone() : _orders, copyPools ? (PriceLevel[])_levels.Clone() : _levels, OpenOrderCount);
     }
@@ -103,6 +107,15 @@ public sealed partial class MatchingEngine<TOutput>
                 _accounts[i].RateInterval = interval;
                 _accounts[i].RateTolerance = tolerance;
                 _accounts[i].RateDue = snapshot.RateLimits[3 * i + 2];
+            }
+        }
+        if (snapshot.Permissions.Length != 0)
+        {
+            if (snapshot.Permissions.Length != snapshot.Accounts.Length) throw new InvalidDataException("snapshot's permissions do not match its accounts");
+            for (int i = 0; i < snapshot.Accounts.Length; i++)
+            {
+                if (snapshot.Permissions[i] > AccountPermission.Admin) throw new InvalidDataException($"snapshot account {snapshot.Accounts[i]} has permission {(byte)snapshot.Permissions[i]}");
+                _accounts[i].Permission = snapshot.Permissions[i];
             }
         }
         // A ring larger than this engine's keeps its newest entries.
@@ -280,7 +293,7 @@ public sealed class PendingSnapshot
             AssetCount = _header.AssetCount, Symbols = _header.Symbols, Accounts = _header.Accounts, Available = _header.Available,
             Held = _header.Held, Orders = n == orders.Length ? orders : orders[..n],
             LastClientOrderIds = _header.LastClientOrderIds, LastClientOrderSequences = _header.LastClientOrderSequences, RecentOrders = _header.RecentOrders,
-            Stops = [.. stops], RateLimits = _header.RateLimits, Expiries = _header.Expiries,
+            Stops = [.. stops], RateLimits = _header.RateLimits, Expiries = _header.Expiries, Permissions = _header.Permissions,
         };
     }
 }

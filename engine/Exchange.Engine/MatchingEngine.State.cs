@@ -140,6 +140,8 @@ public sealed partial class MatchingEngine<TOutput>
                 h.Add(_accounts[a].RateTolerance);
                 h.Add(_accounts[a].RateDue);
             }
+            // Likewise only a permission other than Trade.
+            if (_accounts[a].Permission != AccountPermission.Trade) h.Add(100 + (long)_accounts[a].Permission);
             for (int asset = 0; asset < _assets; asset++)
             {
                 h.Add(_available[Balance(a, asset)]);

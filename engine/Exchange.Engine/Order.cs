@@ -77,4 +77,6 @@ internal struct AccountState
     public long RateInterval;
     public long RateTolerance;
     public long RateDue;
+    /// <summary>What the account may do (Trade, the default, is 0).</summary>
+    public AccountPermission Permission;
 }

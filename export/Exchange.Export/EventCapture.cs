@@ -243,6 +243,7 @@ public sealed class EventCapture : IEngineOutput
     public void OnBestBidOffer(in BestBidOffer e) { }
     public void OnMassCancelled(in MassCancelled e) { }
     public void OnAccountAdded(in AccountAdded e) { }
+    public void OnPermissionChanged(in AccountPermissionChanged e) { }
     /// <summary>From its trigger on a stop is a market (Stop) or limit (StopLimit) order: the triggered row carries the
     /// stop price and the last trade price that reached it, the rows after it are a plain order's.</summary>
     public void OnStopTriggered(in StopTriggered e)
@@ -285,6 +286,7 @@ public sealed class EventCapture : IEngineOutput
         public readonly void On(in ResumeSymbol c) { }
         public readonly void On(in Deposit c) { }
         public readonly void On(in Withdraw c) { }
+        public readonly void On(in SetAccountPermission c) { }
         public readonly void On(in CancelOrder c) { }
         public readonly void On(in ReplaceOrder c) { }
         public readonly void On(in MassCancel c) { }

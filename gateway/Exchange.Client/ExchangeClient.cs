@@ -120,6 +120,9 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     public ulong SessionIdOf(int shard) => _shards[shard].SessionId;
     /// <summary>The heartbeat interval the shard granted (0 before its LogonAck).</summary>
     public uint HeartbeatIntervalMsOf(int shard) => _shards[shard].HeartbeatIntervalMs;
+
+    /// <summary>What the account may do on the shard, as its engine said at logon (Trade before the first logon).</summary>
+    public AccountPermission PermissionOf(int shard) => _shards[shard].Permission;
     /// <summary>The account the engines logged this client on as (the options' until the first LogonAck).</summary>
     public long Account
     {
@@ -587,6 +590,10 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
                 // Every engine event begins its block with the sequence and timestamp of its input: a shorter
                 // message is no event.
                 if (message.Length < HeaderLength + 16) { _malformed++; return; }
+                // The session's own account's permission changed: PermissionOf follows it.
+                if (header.TemplateId == AccountPermissionChangedDecoder.TemplateId
+                    && AccountPermissionChangedDecoder.TryWrapWithHeader(message, 0, out var changed) == SbeError.None && changed.Account == s.Account)
+                    s.Permission = changed.Permission;
                 _lastTimestamp = BinaryPrimitives.ReadInt64LittleEndian(message[(HeaderLength + 8)..]);
                 _listener.OnEventContext(s.Index, BinaryPrimitives.ReadInt64LittleEndian(message[HeaderLength..]));
                 if (EventCodec.Decode(message, ref _listener, out _, out _) != SbeError.None) _malformed++;
@@ -676,6 +683,8 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         s.SessionId = ack.SessionId;
         s.Account = ack.Account;
         s.HeartbeatIntervalMs = interval;
+        // An engine before version 4 sends none: its accounts all trade.
+        s.Permission = ack.Permission == AccountPermission.NULL_VALUE ? AccountPermission.Trade : ack.Permission;
         s.HeartbeatNanos = interval * NanoClock.Millisecond;
         s.LastInbound = now;
         s.LastOutbound = now;

@@ -46,6 +46,8 @@ internal sealed class ShardSession
     public ulong SessionId;
     public long Account;
     public uint HeartbeatIntervalMs;
+    /// <summary>What the account may do, from the LogonAck.</summary>
+    public AccountPermission Permission;
     public long HeartbeatNanos;
     /// <summary>NanoClock times of the last message received from and sent to the shard, stamped by the session
     /// duties from the flags below so the order path never reads the clock.</summary>

@@ -415,7 +415,7 @@ internal sealed class OrderEntrySession
     {
         if (e.Command == CommandKind.MassCancel)
         {
-            if (_massCancels.TryDequeue(out var mc)) MassCancelReport(mc.ClOrdId, mc.Type, '0', MassCancelRejectReason.Other, 0, mc.Symbol, e.Reason.ToString(), mc.Route);
+            if (_massCancels.TryDequeue(out var mc)) MassCancelReport(mc.ClOrdId, mc.Type, '0', MassCancelRejectReason.Other, 0, mc.Symbol, RejectText(e.Command, e.Reason), mc.Route);
             return;
         }
         if (!_byEngineId.TryGetValue(e.ClientOrderId, out var order)) return;
@@ -430,7 +430,7 @@ internal sealed class OrderEntrySession
             order.Status = OrdStatus.Rejected;
             order.Leaves = 0;
             Forget(order);
-            Refuse(order.Request!, OrdRejReasonOf(e.Reason), e.Reason.ToString());
+            Refuse(order.Request!, OrdRejReasonOf(e.Reason), RejectText(e.Command, e.Reason));
             order.Trace?.Answered(0, e.Reason.ToString());
             order.Trace = null;
             return;
@@ -441,7 +441,7 @@ internal sealed class OrderEntrySession
             _byClOrdId.Remove(pending.ClOrdId);
             if (!order.IsOpen) _byEngineId.Remove(order.EngineClientOrderId);
             if (e.Reason == RejectReason.UnknownOrder) CancelReject(order, pending.Request, pending.IsReplace, CxlRejReason.TooLateToCancel, "Too late to cancel");
-            else CancelReject(order, pending.Request, pending.IsReplace, CxlRejReason.Other, e.Reason.ToString());
+            else CancelReject(order, pending.Request, pending.IsReplace, CxlRejReason.Other, RejectText(e.Command, e.Reason));
         }
     }
 
@@ -538,6 +538,11 @@ internal sealed class OrderEntrySession
         if (order.Pending == null) _byEngineId.Remove(order.EngineClientOrderId);
         // The ClOrdID stays known so a late cancel gets "too late" and status requests still answer.
     }
+
+    /// <summary>Text (58) of an engine's reject: its reason, and for a permission what the account may not do.</summary>
+    internal static string RejectText(CommandKind command, RejectReason reason) => reason != RejectReason.NotPermitted ? reason.ToString()
+        : command is CommandKind.NewOrder or CommandKind.ReplaceOrder ? "NotPermitted: this account may not place or replace orders (it is cancel-only or read-only)"
+        : "NotPermitted: this account may not cancel orders (it is read-only)";
 
     private static OrdRejReason OrdRejReasonOf(RejectReason reason) => reason switch
     {

@@ -18,8 +18,12 @@ internal sealed record Request(string Name, byte[] Command, Func<object, bool> A
         return buffer[..encode(buffer)];
     }
 
-    public static Request AddAccount(long account) =>
-        new("add-account", Encode(b => CommandCodec.Encode(new AddAccount(account), b)), e => e is AccountAdded a && a.Account == account);
+    public static Request AddAccount(long account, AccountPermission permission = AccountPermission.Trade) =>
+        new("add-account", Encode(b => CommandCodec.Encode(new AddAccount(account, Permission: permission), b)), e => e is AccountAdded a && a.Account == account);
+
+    public static Request SetPermission(long account, AccountPermission permission) =>
+        new("set-permission", Encode(b => CommandCodec.Encode(new SetAccountPermission(account, permission), b)),
+            e => e is AccountPermissionChanged c && c.Account == account);
 
     public static Request Deposit(long account, int asset, long amount) =>
         new("deposit", Encode(b => CommandCodec.Encode(new Deposit(account, asset, amount), b)), e => e is BalanceChanged c && c.Account == account && c.Asset == asset);
@@ -140,6 +144,7 @@ internal static class Administration
 
         public override void OnRejected(in CommandRejected e) => Consider(EventSequence, e);
         public override void OnAccountAdded(in AccountAdded e) => Consider(EventSequence, e);
+        public override void OnPermissionChanged(in AccountPermissionChanged e) => Consider(EventSequence, e);
         public override void OnBalance(in BalanceChanged e) => Consider(EventSequence, e);
         public override void OnSymbolStatus(in SymbolStatusChanged e) => Consider(EventSequence, e);
     }

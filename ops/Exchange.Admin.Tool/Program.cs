@@ -38,7 +38,20 @@ void Add(Command command, Func<ParseResult, Request> request)
 }
 
 var account = AccountArgument();
-Add(new Command("add-account", "Add an account (no funds; deposit next)") { account }, p => Request.AddAccount(p.GetValue(account)));
+var permission = new Option<AccountPermission>("--permission")
+{
+    Description = "What the account's sessions may do: Trade (the default), CancelOnly, ReadOnly or Admin",
+    DefaultValueFactory = _ => AccountPermission.Trade,
+};
+permission.AcceptOnlyFromAmong(nameof(AccountPermission.Trade), nameof(AccountPermission.CancelOnly), nameof(AccountPermission.ReadOnly), nameof(AccountPermission.Admin));
+Add(new Command("add-account", "Add an account (no funds; deposit next)") { account, permission },
+    p => Request.AddAccount(p.GetValue(account), p.GetValue(permission)));
+
+var permissionAccount = AccountArgument();
+var newPermission = new Argument<AccountPermission>("permission") { Description = "Trade, CancelOnly, ReadOnly or Admin" };
+newPermission.AcceptOnlyFromAmong(nameof(AccountPermission.Trade), nameof(AccountPermission.CancelOnly), nameof(AccountPermission.ReadOnly), nameof(AccountPermission.Admin));
+Add(new Command("set-permission", "Change what an account's sessions may do from now on (its open orders stay)") { permissionAccount, newPermission },
+    p => Request.SetPermission(p.GetValue(permissionAccount), p.GetValue(newPermission)));
 
 var depositAccount = AccountArgument();
 var depositAsset = IntArgument("asset", "Asset id");

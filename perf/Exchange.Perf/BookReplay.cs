@@ -27,6 +27,7 @@ internal struct CountingOutput : IEngineOutput
     public readonly void OnMassCancelled(in MassCancelled e) { }
     public readonly void OnSymbolStatus(in SymbolStatusChanged e) { }
     public readonly void OnAccountAdded(in AccountAdded e) { }
+    public readonly void OnPermissionChanged(in AccountPermissionChanged e) { }
     public readonly void OnStopTriggered(in StopTriggered e) { }
 }
 
@@ -185,6 +186,7 @@ internal static class BookReplay
         public void On(in ResumeSymbol c) => Length = CommandCodec.Encode(c, buffer);
         public void On(in Deposit c) => Length = CommandCodec.Encode(c, buffer);
         public void On(in Withdraw c) => Length = CommandCodec.Encode(c, buffer);
+        public void On(in SetAccountPermission c) => Length = CommandCodec.Encode(c, buffer);
         public void On(in NewOrder c) => Length = CommandCodec.Encode(c, buffer);
         public void On(in CancelOrder c) => Length = CommandCodec.Encode(c, buffer);
         public void On(in ReplaceOrder c) => Length = CommandCodec.Encode(c, buffer);

@@ -39,7 +39,9 @@ public sealed record CommandDescription(string Name, long? Account, int? Symbol,
         private static CommandField F(string name, long value) => new(name, value);
         private static CommandField E<T>(string name, T value) where T : struct, Enum => new(name, Convert.ToInt64(value, null), value.ToString());
 
-        public void On(in AddAccount c) => Set("AddAccount", c.Account, null, F("account", c.Account));
+        // An account that trades (and every account of records before schema version 4) shows no permission.
+        public void On(in AddAccount c) => Set("AddAccount", c.Account, null,
+            c.Permission == AccountPermission.Trade ? [F("account", c.Account)] : [F("account", c.Account), E("permission", c.Permission)]);
 
         public void On(in AddSymbol c)
         {
@@ -57,6 +59,7 @@ public sealed record CommandDescription(string Name, long? Account, int? Symbol,
         public void On(in ResumeSymbol c) => Set("ResumeSymbol", null, c.Symbol, F("symbol", c.Symbol));
         public void On(in Deposit c) => Set("Deposit", c.Account, null, F("account", c.Account), F("asset", c.Asset), F("amount", c.Amount));
         public void On(in Withdraw c) => Set("Withdraw", c.Account, null, F("account", c.Account), F("asset", c.Asset), F("amount", c.Amount));
+        public void On(in SetAccountPermission c) => Set("SetAccountPermission", c.Account, null, F("account", c.Account), E("permission", c.Permission));
 
         public void On(in NewOrder c)
         {

@@ -32,6 +32,7 @@ internal sealed class RecordingListener : IClientListener
     public void OnBalance(in BalanceChanged e) => Add("Balance", e);
     public void OnMassCancelled(in MassCancelled e) => Add("MassCancelled", e);
     public void OnAccountAdded(in AccountAdded e) => Add("AccountAdded", e);
+    public void OnPermissionChanged(in AccountPermissionChanged e) => Add("AccountPermissionChanged", e);
     public void OnStopTriggered(in StopTriggered e) => Add("StopTriggered", e);
     public void OnLevel(in LevelChanged e) => Add("Level", e);
     public void OnBestBidOffer(in BestBidOffer e) => Add("BestBidOffer", e);
@@ -58,6 +59,7 @@ internal struct CountingListener : IClientListener
     public void OnBalance(in BalanceChanged e) => Other++;
     public void OnMassCancelled(in MassCancelled e) => Other++;
     public void OnAccountAdded(in AccountAdded e) => Other++;
+    public void OnPermissionChanged(in AccountPermissionChanged e) => Other++;
     public void OnStopTriggered(in StopTriggered e) => Other++;
     public void OnLevel(in LevelChanged e) => Other++;
     public void OnBestBidOffer(in BestBidOffer e) => Other++;

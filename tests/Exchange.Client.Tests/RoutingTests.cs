@@ -16,6 +16,7 @@ public class RoutingTests
         public void On(in ResumeSymbol c) => Command = c;
         public void On(in Deposit c) => Command = c;
         public void On(in Withdraw c) => Command = c;
+        public void On(in SetAccountPermission c) => Command = c;
         public void On(in NewOrder c) => Command = c;
         public void On(in CancelOrder c) => Command = c;
         public void On(in ReplaceOrder c) => Command = c;

@@ -74,10 +74,11 @@ public sealed class CommandGenerator
         lateSymbolAt = totalCommands / 2;
 
         // Setup: accounts (one more than the tight profile allows), symbols (plus invalid and duplicate
-        // ones), deposits. Trader 5 is poor so InsufficientFunds happens naturally.
-        foreach (long a in new long[] { 1, 2, 3, 4, 5, 6 })
+        // ones), deposits. Trader 5 is poor so InsufficientFunds happens naturally. Traders 7, 8 and 9 are cancel-only,
+        // read-only and admin (the tight profile has no room for them: their commands meet UnknownAccount there).
+        foreach (long a in new long[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 })
         {
-            pending.Enqueue(new AddAccount(a));
+            pending.Enqueue(new AddAccount(a, Permission: a switch { 7 => AccountPermission.CancelOnly, 8 => AccountPermission.ReadOnly, 9 => AccountPermission.Admin, _ => AccountPermission.Trade }));
             traders.Add(a);
             nextClientId[a] = 1;
         }
@@ -198,9 +199,19 @@ public sealed class CommandGenerator
 
     private object AdminNoise()
     {
-        switch (rng.Next(4))
+        switch (rng.Next(5))
         {
-            case 0: return new AddAccount(Chance(0.5) ? Pick(traders) : 100 + rng.Next(3)); // duplicate or new (capacity)
+            case 4:
+                // A trader's permission changes while its orders rest; mostly back to Trade, so trading goes on.
+                long who = Chance(0.1) ? 77 : Pick(traders);
+                var permission = rng.Next(100) switch
+                {
+                    < 45 => AccountPermission.Trade, < 60 => AccountPermission.CancelOnly, < 72 => AccountPermission.ReadOnly,
+                    < 85 => AccountPermission.Admin, _ => (AccountPermission)(4 + rng.Next(250)),
+                };
+                return new SetAccountPermission(who, permission);
+            case 0: return Chance(0.2) ? new AddAccount(200 + rng.Next(3), Permission: (AccountPermission)(4 + rng.Next(250))) // invalid permission
+                : new AddAccount(Chance(0.5) ? Pick(traders) : 100 + rng.Next(3)); // duplicate or new (capacity)
             case 1: return new AddSymbol(Symbols[rng.Next(3)]);                           // duplicate
             case 2: return Chance(0.5) ? new AddSymbol(Symbols[0] with { Id = 6, BandBps = 0 })  // invalid
                 : new AddSymbol(Symbols[0] with { Id = 6 }, default, -1);                    // invalid session end

@@ -44,6 +44,7 @@ public sealed class DifferentialHarness
             case ResumeSymbol c: e.Apply(sequence, timestamp, in c); break;
             case Deposit c: e.Apply(sequence, timestamp, in c); break;
             case Withdraw c: e.Apply(sequence, timestamp, in c); break;
+            case SetAccountPermission c: e.Apply(sequence, timestamp, in c); break;
             case NewOrder c: e.Apply(sequence, timestamp, in c); break;
             case CancelOrder c: e.Apply(sequence, timestamp, in c); break;
             case ReplaceOrder c: e.Apply(sequence, timestamp, in c); break;
@@ -64,6 +65,7 @@ public sealed class DifferentialHarness
             case ResumeSymbol c: e.Apply(sequence, timestamp, in c); break;
             case Deposit c: e.Apply(sequence, timestamp, in c); break;
             case Withdraw c: e.Apply(sequence, timestamp, in c); break;
+            case SetAccountPermission c: e.Apply(sequence, timestamp, in c); break;
             case NewOrder c: e.Apply(sequence, timestamp, in c); break;
             case CancelOrder c: e.Apply(sequence, timestamp, in c); break;
             case ReplaceOrder c: e.Apply(sequence, timestamp, in c); break;

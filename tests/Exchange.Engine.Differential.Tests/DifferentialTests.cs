@@ -70,11 +70,17 @@ public sealed class DifferentialTests(ITestOutputHelper log)
             "Rejected.NewOrder.DuplicateClientOrderId", "Rejected.NewOrder.SymbolHalted", "Rejected.ReplaceOrder.UnknownOrder",
             "OrderAccepted.Iceberg", "Fill.Maker.Iceberg", "Rejected.NewOrder.InvalidDisplayQuantity",
             "OrderCancelled.Expired", "Rejected.NewOrder.InvalidExpireTime", "Rejected.NewOrder.NoSessionEnd", "Rejected.AddSymbol.InvalidSymbolSpec",
+            "AccountPermissionChanged", "Rejected.SetAccountPermission.InvalidPermission",
+            "Rejected.SetAccountPermission.UnknownAccount",
         })
             Assert.True(stats.GetValueOrDefault(must) > 0, $"seed {seed}: the stream never produced {must}");
         if (seed % 3 == 1)
             foreach (var must in new[] { "Rejected.NewOrder.TooManyOpenOrders", "Rejected.NewOrder.OrderCapacityExhausted",
                 "Rejected.NewOrder.PriceLevelCapacityExhausted", "Rejected.AddAccount.AccountCapacityExhausted" })
+                Assert.True(stats.GetValueOrDefault(must) > 0, $"seed {seed}: the stream never produced {must}");
+        else
+            foreach (var must in new[] { "Rejected.NewOrder.NotPermitted", "Rejected.ReplaceOrder.NotPermitted", "Rejected.CancelOrder.NotPermitted",
+                "Rejected.MassCancel.NotPermitted", "Rejected.AddAccount.InvalidPermission" })
                 Assert.True(stats.GetValueOrDefault(must) > 0, $"seed {seed}: the stream never produced {must}");
     }
 

@@ -61,6 +61,11 @@ public sealed class ReferenceEngine
     private readonly EngineConfig config;
     private readonly IEngineOutput output;
     private readonly List<long> accounts = new();
+    /// <summary>Accounts whose permission is not Trade.</summary>
+    private readonly Dictionary<long, AccountPermission> permissions = new();
+    private AccountPermission PermissionOf(long account) => permissions.GetValueOrDefault(account, AccountPermission.Trade);
+    private bool MayPlace(long account) => PermissionOf(account) is AccountPermission.Trade or AccountPermission.Admin;
+    private bool MayCancel(long account) => PermissionOf(account) != AccountPermission.ReadOnly;
     private readonly Dictionary<(long Account, int Asset), Balance> balances = new();
     private readonly Dictionary<int, SymbolState> symbols = new();
     private readonly List<Order> book = new(); // every resting order of every symbol, in no particular order
@@ -263,8 +268,26 @@ public sealed class ReferenceEngine
         CheckSequence(sequence);
         if (accounts.Contains(c.Account)) { Reject(CommandKind.AddAccount, c.Account, 0, -1, RejectReason.DuplicateAccount); return; }
         if (accounts.Count >= config.MaxAccounts) { Reject(CommandKind.AddAccount, c.Account, 0, -1, RejectReason.AccountCapacityExhausted); return; }
+        if (c.Permission is not (AccountPermission.Trade or AccountPermission.CancelOnly or AccountPermission.ReadOnly or AccountPermission.Admin))
+        {
+            Reject(CommandKind.AddAccount, c.Account, 0, -1, RejectReason.InvalidPermission);
+            return;
+        }
         accounts.Add(c.Account);
+        if (c.Permission != AccountPermission.Trade) permissions[c.Account] = c.Permission;
         output.OnAccountAdded(new AccountAdded(c.Account));
+    }
+
+    public void Apply(long sequence, long timestamp, in SetAccountPermission c)
+    {
+        CheckSequence(sequence);
+        RejectReason reason = !accounts.Contains(c.Account) ? RejectReason.UnknownAccount
+            : c.Permission is not (AccountPermission.Trade or AccountPermission.CancelOnly or AccountPermission.ReadOnly or AccountPermission.Admin) ? RejectReason.InvalidPermission
+            : RejectReason.None;
+        if (reason != RejectReason.None) { Reject(CommandKind.SetAccountPermission, c.Account, 0, -1, reason); return; }
+        if (c.Permission == AccountPermission.Trade) permissions.Remove(c.Account);
+        else permissions[c.Account] = c.Permission;
+        output.OnPermissionChanged(new AccountPermissionChanged(c.Account, c.Permission));
     }
 
     public void Apply(long sequence, long timestamp, in AddSymbol c)
@@ -356,6 +379,7 @@ public sealed class ReferenceEngine
     private RejectReason ValidateNewOrder(in NewOrder c)
     {
         if (!accounts.Contains(c.Account)) return RejectReason.UnknownAccount;
+        if (!MayPlace(c.Account)) return RejectReason.NotPermitted;
         if (!symbols.TryGetValue(c.Symbol, out var st)) return RejectReason.UnknownSymbol;
         if (st.Status == SymbolStatus.Halted) return RejectReason.SymbolHalted;
         var s = st.Spec;
@@ -771,6 +795,7 @@ public sealed class ReferenceEngine
     {
         CheckSequence(sequence);
         if (!accounts.Contains(c.Account)) { Reject(CommandKind.CancelOrder, c.Account, c.ClientOrderId, -1, RejectReason.UnknownAccount); return; }
+        if (!MayCancel(c.Account)) { Reject(CommandKind.CancelOrder, c.Account, c.ClientOrderId, -1, RejectReason.NotPermitted); return; }
         var o = FindOpen(c.Account, c.ClientOrderId);
         if (o is null) { Reject(CommandKind.CancelOrder, c.Account, c.ClientOrderId, -1, RejectReason.UnknownOrder); return; }
         bool pending = stops.Contains(o);
@@ -784,6 +809,7 @@ public sealed class ReferenceEngine
     {
         order = null;
         if (!accounts.Contains(c.Account)) return RejectReason.UnknownAccount;
+        if (!MayPlace(c.Account)) return RejectReason.NotPermitted;
         var o = FindOpen(c.Account, c.OrigClientOrderId);
         if (o is null) return RejectReason.UnknownOrder;
         order = o;
@@ -851,6 +877,7 @@ public sealed class ReferenceEngine
         CheckSequence(sequence);
         RejectReason reason = RejectReason.None;
         if (!accounts.Contains(c.Account)) reason = RejectReason.UnknownAccount;
+        else if (!MayCancel(c.Account)) reason = RejectReason.NotPermitted;
         else if (c.Symbol != -1 && !symbols.ContainsKey(c.Symbol)) reason = RejectReason.UnknownSymbol;
         else if (c.Side is not (Side.None or Side.Buy or Side.Sell)) reason = RejectReason.InvalidSide;
         if (reason != RejectReason.None) { Reject(CommandKind.MassCancel, c.Account, 0, c.Symbol, reason); return; }

@@ -116,6 +116,7 @@ public sealed class CancelOnDisconnectTests
         public readonly void On(in ResumeSymbol c) { }
         public readonly void On(in Deposit c) { }
         public readonly void On(in Withdraw c) { }
+        public readonly void On(in SetAccountPermission c) { }
         public readonly void On(in NewOrder c) { }
         public readonly void On(in CancelOrder c) { }
         public readonly void On(in ReplaceOrder c) { }

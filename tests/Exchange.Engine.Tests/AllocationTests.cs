@@ -21,6 +21,7 @@ public sealed class AllocationTests
         public void OnMassCancelled(in MassCancelled e) => Events++;
         public void OnSymbolStatus(in SymbolStatusChanged e) => Events++;
         public void OnAccountAdded(in AccountAdded e) => Events++;
+        public void OnPermissionChanged(in AccountPermissionChanged e) => Events++;
         public void OnStopTriggered(in StopTriggered e) { Events++; Triggered++; }
     }
 

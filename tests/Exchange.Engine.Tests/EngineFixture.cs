@@ -51,7 +51,7 @@ public class EngineFixture
 
     public RecordingOutput Out { get; }
     public MatchingEngine<RecordingOutput> Engine { get; }
-    public long Sequence { get; private set; }
+    public long Sequence { get; set; }
 
     public EngineFixture() : this(null) { }
 
@@ -95,6 +95,8 @@ public class EngineFixture
     public List<object> Run(CancelOrder c) { Out.Clear(); long s = Next(); Engine.Apply(s, s * 1000, c); return Take(); }
     public List<object> Run(ReplaceOrder c) { Out.Clear(); long s = Next(); Engine.Apply(s, s * 1000, c); return Take(); }
     public List<object> Run(MassCancel c) { Out.Clear(); long s = Next(); Engine.Apply(s, s * 1000, c); return Take(); }
+    public List<object> Run(SetAccountPermission c) { Out.Clear(); long s = Next(); Engine.Apply(s, s * 1000, c); return Take(); }
+    public List<object> Permit(long account, AccountPermission permission) => Run(new SetAccountPermission(account, permission));
 
     /// <summary>Applies a command stamped with <paramref name="timestamp"/> rather than the usual sequence × 1000.</summary>
     public List<object> RunAt(long timestamp, NewOrder c) { Out.Clear(); Engine.Apply(Next(), timestamp, c); return Take(); }

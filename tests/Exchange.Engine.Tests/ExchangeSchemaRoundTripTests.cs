@@ -125,12 +125,15 @@ public sealed class ExchangeSchemaRoundTripTests
             e.SessionId = session;
             e.Account = account;
             e.HeartbeatIntervalMs = interval;
-            Assert.Equal(Header + 20, Header + e.EncodedLength);
+            var permission = (AccountPermission)r.Next(4);
+            e.Permission = permission;
+            Assert.Equal(Header + 21, Header + e.EncodedLength);
 
             var d = LogonAckDecoder.WrapWithHeader(buffer.AsSpan(0, Header + e.EncodedLength));
             Assert.Equal(session, d.SessionId);
             Assert.Equal(account, d.Account);
             Assert.Equal(interval, d.HeartbeatIntervalMs);
+            Assert.Equal(permission, d.Permission);
         }
     }
 

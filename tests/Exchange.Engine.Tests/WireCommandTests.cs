@@ -59,6 +59,7 @@ public sealed class WireCommandTests
         public readonly void On(in ResumeSymbol c) => Commands.Add(c);
         public readonly void On(in Deposit c) => Commands.Add(c);
         public readonly void On(in Withdraw c) => Commands.Add(c);
+        public readonly void On(in SetAccountPermission c) => Commands.Add(c);
         public readonly void On(in NewOrder c) => Commands.Add(c);
         public readonly void On(in CancelOrder c) => Commands.Add(c);
         public readonly void On(in ReplaceOrder c) => Commands.Add(c);
@@ -79,6 +80,7 @@ public sealed class WireCommandTests
         public void On(in ResumeSymbol c) { Calls++; Sum += c.Symbol; }
         public void On(in Deposit c) { Calls++; Sum += c.Amount; }
         public void On(in Withdraw c) { Calls++; Sum += c.Amount; }
+        public void On(in SetAccountPermission c) { Calls++; Sum += c.Account; }
         public void On(in NewOrder c) { Calls++; Sum += c.Price ^ c.Quantity ^ (long)c.Side ^ (c.PostOnly ? 1 : 0); }
         public void On(in CancelOrder c) { Calls++; Sum += c.ClientOrderId; }
         public void On(in ReplaceOrder c) { Calls++; Sum += c.Quantity; }

@@ -225,6 +225,7 @@ public sealed class WireEventTests
         public void OnMassCancelled(in MassCancelled e) { Events++; Sum += e.Count; }
         public void OnSymbolStatus(in SymbolStatusChanged e) { Events++; Sum += (int)e.Status; }
         public void OnAccountAdded(in AccountAdded e) { Events++; Sum += e.Account; }
+        public void OnPermissionChanged(in AccountPermissionChanged e) { Events++; Sum += e.Account; }
         public void OnStopTriggered(in StopTriggered e) { Events++; Sum += e.OrderId + e.StopPrice; }
     }
 

@@ -140,8 +140,13 @@ public sealed class WireSchemaCrossCheckTests
 
     [Fact]
     public void AddAccount_from_the_command_codec_reads_the_same_in_the_runtime_decoder()
-        => AssertCommand(5, r => new AddAccount(L(r), I(r), I(r)), (c, b) => CommandCodec.Encode(c, b), "AddAccount",
-            c => new() { ["account"] = N(c.Account), ["ordersPerSecond"] = N(c.OrdersPerSecond), ["orderBurst"] = N(c.OrderBurst) });
+        => AssertCommand(5, r => new AddAccount(L(r), I(r), I(r), E<AccountPermission>(r, 4, 200, 255)), (c, b) => CommandCodec.Encode(c, b), "AddAccount",
+            c => new() { ["account"] = N(c.Account), ["ordersPerSecond"] = N(c.OrdersPerSecond), ["orderBurst"] = N(c.OrderBurst), ["permission"] = Name(c.Permission) });
+
+    [Fact]
+    public void SetAccountPermission_from_the_command_codec_reads_the_same_in_the_runtime_decoder()
+        => AssertCommand(24, r => new SetAccountPermission(L(r), E<AccountPermission>(r, 4, 200, 255)), (c, b) => CommandCodec.Encode(c, b), "SetAccountPermission",
+            c => new() { ["account"] = N(c.Account), ["permission"] = Name(c.Permission) });
 
     [Fact]
     public void AddSymbol_from_the_command_codec_reads_the_same_in_the_runtime_decoder()
@@ -339,6 +344,13 @@ public sealed class WireSchemaCrossCheckTests
             e => new() { ["account"] = N(e.Account) });
 
     [Fact]
+    public void AccountPermissionChanged_from_the_event_writer_reads_the_same_in_the_runtime_decoder()
+        => AssertEvent(25,
+            r => new AccountPermissionChanged(L(r), E<AccountPermission>(r, 4, 200, 255)),
+            (ref SbeEventWriter w, AccountPermissionChanged e) => w.OnPermissionChanged(e), "AccountPermissionChanged",
+            e => new() { ["account"] = N(e.Account), ["permission"] = Name(e.Permission) });
+
+    [Fact]
     public void StopTriggered_from_the_event_writer_reads_the_same_in_the_runtime_decoder()
         => AssertEvent(23,
             r => new StopTriggered(L(r), L(r), L(r), I(r), S(r), E<OrderType>(r, 0, 9, 255), L(r), L(r)),
@@ -417,6 +429,7 @@ public sealed class WireSchemaCrossCheckTests
             ["AddAccount"] = AddAccountDecoder.TemplateId, ["AddSymbol"] = AddSymbolDecoder.TemplateId,
             ["HaltSymbol"] = HaltSymbolDecoder.TemplateId, ["ResumeSymbol"] = ResumeSymbolDecoder.TemplateId,
             ["Deposit"] = DepositDecoder.TemplateId, ["Withdraw"] = WithdrawDecoder.TemplateId,
+            ["SetAccountPermission"] = SetAccountPermissionDecoder.TemplateId, ["AccountPermissionChanged"] = AccountPermissionChangedDecoder.TemplateId,
             ["OrderAccepted"] = OrderAcceptedDecoder.TemplateId, ["CommandRejected"] = CommandRejectedDecoder.TemplateId,
             ["Fill"] = FillDecoder.TemplateId, ["OrderCancelled"] = OrderCancelledDecoder.TemplateId,
             ["OrderReplaced"] = OrderReplacedDecoder.TemplateId, ["OrderReduced"] = OrderReducedDecoder.TemplateId,

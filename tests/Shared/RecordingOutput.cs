@@ -25,5 +25,6 @@ public sealed class RecordingOutput : IEngineOutput
     public void OnMassCancelled(in MassCancelled e) => Events.Add(e);
     public void OnSymbolStatus(in SymbolStatusChanged e) => Events.Add(e);
     public void OnAccountAdded(in AccountAdded e) => Events.Add(e);
+    public void OnPermissionChanged(in AccountPermissionChanged e) => Events.Add(e);
     public void OnStopTriggered(in StopTriggered e) => Events.Add(e);
 }
