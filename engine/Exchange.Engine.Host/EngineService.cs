@@ -635,6 +635,9 @@ public sealed partial class EngineService : IDisposable
     /// <summary>Messages waiting in the outbound queue (for durability or for a back-pressured connection).</summary>
     public int QueuedMessages => _outbound.QueuedMessages;
     public bool TryGetOrder(long account, long clientOrderId, out OrderView order) => _engine.TryGetOrder(account, clientOrderId, out order);
+
+    /// <summary>An account's permission in the engine's state, if the account exists.</summary>
+    public bool TryGetPermission(long account, out AccountPermission permission) => _engine.TryGetPermission(account, out permission);
     public bool TryGetBalance(long account, int asset, out BalanceView balance) => _engine.TryGetBalance(account, asset, out balance);
 
     /// <summary>The live session on <paramref name="connection"/>, if any.</summary>

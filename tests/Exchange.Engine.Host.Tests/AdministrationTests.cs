@@ -102,8 +102,39 @@ public class AdministrationTests
         h.LogOn(1, "mm-1001-key");
         long before = h.Engine.LastSequence;
         h.Engine.OnMessage(1, Client.Encode(new Deposit(1001, 0, 1_000_000_00)));
-        Assert.Equal(RejectReason.NotLoggedOn, Read.Rejected(h.Links.Received(1).Last()).Reason);
+        h.Engine.OnMessage(1, Client.Encode(new SetAccountPermission(1001, AccountPermission.Admin)));
+        Assert.All(h.Links.Received(1).OfTemplate(CommandRejectedDecoder.TemplateId), m => Assert.Equal(RejectReason.NotPermitted, Read.Rejected(m).Reason));
+        Assert.Equal(2, h.Links.Received(1).OfTemplate(CommandRejectedDecoder.TemplateId).Count());
         Assert.Equal(before, h.Engine.LastSequence);
+    }
+
+    [Fact]
+    public void An_admin_account_administers_and_is_told_so_at_logon_and_a_config_names_permissions_in_words()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Path);
+        string path = Path.Combine(dir.Path, "shard.json");
+        string json = new ShardConfig().ToJson();
+        Assert.Contains("\"permission\": \"Trade\"", json);
+        // Account 3001's permission (the first after its key), in the lower case an operator would write.
+        int at = json.IndexOf("\"permission\": \"Trade\"", json.IndexOf("\"web-3001-key\"", StringComparison.Ordinal), StringComparison.Ordinal);
+        json = json[..at] + "\"permission\": \"admin\"" + json[(at + "\"permission\": \"Trade\"".Length)..];
+        File.WriteAllText(path, json);
+        var config = ShardConfig.Load(path);
+        Assert.Equal(AccountPermission.Admin, config.Accounts.Single(a => a.Id == 3001).Permission);
+
+        using var h = new Harness(config: config);
+        h.LogOn(3, "web-3001-key");
+        Assert.Equal(AccountPermission.Admin, LogonAckDecoder.WrapWithHeader(h.Links.Received(3).OfTemplate(LogonAckDecoder.TemplateId).Single()).Permission);
+        long before = h.Engine.LastSequence;
+        h.Engine.OnMessage(3, Client.Encode(new SetAccountPermission(1001, AccountPermission.ReadOnly)));
+        Assert.Equal(before + 1, h.Engine.LastSequence);
+        Assert.True(h.Engine.TryGetPermission(1001, out var permission));
+        Assert.Equal(AccountPermission.ReadOnly, permission);
+
+        File.WriteAllText(path, json.Replace("\"permission\": \"admin\"", "\"permission\": \"superuser\""));
+        var e = Assert.Throws<ConfigException>(() => ShardConfig.Load(path));
+        Assert.Contains("permission", e.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

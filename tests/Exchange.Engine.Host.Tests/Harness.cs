@@ -117,6 +117,7 @@ public static class Client
     public static byte[] Encode(in HaltSymbol c) { var b = new byte[256]; return b[..CommandCodec.Encode(c, b)]; }
     public static byte[] Encode(in ResumeSymbol c) { var b = new byte[256]; return b[..CommandCodec.Encode(c, b)]; }
     public static byte[] Encode(in AddSymbol c) { var b = new byte[256]; return b[..CommandCodec.Encode(c, b)]; }
+    public static byte[] Encode(in SetAccountPermission c) { var b = new byte[256]; return b[..CommandCodec.Encode(c, b)]; }
 }
 
 public static class Read

@@ -92,7 +92,7 @@ public sealed class OrderEntryTests
         h.Engine.OnMessage(1, Client.Encode(new AddAccount(5555)));
 
         var rejects = h.Links.Received(1).OfTemplate(CommandRejectedDecoder.TemplateId).Select(Read.Rejected).ToList();
-        Assert.Equal(new[] { (CommandKind.Deposit, RejectReason.NotLoggedOn), (CommandKind.AddAccount, RejectReason.NotLoggedOn) },
+        Assert.Equal(new[] { (CommandKind.Deposit, RejectReason.NotPermitted), (CommandKind.AddAccount, RejectReason.NotPermitted) },
             rejects.Select(r => (r.Command, r.Reason)));
         Assert.Equal(Opening, h.Engine.LastSequence);
         Assert.True(h.Engine.TryGetBalance(1001, 0, out var usd));

@@ -72,7 +72,7 @@ public sealed class AdminToolTests : IDisposable
         Assert.Contains("EXCHANGE_OPERATOR_KEY", none.Stderr);
         var trading = Admin(engine, "mm-1001-key", "deposit", "1001", "0", "100");
         Assert.Equal(1, trading.ExitCode); // a trading account's key logs on, but may not administer
-        Assert.Contains("NotLoggedOn", trading.Stdout);
+        Assert.Contains("NotPermitted", trading.Stdout);
         foreach (var result in new[] { wrong, none, trading })
             foreach (string key in new[] { "not-the-key", Key, "mm-1001-key" }) Assert.DoesNotContain(key, result.Stdout + result.Stderr);
         Assert.DoesNotContain(Key, engine.Process.Stderr);

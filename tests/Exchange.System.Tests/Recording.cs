@@ -14,6 +14,8 @@ internal sealed class RecordingListener : ClientListener
     public readonly List<(int Shard, LevelChanged E)> Levels = [];
     public readonly List<int> Disconnected = [];
     public readonly List<(int Shard, LogoutReason Reason)> Logouts = [];
+    public readonly List<AccountPermissionChanged> Permissions = [];
+    public readonly List<BalanceChanged> Balances = [];
 
     public override void OnAccepted(in OrderAccepted e) => Accepted.Add((EventShard, e));
     public override void OnRejected(in CommandRejected e) => Rejected.Add((EventShard, e));
@@ -22,6 +24,8 @@ internal sealed class RecordingListener : ClientListener
     public override void OnLevel(in LevelChanged e) => Levels.Add((EventShard, e));
     public override void OnDisconnected(int shard) => Disconnected.Add(shard);
     public override void OnLogout(int shard, LogoutReason reason) => Logouts.Add((shard, reason));
+    public override void OnPermissionChanged(in AccountPermissionChanged e) => Permissions.Add(e);
+    public override void OnBalance(in BalanceChanged e) => Balances.Add(e);
 
     public string Describe() =>
         $"accepted {Accepted.Count} rejected [{string.Join(", ", Rejected.Select(r => r.E.Reason))}] fills [{string.Join(", ", Fills.Select(f => $"{f.Shard}:{f.E.Symbol}:{f.E.Quantity}"))}] " +
