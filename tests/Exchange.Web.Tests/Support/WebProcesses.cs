@@ -13,6 +13,7 @@ public sealed class WebProcesses : IDisposable
     private readonly TempDirectory _dir = new("web-tests-");
     private ChildProcess _engine;
     private readonly string? _journal;
+    private readonly string? _engineConfig;
     private readonly ChildProcess _web;
 
     /// <summary>The RSA key pair RS256 test tokens are signed with; exchange-web gets the public half in a file.</summary>
@@ -20,10 +21,12 @@ public sealed class WebProcesses : IDisposable
 
     /// <param name="journal">Journal the engine's inputs (so it can be restarted with its state) instead of running in memory.</param>
     /// <param name="beforeWeb">Runs once the engine listens and before exchange-web starts, given the engine's channel.</param>
+    /// <param name="engineConfig">A shard config for the engine (null: its built-in demo config).</param>
     public WebProcesses(string limitsJson = "{}", bool devTokens = false, bool withKeys = true, bool journal = false, int operatorPort = 0,
-        Action<string>? beforeWeb = null, Dictionary<string, string>? webEnvironment = null)
+        Action<string>? beforeWeb = null, Dictionary<string, string>? webEnvironment = null, string? engineConfig = null)
     {
         _journal = journal ? _dir.Combine("journal") : null;
+        _engineConfig = engineConfig;
         _engine = StartEngine(0);
         try
         {
@@ -86,7 +89,8 @@ public sealed class WebProcesses : IDisposable
     public ChildProcess Web => _web;
 
     private ChildProcess StartEngine(int port) => ChildProcess.StartDll("exchange-engine.dll",
-        ["--listen", $"aeron:udp?endpoint=127.0.0.1:{port}", "--idle", "backoff", .. _journal == null ? new[] { "--in-memory" } : ["--journal", _journal]]);
+        ["--listen", $"aeron:udp?endpoint=127.0.0.1:{port}", "--idle", "backoff", .. _journal == null ? new[] { "--in-memory" } : ["--journal", _journal],
+            .. _engineConfig == null ? Array.Empty<string>() : ["--config", _engineConfig]]);
 
     /// <summary>Kills the engine outright (SIGKILL: no logout, no snapshot).</summary>
     public void KillEngine() => _engine.Kill();
