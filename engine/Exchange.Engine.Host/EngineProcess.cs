@@ -184,6 +184,9 @@ internal static class EngineProcess
         log.Info($"shard {config.ShardId}: {config.Symbols.Count} symbols " +
             $"({string.Join(", ", config.Symbols.Select(s => $"{s.Name}={s.Spec.Id}"))}), {journal}; {service.Rebuild?.Describe() ?? "state from the config"}");
         log.Info($"accounts that may log on: {string.Join(", ", config.Accounts.Where(a => a.ApiKey != null).Select(a => $"{a.Id} (key {Fingerprint(a.ApiKey!)})"))}");
+        if (config.Limits.AcceptClearKeyLogon)
+            log.Warn("limits.acceptClearKeyLogon is on: clients may log on with the clear-key Logon, their API keys travel in clear " +
+                "and their messages are not sealed; turn it off once every client logs on by challenge-response");
         log.Info($"connect with: bin/exchange-mm --engine '{config.Listen}' --api-key <an account's key>; Ctrl-C stops");
         string role = replication.IsStandby ? $"standby primary={replication.Primary}" : replication.IsPrimary ? "primary" : "single";
         if (cluster != null) role += $" member={config.Cluster.Member}" + (cluster.Leads ? $" term={cluster.Leadership.Term}" : "");

@@ -62,8 +62,9 @@ public sealed record EngineServiceOptions
     /// <summary>Heartbeat interval granted when a Logon asks for 0; requests are clamped to Min..Max.</summary>
     public uint DefaultHeartbeatIntervalMs { get; init; } = 1000;
     /// <summary>Takes the clear-key Logon (message 1, the API key on the wire) as before the challenge-response logon.
-    /// Off: it is refused with UpgradeRequired. Not a config setting: in-process harnesses that test the order path
-    /// without a client library use it; a process never does.</summary>
+    /// Off (the default): it is refused with UpgradeRequired. The shard config's <c>limits.acceptClearKeyLogon</c>, for a
+    /// migration window from clients before schema version 4 (and the benchmark of sealing's cost); in-process harnesses
+    /// that test the order path without a client library use it too.</summary>
     public bool AcceptClearKeyLogon { get; init; }
     /// <summary>Handshakes (LogonRequest answered, LogonProof awaited) pending at once; beyond, a LogonRequest is not answered.</summary>
     public int MaxPendingHandshakes { get; init; } = 256;

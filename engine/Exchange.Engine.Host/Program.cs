@@ -148,6 +148,7 @@ root.SetAction(parsed =>
         MaxSessions = EngineProcess.MaxConnections - config.Limits.MaxPendingConnections,
         SessionCommandsPerSecond = config.Limits.SessionCommandsPerSecond,
         SessionCommandBurst = config.Limits.SessionCommandBurst,
+        AcceptClearKeyLogon = config.Limits.AcceptClearKeyLogon,
         StandbyOf = config.Replication.Primary,
         Log = EngineLog(config),
     });

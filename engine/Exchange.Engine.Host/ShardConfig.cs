@@ -245,6 +245,10 @@ public sealed record ConnectionLimits
     public int SessionCommandsPerSecond { get; set; }
     /// <summary>How many of those may come at once.</summary>
     public int SessionCommandBurst { get; set; } = 1000;
+    /// <summary>Takes the clear-key Logon (message 1) of clients before schema version 4, as well as the
+    /// challenge-response logon: for a migration window only. Their API keys travel in clear and their messages are
+    /// not sealed (anyone on the path can read the key and act as the account); the start-up log warns. Off by default.</summary>
+    public bool AcceptClearKeyLogon { get; set; }
     /// <summary>LogonChallenges one source address gets per second (a gateway logs many sessions on from one address);
     /// beyond, its LogonRequests go unanswered (counted).</summary>
     public int ChallengesPerSourcePerSecond { get; set; } = 100;

@@ -41,6 +41,11 @@ public sealed record ClientOptions
     public uint LogonAnswerTimeoutMs { get; init; } = 1000;
     /// <summary>Ask the engines to cancel this session's resting orders when the session ends without a logout.</summary>
     public bool CancelOnDisconnect { get; init; } = true;
+
+    /// <summary>Logs on with the clear-key Logon (message 1: the API key on the wire, messages unsealed) instead of the
+    /// challenge-response logon: only for an engine that accepts it (<c>limits.acceptClearKeyLogon</c>, a migration
+    /// window) and to measure what sealing costs. Anyone on the path can read the key. Off by default.</summary>
+    public bool ClearKeyLogon { get; init; }
     /// <summary>Term length of the client's publications and of the engines' publications to it (a power of two in
     /// 64 KiB..1 GiB). A shard channel that sets its own term-length keeps it.</summary>
     public int TermLength { get; init; } = DefaultTermLength;

@@ -491,6 +491,17 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     /// nonce and the response channel. Built once per logon, so a request offered twice is the same request.</summary>
     private bool OfferLogon(ShardSession s)
     {
+        if (s.LogonRequest == null && Options.ClearKeyLogon)
+        {
+            var buffer = new byte[HeaderLength + LogonEncoder.BlockLength + 4 + 2 * ClientOptions.MaxVarDataLength];
+            var logon = LogonEncoder.WrapAndApplyHeader(buffer, 0);
+            logon.Account = Options.Account;
+            logon.HeartbeatIntervalMs = Options.HeartbeatIntervalMs;
+            logon.CancelOnDisconnect = Options.CancelOnDisconnect ? (byte)1 : (byte)0;
+            logon.WriteApiKey(Encoding.ASCII.GetBytes(Options.ApiKey));
+            logon.WriteResponseChannel(Encoding.ASCII.GetBytes(s.ResponseChannel));
+            s.LogonRequest = buffer[..(HeaderLength + logon.EncodedLength)];
+        }
         if (s.LogonRequest == null)
         {
             var buffer = new byte[HeaderLength + LogonRequestEncoder.BlockLength + 6 + 2 * ClientOptions.MaxVarDataLength + SessionAuth.NonceLength];

@@ -29,6 +29,21 @@ public sealed class E2eTests : IDisposable
     private static JsonElement Summary(E2eSummary s) => JsonDocument.Parse(File.ReadAllText(Path.Combine(s.Directory, "summary.json"))).RootElement;
 
     [Fact]
+    public void With_auth_clear_the_sessions_log_on_in_clear_unsealed_and_every_command_is_still_acknowledged_once()
+    {
+        var summary = E2eBench.Run(Options("clear") with { Auth = "clear" }, TextWriter.Null);
+        var json = Summary(summary);
+        Assert.False(summary.Failed, string.Join("; ", summary.Failures));
+        Assert.Equal("clear", json.GetProperty("auth").GetString());
+        Assert.Equal(json.GetProperty("sent").GetInt64(), json.GetProperty("acked").GetInt64());
+        Assert.Equal(0, json.GetProperty("lost").GetInt64());
+        Assert.Contains("messages NOT sealed (--auth clear)", summary.Table);
+        // The default is what the product does: sealed sessions.
+        Assert.Equal("sealed", new E2eOptions().Auth);
+        Assert.Throws<Exchange.Hosting.UsageException>(() => (Options("fix-clear") with { Auth = "clear", Client = "fix" }).Validate());
+    }
+
+    [Fact]
     public void A_run_against_a_started_engine_acknowledges_every_command_once_and_writes_its_report()
     {
         var summary = E2eBench.Run(Options("plain"), TextWriter.Null);

@@ -142,5 +142,30 @@ public sealed class AuthenticationTests : IDisposable
         Assert.True(raw.PumpUntil(() => raw.Answer(0) != 0, Timeouts.Prompt), engine.Process.Stderr);
         Assert.Equal(LogonRejectReason.UpgradeRequired, raw.LastRejectReason);
         Assert.Contains("challenge-response", engine.Process.Stderr);
+
+        // The client library's clear-key logon meets the same refusal, with the reason.
+        using var old = new ExchangeClient<RecordingListener>(
+            new ClientOptions { ApiKey = "mm-1001-key", Shards = [Shard(engine)], ClearKeyLogon = true }, new RecordingListener());
+        var refused = Assert.Throws<LogonRejectedException>(() => old.Connect(Timeouts.Prompt));
+        Assert.Contains("UpgradeRequired", refused.Message);
+    }
+
+    [Fact]
+    public void An_engine_told_to_accept_the_clear_key_Logon_for_a_migration_warns_and_takes_it_unsealed_beside_sealed_sessions()
+    {
+        string config = _root.Combine("migration.json");
+        Directory.CreateDirectory(_root.Path);
+        File.WriteAllText(config, """{ "limits": { "acceptClearKeyLogon": true } }""");
+        using var engine = new EngineProcess(1, "BTC-USD,ETH-USD", _root.Combine("engine"), durability: "none", extra: ["--config", config]);
+        Assert.Contains("limits.acceptClearKeyLogon is on", engine.Process.Stderr);
+        using var sealedClient = Clients.Connect("mm-1001-key", Shard(engine));
+        using var clear = new ExchangeClient<RecordingListener>(
+            new ClientOptions { ApiKey = "mm-1002-key", Shards = [Shard(engine)], ClearKeyLogon = true, HeartbeatIntervalMs = 2000 }, new RecordingListener());
+        clear.Connect(Timeouts.Prompt);
+        Eventually.True(() => engine.Process.Stderr.Contains("account 1002, connection", StringComparison.Ordinal) && engine.Process.Stderr.Contains("clear-key logon", StringComparison.Ordinal),
+            "the engine logs the clear-key session as such", Timeouts.Prompt);
+        Assert.True(clear.NewOrder(new NewOrder(0, 1, Btc, Side.Sell, OrderType.Limit, TimeInForce.GoodTillCancel, 59_000, BtcLot)) > 0);
+        Clients.PollUntil(() => clear.Listener.Accepted.Count == 1, Timeouts.Prompt, () => clear.Poll());
+        AssertTrades(engine, sealedClient, 1);
     }
 }

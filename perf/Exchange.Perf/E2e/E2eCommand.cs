@@ -26,6 +26,8 @@ internal static class E2eCommand
         var seed = Flags.Long("--seed", "seed of the command mix", (long)d.Seed);
         var runs = Flags.Int("--runs", "repeat with a fresh engine each time; the report gives each run and the merged result", d.Runs, min: 1);
         var durability = Flags.OneOf("--durability", "the started engine's durability policy", d.Durability, "none", "batch", "always");
+        var auth = Flags.OneOf("--auth", "binary sessions: sealed (challenge-response logon, every message authenticated) or clear " +
+            "(the clear-key logon, which the started engine is told to accept; messages unsealed), to measure sealing's cost", d.Auth, "sealed", "clear");
         var groupCommit = Flags.OptionalInt("--group-commit-us", "batch durability: the started engine's group commit wait (default: the engine's)");
         const string chosen = " (default: busy-spin while a core is free for it, else backoff)";
         var engineIdle = Flags.OptionalOneOf("--engine-idle", "the started engine's idle strategy" + chosen, IdleStrategies);
@@ -75,6 +77,7 @@ internal static class E2eCommand
                 Seed = (ulong)r.GetValue(seed),
                 Runs = r.GetValue(runs),
                 Durability = r.GetValue(durability)!,
+                Auth = r.GetValue(auth)!,
                 GroupCommitMicros = r.GetValue(groupCommit),
                 EngineIdle = r.GetValue(engineIdle),
                 Idle = r.GetValue(idle),

@@ -70,6 +70,10 @@ public sealed record E2eOptions
     /// <summary>The exchange-engine executable to start (default: next to this one).</summary>
     public string? EngineExecutable { get; init; }
     public string Durability { get; init; } = "none";
+    /// <summary>How the binary sessions log on: "sealed" (challenge-response, every message authenticated: what the
+    /// product does) or "clear" (the clear-key Logon the started engine is told to accept; messages unsealed), to
+    /// measure what per-message authentication costs a round trip.</summary>
+    public string Auth { get; init; } = "sealed";
     /// <summary>The started engine's idle strategy; null: chosen from the cores (<see cref="IdlePlan"/>).</summary>
     public string? EngineIdle { get; init; }
     /// <summary>With --client fix, the started gateway's idle strategy; null: chosen from the cores.</summary>
@@ -136,6 +140,8 @@ public sealed record E2eOptions
         if (Client is not ("binary" or "fix" or "ws")) throw new UsageException("--client must be binary, fix or ws");
         if (Client is "fix" or "ws" && EngineChannel != null) throw new UsageException($"--client {Client} starts its own engine and gateway (no --engine)");
         if (Durability is not ("none" or "batch" or "always")) throw new UsageException("--durability must be none, batch or always");
+        if (Auth == "clear" && (Client != "binary" || EngineChannel != null))
+            throw new UsageException("--auth clear is for the binary client against an engine the harness starts");
         if (Standbys is < 0 or > 8) throw new UsageException("--standbys must be 0..8");
         foreach (string mode in Replication)
             if (mode is not ("none" or "sync" or "async")) throw new UsageException($"--replication: '{mode}' is not none, sync or async");

@@ -142,7 +142,7 @@ public static class E2eReport
         b.AppendLine();
         b.AppendLine(inv, $"{(o.Client == "fix" ? "FIX client → gateway → engine → gateway → client" : "Client → engine → client")} round trip, measured from each command's intended send time to its acknowledgement " +
             $"(open loop, no coordinated omission). {o.Sessions} session(s), mix {o.Mix}, depth {o.Depth} ticks, " +
-            $"{o.WarmupSeconds:0.#} s warm-up excluded, {o.Seconds:0.#} s measured, {runs.Count} run(s).");
+            $"{o.WarmupSeconds:0.#} s warm-up excluded, {o.Seconds:0.#} s measured, {runs.Count} run(s).{AuthNote(o)}");
         b.AppendLine();
         b.AppendLine(inv, $"Engine: {engine}. Machine: {machine}; load average {Load(setup.LoadAtStart)} at the start, {Load(setup.LoadAtEnd)} at the end. " +
             $"Idle strategies: {setup.Idle}.");
@@ -257,6 +257,7 @@ public static class E2eReport
         if (setup.Idle.Gateway != null) json.WriteString("gateway", setup.Idle.Gateway);
         json.WriteEndObject();
         json.WriteString("client", o.Client);
+        json.WriteString("auth", o.Auth);
         json.WriteString("durability", o.Durability);
         json.WriteNumber("sessions", o.Sessions);
         json.WriteString("mix", o.Mix.ToString());
@@ -494,7 +495,7 @@ public static class E2eReport
             d.RootElement.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? $"{n.GetString()} ({Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path)))})" : path;
         text.AppendLine(inv, $"A: {Label(a, pathA)}");
         text.AppendLine(inv, $"B: {Label(b, pathB)}");
-        foreach (string key in new[] { "durability", "engine" })
+        foreach (string key in new[] { "auth", "durability", "engine" })
             if (a.RootElement.TryGetProperty(key, out var va) && b.RootElement.TryGetProperty(key, out var vb) && va.ToString() != vb.ToString())
                 text.AppendLine(inv, $"  {key}: A {va} | B {vb}");
         text.AppendLine();
@@ -509,4 +510,9 @@ public static class E2eReport
         }
         return text.ToString();
     }
+
+    /// <summary>How the binary sessions logged on, for the report's first paragraph.</summary>
+    private static string AuthNote(E2eOptions o) => o.Client != "binary" ? ""
+        : o.Auth == "clear" ? " Sessions logged on with the clear-key logon: messages NOT sealed (--auth clear)."
+        : " Sessions sealed (challenge-response logon, every message authenticated).";
 }

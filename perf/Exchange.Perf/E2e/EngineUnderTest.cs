@@ -103,6 +103,7 @@ public sealed class EngineUnderTest : IDisposable
         config["operators"] = new JsonArray();
         // The harness's streams use 16 MiB terms (as Aeron's default), beyond the engine's default limit for clients.
         config["limits"]!["maxTermLength"] = 16 << 20;
+        if (options.Auth == "clear") config["limits"]!["acceptClearKeyLogon"] = true;
         var engine = config["engine"]!.AsObject();
         long orders = Math.Max(engine["maxOrders"]!.GetValue<long>(), Math.Min(1L << 24, options.TotalCommands + 1024));
         engine["maxOrders"] = orders;

@@ -27,10 +27,11 @@ public sealed class BinaryLoadClient : ILoadClient
 {
     private readonly ExchangeClient<SessionListener> _client;
 
-    public BinaryLoadClient(string channel, string apiKey, int[] symbols, OrderTracker tracker)
+    public BinaryLoadClient(string channel, string apiKey, int[] symbols, OrderTracker tracker, bool clearKeyLogon = false)
     {
         _client = new ExchangeClient<SessionListener>(new ClientOptions
         {
+            ClearKeyLogon = clearKeyLogon,
             ApiKey = apiKey,
             Shards = [new ShardEndpoint(channel, symbols)],
             HeartbeatIntervalMs = 1000,

@@ -66,7 +66,7 @@ public static class LoadGenerator
                 {
                     "fix" => new FixLoadClient(engine.GatewayPort, $"PERF{s + 1}", "EXCH", engine.FixSymbols, tracker, engine.FixTlsAuthority),
                     "ws" => new WsLoadClient(engine.GatewayPort, WsLoadClient.Token($"perf{s + 1}", engine.WebSecret), engine.FixSymbols, tracker),
-                    _ => new BinaryLoadClient(engine.Channel, engine.ApiKeys[s], symbols, tracker),
+                    _ => new BinaryLoadClient(engine.Channel, engine.ApiKeys[s], symbols, tracker, clearKeyLogon: options.Auth == "clear"),
                 };
             }
             return Drive(options, clients, markets, latency, index);
