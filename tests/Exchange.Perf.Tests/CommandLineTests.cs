@@ -33,6 +33,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--seconds", "0", "above 0")]
     [InlineData("--sessions", "100", "1..64")]
     [InlineData("--durability", "sometimes", "sometimes")]
+    [InlineData("--auth", "sometimes", "sometimes")]
     [InlineData("--standby-loss", "2", "0..1")]
     [InlineData("--standbys", "9", "0..8")]
     public void A_bad_value_is_refused_with_exit_2_and_one_line_naming_the_option(string option, string value, string explanation)
@@ -42,7 +43,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.True(result.ExitCode == 2, result.ToString());
         string line = Assert.Single(Lines(result.Stderr));
         Assert.Contains(explanation, line, StringComparison.Ordinal);
-        Assert.Contains(option == "--durability" ? "sometimes" : option, line, StringComparison.Ordinal);
+        Assert.Contains(option is "--durability" or "--auth" ? "sometimes" : option, line, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ internal static class E2eCommand
         var command = new Command("e2e", "open-loop round trip: commands at a fixed rate through a client session to an engine and back, " +
             "latency from each command's intended send time")
         {
-            rate, seconds, warmup, drain, sessions, client, mix, symbols, depth, maxLots, seed, runs, durability, groupCommit,
+            rate, seconds, warmup, drain, sessions, client, mix, symbols, depth, maxLots, seed, runs, durability, auth, groupCommit,
             engineIdle, idle, gatewayIdle, fixTls, standbys, replication, standbyLoss, standbyIdle, lagWarning, engine, apiKeys, engineConfig, engineExe, gatewayExe, stallEvery, stallMicros, name, output, overwrite, json,
         };
         command.SetAction(r =>
