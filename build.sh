@@ -156,6 +156,11 @@ bench() {
   mkdir -p "$out" artifacts
   flow=artifacts/orders-1m.txt
   [ -f "$flow" ] || bin/exchange-perf gen-orders --count 1000000 --seed 1 --out "$flow"
+  # The book's three flow shapes: the default above (half cancels, a tenth crossing, resting up to 29 ticks from the
+  # mid: a shallow book), a deep one and a long one, each with a seed of its own; a file's name says its shape.
+  local deep=artifacts/orders-1m-cancel25-cross5-spread200-seed2.txt long=artifacts/orders-3m-cancel45-cross10-spread100-seed3.txt
+  [ -f "$deep" ] || bin/exchange-perf gen-orders --count 1000000 --seed 2 --cancel-share 25 --crossing-share 5 --spread-ticks 200 --out "$deep"
+  [ -f "$long" ] || bin/exchange-perf gen-orders --count 3000000 --seed 3 --cancel-share 45 --crossing-share 10 --spread-ticks 100 --out "$long"
   {
     echo "# Benchmarks — $day"
     echo
@@ -164,6 +169,10 @@ bench() {
     echo "## Book replay (exchange-perf book; 5 untimed + 5 timed passes each)"
     echo '```'
     bin/exchange-perf book --orders "$flow" --runs 5 --journal "$scratch/book-journal" --durability none
+    echo "Deep book: 1M operations, a quarter cancels, 5 % crossing, resting up to 200 ticks from the mid"
+    bin/exchange-perf book --orders "$deep" --runs 5
+    echo "Long flow: 3M operations, 45 % cancels, a tenth crossing, resting up to 100 ticks from the mid"
+    bin/exchange-perf book --orders "$long" --runs 5
     if [ -n "$lobster" ]; then
       bin/exchange-perf book --lobster "$lobster" --runs 5
     else

@@ -88,14 +88,51 @@ internal static class OrderFlow
         return ops.ToArray();
     }
 
-    /// <summary>A synthetic flow: <paramref name="count"/> operations, about half cancels of earlier orders
-    /// (some already filled) and a tenth of adds priced through the opposite side, around a wandering mid. A share of the
+    /// <summary>The shape of a synthetic flow. <see cref="CancelPercent"/>: percent of the operations that cancel an
+    /// earlier order (some already filled). <see cref="CrossingPercent"/>: percent of the operations that are adds priced
+    /// 1 to 3 ticks through the mid, i.e. into the opposite side (counted among the plain adds: stop-limit orders take
+    /// their share first). <see cref="SpreadTicks"/>: the other adds rest 1 to that many ticks from the mid, so the book
+    /// spans about twice that. The defaults are the flow this generator has always written.</summary>
+    public sealed record FlowShape(int CancelPercent = 50, int CrossingPercent = 10, int SpreadTicks = 29)
+    {
+        // The mid starts 10,000 ticks above zero and wanders a tick per thousand operations or so: orders stay at positive prices.
+        public const int MaxSpreadTicks = 5_000;
+
+        // A cancel picks an order added earlier, so cancels can be at most as many as adds.
+        public const int MaxCancelPercent = 50;
+
+        /// <summary>Null when the shape can be generated, else why not (one line for the command line).</summary>
+        public string? Problem() =>
+            CancelPercent is < 0 or > MaxCancelPercent
+                ? $"--cancel-share must be 0..{MaxCancelPercent} (percent of the operations; each cancel needs an earlier add), not {CancelPercent}"
+            : CrossingPercent < 0 || CrossingPercent > 100 - CancelPercent
+                ? $"--crossing-share must be 0..{100 - CancelPercent} (percent of the operations; with --cancel-share {CancelPercent} the adds are {100 - CancelPercent}), not {CrossingPercent}"
+            : SpreadTicks is < 1 or > MaxSpreadTicks ? $"--spread-ticks must be 1..{MaxSpreadTicks}, not {SpreadTicks}"
+            : null;
+
+        /// <summary>The chance, in millionths, that a plain add crosses: the crossing share of the operations over the
+        /// adds' share. For the default 10 / 50 that is 200,000, and a draw below 200,000 of a million falls exactly where
+        /// the generator's older draw below 20 of a hundred did, so the default flow stays the same file.</summary>
+        internal int CrossingPerMillionOfAdds => (int)(CrossingPercent * 1_000_000L / (100 - CancelPercent));
+    }
+
+    /// <summary>A synthetic flow: <paramref name="count"/> operations shaped by <paramref name="shape"/> (by default about
+    /// half cancels and a tenth of adds priced through the opposite side) around a wandering mid. A share of the
     /// adds (percent) may be stop-limit orders (<paramref name="stopsPercent"/>: a buy's stop 1 to 30 ticks above the mid,
     /// a sell's below, its limit up to 3 ticks past the stop) and icebergs (<paramref name="icebergsPercent"/>: 5 to 50
     /// hundreds showing 1 to 4 hundreds, priced like other adds). With both at 0 (the default) the flow is the plain one,
     /// the same for a seed as before these options existed.</summary>
-    public static IEnumerable<string> Generate(int count, int seed, int stopsPercent = 0, int icebergsPercent = 0)
+    public static IEnumerable<string> Generate(int count, int seed, int stopsPercent = 0, int icebergsPercent = 0, FlowShape? shape = null)
     {
+        shape ??= new FlowShape();
+        // Checked here, not on the first line asked for: a bad shape is refused before a file is opened.
+        if (shape.Problem() is { } problem) throw new UsageException(problem);
+        return GenerateShaped(count, seed, stopsPercent, icebergsPercent, shape);
+    }
+
+    private static IEnumerable<string> GenerateShaped(int count, int seed, int stopsPercent, int icebergsPercent, FlowShape shape)
+    {
+        int crossingPerMillion = shape.CrossingPerMillionOfAdds, spreadTicks = shape.SpreadTicks;
         var random = new Random(seed);
         var live = new List<long>();
         long mid = 1_000_000, nextId = 1;
@@ -103,7 +140,7 @@ internal static class OrderFlow
         for (int i = 0; i < count; i++)
         {
             if (random.Next(1000) == 0) mid += random.Next(2) == 0 ? tick : -tick;
-            if (live.Count > 0 && random.Next(100) < 50)
+            if (live.Count > 0 && random.Next(100) < shape.CancelPercent)
             {
                 int pick = random.Next(live.Count);
                 long id = live[pick];
@@ -122,8 +159,8 @@ internal static class OrderFlow
                 continue;
             }
             bool iceberg = icebergsPercent > 0 && random.Next(100) < icebergsPercent;
-            bool crossing = random.Next(100) < 20; // a fifth of adds = a tenth of all operations
-            long distance = crossing ? -random.Next(1, 4) : random.Next(1, 30);
+            bool crossing = random.Next(1_000_000) < crossingPerMillion;
+            long distance = crossing ? -random.Next(1, 4) : random.Next(1, spreadTicks + 1);
             long price = buy ? mid - distance * tick : mid + distance * tick;
             long qty = random.Next(1, 20) * 100;
             live.Add(nextId);

@@ -52,11 +52,19 @@ internal static class Modes
         var seed = Flags.Int("--seed", "random seed", 1);
         var stops = Flags.Int("--stops", "percent of the adds that are stop-limit orders (a mixed flow)", 0, min: 0, max: 100);
         var icebergs = Flags.Int("--icebergs", "percent of the remaining adds that are icebergs (a mixed flow)", 0, min: 0, max: 100);
-        var command = new Command("gen-orders", "write a synthetic order-flow file: about half cancels, a tenth crossing orders") { output, count, seed, stops, icebergs };
+        var defaults = new OrderFlow.FlowShape();
+        var cancels = Flags.Int("--cancel-share", "percent of the operations that cancel an earlier order (some already filled)",
+            defaults.CancelPercent, min: 0, max: OrderFlow.FlowShape.MaxCancelPercent);
+        var crossing = Flags.Int("--crossing-share", "percent of the operations that are adds priced 1 to 3 ticks through the mid, " +
+            "into the opposite side (at most 100 less --cancel-share)", defaults.CrossingPercent, min: 0, max: 100);
+        var spread = Flags.Int("--spread-ticks", "the other adds rest 1 to N ticks from the mid", defaults.SpreadTicks, min: 1, max: OrderFlow.FlowShape.MaxSpreadTicks);
+        var command = new Command("gen-orders", "write a synthetic order-flow file: by default about half cancels, a tenth crossing orders, " +
+            "resting orders up to 29 ticks from a wandering mid") { output, count, seed, cancels, crossing, spread, stops, icebergs };
         command.SetAction(r =>
         {
             string path = r.GetValue(output)!;
-            File.WriteAllLines(path, OrderFlow.Generate(r.GetValue(count), r.GetValue(seed), r.GetValue(stops), r.GetValue(icebergs)));
+            var shape = new OrderFlow.FlowShape(r.GetValue(cancels), r.GetValue(crossing), r.GetValue(spread));
+            File.WriteAllLines(path, OrderFlow.Generate(r.GetValue(count), r.GetValue(seed), r.GetValue(stops), r.GetValue(icebergs), shape));
             Console.Error.WriteLine($"wrote {path}");
             return 0;
         });
