@@ -1,6 +1,8 @@
 // What the engine remembers for queries, and the read-only queries themselves. Each account's last sequenced client
 // order id and a ring of recently finished orders are part of the state (snapshots, state hash), so a standby and a
 // rebuilt engine answer exactly as the primary would. The queries fill the caller's spans and allocate nothing.
+using System.Runtime.CompilerServices;
+
 namespace Exchange.Engine;
 
 /// <summary>An order that finished (filled, cancelled) or was rejected, as the ring of recent orders holds it.</summary>
@@ -18,9 +20,26 @@ public readonly record struct OrderStatusView(
     public long DisplayQuantity { get; init; }
 }
 
+/// <summary>A slot of the ring of recent orders: <see cref="FinishedOrder"/>'s fields, written one by one where an order
+/// finishes (constructing a FinishedOrder and storing it copied its 72 bytes twice through memmove, 8–15 % of a book
+/// replay's time in the profile of 2026-12-06).</summary>
+internal struct FinishedSlot
+{
+    public long Account, ClientOrderId, OrderId;
+    public int Symbol;
+    public Side Side;
+    public long Price, Quantity, Filled, Sequence;
+    public OrderState State;
+    public RejectReason RejectReason;
+    public CancelReason CancelReason;
+
+    public readonly FinishedOrder ToFinishedOrder() =>
+        new(Account, ClientOrderId, OrderId, Symbol, Side, Price, Quantity, Filled, Sequence, State, RejectReason, CancelReason);
+}
+
 public sealed partial class MatchingEngine<TOutput>
 {
-    private readonly FinishedOrder[] _finished;
+    private readonly FinishedSlot[] _finished;
     /// <summary>Where the next finished order goes; the oldest is there too once the ring is full.</summary>
     private int _finishedNext;
     private int _finishedCount;
@@ -32,23 +51,44 @@ public sealed partial class MatchingEngine<TOutput>
         a.LastClientOrderSequence = _lastSequence;
     }
 
-    private void Remember(in FinishedOrder order)
+    /// <summary>The ring's next slot (the oldest entry's once it is full), taken: the caller fills every field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref FinishedSlot NextFinished()
     {
-        _finished[_finishedNext] = order;
+        ref FinishedSlot slot = ref _finished[_finishedNext];
         if (++_finishedNext == _finished.Length) _finishedNext = 0;
         if (_finishedCount < _finished.Length) _finishedCount++;
+        return ref slot;
     }
 
-    private void RecordRejected(long account, long clientOrderId, int symbol, Side side, long price, long quantity, RejectReason reason) =>
-        Remember(new FinishedOrder(account, clientOrderId, 0, symbol, side, price, quantity, 0, _lastSequence, OrderState.Rejected, reason, 0));
+    /// <summary>A finished order from a snapshot, into the ring.</summary>
+    private void Remember(in FinishedOrder order)
+    {
+        ref FinishedSlot f = ref NextFinished();
+        f.Account = order.Account; f.ClientOrderId = order.ClientOrderId; f.OrderId = order.OrderId; f.Symbol = order.Symbol; f.Side = order.Side;
+        f.Price = order.Price; f.Quantity = order.Quantity; f.Filled = order.Filled; f.Sequence = order.Sequence; f.State = order.State;
+        f.RejectReason = order.RejectReason; f.CancelReason = order.CancelReason;
+    }
+
+    private void RecordRejected(long account, long clientOrderId, int symbol, Side side, long price, long quantity, RejectReason reason)
+    {
+        ref FinishedSlot f = ref NextFinished();
+        f.Account = account; f.ClientOrderId = clientOrderId; f.OrderId = 0; f.Symbol = symbol; f.Side = side;
+        f.Price = price; f.Quantity = quantity; f.Filled = 0; f.Sequence = _lastSequence; f.State = OrderState.Rejected;
+        f.RejectReason = reason; f.CancelReason = 0;
+    }
 
     /// <summary>An order leaving the engine: cancelled if something cancelled it, else filled.</summary>
-    private void RecordFinished(ref Order o) =>
-        Remember(new FinishedOrder(o.Account, o.ClientOrderId, o.OrderId, o.Symbol, o.Side, o.IsMarket ? 0 : o.Price, o.Quantity, o.Filled,
-            _lastSequence, o.Ended != 0 ? OrderState.Cancelled : OrderState.Filled, RejectReason.None, o.Ended));
+    private void RecordFinished(ref Order o)
+    {
+        ref FinishedSlot f = ref NextFinished();
+        f.Account = o.Account; f.ClientOrderId = o.ClientOrderId; f.OrderId = o.OrderId; f.Symbol = o.Symbol; f.Side = o.Side;
+        f.Price = o.IsMarket ? 0 : o.Price; f.Quantity = o.Quantity; f.Filled = o.Filled; f.Sequence = _lastSequence;
+        f.State = o.Ended != 0 ? OrderState.Cancelled : OrderState.Filled; f.RejectReason = RejectReason.None; f.CancelReason = o.Ended;
+    }
 
     /// <summary>The <paramref name="i"/>th newest finished order (0 = newest).</summary>
-    private ref FinishedOrder Recent(int i)
+    private ref FinishedSlot Recent(int i)
     {
         int at = _finishedNext - 1 - i;
         if (at < 0) at += _finished.Length;
@@ -79,7 +119,7 @@ public sealed partial class MatchingEngine<TOutput>
         }
         for (int i = 0; i < _finishedCount; i++)
         {
-            ref FinishedOrder f = ref Recent(i);
+            ref FinishedSlot f = ref Recent(i);
             if (f.ClientOrderId != clientOrderId || f.Account != account) continue;
             return new OrderStatusView(f.State, f.OrderId, f.Symbol, f.Side, f.Price, f.Quantity, f.Filled, 0, f.Sequence, f.RejectReason, f.CancelReason);
         }
@@ -126,7 +166,7 @@ public sealed partial class MatchingEngine<TOutput>
     public FinishedOrder[] RecentOrders()
     {
         var result = new FinishedOrder[_finishedCount];
-        for (int i = 0; i < _finishedCount; i++) result[i] = Recent(_finishedCount - 1 - i);
+        for (int i = 0; i < _finishedCount; i++) result[i] = Recent(_finishedCount - 1 - i).ToFinishedOrder();
         return result;
     }
 
@@ -138,7 +178,7 @@ public sealed partial class MatchingEngine<TOutput>
         h.Add(_finishedCount);
         for (int i = _finishedCount - 1; i >= 0; i--)
         {
-            ref FinishedOrder f = ref Recent(i);
+            ref FinishedSlot f = ref Recent(i);
             h.Add(f.Account); h.Add(f.ClientOrderId); h.Add(f.OrderId); h.Add(f.Symbol); h.Add((long)f.Side); h.Add(f.Price);
             h.Add(f.Quantity); h.Add(f.Filled); h.Add((long)f.State); h.Add((long)f.RejectReason); h.Add((long)f.CancelReason);
         }

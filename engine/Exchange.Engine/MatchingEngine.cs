@@ -58,7 +58,7 @@ public sealed partial class MatchingEngine<TOutput> where TOutput : IEngineOutpu
         _held = new long[config.MaxAccounts * _assets];
         _accountIndex = new KeyIndex(config.MaxAccounts);
         _orderIndex = new KeyIndex(config.MaxOrders);
-        _finished = new FinishedOrder[config.RecentOrders];
+        _finished = new FinishedSlot[config.RecentOrders];
         CreateAccount(config.FeeAccount);
     }
 
