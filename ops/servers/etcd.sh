@@ -17,7 +17,7 @@ if ! command -v etcd >/dev/null; then
   echo "etcd.sh: installing etcd-server" >&2
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq >&2
-  $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >/dev/null
 fi
 
 mkdir -p "$data"
