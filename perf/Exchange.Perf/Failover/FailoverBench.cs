@@ -30,6 +30,9 @@ public sealed record FailoverOptions
     public int SuspectLeaderAfterMs { get; init; } = 300;
     /// <summary>The load sessions' heartbeat interval; a session gives its engine up after three silent ones.</summary>
     public int ClientHeartbeatMs { get; init; } = 200;
+    /// <summary>The load sessions' LogonAnswerTimeoutMs: how long a logon may go unanswered before a session tries
+    /// another member (the client library's default, 1,000 ms, unless given).</summary>
+    public int LogonAnswerMs { get; init; } = (int)new ClientOptions().LogonAnswerTimeoutMs;
     public string OnSyncLoss { get; init; } = "degrade";
     public string Durability { get; init; } = "none";
     public int Seed { get; init; } = 1;
@@ -229,7 +232,8 @@ public static class FailoverBench
             for (int i = 0; i < options.Sessions; i++)
             {
                 var endpoint = new ShardEndpoint(cluster.Channels[0], cluster.Symbols) { Replicas = cluster.Channels[1..] };
-                var client = new ExchangeClient<Listener>(new ClientOptions { ApiKey = cluster.ApiKeys[i], Shards = [endpoint], HeartbeatIntervalMs = (uint)options.ClientHeartbeatMs },
+                var client = new ExchangeClient<Listener>(new ClientOptions { ApiKey = cluster.ApiKeys[i], Shards = [endpoint], HeartbeatIntervalMs = (uint)options.ClientHeartbeatMs,
+                    LogonAnswerTimeoutMs = (uint)options.LogonAnswerMs },
                     new Listener(_acks));
                 client.Connect(TimeSpan.FromSeconds(30));
                 _sessions.Add((client, 9101 + i));

@@ -23,6 +23,7 @@ public static class FailoverCommand
         var keepAlive = Flags.Int("--keep-alive-ms", "how often the leader renews its lease", d.KeepAliveMs, min: 10);
         var suspect = Flags.Int("--suspect-leader-ms", "a sync standby revokes the lease of a leader silent this long on the replication stream (0: wait out the lease)", d.SuspectLeaderAfterMs, min: 0, max: 60_000);
         var heartbeat = Flags.Int("--client-heartbeat-ms", "the sessions' heartbeat interval (three silent ones and a session looks for the leader)", d.ClientHeartbeatMs, min: 10, max: 10_000);
+        var logonAnswer = Flags.Int("--logon-answer-ms", "how long a session's logon may go unanswered before it tries another member", d.LogonAnswerMs, min: 10, max: 60_000);
         var syncLoss = Flags.OneOf("--on-sync-loss", "what the leader does when its sync standby stops answering", d.OnSyncLoss, "degrade", "wait");
         var durability = Flags.OneOf("--durability", "every member's journal durability", d.Durability, "none", "batch", "always");
         var seed = Flags.Int("--seed", "random seed for the kill moments", d.Seed);
@@ -32,14 +33,14 @@ public static class FailoverCommand
         var json = Flags.Json();
         var command = new Command("failover", "a three-member cluster under load whose leader is killed again and again: " +
             "acknowledged commands lost or duplicated, RTO per failover, replicas equal at the end")
-            { kills, rate, sessions, between, ttl, keepAlive, suspect, heartbeat, syncLoss, durability, seed, etcd, engineExe, output, json };
+            { kills, rate, sessions, between, ttl, keepAlive, suspect, heartbeat, logonAnswer, syncLoss, durability, seed, etcd, engineExe, output, json };
         command.SetAction(r =>
         {
             var options = new FailoverOptions
             {
                 Kills = r.GetValue(kills), Rate = r.GetValue(rate), Sessions = r.GetValue(sessions), SecondsBetweenKills = r.GetValue(between),
                 LeaseTtlSeconds = r.GetValue(ttl), KeepAliveMs = r.GetValue(keepAlive),
-                SuspectLeaderAfterMs = r.GetValue(suspect), ClientHeartbeatMs = r.GetValue(heartbeat), OnSyncLoss = r.GetValue(syncLoss)!,
+                SuspectLeaderAfterMs = r.GetValue(suspect), ClientHeartbeatMs = r.GetValue(heartbeat), LogonAnswerMs = r.GetValue(logonAnswer), OnSyncLoss = r.GetValue(syncLoss)!,
                 Durability = r.GetValue(durability)!, Seed = r.GetValue(seed), Etcd = r.GetValue(etcd), EngineExecutable = r.GetValue(engineExe),
                 OutputDirectory = r.GetValue(output),
             };
@@ -90,6 +91,7 @@ public static class FailoverCommand
             ["keepAliveMs"] = o.KeepAliveMs,
             ["suspectLeaderAfterMs"] = o.SuspectLeaderAfterMs,
             ["clientHeartbeatMs"] = o.ClientHeartbeatMs,
+            ["logonAnswerMs"] = o.LogonAnswerMs,
             ["onSyncLoss"] = o.OnSyncLoss,
             ["durability"] = o.Durability,
             ["sent"] = r.Sent,
@@ -114,7 +116,7 @@ public static class FailoverCommand
     private static string Table(FailoverOptions o, FailoverResult r)
     {
         var s = new StringBuilder();
-        s.AppendLine(CultureInfo.InvariantCulture, $"# exchange-perf failover: {r.Kills} kills, {o.Rate} commands/s, lease {o.LeaseTtlSeconds} s, suspect leader after {o.SuspectLeaderAfterMs} ms, client heartbeat {o.ClientHeartbeatMs} ms, onSyncLoss {o.OnSyncLoss}, durability {o.Durability}");
+        s.AppendLine(CultureInfo.InvariantCulture, $"# exchange-perf failover: {r.Kills} kills, {o.Rate} commands/s, lease {o.LeaseTtlSeconds} s, suspect leader after {o.SuspectLeaderAfterMs} ms, client heartbeat {o.ClientHeartbeatMs} ms, logon answer {o.LogonAnswerMs} ms, onSyncLoss {o.OnSyncLoss}, durability {o.Durability}");
         s.AppendLine();
         s.AppendLine(CultureInfo.InvariantCulture, $"{(Passed(r) ? "PASSED" : "FAILED")}: sent {r.Sent}, acknowledged {r.Acknowledged}, lost {r.Lost}, duplicated {r.Duplicated}, " +
             $"replicas equal: {(r.ReplicasEqual ? "yes" : "no")}; in flight at failovers {r.InFlightAtFailovers} (sequenced {r.InFlightSequenced}, " +
