@@ -413,7 +413,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
                 case ShardState.LoggingOn when s.ProofPending != null:
                     if (s.Publication.Offer(s.ProofPending) > 0) { s.ProofPending = null; s.LastOutbound = now; work++; }
                     break;
-                case ShardState.LoggingOn when s.Channels.Length > 1 && s.LogonSentAt != 0 && now - s.LogonSentAt > LogonAnswerNanos:
+                case ShardState.LoggingOn when s.Channels.Length > 1 && s.LogonSentAt != 0 && now - s.LogonSentAt > AnswerNanos(s):
                     // Offered and not answered (a paused or partitioned engine): try the next replica that answers.
                     if (s.Moves < MaxMoves && ConnectedReplica(s) is int next)
                     {
@@ -450,6 +450,14 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
 
     /// <summary>How long a Logon may go unanswered before the client tries another replica of the shard.</summary>
     private long LogonAnswerNanos => Options.LogonAnswerTimeoutMs * NanoClock.Millisecond;
+
+    /// <summary>Once standbys have answered with stale redirects (a failover under way: every member answers at once,
+    /// and one has just taken over), a logon left unanswered this long is moved on: a standby that leaves a second
+    /// redirect unanswered otherwise held the session a full <see cref="LogonAnswerNanos"/> while the new leader was
+    /// up (300–1,000 ms of the failover harness's RTO tail).</summary>
+    private static readonly long FailoverAnswerNanos = 150 * NanoClock.Millisecond;
+
+    private long AnswerNanos(ShardSession s) => s.StaleRedirects > 0 ? Math.Min(LogonAnswerNanos, FailoverAnswerNanos) : LogonAnswerNanos;
 
     /// <summary>How long replicas given up on are passed over (see ShardSession.AbandonedAt).</summary>
     private static readonly long AbandonWindowNanos = 3_000 * NanoClock.Millisecond;
