@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a Kafka cluster in the foreground for the exchange's exporter: librdkafka's mock cluster (the real Kafka protocol
-# on loopback, in memory), since no Kafka broker is packaged for this machine. Installs Debian's librdkafka-dev and gcc
-# if missing, builds ops/servers/kafka-mock.c into the directory given, and runs it: it prints "bootstrap HOST:PORT,..."
+# on loopback, in memory), since no Kafka broker is packaged for this machine. Installs Debian's librdkafka-dev, gcc
+# and kcat if missing, builds ops/servers/kafka-mock.c into the directory given, and runs it: it prints "bootstrap HOST:PORT,..."
 # and then takes "down ID" / "up ID" on stdin to take a broker away and back. Topics given as NAME:PARTITIONS are
 # created at start (the mock keeps about 5 MB per partition). Its caller owns the process.
 #
@@ -16,11 +16,12 @@ dir=$1 brokers=${2:-3}
 shift $(( $# >= 2 ? 2 : 1 ))
 here=$(cd "$(dirname "$0")" && pwd)
 
-if [ ! -f /usr/include/librdkafka/rdkafka_mock.h ] || ! command -v gcc >/dev/null; then
-  echo "kafka-mock.sh: installing librdkafka-dev and gcc" >&2
+# kcat too: the way to watch what the exporter writes (build.sh run --demo prints a kcat line; the tests read back with it).
+if [ ! -f /usr/include/librdkafka/rdkafka_mock.h ] || ! command -v gcc >/dev/null || ! command -v kcat >/dev/null; then
+  echo "kafka-mock.sh: installing librdkafka-dev, gcc and kcat" >&2
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq >&2
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq librdkafka-dev gcc >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq librdkafka-dev gcc kcat >/dev/null
 fi
 
 mkdir -p "$dir"
