@@ -166,7 +166,7 @@ public static class E2eReport
             foreach (var r in runs)
             {
                 var h = r.Latency.All;
-                b.AppendLine(inv, $"| {r.Index + 1} | {Micros(h.GetValueAtPercentile(50))} | {Micros(h.GetValueAtPercentile(99))} | {Micros(h.GetValueAtPercentile(99.9))} | {Micros(h.GetMaxValue())} | {r.AchievedRate:N0} |");
+                b.AppendLine(inv, $"| {r.Index + 1} | {Micros(At(h, 50))} | {Micros(At(h, 99))} | {Micros(At(h, 99.9))} | {Micros(h.GetMaxValue())} | {r.AchievedRate:N0} |");
             }
         }
         b.AppendLine();
@@ -223,17 +223,21 @@ public static class E2eReport
                 b.AppendLine(inv, $"| {r.Index + 1} | {samples} | {word[..eq]} | {ns[0] / 1000.0:0.0} | {ns[1] / 1000.0:0.0} | {ns[2] / 1000.0:0.0} | {ns[3] / 1000.0:0.0} |");
             }
             b.AppendLine(inv, $"| {r.Index + 1} | | engine, received to sent (sum of p50s) | {sumP50 / 1000.0:0.0} | | | |");
-            double total = r.Latency.All.TotalCount > 0 ? r.Latency.All.GetValueAtPercentile(50) / 1000.0 : 0;
+            double total = r.Latency.All.TotalCount > 0 ? At(r.Latency.All, 50) / 1000.0 : 0;
             b.AppendLine(inv, $"| {r.Index + 1} | | the rest of the round trip (client p50 − engine): transport both ways, client{(total > 0 ? "" : " (no round trip measured)")} | {Math.Max(0, total - sumP50 / 1000.0):0.0} | | | |");
         }
     }
+
+    /// <summary>A percentile of <paramref name="h"/>, 0 for an empty one (a run nothing was acknowledged in: the failures
+    /// say so; HdrHistogram throws when asked for a percentile of an empty histogram).</summary>
+    private static long At(HistogramBase h, double percentile) => h.TotalCount == 0 ? 0 : h.GetValueAtPercentile(percentile);
 
     private static string Load(double? load) => load is { } l ? l.ToString("0.00", CultureInfo.InvariantCulture) : "unknown";
 
     private static void Row(StringBuilder b, string name, HistogramBase h)
     {
         b.Append(CultureInfo.InvariantCulture, $"| {name} | {h.TotalCount:N0} |");
-        foreach (var (_, p) in Percentiles) b.Append(CultureInfo.InvariantCulture, $" {Micros(h.GetValueAtPercentile(p))} |");
+        foreach (var (_, p) in Percentiles) b.Append(CultureInfo.InvariantCulture, $" {Micros(At(h, p))} |");
         b.AppendLine(CultureInfo.InvariantCulture, $" {Micros(h.GetMaxValue())} |");
     }
 
@@ -268,7 +272,7 @@ public static class E2eReport
         json.WriteNumber("requestedRate", o.Rate);
         json.WriteNumber("achievedRate", Math.Round(achieved));
         json.WriteNumber("count", all.TotalCount);
-        foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(all.GetValueAtPercentile(p)));
+        foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(At(all, p)));
         json.WriteNumber("maxUs", Micros(all.GetMaxValue()));
         json.WriteNumber("meanUs", Math.Round(all.GetMean() / 1000, 2));
         json.WriteNumber("stdDevUs", Math.Round(all.GetStdDeviation() / 1000, 2));
@@ -292,7 +296,7 @@ public static class E2eReport
             if (byType[t].TotalCount == 0) continue;
             json.WriteStartObject(((CommandType)t).ToString().ToLowerInvariant());
             json.WriteNumber("count", byType[t].TotalCount);
-            foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(byType[t].GetValueAtPercentile(p)));
+            foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(At(byType[t], p)));
             json.WriteNumber("maxUs", Micros(byType[t].GetMaxValue()));
             json.WriteEndObject();
         }
@@ -302,7 +306,7 @@ public static class E2eReport
         {
             json.WriteStartObject();
             json.WriteNumber("achievedRate", Math.Round(r.AchievedRate));
-            foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(r.Latency.All.GetValueAtPercentile(p)));
+            foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(At(r.Latency.All, p)));
             json.WriteNumber("maxUs", Micros(r.Latency.All.GetMaxValue()));
             json.WriteNumber("lost", r.Lost);
             json.WriteNumber("duplicated", r.Counts.Duplicated);
@@ -422,7 +426,7 @@ public static class E2eReport
             {
                 var j = docs[i].RootElement;
                 var runs = variants[i].Runs;
-                string perRun = string.Join(", ", runs.Select(r => Micros(r.Latency.All.GetValueAtPercentile(50)).ToString(inv)));
+                string perRun = string.Join(", ", runs.Select(r => Micros(At(r.Latency.All, 50)).ToString(inv)));
                 double p50 = j.GetProperty("p50Us").GetDouble();
                 string equal = j.TryGetProperty("replicasEqual", out var e) ? (e.GetBoolean() ? "yes" : "**no**") : "–";
                 b.AppendLine(inv, $"| {variants[i].Mode} | {j.GetProperty("standbys").GetInt32()} | {p50} | {perRun} | {j.GetProperty("p90Us").GetDouble()} | " +
@@ -458,7 +462,7 @@ public static class E2eReport
                 foreach (string key in new[] { "standbys", "achievedRate", "count", "p50Us", "p90Us", "p99Us", "p999Us", "p9999Us", "maxUs" })
                     json.WriteNumber(key, j.GetProperty(key).GetDouble());
                 json.WriteStartArray("p50RunsUs");
-                foreach (var r in variants[i].Runs) json.WriteNumberValue(Micros(r.Latency.All.GetValueAtPercentile(50)));
+                foreach (var r in variants[i].Runs) json.WriteNumberValue(Micros(At(r.Latency.All, 50)));
                 json.WriteEndArray();
                 json.WriteNumber("p50DeltaUs", Math.Round(j.GetProperty("p50Us").GetDouble() - baseP50, 1));
                 if (j.TryGetProperty("replicasEqual", out var equal)) json.WriteBoolean("replicasEqual", equal.GetBoolean());
