@@ -18,6 +18,13 @@ public readonly record struct AddSymbol(SymbolSpec Spec, SymbolName Name = defau
 /// expiry the sequencer saw pending when it injected the input; it changes nothing (the timestamp decides).</summary>
 public readonly record struct ExpireOrders(long DueAt);
 
+/// <summary>What an account may do: Trade, CancelOnly, ReadOnly, Admin (the values above Admin are not permissions;
+/// 255 is the schema's null value, read as Trade where a version before 4 has none).</summary>
+public static class AccountPermissions
+{
+    public static bool IsValid(AccountPermission permission) => permission <= AccountPermission.Admin;
+}
+
 /// <summary>Session ends of Day orders: a time of day in nanoseconds after UTC midnight.</summary>
 public static class SessionEnds
 {

@@ -155,14 +155,13 @@ internal sealed class OperatorConsole(ShardConfig config, MatchingEngine<EventPr
         _ => throw new ConfigException($"side must be buy or sell, not '{s}'"),
     };
 
-    private static AccountPermission Permission(string s) => s switch
+    /// <summary>A permission by its name, dashes and case aside (cancel-only, CancelOnly, cancelOnly alike).</summary>
+    private static AccountPermission Permission(string s)
     {
-        "trade" => AccountPermission.Trade,
-        "cancel-only" => AccountPermission.CancelOnly,
-        "read-only" => AccountPermission.ReadOnly,
-        "admin" => AccountPermission.Admin,
-        _ => throw new ConfigException($"permission must be trade, cancel-only, read-only or admin, not '{s}'"),
-    };
+        foreach (var p in new[] { AccountPermission.Trade, AccountPermission.CancelOnly, AccountPermission.ReadOnly, AccountPermission.Admin })
+            if (string.Equals(s.Replace("-", ""), p.ToString(), StringComparison.OrdinalIgnoreCase)) return p;
+        throw new ConfigException($"permission must be trade, cancel-only, read-only or admin, not '{s}'");
+    }
 
     private static long Long(string s) =>
         long.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out long v)

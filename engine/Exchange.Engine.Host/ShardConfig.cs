@@ -157,7 +157,7 @@ public sealed record ShardConfig
         foreach (var account in Accounts)
         {
             if (account.OrdersPerSecond < 0 || account.OrderBurst < 0) throw new ConfigException($"account {account.Id}: ordersPerSecond and orderBurst must not be negative");
-            if (account.Permission > AccountPermission.Admin) throw new ConfigException($"account {account.Id}: permission must be trade, cancelOnly, readOnly or admin");
+            if (!AccountPermissions.IsValid(account.Permission)) throw new ConfigException($"account {account.Id}: permission must be trade, cancelOnly, readOnly or admin");
             commands.Add(buffer[..CommandCodec.Encode(new AddAccount(account.Id, account.OrdersPerSecond, account.OrderBurst, account.Permission), buffer)]);
             foreach (var (asset, amount) in account.Balances)
             {

@@ -237,7 +237,7 @@ public sealed class EngineSnapshot
                 for (int i = 0; i < n; i++)
                 {
                     permissions[i] = (AccountPermission)r.ReadByte();
-                    if (permissions[i] > AccountPermission.Admin) throw new InvalidDataException($"account {accounts[i]} has permission {(byte)permissions[i]}");
+                    if (!AccountPermissions.IsValid(permissions[i])) throw new InvalidDataException($"account {accounts[i]} has permission {(byte)permissions[i]}");
                 }
             }
             return new EngineSnapshot

@@ -182,11 +182,11 @@ public sealed partial class MatchingEngine<TOutput>
     {
         Sequence(sequence, timestamp);
         int account = AccountSlot(c.Account);
-        int slot = account == None || !MayCancel(account) ? None : _orderIndex.Find(c.Account, c.ClientOrderId);
+        var reason = account == None ? RejectReason.UnknownAccount : !MayCancel(account) ? RejectReason.NotPermitted : RejectReason.None;
+        int slot = reason == RejectReason.None ? _orderIndex.Find(c.Account, c.ClientOrderId) : None;
         if (slot == None)
         {
-            Reject(CommandKind.CancelOrder, c.Account, c.ClientOrderId, -1,
-                account == None ? RejectReason.UnknownAccount : !MayCancel(account) ? RejectReason.NotPermitted : RejectReason.UnknownOrder);
+            Reject(CommandKind.CancelOrder, c.Account, c.ClientOrderId, -1, reason == RejectReason.None ? RejectReason.UnknownOrder : reason);
             return;
         }
         OrderBook book = _books[_orders[slot].Symbol]!;

@@ -21,7 +21,7 @@ public sealed partial class MatchingEngine<TOutput>
         Sequence(sequence, timestamp);
         int slot = AccountSlot(c.Account);
         var reason = slot == None ? RejectReason.UnknownAccount
-            : c.Permission > AccountPermission.Admin ? RejectReason.InvalidPermission
+            : !AccountPermissions.IsValid(c.Permission) ? RejectReason.InvalidPermission
             : RejectReason.None;
         if (reason != RejectReason.None) { Reject(CommandKind.SetAccountPermission, c.Account, 0, -1, reason); return; }
         _accounts[slot].Permission = c.Permission;

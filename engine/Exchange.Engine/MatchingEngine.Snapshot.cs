@@ -114,7 +114,7 @@ public sealed partial class MatchingEngine<TOutput>
             if (snapshot.Permissions.Length != snapshot.Accounts.Length) throw new InvalidDataException("snapshot's permissions do not match its accounts");
             for (int i = 0; i < snapshot.Accounts.Length; i++)
             {
-                if (snapshot.Permissions[i] > AccountPermission.Admin) throw new InvalidDataException($"snapshot account {snapshot.Accounts[i]} has permission {(byte)snapshot.Permissions[i]}");
+                if (!AccountPermissions.IsValid(snapshot.Permissions[i])) throw new InvalidDataException($"snapshot account {snapshot.Accounts[i]} has permission {(byte)snapshot.Permissions[i]}");
                 _accounts[i].Permission = snapshot.Permissions[i];
             }
         }

@@ -86,7 +86,7 @@ public sealed partial class MatchingEngine<TOutput> where TOutput : IEngineOutpu
             Reject(CommandKind.AddAccount, c.Account, 0, -1, RejectReason.InvalidQuantity);
             return;
         }
-        if (c.Permission > AccountPermission.Admin) { Reject(CommandKind.AddAccount, c.Account, 0, -1, RejectReason.InvalidPermission); return; }
+        if (!AccountPermissions.IsValid(c.Permission)) { Reject(CommandKind.AddAccount, c.Account, 0, -1, RejectReason.InvalidPermission); return; }
         CreateAccount(c.Account);
         SetRateLimit(_accountCount - 1, c.OrdersPerSecond, c.OrderBurst);
         _accounts[_accountCount - 1].Permission = c.Permission;
