@@ -68,7 +68,9 @@ public class ResendTests
     public void Resend_larger_than_the_socket_takes_is_streamed_in_order_and_a_message_sent_meanwhile_follows_it()
     {
         using var fixture = new AcceptorFixture(options: new FixAcceptorOptions { MaxMessageLength = 4096, SendBufferLength = 16384 });
-        using var client = fixture.LogOn();
+        // The client's receive buffer is fixed small: autotuned, it grows to tcp_rmem's maximum (32 MiB on some
+        // kernels), which with the sender's 4 MiB would hold the whole 15 MB resend without it ever having to wait.
+        using var client = fixture.LogOn(receiveBufferBytes: 256 * 1024);
         string padding = new('x', 400);
         const int count = 30_000;
         for (int i = 0; i < count; i++)

@@ -52,12 +52,13 @@ internal sealed class AcceptorFixture : IDisposable
         return work;
     }
 
-    public FixTestClient Connect(string? from = null) => new(this, Acceptor.Port, from);
+    public FixTestClient Connect(string? from = null, int? receiveBufferBytes = null) => new(this, Acceptor.Port, from, receiveBufferBytes);
 
     /// <summary>Connects and logs on (MsgSeqNum 1 unless told), returning the client after our Logon reply.</summary>
-    public FixTestClient LogOn(int heartBtInt = 30, string extra = "", bool reset = false, int? seqNum = null)
+    public FixTestClient LogOn(int heartBtInt = 30, string extra = "", bool reset = false, int? seqNum = null,
+        int? receiveBufferBytes = null)
     {
-        var client = Connect();
+        var client = Connect(receiveBufferBytes: receiveBufferBytes);
         if (seqNum is { } seq) client.NextSeqNum = seq;
         client.LogOn(heartBtInt, extra, reset);
         return client;

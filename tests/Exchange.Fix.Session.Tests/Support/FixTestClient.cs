@@ -17,11 +17,13 @@ internal sealed class FixTestClient : IDisposable
     private int _filled;
 
     /// <summary>Connects to the acceptor on 127.0.0.1, from <paramref name="from"/> (another address of 127/8, which
-    /// Linux routes to lo) when given.</summary>
-    public FixTestClient(AcceptorFixture fixture, int port, string? from = null)
+    /// Linux routes to lo) when given. <paramref name="receiveBufferBytes"/> fixes the socket's receive buffer before
+    /// connecting (no autotuning), for tests that must outgrow what the kernel buffers.</summary>
+    public FixTestClient(AcceptorFixture fixture, int port, string? from = null, int? receiveBufferBytes = null)
     {
         _fixture = fixture;
         _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (receiveBufferBytes is { } bytes) _socket.ReceiveBufferSize = bytes;
         if (from != null) _socket.Bind(new IPEndPoint(IPAddress.Parse(from), 0));
         _socket.Connect(new IPEndPoint(IPAddress.Loopback, port));
         _socket.Blocking = false;
