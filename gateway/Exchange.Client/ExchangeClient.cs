@@ -217,6 +217,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         shard.Abandoned = 0;
         shard.AbandonedAt = 0;
         shard.StaleRedirects = 0;
+        shard.UnansweredMoves = 0;
         int replica = shard.Active;
         // The engine in use went silent, stopped, or refused us: a replica that answers may lead now (or say who does).
         bool leftUs = shard.State is ShardState.Disconnected or ShardState.Rejected
@@ -418,6 +419,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
                     if (s.Moves < MaxMoves && ConnectedReplica(s) is int next)
                     {
                         s.Moves++;
+                        s.UnansweredMoves++;
                         s.Abandoned |= 1UL << s.Active;
                         StartLogonAt(s, next, whenConnected: true);
                         work++;
@@ -451,13 +453,18 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     /// <summary>How long a Logon may go unanswered before the client tries another replica of the shard.</summary>
     private long LogonAnswerNanos => Options.LogonAnswerTimeoutMs * NanoClock.Millisecond;
 
-    /// <summary>Once standbys have answered with stale redirects (a failover under way: every member answers at once,
-    /// and one has just taken over), a logon left unanswered this long is moved on: a standby that leaves a second
-    /// redirect unanswered otherwise held the session a full <see cref="LogonAnswerNanos"/> while the new leader was
-    /// up (300–1,000 ms of the failover harness's RTO tail).</summary>
+    /// <summary>During a failover (the session gave up on the replica it used, or standbys answered with stale
+    /// redirects), a logon left unanswered this long is moved on to the next replica. A member can take the stream and
+    /// answer nothing for a second or more while the cluster changes hands: an async standby holding records the new
+    /// leader never had stops to rejoin as soon as it learns of the new term. Waiting the full
+    /// <see cref="LogonAnswerNanos"/> there was the failover harness's RTO tail (one unanswered logon: 1.3 s of a
+    /// 100-kill run). Each further unanswered logon in the same search waits twice as long, up to the full timeout,
+    /// so a new leader slow to answer on a loaded machine is still reached.</summary>
     private static readonly long FailoverAnswerNanos = 150 * NanoClock.Millisecond;
 
-    private long AnswerNanos(ShardSession s) => s.StaleRedirects > 0 ? Math.Min(LogonAnswerNanos, FailoverAnswerNanos) : LogonAnswerNanos;
+    private long AnswerNanos(ShardSession s) => s.StaleRedirects > 0 || s.Abandoned != 0
+        ? Math.Min(LogonAnswerNanos, FailoverAnswerNanos << Math.Min(s.UnansweredMoves, 3))
+        : LogonAnswerNanos;
 
     /// <summary>How long replicas given up on are passed over (see ShardSession.AbandonedAt).</summary>
     private static readonly long AbandonWindowNanos = 3_000 * NanoClock.Millisecond;

@@ -30,6 +30,8 @@ internal sealed class ShardSession
     public long LogonNotBefore;
     public bool LogonBackoff;
     public int StaleRedirects;
+    /// <summary>Replicas moved on from in this logon because they left it unanswered (each next one is waited on longer).</summary>
+    public int UnansweredMoves;
     /// <summary>Why the engine ended the session last (a shutdown sends the next logon to another replica).</summary>
     public Exchange.Contract.LogoutReason LastLogoutReason;
     public readonly Subscription Responses;

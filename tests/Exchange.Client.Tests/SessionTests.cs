@@ -151,6 +151,47 @@ public class SessionTests
     }
 
     [Fact]
+    public void During_a_failover_a_replica_that_leaves_the_logon_unanswered_is_passed_over_without_waiting_the_full_answer_timeout()
+    {
+        // The leader goes silent; the next replica takes the stream and answers nothing (an async standby stopping to
+        // rejoin the new term); the third answers. With a minute's logon answer timeout, only the failover's short
+        // wait can bring the session to the third replica.
+        var clock = new ManualClock();
+        using var leader = new FakeEngine { GrantedHeartbeatMs = 100, SessionId = 1 };
+        using var rejoining = new FakeEngine { AnswerLogon = false };
+        using var next = new FakeEngine { SessionId = 3 };
+        var listener = new RecordingListener();
+        using var client = ExchangeClient.Create(new ClientOptions
+        {
+            ApiKey = "mm-key",
+            Shards = [new ShardEndpoint(leader.Channel, [1]) { Replicas = [rejoining.Channel, next.Channel] }],
+            Transport = FakeEngine.FastOptions,
+            HeartbeatIntervalMs = 100,
+            LogonAnswerTimeoutMs = 60_000,
+            Clock = clock,
+        }, listener);
+        client.Connect(TimeSpan.FromSeconds(10));
+        Assert.Equal(1UL, client.SessionIdOf(0));
+        // Every replica's publication is connected before the leader goes silent, so the search starts at once.
+        Assert.True(Wait.Until(client, () => client.Transport.Counters.DataFramesReceived > 0));
+
+        clock.Advance(TimeSpan.FromMilliseconds(301));
+        Assert.True(Wait.Until(client, () => listener.Of("Disconnected").Any()));
+        client.Reconnect();
+        Assert.True(Wait.Until(client, () => rejoining.Read(e => e.Logons.Count) == 1), "the logon goes to the next replica");
+
+        clock.Advance(TimeSpan.FromMilliseconds(150));
+        for (int p = 0; p < 50; p++) client.Poll();
+        Assert.Equal(ShardState.LoggingOn, client.StateOf(0));
+        Assert.Equal(0, next.Read(e => e.Logons.Count));
+
+        clock.Advance(1);
+        Assert.True(Wait.Until(client, () => client.IsLoggedOn(0)), client.DescribeShard(0));
+        Assert.Equal(3UL, client.SessionIdOf(0));
+        Assert.Equal(1, rejoining.Read(e => e.Logons.Count));
+    }
+
+    [Fact]
     public void The_engine_response_stream_ending_is_a_disconnect()
     {
         using var engine = new FakeEngine();
