@@ -91,6 +91,8 @@ internal sealed class Gateway : IFixApplication
                 Account = long.TryParse(session.Settings.Get("Account"), out long account) ? account : 0,
                 Shards = Config.Shards(),
                 ResponseHost = Config.ResponseHost,
+                HeartbeatIntervalMs = Config.EngineHeartbeatMs,
+                LogonAnswerTimeoutMs = Config.EngineLogonAnswerMs,
                 // The engine's own cancel-on-disconnect covers the gateway process dying.
                 CancelOnDisconnect = cancelOnDisconnect,
             }, listener);

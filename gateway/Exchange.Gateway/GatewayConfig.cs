@@ -26,13 +26,25 @@ public sealed record GatewayConfig
     /// <summary>The address engines send responses to (an address of this machine).</summary>
     public string ResponseHost { get; set; } = "127.0.0.1";
 
+    /// <summary>The heartbeat interval the gateway's engine sessions ask for (the engine clamps it to its bounds): three
+    /// silent intervals and a session looks for the leader among the engine's replicas, so with a cluster this bounds
+    /// how soon a failover is noticed. 0: the engine's default.</summary>
+    public uint EngineHeartbeatMs { get; set; } = new ClientOptions().HeartbeatIntervalMs;
+
+    /// <summary>How long an engine session's logon may go unanswered before it tries another replica (during a
+    /// failover, the first such wait is shorter: see the client library).</summary>
+    public uint EngineLogonAnswerMs { get; set; } = new ClientOptions().LogonAnswerTimeoutMs;
+
     public static GatewayConfig Load(string path)
     {
         string text;
         try { text = File.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new GatewayConfigException($"cannot read {path}: {e.Message}"); }
-        try { return JsonSerializer.Deserialize(text, GatewayConfigJson.Default.GatewayConfig) ?? throw new GatewayConfigException($"{path}: empty config"); }
+        GatewayConfig config;
+        try { config = JsonSerializer.Deserialize(text, GatewayConfigJson.Default.GatewayConfig) ?? throw new GatewayConfigException($"{path}: empty config"); }
         catch (JsonException e) { throw new GatewayConfigException($"{path}: {e.Message}"); }
+        if (config.EngineLogonAnswerMs == 0) throw new GatewayConfigException($"{path}: engineLogonAnswerMs must be at least 1");
+        return config;
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, GatewayConfigJson.Default.GatewayConfig);

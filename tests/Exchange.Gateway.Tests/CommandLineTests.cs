@@ -58,6 +58,29 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void The_engine_sessions_heartbeat_and_logon_answer_wait_come_from_the_config_and_a_zero_wait_is_refused()
+    {
+        string dir = Directory.CreateTempSubdirectory("gateway-config-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "gateway.json");
+            File.WriteAllText(path, """{ "engineHeartbeatMs": 100, "engineLogonAnswerMs": 300 }""");
+            var result = Processes.RunGateway("--config", path, "--print-config");
+            Assert.Equal(0, result.ExitCode);
+            Assert.Contains("\"engineHeartbeatMs\": 100", result.Stdout);
+            Assert.Contains("\"engineLogonAnswerMs\": 300", result.Stdout);
+            // Without them, the client library's defaults.
+            var defaults = Processes.RunGateway("--print-config");
+            Assert.Contains("\"engineHeartbeatMs\": 1000", defaults.Stdout);
+            File.WriteAllText(path, """{ "engineLogonAnswerMs": 0 }""");
+            var refused = Processes.RunGateway("--config", path, "--print-config");
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Contains("engineLogonAnswerMs must be at least 1", refused.Stderr);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public void A_settings_file_that_cannot_be_read_is_refused_naming_it()
     {
         var result = Processes.RunGateway("--settings", "/nonexistent/sessions.cfg");

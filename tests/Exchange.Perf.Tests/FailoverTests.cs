@@ -1,6 +1,7 @@
-// exchange-perf failover against a real etcd and three real engine processes: the leader killed once each way
-// (SIGKILL, SIGSTOP past its lease, SIGTERM) under load from clients that follow the leader; nothing acknowledged is
-// lost or sequenced twice, and the three members end with the same state.
+// exchange-perf failover against a real etcd, three real engine processes and a real exchange-gateway: the leader
+// killed once each way (SIGKILL, SIGSTOP past its lease, SIGTERM) under load from binary clients and a broker's FIX
+// session that follow the leader; nothing acknowledged is lost or sequenced twice, every FIX order is answered and the
+// FIX session stays logged on, and the three members end with the same state.
 using Exchange.Perf.Failover;
 using Exchange.Testing;
 
@@ -28,7 +29,22 @@ public sealed class FailoverTests : IDisposable
         Assert.True(result.ReplicasEqual, string.Join('\n', result.FinalStates));
         Assert.Equal(3, result.FinalStates.Count);
         Assert.All(result.Failovers, f => Assert.False(double.IsNaN(f.RtoMillis), $"kill {f.Index}: no acknowledgement after it"));
+        // The broker's FIX session through the gateway: logged on throughout, every order answered (accepted, or
+        // refused with the reason while the engine session was down), orders accepted again after each failover.
+        var fix = result.Fix!;
+        Assert.True(fix.Sent > 100, $"{fix.Sent} FIX commands sent");
+        Assert.Equal(fix.Sent, fix.Answered);
+        Assert.Equal(0, fix.Unanswered);
+        Assert.Equal(0, fix.Disconnects);
+        Assert.Equal(0, fix.Errors);
+        Assert.Equal(0, fix.CancelledUnasked);
+        Assert.Equal(0, fix.Lost);
+        Assert.Equal(0, fix.Duplicated);
+        Assert.True(fix.Sequenced >= fix.Accepted && fix.Accepted > 0, $"accepted {fix.Accepted}, sequenced {fix.Sequenced}");
+        Assert.All(result.Failovers, f => Assert.False(double.IsNaN(f.FixRtoMillis), $"kill {f.Index}: no FIX order accepted after it"));
         Assert.True(FailoverCommand.Passed(result));
-        Assert.Contains("\"lost\": 0", FailoverCommand.Json(new FailoverOptions(), result));
+        string json = FailoverCommand.Json(new FailoverOptions(), result);
+        Assert.Contains("\"lost\": 0", json);
+        Assert.Contains("\"unanswered\": 0", json);
     }
 }

@@ -23,10 +23,14 @@ internal enum OrderState : byte { Free, Pending, Live, Done }
 public struct AckCounts
 {
     public long Sent, Acked, Rejected, Duplicated, Unexpected, Fills;
+    /// <summary>Resting orders cancelled without a cancel of ours (an IOC's remainder is one; with passive orders only,
+    /// a cancel-on-disconnect nobody wanted).</summary>
+    public long CancelledUnasked;
 
     public void Add(in AckCounts o)
     {
         Sent += o.Sent; Acked += o.Acked; Rejected += o.Rejected; Duplicated += o.Duplicated; Unexpected += o.Unexpected; Fills += o.Fills;
+        CancelledUnasked += o.CancelledUnasked;
     }
 }
 
@@ -34,6 +38,10 @@ public struct AckCounts
 public interface ILatencySink
 {
     void Record(CommandType type, long intendedTicks, long ackTicks);
+
+    /// <summary>Called after <see cref="Record"/> when the command did what it asked (accepted, cancelled, replaced),
+    /// not refused: where a failover's recovery shows.</summary>
+    void Succeeded(CommandType type, long ackTicks) { }
 }
 
 /// <summary>
@@ -154,8 +162,10 @@ public sealed class OrderTracker
             Counts.Duplicated++;
             return;
         }
-        bool rests = _pending[slot] == CommandType.New;
+        var type = _pending[slot];
+        bool rests = type == CommandType.New;
         Resolve(slot, now);
+        _sink.Succeeded(type, now);
         _state[slot] = OrderState.Live;
         if (rests) AddLive(slot);
     }
@@ -201,8 +211,10 @@ public sealed class OrderTracker
             if (_pending[slot] != expected) { Counts.Duplicated++; return; }
             if (expected == CommandType.Replace) _state[_replacement[slot]] = OrderState.Done;
             Resolve(slot, now);
+            _sink.Succeeded(expected, now);
         }
         else if (_state[slot] != OrderState.Live) { Counts.Unexpected++; return; }
+        else Counts.CancelledUnasked++;
         RemoveLive(slot);
         _state[slot] = OrderState.Done;
     }
@@ -216,6 +228,7 @@ public sealed class OrderTracker
             return;
         }
         Resolve(slot, now);
+        _sink.Succeeded(CommandType.Replace, now);
         _state[slot] = OrderState.Done;
         _state[replacement] = OrderState.Live;
         AddLive(replacement);

@@ -1,6 +1,6 @@
 // `exchange-perf failover`: a shard as a cluster of three engines (a and b sync, c async) whose leadership etcd holds,
-// open-loop load from binary clients that are given every member's channel, and the leader killed again and again at
-// random moments: SIGKILL, SIGSTOP for longer than the lease (then SIGCONT: it must stop by itself, deposed), SIGTERM,
+// open-loop load from binary clients that are given every member's channel and from brokers' FIX sessions through an
+// exchange-gateway given every member, and the leader killed again and again at random moments: SIGKILL, SIGSTOP for longer than the lease (then SIGCONT: it must stop by itself, deposed), SIGTERM,
 // in turn. Each killed member is restarted and rejoins as a standby; the next kill waits until it has caught up.
 //
 // What it reports: commands acknowledged; lost (an acknowledged order absent from the final leader's journal);
@@ -38,16 +38,34 @@ public sealed record FailoverOptions
     public int Seed { get; init; } = 1;
     public string? Etcd { get; init; }
     public string? EngineExecutable { get; init; }
+    /// <summary>FIX sessions through the gateway (0: binary load only).</summary>
+    public int FixSessions { get; init; } = 1;
+    /// <summary>FIX commands per second, over all FIX sessions, besides <see cref="Rate"/>.</summary>
+    public int FixRate { get; init; } = 100;
+    public string? GatewayExecutable { get; init; }
     public string? OutputDirectory { get; init; }
 }
 
-public sealed record FailoverKill(int Index, string Member, string Method, string NewLeader, double RtoMillis, double TakeoverMillis, int InFlight);
+public sealed record FailoverKill(int Index, string Member, string Method, string NewLeader, double RtoMillis, double TakeoverMillis, int InFlight,
+    double FixRtoMillis = double.NaN);
+
+/// <summary>What the FIX sessions through the gateway saw. Answered: every command got an execution report or cancel
+/// reject (accepted, refused with the reason while the engine session was down, cancelled); unanswered ones at the end
+/// are silence. Lost is counted as acknowledged new orders beyond the distinct new orders of the FIX accounts in the
+/// final leader's journal (the gateway's engine ids are its own, so this bound is what the journal can show; the
+/// binary sessions' check is per order). Disconnects: FIX sessions that ended under the run.</summary>
+public sealed record FixOutcome(
+    int Sessions, long Sent, long Answered, long Accepted, long Refused, long Unanswered, long Sequenced, long Lost, long Duplicated,
+    long Disconnects, long Errors, long CancelledUnasked, double RtoP50Millis, double RtoMaxMillis)
+{
+    public bool Passed => Unanswered == 0 && Lost == 0 && Duplicated == 0 && Disconnects == 0 && Errors == 0 && CancelledUnasked == 0;
+}
 
 public sealed record FailoverResult(
     int Kills, long Sent, long Acknowledged, long Lost, long Duplicated, long InFlightAtFailovers, long InFlightSequenced,
     long InFlightResent, long InFlightUnresolved,
     long UnaskedCancels, IReadOnlyList<FailoverKill> Failovers, double RtoP50Millis, double RtoMaxMillis,
-    bool ReplicasEqual, IReadOnlyList<string> FinalStates, double Seconds, string? Failure);
+    bool ReplicasEqual, IReadOnlyList<string> FinalStates, double Seconds, string? Failure, FixOutcome? Fix = null);
 
 public static class FailoverBench
 {
@@ -61,6 +79,7 @@ public static class FailoverBench
         foreach (var m in cluster.Members) log.WriteLine($"failover: {m.Name} ({m.Mode}) {cluster.Start(m, Startup)}");
         var leader = cluster.Members[0];
         Wait(() => leader.Err("standby b (sync) holds") && leader.Err("standby c (async) holds"), "the standbys to join a", leader);
+        if (options.FixSessions > 0) log.WriteLine($"failover: gateway {cluster.StartGateway(options, Startup)}");
 
         var load = new Load(cluster, options);
         var kills = new List<FailoverKill>();
@@ -116,8 +135,10 @@ public static class FailoverBench
                 if (cuts > 0) cutRejoins++;
                 if (!FailoverCluster.Unnice(victim)) log.WriteLine($"failover: {victim.Name} stays at nice 10 (raising a priority needs CAP_SYS_NICE)");
                 load.RunUntil(() => load.AckedSince(promotedAt), Settle, () => "no acknowledgement after the failover");
+                load.RunUntil(() => load.FixAckedSince(promotedAt), Settle, () => "no FIX order accepted after the failover: " +
+                    string.Join(" | ", cluster.GatewayLog().TakeLast(5)));
                 kills.Add(new FailoverKill(k + 1, victim.Name, method, leader.Name, load.Rto(promotedAt),
-                    Stopwatch.GetElapsedTime(killedAt, promotedAt).TotalMilliseconds, inFlight));
+                    Stopwatch.GetElapsedTime(killedAt, promotedAt).TotalMilliseconds, inFlight, load.FixRto(promotedAt)));
             }
             load.RunFor(TimeSpan.FromSeconds(options.SecondsBetweenKills));
         }
@@ -129,7 +150,9 @@ public static class FailoverBench
             // The members' own logs beside the summary, to read a failover's story from.
             Directory.CreateDirectory(options.OutputDirectory);
             foreach (var m in cluster.Members) File.WriteAllLines(Path.Combine(options.OutputDirectory, $"member-{m.Name}.log"), m.Log());
+            if (options.FixSessions > 0) File.WriteAllLines(Path.Combine(options.OutputDirectory, "gateway.log"), cluster.GatewayLog());
         }
+        if (options.FixSessions > 0 && !cluster.GatewayAlive) failure ??= "the gateway exited under the run: " + string.Join(" | ", cluster.GatewayLog().TakeLast(5));
         // What the members warned of (a leader deposed for its silence, marks, cuts); everything, when the run failed.
         foreach (var m in cluster.Members)
             foreach (string line in m.Warnings(failure != null ? 60 : 200))
@@ -156,10 +179,14 @@ public static class FailoverBench
         var journal = JournalOrders(leader.Journal);
         var (lost, duplicated, inFlightSequenced) = load.Check(journal);
         var rtos = kills.Select(k => k.RtoMillis).Order().ToArray();
+        var fixRtos = kills.Select(k => k.FixRtoMillis).Where(r => !double.IsNaN(r)).Order().ToArray();
+        var fix = options.FixSessions > 0 ? load.CheckFix(journal, cluster.FixAccounts, Median(fixRtos), fixRtos.Length == 0 ? 0 : fixRtos[^1]) : null;
         return new FailoverResult(kills.Count, load.Sent, load.Acknowledged, lost, duplicated, load.InFlightAtFailovers, inFlightSequenced,
             load.InFlightResent, load.InFlightUnresolved,
-            load.UnaskedCancels, kills, rtos.Length == 0 ? 0 : rtos[(rtos.Length - 1) / 2], rtos.Length == 0 ? 0 : rtos[^1],
-            equal, states, total.Elapsed.TotalSeconds, failure);
+            load.UnaskedCancels, kills, Median(rtos), rtos.Length == 0 ? 0 : rtos[^1],
+            equal, states, total.Elapsed.TotalSeconds, failure, fix);
+
+        static double Median(double[] sorted) => sorted.Length == 0 ? 0 : sorted[(sorted.Length - 1) / 2];
 
         void Wait(Func<bool> condition, string what, FailoverCluster.Member who)
         {
@@ -225,10 +252,27 @@ public static class FailoverBench
         private readonly List<long> _acks = [];
         private long _next, _sent;
 
+        private readonly List<(E2e.FixLoadClient Client, FixSink Sink)> _fix = [];
+        private readonly long _fixInterval;
+        private long _fixNext, _fixSent;
+        private readonly List<long> _fixSuccesses = [];
+        private readonly E2e.SymbolMarket _market;
+
         public Load(FailoverCluster cluster, FailoverOptions options)
         {
             _cluster = cluster;
             _interval = Stopwatch.Frequency / options.Rate;
+            _market = new E2e.SymbolMarket(cluster.Symbols[0], cluster.ReferencePrice, cluster.TickSize, cluster.LotSize);
+            _fixInterval = Stopwatch.Frequency / Math.Max(1, options.FixRate);
+            // Room for every FIX order the run can send: the rate over its longest plausible length, within a bound.
+            long fixOrders = (long)options.FixRate * (long)((options.Kills + 2) * (options.SecondsBetweenKills * 2 + 20));
+            int capacity = (int)Math.Clamp(fixOrders / Math.Max(1, options.FixSessions) + 1024, 1024, 4 << 20);
+            for (int i = 0; i < options.FixSessions; i++)
+            {
+                var sink = new FixSink(_fixSuccesses);
+                var tracker = new E2e.OrderTracker(1, capacity, sink);
+                _fix.Add((new E2e.FixLoadClient(cluster.GatewayPort, $"PERF{i + 1}", "EXCH", cluster.FixSymbols, tracker), sink));
+            }
             for (int i = 0; i < options.Sessions; i++)
             {
                 var endpoint = new ShardEndpoint(cluster.Channels[0], cluster.Symbols) { Replicas = cluster.Channels[1..] };
@@ -270,6 +314,18 @@ public static class FailoverBench
         public bool AckedSince(long ticks)
         {
             lock (_acks) return _acks.Count > 0 && _acks[^1] > ticks;
+        }
+
+        /// <summary>A FIX order accepted (or cancel done) after <paramref name="ticks"/>; true without FIX sessions.</summary>
+        public bool FixAckedSince(long ticks) => _fix.Count == 0 || (_fixSuccesses.Count > 0 && _fixSuccesses[^1] > ticks);
+
+        /// <summary>The FIX sessions' gap around a failover, as <see cref="Rto"/>: successes only (a refusal while the
+        /// engine session is down is an answer, not a recovery).</summary>
+        public double FixRto(long promotedAt)
+        {
+            if (_fix.Count == 0) return double.NaN;
+            long before = _fixSuccesses.LastOrDefault(t => t <= promotedAt, _start), after = _fixSuccesses.FirstOrDefault(t => t > promotedAt, 0);
+            return after == 0 ? double.NaN : Stopwatch.GetElapsedTime(before, after).TotalMilliseconds;
         }
 
         /// <summary>The gap in acknowledgements around a failover: from the last one before the new leader's promotion
@@ -338,7 +394,9 @@ public static class FailoverBench
                 }
             }
             long now = Stopwatch.GetTimestamp();
+            foreach (var (fix, _) in _fix) fix.Poll();
             if (!sending) return;
+            if (_fix.Count > 0 && now >= _fixNext) SendFix(now);
             if (now < _next) { Thread.SpinWait(50); return; }
             var (c, _) = _sessions[(int)(_sent % _sessions.Count)];
             if (!c.IsConnected) return;
@@ -361,6 +419,32 @@ public static class FailoverBench
             if (now - _next > Stopwatch.Frequency) _next = now; // after an outage, no burst of everything missed
         }
 
+        /// <summary>The next FIX command, round the sessions: a resting order, then a cancel of one resting, in turn.</summary>
+        private void SendFix(long now)
+        {
+            var (client, _) = _fix[(int)(_fixSent % _fix.Count)];
+            if (client.Disconnected) return;
+            var tracker = client.Tracker;
+            long result = 0;
+            if ((_fixSent / _fix.Count) % 2 == 1 && tracker.LiveCount > 0)
+            {
+                int slot = tracker.PickLive((ulong)_fixSent * 0x9E3779B97F4A7C15UL);
+                result = client.Cancel(in _market, tracker.ClientOrderIdOf(slot));
+                if (result > 0) tracker.SentCancel(slot, now);
+            }
+            else if (tracker.HasRoom)
+            {
+                long id = tracker.NextClientOrderId;
+                var order = OrderFor(id);
+                result = client.NewOrder(in _market, id, order.Side, TimeInForce.GoodTillCancel, order.Price, order.Quantity);
+                if (result > 0) tracker.SentNew(E2e.CommandType.New, _market.Id, order.Side, now);
+            }
+            if (result <= 0) return;
+            _fixSent++;
+            _fixNext += _fixInterval;
+            if (now - _fixNext > Stopwatch.Frequency) _fixNext = now;
+        }
+
         /// <summary>A session's n-th command when it is an order (odd n): resting, away from the touch.</summary>
         private NewOrder OrderFor(long n)
         {
@@ -375,12 +459,34 @@ public static class FailoverBench
             // The sessions' own logouts at the end cancel their resting orders, as asked.
             foreach (var (client, _) in _sessions) client.Listener.Ending = true;
             var watch = Stopwatch.StartNew();
-            while (watch.Elapsed < TimeSpan.FromSeconds(3) && (InFlight > 0 || InFlightUnresolved > 0)) Step(sending: false);
+            while (watch.Elapsed < TimeSpan.FromSeconds(3) && (InFlight > 0 || InFlightUnresolved > 0 || _fix.Any(f => f.Client.Tracker.InFlight > 0)))
+                Step(sending: false);
+            foreach (var (fix, _) in _fix)
+            {
+                FixUnanswered += fix.Tracker.CountPending();
+                if (fix.Disconnected) FixDisconnects++;
+                fix.Close();
+                fix.Dispose();
+            }
             foreach (var (client, _) in _sessions)
             {
                 try { client.Logout(TimeSpan.FromSeconds(2)); } catch (InvalidOperationException) { }
                 client.Dispose();
             }
+        }
+
+        private long FixUnanswered, FixDisconnects;
+
+        /// <summary>The FIX sessions' outcome against the final leader's journal (see <see cref="FixOutcome"/>).</summary>
+        public FixOutcome CheckFix(Dictionary<(long, long), int> journal, long[] accounts, double rtoP50, double rtoMax)
+        {
+            var counts = new E2e.AckCounts();
+            foreach (var (fix, _) in _fix) counts.Add(in fix.Tracker.Counts);
+            long accepted = _fix.Sum(f => f.Sink.AcceptedNew);
+            long sequenced = journal.Count(j => accounts.Contains(j.Key.Item1));
+            long duplicated = journal.Count(j => accounts.Contains(j.Key.Item1) && j.Value > 1);
+            return new FixOutcome(_fix.Count, counts.Sent, counts.Acked, accepted, counts.Rejected, FixUnanswered, sequenced,
+                Math.Max(0, accepted - sequenced), duplicated, FixDisconnects, _fix.Sum(f => f.Client.Errors), counts.CancelledUnasked, rtoP50, rtoMax);
         }
 
         /// <summary>Acknowledged orders missing from the journal, orders sequenced twice, and in-flight orders sequenced.</summary>
@@ -397,6 +503,18 @@ public static class FailoverBench
             foreach (var ((account, _), count) in journal)
                 if (count > 1 && _sessions.Any(s => s.Account == account)) duplicated++;
             return (lost, duplicated, sequenced);
+        }
+    }
+
+    /// <summary>A FIX session's successes (accepted, cancelled as asked) with their times, for the FIX RTO.</summary>
+    private sealed class FixSink(List<long> successes) : E2e.ILatencySink
+    {
+        public long AcceptedNew;
+        public void Record(E2e.CommandType type, long intendedTicks, long ackTicks) { }
+        public void Succeeded(E2e.CommandType type, long ackTicks)
+        {
+            if (type == E2e.CommandType.New) AcceptedNew++;
+            successes.Add(ackTicks);
         }
     }
 

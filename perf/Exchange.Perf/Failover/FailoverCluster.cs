@@ -1,6 +1,7 @@
-// The cluster `exchange-perf failover` runs: etcd (ops/servers/etcd.sh, or one given), and three exchange-engine members
-// of one shard (a and b sync, c async), each with its own journal, started as child processes that die with the
-// harness. A member is killed and restarted as the run goes; its output is kept line by line.
+// The cluster `exchange-perf failover` runs: etcd (ops/servers/etcd.sh, or one given), three exchange-engine members
+// of one shard (a and b sync, c async), each with its own journal, and an exchange-gateway given every member (its FIX
+// sessions' engine sessions follow the leader), started as child processes that die with the harness. A member is
+// killed and restarted as the run goes; its output is kept line by line.
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -50,7 +51,16 @@ internal sealed class FailoverCluster : IDisposable
     }
 
     private readonly Process? _etcd;
+    private Process? _gateway;
+    private readonly List<string> _gatewayLog = [];
     private readonly string _scratch;
+    /// <summary>The FIX sessions' engine accounts' API keys (sessions PERF1..N of the gateway).</summary>
+    public string[] FixApiKeys { get; }
+    public long[] FixAccounts { get; }
+    /// <summary>The symbols as a broker writes them over FIX, by engine id.</summary>
+    public Dictionary<int, E2e.FixSymbol> FixSymbols { get; } = [];
+    /// <summary>The gateway's FIX port, once <see cref="StartGateway"/> has run.</summary>
+    public int GatewayPort { get; private set; }
     public List<Member> Members { get; } = [];
     public string EtcdEndpoint { get; }
     public string[] ApiKeys { get; }
@@ -87,6 +97,16 @@ internal sealed class FailoverCluster : IDisposable
             foreach (string asset in assets) balances[asset] = 1_000_000_000_000_000L;
             accounts.Add((JsonNode)new JsonObject { ["id"] = 9101 + i, ["balances"] = balances, ["apiKey"] = ApiKeys[i] });
         }
+        FixApiKeys = new string[options.FixSessions];
+        FixAccounts = new long[options.FixSessions];
+        for (int i = 0; i < options.FixSessions; i++)
+        {
+            FixAccounts[i] = 9201 + i;
+            FixApiKeys[i] = $"failover-{9201 + i}-key";
+            var balances = new JsonObject();
+            foreach (string asset in assets) balances[asset] = 1_000_000_000_000_000L;
+            accounts.Add((JsonNode)new JsonObject { ["id"] = 9201 + i, ["balances"] = balances, ["apiKey"] = FixApiKeys[i] });
+        }
         config["accounts"] = accounts;
         config["operators"] = new JsonArray();
         config["cluster"] = new JsonObject
@@ -100,6 +120,7 @@ internal sealed class FailoverCluster : IDisposable
         engine["maxOpenOrdersPerAccount"] = orders;
         string configPath = Path.Combine(_scratch, "engine.json");
         File.WriteAllText(configPath, config.ToJsonString());
+        foreach (var (id, fix) in E2e.EngineUnderTest.FixSymbolsOf(config.ToJsonString())) FixSymbols[id] = fix;
 
         var names = new[] { ("a", "sync"), ("b", "sync"), ("c", "async") };
         var channels = names.Select(_ => $"aeron:udp?endpoint=127.0.0.1:{FreePort(SocketType.Dgram, ProtocolType.Udp)}|term-length=1m").ToArray();
@@ -152,6 +173,46 @@ internal sealed class FailoverCluster : IDisposable
         return process;
     }
 
+    /// <summary>exchange-gateway with one order-entry FIX session (PERF1..N, no password: the harness's own loopback
+    /// gateway) per FIX account, given every member's channel; its engine sessions heartbeat and wait for logon answers
+    /// as the binary load's do, so both kinds of client notice a failover alike. Returns its 'listening' line.</summary>
+    public string StartGateway(FailoverOptions options, TimeSpan timeout)
+    {
+        var (file, prefix) = E2e.EngineUnderTest.ExecutableOf(options.GatewayExecutable, "exchange-gateway");
+        var settings = new System.Text.StringBuilder();
+        settings.AppendLine("[DEFAULT]\nConnectionType=acceptor\nBeginString=FIX.4.4\nSenderCompID=EXCH\nSocketAcceptHost=127.0.0.1\nSocketAcceptPort=0\nTransport=tcp");
+        settings.AppendLine($"FileStorePath={Path.Combine(_scratch, "fix-store")}\nHeartBtInt=30\nCancelOnDisconnect=Y\nAllowNoPassword=Y");
+        for (int i = 0; i < FixApiKeys.Length; i++) settings.AppendLine($"[SESSION]\nTargetCompID=PERF{i + 1}\nApiKey={FixApiKeys[i]}");
+        string settingsPath = Path.Combine(_scratch, "sessions.cfg");
+        File.WriteAllText(settingsPath, settings.ToString());
+        var engine = new JsonObject { ["channel"] = Members[0].Channel, ["replicas"] = new JsonArray([.. Members.Skip(1).Select(m => (JsonNode)m.Channel)]) };
+        var gatewayConfig = new JsonObject
+        {
+            ["engines"] = new JsonArray(engine), ["engineHeartbeatMs"] = options.ClientHeartbeatMs, ["engineLogonAnswerMs"] = options.LogonAnswerMs,
+        };
+        string configPath = Path.Combine(_scratch, "gateway.json");
+        File.WriteAllText(configPath, gatewayConfig.ToJsonString());
+        var process = _gateway = ChildProcesses.Start(file, [.. prefix, "--settings", settingsPath, "--config", configPath, "--idle", "backoff"]);
+        new Thread(() => { while (process.StandardError.ReadLine() is { } l) lock (_gatewayLog) _gatewayLog.Add(l); }) { IsBackground = true }.Start();
+        var read = Task.Run(() =>
+        {
+            string? line;
+            while ((line = process.StandardOutput.ReadLine()) != null && !line.StartsWith("listening ", StringComparison.Ordinal)) { }
+            return line;
+        });
+        if (!read.Wait(timeout) || read.Result == null)
+            throw new IOException($"the gateway did not start within {timeout.TotalSeconds:0} s: {string.Join('\n', GatewayLog().TakeLast(10))}");
+        new Thread(() => { while (process.StandardOutput.ReadLine() != null) { } }) { IsBackground = true }.Start();
+        string listening = read.Result;
+        GatewayPort = int.Parse(listening.Split(' ').First(p => p.StartsWith("port=", StringComparison.Ordinal))[5..], System.Globalization.CultureInfo.InvariantCulture);
+        return listening;
+    }
+
+    /// <summary>What the gateway wrote to stderr (its log).</summary>
+    public string[] GatewayLog() { lock (_gatewayLog) return [.. _gatewayLog]; }
+
+    public bool GatewayAlive => _gateway is { HasExited: false };
+
     /// <summary>A restarted member back at the normal priority once it has caught up (false if the system refused).</summary>
     public static bool Unnice(Member member) => member.Process is { HasExited: false } p && ChildProcesses.Renice(p, 0);
 
@@ -195,6 +256,11 @@ internal sealed class FailoverCluster : IDisposable
     {
         foreach (var m in Members)
             if (m.Process is { HasExited: false } p) ChildProcesses.KillGroup(p);
+        if (_gateway is { HasExited: false } g)
+        {
+            ChildProcesses.Terminate(g);
+            if (!g.WaitForExit(10_000)) ChildProcesses.KillGroup(g);
+        }
         if (_etcd is { HasExited: false }) ChildProcesses.KillGroup(_etcd);
         foreach (var m in Members) m.Process?.WaitForExit(10_000);
         _etcd?.WaitForExit(10_000);

@@ -29,11 +29,15 @@ public static class FailoverCommand
         var seed = Flags.Int("--seed", "random seed for the kill moments", d.Seed);
         var etcd = Flags.Text("--etcd", "a running etcd's client URL (default: start one with ops/servers/etcd.sh)", "URL");
         var engineExe = Flags.Text("--engine-exe", "the exchange-engine to start (default: next to this executable)", "FILE");
+        var fixSessions = Flags.Int("--fix-sessions", "brokers' FIX sessions through an exchange-gateway given every member (0: binary load only)", d.FixSessions, min: 0, max: 16);
+        var fixRate = Flags.Int("--fix-rate", "FIX commands per second over all FIX sessions, besides --rate", d.FixRate, min: 1, max: 20_000);
+        var gatewayExe = Flags.Text("--gateway-exe", "the exchange-gateway to start (default: next to this executable)", "FILE");
         var output = Flags.Text("--out", "the results directory (default: a new perf/results/<date>-failover[-N])", "DIR");
         var json = Flags.Json();
         var command = new Command("failover", "a three-member cluster under load whose leader is killed again and again: " +
             "acknowledged commands lost or duplicated, RTO per failover, replicas equal at the end")
-            { kills, rate, sessions, between, ttl, keepAlive, suspect, heartbeat, logonAnswer, syncLoss, durability, seed, etcd, engineExe, output, json };
+            { kills, rate, sessions, between, ttl, keepAlive, suspect, heartbeat, logonAnswer, syncLoss, durability, seed, etcd, engineExe,
+              fixSessions, fixRate, gatewayExe, output, json };
         command.SetAction(r =>
         {
             var options = new FailoverOptions
@@ -42,6 +46,7 @@ public static class FailoverCommand
                 LeaseTtlSeconds = r.GetValue(ttl), KeepAliveMs = r.GetValue(keepAlive),
                 SuspectLeaderAfterMs = r.GetValue(suspect), ClientHeartbeatMs = r.GetValue(heartbeat), LogonAnswerMs = r.GetValue(logonAnswer), OnSyncLoss = r.GetValue(syncLoss)!,
                 Durability = r.GetValue(durability)!, Seed = r.GetValue(seed), Etcd = r.GetValue(etcd), EngineExecutable = r.GetValue(engineExe),
+                FixSessions = r.GetValue(fixSessions), FixRate = r.GetValue(fixRate), GatewayExecutable = r.GetValue(gatewayExe),
                 OutputDirectory = r.GetValue(output),
             };
             if (options.KeepAliveMs >= options.LeaseTtlSeconds * 1000) throw new UsageException("--keep-alive-ms must be shorter than the lease");
@@ -59,7 +64,8 @@ public static class FailoverCommand
         return command;
     }
 
-    public static bool Passed(FailoverResult r) => r.Failure == null && r.Lost == 0 && r.Duplicated == 0 && r.ReplicasEqual && r.InFlightUnresolved == 0;
+    public static bool Passed(FailoverResult r) => r.Failure == null && r.Lost == 0 && r.Duplicated == 0 && r.ReplicasEqual && r.InFlightUnresolved == 0
+        && (r.Fix == null || r.Fix.Passed);
 
     private static string NewDirectory()
     {
@@ -77,7 +83,15 @@ public static class FailoverCommand
             {
                 ["index"] = k.Index, ["killed"] = k.Member, ["method"] = k.Method, ["newLeader"] = k.NewLeader,
                 ["rtoMs"] = double.IsNaN(k.RtoMillis) ? -1 : Math.Round(k.RtoMillis, 1), ["takeoverMs"] = Math.Round(k.TakeoverMillis, 1), ["inFlight"] = k.InFlight,
+                ["fixRtoMs"] = double.IsNaN(k.FixRtoMillis) ? -1 : Math.Round(k.FixRtoMillis, 1),
             });
+        JsonNode? fix = r.Fix is not { } f ? null : new JsonObject
+        {
+            ["sessions"] = f.Sessions, ["rate"] = o.FixRate, ["passed"] = f.Passed, ["sent"] = f.Sent, ["answered"] = f.Answered,
+            ["accepted"] = f.Accepted, ["refused"] = f.Refused, ["unanswered"] = f.Unanswered, ["sequencedNewOrders"] = f.Sequenced,
+            ["lost"] = f.Lost, ["duplicated"] = f.Duplicated, ["disconnects"] = f.Disconnects, ["errors"] = f.Errors,
+            ["cancelledUnasked"] = f.CancelledUnasked, ["rtoP50Ms"] = Math.Round(f.RtoP50Millis, 1), ["rtoMaxMs"] = Math.Round(f.RtoMaxMillis, 1),
+        };
         var states = new JsonArray();
         foreach (string state in r.FinalStates) states.Add((JsonNode)state);
         return new JsonObject
@@ -107,6 +121,7 @@ public static class FailoverCommand
             ["rtoMaxMs"] = Math.Round(r.RtoMaxMillis, 1),
             ["replicasEqual"] = r.ReplicasEqual,
             ["finalStates"] = states,
+            ["fix"] = fix,
             ["failovers"] = failovers,
             ["seconds"] = Math.Round(r.Seconds, 1),
             ["failure"] = r.Failure,
@@ -122,12 +137,22 @@ public static class FailoverCommand
             $"replicas equal: {(r.ReplicasEqual ? "yes" : "no")}; in flight at failovers {r.InFlightAtFailovers} (sequenced {r.InFlightSequenced}, " +
             $"found unsequenced by order status and sent again {r.InFlightResent}, fate unknown {r.InFlightUnresolved}); " +
             $"cancels nobody asked for {r.UnaskedCancels}; RTO p50 {r.RtoP50Millis:0} ms, max {r.RtoMaxMillis:0} ms; {r.Seconds:0} s");
+        if (r.Fix is { } f)
+        {
+            s.AppendLine();
+            s.AppendLine(CultureInfo.InvariantCulture, $"FIX through exchange-gateway ({f.Sessions} session(s), {o.FixRate} commands/s): {(f.Passed ? "passed" : "FAILED")}: " +
+                $"sent {f.Sent}, answered {f.Answered} (accepted new orders {f.Accepted}, refused with a reason {f.Refused}), unanswered {f.Unanswered}; " +
+                $"FIX sessions lost {f.Disconnects}, session errors {f.Errors}, cancels nobody asked for {f.CancelledUnasked}; " +
+                $"new orders in the journal {f.Sequenced}, acknowledged beyond them (lost) {f.Lost}, sequenced twice {f.Duplicated}; " +
+                $"FIX RTO p50 {f.RtoP50Millis:0} ms, max {f.RtoMaxMillis:0} ms");
+        }
         if (r.Failure != null) s.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"failure: {r.Failure}");
         s.AppendLine();
-        s.AppendLine("| kill | member | method | new leader | takeover (ms) | RTO (ms) | in flight |");
-        s.AppendLine("|---|---|---|---|---|---|---|");
+        s.AppendLine("| kill | member | method | new leader | takeover (ms) | RTO (ms) | FIX RTO (ms) | in flight |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var k in r.Failovers)
-            s.AppendLine(CultureInfo.InvariantCulture, $"| {k.Index} | {k.Member} | {k.Method} | {k.NewLeader} | {k.TakeoverMillis:0} | {k.RtoMillis:0} | {k.InFlight} |");
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {k.Index} | {k.Member} | {k.Method} | {k.NewLeader} | {k.TakeoverMillis:0} | {k.RtoMillis:0} | " +
+                $"{(double.IsNaN(k.FixRtoMillis) ? "–" : k.FixRtoMillis.ToString("0", CultureInfo.InvariantCulture))} | {k.InFlight} |");
         s.AppendLine();
         foreach (string state in r.FinalStates) s.AppendLine(CultureInfo.InvariantCulture, $"- {state}");
         return s.ToString();
