@@ -192,6 +192,42 @@ public class SessionTests
     }
 
     [Fact]
+    public void A_Reconnect_during_the_search_for_the_leader_keeps_what_the_search_learned()
+    {
+        // As above, but the application calls Reconnect again while the logon at the silent replica is unanswered (a
+        // gateway retrying on a timer): the offer is repeated there, and the failover's short wait still applies.
+        var clock = new ManualClock();
+        using var leader = new FakeEngine { GrantedHeartbeatMs = 100, SessionId = 1 };
+        using var rejoining = new FakeEngine { AnswerLogon = false };
+        using var next = new FakeEngine { SessionId = 3 };
+        var listener = new RecordingListener();
+        using var client = ExchangeClient.Create(new ClientOptions
+        {
+            ApiKey = "mm-key",
+            Shards = [new ShardEndpoint(leader.Channel, [1]) { Replicas = [rejoining.Channel, next.Channel] }],
+            Transport = FakeEngine.FastOptions,
+            HeartbeatIntervalMs = 100,
+            LogonAnswerTimeoutMs = 60_000,
+            Clock = clock,
+        }, listener);
+        client.Connect(TimeSpan.FromSeconds(10));
+        Assert.True(Wait.Until(client, () => client.Transport.Counters.DataFramesReceived > 0));
+        clock.Advance(TimeSpan.FromMilliseconds(301));
+        Assert.True(Wait.Until(client, () => listener.Of("Disconnected").Any()));
+        client.Reconnect();
+        Assert.True(Wait.Until(client, () => rejoining.Read(e => e.Logons.Count) == 1));
+
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        client.Reconnect();
+        Assert.True(Wait.Until(client, () => rejoining.Read(e => e.Logons.Count) == 2), "offered again where the search is");
+        Assert.Equal(ShardState.LoggingOn, client.StateOf(0));
+
+        clock.Advance(TimeSpan.FromMilliseconds(151));
+        Assert.True(Wait.Until(client, () => client.IsLoggedOn(0)), client.DescribeShard(0));
+        Assert.Equal(3UL, client.SessionIdOf(0));
+    }
+
+    [Fact]
     public void The_engine_response_stream_ending_is_a_disconnect()
     {
         using var engine = new FakeEngine();

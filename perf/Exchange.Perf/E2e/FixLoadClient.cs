@@ -77,6 +77,8 @@ public sealed class FixLoadClient : ILoadClient
     }
 
     public OrderTracker Tracker { get; }
+    /// <summary>The Text (58) of the last cancel report that answered no cancel of ours (the engine's reason).</summary>
+    public string? UnsolicitedCancelText { get; private set; }
     public bool Disconnected { get; private set; }
     /// <summary>Session-level rejects and malformed input from the gateway; any is a failure of the run.</summary>
     public long Errors { get; private set; }
@@ -278,7 +280,11 @@ public sealed class FixLoadClient : ILoadClient
                     // replacement's id), or a cancel nobody asked for (IOC remainder: 11 = the order).
                     if (hasOrig && clOrdId.Length > 0 && clOrdId[0] == 'C') Tracker.OnCancelled(ParseId(orig), CancelReason.ByClient, now);
                     else if (hasOrig && Tracker.IsReplacePending(ParseId(orig))) Tracker.OnCancelled(ParseId(orig), CancelReason.ReplacedBelowFilled, now);
-                    else Tracker.OnCancelled(ParseId(clOrdId), CancelReason.ImmediateOrCancelRemainder, now);
+                    else
+                    {
+                        Tracker.OnCancelled(ParseId(clOrdId), CancelReason.ImmediateOrCancelRemainder, now);
+                        if (m.TryGetValue(58, out var why)) UnsolicitedCancelText = System.Text.Encoding.ASCII.GetString(why);
+                    }
                     break;
             }
         }

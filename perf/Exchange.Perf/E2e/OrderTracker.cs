@@ -26,11 +26,14 @@ public struct AckCounts
     /// <summary>Resting orders cancelled without a cancel of ours (an IOC's remainder is one; with passive orders only,
     /// a cancel-on-disconnect nobody wanted).</summary>
     public long CancelledUnasked;
+    /// <summary>Orders reported cancelled without a cancel in flight that had been asked to be cancelled earlier (a
+    /// cancel answered with a reject when the gateway lost its engine session, which had reached the book after all).</summary>
+    public long CancelledLate;
 
     public void Add(in AckCounts o)
     {
         Sent += o.Sent; Acked += o.Acked; Rejected += o.Rejected; Duplicated += o.Duplicated; Unexpected += o.Unexpected; Fills += o.Fills;
-        CancelledUnasked += o.CancelledUnasked;
+        CancelledUnasked += o.CancelledUnasked; CancelledLate += o.CancelledLate;
     }
 }
 
@@ -56,6 +59,7 @@ public sealed class OrderTracker
     private readonly Side[] _side;
     private readonly int[] _symbol;
     private readonly int[] _replacement;
+    private readonly bool[] _cancelAsked;
     // Resting orders with nothing in flight are candidates for cancel/replace: a dense list with each slot's index.
     private readonly int[] _live;
     private readonly int[] _livePosition;
@@ -75,6 +79,7 @@ public sealed class OrderTracker
         _side = new Side[capacity];
         _symbol = new int[capacity];
         _replacement = new int[capacity];
+        _cancelAsked = new bool[capacity];
         _live = new int[capacity];
         _livePosition = new int[capacity];
     }
@@ -119,6 +124,7 @@ public sealed class OrderTracker
     public void SentCancel(int slot, long intendedTicks)
     {
         RemoveLive(slot);
+        _cancelAsked[slot] = true;
         _pending[slot] = CommandType.Cancel;
         _intended[slot] = intendedTicks;
         Counts.Sent++;
@@ -214,6 +220,7 @@ public sealed class OrderTracker
             _sink.Succeeded(expected, now);
         }
         else if (_state[slot] != OrderState.Live) { Counts.Unexpected++; return; }
+        else if (_cancelAsked[slot]) Counts.CancelledLate++;
         else Counts.CancelledUnasked++;
         RemoveLive(slot);
         _state[slot] = OrderState.Done;

@@ -53,10 +53,13 @@ public sealed record FailoverKill(int Index, string Member, string Method, strin
 /// reject (accepted, refused with the reason while the engine session was down, cancelled); unanswered ones at the end
 /// are silence. Lost is counted as acknowledged new orders beyond the distinct new orders of the FIX accounts in the
 /// final leader's journal (the gateway's engine ids are its own, so this bound is what the journal can show; the
-/// binary sessions' check is per order). Disconnects: FIX sessions that ended under the run.</summary>
+/// binary sessions' check is per order). Disconnects: FIX sessions that ended under the run. Cancels nobody asked
+/// for: resting orders reported cancelled that no cancel of ours ever named (cancel-on-disconnect firing in a failover
+/// would show here); late cancels: orders whose cancel was answered with a reject when the gateway lost its engine
+/// session, reported cancelled afterwards because the cancel had reached the book (the last such report's Text is kept).</summary>
 public sealed record FixOutcome(
     int Sessions, long Sent, long Answered, long Accepted, long Refused, long Unanswered, long Sequenced, long Lost, long Duplicated,
-    long Disconnects, long Errors, long CancelledUnasked, double RtoP50Millis, double RtoMaxMillis)
+    long Disconnects, long Errors, long CancelledUnasked, double RtoP50Millis, double RtoMaxMillis, long CancelledLate = 0, string? UnsolicitedCancelText = null)
 {
     public bool Passed => Unanswered == 0 && Lost == 0 && Duplicated == 0 && Disconnects == 0 && Errors == 0 && CancelledUnasked == 0;
 }
@@ -486,7 +489,8 @@ public static class FailoverBench
             long sequenced = journal.Count(j => accounts.Contains(j.Key.Item1));
             long duplicated = journal.Count(j => accounts.Contains(j.Key.Item1) && j.Value > 1);
             return new FixOutcome(_fix.Count, counts.Sent, counts.Acked, accepted, counts.Rejected, FixUnanswered, sequenced,
-                Math.Max(0, accepted - sequenced), duplicated, FixDisconnects, _fix.Sum(f => f.Client.Errors), counts.CancelledUnasked, rtoP50, rtoMax);
+                Math.Max(0, accepted - sequenced), duplicated, FixDisconnects, _fix.Sum(f => f.Client.Errors), counts.CancelledUnasked, rtoP50, rtoMax,
+                counts.CancelledLate, _fix.Select(f => f.Client.UnsolicitedCancelText).LastOrDefault(t => t != null));
         }
 
         /// <summary>Acknowledged orders missing from the journal, orders sequenced twice, and in-flight orders sequenced.</summary>

@@ -90,7 +90,7 @@ public static class FailoverCommand
             ["sessions"] = f.Sessions, ["rate"] = o.FixRate, ["passed"] = f.Passed, ["sent"] = f.Sent, ["answered"] = f.Answered,
             ["accepted"] = f.Accepted, ["refused"] = f.Refused, ["unanswered"] = f.Unanswered, ["sequencedNewOrders"] = f.Sequenced,
             ["lost"] = f.Lost, ["duplicated"] = f.Duplicated, ["disconnects"] = f.Disconnects, ["errors"] = f.Errors,
-            ["cancelledUnasked"] = f.CancelledUnasked, ["rtoP50Ms"] = Math.Round(f.RtoP50Millis, 1), ["rtoMaxMs"] = Math.Round(f.RtoMaxMillis, 1),
+            ["cancelledUnasked"] = f.CancelledUnasked, ["cancelledLate"] = f.CancelledLate, ["unsolicitedCancelText"] = f.UnsolicitedCancelText, ["rtoP50Ms"] = Math.Round(f.RtoP50Millis, 1), ["rtoMaxMs"] = Math.Round(f.RtoMaxMillis, 1),
         };
         var states = new JsonArray();
         foreach (string state in r.FinalStates) states.Add((JsonNode)state);
@@ -142,7 +142,8 @@ public static class FailoverCommand
             s.AppendLine();
             s.AppendLine(CultureInfo.InvariantCulture, $"FIX through exchange-gateway ({f.Sessions} session(s), {o.FixRate} commands/s): {(f.Passed ? "passed" : "FAILED")}: " +
                 $"sent {f.Sent}, answered {f.Answered} (accepted new orders {f.Accepted}, refused with a reason {f.Refused}), unanswered {f.Unanswered}; " +
-                $"FIX sessions lost {f.Disconnects}, session errors {f.Errors}, cancels nobody asked for {f.CancelledUnasked}; " +
+                $"FIX sessions lost {f.Disconnects}, session errors {f.Errors}, cancels nobody asked for {f.CancelledUnasked}, " +
+                $"cancels reported after their reject {f.CancelledLate}{(f.UnsolicitedCancelText is { } t ? $" (last Text: {t})" : "")}; " +
                 $"new orders in the journal {f.Sequenced}, acknowledged beyond them (lost) {f.Lost}, sequenced twice {f.Duplicated}; " +
                 $"FIX RTO p50 {f.RtoP50Millis:0} ms, max {f.RtoMaxMillis:0} ms");
         }
