@@ -224,8 +224,12 @@ public sealed record ConnectionLimits
     /// <summary>Connections that have not logged on, in all; a new one evicts the oldest. With <see cref="MaxTermLength"/>
     /// this bounds what strangers' streams may hold: three terms each, and as many again kept for reuse.</summary>
     public int MaxPendingConnections { get; set; } = 16;
-    /// <summary>Connections that have not logged on, per source address; a new one evicts that address's oldest.</summary>
-    public int MaxPendingConnectionsPerSource { get; set; } = 4;
+    /// <summary>Connections that have not logged on, per source address; a new one evicts that address's oldest. A
+    /// host's clients log on together after a failover (a gateway's sessions, each with a connection of its own) while
+    /// the cluster's own links are set up again: at 4, a new leader evicted the connection of a gateway's session it
+    /// had just redirected, which then took seconds to come back. Raise it to a gateway host's session count and a
+    /// few more.</summary>
+    public int MaxPendingConnectionsPerSource { get; set; } = 8;
     /// <summary>A connection that has not logged on within this is dropped.</summary>
     public int LogonTimeoutMs { get; set; } = 5_000;
     /// <summary>New connections one source address may open per second.</summary>
