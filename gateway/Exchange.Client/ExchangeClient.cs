@@ -202,13 +202,21 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     /// rejected logon): Poll offers each Logon once the shard's publication has an engine answering it (so a Logon is
     /// not spent on an engine that is still down), and OnLogon reports each LogonAck. Calling it again offers a Logon
     /// still unanswered once more (the same LogonRequest: the engine answers it with the same challenge; one that reaches
-    /// an engine after the session started is unsealed, so the engine drops it and counts it).
+    /// an engine after the session started is unsealed, so the engine drops it and counts it). A shard with replicas
+    /// whose logon is offered and still within its answer wait is left to its search for the leader, which moves on by
+    /// itself: offering it again there would restart the wait at a replica that may be silent.
     /// </summary>
     public void Reconnect()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        long now = _clock.NanoTime();
         foreach (var shard in _shards)
-            if (shard.State != ShardState.LoggedOn) StartLogon(shard, whenConnected: true);
+        {
+            if (shard.State == ShardState.LoggedOn) continue;
+            if (shard.State == ShardState.LoggingOn && shard.Channels.Length > 1 && shard.Moves < MaxMoves
+                && shard.LogonSentAt != 0 && now - shard.LogonSentAt <= AnswerNanos(shard)) continue;
+            StartLogon(shard, whenConnected: true);
+        }
     }
 
     private static void StartLogon(ShardSession shard, bool whenConnected)
@@ -422,8 +430,9 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
                     if (s.Publication.Offer(s.ProofPending) > 0) { s.ProofPending = null; s.LastOutbound = now; work++; }
                     break;
                 case ShardState.LoggingOn when s.Channels.Length > 1 && s.LogonSentAt != 0 && now - s.LogonSentAt > AnswerNanos(s):
-                    // Offered and not answered (a paused or partitioned engine): try the next replica that answers.
-                    if (s.Moves < MaxMoves && ConnectedReplica(s) is int next)
+                    // Offered and not answered (a paused or partitioned engine): try the next replica that answers,
+                    // one not given up on in this search first (the leader that went silent is likely still silent).
+                    if (s.Moves < MaxMoves && (ConnectedReplica(s, s.Abandoned) ?? ConnectedReplica(s)) is int next)
                     {
                         s.Moves++;
                         s.UnansweredMoves++;

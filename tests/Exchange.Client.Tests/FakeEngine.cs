@@ -37,6 +37,8 @@ internal sealed class FakeEngine : IDisposable
     /// <summary>0: grant what the client asked for.</summary>
     public uint GrantedHeartbeatMs;
     public bool AnswerLogon = true;
+    /// <summary>A standby: every LogonRequest is refused NotPrimary, naming this channel as the primary's.</summary>
+    public string? RedirectTo;
     public bool AnswerLogout = true;
     public bool AcknowledgeOrders;
     public bool RecordOrders = true;
@@ -140,6 +142,11 @@ internal sealed class FakeEngine : IDisposable
                 if (!AnswerLogon) return;
                 OpenResponses(seen.ResponseChannel);
                 _sessionKey = null;
+                if (RedirectTo != null)
+                {
+                    RejectAndClose($"this engine is a standby; the primary is at {RedirectTo}", LogonRejectReason.NotPrimary);
+                    return;
+                }
                 if (keyId != SessionAuth.KeyId(ApiKey))
                 {
                     RejectAndClose("unknown api key", LogonRejectReason.UnknownApiKey);

@@ -217,14 +217,61 @@ public class SessionTests
         client.Reconnect();
         Assert.True(Wait.Until(client, () => rejoining.Read(e => e.Logons.Count) == 1));
 
+        // A Reconnect within the logon's answer wait leaves the search alone: no second offer, and the wait runs on.
         clock.Advance(TimeSpan.FromMilliseconds(100));
         client.Reconnect();
-        Assert.True(Wait.Until(client, () => rejoining.Read(e => e.Logons.Count) == 2), "offered again where the search is");
+        for (int p = 0; p < 50; p++) client.Poll();
+        Assert.Equal(1, rejoining.Read(e => e.Logons.Count));
         Assert.Equal(ShardState.LoggingOn, client.StateOf(0));
+
+        clock.Advance(TimeSpan.FromMilliseconds(51));
+        Assert.True(Wait.Until(client, () => client.IsLoggedOn(0)), client.DescribeShard(0));
+        Assert.Equal(3UL, client.SessionIdOf(0));
+        Assert.Equal(1, rejoining.Read(e => e.Logons.Count));
+    }
+
+    [Fact]
+    public void A_logon_left_unanswered_during_a_failover_moves_to_a_replica_not_given_up_on_before_the_silent_leader()
+    {
+        // Replicas: the leader (goes silent), a standby that redirects to it (it has not heard of the failover yet), a
+        // member that answers nothing. The stale redirect sends the session to the silent member; when that logon goes
+        // unanswered the next replica in turn is the old leader, still silent: the session goes to the standby instead,
+        // which has taken over meanwhile.
+        var clock = new ManualClock();
+        using var leader = new FakeEngine { GrantedHeartbeatMs = 100, SessionId = 1 };
+        using var standby = new FakeEngine { SessionId = 2 };
+        using var silent = new FakeEngine { AnswerLogon = false };
+        standby.Post(e => e.RedirectTo = leader.Channel);
+        var listener = new RecordingListener();
+        using var client = ExchangeClient.Create(new ClientOptions
+        {
+            ApiKey = "mm-key",
+            Shards = [new ShardEndpoint(leader.Channel, [1]) { Replicas = [standby.Channel, silent.Channel] }],
+            Transport = FakeEngine.FastOptions,
+            HeartbeatIntervalMs = 100,
+            LogonAnswerTimeoutMs = 60_000,
+            Clock = clock,
+        }, listener);
+        client.Connect(TimeSpan.FromSeconds(10));
+        Assert.Equal(1UL, client.SessionIdOf(0));
+        Assert.True(Wait.Until(client, () => client.Transport.Counters.DataFramesReceived > 0));
+        leader.Post(e => e.AnswerLogon = false);
+
+        clock.Advance(TimeSpan.FromMilliseconds(301));
+        Assert.True(Wait.Until(client, () => listener.Of("Disconnected").Any()));
+        client.Reconnect();
+        Assert.True(Wait.Until(client, () => standby.Read(e => e.Logons.Count) == 1), "the logon goes to the standby");
+        // Its redirect names the leader given up on: stale; after the back-off the session tries the silent member.
+        standby.Post(e => e.RedirectTo = null);
+        Assert.True(Wait.Until(client, () => client.ChannelOf(0) == silent.Channel), client.DescribeShard(0));
+        for (int p = 0; p < 20; p++) client.Poll();
+        clock.Advance(TimeSpan.FromMilliseconds(26));
+        Assert.True(Wait.Until(client, () => silent.Read(e => e.Logons.Count) == 1), client.DescribeShard(0));
 
         clock.Advance(TimeSpan.FromMilliseconds(151));
         Assert.True(Wait.Until(client, () => client.IsLoggedOn(0)), client.DescribeShard(0));
-        Assert.Equal(3UL, client.SessionIdOf(0));
+        Assert.Equal(2UL, client.SessionIdOf(0));
+        Assert.Equal(1, leader.Read(e => e.Logons.Count));
     }
 
     [Fact]
