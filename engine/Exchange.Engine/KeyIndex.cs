@@ -1,6 +1,8 @@
-// Open-addressing hash index from a pair of longs to a slot, with linear probing and backward-shift
-// deletion (no tombstones, so it never degrades under churn). Preallocated; never iterated, so its
-// layout cannot leak into the engine's determinism.
+// Open-addressing hash index from a key (an int and a long: an account's slot and a client order id, or 0 and an
+// account id) to a slot, with linear probing and backward-shift deletion (no tombstones, so it never degrades under
+// churn). Preallocated; never iterated, so its layout cannot leak into the engine's determinism. An entry is 16 bytes,
+// four to a cache line and never split across two: the order index is far larger than the caches, so a lookup costs
+// the lines it touches.
 using System.Runtime.CompilerServices;
 
 namespace Exchange.Engine;
@@ -14,8 +16,8 @@ internal sealed class KeyIndex
 
     private struct Entry
     {
-        public long A;
         public long B;
+        public int A;
         public int Value;
     }
 
@@ -32,9 +34,9 @@ internal sealed class KeyIndex
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Home(long a, long b)
+    private int Home(int a, long b)
     {
-        ulong h = (ulong)a * 0x9E3779B97F4A7C15UL ^ (ulong)(b >> RunBits);
+        ulong h = (ulong)(uint)a * 0x9E3779B97F4A7C15UL ^ (ulong)(b >> RunBits);
         h ^= h >> 33;
         h *= 0xFF51AFD7ED558CCDUL;
         h ^= h >> 33;
@@ -42,7 +44,7 @@ internal sealed class KeyIndex
     }
 
     /// <summary>The slot stored for the key, or -1.</summary>
-    public int Find(long a, long b)
+    public int Find(int a, long b)
     {
         var entries = _entries;
         int i = Home(a, b);
@@ -56,15 +58,15 @@ internal sealed class KeyIndex
     }
 
     /// <summary>Adds a key that is not present. The caller has checked capacity.</summary>
-    public void Add(long a, long b, int value)
+    public void Add(int a, long b, int value)
     {
         var entries = _entries;
         int i = Home(a, b);
         while (entries[i].Value != Empty) i = (i + 1) & _mask;
-        entries[i] = new Entry { A = a, B = b, Value = value };
+        entries[i] = new Entry { B = b, A = a, Value = value };
     }
 
-    public bool Remove(long a, long b)
+    public bool Remove(int a, long b)
     {
         var entries = _entries;
         int i = Home(a, b);

@@ -129,7 +129,8 @@ public sealed partial class MatchingEngine<TOutput>
     /// <summary>When an open order expires (0: never), by account and client order id; false for an unknown order.</summary>
     public bool TryGetExpiry(long account, long clientOrderId, out long expireAt)
     {
-        int slot = AccountSlot(account) == None ? None : _orderIndex.Find(account, clientOrderId);
+        int accountSlot = AccountSlot(account);
+        int slot = accountSlot == None ? None : _orderIndex.Find(accountSlot, clientOrderId);
         expireAt = slot == None ? 0 : _orders[slot].ExpireAt;
         return slot != None;
     }

@@ -137,7 +137,7 @@ public sealed partial class MatchingEngine<TOutput>
             if (reason != RejectReason.None) return reason;
             if (c.Price * lots > spec.MaxNotional) return RejectReason.NotionalAboveLimit;
         }
-        if (_orderIndex.Find(c.Account, c.ClientOrderId) != None) return RejectReason.DuplicateClientOrderId;
+        if (_orderIndex.Find(account, c.ClientOrderId) != None) return RejectReason.DuplicateClientOrderId;
         if (Rests(c.TimeInForce) || stop)
         {
             if (_accounts[account].OpenOrders >= _config.MaxOpenOrdersPerAccount) return RejectReason.TooManyOpenOrders;
@@ -183,7 +183,7 @@ public sealed partial class MatchingEngine<TOutput>
         Sequence(sequence, timestamp);
         int account = AccountSlot(c.Account);
         var reason = account == None ? RejectReason.UnknownAccount : !MayCancel(account) ? RejectReason.NotPermitted : RejectReason.None;
-        int slot = reason == RejectReason.None ? _orderIndex.Find(c.Account, c.ClientOrderId) : None;
+        int slot = reason == RejectReason.None ? _orderIndex.Find(account, c.ClientOrderId) : None;
         if (slot == None)
         {
             Reject(CommandKind.CancelOrder, c.Account, c.ClientOrderId, -1, reason == RejectReason.None ? RejectReason.UnknownOrder : reason);
@@ -198,7 +198,7 @@ public sealed partial class MatchingEngine<TOutput>
     {
         Sequence(sequence, timestamp);
         int account = AccountSlot(c.Account);
-        int slot = account == None ? None : _orderIndex.Find(c.Account, c.OrigClientOrderId);
+        int slot = account == None ? None : _orderIndex.Find(account, c.OrigClientOrderId);
         var reason = account == None ? RejectReason.UnknownAccount
             : !MayPlace(account) ? RejectReason.NotPermitted
             : slot == None ? RejectReason.UnknownOrder
@@ -226,8 +226,8 @@ public sealed partial class MatchingEngine<TOutput>
         long oldLeaves = o.Visible;
         if (c.ClientOrderId != c.OrigClientOrderId)
         {
-            _orderIndex.Remove(c.Account, c.OrigClientOrderId);
-            _orderIndex.Add(c.Account, c.ClientOrderId, slot);
+            _orderIndex.Remove(account, c.OrigClientOrderId);
+            _orderIndex.Add(account, c.ClientOrderId, slot);
             o.ClientOrderId = c.ClientOrderId;
         }
         o.Quantity = c.Quantity;
@@ -271,7 +271,7 @@ public sealed partial class MatchingEngine<TOutput>
         if (reason == RejectReason.None) reason = CheckPrice(c.Price, book);
         if (reason != RejectReason.None) return reason;
         if (c.Price * (c.Quantity / spec.LotSize) > spec.MaxNotional) return RejectReason.NotionalAboveLimit;
-        if (c.ClientOrderId != c.OrigClientOrderId && _orderIndex.Find(c.Account, c.ClientOrderId) != None) return RejectReason.DuplicateClientOrderId;
+        if (c.ClientOrderId != c.OrigClientOrderId && _orderIndex.Find(o.AccountSlot, c.ClientOrderId) != None) return RejectReason.DuplicateClientOrderId;
         if (c.Quantity <= o.Filled) return RejectReason.None;
         long newLeaves = c.Quantity - o.Filled;
         long newHeld = o.Side == Side.Buy ? Risk.BuyHold(c.Price, newLeaves, spec.LotSize, book.MaxFeeBps) : newLeaves;
@@ -419,7 +419,7 @@ public sealed partial class MatchingEngine<TOutput>
     {
         ref Order o = ref _orders[slot];
         ref AccountState account = ref _accounts[o.AccountSlot];
-        _orderIndex.Add(o.Account, o.ClientOrderId, slot);
+        _orderIndex.Add(o.AccountSlot, o.ClientOrderId, slot);
         o.AccountPrev = account.LastOrder;
         o.AccountNext = None;
         if (account.LastOrder != None) _orders[account.LastOrder].AccountNext = slot; else account.FirstOrder = slot;
@@ -437,7 +437,7 @@ public sealed partial class MatchingEngine<TOutput>
         if (o.IsOpen)
         {
             ref AccountState account = ref _accounts[o.AccountSlot];
-            _orderIndex.Remove(o.Account, o.ClientOrderId);
+            _orderIndex.Remove(o.AccountSlot, o.ClientOrderId);
             if (o.AccountPrev != None) _orders[o.AccountPrev].AccountNext = o.AccountNext; else account.FirstOrder = o.AccountNext;
             if (o.AccountNext != None) _orders[o.AccountNext].AccountPrev = o.AccountPrev; else account.LastOrder = o.AccountPrev;
             account.OpenOrders--;

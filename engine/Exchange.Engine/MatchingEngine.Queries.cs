@@ -110,7 +110,8 @@ public sealed partial class MatchingEngine<TOutput>
     /// <see cref="OrderState.Unknown"/>.</summary>
     public OrderStatusView OrderStatus(long account, long clientOrderId)
     {
-        int slot = AccountSlot(account) == None ? None : _orderIndex.Find(account, clientOrderId);
+        int accountSlot = AccountSlot(account);
+        int slot = accountSlot == None ? None : _orderIndex.Find(accountSlot, clientOrderId);
         if (slot != None)
         {
             ref Order o = ref _orders[slot];

@@ -84,7 +84,7 @@ public sealed partial class MatchingEngine<TOutput>
         }
         for (int i = 1; i < snapshot.Accounts.Length; i++)
         {
-            if (_accountIndex.Find(snapshot.Accounts[i], 0) != None) throw new InvalidDataException($"snapshot repeats account {snapshot.Accounts[i]}");
+            if (_accountIndex.Find(0, snapshot.Accounts[i]) != None) throw new InvalidDataException($"snapshot repeats account {snapshot.Accounts[i]}");
             CreateAccount(snapshot.Accounts[i]);
         }
         if (snapshot.LastClientOrderIds.Length != 0)
@@ -157,7 +157,7 @@ public sealed partial class MatchingEngine<TOutput>
             // An iceberg shows a slice of at least one unit and at most its display quantity and its leaves.
             if (s.Display < 0 || (s.Display == 0 ? s.Shown != 0 : s.Shown <= 0 || s.Shown > Math.Min(s.Display, s.Quantity - s.Filled)))
                 throw new InvalidDataException($"order {s.OrderId} has an inconsistent display quantity");
-            if (_orderIndex.Find(s.Account, s.ClientOrderId) != None) throw new InvalidDataException($"order {s.OrderId} repeats a client order id");
+            if (_orderIndex.Find(account, s.ClientOrderId) != None) throw new InvalidDataException($"order {s.OrderId} repeats a client order id");
             int slot = AllocateOrder();
             _orders[slot] = new Order
             {
@@ -165,7 +165,7 @@ public sealed partial class MatchingEngine<TOutput>
                 Held = s.Held, AccountSlot = account, Symbol = s.Symbol, Level = None, Prev = None, Next = None, AccountPrev = None, AccountNext = None,
                 Side = s.Side, SelfTrade = s.SelfTrade, PostOnly = s.PostOnly, IsOpen = true, Display = s.Display, Shown = s.Shown,
             };
-            _orderIndex.Add(s.Account, s.ClientOrderId, slot);
+            _orderIndex.Add(account, s.ClientOrderId, slot);
             _accounts[account].OpenOrders++;
             JoinLevel(book, slot);
             slots[i] = slot;
@@ -182,7 +182,7 @@ public sealed partial class MatchingEngine<TOutput>
                 || s.OrderId >= snapshot.NextOrderId || s.StopPrice <= 0 || (!market && s.Price <= 0)
                 || s.TimeInForce is not (TimeInForce.GoodTillCancel or TimeInForce.ImmediateOrCancel or TimeInForce.Day or TimeInForce.GoodTillDate))
                 throw new InvalidDataException($"stop {s.OrderId} is inconsistent");
-            if (_orderIndex.Find(s.Account, s.ClientOrderId) != None) throw new InvalidDataException($"stop {s.OrderId} repeats a client order id");
+            if (_orderIndex.Find(account, s.ClientOrderId) != None) throw new InvalidDataException($"stop {s.OrderId} repeats a client order id");
             if (_freeLevels == 0 && book.StopsOf(s.Side).Find(s.StopPrice) < 0) throw new InvalidDataException("snapshot needs more price levels than configured");
             int slot = AllocateOrder();
             _orders[slot] = new Order
@@ -192,7 +192,7 @@ public sealed partial class MatchingEngine<TOutput>
                 Held = s.Held, AccountSlot = account, Symbol = s.Symbol, Level = None, Prev = None, Next = None, AccountPrev = None, AccountNext = None,
                 Side = s.Side, SelfTrade = s.SelfTrade, IsMarket = market, IsOpen = true, Pending = true, TimeInForce = s.TimeInForce,
             };
-            _orderIndex.Add(s.Account, s.ClientOrderId, slot);
+            _orderIndex.Add(account, s.ClientOrderId, slot);
             _accounts[account].OpenOrders++;
             JoinStopLevel(book, slot, s.StopPrice);
             slots[snapshot.Orders.Length + i] = slot;

@@ -43,7 +43,8 @@ public sealed partial class MatchingEngine<TOutput>
 
     public bool TryGetOrder(long account, long clientOrderId, out OrderView order)
     {
-        int slot = AccountSlot(account) == None ? None : _orderIndex.Find(account, clientOrderId);
+        int accountSlot = AccountSlot(account);
+        int slot = accountSlot == None ? None : _orderIndex.Find(accountSlot, clientOrderId);
         order = slot == None ? default : View(slot);
         return slot != None;
     }

@@ -28,6 +28,7 @@ public sealed partial class MatchingEngine<TOutput> where TOutput : IEngineOutpu
     private readonly long[] _available;
     private readonly long[] _held;
     private readonly KeyIndex _accountIndex;
+    /// <summary>Open orders by account slot and client order id.</summary>
     private readonly KeyIndex _orderIndex;
 
     private long _nextOrderId = 1;
@@ -79,7 +80,7 @@ public sealed partial class MatchingEngine<TOutput> where TOutput : IEngineOutpu
     public void Apply(long sequence, long timestamp, in AddAccount c)
     {
         Sequence(sequence, timestamp);
-        if (_accountIndex.Find(c.Account, 0) != None) { Reject(CommandKind.AddAccount, c.Account, 0, -1, RejectReason.DuplicateAccount); return; }
+        if (_accountIndex.Find(0, c.Account) != None) { Reject(CommandKind.AddAccount, c.Account, 0, -1, RejectReason.DuplicateAccount); return; }
         if (_accountCount == _config.MaxAccounts) { Reject(CommandKind.AddAccount, c.Account, 0, -1, RejectReason.AccountCapacityExhausted); return; }
         if (c.OrdersPerSecond is < 0 or > 1_000_000_000 || c.OrderBurst is < 0 or > 1_000_000)
         {
@@ -187,11 +188,11 @@ public sealed partial class MatchingEngine<TOutput> where TOutput : IEngineOutpu
     {
         int slot = _accountCount++;
         _accounts[slot] = new AccountState { Id = id, FirstOrder = None, LastOrder = None };
-        _accountIndex.Add(id, 0, slot);
+        _accountIndex.Add(0, id, slot);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int AccountSlot(long account) => _accountIndex.Find(account, 0);
+    private int AccountSlot(long account) => _accountIndex.Find(0, account);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private OrderBook? BookOf(int symbol) => (uint)symbol < (uint)_books.Length ? _books[symbol] : null;
