@@ -34,7 +34,7 @@ public sealed class AdminToolTests : IDisposable
             var json = JsonDocument.Parse(funded.Stdout).RootElement;
             Assert.True(json.GetProperty("applied").GetBoolean());
             Assert.Equal("BalanceChanged", json.GetProperty("event").GetString());
-            Assert.Contains("operator ops: Deposit", engine.Process.Stderr);
+            Eventually.True(() => engine.Process.Stderr.Contains("operator ops: Deposit", StringComparison.Ordinal), "the engine logs 'operator ops: Deposit'", Timeouts.Prompt);
             Assert.True(engine.Process.Terminate());
             hash = Lines.Field(engine.Process.WaitForLine("stopped"), "stateHash");
         }

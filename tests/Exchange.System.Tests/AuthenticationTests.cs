@@ -141,7 +141,7 @@ public sealed class AuthenticationTests : IDisposable
         Assert.True(raw.Logon("mm-1002-key", raw.ResponseChannel()));
         Assert.True(raw.PumpUntil(() => raw.Answer(0) != 0, Timeouts.Prompt), engine.Process.Stderr);
         Assert.Equal(LogonRejectReason.UpgradeRequired, raw.LastRejectReason);
-        Assert.Contains("challenge-response", engine.Process.Stderr);
+        Eventually.True(() => engine.Process.Stderr.Contains("challenge-response", StringComparison.Ordinal), "the engine logs 'challenge-response'", Timeouts.Prompt);
 
         // The client library's clear-key logon meets the same refusal, with the reason.
         using var old = new ExchangeClient<RecordingListener>(
@@ -157,7 +157,9 @@ public sealed class AuthenticationTests : IDisposable
         Directory.CreateDirectory(_root.Path);
         File.WriteAllText(config, """{ "limits": { "acceptClearKeyLogon": true } }""");
         using var engine = new EngineProcess(1, "BTC-USD,ETH-USD", _root.Combine("engine"), durability: "none", extra: ["--config", config]);
-        Assert.Contains("limits.acceptClearKeyLogon is on", engine.Process.Stderr);
+        // Logged before the 'listening' line, but on stderr, which is read on a thread of its own: eventually there.
+        Eventually.True(() => engine.Process.Stderr.Contains("limits.acceptClearKeyLogon is on", StringComparison.Ordinal),
+            "the engine warns that clear-key logons are taken", Timeouts.Prompt);
         using var sealedClient = Clients.Connect("mm-1001-key", Shard(engine));
         using var clear = new ExchangeClient<RecordingListener>(
             new ClientOptions { ApiKey = "mm-1002-key", Shards = [Shard(engine)], ClearKeyLogon = true, HeartbeatIntervalMs = 2000 }, new RecordingListener());

@@ -81,8 +81,8 @@ public sealed class PermissionTests() : ProcessTest("exchange-permissions-")
         var deposited = Admin(engine, "web-3001-key", "deposit", "1001", "0", "100");
         Assert.True(deposited.ExitCode == 0, deposited.ToString());
         Assert.StartsWith("done: BalanceChanged", deposited.Stdout);
-        Assert.Contains("admin account 3001: Deposit", engine.Process.Stderr);
-        Assert.Contains("Deposit from account 1002", engine.Process.Stderr);
+        Eventually.True(() => engine.Process.Stderr.Contains("admin account 3001: Deposit", StringComparison.Ordinal), "the engine logs 'admin account 3001: Deposit'", Timeouts.Prompt);
+        Eventually.True(() => engine.Process.Stderr.Contains("Deposit from account 1002", StringComparison.Ordinal), "the engine logs 'Deposit from account 1002'", Timeouts.Prompt);
         Clients.PollUntil(() => trader.Listener.Balances.Exists(b => b.Asset == 0 && b.Available + b.Held > 0), Timeouts.Process, () => trader.Poll());
         foreach (var key in new[] { "mm-1002-key", "web-3001-key" }) Assert.DoesNotContain(key, refused.Stdout + refused.Stderr + deposited.Stdout + deposited.Stderr);
     }

@@ -96,6 +96,27 @@ public static class FailoverBench
                 string method = (k % 3) switch { 0 => "SIGKILL", 1 => "SIGSTOP", _ => "SIGTERM" };
                 // A random moment within the next interval.
                 load.RunFor(TimeSpan.FromSeconds(random.NextDouble() * options.SecondsBetweenKills));
+                // The leadership can move without a kill: a leader that could not renew its lease in time (a loaded
+                // machine) steps down and a standby takes over. The kill goes to whoever leads now.
+                if (cluster.Leading() is { } leading && leading != leader)
+                {
+                    log.WriteLine($"failover: before kill {k + 1}: {leading.Name} leads, not {leader.Name} (the leadership moved without a kill)");
+                    leader = leading;
+                    // The deposed leader stopped by itself (exit 4): started again, and the kill waits until it has
+                    // caught up, as after a kill (killing the leader before would leave no member able to take over).
+                    int mark = leader.ErrCount;
+                    var current = leader;
+                    foreach (var stopped in cluster.Members.Where(m => m.Process is { HasExited: true, ExitCode: 4 or 5 }).ToList())
+                    {
+                        cluster.Launch(stopped, niced: true);
+                        load.RunUntil(() =>
+                        {
+                            cutRejoins += RestartCut(cluster, null);
+                            return stopped.Mode == "sync" ? current.ErrSince(mark, $"{stopped.Name} has caught up") : stopped.Out("listening ") != null;
+                        }, Startup, () => $"{stopped.Name} did not rejoin {current.Name} after stepping down: {stopped.Tail(5)}");
+                        FailoverCluster.Unnice(stopped);
+                    }
+                }
                 var victim = leader;
                 var others = cluster.Members.Where(m => m != victim).ToList();
                 int[] marks = [.. others.Select(m => m.ErrCount)];
@@ -208,13 +229,14 @@ public static class FailoverBench
         return sequences.Length == 1 && sequences[0] != "?";
     }
 
-    /// <summary>Starts again any member but <paramref name="except"/> that stopped to cut its journal (exit 5), as systemd
-    /// would: an async standby can hold records of a killed leader that its successor never had. How many it started.</summary>
+    /// <summary>Starts again any member but <paramref name="except"/> that stopped by itself to rejoin, as systemd would:
+    /// to cut its journal (exit 5: an async standby can hold records of a killed leader that its successor never had),
+    /// or deposed (exit 4: a leader that could not renew its lease in time, on a loaded machine). How many it started.</summary>
     private static int RestartCut(FailoverCluster cluster, FailoverCluster.Member? except)
     {
         int started = 0;
         foreach (var m in cluster.Members)
-            if (m != except && m.Process is { HasExited: true, ExitCode: 5 })
+            if (m != except && m.Process is { HasExited: true, ExitCode: 4 or 5 })
             {
                 cluster.Launch(m, niced: true);
                 started++;
@@ -468,6 +490,9 @@ public static class FailoverBench
             {
                 FixUnanswered += fix.Tracker.CountPending();
                 if (fix.Disconnected) FixDisconnects++;
+                // Counted before the logout: the gateway cancels the session's resting orders on it (as configured),
+                // and reports each cancel before its Logout, which are cancels asked for.
+                _fixCounts.Add(in fix.Tracker.Counts);
                 fix.Close();
                 fix.Dispose();
             }
@@ -479,12 +504,12 @@ public static class FailoverBench
         }
 
         private long FixUnanswered, FixDisconnects;
+        private E2e.AckCounts _fixCounts;
 
         /// <summary>The FIX sessions' outcome against the final leader's journal (see <see cref="FixOutcome"/>).</summary>
         public FixOutcome CheckFix(Dictionary<(long, long), int> journal, long[] accounts, double rtoP50, double rtoMax)
         {
-            var counts = new E2e.AckCounts();
-            foreach (var (fix, _) in _fix) counts.Add(in fix.Tracker.Counts);
+            var counts = _fixCounts;
             long accepted = _fix.Sum(f => f.Sink.AcceptedNew);
             long sequenced = journal.Count(j => accounts.Contains(j.Key.Item1));
             long duplicated = journal.Count(j => accounts.Contains(j.Key.Item1) && j.Value > 1);

@@ -48,6 +48,26 @@ internal sealed class FailoverCluster : IDisposable
             lock (_stderr) return [.. _stderr.Where(l => !l.Contains("\"level\":\"info\"", StringComparison.Ordinal)).TakeLast(lines)];
         }
         public bool Alive => Process is { HasExited: false };
+
+        /// <summary>The term this life of the member says it leads in, or -1 (never led, or lost or resigned it since).</summary>
+        public long LeadsTerm()
+        {
+            string leads = $"\"msg\":\"leadership: {Name} leads shard key ";
+            long term = -1;
+            lock (_stderr)
+                foreach (string line in _stderr)
+                {
+                    int at = line.IndexOf(leads, StringComparison.Ordinal);
+                    if (at >= 0)
+                    {
+                        int t = line.IndexOf(" in term ", at, StringComparison.Ordinal);
+                        if (t >= 0 && long.TryParse(line.AsSpan(t + 9).TrimEnd().ToString().Split(' ')[0], out long n)) term = n;
+                    }
+                    else if (line.Contains($"\"msg\":\"leadership: {Name} lost term ", StringComparison.Ordinal)
+                        || line.Contains($"\"msg\":\"leadership: {Name} resigned term ", StringComparison.Ordinal)) term = -1;
+                }
+            return term;
+        }
     }
 
     private readonly Process? _etcd;
@@ -137,6 +157,20 @@ internal sealed class FailoverCluster : IDisposable
     }
 
     public string[] Channels => [.. Members.Select(m => m.Channel)];
+
+    /// <summary>The member that leads now as the living members' logs tell (the highest term one says it leads in).</summary>
+    public Member? Leading()
+    {
+        Member? best = null;
+        long bestTerm = -1;
+        foreach (var m in Members)
+        {
+            if (!m.Alive) continue;
+            long term = m.LeadsTerm();
+            if (term > bestTerm) (best, bestTerm) = (m, term);
+        }
+        return best;
+    }
 
     /// <summary>Starts (or restarts) a member and waits for its 'listening' line; a member that stops at once to cut its
     /// journal (exit 5, as a leader asked) is started again.</summary>
