@@ -43,8 +43,7 @@ public sealed class GatewayCountersTests(GatewayFixture gateway)
     {
         long orders = Value("fix_application_messages_received", "msg_type=\"D\"");
         long reports = Value("fix_execution_reports_sent");
-        using var broker = new FixTestClient(gateway.Port, "BROKER1");
-        broker.Logon();
+        using var broker = FixTestClient.LoggedOn(gateway.Port, "BROKER1");
         Eventually.True(() => Value("fix_sessions", "state=\"logged_on\"") >= 1, "the logged-on session is counted", TimeSpan.FromSeconds(10));
         Assert.True(Value("gateway_engine_sessions", "state=\"up\"") >= 1);
 

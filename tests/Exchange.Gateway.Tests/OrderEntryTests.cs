@@ -10,9 +10,8 @@ public sealed class OrderEntryTests(GatewayFixture gateway)
 
     private FixTestClient LoggedOn(string broker)
     {
-        var client = new FixTestClient(gateway.Port, broker);
-        var logon = client.Logon();
-        Assert.Equal("30", logon[108]);
+        var client = FixTestClient.LoggedOn(gateway.Port, broker);
+        Assert.Equal("30", client.LogonAnswer![108]);
         return client;
     }
 

@@ -8,12 +8,7 @@ public sealed class RejectEchoTests(GatewayFixture gateway)
 {
     private static readonly int[] EchoedTags = [11, 1, 55, 54, 38, 40, 44, 59];
 
-    private FixTestClient LoggedOn(string broker)
-    {
-        var client = new FixTestClient(gateway.Port, broker);
-        client.Logon();
-        return client;
-    }
+    private FixTestClient LoggedOn(string broker) => FixTestClient.LoggedOn(gateway.Port, broker);
 
     private static string Id(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
 

@@ -9,12 +9,7 @@ public sealed class ThirdPartyRoutingTests(GatewayFixture gateway)
 {
     private const string Route = "115=HUBCLIENT|116=DESK7|144=LDN|";
 
-    private FixTestClient LoggedOn(string broker)
-    {
-        var client = new FixTestClient(gateway.Port, broker);
-        client.Logon();
-        return client;
-    }
+    private FixTestClient LoggedOn(string broker) => FixTestClient.LoggedOn(gateway.Port, broker);
 
     private static string Id(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
 

@@ -84,7 +84,38 @@ internal sealed class FixTestClient : IDisposable
     {
         Send("A", $"98=0|108={heartBtInt}|141=Y|{credentials ?? CredentialFields(SenderCompId)}");
         NextSeqNum = 2;
-        return WaitFor("A");
+        return LogonAnswer = WaitFor("A");
+    }
+
+    /// <summary>The gateway's Logon answer, once <see cref="Logon"/> has had it.</summary>
+    public FixMessageView? LogonAnswer { get; private set; }
+
+    /// <summary>A new client for <paramref name="compId"/> logged on. Tests of one gateway follow each other with the same
+    /// CompIDs, and a test's client closes its socket at its end: a logon that reaches the gateway before it has noticed
+    /// that close is refused (the session is still on the other connection) by closing the new one. Such a refusal is
+    /// tried again, for a few seconds; anything else, or a refusal that lasts, fails as before.</summary>
+    public static FixTestClient LoggedOn(int port, string compId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var client = new FixTestClient(port, compId);
+            try
+            {
+                client.Logon();
+                return client;
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                client.Dispose();
+                Thread.Sleep(50);
+            }
+            catch
+            {
+                client.Dispose();
+                throw;
+            }
+        }
     }
 
     /// <summary>Username (553) and Password (554) of <paramref name="compId"/>'s session, '|'-separated.</summary>
