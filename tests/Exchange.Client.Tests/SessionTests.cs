@@ -150,6 +150,41 @@ public class SessionTests
         Assert.Equal(2, engine.Read(e => e.Logons.Count));
     }
 
+    /// <summary>A client of one shard led by <paramref name="leader"/> with <paramref name="replicas"/>: 100 ms heartbeats,
+    /// a minute's logon answer timeout (so only a failover's short waits can move a logon on), the manual clock; logged
+    /// on to the leader with every replica's publication connected, so a search for a new leader starts at once.</summary>
+    private static ExchangeClient<RecordingListener> FailoverClient(ManualClock clock, RecordingListener listener, FakeEngine leader, params FakeEngine[] replicas)
+    {
+        var client = ExchangeClient.Create(new ClientOptions
+        {
+            ApiKey = "mm-key",
+            Shards = [new ShardEndpoint(leader.Channel, [1]) { Replicas = [.. replicas.Select(r => r.Channel)] }],
+            Transport = FakeEngine.FastOptions,
+            HeartbeatIntervalMs = 100,
+            LogonAnswerTimeoutMs = 60_000,
+            Clock = clock,
+        }, listener);
+        try
+        {
+            client.Connect(TimeSpan.FromSeconds(10));
+            Assert.True(Wait.Until(client, () => client.Transport.Counters.DataFramesReceived > 0));
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The leader stays silent past three heartbeats: the session is lost and the application reconnects.</summary>
+    private static void LoseLeaderAndReconnect(ExchangeClient<RecordingListener> client, ManualClock clock, RecordingListener listener)
+    {
+        clock.Advance(TimeSpan.FromMilliseconds(301));
+        Assert.True(Wait.Until(client, () => listener.Of("Disconnected").Any()));
+        client.Reconnect();
+    }
+
     [Fact]
     public void During_a_failover_a_replica_that_leaves_the_logon_unanswered_is_passed_over_without_waiting_the_full_answer_timeout()
     {
@@ -161,23 +196,9 @@ public class SessionTests
         using var rejoining = new FakeEngine { AnswerLogon = false };
         using var next = new FakeEngine { SessionId = 3 };
         var listener = new RecordingListener();
-        using var client = ExchangeClient.Create(new ClientOptions
-        {
-            ApiKey = "mm-key",
-            Shards = [new ShardEndpoint(leader.Channel, [1]) { Replicas = [rejoining.Channel, next.Channel] }],
-            Transport = FakeEngine.FastOptions,
-            HeartbeatIntervalMs = 100,
-            LogonAnswerTimeoutMs = 60_000,
-            Clock = clock,
-        }, listener);
-        client.Connect(TimeSpan.FromSeconds(10));
+        using var client = FailoverClient(clock, listener, leader, rejoining, next);
         Assert.Equal(1UL, client.SessionIdOf(0));
-        // Every replica's publication is connected before the leader goes silent, so the search starts at once.
-        Assert.True(Wait.Until(client, () => client.Transport.Counters.DataFramesReceived > 0));
-
-        clock.Advance(TimeSpan.FromMilliseconds(301));
-        Assert.True(Wait.Until(client, () => listener.Of("Disconnected").Any()));
-        client.Reconnect();
+        LoseLeaderAndReconnect(client, clock, listener);
         Assert.True(Wait.Until(client, () => rejoining.Read(e => e.Logons.Count) == 1), "the logon goes to the next replica");
 
         clock.Advance(TimeSpan.FromMilliseconds(150));
@@ -195,26 +216,14 @@ public class SessionTests
     public void A_Reconnect_during_the_search_for_the_leader_keeps_what_the_search_learned()
     {
         // As above, but the application calls Reconnect again while the logon at the silent replica is unanswered (a
-        // gateway retrying on a timer): the offer is repeated there, and the failover's short wait still applies.
+        // gateway retrying on a timer): the search is left alone, and the failover's short wait still applies.
         var clock = new ManualClock();
         using var leader = new FakeEngine { GrantedHeartbeatMs = 100, SessionId = 1 };
         using var rejoining = new FakeEngine { AnswerLogon = false };
         using var next = new FakeEngine { SessionId = 3 };
         var listener = new RecordingListener();
-        using var client = ExchangeClient.Create(new ClientOptions
-        {
-            ApiKey = "mm-key",
-            Shards = [new ShardEndpoint(leader.Channel, [1]) { Replicas = [rejoining.Channel, next.Channel] }],
-            Transport = FakeEngine.FastOptions,
-            HeartbeatIntervalMs = 100,
-            LogonAnswerTimeoutMs = 60_000,
-            Clock = clock,
-        }, listener);
-        client.Connect(TimeSpan.FromSeconds(10));
-        Assert.True(Wait.Until(client, () => client.Transport.Counters.DataFramesReceived > 0));
-        clock.Advance(TimeSpan.FromMilliseconds(301));
-        Assert.True(Wait.Until(client, () => listener.Of("Disconnected").Any()));
-        client.Reconnect();
+        using var client = FailoverClient(clock, listener, leader, rejoining, next);
+        LoseLeaderAndReconnect(client, clock, listener);
         Assert.True(Wait.Until(client, () => rejoining.Read(e => e.Logons.Count) == 1));
 
         // A Reconnect within the logon's answer wait leaves the search alone: no second offer, and the wait runs on.
@@ -243,23 +252,10 @@ public class SessionTests
         using var silent = new FakeEngine { AnswerLogon = false };
         standby.Post(e => e.RedirectTo = leader.Channel);
         var listener = new RecordingListener();
-        using var client = ExchangeClient.Create(new ClientOptions
-        {
-            ApiKey = "mm-key",
-            Shards = [new ShardEndpoint(leader.Channel, [1]) { Replicas = [standby.Channel, silent.Channel] }],
-            Transport = FakeEngine.FastOptions,
-            HeartbeatIntervalMs = 100,
-            LogonAnswerTimeoutMs = 60_000,
-            Clock = clock,
-        }, listener);
-        client.Connect(TimeSpan.FromSeconds(10));
+        using var client = FailoverClient(clock, listener, leader, standby, silent);
         Assert.Equal(1UL, client.SessionIdOf(0));
-        Assert.True(Wait.Until(client, () => client.Transport.Counters.DataFramesReceived > 0));
         leader.Post(e => e.AnswerLogon = false);
-
-        clock.Advance(TimeSpan.FromMilliseconds(301));
-        Assert.True(Wait.Until(client, () => listener.Of("Disconnected").Any()));
-        client.Reconnect();
+        LoseLeaderAndReconnect(client, clock, listener);
         Assert.True(Wait.Until(client, () => standby.Read(e => e.Logons.Count) == 1), "the logon goes to the standby");
         // Its redirect names the leader given up on: stale; after the back-off the session tries the silent member.
         standby.Post(e => e.RedirectTo = null);

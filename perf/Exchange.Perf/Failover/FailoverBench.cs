@@ -112,7 +112,7 @@ public static class FailoverBench
                         load.RunUntil(() =>
                         {
                             cutRejoins += RestartCut(cluster, null);
-                            return stopped.Mode == "sync" ? current.ErrSince(mark, $"{stopped.Name} has caught up") : stopped.Out("listening ") != null;
+                            return Rejoined(stopped, current, mark);
                         }, Startup, () => $"{stopped.Name} did not rejoin {current.Name} after stepping down: {stopped.Tail(5)}");
                         FailoverCluster.Unnice(stopped);
                     }
@@ -154,7 +154,7 @@ public static class FailoverBench
                         cluster.Launch(victim, niced: true);
                         return false;
                     }
-                    return victim.Mode == "sync" ? leader.ErrSince(leaderMark, $"{victim.Name} has caught up") : victim.Out("listening ") != null;
+                    return Rejoined(victim, leader, leaderMark);
                 }, Startup, () => $"{victim.Name} did not catch up with {leader.Name}: {victim.Tail(5)}");
                 if (cuts > 0) cutRejoins++;
                 if (!FailoverCluster.Unnice(victim)) log.WriteLine($"failover: {victim.Name} stays at nice 10 (raising a priority needs CAP_SYS_NICE)");
@@ -222,6 +222,11 @@ public static class FailoverBench
             }
         }
     }
+
+    /// <summary>A restarted member is back: a sync one once the leader has logged it caught up since
+    /// <paramref name="leaderMark"/> (its behind mark cleared), an async one once it listens.</summary>
+    private static bool Rejoined(FailoverCluster.Member member, FailoverCluster.Member leader, int leaderMark) =>
+        member.Mode == "sync" ? leader.ErrSince(leaderMark, $"{member.Name} has caught up") : member.Out("listening ") != null;
 
     private static bool Level(FailoverCluster cluster)
     {
