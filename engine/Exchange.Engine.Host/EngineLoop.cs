@@ -33,9 +33,13 @@ public sealed class EngineLoop : IAgent
         if (log != null) _refused = new RefusedTrafficLog(transport.Counters, links, log);
         _runner = new AgentRunner(this, idle);
         _handler = new CommandHandler(service, links);
+        if (service.DurableSignal >= 0) transport.WakeParkOn(service.DurableSignal);
     }
 
     public string Name => "engine";
+
+    /// <summary>The longest park while the journal's sync thread has an fsync this engine awaits (its end wakes the park).</summary>
+    private const long AwaitingDiskParkNanos = NanoClock.Millisecond;
 
     /// <summary>After a burst of commands, once quiet for this long, the loop prints a status line.</summary>
     private const long StatusQuietNanos = 200 * NanoClock.Millisecond;
@@ -84,6 +88,10 @@ public sealed class EngineLoop : IAgent
         if (_replication != null) work += _replication(now);
         work += _service.DoWork(now);
         if (_refused != null) work += _refused.Poll(now);
+        // Waiting for the journal's sync thread with nothing else to do: leave the core to it rather than spin (on a
+        // machine with few cores a spinning engine delays the sync thread's wake-up by a scheduler tick), parked on the
+        // sockets and the journal's signal, so a datagram or the fsync's end wakes the loop at once.
+        if (work == 0 && _service.AwaitingDisk && _service.ArmDurableSignal()) _transport.Park(AwaitingDiskParkNanos);
         long took = NanoClock.Now() - now;
         if (took > LongestCycleNanos) LongestCycleNanos = took;
         long inputs = _service.LastSequence - before;

@@ -57,7 +57,7 @@ public sealed partial class EngineService : IDisposable
         _sessionLayer = new SessionLayer(_sessions, _outbound, links, options, config, CancelAll, SendReferenceData, options.Log, LogRefusal, RejectMalformed,
             account => _engine!.TryGetPermission(account, out var permission) ? permission : AccountPermission.Trade);
         _journal = shard.Journal;
-        if (_journal != null) _journal.FsyncObserved = nanos => Metrics.FsyncMicros.Record(nanos / 1000);
+        if (_journal != null) _journal.FsyncObserved = nanos => { Metrics.FsyncMicros.Record(nanos / 1000); Stages.Fsync(nanos); };
         _engine = shard.Engine;
         StandbyOf = options.StandbyOf;
         Recovery = shard.Recovery;
@@ -85,6 +85,8 @@ public sealed partial class EngineService : IDisposable
         catch (ArgumentException e) { throw new ConfigException($"bad engine config: {e.Message}"); }
         var opening = config.OpeningCommands();
         config.OperatorKeys();
+        if (options.JournalSyncThread && options.Durability == Durability.Batch && options.JournalDirectory != null && options.JournalSignal == null)
+            options = options with { JournalSignal = new SyncSignal() };
         var shard = ShardStartup.Open(config, options);
         var service = new EngineService(config, links, options, shard);
         try
@@ -467,7 +469,7 @@ public sealed partial class EngineService : IDisposable
             throw new InvalidDataException($"the primary's snapshot at sequence {info.Sequence} did not restore: {shard.Rebuild?.Describe()}");
         }
         _journal = shard.Journal;
-        _journal!.FsyncObserved = nanos => Metrics.FsyncMicros.Record(nanos / 1000);
+        _journal!.FsyncObserved = nanos => { Metrics.FsyncMicros.Record(nanos / 1000); Stages.Fsync(nanos); };
         Terms = shard.Terms;
         Terms.ResetTo(term, termStart);
         _engine = shard.Engine;
@@ -595,6 +597,7 @@ public sealed partial class EngineService : IDisposable
     {
         Shutdown();
         _sessionLayer.FreeAll();
+        _options.JournalSignal?.Dispose();
     }
 
     // ---- logging ----
@@ -624,6 +627,13 @@ public sealed partial class EngineService : IDisposable
     public long LastSequence => _engine.LastSequence;
     /// <summary>What the journal has made durable; without a journal, everything applied.</summary>
     public long DurableSequence => _journal?.DurableSequence ?? _engine.LastSequence;
+    /// <summary>The journal's sync thread is making records durable that this engine has not yet taken up.</summary>
+    public bool AwaitingDisk => _journal is { SyncPending: true };
+    /// <summary>An eventfd readable once the journal's sync thread has made more durable (-1 without a sync thread): what
+    /// a parked engine loop also waits on.</summary>
+    public int DurableSignal => _options.JournalSignal?.Descriptor ?? -1;
+    /// <summary>Whether a park on <see cref="DurableSignal"/> may begin: an fsync is awaited, and the signal is cleared.</summary>
+    public bool ArmDurableSignal() => _journal != null && _journal.ArmDurableSignal();
     public long Fsyncs => _journal?.Fsyncs ?? 0;
     public int OpenOrderCount => _engine.OpenOrderCount;
     /// <summary>Trading sessions logged on.</summary>

@@ -19,6 +19,13 @@ public sealed record EngineServiceOptions
     /// Zero (the default) is natural batching: the engine loop fsyncs at the end of each duty cycle that appended, so
     /// an idle engine answers after one fsync and a busy one batches whatever arrived while the last fsync ran.</summary>
     public TimeSpan BatchMaxDelay { get; init; } = TimeSpan.Zero;
+    /// <summary>Under <see cref="Durability.Batch"/>: fsync on the journal's own sync thread, so the engine thread goes
+    /// on matching while the disk works and responses leave as the durable position passes them (the process's default,
+    /// <c>--journal-sync thread</c>); false: the engine thread fsyncs in its duty cycle and waits (<c>--journal-sync
+    /// engine</c>; the default here, so a test driving the service by hand sees durability move only when it calls).</summary>
+    public bool JournalSyncThread { get; init; }
+    /// <summary>Set by <see cref="EngineService.Open"/> with <see cref="JournalSyncThread"/>: what the loop parks on besides its sockets.</summary>
+    public Exchange.Journal.SyncSignal? JournalSignal { get; init; }
     /// <summary>…or this many records, whichever comes first.</summary>
     public int BatchMaxRecords { get; init; } = 4096;
     public long SegmentSize { get; init; } = 128L << 20;

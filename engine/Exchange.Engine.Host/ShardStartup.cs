@@ -37,6 +37,7 @@ internal static class ShardStartup
         {
             StartAfter = startAfter,
             Directory = directory, Durability = options.Durability, BatchMaxDelay = options.BatchMaxDelay,
+            SyncThread = options.JournalSyncThread, DurableSignal = options.JournalSignal,
             BatchMaxRecords = options.BatchMaxRecords, SegmentSize = options.SegmentSize, Repair = options.Repair,
             AcceptLostRecords = options.AcceptLostRecords,
         }, out var recovery);

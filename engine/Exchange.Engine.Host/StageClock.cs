@@ -51,6 +51,16 @@ internal sealed class StageClock
         _sampling = true;
     }
 
+    /// <summary>The journal's fsyncs (each one, whichever thread ran it), kept beside the stages so a report can set the
+    /// durable stage against the disk's own time: the first <see cref="_fsyncs"/>.Length of them.</summary>
+    private readonly long[] _fsyncs = new long[1 << 16];
+    private int _fsyncCount;
+
+    public void Fsync(long nanos)
+    {
+        if (_every > 0 && _fsyncCount < _fsyncs.Length) _fsyncs[_fsyncCount++] = nanos;
+    }
+
     /// <summary>The sampled command was refused before sequencing: nothing to follow.</summary>
     public void Refused() => _sampling = false;
 
@@ -135,6 +145,13 @@ internal sealed class StageClock
         var s = new StringBuilder();
         s.Append(CultureInfo.InvariantCulture, $"stages every={_every} samples={Samples} dropped={Dropped}");
         foreach (var (stage, p50, p90, p99, max) in Report()) s.Append(CultureInfo.InvariantCulture, $" {stage}={p50}/{p90}/{p99}/{max}");
+        if (_fsyncCount > 0)
+        {
+            var sorted = _fsyncs.AsSpan(0, _fsyncCount).ToArray();
+            Array.Sort(sorted);
+            long At(double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+            s.Append(CultureInfo.InvariantCulture, $" fsyncs={_fsyncCount} fsync={At(0.5)}/{At(0.9)}/{At(0.99)}/{sorted[^1]}");
+        }
         return s.ToString();
     }
 }

@@ -21,6 +21,15 @@ public sealed record JournalOptions
     public int BatchMaxRecords { get; init; } = 4096;
     /// <summary>What the group commit's delay and the checkpoint's intervals are measured by (tests move a ManualClock).</summary>
     public IClock Clock { get; init; } = SystemClock.Instance;
+    /// <summary>Under <see cref="Durability.Batch"/>: fsync on a thread of the writer's own, so the appending thread
+    /// (the engine's) hands records to the OS and goes on while the disk works; <see cref="JournalWriter.DurableSequence"/>
+    /// catches up as each fsync returns, and records appended meanwhile make up the next fsync. Off: the appending
+    /// thread fsyncs in <see cref="JournalWriter.Commit"/> and waits for it.</summary>
+    public bool SyncThread { get; init; }
+    /// <summary>With <see cref="SyncThread"/>: set after each of its fsyncs (the caller's; see <see cref="JournalWriter.ArmDurableSignal"/>).</summary>
+    public SyncSignal? DurableSignal { get; init; }
+    /// <summary>Tests: runs on the sync thread before each of its fsyncs (to hold one open, or fail it).</summary>
+    internal Action? BeforeThreadSync { get; init; }
     /// <summary>Bytes collected before one write to the file.</summary>
     public int WriteBufferSize { get; init; } = 1 << 20;
     /// <summary>One index entry per this many bytes of records.</summary>

@@ -3,12 +3,14 @@
 // handed to the OS at commit; under `batch` one fsync covers everything appended since the last one. The
 // checkpoint beside the segments remembers the highest durable sequence, so a journal found holding less than
 // that (records lost to a truncated or emptied segment) is refused rather than silently continued.
+// With JournalOptions.SyncThread the batch's fsync runs on a thread of the writer's own (JournalWriter.SyncThread.cs)
+// and the appending thread never waits for the disk.
 using System.Diagnostics;
 using Microsoft.Win32.SafeHandles;
 
 namespace Exchange.Journal;
 
-public sealed class JournalWriter : IDisposable
+public sealed partial class JournalWriter : IDisposable
 {
     private readonly JournalOptions _options;
     private readonly FileStream _lock;
@@ -40,7 +42,8 @@ public sealed class JournalWriter : IDisposable
     public long WrittenSequence { get; private set; }
     /// <summary>Last sequence the durability policy counts as durable: acknowledge up to here.</summary>
     public long DurableSequence { get; private set; }
-    public long Fsyncs { get; private set; }
+    public long Fsyncs => Volatile.Read(ref _fsyncs);
+    private long _fsyncs;
     public long BytesAppended { get; private set; }
     public Durability Durability => _options.Durability;
     public int MaxPayload => _options.MaxPayload;
@@ -74,6 +77,7 @@ public sealed class JournalWriter : IDisposable
         {
             report = writer.Recover();
             writer.CheckAgainstCheckpoint(report);
+            if (options.SyncThread && options.Durability == Durability.Batch) writer.StartSyncThread();
             return writer;
         }
         catch
@@ -176,8 +180,15 @@ public sealed class JournalWriter : IDisposable
                 if (_unsyncedRecords > 0) Sync();
                 break;
             case Durability.Batch:
-                if (_unsyncedRecords > 0 &&
-                    (_unsyncedRecords >= _options.BatchMaxRecords || _options.Clock.NanoTime() - _unsyncedSince >= _batchMaxDelayNanos)) Sync();
+                bool due = _unsyncedRecords > 0 &&
+                    (_unsyncedRecords >= _options.BatchMaxRecords || _options.Clock.NanoTime() - _unsyncedSince >= _batchMaxDelayNanos);
+                if (_syncThread == null)
+                {
+                    if (due) Sync();
+                    break;
+                }
+                if (due) RequestSync();
+                Harvest();
                 break;
         }
     }
@@ -185,10 +196,12 @@ public sealed class JournalWriter : IDisposable
     /// <summary>For an idle duty cycle: fsyncs a batch whose time bound has passed. Returns 1 if it did work.</summary>
     public int DoWork()
     {
-        if (_unsyncedRecords == 0 || _options.Durability != Durability.Batch) return 0;
-        if (_options.Clock.NanoTime() - _unsyncedSince < _batchMaxDelayNanos) return 0;
+        if (_options.Durability != Durability.Batch) return 0;
+        int work = _syncThread == null ? 0 : Harvest();
+        if (_unsyncedRecords == 0 || _options.Clock.NanoTime() - _unsyncedSince < _batchMaxDelayNanos) return work;
         WriteBuffer();
-        Sync();
+        if (_syncThread == null) Sync();
+        else RequestSync();
         return 1;
     }
 
@@ -196,6 +209,14 @@ public sealed class JournalWriter : IDisposable
     public void Flush()
     {
         WriteBuffer();
+        if (_syncThread != null)
+        {
+            TakeFile();
+            try { if (_unsyncedRecords > 0 || Volatile.Read(ref _syncedSequence) < WrittenSequence) Sync(); }
+            finally { ReleaseFile(); }
+            Harvest();
+            return;
+        }
         if (_unsyncedRecords > 0 || DurableSequence < WrittenSequence) Sync();
     }
 
@@ -208,7 +229,8 @@ public sealed class JournalWriter : IDisposable
         WrittenSequence = LastSequence;
     }
 
-    /// <summary>Told how long each fsync took, in nanoseconds (the process's metrics; called on the writer's thread).</summary>
+    /// <summary>Told how long each fsync took, in nanoseconds (the process's metrics; called on the appending thread, also
+    /// for the sync thread's fsyncs, which it hears of in <see cref="Commit"/> and <see cref="DoWork"/>).</summary>
     public Action<long>? FsyncObserved { get; set; }
 
     private void Sync()
@@ -216,8 +238,10 @@ public sealed class JournalWriter : IDisposable
         long started = FsyncObserved == null ? 0 : _options.Clock.NanoTime();
         if (_segment != null) RandomAccess.FlushToDisk(_segment);
         FsyncObserved?.Invoke(_options.Clock.NanoTime() - started);
-        Fsyncs++;
+        Interlocked.Increment(ref _fsyncs);
         DurableSequence = WrittenSequence;
+        // The sync thread (held off while this runs) goes on from here.
+        if (_syncThread != null) Volatile.Write(ref _syncedSequence, WrittenSequence);
         _unsyncedRecords = 0;
         _checkpoint?.Advance(DurableSequence);
     }
@@ -226,6 +250,19 @@ public sealed class JournalWriter : IDisposable
     /// stamped <paramref name="firstTimestamp"/>. The header carries that timestamp, not the wall clock, so a standby
     /// journaling the same records writes the same bytes.</summary>
     private void Roll(long firstSequence, long firstTimestamp)
+    {
+        // The sync thread fsyncs the open segment: it waits (at most one fsync) while the segment changes.
+        if (_syncThread == null)
+        {
+            RollSegment(firstSequence, firstTimestamp);
+            return;
+        }
+        TakeFile();
+        try { RollSegment(firstSequence, firstTimestamp); }
+        finally { ReleaseFile(); }
+    }
+
+    private void RollSegment(long firstSequence, long firstTimestamp)
     {
         if (_segment != null)
         {
@@ -258,6 +295,7 @@ public sealed class JournalWriter : IDisposable
     {
         try
         {
+            StopSyncThread();
             if (_segment != null)
             {
                 Flush();

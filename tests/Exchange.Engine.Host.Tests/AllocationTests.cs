@@ -58,6 +58,44 @@ public sealed class AllocationTests
     }
 
     [Fact]
+    public void With_the_journal_s_sync_thread_the_engine_thread_allocates_nothing_and_never_runs_ahead_of_the_disk()
+    {
+        using var dir = new TempDirectory();
+        var links = new CountingLinks();
+        using var engine = EngineService.Open(new ShardConfig(), links, new EngineServiceOptions
+        {
+            JournalDirectory = dir.Path, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, JournalSyncThread = true,
+            Clock = () => 7, AcceptClearKeyLogon = true,
+        });
+        long now = 1_000_000_000_000;
+        engine.DoWork(now);
+        engine.OnMessage(1, Client.Logon("mm-1001-key", heartbeatMs: 100));
+        engine.OnMessage(2, Client.Logon("mm-1002-key", heartbeatMs: 100));
+        var buffer = new byte[256];
+        long clientOrderId = 1;
+        Run(engine, buffer, 20_000, ref clientOrderId, ref now);
+        long fsyncsBefore = engine.Fsyncs, tradesBefore = links.Trades;
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run(engine, buffer, 100_000, ref clientOrderId, ref now);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.True(links.Trades - tradesBefore > 40_000, $"only {links.Trades - tradesBefore} trades");
+        Assert.True(engine.DurableSequence <= engine.LastSequence);
+        // The fsyncs ran on the journal's thread while this one matched; what they covered is taken up by DoWork.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (engine.DurableSequence != engine.LastSequence)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"durable {engine.DurableSequence} reaches {engine.LastSequence}");
+            engine.DoWork(now += 1_000_000);
+            Thread.Sleep(1);
+        }
+        Assert.True(engine.Fsyncs - fsyncsBefore >= 2, $"only {engine.Fsyncs - fsyncsBefore} fsyncs");
+        Assert.False(engine.AwaitingDisk);
+    }
+
+    [Fact]
     public void With_snapshots_while_running_configured_the_inputs_between_snapshots_allocate_nothing()
     {
         using var dir = new TempDirectory();

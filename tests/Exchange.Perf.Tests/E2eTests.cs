@@ -88,6 +88,25 @@ public sealed class E2eTests : IDisposable
         Assert.Equal(["p50", "p99", "p99.9", "max"], overTime.Descendants().Where(e => e.Name.LocalName == "polyline").Select(p => (string?)p.Attribute("data-label")));
     }
 
+    [Theory]
+    [InlineData("thread")]
+    [InlineData("engine")]
+    public void Under_batch_durability_with_either_fsyncer_every_command_is_acknowledged_once_and_the_fsyncs_are_reported(string journalSync)
+    {
+        var summary = E2eBench.Run(Options("batch-" + journalSync) with { Durability = "batch", JournalSync = journalSync }, TextWriter.Null);
+        var json = Summary(summary);
+
+        Assert.False(summary.Failed, string.Join("; ", summary.Failures));
+        Assert.Equal(5_000, json.GetProperty("sent").GetInt64());
+        Assert.Equal(5_000, json.GetProperty("acked").GetInt64());
+        Assert.Equal(0, json.GetProperty("duplicated").GetInt64());
+        Assert.Contains(journalSync == "thread" ? "journal fsynced by its sync thread" : "journal fsynced by the engine thread", json.GetProperty("engine").GetString());
+        // The engine's fsyncs, each timed, beside the stages: one per group commit, so at least a few dozen here.
+        var fsyncs = System.Text.RegularExpressions.Regex.Match(summary.Table, @"\| 1 \| (\d+) fsyncs \| journal fsync, each");
+        Assert.True(fsyncs.Success, summary.Table);
+        Assert.True(long.Parse(fsyncs.Groups[1].Value, CultureInfo.InvariantCulture) >= 20, fsyncs.Value);
+    }
+
     [Fact]
     public void A_fix_run_through_the_gateway_acknowledges_every_command_once()
     {

@@ -157,6 +157,15 @@ public sealed class Transport : IAgent, IParker, IDisposable
     private Native.PollFd[] _parkSet = [];
     private int _parkCount;
     private bool _parkSetStale = true;
+    private readonly List<int> _parkAlso = [];
+
+    /// <summary>Also ends a <see cref="Park"/> when <paramref name="descriptor"/> is readable (an eventfd another thread
+    /// signals: the journal's sync thread when an fsync returns). Whoever signals it drains it; the transport only waits on it.</summary>
+    public void WakeParkOn(int descriptor)
+    {
+        _parkAlso.Add(descriptor);
+        _parkSetStale = true;
+    }
 
     /// <summary>Waits up to <paramref name="nanos"/> for a datagram on any of this transport's sockets (data, or a status
     /// message or NAK for a publication): an agent that backs off wakes when traffic arrives, not when its park ends.
@@ -176,11 +185,12 @@ public sealed class Transport : IAgent, IParker, IDisposable
     private void RebuildParkSet()
     {
         _parkSetStale = false;
-        int count = _receivers.Count + _senders.Count;
+        int count = _receivers.Count + _senders.Count + _parkAlso.Count;
         if (_parkSet.Length < count) _parkSet = new Native.PollFd[Math.Max(count, 2 * _parkSet.Length)];
         int n = 0;
         foreach (var receiver in _receivers) _parkSet[n++] = new Native.PollFd { Descriptor = receiver.Descriptor, Events = Native.PollIn };
         foreach (var sender in _senders) _parkSet[n++] = new Native.PollFd { Descriptor = sender.Descriptor, Events = Native.PollIn };
+        foreach (int descriptor in _parkAlso) _parkSet[n++] = new Native.PollFd { Descriptor = descriptor, Events = Native.PollIn };
         _parkCount = n;
     }
 

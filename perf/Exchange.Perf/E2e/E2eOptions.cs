@@ -86,6 +86,8 @@ public sealed record E2eOptions
     public int StallEvery { get; init; }
     /// <summary>The started engine's --group-commit-us under batch durability (null: the engine's default).</summary>
     public int? GroupCommitMicros { get; init; }
+    /// <summary>The started engine's --journal-sync under batch durability: thread or engine (null: the engine's default).</summary>
+    public string? JournalSync { get; init; }
     public int StallMicros { get; init; }
 
     /// <summary>Standby engines the harness starts beside the engine it measures (the primary), each with a journal of its

@@ -121,11 +121,13 @@ public sealed class EngineUnderTest : IDisposable
             };
             if (options.GroupCommitMicros is { } groupCommit)
                 args.AddRange(["--group-commit-us", groupCommit.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            if (options.JournalSync is { } journalSync) args.AddRange(["--journal-sync", journalSync]);
             return args;
         }
         int standbys = options.StandbysStarted;
         string description = $"exchange-engine started by the harness: durability {options.Durability}, idle {options.EngineIdle ?? IdlePlan.Shared}" +
             (options.GroupCommitMicros is { } gcu ? $", group commit {gcu} µs" : "") +
+            (options.Durability == "batch" ? $", journal fsynced by {(options.JournalSync switch { "engine" => "the engine thread", "thread" => "its sync thread", _ => "the engine's default for the cores" })}" : "") +
             (options.StallEvery > 0 ? $", stalling {options.StallMicros} µs every {options.StallEvery} commands" : "") +
             (standbys > 0 ? $", primary of {standbys} standby(s) ({Modes(options.ReplicationMode, standbys)}; idle {options.StandbyIdle ?? IdlePlan.Shared}" +
                 (options.StandbyLoss > 0 ? $", {options.StandbyLoss:P1} of replication datagrams dropped" : "") + ")" : "");
