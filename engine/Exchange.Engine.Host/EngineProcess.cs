@@ -180,7 +180,8 @@ internal static class EngineProcess
         var signals = loop.StopOnSignals();
         readiness.Service = service;
         readiness.Standby = standby;
-        string journal = config.InMemory ? "no journal (in memory)" : $"journal {Path.GetFullPath(config.EffectiveJournalDirectory)} ({config.Durability.ToString().ToLowerInvariant()})";
+        string journal = config.InMemory ? "no journal (in memory)" : $"journal {Path.GetFullPath(config.EffectiveJournalDirectory)} ({config.Durability.ToString().ToLowerInvariant()}" +
+            (config.Durability == Exchange.Journal.Durability.Batch ? (options.JournalSyncThread ? ", fsync on its sync thread)" : ", fsync on the engine thread)") : ")");
         log.Info($"shard {config.ShardId}: {config.Symbols.Count} symbols " +
             $"({string.Join(", ", config.Symbols.Select(s => $"{s.Name}={s.Spec.Id}"))}), {journal}; {service.Rebuild?.Describe() ?? "state from the config"}");
         log.Info($"accounts that may log on: {string.Join(", ", config.Accounts.Where(a => a.ApiKey != null).Select(a => $"{a.Id} (key {Fingerprint(a.ApiKey!)})"))}");

@@ -22,7 +22,7 @@ var idle = new Option<string?>("--idle") { Description = "The engine thread's id
 idle.AcceptOnlyFromAmong("busy-spin", "yield", "backoff");
 var marketData = new Option<string?>("--market-data") { Description = "Also publish market data to this channel", HelpName = "CHANNEL" };
 var groupCommit = Cli.IntInRange("--group-commit-us", "With batch: longest wait to gather one fsync's records (0: fsync at the end of each duty cycle that journaled something)", 0, 0);
-var journalSync = new Option<string>("--journal-sync") { Description = "With batch: who fsyncs the journal: thread (its own sync thread; the engine thread never waits for the disk) | engine (the engine thread, waiting for each fsync); default thread on 4 cores or more, engine below (measured on 2 cores, a third busy thread loses more than the overlap gains)", HelpName = "WHO", DefaultValueFactory = _ => Environment.ProcessorCount >= 4 ? "thread" : "engine" };
+var journalSync = new Option<string>("--journal-sync") { Description = "With batch: who fsyncs the journal: thread (its own sync thread; the engine thread never waits for the disk) | engine (the engine thread, waiting for each fsync); default: EXCHANGE_JOURNAL_SYNC if set, else thread on 4 cores or more and engine below (measured on 2 cores, a third busy thread loses more than the overlap gains)", HelpName = "WHO", DefaultValueFactory = _ => DefaultJournalSync() };
 journalSync.AcceptOnlyFromAmong("thread", "engine");
 var stallEvery = Cli.IntInRange("--stall-every", "Benchmark self-test: after every N commands, stall the engine thread for --stall-us", 0, 0);
 var stageEvery = Cli.IntInRange("--stage-sample-every", "Time one order-entry command in N through the engine's stages (received, sequenced, journaled, matched, durable, sent), printed as a 'stages ...' line at the stop (0: none)", 64, 0);
@@ -173,3 +173,12 @@ static StandbyConfig ParseStandby(string text)
     if (parts.Length != 3) throw new ConfigException($"--standby '{text}': give NAME,sync|async,CHANNEL");
     return new StandbyConfig(parts[0], parts[2], parts[1]);
 }
+
+/// <summary>--journal-sync's default: EXCHANGE_JOURNAL_SYNC (thread or engine; a deployment's or a test run's choice for
+/// every engine it starts), else by the machine's cores.</summary>
+static string DefaultJournalSync() => Environment.GetEnvironmentVariable("EXCHANGE_JOURNAL_SYNC") switch
+{
+    "thread" => "thread",
+    "engine" => "engine",
+    _ => Environment.ProcessorCount >= 4 ? "thread" : "engine",
+};
