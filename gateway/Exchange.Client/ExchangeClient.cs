@@ -245,8 +245,20 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         StartLogonAt(shard, replica, whenConnected);
     }
 
-    private static void StartLogonAt(ShardSession shard, int replica, bool whenConnected)
+    internal static void StartLogonAt(ShardSession shard, int replica, bool whenConnected)
     {
+        // A handshake completed on our side and not yet answered may still log the session on there (see OnLogonAck).
+        if (shard.State == ShardState.LoggingOn && shard.HandshakeReplica >= 0)
+        {
+            shard.LateReplica = shard.HandshakeReplica;
+            shard.LateHandshakeKey = shard.HandshakeKey;
+        }
+        else if (shard.State != ShardState.LoggingOn)
+        {
+            shard.LateReplica = -1;
+            shard.LateHandshakeKey = null;
+        }
+        shard.HandshakeReplica = -1;
         shard.Active = replica;
         shard.LogonSentAt = 0;
         shard.LogonNotBefore = 0;
@@ -424,10 +436,17 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
                         if (s.Moves < MaxMoves && ConnectedReplica(s) is int other) { s.Moves++; s.Abandoned |= 1UL << s.Active; s.Active = other; work++; }
                         if (s.LogonWhenConnected) break;
                     }
-                    if (OfferLogon(s)) { s.LogonPending = false; s.LastOutbound = now; s.LogonSentAt = now; work++; }
+                    if (OfferLogon(s))
+                    {
+                        s.LogonPending = false;
+                        s.LastOutbound = now;
+                        s.LogonSentAt = now;
+                        if (Options.ClearKeyLogon) s.HandshakeReplica = s.Active;
+                        work++;
+                    }
                     break;
                 case ShardState.LoggingOn when s.ProofPending != null:
-                    if (s.Publication.Offer(s.ProofPending) > 0) { s.ProofPending = null; s.LastOutbound = now; work++; }
+                    if (s.Publication.Offer(s.ProofPending) > 0) { ProofSent(s, now); work++; }
                     break;
                 case ShardState.LoggingOn when s.Channels.Length > 1 && s.LogonSentAt != 0 && now - s.LogonSentAt > AnswerNanos(s):
                     // Offered and not answered (a paused or partitioned engine): try the next replica that answers,
@@ -567,7 +586,18 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         proof.WriteProof(SessionAuth.Proof(_secret, serverNonce, s.LogonRequest));
         s.HandshakeKey = SessionAuth.SessionKey(_secret, s.ClientNonce, serverNonce);
         s.ProofPending = buffer[..(HeaderLength + proof.EncodedLength)];
-        if (s.Publication.Offer(s.ProofPending) > 0) { s.ProofPending = null; s.Sent = true; }
+        if (s.Publication.Offer(s.ProofPending) > 0) { ProofSent(s, _clock.NanoTime()); s.Sent = true; }
+    }
+
+    /// <summary>The proof is on its way to the replica in use: the session will live there if it acknowledges, and the
+    /// wait for an answer starts again (the replica answered the request; under load the ack may take a while, and a
+    /// search that moved on meanwhile would leave a session logged on behind it).</summary>
+    private static void ProofSent(ShardSession s, long now)
+    {
+        s.ProofPending = null;
+        s.LastOutbound = now;
+        s.HandshakeReplica = s.Active;
+        if (s.LogonSentAt != 0) s.LogonSentAt = now;
     }
 
     /// <summary>Seals the message in <see cref="_encode"/>[..<paramref name="length"/>] for the shard's session: the
@@ -713,6 +743,18 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     {
         if (LogonAckDecoder.TryWrapWithHeader(message, 0, out var ack) != SbeError.None) { _malformed++; return; }
         if (s.State != ShardState.LoggingOn) return; // a late answer to a logon given up on
+        // The session lives where the handshake it completes went: this logon's, or the one a failover search moved on
+        // from after sending its proof (that replica logged us on after all: stay with it, with its key, rather than
+        // send heartbeats to the replica the search moved to). An ack for no handshake of ours is not taken.
+        if (s.HandshakeReplica >= 0) s.Active = s.HandshakeReplica;
+        else if (s.LateReplica >= 0)
+        {
+            s.Active = s.LateReplica;
+            s.HandshakeKey = s.LateHandshakeKey;
+        }
+        else return;
+        s.LateReplica = -1;
+        s.LateHandshakeKey = null;
         // The engine's stream is the one this session lives on: out of the transport's pool for strangers.
         image?.Admit();
         uint interval = ack.HeartbeatIntervalMs;

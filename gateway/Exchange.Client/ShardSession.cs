@@ -61,6 +61,13 @@ internal sealed class ShardSession
     /// <summary>This logon's client nonce (fresh for each), and its LogonRequest as sent: the proof covers both.</summary>
     public byte[] ClientNonce = [];
     public byte[]? LogonRequest;
+    /// <summary>The replica the message a LogonAck answers went to in this logon (the proof; the Logon itself with a
+    /// clear key), -1 before it went: where the session lives if the ack comes.</summary>
+    public int HandshakeReplica = -1;
+    /// <summary>The handshake a failover search moved on from after completing its side of it (replica and key): that
+    /// replica may still log the session on, and its LogonAck is then taken up there rather than ignored or misplaced.</summary>
+    public int LateReplica = -1;
+    public byte[]? LateHandshakeKey;
     /// <summary>The LogonProof answering the challenge, until the publication takes it.</summary>
     public byte[]? ProofPending;
     /// <summary>The key derived from the handshake in progress; the session's once the LogonAck comes.</summary>

@@ -170,6 +170,9 @@ public class DecodingTests : IDisposable
         Feed(1, LogonAck(9, 1001, 500));
         Assert.Empty(_listener.Calls); // no logon outstanding: a stray ack is ignored
         shard.State = ShardState.LoggingOn;
+        Feed(1, LogonAck(9, 1001, 500));
+        Assert.Empty(_listener.Calls); // logging on, but no handshake sent yet: not an answer to ours
+        shard.HandshakeReplica = 0; // the proof went to the shard's one replica
 
         Feed(1, LogonAck(9, 1001, 500), imageSession: 31);
         Assert.Equal(new Call("Logon", 1, 0, 9UL), Assert.Single(_listener.Calls));
@@ -197,12 +200,52 @@ public class DecodingTests : IDisposable
     {
         var shard = _client.ShardAt(0);
         shard.State = ShardState.LoggingOn;
+        shard.HandshakeReplica = 0;
         Feed(0, LogonAck(4, 1001, 1000), imageSession: 31);
         _client.OnResponseImageGone(shard, 30);
         Assert.Equal(ShardState.LoggedOn, _client.StateOf(0));
         _client.OnResponseImageGone(shard, 31);
         Assert.Equal(ShardState.Disconnected, _client.StateOf(0));
         Assert.Equal(new Call("Disconnected", 0, 0, null), _listener.Calls[^1]);
+    }
+
+    [Fact]
+    public void A_replica_that_acknowledges_a_proof_after_the_failover_search_moved_on_keeps_the_session_with_its_key()
+    {
+        using var client = ExchangeClient.Create(new ClientOptions
+        {
+            ApiKey = "mm-key",
+            Shards = [new ShardEndpoint("aeron:udp?endpoint=127.0.0.1:40125", [1]) { Replicas = ["aeron:udp?endpoint=127.0.0.1:40126"] }],
+            Transport = FakeEngine.FastOptions,
+        }, _listener);
+        var shard = client.ShardAt(0);
+        // The proof of a logon went to replica 1; its ack is slow (a loaded machine), so the search moves on to replica 0.
+        var key = new byte[32];
+        key[0] = 7;
+        shard.State = ShardState.LoggingOn;
+        shard.Active = 1;
+        shard.HandshakeKey = key;
+        shard.HandshakeReplica = 1;
+        ExchangeClient<RecordingListener>.StartLogonAt(shard, 0, whenConnected: true);
+        Assert.Equal(0, shard.Active);
+        Assert.Null(shard.HandshakeKey);
+
+        // Replica 1 logs the session on after all: the session is there, sealed with that handshake's key (before,
+        // it was taken as replica 0's and its heartbeats went to 0, so replica 1 timed it out).
+        client.OnMessage(shard, LogonAck(12, 1001, 200), 41, null);
+        Assert.Equal(ShardState.LoggedOn, client.StateOf(0));
+        Assert.Equal(1, shard.Active);
+        Assert.Equal("aeron:udp?endpoint=127.0.0.1:40126", client.ChannelOf(0));
+        Assert.NotNull(shard.Mac);
+        Assert.Equal(12UL, client.SessionIdOf(0));
+
+        // A search that moved on before its proof went anywhere has nothing a late ack could complete.
+        shard.State = ShardState.LoggingOn;
+        shard.HandshakeReplica = -1;
+        shard.LateReplica = -1;
+        ExchangeClient<RecordingListener>.StartLogonAt(shard, 1, whenConnected: true);
+        client.OnMessage(shard, LogonAck(13, 1001, 200), 42, null);
+        Assert.Equal(ShardState.LoggingOn, client.StateOf(0));
     }
 
     [Fact]
