@@ -258,7 +258,13 @@ public sealed class WireEventTests
     public void Writing_a_hundred_thousand_events_allocates_nothing_after_warm_up()
     {
         var writer = new SbeEventWriter(256);
-        for (int b = 0; b < 10; b++) { writer.Clear(); WriteBatch(ref writer, b * Batch); }
+        // Warmed up across pauses: tiered compilation promotes hot methods in the background a while after they get hot,
+        // and its instrumented tier may allocate meanwhile (seen under loaded full runs: a few kilobytes in the loop).
+        for (int round = 0; round < 3; round++)
+        {
+            for (int b = 0; b < 10; b++) { writer.Clear(); WriteBatch(ref writer, b * Batch); }
+            Thread.Sleep(200);
+        }
         int warmedLength = writer.Length;
 
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -275,14 +281,18 @@ public sealed class WireEventTests
         var writer = new SbeEventWriter(256);
         WriteBatch(ref writer, 1);
         var output = new CountingOutput();
-        DecodeBatch(writer.Written, ref output);
+        for (int round = 0; round < 3; round++)
+        {
+            DecodeBatch(writer.Written, ref output);
+            Thread.Sleep(200);
+        }
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int b = 0; b < 84; b++) DecodeBatch(writer.Written, ref output);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
-        Assert.Equal(85 * Batch, output.Events);
+        Assert.Equal(87 * Batch, output.Events);
     }
 
     private static void DecodeBatch(ReadOnlySpan<byte> written, ref CountingOutput output)
