@@ -22,19 +22,28 @@ public sealed class AllocationTests
         public void CloseResponses(int connection) { }
     }
 
+    /// <summary>A batch journal in <paramref name="directory"/>, group commit at every duty cycle, a fixed clock, clear-key logons.</summary>
+    private static EngineServiceOptions BatchOptions(string directory) => new()
+    {
+        JournalDirectory = directory, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, Clock = () => 7, AcceptClearKeyLogon = true,
+    };
+
+    /// <summary>Accounts 1001 and 1002 logged on, on connections 1 and 2.</summary>
+    private static void LogOnBoth(EngineService engine, long now)
+    {
+        engine.DoWork(now);
+        engine.OnMessage(1, Client.Logon("mm-1001-key", heartbeatMs: 100));
+        engine.OnMessage(2, Client.Logon("mm-1002-key", heartbeatMs: 100));
+    }
+
     [Fact]
     public void A_hundred_thousand_orders_through_OnMessage_and_DoWork_allocate_nothing_after_warm_up()
     {
         using var dir = new TempDirectory();
         var links = new CountingLinks();
-        using var engine = EngineService.Open(new ShardConfig(), links, new EngineServiceOptions
-        {
-            JournalDirectory = dir.Path, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, Clock = () => 7, AcceptClearKeyLogon = true,
-        });
+        using var engine = EngineService.Open(new ShardConfig(), links, BatchOptions(dir.Path));
         long now = 1_000_000_000_000;
-        engine.DoWork(now);
-        engine.OnMessage(1, Client.Logon("mm-1001-key", heartbeatMs: 100));
-        engine.OnMessage(2, Client.Logon("mm-1002-key", heartbeatMs: 100));
+        LogOnBoth(engine, now);
         var buffer = new byte[256];
         long clientOrderId = 1;
 
@@ -62,15 +71,9 @@ public sealed class AllocationTests
     {
         using var dir = new TempDirectory();
         var links = new CountingLinks();
-        using var engine = EngineService.Open(new ShardConfig(), links, new EngineServiceOptions
-        {
-            JournalDirectory = dir.Path, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, JournalSyncThread = true,
-            Clock = () => 7, AcceptClearKeyLogon = true,
-        });
+        using var engine = EngineService.Open(new ShardConfig(), links, BatchOptions(dir.Path) with { JournalSyncThread = true });
         long now = 1_000_000_000_000;
-        engine.DoWork(now);
-        engine.OnMessage(1, Client.Logon("mm-1001-key", heartbeatMs: 100));
-        engine.OnMessage(2, Client.Logon("mm-1002-key", heartbeatMs: 100));
+        LogOnBoth(engine, now);
         var buffer = new byte[256];
         long clientOrderId = 1;
         Run(engine, buffer, 20_000, ref clientOrderId, ref now);
@@ -100,15 +103,12 @@ public sealed class AllocationTests
     {
         using var dir = new TempDirectory();
         var links = new CountingLinks();
-        using var engine = EngineService.Open(new ShardConfig(), links, new EngineServiceOptions
+        using var engine = EngineService.Open(new ShardConfig(), links, BatchOptions(dir.Path) with
         {
-            JournalDirectory = dir.Path, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, Clock = () => 7, AcceptClearKeyLogon = true,
             SnapshotEveryInputs = 10_000_000, SnapshotEvery = TimeSpan.FromDays(1), JournalRetention = JournalRetentionMode.Delete,
         });
         long now = 1_000_000_000_000;
-        engine.DoWork(now);
-        engine.OnMessage(1, Client.Logon("mm-1001-key", heartbeatMs: 100));
-        engine.OnMessage(2, Client.Logon("mm-1002-key", heartbeatMs: 100));
+        LogOnBoth(engine, now);
         var buffer = new byte[256];
         long clientOrderId = 1;
         Run(engine, buffer, 20_000, ref clientOrderId, ref now);
@@ -128,10 +128,7 @@ public sealed class AllocationTests
         // The standby's side, played here on the same thread: records in on stream 13, acknowledgements out on 14.
         var records = transport.AddSubscription("aeron:udp?endpoint=127.0.0.1:0|term-length=16m", StreamIds.Replication);
         string standbyChannel = $"aeron:udp?endpoint=127.0.0.1:{records.LocalEndPoint.Port}|term-length=16m";
-        using var engine = EngineService.Open(new ShardConfig(), links, new EngineServiceOptions
-        {
-            JournalDirectory = dir.Path, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, Clock = () => 7, AcceptClearKeyLogon = true,
-        });
+        using var engine = EngineService.Open(new ShardConfig(), links, BatchOptions(dir.Path));
         var replication = new ReplicationConfig { Standbys = [new StandbyConfig("a", standbyChannel, "sync")], SyncTimeoutMs = 3_600_000, StateCheckInterval = 1_000 };
         using var primary = new PrimaryReplication(transport, replication, "aeron:udp?endpoint=127.0.0.1:0|term-length=16m", dir.Path, Exchange.Hosting.Log.Discard, engine.StateHash, engine.Metrics);
         engine.Primary = primary;
@@ -226,14 +223,9 @@ public sealed class AllocationTests
     {
         using var dir = new TempDirectory();
         var links = new CountingLinks();
-        using var engine = EngineService.Open(new ShardConfig(), links, new EngineServiceOptions
-        {
-            JournalDirectory = dir.Path, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, Clock = () => 7, AcceptClearKeyLogon = true,
-        });
+        using var engine = EngineService.Open(new ShardConfig(), links, BatchOptions(dir.Path));
         long now = 1_000_000_000_000;
-        engine.DoWork(now);
-        engine.OnMessage(1, Client.Logon("mm-1001-key", heartbeatMs: 100));
-        engine.OnMessage(2, Client.Logon("mm-1002-key", heartbeatMs: 100));
+        LogOnBoth(engine, now);
         var buffer = new byte[256];
         long clientOrderId = 1;
         Run(engine, buffer, 2_000, ref clientOrderId, ref now);
