@@ -338,8 +338,8 @@ public sealed class EngineUnderTest : IDisposable
         if (line == null) throw new IOException($"the gateway did not start: {_gateway.StandardError.ReadToEnd()}");
         GatewayPort = int.Parse(line.Split(' ').First(p => p.StartsWith("port=", StringComparison.Ordinal))[5..], System.Globalization.CultureInfo.InvariantCulture);
         var g = _gateway;
-        new Thread(() => { while (g.StandardOutput.ReadLine() != null) { } }) { IsBackground = true }.Start();
-        new Thread(() => { while (g.StandardError.ReadLine() is { } l) lock (_stderr) _stderr.Add("gateway: " + l); }) { IsBackground = true }.Start();
+        OutputReader.Start(g.StandardOutput, null);
+        OutputReader.Start(g.StandardError, l => { lock (_stderr) _stderr.Add("gateway: " + l); });
         Description += $", behind exchange-gateway (FIX 4.4{(options.FixTls ? " over TLS" : "")}, idle {options.GatewayIdle ?? IdlePlan.Shared})";
     }
 
@@ -376,8 +376,8 @@ public sealed class EngineUnderTest : IDisposable
         if (line == null) throw new IOException($"exchange-web did not start: {_gateway.StandardError.ReadToEnd()}");
         GatewayPort = int.Parse(line.Split(' ').First(p => p.StartsWith("port=", StringComparison.Ordinal))[5..], System.Globalization.CultureInfo.InvariantCulture);
         var g = _gateway;
-        new Thread(() => { while (g.StandardOutput.ReadLine() != null) { } }) { IsBackground = true }.Start();
-        new Thread(() => { while (g.StandardError.ReadLine() is { } l) lock (_stderr) _stderr.Add("web: " + l); }) { IsBackground = true }.Start();
+        OutputReader.Start(g.StandardOutput, null);
+        OutputReader.Start(g.StandardError, l => { lock (_stderr) _stderr.Add("web: " + l); });
         Description += ", behind exchange-web (JSON over WebSocket)";
     }
 
@@ -451,8 +451,8 @@ public sealed class EngineUnderTest : IDisposable
                 }
                 if (!line.StartsWith("listening ", StringComparison.Ordinal)) continue;
                 var p = Process;
-                _readers.Add(new Thread(() => { while (p.StandardOutput.ReadLine() is { } l) lock (_stdout) _stdout.Add(l); }) { IsBackground = true, Name = $"{Name}-stdout" });
-                _readers.Add(new Thread(() => { while (p.StandardError.ReadLine() is { } l) lock (_stderr) _stderr.Add(l); }) { IsBackground = true, Name = $"{Name}-stderr" });
+                _readers.Add(OutputReader.Start(p.StandardOutput, l => { lock (_stdout) _stdout.Add(l); }, $"{Name}-stdout", start: false));
+                _readers.Add(OutputReader.Start(p.StandardError, l => { lock (_stderr) _stderr.Add(l); }, $"{Name}-stderr", start: false));
                 foreach (var reader in _readers) reader.Start();
                 return line;
             }

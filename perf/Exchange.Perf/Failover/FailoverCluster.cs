@@ -31,8 +31,8 @@ internal sealed class FailoverCluster : IDisposable
                 if (_stderr.Count > 0) _earlier.AddRange([.. _stderr, "-- restarted --"]);
                 _stderr.Clear();
             }
-            new Thread(() => { while (process.StandardOutput.ReadLine() is { } l) lock (_stdout) _stdout.Add(l); }) { IsBackground = true }.Start();
-            new Thread(() => { while (process.StandardError.ReadLine() is { } l) lock (_stderr) _stderr.Add(l); }) { IsBackground = true }.Start();
+            OutputReader.Start(process.StandardOutput, l => { lock (_stdout) _stdout.Add(l); });
+            OutputReader.Start(process.StandardError, l => { lock (_stderr) _stderr.Add(l); });
         }
 
         public int ErrCount { get { lock (_stderr) return _stderr.Count; } }
@@ -227,7 +227,7 @@ internal sealed class FailoverCluster : IDisposable
         string configPath = Path.Combine(_scratch, "gateway.json");
         File.WriteAllText(configPath, gatewayConfig.ToJsonString());
         var process = _gateway = ChildProcesses.Start(file, [.. prefix, "--settings", settingsPath, "--config", configPath, "--idle", "backoff"]);
-        new Thread(() => { while (process.StandardError.ReadLine() is { } l) lock (_gatewayLog) _gatewayLog.Add(l); }) { IsBackground = true }.Start();
+        OutputReader.Start(process.StandardError, l => { lock (_gatewayLog) _gatewayLog.Add(l); });
         var read = Task.Run(() =>
         {
             string? line;
@@ -236,7 +236,7 @@ internal sealed class FailoverCluster : IDisposable
         });
         if (!read.Wait(timeout) || read.Result == null)
             throw new IOException($"the gateway did not start within {timeout.TotalSeconds:0} s: {string.Join('\n', GatewayLog().TakeLast(10))}");
-        new Thread(() => { while (process.StandardOutput.ReadLine() != null) { } }) { IsBackground = true }.Start();
+        OutputReader.Start(process.StandardOutput, null);
         string listening = read.Result;
         GatewayPort = int.Parse(listening.Split(' ').First(p => p.StartsWith("port=", StringComparison.Ordinal))[5..], System.Globalization.CultureInfo.InvariantCulture);
         return listening;

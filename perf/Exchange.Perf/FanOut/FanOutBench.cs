@@ -61,8 +61,8 @@ public static class FanOutBench
         while ((line = process.StandardOutput.ReadLine()) != null && !line.StartsWith("listening ", StringComparison.Ordinal)) { }
         if (line == null) throw new IOException($"{what} did not start: {process.StandardError.ReadToEnd()}");
         var p = process;
-        new Thread(() => { while (p.StandardOutput.ReadLine() != null) { } }) { IsBackground = true }.Start();
-        new Thread(() => { while (p.StandardError.ReadLine() != null) { } }) { IsBackground = true }.Start();
+        OutputReader.Start(p.StandardOutput, null);
+        OutputReader.Start(p.StandardError, null);
         return line.Split(' ').First(x => x.StartsWith("port=", StringComparison.Ordinal))[5..];
     }
 
