@@ -33,11 +33,6 @@ public sealed partial class JournalWriter
     private readonly long[] _observed = new long[ObservedSlots];
     private long _observedWritten, _observedRead;
 
-    /// <summary>The sync thread's time slice: its work between two fsyncs is microseconds.</summary>
-    private const long ShortSliceNanos = 100_000;
-    /// <summary>0 if the kernel granted the sync thread its short slice, else the errno (or -1 where not asked).</summary>
-    public int SliceRequest { get; private set; } = -1;
-
     private void StartSyncThread()
     {
         _syncedSequence = _syncRequested = DurableSequence;
@@ -93,7 +88,6 @@ public sealed partial class JournalWriter
 
     private void SyncLoop()
     {
-        SliceRequest = NativeFile.RequestShortSlice(ShortSliceNanos);
         while (!_stopSyncThread)
         {
             if (Volatile.Read(ref _syncRequested) <= Volatile.Read(ref _syncedSequence))

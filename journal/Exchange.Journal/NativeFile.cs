@@ -1,4 +1,5 @@
-// The one thing .NET's file API cannot do: fsync a directory, which makes a newly created segment's name durable.
+// What .NET's file API cannot do: fsync a directory (a newly created segment's name made durable), and the eventfd the
+// sync thread signals (SyncSignal).
 using System.Runtime.InteropServices;
 
 namespace Exchange.Journal;
@@ -15,31 +16,6 @@ internal static partial class NativeFile
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int fd);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct SchedAttr
-    {
-        public uint Size, Policy;
-        public ulong Flags;
-        public int Nice;
-        public uint Priority;
-        public ulong Runtime, Deadline, Period;
-    }
-
-    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
-    private static unsafe partial long Syscall(long number, long tid, SchedAttr* attr, long flags);
-
-    private const long SchedSetattr = 314; // x86-64
-
-    /// <summary>Asks the kernel for a short time slice for the calling thread (an ordinary, unprivileged fair-scheduling
-    /// request, Linux 6.12 or later): a thread that sleeps in fsync and then has a moment's work is then let in when it
-    /// wakes instead of waiting behind a spinning thread's full slice. Returns errno, 0 when granted.</summary>
-    public static unsafe int RequestShortSlice(long nanos)
-    {
-        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture != Architecture.X64) return -1;
-        var attr = new SchedAttr { Size = 48, Policy = 0, Runtime = (ulong)nanos };
-        return Syscall(SchedSetattr, 0, &attr, 0) == 0 ? 0 : Marshal.GetLastPInvokeError();
-    }
 
     public static void SyncDirectory(string path)
     {
