@@ -86,7 +86,7 @@ public sealed partial class EngineService : IDisposable
         var opening = config.OpeningCommands();
         config.OperatorKeys();
         if (options.JournalSyncThread && options.Durability == Durability.Batch && options.JournalDirectory != null && options.JournalSignal == null)
-            options = options with { JournalSignal = new SyncSignal() };
+            options = options with { JournalSignal = new Exchange.Runtime.WakeSignal() };
         var shard = ShardStartup.Open(config, options);
         var service = new EngineService(config, links, options, shard);
         try

@@ -25,7 +25,7 @@ public sealed record EngineServiceOptions
     /// engine</c>; the default here, so a test driving the service by hand sees durability move only when it calls).</summary>
     public bool JournalSyncThread { get; init; }
     /// <summary>Set by <see cref="EngineService.Open"/> with <see cref="JournalSyncThread"/>: what the loop parks on besides its sockets.</summary>
-    public Exchange.Journal.SyncSignal? JournalSignal { get; init; }
+    public Exchange.Runtime.WakeSignal? JournalSignal { get; init; }
     /// <summary>…or this many records, whichever comes first.</summary>
     public int BatchMaxRecords { get; init; } = 4096;
     public long SegmentSize { get; init; } = 128L << 20;

@@ -279,6 +279,7 @@ public sealed partial class FixAcceptor
             finally
             {
                 System.Security.Cryptography.CryptographicOperations.ZeroMemory(password);
+                _wake.Set();
             }
         });
     }

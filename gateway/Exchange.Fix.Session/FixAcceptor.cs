@@ -7,7 +7,7 @@ using Exchange.Fix;
 
 namespace Exchange.Fix.Session;
 
-public sealed partial class FixAcceptor : IDisposable
+public sealed partial class FixAcceptor : IDisposable, Exchange.Runtime.IParkSource
 {
     // Room in the kernel for connections arriving faster than a cycle takes them (the kernel caps it at somaxconn).
     private const int ListenBacklog = 1024;
@@ -23,6 +23,7 @@ public sealed partial class FixAcceptor : IDisposable
     private readonly TlsServer? _tls;
     private readonly long _tlsHandshakeTimeoutNanos;
     private bool _disposed;
+    private readonly Exchange.Runtime.WakeSignal _wake = new();
 
     private sealed class Listener(Socket socket, FixSession[] sessions)
     {
@@ -146,6 +147,29 @@ public sealed partial class FixAcceptor : IDisposable
         return work;
     }
 
+    /// <summary>What an agent driving this acceptor parks on (<see cref="Exchange.Runtime.DescriptorParker"/>): the listening
+    /// sockets, every connection's socket (readable; writable too while bytes wait to be sent), and a signal set when
+    /// work finishes off this thread (TLS operations, password checks). Timers need no descriptor: a backoff's park is
+    /// short (1 ms at most), and a session's timers are seconds. Cleared here, so a set signal wakes one park.</summary>
+    public void AddParkDescriptors(Exchange.Runtime.DescriptorParker into)
+    {
+        if (_disposed) return;
+        _wake.Clear();
+        into.Add(_wake.Descriptor);
+        foreach (var listener in _listeners) into.Add((int)listener.Socket.Handle);
+        foreach (var pending in _pending) AddConnection(into, pending.Connection);
+        foreach (var session in _sessions) if (session.Connection is { } connection) AddConnection(into, connection);
+    }
+
+    private static void AddConnection(Exchange.Runtime.DescriptorParker into, FixConnection connection)
+    {
+        // Over TLS the library reads and writes the socket itself, off this thread; its completions set the signal.
+        if (connection.IsTls || connection.Failed) return;
+        into.Add(connection.Descriptor, connection.HasPendingSend
+            ? (short)(Exchange.Runtime.DescriptorParker.Readable | Exchange.Runtime.DescriptorParker.Writable)
+            : Exchange.Runtime.DescriptorParker.Readable);
+    }
+
     /// <summary>Writes <paramref name="text"/> to the screen log (stderr): for events that belong to no one session.
     /// Never pass a secret.</summary>
     public void LogEvent(string text) => _screen.Event("acceptor", text);
@@ -167,6 +191,7 @@ public sealed partial class FixAcceptor : IDisposable
         foreach (var listener in _listeners) listener.Socket.Dispose();
         _screen.Dispose();
         _tls?.Dispose();
+        _wake.Dispose();
     }
 
     private static Socket Listen(string host, int port)
@@ -232,6 +257,7 @@ public sealed partial class FixAcceptor : IDisposable
                 // The handshake runs off this thread; the connection waits in the pending list meanwhile, counted against
                 // its address's and the acceptor's limits, and is closed if it is not done within the handshake timeout.
                 pending.Handshaking = true;
+                connection.Wake = _wake;
                 connection.StartTls(_tls.OptionsFor(connection));
             }
             AddPending(pending);

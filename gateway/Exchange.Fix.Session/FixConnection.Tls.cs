@@ -25,6 +25,7 @@ internal sealed partial class FixConnection
     private byte[] _tlsWrite = [];
     private ValueTask _tlsWriting;
     private bool _tlsWriteInFlightFlag;
+    private Action? _wakeSet;
 
     /// <summary>Set by the handshake's certificate check when it refuses the connection: why (for the log).</summary>
     public volatile string? TlsRefusal;
@@ -44,6 +45,7 @@ internal sealed partial class FixConnection
         try
         {
             _handshake = _tls.AuthenticateAsServerAsync(options, CancellationToken.None);
+            if (Wake is { } wake) _handshake.ContinueWith(static (_, state) => ((Exchange.Runtime.WakeSignal)state!).Set(), wake, TaskScheduler.Default);
         }
         catch (Exception e)
         {
@@ -121,6 +123,7 @@ internal sealed partial class FixConnection
                 break;
             }
             _tlsReadInFlight = true;
+            WakeWhenDone(_tlsReading.GetAwaiter());
         }
         return total;
     }
@@ -154,8 +157,20 @@ internal sealed partial class FixConnection
             return n;
         }
         _tlsWriteInFlightFlag = true;
-        CompleteTlsWrite();
+        if (!CompleteTlsWrite()) WakeWhenDone(_tlsWriting.GetAwaiter());
         return n;
+    }
+
+    // An operation still running sets the wake signal when it finishes (the await pattern: a continuation registered
+    // once, the result taken later by the duty cycle), so a parked acceptor moves its bytes at once.
+    private void WakeWhenDone(System.Runtime.CompilerServices.ValueTaskAwaiter<int> awaiter)
+    {
+        if (Wake is { } wake && !awaiter.IsCompleted) awaiter.UnsafeOnCompleted(_wakeSet ??= wake.Set);
+    }
+
+    private void WakeWhenDone(System.Runtime.CompilerServices.ValueTaskAwaiter awaiter)
+    {
+        if (Wake is { } wake && !awaiter.IsCompleted) awaiter.UnsafeOnCompleted(_wakeSet ??= wake.Set);
     }
 
     // close_notify, then FIN; called once nothing is left to send.

@@ -29,6 +29,13 @@ internal sealed partial class FixConnection
 
     public long AcceptedAt { get; }
 
+    /// <summary>The socket's descriptor, for an agent that parks on it (-1 once closed).</summary>
+    public int Descriptor => _disposed ? -1 : (int)_socket.Handle;
+
+    /// <summary>Set when an operation running off the acceptor's thread (a TLS handshake, read or write) finishes, so an
+    /// acceptor parked on it wakes; null: nobody is told (the next duty cycle finds it).</summary>
+    public Exchange.Runtime.WakeSignal? Wake { get; set; }
+
     /// <summary>The peer's address, and address:port for logs.</summary>
     public System.Net.IPAddress RemoteAddress { get; }
     public string Remote { get; }

@@ -98,6 +98,8 @@ public sealed partial class FixSession
 
     /// <summary>A connection is attached (logged on, or logging out).</summary>
     public bool IsConnected => _connection != null;
+    /// <summary>The connection the session is logged on over, if any.</summary>
+    internal FixConnection? Connection => _connection;
 
     public int NextSenderMsgSeqNum => _store.NextSenderMsgSeqNum;
 

@@ -8,7 +8,7 @@ using Exchange.Fix.Session;
 
 namespace Exchange.Gateway;
 
-internal sealed class Gateway : IFixApplication
+internal sealed class Gateway : IFixApplication, IParkSource
 {
     /// <summary>The settings keys the gateway reads itself, beside the session layer's.</summary>
     public static readonly string[] SettingsKeys = ["SessionType", "ApiKey", "Account", "CancelOnDisconnect", "DropCopyAccounts"];
@@ -106,6 +106,12 @@ internal sealed class Gateway : IFixApplication
             listener.Session = entry;
             _orderEntry[session] = entry;
         }
+    }
+
+    /// <summary>Every engine client's sockets, for the agent's park (the clients' transports run on the agent's thread).</summary>
+    public void AddParkDescriptors(DescriptorParker into)
+    {
+        foreach (var entry in _orderEntry.Values) entry.Client.Transport.AddParkDescriptors(into);
     }
 
     /// <summary>Drives every engine client once; returns the work done.</summary>

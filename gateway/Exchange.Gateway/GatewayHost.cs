@@ -86,7 +86,9 @@ internal static class GatewayHost
             gateway.Metrics.Publish(Environment.TickCount64, acceptor.Sessions, engineSessions);
             return work;
         });
-        var idle = IdleStrategies.Parse(idleName)!;
+        // Backing off, the agent parks on every socket it drives (FIX connections, listeners, the engine clients'
+        // transports) and on the signal of work finished off its thread (TLS, password checks), so traffic wakes it.
+        var idle = IdleStrategies.Parse(idleName, new DescriptorParker(acceptor, gateway))!;
         var runner = new AgentRunner(agent, idle);
         void OnSignal(PosixSignalContext context) { context.Cancel = true; runner.RequestStop(); }
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);

@@ -27,7 +27,7 @@ public sealed record JournalOptions
     /// thread fsyncs in <see cref="JournalWriter.Commit"/> and waits for it.</summary>
     public bool SyncThread { get; init; }
     /// <summary>With <see cref="SyncThread"/>: set after each of its fsyncs (the caller's; see <see cref="JournalWriter.ArmDurableSignal"/>).</summary>
-    public SyncSignal? DurableSignal { get; init; }
+    public Exchange.Runtime.WakeSignal? DurableSignal { get; init; }
     /// <summary>Tests: runs on the sync thread before each of its fsyncs (to hold one open, or fail it).</summary>
     internal Action? BeforeThreadSync { get; init; }
     /// <summary>Bytes collected before one write to the file.</summary>

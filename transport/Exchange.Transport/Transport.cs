@@ -7,7 +7,7 @@ using System.Net.Sockets;
 
 namespace Exchange.Transport;
 
-public sealed class Transport : IAgent, IParker, IDisposable
+public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
 {
     private const int ReceiveBufferLength = 64 * 1024;
 
@@ -179,6 +179,15 @@ public sealed class Transport : IAgent, IParker, IDisposable
         var timeout = new Native.TimeSpec { Seconds = nanos / NanoClock.Second, Nanoseconds = nanos % NanoClock.Second };
         fixed (Native.PollFd* descriptors = _parkSet)
             Native.ppoll(descriptors, (nuint)_parkCount, &timeout, null);
+    }
+
+    /// <summary>This transport's sockets and wake descriptors, for an agent that drives several transports (or a transport
+    /// and other sockets) and parks on all of them (<see cref="DescriptorParker"/>). On the thread that runs <see cref="DoWork()"/>.</summary>
+    public void AddParkDescriptors(DescriptorParker into)
+    {
+        foreach (var receiver in _receivers) into.Add(receiver.Descriptor);
+        foreach (var sender in _senders) into.Add(sender.Descriptor);
+        foreach (int descriptor in _parkAlso) into.Add(descriptor);
     }
 
     /// <summary>The sockets to wait on, gathered again after an endpoint opened or closed (never in steady state).</summary>

@@ -16,7 +16,7 @@ public sealed record FixSymbol(string Name, int PriceDecimals, int QuantityDecim
     public byte[] NameBytes { get; } = System.Text.Encoding.ASCII.GetBytes(Name);
 }
 
-public sealed class FixLoadClient : ILoadClient
+public sealed class FixLoadClient : ILoadClient, Exchange.Runtime.IParkSource
 {
     private const int MaxPendingBytes = 4 << 20;
     private readonly Socket _socket;
@@ -77,6 +77,19 @@ public sealed class FixLoadClient : ILoadClient
     }
 
     public OrderTracker Tracker { get; }
+
+    /// <summary>Over TCP the generator's backoff parks on the socket, so an execution report wakes it; over TLS the
+    /// stream's reads complete on other threads and it sleeps its park out instead.</summary>
+    public Exchange.Runtime.IParker? Parker => _tls == null ? _parker ??= new Exchange.Runtime.DescriptorParker(this) : null;
+    private Exchange.Runtime.DescriptorParker? _parker;
+
+    public void AddParkDescriptors(Exchange.Runtime.DescriptorParker into)
+    {
+        if (Disconnected) return;
+        into.Add((int)_socket.Handle, _pendingEnd > _pendingStart
+            ? (short)(Exchange.Runtime.DescriptorParker.Readable | Exchange.Runtime.DescriptorParker.Writable)
+            : Exchange.Runtime.DescriptorParker.Readable);
+    }
     /// <summary>The Text (58) of the last cancel report that answered no cancel of ours (the engine's reason).</summary>
     public string? UnsolicitedCancelText { get; private set; }
     public bool Disconnected { get; private set; }

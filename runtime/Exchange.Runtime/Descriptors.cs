@@ -1,0 +1,103 @@
+// Waiting on file descriptors without blocking forever: an eventfd another thread sets (WakeSignal), and a set of
+// descriptors gathered from several owners that an agent parks on (DescriptorParker): a process whose one agent
+// drives many sockets (the FIX gateway: its TCP connections and every engine client's transport) backs off without
+// sleeping through the traffic that would have woken it.
+using System.Runtime.InteropServices;
+
+namespace Exchange.Runtime;
+
+/// <summary>An eventfd: a thread parked on it (among other descriptors) wakes when another thread sets it. Owned by
+/// whoever creates it. Where the system has no eventfd, <see cref="Descriptor"/> is -1 and nobody is woken: a parked
+/// thread finds the news when its park ends.</summary>
+public sealed unsafe partial class WakeSignal : IDisposable
+{
+    private const int EfdNonblock = 0x800, EfdCloexec = 0x80000;
+
+    /// <summary>The descriptor to poll for reading.</summary>
+    public int Descriptor { get; private set; } = OperatingSystem.IsLinux() ? EventFd(0, EfdNonblock | EfdCloexec) : -1;
+
+    /// <summary>Sets it; from any thread.</summary>
+    public void Set()
+    {
+        int descriptor = Descriptor;
+        if (descriptor < 0) return;
+        ulong one = 1;
+        Write(descriptor, &one, 8);
+    }
+
+    /// <summary>Clears it (already clear is fine); by the thread that waits on it.</summary>
+    public void Clear()
+    {
+        int descriptor = Descriptor;
+        if (descriptor < 0) return;
+        ulong value;
+        Read(descriptor, &value, 8);
+    }
+
+    public void Dispose()
+    {
+        if (Descriptor >= 0) Close(Descriptor);
+        Descriptor = -1;
+    }
+
+    [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
+    private static partial int EventFd(uint initial, int flags);
+
+    [LibraryImport("libc", EntryPoint = "write")]
+    private static partial nint Write(int fd, void* buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "read")]
+    private static partial nint Read(int fd, void* buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+}
+
+/// <summary>Whoever has descriptors a parked agent should wake for.</summary>
+public interface IParkSource
+{
+    /// <summary>Adds this owner's descriptors, each with the events (<see cref="DescriptorParker.Readable"/>,
+    /// <see cref="DescriptorParker.Writable"/>) that are work for it.</summary>
+    void AddParkDescriptors(DescriptorParker into);
+}
+
+/// <summary>Parks on the descriptors of its sources (gathered afresh at each park, since connections come and go): the
+/// park ends when one of them is ready or the time is up. One thread, the agent's. A park with no descriptors sleeps.</summary>
+public sealed unsafe partial class DescriptorParker(params IParkSource[] sources) : IParker
+{
+    public const short Readable = 0x1, Writable = 0x4;
+
+    private PollFd[] _set = new PollFd[16];
+    private int _count;
+
+    /// <summary>Descriptors in the last park's set.</summary>
+    public int Count => _count;
+
+    /// <summary>Adds one descriptor to the set being gathered (called by the sources); negative ones are left out.</summary>
+    public void Add(int descriptor, short events = Readable)
+    {
+        if (descriptor < 0) return;
+        if (_count == _set.Length) Array.Resize(ref _set, _set.Length * 2);
+        _set[_count++] = new PollFd { Descriptor = descriptor, Events = events };
+    }
+
+    public void Park(long nanos)
+    {
+        _count = 0;
+        foreach (var source in sources) source.AddParkDescriptors(this);
+        if (_count == 0 || !OperatingSystem.IsLinux()) { BackoffIdleStrategy.Sleep(nanos); return; }
+        var timeout = new BackoffIdleStrategy.TimeSpec { Seconds = nanos / NanoClock.Second, Nanoseconds = nanos % NanoClock.Second };
+        fixed (PollFd* descriptors = _set) ppoll(descriptors, (nuint)_count, &timeout, null);
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Descriptor;
+        public short Events;
+        public short ReturnedEvents;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int ppoll(PollFd* descriptors, nuint count, BackoffIdleStrategy.TimeSpec* timeout, void* signalMask);
+}
