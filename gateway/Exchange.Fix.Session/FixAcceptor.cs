@@ -24,6 +24,7 @@ public sealed partial class FixAcceptor : IDisposable, Exchange.Runtime.IParkSou
     private readonly long _tlsHandshakeTimeoutNanos;
     private bool _disposed;
     private readonly Exchange.Runtime.WakeSignal _wake = new();
+    private long _wakeSeen;
 
     private sealed class Listener(Socket socket, FixSession[] sessions)
     {
@@ -134,6 +135,7 @@ public sealed partial class FixAcceptor : IDisposable, Exchange.Runtime.IParkSou
     public int DoWork(long nowUnixNanos)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        _wakeSeen = _wake.Sets;
         int work = 0;
         foreach (var session in _sessions) work += session.DoWork(nowUnixNanos);
         work += AdmitPending(nowUnixNanos);
@@ -150,11 +152,12 @@ public sealed partial class FixAcceptor : IDisposable, Exchange.Runtime.IParkSou
     /// <summary>What an agent driving this acceptor parks on (<see cref="Exchange.Runtime.DescriptorParker"/>): the listening
     /// sockets, every connection's socket (readable; writable too while bytes wait to be sent), and a signal set when
     /// work finishes off this thread (TLS operations, password checks). Timers need no descriptor: a backoff's park is
-    /// short (1 ms at most), and a session's timers are seconds. Cleared here, so a set signal wakes one park.</summary>
+    /// short (1 ms at most), and a session's timers are seconds. The signal is rearmed here: cleared, unless something
+    /// finished after the last duty cycle began (which that cycle may have missed).</summary>
     public void AddParkDescriptors(Exchange.Runtime.DescriptorParker into)
     {
         if (_disposed) return;
-        _wake.Clear();
+        _wake.Rearm(_wakeSeen);
         into.Add(_wake.Descriptor);
         foreach (var listener in _listeners) into.Add((int)listener.Socket.Handle);
         foreach (var pending in _pending) AddConnection(into, pending.Connection);

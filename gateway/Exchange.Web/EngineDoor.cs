@@ -23,7 +23,7 @@ public sealed class Subscription(WebConnection connection, string channel, Symbo
     public bool Dirty { get; set; }
 }
 
-public sealed class EngineDoor : IDisposable
+public sealed class EngineDoor : IDisposable, IParkSource
 {
     private static readonly TimeSpan ReconnectEvery = TimeSpan.FromSeconds(1);
 
@@ -40,6 +40,8 @@ public sealed class EngineDoor : IDisposable
     private AgentRunner? _runner;
     private Thread? _thread;
     private volatile WebSymbol[] _symbols = [];
+    private readonly WakeSignal _posted = new();
+    private long _postedSeen;
 
     public EngineDoor(WebConfig config, Log log)
     {
@@ -112,7 +114,10 @@ public sealed class EngineDoor : IDisposable
         // Orders that rested before exchange-web started are in no update it will see: start from the engine's books.
         foreach (var m in _markets.Values) RequestRebuild(m);
         var agent = new DelegateAgent("exchange-web engine", DoWork);
-        _runner = new AgentRunner(agent, IdleStrategies.Parse("backoff")!, e =>
+        // Idle, the thread parks on every engine session's sockets and on the signal a posted command sets, for up to
+        // 1 ms: a response or a browser's command wakes it at once, as in the FIX gateway (gateway/README.md).
+        var idle = new BackoffIdleStrategy(maxSpins: 0, maxYields: 0, minParkNanos: 1_000_000, maxParkNanos: 1_000_000, parker: new DescriptorParker(this));
+        _runner = new AgentRunner(agent, idle, e =>
         {
             _log.Error($"engine thread: {e.GetType().Name}: {e.Message}");
             return true;
@@ -130,12 +135,26 @@ public sealed class EngineDoor : IDisposable
             try { s.Client.Logout(TimeSpan.FromSeconds(2)); } catch (Exception e) when (e is TimeoutException or ObjectDisposedException) { }
             s.Client.Dispose();
         }
+        _posted.Dispose();
     }
 
     // ---- the thread ----
 
     /// <summary>Runs <paramref name="command"/> on the engine thread.</summary>
-    public void Post(Action command) => _commands.Enqueue(command);
+    public void Post(Action command)
+    {
+        _commands.Enqueue(command);
+        _posted.Set();
+    }
+
+    /// <summary>What the engine thread parks on: every session's sockets, and the signal <see cref="Post"/> sets (rearmed:
+    /// a command posted after the last duty cycle began ends the park at once).</summary>
+    public void AddParkDescriptors(DescriptorParker into)
+    {
+        _posted.Rearm(_postedSeen);
+        into.Add(_posted.Descriptor);
+        foreach (var session in _sessions) session.Client.Transport.AddParkDescriptors(into);
+    }
 
     /// <summary>Computes something from the engine thread's state there, for REST.</summary>
     public Task<T> Query<T>(Func<T> query)
@@ -151,6 +170,7 @@ public sealed class EngineDoor : IDisposable
 
     private int DoWork()
     {
+        _postedSeen = _posted.Sets;
         int work = 0;
         while (work < 256 && _commands.TryDequeue(out var command))
         {

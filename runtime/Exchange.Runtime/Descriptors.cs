@@ -16,13 +16,34 @@ public sealed unsafe partial class WakeSignal : IDisposable
     /// <summary>The descriptor to poll for reading.</summary>
     public int Descriptor { get; private set; } = OperatingSystem.IsLinux() ? EventFd(0, EfdNonblock | EfdCloexec) : -1;
 
+    private long _sets;
+
+    /// <summary>How many times it has been set, ever: an agent reads it before a duty cycle, to tell at its park whether
+    /// a set came after what the cycle looked at (<see cref="Rearm"/>).</summary>
+    public long Sets => Volatile.Read(ref _sets);
+
     /// <summary>Sets it; from any thread.</summary>
     public void Set()
+    {
+        Interlocked.Increment(ref _sets);
+        Signal();
+    }
+
+    private void Signal()
     {
         int descriptor = Descriptor;
         if (descriptor < 0) return;
         ulong one = 1;
         Write(descriptor, &one, 8);
+    }
+
+    /// <summary>Clears it before a park, unless it was set after <paramref name="seen"/> (<see cref="Sets"/> as read before
+    /// the duty cycle that found nothing to do): such a set is news the cycle may have missed, so the park must end at
+    /// once. By the thread that parks.</summary>
+    public void Rearm(long seen)
+    {
+        Clear();
+        if (Sets != seen) Signal();
     }
 
     /// <summary>Clears it (already clear is fine); by the thread that waits on it.</summary>

@@ -99,3 +99,33 @@ public class DescriptorParkerTests
         Assert.Equal(42, parker.Count);
     }
 }
+
+public class WakeSignalTests
+{
+    [Fact]
+    public void Rearm_clears_a_set_the_cycle_saw_and_keeps_one_that_came_after_it()
+    {
+        using var signal = new WakeSignal();
+        var parker = new DescriptorParker(new Source(signal));
+
+        long seen = signal.Sets;
+        signal.Set(); // before the cycle looked: its work was seen
+        seen = signal.Sets;
+        signal.Rearm(seen);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        parker.Park(50_000_000);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(45), $"a set the cycle had seen still ended the park after {clock.Elapsed.TotalMilliseconds:F1} ms");
+
+        signal.Set(); // after the cycle looked: news
+        signal.Rearm(seen);
+        clock.Restart();
+        parker.Park(10L * 1_000_000_000);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"a set after the cycle did not end the park ({clock.Elapsed.TotalMilliseconds:F0} ms)");
+        Assert.Equal(2, signal.Sets);
+    }
+
+    private sealed class Source(WakeSignal signal) : IParkSource
+    {
+        public void AddParkDescriptors(DescriptorParker into) => into.Add(signal.Descriptor);
+    }
+}
