@@ -43,7 +43,8 @@ static int Run(Settings settings)
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop = true; };
         var clock = Stopwatch.StartNew();
         long end = settings.Seconds * 1000L, nextInterval = 0;
-        var idle = new BackoffIdleStrategy();
+        // Parked on the client's sockets, so the engine's answers wake it (its quote timer is late by a park at most).
+        var idle = new BackoffIdleStrategy(parker: client.Parker);
         long lastRetry = 0;
         const long FollowLimitMs = 30_000; // how long it looks for a new leader before it gives up
         while (!stop && clock.ElapsedMilliseconds < end && maker.Failure == null)
