@@ -29,6 +29,15 @@ public sealed class SetupTests : IDisposable
     }
 
     [Fact]
+    public void On_two_cores_with_a_gateway_nothing_spins_by_default_and_on_three_the_engine_does()
+    {
+        var plan = IdlePlan.Choose(2, null, null, null, startsEngine: true, startsGateway: true);
+        Assert.Empty(plan.SpinningThreads);
+        Assert.Equal(("backoff", "backoff", "backoff"), (plan.Generator, plan.Engine, plan.Gateway));
+        Assert.Equal(["engine"], IdlePlan.Choose(3, null, null, null, startsEngine: true, startsGateway: true).SpinningThreads);
+    }
+
+    [Fact]
     public void With_a_core_free_for_each_thread_generator_engine_and_gateway_all_spin()
     {
         var plan = IdlePlan.Choose(8, null, null, null, startsEngine: true, startsGateway: true);

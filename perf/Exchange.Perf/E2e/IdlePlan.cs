@@ -2,7 +2,9 @@
 // stays for everything else (the kernel's loopback traffic, the engine's journal, other processes); on this
 // project's 2-core machines a run that spun both generator and engine measured p50 175 ms. So a thread whose idle
 // strategy is not given spins only while a core is free, in the order engine, generator, gateway, and backs off
-// otherwise. Standbys come last: on 2 cores they back off, so a sync standby's acknowledgement includes its wake-up.
+// otherwise. A gateway the run starts has a core kept for it as well, spinning or not: it does a whole process's work
+// per message (FIX through it on 2 cores: p99 1.6 ms with nothing spinning, 3.6-4.8 ms with the engine spinning;
+// perf/results/2026-12-06-gateway-park/idle-combos/). Standbys come last: on 2 cores they back off, so a sync standby's acknowledgement includes its wake-up.
 // Strategies given on the command line are kept, and their spinning counts against the cores.
 namespace Exchange.Perf.E2e;
 
@@ -22,7 +24,7 @@ public sealed record IdlePlan(string Generator, string? Engine, string? Gateway,
         if (!startsEngine) engine = null;
         if (!startsGateway) gateway = null;
         if (standbys == 0) standby = null;
-        int free = cores - 1;
+        int free = cores - 1 - (startsGateway ? 1 : 0);
         foreach (string? given in new[] { generator, engine, gateway })
             if (given == Spin) free--;
         if (standby == Spin) free -= standbys;
