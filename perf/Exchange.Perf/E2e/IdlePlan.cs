@@ -3,7 +3,7 @@
 // project's 2-core machines a run that spun both generator and engine measured p50 175 ms. So a thread whose idle
 // strategy is not given spins only while a core is free, in the order engine, generator, gateway, and backs off
 // otherwise. A gateway the run starts has a core kept for it as well, spinning or not: it does a whole process's work
-// per message (FIX through it on 2 cores: p99 1.6 ms with nothing spinning, 3.6-4.8 ms with the engine spinning;
+// per message (FIX through it on 2 cores: p99 1.1-1.6 ms with nothing spinning, 2.5-2.8 ms with the engine spinning;
 // perf/results/2026-12-06-gateway-park/idle-combos/). Standbys come last: on 2 cores they back off, so a sync standby's acknowledgement includes its wake-up.
 // Strategies given on the command line are kept, and their spinning counts against the cores.
 namespace Exchange.Perf.E2e;
