@@ -120,6 +120,11 @@ public sealed class E2eTests : IDisposable
         foreach (string type in new[] { "new", "cancel", "replace", "cross" })
             Assert.True(json.GetProperty("byType").GetProperty(type).GetProperty("count").GetInt64() > 0, type);
         Assert.Contains("exchange-gateway", json.GetProperty("engine").GetString());
+        // Each process's CPU over the run: the engine, the gateway and the harness all did work.
+        var cpu = json.GetProperty("perRun")[0].GetProperty("cpuPercent");
+        foreach (string process in new[] { "engine", "gateway", "harness" })
+            Assert.True(cpu.GetProperty(process).GetDouble() > 0, $"{process} CPU {cpu}");
+        Assert.Contains("- CPU over each run", File.ReadAllText(Path.Combine(summary.Directory, "summary.md")));
     }
 
     [Fact]

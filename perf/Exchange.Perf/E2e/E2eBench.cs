@@ -82,7 +82,16 @@ public static class E2eBench
             using (var overTime = new Latency.IntervalLog(hlog))
             {
                 engine.MarkLoad();
+                var cpuBefore = engine.CpuTimes();
+                long wallBefore = System.Diagnostics.Stopwatch.GetTimestamp();
                 run = LoadGenerator.Run(options, engine, r, overTime);
+                var wall = System.Diagnostics.Stopwatch.GetElapsedTime(wallBefore);
+                var cpuAfter = engine.CpuTimes();
+                run = run with
+                {
+                    Cpu = [.. cpuAfter.Where(p => cpuBefore.ContainsKey(p.Key))
+                        .Select(p => new ProcessCpu(p.Key, 100.0 * (p.Value - cpuBefore[p.Key]).TotalSeconds / wall.TotalSeconds))],
+                };
             }
             settled = engine.SettleStandbys();
         }

@@ -184,6 +184,15 @@ public static class E2eReport
                 b.AppendLine(inv, $"  - {which}{(rep.ReplicasEqual ? "replicas equal" : "replicas NOT equal")}: {Describe(rep)}");
             }
         }
+        if (runs.Any(r => r.Cpu is { Count: > 0 }))
+        {
+            b.AppendLine(inv, $"- CPU over each run (warm-up and drain included), per cent of one core, {setup.Cores * 100} available:");
+            foreach (var r in runs.Where(r => r.Cpu is { Count: > 0 }))
+            {
+                string which = runs.Count > 1 ? $"run {r.Index + 1}: " : "";
+                b.AppendLine(inv, $"  - {which}{string.Join(", ", r.Cpu!.Select(c => $"{c.Process} {c.Percent:0}"))}; together {r.Cpu!.Sum(c => c.Percent):0}");
+            }
+        }
         Stages(b, runs, all);
         string warned = setup.Warnings.Count > 0 ? $" ({setup.Warnings.Count} warning(s) above)" : "";
         b.AppendLine(failures.Count == 0 ? $"- result: **passed**{warned}" : $"- result: **FAILED**: {string.Join("; ", failures)}{warned}");
@@ -320,6 +329,12 @@ public static class E2eReport
             json.WriteNumber("lost", r.Lost);
             json.WriteNumber("duplicated", r.Counts.Duplicated);
             if (r.EngineStopped != null) json.WriteString("engineStopped", r.EngineStopped);
+            if (r.Cpu is { Count: > 0 } cpu)
+            {
+                json.WriteStartObject("cpuPercent");
+                foreach (var c in cpu) json.WriteNumber(c.Process, Math.Round(c.Percent, 1));
+                json.WriteEndObject();
+            }
             if (r.Replication is { } replication)
             {
                 json.WritePropertyName("replication");

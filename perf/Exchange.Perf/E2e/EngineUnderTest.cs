@@ -392,6 +392,33 @@ public sealed class EngineUnderTest : IDisposable
 
     public bool HasExited => _primary?.Process.HasExited ?? false;
 
+    /// <summary>The processes this run started (engine, standbys, gateway), by name, for their CPU.</summary>
+    public IEnumerable<(string Name, Process Process)> Processes
+    {
+        get
+        {
+            if (_primary != null) yield return ("engine", _primary.Process);
+            foreach (var standby in _standbys) yield return (standby.Name, standby.Process);
+            if (_gateway != null) yield return ("gateway", _gateway);
+        }
+    }
+
+    /// <summary>CPU time used so far by each process of the run and by this one ("harness"); a process that has ended is left out.</summary>
+    public Dictionary<string, TimeSpan> CpuTimes()
+    {
+        var times = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        foreach (var (name, process) in Processes.Append(("harness", Process.GetCurrentProcess())))
+        {
+            try
+            {
+                process.Refresh();
+                times[name] = process.TotalProcessorTime;
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException) { }
+        }
+        return times;
+    }
+
     /// <summary>Stops a started engine in order (SIGTERM, as an operator would), then its standbys (after it, so they
     /// miss nothing it journaled), and removes the journals.</summary>
     public void Dispose()
