@@ -8,13 +8,22 @@ namespace Exchange.Runtime;
 
 /// <summary>An eventfd: a thread parked on it (among other descriptors) wakes when another thread sets it. Owned by
 /// whoever creates it. Where the system has no eventfd, <see cref="Descriptor"/> is -1 and nobody is woken: a parked
-/// thread finds the news when its park ends.</summary>
+/// thread finds the news when its park ends. A set racing with <see cref="Dispose"/> (an operation finishing as its
+/// owner shuts down) writes to the eventfd before it is closed or not at all, never to a descriptor number the system
+/// has since given to another file.</summary>
 public sealed unsafe partial class WakeSignal : IDisposable
 {
     private const int EfdNonblock = 0x800, EfdCloexec = 0x80000;
 
-    /// <summary>The descriptor to poll for reading.</summary>
-    public int Descriptor { get; private set; } = OperatingSystem.IsLinux() ? EventFd(0, EfdNonblock | EfdCloexec) : -1;
+    private int _descriptor = OperatingSystem.IsLinux() ? EventFd(0, EfdNonblock | EfdCloexec) : -1;
+    /// <summary>Threads inside a write or read of the descriptor; Dispose closes it only once none is.</summary>
+    private int _users;
+
+    /// <summary>Runs between a set's reading the descriptor and its write (tests: a set held there while the signal is disposed).</summary>
+    internal static Action<WakeSignal>? BeforeWriteForTests;
+
+    /// <summary>The descriptor to poll for reading (-1 once disposed).</summary>
+    public int Descriptor => Volatile.Read(ref _descriptor);
 
     private long _sets;
 
@@ -31,10 +40,19 @@ public sealed unsafe partial class WakeSignal : IDisposable
 
     private void Signal()
     {
-        int descriptor = Descriptor;
-        if (descriptor < 0) return;
-        ulong one = 1;
-        Write(descriptor, &one, 8);
+        Interlocked.Increment(ref _users);
+        try
+        {
+            int descriptor = Volatile.Read(ref _descriptor);
+            if (descriptor < 0) return;
+            BeforeWriteForTests?.Invoke(this);
+            ulong one = 1;
+            Write(descriptor, &one, 8);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _users);
+        }
     }
 
     /// <summary>Clears it before a park, unless it was set after <paramref name="seen"/> (<see cref="Sets"/> as read before
@@ -49,16 +67,28 @@ public sealed unsafe partial class WakeSignal : IDisposable
     /// <summary>Clears it (already clear is fine); by the thread that waits on it.</summary>
     public void Clear()
     {
-        int descriptor = Descriptor;
-        if (descriptor < 0) return;
-        ulong value;
-        Read(descriptor, &value, 8);
+        Interlocked.Increment(ref _users);
+        try
+        {
+            int descriptor = Volatile.Read(ref _descriptor);
+            if (descriptor < 0) return;
+            ulong value;
+            Read(descriptor, &value, 8);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _users);
+        }
     }
 
     public void Dispose()
     {
-        if (Descriptor >= 0) Close(Descriptor);
-        Descriptor = -1;
+        int descriptor = Interlocked.Exchange(ref _descriptor, -1);
+        if (descriptor < 0) return;
+        // A write that read the descriptor before the exchange finishes before the close.
+        var wait = new SpinWait();
+        while (Volatile.Read(ref _users) != 0) wait.SpinOnce();
+        Close(descriptor);
     }
 
     [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]

@@ -129,3 +129,51 @@ public class WakeSignalTests
         public void AddParkDescriptors(DescriptorParker into) => into.Add(signal.Descriptor);
     }
 }
+
+public class WakeSignalDisposeTests
+{
+    [Fact]
+    public async Task A_set_racing_with_dispose_never_writes_to_a_descriptor_the_system_has_given_to_another_file()
+    {
+        // A set is held after it read the descriptor, while the signal is disposed and files are opened until one gets
+        // the eventfd's old number (the system hands out the lowest free one); then the set goes on. Had the close not
+        // waited for it, its 8 bytes would land in that file. Dispose waits for the held set (up to its 2 s hold).
+        var signal = new WakeSignal();
+        int number = signal.Descriptor;
+        using var held = new ManualResetEventSlim();
+        using var reopened = new ManualResetEventSlim();
+        WakeSignal.BeforeWriteForTests = set =>
+        {
+            if (set != signal) return; // other tests' signals pass
+            held.Set();
+            reopened.Wait(TimeSpan.FromSeconds(2));
+        };
+        string directory = Path.Combine(Path.GetTempPath(), "wake-signal-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var files = new List<FileStream>();
+        try
+        {
+            var setter = Task.Run(signal.Set);
+            Assert.True(held.Wait(TimeSpan.FromSeconds(20)), "the set never reached its write");
+            signal.Dispose();
+            FileStream? reused = null;
+            for (int i = 0; i < 1_000 && reused == null; i++)
+            {
+                var file = new FileStream(Path.Combine(directory, $"{i}"), FileMode.Create, FileAccess.Write);
+                files.Add(file);
+                if (file.SafeFileHandle.DangerousGetHandle().ToInt32() == number) reused = file;
+            }
+            Assert.NotNull(reused);
+            reopened.Set();
+            await setter;
+            Assert.Equal(0, new FileInfo(reused.Name).Length);
+            Assert.Equal(-1, signal.Descriptor);
+        }
+        finally
+        {
+            WakeSignal.BeforeWriteForTests = null;
+            foreach (var file in files) file.Dispose();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
