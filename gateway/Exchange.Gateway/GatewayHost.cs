@@ -9,9 +9,6 @@ namespace Exchange.Gateway;
 
 internal static class GatewayHost
 {
-    /// <summary>How long the backing-off agent parks when nothing arrives.</summary>
-    private const long ParkNanos = 1_000_000;
-
     /// <summary>The process's exit code: 0 after a clean stop, 1 when it cannot start; a settings file it cannot use
     /// is a <see cref="UsageException"/>.</summary>
     public static int Run(string settingsPath, GatewayConfig config, string idleName, string? operatorListen = null)
@@ -97,9 +94,7 @@ internal static class GatewayHost
         // against 23 % parking at once; perf/results/2026-12-06-gateway-park/). Its timers (heartbeats, the engine
         // sessions' retransmission requests) are late by a park at most.
         var parker = new DescriptorParker(acceptor, gateway);
-        var idle = idleName == "backoff"
-            ? new BackoffIdleStrategy(maxSpins: 0, maxYields: 0, minParkNanos: ParkNanos, maxParkNanos: ParkNanos, parker: parker)
-            : IdleStrategies.Parse(idleName, parker)!;
+        var idle = idleName == "backoff" ? IdleStrategies.ParkAtOnce(parker) : IdleStrategies.Parse(idleName, parker)!;
         var runner = new AgentRunner(agent, idle);
         void OnSignal(PosixSignalContext context) { context.Cancel = true; runner.RequestStop(); }
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);

@@ -116,7 +116,7 @@ public sealed class EngineDoor : IDisposable, IParkSource
         var agent = new DelegateAgent("exchange-web engine", DoWork);
         // Idle, the thread parks on every engine session's sockets and on the signal a posted command sets, for up to
         // 1 ms: a response or a browser's command wakes it at once, as in the FIX gateway (gateway/README.md).
-        var idle = new BackoffIdleStrategy(maxSpins: 0, maxYields: 0, minParkNanos: 1_000_000, maxParkNanos: 1_000_000, parker: new DescriptorParker(this));
+        var idle = IdleStrategies.ParkAtOnce(new DescriptorParker(this));
         _runner = new AgentRunner(agent, idle, e =>
         {
             _log.Error($"engine thread: {e.GetType().Name}: {e.Message}");

@@ -121,4 +121,11 @@ public static class IdleStrategies
         "backoff" => parker == null ? new BackoffIdleStrategy() : new BackoffIdleStrategy(maxSpins: 10, maxYields: 0, parker: parker),
         _ => null,
     };
+
+    /// <summary>A backoff that parks at once, for up to <paramref name="parkNanos"/>, without spinning or parking briefly
+    /// first: for an agent all of whose work arrives on descriptors <paramref name="parker"/> waits on (a duty cycle that
+    /// finds nothing costs a system call per socket, so short parks between such cycles only burn the core). Its timers
+    /// are late by a park at most.</summary>
+    public static BackoffIdleStrategy ParkAtOnce(IParker parker, long parkNanos = NanoClock.Millisecond) =>
+        new(maxSpins: 0, maxYields: 0, minParkNanos: parkNanos, maxParkNanos: parkNanos, parker: parker);
 }

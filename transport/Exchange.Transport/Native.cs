@@ -13,28 +13,6 @@ internal static unsafe partial class Native
     [LibraryImport("libc", SetLastError = true)]
     public static partial nint recvfrom(int socket, byte* buffer, nint length, int flags, byte* address, int* addressLength);
 
-    public const short PollIn = 0x1;
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct PollFd
-    {
-        public int Descriptor;
-        public short Events;
-        public short ReturnedEvents;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    /// <summary>Waits until one of <paramref name="descriptors"/> is readable or <paramref name="timeout"/> passes
-    /// (nanosecond timeout, unlike poll's milliseconds).</summary>
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int ppoll(PollFd* descriptors, nuint count, TimeSpec* timeout, void* signalMask);
-
     [LibraryImport("libc", SetLastError = true)]
     public static partial nint sendto(int socket, byte* buffer, nint length, int flags, byte* address, int addressLength);
 }

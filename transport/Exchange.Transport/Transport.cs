@@ -33,6 +33,7 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
         Options.Validate();
         Counters = Options.Counters is { } file ? new TransportCounters(file, Options.CountersLabels) : new TransportCounters();
         TermBuffers = new TermBufferPool(Options.TermBufferPoolSize > 0 ? Options.TermBufferPoolSize : 2 * Options.MaxPendingImages, Counters);
+        _parker = new DescriptorParker(this);
     }
 
     public TransportOptions Options { get; }
@@ -154,32 +155,19 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
 
     // ---- parking on the sockets ----
 
-    private Native.PollFd[] _parkSet = [];
-    private int _parkCount;
-    private bool _parkSetStale = true;
     private readonly List<int> _parkAlso = [];
+    private readonly DescriptorParker _parker;
 
     /// <summary>Also ends a <see cref="Park"/> when <paramref name="descriptor"/> is readable (an eventfd another thread
     /// signals: the journal's sync thread when an fsync returns). Whoever signals it drains it; the transport only waits on it.</summary>
-    public void WakeParkOn(int descriptor)
-    {
-        _parkAlso.Add(descriptor);
-        _parkSetStale = true;
-    }
+    public void WakeParkOn(int descriptor) => _parkAlso.Add(descriptor);
 
     /// <summary>Waits up to <paramref name="nanos"/> for a datagram on any of this transport's sockets (data, or a status
     /// message or NAK for a publication): an agent that backs off wakes when traffic arrives, not when its park ends.
     /// Call it only on the thread that runs <see cref="DoWork()"/>. Its timers are no later than with a plain sleep: the
     /// wait is never longer than asked. Work offered from other threads (a publication's Offer) is not a socket event
     /// and is picked up when the wait ends, as after a sleep.</summary>
-    public unsafe void Park(long nanos)
-    {
-        if (_parkSetStale) RebuildParkSet();
-        if (_parkCount == 0) { BackoffIdleStrategy.Sleep(nanos); return; }
-        var timeout = new Native.TimeSpec { Seconds = nanos / NanoClock.Second, Nanoseconds = nanos % NanoClock.Second };
-        fixed (Native.PollFd* descriptors = _parkSet)
-            Native.ppoll(descriptors, (nuint)_parkCount, &timeout, null);
-    }
+    public void Park(long nanos) => _parker.Park(nanos);
 
     /// <summary>This transport's sockets and wake descriptors, for an agent that drives several transports (or a transport
     /// and other sockets) and parks on all of them (<see cref="DescriptorParker"/>). On the thread that runs <see cref="DoWork()"/>.</summary>
@@ -190,19 +178,6 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
         foreach (int descriptor in _parkAlso) into.Add(descriptor);
     }
 
-    /// <summary>The sockets to wait on, gathered again after an endpoint opened or closed (never in steady state).</summary>
-    private void RebuildParkSet()
-    {
-        _parkSetStale = false;
-        int count = _receivers.Count + _senders.Count + _parkAlso.Count;
-        if (_parkSet.Length < count) _parkSet = new Native.PollFd[Math.Max(count, 2 * _parkSet.Length)];
-        int n = 0;
-        foreach (var receiver in _receivers) _parkSet[n++] = new Native.PollFd { Descriptor = receiver.Descriptor, Events = Native.PollIn };
-        foreach (var sender in _senders) _parkSet[n++] = new Native.PollFd { Descriptor = sender.Descriptor, Events = Native.PollIn };
-        foreach (int descriptor in _parkAlso) _parkSet[n++] = new Native.PollFd { Descriptor = descriptor, Events = Native.PollIn };
-        _parkCount = n;
-    }
-
     private int DrainPending()
     {
         int work = 0;
@@ -211,8 +186,8 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
             work++;
             switch (item)
             {
-                case SendChannelEndpoint sender: _senders.Add(sender); _parkSetStale = true; break;
-                case ReceiveChannelEndpoint receiver: _receivers.Add(receiver); _parkSetStale = true; break;
+                case SendChannelEndpoint sender: _senders.Add(sender); break;
+                case ReceiveChannelEndpoint receiver: _receivers.Add(receiver); break;
                 case Publication publication: publication.Endpoint.Add(publication); _publications.Add(publication); break;
                 case Subscription subscription: subscription.Endpoint.Add(subscription); _subscriptions.Add(subscription); break;
             }
@@ -238,7 +213,6 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
                 {
                     _sendEndpoints.Remove(publication.Endpoint.Key);
                     _senders.Remove(publication.Endpoint);
-                    _parkSetStale = true;
                     publication.Endpoint.Dispose();
                 }
             }
@@ -259,7 +233,6 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
                 {
                     _receiveEndpoints.Remove(subscription.Endpoint.Key);
                     _receivers.Remove(subscription.Endpoint);
-                    _parkSetStale = true;
                     subscription.Endpoint.Dispose();
                 }
             }

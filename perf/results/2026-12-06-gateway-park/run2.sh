@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The gateway's backoff: spinning 10 duty cycles and parking from 1 µs doubling (A, the first step) against parking at
 # once for up to 1 ms (B), alternated in one session; each run also samples the CPU of the gateway, the engine and the
-# harness over 4 s in the middle of its 7 s. A/B: directories of published binaries (the harness and engine the same).
+# harness over 4 s in the middle of its 7 s. A/B: directories of published binaries (the harness and engine the same);
+# RATES: the rates, in commands/s.
 set -u
-A=${A:-/tmp/fx/bin-after}; B=${B:-/tmp/fx/bin-after2}; OUT=${OUT:-$(dirname "$0")/park-at-once}
+A=${A:-/tmp/fx/bin-after}; B=${B:-/tmp/fx/bin-after2}; OUT=${OUT:-$(dirname "$0")/park-at-once}; RATES=${RATES:-2000 5000 20000}
 mkdir -p "$OUT"; uptime > "$OUT/load-start.txt"
 t() { awk '{print $14+$15}' /proc/$1/stat; }
 for round in 1 2 3; do
-  for rate in 2000 5000 20000; do
+  for rate in $RATES; do
     for v in A B; do
       dir=$A; [ $v = B ] && dir=$B
       "$A/exchange-perf" e2e --client fix --rate $rate --seconds 7 --warmup 1 --runs 1 \
