@@ -26,7 +26,7 @@ internal sealed class TestCertificates : IDisposable
         names.AddIpAddress(IPAddress.Loopback);
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(ServerAuthentication)], false));
-        using var server = request.Create(Ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(8));
+        using var server = request.Create(Ca, DateTimeOffset.UtcNow.AddMinutes(-5), new DateTimeOffset(Ca.NotAfter), RandomNumberGenerator.GetBytes(8));
         Directory.CreateDirectory(directory);
         CertificateFile = Path.Combine(directory, "server.crt");
         KeyFile = Path.Combine(directory, "server.key");
