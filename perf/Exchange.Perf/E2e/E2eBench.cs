@@ -93,6 +93,9 @@ public static class E2eBench
                         .Select(p => new ProcessCpu(p.Key, 100.0 * (p.Value - cpuBefore[p.Key]).TotalSeconds / wall.TotalSeconds))],
                 };
             }
+            // A run that went wrong carries what the engine (gateway, standbys) said last, so its report says why.
+            if (run.Failure != null || run.Lost > 0 || run.Latency.All.TotalCount == 0)
+                run = run with { EngineErrors = engine.RecentErrors() };
             settled = engine.SettleStandbys();
         }
         catch (Exception e) when (e is Client.LogonRejectedException or TimeoutException or IOException)

@@ -106,6 +106,8 @@ public static class E2eReport
             if (run.Counts.Unexpected > 0) failures.Add($"{prefix}{run.Counts.Unexpected} execution reports for orders not open");
             if (run.SendErrors > 0) failures.Add($"{prefix}{run.SendErrors} commands could not be sent");
             if (run.Latency.All.TotalCount == 0) failures.Add($"{prefix}nothing was measured");
+            if (failures.Count > 0 && !string.IsNullOrEmpty(run.EngineErrors))
+                failures.Add($"{prefix}the engine's last lines:\n{run.EngineErrors}");
             if (run.Replication is { ReplicasEqual: false } replication)
                 failures.Add(prefix + (replication.Failure ?? "standbys did not end where the primary did: " + Describe(replication)));
         }
@@ -292,8 +294,17 @@ public static class E2eReport
         json.WriteNumber("count", all.TotalCount);
         foreach (var (name, p) in Percentiles) json.WriteNumber(Key(name), Micros(At(all, p)));
         json.WriteNumber("maxUs", Micros(all.GetMaxValue()));
-        json.WriteNumber("meanUs", Math.Round(all.GetMean() / 1000, 2));
-        json.WriteNumber("stdDevUs", Math.Round(all.GetStdDeviation() / 1000, 2));
+        // A run that measured nothing (it failed early: its failures say why) has no mean: null, not NaN, which JSON cannot hold.
+        if (all.TotalCount > 0)
+        {
+            json.WriteNumber("meanUs", Math.Round(all.GetMean() / 1000, 2));
+            json.WriteNumber("stdDevUs", Math.Round(all.GetStdDeviation() / 1000, 2));
+        }
+        else
+        {
+            json.WriteNull("meanUs");
+            json.WriteNull("stdDevUs");
+        }
         json.WriteNumber("sent", counts.Sent);
         json.WriteNumber("acked", counts.Acked);
         json.WriteNumber("rejected", counts.Rejected);

@@ -41,7 +41,8 @@ public sealed class E2eLatency(IntervalLog? overTime = null) : ILatencySink
 public sealed record E2eRun(
     int Index, long Commands, long MeasuredCommands, double MeasuredSeconds, double AchievedRate, AckCounts Counts,
     long Lost, long SendErrors, long BackPressured, double MaxScheduleLagMicros, E2eLatency Latency, string? EngineStopped, string? Failure,
-    ReplicationOutcome? Replication = null, string? EngineStages = null, IReadOnlyList<ProcessCpu>? Cpu = null);
+    ReplicationOutcome? Replication = null, string? EngineStages = null, IReadOnlyList<ProcessCpu>? Cpu = null,
+    string? EngineErrors = null);
 
 /// <summary>One process's CPU over a run (warm-up and drain included), in per cent of one core.</summary>
 public sealed record ProcessCpu(string Process, double Percent);

@@ -55,14 +55,21 @@ public static class FanOutBench
         throw new Hosting.UsageException($"no {name} next to {AppContext.BaseDirectory} (give its path with --{(name == "exchange-engine" ? "engine" : "web")}-exe)");
     }
 
-    private static string WaitForListening(Process process, string what)
+    private static string WaitForListening(Process process, string what, Queue<string> said)
     {
         string? line;
         while ((line = process.StandardOutput.ReadLine()) != null && !line.StartsWith("listening ", StringComparison.Ordinal)) { }
         if (line == null) throw new IOException($"{what} did not start: {process.StandardError.ReadToEnd()}");
         var p = process;
         OutputReader.Start(p.StandardOutput, null);
-        OutputReader.Start(p.StandardError, null);
+        OutputReader.Start(p.StandardError, l =>
+        {
+            lock (said)
+            {
+                said.Enqueue($"{what}: {l}");
+                while (said.Count > 40) said.Dequeue();
+            }
+        });
         return line.Split(' ').First(x => x.StartsWith("port=", StringComparison.Ordinal))[5..];
     }
 
@@ -70,11 +77,12 @@ public static class FanOutBench
     {
         string scratch = Directory.CreateTempSubdirectory("exchange-perf-fanout-").FullName;
         Process? engine = null, web = null;
+        var said = new Queue<string>(); // the children's last lines, for a run that fails
         try
         {
             var (engineFile, enginePrefix) = Executable(options.EngineExecutable, "exchange-engine");
             engine = ChildProcesses.Start(engineFile, [.. enginePrefix, "--listen", "aeron:udp?endpoint=127.0.0.1:0", "--in-memory", "--idle", "backoff"]);
-            string channel = $"aeron:udp?endpoint=127.0.0.1:{WaitForListening(engine, "the engine")}";
+            string channel = $"aeron:udp?endpoint=127.0.0.1:{WaitForListening(engine, "the engine", said)}";
 
             var config = new JsonObject
             {
@@ -89,7 +97,7 @@ public static class FanOutBench
             File.WriteAllText(configPath, config.ToJsonString());
             var (webFile, webPrefix) = Executable(options.WebExecutable, "exchange-web");
             web = ChildProcesses.Start(webFile, [.. webPrefix, "--config", configPath]);
-            int port = int.Parse(WaitForListening(web, "exchange-web"), CultureInfo.InvariantCulture);
+            int port = int.Parse(WaitForListening(web, "exchange-web", said), CultureInfo.InvariantCulture);
 
             var measure = new Measure();
             using var stop = new CancellationTokenSource();
@@ -116,7 +124,15 @@ public static class FanOutBench
             while (Volatile.Read(ref connected) < options.Subscribers && DateTime.UtcNow < deadline) Thread.Sleep(50);
             progress.WriteLine($"fanout: {connected} of {options.Subscribers} subscribers connected");
 
-            long commands = Drive(channel, options, measure, engine, web, out double webCores, out double engineCores, out double measured);
+            long commands;
+            double webCores, engineCores, measured;
+            try { commands = Drive(channel, options, measure, engine, web, out webCores, out engineCores, out measured); }
+            catch (Exception e) when (e is TimeoutException or IOException or LogonRejectedException)
+            {
+                string lines;
+                lock (said) lines = string.Join('\n', said);
+                throw new IOException($"{e.Message}{(lines.Length > 0 ? "\nwhat the engine and exchange-web said last:\n" + lines : "")}", e);
+            }
             stop.Cancel();
             Task.WaitAll([.. subscribers], TimeSpan.FromSeconds(10));
             var h = measure.Histogram;
