@@ -37,7 +37,9 @@ public sealed record ClientOptions
     /// interval it grants is the one both sides use.</summary>
     public uint HeartbeatIntervalMs { get; init; } = 1000;
     /// <summary>With replicas: how long a Logon may go unanswered before the client tries another replica (a paused or
-    /// cut-off engine). Short enough for a quick failover; a move made too early costs a redirect back.</summary>
+    /// cut-off engine). Short enough for a quick failover; a move made too early costs a redirect back. With one replica:
+    /// how long before the same Logon is offered again (then twice, four and eight times as long), as one the engine
+    /// never saw (its connection dropped for logging on late) is otherwise never repeated.</summary>
     public uint LogonAnswerTimeoutMs { get; init; } = 1000;
     /// <summary>Ask the engines to cancel this session's resting orders when the session ends without a logout.</summary>
     public bool CancelOnDisconnect { get; init; } = true;

@@ -259,6 +259,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
             shard.LateHandshakeKey = null;
         }
         shard.HandshakeReplica = -1;
+        shard.Reoffers = 0;
         shard.Active = replica;
         shard.LogonSentAt = 0;
         shard.LogonNotBefore = 0;
@@ -448,6 +449,18 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
                 case ShardState.LoggingOn when s.ProofPending != null:
                     if (s.Publication.Offer(s.ProofPending) > 0) { ProofSent(s, now); work++; }
                     break;
+                case ShardState.LoggingOn when s.Channels.Length == 1 && s.LogonSentAt != 0
+                    && now - s.LogonSentAt > LogonAnswerNanos << Math.Min(s.Reoffers, MaxReofferDoublings):
+                    // The only replica left the logon unanswered: the same request goes again. An engine drops a
+                    // connection that has not logged on within its limit (or to make room for newer ones); the
+                    // stream's next SETUP joins at the current position, so a request sent just then is gone, and
+                    // nothing else would ever repeat it. An engine that merely answers slowly meets the same request
+                    // with the same challenge (or, once logged on, refuses it down the session: ignored here).
+                    s.Reoffers++;
+                    s.LogonPending = true;
+                    s.LogonSentAt = 0;
+                    work++;
+                    break;
                 case ShardState.LoggingOn when s.Channels.Length > 1 && s.LogonSentAt != 0 && now - s.LogonSentAt > AnswerNanos(s):
                     // Offered and not answered (a paused or partitioned engine): try the next replica that answers,
                     // one not given up on in this search first (the leader that went silent is likely still silent).
@@ -500,6 +513,10 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     private long AnswerNanos(ShardSession s) => s.StaleRedirects > 0 || s.Abandoned != 0
         ? Math.Min(LogonAnswerNanos, FailoverAnswerNanos << Math.Min(s.UnansweredMoves, 3))
         : LogonAnswerNanos;
+
+    /// <summary>A shard's only replica is waited on for the answer timeout, then twice, four and eight times that,
+    /// before each next offer of an unanswered logon.</summary>
+    private const int MaxReofferDoublings = 3;
 
     /// <summary>How long replicas given up on are passed over (see ShardSession.AbandonedAt).</summary>
     private static readonly long AbandonWindowNanos = 3_000 * NanoClock.Millisecond;

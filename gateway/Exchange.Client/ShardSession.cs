@@ -32,6 +32,9 @@ internal sealed class ShardSession
     public int StaleRedirects;
     /// <summary>Replicas moved on from in this logon because they left it unanswered (each next one is waited on longer).</summary>
     public int UnansweredMoves;
+    /// <summary>Times this logon's request was offered again to a shard's only replica because it went unanswered (each
+    /// next wait is longer).</summary>
+    public int Reoffers;
     /// <summary>Why the engine ended the session last (a shutdown sends the next logon to another replica).</summary>
     public Exchange.Contract.LogoutReason LastLogoutReason;
     public readonly Subscription Responses;

@@ -37,6 +37,11 @@ internal sealed class FakeEngine : IDisposable
     /// <summary>0: grant what the client asked for.</summary>
     public uint GrantedHeartbeatMs;
     public bool AnswerLogon = true;
+    /// <summary>LogonRequests to drop before answering one, as an engine does that never saw them (the connection they came
+    /// on was dropped for logging on late, and the stream joined again after them).</summary>
+    public int DropLogons;
+    /// <summary>The client nonce of each LogonRequest seen, in hex.</summary>
+    public readonly List<string> LogonNonces = [];
     /// <summary>A standby: every LogonRequest is refused NotPrimary, naming this channel as the primary's.</summary>
     public string? RedirectTo;
     public bool AnswerLogout = true;
@@ -139,7 +144,9 @@ internal sealed class FakeEngine : IDisposable
                 var seen = new LogonSeen(request.Account, request.HeartbeatIntervalMs, request.CancelOnDisconnect, keyId,
                     Encoding.ASCII.GetString(request.ReadResponseChannel()));
                 Logons.Add(seen);
+                LogonNonces.Add(Convert.ToHexString(clientNonce));
                 if (!AnswerLogon) return;
+                if (DropLogons > 0) { DropLogons--; return; }
                 OpenResponses(seen.ResponseChannel);
                 _sessionKey = null;
                 if (RedirectTo != null)

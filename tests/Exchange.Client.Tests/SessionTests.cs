@@ -74,6 +74,39 @@ public class SessionTests
     }
 
     [Fact]
+    public void A_logon_the_only_engine_never_saw_is_offered_again_after_the_answer_timeout_then_after_doubling_waits()
+    {
+        // The engine drops the first two requests (as one does that dropped the connection they came on for logging on
+        // late: the stream joins again after them). The session's timers read a manual clock.
+        var clock = new ManualClock();
+        using var engine = new FakeEngine { DropLogons = 2 };
+        var listener = new RecordingListener();
+        using var client = ExchangeClient.Create(Options(engine) with { Clock = clock, LogonAnswerTimeoutMs = 1000 }, listener);
+        client.Reconnect();
+        Assert.True(Wait.Until(client, () => engine.Read(e => e.Logons.Count) == 1), client.DescribeShard(0));
+
+        // Not before the answer timeout ...
+        clock.Advance(TimeSpan.FromMilliseconds(1000));
+        for (int p = 0; p < 50; p++) client.Poll();
+        Assert.Equal(1, engine.Read(e => e.Logons.Count));
+        // ... and just after it, the same request (same key id, same client nonce) again.
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(Wait.Until(client, () => engine.Read(e => e.Logons.Count) == 2), client.DescribeShard(0));
+        Assert.Equal(engine.Read(e => e.Logons[0]), engine.Read(e => e.Logons[1]));
+        Assert.Equal(engine.Read(e => e.LogonNonces[0]), engine.Read(e => e.LogonNonces[1]));
+
+        // The next wait is twice as long.
+        clock.Advance(TimeSpan.FromMilliseconds(2000));
+        for (int p = 0; p < 50; p++) client.Poll();
+        Assert.Equal(2, engine.Read(e => e.Logons.Count));
+        Assert.Equal(ShardState.LoggingOn, client.StateOf(0));
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(Wait.Until(client, () => client.IsLoggedOn(0)), client.DescribeShard(0));
+        Assert.Equal(3, engine.Read(e => e.Logons.Count));
+        Assert.Single(listener.Of("Logon"));
+    }
+
+    [Fact]
     public void The_client_heartbeats_after_each_interval_of_outbound_silence_and_the_engine_heartbeats_keep_it_alive()
     {
         // The session's timers read a manual clock: time passes only when the test says.
