@@ -20,6 +20,12 @@ public interface ILoadClient : IDisposable
     void Close();
     /// <summary>What the generator may park on between polls to wake when a response arrives (null: sleep).</summary>
     Exchange.Runtime.IParker? Parker => null;
+    /// <summary>Logged on, or refused: polling it longer will not change that (a client that logs on in its constructor
+    /// is always settled).</summary>
+    bool Settled => true;
+    /// <summary>Once every session is <see cref="Settled"/> or the wait is over: returns if logged on, else throws why not
+    /// (refused, or no answer within <paramref name="timeout"/>).</summary>
+    void FinishLogon(TimeSpan timeout) { }
 }
 
 /// <summary>The market makers' binary client: SBE over the UDP transport, straight to the engine.</summary>
@@ -37,13 +43,13 @@ public sealed class BinaryLoadClient : ILoadClient
             HeartbeatIntervalMs = 1000,
             TermLength = 16 << 20,
         }, new SessionListener(tracker));
-        try { _client.Connect(TimeSpan.FromSeconds(10)); }
-        catch
-        {
-            _client.Dispose();
-            throw;
-        }
+        // Logs on as it is polled, beside the run's other sessions (see LoadGenerator.LogOn).
+        _client.Reconnect();
     }
+
+    public bool Settled => _client.StateOf(0) != ShardState.LoggingOn;
+
+    public void FinishLogon(TimeSpan timeout) => _client.Connect(timeout);
 
     public OrderTracker Tracker => _client.Listener.Tracker;
     public bool Disconnected => _client.Listener.Disconnected;
