@@ -58,6 +58,9 @@ public class SessionTests
             Shards = [new ShardEndpoint(engine.Channel, [1]), new ShardEndpoint("aeron:udp?endpoint=127.0.0.1:9", [2])],
             Transport = FakeEngine.FastOptions,
         }, new RecordingListener());
+        // Shard 0 logs on first, however long a loaded machine takes; then Connect's own wait runs out on shard 1.
+        client.Reconnect();
+        Assert.True(Wait.Until(client, () => client.IsLoggedOn(0)), client.DescribeShard(0));
         var e = Assert.Throws<TimeoutException>(() => client.Connect(TimeSpan.FromMilliseconds(500)));
         Assert.Equal("connect timed out after 500 ms: shard 1 (aeron:udp?endpoint=127.0.0.1:9): no engine answered on that channel", e.Message);
         Assert.Equal(ShardState.LoggedOn, client.StateOf(0));
@@ -69,6 +72,9 @@ public class SessionTests
     {
         using var engine = new FakeEngine { AnswerLogon = false };
         using var client = ExchangeClient.Create(Options(engine), new RecordingListener());
+        // The engine has the logon (so the stream is taken) however long a loaded machine takes; then Connect's wait runs out.
+        client.Reconnect();
+        Assert.True(Wait.Until(client, () => engine.Read(e => e.Logons.Count) == 1), client.DescribeShard(0));
         var e = Assert.Throws<TimeoutException>(() => client.Connect(TimeSpan.FromMilliseconds(500)));
         Assert.Contains("the engine took the stream but sent no LogonAck to aeron:udp?endpoint=127.0.0.1:", e.Message);
     }
