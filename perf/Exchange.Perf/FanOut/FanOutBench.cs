@@ -161,8 +161,17 @@ public static class FanOutBench
         var quotes = new Quotes();
         using var maker = ExchangeClient.Create(new ClientOptions { ApiKey = "mm-1001-key", Shards = [new ShardEndpoint(channel, [])] }, quotes);
         using var taker = ExchangeClient.Create(new ClientOptions { ApiKey = "mm-1002-key", Shards = [new ShardEndpoint(channel, [])] }, new Quiet());
-        maker.Connect(TimeSpan.FromSeconds(10));
-        taker.Connect(TimeSpan.FromSeconds(10));
+        // Both log on together, each polled until both have settled: one logged on and left unpolled while the other
+        // logs on sends no heartbeat, and the engine ends a session after three intervals of silence.
+        maker.Reconnect();
+        taker.Reconnect();
+        var logonDeadline = Stopwatch.GetTimestamp() + 10 * Stopwatch.Frequency;
+        while ((maker.StateOf(0) == ShardState.LoggingOn || taker.StateOf(0) == ShardState.LoggingOn) && Stopwatch.GetTimestamp() < logonDeadline)
+        {
+            if (maker.Poll() + taker.Poll() == 0) Thread.Sleep(1);
+        }
+        maker.Connect(TimeSpan.FromMilliseconds(1)); // logged on, or why not
+        taker.Connect(TimeSpan.FromMilliseconds(1));
         const int Levels = 10;
         long nextId = 1;
         var bids = new long[Levels];
