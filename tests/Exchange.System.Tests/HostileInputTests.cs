@@ -221,7 +221,9 @@ public sealed class HostileInputTests : IDisposable
         Assert.Matches(@"records 1\.\.\d+ are missing", refused.Stderr);
 
         using var forced = new EngineProcess(1, "BTC-USD,ETH-USD", journal, extra: ["--force-empty"]);
-        Assert.Contains("exchange-engine: warning: started with --force-empty", LogLines.AsText(forced.Process.Stderr));
+        // Logged before the 'listening' line, but on stderr, which is read on a thread of its own: eventually there.
+        Eventually.True(() => LogLines.AsText(forced.Process.Stderr).Contains("exchange-engine: warning: started with --force-empty", StringComparison.Ordinal),
+            $"the engine warns that it started with --force-empty:\n{forced.Process.Stderr}", Timeouts.Prompt);
     }
 
     [Fact]

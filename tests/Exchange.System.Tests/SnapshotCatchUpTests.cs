@@ -102,8 +102,8 @@ public sealed class SnapshotCatchUpTests() : ProcessTest("exchange-snapshot-catc
 
         var standby = StandbyOf(p, s);
         Assert.Equal(Lines.Field(first, "stateHash"), Lines.Field(At(standby, SequenceOf(first), primary), "stateHash"));
-        Assert.Contains("restored from the primary's snapshot at sequence", standby.Process.Stderr);
-        Assert.Contains("sending snapshot at sequence", primary.Process.Stderr);
+        Assert.Contains("restored from the primary's snapshot at sequence", standby.Process.StderrOnce("restored from the primary's snapshot at sequence"));
+        Assert.Contains("sending snapshot at sequence", primary.Process.StderrOnce("sending snapshot at sequence"));
 
         // Live from there: more trading reaches it without a gap or a duplicate.
         string second = TradeAndSettle(primary, 300, 10_000);
@@ -146,8 +146,8 @@ public sealed class SnapshotCatchUpTests() : ProcessTest("exchange-snapshot-catc
         var restarted = StandbyOf(p, s);
         Assert.Equal("0", Lines.Field(restarted.ListenLine, "sequence"));
         Assert.Equal(Lines.Field(first, "stateHash"), Lines.Field(At(restarted, SequenceOf(first), primary), "stateHash"));
-        Assert.Contains("a snapshot from the primary that did not finish arriving", restarted.Process.Stderr);
-        Assert.Contains("restored from the primary's snapshot at sequence", restarted.Process.Stderr);
+        Assert.Contains("a snapshot from the primary that did not finish arriving", restarted.Process.StderrOnce("a snapshot from the primary that did not finish arriving"));
+        Assert.Contains("restored from the primary's snapshot at sequence", restarted.Process.StderrOnce("restored from the primary's snapshot at sequence"));
         Assert.Empty(Directory.GetFiles(Path.Combine(Dir("a"), "snapshots"), "*.part"));
 
         string second = TradeAndSettle(primary, 100, 10_000);
@@ -165,13 +165,13 @@ public sealed class SnapshotCatchUpTests() : ProcessTest("exchange-snapshot-catc
 
         var standby = StandbyOf(p, s);
         Assert.Equal(Lines.Field(first, "stateHash"), Lines.Field(At(standby, SequenceOf(first), primary), "stateHash"));
-        Assert.Contains("FAULT INJECTED", primary.Process.Stderr);
+        Assert.Contains("FAULT INJECTED", primary.Process.StderrOnce("FAULT INJECTED"));
         Assert.Matches("REFUSED snapshot chunk at offset 0 of the snapshot at sequence [0-9]+: CRC32C [0-9a-f]{8} where the primary sent [0-9a-f]{8}; asking for it again",
-            standby.Process.Stderr);
+            standby.Process.StderrOnce("REFUSED snapshot chunk"));
         // Rewound to the refused chunk (or, the snapshot being one chunk and gone already, sent from the start again).
-        Assert.Matches("standby a (asks for the snapshot at sequence [0-9]+ again from offset 0|did not get the whole snapshot at sequence [0-9]+: starting over)",
-            primary.Process.Stderr);
-        Assert.Contains("restored from the primary's snapshot", standby.Process.Stderr);
+        const string rewound = "standby a (asks for the snapshot at sequence [0-9]+ again from offset 0|did not get the whole snapshot at sequence [0-9]+: starting over)";
+        Assert.Matches(rewound, primary.Process.StderrOnce(e => global::System.Text.RegularExpressions.Regex.IsMatch(e, rewound)));
+        Assert.Contains("restored from the primary's snapshot", standby.Process.StderrOnce("restored from the primary's snapshot"));
         string second = TradeAndSettle(primary, 100, 10_000);
         Assert.Equal(Lines.Field(second, "stateHash"), Lines.Field(At(standby, SequenceOf(second), primary), "stateHash"));
 

@@ -113,6 +113,25 @@ public sealed class ChildProcess : IDisposable
     public string Stderr => string.Join('\n', _stderr);
     public IReadOnlyCollection<string> StdoutLines => _stdout;
 
+    /// <summary>Stderr once it holds <paramref name="text"/>, or as it is after <paramref name="timeout"/>. A line the process
+    /// wrote before something the test saw another way (its stdout, the network) may still be on its way through the
+    /// stderr reader's thread; after the process ended (<see cref="WaitForExit"/>) <see cref="Stderr"/> is whole.</summary>
+    public string StderrOnce(string text, TimeSpan? timeout = null) => StderrOnce(s => s.Contains(text, StringComparison.Ordinal), timeout);
+
+    /// <summary>Stderr once <paramref name="done"/> holds of it, or as it is after <paramref name="timeout"/>.</summary>
+    public string StderrOnce(Func<string, bool> done, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? Timeouts.Prompt;
+        var watch = Stopwatch.StartNew();
+        string now = Stderr;
+        while (!done(now) && watch.Elapsed < limit)
+        {
+            Thread.Sleep(20);
+            now = Stderr;
+        }
+        return now;
+    }
+
     /// <summary>The next stdout line starting with <paramref name="prefix"/> (earlier lines are passed over).</summary>
     public string WaitForLine(string prefix, TimeSpan? timeout = null) => WaitForLine(prefix, _ => true, timeout);
 
