@@ -300,7 +300,7 @@ public sealed class EngineDoor : IDisposable, IParkSource
 
     /// <summary>One public frame to one subscriber, without ever waiting: skipped (and the subscription marked for a
     /// snapshot) when the connection is behind.</summary>
-    private static void Send(Subscription s, byte[] frame, bool conflatable)
+    internal static void Send(Subscription s, byte[] frame, bool conflatable)
     {
         if (s.Dirty) return;
         var outbox = s.Connection.Outbox;
@@ -316,8 +316,14 @@ public sealed class EngineDoor : IDisposable, IParkSource
     private static void MarkDirty(Subscription s)
     {
         if (s.Market == null) return; // private channels are never dropped
+        if (s.Dirty) return;
         s.Dirty = true;
         s.Connection.HasDirty = true;
+        // The writer asks for the resync once drained, but it may have drained and looked at HasDirty just before this
+        // set it: woken, it looks again. Without it, a connection marked so as its writer emptied the queue (the engine
+        // thread between its check of the queue and the mark) waited for a snapshot that came only with the next event
+        // on its channels: a loaded test run's slow subscriber stopped 1,257 versions short and never caught up.
+        s.Connection.Outbox.Wake();
     }
 
     /// <summary>A fresh snapshot for every subscription of <paramref name="c"/> that missed frames.</summary>

@@ -84,6 +84,10 @@ public sealed class Outbox(int queueFrames, int conflateAbove, int privateFrames
 
     public Task WaitAsync(CancellationToken cancel) => _signal.WaitAsync(cancel);
 
+    /// <summary>Wakes the writer with nothing queued, so it looks again at what it checks once drained (the connection's
+    /// dirty subscriptions).</summary>
+    public void Wake() => _signal.Release();
+
     public void Close()
     {
         lock (_lock) _closed = true;
