@@ -35,19 +35,25 @@ public sealed unsafe partial class WakeSignal : IDisposable
     public void Set()
     {
         Interlocked.Increment(ref _sets);
-        Signal();
+        Touch(set: true);
     }
 
-    private void Signal()
+    /// <summary>Writes to the eventfd (a set) or reads it (a clear) unless it is closed; Dispose waits for a touch in
+    /// progress, so neither reaches a descriptor number the system has since given to another file.</summary>
+    private void Touch(bool set)
     {
         Interlocked.Increment(ref _users);
         try
         {
             int descriptor = Volatile.Read(ref _descriptor);
             if (descriptor < 0) return;
-            BeforeWriteForTests?.Invoke(this);
-            ulong one = 1;
-            Write(descriptor, &one, 8);
+            ulong value = 1;
+            if (set)
+            {
+                BeforeWriteForTests?.Invoke(this);
+                Write(descriptor, &value, 8);
+            }
+            else Read(descriptor, &value, 8);
         }
         finally
         {
@@ -61,25 +67,11 @@ public sealed unsafe partial class WakeSignal : IDisposable
     public void Rearm(long seen)
     {
         Clear();
-        if (Sets != seen) Signal();
+        if (Sets != seen) Touch(set: true);
     }
 
     /// <summary>Clears it (already clear is fine); by the thread that waits on it.</summary>
-    public void Clear()
-    {
-        Interlocked.Increment(ref _users);
-        try
-        {
-            int descriptor = Volatile.Read(ref _descriptor);
-            if (descriptor < 0) return;
-            ulong value;
-            Read(descriptor, &value, 8);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _users);
-        }
-    }
+    public void Clear() => Touch(set: false);
 
     public void Dispose()
     {

@@ -5,17 +5,10 @@ namespace Exchange.Web.Tests;
 
 public sealed class BookTests
 {
-    private static SymbolMarket Market()
-    {
-        var spec = new SymbolSpec(1, 1, 0, 1, 1_000_000, 1_000_000, 100_00000000, 60_000, 2_000, 2, 5, 100_000_000_00);
-        var symbol = WebSymbol.From(new SymbolReference("BTC-USD", spec, SymbolStatus.Open, "BTC", 8, "USD", 2))!;
-        return new SymbolMarket(symbol, recentTrades: 4, candleWindowMinutes: 60);
-    }
-
     [Fact]
     public void Level_updates_build_both_sides_best_first_and_a_zero_removes_a_level()
     {
-        var m = Market();
+        var m = Markets.BtcUsd();
         m.ApplyLevel(1, 10, Side.Buy, 59_990, 2_000_000, 1);
         m.ApplyLevel(2, 11, Side.Buy, 59_995, 1_000_000, 1);
         m.ApplyLevel(3, 12, Side.Sell, 60_010, 3_000_000, 2);
@@ -29,7 +22,7 @@ public sealed class BookTests
     [Fact]
     public void A_best_bid_offer_that_agrees_with_the_book_changes_nothing()
     {
-        var m = Market();
+        var m = Markets.BtcUsd();
         m.ApplyLevel(1, 10, Side.Buy, 59_990, 2_000_000, 1);
         m.ApplyLevel(1, 10, Side.Sell, 60_010, 3_000_000, 2);
         Assert.True(m.EndInput());
@@ -42,7 +35,7 @@ public sealed class BookTests
     [Fact]
     public void A_lost_update_is_found_by_the_next_best_bid_offer_and_the_top_repaired_from_it()
     {
-        var m = Market();
+        var m = Markets.BtcUsd();
         m.ApplyLevel(1, 10, Side.Buy, 59_990, 2_000_000, 1);
         m.ApplyLevel(2, 10, Side.Buy, 59_980, 1_000_000, 1);
         m.ApplyLevel(3, 10, Side.Sell, 60_010, 3_000_000, 2);
@@ -61,7 +54,7 @@ public sealed class BookTests
     [Fact]
     public void An_empty_side_in_the_best_bid_offer_empties_that_side()
     {
-        var m = Market();
+        var m = Markets.BtcUsd();
         m.ApplyLevel(1, 10, Side.Sell, 60_010, 3_000_000, 2);
         Assert.True(m.CheckTop(2, new BestBidOffer(1, 0, 0, 0, 0)));
         Assert.Empty(m.Asks(0));
@@ -70,7 +63,7 @@ public sealed class BookTests
     [Fact]
     public void Recent_trades_keep_the_newest_and_candles_follow_the_sequencer_clock()
     {
-        var m = Market();
+        var m = Markets.BtcUsd();
         long minute = 60_000_000_000L;
         for (int i = 0; i < 6; i++) m.AddTrade(i + 1, 10 * minute + i * 20_000_000_000L, new Trade(1, i + 1, 60_000 + i, 1_000_000, Side.Buy));
         Assert.Equal([3L, 4, 5, 6], m.RecentTrades(10).Select(t => t.TradeId));
@@ -90,7 +83,7 @@ public sealed class BookTests
     [Fact]
     public void A_rebuild_takes_the_snapshot_then_the_updates_after_its_sequence_and_ignores_older_ones_that_come_late()
     {
-        var m = Market();
+        var m = Markets.BtcUsd();
         m.ApplyLevel(1, 10, Side.Buy, 59_990, 2_000_000, 1);        // a book that lost updates: this level is gone
         m.RebuildRequest = 7;
         m.ApplyLevel(12, 10, Side.Sell, 60_020, 1_000_000, 1);      // market data ahead of the snapshot

@@ -5,20 +5,13 @@ namespace Exchange.Web.Tests;
 
 public sealed class OutboxTests
 {
-    private static SymbolMarket Market()
-    {
-        var spec = new SymbolSpec(1, 1, 0, 1, 1_000_000, 1_000_000, 100_00000000, 60_000, 2_000, 2, 5, 100_000_000_00);
-        var symbol = WebSymbol.From(new SymbolReference("BTC-USD", spec, SymbolStatus.Open, "BTC", 8, "USD", 2))!;
-        return new SymbolMarket(symbol, recentTrades: 4, candleWindowMinutes: 60);
-    }
-
     [Fact]
     public async Task A_subscription_marked_for_a_snapshot_while_its_writer_waits_drained_wakes_the_writer()
     {
         // ConflateAbove 0: every increment finds the queue "too long", so the mark comes with the queue empty, as in the
         // interleaving above.
         var c = new WebConnection("127.0.0.1", new WebLimits { QueueFrames = 16, ConflateAbove = 0 });
-        var book = new Subscription(c, "book", Market(), 10, null);
+        var book = new Subscription(c, "book", Markets.BtcUsd(), 10, null);
         // The writer, drained, found nothing marked and waits.
         Assert.Null(c.Outbox.Next(out _));
         Assert.False(c.HasDirty);

@@ -93,9 +93,6 @@ public static class E2eBench
                         .Select(p => new ProcessCpu(p.Key, 100.0 * (p.Value - cpuBefore[p.Key]).TotalSeconds / wall.TotalSeconds))],
                 };
             }
-            // A run that went wrong carries what the engine (gateway, standbys) said last, so its report says why.
-            if (run.Failure != null || run.Lost > 0 || run.Latency.All.TotalCount == 0)
-                run = run with { EngineErrors = engine.RecentErrors() };
             settled = engine.SettleStandbys();
         }
         catch (Exception e) when (e is Client.LogonRejectedException or TimeoutException or IOException)
@@ -111,6 +108,11 @@ public static class E2eBench
         if (engine.ExitCode is { } code && code != 0) run = run with { Failure = run.Failure ?? $"the engine exited with {code}" };
         foreach (var (name, exit) in engine.StandbyExitCodes)
             if (exit is { } standbyCode && standbyCode != 0) run = run with { Failure = run.Failure ?? $"{name} exited with {standbyCode}" };
-        return (run with { EngineStopped = engine.StoppedLine, EngineStages = engine.StagesLine, Replication = engine.ReplicationOutcome(options.ReplicationMode, settled) }, engine.Description);
+        // What the engine (gateway, standbys) said last goes with the run: the report shows it when the run failed.
+        return (run with
+        {
+            EngineStopped = engine.StoppedLine, EngineStages = engine.StagesLine, EngineErrors = engine.RecentErrors(),
+            Replication = engine.ReplicationOutcome(options.ReplicationMode, settled),
+        }, engine.Description);
     }
 }

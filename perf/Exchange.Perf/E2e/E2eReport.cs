@@ -100,16 +100,17 @@ public static class E2eReport
             seconds += run.MeasuredSeconds;
             maxLag = Math.Max(maxLag, run.MaxScheduleLagMicros);
             string prefix = runs.Count > 1 ? $"run {run.Index + 1}: " : "";
+            int failuresBefore = failures.Count;
             if (run.Failure != null) failures.Add(prefix + run.Failure);
             if (run.Lost > 0) failures.Add($"{prefix}{run.Lost} commands never acknowledged (lost)");
             if (run.Counts.Duplicated > 0) failures.Add($"{prefix}{run.Counts.Duplicated} duplicated acknowledgements");
             if (run.Counts.Unexpected > 0) failures.Add($"{prefix}{run.Counts.Unexpected} execution reports for orders not open");
             if (run.SendErrors > 0) failures.Add($"{prefix}{run.SendErrors} commands could not be sent");
             if (run.Latency.All.TotalCount == 0) failures.Add($"{prefix}nothing was measured");
-            if (failures.Count > 0 && !string.IsNullOrEmpty(run.EngineErrors))
-                failures.Add($"{prefix}the engine's last lines:\n{run.EngineErrors}");
             if (run.Replication is { ReplicasEqual: false } replication)
                 failures.Add(prefix + (replication.Failure ?? "standbys did not end where the primary did: " + Describe(replication)));
+            if (failures.Count > failuresBefore && !string.IsNullOrEmpty(run.EngineErrors))
+                failures.Add($"{prefix}the engine's last lines:\n{run.EngineErrors}");
         }
         double achieved = seconds > 0 ? measured / seconds : 0;
 
