@@ -9,8 +9,6 @@ namespace Exchange.Transport;
 
 public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
 {
-    private const int ReceiveBufferLength = 64 * 1024;
-
     private readonly object _registryLock = new();
     private readonly Dictionary<string, SendChannelEndpoint> _sendEndpoints = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ReceiveChannelEndpoint> _receiveEndpoints = new(StringComparer.Ordinal);
@@ -21,7 +19,6 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
     private readonly List<ReceiveChannelEndpoint> _receivers = [];
     private readonly List<Publication> _publications = [];
     private readonly List<Subscription> _subscriptions = [];
-    private readonly byte[] _receiveBuffer = GC.AllocateArray<byte>(ReceiveBufferLength, pinned: true);
     private readonly byte[] _scratch = new byte[256];
     private AgentRunner? _runner;
     private bool _disposed;
@@ -34,7 +31,10 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
         Counters = Options.Counters is { } file ? new TransportCounters(file, Options.CountersLabels) : new TransportCounters();
         TermBuffers = new TermBufferPool(Options.TermBufferPoolSize > 0 ? Options.TermBufferPoolSize : 2 * Options.MaxPendingImages, Counters);
         _parker = new DescriptorParker(this);
+        _receiveBatch = new ReceiveBatch(Options.DatagramsPerReceiveCall);
     }
+
+    private readonly ReceiveBatch _receiveBatch;
 
     public TransportOptions Options { get; }
     internal TermBufferPool TermBuffers { get; }
@@ -132,10 +132,10 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
     public int DoWork(long now)
     {
         int work = DrainPending();
-        var buffer = _receiveBuffer.AsSpan();
+        var batch = _receiveBatch;
         var scratch = _scratch.AsSpan();
-        for (int i = 0; i < _receivers.Count; i++) work += _receivers[i].Receive(now, buffer, scratch);
-        for (int i = 0; i < _senders.Count; i++) work += _senders[i].Receive(now, buffer, scratch);
+        for (int i = 0; i < _receivers.Count; i++) work += _receivers[i].Receive(now, batch, scratch);
+        for (int i = 0; i < _senders.Count; i++) work += _senders[i].Receive(now, batch, scratch);
         for (int i = 0; i < _subscriptions.Count; i++)
         {
             var subscription = _subscriptions[i];

@@ -58,6 +58,7 @@ public sealed class TransportCounters
     private readonly Counter _bytesReceived;
     private readonly Counter _datagramsSent;
     private readonly Counter _datagramsReceived;
+    private readonly Counter _receiveCalls;
     private readonly Counter _dataFramesSent;
     private readonly Counter _dataFramesReceived;
     private readonly Counter _duplicateFrames;
@@ -88,6 +89,7 @@ public sealed class TransportCounters
     internal ref long BytesReceivedValue => ref _bytesReceived.Ref;
     internal ref long DatagramsSentValue => ref _datagramsSent.Ref;
     internal ref long DatagramsReceivedValue => ref _datagramsReceived.Ref;
+    internal ref long ReceiveCallsValue => ref _receiveCalls.Ref;
     internal ref long DataFramesSentValue => ref _dataFramesSent.Ref;
     internal ref long DataFramesReceivedValue => ref _dataFramesReceived.Ref;
     internal ref long DuplicateFramesValue => ref _duplicateFrames.Ref;
@@ -125,6 +127,7 @@ public sealed class TransportCounters
         _bytesReceived = file.Add("transport_bytes_received", CounterKind.Total, "Bytes received", labels);
         _datagramsSent = file.Add("transport_datagrams_sent", CounterKind.Total, "Datagrams sent", labels);
         _datagramsReceived = file.Add("transport_datagrams_received", CounterKind.Total, "Datagrams received", labels);
+        _receiveCalls = file.Add("transport_receive_calls", CounterKind.Total, "System calls that read a socket (each reads up to a batch of datagrams, or finds none)", labels);
         _dataFramesSent = file.Add("transport_data_frames_sent", CounterKind.Total, "DATA frames sent for the first time (retransmits are counted apart).", labels);
         _dataFramesReceived = file.Add("transport_data_frames_received", CounterKind.Total, "DATA frames written into an image (new data only).", labels);
         _duplicateFrames = file.Add("transport_duplicate_frames", CounterKind.Total, "DATA frames that arrived again after their position had been received.", labels);
@@ -157,6 +160,8 @@ public sealed class TransportCounters
     public long BytesReceived => _bytesReceived.Value;
     public long DatagramsSent => _datagramsSent.Value;
     public long DatagramsReceived => _datagramsReceived.Value;
+    /// <summary>System calls that read a socket: each reads up to a batch of datagrams, or finds none.</summary>
+    public long ReceiveCalls => _receiveCalls.Value;
     /// <summary>DATA frames sent for the first time (retransmits are counted apart).</summary>
     public long DataFramesSent => _dataFramesSent.Value;
     /// <summary>DATA frames written into an image (new data only).</summary>
@@ -220,6 +225,7 @@ public sealed class TransportCounters
         yield return ("bytes_received", BytesReceived);
         yield return ("datagrams_sent", DatagramsSent);
         yield return ("datagrams_received", DatagramsReceived);
+        yield return ("receive_calls", ReceiveCalls);
         yield return ("data_frames_sent", DataFramesSent);
         yield return ("data_frames_received", DataFramesReceived);
         yield return ("duplicate_frames", DuplicateFrames);

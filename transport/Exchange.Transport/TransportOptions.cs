@@ -40,6 +40,10 @@ public sealed record TransportOptions
     public int MaxDatagramsPerPublicationCycle { get; init; } = 64;
     /// <summary>Most datagrams read from one socket in one duty cycle.</summary>
     public int MaxDatagramsPerReceiveCycle { get; init; } = 64;
+    /// <summary>Most datagrams one system call reads (recvmmsg). Each takes a 64 KiB buffer of the transport's (virtual
+    /// memory; only what datagrams fill is touched). 1 reads one at a time, and a socket is then known to be empty
+    /// only by a call that finds nothing.</summary>
+    public int DatagramsPerReceiveCall { get; init; } = 8;
     /// <summary>Retransmits for one NAK are capped at this many receiver windows.</summary>
     public int RetransmitWindows { get; init; } = 2;
 
@@ -79,5 +83,7 @@ public sealed record TransportOptions
             throw new ArgumentException("image limits must be at least 1");
         if (PendingImageTimeoutNanos <= 0) throw new ArgumentException("PendingImageTimeoutNanos must be positive");
         if (NewImagesPerSourcePerSecond < 1 || NewImagesPerSecond < 1 || SendSetupsPerSecond < 1) throw new ArgumentException("rates must be at least 1 per second");
+        if (DatagramsPerReceiveCall is < 1 or > 1024) throw new ArgumentException($"DatagramsPerReceiveCall {DatagramsPerReceiveCall} is not in 1..1024");
+        if (MaxDatagramsPerReceiveCycle < 1) throw new ArgumentException("MaxDatagramsPerReceiveCycle must be at least 1");
     }
 }

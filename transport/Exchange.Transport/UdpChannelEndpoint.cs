@@ -36,21 +36,27 @@ internal abstract class UdpChannelEndpoint : IDisposable
         return true;
     }
 
-    /// <summary>Reads up to a cycle's worth of datagrams and dispatches each; returns how many were read.</summary>
-    public int Receive(long now, Span<byte> buffer, Span<byte> scratch)
+    /// <summary>Reads up to a cycle's worth of datagrams and dispatches each; returns how many were read. A receive that
+    /// brings fewer datagrams than it had room for emptied the socket: no second call to learn that.</summary>
+    public int Receive(long now, ReceiveBatch batch, Span<byte> scratch)
     {
         var counters = Transport.Counters;
         int limit = Transport.Options.MaxDatagramsPerReceiveCycle;
         int datagrams = 0;
-        var from = new PeerAddress();
         while (datagrams < limit)
         {
-            int length = _socket.Receive(buffer, ref from);
-            if (length == 0) break;
-            datagrams++;
-            counters.BytesReceivedValue += length;
-            counters.DatagramsReceivedValue++;
-            Dispatch(buffer[..length], from, now, scratch);
+            int asked = Math.Min(limit - datagrams, batch.Slots);
+            int received = _socket.Receive(batch, asked);
+            counters.ReceiveCallsValue++;
+            for (int i = 0; i < received; i++)
+            {
+                var datagram = batch.Datagram(i);
+                counters.BytesReceivedValue += datagram.Length;
+                counters.DatagramsReceivedValue++;
+                Dispatch(datagram, batch.From(i), now, scratch);
+            }
+            datagrams += received;
+            if (received < asked) break;
         }
         return datagrams;
     }

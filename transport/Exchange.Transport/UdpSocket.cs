@@ -1,5 +1,5 @@
 // A non-blocking UDP socket. The .NET Socket creates, configures and binds it; datagrams move through
-// recvfrom/sendto on its descriptor so that "nothing to read" and "send buffer full" are return values.
+// recvmmsg/sendto on its descriptor so that "nothing to read" and "send buffer full" are return values.
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -45,24 +45,22 @@ public sealed unsafe class UdpSocket : IDisposable
         }
     }
 
-    /// <summary>Reads one datagram into <paramref name="buffer"/>: its length, or 0 when none is waiting
-    /// (errors count and also return 0). <paramref name="from"/> receives the sender's address.</summary>
-    public int Receive(Span<byte> buffer, ref PeerAddress from)
+    /// <summary>Reads up to <paramref name="limit"/> (at most the batch's slots) datagrams waiting, in one system call:
+    /// how many, 0 when none is waiting (errors count and also return 0).</summary>
+    internal int Receive(ReceiveBatch batch, int limit)
     {
-        fixed (byte* data = buffer)
-        fixed (PeerAddress* address = &from)
+        int received = Native.recvmmsg(_descriptor, batch.Messages, (uint)Math.Min(limit, batch.Slots), Native.MsgDontWait, null);
+        if (received > 0)
         {
-            int addressLength = PeerAddress.Capacity;
-            nint received = Native.recvfrom(_descriptor, data, buffer.Length, Native.MsgDontWait, address->Pointer, &addressLength);
-            if (received >= 0)
-            {
-                address->SetLength(Math.Min(addressLength, PeerAddress.Capacity));
-                return (int)received;
-            }
+            batch.Received(received);
+            return received;
+        }
+        if (received < 0)
+        {
             int errno = Marshal.GetLastPInvokeError();
             if (errno != Native.EAgain && errno != Native.EIntr) Errors++;
-            return 0;
         }
+        return 0;
     }
 
     /// <summary>Sends one datagram; false if the socket's buffer is full or the send failed.</summary>
