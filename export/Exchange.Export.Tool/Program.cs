@@ -122,7 +122,7 @@ static int Export(string dir, Exchange.Engine.EngineConfig config, List<(IExport
     var metrics = new ExportMetrics(counters, pipelines);
     foreach (var t in threads) t.Start();
     foreach (var t in threads)
-        while (!t.Join(250)) metrics.Update();
+        while (!t.Join(ExportMetrics.Interval)) metrics.Update();
     metrics.Update();
     foreach (var (sink, _) in sinks) sink.Dispose();
     tracing?.Flush();

@@ -155,11 +155,25 @@ public static class ExportBench
                 string counters = Directory.CreateDirectory(Path.Combine(scratch, $"counters-{pair}")).FullName;
                 export = ChildProcesses.Start(exporter.File, [.. exporter.Prefix, engine.JournalDirectory!, .. server.ExporterArgs, "--status-seconds", "3600"],
                     new Dictionary<string, string> { ["EXCHANGE_COUNTERS_DIR"] = counters });
-                export.OutputDataReceived += (_, _) => { };
-                export.ErrorDataReceived += (_, _) => { };
+                // The exporter follows the journal before the load starts, as one in production runs before the
+                // trading it exports: its start (connecting, migrating, rebuilding the state) is not lag.
+                var following = new ManualResetEventSlim();
+                var said = new System.Collections.Concurrent.ConcurrentQueue<string>();
+                export.OutputDataReceived += (_, e) =>
+                {
+                    if (e.Data == null) return;
+                    said.Enqueue(e.Data);
+                    if (e.Data.StartsWith("exporting ", StringComparison.Ordinal)) following.Set();
+                };
+                export.ErrorDataReceived += (_, e) => { if (e.Data != null) said.Enqueue(e.Data); };
                 export.BeginOutputReadLine();
                 export.BeginErrorReadLine();
                 sampler = LagSampler.Start(counters, options.LiveSink);
+                var waited = Stopwatch.StartNew();
+                while (!following.Wait(100))
+                    if (export.HasExited || waited.Elapsed > TimeSpan.FromSeconds(60))
+                        throw new IOException($"exchange-export did not start following the journal ({(export.HasExited ? $"exited with {export.ExitCode}" : "60 s")}): " +
+                            string.Join(" | ", said.TakeLast(5)));
             }
             engine.MarkLoad();
             var run = LoadGenerator.Run(e2e, engine, pair - 1);

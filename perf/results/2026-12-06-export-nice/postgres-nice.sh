@@ -1,0 +1,3 @@
+#!/bin/sh
+echo 19 > /proc/self/autogroup
+exec nice -n 19 /work/main/ops/servers/postgres.sh "$@"
