@@ -134,8 +134,14 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
         int work = DrainPending();
         var batch = _receiveBatch;
         var scratch = _scratch.AsSpan();
-        for (int i = 0; i < _receivers.Count; i++) work += _receivers[i].Receive(now, batch, scratch);
+        // Send first: what the owner offered since the last cycle (an answer to what that cycle brought) goes out before
+        // the sockets are read again, not after a receive call on each of them (Aeron's shared agent also runs its sender
+        // before its receiver). Then the publications' sockets (status messages and NAKs: a window opened here is used
+        // by the next cycle's send), and the subscriptions' last, so data read is handed to the owner without another
+        // system call in between.
+        for (int i = 0; i < _publications.Count; i++) work += _publications[i].DoSend(now, scratch);
         for (int i = 0; i < _senders.Count; i++) work += _senders[i].Receive(now, batch, scratch);
+        for (int i = 0; i < _receivers.Count; i++) work += _receivers[i].Receive(now, batch, scratch);
         for (int i = 0; i < _subscriptions.Count; i++)
         {
             var subscription = _subscriptions[i];
@@ -148,7 +154,6 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
                 work++;
             }
         }
-        for (int i = 0; i < _publications.Count; i++) work += _publications[i].DoSend(now, scratch);
         work += Housekeeping();
         return work;
     }
