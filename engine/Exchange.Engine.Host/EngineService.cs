@@ -301,12 +301,14 @@ public sealed partial class EngineService : IDisposable
             _journal.Append(sequence, timestamp, header.TemplateId, header.Version, message);
             Primary?.OnJournaled(sequence, timestamp, header.TemplateId, header.Version, message);
             // Under None a command is durable once the OS has it: hand it over now, so its responses can go at once.
-            Stages.Journaled();
+            // That write is the journal's cost under None, so the stage ends after it, not in the matching's time.
             if (_journal.Durability == Durability.None)
             {
                 _journal.Commit();
+                Stages.Journaled();
                 _outbound.Durable = ReleasableSequence();
             }
+            else Stages.Journaled();
         }
         else Stages.Journaled();
         ref var events = ref _engine.Output;
