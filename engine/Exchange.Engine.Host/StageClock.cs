@@ -34,7 +34,12 @@ internal sealed class StageClock
         _countdown = every;
         _done = new long[Stages.Length][];
         for (int i = 0; i < Stages.Length; i++) _done[i] = new long[every > 0 ? capacity : 0];
+        _total = new long[every > 0 ? capacity : 0];
     }
+
+    // Completed: each sample's whole time, received to sent (the median of the sums, which the sum of the stages'
+    // medians is not when a stage is wide).
+    private readonly long[] _total;
 
     public bool Enabled => _every > 0;
     public long Samples { get; private set; }
@@ -111,12 +116,15 @@ internal sealed class StageClock
             if (_completed < _done[0].Length)
             {
                 long previous = _ticks[_head, 0];
+                long total = 0;
                 for (int stage = 0; stage < Stages.Length; stage++)
                 {
                     long at = stage < 4 ? _ticks[_head, stage + 1] : now;
                     _done[stage][_completed] = Math.Max(0, (long)((at - previous) * (1_000_000_000.0 / Stopwatch.Frequency)));
+                    total += _done[stage][_completed];
                     previous = at;
                 }
+                _total[_completed] = total;
                 _completed++;
             }
             else Dropped++;
@@ -140,12 +148,20 @@ internal sealed class StageClock
         return result;
     }
 
-    /// <summary>One line: <c>stages every=N samples=S dropped=D sequenced=p50/p90/p99/max ...</c> (nanoseconds).</summary>
+    /// <summary>One line: <c>stages every=N samples=S dropped=D sequenced=p50/p90/p99/max ... total=p50/p90/p99/max</c>
+    /// (nanoseconds; total: each sample's received to sent).</summary>
     public string Line()
     {
         var s = new StringBuilder();
         s.Append(CultureInfo.InvariantCulture, $"stages every={_every} samples={Samples} dropped={Dropped}");
         foreach (var (stage, p50, p90, p99, max) in Report()) s.Append(CultureInfo.InvariantCulture, $" {stage}={p50}/{p90}/{p99}/{max}");
+        if (_completed > 0)
+        {
+            var totals = _total.AsSpan(0, _completed).ToArray();
+            Array.Sort(totals);
+            long At(double q) => totals[Math.Min(totals.Length - 1, (int)(q * totals.Length))];
+            s.Append(CultureInfo.InvariantCulture, $" total={At(0.5)}/{At(0.9)}/{At(0.99)}/{totals[^1]}");
+        }
         if (_fsyncCount > 0)
         {
             var sorted = _fsyncs.AsSpan(0, _fsyncCount).ToArray();

@@ -52,6 +52,14 @@ public sealed class StageClockTests
         // Most sampled commands waited for a later DoWork's fsync, after at least a 2 ms sleep.
         Assert.True(stages["durable"][0] >= 1_000_000, $"durable p50 {stages["durable"][0]} ns");
         Assert.True(stages["matched"][3] > 0);
+        // Each sample's own total, received to sent: at least its longest stage, at most all of them at their worst,
+        // and ordered like any distribution.
+        var totals = stages["total"];
+        Assert.True(0 <= totals[0] && totals[0] <= totals[1] && totals[1] <= totals[2] && totals[2] <= totals[3], string.Join('/', totals));
+        string[] all = ["sequenced", "journaled", "matched", "durable", "sent"];
+        Assert.True(totals[0] >= stages["durable"][0], $"total p50 {totals[0]} ns below the durable stage's {stages["durable"][0]} ns");
+        Assert.True(totals[3] >= all.Max(stage => stages[stage][3]));
+        Assert.True(totals[3] <= all.Sum(stage => stages[stage][3]));
     }
 
     [Fact]

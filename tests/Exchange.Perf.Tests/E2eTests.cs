@@ -65,6 +65,8 @@ public sealed class E2eTests : IDisposable
         Assert.Contains("Where the time goes inside the engine", summary.Table);
         foreach (string stage in new[] { "sequenced", "journaled", "matched", "durable", "sent" })
             Assert.Matches($@"\| 1 \| \d+ \| {stage} \| \d+\.\d \|", summary.Table);
+        // Each sampled command's own time in the engine, whose median the rest of the round trip is taken against.
+        Assert.Matches(@"\| 1 \| \d+ \| engine, received to sent \(each command's own\) \| \d+\.\d \|", summary.Table);
 
         // The percentile distribution ends at percentile 1.0 with the total count, in HdrHistogram's layout.
         var rows = File.ReadLines(Path.Combine(summary.Directory, "latency.hgrm"))
