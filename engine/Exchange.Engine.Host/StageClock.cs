@@ -140,10 +140,8 @@ internal sealed class StageClock
         var result = new List<(string, long, long, long, long)>();
         for (int stage = 0; stage < Stages.Length; stage++)
         {
-            var sorted = _done[stage].AsSpan(0, _completed).ToArray();
-            Array.Sort(sorted);
-            long At(double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
-            result.Add((Stages[stage], At(0.5), At(0.9), At(0.99), sorted.Length == 0 ? 0 : sorted[^1]));
+            var (p50, p90, p99, max) = Percentiles(_done[stage].AsSpan(0, _completed));
+            result.Add((Stages[stage], p50, p90, p99, max));
         }
         return result;
     }
@@ -157,18 +155,24 @@ internal sealed class StageClock
         foreach (var (stage, p50, p90, p99, max) in Report()) s.Append(CultureInfo.InvariantCulture, $" {stage}={p50}/{p90}/{p99}/{max}");
         if (_completed > 0)
         {
-            var totals = _total.AsSpan(0, _completed).ToArray();
-            Array.Sort(totals);
-            long At(double q) => totals[Math.Min(totals.Length - 1, (int)(q * totals.Length))];
-            s.Append(CultureInfo.InvariantCulture, $" total={At(0.5)}/{At(0.9)}/{At(0.99)}/{totals[^1]}");
+            var (p50, p90, p99, max) = Percentiles(_total.AsSpan(0, _completed));
+            s.Append(CultureInfo.InvariantCulture, $" total={p50}/{p90}/{p99}/{max}");
         }
         if (_fsyncCount > 0)
         {
-            var sorted = _fsyncs.AsSpan(0, _fsyncCount).ToArray();
-            Array.Sort(sorted);
-            long At(double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
-            s.Append(CultureInfo.InvariantCulture, $" fsyncs={_fsyncCount} fsync={At(0.5)}/{At(0.9)}/{At(0.99)}/{sorted[^1]}");
+            var (p50, p90, p99, max) = Percentiles(_fsyncs.AsSpan(0, _fsyncCount));
+            s.Append(CultureInfo.InvariantCulture, $" fsyncs={_fsyncCount} fsync={p50}/{p90}/{p99}/{max}");
         }
         return s.ToString();
+    }
+
+    /// <summary>p50, p90, p99 and max of <paramref name="values"/> (all 0 when there are none), sorting a copy.</summary>
+    private static (long P50, long P90, long P99, long Max) Percentiles(ReadOnlySpan<long> values)
+    {
+        if (values.IsEmpty) return (0, 0, 0, 0);
+        var sorted = values.ToArray();
+        Array.Sort(sorted);
+        long At(double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+        return (At(0.5), At(0.9), At(0.99), sorted[^1]);
     }
 }

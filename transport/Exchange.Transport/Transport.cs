@@ -19,6 +19,7 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
     private readonly List<ReceiveChannelEndpoint> _receivers = [];
     private readonly List<Publication> _publications = [];
     private readonly List<Subscription> _subscriptions = [];
+    private readonly ReceiveBatch _receiveBatch;
     private readonly byte[] _scratch = new byte[256];
     private AgentRunner? _runner;
     private bool _disposed;
@@ -33,8 +34,6 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
         _parker = new DescriptorParker(this);
         _receiveBatch = new ReceiveBatch(Options.DatagramsPerReceiveCall);
     }
-
-    private readonly ReceiveBatch _receiveBatch;
 
     public TransportOptions Options { get; }
     internal TermBufferPool TermBuffers { get; }
