@@ -88,6 +88,7 @@ public sealed class EngineLoop : IAgent
         if (_replication != null) work += _replication(now);
         work += _service.DoWork(now);
         if (_refused != null) work += _refused.Poll(now);
+        if (work == 0) work = _service.PrepareJournal();
         // Waiting for the journal's sync thread with nothing else to do: leave the core to it rather than spin (on a
         // machine with few cores a spinning engine delays the sync thread's wake-up by a scheduler tick), parked on the
         // sockets and the journal's signal, so a datagram or the fsync's end wakes the loop at once.

@@ -300,8 +300,8 @@ public sealed partial class EngineService : IDisposable
         {
             _journal.Append(sequence, timestamp, header.TemplateId, header.Version, message);
             Primary?.OnJournaled(sequence, timestamp, header.TemplateId, header.Version, message);
-            // Under None a command is durable once the OS has it: hand it over now, so its responses can go at once.
-            // That write is the journal's cost under None, so the stage ends after it, not in the matching's time.
+            // Under None a command is durable once the OS has it, which it has once appended (the journal writes into the
+            // segment's shared mapping): commit now, so its responses can go at once. The stage ends after the append.
             if (_journal.Durability == Durability.None)
             {
                 _journal.Commit();
@@ -631,6 +631,10 @@ public sealed partial class EngineService : IDisposable
     public long DurableSequence => _journal?.DurableSequence ?? _engine.LastSequence;
     /// <summary>The journal's sync thread is making records durable that this engine has not yet taken up.</summary>
     public bool AwaitingDisk => _journal is { SyncPending: true };
+
+    /// <summary>For a duty cycle that found nothing to do: the journal lengthens its open segment and faults in the pages
+    /// the next appends will write (<see cref="JournalWriter.PrepareAhead"/>), off any command's path.</summary>
+    public int PrepareJournal() => _journal?.PrepareAhead() ?? 0;
     /// <summary>An eventfd readable once the journal's sync thread has made more durable (-1 without a sync thread): what
     /// a parked engine loop also waits on.</summary>
     public int DurableSignal => _options.JournalSignal?.Descriptor ?? -1;

@@ -77,12 +77,13 @@ public static class JournalFormat
         return null;
     }
 
-    /// <summary>Writes a record at the start of <paramref name="destination"/>; returns its aligned length.</summary>
+    /// <summary>Writes a record at the start of <paramref name="destination"/>; returns its aligned length. The length
+    /// word goes last, with a release store: the journal's writer writes into the segment's shared mapping, so a reader
+    /// of the file sees either zeros there (nothing yet) or the whole record, never a length ahead of its bytes.</summary>
     internal static int WriteRecord(Span<byte> destination, long sequence, long timestamp, ushort type, ushort version, ReadOnlySpan<byte> payload)
     {
         int length = RecordHeaderLength + payload.Length;
         int aligned = Aligned(length);
-        BinaryPrimitives.WriteInt32LittleEndian(destination, length);
         BinaryPrimitives.WriteInt64LittleEndian(destination[SequenceOffset..], sequence);
         BinaryPrimitives.WriteInt64LittleEndian(destination[TimestampOffset..], timestamp);
         BinaryPrimitives.WriteUInt16LittleEndian(destination[TypeOffset..], type);
@@ -90,7 +91,10 @@ public static class JournalFormat
         BinaryPrimitives.WriteUInt32LittleEndian(destination[28..], 0);
         payload.CopyTo(destination[RecordHeaderLength..]);
         destination[length..aligned].Clear();
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[CrcOffset..], RecordCrc(destination[..length]));
+        Span<byte> lengthWord = stackalloc byte[sizeof(int)];
+        BinaryPrimitives.WriteInt32LittleEndian(lengthWord, length);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[CrcOffset..], Crc32C.Append(Crc32C.Compute(lengthWord), destination[SequenceOffset..length]));
+        Volatile.Write(ref System.Runtime.CompilerServices.Unsafe.As<byte, int>(ref destination[LengthOffset]), BitConverter.IsLittleEndian ? length : BinaryPrimitives.ReverseEndianness(length));
         return aligned;
     }
 

@@ -30,8 +30,8 @@ public sealed record JournalOptions
     public Exchange.Runtime.WakeSignal? DurableSignal { get; init; }
     /// <summary>Tests: runs on the sync thread before each of its fsyncs (to hold one open, or fail it).</summary>
     internal Action? BeforeThreadSync { get; init; }
-    /// <summary>Bytes collected before one write to the file.</summary>
-    public int WriteBufferSize { get; init; } = 1 << 20;
+    /// <summary>The most bytes one record may take (header included); a segment's size also bounds it.</summary>
+    public int MaxRecordLength { get; init; } = 1 << 20;
     /// <summary>One index entry per this many bytes of records.</summary>
     public int IndexInterval { get; init; } = 64 << 10;
     /// <summary>Truncate at the first corrupt record instead of refusing to open. What is cut away is lost by the
@@ -47,7 +47,7 @@ public sealed record JournalOptions
     public void Validate()
     {
         if (SegmentSize < 4096 || SegmentSize > 1L << 40) throw new ArgumentException($"segment size {SegmentSize} outside 4 KiB..1 TiB");
-        if (WriteBufferSize < 4096) throw new ArgumentException("write buffer must be at least 4 KiB");
+        if (MaxRecordLength < 4096) throw new ArgumentException("MaxRecordLength must be at least 4 KiB");
         if (BatchMaxRecords < 1) throw new ArgumentException("BatchMaxRecords must be positive");
         if (BatchMaxDelay < TimeSpan.Zero) throw new ArgumentException("BatchMaxDelay must not be negative");
         if (IndexInterval < JournalFormat.Alignment) throw new ArgumentException("IndexInterval too small");
@@ -55,6 +55,6 @@ public sealed record JournalOptions
     }
 
     /// <summary>The largest payload one record can carry.</summary>
-    public int MaxPayload => (int)Math.Min(WriteBufferSize, SegmentSize - JournalFormat.SegmentHeaderLength - JournalFormat.Alignment)
+    public int MaxPayload => (int)Math.Min(MaxRecordLength, SegmentSize - JournalFormat.SegmentHeaderLength - JournalFormat.Alignment)
         - JournalFormat.RecordHeaderLength - JournalFormat.Alignment;
 }

@@ -1,6 +1,9 @@
 // Appends sequenced inputs to the journal and makes them durable under the configured policy. Single
-// writer per directory (an exclusive lock file), one open segment, records gathered in a write buffer and
-// handed to the OS at commit; under `batch` one fsync covers everything appended since the last one. The
+// writer per directory (an exclusive lock file), one open segment, mapped into memory shared: a record is written
+// by plain stores into the file's page cache (what a write(2) would do, without the system call on the appending
+// thread), so it is the OS's as soon as it is appended; under `batch` one fsync covers everything appended since the
+// last one. The file is kept a little longer than what is written (ExtendChunk, never past the segment's size), so
+// a store never lands past its end, and a reader or a recovery scanning past the last record reads at most that much. The
 // checkpoint beside the segments remembers the highest durable sequence, so a journal found holding less than
 // that (records lost to a truncated or emptied segment) is refused rather than silently continued.
 // With JournalOptions.SyncThread the batch's fsync runs on a thread of the writer's own (JournalWriter.SyncThread.cs)
@@ -10,17 +13,23 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Exchange.Journal;
 
-public sealed partial class JournalWriter : IDisposable
+public sealed unsafe partial class JournalWriter : IDisposable
 {
+    /// <summary>How far ahead of the last record the segment's file is lengthened (and its pages faulted in by
+    /// <see cref="PrepareAhead"/>).</summary>
+    internal const long ExtendChunk = 256 << 10;
+
     private readonly JournalOptions _options;
     private readonly FileStream _lock;
     private Checkpoint? _checkpoint;
-    private readonly byte[] _buffer;
-    private int _buffered;
-    private long _bufferFileOffset;
     private readonly SparseIndex _index = new();
 
     private SafeFileHandle? _segment;
+    private byte* _map;
+    /// <summary>The open segment's file length: stores go below it only.</summary>
+    private long _fileLength;
+    /// <summary>Pages below this were faulted in writable ahead of need.</summary>
+    private long _populatedTo;
     private long _segmentFirstSequence;
     private long _position;
 
@@ -33,12 +42,11 @@ public sealed partial class JournalWriter : IDisposable
         _options = options;
         _batchMaxDelayNanos = options.BatchMaxDelay.Ticks * 100;
         _lock = lockFile;
-        _buffer = new byte[options.WriteBufferSize];
     }
 
     /// <summary>Last sequence appended (0 for an empty journal).</summary>
     public long LastSequence { get; private set; }
-    /// <summary>Last sequence handed to the OS.</summary>
+    /// <summary>Last sequence handed to the OS: the last appended (a record is in the page cache once written).</summary>
     public long WrittenSequence { get; private set; }
     /// <summary>Last sequence the durability policy counts as durable: acknowledge up to here.</summary>
     public long DurableSequence { get; private set; }
@@ -110,9 +118,13 @@ public sealed partial class JournalWriter : IDisposable
         LastSequence = WrittenSequence = DurableSequence = result.LastSequence;
         if (!result.Closed)
         {
+            // A process killed while writing a record leaves its bytes without a length word (written last): a clean end
+            // to a reader, but not the zeros the records appended from here expect after them.
+            TailRecovery.ZeroFrom(last.Path, result.TailOffset);
             _segment = File.OpenHandle(last.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
             _segmentFirstSequence = last.FirstSequence;
-            _position = _bufferFileOffset = result.TailOffset;
+            _position = result.TailOffset;
+            Map(last.Path);
             _index.Load(SegmentDirectory.IndexPath(_options.Directory, last.FirstSequence), result.TailOffset);
         }
         return result.Report;
@@ -151,13 +163,15 @@ public sealed partial class JournalWriter : IDisposable
         int size = JournalFormat.Aligned(JournalFormat.RecordHeaderLength + payload.Length);
         // Keep room for the closing marker after the last record.
         if (_segment == null || _position + size > _options.SegmentSize - JournalFormat.Alignment) Roll(sequence, timestamp);
-        if (_buffered + size > _buffer.Length) WriteBuffer();
+        // A segment that could not be mapped (its roll threw) takes nothing: stores would land at a null address.
+        if (_map == null) throw new JournalException($"{_options.Directory}: the open segment is not mapped (its creation failed)");
+        // Room for the record and the closing marker after it.
+        if (_position + size + JournalFormat.Alignment > _fileLength) Extend(_position + size + JournalFormat.Alignment);
 
         if (_index.ShouldMark(_position, _options.IndexInterval)) _index.Mark(sequence, _position);
-        JournalFormat.WriteRecord(_buffer.AsSpan(_buffered), sequence, timestamp, type, version, payload);
-        _buffered += size;
+        JournalFormat.WriteRecord(new Span<byte>(_map + _position, size), sequence, timestamp, type, version, payload);
         _position += size;
-        LastSequence = sequence;
+        LastSequence = WrittenSequence = sequence;
         BytesAppended += size;
         if (_unsyncedRecords++ == 0) _unsyncedSince = _options.Clock.NanoTime();
 
@@ -168,7 +182,6 @@ public sealed partial class JournalWriter : IDisposable
     /// appends; <see cref="DurableSequence"/> then says what may be acknowledged.</summary>
     public void Commit()
     {
-        WriteBuffer();
         switch (_options.Durability)
         {
             case Durability.None:
@@ -199,7 +212,6 @@ public sealed partial class JournalWriter : IDisposable
         if (_options.Durability != Durability.Batch) return 0;
         int work = _syncThread == null ? 0 : Harvest();
         if (_unsyncedRecords == 0 || _options.Clock.NanoTime() - _unsyncedSince < _batchMaxDelayNanos) return work;
-        WriteBuffer();
         if (_syncThread == null) Sync();
         else RequestSync();
         return 1;
@@ -208,7 +220,6 @@ public sealed partial class JournalWriter : IDisposable
     /// <summary>Writes and fsyncs everything appended, whatever the policy.</summary>
     public void Flush()
     {
-        WriteBuffer();
         if (_syncThread != null)
         {
             TakeFile();
@@ -220,13 +231,48 @@ public sealed partial class JournalWriter : IDisposable
         if (_unsyncedRecords > 0 || DurableSequence < WrittenSequence) Sync();
     }
 
-    private void WriteBuffer()
+    /// <summary>For a moment with nothing else to do (the engine's idle duty cycle): lengthens the open segment's file
+    /// and faults in its next pages before the appends that will need them, so neither the system call nor the page
+    /// faults fall on a command's path. Returns 1 if it did work.</summary>
+    public int PrepareAhead()
     {
-        if (_buffered == 0) return;
-        RandomAccess.Write(_segment!, _buffer.AsSpan(0, _buffered), _bufferFileOffset);
-        _bufferFileOffset += _buffered;
-        _buffered = 0;
-        WrittenSequence = LastSequence;
+        if (_segment == null) return 0;
+        bool extend = _fileLength < _options.SegmentSize && _fileLength - _position <= ExtendChunk / 2;
+        if (!extend && _populatedTo >= _fileLength) return 0;
+        if (extend) Extend(_position + JournalFormat.Alignment);
+        long page = Environment.SystemPageSize;
+        long from = Math.Max(_populatedTo, _position) & ~(page - 1);
+        if (!NativeFile.PopulateForWrite(_map + from, _fileLength - from))
+        {
+            // A kernel without MADV_POPULATE_WRITE: touch each page past the last record (they hold zeros).
+            for (long at = Math.Max(from + page, _position); at < _fileLength; at = (at & ~(page - 1)) + page) Volatile.Write(ref _map[at], 0);
+        }
+        _populatedTo = _fileLength;
+        return 1;
+    }
+
+    /// <summary>Lengthens the open segment's file to cover <paramref name="atLeast"/> plus a chunk (never past the segment's size).</summary>
+    private void Extend(long atLeast)
+    {
+        long length = Math.Min(_options.SegmentSize, atLeast + ExtendChunk);
+        if (length <= _fileLength) return;
+        RandomAccess.SetLength(_segment!, length);
+        _fileLength = length;
+    }
+
+    /// <summary>Maps the open segment (its whole declared size: only the part below the file's length is touched).</summary>
+    private void Map(string path)
+    {
+        _fileLength = RandomAccess.GetLength(_segment!);
+        _map = NativeFile.MapShared(_segment!, _options.SegmentSize, path);
+        _populatedTo = _position;
+    }
+
+    private void Unmap()
+    {
+        if (_map == null) return;
+        NativeFile.Unmap(_map, _options.SegmentSize);
+        _map = null;
     }
 
     /// <summary>Told how long each fsync took, in nanoseconds (the process's metrics; called on the appending thread, also
@@ -266,14 +312,14 @@ public sealed partial class JournalWriter : IDisposable
     {
         if (_segment != null)
         {
-            WriteBuffer();
-            Span<byte> closed = stackalloc byte[JournalFormat.Alignment];
-            closed.Clear();
-            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(closed, JournalFormat.SegmentClosed);
-            RandomAccess.Write(_segment, closed, _position);
+            // The last append kept room for the marker, unless the segment was resumed from a file that ends at its tail.
+            if (_position + JournalFormat.Alignment > _fileLength) Extend(_position + JournalFormat.Alignment);
+            Volatile.Write(ref *(int*)(_map + _position), BitConverter.IsLittleEndian ? JournalFormat.SegmentClosed
+                : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(JournalFormat.SegmentClosed));
             if (_options.Durability != Durability.None) Sync();
             _checkpoint?.Advance(DurableSequence, sync: _options.Durability != Durability.None);
             _index.Save(SegmentDirectory.IndexPath(_options.Directory, _segmentFirstSequence));
+            Unmap();
             _segment.Dispose();
         }
         string path = Path.Combine(_options.Directory, JournalFormat.SegmentName(firstSequence));
@@ -287,7 +333,8 @@ public sealed partial class JournalWriter : IDisposable
             NativeFile.SyncDirectory(_options.Directory);
         }
         _segmentFirstSequence = firstSequence;
-        _position = _bufferFileOffset = JournalFormat.SegmentHeaderLength;
+        _position = JournalFormat.SegmentHeaderLength;
+        Map(path);
         _index.Clear();
     }
 
@@ -300,6 +347,7 @@ public sealed partial class JournalWriter : IDisposable
             {
                 Flush();
                 _index.Save(SegmentDirectory.IndexPath(_options.Directory, _segmentFirstSequence));
+                Unmap();
                 _segment.Dispose();
                 _segment = null;
             }

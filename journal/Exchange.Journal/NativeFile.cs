@@ -1,4 +1,5 @@
-// What .NET's file API cannot do: fsync a directory (a newly created segment's name made durable).
+// What .NET's file API cannot do: fsync a directory (a newly created segment's name made durable), and map a segment
+// into memory so records are written by plain stores (JournalWriter).
 using System.Runtime.InteropServices;
 
 namespace Exchange.Journal;
@@ -15,6 +16,35 @@ internal static partial class NativeFile
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int fd);
+
+    private const int ProtRead = 1, ProtWrite = 2, SharedMapping = 1;
+    /// <summary>MADV_POPULATE_WRITE (Linux 5.14): fault pages in writable, as a store would, without storing.</summary>
+    private const int PopulateWrite = 23;
+
+    [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
+    private static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
+
+    [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
+    private static partial int Munmap(nint address, nuint length);
+
+    [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static partial int Madvise(nint address, nuint length, int advice);
+
+    /// <summary>Maps <paramref name="length"/> bytes of <paramref name="file"/> from its start, shared and writable: a store
+    /// there is a store into the file's page cache (what a write(2) would have put there), visible to readers of the file
+    /// at once and made durable by an fsync of the file. Pages past the file's end must not be touched (SIGBUS).</summary>
+    public static unsafe byte* MapShared(Microsoft.Win32.SafeHandles.SafeFileHandle file, long length, string path)
+    {
+        nint address = Mmap(0, (nuint)length, ProtRead | ProtWrite, SharedMapping, (int)file.DangerousGetHandle(), 0);
+        if (address == -1) throw new IOException($"{path}: cannot map the segment ({length} bytes) into memory (errno {Marshal.GetLastPInvokeError()})");
+        return (byte*)address;
+    }
+
+    public static unsafe void Unmap(byte* address, long length) => Munmap((nint)address, (nuint)length);
+
+    /// <summary>Faults in [<paramref name="address"/>, +<paramref name="length"/>) of a shared mapping as writable now, so
+    /// the stores that come later do not each take a page fault. Returns false where the kernel cannot (older than 5.14).</summary>
+    public static unsafe bool PopulateForWrite(byte* address, long length) => Madvise((nint)address, (nuint)length, PopulateWrite) == 0;
 
     public static void SyncDirectory(string path)
     {

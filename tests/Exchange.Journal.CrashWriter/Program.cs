@@ -14,7 +14,7 @@ var options = new JournalOptions
     Directory = args[0],
     Durability = Enum.Parse<Durability>(args[1], ignoreCase: true),
     SegmentSize = args.Length > 4 ? long.Parse(args[4]) : 64 << 10,
-    WriteBufferSize = 16 << 10,
+    MaxRecordLength = 16 << 10,
     IndexInterval = 1 << 10,
 };
 var random = new Random(int.Parse(args[2]));

@@ -21,7 +21,7 @@ public sealed class TempJournal : IDisposable
         Directory = Directory,
         SegmentSize = segmentSize,
         Durability = durability,
-        WriteBufferSize = 16 << 10,
+        MaxRecordLength = 16 << 10,
         IndexInterval = 1 << 10,
         Repair = repair,
     };

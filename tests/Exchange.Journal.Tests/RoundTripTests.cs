@@ -19,7 +19,7 @@ public sealed class RoundTripTests : IDisposable
     [Fact]
     public void Records_of_every_payload_size_read_back_identical()
     {
-        var options = _journal.Options() with { WriteBufferSize = 1 << 20 };
+        var options = _journal.Options() with { MaxRecordLength = 1 << 20 };
         int max = options.MaxPayload;
         int[] sizes = [0, 1, 7, 8, 9, 23, 24, 25, 31, 32, 33, 100, 1000, 4095, 4096, 4097, 20_000, max - 1, max, 0, max, 3];
         var written = new List<(long Sequence, long Timestamp, ushort Type, ushort Version, byte[] Payload)>();
@@ -57,7 +57,7 @@ public sealed class RoundTripTests : IDisposable
         int first = 1000;
         long afterFirst = JournalFormat.SegmentHeaderLength + JournalFormat.Aligned(JournalFormat.RecordHeaderLength + first);
         int second = (int)(segmentSize - JournalFormat.Alignment - afterFirst) - JournalFormat.RecordHeaderLength;
-        using (var writer = JournalWriter.Open(_journal.Options(segmentSize) with { WriteBufferSize = 1 << 20 }, out _))
+        using (var writer = JournalWriter.Open(_journal.Options(segmentSize) with { MaxRecordLength = 1 << 20 }, out _))
         {
             Assert.True(second <= writer.MaxPayload);
             writer.Append(1, 1, 1, 1, Payload(1, first));
@@ -86,7 +86,7 @@ public sealed class RoundTripTests : IDisposable
         int first = 1000;
         long afterFirst = JournalFormat.SegmentHeaderLength + JournalFormat.Aligned(JournalFormat.RecordHeaderLength + first);
         int tooBig = (int)(segmentSize - JournalFormat.Alignment - afterFirst) - JournalFormat.RecordHeaderLength + 1;
-        using (var writer = JournalWriter.Open(_journal.Options(segmentSize) with { WriteBufferSize = 1 << 20 }, out _))
+        using (var writer = JournalWriter.Open(_journal.Options(segmentSize) with { MaxRecordLength = 1 << 20 }, out _))
         {
             writer.Append(1, 1, 1, 1, Payload(1, first));
             writer.Append(2, 2, 1, 1, Payload(2, tooBig));

@@ -37,7 +37,7 @@ public sealed class RecoverTests : IDisposable
     [Fact]
     public void Recover_discards_a_torn_tail_and_verify_is_clean_afterwards()
     {
-        using (var file = new FileStream(_journal.Segments[^1], FileMode.Open, FileAccess.ReadWrite)) file.SetLength(file.Length - 12);
+        _journal.TearLastRecord();
         // A crash tears only what was never durable, so the checkpoint never named it: here it goes, as if it had not caught up.
         File.Delete(Path.Combine(_journal.Directory, "journal.checkpoint"));
         Assert.Equal(1, Tools.Replay("verify", _journal.Directory).ExitCode);
@@ -53,7 +53,7 @@ public sealed class RecoverTests : IDisposable
     [Fact]
     public void Recover_refuses_a_journal_shorter_than_its_checkpoint_unless_the_loss_is_accepted()
     {
-        using (var file = new FileStream(_journal.Segments[^1], FileMode.Open, FileAccess.ReadWrite)) file.SetLength(file.Length - 12);
+        _journal.TearLastRecord();
 
         var refused = Tools.Replay("recover", _journal.Directory);
         Assert.Equal(1, refused.ExitCode);

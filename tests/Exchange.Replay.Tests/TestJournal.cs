@@ -117,6 +117,18 @@ public sealed class TestJournal : IDisposable
 {
     public const long SegmentSize = 16 << 10;
 
+    /// <summary>What a crash in the middle of the last record leaves: the segment cut <paramref name="bytes"/> before
+    /// that record's end. (The writer keeps the file longer than its records, so the file's end is not the record's.)</summary>
+    public void TearLastRecord(int bytes = 12)
+    {
+        long end = 0;
+        using (var reader = JournalReader.Open(Directory))
+            while (reader.TryRead(out var record) == ReadStatus.Record)
+                end = record.Offset + JournalFormat.Aligned(JournalFormat.RecordHeaderLength + record.Payload.Length);
+        using var file = File.OpenHandle(Segments[^1], FileMode.Open, FileAccess.ReadWrite);
+        RandomAccess.SetLength(file, end - bytes);
+    }
+
     public TestJournal(IReadOnlyList<Input> inputs, long snapshotAt = 0, string? directory = null)
     {
         Directory = directory ?? Path.Combine(Path.GetTempPath(), "replay-tests-" + Guid.NewGuid().ToString("N"));
@@ -127,7 +139,7 @@ public sealed class TestJournal : IDisposable
         Hashes[0] = engine.StateHash();
         var options = new JournalOptions
         {
-            Directory = Directory, SegmentSize = SegmentSize, IndexInterval = 1024, Durability = Durability.None, WriteBufferSize = 4096,
+            Directory = Directory, SegmentSize = SegmentSize, IndexInterval = 1024, Durability = Durability.None, MaxRecordLength = 4096,
         };
         using var writer = JournalWriter.Open(options, out _);
         for (int i = 0; i < inputs.Count; i++)
