@@ -1,6 +1,6 @@
 // Where an order-entry command's time goes inside the engine process, sampled (one command in N): received (the
-// transport handed it over), sequenced, journaled (appended into the journal's mapped segment, which puts it in the
-// OS's page cache, and offered to standbys), matched (applied and its events routed), durable (the
+// transport handed it over), sequenced, journaled (appended, under durability none into the journal's mapped segment,
+// that is the OS's page cache; and offered to standbys), matched (applied and its events routed), durable (the
 // journal, and sync standbys where there are any, hold it: its responses may leave), sent (its responses went to the
 // transport). Stopwatch ticks, the monotonic clock every process on the host shares. Preallocated: sampling never
 // allocates; samples beyond the capacity are counted, not kept. The report (percentiles of each stage) is made at the

@@ -1,9 +1,12 @@
 // Appends sequenced inputs to the journal and makes them durable under the configured policy. Single
-// writer per directory (an exclusive lock file), one open segment, mapped into memory shared: a record is written
-// by plain stores into the file's page cache (what a write(2) would do, without the system call on the appending
-// thread), so it is the OS's as soon as it is appended; under `batch` one fsync covers everything appended since the
-// last one. The file is kept a little longer than what is written (ExtendChunk, never past the segment's size), so
-// a store never lands past its end, and a reader or a recovery scanning past the last record reads at most that much. The
+// writer per directory (an exclusive lock file), one open segment. Under `none` the segment is mapped into memory
+// shared and a record is written by plain stores into the file's page cache (what a write(2) would do, without the
+// system call on the appending thread), so it is the OS's as soon as it is appended; the file is kept a little longer
+// than what is written (ExtendChunk, never past the segment's size), so a store never lands past its end and a
+// recovery scanning past the last record reads at most that much. Under `batch` and `always` records are gathered in
+// a buffer and handed to the OS with one write(2) per commit, then fsynced (one fsync covers everything appended since
+// the last one): an fsync write-protects the pages it cleaned, so the first store into a mapped page after each fsync
+// would take a page fault (11-25 us here, perf/results/2026-12-06-journal-mmap), dearer than the write it replaces. The
 // checkpoint beside the segments remembers the highest durable sequence, so a journal found holding less than
 // that (records lost to a truncated or emptied segment) is refused rather than silently continued.
 // With JournalOptions.SyncThread the batch's fsync runs on a thread of the writer's own (JournalWriter.SyncThread.cs)
@@ -25,6 +28,11 @@ public sealed unsafe partial class JournalWriter : IDisposable
     private readonly SparseIndex _index = new();
 
     private SafeFileHandle? _segment;
+    /// <summary>Durability none: records are stored into the open segment's mapping. Otherwise into <see cref="_buffer"/>.</summary>
+    private readonly bool _mapped;
+    private readonly byte[]? _buffer;
+    private int _buffered;
+    private long _bufferFileOffset;
     private byte* _map;
     /// <summary>The open segment's file length: stores go below it only.</summary>
     private long _fileLength;
@@ -42,11 +50,13 @@ public sealed unsafe partial class JournalWriter : IDisposable
         _options = options;
         _batchMaxDelayNanos = options.BatchMaxDelay.Ticks * 100;
         _lock = lockFile;
+        _mapped = options.Durability == Durability.None;
+        if (!_mapped) _buffer = new byte[options.MaxRecordLength];
     }
 
     /// <summary>Last sequence appended (0 for an empty journal).</summary>
     public long LastSequence { get; private set; }
-    /// <summary>Last sequence handed to the OS: the last appended (a record is in the page cache once written).</summary>
+    /// <summary>Last sequence handed to the OS (under durability none the last appended: a record is in the page cache once written).</summary>
     public long WrittenSequence { get; private set; }
     /// <summary>Last sequence the durability policy counts as durable: acknowledge up to here.</summary>
     public long DurableSequence { get; private set; }
@@ -123,8 +133,8 @@ public sealed unsafe partial class JournalWriter : IDisposable
             TailRecovery.ZeroFrom(last.Path, result.TailOffset);
             _segment = File.OpenHandle(last.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
             _segmentFirstSequence = last.FirstSequence;
-            _position = result.TailOffset;
-            Map(last.Path);
+            _position = _bufferFileOffset = result.TailOffset;
+            if (_mapped) Map(last.Path);
             _index.Load(SegmentDirectory.IndexPath(_options.Directory, last.FirstSequence), result.TailOffset);
         }
         return result.Report;
@@ -163,15 +173,24 @@ public sealed unsafe partial class JournalWriter : IDisposable
         int size = JournalFormat.Aligned(JournalFormat.RecordHeaderLength + payload.Length);
         // Keep room for the closing marker after the last record.
         if (_segment == null || _position + size > _options.SegmentSize - JournalFormat.Alignment) Roll(sequence, timestamp);
-        // A segment that could not be mapped (its roll threw) takes nothing: stores would land at a null address.
-        if (_map == null) throw new JournalException($"{_options.Directory}: the open segment is not mapped (its creation failed)");
-        // Room for the record and the closing marker after it.
-        if (_position + size + JournalFormat.Alignment > _fileLength) Extend(_position + size + JournalFormat.Alignment);
-
         if (_index.ShouldMark(_position, _options.IndexInterval)) _index.Mark(sequence, _position);
-        JournalFormat.WriteRecord(new Span<byte>(_map + _position, size), sequence, timestamp, type, version, payload);
+        if (_mapped)
+        {
+            // A segment that could not be mapped (its roll threw) takes nothing: stores would land at a null address.
+            if (_map == null) throw new JournalException($"{_options.Directory}: the open segment is not mapped (its creation failed)");
+            // Room for the record and the closing marker after it.
+            if (_position + size + JournalFormat.Alignment > _fileLength) Extend(_position + size + JournalFormat.Alignment);
+            JournalFormat.WriteRecord(new Span<byte>(_map + _position, size), sequence, timestamp, type, version, payload);
+            WrittenSequence = sequence;
+        }
+        else
+        {
+            if (_buffered + size > _buffer!.Length) WriteBuffer();
+            JournalFormat.WriteRecord(_buffer.AsSpan(_buffered), sequence, timestamp, type, version, payload);
+            _buffered += size;
+        }
         _position += size;
-        LastSequence = WrittenSequence = sequence;
+        LastSequence = sequence;
         BytesAppended += size;
         if (_unsyncedRecords++ == 0) _unsyncedSince = _options.Clock.NanoTime();
 
@@ -182,6 +201,7 @@ public sealed unsafe partial class JournalWriter : IDisposable
     /// appends; <see cref="DurableSequence"/> then says what may be acknowledged.</summary>
     public void Commit()
     {
+        WriteBuffer();
         switch (_options.Durability)
         {
             case Durability.None:
@@ -212,6 +232,7 @@ public sealed unsafe partial class JournalWriter : IDisposable
         if (_options.Durability != Durability.Batch) return 0;
         int work = _syncThread == null ? 0 : Harvest();
         if (_unsyncedRecords == 0 || _options.Clock.NanoTime() - _unsyncedSince < _batchMaxDelayNanos) return work;
+        WriteBuffer();
         if (_syncThread == null) Sync();
         else RequestSync();
         return 1;
@@ -220,6 +241,7 @@ public sealed unsafe partial class JournalWriter : IDisposable
     /// <summary>Writes and fsyncs everything appended, whatever the policy.</summary>
     public void Flush()
     {
+        WriteBuffer();
         if (_syncThread != null)
         {
             TakeFile();
@@ -231,12 +253,21 @@ public sealed unsafe partial class JournalWriter : IDisposable
         if (_unsyncedRecords > 0 || DurableSequence < WrittenSequence) Sync();
     }
 
+    private void WriteBuffer()
+    {
+        if (_buffered == 0) return;
+        RandomAccess.Write(_segment!, _buffer.AsSpan(0, _buffered), _bufferFileOffset);
+        _bufferFileOffset += _buffered;
+        _buffered = 0;
+        WrittenSequence = LastSequence;
+    }
+
     /// <summary>For a moment with nothing else to do (the engine's idle duty cycle): lengthens the open segment's file
     /// and faults in its next pages before the appends that will need them, so neither the system call nor the page
-    /// faults fall on a command's path. Returns 1 if it did work.</summary>
+    /// faults fall on a command's path. Returns 1 if it did work; nothing to do unless the segment is mapped (durability none).</summary>
     public int PrepareAhead()
     {
-        if (_segment == null) return 0;
+        if (_map == null) return 0;
         bool extend = _fileLength < _options.SegmentSize && _fileLength - _position <= ExtendChunk / 2;
         if (!extend && _populatedTo >= _fileLength) return 0;
         if (extend) Extend(_position + JournalFormat.Alignment);
@@ -312,10 +343,21 @@ public sealed unsafe partial class JournalWriter : IDisposable
     {
         if (_segment != null)
         {
-            // The last append kept room for the marker, unless the segment was resumed from a file that ends at its tail.
-            if (_position + JournalFormat.Alignment > _fileLength) Extend(_position + JournalFormat.Alignment);
-            Volatile.Write(ref *(int*)(_map + _position), BitConverter.IsLittleEndian ? JournalFormat.SegmentClosed
-                : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(JournalFormat.SegmentClosed));
+            if (_mapped)
+            {
+                // The last append kept room for the marker, unless the segment was resumed from a file that ends at its tail.
+                if (_position + JournalFormat.Alignment > _fileLength) Extend(_position + JournalFormat.Alignment);
+                Volatile.Write(ref *(int*)(_map + _position), BitConverter.IsLittleEndian ? JournalFormat.SegmentClosed
+                    : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(JournalFormat.SegmentClosed));
+            }
+            else
+            {
+                WriteBuffer();
+                Span<byte> closed = stackalloc byte[JournalFormat.Alignment];
+                closed.Clear();
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(closed, JournalFormat.SegmentClosed);
+                RandomAccess.Write(_segment, closed, _position);
+            }
             if (_options.Durability != Durability.None) Sync();
             _checkpoint?.Advance(DurableSequence, sync: _options.Durability != Durability.None);
             _index.Save(SegmentDirectory.IndexPath(_options.Directory, _segmentFirstSequence));
@@ -333,8 +375,8 @@ public sealed unsafe partial class JournalWriter : IDisposable
             NativeFile.SyncDirectory(_options.Directory);
         }
         _segmentFirstSequence = firstSequence;
-        _position = JournalFormat.SegmentHeaderLength;
-        Map(path);
+        _position = _bufferFileOffset = JournalFormat.SegmentHeaderLength;
+        if (_mapped) Map(path);
         _index.Clear();
     }
 

@@ -89,7 +89,7 @@ public sealed class TailingTests : IDisposable
     }
 
     [Fact]
-    public void A_record_is_readable_once_appended_and_written_to_the_OS_before_any_commit()
+    public void Under_durability_none_a_record_is_readable_once_appended_before_any_commit()
     {
         using var writer = _journal.OpenWriter();
         using var reader = JournalReader.Open(_journal.Directory);
@@ -97,6 +97,29 @@ public sealed class TailingTests : IDisposable
         Assert.Equal(50, writer.WrittenSequence);
         Journal.AssertCrashRecords(Journal.ReadAvailable(reader), 1, 50);
         Assert.Null(reader.TailProblem);
+        Assert.Equal(51, reader.NextSequence);
+    }
+
+    [Theory]
+    [InlineData(Durability.Batch)]
+    [InlineData(Durability.Always)]
+    public void Under_an_fsync_policy_a_reader_sees_nothing_the_writer_still_buffers(Durability durability)
+    {
+        // Under batch and always records go to the OS with one write per commit, not stored into a mapping.
+        using var writer = _journal.OpenWriter(durability: durability);
+        using var reader = JournalReader.Open(_journal.Directory);
+        if (durability == Durability.Batch)
+        {
+            Append(writer, 1, 50);
+            Assert.Equal(0, writer.WrittenSequence);
+            Assert.Equal(ReadStatus.NoMoreYet, reader.TryRead(out _));
+            Assert.Null(reader.TailProblem);
+            writer.Commit();
+        }
+        else Append(writer, 1, 50); // always: each append commits
+        Assert.Equal(50, writer.WrittenSequence);
+        Assert.Equal(0, writer.PrepareAhead());
+        Journal.AssertCrashRecords(Journal.ReadAvailable(reader), 1, 50);
         Assert.Equal(51, reader.NextSequence);
     }
 
