@@ -89,6 +89,7 @@ public sealed class Image
         SourceAddress = source.ToString();
         JoinPosition = TermPosition.Compute(setup.ActiveTermId, setup.TermOffset, InitialTermId, PositionBitsToShift);
         _rebuildPosition = _highWaterMark = _lastSmPosition = _subscriberPosition = JoinPosition;
+        _prefault.Start(JoinPosition, TermLength);
         _lastPacketNanos = now;
         CreatedNanos = now;
         PendingSince = now;
@@ -256,6 +257,12 @@ public sealed class Image
     }
 
     /// <summary>Timers for this image: NAK a gap, send status messages, end of stream and liveness.</summary>
+    private TermPrefault _prefault;
+
+    /// <summary>Faults the terms in ahead of the highest position received (<see cref="TermPrefault"/>); nothing before the
+    /// first data (the terms are taken then) or after the image closed. Returns 1 if it did.</summary>
+    internal int Prefault(bool idle) => IsClosed ? 0 : _prefault.Advance(_terms, TermLength, PositionBitsToShift, _highWaterMark, idle);
+
     internal int DoWork(long now, Span<byte> scratch)
     {
         if (IsClosed) return 0;

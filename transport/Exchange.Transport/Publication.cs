@@ -100,6 +100,7 @@ public sealed class Publication
         _maxPosition = ((long)int.MaxValue << PositionBitsToShift) - MaxMessageLength * 2L;
         _lingerNanos = channel.LingerNanoseconds ?? transport.Options.PublicationLingerNanos;
         _terms = GC.AllocateArray<byte>(TermLength * PartitionCount, pinned: true);
+        _prefault.Start(0, TermLength);
     }
 
     public ChannelUri Channel { get; }
@@ -176,6 +177,11 @@ public sealed class Publication
     private int TermIdOf(long position) => TermPosition.TermId(position, InitialTermId, PositionBitsToShift);
 
     // ---- agent side ----
+
+    private TermPrefault _prefault;
+
+    /// <summary>Faults the terms in ahead of what has been offered (<see cref="TermPrefault"/>); returns 1 if it did.</summary>
+    internal int Prefault(bool idle) => _prefault.Advance(_terms, TermLength, PositionBitsToShift, Volatile.Read(ref _tail), idle);
 
     /// <summary>One duty cycle for this publication: setup, data, heartbeat, liveness and linger.</summary>
     internal int DoSend(long now, Span<byte> scratch)

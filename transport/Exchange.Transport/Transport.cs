@@ -153,7 +153,22 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
                 work++;
             }
         }
+        if (Options.PrefaultTerms) work += PrefaultTerms(idle: work == 0);
         work += Housekeeping();
+        return work;
+    }
+
+    /// <summary>Faults term buffers in ahead of their writers: in a cycle with nothing else to do, up to two chunks ahead;
+    /// otherwise only a stream about to write into unfaulted pages.</summary>
+    private int PrefaultTerms(bool idle)
+    {
+        int work = 0;
+        for (int i = 0; i < _publications.Count; i++) work += _publications[i].Prefault(idle);
+        for (int i = 0; i < _subscriptions.Count; i++)
+        {
+            var images = _subscriptions[i].ImagesForAgent;
+            for (int j = 0; j < images.Length; j++) work += images[j].Prefault(idle);
+        }
         return work;
     }
 

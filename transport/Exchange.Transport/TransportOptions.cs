@@ -44,6 +44,10 @@ public sealed record TransportOptions
     /// memory; only what datagrams fill is touched). 1 reads one at a time, and a socket is then known to be empty
     /// only by a call that finds nothing.</summary>
     public int DatagramsPerReceiveCall { get; init; } = 8;
+    /// <summary>Fault each stream's term buffers in ahead of where it is written (<see cref="TermPrefault"/>), so that a
+    /// stream's first pass through its terms does not take a page fault per 4 KiB on the path of a message. Off: the
+    /// pages fault as they are first written.</summary>
+    public bool PrefaultTerms { get; init; } = true;
     /// <summary>Retransmits for one NAK are capped at this many receiver windows.</summary>
     public int RetransmitWindows { get; init; } = 2;
 

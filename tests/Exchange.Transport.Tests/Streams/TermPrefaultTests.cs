@@ -1,0 +1,87 @@
+// A stream's term buffers are faulted in ahead of their writer by the transport's agent (TermPrefault): offering into a
+// fresh publication, and receiving into a fresh image, then takes no page fault per 4 KiB of the first pass through the
+// terms. Counted with getrusage(RUSAGE_THREAD) around the writes alone, over a real loopback stream.
+using System.Runtime.InteropServices;
+
+namespace Exchange.Transport.Tests.Streams;
+
+public sealed partial class TermPrefaultTests
+{
+    private const int Stream = 79;
+    private const int Messages = 120;
+    private static readonly byte[] Message = new byte[256];
+
+    private struct Count : ISubscriptionHandler
+    {
+        public int Messages;
+        public void OnMessage(ReadOnlySpan<byte> message, Image image, long position) => Messages++;
+        public void OnImageAvailable(Image image) { }
+        public void OnImageUnavailable(Image image) { }
+    }
+
+    /// <summary>Offers <see cref="Messages"/> messages (about 34 KiB of a fresh 1 MiB term) with idle duty cycles between
+    /// them, as an owner's loop would have, and returns the minor page faults taken inside the offers and inside the
+    /// cycles that received them.</summary>
+    private static (long Offers, long Receives) FaultsOfAFreshStream(bool prefault)
+    {
+        using var transport = new Transport(new TransportOptions { PrefaultTerms = prefault });
+        var subscription = transport.AddSubscription("aeron:udp?endpoint=127.0.0.1:0", Stream);
+        var publication = transport.AddPublication($"aeron:udp?endpoint=127.0.0.1:{subscription.LocalEndPoint.Port}|term-length=1m", Stream);
+        var handler = new Count();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        // Connected, with one message through so the image has its terms.
+        while (!(publication.IsConnected && handler.Messages == 1))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the loopback stream did not connect in 10 s");
+            if (publication.IsConnected && publication.Position == 0) Assert.True(publication.Offer(Message) > 0);
+            transport.DoWork();
+            subscription.Poll(ref handler, 10);
+        }
+        long offers = 0, receives = 0;
+        for (int i = 0; i < Messages; i++)
+        {
+            for (int idle = 0; idle < 3; idle++) transport.DoWork();
+            offers += MinorFaults(() => Assert.True(publication.Offer(Message) > 0));
+            // The cycle that sends it and the ones that read it into the image.
+            while (handler.Messages < i + 2)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "a message did not arrive in 10 s");
+                receives += MinorFaults(() => transport.DoWork());
+                subscription.Poll(ref handler, 10);
+            }
+        }
+        return (offers, receives);
+    }
+
+    [Fact]
+    public void Offering_into_and_receiving_into_fresh_terms_takes_no_page_faults_when_they_are_faulted_in_ahead()
+    {
+        var cold = FaultsOfAFreshStream(prefault: false);
+        var warm = FaultsOfAFreshStream(prefault: true);
+        // About 34 KiB written into each of the publication's and the image's terms: eight or nine fresh pages each.
+        Assert.True(cold.Offers >= 5, $"offers into cold terms took {cold.Offers} minor faults");
+        Assert.True(cold.Receives >= 5, $"receives into cold terms took {cold.Receives} minor faults");
+        Assert.True(warm.Offers <= 1, $"offers into terms faulted in ahead took {warm.Offers} minor faults (cold: {cold.Offers})");
+        Assert.True(warm.Receives <= 2, $"receives into terms faulted in ahead took {warm.Receives} minor faults (cold: {cold.Receives})");
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct RUsage
+    {
+        public long UserSeconds, UserMicros, SystemSeconds, SystemMicros;
+        public long MaxRss, IxRss, IdRss, IsRss, MinorFaults, MajorFaults, Swaps, InBlock, OutBlock, MsgSnd, MsgRcv, Signals, VoluntarySwitches, InvoluntarySwitches;
+    }
+
+    private const int RusageThread = 1;
+
+    [LibraryImport("libc", EntryPoint = "getrusage")]
+    private static partial int GetRUsage(int who, out RUsage usage);
+
+    private static long MinorFaults(Action action)
+    {
+        Assert.Equal(0, GetRUsage(RusageThread, out var before));
+        action();
+        Assert.Equal(0, GetRUsage(RusageThread, out var after));
+        return after.MinorFaults - before.MinorFaults;
+    }
+}
