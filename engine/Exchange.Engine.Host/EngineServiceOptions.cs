@@ -49,7 +49,7 @@ public sealed record EngineServiceOptions
     /// many at once; beyond, rejected RateLimited without being journaled.</summary>
     public int SessionCommandsPerSecond { get; init; }
     public int SessionCommandBurst { get; init; } = 1000;
-    /// <summary>One order-entry command in this many is timed through the engine's stages (received, sequenced,
+    /// <summary>One order-entry command in this many (on average, at random intervals) is timed through the engine's stages (received, sequenced,
     /// journaled, matched, durable, sent; <see cref="EngineService.StageReport"/>); 0: none.</summary>
     public int StageSampleEvery { get; init; } = 64;
     /// <summary>What becomes of journal segments wholly before the newest snapshot once no standby still reading the

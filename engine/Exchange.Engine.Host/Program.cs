@@ -25,7 +25,7 @@ var groupCommit = Cli.IntInRange("--group-commit-us", "With batch: longest wait 
 var journalSync = new Option<string>("--journal-sync") { Description = "With batch: who fsyncs the journal: thread (its own sync thread; the engine thread never waits for the disk) | engine (the engine thread, waiting for each fsync); default: EXCHANGE_JOURNAL_SYNC if set, else thread on 4 cores or more and engine below (measured on 2 cores, a third busy thread loses more than the overlap gains)", HelpName = "WHO", DefaultValueFactory = _ => DefaultJournalSync() };
 journalSync.AcceptOnlyFromAmong("thread", "engine");
 var stallEvery = Cli.IntInRange("--stall-every", "Benchmark self-test: after every N commands, stall the engine thread for --stall-us", 0, 0);
-var stageEvery = Cli.IntInRange("--stage-sample-every", "Time one order-entry command in N through the engine's stages (received, sequenced, journaled, matched, durable, sent), printed as a 'stages ...' line at the stop (0: none)", 64, 0);
+var stageEvery = Cli.IntInRange("--stage-sample-every", "Time one order-entry command in N (on average, at random intervals) through the engine's stages (received, sequenced, journaled, matched, durable, sent), printed as a 'stages ...' line at the stop (0: none)", 64, 0);
 var stallMicros = Cli.IntInRange("--stall-us", "Length of each self-test stall in microseconds (a deliberately slow engine)", 0, 0);
 var repair = new Option<bool>("--repair") { Description = "Truncate the journal at damage instead of refusing to start" };
 var forceEmpty = new Option<bool>("--force-empty") { Description = "Start even though the journal holds fewer records than its checkpoint says were durable (they are lost; the engine continues from what is on disk)" };

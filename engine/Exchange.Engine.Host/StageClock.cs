@@ -1,4 +1,7 @@
-// Where an order-entry command's time goes inside the engine process, sampled (one command in N): received (the
+// Where an order-entry command's time goes inside the engine process, sampled (one command in N on average, at
+// intervals drawn from 1..2N-1 by a seeded generator, so the sample cannot fall in step with anything periodic in the
+// commands: at a fixed interval it did with the transport's page boundaries, perf/results/2026-12-06-term-prefault;
+// the generator is the process's, not the state machine's, and seeded, so a run samples the same commands): received (the
 // transport handed it over), sequenced, journaled (appended, under durability none into the journal's mapped segment,
 // that is the OS's page cache; and offered to standbys), matched (applied and its events routed), durable (the
 // journal, and sync standbys where there are any, hold it: its responses may leave), sent (its responses went to the
@@ -31,7 +34,7 @@ internal sealed class StageClock
     public StageClock(int every, int capacity = 1 << 16)
     {
         _every = every;
-        _countdown = every;
+        _countdown = NextInterval();
         _done = new long[Stages.Length][];
         for (int i = 0; i < Stages.Length; i++) _done[i] = new long[every > 0 ? capacity : 0];
         _total = new long[every > 0 ? capacity : 0];
@@ -45,12 +48,25 @@ internal sealed class StageClock
     public long Samples { get; private set; }
     public long Dropped { get; private set; }
 
-    /// <summary>An order-entry command was received: sample it if it is the N-th.</summary>
+    /// <summary>xorshift64's state: the intervals between sampled commands.</summary>
+    private ulong _random = 0x9E3779B97F4A7C15;
+
+    /// <summary>Commands until the next sample: uniform in 1..2N-1 (mean N); every one when N is 1, none when 0.</summary>
+    private int NextInterval()
+    {
+        if (_every <= 1) return _every;
+        _random ^= _random << 13;
+        _random ^= _random >> 7;
+        _random ^= _random << 17;
+        return 1 + (int)(_random % (ulong)(2 * _every - 1));
+    }
+
+    /// <summary>An order-entry command was received: sample it if its interval has run out.</summary>
     public void Received()
     {
         _sampling = false;
         if (_every == 0 || --_countdown > 0) return;
-        _countdown = _every;
+        _countdown = NextInterval();
         if (_count == Pending) { Dropped++; return; }
         _current = (_head + _count) % Pending;
         _ticks[_current, 0] = Stopwatch.GetTimestamp();

@@ -24,7 +24,7 @@ public sealed class StageClockTests
     public void Every_sampled_command_is_timed_through_each_stage_and_its_responses_wait_for_the_group_commit()
     {
         using var dir = new TempDirectory();
-        using var h = new Harness(new EngineServiceOptions { JournalDirectory = dir.Path, Durability = Durability.Batch, StageSampleEvery = 2 });
+        using var h = new Harness(new EngineServiceOptions { JournalDirectory = dir.Path, Durability = Durability.Batch, StageSampleEvery = 1 });
         h.LogOn(1, "mm-1001-key");
         h.Work();
         for (int i = 1; i <= 20; i++)
@@ -37,12 +37,12 @@ public sealed class StageClockTests
             }
         }
         h.Engine.OnMessage(1, Client.Limit(1002, 99, Side.Buy, 59_000)); // another account's: refused, not sequenced
-        h.Engine.OnMessage(1, Client.Limit(1001, 98, Side.Buy, 59_000)); // the 22nd: sampled, sent at the next commit
+        h.Engine.OnMessage(1, Client.Limit(1001, 98, Side.Buy, 59_000)); // sampled, sent at the next commit
         h.Work();
 
         var stages = Parse(h.Engine.StageReport());
-        Assert.Equal(2, stages["every"][0]);
-        Assert.Equal(11, stages["samples"][0]);
+        Assert.Equal(1, stages["every"][0]);
+        Assert.Equal(21, stages["samples"][0]);
         Assert.Equal(0, stages["dropped"][0]);
         foreach (string stage in new[] { "sequenced", "journaled", "matched", "durable", "sent" })
         {
@@ -60,6 +60,48 @@ public sealed class StageClockTests
         Assert.True(totals[0] >= stages["durable"][0], $"total p50 {totals[0]} ns below the durable stage's {stages["durable"][0]} ns");
         Assert.True(totals[3] >= all.Max(stage => stages[stage][3]));
         Assert.True(totals[3] <= all.Sum(stage => stages[stage][3]));
+    }
+
+    [Fact]
+    public void Sampled_commands_come_at_varying_intervals_that_average_the_setting()
+    {
+        // A fixed interval fell in step with the page boundaries of commands that all write the same bytes; the
+        // intervals are drawn from 1..127 for a setting of 64.
+        var clock = new StageClock(64);
+        var gaps = new List<long>();
+        long last = 0;
+        for (long command = 1; command <= 64_000; command++)
+        {
+            clock.Received();
+            clock.Sequenced(command);
+            clock.Journaled();
+            clock.Matched();
+            clock.Durable(command);
+            clock.Sent();
+            if (clock.Samples > gaps.Count)
+            {
+                gaps.Add(command - last);
+                last = command;
+            }
+        }
+        Assert.InRange(gaps.Count, 900, 1100);
+        Assert.InRange(gaps.Min(), 1, 8);
+        Assert.InRange(gaps.Max(), 120, 127);
+        Assert.True(gaps.Distinct().Count() > 100, $"{gaps.Distinct().Count()} distinct intervals");
+        // The same seed each run: the same commands are sampled.
+        var again = new StageClock(64);
+        long first = 0;
+        for (long command = 1; first == 0; command++)
+        {
+            again.Received();
+            again.Sequenced(command);
+            again.Journaled();
+            again.Matched();
+            again.Durable(command);
+            again.Sent();
+            if (again.Samples == 1) first = command;
+        }
+        Assert.Equal(gaps[0], first);
     }
 
     [Fact]
