@@ -318,6 +318,9 @@ public sealed class EngineUnderTest : IDisposable
         // The harness's own gateway on loopback: its load sessions log on without a password (the gateway refuses a
         // session without credentials unless told so explicitly, as here).
         settings.AppendLine($"FileStorePath={Path.Combine(scratch, "fix-store")}\nHeartBtInt=30\nCancelOnDisconnect=Y\nAllowNoPassword=Y");
+        // The logon is not what a run measures: its sessions get longer than the gateway's 2 s default (meant to bound what
+        // a stranger's connection costs) to send their Logon, which a loaded 2-core machine has exceeded after a TLS handshake.
+        settings.AppendLine("LogonTimeout=10");
         // Loopback in plain TCP unless the run measures FIX over TLS, with a certificate made for it.
         if (options.FixTls)
         {
