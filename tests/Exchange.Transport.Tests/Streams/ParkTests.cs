@@ -2,6 +2,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Exchange.Testing;
 using Exchange.Transport;
 
 namespace Exchange.Transport.Tests.Streams;
@@ -49,9 +50,11 @@ public class ParkTests
         transport.AddSubscription("aeron:udp?endpoint=127.0.0.1:0", Stream);
         transport.AddPublication("aeron:udp?endpoint=127.0.0.1:9|term-length=64k", Stream);
         transport.DoWork();
-        transport.Park(1_000);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1_000; i++) transport.Park(1_000);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // Measured as the other allocation tests are (Allocations.InSteadyState): the runtime once allocated 2,376 bytes
+        // on this thread during a thousand parks in a loaded full run, a one-off of tiered compilation, not the park's.
+        Assert.Equal(0, Allocations.InSteadyState(() =>
+        {
+            for (int i = 0; i < 1_000; i++) transport.Park(1_000);
+        }));
     }
 }
