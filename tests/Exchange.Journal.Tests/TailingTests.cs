@@ -141,7 +141,9 @@ public sealed class TailingTests : IDisposable
             {
                 bool finished = !appender.IsAlive;
                 var now = Journal.ReadAvailable(reader);
-                if (reader.TailProblem is { } problem) problems.Add(problem);
+                // A record seen in part. (At a roll the reader may also find the new segment before its header is
+                // written: it waits, and names that as its tail problem too; that is not a record's.)
+                if (reader.TailProblem is { } problem && problem.Contains("unreadable record", StringComparison.Ordinal)) problems.Add(problem);
                 read.AddRange(now);
                 if (finished && now.Count == 0) break;
             }
@@ -155,7 +157,7 @@ public sealed class TailingTests : IDisposable
             // The writer (and its mapping) must outlive the appending thread.
             appender.Join();
         }
-        Assert.Empty(problems);
+        Assert.True(problems.Count == 0, string.Join("\n", problems.Take(3)));
         Journal.AssertCrashRecords(read, 1, last);
     }
 
