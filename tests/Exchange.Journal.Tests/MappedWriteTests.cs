@@ -1,12 +1,12 @@
 // The writer stores records into the open segment's shared mapping: the file is kept a bounded chunk longer than what
 // is written, PrepareAhead moves the lengthening and the page faults off the appends, and bytes a killed writer left
 // past its last whole record are cleared before anything is appended after them.
-using System.Runtime.InteropServices;
+using Exchange.Testing;
 using Exchange.Journal.CrashWriter;
 
 namespace Exchange.Journal.Tests;
 
-public sealed partial class MappedWriteTests : IDisposable
+public sealed class MappedWriteTests : IDisposable
 {
     private readonly TempJournal _journal = new();
 
@@ -73,11 +73,11 @@ public sealed partial class MappedWriteTests : IDisposable
         // 64 KiB of records: sixteen pages, each faulted on its first store unless PrepareAhead did it before.
         using var writer = _journal.OpenWriter(4 << 20);
         Append(writer, 1, 1);
-        long cold = MinorFaults(() => AppendBytes(writer, 2, 64 << 10));
+        long cold = PageFaults.MinorFaults(() => AppendBytes(writer, 2, 64 << 10));
 
         long next = writer.LastSequence + 1;
         writer.PrepareAhead();
-        long prepared = MinorFaults(() => AppendBytes(writer, next, 64 << 10));
+        long prepared = PageFaults.MinorFaults(() => AppendBytes(writer, next, 64 << 10));
 
         Assert.True(cold >= 8, $"appending into cold pages took {cold} minor faults");
         Assert.True(prepared <= 1, $"appending into prepared pages took {prepared} minor faults (cold: {cold})");
@@ -152,27 +152,5 @@ public sealed partial class MappedWriteTests : IDisposable
         Assert.Null(reader.TailProblem);
         Assert.Equal(Enumerable.Range(1, read.Count).Select(i => (long)i), read.Select(r => r.Sequence));
         Assert.Equal(2, read.Select(r => r.Segment).Distinct().Count());
-    }
-
-    // ---- minor page faults of the calling thread ----
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct RUsage
-    {
-        public long UserSeconds, UserMicros, SystemSeconds, SystemMicros;
-        public long MaxRss, IxRss, IdRss, IsRss, MinorFaults, MajorFaults, Swaps, InBlock, OutBlock, MsgSnd, MsgRcv, Signals, VoluntarySwitches, InvoluntarySwitches;
-    }
-
-    private const int RusageThread = 1;
-
-    [LibraryImport("libc", EntryPoint = "getrusage")]
-    private static partial int GetRUsage(int who, out RUsage usage);
-
-    private static long MinorFaults(Action action)
-    {
-        Assert.Equal(0, GetRUsage(RusageThread, out var before));
-        action();
-        Assert.Equal(0, GetRUsage(RusageThread, out var after));
-        return after.MinorFaults - before.MinorFaults;
     }
 }

@@ -1,12 +1,13 @@
 // A stream's term buffers are faulted in ahead of their writer by the transport's agent (TermPrefault): offering into a
 // fresh publication, and receiving into a fresh image, then takes no page fault per 4 KiB of the first pass through the
-// terms. Counted with getrusage(RUSAGE_THREAD) around the writes alone, over a real loopback stream. The terms are
+// terms. Counted with PageFaults.MinorFaults (getrusage(RUSAGE_THREAD)) around the writes alone, over a real loopback stream. The terms are
 // pinned arrays the collector may carve out of memory an earlier test already touched, so the test first hands the
 // pages the prefault has not claimed back to the OS (MADV_DONTNEED: they hold zeros, and read back as zeros), making
 // them as cold as a fresh process's.
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Exchange.Testing;
 
 namespace Exchange.Transport.Tests.Streams;
 
@@ -48,12 +49,12 @@ public sealed partial class TermPrefaultTests
         for (int i = 0; i < Messages; i++)
         {
             for (int idle = 0; idle < 3; idle++) transport.DoWork();
-            offers += MinorFaults(() => Assert.True(publication.Offer(Message) > 0));
+            offers += PageFaults.MinorFaults(() => Assert.True(publication.Offer(Message) > 0));
             // The cycle that sends it and the ones that read it into the image.
             while (handler.Messages < i + 2)
             {
                 Assert.True(DateTime.UtcNow < deadline, "a message did not arrive in 10 s");
-                receives += MinorFaults(() => transport.DoWork());
+                receives += PageFaults.MinorFaults(() => transport.DoWork());
                 subscription.Poll(ref handler, 10);
             }
         }
@@ -90,24 +91,4 @@ public sealed partial class TermPrefaultTests
 
     [LibraryImport("libc", EntryPoint = "madvise")]
     private static unsafe partial int Madvise(void* address, nuint length, int advice);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct RUsage
-    {
-        public long UserSeconds, UserMicros, SystemSeconds, SystemMicros;
-        public long MaxRss, IxRss, IdRss, IsRss, MinorFaults, MajorFaults, Swaps, InBlock, OutBlock, MsgSnd, MsgRcv, Signals, VoluntarySwitches, InvoluntarySwitches;
-    }
-
-    private const int RusageThread = 1;
-
-    [LibraryImport("libc", EntryPoint = "getrusage")]
-    private static partial int GetRUsage(int who, out RUsage usage);
-
-    private static long MinorFaults(Action action)
-    {
-        Assert.Equal(0, GetRUsage(RusageThread, out var before));
-        action();
-        Assert.Equal(0, GetRUsage(RusageThread, out var after));
-        return after.MinorFaults - before.MinorFaults;
-    }
 }
