@@ -63,6 +63,21 @@ public class ChannelUriTests
     }
 
     [Fact]
+    public void An_ipc_channel_has_a_name_and_a_stream_shape_but_no_endpoint()
+    {
+        var uri = ChannelUri.Parse("aeron:ipc?name=engine-1|term-length=1m|mtu=8k|session-id=-5");
+        Assert.True(uri.IsIpc);
+        Assert.Equal("engine-1", uri.IpcName);
+        Assert.Equal(1 << 20, uri.TermLength);
+        Assert.Equal(8192, uri.Mtu);
+        Assert.Equal(-5, uri.SessionId);
+        Assert.Throws<InvalidOperationException>(() => uri.Endpoint);
+        Assert.Equal("aeron:ipc?name=engine-1|mtu=8192|term-length=1048576|session-id=-5", uri.ToString());
+        Assert.Equal(ChannelUri.DefaultIpcName, ChannelUri.Parse("aeron:ipc").IpcName);
+        Assert.False(ChannelUri.Parse("aeron:udp?endpoint=h:1").IsIpc);
+    }
+
+    [Fact]
     public void Interface_may_carry_a_port_and_an_ipv6_subnet()
     {
         Assert.Equal(new ChannelInterface("192.168.1.5", 40200, null), ChannelUri.Parse("aeron:udp?endpoint=h:1|interface=192.168.1.5:40200").Interface);
@@ -71,7 +86,11 @@ public class ChannelUriTests
 
     [Theory]
     [InlineData("udp?endpoint=h:1", "must start with 'aeron:'")]
-    [InlineData("aeron:ipc", "unsupported media 'ipc'")]
+    [InlineData("aeron:ipc?endpoint=h:1", "parameter 'endpoint' does not apply to an ipc channel")]
+    [InlineData("aeron:ipc?ttl=3", "parameter 'ttl' does not apply to an ipc channel")]
+    [InlineData("aeron:ipc?name=../etc", "ipc name '../etc' starts with '.'")]
+    [InlineData("aeron:ipc?name=a/b", "ipc name 'a/b' has '/'")]
+    [InlineData("aeron:ipc?colour=blue", "unknown parameter 'colour'")]
     [InlineData("aeron:tcp?endpoint=h:1", "unsupported media 'tcp'")]
     [InlineData("aeron:?endpoint=h:1", "has no media")]
     [InlineData("aeron:udp", "has no endpoint")]

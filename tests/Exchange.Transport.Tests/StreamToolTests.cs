@@ -58,6 +58,24 @@ public class StreamToolTests
     }
 
     [Fact]
+    public void Ping_and_pong_run_over_ipc_between_two_processes()
+    {
+        using var dir = new Streams.IpcDirectory();
+        var environment = new Dictionary<string, string> { ["EXCHANGE_IPC_DIR"] = dir.Path };
+        string[] channels = ["--ping-channel", "aeron:ipc?name=ping", "--pong-channel", "aeron:ipc?name=pong"];
+        using var pong = ChildProcess.StartDll("exchange-stream.dll", ["pong", .. channels, "--messages", "2200", "--idle", "yield", "--json"], environment);
+        using var ping = ChildProcess.StartDll("exchange-stream.dll", ["ping", .. channels, "--messages", "2000", "--warmup-messages", "200", "--idle", "yield", "--json"], environment);
+
+        var (pingExit, latency) = Finish(ping);
+        var (pongExit, answers) = Finish(pong);
+        Assert.Equal(0, pingExit);
+        Assert.Equal(0, pongExit);
+        Assert.Equal(2000, latency.GetProperty("messages").GetInt64());
+        Assert.Equal(2200, answers.GetProperty("answered").GetInt64());
+        Assert.Empty(dir.Logs("ping"));
+    }
+
+    [Fact]
     public void Stat_shows_the_counters_of_its_own_subscription_as_a_publisher_sends_to_it()
     {
         string channel = Channel(Ports.FreeUdp());

@@ -18,7 +18,7 @@ internal static class StreamSubscriber
     {
         using var session = new Session(o.Idle, o.Json);
         var subscription = session.AddSubscription(o.Channel, o.StreamId);
-        session.Progress.WriteLine($"subscribed to {o.Channel} stream {o.StreamId} on {subscription.LocalEndPoint}");
+        session.Progress.WriteLine($"subscribed to {o.Channel} stream {o.StreamId} on {Where(subscription)}");
         var handler = new Receiver(session.Progress, o.Verify);
         var transport = session.Transport;
         long deadline = o.Seconds > 0 ? NanoClock.Now() + o.Seconds * NanoClock.Second : long.MaxValue;
@@ -47,7 +47,7 @@ internal static class StreamSubscriber
     {
         using var session = new Session(idle, json);
         var subscription = session.AddSubscription(channel, streamId);
-        if (!json) Console.WriteLine($"counters of a subscription to {channel} stream {streamId} on {subscription.LocalEndPoint} (this process's transport)");
+        if (!json) Console.WriteLine($"counters of a subscription to {channel} stream {streamId} on {Where(subscription)} (this process's transport)");
         var handler = new Receiver(TextWriter.Null, verify: false);
         var transport = session.Transport;
         long start = NanoClock.Now(), next = start + intervalMs * NanoClock.Millisecond;
@@ -98,4 +98,8 @@ internal static class StreamSubscriber
             progress.WriteLine($"image unavailable: session {image.SessionId} ({image.CloseReason})");
         }
     }
+
+    /// <summary>Where a subscription listens: its socket's address, or its ipc channel's name.</summary>
+    private static string Where(Transport.Subscription subscription) =>
+        subscription.Channel.IsIpc ? $"ipc '{subscription.Channel.IpcName}'" : subscription.LocalEndPoint.ToString();
 }

@@ -1,4 +1,5 @@
-// Aeron channel URIs as operators write them: aeron:udp?endpoint=host:port|mtu=1408|term-length=64k.
+// Aeron channel URIs as operators write them: aeron:udp?endpoint=host:port|mtu=1408|term-length=64k, and
+// aeron:ipc?name=engine-1|term-length=1m for processes on one host (IpcLog).
 // Parsed once at start-up (allocation is fine here); every error is one line that names the offending part.
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
@@ -21,7 +22,18 @@ public sealed record ChannelUri
 {
     public const string Prefix = "aeron:";
 
-    public required ChannelEndpoint Endpoint { get; init; }
+    private readonly ChannelEndpoint? _endpoint;
+
+    /// <summary>A udp channel's endpoint; an ipc channel has none (asking is a programming error and throws).</summary>
+    public ChannelEndpoint Endpoint
+    {
+        get => _endpoint ?? throw new InvalidOperationException("an ipc channel has no endpoint");
+        init => _endpoint = value;
+    }
+    /// <summary>An aeron:ipc channel: its streams are shared-memory logs in the transport's IPC directory, under <see cref="IpcName"/>.</summary>
+    public bool IsIpc => IpcName != null;
+    /// <summary>An ipc channel's name (its directory under <see cref="TransportOptions.IpcDirectory"/>); null for udp.</summary>
+    public string? IpcName { get; init; }
     public ChannelEndpoint? Control { get; init; }
     public ChannelInterface? Interface { get; init; }
     public int Mtu { get; init; } = Framing.DefaultMtu;
@@ -32,6 +44,18 @@ public sealed record ChannelUri
     public int? ReceiverWindow { get; init; }
     public int? SocketReceiveBufferLength { get; init; }
     public int? SocketSendBufferLength { get; init; }
+
+    /// <summary>The channel in URI form (what it was parsed from, in a canonical order).</summary>
+    public override string ToString()
+    {
+        var text = new System.Text.StringBuilder(IsIpc ? $"aeron:ipc?name={IpcName}" : $"aeron:udp?endpoint={Endpoint}");
+        if (Control != null) text.Append($"|control={Control}");
+        if (Mtu != Framing.DefaultMtu) text.Append($"|mtu={Mtu}");
+        if (TermLength != TermPosition.DefaultTermLength) text.Append($"|term-length={TermLength}");
+        if (SessionId != null) text.Append($"|session-id={SessionId}");
+        if (LingerNanoseconds != null) text.Append($"|linger={LingerNanoseconds}");
+        return text.ToString();
+    }
 
     /// <summary>Parses <paramref name="text"/> or throws <see cref="FormatException"/> with the one-line reason.</summary>
     public static ChannelUri Parse(string text) =>
@@ -51,8 +75,10 @@ public sealed record ChannelUri
         string rest = text[Prefix.Length..];
         int query = rest.IndexOf('?');
         string media = query < 0 ? rest : rest[..query];
-        if (media != "udp")
-            return media.Length == 0 ? $"channel '{text}' has no media; expected 'aeron:udp'" : $"unsupported media '{media}'; only 'udp' is supported";
+        if (media != "udp" && media != "ipc")
+            return media.Length == 0 ? $"channel '{text}' has no media; expected 'aeron:udp' or 'aeron:ipc'" : $"unsupported media '{media}'; 'udp' and 'ipc' are supported";
+        bool ipc = media == "ipc";
+        string? name = null;
 
         ChannelEndpoint? endpoint = null, control = null;
         ChannelInterface? networkInterface = null;
@@ -69,8 +95,12 @@ public sealed record ChannelUri
             string key = pair[..equals], value = pair[(equals + 1)..];
             if (value.Length == 0) return $"parameter '{key}' has an empty value";
             if (!seen.Add(key)) return $"parameter '{key}' is given more than once";
+            if (ipc && key is not ("name" or "mtu" or "term-length" or "session-id" or "linger"))
+                return key is "endpoint" or "control" or "interface" or "ttl" or "rcv-wnd" or "so-rcvbuf" or "so-sndbuf"
+                    ? $"parameter '{key}' does not apply to an ipc channel" : $"unknown parameter '{key}'";
             string? problem = key switch
             {
+                "name" when ipc => ParseIpcName(value, out name),
                 "endpoint" => ParseEndpoint(key, value, out endpoint),
                 "control" => ParseEndpoint(key, value, out control),
                 "interface" => ParseInterface(value, out networkInterface),
@@ -87,6 +117,14 @@ public sealed record ChannelUri
             if (problem != null) return problem;
         }
 
+        if (ipc)
+        {
+            uri = new ChannelUri
+            {
+                IpcName = name ?? DefaultIpcName, Mtu = mtu, TermLength = termLength, SessionId = sessionId, LingerNanoseconds = linger,
+            };
+            return null;
+        }
         if (endpoint == null) return $"channel '{text}' has no endpoint; a unicast udp channel needs endpoint=host:port";
         uri = new ChannelUri
         {
@@ -105,6 +143,21 @@ public sealed record ChannelUri
         if (port == null) return $"{key} '{value}' needs a port (host:port)";
         if (!TryParsePort(port, out int portNumber)) return $"{key} '{value}' has bad port '{port}' (0..65535)";
         endpoint = new ChannelEndpoint(host, portNumber);
+        return null;
+    }
+
+    /// <summary>The name an aeron:ipc channel without one has.</summary>
+    public const string DefaultIpcName = "default";
+
+    /// <summary>An ipc channel's name becomes a directory name: letters, digits, '.', '_' and '-', not starting with '.', at most 64.</summary>
+    private static string? ParseIpcName(string value, out string? name)
+    {
+        name = null;
+        if (value.Length > 64) return $"ipc name '{value}' is longer than 64 characters";
+        if (value[0] == '.') return $"ipc name '{value}' starts with '.'";
+        foreach (char c in value)
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')) return $"ipc name '{value}' has '{c}'; use letters, digits, '.', '_' and '-'";
+        name = value;
         return null;
     }
 

@@ -29,13 +29,16 @@ public enum ImageCloseReason
     Evicted,
 }
 
-public sealed class Image
+public sealed unsafe class Image
 {
     /// <summary>Null until the first data arrives; written by the agent once, then only read.</summary>
     private byte[]? _terms;
     private byte[]? _assembly;
     private readonly Transport _transport;
-    internal readonly ReceiveChannelEndpoint Endpoint;
+    /// <summary>A udp image's socket (null for ipc).</summary>
+    internal readonly ReceiveChannelEndpoint? Endpoint;
+    /// <summary>An ipc image's log, read in place (null for udp).</summary>
+    private readonly IpcLog? _ipc;
     internal readonly Subscription Subscription;
     public readonly int TermLength;
     public readonly int PositionBitsToShift;
@@ -95,9 +98,34 @@ public sealed class Image
         PendingSince = now;
     }
 
+    /// <summary>An ipc image: the subscription's end of a log another process (or this one) publishes, read in place.</summary>
+    internal Image(Transport transport, Subscription subscription, IpcLog log, long joinPosition, long now)
+    {
+        _transport = transport;
+        Subscription = subscription;
+        _ipc = log;
+        SessionId = log.SessionId;
+        StreamId = log.StreamId;
+        InitialTermId = log.InitialTermId;
+        TermLength = log.TermLength;
+        Mtu = log.Mtu;
+        PositionBitsToShift = TermPosition.PositionBitsToShift(TermLength);
+        _termWindow = TermLength / 2;
+        _receiverWindow = _termWindow;
+        SourceAddress = $"ipc:{log.Path}";
+        JoinPosition = joinPosition;
+        _rebuildPosition = _highWaterMark = _lastSmPosition = _subscriberPosition = joinPosition;
+        _prefault.Start(joinPosition, TermLength);
+        _lastPacketNanos = now;
+        CreatedNanos = now;
+        PendingSince = now;
+    }
+
     public int SessionId { get; }
     public int StreamId { get; }
     public int Mtu { get; }
+    /// <summary>An ipc image (its <see cref="SourcePeer"/> is empty; <see cref="SourceAddress"/> names the log).</summary>
+    public bool IsIpc => _ipc != null;
     /// <summary>The publication's address, as "host:port".</summary>
     public string SourceAddress { get; }
     /// <summary>The address that set the image up: the only one its frames are taken from.</summary>
@@ -135,6 +163,11 @@ public sealed class Image
     /// not cost a full clear of three terms each.</summary>
     internal byte[]? TakeTerms()
     {
+        if (_ipc != null)
+        {
+            ReleaseIpc(_ipc);
+            return null;
+        }
         var terms = _terms;
         if (terms == null) return null;
         _terms = null;
@@ -261,11 +294,19 @@ public sealed class Image
 
     /// <summary>Faults the terms in ahead of the highest position received (<see cref="TermPrefault"/>); nothing before the
     /// first data (the terms are taken then) or after the image closed. Returns 1 if it did.</summary>
-    internal int Prefault(bool idle) => IsClosed ? 0 : _prefault.Advance(_terms, TermLength, PositionBitsToShift, _highWaterMark, idle);
+    internal int Prefault(bool idle)
+    {
+        if (IsClosed) return 0;
+        if (_ipc != null) return _prefault.Advance(_ipc.Terms, TermLength, PositionBitsToShift, Volatile.Read(ref *_ipc.Tail), idle);
+        var terms = _terms;
+        return terms == null ? 0 : _prefault.Advance((byte*)Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(terms)),
+            TermLength, PositionBitsToShift, _highWaterMark, idle);
+    }
 
     internal int DoWork(long now, Span<byte> scratch)
     {
         if (IsClosed) return 0;
+        if (_ipc != null) return DoIpc(now, _ipc);
         var options = _transport.Options;
         int work = 0;
         if (now - _lastPacketNanos > options.ImageLivenessTimeoutNanos)
@@ -291,7 +332,7 @@ public sealed class Image
                 SendStatus(now, scratch, subscriber, StatusMessageFrame.EndOfStreamFlag);
                 _endOfStreamSmSent = true;
                 Close(ImageCloseReason.EndOfStream);
-                Endpoint.StartCoolDown(SessionId, StreamId, now);
+                Endpoint!.StartCoolDown(SessionId, StreamId, now);
             }
             return work + 1;
         }
@@ -309,8 +350,8 @@ public sealed class Image
     {
         int length = StatusMessageFrame.Write(scratch, flags, SessionId, StreamId,
             TermPosition.TermId(position, InitialTermId, PositionBitsToShift), TermPosition.TermOffset(position, PositionBitsToShift),
-            _receiverWindow, Endpoint.ReceiverId);
-        if (Endpoint.Send(scratch[..length], Source)) _transport.Counters.StatusMessagesSentValue++;
+            _receiverWindow, Endpoint!.ReceiverId);
+        if (Endpoint!.Send(scratch[..length], Source)) _transport.Counters.StatusMessagesSentValue++;
         _lastSmNanos = now;
         _lastSmPosition = position;
         _smNow = false;
@@ -336,7 +377,7 @@ public sealed class Image
         while (scan < end && Volatile.Read(ref Unsafe.As<byte, int>(ref terms[PartitionOffset(scan)])) == 0) scan += Framing.Alignment;
         int length = (int)(Math.Min(scan, end) - gap);
         int written = NakFrame.Write(scratch, SessionId, StreamId, TermPosition.TermId(gap, InitialTermId, PositionBitsToShift), termOffset, length);
-        if (Endpoint.Send(scratch[..written], Source)) _transport.Counters.NaksSentValue++;
+        if (Endpoint!.Send(scratch[..written], Source)) _transport.Counters.NaksSentValue++;
         _lastNakNanos = now;
         _gapNaked = true;
         return 1;
@@ -350,6 +391,7 @@ public sealed class Image
     {
         // Once the subscriber has seen the image go it never reads the terms again: they may already serve another image.
         if (UnavailableDelivered) return 0;
+        if (_ipc != null) return PollIpc(ref handler, fragmentLimit, _ipc);
         var terms = Volatile.Read(ref _terms);
         if (terms == null) return 0;
         long position = _subscriberPosition;
@@ -415,4 +457,118 @@ public sealed class Image
             handler.OnMessage(_assembly.AsSpan(0, length), this, positionAfter);
         }
     }
+
+    // ---- ipc ----
+
+    private long _nextIpcCheck;
+    private bool _publisherGone;
+
+    /// <summary>Subscriber side: delivers the frames below the publisher's tail, each zeroed once consumed, and publishes
+    /// the position (after the zeroing: the publisher writes there again only once it sees it). A frame the publisher
+    /// could not have written (a bad length, one crossing its term or the tail, a tail beyond the publisher's window)
+    /// closes the image as corrupt; nothing past it is read.</summary>
+    private int PollIpc<THandler>(ref THandler handler, int fragmentLimit, IpcLog log) where THandler : ISubscriptionHandler
+    {
+        // A closed subscription reads no more: its claim is handed back, and another subscriber may take the stream on.
+        if (CloseReason == ImageCloseReason.Closed) return 0;
+        long position = _subscriberPosition;
+        long tail = Volatile.Read(ref *log.Tail);
+        if (tail <= position) return 0;
+        if (tail - position > _termWindow) return CorruptIpc();
+        byte* terms = log.Terms;
+        int fragments = 0;
+        while (fragments < fragmentLimit && position < tail)
+        {
+            int at = PartitionOffset(position);
+            int termOffset = (int)(position & (TermLength - 1));
+            byte* start = terms + at;
+            int frameLength = *(int*)start;
+            int aligned = Framing.Align(frameLength);
+            if (frameLength < DataFrame.HeaderLength || aligned > TermLength - termOffset || aligned > tail - position)
+            {
+                if (position != _subscriberPosition) Publish(log, position);
+                return fragments + CorruptIpc();
+            }
+            var frame = new ReadOnlySpan<byte>(start, frameLength);
+            short type = BinaryPrimitives.ReadInt16LittleEndian(frame[FrameHeader.TypeOffset..]);
+            if (type == (short)FrameType.Data)
+            {
+                fragments++;
+                Deliver(ref handler, frame, position + aligned);
+                new Span<byte>(start, aligned).Clear();
+            }
+            else
+            {
+                new Span<byte>(start, DataFrame.HeaderLength).Clear();
+            }
+            position += aligned;
+        }
+        Publish(log, position);
+        return fragments;
+    }
+
+    private void Publish(IpcLog log, long position)
+    {
+        Volatile.Write(ref _subscriberPosition, position);
+        Volatile.Write(ref *log.SubscriberPosition, position);
+    }
+
+    private int CorruptIpc()
+    {
+        Close(ImageCloseReason.Corrupt);
+        _transport.Counters.Drop(DropReason.CorruptTerm);
+        return 0;
+    }
+
+    /// <summary>Agent side, every heartbeat interval: the subscriber's sign of life for the publisher; whether the publisher
+    /// lives (its lock); the end of its stream once everything before it was consumed; the pending pool's timeout.</summary>
+    private int DoIpc(long now, IpcLog log)
+    {
+        if (now < _nextIpcCheck) return 0;
+        _nextIpcCheck = now + _transport.Options.HeartbeatIntervalNanos;
+        Volatile.Write(ref *log.SubscriberHeartbeat, NanoClock.Now());
+        if (_admitted) PendingSince = 0;
+        else if (PendingSince == 0) PendingSince = now;
+        else if (now - PendingSince > _transport.Options.PendingImageTimeoutNanos)
+        {
+            Evict();
+            return 1;
+        }
+        long consumed = Volatile.Read(ref _subscriberPosition);
+        if (Volatile.Read(ref *log.EndOfStream) != 0 && consumed >= Volatile.Read(ref *log.Tail))
+        {
+            Close(ImageCloseReason.EndOfStream);
+            return 1;
+        }
+        if (!log.PublisherAlive())
+        {
+            // Killed or exited without closing: what it offered is still delivered (the subscriber's last poll), then the image goes.
+            _publisherGone = true;
+            Close(ImageCloseReason.Timeout);
+            return 1;
+        }
+        Volatile.Write(ref _lastPacketNanos, now);
+        return 0;
+    }
+
+    /// <summary>The image is gone: the claim is handed back (a publisher still there sees no subscriber), the log unmapped,
+    /// and its file removed if its publisher died without doing so.</summary>
+    private void ReleaseIpc(IpcLog log)
+    {
+        if (_ipcReleased) return;
+        ReleaseIpcClaim();
+        _ipcReleased = true;
+        log.Dispose();
+        if (_publisherGone) log.Unlink();
+    }
+
+    /// <summary>Agent side: tells the publisher this subscriber is gone (its subscription closed), before the log is unmapped.</summary>
+    internal void ReleaseIpcClaim()
+    {
+        if (_ipc == null || _claimReleased || _ipcReleased) return;
+        _claimReleased = true;
+        if (!_publisherGone) Volatile.Write(ref *_ipc.Claim, 0);
+    }
+
+    private bool _ipcReleased, _claimReleased;
 }

@@ -32,15 +32,21 @@ public static class OfferResult
     };
 }
 
-public sealed class Publication
+public sealed unsafe class Publication
 {
     internal const int PartitionCount = 3;
     private const int MaxReceivers = 8;
     private const int RetransmitSlots = 16;
 
-    private readonly byte[] _terms;
+    /// <summary>A udp publication's terms: a pinned array, so <see cref="_termBase"/> stays valid while it is referenced here.</summary>
+    private readonly byte[]? _terms;
+    /// <summary>The first byte of the three terms: the pinned array's, or the ipc log's mapping.</summary>
+    private readonly byte* _termBase;
+    /// <summary>An ipc publication's log (null for udp).</summary>
+    private readonly IpcLog? _ipc;
     private readonly Transport _transport;
-    internal readonly SendChannelEndpoint Endpoint;
+    /// <summary>A udp publication's socket (null for ipc).</summary>
+    internal readonly SendChannelEndpoint? Endpoint;
     public readonly int TermLength;
     public readonly int PositionBitsToShift;
     public readonly int Mtu;
@@ -81,7 +87,8 @@ public sealed class Publication
     private readonly long[] _retransmitTimes = new long[RetransmitSlots];
     private int _retransmitNext;
 
-    internal Publication(Transport transport, SendChannelEndpoint endpoint, ChannelUri channel, int streamId, int sessionId, int initialTermId)
+    internal Publication(Transport transport, SendChannelEndpoint? endpoint, ChannelUri channel, int streamId, int sessionId, int initialTermId,
+        string? ipcDirectory = null)
     {
         if (!TermPosition.IsValidTermLength(channel.TermLength)) throw new ArgumentException($"term-length {channel.TermLength} is not a power of two in 64k..1g");
         if (!Framing.IsValidMtu(channel.Mtu)) throw new ArgumentException($"mtu {channel.Mtu} is not a multiple of 32 in {Framing.MinMtu}..{Framing.MaxMtu}");
@@ -99,7 +106,16 @@ public sealed class Publication
         _termWindow = TermLength / 2;
         _maxPosition = ((long)int.MaxValue << PositionBitsToShift) - MaxMessageLength * 2L;
         _lingerNanos = channel.LingerNanoseconds ?? transport.Options.PublicationLingerNanos;
-        _terms = GC.AllocateArray<byte>(TermLength * PartitionCount, pinned: true);
+        if (ipcDirectory != null)
+        {
+            _ipc = IpcLog.Create(ipcDirectory, streamId, sessionId, initialTermId, TermLength, Mtu);
+            _termBase = _ipc.Terms;
+        }
+        else
+        {
+            _terms = GC.AllocateArray<byte>(TermLength * PartitionCount, pinned: true);
+            _termBase = (byte*)Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_terms));
+        }
         _prefault.Start(0, TermLength);
     }
 
@@ -137,7 +153,9 @@ public sealed class Publication
         var placement = Framing.Place(termOffset, TermLength, message.Length, Mtu);
         int padLength = placement.Fits ? 0 : placement.PadLength;
         long newPosition = position + padLength + required;
-        if (newPosition > Volatile.Read(ref _senderPositionShared) + _termWindow)
+        // udp: half a term ahead of what the agent has sent; ipc: of what the subscriber has consumed (and zeroed).
+        long consumed = _ipc == null ? Volatile.Read(ref _senderPositionShared) : Volatile.Read(ref *_ipc.SubscriberPosition);
+        if (newPosition > consumed + _termWindow)
             return Volatile.Read(ref _connected) != 0 ? OfferResult.BackPressured : OfferResult.NotConnected;
         if (newPosition > _maxPosition) return OfferResult.MaxPositionExceeded;
 
@@ -159,6 +177,8 @@ public sealed class Publication
         }
         _messagesOffered++;
         Volatile.Write(ref _tail, newPosition);
+        // The subscriber reads up to the tail: every frame before it is whole once this store is seen.
+        if (_ipc != null) Volatile.Write(ref *_ipc.Tail, newPosition);
         return newPosition;
     }
 
@@ -171,7 +191,7 @@ public sealed class Publication
     {
         int partition = (int)((position >>> PositionBitsToShift) % PartitionCount);
         int offset = (int)(position & (TermLength - 1));
-        return _terms.AsSpan(partition * TermLength + offset, length);
+        return new Span<byte>(_termBase + partition * TermLength + offset, length);
     }
 
     private int TermIdOf(long position) => TermPosition.TermId(position, InitialTermId, PositionBitsToShift);
@@ -181,11 +201,12 @@ public sealed class Publication
     private TermPrefault _prefault;
 
     /// <summary>Faults the terms in ahead of what has been offered (<see cref="TermPrefault"/>); returns 1 if it did.</summary>
-    internal int Prefault(bool idle) => _prefault.Advance(_terms, TermLength, PositionBitsToShift, Volatile.Read(ref _tail), idle);
+    internal int Prefault(bool idle) => _prefault.Advance(_termBase, TermLength, PositionBitsToShift, Volatile.Read(ref _tail), idle);
 
     /// <summary>One duty cycle for this publication: setup, data, heartbeat, liveness and linger.</summary>
     internal int DoSend(long now, Span<byte> scratch)
     {
+        if (_ipc != null) return DoIpc(now, _ipc);
         int work = 0;
         var options = _transport.Options;
         CheckReceiverLiveness(now, options.ReceiverTimeoutNanos);
@@ -251,7 +272,7 @@ public sealed class Publication
     {
         int length = SetupFrame.Write(scratch, (int)(_senderPosition & (TermLength - 1)), SessionId, StreamId, InitialTermId,
             TermIdOf(_senderPosition), TermLength, Mtu, Channel.Ttl ?? 0);
-        if (Endpoint.Send(scratch[..length])) _transport.Counters.SetupsSentValue++;
+        if (Endpoint!.Send(scratch[..length])) _transport.Counters.SetupsSentValue++;
         _lastSetupNanos = now;
         _sendSetupNow = false;
     }
@@ -259,7 +280,7 @@ public sealed class Publication
     private void SendHeartbeat(long now, Span<byte> scratch, bool endOfStream)
     {
         DataFrame.WriteHeartbeat(scratch, (int)(_senderPosition & (TermLength - 1)), SessionId, StreamId, TermIdOf(_senderPosition), endOfStream);
-        if (Endpoint.Send(scratch[..DataFrame.HeaderLength])) _transport.Counters.HeartbeatsSentValue++;
+        if (Endpoint!.Send(scratch[..DataFrame.HeaderLength])) _transport.Counters.HeartbeatsSentValue++;
         _lastDataSendNanos = now;
     }
 
@@ -274,7 +295,7 @@ public sealed class Publication
         {
             int length = DatagramLength(_senderPosition, limit, out long advance, out int frames);
             if (length == 0) break;
-            if (!Endpoint.Send(TermSlice(_senderPosition, length)))
+            if (!Endpoint!.Send(TermSlice(_senderPosition, length)))
             {
                 counters.SendFailuresValue++;
                 break;
@@ -294,7 +315,7 @@ public sealed class Publication
     {
         int partition = (int)((position >>> PositionBitsToShift) % PartitionCount);
         int termOffset = (int)(position & (TermLength - 1));
-        var term = _terms.AsSpan(partition * TermLength, TermLength);
+        var term = new Span<byte>(_termBase + partition * TermLength, TermLength);
         int length = 0;
         advance = 0;
         frames = 0;
@@ -418,7 +439,7 @@ public sealed class Publication
         while (position < end)
         {
             int datagram = DatagramLength(position, end, out long advance, out _);
-            if (datagram == 0 || !Endpoint.Send(TermSlice(position, datagram))) break;
+            if (datagram == 0 || !Endpoint!.Send(TermSlice(position, datagram))) break;
             counters.RetransmitsValue++;
             counters.RetransmittedBytesValue += datagram;
             position += advance;
@@ -440,6 +461,47 @@ public sealed class Publication
     {
         if (!rttm.IsReplyRequested) return;
         int length = RttMeasurementFrame.WriteReply(scratch, rttm);
-        if (Endpoint.Send(scratch[..length])) _transport.Counters.RttmRepliesValue++;
+        if (Endpoint!.Send(scratch[..length])) _transport.Counters.RttmRepliesValue++;
+    }
+
+    // ---- ipc (agent side) ----
+
+    private long _nextIpcCheck;
+
+    /// <summary>An ipc publication's duty cycle: nothing to send (the subscriber reads the log in place); every heartbeat
+    /// interval, whether a subscriber is there and live (its heartbeat within the receiver timeout); on close, end of
+    /// stream and, once the subscriber has consumed everything or left (or the linger ran out), the log let go.</summary>
+    private int DoIpc(long now, IpcLog log)
+    {
+        bool closing = Volatile.Read(ref _closeRequested) != 0;
+        if (now < _nextIpcCheck && !closing) return 0;
+        _nextIpcCheck = now + _transport.Options.HeartbeatIntervalNanos;
+        long claim = Volatile.Read(ref *log.Claim);
+        bool live = claim != 0 && NanoClock.Now() - Volatile.Read(ref *log.SubscriberHeartbeat) <= _transport.Options.ReceiverTimeoutNanos;
+        if (live != (Volatile.Read(ref _connected) != 0)) Volatile.Write(ref _connected, live ? 1 : 0);
+        long consumed = Volatile.Read(ref *log.SubscriberPosition);
+        Volatile.Write(ref _senderPositionShared, consumed);
+        if (!closing) return 0;
+        if (_closeStarted < 0)
+        {
+            _closeStarted = now;
+            Volatile.Write(ref *log.EndOfStream, 1);
+        }
+        long tail = Volatile.Read(ref _tail);
+        if ((live && consumed < tail) && now - _closeStarted < _lingerNanos) return 0;
+        if (Volatile.Read(ref _closed) != 0) return 0;
+        log.Dispose();
+        log.Unlink();
+        Volatile.Write(ref _closed, 1);
+        return 1;
+    }
+
+    /// <summary>Lets go of an ipc log on the transport's disposal (the file goes: nobody will write it again).</summary>
+    internal void ReleaseIpc()
+    {
+        if (_ipc == null || Volatile.Read(ref _closed) != 0) return;
+        _ipc.Dispose();
+        _ipc.Unlink();
+        Volatile.Write(ref _closed, 1);
     }
 }

@@ -47,7 +47,10 @@ internal sealed class ReceiveChannelEndpoint : UdpChannelEndpoint
     {
         long total = 0;
         foreach (var subscription in _registered)
+        {
+            total += subscription.MessagesDeliveredByGoneImages;
             foreach (var image in subscription.Images) total += image.MessagesDelivered;
+        }
         return total;
     }
 

@@ -16,12 +16,13 @@ public interface ISubscriptionHandler
 public sealed class Subscription
 {
     private readonly Transport _transport;
-    internal readonly ReceiveChannelEndpoint Endpoint;
+    /// <summary>A udp subscription's socket (null for ipc).</summary>
+    internal readonly ReceiveChannelEndpoint? Endpoint;
     private Image[] _images = [];
     private int _roundRobin;
     private int _closed;
 
-    internal Subscription(Transport transport, ReceiveChannelEndpoint endpoint, ChannelUri channel, int streamId)
+    internal Subscription(Transport transport, ReceiveChannelEndpoint? endpoint, ChannelUri channel, int streamId)
     {
         _transport = transport;
         Endpoint = endpoint;
@@ -32,12 +33,24 @@ public sealed class Subscription
     public ChannelUri Channel { get; }
     public int StreamId { get; }
     /// <summary>The address the subscription's socket is bound to (its port, when the channel asked for port 0).</summary>
-    public System.Net.IPEndPoint LocalEndPoint => Endpoint.LocalEndPoint;
+    public System.Net.IPEndPoint LocalEndPoint => Endpoint?.LocalEndPoint ?? throw new InvalidOperationException("an ipc subscription has no socket");
+
+    // ---- ipc ----
+
+    /// <summary>An ipc subscription's directory (its channel's name under the transport's IPC directory), and the
+    /// descriptor holding its exclusive lock on the stream (one subscribing process per stream).</summary>
+    internal string? IpcDirectory;
+    internal int IpcLockDescriptor = -1;
+    /// <summary>Files already looked at and refused (not a log, or another stream's), so a scan does not retry them.</summary>
+    internal readonly HashSet<string> IpcRefused = new(StringComparer.Ordinal);
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
     /// <summary>The images now present (a snapshot; the agent replaces the array as images come and go).</summary>
     public IReadOnlyList<Image> Images => Volatile.Read(ref _images);
     public int ImageCount => Volatile.Read(ref _images).Length;
+    /// <summary>Messages delivered from the images that have gone (the transport's totals count them too).</summary>
+    public long MessagesDeliveredByGoneImages => Volatile.Read(ref _deliveredByGone);
+    private long _deliveredByGone;
 
     /// <summary>Delivers up to <paramref name="fragmentLimit"/> fragments across the images, starting from a different
     /// image each time so none is starved; also reports images that joined or left. Returns fragments read.</summary>
@@ -98,7 +111,11 @@ public sealed class Subscription
         foreach (var image in images)
         {
             if (!(image.IsClosed && image.UnavailableDelivered)) kept[k++] = image;
-            else if (image.TakeTerms() is { } terms) _transport.TermBuffers.Return(terms);
+            else
+            {
+                Volatile.Write(ref _deliveredByGone, _deliveredByGone + image.MessagesDelivered);
+                if (image.TakeTerms() is { } terms) _transport.TermBuffers.Return(terms);
+            }
         }
         Volatile.Write(ref _images, kept);
         return images.Length - keep;

@@ -1,13 +1,10 @@
 // Faults a stream's term buffers in ahead of where it is written, on the transport's agent. The terms are pinned arrays
-// the OS maps lazily: until a stream has gone once through its three terms, the first store into each 4 KiB page takes
+// (or an ipc log's shared mapping) the OS maps lazily: until a stream has gone once through its three terms, the first store into each 4 KiB page takes
 // a page fault (11-25 us on a paravirtualized VM), on the path of the message being offered or received. Faulting in a
 // 64 KiB chunk at a time ahead of the writer (one madvise(MADV_POPULATE_WRITE) per chunk, in a duty cycle with
 // nothing else to do, or when the writer is about to reach unfaulted pages) takes those faults off the path; once the
 // first pass is done there is nothing left to do (the pages stay). It follows the writer only, so a peer can make it
 // fault in no more than it has sent plus two chunks.
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-
 namespace Exchange.Transport;
 
 internal struct TermPrefault
@@ -28,7 +25,7 @@ internal struct TermPrefault
     /// <summary>Faults in the next chunk when the writer, at <paramref name="written"/>, is within two chunks of it
     /// (<paramref name="idle"/>: the duty cycle had nothing else to do) or within half a chunk (it would otherwise fault
     /// now). Returns 1 if it did.</summary>
-    public int Advance(byte[]? terms, int termLength, int positionBitsToShift, long written, bool idle)
+    public unsafe int Advance(byte* terms, int termLength, int positionBitsToShift, long written, bool idle)
     {
         if (terms == null || _next >= _end) return 0;
         long lead = _next - written;
@@ -40,12 +37,12 @@ internal struct TermPrefault
     }
 
     /// <summary>Faults in the whole pages of <paramref name="terms"/>[<paramref name="index"/>, +<paramref name="length"/>)
-    /// (a pinned array: its address does not move). A kernel without MADV_POPULATE_WRITE (before 5.14) leaves them to
-    /// fault as they are written.</summary>
-    private static unsafe void Populate(byte[] terms, int index, int length)
+    /// (a pinned array or an ipc log's mapping: the address does not move). A kernel without MADV_POPULATE_WRITE (before
+    /// 5.14) leaves them to fault as they are written.</summary>
+    private static unsafe void Populate(byte* terms, int index, int length)
     {
         long page = Environment.SystemPageSize;
-        long start = (long)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(terms)) + index;
+        long start = (long)terms + index;
         long from = (start + page - 1) & ~(page - 1), to = (start + length) & ~(page - 1);
         if (to > from) Native.madvise((void*)from, (nuint)(to - from), Native.MadvisePopulateWrite);
     }

@@ -54,6 +54,14 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
         {
             long total = closed;
             foreach (var endpoint in endpoints.Values) total += count(endpoint);
+            if (typeof(TEndpoint) == typeof(SendChannelEndpoint))
+                foreach (var publication in _ipcPublications) total += publication.MessagesOffered;
+            else
+                foreach (var subscription in _ipcSubscriptions)
+                {
+                    total += subscription.MessagesDeliveredByGoneImages;
+                    foreach (var image in subscription.Images) total += image.MessagesDelivered;
+                }
             return total;
         }
     }
@@ -68,6 +76,14 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
         lock (_registryLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (uri.IsIpc)
+            {
+                var ipc = new Publication(this, null, uri, streamId, uri.SessionId ?? Random.Shared.Next(), initialTermId: Random.Shared.Next(),
+                    ipcDirectory: IpcDirectoryOf(uri));
+                _ipcPublications.Add(ipc);
+                _pending.Enqueue(ipc);
+                return ipc;
+            }
             string key = SendKey(uri);
             if (!_sendEndpoints.TryGetValue(key, out var endpoint))
             {
@@ -92,6 +108,14 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
         lock (_registryLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (uri.IsIpc)
+            {
+                var ipc = new Subscription(this, null, uri, streamId);
+                IpcWatch.Lock(ipc, IpcDirectoryOf(uri));
+                _ipcSubscriptions.Add(ipc);
+                _pending.Enqueue(ipc);
+                return ipc;
+            }
             // Port 0 asks for a fresh socket on a free port; the endpoint is then known by the port it got, so a
             // second stream can share it by naming that port.
             if (uri.Endpoint.Port == 0 || !_receiveEndpoints.TryGetValue(uri.Endpoint.ToString(), out var endpoint))
@@ -111,6 +135,21 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
 
     private static ChannelUri ParseChannel(string channel) =>
         ChannelUri.TryParse(channel, out var uri, out string error) ? uri : throw new ArgumentException(error);
+
+    /// <summary>An ipc channel's directory (made owner-only if new).</summary>
+    private string IpcDirectoryOf(ChannelUri uri)
+    {
+        string directory = Path.Combine(Options.IpcDirectory, uri.IpcName!);
+        Directory.CreateDirectory(Options.IpcDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return directory;
+    }
+
+    // Registered under the registry lock, for the totals and disposal (the agent's lists are _publications and _subscriptions).
+    private readonly List<Publication> _ipcPublications = [];
+    private readonly List<Subscription> _ipcSubscriptions = [];
+    private IpcWatch? _ipcWatch;
+    internal IpcWatch IpcWatch => _ipcWatch ??= new IpcWatch(this);
 
     private static string SendKey(ChannelUri uri) => $"{uri.Endpoint}|{uri.Interface?.Host}:{uri.Interface?.Port}";
 
@@ -153,6 +192,7 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
                 work++;
             }
         }
+        if (_ipcWatch != null) work += _ipcWatch.DoWork(now);
         if (Options.PrefaultTerms) work += PrefaultTerms(idle: work == 0);
         work += Housekeeping();
         return work;
@@ -207,8 +247,12 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
             {
                 case SendChannelEndpoint sender: _senders.Add(sender); break;
                 case ReceiveChannelEndpoint receiver: _receivers.Add(receiver); break;
-                case Publication publication: publication.Endpoint.Add(publication); _publications.Add(publication); break;
-                case Subscription subscription: subscription.Endpoint.Add(subscription); _subscriptions.Add(subscription); break;
+                case Publication publication: publication.Endpoint?.Add(publication); _publications.Add(publication); break;
+                case Subscription subscription:
+                    subscription.Endpoint?.Add(subscription);
+                    _subscriptions.Add(subscription);
+                    if (subscription.Endpoint == null) IpcWatch.Watch(subscription);
+                    break;
             }
         }
         return work;
@@ -223,6 +267,16 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
             var publication = _publications[i];
             if (!publication.IsFinished) continue;
             _publications.RemoveAt(i);
+            if (publication.Endpoint == null)
+            {
+                lock (_registryLock)
+                {
+                    _messagesOfferedByClosed += publication.MessagesOffered;
+                    _ipcPublications.Remove(publication);
+                }
+                work++;
+                continue;
+            }
             publication.Endpoint.Remove(publication);
             lock (_registryLock)
             {
@@ -241,11 +295,17 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
         {
             var subscription = _subscriptions[i];
             if (!subscription.IsClosed) continue;
+            if (subscription.Endpoint == null)
+            {
+                work += CloseIpcSubscription(i, subscription);
+                continue;
+            }
             _subscriptions.RemoveAt(i);
-            subscription.Endpoint.Remove(subscription);
             foreach (var image in subscription.ImagesForAgent) image.Close(ImageCloseReason.Closed);
+            subscription.Endpoint.Remove(subscription);
             lock (_registryLock)
             {
+                _messagesDeliveredByClosed += subscription.MessagesDeliveredByGoneImages;
                 foreach (var image in subscription.ImagesForAgent) _messagesDeliveredByClosed += image.MessagesDelivered;
                 subscription.Endpoint.Unregister(subscription);
                 if (--subscription.Endpoint.Reserved == 0)
@@ -260,6 +320,33 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
         return work;
     }
 
+    /// <summary>A closed ipc subscription: at once, its images close and hand back their claims (a publisher sees no
+    /// subscriber) and the stream's lock goes (another process may subscribe). Each image's log is unmapped once the
+    /// subscriber has seen the image go (RemoveFinishedImages, as a udp image's terms), since the application may be in a
+    /// poll on its own thread; the subscription is dropped when none is left (or at the transport's disposal).</summary>
+    private int CloseIpcSubscription(int index, Subscription subscription)
+    {
+        int work = 0;
+        if (subscription.IpcLockDescriptor >= 0)
+        {
+            foreach (var image in subscription.ImagesForAgent)
+            {
+                image.Close(ImageCloseReason.Closed);
+                image.ReleaseIpcClaim();
+            }
+            IpcWatch.Unwatch(subscription);
+            work++;
+        }
+        if (subscription.ImagesForAgent.Length > 0) return work;
+        _subscriptions.RemoveAt(index);
+        lock (_registryLock)
+        {
+            _messagesDeliveredByClosed += subscription.MessagesDeliveredByGoneImages;
+            _ipcSubscriptions.Remove(subscription);
+        }
+        return work + 1;
+    }
+
     /// <summary>
     /// Closes every publication and runs the duty cycle (unless the transport has its own thread) until each has
     /// sent what was offered and lingered, or <paramref name="timeout"/> passes. For an orderly process exit.
@@ -267,7 +354,7 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
     public bool CloseAndDrain(TimeSpan timeout)
     {
         List<Publication> publications;
-        lock (_registryLock) publications = _sendEndpoints.Values.SelectMany(e => e.Registered).ToList();
+        lock (_registryLock) publications = [.. _sendEndpoints.Values.SelectMany(e => e.Registered), .. _ipcPublications];
         foreach (var publication in publications) publication.Close();
         long deadline = NanoClock.Now() + (long)timeout.TotalMilliseconds * NanoClock.Millisecond;
         var idle = new BackoffIdleStrategy(parker: _runner == null ? this : null);
@@ -289,6 +376,13 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
             _disposed = true;
             foreach (var endpoint in _sendEndpoints.Values) endpoint.Dispose();
             foreach (var endpoint in _receiveEndpoints.Values) endpoint.Dispose();
+            foreach (var publication in _ipcPublications) publication.ReleaseIpc();
+            foreach (var subscription in _ipcSubscriptions)
+            {
+                foreach (var image in subscription.ImagesForAgent) image.TakeTerms();
+                IpcWatch.Unwatch(subscription);
+            }
+            _ipcWatch?.Dispose();
             _sendEndpoints.Clear();
             _receiveEndpoints.Clear();
         }

@@ -48,6 +48,9 @@ public enum DropReason
     /// <summary>An end-of-stream heartbeat of a session with no image here, or DATA or SETUP of a session whose stream
     /// ended here within the cool-down (<see cref="TransportOptions.ImageCoolDownNanos"/>): not asked for SETUP, no new image.</summary>
     EndedSession,
+    /// <summary>A file in an ipc subscription's directory that is not a log it can read (bad metadata, a size that does
+    /// not match, terms longer than the receiver accepts, an impossible position): left alone, not looked at again.</summary>
+    InvalidIpcLog,
 }
 
 public sealed class TransportCounters

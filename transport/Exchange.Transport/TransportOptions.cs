@@ -48,6 +48,17 @@ public sealed record TransportOptions
     /// stream's first pass through its terms does not take a page fault per 4 KiB on the path of a message. Off: the
     /// pages fault as they are first written.</summary>
     public bool PrefaultTerms { get; init; } = true;
+    /// <summary>Where aeron:ipc channels keep their logs: a directory per channel name, owner-only. Processes that talk
+    /// over ipc must name the same directory. By default they do: $EXCHANGE_IPC_DIR if set, else one per user, in memory
+    /// where the host has /dev/shm.</summary>
+    public string IpcDirectory { get; init; } = DefaultIpcDirectory();
+    /// <summary>How often the agent looks for new ipc logs in its ipc subscriptions' directories (one read of an inotify
+    /// descriptor): the most a new ipc connection waits to be seen.</summary>
+    public long IpcScanIntervalNanos { get; init; } = 2 * NanoClock.Millisecond;
+
+    private static string DefaultIpcDirectory() => Environment.GetEnvironmentVariable("EXCHANGE_IPC_DIR") is { Length: > 0 } directory ? directory :
+        Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), $"exchange-ipc-{Environment.UserName}");
+
     /// <summary>Retransmits for one NAK are capped at this many receiver windows.</summary>
     public int RetransmitWindows { get; init; } = 2;
 

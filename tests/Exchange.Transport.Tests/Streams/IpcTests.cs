@@ -1,0 +1,340 @@
+// aeron:ipc streams: shared-memory logs in a directory of their own (on /dev/shm, as in production), between two
+// transports in this process and between this process and real exchange-stream processes killed for real.
+using System.Buffers.Binary;
+using Exchange.Testing;
+
+namespace Exchange.Transport.Tests.Streams;
+
+/// <summary>An ipc directory of the test's own, removed with everything in it afterwards.</summary>
+internal sealed class IpcDirectory : IDisposable
+{
+    public IpcDirectory()
+    {
+        string root = Directory.Exists("/dev/shm") ? "/dev/shm" : System.IO.Path.GetTempPath();
+        Path = System.IO.Path.Combine(root, $"exchange-test-ipc-{Guid.NewGuid():n}");
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public TransportOptions Options(TransportOptions? options = null) => (options ?? new TransportOptions()) with { IpcDirectory = Path };
+
+    public string[] Logs(string name) =>
+        Directory.Exists(System.IO.Path.Combine(Path, name)) ? Directory.GetFiles(System.IO.Path.Combine(Path, name), "*.log") : [];
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); }
+        catch (DirectoryNotFoundException) { }
+    }
+}
+
+public class IpcTests
+{
+    private const string Channel = "aeron:ipc?name=engine|term-length=64k";
+
+    [Fact]
+    public void Messages_cross_in_order_whole_fragmented_and_across_terms_and_the_end_of_the_stream_removes_the_log()
+    {
+        using var dir = new IpcDirectory();
+        using var h = new StreamHarness(dir.Options(), dir.Options());
+        var sub = h.Receiver.AddSubscription(Channel, 7);
+        var pub = h.Sender.AddPublication(Channel, 7);
+        Assert.Single(dir.Logs("engine"));
+        var recorder = new Recorder();
+        var message = new byte[3000];
+        long sent = 0;
+        Assert.True(h.RunUntil(() => pub.IsConnected, Timeouts.Prompt, () => sub.Poll(ref recorder, 10)), "the publisher never saw its subscriber");
+        // 20,000 messages through 64 KiB terms: about fifteen passes through the three terms, every 50th message fragmented.
+        Assert.True(h.RunUntil(() => recorder.Received == 20_000, Timeouts.Prompt, () =>
+        {
+            if (sent < 20_000)
+            {
+                int length = sent % 50 == 0 ? 3000 : 8 + (int)(sent % 200);
+                Payloads.Fill(message.AsSpan(0, length), sent);
+                if (pub.Offer(message.AsSpan(0, length)) > 0) sent++;
+            }
+            sub.Poll(ref recorder, 64);
+        }), $"received {recorder.Received} of {sent}");
+        Assert.Equal(0, recorder.OutOfOrder);
+        Assert.Equal(0, recorder.Corrupt);
+        Assert.True(pub.Position > 3L * 64 * 1024 * 10);
+
+        pub.Close();
+        Assert.True(h.RunUntil(() => recorder.Unavailable == 1 && pub.IsFinished, Timeouts.Prompt, () => sub.Poll(ref recorder, 64)));
+        Assert.Equal([ImageCloseReason.EndOfStream], recorder.Closed);
+        Assert.Empty(dir.Logs("engine"));
+        Assert.Equal(20_000, h.Receiver.MessagesReceived);
+        Assert.Equal(20_000, h.Sender.MessagesSent);
+    }
+
+    [Fact]
+    public void Before_its_subscriber_a_publication_holds_half_a_term_and_afterwards_it_is_held_to_what_the_subscriber_consumed()
+    {
+        using var dir = new IpcDirectory();
+        using var h = new StreamHarness(dir.Options(), dir.Options());
+        var pub = h.Sender.AddPublication(Channel, 3);
+        var message = new byte[100];
+        long waiting = 0, result;
+        while ((result = pub.Offer(Fill(message, waiting))) > 0) waiting++;
+        Assert.Equal(OfferResult.NotConnected, result);
+        Assert.InRange(waiting * 160, 32 * 1024 - 160, 32 * 1024); // 100 bytes + a 32-byte header, aligned to 32: 160 per message; half of 64 KiB
+
+        var sub = h.Receiver.AddSubscription(Channel, 3);
+        var recorder = new Recorder();
+        Assert.True(h.RunUntil(() => recorder.Received == waiting && pub.IsConnected, Timeouts.Prompt, () => sub.Poll(ref recorder, 64)));
+        Assert.Equal(0, recorder.OutOfOrder);
+
+        // The subscriber stops polling: the publication fills half a term past what it consumed, and no more.
+        long more = 0;
+        while ((result = pub.Offer(Fill(message, waiting + more))) > 0) more++;
+        Assert.Equal(OfferResult.BackPressured, result);
+        Assert.InRange(more * 160, 32 * 1024 - 160, 32 * 1024);
+        Assert.True(h.RunUntil(() => recorder.Received == waiting + more, Timeouts.Prompt, () => sub.Poll(ref recorder, 64)));
+        Assert.True(pub.Offer(Fill(message, waiting + more)) > 0);
+        Assert.Equal(0, recorder.OutOfOrder);
+        Assert.Equal(0, recorder.Corrupt);
+    }
+
+    private static ReadOnlySpan<byte> Fill(byte[] message, long sequence)
+    {
+        Payloads.Fill(message, sequence);
+        return message;
+    }
+
+    [Fact]
+    public void A_stream_has_one_subscriber_and_the_next_may_take_it_on_once_the_first_closed()
+    {
+        using var dir = new IpcDirectory();
+        using var h = new StreamHarness(dir.Options(), dir.Options());
+        var first = h.Receiver.AddSubscription(Channel, 9);
+        var refused = Assert.Throws<ArgumentException>(() => h.Sender.AddSubscription(Channel, 9));
+        Assert.Contains("already has a subscriber", refused.Message);
+        h.Sender.AddSubscription(Channel, 10).Close(); // another stream of the same name is another lock
+        var pub = h.Sender.AddPublication(Channel, 9);
+        var recorder = new Recorder();
+        var message = new byte[64];
+        Assert.True(h.RunUntil(() => pub.IsConnected, Timeouts.Prompt, () => first.Poll(ref recorder, 10)));
+        for (long i = 0; i < 10; i++) Assert.True(pub.Offer(Fill(message, i)) > 0);
+        Assert.True(h.RunUntil(() => recorder.Received == 10, Timeouts.Prompt, () => first.Poll(ref recorder, 10)));
+
+        first.Close();
+        Assert.True(h.RunUntil(() => !pub.IsConnected, Timeouts.Prompt, () => first.Poll(ref recorder, 10)), "the publisher still sees the closed subscriber");
+        for (long i = 10; i < 20; i++) Assert.True(pub.Offer(Fill(message, i)) > 0);
+        var second = h.Sender.AddSubscription(Channel, 9);
+        var next = new Recorder { NextExpected = 10 };
+        Assert.True(h.RunUntil(() => next.Received == 10 && pub.IsConnected, Timeouts.Prompt, () => second.Poll(ref next, 10)));
+        Assert.Equal(10, recorder.Received); // the closed one read nothing more
+        Assert.Equal(0, next.OutOfOrder);
+        Assert.Equal(0, next.Corrupt);
+    }
+
+    [Fact]
+    public void Files_that_are_not_logs_a_subscriber_can_read_are_counted_and_left_alone()
+    {
+        using var dir = new IpcDirectory();
+        using var h = new StreamHarness(dir.Options(), dir.Options(new TransportOptions { MaxReceiverTermLength = 1 << 20 }));
+        string channelDir = Path.Combine(dir.Path, "engine");
+        Directory.CreateDirectory(channelDir);
+        var random = new Random(11);
+        File.WriteAllBytes(Path.Combine(channelDir, "4-00000001.log"), [1, 2, 3]); // cut short
+        var junk = new byte[4096 + 3 * 65536];
+        random.NextBytes(junk);
+        File.WriteAllBytes(Path.Combine(channelDir, "4-00000002.log"), junk); // not a log
+        File.WriteAllBytes(Path.Combine(channelDir, "4-00000003.log"), Header(termLength: 1 << 24, streamId: 4, sessionId: 3, fileLength: 4096)); // terms too long
+        File.WriteAllBytes(Path.Combine(channelDir, "4-00000004.log"), Header(termLength: 65536, streamId: 4, sessionId: 4, fileLength: 4096)); // size does not match
+        File.WriteAllBytes(Path.Combine(channelDir, "4-00000005.log"), Header(termLength: 65536, streamId: 5, sessionId: 5, fileLength: 4096 + 3 * 65536)); // another stream's
+
+        var sub = h.Receiver.AddSubscription(Channel, 4);
+        var pub = h.Sender.AddPublication(Channel, 4);
+        var recorder = new Recorder();
+        var message = new byte[64];
+        Assert.True(h.RunUntil(() => pub.IsConnected, Timeouts.Prompt, () => sub.Poll(ref recorder, 10)));
+        for (long i = 0; i < 100; i++) Assert.True(pub.Offer(Fill(message, i)) > 0);
+        Assert.True(h.RunUntil(() => recorder.Received == 100, Timeouts.Prompt, () => sub.Poll(ref recorder, 10)));
+        Assert.Equal(1, recorder.Available);
+        Assert.Equal(5, h.Receiver.Counters.Dropped(DropReason.InvalidIpcLog));
+        Assert.Equal(6, dir.Logs("engine").Length); // left alone
+    }
+
+    /// <summary>An ipc log's metadata as a publisher writes it (its publisher's lock aside).</summary>
+    private static byte[] Header(int termLength, int streamId, int sessionId, int fileLength)
+    {
+        var file = new byte[fileLength];
+        BinaryPrimitives.WriteInt32LittleEndian(file, 0x50495845);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(4), 1);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(8), termLength);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(12), 1408);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(16), 0);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(20), sessionId);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(24), streamId);
+        return file;
+    }
+
+    /// <summary>A publisher that writes garbage into its log (a bad frame length, a tail past its window, a frame crossing
+    /// the tail) closes its image as corrupt; nothing past the damage is delivered and the subscriber's other images go on.</summary>
+    [Fact]
+    public void Damage_in_a_log_closes_its_image_as_corrupt_and_nothing_else()
+    {
+        using var dir = new IpcDirectory();
+        var random = new Random(5);
+        for (int round = 0; round < 40; round++)
+        {
+            using var h = new StreamHarness(dir.Options(), dir.Options());
+            var sub = h.Receiver.AddSubscription(Channel, 20 + round);
+            var pub = h.Sender.AddPublication(Channel, 20 + round);
+            var healthy = h.Sender.AddPublication("aeron:ipc?name=engine|term-length=64k", 20 + round);
+            var recorder = new Recorder();
+            var message = new byte[64];
+            Assert.True(h.RunUntil(() => pub.IsConnected && healthy.IsConnected, Timeouts.Prompt, () => sub.Poll(ref recorder, 10)));
+            for (long i = 0; i < 5; i++) Assert.True(pub.Offer(Fill(message, i)) > 0);
+            Assert.True(h.RunUntil(() => recorder.Received == 5, Timeouts.Prompt, () => sub.Poll(ref recorder, 10)));
+
+            // What the damage may be: the next frame's length, its type, or the tail (each at the offsets a publisher writes).
+            string log = Directory.GetFiles(Path.Combine(dir.Path, "engine"), $"{20 + round}-{(uint)pub.SessionId:x8}.log").Single();
+            using (var file = new FileStream(log, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
+            {
+                long tail = pub.Position;
+                var bytes = new byte[8];
+                switch (round % 4)
+                {
+                    case 0: // a frame length that runs past its term, published by a tail that covers it
+                        BinaryPrimitives.WriteInt32LittleEndian(bytes, 64 * 1024 + random.Next(1, 1000));
+                        file.Position = 4096 + tail; file.Write(bytes, 0, 4);
+                        BinaryPrimitives.WriteInt64LittleEndian(bytes, tail + 64);
+                        file.Position = 64; file.Write(bytes, 0, 8);
+                        break;
+                    case 1: // a tail beyond half a term of what was consumed
+                        BinaryPrimitives.WriteInt64LittleEndian(bytes, tail + 32 * 1024 + 32 * random.Next(1, 100));
+                        file.Position = 64; file.Write(bytes, 0, 8);
+                        break;
+                    case 2: // a tail past a frame never written (its length zero)
+                        BinaryPrimitives.WriteInt64LittleEndian(bytes, tail + 32 * random.Next(1, 100));
+                        file.Position = 64; file.Write(bytes, 0, 8);
+                        break;
+                    default: // a frame length shorter than a header
+                        BinaryPrimitives.WriteInt32LittleEndian(bytes, random.Next(1, 32));
+                        file.Position = 4096 + tail; file.Write(bytes, 0, 4);
+                        BinaryPrimitives.WriteInt64LittleEndian(bytes, tail + 32);
+                        file.Position = 64; file.Write(bytes, 0, 8);
+                        break;
+                }
+            }
+            Assert.True(h.RunUntil(() => recorder.Unavailable == 1, Timeouts.Prompt, () => sub.Poll(ref recorder, 10)), $"round {round}: the damage went unnoticed");
+            Assert.Equal([ImageCloseReason.Corrupt], recorder.Closed);
+            Assert.Equal(5, recorder.Received);
+            Assert.Equal(0, recorder.Corrupt);
+
+            var other = new Recorder();
+            for (long i = 0; i < 5; i++) Assert.True(healthy.Offer(Fill(message, i)) > 0);
+            Assert.True(h.RunUntil(() => other.Received == 5, Timeouts.Prompt, () => sub.Poll(ref other, 10)), $"round {round}: the healthy stream stopped");
+            Assert.Equal(0, other.OutOfOrder);
+        }
+    }
+
+    [Fact]
+    public void Offering_and_polling_over_ipc_allocates_nothing_in_steady_state()
+    {
+        using var dir = new IpcDirectory();
+        using var h = new StreamHarness(dir.Options(), dir.Options());
+        var sub = h.Receiver.AddSubscription(Channel, 5);
+        var pub = h.Sender.AddPublication(Channel, 5);
+        var recorder = new Recorder();
+        var message = new byte[3000];
+        long sent = 0;
+        Assert.True(h.RunUntil(() => pub.IsConnected, Timeouts.Prompt, () => sub.Poll(ref recorder, 10)));
+
+        void Pump()
+        {
+            long target = sent + 20_000;
+            while (recorder.Received < target)
+            {
+                if (sent < target)
+                {
+                    int length = sent % 50 == 0 ? 3000 : 64;
+                    Payloads.Fill(message.AsSpan(0, length), sent);
+                    if (pub.Offer(message.AsSpan(0, length)) > 0) sent++;
+                }
+                h.DoWork();
+                sub.Poll(ref recorder, 64);
+            }
+        }
+
+        Assert.Equal(0, Allocations.InSteadyState(Pump));
+        Assert.Equal(0, recorder.OutOfOrder);
+        Assert.Equal(0, recorder.Corrupt);
+    }
+
+    // ---- across processes ----
+
+    private static ChildProcess Stream(IpcDirectory dir, params string[] args) =>
+        ChildProcess.StartDll("exchange-stream.dll", args, new Dictionary<string, string> { ["EXCHANGE_IPC_DIR"] = dir.Path });
+
+    [Fact]
+    public void A_killed_publisher_process_is_noticed_what_it_offered_is_delivered_and_its_log_removed()
+    {
+        using var dir = new IpcDirectory();
+        using var transport = new Transport(dir.Options());
+        var sub = transport.AddSubscription("aeron:ipc?name=feed", 1001);
+        var recorder = new Recorder();
+        using var pub = Stream(dir, "pub", "--channel", "aeron:ipc?name=feed", "--stream-id", "1001", "--messages", "100000000",
+            "--rate", "2000", "--length", "100", "--idle", "backoff");
+        Assert.True(Run(transport, () => recorder.Received >= 500, sub, ref recorder), $"received {recorder.Received}; publisher stderr:\n{pub.Stderr}");
+        pub.Kill();
+        Assert.True(Run(transport, () => recorder.Unavailable == 1, sub, ref recorder), "the killed publisher was not noticed");
+        Assert.Equal([ImageCloseReason.Timeout], recorder.Closed);
+        Assert.Equal(0, recorder.OutOfOrder); // exchange-stream pub numbers its messages from 0 (its payload is its own, not Payloads')
+        Assert.True(Run(transport, () => dir.Logs("feed").Length == 0, sub, ref recorder), "the dead publisher's log is still there");
+    }
+
+    [Fact]
+    public void A_subscriber_that_follows_a_killed_one_starts_at_the_tail_and_reads_only_whole_messages()
+    {
+        using var dir = new IpcDirectory();
+        using var transport = new Transport(dir.Options(new TransportOptions { ReceiverTimeoutNanos = 500 * NanoClock.Millisecond }));
+        var pub = transport.AddPublication("aeron:ipc?name=feed", 1001);
+        var message = new byte[100];
+        long sent = 0;
+        using (var sub = Stream(dir, "sub", "--channel", "aeron:ipc?name=feed", "--stream-id", "1001", "--idle", "backoff"))
+        {
+            Assert.True(RunPublishing(transport, () => pub.IsConnected && sent >= 5_000, pub, message, ref sent), $"stderr:\n{sub.Stderr}");
+            sub.Kill();
+        }
+        Assert.True(RunPublishing(transport, () => !pub.IsConnected, pub, message, ref sent), "the killed subscriber still counts as connected");
+
+        long before = sent;
+        var next = transport.AddSubscription("aeron:ipc?name=feed", 1001);
+        var recorder = new Recorder();
+        Assert.True(Run(transport, () => pub.IsConnected, next, ref recorder));
+        recorder.NextExpected = -1;
+        Assert.True(RunPublishing(transport, () => recorder.Received >= 1_000, pub, message, ref sent, () => next.Poll(ref recorder, 64)));
+        Assert.Equal(0, recorder.Corrupt);
+        Assert.Equal(1, recorder.OutOfOrder); // only its first message, which is wherever the tail was
+        Assert.True(recorder.NextExpected > before - 300, $"started at {recorder.NextExpected - recorder.Received}, the tail was near {before}");
+    }
+
+    private static bool Run(Transport transport, Func<bool> done, Subscription sub, ref Recorder recorder)
+    {
+        var deadline = DateTime.UtcNow + Timeouts.Process;
+        while (!done())
+        {
+            if (DateTime.UtcNow > deadline) return false;
+            if (transport.DoWork() + sub.Poll(ref recorder, 64) == 0) Thread.Sleep(1);
+        }
+        return true;
+    }
+
+    private static bool RunPublishing(Transport transport, Func<bool> done, Publication pub, byte[] message, ref long sent, Action? each = null)
+    {
+        var deadline = DateTime.UtcNow + Timeouts.Process;
+        while (!done())
+        {
+            if (DateTime.UtcNow > deadline) return false;
+            each?.Invoke();
+            Payloads.Fill(message, sent);
+            if (pub.Offer(message) > 0) sent++;
+            if (transport.DoWork() == 0) Thread.Sleep(1);
+        }
+        return true;
+    }
+}

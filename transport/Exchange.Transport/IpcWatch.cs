@@ -1,0 +1,147 @@
+// How ipc subscriptions find their publications: each watches its channel's directory (inotify: a log appears by being
+// renamed into place, whole) and scans it once when it starts. The agent reads the watch at most every
+// IpcScanIntervalNanos, one non-blocking read(2) that allocates nothing when nothing happened, so a busy-spinning duty
+// cycle does not pay a system call per cycle for it. A new log becomes an image once it proves to be a log of the
+// subscription's stream whose publisher lives; a crashed publisher's leftover file is removed.
+using System.Runtime.InteropServices;
+
+namespace Exchange.Transport;
+
+internal sealed unsafe class IpcWatch(Transport transport) : IDisposable
+{
+    private const int BufferLength = 16 * 1024;
+    private const uint QueueOverflow = 0x4000;
+
+    private int _fd = -1;
+    private byte* _buffer;
+    private readonly Dictionary<int, string> _directories = [];
+    private readonly List<Subscription> _watched = [];
+    private long _nextRead;
+
+    /// <summary>Any thread, under the transport's registry lock: takes the stream's exclusive lock in
+    /// <paramref name="directory"/>, or throws if another subscription (in any process) holds it.</summary>
+    public void Lock(Subscription subscription, string directory)
+    {
+        string path = Path.Combine(directory, $"{subscription.StreamId}.sub");
+        int fd = IpcNative.open(path, IpcNative.OReadWrite | IpcNative.OCreate | IpcNative.OCloseOnExec | IpcNative.ONoFollow, 0x180);
+        if (fd < 0) throw new IOException($"{path}: cannot open the stream's lock (errno {Marshal.GetLastPInvokeError()})");
+        if (IpcNative.flock(fd, IpcNative.LockExclusive | IpcNative.LockNonBlocking) != 0)
+        {
+            IpcNative.close(fd);
+            throw new ArgumentException($"ipc stream {subscription.StreamId} of '{subscription.Channel.IpcName}' already has a subscriber (an ipc stream has one)");
+        }
+        subscription.IpcDirectory = directory;
+        subscription.IpcLockDescriptor = fd;
+    }
+
+    /// <summary>Agent side: starts watching the subscription's directory and takes on the logs already there.</summary>
+    public void Watch(Subscription subscription)
+    {
+        string directory = subscription.IpcDirectory!;
+        if (_fd < 0)
+        {
+            _fd = IpcNative.inotify_init1(IpcNative.InNonBlocking | IpcNative.InCloseOnExec);
+            if (_fd < 0) throw new IOException($"cannot watch ipc directories (inotify: errno {Marshal.GetLastPInvokeError()})");
+            _buffer = (byte*)NativeMemory.Alloc(BufferLength);
+        }
+        int watch = IpcNative.inotify_add_watch(_fd, directory, IpcNative.InMovedTo | IpcNative.InOnlyDirectory);
+        if (watch < 0) throw new IOException($"{directory}: cannot watch (inotify: errno {Marshal.GetLastPInvokeError()})");
+        _directories[watch] = directory;
+        _watched.Add(subscription);
+        Scan(subscription);
+    }
+
+    /// <summary>Agent side (or disposal): stops taking logs on for the subscription and lets go of its stream's lock.</summary>
+    public void Unwatch(Subscription subscription)
+    {
+        _watched.Remove(subscription);
+        if (subscription.IpcLockDescriptor < 0) return;
+        IpcNative.close(subscription.IpcLockDescriptor);
+        subscription.IpcLockDescriptor = -1;
+    }
+
+    public int DoWork(long now)
+    {
+        if (_fd < 0 || _watched.Count == 0 || now < _nextRead) return 0;
+        _nextRead = now + transport.Options.IpcScanIntervalNanos;
+        int work = 0;
+        while (true)
+        {
+            nint read = IpcNative.read(_fd, _buffer, BufferLength);
+            if (read <= 0) return work;
+            for (nint at = 0; at + 16 <= read;)
+            {
+                int watch = *(int*)(_buffer + at);
+                uint mask = *(uint*)(_buffer + at + 4);
+                int nameLength = *(int*)(_buffer + at + 12);
+                if ((mask & QueueOverflow) != 0)
+                {
+                    foreach (var subscription in _watched.ToArray()) Scan(subscription);
+                    work++;
+                }
+                else if (nameLength > 0 && _directories.TryGetValue(watch, out string? directory))
+                {
+                    string name = Marshal.PtrToStringUTF8((nint)(_buffer + at + 16)) ?? "";
+                    foreach (var subscription in _watched.ToArray())
+                        if (subscription.IpcDirectory == directory) work += TryJoin(subscription, name);
+                }
+                at += 16 + nameLength;
+            }
+        }
+    }
+
+    private void Scan(Subscription subscription)
+    {
+        foreach (string path in Directory.EnumerateFiles(subscription.IpcDirectory!, $"{subscription.StreamId}-*.log"))
+            TryJoin(subscription, Path.GetFileName(path));
+    }
+
+    /// <summary>Makes an image of the log <paramref name="name"/> if it is one of the subscription's stream, not already
+    /// taken on, readable, and its publisher lives. Returns 1 if it did.</summary>
+    private int TryJoin(Subscription subscription, string name)
+    {
+        if (IpcLog.StreamOf(name) != subscription.StreamId || subscription.IpcRefused.Contains(name)) return 0;
+        var counters = transport.Counters;
+        string path = Path.Combine(subscription.IpcDirectory!, name);
+        var log = IpcLog.Open(path, subscription.StreamId, transport.Options.MaxReceiverTermLength, out string? problem);
+        if (log == null)
+        {
+            if (!File.Exists(path)) return 0; // gone meanwhile (its publisher finished)
+            subscription.IpcRefused.Add(name);
+            counters.Drop(DropReason.InvalidIpcLog);
+            return 0;
+        }
+        if (name != IpcLog.FileName(log.StreamId, log.SessionId) || subscription.FindImage(log.SessionId) != null)
+        {
+            if (subscription.FindImage(log.SessionId) == null) { subscription.IpcRefused.Add(name); counters.Drop(DropReason.InvalidIpcLog); }
+            log.Dispose();
+            return 0;
+        }
+        if (!log.PublisherAlive())
+        {
+            // A publisher killed before it closed: nobody will write this log again.
+            log.Dispose();
+            log.Unlink();
+            return 0;
+        }
+        long? join = log.TryClaim(out problem);
+        if (join == null)
+        {
+            subscription.IpcRefused.Add(name);
+            counters.Drop(DropReason.InvalidIpcLog);
+            log.Dispose();
+            return 0;
+        }
+        subscription.AddImage(new Image(transport, subscription, log, join.Value, transport.Options.Clock.NanoTime()));
+        counters.ImagesAddedValue++;
+        return 1;
+    }
+
+    public void Dispose()
+    {
+        if (_fd >= 0) IpcNative.close(_fd);
+        _fd = -1;
+        if (_buffer != null) NativeMemory.Free(_buffer);
+        _buffer = null;
+    }
+}
