@@ -191,7 +191,7 @@ internal static class EngineProcess
         log.Info($"connect with: bin/exchange-mm --engine '{config.Listen}' --api-key <an account's key>; Ctrl-C stops");
         string role = replication.IsStandby ? $"standby primary={replication.Primary}" : replication.IsPrimary ? "primary" : "single";
         if (cluster != null) role += $" member={config.Cluster.Member}" + (cluster.Leads ? $" term={cluster.Leadership.Term}" : "");
-        Console.WriteLine($"listening shard={config.ShardId} channel={config.Listen} port={links.Commands.LocalEndPoint.Port} role={role} sequence={service.LastSequence} stateHash={service.StateHash():x16}");
+        Console.WriteLine($"listening shard={config.ShardId} channel={config.Listen} port={(links.Commands.Channel.IsIpc ? 0 : links.Commands.LocalEndPoint.Port)} role={role} sequence={service.LastSequence} stateHash={service.StateHash():x16}");
         Console.Out.Flush();
         log.Info($"listening on {config.Listen} as {role} at sequence {service.LastSequence}", ("channel", config.Listen), ("role", role), ("sequence", service.LastSequence));
         readiness.Phase = 1;

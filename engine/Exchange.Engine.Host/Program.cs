@@ -12,7 +12,7 @@ using Exchange.Transport;
 
 var configFile = new Option<string?>("--config") { Description = "Shard config (JSON); without it the built-in demo config is used", HelpName = "FILE" };
 var shardId = new Option<int?>("--shard-id") { Description = "Override the shard id", HelpName = "N" };
-var listen = new Option<string?>("--listen") { Description = "Where clients connect, e.g. 'aeron:udp?endpoint=127.0.0.1:40123|term-length=1m'", HelpName = "CHANNEL" };
+var listen = new Option<string?>("--listen") { Description = "Where clients connect, e.g. 'aeron:udp?endpoint=127.0.0.1:40123|term-length=1m', or 'aeron:ipc?name=engine-1' for processes on this host", HelpName = "CHANNEL" };
 var symbols = new Option<string?>("--symbols") { Description = "Keep only these symbols of the config (the ones this shard owns)", HelpName = "A,B" };
 var journal = new Option<string?>("--journal") { Description = "Journal directory (default data/shard-<id>)", HelpName = "DIR" };
 var inMemory = new Option<bool>("--in-memory") { Description = "No journal: state is lost when the process ends" };
@@ -121,7 +121,9 @@ root.SetAction(parsed =>
         if (config.Cluster.Enabled && (config.Replication.IsPrimary || config.Replication.IsStandby))
             throw new ConfigException("a cluster member's role comes from etcd: give --etcd or --standby/--standby-of, not both");
         if (IdleStrategies.Parse(config.Idle) == null) throw new ConfigException($"idle strategy '{config.Idle}' is not one of {IdleStrategies.Names}");
-        if (!ChannelUri.TryParse(config.Listen, out _, out string listenError)) throw new ConfigException($"listen channel: {listenError}");
+        if (!ChannelUri.TryParse(config.Listen, out var listenUri, out string listenError)) throw new ConfigException($"listen channel: {listenError}");
+        if (listenUri.IsIpc && (config.Cluster.Enabled || config.Replication.IsPrimary || config.Replication.IsStandby))
+            throw new ConfigException("listen channel: a replicated engine listens on udp (its standbys and clients fail over across hosts); ipc is for a single engine and the processes on its host");
         if (config.MarketDataChannel != null && !ChannelUri.TryParse(config.MarketDataChannel, out _, out string mdError))
             throw new ConfigException($"market-data channel: {mdError}");
         config.Limits.Validate();

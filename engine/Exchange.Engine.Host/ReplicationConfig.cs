@@ -47,13 +47,18 @@ public sealed record ReplicationConfig
         if (IsStandby && IsPrimary) throw new ConfigException("replication: an engine is a primary with standbys or a standby of a primary, not both");
         if ((IsStandby || IsPrimary) && !hasJournal) throw new ConfigException("replication needs a journal: the records replicated are the journal's");
         if (IsStandby && string.IsNullOrWhiteSpace(Name)) throw new ConfigException("replication: a standby needs its name (as the primary's config lists it)");
-        if (IsStandby && !Transport.ChannelUri.TryParse(Primary!, out _, out string error)) throw new ConfigException($"replication: primary channel: {error}");
+        if (IsStandby)
+        {
+            if (!Transport.ChannelUri.TryParse(Primary!, out var primary, out string error)) throw new ConfigException($"replication: primary channel: {error}");
+            if (primary.IsIpc) throw new ConfigException("replication: primary channel: replication runs over udp, not ipc");
+        }
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var s in Standbys)
         {
             if (string.IsNullOrWhiteSpace(s.Name) || !names.Add(s.Name)) throw new ConfigException($"replication: standby names must be unique and non-empty ('{s.Name}')");
             if (s.Mode is not ("sync" or "async")) throw new ConfigException($"replication: standby {s.Name}: mode '{s.Mode}' is not sync or async");
-            if (!Transport.ChannelUri.TryParse(s.Channel, out _, out string channelError)) throw new ConfigException($"replication: standby {s.Name}: {channelError}");
+            if (!Transport.ChannelUri.TryParse(s.Channel, out var standby, out string channelError)) throw new ConfigException($"replication: standby {s.Name}: {channelError}");
+            if (standby.IsIpc) throw new ConfigException($"replication: standby {s.Name}: replication runs over udp, not ipc");
         }
         if (SyncTimeoutMs is < 1 or > 3_600_000) throw new ConfigException($"replication: syncTimeoutMs {SyncTimeoutMs} outside 1..3600000");
         if (OnSyncLoss is not ("degrade" or "wait")) throw new ConfigException($"replication: onSyncLoss '{OnSyncLoss}' is not degrade or wait");

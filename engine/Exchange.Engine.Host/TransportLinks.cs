@@ -1,6 +1,8 @@
-// The engine's links over the UDP transport: one subscription on the listen channel (stream Commands) whose images
+// The engine's links over the transport: one subscription on the listen channel (stream Commands) whose images
 // are client connections, and for each logged-on connection two publications to the channel its Logon named
 // (Responses and MarketData). Runs on the engine thread; the transport's duty cycle is driven from the same loop.
+// The listen channel is udp, or ipc for processes on the engine's host (a co-located gateway or market maker), whose
+// connections then name an ipc channel for their responses.
 //
 // What a stranger can make the engine do is bounded here: a response channel must name the client's own address
 // (or one the config allows) as an IP literal and a term no longer than the limit, and is rebuilt from those two
@@ -110,9 +112,13 @@ public sealed class TransportLinks : IEngineLinks
             return false;
         }
         CloseResponses(connection);
-        string channel = purpose == ResponsePath.Session
-            ? $"aeron:udp?endpoint={endpoint}|term-length={termLength}|mtu={mtu}"
-            : $"aeron:udp?endpoint={endpoint}|term-length={RejectTermLength}|mtu={Math.Min(mtu, RejectTermLength / 2)}|linger={RejectLinger}";
+        string channel = image!.IsIpc
+            ? purpose == ResponsePath.Session
+                ? $"aeron:ipc?name={endpoint}|term-length={termLength}|mtu={mtu}"
+                : $"aeron:ipc?name={endpoint}|term-length={RejectTermLength}|mtu={Math.Min(mtu, RejectTermLength / 2)}|linger={RejectLinger}"
+            : purpose == ResponsePath.Session
+                ? $"aeron:udp?endpoint={endpoint}|term-length={termLength}|mtu={mtu}"
+                : $"aeron:udp?endpoint={endpoint}|term-length={RejectTermLength}|mtu={Math.Min(mtu, RejectTermLength / 2)}|linger={RejectLinger}";
         try
         {
             var responses = _transport.AddPublication(channel, StreamIds.Responses);
@@ -128,7 +134,7 @@ public sealed class TransportLinks : IEngineLinks
             image!.Admit();
             return true;
         }
-        catch (Exception e) when (e is ArgumentException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is ArgumentException or System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException)
         {
             CloseResponses(connection);
             error = $"response channel unusable: {e.Message}";
@@ -136,7 +142,8 @@ public sealed class TransportLinks : IEngineLinks
         }
     }
 
-    /// <summary>Why a client's response channel is not acceptable, or null; what it may name: an IP literal (nothing
+    /// <summary>Why a client's response channel is not acceptable, or null. A connection over ipc names an ipc channel
+    /// (its name, a term length within the limit, an mtu). Over udp, what it may name: an IP literal (nothing
     /// is resolved on the engine thread) that is the client's own address or an allowed one, a port, a term length
     /// within the limit, an mtu. Anything else in it is refused, not ignored.</summary>
     private string? CheckResponseChannel(Image? image, string text, out string endpoint, out int termLength, out int mtu)
@@ -145,6 +152,18 @@ public sealed class TransportLinks : IEngineLinks
         termLength = mtu = 0;
         if (image == null) return "no connection";
         if (!ChannelUri.TryParse(text, out var uri, out string problem)) return problem;
+        if (uri.IsIpc != image.IsIpc)
+            return image.IsIpc ? "a connection over ipc takes its responses over ipc" : "an ipc response channel needs a connection over ipc";
+        if (uri.IsIpc)
+        {
+            // A process on this host, in the transport's owner-only ipc directory: it names where it listens, nothing more.
+            if (uri.SessionId != null || uri.LingerNanoseconds != null) return "a response channel may set name, term-length and mtu only";
+            if (uri.TermLength > _limits.MaxTermLength) return $"term-length {uri.TermLength} exceeds the engine's limit of {_limits.MaxTermLength}";
+            endpoint = uri.IpcName!;
+            termLength = uri.TermLength;
+            mtu = uri.Mtu;
+            return null;
+        }
         if (uri.Control != null || uri.Interface != null || uri.Ttl != null || uri.SessionId != null || uri.LingerNanoseconds != null
             || uri.ReceiverWindow != null || uri.SocketReceiveBufferLength != null || uri.SocketSendBufferLength != null)
             return "a response channel may set endpoint, term-length and mtu only";

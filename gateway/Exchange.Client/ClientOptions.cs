@@ -4,7 +4,8 @@ using Exchange.Transport;
 
 namespace Exchange.Client;
 
-/// <summary>One engine shard: the channel the engine listens on (<c>aeron:udp?endpoint=host:port</c>) and the
+/// <summary>One engine shard: the channel the engine listens on (<c>aeron:udp?endpoint=host:port</c>, or
+/// <c>aeron:ipc?name=NAME</c> for an engine on this host, reached through shared memory) and the
 /// symbol ids it owns. Orders are routed to the shard that owns their symbol.</summary>
 public sealed record ShardEndpoint(string Channel, int[] Symbols)
 {
@@ -93,6 +94,8 @@ public sealed record ClientOptions
                 if (!ChannelUri.TryParse(ExchangeClientChannels.PublicationChannel(channel, TermLength), out _, out string error))
                     throw new ArgumentException($"shard {i}: channel '{channel}': {error}");
             }
+            if (shard.Channels.Select(ExchangeClientChannels.IsIpc).Distinct().Count() > 1)
+                throw new ArgumentException($"shard {i}: its replicas' channels mix ipc and udp (a shard's replicas are all on this host over ipc, or reached over udp)");
             if (shard.Channels.Distinct(StringComparer.Ordinal).Count() != shard.Channels.Count)
                 throw new ArgumentException($"shard {i}: a channel is listed twice among its replicas");
             // No symbols is allowed: an operator's session, or a client that only administers or reads, trades nothing.
@@ -123,6 +126,13 @@ internal static class ExchangeClientChannels
     /// <summary>The engine's listen channel with the client's term length unless the channel sets its own.</summary>
     public static string PublicationChannel(string engineChannel, int termLength) =>
         engineChannel.Contains("term-length=", StringComparison.Ordinal) ? engineChannel : $"{engineChannel}|term-length={termLength}";
+
+    /// <summary>Whether a shard's channel is aeron:ipc (the engine on this host): the client then listens over ipc too.</summary>
+    public static bool IsIpc(string channel) => channel.StartsWith("aeron:ipc", StringComparison.Ordinal);
+
+    /// <summary>The ipc channel name a client listens on for one shard: its own (the process, the shard and a random part),
+    /// so no other process's subscription holds it.</summary>
+    public static string IpcResponseName(int shard) => $"client-{Environment.ProcessId}-{shard}-{Random.Shared.Next():x8}";
 
     /// <summary>Where the engine sends this client's responses and market data: the bound host and port.</summary>
     public static string ResponseChannel(string host, int port, int termLength) =>

@@ -86,11 +86,24 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     {
         // Each shard gets a port of its own (port 0: the system picks), so everything that arrives on it is that
         // shard's; the market-data stream shares the socket by naming the port that was bound.
-        string host = Options.ResponseHost;
-        var responses = _transport.AddSubscription(ExchangeClientChannels.SubscriptionChannel(host, 0), StreamIds.Responses);
-        var marketData = _transport.AddSubscription(
-            ExchangeClientChannels.SubscriptionChannel(host, responses.LocalEndPoint.Port), StreamIds.MarketData);
-        string responseChannel = ExchangeClientChannels.ResponseChannel(host, responses.LocalEndPoint.Port, Options.TermLength);
+        Subscription responses, marketData;
+        string responseChannel;
+        if (ExchangeClientChannels.IsIpc(endpoint.Channel))
+        {
+            // The engine is on this host: it answers into an ipc channel of this client's own.
+            string name = ExchangeClientChannels.IpcResponseName(index);
+            responses = _transport.AddSubscription($"aeron:ipc?name={name}", StreamIds.Responses);
+            marketData = _transport.AddSubscription($"aeron:ipc?name={name}", StreamIds.MarketData);
+            responseChannel = $"aeron:ipc?name={name}|term-length={Options.TermLength}";
+        }
+        else
+        {
+            string host = Options.ResponseHost;
+            responses = _transport.AddSubscription(ExchangeClientChannels.SubscriptionChannel(host, 0), StreamIds.Responses);
+            marketData = _transport.AddSubscription(
+                ExchangeClientChannels.SubscriptionChannel(host, responses.LocalEndPoint.Port), StreamIds.MarketData);
+            responseChannel = ExchangeClientChannels.ResponseChannel(host, responses.LocalEndPoint.Port, Options.TermLength);
+        }
         string[] channels = [.. endpoint.Channels];
         var publications = channels.Select(c => _transport.AddPublication(ExchangeClientChannels.PublicationChannel(c, Options.TermLength), StreamIds.Commands)).ToArray();
         return new ShardSession(index, channels, (int[])endpoint.Symbols.Clone(), publications, responses, marketData, responseChannel);
@@ -552,7 +565,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         return null;
     }
 
-    private static ChannelEndpoint? EndpointOf(string channel) => ChannelUri.TryParse(channel, out var uri, out _) ? uri.Endpoint : null;
+    private static ChannelEndpoint? EndpointOf(string channel) => ChannelUri.TryParse(channel, out var uri, out _) && !uri.IsIpc ? uri.Endpoint : null;
 
     /// <summary>Offers this logon's LogonRequest: the key's id (not the secret), the session's parameters, the client
     /// nonce and the response channel. Built once per logon, so a request offered twice is the same request.</summary>

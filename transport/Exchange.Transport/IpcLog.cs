@@ -81,6 +81,12 @@ internal sealed unsafe class IpcLog : IDisposable
         string temporary = System.IO.Path.Combine(directory, $".{FileName(streamId, sessionId)}.{Environment.ProcessId}.tmp");
         long length = FileLength(termLength);
         int fd = IpcNative.open(temporary, IpcNative.OReadWrite | IpcNative.OCreate | IpcNative.OExclusive | IpcNative.OCloseOnExec, 0x180);
+        // The directory may have gone since it was made (whoever left last removes it when empty): made again.
+        for (int attempt = 0; fd < 0 && Marshal.GetLastPInvokeError() == IpcNative.ENoEnt && attempt < 10; attempt++)
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            fd = IpcNative.open(temporary, IpcNative.OReadWrite | IpcNative.OCreate | IpcNative.OExclusive | IpcNative.OCloseOnExec, 0x180);
+        }
         if (fd < 0) throw new IOException($"{temporary}: cannot create the ipc log (errno {Marshal.GetLastPInvokeError()})");
         byte* address = null;
         try
@@ -192,7 +198,12 @@ internal sealed unsafe class IpcLog : IDisposable
         }
     }
 
-    public void Unlink() => IpcNative.unlink(Path);
+    /// <summary>Removes the file, and its directory if nothing else is left there (a client's channel name goes with it).</summary>
+    public void Unlink()
+    {
+        IpcNative.unlink(Path);
+        IpcNative.rmdir(System.IO.Path.GetDirectoryName(Path)!);
+    }
 }
 
 /// <summary>The libc calls behind the IPC logs: files created owner-only, sized, locked, mapped shared; a directory watched
@@ -237,6 +248,26 @@ internal static unsafe partial class IpcNative
 
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int unlink(string path);
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int rmdir(string path);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int fstat(int fd, byte* status);
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int stat(string path, byte* status);
+
+    public const int ENoEnt = 2;
+
+    /// <summary>Whether <paramref name="path"/> names the file open as <paramref name="fd"/> (same device and inode: the
+    /// first two fields of struct stat on 64-bit Linux).</summary>
+    public static bool SameFile(int fd, string path)
+    {
+        byte* open = stackalloc byte[256], named = stackalloc byte[256];
+        if (fstat(fd, open) != 0 || stat(path, named) != 0) return false;
+        return ((long*)open)[0] == ((long*)named)[0] && ((long*)open)[1] == ((long*)named)[1];
+    }
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int inotify_init1(int flags);

@@ -23,15 +23,32 @@ internal sealed unsafe class IpcWatch(Transport transport) : IDisposable
     public void Lock(Subscription subscription, string directory)
     {
         string path = Path.Combine(directory, $"{subscription.StreamId}.sub");
-        int fd = IpcNative.open(path, IpcNative.OReadWrite | IpcNative.OCreate | IpcNative.OCloseOnExec | IpcNative.ONoFollow, 0x180);
-        if (fd < 0) throw new IOException($"{path}: cannot open the stream's lock (errno {Marshal.GetLastPInvokeError()})");
-        if (IpcNative.flock(fd, IpcNative.LockExclusive | IpcNative.LockNonBlocking) != 0)
+        // The lock file is removed by the subscription that leaves (Unwatch), so the file locked must still be the one
+        // named: otherwise it was removed meanwhile, and the lock says nothing to the next subscriber. The directory
+        // itself may go between its creation and the open (a publisher that left removes it when empty): made again.
+        for (int attempt = 0; ; attempt++)
         {
-            IpcNative.close(fd);
-            throw new ArgumentException($"ipc stream {subscription.StreamId} of '{subscription.Channel.IpcName}' already has a subscriber (an ipc stream has one)");
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            int fd = IpcNative.open(path, IpcNative.OReadWrite | IpcNative.OCreate | IpcNative.OCloseOnExec | IpcNative.ONoFollow, 0x180);
+            if (fd < 0)
+            {
+                if (Marshal.GetLastPInvokeError() == IpcNative.ENoEnt && attempt < 10) continue;
+                throw new IOException($"{path}: cannot open the stream's lock (errno {Marshal.GetLastPInvokeError()})");
+            }
+            if (IpcNative.flock(fd, IpcNative.LockExclusive | IpcNative.LockNonBlocking) != 0)
+            {
+                IpcNative.close(fd);
+                throw new ArgumentException($"ipc stream {subscription.StreamId} of '{subscription.Channel.IpcName}' already has a subscriber (an ipc stream has one)");
+            }
+            if (!IpcNative.SameFile(fd, path) && attempt < 10)
+            {
+                IpcNative.close(fd);
+                continue;
+            }
+            subscription.IpcDirectory = directory;
+            subscription.IpcLockDescriptor = fd;
+            return;
         }
-        subscription.IpcDirectory = directory;
-        subscription.IpcLockDescriptor = fd;
     }
 
     /// <summary>Agent side: starts watching the subscription's directory and takes on the logs already there.</summary>
@@ -56,8 +73,12 @@ internal sealed unsafe class IpcWatch(Transport transport) : IDisposable
     {
         _watched.Remove(subscription);
         if (subscription.IpcLockDescriptor < 0) return;
+        // Removed while still held (a subscriber that opened it meanwhile finds it is no longer the named one and retries),
+        // and the directory with it when nothing else is left there: a client's channel name is its own, and it goes.
+        IpcNative.unlink(Path.Combine(subscription.IpcDirectory!, $"{subscription.StreamId}.sub"));
         IpcNative.close(subscription.IpcLockDescriptor);
         subscription.IpcLockDescriptor = -1;
+        IpcNative.rmdir(subscription.IpcDirectory!);
     }
 
     public int DoWork(long now)

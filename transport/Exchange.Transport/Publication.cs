@@ -467,10 +467,12 @@ public sealed unsafe class Publication
     // ---- ipc (agent side) ----
 
     private long _nextIpcCheck;
+    private bool _ipcHadSubscriber;
 
     /// <summary>An ipc publication's duty cycle: nothing to send (the subscriber reads the log in place); every heartbeat
     /// interval, whether a subscriber is there and live (its heartbeat within the receiver timeout); on close, end of
-    /// stream and, once the subscriber has consumed everything or left (or the linger ran out), the log let go.</summary>
+    /// stream and, once the subscriber has consumed everything or left (or the linger ran out), the log let go. While
+    /// closing it checks every cycle.</summary>
     private int DoIpc(long now, IpcLog log)
     {
         bool closing = Volatile.Read(ref _closeRequested) != 0;
@@ -487,8 +489,12 @@ public sealed unsafe class Publication
             _closeStarted = now;
             Volatile.Write(ref *log.EndOfStream, 1);
         }
+        // Done once everything offered was consumed, or the linger ran out, or a subscriber that was there left: as a udp
+        // publication, one closed just after its offer (a reject, a challenge) waits up to the linger for its first
+        // subscriber to find the log and take what it holds.
         long tail = Volatile.Read(ref _tail);
-        if ((live && consumed < tail) && now - _closeStarted < _lingerNanos) return 0;
+        if (live) _ipcHadSubscriber = true;
+        if (consumed < tail && now - _closeStarted < _lingerNanos && (live || !_ipcHadSubscriber)) return 0;
         if (Volatile.Read(ref _closed) != 0) return 0;
         log.Dispose();
         log.Unlink();

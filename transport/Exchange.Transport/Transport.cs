@@ -140,7 +140,6 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
     private string IpcDirectoryOf(ChannelUri uri)
     {
         string directory = Path.Combine(Options.IpcDirectory, uri.IpcName!);
-        Directory.CreateDirectory(Options.IpcDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return directory;
     }

@@ -96,6 +96,31 @@ public class IpcTests
         Assert.Equal(0, recorder.Corrupt);
     }
 
+    [Fact]
+    public void A_publication_closed_right_after_its_offer_waits_its_linger_for_a_subscriber_to_take_it()
+    {
+        using var dir = new IpcDirectory();
+        using var h = new StreamHarness(dir.Options(), dir.Options());
+        // As the engine's path for a logon challenge or reject: one message, closed at once, a short linger.
+        var pub = h.Sender.AddPublication("aeron:ipc?name=client|term-length=64k|linger=2s", 11);
+        Assert.True(pub.Offer(Fill(new byte[64], 0)) > 0);
+        pub.Close();
+        for (int i = 0; i < 20; i++) { h.Sender.DoWork(); Thread.Sleep(5); }
+        Assert.False(pub.IsFinished);
+        var sub = h.Receiver.AddSubscription("aeron:ipc?name=client", 11);
+        var recorder = new Recorder();
+        Assert.True(h.RunUntil(() => recorder.Unavailable == 1 && pub.IsFinished, Timeouts.Prompt, () => sub.Poll(ref recorder, 10)));
+        Assert.Equal(1, recorder.Received);
+        Assert.Equal([ImageCloseReason.EndOfStream], recorder.Closed);
+
+        // Nobody comes: it goes when the linger runs out.
+        var alone = h.Sender.AddPublication("aeron:ipc?name=nobody|term-length=64k|linger=300ms", 11);
+        Assert.True(alone.Offer(Fill(new byte[64], 0)) > 0);
+        alone.Close();
+        Assert.True(h.RunUntil(() => alone.IsFinished, Timeouts.Prompt));
+        Assert.Empty(dir.Logs("nobody"));
+    }
+
     private static ReadOnlySpan<byte> Fill(byte[] message, long sequence)
     {
         Payloads.Fill(message, sequence);
