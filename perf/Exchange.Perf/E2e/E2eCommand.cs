@@ -28,6 +28,7 @@ internal static class E2eCommand
         var durability = Flags.OneOf("--durability", "the started engine's durability policy", d.Durability, "none", "batch", "always");
         var auth = Flags.OneOf("--auth", "binary sessions: sealed (challenge-response logon, every message authenticated) or clear " +
             "(the clear-key logon, which the started engine is told to accept; messages unsealed), to measure sealing's cost", d.Auth, "sealed", "clear");
+        var media = Flags.OneOf("--media", "how the binary sessions reach the started engine: udp (loopback sockets) or ipc (shared memory, the engine's host)", d.Media, "udp", "ipc");
         var groupCommit = Flags.OptionalInt("--group-commit-us", "batch durability: the started engine's group commit wait (default: the engine's)");
         var journalSync = Flags.OptionalOneOf("--journal-sync", "batch durability: who fsyncs the started engine's journal, its sync thread or the engine thread (default: the engine's, by its cores)", ["thread", "engine"]);
         const string chosen = " (default: busy-spin while a core is free for it, else backoff)";
@@ -56,7 +57,7 @@ internal static class E2eCommand
         var command = new Command("e2e", "open-loop round trip: commands at a fixed rate through a client session to an engine and back, " +
             "latency from each command's intended send time")
         {
-            rate, seconds, warmup, drain, sessions, client, mix, symbols, depth, maxLots, seed, runs, durability, auth, groupCommit, journalSync,
+            rate, seconds, warmup, drain, sessions, client, mix, symbols, depth, maxLots, seed, runs, durability, auth, media, groupCommit, journalSync,
             engineIdle, idle, gatewayIdle, fixTls, standbys, replication, standbyLoss, standbyIdle, lagWarning, engine, apiKeys, engineConfig, engineExe, gatewayExe, stallEvery, stallMicros, name, output, overwrite, json,
         };
         command.SetAction(r =>
@@ -79,6 +80,7 @@ internal static class E2eCommand
                 Runs = r.GetValue(runs),
                 Durability = r.GetValue(durability)!,
                 Auth = r.GetValue(auth)!,
+                Media = r.GetValue(media)!,
                 GroupCommitMicros = r.GetValue(groupCommit),
                 JournalSync = r.GetValue(journalSync),
                 EngineIdle = r.GetValue(engineIdle),

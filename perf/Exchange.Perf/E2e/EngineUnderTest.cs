@@ -126,6 +126,7 @@ public sealed class EngineUnderTest : IDisposable
         }
         int standbys = options.StandbysStarted;
         string description = $"exchange-engine started by the harness: durability {options.Durability}, idle {options.EngineIdle ?? IdlePlan.Shared}" +
+            (options.Media == "ipc" ? ", binary sessions over ipc (shared memory)" : "") +
             (options.GroupCommitMicros is { } gcu ? $", group commit {gcu} µs" : "") +
             (options.Durability == "batch" ? $", journal fsynced by {(options.JournalSync switch { "engine" => "the engine thread", "thread" => "its sync thread", _ => "the engine's default for the cores" })}" : "") +
             (options.StallEvery > 0 ? $", stalling {options.StallMicros} µs every {options.StallEvery} commands" : "") +
@@ -137,7 +138,7 @@ public sealed class EngineUnderTest : IDisposable
         try
         {
             var args = Common("journal", options.EngineIdle ?? IdlePlan.Shared);
-            string listen = "aeron:udp?endpoint=127.0.0.1:0|term-length=16m";
+            string listen = options.Media == "ipc" ? $"aeron:ipc?name=e2e-{Environment.ProcessId}|term-length=16m" : "aeron:udp?endpoint=127.0.0.1:0|term-length=16m";
             if (standbys > 0)
             {
                 listen = LoopbackChannel(FreeUdpPort());
@@ -166,7 +167,7 @@ public sealed class EngineUnderTest : IDisposable
             started._primary = new EngineChild("engine", ChildProcesses.Start(file, args));
             string listening = started._primary.WaitForListening(startup);
             string port = listening.Split(' ').First(p => p.StartsWith("port=", StringComparison.Ordinal))[5..];
-            started.Channel = $"aeron:udp?endpoint=127.0.0.1:{port}|term-length=16m";
+            started.Channel = options.Media == "ipc" ? listen : $"aeron:udp?endpoint=127.0.0.1:{port}|term-length=16m";
             if (standbys > 0) started.AwaitStandbys();
             if (options.Client == "fix") started.StartGateway(options, scratch, baseConfig);
             if (options.Client == "ws") started.StartWeb(options, scratch, baseConfig);
