@@ -44,6 +44,23 @@ public sealed class E2eTests : IDisposable
     }
 
     [Fact]
+    public void Over_ipc_the_sessions_reach_the_started_engine_through_shared_memory_and_every_command_is_acknowledged_once()
+    {
+        var summary = E2eBench.Run(Options("ipc") with { Media = "ipc" }, TextWriter.Null);
+        var json = Summary(summary);
+        Assert.False(summary.Failed, string.Join("; ", summary.Failures));
+        Assert.Equal("ipc", json.GetProperty("media").GetString());
+        Assert.Equal(json.GetProperty("sent").GetInt64(), json.GetProperty("acked").GetInt64());
+        Assert.Equal(0, json.GetProperty("lost").GetInt64());
+        Assert.Contains("binary sessions over ipc (shared memory)", summary.Table);
+        Assert.Contains("transport both ways", summary.Table); // the engine's stages were sampled over ipc too
+        Assert.False(Directory.Exists(Path.Combine(new Exchange.Transport.TransportOptions().IpcDirectory, $"e2e-{Environment.ProcessId}")),
+            "the run's ipc channel directory was left behind");
+        Assert.Throws<Exchange.Hosting.UsageException>(() => (Options("ipc-fix") with { Media = "ipc", Client = "fix" }).Validate());
+        Assert.Throws<Exchange.Hosting.UsageException>(() => (Options("ipc-standby") with { Media = "ipc", Standbys = 1 }).Validate());
+    }
+
+    [Fact]
     public void A_run_against_a_started_engine_acknowledges_every_command_once_and_writes_its_report()
     {
         var summary = E2eBench.Run(Options("plain"), TextWriter.Null);

@@ -292,6 +292,7 @@ public static class E2eReport
         json.WriteEndObject();
         json.WriteString("client", o.Client);
         json.WriteString("auth", o.Auth);
+        json.WriteString("media", o.Media);
         json.WriteString("durability", o.Durability);
         json.WriteNumber("sessions", o.Sessions);
         json.WriteString("mix", o.Mix.ToString());

@@ -37,6 +37,7 @@ public sealed class EngineUnderTest : IDisposable
     private readonly List<(string Name, string Mode, LossyUdpProxy? Proxy)> _replicas = [];
     private Process? _gateway;
     private readonly string? _scratch;
+    private string? _ipcDirectory;
     private readonly List<string> _stderr = [];
     private int _loadMark;
 
@@ -138,7 +139,14 @@ public sealed class EngineUnderTest : IDisposable
         try
         {
             var args = Common("journal", options.EngineIdle ?? IdlePlan.Shared);
-            string listen = options.Media == "ipc" ? $"aeron:ipc?name=e2e-{Environment.ProcessId}|term-length=16m" : "aeron:udp?endpoint=127.0.0.1:0|term-length=16m";
+            string listen = "aeron:udp?endpoint=127.0.0.1:0|term-length=16m";
+            if (options.Media == "ipc")
+            {
+                // In the ipc directory the engine and the load's clients share by default (the process's user's).
+                string name = $"e2e-{Environment.ProcessId}";
+                listen = $"aeron:ipc?name={name}|term-length=16m";
+                started._ipcDirectory = Path.Combine(new Exchange.Transport.TransportOptions().IpcDirectory, name);
+            }
             if (standbys > 0)
             {
                 listen = LoopbackChannel(FreeUdpPort());
@@ -439,6 +447,12 @@ public sealed class EngineUnderTest : IDisposable
         _primary?.Stop();
         foreach (var standby in _standbys) standby.Stop();
         foreach (var (_, _, proxy) in _replicas) proxy?.Dispose();
+        // An engine stopped in order leaves nothing in its ipc channel's directory; one that had to be killed leaves its lock.
+        if (_ipcDirectory != null)
+        {
+            try { Directory.Delete(_ipcDirectory, recursive: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
         if (_scratch != null)
         {
             try { Directory.Delete(_scratch, recursive: true); }
