@@ -124,10 +124,18 @@ public sealed unsafe partial class DescriptorParker(params IParkSource[] sources
         _set[_count++] = new PollFd { Descriptor = descriptor, Events = events };
     }
 
+    /// <summary>Called by a source while descriptors are gathered: it has work already (data that arrived where no
+    /// descriptor tells of it), so this park returns at once.</summary>
+    public void Wake() => _wake = true;
+
+    private bool _wake;
+
     public void Park(long nanos)
     {
         _count = 0;
+        _wake = false;
         foreach (var source in sources) source.AddParkDescriptors(this);
+        if (_wake) return;
         if (_count == 0 || !OperatingSystem.IsLinux()) { BackoffIdleStrategy.Sleep(nanos); return; }
         var timeout = new BackoffIdleStrategy.TimeSpec { Seconds = nanos / NanoClock.Second, Nanoseconds = nanos % NanoClock.Second };
         fixed (PollFd* descriptors = _set) ppoll(descriptors, (nuint)_count, &timeout, null);

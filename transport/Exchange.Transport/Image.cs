@@ -472,6 +472,7 @@ public sealed unsafe class Image
         // A closed subscription reads no more: its claim is handed back, and another subscriber may take the stream on.
         if (CloseReason == ImageCloseReason.Closed) return 0;
         long position = _subscriberPosition;
+        if (*log.Parked != 0) Volatile.Write(ref *log.Parked, 0); // awake: publishers need not ring
         long tail = Volatile.Read(ref *log.Tail);
         if (tail <= position) return 0;
         if (tail - position > _termWindow) return CorruptIpc();
@@ -505,6 +506,18 @@ public sealed unsafe class Image
         }
         Publish(log, position);
         return fragments;
+    }
+
+    /// <summary>Agent side, before a park: asks the publisher to ring the doorbell with its next message, then looks at
+    /// the tail once more (after a full fence, so either the publisher sees the request or this sees its message).
+    /// True if a message is already there for the subscriber.</summary>
+    internal bool ArmDoorbell()
+    {
+        var log = _ipc;
+        if (log == null || IsClosed || _ipcReleased) return false;
+        Volatile.Write(ref *log.Parked, 1);
+        Interlocked.MemoryBarrier();
+        return Volatile.Read(ref *log.Tail) > Volatile.Read(ref _subscriberPosition);
     }
 
     private void Publish(IpcLog log, long position)

@@ -7,9 +7,16 @@
 //   0  magic, version, term length, mtu, initial term id, session id, stream id   (written once, before the file is named)
 //  64  tail: the position after the last frame offered                           (publisher, release store after the frames)
 // 128  end of stream: 1 once the publication closed                               (publisher)
-// 192  claim: the subscribing process's id, 0 when none                           (subscriber)
+// 192  claim: the subscription's (its process id and a number), 0 when none       (subscriber)
 // 256  subscriber position: after the last frame consumed and zeroed             (subscriber, release store after zeroing)
 // 320  subscriber heartbeat: NanoClock time of its last duty cycle's sign of life  (subscriber, every heartbeat interval)
+// 384  parked: 1 while the subscriber's agent is about to park or parked          (subscriber sets it, publisher clears it)
+//
+// The doorbell: a subscriber that parks (a backoff idle strategy) is woken by no socket, so each subscription has a
+// named pipe "<stream>.bell" beside its lock, which its parks wait on. Before parking it sets every image's parked word
+// and looks at the tails once more (a full fence between: Dekker's handshake); a publisher that stores a tail and then
+// finds the word set clears it and writes one byte to the pipe. A subscriber that spins never sets it, so a message
+// costs no system call; one that parks costs the publisher a write, as a udp datagram would.
 //
 // A file appears under its final name only once its metadata is written (created under a temporary name and renamed).
 // The publisher holds a shared flock on the file for its life: a subscriber that can take an exclusive one knows the
@@ -25,7 +32,8 @@ internal sealed unsafe class IpcLog : IDisposable
     public const int MetadataLength = 4096;
     private const int Magic = 0x50495845; // "EXIP"
     private const int Version = 1;
-    private const int TailOffset = 64, EndOfStreamOffset = 128, ClaimOffset = 192, SubscriberPositionOffset = 256, SubscriberHeartbeatOffset = 320;
+    private const int TailOffset = 64, EndOfStreamOffset = 128, ClaimOffset = 192, SubscriberPositionOffset = 256, SubscriberHeartbeatOffset = 320,
+        ParkedOffset = 384;
 
     private byte* _base;
     private readonly long _length;
@@ -57,6 +65,10 @@ internal sealed unsafe class IpcLog : IDisposable
     public long* Claim => (long*)(_base + ClaimOffset);
     public long* SubscriberPosition => (long*)(_base + SubscriberPositionOffset);
     public long* SubscriberHeartbeat => (long*)(_base + SubscriberHeartbeatOffset);
+    public long* Parked => (long*)(_base + ParkedOffset);
+
+    /// <summary>The doorbell of a stream's subscriber in <paramref name="directory"/>.</summary>
+    public static string BellPath(string directory, int streamId) => System.IO.Path.Combine(directory, $"{streamId}.bell");
 
     public static long FileLength(int termLength) => MetadataLength + (long)termLength * Publication.PartitionCount;
 
@@ -144,7 +156,7 @@ internal sealed unsafe class IpcLog : IDisposable
     /// subscriber that died (its claim still set; it cannot live, since this one holds the stream's lock) starts at the
     /// tail, after zeroing what the dead one left unconsumed, perhaps half zeroed. Null with the reason if the positions
     /// are ones no publisher writes.</summary>
-    public long? TryClaim(out string? problem)
+    public long? TryClaim(long claimant, out string? problem)
     {
         problem = null;
         long tail = Volatile.Read(ref *Tail), consumed = Volatile.Read(ref *SubscriberPosition), claim = Volatile.Read(ref *Claim);
@@ -168,7 +180,7 @@ internal sealed unsafe class IpcLog : IDisposable
         }
         Volatile.Write(ref *SubscriberPosition, consumed);
         Volatile.Write(ref *SubscriberHeartbeat, NanoClock.Now());
-        Volatile.Write(ref *Claim, Environment.ProcessId);
+        Volatile.Write(ref *Claim, claimant);
         return consumed;
     }
 
@@ -233,6 +245,14 @@ internal static unsafe partial class IpcNative
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial nint read(int fd, byte* buffer, nint count);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint write(int fd, byte* buffer, nint count);
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int mkfifo(string path, int mode);
+
+    public const int OWriteOnly = 1, EExist = 17;
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial long lseek(int fd, long offset, int whence);

@@ -47,8 +47,45 @@ internal sealed unsafe class IpcWatch(Transport transport) : IDisposable
             }
             subscription.IpcDirectory = directory;
             subscription.IpcLockDescriptor = fd;
+            subscription.IpcBellDescriptor = OpenBell(directory, subscription.StreamId, out subscription.IpcBellWriter);
             return;
         }
+    }
+
+    /// <summary>The subscription's doorbell (a named pipe, owner-only), opened to read without blocking; made anew, since
+    /// one left by an earlier subscriber may still be open for writing by publishers that rang it.</summary>
+    private static int OpenBell(string directory, int streamId, out int keepOpen)
+    {
+        string path = IpcLog.BellPath(directory, streamId);
+        IpcNative.unlink(path);
+        if (IpcNative.mkfifo(path, 0x180) != 0 && Marshal.GetLastPInvokeError() != IpcNative.EExist)
+            throw new IOException($"{path}: cannot make the stream's doorbell (errno {Marshal.GetLastPInvokeError()})");
+        int fd = IpcNative.open(path, IpcNative.ONonBlocking | IpcNative.OCloseOnExec, 0);
+        if (fd < 0) throw new IOException($"{path}: cannot open the stream's doorbell (errno {Marshal.GetLastPInvokeError()})");
+        // Held open for writing too: a pipe whose last writer closed reads as hung up, and a park on it would return at
+        // once, every time, until a publisher opened it again.
+        keepOpen = IpcNative.open(path, IpcNative.OWriteOnly | IpcNative.ONonBlocking | IpcNative.OCloseOnExec, 0);
+        if (keepOpen < 0)
+        {
+            IpcNative.close(fd);
+            throw new IOException($"{path}: cannot hold the stream's doorbell open (errno {Marshal.GetLastPInvokeError()})");
+        }
+        return fd;
+    }
+
+    /// <summary>Agent side, as its agent is about to park: empties the doorbell, then arms every image of the
+    /// subscription (<see cref="Image.ArmDoorbell"/>). The park waits on the doorbell, or does not wait at all when an
+    /// image already holds data the subscriber has not taken.</summary>
+    public static void AddParkDescriptors(Subscription subscription, DescriptorParker into)
+    {
+        int bell = subscription.IpcBellDescriptor;
+        if (bell < 0) return;
+        byte* drain = stackalloc byte[64];
+        while (IpcNative.read(bell, drain, 64) == 64) { }
+        bool pending = false;
+        foreach (var image in subscription.ImagesForAgent) pending |= image.ArmDoorbell();
+        if (pending) into.Wake();
+        into.Add(bell);
     }
 
     /// <summary>Agent side: starts watching the subscription's directory and takes on the logs already there.</summary>
@@ -76,8 +113,12 @@ internal sealed unsafe class IpcWatch(Transport transport) : IDisposable
         // Removed while still held (a subscriber that opened it meanwhile finds it is no longer the named one and retries),
         // and the directory with it when nothing else is left there: a client's channel name is its own, and it goes.
         IpcNative.unlink(Path.Combine(subscription.IpcDirectory!, $"{subscription.StreamId}.sub"));
+        IpcNative.unlink(IpcLog.BellPath(subscription.IpcDirectory!, subscription.StreamId));
         IpcNative.close(subscription.IpcLockDescriptor);
         subscription.IpcLockDescriptor = -1;
+        if (subscription.IpcBellDescriptor >= 0) IpcNative.close(subscription.IpcBellDescriptor);
+        if (subscription.IpcBellWriter >= 0) IpcNative.close(subscription.IpcBellWriter);
+        subscription.IpcBellDescriptor = subscription.IpcBellWriter = -1;
         IpcNative.rmdir(subscription.IpcDirectory!);
     }
 
@@ -145,7 +186,7 @@ internal sealed unsafe class IpcWatch(Transport transport) : IDisposable
             log.Unlink();
             return 0;
         }
-        long? join = log.TryClaim(out problem);
+        long? join = log.TryClaim(subscription.IpcClaim, out problem);
         if (join == null)
         {
             subscription.IpcRefused.Add(name);

@@ -178,7 +178,12 @@ public sealed unsafe class Publication
         _messagesOffered++;
         Volatile.Write(ref _tail, newPosition);
         // The subscriber reads up to the tail: every frame before it is whole once this store is seen.
-        if (_ipc != null) Volatile.Write(ref *_ipc.Tail, newPosition);
+        if (_ipc != null)
+        {
+            Volatile.Write(ref *_ipc.Tail, newPosition);
+            Interlocked.MemoryBarrier();
+            if (Volatile.Read(ref *_ipc.Parked) != 0) Ring(_ipc);
+        }
         return newPosition;
     }
 
@@ -479,6 +484,7 @@ public sealed unsafe class Publication
         if (now < _nextIpcCheck && !closing) return 0;
         _nextIpcCheck = now + _transport.Options.HeartbeatIntervalNanos;
         long claim = Volatile.Read(ref *log.Claim);
+        OpenBell(log, claim);
         bool live = claim != 0 && NanoClock.Now() - Volatile.Read(ref *log.SubscriberHeartbeat) <= _transport.Options.ReceiverTimeoutNanos;
         if (live != (Volatile.Read(ref _connected) != 0)) Volatile.Write(ref _connected, live ? 1 : 0);
         long consumed = Volatile.Read(ref *log.SubscriberPosition);
@@ -496,16 +502,59 @@ public sealed unsafe class Publication
         if (live) _ipcHadSubscriber = true;
         if (consumed < tail && now - _closeStarted < _lingerNanos && (live || !_ipcHadSubscriber)) return 0;
         if (Volatile.Read(ref _closed) != 0) return 0;
+        OpenBell(log, 0);
         log.Dispose();
         log.Unlink();
         Volatile.Write(ref _closed, 1);
         return 1;
     }
 
+    /// <summary>The subscriber parked waiting for this message: wakes it (once: whoever clears the word rings).</summary>
+    private void Ring(IpcLog log)
+    {
+        int bell = Volatile.Read(ref _bell);
+        if (bell < 0 || Interlocked.Exchange(ref *log.Parked, 0) == 0) return;
+        byte one = 1;
+        IpcNative.write(bell, &one, 1); // a full pipe already wakes it
+    }
+
+    /// <summary>The write end of the subscriber's doorbell (-1 until opened), and the claim it was opened for.</summary>
+    private int _bell = -1;
+    private long _bellClaim;
+    private readonly List<int> _retiredBells = [];
+
+    /// <summary>Agent side: opens the doorbell of the subscriber that claimed the log (again when another one does).</summary>
+    private void OpenBell(IpcLog log, long claim)
+    {
+        if (claim == _bellClaim && _bell >= 0) return;
+        if (_bell >= 0)
+        {
+            // Offer may be ringing it on the application thread now: it is closed only once the publication is done
+            // (no Offer can run then), never while a descriptor number it holds could be given to another file.
+            _retiredBells.Add(_bell);
+            Volatile.Write(ref _bell, -1);
+        }
+        _bellClaim = claim;
+        if (claim == 0)
+        {
+            if (Volatile.Read(ref _closeRequested) != 0)
+            {
+                foreach (int retired in _retiredBells) IpcNative.close(retired);
+                _retiredBells.Clear();
+            }
+            return;
+        }
+        string path = IpcLog.BellPath(System.IO.Path.GetDirectoryName(log.Path)!, StreamId);
+        int fd = IpcNative.open(path, IpcNative.OWriteOnly | IpcNative.ONonBlocking | IpcNative.OCloseOnExec, 0);
+        if (fd >= 0) Volatile.Write(ref _bell, fd);
+        else _bellClaim = -1; // not there (yet): tried again at the next check
+    }
+
     /// <summary>Lets go of an ipc log on the transport's disposal (the file goes: nobody will write it again).</summary>
     internal void ReleaseIpc()
     {
         if (_ipc == null || Volatile.Read(ref _closed) != 0) return;
+        OpenBell(_ipc, 0);
         _ipc.Dispose();
         _ipc.Unlink();
         Volatile.Write(ref _closed, 1);

@@ -41,6 +41,12 @@ public sealed class Subscription
     /// descriptor holding its exclusive lock on the stream (one subscribing process per stream).</summary>
     internal string? IpcDirectory;
     internal int IpcLockDescriptor = -1;
+    /// <summary>The read end of the subscription's doorbell (<see cref="IpcLog"/>), which a parked agent waits on.</summary>
+    internal int IpcBellDescriptor = -1, IpcBellWriter = -1;
+    /// <summary>What this subscription writes as its claim on a log: the process and a number of its own, so a publisher
+    /// tells a new subscription from an old one of the same process (and opens its doorbell anew).</summary>
+    internal readonly long IpcClaim = ((long)Environment.ProcessId << 32) | (uint)Interlocked.Increment(ref s_claims);
+    private static int s_claims;
     /// <summary>Files already looked at and refused (not a log, or another stream's), so a scan does not retry them.</summary>
     internal readonly HashSet<string> IpcRefused = new(StringComparer.Ordinal);
     public bool IsClosed => Volatile.Read(ref _closed) != 0;

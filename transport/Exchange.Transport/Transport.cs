@@ -234,6 +234,8 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
         foreach (var receiver in _receivers) into.Add(receiver.Descriptor);
         foreach (var sender in _senders) into.Add(sender.Descriptor);
         foreach (int descriptor in _parkAlso) into.Add(descriptor);
+        foreach (var subscription in _subscriptions)
+            if (subscription.Endpoint == null) IpcWatch.AddParkDescriptors(subscription, into);
     }
 
     private int DrainPending()

@@ -74,8 +74,9 @@ public sealed record E2eOptions
     /// product does) or "clear" (the clear-key Logon the started engine is told to accept; messages unsealed), to
     /// measure what per-message authentication costs a round trip.</summary>
     public string Auth { get; init; } = "sealed";
-    /// <summary>How the binary sessions reach the started engine: "udp" (loopback sockets, as from another host) or
-    /// "ipc" (shared memory, as a market maker on the engine's host).</summary>
+    /// <summary>How the engine's clients reach the started engine: "udp" (loopback sockets, as from another host) or
+    /// "ipc" (shared memory, as a market maker, gateway or web door on the engine's host). With --client fix or ws it is
+    /// the gateway's link to the engine.</summary>
     public string Media { get; init; } = "udp";
     /// <summary>The started engine's idle strategy; null: chosen from the cores (<see cref="IdlePlan"/>).</summary>
     public string? EngineIdle { get; init; }
@@ -146,8 +147,8 @@ public sealed record E2eOptions
         if (Client is "fix" or "ws" && EngineChannel != null) throw new UsageException($"--client {Client} starts its own engine and gateway (no --engine)");
         if (Durability is not ("none" or "batch" or "always")) throw new UsageException("--durability must be none, batch or always");
         if (Media is not ("udp" or "ipc")) throw new UsageException("--media must be udp or ipc");
-        if (Media == "ipc" && (Client != "binary" || EngineChannel != null || Standbys > 0))
-            throw new UsageException("--media ipc is for the binary client and an engine the harness starts alone (replication runs over udp)");
+        if (Media == "ipc" && (EngineChannel != null || Standbys > 0))
+            throw new UsageException("--media ipc is for an engine the harness starts alone (replication runs over udp)");
         if (Auth == "clear" && (Client != "binary" || EngineChannel != null))
             throw new UsageException("--auth clear is for the binary client against an engine the harness starts");
         if (Standbys is < 0 or > 8) throw new UsageException("--standbys must be 0..8");

@@ -290,6 +290,58 @@ public class IpcTests
         Assert.Equal(0, recorder.Corrupt);
     }
 
+    // ---- a parked subscriber: the doorbell ----
+
+    [Fact]
+    public async Task An_ipc_message_ends_the_subscribers_park_long_before_its_time_and_only_a_message_does()
+    {
+        using var dir = new IpcDirectory();
+        using var receiver = new Transport(dir.Options());
+        using var sender = new Transport(dir.Options());
+        var sub = receiver.AddSubscription(Channel, 12);
+        var pub = sender.AddPublication(Channel, 12);
+        var recorder = new Recorder();
+        var message = new byte[64];
+        var deadline = DateTime.UtcNow + Timeouts.Prompt;
+        while (!pub.IsConnected && DateTime.UtcNow < deadline) { receiver.DoWork(); sender.DoWork(); sub.Poll(ref recorder, 10); Thread.Sleep(1); }
+        Assert.True(pub.IsConnected);
+
+        for (int round = 0; round < 3; round++)
+        {
+            long sequence = round;
+            var offer = Task.Run(async () =>
+            {
+                await Task.Delay(100);
+                Assert.True(pub.Offer(Fill(message, sequence)) > 0);
+            });
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            receiver.Park(10L * 1_000_000_000); // ten seconds, unless a message comes
+            clock.Stop();
+            await offer;
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"round {round}: the park lasted {clock.Elapsed.TotalMilliseconds:F0} ms though a message came after 100 ms");
+            Assert.Equal(1, sub.Poll(ref recorder, 10));
+        }
+
+        // A message that came before the park: the park does not wait at all.
+        Assert.True(pub.Offer(Fill(message, 3)) > 0);
+        var at = System.Diagnostics.Stopwatch.StartNew();
+        receiver.Park(10L * 1_000_000_000);
+        Assert.True(at.Elapsed < TimeSpan.FromSeconds(5), $"a park over a message already there lasted {at.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.Equal(1, sub.Poll(ref recorder, 10));
+
+        // Nothing comes, and the publisher has gone (its end of the doorbell closed): the park runs its time.
+        pub.Close();
+        deadline = DateTime.UtcNow + Timeouts.Prompt;
+        while (!pub.IsFinished && DateTime.UtcNow < deadline) { receiver.DoWork(); sender.DoWork(); sub.Poll(ref recorder, 10); Thread.Sleep(1); }
+        Assert.True(pub.IsFinished);
+        receiver.DoWork();
+        var quiet = System.Diagnostics.Stopwatch.StartNew();
+        receiver.Park(200_000_000);
+        Assert.True(quiet.Elapsed >= TimeSpan.FromMilliseconds(180), $"a 200 ms park with nothing arriving returned after {quiet.Elapsed.TotalMilliseconds:F1} ms");
+        Assert.Equal(4, recorder.Received);
+        Assert.Equal(0, recorder.OutOfOrder);
+    }
+
     // ---- across processes ----
 
     private static ChildProcess Stream(IpcDirectory dir, params string[] args) =>
