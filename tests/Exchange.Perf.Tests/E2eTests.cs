@@ -56,7 +56,8 @@ public sealed class E2eTests : IDisposable
         Assert.Contains("transport both ways", summary.Table); // the engine's stages were sampled over ipc too
         Assert.False(Directory.Exists(Path.Combine(new Exchange.Transport.TransportOptions().IpcDirectory, $"e2e-{Environment.ProcessId}")),
             "the run's ipc channel directory was left behind");
-        Assert.Throws<Exchange.Hosting.UsageException>(() => (Options("ipc-fix") with { Media = "ipc", Client = "fix" }).Validate());
+        Assert.Throws<Exchange.Hosting.UsageException>(() =>
+            (Options("ipc-attach") with { Media = "ipc", EngineChannel = "aeron:udp?endpoint=127.0.0.1:9", ApiKeys = ["k1", "k2"] }).Validate());
         Assert.Throws<Exchange.Hosting.UsageException>(() => (Options("ipc-standby") with { Media = "ipc", Standbys = 1 }).Validate());
     }
 
@@ -144,6 +145,27 @@ public sealed class E2eTests : IDisposable
         foreach (string process in new[] { "engine", "gateway", "harness" })
             Assert.True(cpu.GetProperty(process).GetDouble() > 0, $"{process} CPU {cpu}");
         Assert.Contains("- CPU over each run", File.ReadAllText(Path.Combine(summary.Directory, "summary.md")));
+    }
+
+    [Fact]
+    public void A_fix_run_whose_gateway_reaches_the_engine_over_ipc_acknowledges_every_command_once()
+    {
+        var summary = E2eBench.Run(Options("fix-ipc") with { Client = "fix", Media = "ipc" }, TextWriter.Null);
+        var json = Summary(summary);
+        Assert.False(summary.Failed, string.Join("; ", summary.Failures));
+        Assert.Equal("ipc", json.GetProperty("media").GetString());
+        Assert.Equal(json.GetProperty("sent").GetInt64(), json.GetProperty("acked").GetInt64());
+        Assert.Equal(0, json.GetProperty("lost").GetInt64());
+    }
+
+    [Fact]
+    public void A_ws_run_whose_web_door_reaches_the_engine_over_ipc_acknowledges_every_command_once()
+    {
+        var summary = E2eBench.Run(Options("ws-ipc") with { Client = "ws", Media = "ipc", Rate = 1_000 }, TextWriter.Null);
+        var json = Summary(summary);
+        Assert.False(summary.Failed, string.Join("; ", summary.Failures));
+        Assert.Equal(2_500, json.GetProperty("acked").GetInt64());
+        Assert.Contains("linked to it over ipc", json.GetProperty("engine").GetString());
     }
 
     [Fact]

@@ -127,7 +127,7 @@ public sealed class EngineUnderTest : IDisposable
         }
         int standbys = options.StandbysStarted;
         string description = $"exchange-engine started by the harness: durability {options.Durability}, idle {options.EngineIdle ?? IdlePlan.Shared}" +
-            (options.Media == "ipc" ? ", binary sessions over ipc (shared memory)" : "") +
+            (options.Media == "ipc" ? (options.Client == "binary" ? ", binary sessions over ipc (shared memory)" : ", the gateway linked to it over ipc (shared memory)") : "") +
             (options.GroupCommitMicros is { } gcu ? $", group commit {gcu} µs" : "") +
             (options.Durability == "batch" ? $", journal fsynced by {(options.JournalSync switch { "engine" => "the engine thread", "thread" => "its sync thread", _ => "the engine's default for the cores" })}" : "") +
             (options.StallEvery > 0 ? $", stalling {options.StallMicros} µs every {options.StallEvery} commands" : "") +
