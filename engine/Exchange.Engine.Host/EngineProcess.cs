@@ -115,7 +115,7 @@ internal static class EngineProcess
         });
         TransportLinks links;
         try { links = new TransportLinks(transport, config.Listen, MaxConnections, config.MarketDataChannel, config.Limits); }
-        catch (Exception e) when (e is ArgumentException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is ArgumentException or System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException)
         {
             log.Error($"cannot listen on {config.Listen}: {e.Message}");
             transport.Dispose();

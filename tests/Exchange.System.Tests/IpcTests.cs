@@ -93,6 +93,17 @@ public sealed class IpcTests : IDisposable
     }
 
     [Fact]
+    public void An_engine_whose_ipc_directory_others_may_enter_stops_with_the_reason()
+    {
+        Directory.CreateDirectory(_ipc, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var result = ChildProcess.Run(Engine("aeron:ipc?name=engine-1"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is open to other users", result.Stderr);
+        Assert.DoesNotContain("Unhandled exception", result.Stderr);
+    }
+
+    [Fact]
     public void A_replicated_engine_is_refused_an_ipc_listen_channel()
     {
         var result = ChildProcess.Run(ChildProcess.StartDll("exchange-engine.dll",

@@ -280,6 +280,24 @@ internal static unsafe partial class IpcNative
 
     public const int ENoEnt = 2;
 
+    [LibraryImport("libc")]
+    private static partial uint geteuid();
+
+    /// <summary>Throws unless <paramref name="directory"/> (not a symbolic link) belongs to this process's user and grants
+    /// nothing to anyone else.</summary>
+    public static void CheckPrivateDirectory(string directory)
+    {
+        var info = new DirectoryInfo(directory);
+        if (info.LinkTarget != null) throw new IOException($"ipc directory {directory} is a symbolic link; remove it or choose another (TransportOptions.IpcDirectory, EXCHANGE_IPC_DIR)");
+        byte* status = stackalloc byte[256];
+        if (stat(directory, status) != 0) throw new IOException($"{directory}: cannot stat the ipc directory (errno {Marshal.GetLastPInvokeError()})");
+        // struct stat's st_uid: at 28 on x86-64, at 24 on arm64 (the generic layout).
+        uint owner = *(uint*)(status + (RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 28 : 24));
+        if (owner != geteuid()) throw new IOException($"ipc directory {directory} belongs to user {owner}, not to this one ({geteuid()}): another account may read or write its logs");
+        if ((info.UnixFileMode & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute)) != 0)
+            throw new IOException($"ipc directory {directory} is open to other users ({info.UnixFileMode}); it must be the owner's only (chmod 700)");
+    }
+
     /// <summary>Whether <paramref name="path"/> names the file open as <paramref name="fd"/> (same device and inode: the
     /// first two fields of struct stat on 64-bit Linux).</summary>
     public static bool SameFile(int fd, string path)

@@ -22,6 +22,7 @@ internal sealed unsafe class IpcWatch(Transport transport) : IDisposable
     /// <paramref name="directory"/>, or throws if another subscription (in any process) holds it.</summary>
     public void Lock(Subscription subscription, string directory)
     {
+        SweepStale(Path.GetDirectoryName(directory)!);
         string path = Path.Combine(directory, $"{subscription.StreamId}.sub");
         // The lock file is removed by the subscription that leaves (Unwatch), so the file locked must still be the one
         // named: otherwise it was removed meanwhile, and the lock says nothing to the next subscriber. The directory
@@ -35,7 +36,11 @@ internal sealed unsafe class IpcWatch(Transport transport) : IDisposable
                 if (Marshal.GetLastPInvokeError() == IpcNative.ENoEnt && attempt < 10) continue;
                 throw new IOException($"{path}: cannot open the stream's lock (errno {Marshal.GetLastPInvokeError()})");
             }
-            if (IpcNative.flock(fd, IpcNative.LockExclusive | IpcNative.LockNonBlocking) != 0)
+            // Held: by a live subscriber, or for a moment by another process's sweep (SweepStale) testing it.
+            bool locked = false;
+            for (int tries = 0; tries < 5 && !(locked = IpcNative.flock(fd, IpcNative.LockExclusive | IpcNative.LockNonBlocking) == 0); tries++)
+                Thread.Sleep(1);
+            if (!locked)
             {
                 IpcNative.close(fd);
                 throw new ArgumentException($"ipc stream {subscription.StreamId} of '{subscription.Channel.IpcName}' already has a subscriber (an ipc stream has one)");
@@ -50,6 +55,49 @@ internal sealed unsafe class IpcWatch(Transport transport) : IDisposable
             subscription.IpcBellDescriptor = OpenBell(directory, subscription.StreamId, out subscription.IpcBellWriter);
             return;
         }
+    }
+
+    /// <summary>What processes killed before they closed left in the ipc directory: lock files and doorbells of
+    /// subscriptions whose lock nobody holds, logs whose publisher's lock nobody holds, and the channel directories that
+    /// leaves empty (a killed client's channel is its own, and nobody would ever remove it). Run when a subscription
+    /// starts (rarely), a few system calls a file. A process between creating its lock file and locking it finds the file
+    /// gone and makes it again (<see cref="Lock"/>); a publisher names its log only once it holds its lock.</summary>
+    private static void SweepStale(string root)
+    {
+        string[] channels;
+        try { channels = Directory.GetDirectories(root); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
+        foreach (string channel in channels)
+        {
+            string[] files;
+            try { files = Directory.GetFiles(channel); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
+            foreach (string file in files)
+            {
+                string name = Path.GetFileName(file);
+                if (name.EndsWith(".sub", StringComparison.Ordinal) || name.EndsWith(".log", StringComparison.Ordinal))
+                {
+                    if (!Abandoned(file)) continue;
+                    IpcNative.unlink(file);
+                    if (name.EndsWith(".sub", StringComparison.Ordinal)) IpcNative.unlink(Path.ChangeExtension(file, ".bell"));
+                }
+                else if (name.EndsWith(".bell", StringComparison.Ordinal) && !File.Exists(Path.ChangeExtension(file, ".sub")))
+                {
+                    IpcNative.unlink(file);
+                }
+            }
+            IpcNative.rmdir(channel); // only if nothing is left
+        }
+    }
+
+    /// <summary>Whether nobody holds the lock on <paramref name="path"/> (its owner is gone).</summary>
+    private static bool Abandoned(string path)
+    {
+        int fd = IpcNative.open(path, IpcNative.OReadWrite | IpcNative.OCloseOnExec | IpcNative.ONoFollow | IpcNative.ONonBlocking, 0);
+        if (fd < 0) return false;
+        bool free = IpcNative.flock(fd, IpcNative.LockExclusive | IpcNative.LockNonBlocking) == 0;
+        IpcNative.close(fd);
+        return free;
     }
 
     /// <summary>The subscription's doorbell (a named pipe, owner-only), opened to read without blocking; made anew, since

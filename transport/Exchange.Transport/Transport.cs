@@ -140,7 +140,13 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
     private string IpcDirectoryOf(ChannelUri uri)
     {
         string directory = Path.Combine(Options.IpcDirectory, uri.IpcName!);
+        // One level at a time: the directories CreateDirectory makes on the way get the default mode, not the one given.
+        Directory.CreateDirectory(Options.IpcDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // Another account could have made the directory first (it is in a world-writable place, /dev/shm) to read the
+        // logs or write into them: the directory, and the channel's inside it, must be this account's and closed to others.
+        IpcNative.CheckPrivateDirectory(Options.IpcDirectory);
+        IpcNative.CheckPrivateDirectory(directory);
         return directory;
     }
 

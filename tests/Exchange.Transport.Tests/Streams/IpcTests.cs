@@ -12,7 +12,7 @@ internal sealed class IpcDirectory : IDisposable
     {
         string root = Directory.Exists("/dev/shm") ? "/dev/shm" : System.IO.Path.GetTempPath();
         Path = System.IO.Path.Combine(root, $"exchange-test-ipc-{Guid.NewGuid():n}");
-        Directory.CreateDirectory(Path);
+        Directory.CreateDirectory(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     public string Path { get; }
@@ -155,31 +155,87 @@ public class IpcTests
     }
 
     [Fact]
+    public void What_killed_processes_left_is_swept_when_a_subscription_starts_and_what_lives_is_not()
+    {
+        using var dir = new IpcDirectory();
+        var privateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        // A killed client's channel: its lock file and doorbell, nobody holding them.
+        string dead = Path.Combine(dir.Path, "client-1-0-dead");
+        Directory.CreateDirectory(dead, privateMode);
+        File.WriteAllBytes(Path.Combine(dead, "11.sub"), []);
+        File.WriteAllBytes(Path.Combine(dead, "11.bell"), []);
+        // A killed publisher's log beside a live one's.
+        string engine = Path.Combine(dir.Path, "engine");
+        Directory.CreateDirectory(engine, privateMode);
+        File.WriteAllBytes(Path.Combine(engine, "10-0000dead.log"), Header(65536, 10, 0xdead, 4096 + 3 * 65536));
+        using var live = new Transport(dir.Options());
+        var pub = live.AddPublication(Channel, 10);
+        var held = live.AddSubscription("aeron:ipc?name=held", 11);
+
+        using var next = new Transport(dir.Options());
+        next.AddSubscription("aeron:ipc?name=other", 5);
+        Assert.False(Directory.Exists(dead), "the killed client's channel is still there");
+        Assert.Equal([$"10-{(uint)pub.SessionId:x8}.log"], dir.Logs("engine").Select(Path.GetFileName));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "held", "11.sub")), "a live subscription's lock was swept");
+        // And the live ones still work: the subscription on 'held' keeps its stream.
+        Assert.Throws<ArgumentException>(() => next.AddSubscription("aeron:ipc?name=held", 11));
+        Assert.False(held.IsClosed);
+    }
+
+    [Fact]
+    public void An_ipc_directory_others_may_enter_or_a_link_to_one_is_refused_with_the_reason()
+    {
+        using var dir = new IpcDirectory();
+        string open = Path.Combine(dir.Path, "open");
+        Directory.CreateDirectory(open, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
+            | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        using (var transport = new Transport(dir.Options()))
+        {
+            var refused = Assert.Throws<IOException>(() => transport.AddSubscription("aeron:ipc?name=open", 1));
+            Assert.Contains("is open to other users", refused.Message);
+            Assert.Throws<IOException>(() => transport.AddPublication("aeron:ipc?name=open", 1));
+        }
+        using (var transport = new Transport(new TransportOptions { IpcDirectory = open }))
+            Assert.Contains("is open to other users", Assert.Throws<IOException>(() => transport.AddSubscription(Channel, 1)).Message);
+        Directory.CreateSymbolicLink(Path.Combine(dir.Path, "link"), open);
+        using (var transport = new Transport(dir.Options()))
+            Assert.Contains("is a symbolic link", Assert.Throws<IOException>(() => transport.AddSubscription("aeron:ipc?name=link", 1)).Message);
+    }
+
+    [Fact]
     public void Files_that_are_not_logs_a_subscriber_can_read_are_counted_and_left_alone()
     {
         using var dir = new IpcDirectory();
         using var h = new StreamHarness(dir.Options(), dir.Options(new TransportOptions { MaxReceiverTermLength = 1 << 20 }));
+        var sub = h.Receiver.AddSubscription(Channel, 4);
+        h.Receiver.DoWork(); // watching
         string channelDir = Path.Combine(dir.Path, "engine");
-        Directory.CreateDirectory(channelDir);
+        // Named into the directory as a publisher names its log (a rename), so the watch sees each at once.
+        void Place(string name, byte[] bytes)
+        {
+            string staging = Path.Combine(dir.Path, name);
+            File.WriteAllBytes(staging, bytes);
+            File.Move(staging, Path.Combine(channelDir, name));
+        }
         var random = new Random(11);
-        File.WriteAllBytes(Path.Combine(channelDir, "4-00000001.log"), [1, 2, 3]); // cut short
+        Place("4-00000001.log", [1, 2, 3]); // cut short
         var junk = new byte[4096 + 3 * 65536];
         random.NextBytes(junk);
-        File.WriteAllBytes(Path.Combine(channelDir, "4-00000002.log"), junk); // not a log
-        File.WriteAllBytes(Path.Combine(channelDir, "4-00000003.log"), Header(termLength: 1 << 24, streamId: 4, sessionId: 3, fileLength: 4096)); // terms too long
-        File.WriteAllBytes(Path.Combine(channelDir, "4-00000004.log"), Header(termLength: 65536, streamId: 4, sessionId: 4, fileLength: 4096)); // size does not match
-        File.WriteAllBytes(Path.Combine(channelDir, "4-00000005.log"), Header(termLength: 65536, streamId: 5, sessionId: 5, fileLength: 4096 + 3 * 65536)); // another stream's
+        Place("4-00000002.log", junk); // not a log
+        Place("4-00000003.log", Header(termLength: 1 << 24, streamId: 4, sessionId: 3, fileLength: 4096)); // terms too long
+        Place("4-00000004.log", Header(termLength: 65536, streamId: 4, sessionId: 4, fileLength: 4096)); // size does not match
+        Place("4-00000005.log", Header(termLength: 65536, streamId: 5, sessionId: 5, fileLength: 4096 + 3 * 65536)); // another stream's
 
-        var sub = h.Receiver.AddSubscription(Channel, 4);
         var pub = h.Sender.AddPublication(Channel, 4);
         var recorder = new Recorder();
         var message = new byte[64];
-        Assert.True(h.RunUntil(() => pub.IsConnected, Timeouts.Prompt, () => sub.Poll(ref recorder, 10)));
+        Assert.True(h.RunUntil(() => pub.IsConnected && h.Receiver.Counters.Dropped(DropReason.InvalidIpcLog) == 5, Timeouts.Prompt,
+            () => sub.Poll(ref recorder, 10)), $"refused {h.Receiver.Counters.Dropped(DropReason.InvalidIpcLog)} of 5");
         for (long i = 0; i < 100; i++) Assert.True(pub.Offer(Fill(message, i)) > 0);
         Assert.True(h.RunUntil(() => recorder.Received == 100, Timeouts.Prompt, () => sub.Poll(ref recorder, 10)));
         Assert.Equal(1, recorder.Available);
         Assert.Equal(5, h.Receiver.Counters.Dropped(DropReason.InvalidIpcLog));
-        Assert.Equal(6, dir.Logs("engine").Length); // left alone
+        Assert.Equal(6, dir.Logs("engine").Length); // left alone (a later subscription's sweep removes what no process holds)
     }
 
     /// <summary>An ipc log's metadata as a publisher writes it (its publisher's lock aside).</summary>
