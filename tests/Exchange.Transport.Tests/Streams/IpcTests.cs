@@ -1,6 +1,7 @@
 // aeron:ipc streams: shared-memory logs in a directory of their own (on /dev/shm, as in production), between two
 // transports in this process and between this process and real exchange-stream processes killed for real.
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Exchange.Testing;
 
 namespace Exchange.Transport.Tests.Streams;
@@ -236,6 +237,80 @@ public class IpcTests
         Assert.Equal(1, recorder.Available);
         Assert.Equal(5, h.Receiver.Counters.Dropped(DropReason.InvalidIpcLog));
         Assert.Equal(6, dir.Logs("engine").Length); // left alone (a later subscription's sweep removes what no process holds)
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int flock(int fd, int operation);
+
+    /// <summary>Fuzz: logs whose "publisher" lives (holds its lock) but whose metadata and frames are random: positions,
+    /// claims, tails, frame lengths and types. Each is refused and counted, or taken on and read until it is found
+    /// corrupt or its publisher goes; nothing throws, nothing is delivered that the frames did not hold, and the
+    /// subscription still takes a real publication's messages afterwards.</summary>
+    [Fact]
+    public void Random_logs_from_a_live_publisher_are_refused_or_read_safely()
+    {
+        using var dir = new IpcDirectory();
+        var options = dir.Options(new TransportOptions { IpcScanIntervalNanos = 0, HeartbeatIntervalNanos = NanoClock.Millisecond });
+        using var h = new StreamHarness(dir.Options(), options);
+        var sub = h.Receiver.AddSubscription(Channel, 6);
+        h.Receiver.DoWork();
+        string channelDir = Path.Combine(dir.Path, "engine");
+        var random = new Random(23);
+        var recorder = new Recorder();
+        long refusedBefore = 0;
+        int taken = 0, refused = 0;
+        for (int round = 0; round < 200; round++)
+        {
+            int termLength = random.Next(3) == 0 ? 128 * 1024 : 64 * 1024;
+            var file = Header(termLength, streamId: 6, sessionId: 1000 + round, fileLength: 4096 + 3 * termLength);
+            if (random.Next(4) == 0) BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(12), random.Next(-100, 70000)); // mtu
+            long Pick() => random.Next(6) switch
+            {
+                0 => 0,
+                1 => 32L * random.Next(0, 2048),
+                2 => random.Next(),
+                3 => -random.Next(1, 1000),
+                4 => long.MaxValue - random.Next(1000),
+                _ => 32L * random.Next(0, 4 * termLength / 32),
+            };
+            BinaryPrimitives.WriteInt64LittleEndian(file.AsSpan(64), Pick()); // tail
+            BinaryPrimitives.WriteInt64LittleEndian(file.AsSpan(192), random.Next(3) == 0 ? random.Next() : 0); // claim
+            BinaryPrimitives.WriteInt64LittleEndian(file.AsSpan(256), random.Next(2) == 0 ? 0 : Pick()); // consumed
+            // Frames: random bytes, or frame headers with random lengths and types.
+            for (int at = 4096; at < 4096 + 4096; at += 32)
+            {
+                if (random.Next(2) == 0) { random.NextBytes(file.AsSpan(at, 32)); continue; }
+                BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(at), random.Next(-64, 3000));
+                BinaryPrimitives.WriteInt16LittleEndian(file.AsSpan(at + 6), (short)random.Next(0, 3));
+                file[at + 5] = (byte)random.Next(256);
+            }
+            string name = $"6-{(uint)(1000 + round):x8}.log";
+            string staging = Path.Combine(dir.Path, name);
+            File.WriteAllBytes(staging, file);
+            using var held = File.OpenHandle(staging, FileMode.Open, FileAccess.ReadWrite);
+            Assert.Equal(0, flock((int)held.DangerousGetHandle(), 1 | 4)); // the publisher's shared lock: it lives
+            File.Move(staging, Path.Combine(channelDir, name));
+            int images = sub.ImageCount;
+            Assert.True(h.RunUntil(() => sub.ImageCount > images || h.Receiver.Counters.Dropped(DropReason.InvalidIpcLog) > refusedBefore,
+                Timeouts.Prompt, () => sub.Poll(ref recorder, 64)), $"round {round}: the log was neither taken nor refused");
+            if (sub.ImageCount > images) taken++; else refused++;
+            refusedBefore = h.Receiver.Counters.Dropped(DropReason.InvalidIpcLog);
+            for (int i = 0; i < 20; i++) { h.DoWork(); sub.Poll(ref recorder, 64); }
+            held.Dispose(); // the publisher goes
+            Assert.True(h.RunUntil(() => sub.ImageCount == 0, Timeouts.Prompt, () => sub.Poll(ref recorder, 64)), $"round {round}: the image outlived its publisher");
+        }
+        Assert.True(taken > 10 && refused > 10, $"taken {taken}, refused {refused}: the fuzz should reach both");
+        Assert.Equal(taken, recorder.Available);
+        Assert.Equal(taken, recorder.Unavailable);
+
+        var pub = h.Sender.AddPublication(Channel, 6);
+        var clean = new Recorder();
+        var message = new byte[64];
+        Assert.True(h.RunUntil(() => pub.IsConnected, Timeouts.Prompt, () => sub.Poll(ref clean, 10)));
+        for (long i = 0; i < 50; i++) Assert.True(pub.Offer(Fill(message, i)) > 0);
+        Assert.True(h.RunUntil(() => clean.Received == 50, Timeouts.Prompt, () => sub.Poll(ref clean, 10)));
+        Assert.Equal(0, clean.OutOfOrder);
+        Assert.Equal(0, clean.Corrupt);
     }
 
     /// <summary>An ipc log's metadata as a publisher writes it (its publisher's lock aside).</summary>
