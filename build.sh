@@ -202,7 +202,11 @@ bench() {
     # Aeron's Ping/Pong on our transport: two processes, one round trip at a time, 32-byte messages.
     echo "## Transport round trip (exchange-stream ping ↔ pong, 32-byte messages, loopback, busy-spin)"
     echo '```'
-    ping_pong
+    ping_pong 'aeron:udp?endpoint=127.0.0.1:20123' 'aeron:udp?endpoint=127.0.0.1:20124'
+    echo '```'
+    echo "## Transport round trip over ipc (shared memory, the same ping ↔ pong)"
+    echo '```'
+    ping_pong 'aeron:ipc?name=bench-ping' 'aeron:ipc?name=bench-pong'
     echo '```'
     # The round trip through client, transport, engine and back at 50k commands/s, three runs of a fresh engine each,
     # without and with fsync before responses; each writes its own results directory with table, chart and .hgrm.
@@ -213,6 +217,11 @@ bench() {
         --name "e2e-$durability" --out "$out-e2e-$durability" | sed 1,2d
       echo
     done
+    echo "## Round trip over ipc (exchange-perf e2e --media ipc, 50k commands/s, durability none: a client on the engine's host)"
+    echo
+    bin/exchange-perf e2e --media ipc --rate 50000 --seconds 10 --warmup 2 --runs 3 --durability none \
+      --name e2e-ipc --out "$out-e2e-ipc" | sed 1,2d
+    echo
     echo "## FIX round trip through exchange-gateway (exchange-perf e2e --client fix, 20k commands/s)"
     echo
     bin/exchange-perf e2e --client fix --rate 20000 --seconds 10 --warmup 2 --runs 3 --idle yield --engine-idle yield --gateway-idle yield \
@@ -240,9 +249,10 @@ bench() {
   echo "build.sh: results in $out and perf/results/latest.md" >&2
 }
 
-# exchange-stream pong in the background and ping against it: warm-up, then 1M round trips as HDR percentiles (µs).
+# exchange-stream pong in the background and ping against it on the two channels given: warm-up, then 1M round trips
+# as HDR percentiles (µs).
 ping_pong() {
-  local ping='aeron:udp?endpoint=127.0.0.1:20123' pong='aeron:udp?endpoint=127.0.0.1:20124' pid
+  local ping=$1 pong=$2 pid
   bin/exchange-stream pong --ping-channel "$ping" --pong-channel "$pong" --idle busy-spin >/dev/null &
   pid=$!
   bin/exchange-stream ping --ping-channel "$ping" --pong-channel "$pong" --idle busy-spin \
