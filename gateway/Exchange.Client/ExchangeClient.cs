@@ -24,6 +24,13 @@ public static class ExchangeClient
     /// <exception cref="ArgumentException">The options are unusable; the message names the problem.</exception>
     public static ExchangeClient<TListener> Create<TListener>(ClientOptions options, TListener listener) where TListener : IClientListener =>
         new(options, listener);
+
+    /// <summary>A client on <paramref name="transport"/>, shared with other clients of the process (a gateway's sessions):
+    /// its streams share the transport's sockets and duty cycle. The caller owns the transport and runs its duty cycle,
+    /// once for all its clients, beside each client's <see cref="ExchangeClient{TListener}.PollStreams"/>;
+    /// <see cref="ExchangeClient{TListener}.Poll"/> (and the waits built on it) also runs it. No transport thread.</summary>
+    public static ExchangeClient<TListener> Create<TListener>(ClientOptions options, TListener listener, Transport.Transport transport)
+        where TListener : IClientListener => new(options, listener, transport);
 }
 
 public sealed class ExchangeClient<TListener> : IDisposable where TListener : IClientListener
@@ -40,6 +47,8 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     private readonly Dictionary<int, ShardSession> _shardBySymbolSparse = [];
     private readonly byte[] _encode = new byte[512];
     private readonly bool _ownThread;
+    /// <summary>False on a transport shared with other clients: its owner disposes it.</summary>
+    private readonly bool _ownsTransport;
     private readonly IClock _clock;
     private long _malformed;
     private readonly Dictionary<string, SymbolReference> _symbolsByName = new(StringComparer.Ordinal);
@@ -49,17 +58,24 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     private long _lastTimestamp;
     private bool _disposed;
 
-    public ExchangeClient(ClientOptions options, TListener listener)
+    public ExchangeClient(ClientOptions options, TListener listener) : this(options, listener, null) { }
+
+    /// <summary>A client on a transport shared with other clients (<see cref="ExchangeClient.Create{TListener}(ClientOptions, TListener, Transport.Transport)"/>);
+    /// null: a transport of its own, made from <see cref="ClientOptions.Transport"/>.</summary>
+    public ExchangeClient(ClientOptions options, TListener listener, Transport.Transport? sharedTransport)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (sharedTransport != null && options.TransportThread)
+            throw new ArgumentException("a client on a shared transport has no transport thread of its own (TransportThread)");
         Options = options;
         _listener = listener;
         _ownThread = options.TransportThread;
         _clock = options.Clock;
         _keyId = SessionAuth.KeyId(options.ApiKey);
         _secret = SessionAuth.SecretBytes(options.ApiKey);
-        _transport = new Transport.Transport((options.Transport ?? new TransportOptions()) with { Clock = options.Clock });
+        _ownsTransport = sharedTransport == null;
+        _transport = sharedTransport ?? new Transport.Transport((options.Transport ?? new TransportOptions()) with { Clock = options.Clock });
         try
         {
             _shards = new ShardSession[options.Shards.Count];
@@ -77,7 +93,8 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         }
         catch
         {
-            _transport.Dispose();
+            if (_ownsTransport) _transport.Dispose();
+            else CloseStreams();
             throw;
         }
     }
@@ -114,6 +131,8 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     public ClientOptions Options { get; }
     /// <summary>The listener, by reference: a struct listener's state is read and changed through it.</summary>
     public ref TListener Listener => ref _listener;
+    /// <summary>Whether <see cref="Dispose"/> has run.</summary>
+    public bool IsDisposed => _disposed;
     /// <summary>The client's transport (its counters, for monitoring).</summary>
     public Transport.Transport Transport => _transport;
     public int ShardCount => _shards.Length;
@@ -370,15 +389,35 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         finally
         {
             _disposed = true;
-            foreach (var shard in _shards)
+            CloseStreams();
+            if (_ownsTransport)
             {
-                shard.Publication.Close();
-                shard.Responses.Close();
-                shard.MarketData.Close();
-                shard.Mac?.Dispose();
+                _transport.CloseAndDrain(CloseTimeout);
+                _transport.Dispose();
             }
-            _transport.CloseAndDrain(CloseTimeout);
-            _transport.Dispose();
+            else
+            {
+                // The shared transport carries what this client sent on, driven here until its streams are done (the
+                // other clients' are not closed), or by its owner afterwards.
+                var deadline = DateTime.UtcNow + CloseTimeout;
+                while (DateTime.UtcNow < deadline && !Array.TrueForAll(_shards, s => s.Publication.IsFinished))
+                {
+                    _transport.DoWork();
+                    Thread.Sleep(1);
+                }
+            }
+        }
+    }
+
+    private void CloseStreams()
+    {
+        foreach (var shard in _shards ?? [])
+        {
+            if (shard == null) continue;
+            shard.Publication.Close();
+            shard.Responses.Close();
+            shard.MarketData.Close();
+            shard.Mac?.Dispose();
         }
     }
 
@@ -406,6 +445,22 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         {
             work += _transport.DoWork(now);
         }
+        return work + PollStreams(fragmentLimit, now);
+    }
+
+    /// <summary>
+    /// <see cref="Poll"/> without the transport's duty cycle: for the owner of a transport shared by several clients,
+    /// which runs the duty cycle once and then this for each client. Allocates nothing.
+    /// </summary>
+    public int PollStreams(int fragmentLimit = 64)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return PollStreams(fragmentLimit, _clock.NanoTime());
+    }
+
+    private int PollStreams(int fragmentLimit, long now)
+    {
+        int work = 0;
         var shards = _shards;
         for (int i = 0; i < shards.Length; i++)
         {

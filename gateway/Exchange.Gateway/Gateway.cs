@@ -14,6 +14,9 @@ internal sealed class Gateway : IFixApplication, IParkSource
     public static readonly string[] SettingsKeys = ["SessionType", "ApiKey", "Account", "CancelOnDisconnect", "DropCopyAccounts"];
 
     private readonly Dictionary<FixSession, OrderEntrySession> _orderEntry = new();
+    /// <summary>One transport for every order-entry session's engine client: one set of sockets and one duty cycle
+    /// (publications to one engine share its send socket), run once per pass of the gateway loop.</summary>
+    private readonly Exchange.Transport.Transport _transport = new(new Exchange.Transport.TransportOptions());
     private readonly List<(FixSession Session, HashSet<long> Accounts)> _dropCopy = [];
     private readonly Func<long> _clock;
     private readonly byte[] _body = new byte[1024];
@@ -95,7 +98,7 @@ internal sealed class Gateway : IFixApplication, IParkSource
                 LogonAnswerTimeoutMs = Config.EngineLogonAnswerMs,
                 // The engine's own cancel-on-disconnect covers the gateway process dying.
                 CancelOnDisconnect = cancelOnDisconnect,
-            }, listener);
+            }, listener, _transport);
             try { client.Connect(connectTimeout); }
             catch
             {
@@ -108,20 +111,17 @@ internal sealed class Gateway : IFixApplication, IParkSource
         }
     }
 
-    /// <summary>Every engine client's sockets, for the agent's park (the clients' transports run on the agent's thread).</summary>
-    public void AddParkDescriptors(DescriptorParker into)
-    {
-        foreach (var entry in _orderEntry.Values) entry.Client.Transport.AddParkDescriptors(into);
-    }
+    /// <summary>The engine clients' transport's sockets and doorbells, for the agent's park (it runs on the agent's thread).</summary>
+    public void AddParkDescriptors(DescriptorParker into) => _transport.AddParkDescriptors(into);
 
-    /// <summary>Drives every engine client once; returns the work done.</summary>
+    /// <summary>The engine clients' transport: its duty cycle once, then every client's streams; returns the work done.</summary>
     public int PollEngines()
     {
-        int work = 0;
+        int work = _transport.DoWork();
         long now = Now();
         foreach (var entry in _orderEntry.Values)
         {
-            work += entry.Client.Poll();
+            work += entry.Client.PollStreams();
             work += entry.DriveReconnect(now);
         }
         return work;
@@ -170,5 +170,7 @@ internal sealed class Gateway : IFixApplication, IParkSource
             if (entry.Client.IsConnected) entry.Client.Logout(TimeSpan.FromSeconds(2));
             entry.Client.Dispose();
         }
+        _transport.CloseAndDrain(TimeSpan.FromSeconds(1));
+        _transport.Dispose();
     }
 }

@@ -31,6 +31,8 @@ public sealed class EngineDoor : IDisposable, IParkSource
     private readonly Log _log;
     private readonly ConcurrentQueue<Action> _commands = new();
     private readonly List<AccountSession> _sessions = [];
+    /// <summary>One transport for every account's engine client: one set of sockets and one duty cycle per pass.</summary>
+    private readonly Exchange.Transport.Transport _transport = new(new Exchange.Transport.TransportOptions());
     private readonly Dictionary<string, SymbolMarket> _markets = new(StringComparer.Ordinal);
     private readonly Dictionary<int, SymbolMarket> _marketsById = [];
     private readonly Dictionary<SymbolMarket, MarketSubscribers> _subscribers = [];
@@ -101,7 +103,7 @@ public sealed class EngineDoor : IDisposable, IParkSource
                 ApiKey = account.ApiKey, Account = account.Account, Shards = _config.Shards(), ResponseHost = _config.ResponseHost,
                 CancelOnDisconnect = _config.CancelOnDisconnect,
             };
-            session.Client = ExchangeClient.Create(options, new EngineEvents(this, session));
+            session.Client = ExchangeClient.Create(options, new EngineEvents(this, session), _transport);
             _sessions.Add(session);
             first = false;
         }
@@ -135,6 +137,8 @@ public sealed class EngineDoor : IDisposable, IParkSource
             try { s.Client.Logout(TimeSpan.FromSeconds(2)); } catch (Exception e) when (e is TimeoutException or ObjectDisposedException) { }
             s.Client.Dispose();
         }
+        _transport.CloseAndDrain(TimeSpan.FromSeconds(1));
+        _transport.Dispose();
         _posted.Dispose();
     }
 
@@ -153,7 +157,7 @@ public sealed class EngineDoor : IDisposable, IParkSource
     {
         _posted.Rearm(_postedSeen);
         into.Add(_posted.Descriptor);
-        foreach (var session in _sessions) session.Client.Transport.AddParkDescriptors(into);
+        _transport.AddParkDescriptors(into);
     }
 
     /// <summary>Computes something from the engine thread's state there, for REST.</summary>
@@ -178,9 +182,10 @@ public sealed class EngineDoor : IDisposable, IParkSource
             work++;
         }
         long now = Environment.TickCount64;
+        work += _transport.DoWork();
         foreach (var session in _sessions)
         {
-            work += session.Client.Poll();
+            work += session.Client.PollStreams();
             if (session.MarketData) FlushBooks();
             if (!session.Client.IsConnected && now - session.LastReconnect >= ReconnectEvery.TotalMilliseconds)
             {

@@ -322,6 +322,50 @@ public class SessionTests
         Assert.Empty(listener.Of("Logout"));
     }
 
+    /// <summary>A gateway's sessions on one transport: one duty cycle for all, each client's streams polled on their own,
+    /// and one client leaving does not close the others' streams.</summary>
+    [Fact]
+    public void Clients_sharing_a_transport_log_on_trade_and_leave_independently()
+    {
+        // A fake engine serves one connection: one each.
+        using var a = new FakeEngine();
+        using var b = new FakeEngine();
+        a.Post(e => e.AcknowledgeOrders = true);
+        b.Post(e => e.AcknowledgeOrders = true);
+        using var transport = new Transport.Transport(FakeEngine.FastOptions);
+        var first = ExchangeClient.Create(Options(a) with { Transport = null }, new RecordingListener(), transport);
+        using var second = ExchangeClient.Create(Options(b) with { Transport = null }, new RecordingListener(), transport);
+        Assert.Same(transport, first.Transport);
+        Assert.Same(transport, second.Transport);
+        first.Reconnect();
+        second.Reconnect();
+        bool Pump(Func<bool> done)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!done())
+            {
+                if (DateTime.UtcNow > deadline) return false;
+                // The owner's loop: the transport once, then each client's streams.
+                int work = transport.DoWork() + second.PollStreams();
+                if (!first.IsDisposed) work += first.PollStreams();
+                if (work == 0) Thread.Sleep(0);
+            }
+            return true;
+        }
+        Assert.True(Pump(() => first.IsLoggedOn(0) && second.IsLoggedOn(0)), $"{first.DescribeShard(0)} / {second.DescribeShard(0)}");
+        Assert.True(first.NewOrder(new NewOrder(0, 1, 1, Side.Buy, OrderType.Limit, TimeInForce.GoodTillCancel, 100, 1)) > 0);
+        Assert.True(second.NewOrder(new NewOrder(0, 2, 1, Side.Sell, OrderType.Limit, TimeInForce.GoodTillCancel, 101, 1)) > 0);
+        Assert.True(Pump(() => a.Read(e => e.Orders.Count) == 1 && b.Read(e => e.Orders.Count) == 1));
+
+        first.Dispose(); // logs out and closes its own streams only
+        Assert.Equal(1, a.Read(e => e.Logouts));
+        Assert.True(second.NewOrder(new NewOrder(0, 3, 1, Side.Sell, OrderType.Limit, TimeInForce.GoodTillCancel, 102, 1)) > 0);
+        Assert.True(Pump(() => b.Read(e => e.Orders.Count) == 2));
+        Assert.True(second.IsLoggedOn(0));
+        Assert.Equal(0, b.Read(e => e.Logouts));
+        Assert.Throws<ArgumentException>(() => ExchangeClient.Create(Options(a) with { TransportThread = true }, new RecordingListener(), transport));
+    }
+
     [Fact]
     public void Logout_waits_for_the_engine_Logout_of_every_shard()
     {
