@@ -63,8 +63,11 @@ fi
 # are the ones the exporter's bulk COPY wants (export/README.md, "Performance"; recommended for production too): WAL
 # buffers that hold a batch's COPY (the default is 1/32 of shared_buffers, 2 MB here), checkpoints spaced by time
 # rather than forced by WAL volume (a checkpoint makes the next change of every index page log the whole page), and
-# those full-page images compressed.
+# those full-page images compressed. Dynamic shared memory in files under the data directory (mmap), not in /dev/shm:
+# a server stopped with -m immediate or killed (the fault tests do both) leaves its segments behind, and there nothing
+# removes them, while the scratch directory goes with the test.
 exec "${exec_prefix[@]}" "$bin/postgres" -D "$dir/pgdata" -p "$port" -c listen_addresses=127.0.0.1 \
+  -c dynamic_shared_memory_type=mmap \
   -c unix_socket_directories="$dir" -c shared_buffers=128MB -c max_connections=40 \
   -c wal_buffers=16MB -c max_wal_size=4GB -c checkpoint_timeout=15min -c wal_compression=lz4 \
   -c logging_collector=off -c log_min_messages=warning -c synchronous_commit=on
