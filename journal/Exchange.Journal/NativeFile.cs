@@ -18,8 +18,6 @@ internal static partial class NativeFile
     private static partial int Close(int fd);
 
     private const int ProtRead = 1, ProtWrite = 2, SharedMapping = 1;
-    /// <summary>MADV_POPULATE_WRITE (Linux 5.14): fault pages in writable, as a store would, without storing.</summary>
-    private const int PopulateWrite = 23;
 
     [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
     private static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
@@ -27,8 +25,6 @@ internal static partial class NativeFile
     [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
     private static partial int Munmap(nint address, nuint length);
 
-    [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
-    private static partial int Madvise(nint address, nuint length, int advice);
 
     /// <summary>Maps <paramref name="length"/> bytes of <paramref name="file"/> from its start, shared and writable: a store
     /// there is a store into the file's page cache (what a write(2) would have put there), visible to readers of the file
@@ -42,9 +38,9 @@ internal static partial class NativeFile
 
     public static unsafe void Unmap(byte* address, long length) => Munmap((nint)address, (nuint)length);
 
-    /// <summary>Faults in [<paramref name="address"/>, +<paramref name="length"/>) of a shared mapping as writable now, so
-    /// the stores that come later do not each take a page fault. Returns false where the kernel cannot (older than 5.14).</summary>
-    public static unsafe bool PopulateForWrite(byte* address, long length) => Madvise((nint)address, (nuint)length, PopulateWrite) == 0;
+    /// <summary>Faults in [<paramref name="address"/>, +<paramref name="length"/>) of a shared mapping as writable now
+    /// (<see cref="Pages.PopulateForWrite"/>). Returns false where the kernel cannot (older than 5.14).</summary>
+    public static unsafe bool PopulateForWrite(byte* address, long length) => Pages.PopulateForWrite(address, (nuint)length);
 
     public static void SyncDirectory(string path)
     {

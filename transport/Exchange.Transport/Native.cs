@@ -1,6 +1,5 @@
 // The few libc calls the transport makes directly. Socket.ReceiveFrom/SendTo report "no datagram" and "buffer
-// full" by throwing; recvmmsg/sendto with MSG_DONTWAIT return EAGAIN instead, with no allocation. madvise faults
-// term buffers in ahead of their writer (TermPrefault).
+// full" by throwing; recvmmsg/sendto with MSG_DONTWAIT return EAGAIN instead, with no allocation.
 using System.Runtime.InteropServices;
 
 namespace Exchange.Transport;
@@ -17,12 +16,6 @@ internal static unsafe partial class Native
     /// <summary>Reads up to <paramref name="length"/> datagrams in one call: how many, or -1 (errno).</summary>
     [LibraryImport("libc", SetLastError = true)]
     public static partial int recvmmsg(int socket, MessageHeader* messages, uint length, int flags, void* timeout);
-
-    /// <summary>MADV_POPULATE_WRITE (Linux 5.14): fault pages in writable, as a store would, without storing.</summary>
-    public const int MadvisePopulateWrite = 23;
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int madvise(void* address, nuint length, int advice);
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial nint sendto(int socket, byte* buffer, nint length, int flags, byte* address, int addressLength);

@@ -44,6 +44,6 @@ internal struct TermPrefault
         long page = Environment.SystemPageSize;
         long start = (long)terms + index;
         long from = (start + page - 1) & ~(page - 1), to = (start + length) & ~(page - 1);
-        if (to > from) Native.madvise((void*)from, (nuint)(to - from), Native.MadvisePopulateWrite);
+        if (to > from) Pages.PopulateForWrite((void*)from, (nuint)(to - from));
     }
 }
