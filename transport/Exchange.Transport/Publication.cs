@@ -206,7 +206,8 @@ public sealed unsafe class Publication
     private TermPrefault _prefault;
 
     /// <summary>Faults the terms in ahead of what has been offered (<see cref="TermPrefault"/>); returns 1 if it did.</summary>
-    internal int Prefault(bool idle) => _prefault.Advance(_termBase, TermLength, PositionBitsToShift, Volatile.Read(ref _tail), idle);
+    internal int Prefault(bool idle) =>
+        IsFinished ? 0 : _prefault.Advance(_termBase, TermLength, PositionBitsToShift, Volatile.Read(ref _tail), idle); // an ipc log is unmapped once finished
 
     /// <summary>One duty cycle for this publication: setup, data, heartbeat, liveness and linger.</summary>
     internal int DoSend(long now, Span<byte> scratch)
