@@ -473,6 +473,23 @@ public class IpcTests
         Assert.Equal(0, recorder.OutOfOrder);
     }
 
+    [Fact]
+    public void Parking_on_ipc_doorbells_allocates_nothing()
+    {
+        using var dir = new IpcDirectory();
+        using var transport = new Transport(dir.Options());
+        var sub = transport.AddSubscription(Channel, 13);
+        var pub = transport.AddPublication(Channel, 13);
+        var recorder = new Recorder();
+        var deadline = DateTime.UtcNow + Timeouts.Prompt;
+        while (!pub.IsConnected && DateTime.UtcNow < deadline) { transport.DoWork(); sub.Poll(ref recorder, 10); Thread.Sleep(1); }
+        Assert.True(pub.IsConnected);
+        Assert.Equal(0, Allocations.InSteadyState(() =>
+        {
+            for (int i = 0; i < 1_000; i++) transport.Park(1_000);
+        }));
+    }
+
     // ---- across processes ----
 
     private static ChildProcess Stream(IpcDirectory dir, params string[] args) =>
