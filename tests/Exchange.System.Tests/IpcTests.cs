@@ -13,12 +13,12 @@ public sealed class IpcTests : IDisposable
     private const int Btc = 1;
     private const long Lot = 1_000_000;
     private readonly TempDirectory _root = new("exchange-ipc-");
-    private readonly string _ipc = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), $"exchange-test-ipc-{Guid.NewGuid():n}");
+    private readonly IpcDirectory _dir = new();
 
     public void Dispose()
     {
         _root.Dispose();
-        try { Directory.Delete(_ipc, recursive: true); } catch (DirectoryNotFoundException) { }
+        _dir.Dispose();
     }
 
     private ChildProcess? _engine;
@@ -26,19 +26,19 @@ public sealed class IpcTests : IDisposable
     private ChildProcess Engine(string listen) => _engine =
         ChildProcess.StartDll("exchange-engine.dll",
             ["--shard-id", "1", "--symbols", "BTC-USD", "--journal", _root.Combine("journal"), "--durability", "batch", "--listen", listen, "--idle", "backoff"],
-            new Dictionary<string, string> { ["EXCHANGE_IPC_DIR"] = _ipc });
+            new Dictionary<string, string> { ["EXCHANGE_IPC_DIR"] = _dir.Path });
 
     private ExchangeClient<RecordingListener> Connect(string apiKey, string channel)
     {
         var client = new ExchangeClient<RecordingListener>(new ClientOptions
         {
             ApiKey = apiKey, Shards = [new ShardEndpoint(channel, [Btc])], HeartbeatIntervalMs = 2000,
-            Transport = new TransportOptions { IpcDirectory = _ipc },
+            Transport = _dir.Options(),
         }, new RecordingListener());
         try { client.Connect(Timeouts.Prompt); }
         catch (TimeoutException e)
         {
-            string files = string.Join("\n", Directory.EnumerateFileSystemEntries(_ipc, "*", SearchOption.AllDirectories));
+            string files = string.Join("\n", Directory.EnumerateFileSystemEntries(_dir.Path, "*", SearchOption.AllDirectories));
             throw new TimeoutException($"{e.Message}\nipc directory:\n{files}\nclient counters: invalid ipc logs {client.Transport.Counters.Dropped(DropReason.InvalidIpcLog)}, transport failure {client.Transport.Failure}\nengine stderr:\n{_engine?.Stderr}");
         }
         return client;
@@ -66,13 +66,13 @@ public sealed class IpcTests : IDisposable
             // Market data reaches the clients over their ipc channels too.
             Clients.PollUntil(() => maker.Listener.Levels.Count > 0, Timeouts.Prompt, () => engine.Stderr, polls);
             // Each client listens on a channel of its own: two directories beside the engine's.
-            Assert.Equal(3, Directory.GetDirectories(_ipc).Length);
+            Assert.Equal(3, Directory.GetDirectories(_dir.Path).Length);
             maker.Logout(Timeouts.Prompt);
             taker.Logout(Timeouts.Prompt);
         }
         // The clients' channels go with them: their subscriptions' locks at once, the engine's logs into them once the
         // engine has closed its response streams.
-        Eventually.True(() => Directory.GetDirectories(_ipc).Length == 1, $"only the engine's directory is left: {string.Join(", ", Directory.GetDirectories(_ipc))}");
+        Eventually.True(() => Directory.GetDirectories(_dir.Path).Length == 1, $"only the engine's directory is left: {string.Join(", ", Directory.GetDirectories(_dir.Path))}");
         Assert.False(engine.HasExited);
     }
 
@@ -86,7 +86,7 @@ public sealed class IpcTests : IDisposable
         Assert.True(raw.Logon("no-such-key", "aeron:ipc?name=engine-1"));
         Eventually.True(() => engine.Stderr.Contains("an ipc response channel needs a connection over ipc", StringComparison.Ordinal),
             $"the refusal in the engine's stderr:\n{engine.Stderr}", between: () => { if (raw.Pump() == 0) Thread.Sleep(5); });
-        Assert.False(Directory.Exists(Path.Combine(_ipc, "engine-1")));
+        Assert.False(Directory.Exists(Path.Combine(_dir.Path, "engine-1")));
         using var client = Connect("mm-1001-key", EngineProcess.Channel(port));
         Assert.True(client.NewOrder(Limit(1, Side.Buy, 59_000)) > 0);
         Clients.PollUntil(() => client.Listener.Accepted.Count == 1, Timeouts.Prompt, () => client.Poll());
@@ -95,7 +95,7 @@ public sealed class IpcTests : IDisposable
     [Fact]
     public void An_engine_whose_ipc_directory_others_may_enter_stops_with_the_reason()
     {
-        Directory.CreateDirectory(_ipc, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        File.SetUnixFileMode(_dir.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         var result = ChildProcess.Run(Engine("aeron:ipc?name=engine-1"));
         Assert.Equal(2, result.ExitCode);

@@ -60,7 +60,7 @@ public class StreamToolTests
     [Fact]
     public void Ping_and_pong_run_over_ipc_between_two_processes()
     {
-        using var dir = new Streams.IpcDirectory();
+        using var dir = new IpcDirectory();
         var environment = new Dictionary<string, string> { ["EXCHANGE_IPC_DIR"] = dir.Path };
         string[] channels = ["--ping-channel", "aeron:ipc?name=ping", "--pong-channel", "aeron:ipc?name=pong"];
         using var pong = ChildProcess.StartDll("exchange-stream.dll", ["pong", .. channels, "--messages", "2200", "--idle", "yield", "--json"], environment);

@@ -76,43 +76,36 @@ public sealed unsafe class Image
 
     internal Image(Transport transport, ReceiveChannelEndpoint endpoint, Subscription subscription, in SetupFrame setup,
         in PeerAddress source, int receiverWindow, long now)
+        : this(transport, subscription, setup.SessionId, setup.StreamId, setup.InitialTermId, setup.TermLength, setup.Mtu,
+            TermPosition.Compute(setup.ActiveTermId, setup.TermOffset, setup.InitialTermId, TermPosition.PositionBitsToShift(setup.TermLength)),
+            receiverWindow, source.ToString(), now)
     {
-        _transport = transport;
         Endpoint = endpoint;
-        Subscription = subscription;
-        SessionId = setup.SessionId;
-        StreamId = setup.StreamId;
-        InitialTermId = setup.InitialTermId;
-        TermLength = setup.TermLength;
-        Mtu = setup.Mtu;
-        PositionBitsToShift = TermPosition.PositionBitsToShift(TermLength);
-        _termWindow = TermLength / 2;
-        _receiverWindow = Math.Min(receiverWindow, _termWindow);
         Source = source;
-        SourceAddress = source.ToString();
-        JoinPosition = TermPosition.Compute(setup.ActiveTermId, setup.TermOffset, InitialTermId, PositionBitsToShift);
-        _rebuildPosition = _highWaterMark = _lastSmPosition = _subscriberPosition = JoinPosition;
-        _prefault.Start(JoinPosition, TermLength);
-        _lastPacketNanos = now;
-        CreatedNanos = now;
-        PendingSince = now;
     }
 
     /// <summary>An ipc image: the subscription's end of a log another process (or this one) publishes, read in place.</summary>
     internal Image(Transport transport, Subscription subscription, IpcLog log, long joinPosition, long now)
+        : this(transport, subscription, log.SessionId, log.StreamId, log.InitialTermId, log.TermLength, log.Mtu, joinPosition,
+            log.TermLength / 2, $"ipc:{log.Path}", now)
+    {
+        _ipc = log;
+    }
+
+    private Image(Transport transport, Subscription subscription, int sessionId, int streamId, int initialTermId, int termLength, int mtu,
+        long joinPosition, int receiverWindow, string sourceAddress, long now)
     {
         _transport = transport;
         Subscription = subscription;
-        _ipc = log;
-        SessionId = log.SessionId;
-        StreamId = log.StreamId;
-        InitialTermId = log.InitialTermId;
-        TermLength = log.TermLength;
-        Mtu = log.Mtu;
+        SessionId = sessionId;
+        StreamId = streamId;
+        InitialTermId = initialTermId;
+        TermLength = termLength;
+        Mtu = mtu;
         PositionBitsToShift = TermPosition.PositionBitsToShift(TermLength);
         _termWindow = TermLength / 2;
-        _receiverWindow = _termWindow;
-        SourceAddress = $"ipc:{log.Path}";
+        _receiverWindow = Math.Min(receiverWindow, _termWindow);
+        SourceAddress = sourceAddress;
         JoinPosition = joinPosition;
         _rebuildPosition = _highWaterMark = _lastSmPosition = _subscriberPosition = joinPosition;
         _prefault.Start(joinPosition, TermLength);
@@ -303,6 +296,15 @@ public sealed unsafe class Image
             TermLength, PositionBitsToShift, _highWaterMark, idle);
     }
 
+    /// <summary>Whether the image has waited in the pending pool (not admitted) past its timeout; keeps the pool's clock.</summary>
+    private bool PendingExpired(long now)
+    {
+        if (_admitted) PendingSince = 0;
+        else if (PendingSince == 0) PendingSince = now;
+        else if (now - PendingSince > _transport.Options.PendingImageTimeoutNanos) return true;
+        return false;
+    }
+
     internal int DoWork(long now, Span<byte> scratch)
     {
         if (IsClosed) return 0;
@@ -314,9 +316,7 @@ public sealed unsafe class Image
             Close(ImageCloseReason.Timeout);
             return 1;
         }
-        if (_admitted) PendingSince = 0;
-        else if (PendingSince == 0) PendingSince = now;
-        else if (now - PendingSince > options.PendingImageTimeoutNanos)
+        if (PendingExpired(now))
         {
             Evict();
             return 1;
@@ -540,9 +540,7 @@ public sealed unsafe class Image
         if (now < _nextIpcCheck) return 0;
         _nextIpcCheck = now + _transport.Options.HeartbeatIntervalNanos;
         Volatile.Write(ref *log.SubscriberHeartbeat, NanoClock.Now());
-        if (_admitted) PendingSince = 0;
-        else if (PendingSince == 0) PendingSince = now;
-        else if (now - PendingSince > _transport.Options.PendingImageTimeoutNanos)
+        if (PendingExpired(now))
         {
             Evict();
             return 1;

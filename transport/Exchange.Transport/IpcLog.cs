@@ -67,6 +67,9 @@ internal sealed unsafe class IpcLog : IDisposable
     public long* SubscriberHeartbeat => (long*)(_base + SubscriberHeartbeatOffset);
     public long* Parked => (long*)(_base + ParkedOffset);
 
+    /// <summary>The file whose lock a stream's one subscription holds, in <paramref name="directory"/>.</summary>
+    public static string LockPath(string directory, int streamId) => System.IO.Path.Combine(directory, $"{streamId}.sub");
+
     /// <summary>The doorbell of a stream's subscriber in <paramref name="directory"/>.</summary>
     public static string BellPath(string directory, int streamId) => System.IO.Path.Combine(directory, $"{streamId}.bell");
 
@@ -96,7 +99,7 @@ internal sealed unsafe class IpcLog : IDisposable
         // The directory may have gone since it was made (whoever left last removes it when empty): made again.
         for (int attempt = 0; fd < 0 && Marshal.GetLastPInvokeError() == IpcNative.ENoEnt && attempt < 10; attempt++)
         {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            IpcNative.MakePrivateDirectory(directory);
             fd = IpcNative.open(temporary, IpcNative.OReadWrite | IpcNative.OCreate | IpcNative.OExclusive | IpcNative.OCloseOnExec, 0x180);
         }
         if (fd < 0) throw new IOException($"{temporary}: cannot create the ipc log (errno {Marshal.GetLastPInvokeError()})");
@@ -282,6 +285,10 @@ internal static unsafe partial class IpcNative
 
     [LibraryImport("libc")]
     private static partial uint geteuid();
+
+    /// <summary>Makes <paramref name="directory"/> (its parent must exist) owner-only if it is not there yet.</summary>
+    public static void MakePrivateDirectory(string directory) =>
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
     /// <summary>Throws unless <paramref name="directory"/> (not a symbolic link) belongs to this process's user and grants
     /// nothing to anyone else.</summary>

@@ -23,13 +23,13 @@ internal sealed unsafe class IpcWatch(Transport transport) : IDisposable
     public void Lock(Subscription subscription, string directory)
     {
         SweepStale(Path.GetDirectoryName(directory)!);
-        string path = Path.Combine(directory, $"{subscription.StreamId}.sub");
+        string path = IpcLog.LockPath(directory, subscription.StreamId);
         // The lock file is removed by the subscription that leaves (Unwatch), so the file locked must still be the one
         // named: otherwise it was removed meanwhile, and the lock says nothing to the next subscriber. The directory
         // itself may go between its creation and the open (a publisher that left removes it when empty): made again.
         for (int attempt = 0; ; attempt++)
         {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            IpcNative.MakePrivateDirectory(directory);
             int fd = IpcNative.open(path, IpcNative.OReadWrite | IpcNative.OCreate | IpcNative.OCloseOnExec | IpcNative.ONoFollow, 0x180);
             if (fd < 0)
             {
@@ -160,7 +160,7 @@ internal sealed unsafe class IpcWatch(Transport transport) : IDisposable
         if (subscription.IpcLockDescriptor < 0) return;
         // Removed while still held (a subscriber that opened it meanwhile finds it is no longer the named one and retries),
         // and the directory with it when nothing else is left there: a client's channel name is its own, and it goes.
-        IpcNative.unlink(Path.Combine(subscription.IpcDirectory!, $"{subscription.StreamId}.sub"));
+        IpcNative.unlink(IpcLog.LockPath(subscription.IpcDirectory!, subscription.StreamId));
         IpcNative.unlink(IpcLog.BellPath(subscription.IpcDirectory!, subscription.StreamId));
         IpcNative.close(subscription.IpcLockDescriptor);
         subscription.IpcLockDescriptor = -1;
@@ -221,9 +221,10 @@ internal sealed unsafe class IpcWatch(Transport transport) : IDisposable
             counters.Drop(DropReason.InvalidIpcLog);
             return 0;
         }
-        if (name != IpcLog.FileName(log.StreamId, log.SessionId) || subscription.FindImage(log.SessionId) != null)
+        bool known = subscription.FindImage(log.SessionId) != null;
+        if (known || name != IpcLog.FileName(log.StreamId, log.SessionId))
         {
-            if (subscription.FindImage(log.SessionId) == null) { subscription.IpcRefused.Add(name); counters.Drop(DropReason.InvalidIpcLog); }
+            if (!known) { subscription.IpcRefused.Add(name); counters.Drop(DropReason.InvalidIpcLog); }
             log.Dispose();
             return 0;
         }

@@ -46,11 +46,7 @@ internal sealed class ReceiveChannelEndpoint : UdpChannelEndpoint
     public long MessagesDelivered()
     {
         long total = 0;
-        foreach (var subscription in _registered)
-        {
-            total += subscription.MessagesDeliveredByGoneImages;
-            foreach (var image in subscription.Images) total += image.MessagesDelivered;
-        }
+        foreach (var subscription in _registered) total += subscription.MessagesDelivered;
         return total;
     }
 

@@ -54,8 +54,16 @@ public sealed class Subscription
     /// <summary>The images now present (a snapshot; the agent replaces the array as images come and go).</summary>
     public IReadOnlyList<Image> Images => Volatile.Read(ref _images);
     public int ImageCount => Volatile.Read(ref _images).Length;
-    /// <summary>Messages delivered from the images that have gone (the transport's totals count them too).</summary>
-    public long MessagesDeliveredByGoneImages => Volatile.Read(ref _deliveredByGone);
+    /// <summary>Messages delivered on this stream, from its images now present and those that have gone.</summary>
+    public long MessagesDelivered
+    {
+        get
+        {
+            long total = Volatile.Read(ref _deliveredByGone);
+            foreach (var image in Volatile.Read(ref _images)) total += image.MessagesDelivered;
+            return total;
+        }
+    }
     private long _deliveredByGone;
 
     /// <summary>Delivers up to <paramref name="fragmentLimit"/> fragments across the images, starting from a different

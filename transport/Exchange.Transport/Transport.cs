@@ -41,29 +41,18 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
     public string Name => "transport";
 
     /// <summary>Messages offered by this process's publications, closed ones included.</summary>
-    public long MessagesSent => Total(ref _messagesOfferedByClosed, _sendEndpoints, static endpoint => endpoint.MessagesOffered());
+    public long MessagesSent => Total(ref _messagesOfferedByClosed, () =>
+        _sendEndpoints.Values.Sum(static endpoint => endpoint.MessagesOffered()) + _ipcPublications.Sum(static publication => publication.MessagesOffered));
 
     /// <summary>Messages delivered to this process's subscribers.</summary>
-    public long MessagesReceived => Total(ref _messagesDeliveredByClosed, _receiveEndpoints, static endpoint => endpoint.MessagesDelivered());
+    public long MessagesReceived => Total(ref _messagesDeliveredByClosed, () =>
+        _receiveEndpoints.Values.Sum(static endpoint => endpoint.MessagesDelivered()) + _ipcSubscriptions.Sum(static subscription => subscription.MessagesDelivered));
 
-    /// <summary>What the closed endpoints counted plus what the open ones count now, read under the registry lock
-    /// so an endpoint that closes meanwhile is counted once.</summary>
-    private long Total<TEndpoint>(ref long closed, Dictionary<string, TEndpoint> endpoints, Func<TEndpoint, long> count)
+    /// <summary>What the closed streams counted plus what the open ones count now, read under the registry lock so a
+    /// stream that closes meanwhile is counted once.</summary>
+    private long Total(ref long closed, Func<long> open)
     {
-        lock (_registryLock)
-        {
-            long total = closed;
-            foreach (var endpoint in endpoints.Values) total += count(endpoint);
-            if (typeof(TEndpoint) == typeof(SendChannelEndpoint))
-                foreach (var publication in _ipcPublications) total += publication.MessagesOffered;
-            else
-                foreach (var subscription in _ipcSubscriptions)
-                {
-                    total += subscription.MessagesDeliveredByGoneImages;
-                    foreach (var image in subscription.Images) total += image.MessagesDelivered;
-                }
-            return total;
-        }
+        lock (_registryLock) return closed + open();
     }
 
     /// <summary>
@@ -141,8 +130,8 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
     {
         string directory = Path.Combine(Options.IpcDirectory, uri.IpcName!);
         // One level at a time: the directories CreateDirectory makes on the way get the default mode, not the one given.
-        Directory.CreateDirectory(Options.IpcDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        IpcNative.MakePrivateDirectory(Options.IpcDirectory);
+        IpcNative.MakePrivateDirectory(directory);
         // Another account could have made the directory first (it is in a world-writable place, /dev/shm) to read the
         // logs or write into them: the directory, and the channel's inside it, must be this account's and closed to others.
         IpcNative.CheckPrivateDirectory(Options.IpcDirectory);
@@ -312,8 +301,7 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
             subscription.Endpoint.Remove(subscription);
             lock (_registryLock)
             {
-                _messagesDeliveredByClosed += subscription.MessagesDeliveredByGoneImages;
-                foreach (var image in subscription.ImagesForAgent) _messagesDeliveredByClosed += image.MessagesDelivered;
+                _messagesDeliveredByClosed += subscription.MessagesDelivered;
                 subscription.Endpoint.Unregister(subscription);
                 if (--subscription.Endpoint.Reserved == 0)
                 {
@@ -348,7 +336,7 @@ public sealed class Transport : IAgent, IParker, IParkSource, IDisposable
         _subscriptions.RemoveAt(index);
         lock (_registryLock)
         {
-            _messagesDeliveredByClosed += subscription.MessagesDeliveredByGoneImages;
+            _messagesDeliveredByClosed += subscription.MessagesDelivered;
             _ipcSubscriptions.Remove(subscription);
         }
         return work + 1;

@@ -6,30 +6,6 @@ using Exchange.Testing;
 
 namespace Exchange.Transport.Tests.Streams;
 
-/// <summary>An ipc directory of the test's own, removed with everything in it afterwards.</summary>
-internal sealed class IpcDirectory : IDisposable
-{
-    public IpcDirectory()
-    {
-        string root = Directory.Exists("/dev/shm") ? "/dev/shm" : System.IO.Path.GetTempPath();
-        Path = System.IO.Path.Combine(root, $"exchange-test-ipc-{Guid.NewGuid():n}");
-        Directory.CreateDirectory(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
-
-    public string Path { get; }
-
-    public TransportOptions Options(TransportOptions? options = null) => (options ?? new TransportOptions()) with { IpcDirectory = Path };
-
-    public string[] Logs(string name) =>
-        Directory.Exists(System.IO.Path.Combine(Path, name)) ? Directory.GetFiles(System.IO.Path.Combine(Path, name), "*.log") : [];
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); }
-        catch (DirectoryNotFoundException) { }
-    }
-}
-
 public class IpcTests
 {
     private const string Channel = "aeron:ipc?name=engine|term-length=64k";
