@@ -31,4 +31,7 @@ public interface IEngineLinks
     void SendMarketData(ReadOnlySpan<byte> message);
     /// <summary>Closes a connection's response path (after logout, heartbeat timeout, disconnect, or a reject sent).</summary>
     void CloseResponses(int connection);
+    /// <summary>Whether the connection's client has messages received and not yet taken: after a stall of the engine
+    /// thread its traffic waits there, and its silence is the engine's, not the client's.</summary>
+    bool HasUnread(int connection);
 }

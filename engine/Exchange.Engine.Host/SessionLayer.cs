@@ -15,6 +15,12 @@ internal sealed class SessionLayer
     private const int HeaderLength = MessageHeaderDecoder.EncodedLength;
     /// <summary>Heartbeat intervals without a word from the client before its session is logged out.</summary>
     private const int HeartbeatTimeoutIntervals = 3;
+    /// <summary>A gap between two passes of <see cref="Duties"/> longer than this is a stall of this thread (cycles take
+    /// microseconds; a heartbeat interval is at least 100 ms).</summary>
+    internal const long StallNanos = 250 * NanoClock.Millisecond;
+    private long _lastDuties;
+    /// <summary>Passes of <see cref="Duties"/> that came after a stall, whose length was not counted as any peer's silence.</summary>
+    public long Stalls { get; private set; }
 
     private readonly SessionTable _sessions;
     private readonly Outbound _outbound;
@@ -222,7 +228,7 @@ internal sealed class SessionLayer
     }
 
     /// <summary>Handshakes whose challenge expired are dropped (their connections may ask again).</summary>
-    private int ExpireHandshakes(long now)
+    private int ExpireHandshakes(long now, long stall)
     {
         int work = 0;
         for (int c = 0; c < _handshakes.Length && _pendingHandshakes > 0; c++)
@@ -230,6 +236,7 @@ internal sealed class SessionLayer
             var h = _handshakes[c];
             if (h == null) continue;
             if (h.Expires == SessionTable.Unstamped) h.Expires = now + _handshakeNanos;
+            else if (stall != 0) h.Expires += stall;
             else if (now > h.Expires) { Forget(c); work++; }
         }
         return work;
@@ -462,12 +469,19 @@ internal sealed class SessionLayer
     /// loss after <see cref="EngineServiceOptions.UnsendableTimeout"/> of failed sends, and closing of drained sessions.</summary>
     public int Duties(long now)
     {
-        int work = _pendingHandshakes > 0 ? ExpireHandshakes(now) : 0;
+        // Silence is counted only over time this thread ran: a gap between passes longer than StallNanos (the thread or
+        // the whole machine was stopped: a long fsync, a snapshot, a frozen VM) is credited to every session, whose
+        // messages may not even have been sent yet when it resumes. A peer that really died is found a gap later.
+        long stall = _lastDuties != 0 && now - _lastDuties > StallNanos ? now - _lastDuties : 0;
+        _lastDuties = now;
+        if (stall != 0) Stalls++;
+        int work = _pendingHandshakes > 0 ? ExpireHandshakes(now, stall) : 0;
         for (int c = 0; c < _sessions.HighWater; c++)
         {
             ref Session s = ref _sessions[c];
             if (s.State == SessionState.Free) continue;
             if (s.LastInbound == SessionTable.Unstamped) s.LastInbound = now;
+            else if (stall != 0) s.LastInbound += stall;
             if (s.LastOutbound == SessionTable.Unstamped) s.LastOutbound = now;
             if (s.BlockedSince == SessionTable.Unstamped) s.BlockedSince = now;
 
@@ -483,7 +497,9 @@ internal sealed class SessionLayer
                 if (s.Pending == 0) { Free(c); work++; }
                 continue;
             }
-            if (now - s.LastInbound > HeartbeatTimeoutIntervals * s.HeartbeatNanos)
+            // Silent for three intervals, unless its messages are waiting unread: then this thread was held up (an fsync
+            // or the machine stalled it past the timeout), the client was not, and the backlog is read next cycle.
+            if (now - s.LastInbound > HeartbeatTimeoutIntervals * s.HeartbeatNanos && !_links.HasUnread(c))
             {
                 End(c, LogoutReason.HeartbeatTimeout, alive: true);
                 work++;

@@ -97,6 +97,8 @@ public sealed class TransportLinks : IEngineLinks
         image.Tag = -1;
     }
 
+    public bool HasUnread(int connection) => _images[connection] is { } image && image.HasUnread;
+
     public bool OpenResponses(int connection, string responseChannel, ResponsePath purpose, out string? error)
     {
         var image = _images[connection];

@@ -37,6 +37,10 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
 {
     private const int HeaderLength = MessageHeaderDecoder.EncodedLength;
     private const int HeartbeatTimeoutFactor = 3;
+    /// <summary>A gap between two passes of the session duties longer than this is a stall of this client, not counted as
+    /// the engine's silence.</summary>
+    private const long StallNanos = 250 * NanoClock.Millisecond;
+    private long _lastDuties;
     private const uint FallbackHeartbeatMs = 1000;
 
     private TListener _listener;
@@ -477,11 +481,16 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     private int SessionDuties(long now)
     {
         int work = 0;
+        // The engine's silence is counted only over time this client ran: a longer gap between passes (the process or
+        // the machine was stopped) is credited to every session, as the engine credits its clients.
+        long stall = _lastDuties != 0 && now - _lastDuties > StallNanos ? now - _lastDuties : 0;
+        _lastDuties = now;
         var shards = _shards;
         for (int i = 0; i < shards.Length; i++)
         {
             var s = shards[i];
             if (s.Received) { s.LastInbound = now; s.Received = false; }
+            else if (stall != 0) s.LastInbound += stall;
             if (s.Abandoned != 0)
             {
                 if (s.AbandonedAt == 0) s.AbandonedAt = now;

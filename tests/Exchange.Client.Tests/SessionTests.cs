@@ -151,7 +151,7 @@ public class SessionTests
         using var client = ExchangeClient.Create(Options(engine) with { Clock = clock }, listener);
         client.Connect(TimeSpan.FromSeconds(10));
 
-        clock.Advance(TimeSpan.FromMilliseconds(300));
+        Elapse(client, clock, 300);
         for (int p = 0; p < 20; p++) client.Poll();
         Assert.True(client.IsLoggedOn(0), "three intervals exactly are not yet a disconnect");
         Assert.Empty(listener.Of("Disconnected"));
@@ -166,6 +166,38 @@ public class SessionTests
     }
 
     [Fact]
+    public void A_stall_of_the_client_is_not_counted_as_the_engines_silence()
+    {
+        var clock = new ManualClock();
+        using var engine = new FakeEngine { GrantedHeartbeatMs = 100 };
+        var listener = new RecordingListener();
+        using var client = ExchangeClient.Create(Options(engine) with { Clock = clock }, listener);
+        client.Connect(TimeSpan.FromSeconds(10));
+        Elapse(client, clock, 200);
+
+        // Four seconds in which the client did not run (a frozen machine): the engine could not be heard meanwhile.
+        // (Within the transport's own timeouts, which are Aeron's and count every second: an image lives 10 s unheard.)
+        clock.Advance(TimeSpan.FromSeconds(4));
+        client.Poll();
+        Assert.True(client.IsLoggedOn(0), client.DescribeShard(0));
+        Elapse(client, clock, 99);
+        Assert.True(client.IsLoggedOn(0), "two hundred and ninety-nine milliseconds of silence while it ran");
+        Elapse(client, clock, 2);
+        Assert.Equal(ShardState.Disconnected, client.StateOf(0));
+    }
+
+    /// <summary>The client's clock moves on by <paramref name="ms"/>, a poll every 50 ms as a running client's loop does
+    /// (a longer jump is a stall, which the client does not count as the engine's silence).</summary>
+    private static void Elapse(ExchangeClient<RecordingListener> client, ManualClock clock, long ms)
+    {
+        for (long left = ms; left > 0; left -= 50)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(Math.Min(50, left)));
+            client.Poll();
+        }
+    }
+
+    [Fact]
     public void Reconnect_after_a_lost_session_logs_on_again_without_waiting_and_reports_the_new_logon()
     {
         var clock = new ManualClock();
@@ -173,7 +205,7 @@ public class SessionTests
         var listener = new RecordingListener();
         using var client = ExchangeClient.Create(Options(engine) with { Clock = clock }, listener);
         client.Connect(TimeSpan.FromSeconds(10));
-        clock.Advance(TimeSpan.FromMilliseconds(301));
+        Elapse(client, clock, 301);
         Assert.True(Wait.Until(client, () => listener.Of("Disconnected").Any()));
         engine.Post(e =>
         {
@@ -219,7 +251,7 @@ public class SessionTests
     /// <summary>The leader stays silent past three heartbeats: the session is lost and the application reconnects.</summary>
     private static void LoseLeaderAndReconnect(ExchangeClient<RecordingListener> client, ManualClock clock, RecordingListener listener)
     {
-        clock.Advance(TimeSpan.FromMilliseconds(301));
+        Elapse(client, clock, 301);
         Assert.True(Wait.Until(client, () => listener.Of("Disconnected").Any()));
         client.Reconnect();
     }

@@ -20,6 +20,7 @@ public sealed class AllocationTests
             if (CommandCodec.TemplateOf(message) == TradeDecoder.TemplateId) Trades++;
         }
         public void CloseResponses(int connection) { }
+        public bool HasUnread(int connection) => false;
     }
 
     /// <summary>A batch journal in <paramref name="directory"/>, group commit at every duty cycle, a fixed clock, clear-key logons.</summary>

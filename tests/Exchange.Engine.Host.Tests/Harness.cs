@@ -20,6 +20,9 @@ public sealed class RecordingLinks : IEngineLinks
     /// <summary>Every message the engine tried to send to a connection, sent or not, in order.</summary>
     public List<(int Connection, byte[] Message, bool Sent)> Offered { get; } = [];
     public List<byte[]> MarketData { get; } = [];
+    /// <summary>Connections whose messages are received and not yet taken (a stalled engine's backlog).</summary>
+    public HashSet<int> Unread { get; } = [];
+    public bool HasUnread(int connection) => Unread.Contains(connection);
 
     /// <summary>Reject paths refused, as the links do when the budget for strangers is spent.</summary>
     public bool RefuseRejectPaths { get; set; }
@@ -209,9 +212,26 @@ public sealed class Harness : IDisposable
         Engine.DoWork(Now);
     }
 
+    /// <summary>Runs the engine's duties while <paramref name="advanceNanos"/> pass, a pass every 100 ms at most (as a
+    /// running loop would; a longer gap is a stall, see <see cref="Stall"/>).</summary>
     public int Work(long advanceNanos = 0)
     {
-        Now += advanceNanos;
+        int work = 0;
+        do
+        {
+            long step = Math.Min(advanceNanos, 100 * NanoClock.Millisecond);
+            Now += step;
+            advanceNanos -= step;
+            work += Engine.DoWork(Now);
+        }
+        while (advanceNanos > 0);
+        return work;
+    }
+
+    /// <summary>The engine thread stopped for <paramref name="nanos"/> (a long fsync, a frozen machine), then one pass.</summary>
+    public int Stall(long nanos)
+    {
+        Now += nanos;
         return Engine.DoWork(Now);
     }
 

@@ -130,6 +130,22 @@ public sealed unsafe class Image
     /// (<see cref="NanoClock"/>). A live publication heartbeats when idle, so a stale value means a silent source. Any thread.</summary>
     public long LastPacketNanos => Volatile.Read(ref _lastPacketNanos);
     public long MessagesDelivered => Volatile.Read(ref _messagesDelivered);
+
+    /// <summary>Subscriber side: whether a fragment is ready at <see cref="Position"/>, received and not yet polled. A
+    /// subscriber that was held up (an engine thread stalled in an fsync, say) finds its peers' traffic waiting here;
+    /// their silence is its own, and judging their liveness should wait for the backlog to be read.</summary>
+    public bool HasUnread
+    {
+        get
+        {
+            if (UnavailableDelivered) return false;
+            long position = _subscriberPosition;
+            if (_ipc != null) return CloseReason != ImageCloseReason.Closed && Volatile.Read(ref *_ipc.Tail) > position;
+            var terms = Volatile.Read(ref _terms);
+            return terms != null && Volatile.Read(ref Unsafe.As<byte, int>(ref terms[PartitionOffset(position)])) != 0;
+        }
+    }
+
     public bool IsClosed => Volatile.Read(ref _closeReason) != (int)ImageCloseReason.None;
     public ImageCloseReason CloseReason => (ImageCloseReason)Volatile.Read(ref _closeReason);
     /// <summary>For the application: a value it associates with this image (a connection number, say).</summary>

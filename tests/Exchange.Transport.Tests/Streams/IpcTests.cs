@@ -46,6 +46,15 @@ public class IpcTests
     }
 
     [Fact]
+    public void An_image_says_whether_a_fragment_waits_unread_until_its_subscriber_polls_it()
+    {
+        using var dir = new IpcDirectory();
+        using var h = new StreamHarness(dir.Options(), dir.Options());
+        var subscription = h.Receiver.AddSubscription(Channel, 9);
+        Unread.Shown(h, h.Sender.AddPublication(Channel, 9), subscription);
+    }
+
+    [Fact]
     public void Before_its_subscriber_a_publication_holds_half_a_term_and_afterwards_it_is_held_to_what_the_subscriber_consumed()
     {
         using var dir = new IpcDirectory();
