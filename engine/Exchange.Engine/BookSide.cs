@@ -1,5 +1,8 @@
 // One side of a book: its price levels in a sorted array with the best price at the end, where nearly all
 // inserts, lookups and removals happen. Asks are stored under negated keys so both sides sort ascending.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Exchange.Engine;
 
 internal sealed class BookSide
@@ -38,8 +41,25 @@ internal sealed class BookSide
             if (k < key) return ~(i + 1);
         }
         if (i < 0) return ~0;
-        int found = Array.BinarySearch(_keys, 0, i + 1, key);
-        return found;
+        int at = LowerBound(key, i + 1);
+        return at <= i && _keys[at] == key ? at : ~at;
+    }
+
+    /// <summary>The first position in [0, <paramref name="count"/>) whose key is not below <paramref name="key"/>
+    /// (<paramref name="count"/> if none): a bisection without branches on the keys, since on a deep book where each
+    /// step goes is a coin toss that a predictor loses half the time.</summary>
+    private int LowerBound(long key, int count)
+    {
+        ref long keys = ref MemoryMarshal.GetArrayDataReference(_keys);
+        int at = 0;
+        for (int n = count; n > 1;)
+        {
+            int half = n >> 1;
+            int below = Unsafe.Add(ref keys, at + half - 1) < key ? 1 : 0; // a flag (setcc), not a jump
+            at += half & -below;
+            n -= half;
+        }
+        return at + (Unsafe.Add(ref keys, at) < key ? 1 : 0);
     }
 
     public void InsertAt(int position, long price, int level)
