@@ -40,9 +40,26 @@ ensure_tools() {
   command -v npm >/dev/null || missing+=(npm)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "build.sh: installing ${missing[*]}" >&2
-    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-    $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    ops/servers/apt-install.sh "${missing[@]}"
   fi
+}
+
+# The servers the tests start (each script installs its own if missing): installed here, once, before the suites run
+# side by side, rather than by whichever tests first find each one missing, all at the same time.
+ensure_servers() {
+  local missing=()
+  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v etcd >/dev/null || missing+=(etcd-server)
+  [ -f /usr/include/librdkafka/rdkafka_mock.h ] || missing+=(librdkafka-dev)
+  command -v kcat >/dev/null || missing+=(kcat)
+  command -v systemd-analyze >/dev/null || missing+=(systemd)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "build.sh: installing ${missing[*]} for the tests' servers" >&2
+    ops/servers/apt-install.sh "${missing[@]}"
+  fi
+  # promtool's package needs its own options (see the script); it installs it and exits.
+  ops/servers/promtool.sh --version >/dev/null
 }
 
 # Executables and the projects that make them.
@@ -103,13 +120,13 @@ publish() {
 ensure_browser() {
   [ -x /usr/bin/chromium ] && return 0
   echo "build.sh: installing chromium for the browser tests" >&2
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  ops/servers/apt-install.sh chromium
 }
 
 run_tests() {
   ensure_tools
   ensure_browser
+  ensure_servers
   dotnet build Exchange.sln -c Release --nologo -v quiet
   local log
   log=$(mktemp)

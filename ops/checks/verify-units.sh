@@ -6,8 +6,7 @@
 set -euo pipefail
 dir=${1:-"$(dirname "$0")/../systemd"}
 if ! command -v systemd-analyze >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null
+  "$(dirname "$0")/../servers/apt-install.sh" systemd
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

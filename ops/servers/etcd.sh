@@ -15,9 +15,7 @@ data=$1 client=$2 peer=$3
 
 if ! command -v etcd >/dev/null; then
   echo "etcd.sh: installing etcd-server" >&2
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq >&2
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >/dev/null
+  "$(dirname "$0")/apt-install.sh" etcd-server
 fi
 
 mkdir -p "$data"

@@ -19,9 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # kcat too: the way to watch what the exporter writes (build.sh run --demo prints a kcat line; the tests read back with it).
 if [ ! -f /usr/include/librdkafka/rdkafka_mock.h ] || ! command -v gcc >/dev/null || ! command -v kcat >/dev/null; then
   echo "kafka-mock.sh: installing librdkafka-dev, gcc and kcat" >&2
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq >&2
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq librdkafka-dev gcc kcat >/dev/null
+  "$here/apt-install.sh" librdkafka-dev gcc kcat
 fi
 
 mkdir -p "$dir"

@@ -16,9 +16,7 @@ bindir() {
   dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
   if [ -z "$dir" ] || [ ! -x "$dir/postgres" ]; then
     echo "postgres.sh: installing postgresql" >&2
-    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-    $SUDO apt-get update -qq >&2
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    "$(dirname "$0")/apt-install.sh" postgresql >&2
     dir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   fi
   echo "$dir"

@@ -6,9 +6,8 @@ set -euo pipefail
 if ! command -v promtool >/dev/null; then
   echo "promtool.sh: installing prometheus (for promtool)" >&2
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq >&2
   # The package's own server would start where an init system runs; the tests need only the tool.
-  $SUDO env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  "$(dirname "$0")/apt-install.sh" RUNLEVEL=1 --no-install-recommends prometheus
   if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true; fi
 fi
 exec promtool "$@"

@@ -16,9 +16,7 @@ dir=$1 port=$2
 
 if ! command -v redis-server >/dev/null; then
   echo "redis.sh: installing redis-server" >&2
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq >&2
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  "$(dirname "$0")/apt-install.sh" redis-server
 fi
 
 mkdir -p "$dir"
