@@ -484,6 +484,7 @@ internal sealed class SessionLayer
             else if (stall != 0) s.LastInbound += stall;
             if (s.LastOutbound == SessionTable.Unstamped) s.LastOutbound = now;
             if (s.BlockedSince == SessionTable.Unstamped) s.BlockedSince = now;
+            else if (stall != 0 && s.BlockedSince != SessionTable.NotBlocked) s.BlockedSince += stall; // nothing was sent meanwhile
 
             if (s.BlockedSince != SessionTable.NotBlocked && now - s.BlockedSince > _unsendableNanos)
             {

@@ -104,6 +104,24 @@ public sealed class OutboundTests
     }
 
     [Fact]
+    public void A_stall_of_the_engine_thread_does_not_count_toward_a_connection_being_unsendable()
+    {
+        using var h = new Harness();
+        h.LogOn(1, "mm-1001-key", cancelOnDisconnect: true, heartbeatMs: 60_000);
+        h.Links.Refuse.Add(1);
+        h.Engine.OnMessage(1, Client.Limit(1001, 1, Side.Sell, 60_000));
+        h.Work(4_000_000_000);
+        // 30 s in which the engine did not run, so did not try to send either.
+        h.Stall(30_000_000_000);
+        Assert.True(h.Engine.TryGetSession(1, out _, out _));
+        h.Work(900_000_000);  // 4.9 s of failed sends while it ran
+        Assert.True(h.Engine.TryGetSession(1, out _, out _));
+        h.Work(200_000_000);
+        Assert.False(h.Engine.TryGetSession(1, out _, out _));
+        Assert.Equal([1], h.Links.Closed);
+    }
+
+    [Fact]
     public void A_full_outbound_buffer_forces_the_group_commit_early_instead_of_dropping()
     {
         using var dir = new TempDirectory();
