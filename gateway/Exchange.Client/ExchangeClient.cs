@@ -37,8 +37,8 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
 {
     private const int HeaderLength = MessageHeaderDecoder.EncodedLength;
     private const int HeartbeatTimeoutFactor = 3;
-    /// <summary>A gap between two passes of the session duties longer than this is a stall of this client, not counted as
-    /// the engine's silence.</summary>
+    /// <summary>A gap between two passes of the session duties longer than this and than the session's heartbeat interval
+    /// is a stall of this client, not counted as the engine's silence.</summary>
     private const long StallNanos = 250 * NanoClock.Millisecond;
     private long _lastDuties;
     private const uint FallbackHeartbeatMs = 1000;
@@ -481,16 +481,18 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     private int SessionDuties(long now)
     {
         int work = 0;
-        // The engine's silence is counted only over time this client ran: a longer gap between passes (the process or
-        // the machine was stopped) is credited to every session, as the engine credits its clients.
-        long stall = _lastDuties != 0 && now - _lastDuties > StallNanos ? now - _lastDuties : 0;
+        // The engine's silence is counted only over time this client ran: a gap between passes longer than a heartbeat
+        // interval (and than StallNanos; the process or the machine was stopped) is credited to the session, as the engine
+        // credits its clients. An application that polls less often than its heartbeat interval is not credited for
+        // each of its ordinary gaps up to that bound; beyond it, it could not have heartbeated in time anyway.
+        long gap = _lastDuties != 0 ? now - _lastDuties : 0;
         _lastDuties = now;
         var shards = _shards;
         for (int i = 0; i < shards.Length; i++)
         {
             var s = shards[i];
             if (s.Received) { s.LastInbound = now; s.Received = false; }
-            else if (stall != 0) s.LastInbound += stall;
+            else if (gap > StallNanos && gap > s.HeartbeatNanos) s.LastInbound += gap;
             if (s.Abandoned != 0)
             {
                 if (s.AbandonedAt == 0) s.AbandonedAt = now;

@@ -188,13 +188,28 @@ public class SessionTests
 
     /// <summary>The client's clock moves on by <paramref name="ms"/>, a poll every 50 ms as a running client's loop does
     /// (a longer jump is a stall, which the client does not count as the engine's silence).</summary>
-    private static void Elapse(ExchangeClient<RecordingListener> client, ManualClock clock, long ms)
+    private static void Elapse(ExchangeClient<RecordingListener> client, ManualClock clock, long ms, long stepMs = 50)
     {
-        for (long left = ms; left > 0; left -= 50)
+        for (long left = ms; left > 0; left -= stepMs)
         {
-            clock.Advance(TimeSpan.FromMilliseconds(Math.Min(50, left)));
+            clock.Advance(TimeSpan.FromMilliseconds(Math.Min(stepMs, left)));
             client.Poll();
         }
+    }
+
+    [Fact]
+    public void A_client_that_polls_every_400_ms_still_finds_a_silent_engine_after_three_intervals()
+    {
+        var clock = new ManualClock();
+        using var engine = new FakeEngine { GrantedHeartbeatMs = 1000 };
+        var listener = new RecordingListener();
+        using var client = ExchangeClient.Create(Options(engine) with { Clock = clock }, listener);
+        client.Connect(TimeSpan.FromSeconds(10));
+        // Gaps longer than a stall's 250 ms but shorter than its heartbeat interval are ordinary polling, not stalls.
+        Elapse(client, clock, 2_800, stepMs: 400);
+        Assert.True(client.IsLoggedOn(0));
+        Elapse(client, clock, 400, stepMs: 400);
+        Assert.Equal(ShardState.Disconnected, client.StateOf(0));
     }
 
     [Fact]
