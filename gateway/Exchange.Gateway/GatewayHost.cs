@@ -73,8 +73,8 @@ internal static class GatewayHost
         catch (Exception e) when (e is GatewayConfigException or TimeoutException or Exchange.Client.LogonRejectedException or ArgumentException)
         {
             log.Error($"cannot connect to the engines: {e.Message}");
-            acceptor.Dispose();
             gateway.Dispose();
+            acceptor.Dispose();
             return 1;
         }
 
@@ -114,8 +114,11 @@ internal static class GatewayHost
             idle.Idle(agent.DoWork());
         }
         acceptor.LogEvent($"admission since start-up: {acceptor.Counters}");
-        acceptor.Dispose();
+        // The engines first: logging their sessions out cancels what the brokers left resting (cancel-on-disconnect), and
+        // those execution reports go into the FIX sessions' stores for the brokers' next logon, so the stores must
+        // still be open. Closing the FIX sessions first made the gateway die here on a closed store.
         gateway.Dispose();
+        acceptor.Dispose();
         tracing?.Flush();
         Console.WriteLine("stopped");
         return 0;
