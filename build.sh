@@ -47,17 +47,8 @@ ensure_tools() {
 # The servers the tests start (each script installs its own if missing): installed here, once, before the suites run
 # side by side, rather than by whichever tests first find each one missing, all at the same time.
 ensure_servers() {
-  local missing=()
-  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
-  command -v redis-server >/dev/null || missing+=(redis-server)
-  command -v etcd >/dev/null || missing+=(etcd-server)
-  [ -f /usr/include/librdkafka/rdkafka_mock.h ] || missing+=(librdkafka-dev)
-  command -v kcat >/dev/null || missing+=(kcat)
-  command -v systemd-analyze >/dev/null || missing+=(systemd)
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "build.sh: installing ${missing[*]} for the tests' servers" >&2
-    ops/servers/apt-install.sh "${missing[@]}"
-  fi
+  # apt-install.sh installs only the packages that are missing, and does nothing when none is.
+  ops/servers/apt-install.sh postgresql redis-server etcd-server librdkafka-dev kcat systemd
   # promtool's package needs its own options (see the script); it installs it and exits.
   ops/servers/promtool.sh --version >/dev/null
 }

@@ -15,12 +15,8 @@ internal sealed class SessionLayer
     private const int HeaderLength = MessageHeaderDecoder.EncodedLength;
     /// <summary>Heartbeat intervals without a word from the client before its session is logged out.</summary>
     private const int HeartbeatTimeoutIntervals = 3;
-    /// <summary>A gap between two passes of <see cref="Duties"/> longer than this is a stall of this thread (cycles take
-    /// microseconds; a heartbeat interval is at least 100 ms).</summary>
-    internal const long StallNanos = 250 * NanoClock.Millisecond;
-    private long _lastDuties;
-    /// <summary>Passes of <see cref="Duties"/> that came after a stall, whose length was not counted as any peer's silence.</summary>
-    public long Stalls { get; private set; }
+    /// <summary>Between passes of <see cref="Duties"/>: a stall of this thread is not its clients' silence.</summary>
+    private PassGap _passes;
 
     private readonly SessionTable _sessions;
     private readonly Outbound _outbound;
@@ -469,12 +465,11 @@ internal sealed class SessionLayer
     /// loss after <see cref="EngineServiceOptions.UnsendableTimeout"/> of failed sends, and closing of drained sessions.</summary>
     public int Duties(long now)
     {
-        // Silence is counted only over time this thread ran: a gap between passes longer than StallNanos (the thread or
+        // Silence is counted only over time this thread ran: a gap between passes longer than a stall's (the thread or
         // the whole machine was stopped: a long fsync, a snapshot, a frozen VM) is credited to every session, whose
         // messages may not even have been sent yet when it resumes. A peer that really died is found a gap later.
-        long stall = _lastDuties != 0 && now - _lastDuties > StallNanos ? now - _lastDuties : 0;
-        _lastDuties = now;
-        if (stall != 0) Stalls++;
+        long gap = _passes.Next(now);
+        long stall = gap > PassGap.StallNanos ? gap : 0;
         int work = _pendingHandshakes > 0 ? ExpireHandshakes(now, stall) : 0;
         for (int c = 0; c < _sessions.HighWater; c++)
         {

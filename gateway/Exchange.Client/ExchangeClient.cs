@@ -37,13 +37,11 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
 {
     private const int HeaderLength = MessageHeaderDecoder.EncodedLength;
     private const int HeartbeatTimeoutFactor = 3;
-    /// <summary>A gap between two passes of the session duties longer than this and than the session's heartbeat interval
-    /// is a stall of this client, not counted as the engine's silence.</summary>
-    private const long StallNanos = 250 * NanoClock.Millisecond;
-    private long _lastDuties;
     private const uint FallbackHeartbeatMs = 1000;
 
     private TListener _listener;
+    /// <summary>Between passes of the session duties: a stall of this client is not the engine's silence.</summary>
+    private PassGap _passes;
     private readonly Transport.Transport _transport;
     private readonly ShardSession[] _shards;
     /// <summary>Symbol id → shard, for ids below its length; larger ids go through the dictionary.</summary>
@@ -482,17 +480,16 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     {
         int work = 0;
         // The engine's silence is counted only over time this client ran: a gap between passes longer than a heartbeat
-        // interval (and than StallNanos; the process or the machine was stopped) is credited to the session, as the engine
+        // interval (and than a stall's; the process or the machine was stopped) is credited to the session, as the engine
         // credits its clients. An application that polls less often than its heartbeat interval is not credited for
         // each of its ordinary gaps up to that bound; beyond it, it could not have heartbeated in time anyway.
-        long gap = _lastDuties != 0 ? now - _lastDuties : 0;
-        _lastDuties = now;
+        long gap = _passes.Next(now);
         var shards = _shards;
         for (int i = 0; i < shards.Length; i++)
         {
             var s = shards[i];
             if (s.Received) { s.LastInbound = now; s.Received = false; }
-            else if (gap > StallNanos && gap > s.HeartbeatNanos) s.LastInbound += gap;
+            else if (gap > PassGap.StallNanos && gap > s.HeartbeatNanos) s.LastInbound += gap;
             if (s.Abandoned != 0)
             {
                 if (s.AbandonedAt == 0) s.AbandonedAt = now;

@@ -44,3 +44,22 @@ public static class NanoClock
     public const long Millisecond = 1_000_000;
     public const long Second = 1_000_000_000;
 }
+
+/// <summary>The time between two passes of a periodic duty (session timers), to tell a stall of the loop itself (a long
+/// fsync, a stopped process or machine) from its peers' silence: time the loop did not run is no evidence that a peer
+/// went quiet. One per loop; not thread-safe.</summary>
+public struct PassGap
+{
+    /// <summary>A gap longer than this is a stall: duty cycles take microseconds, heartbeat intervals at least 100 ms.</summary>
+    public const long StallNanos = 250 * NanoClock.Millisecond;
+
+    private long _last;
+
+    /// <summary>Records this pass and returns the time since the previous one (0 on the first).</summary>
+    public long Next(long now)
+    {
+        long gap = _last != 0 ? now - _last : 0;
+        _last = now;
+        return gap;
+    }
+}
