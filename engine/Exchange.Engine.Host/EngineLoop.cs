@@ -15,6 +15,7 @@ public sealed class EngineLoop : IAgent
     private readonly RefusedTrafficLog? _refused;
     private readonly AgentRunner _runner;
     private CommandHandler _handler;
+    private LaneHandler _laneHandler;
     private long _reported, _seen, _lastChange, _heartbeat;
     private readonly Exchange.Runtime.CountersFile? _counters;
 
@@ -33,6 +34,7 @@ public sealed class EngineLoop : IAgent
         if (log != null) _refused = new RefusedTrafficLog(transport.Counters, links, log);
         _runner = new AgentRunner(this, idle);
         _handler = new CommandHandler(service, links);
+        _laneHandler = new LaneHandler(service, links, []);
         if (service.DurableSignal >= 0) transport.WakeParkOn(service.DurableSignal);
     }
 
@@ -57,7 +59,7 @@ public sealed class EngineLoop : IAgent
     private void ReportStatus()
     {
         Console.WriteLine($"status sequence={_service.LastSequence} durable={_service.DurableSequence} stateHash={_service.StateHash():x16} " +
-            $"sessions={_service.ActiveSessions} openOrders={_service.OpenOrderCount} sealedRefused={_service.RefusedSealedMessages}" +
+            $"sessions={_service.ActiveSessions} clientConnections={_links.Commands.ImageCount + _links.Lanes.ImageCount} lanes={_links.LaneConnections} openOrders={_service.OpenOrderCount} sealedRefused={_service.RefusedSealedMessages}" +
             (_service.Primary is { } primary ? " " + primary.Describe(_service.LastSequence) : ""));
         Console.Out.Flush();
     }
@@ -85,6 +87,14 @@ public sealed class EngineLoop : IAgent
         _service.SetSessionClock(now);
         int work = _transport.DoWork(now);
         work += _links.Commands.Poll(ref _handler, 64);
+        _links.Now = now;
+        work += _links.Lanes.Poll(ref _laneHandler, 64);
+        foreach (int connection in _links.ExpiredLanes(now))
+        {
+            _service.OnConnectionLost(connection);
+            _links.ReleaseLane(connection);
+            work++;
+        }
         if (_replication != null) work += _replication(now);
         work += _service.DoWork(now);
         if (_refused != null) work += _refused.Poll(now);
@@ -122,6 +132,7 @@ public sealed class EngineLoop : IAgent
         _reported = _seen = _service.LastSequence;
         if (!_runner.Run()) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_runner.Failure!);
         _links.Commands.Close();
+        _links.Lanes.Close();
         _service.StopAccepting();
         // Let the last responses and logouts reach clients (and the last records the standbys) before the sockets close:
         // 100 ms by the clock (a hundred 1 ms sleeps take several times that on a loaded machine, and a leader handing
@@ -150,6 +161,29 @@ public sealed class EngineLoop : IAgent
             int connection = (int)image.Tag;
             if (connection >= 0) service.OnConnectionLost(connection);
             links.Detach(image);
+        }
+    }
+
+    /// <summary>The lane stream: each message to its lane's connection (a lane's first message gives it one).</summary>
+    private struct LaneHandler(EngineService service, TransportLinks links, List<int> lost) : ISubscriptionHandler
+    {
+        public readonly void OnMessage(ReadOnlySpan<byte> message, Image image, long position)
+        {
+            int connection = links.LaneConnection(image, ref message);
+            if (connection >= 0) service.OnMessage(connection, message);
+        }
+
+        public readonly void OnImageAvailable(Image image) => links.AttachLanes(image);
+
+        public readonly void OnImageUnavailable(Image image)
+        {
+            links.LanesOf(image, lost);
+            foreach (int connection in lost)
+            {
+                service.OnConnectionLost(connection);
+                links.ReleaseLane(connection);
+            }
+            links.DetachLanes(image);
         }
     }
 }

@@ -17,7 +17,7 @@ internal sealed class RefusedTrafficLog(TransportCounters counters, TransportLin
         DropReason.Misaligned, DropReason.CrossesTerm, DropReason.InvalidTermLength, DropReason.InvalidMtu,
     ];
 
-    private readonly long[] _last = new long[Reasons.Length + 3];
+    private readonly long[] _last = new long[Reasons.Length + 4];
     private long _lastReportNanos;
     private bool _refusing;
 
@@ -31,6 +31,7 @@ internal sealed class RefusedTrafficLog(TransportCounters counters, TransportLin
         Append(line, Reasons.Length, "connections_evicted_before_logon", counters.ImagesEvicted);
         Append(line, Reasons.Length + 1, "response_channels_refused", links.ResponseChannelsRefused);
         Append(line, Reasons.Length + 2, "logon_rejects_withheld", links.RejectsNotSent);
+        Append(line, Reasons.Length + 3, "lane_messages_refused", links.LaneMessagesRefused);
         if (line.Length > 0)
         {
             log.Warn($"refused in the last second: {line}");

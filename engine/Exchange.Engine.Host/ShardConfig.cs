@@ -258,6 +258,9 @@ public sealed record ConnectionLimits
     public int ChallengesPerSourcePerSecond { get; set; } = 100;
     /// <summary>LogonChallenges on their way at once; beyond, LogonRequests go unanswered.</summary>
     public int MaxChallengePaths { get; set; } = 64;
+    /// <summary>Sessions one connection may carry as lanes (a gateway's sessions on its one connection to the engine,
+    /// StreamIds.LaneCommands); a message opening one more is dropped (counted).</summary>
+    public int MaxLanesPerConnection { get; set; } = 256;
     /// <summary>Addresses a client may name for its responses besides the one it sends from (IP literals), for
     /// clients on machines whose sending and receiving addresses differ.</summary>
     public List<string> AllowedResponseHosts { get; set; } = [];
@@ -267,7 +270,7 @@ public sealed record ConnectionLimits
         if (!Exchange.Transport.TermPosition.IsValidTermLength(MaxTermLength)) throw new ConfigException($"limits.maxTermLength {MaxTermLength} is not a power of two in 64k..1g");
         if (MaxPendingConnections < 1 || MaxPendingConnectionsPerSource < 1 || LogonTimeoutMs < 1 || NewConnectionsPerSourcePerSecond < 1 || NewConnectionsPerSecond < 1
             || FailedLogonsPerSourcePerSecond < 1 || RedirectsPerSourcePerSecond < 1 || MaxRejectPaths < 1
-            || ChallengesPerSourcePerSecond < 1 || MaxChallengePaths < 1)
+            || ChallengesPerSourcePerSecond < 1 || MaxChallengePaths < 1 || MaxLanesPerConnection < 1)
             throw new ConfigException("limits: every count, rate and timeout must be at least 1");
         if (SessionCommandsPerSecond is < 0 or > 1_000_000_000 || SessionCommandBurst is < 1 or > 1_000_000)
             throw new ConfigException("limits.sessionCommandsPerSecond must be 0..10^9 and limits.sessionCommandBurst 1..10^6");

@@ -31,6 +31,12 @@ public static class ExchangeClient
     /// <see cref="ExchangeClient{TListener}.Poll"/> (and the waits built on it) also runs it. No transport thread.</summary>
     public static ExchangeClient<TListener> Create<TListener>(ClientOptions options, TListener listener, Transport.Transport transport)
         where TListener : IClientListener => new(options, listener, transport);
+
+    /// <summary>A client whose sessions are lanes of <paramref name="connections"/>: one connection to each engine for
+    /// all the process's clients on it. The caller runs the transport's duty cycle and <see cref="SharedEngineConnections.Poll"/>
+    /// once per pass, beside each client's <see cref="ExchangeClient{TListener}.PollStreams"/>.</summary>
+    public static ExchangeClient<TListener> Create<TListener>(ClientOptions options, TListener listener, SharedEngineConnections connections)
+        where TListener : IClientListener => new(options, listener, connections);
 }
 
 public sealed class ExchangeClient<TListener> : IDisposable where TListener : IClientListener
@@ -43,6 +49,8 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     /// <summary>Between passes of the session duties: a stall of this client is not the engine's silence.</summary>
     private PassGap _passes;
     private readonly Transport.Transport _transport;
+    /// <summary>Set when the sessions are lanes of connections shared with the process's other clients.</summary>
+    private readonly SharedEngineConnections? _connections;
     private readonly ShardSession[] _shards;
     /// <summary>Symbol id → shard, for ids below its length; larger ids go through the dictionary.</summary>
     private ShardSession?[] _shardBySymbol;
@@ -60,12 +68,20 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
     private long _lastTimestamp;
     private bool _disposed;
 
-    public ExchangeClient(ClientOptions options, TListener listener) : this(options, listener, null) { }
+    public ExchangeClient(ClientOptions options, TListener listener) : this(options, listener, (Transport.Transport?)null) { }
 
     /// <summary>A client on a transport shared with other clients (<see cref="ExchangeClient.Create{TListener}(ClientOptions, TListener, Transport.Transport)"/>);
     /// null: a transport of its own, made from <see cref="ClientOptions.Transport"/>.</summary>
-    public ExchangeClient(ClientOptions options, TListener listener, Transport.Transport? sharedTransport)
+    public ExchangeClient(ClientOptions options, TListener listener, Transport.Transport? sharedTransport) : this(options, listener, sharedTransport, null) { }
+
+    /// <summary>A client whose sessions are lanes of <paramref name="connections"/> (see
+    /// <see cref="ExchangeClient.Create{TListener}(ClientOptions, TListener, SharedEngineConnections)"/>).</summary>
+    public ExchangeClient(ClientOptions options, TListener listener, SharedEngineConnections connections)
+        : this(options, listener, (connections ?? throw new ArgumentNullException(nameof(connections))).Transport, connections) { }
+
+    private ExchangeClient(ClientOptions options, TListener listener, Transport.Transport? sharedTransport, SharedEngineConnections? connections)
     {
+        _connections = connections;
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         if (sharedTransport != null && options.TransportThread)
@@ -103,6 +119,12 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
 
     private ShardSession OpenShard(int index, ShardEndpoint endpoint)
     {
+        if (_connections != null)
+        {
+            var sink = new LaneSink(this);
+            var (lane, links, laneResponseChannel) = _connections.Open([.. endpoint.Channels], sink);
+            return sink.Shard = new ShardSession(index, [.. endpoint.Channels], (int[])endpoint.Symbols.Clone(), links, null, null, laneResponseChannel, lane);
+        }
         // Each shard gets a port of its own (port 0: the system picks), so everything that arrives on it is that
         // shard's; the market-data stream shares the socket by naming the port that was bound.
         Subscription responses, marketData;
@@ -124,7 +146,7 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
             responseChannel = ExchangeClientChannels.ResponseChannel(host, responses.LocalEndPoint.Port, Options.TermLength);
         }
         string[] channels = [.. endpoint.Channels];
-        var publications = channels.Select(c => _transport.AddPublication(ExchangeClientChannels.PublicationChannel(c, Options.TermLength), StreamIds.Commands)).ToArray();
+        var publications = channels.Select(c => new EngineLink(_transport.AddPublication(ExchangeClientChannels.PublicationChannel(c, Options.TermLength), StreamIds.Commands))).ToArray();
         return new ShardSession(index, channels, (int[])endpoint.Symbols.Clone(), publications, responses, marketData, responseChannel);
     }
 
@@ -416,9 +438,10 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         foreach (var shard in _shards ?? [])
         {
             if (shard == null) continue;
-            shard.Publication.Close();
-            shard.Responses.Close();
-            shard.MarketData.Close();
+            foreach (var link in shard.Publications) link.Close();
+            shard.Responses?.Close();
+            shard.MarketData?.Close();
+            if (shard.Lane != 0) _connections!.Close(shard.Channels, shard.Lane);
             shard.Mac?.Dispose();
         }
     }
@@ -447,6 +470,9 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         {
             work += _transport.DoWork(now);
         }
+        // On a shared connection, what arrived for every lane (this client's among them) is handed out here too, so
+        // Connect and the other waits built on Poll see their answers.
+        if (_connections != null) work += _connections.Poll(fragmentLimit);
         return work + PollStreams(fragmentLimit, now);
     }
 
@@ -467,10 +493,11 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         for (int i = 0; i < shards.Length; i++)
         {
             var shard = shards[i];
+            if (shard.Responses == null) continue; // a lane: its connection's owner delivers
             var handler = new StreamHandler(this, shard, responses: true);
             work += shard.Responses.Poll(ref handler, fragmentLimit);
             handler = new StreamHandler(this, shard, responses: false);
-            work += shard.MarketData.Poll(ref handler, fragmentLimit);
+            work += shard.MarketData!.Poll(ref handler, fragmentLimit);
         }
         work += SessionDuties(now);
         return work;
@@ -720,6 +747,22 @@ public sealed class ExchangeClient<TListener> : IDisposable where TListener : IC
         public void OnImageUnavailable(Image image)
         {
             if (responses) client.OnResponseImageGone(shard, image.SessionId);
+        }
+    }
+
+    /// <summary>A lane's deliveries from its shared connection, to the shard session it belongs to.</summary>
+    private sealed class LaneSink(ExchangeClient<TListener> client) : ILaneSink
+    {
+        public ShardSession Shard = null!;
+
+        public void OnMessage(ReadOnlySpan<byte> message, Image image, bool responses)
+        {
+            if (!client._disposed) client.OnMessage(Shard, message, image.SessionId, image);
+        }
+
+        public void OnResponseImageGone(Image image)
+        {
+            if (!client._disposed) client.OnResponseImageGone(Shard, image.SessionId);
         }
     }
 

@@ -1,6 +1,6 @@
-// One shard as the client sees it: a publication to each replica's listen channel (the one in use is the leader's as
-// far as the client knows), the two subscriptions (responses and market data) on the client's own port for that shard,
-// and the session state.
+// One shard as the client sees it: a link to each replica's listen channel (the one in use is the leader's as far as
+// the client knows), the two subscriptions (responses and market data) on the client's own port for that shard (or a
+// lane of a connection shared with other clients, whose owner delivers what arrives), and the session state.
 using Exchange.Transport;
 
 namespace Exchange.Client;
@@ -8,13 +8,13 @@ namespace Exchange.Client;
 internal sealed class ShardSession
 {
     public readonly int Index;
-    /// <summary>Every replica's listen channel as configured, and a publication to each.</summary>
+    /// <summary>Every replica's listen channel as configured, and a link to each.</summary>
     public readonly string[] Channels;
-    public readonly Publication[] Publications;
+    public readonly EngineLink[] Publications;
     /// <summary>The replica in use.</summary>
     public int Active;
     public string Channel => Channels[Active];
-    public Publication Publication => Publications[Active];
+    public EngineLink Publication => Publications[Active];
     /// <summary>Moves to another replica during this logon (NotPrimary redirects, unanswered logons); reset by a LogonAck.</summary>
     public int Moves;
     /// <summary>When the Logon in flight was offered (clock nanos), to give up on a replica that does not answer.</summary>
@@ -37,8 +37,11 @@ internal sealed class ShardSession
     public int Reoffers;
     /// <summary>Why the engine ended the session last (a shutdown sends the next logon to another replica).</summary>
     public Exchange.Contract.LogoutReason LastLogoutReason;
-    public readonly Subscription Responses;
-    public readonly Subscription MarketData;
+    /// <summary>Null on a lane of a shared connection (its owner polls).</summary>
+    public readonly Subscription? Responses;
+    public readonly Subscription? MarketData;
+    /// <summary>The lane on a shared connection; 0 with streams of its own.</summary>
+    public readonly uint Lane;
     /// <summary>The channel the engine is told to send to: the client's host and the port bound for this shard.</summary>
     public readonly string ResponseChannel;
     public readonly int[] Symbols;
@@ -81,9 +84,10 @@ internal sealed class ShardSession
     public LogonRejectReason RejectReason;
     public string RejectText = "";
 
-    public ShardSession(int index, string[] channels, int[] symbols, Publication[] publications, Subscription responses, Subscription marketData,
-        string responseChannel)
+    public ShardSession(int index, string[] channels, int[] symbols, EngineLink[] publications, Subscription? responses, Subscription? marketData,
+        string responseChannel, uint lane = 0)
     {
+        Lane = lane;
         Index = index;
         Channels = channels;
         Symbols = symbols;

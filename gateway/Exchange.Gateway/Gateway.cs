@@ -17,6 +17,9 @@ internal sealed class Gateway : IFixApplication, IParkSource
     /// <summary>One transport for every order-entry session's engine client: one set of sockets and one duty cycle
     /// (publications to one engine share its send socket), run once per pass of the gateway loop.</summary>
     private readonly Exchange.Transport.Transport _transport = new(new Exchange.Transport.TransportOptions());
+    /// <summary>One connection to each engine for every order-entry session: each session is a lane of it (the engine
+    /// sees one client image and answers on one response port per shard, market data once).</summary>
+    private readonly SharedEngineConnections _connections;
     private readonly List<(FixSession Session, HashSet<long> Accounts)> _dropCopy = [];
     private readonly Func<long> _clock;
     private readonly byte[] _body = new byte[1024];
@@ -28,7 +31,11 @@ internal sealed class Gateway : IFixApplication, IParkSource
         _clock = clock;
         _log = log ?? (_ => { });
         _execId = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 20;
+        _connections = new SharedEngineConnections(_transport, config.ResponseHost);
     }
+
+    /// <summary>The engine connections the order-entry sessions share: one per shard.</summary>
+    public SharedEngineConnections EngineConnections => _connections;
 
     public GatewayConfig Config { get; }
     /// <summary>The gateway's counters (published when the process has a counters file).</summary>
@@ -98,7 +105,7 @@ internal sealed class Gateway : IFixApplication, IParkSource
                 LogonAnswerTimeoutMs = Config.EngineLogonAnswerMs,
                 // The engine's own cancel-on-disconnect covers the gateway process dying.
                 CancelOnDisconnect = cancelOnDisconnect,
-            }, listener, _transport);
+            }, listener, _connections);
             try { client.Connect(connectTimeout); }
             catch
             {
@@ -118,6 +125,7 @@ internal sealed class Gateway : IFixApplication, IParkSource
     public int PollEngines()
     {
         int work = _transport.DoWork();
+        work += _connections.Poll();
         long now = Now();
         foreach (var entry in _orderEntry.Values)
         {
@@ -170,6 +178,7 @@ internal sealed class Gateway : IFixApplication, IParkSource
             if (entry.Client.IsConnected) entry.Client.Logout(TimeSpan.FromSeconds(2));
             entry.Client.Dispose();
         }
+        _connections.Dispose();
         _transport.CloseAndDrain(TimeSpan.FromSeconds(1));
         _transport.Dispose();
     }

@@ -33,6 +33,8 @@ public sealed class EngineDoor : IDisposable, IParkSource
     private readonly List<AccountSession> _sessions = [];
     /// <summary>One transport for every account's engine client: one set of sockets and one duty cycle per pass.</summary>
     private readonly Exchange.Transport.Transport _transport = new(new Exchange.Transport.TransportOptions());
+    /// <summary>One connection to each engine for every account's session: each is a lane of it.</summary>
+    private SharedEngineConnections? _connections;
     private readonly Dictionary<string, SymbolMarket> _markets = new(StringComparer.Ordinal);
     private readonly Dictionary<int, SymbolMarket> _marketsById = [];
     private readonly Dictionary<SymbolMarket, MarketSubscribers> _subscribers = [];
@@ -95,6 +97,7 @@ public sealed class EngineDoor : IDisposable, IParkSource
     public void Start(TimeSpan timeout)
     {
         bool first = true;
+        _connections = new SharedEngineConnections(_transport, _config.ResponseHost);
         foreach (var account in _config.Accounts)
         {
             var session = new AccountSession(account, new AccountState(account, _config.RecentTrades), first);
@@ -103,7 +106,7 @@ public sealed class EngineDoor : IDisposable, IParkSource
                 ApiKey = account.ApiKey, Account = account.Account, Shards = _config.Shards(), ResponseHost = _config.ResponseHost,
                 CancelOnDisconnect = _config.CancelOnDisconnect,
             };
-            session.Client = ExchangeClient.Create(options, new EngineEvents(this, session), _transport);
+            session.Client = ExchangeClient.Create(options, new EngineEvents(this, session), _connections);
             _sessions.Add(session);
             first = false;
         }
@@ -137,6 +140,7 @@ public sealed class EngineDoor : IDisposable, IParkSource
             try { s.Client.Logout(TimeSpan.FromSeconds(2)); } catch (Exception e) when (e is TimeoutException or ObjectDisposedException) { }
             s.Client.Dispose();
         }
+        _connections?.Dispose();
         _transport.CloseAndDrain(TimeSpan.FromSeconds(1));
         _transport.Dispose();
         _posted.Dispose();
@@ -183,6 +187,7 @@ public sealed class EngineDoor : IDisposable, IParkSource
         }
         long now = Environment.TickCount64;
         work += _transport.DoWork();
+        if (_connections != null) work += _connections.Poll();
         foreach (var session in _sessions)
         {
             work += session.Client.PollStreams();

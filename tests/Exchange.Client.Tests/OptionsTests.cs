@@ -46,9 +46,9 @@ public class OptionsTests
         string a = client.ResponseChannelOf(0), b = client.ResponseChannelOf(1);
         Assert.Matches(@"^aeron:udp\?endpoint=127\.0\.0\.1:\d+\|term-length=1048576$", a);
         Assert.Matches(@"^aeron:udp\?endpoint=127\.0\.0\.1:\d+\|term-length=1048576$", b);
-        Assert.Equal(client.ShardAt(0).Responses.LocalEndPoint.Port, client.ShardAt(0).MarketData.LocalEndPoint.Port);
-        Assert.NotEqual(client.ShardAt(0).Responses.LocalEndPoint.Port, client.ShardAt(1).Responses.LocalEndPoint.Port);
-        Assert.EndsWith($":{client.ShardAt(1).Responses.LocalEndPoint.Port}|term-length=1048576", b);
+        Assert.Equal(client.ShardAt(0).Responses!.LocalEndPoint.Port, client.ShardAt(0).MarketData!.LocalEndPoint.Port);
+        Assert.NotEqual(client.ShardAt(0).Responses!.LocalEndPoint.Port, client.ShardAt(1).Responses!.LocalEndPoint.Port);
+        Assert.EndsWith($":{client.ShardAt(1).Responses!.LocalEndPoint.Port}|term-length=1048576", b);
         Assert.All(Enumerable.Range(0, 2), i => Assert.Equal(ShardState.Idle, client.StateOf(i)));
     }
 

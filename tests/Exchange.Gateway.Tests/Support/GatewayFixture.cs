@@ -30,6 +30,9 @@ public sealed class GatewayFixture : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The engine process (its status lines say how many client connections and sessions it has).</summary>
+    public ChildProcess Engine => _engine;
+
     /// <summary>Where the gateway publishes its counters (a directory of this fixture's own).</summary>
     public string CountersDirectory => _dir.Combine("counters");
 
