@@ -225,10 +225,10 @@ public sealed record ConnectionLimits
     /// this bounds what strangers' streams may hold: three terms each, and as many again kept for reuse.</summary>
     public int MaxPendingConnections { get; set; } = 16;
     /// <summary>Connections that have not logged on, per source address; a new one evicts that address's oldest. A
-    /// host's clients log on together after a failover (a gateway's sessions, each with a connection of its own) while
-    /// the cluster's own links are set up again: at 4, a new leader evicted the connection of a gateway's session it
-    /// had just redirected, which then took seconds to come back. Raise it to a gateway host's session count and a
-    /// few more.</summary>
+    /// host's clients log on together after a failover while the cluster's own links are set up again: at 4, a new
+    /// leader evicted the connection of a client it had just redirected, which then took seconds to come back. A
+    /// gateway's sessions are lanes of one connection; raise it to the number of processes of one host that connect
+    /// to the engine, and a few more.</summary>
     public int MaxPendingConnectionsPerSource { get; set; } = 8;
     /// <summary>A connection that has not logged on within this is dropped.</summary>
     public int LogonTimeoutMs { get; set; } = 5_000;
