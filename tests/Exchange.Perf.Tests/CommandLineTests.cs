@@ -62,6 +62,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("book", "--orders")]
     [InlineData("gen-orders", "--count")]
     [InlineData("journal", "--records")]
+    [InlineData("fsync", "--writers")]
     [InlineData("replay", "--journal")]
     [InlineData("snapshot", "--orders")]
     [InlineData("stream", "--messages")]
@@ -95,6 +96,21 @@ public sealed class CommandLineTests : IDisposable
         using var json = System.Text.Json.JsonDocument.Parse(result.Stdout);
         Assert.True(json.RootElement.GetProperty("trades").GetInt64() > 1_000, result.Stdout);
         Assert.True(json.RootElement.GetProperty("rejects").GetInt64() < 20_000 / 4, result.Stdout);
+    }
+
+    [Fact]
+    public void Fsync_times_every_writers_durable_writes_and_leaves_nothing_in_its_directory()
+    {
+        string dir = _temp.Combine("disk");
+        var result = Perf("fsync", "--dir", dir, "--writers", "2", "--syncs", "25", "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = global::System.Text.Json.JsonDocument.Parse(result.Stdout);
+        var root = json.RootElement;
+        Assert.Equal(2, root.GetProperty("writers").GetInt32());
+        Assert.Equal(50, root.GetProperty("syncs").GetInt64());
+        Assert.True(root.GetProperty("p50Us").GetDouble() > 0);
+        Assert.True(root.GetProperty("p99Us").GetDouble() >= root.GetProperty("p50Us").GetDouble());
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ internal static class Modes
     private static readonly string[] Durabilities = ["none", "batch", "always"];
 
     public static IEnumerable<Command> All() =>
-        [Book(), GenerateOrders(), JournalAppend(), Replay(), Snapshot(), Stream(), StreamReceive(), E2e.E2eCommand.Create(), FanOut.FanOutCommand.Create(), Export.ExportCommand.Create(), Failover.FailoverCommand.Create(), Compare()];
+        [Book(), GenerateOrders(), JournalAppend(), Fsync(), Replay(), Snapshot(), Stream(), StreamReceive(), E2e.E2eCommand.Create(), FanOut.FanOutCommand.Create(), Export.ExportCommand.Create(), Failover.FailoverCommand.Create(), Compare()];
 
     private static Command Book()
     {
@@ -87,6 +87,25 @@ internal static class Modes
             Report(r.GetValue(json), [("mode", "journal"), ("durability", a.Durability.ToString().ToLowerInvariant()), ("records", a.Records),
                 ("payloadBytes", a.PayloadBytes), ("commitEvery", a.CommitEvery), ("seconds", Math.Round(a.Seconds, 3)),
                 ("recordsPerSec", Math.Round(a.RecordsPerSec)), ("megabytesPerSec", Math.Round(a.MegabytesPerSec, 1)), ("bytes", a.Bytes), ("fsyncs", a.Fsyncs)]);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Fsync()
+    {
+        var dir = Cli.Required<string>("--dir", "a directory on the disk to measure (a file is written there and removed)");
+        dir.HelpName = "DIR";
+        var writers = Flags.Int("--writers", "threads each writing and fdatasyncing at once", 1, min: 1, max: 64);
+        var syncs = Flags.Int("--syncs", "fdatasyncs per writer", 2000, min: 1);
+        var record = Flags.Int("--record", "bytes written before each fdatasync", 512, min: 1, max: 1 << 20);
+        var json = Flags.Json();
+        var command = new Command("fsync", "write and fdatasync from N threads at once: whether this disk takes durable writes in parallel") { dir, writers, syncs, record, json };
+        command.SetAction(r =>
+        {
+            var f = FsyncBench.Run(r.GetValue(dir)!, r.GetValue(writers), r.GetValue(syncs), r.GetValue(record));
+            Report(r.GetValue(json), [("mode", "fsync"), ("writers", f.Writers), ("syncs", f.Syncs), ("seconds", Math.Round(f.Seconds, 3)),
+                ("syncsPerSec", Math.Round(f.SyncsPerSec)), ("p50Us", Math.Round(f.P50Us, 1)), ("p90Us", Math.Round(f.P90Us, 1)), ("p99Us", Math.Round(f.P99Us, 1))]);
             return 0;
         });
         return command;
