@@ -44,6 +44,24 @@ public sealed class E2eTests : IDisposable
     }
 
     [Fact]
+    public void With_floor_the_report_sets_the_round_trip_beside_a_bare_transport_ping_pong_of_the_same_sitting()
+    {
+        var summary = E2eBench.Run(Options("floor") with { Floor = true }, TextWriter.Null);
+        var json = Summary(summary);
+        Assert.False(summary.Failed, string.Join("; ", summary.Failures));
+        var floor = json.GetProperty("floor");
+        Assert.False(floor.TryGetProperty("failure", out var failure), failure.ToString());
+        Assert.Equal("udp", floor.GetProperty("media").GetString());
+        Assert.Equal(100_000, floor.GetProperty("messages").GetInt64());
+        Assert.InRange(floor.GetProperty("p50Us").GetDouble(), 0.5, 100_000);
+        Assert.True(floor.GetProperty("p99Us").GetDouble() >= floor.GetProperty("p50Us").GetDouble());
+        Assert.Contains("Floor, measured just before the runs: exchange-stream ping ↔ pong over udp", summary.Table);
+        Assert.Contains("above the transport's own round trip", summary.Table);
+        // Without --floor there is none.
+        Assert.False(new E2eOptions().Floor);
+    }
+
+    [Fact]
     public void Over_ipc_the_sessions_reach_the_started_engine_through_shared_memory_and_every_command_is_acknowledged_once()
     {
         var summary = E2eBench.Run(Options("ipc") with { Media = "ipc" }, TextWriter.Null);

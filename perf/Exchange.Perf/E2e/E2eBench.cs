@@ -37,6 +37,8 @@ public static class E2eBench
         var variants = modes.Select(m => new Variant(m, options with { Replication = [m] },
             modes.Length == 1 ? directory : Path.Combine(directory, E2eReport.VariantDirectory(m)))).ToArray();
         foreach (var v in variants) Directory.CreateDirectory(v.Directory);
+        var floor = options.Floor ? TransportFloor.Measure(options, progress) : null;
+        if (floor?.Failure != null) progress.WriteLine($"exchange-perf: warning: the floor was not measured: {floor.Failure}");
         for (int r = 0; r < options.Runs; r++)
             foreach (var v in variants)
             {
@@ -48,7 +50,7 @@ public static class E2eBench
         var summaries = new List<(string Mode, E2eSummary Summary, IReadOnlyList<E2eRun> Runs)>();
         foreach (var v in variants)
         {
-            var setup = new E2eSetup(machine.Cores, loadAtStart, loadAtEnd, plan);
+            var setup = new E2eSetup(machine.Cores, loadAtStart, loadAtEnd, plan) { Floor = floor };
             setup = setup with
             {
                 Warnings = SetupWarnings.Evaluate(new SetupFacts(machine.Cores, plan.SpinningThreads, setup.LoadAtStart, setup.LoadAtEnd,

@@ -49,6 +49,8 @@ internal static class E2eCommand
         var gatewayExe = Flags.Text("--gateway-exe", "the exchange-gateway (--client fix) or exchange-web (--client ws) to start (default: next to this executable)", "FILE");
         var stallEvery = Flags.Int("--stall-every", "self-test: the started engine stalls after every N commands (0: never)", 0);
         var stallMicros = Flags.Int("--stall-us", "self-test: how long each stall lasts, in µs", 0);
+        var floor = Flags.Switch("--floor", "before the runs, a bare transport ping-pong (exchange-stream ping and pong) on the same media with the engine's idle strategy, reported beside the round trip");
+        var streamExe = Flags.Text("--stream-exe", "with --floor, the exchange-stream to run (default: next to this executable)", "FILE");
         var name = Flags.TextWithDefault("--name", "the run's name, in its results directory and report", d.Name, "NAME");
         var output = Flags.Text("--out", "the results directory (default: a new perf/results/<date>-<name>[-N])", "DIR");
         var overwrite = Flags.Switch("--overwrite", "with --out: write over the results of an earlier run there");
@@ -58,7 +60,7 @@ internal static class E2eCommand
             "latency from each command's intended send time")
         {
             rate, seconds, warmup, drain, sessions, client, mix, symbols, depth, maxLots, seed, runs, durability, auth, media, groupCommit, journalSync,
-            engineIdle, idle, gatewayIdle, fixTls, standbys, replication, standbyLoss, standbyIdle, lagWarning, engine, apiKeys, engineConfig, engineExe, gatewayExe, stallEvery, stallMicros, name, output, overwrite, json,
+            engineIdle, idle, gatewayIdle, fixTls, standbys, replication, standbyLoss, standbyIdle, lagWarning, engine, apiKeys, engineConfig, engineExe, gatewayExe, stallEvery, stallMicros, floor, streamExe, name, output, overwrite, json,
         };
         command.SetAction(r =>
         {
@@ -99,6 +101,8 @@ internal static class E2eCommand
                 GatewayExecutable = r.GetValue(gatewayExe),
                 StallEvery = r.GetValue(stallEvery),
                 StallMicros = r.GetValue(stallMicros),
+                Floor = r.GetValue(floor),
+                StreamExecutable = r.GetValue(streamExe),
                 Name = r.GetValue(name)!,
                 OutputDirectory = r.GetValue(output),
                 Overwrite = r.GetValue(overwrite),

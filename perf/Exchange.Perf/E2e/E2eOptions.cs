@@ -120,6 +120,11 @@ public sealed record E2eOptions
     /// starts; ws: web users' WebSocket connections (JSON) through an exchange-web the harness starts.</summary>
     public string Client { get; init; } = "binary";
     public string? GatewayExecutable { get; init; }
+    /// <summary>Before the runs, a bare transport ping-pong on the same media with the engine's idle strategy, reported
+    /// beside the round trip (<see cref="TransportFloor"/>).</summary>
+    public bool Floor { get; init; }
+    /// <summary>The exchange-stream the floor runs (default: next to this executable).</summary>
+    public string? StreamExecutable { get; init; }
 
     public string Name { get; init; } = "e2e";
     /// <summary>Where the report goes; null: a new perf/results/&lt;date&gt;-&lt;name&gt;[-N] under the current directory.</summary>

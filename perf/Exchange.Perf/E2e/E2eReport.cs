@@ -21,6 +21,8 @@ public sealed record E2eSummary(string Directory, bool Failed, IReadOnlyList<str
 public sealed record E2eSetup(int Cores, double? LoadAtStart, double? LoadAtEnd, IdlePlan Idle)
 {
     public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// <summary>The bare transport ping-pong measured before the runs (--floor), or null.</summary>
+    public FloorResult? Floor { get; init; }
 }
 
 public static class E2eReport
@@ -197,6 +199,7 @@ public static class E2eReport
             }
         }
         Stages(b, runs, all);
+        Floor(b, setup.Floor, all);
         string warned = setup.Warnings.Count > 0 ? $" ({setup.Warnings.Count} warning(s) above)" : "";
         b.AppendLine(failures.Count == 0 ? $"- result: **passed**{warned}" : $"- result: **FAILED**: {string.Join("; ", failures)}{warned}");
         b.AppendLine();
@@ -204,6 +207,26 @@ public static class E2eReport
             ? "Files: `latency.hgrm` (HdrHistogram percentile distribution, µs), `latency.svg`, `summary.json`; per run `latency-runN.hlog` (HdrHistogram interval log, one interval per second) and `latency-over-time-runN.svg`."
             : "Files: `latency.hgrm` (HdrHistogram percentile distribution, µs), `latency.svg`, `latency.hlog` (HdrHistogram interval log, one interval per second), `latency-over-time.svg`, `summary.json`.");
         return b.ToString();
+    }
+
+    /// <summary>The floor (--floor): the bare transport's round trip in the same sitting, and what the run's p50 takes above it.</summary>
+    private static void Floor(System.Text.StringBuilder b, FloorResult? floor, HistogramBase all)
+    {
+        if (floor == null) return;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        b.AppendLine();
+        if (floor.Failure != null)
+        {
+            b.AppendLine(inv, $"Floor (bare transport ping-pong over {floor.Media}): not measured: {floor.Failure}");
+            b.AppendLine();
+            return;
+        }
+        double p50 = all.TotalCount > 0 ? Micros(At(all, 50)) : 0;
+        b.AppendLine(inv, $"Floor, measured just before the runs: exchange-stream ping ↔ pong over {floor.Media}, idle {floor.Idle}, " +
+            $"{floor.Messages:N0} round trips of 32 bytes, one in flight: p50 {floor.P50Us:0.0} µs, p90 {floor.P90Us:0.0} µs, p99 {floor.P99Us:0.0} µs. " +
+            $"The run's p50 is {p50:0.0} µs: {Math.Max(0, p50 - floor.P50Us):0.0} µs above the transport's own round trip" +
+            $"{(p50 > 0 && floor.P50Us > 0 ? $" ({p50 / floor.P50Us:0.0}×)" : "")}.");
+        b.AppendLine();
     }
 
     /// <summary>Where the time goes inside the engine: each run's stage line (one command in N timed on the engine's
@@ -290,6 +313,21 @@ public static class E2eReport
         if (setup.Idle.Engine != null) json.WriteString("engine", setup.Idle.Engine);
         if (setup.Idle.Gateway != null) json.WriteString("gateway", setup.Idle.Gateway);
         json.WriteEndObject();
+        if (setup.Floor is { } floor)
+        {
+            json.WriteStartObject("floor");
+            json.WriteString("media", floor.Media);
+            json.WriteString("idle", floor.Idle);
+            if (floor.Failure != null) json.WriteString("failure", floor.Failure);
+            else
+            {
+                json.WriteNumber("messages", floor.Messages);
+                json.WriteNumber("p50Us", floor.P50Us);
+                json.WriteNumber("p90Us", floor.P90Us);
+                json.WriteNumber("p99Us", floor.P99Us);
+            }
+            json.WriteEndObject();
+        }
         json.WriteString("client", o.Client);
         json.WriteString("auth", o.Auth);
         json.WriteString("media", o.Media);

@@ -555,7 +555,7 @@ public sealed class EngineUnderTest : IDisposable
         if (File.Exists(native)) return (native, []);
         string dll = Path.Combine(dir, name + ".dll");
         if (File.Exists(dll)) return (Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet", [dll]);
-        throw new UsageException($"no {name} next to {dir} (give its path with --{(name switch { "exchange-engine" => "engine", "exchange-export" => "exporter", _ => "gateway" })}-exe)");
+        throw new UsageException($"no {name} next to {dir} (give its path with --{(name switch { "exchange-engine" => "engine", "exchange-export" => "exporter", "exchange-stream" => "stream", _ => "gateway" })}-exe)");
     }
 
     private static string PrintConfig((string File, string[] Prefix) exe) => Run(exe, "--print-config");
