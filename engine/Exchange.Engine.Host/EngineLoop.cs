@@ -115,6 +115,8 @@ public sealed class EngineLoop : IAgent
         {
             _heartbeat = now;
             _counters?.Heartbeat(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            _service.Metrics.ClientConnections.Set(_links.Commands.ImageCount + _links.Lanes.ImageCount);
+            _service.Metrics.Lanes.Set(_links.LaneConnections);
         }
         // Status after the sequence has stood still a while (the transport's own timers always find some work).
         if (_service.LastSequence != _seen) { _seen = _service.LastSequence; _lastChange = now; }

@@ -13,7 +13,7 @@ internal sealed class EngineMetrics
     private readonly string _labels;
     private readonly Counter[] _inputs = new Counter[256];
     private readonly Counter[] _rejects;
-    public readonly Counter Sequence, Durable, Sessions, JournalBytes, Fsyncs, CycleInputs;
+    public readonly Counter Sequence, Durable, Sessions, ClientConnections, Lanes, JournalBytes, Fsyncs, CycleInputs;
     public readonly CounterHistogram FsyncMicros, InputCycleMicros;
 
     public EngineMetrics(CountersFile file, int shard)
@@ -33,6 +33,8 @@ internal sealed class EngineMetrics
         Sequence = file.Add("engine_sequence", CounterKind.Gauge, "The last input sequenced or applied", _labels);
         Durable = file.Add("engine_durable_sequence", CounterKind.Gauge, "The last input durable by the journal's policy", _labels);
         Sessions = file.Add("engine_sessions", CounterKind.Gauge, "Client sessions logged on", _labels);
+        ClientConnections = file.Add("engine_client_connections", CounterKind.Gauge, "Client connections (transport images on the command and lane streams)", _labels);
+        Lanes = file.Add("engine_lanes", CounterKind.Gauge, "Sessions' lanes on connections that carry many (a gateway's)", _labels);
         JournalBytes = file.Add("journal_bytes", CounterKind.Total, "Bytes appended to the journal", _labels);
         Fsyncs = file.Add("journal_fsyncs", CounterKind.Total, "Journal fsyncs", _labels);
         CycleInputs = file.Add("engine_cycles_with_inputs", CounterKind.Total, "Duty cycles that sequenced at least one input", _labels);

@@ -53,6 +53,14 @@ public sealed class MetricsTests : IDisposable
             // One the engine refuses: off the tick.
             Assert.True(maker.NewOrder(new NewOrder(0, 100, Btc, Side.Buy, OrderType.Limit, TimeInForce.GoodTillCancel, 60_000, BtcLot / 3)) > 0);
             Clients.PollUntil(() => maker.Listener.Accepted.Count == 20 && maker.Listener.Rejected.Count == 1, TimeSpan.FromSeconds(10), () => maker.Poll());
+            // A market maker's client is one connection of its own, with no lanes (the gauges are set once a second).
+            string connected = "";
+            Clients.PollUntil(() =>
+            {
+                connected = Stat("--prometheus").Stdout;
+                return Sample(connected, "exchange_engine_client_connections{") == 1 && Sample(connected, "exchange_engine_sessions{") == 1;
+            }, TimeSpan.FromSeconds(10), () => maker.Poll());
+            Assert.Equal(0, Sample(connected, "exchange_engine_lanes{"));
         }
 
         string after = "";
