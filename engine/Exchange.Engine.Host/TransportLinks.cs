@@ -259,13 +259,7 @@ public sealed class TransportLinks : IEngineLinks
             return false;
         }
         CloseResponses(connection);
-        string channel = image!.IsIpc
-            ? purpose == ResponsePath.Session
-                ? $"aeron:ipc?name={endpoint}|term-length={termLength}|mtu={mtu}"
-                : $"aeron:ipc?name={endpoint}|term-length={RejectTermLength}|mtu={Math.Min(mtu, RejectTermLength / 2)}|linger={RejectLinger}"
-            : purpose == ResponsePath.Session
-                ? $"aeron:udp?endpoint={endpoint}|term-length={termLength}|mtu={mtu}"
-                : $"aeron:udp?endpoint={endpoint}|term-length={RejectTermLength}|mtu={Math.Min(mtu, RejectTermLength / 2)}|linger={RejectLinger}";
+        string channel = PathChannel(image!.IsIpc, endpoint, termLength, mtu, purpose);
         try
         {
             var responses = _transport.AddPublication(channel, StreamIds.Responses);
@@ -348,6 +342,8 @@ public sealed class TransportLinks : IEngineLinks
         }
     }
 
+    /// <summary>The channel of a response path: the session's as the client asked, or a small, lingering one for a
+    /// single challenge or reject.</summary>
     private static string PathChannel(bool ipc, string endpoint, int termLength, int mtu, ResponsePath purpose) => ipc
         ? purpose == ResponsePath.Session
             ? $"aeron:ipc?name={endpoint}|term-length={termLength}|mtu={mtu}"
