@@ -59,7 +59,7 @@ public sealed class EngineLoop : IAgent
     private void ReportStatus()
     {
         Console.WriteLine($"status sequence={_service.LastSequence} durable={_service.DurableSequence} stateHash={_service.StateHash():x16} " +
-            $"sessions={_service.ActiveSessions} clientConnections={_links.Commands.ImageCount + _links.Lanes.ImageCount} lanes={_links.LaneConnections} openOrders={_service.OpenOrderCount} sealedRefused={_service.RefusedSealedMessages}" +
+            $"sessions={_service.ActiveSessions} clientConnections={_links.ClientConnections} lanes={_links.LaneConnections} openOrders={_service.OpenOrderCount} sealedRefused={_service.RefusedSealedMessages}" +
             (_service.Primary is { } primary ? " " + primary.Describe(_service.LastSequence) : ""));
         Console.Out.Flush();
     }
@@ -115,7 +115,7 @@ public sealed class EngineLoop : IAgent
         {
             _heartbeat = now;
             _counters?.Heartbeat(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            _service.Metrics.ClientConnections.Set(_links.Commands.ImageCount + _links.Lanes.ImageCount);
+            _service.Metrics.ClientConnections.Set(_links.ClientConnections);
             _service.Metrics.Lanes.Set(_links.LaneConnections);
         }
         // Status after the sequence has stood still a while (the transport's own timers always find some work).

@@ -123,6 +123,8 @@ public sealed class TransportLinks : IEngineLinks
     public long LaneMessagesRefused { get; private set; }
     /// <summary>Connections that are lanes of a shared image.</summary>
     public int LaneConnections => _laneConnections;
+    /// <summary>Client images on both streams: a gateway is one, however many lanes it carries.</summary>
+    public int ClientConnections => Commands.ImageCount + Lanes.ImageCount;
 
     /// <summary>Market-data messages not sent because a subscriber's window was full (it sees a gap in sequence numbers).</summary>
     public long MarketDataDropped => _marketDataDropped;

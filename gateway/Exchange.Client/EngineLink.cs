@@ -29,8 +29,6 @@ internal sealed class EngineLink
     public bool IsConnected => _publication.IsConnected;
     /// <summary>The publication's channel (shared by every lane of a shared connection).</summary>
     public ChannelUri Channel => _publication.Channel;
-    /// <summary>The lane on a shared connection; 0 on a publication of the session's own.</summary>
-    public uint Lane => _lane;
     /// <summary>Own publication: closed and done lingering. Lane: closed (what it offered goes out with the shared
     /// publication, which its owner closes and drains).</summary>
     public bool IsFinished => _laned ? _closed : _publication.IsFinished;
