@@ -254,6 +254,9 @@ public class SessionTests
         {
             client.Connect(TimeSpan.FromSeconds(10));
             Assert.True(Wait.Until(client, () => client.Transport.Counters.DataFramesReceived > 0));
+            // Every replica's link up before the story starts: a failover goes to the next replica whose link is
+            // connected, so one still connecting on a loaded machine would send the logon past it.
+            Assert.True(Wait.Until(client, () => client.ShardAt(0).Publications.All(p => p.IsConnected)), client.DescribeShard(0));
             return client;
         }
         catch
@@ -342,7 +345,7 @@ public class SessionTests
         Assert.Equal(1UL, client.SessionIdOf(0));
         leader.Post(e => e.AnswerLogon = false);
         LoseLeaderAndReconnect(client, clock, listener);
-        Assert.True(Wait.Until(client, () => standby.Read(e => e.Logons.Count) == 1), "the logon goes to the standby");
+        Assert.True(Wait.Until(client, () => standby.Read(e => e.Logons.Count) == 1), $"the logon goes to the standby: {client.DescribeShard(0)}");
         // Its redirect names the leader given up on: stale; after the back-off the session tries the silent member.
         standby.Post(e => e.RedirectTo = null);
         Assert.True(Wait.Until(client, () => client.ChannelOf(0) == silent.Channel), client.DescribeShard(0));
