@@ -32,7 +32,7 @@ internal struct CountingOutput : IEngineOutput
 }
 
 internal sealed record BookResult(
-    string Source, int Operations, int Runs, double OpsPerSec, double OpsPerSecMin, double OpsPerSecMax,
+    string Source, int Operations, int Runs, bool Lookahead, double OpsPerSec, double OpsPerSecMin, double OpsPerSecMax,
     long P50Ns, long P90Ns, long P99Ns, long P999Ns, long MaxNs, long Trades, int Resting, long Rejects,
     long StateHash, int GcCollections);
 
@@ -43,7 +43,7 @@ internal static class BookReplay
     private const long Account = 1;
     private const int Symbol = 0;
 
-    public static BookResult Run(string source, FlowOp[] ops, int runs)
+    public static BookResult Run(string source, FlowOp[] ops, int runs, bool lookahead = false)
     {
         var setup = Setup.For(ops);
         var latencies = new long[ops.Length];
@@ -51,7 +51,7 @@ internal static class BookReplay
         var throughput = new double[runs];
 
         var warmUp = setup.NewEngine();
-        Replay(warmUp, ops, null);
+        Replay(warmUp, ops, null, lookahead);
         long stateHash = warmUp.StateHash();
         long trades = warmUp.Output.Fills / 2, rejects = warmUp.Output.Rejects;
         int resting = warmUp.OpenOrderCount;
@@ -63,14 +63,14 @@ internal static class BookReplay
             var engine = setup.NewEngine();
             int gcBefore = GC.CollectionCount(0);
             long start = Stopwatch.GetTimestamp();
-            Replay(engine, ops, null);
+            Replay(engine, ops, null, lookahead);
             throughput[run] = ops.Length / Stopwatch.GetElapsedTime(start).TotalSeconds;
             gcs += GC.CollectionCount(0) - gcBefore;
             Verify(engine, stateHash, "untimed", run);
 
             engine = setup.NewEngine();
             gcBefore = GC.CollectionCount(0);
-            Replay(engine, ops, latencies);
+            Replay(engine, ops, latencies, lookahead);
             gcs += GC.CollectionCount(0) - gcBefore;
             Verify(engine, stateHash, "timed", run);
             latencies.CopyTo(all, (long)run * ops.Length);
@@ -80,7 +80,7 @@ internal static class BookReplay
         Array.Sort(throughput);
         double ticksToNs = 1e9 / Stopwatch.Frequency;
         long At(double q) => (long)(all[Math.Min(all.Length - 1, (long)Math.Ceiling(q * all.Length) - 1)] * ticksToNs);
-        return new BookResult(source, ops.Length, runs, throughput[runs / 2], throughput[0], throughput[^1],
+        return new BookResult(source, ops.Length, runs, lookahead, throughput[runs / 2], throughput[0], throughput[^1],
             At(0.5), At(0.9), At(0.99), At(0.999), (long)(all[^1] * ticksToNs), trades, resting, rejects, stateHash, gcs);
     }
 
@@ -127,12 +127,18 @@ internal static class BookReplay
             throw new InvalidOperationException($"{pass} run {run} ended in a different state hash: the engine is not deterministic");
     }
 
-    private static void Replay(MatchingEngine<CountingOutput> engine, FlowOp[] ops, long[]? latencies)
+    /// <summary>Applies the flow in order; with <paramref name="lookahead"/>, each input after hints for the ones the
+    /// engine names (<see cref="MatchingEngine{TOutput}.LookaheadDistances"/>), timed with the input they precede.</summary>
+    private static void Replay(MatchingEngine<CountingOutput> engine, FlowOp[] ops, long[]? latencies, bool lookahead)
     {
         long seq = engine.LastSequence;
+        var distances = MatchingEngine<CountingOutput>.LookaheadDistances;
         for (int i = 0; i < ops.Length; i++)
         {
             long start = latencies != null ? Stopwatch.GetTimestamp() : 0;
+            if (lookahead)
+                foreach (int ahead in distances)
+                    if (i + ahead < ops.Length) engine.Prefetch(Account, ops[i + ahead].Id, ahead);
             Apply(engine, in ops[i], ++seq);
             if (latencies != null) latencies[i] = Stopwatch.GetTimestamp() - start;
         }

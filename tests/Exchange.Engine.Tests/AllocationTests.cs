@@ -35,18 +35,7 @@ public sealed class AllocationTests
     [Fact]
     public void A_million_mixed_commands_allocate_nothing_after_warm_up()
     {
-        var engine = new MatchingEngine<CountingOutput>(new EngineConfig { MaxOrders = 1 << 16, MaxPriceLevels = 1 << 12 }, default);
-        long seq = 0;
-        // Day orders end 700 µs after midnight: the timestamps below (the sequence, in nanoseconds) pass it once.
-        engine.Apply(++seq, 0, new AddSymbol(new SymbolSpec(1, 1, 0, Tick, Lot, Lot, 1_000_000, Mid, 5_000, 10, 20, 1L << 50), default, 700_000));
-        for (int a = 1; a <= Accounts; a++)
-        {
-            // Account 1 with a rate limit it runs into now and then (inputs are 1 ns apart, a tenth of them its own).
-            engine.Apply(++seq, 0, a == 1 ? new AddAccount(a, OrdersPerSecond: 100_000_000, OrderBurst: 2) : new AddAccount(a));
-            engine.Apply(++seq, 0, new Deposit(a, 0, 1L << 50));
-            engine.Apply(++seq, 0, new Deposit(a, 1, 1L << 45));
-        }
-
+        var engine = NewEngine(out long seq);
         Step[] warmUp = Workload(seed: 1, count: 300_000, firstClientId: 1, firstSequence: seq + 1);
         Step[] measured = Workload(seed: 2, count: 1_200_000, firstClientId: 10_000_000, firstSequence: seq + 1 + 300_000);
         Run(engine, warmUp, ref seq);
@@ -64,9 +53,74 @@ public sealed class AllocationTests
         Assert.True(engine.Output.Rejects < engine.Output.Events / 4, $"{engine.Output.Rejects} rejects of {engine.Output.Events} events");
     }
 
-    private static void Run(MatchingEngine<CountingOutput> engine, Step[] steps, ref long seq)
+    /// <summary>Lookahead (<see cref="MatchingEngine{TOutput}.Prefetch"/>): the same workload with every input hinted at
+    /// each distance the engine names before it is applied, and unknown accounts' and orders' hints among them, gives
+    /// the same events and state as without, and allocates nothing.</summary>
+    [Fact]
+    public void Hints_for_the_inputs_ahead_change_nothing_and_allocate_nothing()
     {
-        foreach (ref readonly Step s in steps.AsSpan())
+        var plain = NewEngine(out long plainSeq);
+        var hinted = NewEngine(out long hintedSeq);
+        Step[] warmUp = Workload(seed: 3, count: 100_000, firstClientId: 1, firstSequence: plainSeq + 1);
+        Step[] measured = Workload(seed: 4, count: 400_000, firstClientId: 10_000_000, firstSequence: plainSeq + 1 + 100_000);
+        Run(plain, warmUp, ref plainSeq);
+        Run(plain, measured, ref plainSeq);
+        RunHinted(hinted, warmUp, ref hintedSeq);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        RunHinted(hinted, measured, ref hintedSeq);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(plain.Output, hinted.Output);
+        Assert.Equal(plain.StateHash(), hinted.StateHash());
+        Assert.Equal(plain.OpenOrderCount, hinted.OpenOrderCount);
+        // Most inputs did something: the hints ran ahead of orders that rested, traded and were cancelled.
+        Assert.True(hinted.Output.Fills > 10_000, $"only {hinted.Output.Fills} fills");
+        Assert.True(hinted.Output.Rejects < hinted.Output.Events / 4, $"{hinted.Output.Rejects} rejects of {hinted.Output.Events} events");
+    }
+
+    private static void RunHinted(MatchingEngine<CountingOutput> engine, Step[] steps, ref long seq)
+    {
+        var distances = MatchingEngine<CountingOutput>.LookaheadDistances;
+        for (int i = 0; i < steps.Length; i++)
+        {
+            foreach (int ahead in distances)
+            {
+                if (i + ahead >= steps.Length) continue;
+                ref readonly Step next = ref steps[i + ahead];
+                switch (next.Kind)
+                {
+                    case Kind.New: engine.Prefetch(next.New.Account, next.New.ClientOrderId, ahead); break;
+                    case Kind.Cancel: engine.Prefetch(next.Cancel.Account, next.Cancel.ClientOrderId, ahead); break;
+                    case Kind.Replace: engine.Prefetch(next.Replace.Account, next.Replace.OrigClientOrderId, ahead); break;
+                    // An account the engine does not know, and a key it never saw.
+                    default: engine.Prefetch(Accounts + 1, i, ahead); engine.Prefetch(1, -i, ahead); break;
+                }
+            }
+            Run(engine, steps.AsSpan(i, 1), ref seq);
+        }
+    }
+
+    private static MatchingEngine<CountingOutput> NewEngine(out long seq)
+    {
+        var engine = new MatchingEngine<CountingOutput>(new EngineConfig { MaxOrders = 1 << 16, MaxPriceLevels = 1 << 12 }, default);
+        seq = 0;
+        // Day orders end 700 µs after midnight: the timestamps below (the sequence, in nanoseconds) pass it once.
+        engine.Apply(++seq, 0, new AddSymbol(new SymbolSpec(1, 1, 0, Tick, Lot, Lot, 1_000_000, Mid, 5_000, 10, 20, 1L << 50), default, 700_000));
+        for (int a = 1; a <= Accounts; a++)
+        {
+            // Account 1 with a rate limit it runs into now and then (inputs are 1 ns apart, a tenth of them its own).
+            engine.Apply(++seq, 0, a == 1 ? new AddAccount(a, OrdersPerSecond: 100_000_000, OrderBurst: 2) : new AddAccount(a));
+            engine.Apply(++seq, 0, new Deposit(a, 0, 1L << 50));
+            engine.Apply(++seq, 0, new Deposit(a, 1, 1L << 45));
+        }
+        return engine;
+    }
+
+    private static void Run(MatchingEngine<CountingOutput> engine, ReadOnlySpan<Step> steps, ref long seq)
+    {
+        foreach (ref readonly Step s in steps)
         {
             seq++;
             switch (s.Kind)

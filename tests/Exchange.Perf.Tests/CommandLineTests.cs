@@ -60,6 +60,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("e2e", "--rate")]
     [InlineData("e2e", "--overwrite")]
     [InlineData("book", "--orders")]
+    [InlineData("book", "--lookahead")]
     [InlineData("gen-orders", "--count")]
     [InlineData("journal", "--records")]
     [InlineData("fsync", "--writers")]
@@ -96,6 +97,26 @@ public sealed class CommandLineTests : IDisposable
         using var json = System.Text.Json.JsonDocument.Parse(result.Stdout);
         Assert.True(json.RootElement.GetProperty("trades").GetInt64() > 1_000, result.Stdout);
         Assert.True(json.RootElement.GetProperty("rejects").GetInt64() < 20_000 / 4, result.Stdout);
+    }
+
+    [Fact]
+    public void The_book_replayed_with_lookahead_ends_where_it_ends_without()
+    {
+        // A deep book with a quarter cancels: the hints run ahead of orders resting far from the top.
+        string flow = _temp.Combine("deep.txt");
+        Assert.Equal(0, Perf("gen-orders", "--out", flow, "--count", "30000", "--seed", "11", "--cancel-share", "25",
+            "--crossing-share", "5", "--spread-ticks", "200").ExitCode);
+        var plain = Perf("book", "--orders", flow, "--runs", "1", "--json");
+        var hinted = Perf("book", "--orders", flow, "--runs", "1", "--lookahead", "--json");
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.True(hinted.ExitCode == 0, hinted.ToString());
+        using var a = System.Text.Json.JsonDocument.Parse(plain.Stdout);
+        using var b = System.Text.Json.JsonDocument.Parse(hinted.Stdout);
+        Assert.False(a.RootElement.GetProperty("lookahead").GetBoolean());
+        Assert.True(b.RootElement.GetProperty("lookahead").GetBoolean());
+        foreach (string field in new[] { "stateHash", "trades", "resting", "rejects", "gcCollections" })
+            Assert.Equal(a.RootElement.GetProperty(field).ToString(), b.RootElement.GetProperty(field).ToString());
+        Assert.True(b.RootElement.GetProperty("resting").GetInt64() > 5_000, hinted.Stdout);
     }
 
     [Fact]

@@ -25,8 +25,10 @@ internal static class Modes
             "so `exchange-replay rebuild DIR` gives the same stateHash", "DIR");
         var durability = Flags.OneOf("--durability", "with --journal: when appends are made durable", "batch", Durabilities);
         var commitEvery = Flags.Int("--commit-every", "with --journal: inputs per commit, i.e. per group commit", 100, min: 1);
+        var lookahead = Flags.Switch("--lookahead", "hint the engine about the next inputs before applying each " +
+            "(MatchingEngine.Prefetch); the live engine applies each input as it arrives, without");
         var json = Flags.Json();
-        var command = new Command("book", "replay an order flow through one book of the real engine, in process") { orders, lobster, runs, journal, durability, commitEvery, json };
+        var command = new Command("book", "replay an order flow through one book of the real engine, in process") { orders, lobster, runs, journal, durability, commitEvery, lookahead, json };
         command.SetAction(r =>
         {
             string? ordersPath = r.GetValue(orders), lobsterPath = r.GetValue(lobster);
@@ -34,7 +36,7 @@ internal static class Modes
             int skipped = 0;
             var ops = ordersPath != null ? OrderFlow.ReadOrderFile(ordersPath) : OrderFlow.ReadLobster(lobsterPath!, out skipped);
             if (ops.Length == 0) throw new UsageException("the flow is empty");
-            var result = BookReplay.Run(Path.GetFileName(ordersPath ?? lobsterPath!), ops, r.GetValue(runs));
+            var result = BookReplay.Run(Path.GetFileName(ordersPath ?? lobsterPath!), ops, r.GetValue(runs), r.GetValue(lookahead));
             JournaledResult? journaled = r.GetValue(journal) is { } directory
                 ? BookReplay.RunJournaled(ops, directory, ParseDurability(r.GetValue(durability)!), r.GetValue(commitEvery), result.StateHash)
                 : null;
@@ -212,6 +214,7 @@ internal static class Modes
             json.WriteNumber("operations", r.Operations);
             json.WriteNumber("skipped", skipped);
             json.WriteNumber("runs", r.Runs);
+            json.WriteBoolean("lookahead", r.Lookahead);
             json.WriteNumber("opsPerSec", Math.Round(r.OpsPerSec));
             json.WriteNumber("opsPerSecMin", Math.Round(r.OpsPerSecMin));
             json.WriteNumber("opsPerSecMax", Math.Round(r.OpsPerSecMax));
@@ -238,7 +241,7 @@ internal static class Modes
             Console.WriteLine();
             return;
         }
-        Console.WriteLine($"book: {r.Operations:N0} operations from {r.Source}{(skipped > 0 ? $" ({skipped:N0} events skipped)" : "")}, {r.Runs} runs");
+        Console.WriteLine($"book: {r.Operations:N0} operations from {r.Source}{(skipped > 0 ? $" ({skipped:N0} events skipped)" : "")}, {r.Runs} runs{(r.Lookahead ? ", with lookahead" : "")}");
         Console.WriteLine($"  throughput  {r.OpsPerSec / 1e6:F2}M ops/s (runs {r.OpsPerSecMin / 1e6:F2}-{r.OpsPerSecMax / 1e6:F2}M)");
         Console.WriteLine($"  latency ns  p50 {r.P50Ns}  p90 {r.P90Ns}  p99 {r.P99Ns}  p99.9 {r.P999Ns}  max {r.MaxNs}");
         Console.WriteLine($"  trades {r.Trades:N0}  resting {r.Resting:N0}  rejects {r.Rejects:N0}  gc {r.GcCollections}  stateHash {r.StateHash:x16}");
