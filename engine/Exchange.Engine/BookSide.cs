@@ -65,11 +65,7 @@ internal sealed class BookSide
     public void InsertAt(int position, long price, int level)
     {
         if (Count == _keys.Length) Grow();
-        if (position < Count)
-        {
-            Array.Copy(_keys, position, _keys, position + 1, Count - position);
-            Array.Copy(_levels, position, _levels, position + 1, Count - position);
-        }
+        if (position < Count) Move(position, position + 1, Count - position);
         _keys[position] = Key(price);
         _levels[position] = level;
         Count++;
@@ -78,12 +74,43 @@ internal sealed class BookSide
     public void RemoveAt(int position)
     {
         Count--;
-        if (position < Count)
+        if (position < Count) Move(position + 1, position, Count - position);
+    }
+
+    /// <summary>Moves a run of <paramref name="count"/> entries from <paramref name="from"/> to <paramref name="to"/>, one
+    /// place up or down. Short runs (levels a few from the best, nearly all of them) element by element: Array.Copy of a
+    /// handful of overlapping elements went through its checks to the C library's memmove behind a native call, 59
+    /// instructions an operation on the shallow flow (callgrind, 2026-12-07). Long runs through the library.</summary>
+    private void Move(int from, int to, int count)
+    {
+        if (count > ShortRun)
         {
-            Array.Copy(_keys, position + 1, _keys, position, Count - position);
-            Array.Copy(_levels, position + 1, _levels, position, Count - position);
+            _keys.AsSpan(from, count).CopyTo(_keys.AsSpan(to, count));
+            _levels.AsSpan(from, count).CopyTo(_levels.AsSpan(to, count));
+            return;
+        }
+        // In bounds: from and to are positions in [0, Count], count ends at Count, and the arrays hold Count + 1.
+        ref long keys = ref MemoryMarshal.GetArrayDataReference(_keys);
+        ref int levels = ref MemoryMarshal.GetArrayDataReference(_levels);
+        if (to > from)
+        {
+            for (int i = count - 1; i >= 0; i--)
+            {
+                Unsafe.Add(ref keys, to + i) = Unsafe.Add(ref keys, from + i);
+                Unsafe.Add(ref levels, to + i) = Unsafe.Add(ref levels, from + i);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < count; i++)
+            {
+                Unsafe.Add(ref keys, to + i) = Unsafe.Add(ref keys, from + i);
+                Unsafe.Add(ref levels, to + i) = Unsafe.Add(ref levels, from + i);
+            }
         }
     }
+
+    private const int ShortRun = 16;
 
     public void RemoveBest() => Count--;
 
