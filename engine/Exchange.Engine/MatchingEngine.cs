@@ -191,8 +191,19 @@ public sealed partial class MatchingEngine<TOutput> where TOutput : IEngineOutpu
         _accountIndex.Add(0, id, slot);
     }
 
+    /// <summary>The slot of the account found last: most inputs in a row come from one account (a market maker's
+    /// session), and the check is cheaper than a hash lookup. Slots are never reused, so it needs no invalidation.</summary>
+    private int _lastAccountSlot;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int AccountSlot(long account) => _accountIndex.Find(0, account);
+    private int AccountSlot(long account)
+    {
+        int last = _lastAccountSlot;
+        if ((uint)last < (uint)_accountCount && _accounts[last].Id == account) return last;
+        int slot = _accountIndex.Find(0, account);
+        if (slot != None) _lastAccountSlot = slot;
+        return slot;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private OrderBook? BookOf(int symbol) => (uint)symbol < (uint)_books.Length ? _books[symbol] : null;
