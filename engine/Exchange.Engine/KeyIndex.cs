@@ -45,7 +45,7 @@ internal sealed class KeyIndex
     }
 
     /// <summary>Starts loading the line where the key's lookup begins, and returns at once (see
-    /// <see cref="MatchingEngine{TOutput}.Prefetch"/>). Changes nothing; a prefetch never faults.</summary>
+    /// <see cref="MatchingEngine{TOutput}.PrefetchKey"/>). Changes nothing; a prefetch never faults.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe void Prefetch(int a, long b)
     {

@@ -127,18 +127,29 @@ internal static class BookReplay
             throw new InvalidOperationException($"{pass} run {run} ended in a different state hash: the engine is not deterministic");
     }
 
-    /// <summary>Applies the flow in order; with <paramref name="lookahead"/>, each input after hints for the ones the
-    /// engine names (<see cref="MatchingEngine{TOutput}.LookaheadDistances"/>), timed with the input they precede.</summary>
+    /// <summary>Applies the flow in order; with <paramref name="lookahead"/>, each input after the hints the engine
+    /// describes (<see cref="MatchingEngine{TOutput}.LookaheadKey"/>), timed with the input they precede.</summary>
     private static void Replay(MatchingEngine<CountingOutput> engine, FlowOp[] ops, long[]? latencies, bool lookahead)
     {
+        const int key = MatchingEngine<CountingOutput>.LookaheadKey, order = MatchingEngine<CountingOutput>.LookaheadOrder,
+            links = MatchingEngine<CountingOutput>.LookaheadLinks;
+        // The slots PrefetchOrder found, by input (a ring over the inputs between the order's hint and the links').
+        Span<int> slots = stackalloc int[4];
+        slots.Fill(-1);
         long seq = engine.LastSequence;
-        var distances = MatchingEngine<CountingOutput>.LookaheadDistances;
         for (int i = 0; i < ops.Length; i++)
         {
             long start = latencies != null ? Stopwatch.GetTimestamp() : 0;
             if (lookahead)
-                foreach (int ahead in distances)
-                    if (i + ahead < ops.Length) engine.Prefetch(Account, ops[i + ahead].Id, ahead);
+            {
+                if (i + key < ops.Length) engine.PrefetchKey(Account, ops[i + key].Id);
+                if (i + order < ops.Length)
+                {
+                    ref readonly FlowOp next = ref ops[i + order];
+                    slots[(i + order) & 3] = next.Kind is FlowKind.Cancel or FlowKind.Reduce ? engine.PrefetchOrder(Account, next.Id) : -1;
+                }
+                if (i + links < ops.Length && slots[(i + links) & 3] >= 0) engine.PrefetchLinks(slots[(i + links) & 3]);
+            }
             Apply(engine, in ops[i], ++seq);
             if (latencies != null) latencies[i] = Stopwatch.GetTimestamp() - start;
         }

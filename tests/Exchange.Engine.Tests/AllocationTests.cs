@@ -53,9 +53,9 @@ public sealed class AllocationTests
         Assert.True(engine.Output.Rejects < engine.Output.Events / 4, $"{engine.Output.Rejects} rejects of {engine.Output.Events} events");
     }
 
-    /// <summary>Lookahead (<see cref="MatchingEngine{TOutput}.Prefetch"/>): the same workload with every input hinted at
-    /// each distance the engine names before it is applied, and unknown accounts' and orders' hints among them, gives
-    /// the same events and state as without, and allocates nothing.</summary>
+    /// <summary>Lookahead (<see cref="MatchingEngine{TOutput}.LookaheadKey"/>): the same workload with every input hinted
+    /// at each distance the engine names before it is applied, unknown accounts' and orders' hints and stale slots among
+    /// them, gives the same events and state as without, and allocates nothing.</summary>
     [Fact]
     public void Hints_for_the_inputs_ahead_change_nothing_and_allocate_nothing()
     {
@@ -82,25 +82,38 @@ public sealed class AllocationTests
 
     private static void RunHinted(MatchingEngine<CountingOutput> engine, Step[] steps, ref long seq)
     {
-        var distances = MatchingEngine<CountingOutput>.LookaheadDistances;
+        const int key = MatchingEngine<CountingOutput>.LookaheadKey, order = MatchingEngine<CountingOutput>.LookaheadOrder,
+            links = MatchingEngine<CountingOutput>.LookaheadLinks;
+        Span<int> slots = stackalloc int[4];
+        slots.Fill(-1);
         for (int i = 0; i < steps.Length; i++)
         {
-            foreach (int ahead in distances)
+            if (i + key < steps.Length)
             {
-                if (i + ahead >= steps.Length) continue;
-                ref readonly Step next = ref steps[i + ahead];
-                switch (next.Kind)
-                {
-                    case Kind.New: engine.Prefetch(next.New.Account, next.New.ClientOrderId, ahead); break;
-                    case Kind.Cancel: engine.Prefetch(next.Cancel.Account, next.Cancel.ClientOrderId, ahead); break;
-                    case Kind.Replace: engine.Prefetch(next.Replace.Account, next.Replace.OrigClientOrderId, ahead); break;
-                    // An account the engine does not know, and a key it never saw.
-                    default: engine.Prefetch(Accounts + 1, i, ahead); engine.Prefetch(1, -i, ahead); break;
-                }
+                var (account, id) = KeyOf(in steps[i + key]);
+                engine.PrefetchKey(account, id);
             }
+            if (i + order < steps.Length)
+            {
+                // Every kind, new orders and unknown keys included: a hint that finds nothing does nothing.
+                var (account, id) = KeyOf(in steps[i + order]);
+                slots[(i + order) & 3] = engine.PrefetchOrder(account, id);
+            }
+            // A slot whose order has gone since its hint (filled, cancelled, reused) is only a stale hint.
+            if (i + links < steps.Length) engine.PrefetchLinks(slots[(i + links) & 3]);
             Run(engine, steps.AsSpan(i, 1), ref seq);
         }
     }
+
+    /// <summary>The account and client order id an input names (a replace's original); for any other input an account
+    /// the engine does not know.</summary>
+    private static (long Account, long ClientOrderId) KeyOf(in Step step) => step.Kind switch
+    {
+        Kind.New => (step.New.Account, step.New.ClientOrderId),
+        Kind.Cancel => (step.Cancel.Account, step.Cancel.ClientOrderId),
+        Kind.Replace => (step.Replace.Account, step.Replace.OrigClientOrderId),
+        _ => (Accounts + 1, 1),
+    };
 
     private static MatchingEngine<CountingOutput> NewEngine(out long seq)
     {

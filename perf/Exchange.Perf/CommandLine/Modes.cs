@@ -26,7 +26,7 @@ internal static class Modes
         var durability = Flags.OneOf("--durability", "with --journal: when appends are made durable", "batch", Durabilities);
         var commitEvery = Flags.Int("--commit-every", "with --journal: inputs per commit, i.e. per group commit", 100, min: 1);
         var lookahead = Flags.Switch("--lookahead", "hint the engine about the next inputs before applying each " +
-            "(MatchingEngine.Prefetch); the live engine applies each input as it arrives, without");
+            "(MatchingEngine.PrefetchKey and the rest); the live engine applies each input as it arrives, without");
         var json = Flags.Json();
         var command = new Command("book", "replay an order flow through one book of the real engine, in process") { orders, lobster, runs, journal, durability, commitEvery, lookahead, json };
         command.SetAction(r =>
