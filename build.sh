@@ -179,8 +179,10 @@ bench() {
     bin/exchange-perf book --orders "$flow" --runs 5 --journal "$scratch/book-journal" --durability none
     echo "Deep book: 1M operations, a quarter cancels, 5 % crossing, resting up to 200 ticks from the mid"
     bin/exchange-perf book --orders "$deep" --runs 5
+    bin/exchange-perf book --orders "$deep" --runs 5 --lookahead
     echo "Long flow: 3M operations, 45 % cancels, a tenth crossing, resting up to 100 ticks from the mid"
     bin/exchange-perf book --orders "$long" --runs 5
+    bin/exchange-perf book --orders "$long" --runs 5 --lookahead
     if [ -n "$lobster" ]; then
       bin/exchange-perf book --lobster "$lobster" --runs 5
     else

@@ -41,11 +41,15 @@ public sealed partial class MatchingEngine<TOutput>
     {
         if (!Sse.IsSupported || (uint)slot >= (uint)_orders.Length) return;
         ref Order o = ref _orders[slot];
-        if (o.Prev != None) PrefetchRecord(o.Prev);
-        if (o.Next != None) PrefetchRecord(o.Next);
-        if (o.AccountPrev != None) PrefetchRecord(o.AccountPrev);
-        if (o.AccountNext != None) PrefetchRecord(o.AccountNext);
+        // The very fields written, one line each rather than the records' three.
+        if (o.Prev != None) PrefetchField(ref _orders[o.Prev].Next);
+        if (o.Next != None) PrefetchField(ref _orders[o.Next].Prev);
+        if (o.AccountPrev != None) PrefetchField(ref _orders[o.AccountPrev].AccountNext);
+        if (o.AccountNext != None) PrefetchField(ref _orders[o.AccountNext].AccountPrev);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchField(ref int field) => Sse.Prefetch0(Unsafe.AsPointer(ref field));
 
     /// <summary>The three cache lines an order's record can span (it is 128 bytes; an array's elements start 16 bytes into
     /// a line).</summary>
