@@ -1,9 +1,9 @@
 // A connection over TLS: an SslStream on the socket, driven from the acceptor's one thread without ever blocking it.
 // The handshake, one read and one write are in flight at a time as async operations (the TLS library's work runs on
-// their completions); each duty cycle looks whether they finished and moves bytes between them and the connection's
-// buffers. A read completes into a buffer of one TLS record; a write takes a copy of up to one record's worth. Any
-// failure of an operation is this connection's failure (Failed), never the acceptor's: whatever the peer sends, the
-// exception ends here.
+// their completions); each duty cycle looks whether they finished (and, where a wake-up continuation was registered,
+// that it ran) and moves bytes between them and the connection's buffers. A read completes into a buffer of one TLS
+// record; a write takes a copy of up to one record's worth. Any failure of an operation is this connection's failure
+// (Failed), never the acceptor's: whatever the peer sends, the exception ends here.
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
@@ -25,7 +25,14 @@ internal sealed partial class FixConnection
     private byte[] _tlsWrite = [];
     private ValueTask _tlsWriting;
     private bool _tlsWriteInFlightFlag;
-    private Action? _wakeSet;
+    // An operation still running when it was issued gets a continuation that wakes the acceptor. Its result may then be
+    // taken only once that continuation has run: SslStream's operations complete through pooled sources, and taking the
+    // result returns the source to the pool, where the next operation can take it while the completing thread is still
+    // about to read its continuation; that thread then called the new operation's continuation with the old one's state
+    // and the gateway died ("An unexpected state object was encountered", on a thread-pool thread).
+    private bool _tlsReadAwaited, _tlsWriteAwaited;
+    private volatile bool _tlsReadSignalled, _tlsWriteSignalled;
+    private Action? _onTlsRead, _onTlsWrite;
 
     /// <summary>Set by the handshake's certificate check when it refuses the connection: why (for the log).</summary>
     public volatile string? TlsRefusal;
@@ -97,7 +104,7 @@ internal sealed partial class FixConnection
             }
             if (_tlsReadInFlight)
             {
-                if (!_tlsReading.IsCompleted) break;
+                if (!_tlsReading.IsCompleted || (_tlsReadAwaited && !_tlsReadSignalled)) break;
                 _tlsReadInFlight = false;
                 int read;
                 try { read = _tlsReading.GetAwaiter().GetResult(); }
@@ -123,7 +130,14 @@ internal sealed partial class FixConnection
                 break;
             }
             _tlsReadInFlight = true;
-            WakeWhenDone(_tlsReading.GetAwaiter());
+            _tlsReadAwaited = false;
+            var reading = _tlsReading.GetAwaiter();
+            if (Wake is { } wake && !reading.IsCompleted)
+            {
+                _tlsReadSignalled = false;
+                _tlsReadAwaited = true;
+                reading.UnsafeOnCompleted(_onTlsRead ??= () => { _tlsReadSignalled = true; wake.Set(); });
+            }
         }
         return total;
     }
@@ -134,7 +148,7 @@ internal sealed partial class FixConnection
     private bool CompleteTlsWrite()
     {
         if (!_tlsWriteInFlightFlag) return true;
-        if (!_tlsWriting.IsCompleted) return false;
+        if (!_tlsWriting.IsCompleted || (_tlsWriteAwaited && !_tlsWriteSignalled)) return false;
         _tlsWriteInFlightFlag = false;
         try { _tlsWriting.GetAwaiter().GetResult(); }
         catch (Exception)
@@ -157,20 +171,16 @@ internal sealed partial class FixConnection
             return n;
         }
         _tlsWriteInFlightFlag = true;
-        if (!CompleteTlsWrite()) WakeWhenDone(_tlsWriting.GetAwaiter());
+        _tlsWriteAwaited = false;
+        var writing = _tlsWriting.GetAwaiter();
+        if (Wake is { } wake && !writing.IsCompleted)
+        {
+            _tlsWriteSignalled = false;
+            _tlsWriteAwaited = true;
+            writing.UnsafeOnCompleted(_onTlsWrite ??= () => { _tlsWriteSignalled = true; wake.Set(); });
+        }
+        else CompleteTlsWrite();
         return n;
-    }
-
-    // An operation still running sets the wake signal when it finishes (the await pattern: a continuation registered
-    // once, the result taken later by the duty cycle), so a parked acceptor moves its bytes at once.
-    private void WakeWhenDone(System.Runtime.CompilerServices.ValueTaskAwaiter<int> awaiter)
-    {
-        if (Wake is { } wake && !awaiter.IsCompleted) awaiter.UnsafeOnCompleted(_wakeSet ??= wake.Set);
-    }
-
-    private void WakeWhenDone(System.Runtime.CompilerServices.ValueTaskAwaiter awaiter)
-    {
-        if (Wake is { } wake && !awaiter.IsCompleted) awaiter.UnsafeOnCompleted(_wakeSet ??= wake.Set);
     }
 
     // close_notify, then FIN; called once nothing is left to send.
