@@ -25,14 +25,7 @@ internal sealed partial class FixConnection
     private byte[] _tlsWrite = [];
     private ValueTask _tlsWriting;
     private bool _tlsWriteInFlightFlag;
-    // An operation still running when it was issued gets a continuation that wakes the acceptor. Its result may then be
-    // taken only once that continuation has run: SslStream's operations complete through pooled sources, and taking the
-    // result returns the source to the pool, where the next operation can take it while the completing thread is still
-    // about to read its continuation; that thread then called the new operation's continuation with the old one's state
-    // and the gateway died ("An unexpected state object was encountered", on a thread-pool thread).
-    private bool _tlsReadAwaited, _tlsWriteAwaited;
-    private volatile bool _tlsReadSignalled, _tlsWriteSignalled;
-    private Action? _onTlsRead, _onTlsWrite;
+    private readonly CompletionWake _tlsReadWake = new(), _tlsWriteWake = new();
 
     /// <summary>Set by the handshake's certificate check when it refuses the connection: why (for the log).</summary>
     public volatile string? TlsRefusal;
@@ -104,7 +97,7 @@ internal sealed partial class FixConnection
             }
             if (_tlsReadInFlight)
             {
-                if (!_tlsReading.IsCompleted || (_tlsReadAwaited && !_tlsReadSignalled)) break;
+                if (!_tlsReadWake.ResultReady(_tlsReading.IsCompleted)) break;
                 _tlsReadInFlight = false;
                 int read;
                 try { read = _tlsReading.GetAwaiter().GetResult(); }
@@ -130,14 +123,7 @@ internal sealed partial class FixConnection
                 break;
             }
             _tlsReadInFlight = true;
-            _tlsReadAwaited = false;
-            var reading = _tlsReading.GetAwaiter();
-            if (Wake is { } wake && !reading.IsCompleted)
-            {
-                _tlsReadSignalled = false;
-                _tlsReadAwaited = true;
-                reading.UnsafeOnCompleted(_onTlsRead ??= () => { _tlsReadSignalled = true; wake.Set(); });
-            }
+            _tlsReadWake.Watch(_tlsReading.GetAwaiter(), _tlsReading.IsCompleted, Wake);
         }
         return total;
     }
@@ -148,7 +134,7 @@ internal sealed partial class FixConnection
     private bool CompleteTlsWrite()
     {
         if (!_tlsWriteInFlightFlag) return true;
-        if (!_tlsWriting.IsCompleted || (_tlsWriteAwaited && !_tlsWriteSignalled)) return false;
+        if (!_tlsWriteWake.ResultReady(_tlsWriting.IsCompleted)) return false;
         _tlsWriteInFlightFlag = false;
         try { _tlsWriting.GetAwaiter().GetResult(); }
         catch (Exception)
@@ -171,16 +157,34 @@ internal sealed partial class FixConnection
             return n;
         }
         _tlsWriteInFlightFlag = true;
-        _tlsWriteAwaited = false;
-        var writing = _tlsWriting.GetAwaiter();
-        if (Wake is { } wake && !writing.IsCompleted)
-        {
-            _tlsWriteSignalled = false;
-            _tlsWriteAwaited = true;
-            writing.UnsafeOnCompleted(_onTlsWrite ??= () => { _tlsWriteSignalled = true; wake.Set(); });
-        }
-        else CompleteTlsWrite();
+        _tlsWriteWake.Watch(_tlsWriting.GetAwaiter(), _tlsWriting.IsCompleted, Wake);
+        CompleteTlsWrite();
         return n;
+    }
+
+    /// <summary>Wakes a parked acceptor when an operation still running at its start finishes, and says when its result may
+    /// be taken: once that wake-up ran. SslStream's operations complete through pooled sources, and taking the result
+    /// returns the source to the pool, where the next operation can take it while the completing thread is still about
+    /// to read its continuation; that thread then ran the new operation's continuation with the old one's state and the
+    /// gateway died ("An unexpected state object was encountered", on a thread-pool thread). A plain await keeps this
+    /// order; an operation finished at once, or without a wake signal, is only polled.</summary>
+    private sealed class CompletionWake
+    {
+        private volatile bool _ran;
+        private bool _registered;
+        private Action? _onCompleted;
+
+        public void Watch<TAwaiter>(TAwaiter awaiter, bool completed, Exchange.Runtime.WakeSignal? wake)
+            where TAwaiter : System.Runtime.CompilerServices.ICriticalNotifyCompletion
+        {
+            _registered = false;
+            if (wake == null || completed) return;
+            _ran = false;
+            _registered = true;
+            awaiter.UnsafeOnCompleted(_onCompleted ??= () => { _ran = true; wake.Set(); });
+        }
+
+        public bool ResultReady(bool completed) => completed && (!_registered || _ran);
     }
 
     // close_notify, then FIN; called once nothing is left to send.
