@@ -6,9 +6,6 @@ namespace Exchange.Gateway.Tests;
 
 public sealed class EngineConnectionTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
-    private static string Field(string line, string key) =>
-        line.Split(' ').First(p => p.StartsWith(key + "=", StringComparison.Ordinal))[(key.Length + 1)..];
-
     [Fact]
     public void The_gateways_sessions_share_one_connection_to_the_engine()
     {
@@ -21,7 +18,7 @@ public sealed class EngineConnectionTests(GatewayFixture gateway) : IClassFixtur
         Assert.Equal("F", one.WaitFor("8", m => m[11] == "B1" && m[150] == "F")[150]);
 
         // Two order-entry sessions logged on, one client image: each session is a lane of the gateway's connection.
-        string status = gateway.Engine.WaitForLine("status", line => Field(line, "sessions") == "2", Timeouts.Process);
-        Assert.Equal(("1", "2"), (Field(status, "clientConnections"), Field(status, "lanes")));
+        string status = gateway.Engine.WaitForLine("status", line => StatusLines.Field(line, "sessions") == "2", Timeouts.Process);
+        Assert.Equal(("1", "2"), (StatusLines.Field(status, "clientConnections"), StatusLines.Field(status, "lanes")));
     }
 }

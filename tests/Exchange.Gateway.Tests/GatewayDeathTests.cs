@@ -25,9 +25,6 @@ public sealed class GatewayDeathTests : IDisposable
         _dir.Dispose();
     }
 
-    private static string Field(string line, string key) =>
-        line.Split(' ').First(p => p.StartsWith(key + "=", StringComparison.Ordinal))[(key.Length + 1)..];
-
     [Fact]
     public void A_killed_gateways_sessions_all_end_at_the_engine_and_their_orders_are_cancelled()
     {
@@ -38,16 +35,16 @@ public sealed class GatewayDeathTests : IDisposable
             two.Send("D", $"11=R2|55=BTC-USD|54=2|60={FixTestClient.Timestamp()}|38=0.05|40=2|44=71000|59=1|");
             Assert.Equal("0", one.WaitFor("8", m => m[11] == "R1")[150]);
             Assert.Equal("0", two.WaitFor("8", m => m[11] == "R2")[150]);
-            string status = _engine.WaitForLine("status", line => Field(line, "sessions") == "2", Timeouts.Process);
-            Assert.Equal(("1", "2", "2"), (Field(status, "clientConnections"), Field(status, "lanes"), Field(status, "openOrders")));
+            string status = _engine.WaitForLine("status", line => StatusLines.Field(line, "sessions") == "2", Timeouts.Process);
+            Assert.Equal(("1", "2", "2"), (StatusLines.Field(status, "clientConnections"), StatusLines.Field(status, "lanes"), StatusLines.Field(status, "openOrders")));
 
             _gateway.Kill();
         }
 
         // Both sessions of the dead connection end (their heartbeats stop, then the image goes), and each broker's
         // resting order is cancelled with it.
-        string ended = _engine.WaitForLine("status", line => Field(line, "sessions") == "0" && Field(line, "openOrders") == "0", Timeouts.Process);
-        Assert.Equal("0", Field(ended, "sessions"));
+        string ended = _engine.WaitForLine("status", line => StatusLines.Field(line, "sessions") == "0" && StatusLines.Field(line, "openOrders") == "0", Timeouts.Process);
+        Assert.Equal("0", StatusLines.Field(ended, "sessions"));
         string log = LogLines.AsText(_engine.Stderr);
         Assert.Equal(2, log.Split('\n').Count(l => l.Contains("its orders were cancelled", StringComparison.Ordinal)));
     }

@@ -95,8 +95,8 @@ public sealed class NewcomerTests(FreshClone clone) : IClassFixture<FreshClone>
         // Both print a status line at the primary's last sequence, with the same state hash.
         string primary = pair.WaitForLine("[primary]   status ", Timeouts.Process);
         Eventually.True(() => pair.StdoutLines.Any(l => l.StartsWith("[standby-1] status ", StringComparison.Ordinal)
-            && Field(l, "sequence") == Field(LastStatus(pair, "[primary]   "), "sequence")
-            && Field(l, "stateHash") == Field(LastStatus(pair, "[primary]   "), "stateHash")), $"the standby reaches the primary's state: {pair.Stdout}", Timeouts.Process);
+            && StatusLines.Field(l, "sequence") == StatusLines.Field(LastStatus(pair, "[primary]   "), "sequence")
+            && StatusLines.Field(l, "stateHash") == StatusLines.Field(LastStatus(pair, "[primary]   "), "stateHash")), $"the standby reaches the primary's state: {pair.Stdout}", Timeouts.Process);
         Assert.NotNull(primary);
     }
 
@@ -124,7 +124,7 @@ public sealed class NewcomerTests(FreshClone clone) : IClassFixture<FreshClone>
         string check = demo.WaitForLine("[export] and check it against the journal:", TimeSpan.FromMinutes(5));
         // Each sink gets trades from the market makers (status lines come every 10 s).
         foreach (string sink in new[] { "postgres", "redis", "kafka" })
-            Eventually.True(() => demo.StdoutLines.Any(l => l.StartsWith($"[export] status sink={sink} ", StringComparison.Ordinal) && long.Parse(Field(l, "trades")) > 0),
+            Eventually.True(() => demo.StdoutLines.Any(l => l.StartsWith($"[export] status sink={sink} ", StringComparison.Ordinal) && long.Parse(StatusLines.Field(l, "trades")) > 0),
                 $"{sink} receives trades: {demo.Stdout}\n{demo.Stderr}", Timeouts.Process);
         // The line it prints to check them runs as written, and finds every sink clean.
         var reconcile = ChildProcess.Run(ChildProcess.Start("bash", ["-c", check[(check.IndexOf(':') + 1)..].Trim()], workingDirectory: clone.Root), Timeouts.Process);
@@ -134,9 +134,6 @@ public sealed class NewcomerTests(FreshClone clone) : IClassFixture<FreshClone>
 
     private static string LastStatus(ChildProcess process, string prefix) =>
         process.StdoutLines.Last(l => l.StartsWith(prefix + "status ", StringComparison.Ordinal));
-
-    private static string Field(string line, string key) =>
-        line.Split(' ').First(p => p.StartsWith(key + "=", StringComparison.Ordinal))[(key.Length + 1)..];
 
     /// <summary>The lines of the README between its try-it markers that start with '$ ', without their comments.</summary>
     private static List<string> TryItSteps(string readme)

@@ -36,7 +36,7 @@ public sealed class AdminToolTests : IDisposable
             Assert.Equal("BalanceChanged", json.GetProperty("event").GetString());
             Eventually.True(() => engine.Process.Stderr.Contains("operator ops: Deposit", StringComparison.Ordinal), "the engine logs 'operator ops: Deposit'", Timeouts.Prompt);
             Assert.True(engine.Process.Terminate());
-            hash = Lines.Field(engine.Process.WaitForLine("stopped"), "stateHash");
+            hash = StatusLines.Field(engine.Process.WaitForLine("stopped"), "stateHash");
         }
         using var restarted = new EngineProcess(1, "BTC-USD,ETH-USD", journal, port);
         Assert.Equal(hash, restarted.StateHashAtStart);

@@ -108,8 +108,8 @@ public sealed class AuthenticationTests : IDisposable
         Assert.Empty(Accepted(other));
         AssertTrades(engine, client, 1);
         // The next status line once idle: two sealed messages refused, and only the real orders open.
-        var status = engine.Process.WaitForLine("status", l => Lines.Field(l, "openOrders") == "3");
-        Assert.Equal("2", Lines.Field(status, "sealedRefused"));
+        var status = engine.Process.WaitForLine("status", l => StatusLines.Field(l, "openOrders") == "3");
+        Assert.Equal("2", StatusLines.Field(status, "sealedRefused"));
     }
 
     [Fact]

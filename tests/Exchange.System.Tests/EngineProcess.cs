@@ -1,18 +1,7 @@
-// The engine as a real child process for the system tests, and how to read its status lines.
+// The engine as a real child process for the system tests.
 using Exchange.Testing;
 
 namespace Exchange.System.Tests;
-
-internal static class Lines
-{
-    /// <summary>key=value from a status line such as 'status sequence=12 stateHash=ab…'.</summary>
-    public static string Field(string line, string key)
-    {
-        foreach (string part in line.Split(' '))
-            if (part.StartsWith(key + "=", StringComparison.Ordinal)) return part[(key.Length + 1)..];
-        throw new KeyNotFoundException($"no {key} in '{line}'");
-    }
-}
 
 internal sealed class EngineProcess : IDisposable
 {
@@ -53,7 +42,7 @@ internal sealed class EngineProcess : IDisposable
 
     public string ChannelUri => Channel(Port);
 
-    public string StateHashAtStart => Lines.Field(ListenLine, "stateHash");
+    public string StateHashAtStart => StatusLines.Field(ListenLine, "stateHash");
 
     /// <summary>The engine's resident memory, from /proc.</summary>
     public long ResidentBytes

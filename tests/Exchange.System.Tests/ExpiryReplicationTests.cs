@@ -52,8 +52,8 @@ public sealed class ExpiryReplicationTests() : ProcessTest("exchange-expiry-")
 
         string status = SettledStatus(primary);
         long last = SequenceOf(status);
-        string hash = Lines.Field(status, "stateHash");
-        Assert.Equal(hash, Lines.Field(At(standby, last), "stateHash"));
+        string hash = StatusLines.Field(status, "stateHash");
+        Assert.Equal(hash, StatusLines.Field(At(standby, last), "stateHash"));
 
         foreach (var e in new[] { primary, standby }) Assert.True(e.Process.Terminate(Timeouts.Process), e.Process.Stderr);
         Assert.DoesNotContain("DIVERGED", standby.Process.Stderr);
@@ -89,7 +89,7 @@ public sealed class ExpiryReplicationTests() : ProcessTest("exchange-expiry-")
         Eventually.True(() =>
         {
             string? latest = primary.Process.StdoutLines.LastOrDefault(l => l.StartsWith("status ", StringComparison.Ordinal));
-            if (latest == null || Lines.Field(latest, "sessions") != "0") { line = null; return false; }
+            if (latest == null || StatusLines.Field(latest, "sessions") != "0") { line = null; return false; }
             if (!ReferenceEquals(latest, line)) { line = latest; since.Restart(); return false; }
             return since.ElapsedMilliseconds >= 1_000;
         }, "the primary settles with no sessions", Timeouts.Process);

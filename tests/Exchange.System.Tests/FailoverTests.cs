@@ -58,7 +58,7 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
         Trade(a, 200);
         string? settled = null;
         Eventually.True(() => (settled = a.Process.StdoutLines.Skip(mark)
-            .LastOrDefault(l => l.StartsWith("status ", StringComparison.Ordinal) && Lines.Field(l, "sessions") == "0")) != null, "a settles", Timeouts.Process);
+            .LastOrDefault(l => l.StartsWith("status ", StringComparison.Ordinal) && StatusLines.Field(l, "sessions") == "0")) != null, "a settles", Timeouts.Process);
         return (a, b, settled!);
     }
 
@@ -91,7 +91,7 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
 
         Eventually.True(() => b.Process.Stderr.Contains("promoted to primary", StringComparison.Ordinal), "b takes over", Timeouts.Process);
         long takeover = down.ElapsedMilliseconds;
-        Assert.Equal((long.Parse(Lines.Field(settled, "sequence")), Lines.Field(settled, "stateHash")), PromotedAt(b));
+        Assert.Equal((long.Parse(StatusLines.Field(settled, "sequence")), StatusLines.Field(settled, "stateHash")), PromotedAt(b));
         // Within the lease (1 s) and the standby's poll, with room for a loaded machine.
         Assert.True(takeover < 10_000, $"took over after {takeover} ms");
 
@@ -139,7 +139,7 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
 
         Eventually.True(() => b.Process.Stderr.Contains("promoted to primary", StringComparison.Ordinal), "b takes over", Timeouts.Process);
         Assert.True(stopped.ElapsedMilliseconds < 5_000, $"took over {stopped.ElapsedMilliseconds} ms after the leader stopped");
-        Assert.True(PromotedAt(b).Sequence >= long.Parse(Lines.Field(settled, "sequence")));
+        Assert.True(PromotedAt(b).Sequence >= long.Parse(StatusLines.Field(settled, "sequence")));
     }
 
     [Fact]
@@ -181,7 +181,7 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
             Assert.True(takeover < 15_000, $"took over after {takeover} ms with a 30 s lease");
             Assert.Contains("has sent nothing on the replication stream for", b.Process.Stderr);
             Assert.Contains("revoking its lease", b.Process.Stderr);
-            Assert.Equal((long.Parse(Lines.Field(settled, "sequence")), Lines.Field(settled, "stateHash")), PromotedAt(b));
+            Assert.Equal((long.Parse(StatusLines.Field(settled, "sequence")), StatusLines.Field(settled, "stateHash")), PromotedAt(b));
             Assert.True(client.NewOrder(new NewOrder(0, 9_999, Btc, Side.Buy, OrderType.Limit, TimeInForce.GoodTillCancel, 59_000, 1_000_000)) > 0);
         }
         finally { a.Process.Signal(Signal.Cont); }
@@ -207,7 +207,7 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
             ["--engine", $"{a.ChannelUri},{b.ChannelUri}", "--api-key", "mm-1001-key", "--symbol", Btc.ToString(), "--seconds", "30",
              "--interval-ms", "500", "--take-every", "0", "--heartbeat-ms", "200", "--json"]);
         Eventually.True(() => mm.StdoutLines.Count(l => l.Contains("\"event\":\"logon\"", StringComparison.Ordinal)) == 1
-            && a.Process.StdoutLines.Any(l => l.StartsWith("status ", StringComparison.Ordinal) && Lines.Field(l, "openOrders") == "2"),
+            && a.Process.StdoutLines.Any(l => l.StartsWith("status ", StringComparison.Ordinal) && StatusLines.Field(l, "openOrders") == "2"),
             "exchange-mm quotes a bid and an ask on a", Timeouts.Process);
 
         a.Process.Kill();
@@ -220,7 +220,7 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
             && b.Process.StdoutLines.Skip(mark).Count(l => l.StartsWith("status ", StringComparison.Ordinal)) >= 3, "b's status after a few intervals", Timeouts.Process);
         // Still one quote a side: none lost track of and left resting, none placed twice.
         foreach (string status in b.Process.StdoutLines.Skip(mark).Where(l => l.StartsWith("status ", StringComparison.Ordinal)).Skip(1))
-            Assert.True(long.Parse(Lines.Field(status, "openOrders")) <= 2, status);
+            Assert.True(long.Parse(StatusLines.Field(status, "openOrders")) <= 2, status);
 
         Assert.True(mm.WaitForExit(TimeSpan.FromSeconds(60)), mm.Stderr);
         Assert.Equal(0, mm.ExitCode);
@@ -235,7 +235,7 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
         // Responses wait for the sync standby however long it takes: what the leader journals alone is never acknowledged.
         _replication = """, "replication": { "onSyncLoss": "wait" }""";
         var (a, b, settled) = Started();
-        long common = long.Parse(Lines.Field(settled, "sequence"));
+        long common = long.Parse(StatusLines.Field(settled, "sequence"));
         Assert.Contains("term ", a.Process.StderrOnce("term "));
 
         // The standby is paused: the leader journals five orders it cannot acknowledge. Then both die, the standby
@@ -245,7 +245,7 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
         {
             for (int i = 0; i < 5; i++)
                 Assert.True(client.NewOrder(new NewOrder(0, 7_000 + i, Btc, Side.Buy, OrderType.Limit, TimeInForce.GoodTillCancel, 59_000, 1_000_000)) > 0);
-            Eventually.True(() => LastStatus(a) is { } l && long.Parse(Lines.Field(l, "sequence")) >= common + 5,
+            Eventually.True(() => LastStatus(a) is { } l && long.Parse(StatusLines.Field(l, "sequence")) >= common + 5,
                 "the leader journals the five", Timeouts.Process, () => client.Poll());
             client.Poll();
             Assert.Empty(client.Listener.Accepted);
@@ -259,7 +259,7 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
         // The standby, started first, leads from what it holds: none of the five. (Its answers wait for its sync standby.)
         var leader = Member("b");
         Assert.Contains("role=primary member=b term=", leader.ListenLine);
-        Assert.Equal(common, long.Parse(Lines.Field(leader.ListenLine, "sequence")));
+        Assert.Equal(common, long.Parse(StatusLines.Field(leader.ListenLine, "sequence")));
 
         // The old leader says what it holds; the new one's history has none of its last five records and says cut.
         var rejoining = Member("a");
@@ -277,7 +277,7 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
         Eventually.True(() => leader.Process.Stderr.Contains("standby a (sync) holds", StringComparison.Ordinal), "a rejoins b's live stream", Timeouts.Process);
         Trade(leader, 20);
         Eventually.True(() => LastStatus(leader) is { } lb && LastStatus(again) is { } la
-                && Lines.Field(lb, "sequence") == Lines.Field(la, "sequence") && Lines.Field(lb, "stateHash") == Lines.Field(la, "stateHash"),
+                && StatusLines.Field(lb, "sequence") == StatusLines.Field(la, "sequence") && StatusLines.Field(lb, "stateHash") == StatusLines.Field(la, "stateHash"),
             "a and b stand at the same sequence with the same state", Timeouts.Process);
         Assert.False(again.Process.HasExited, again.Process.Stderr);
     }
@@ -298,8 +298,8 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
         }
         // Acknowledged, then cancelled by the session's end (cancel-on-disconnect): the leader's last sequence.
         string? quiet = null;
-        Eventually.True(() => (quiet = LastStatus(a)) != null && Lines.Field(quiet, "sessions") == "0", "a settles", Timeouts.Process);
-        long acknowledged = long.Parse(Lines.Field(quiet!, "sequence"));
+        Eventually.True(() => (quiet = LastStatus(a)) != null && StatusLines.Field(quiet, "sessions") == "0", "a settles", Timeouts.Process);
+        long acknowledged = long.Parse(StatusLines.Field(quiet!, "sequence"));
         string leaderLog = LogLines.AsText(a.Process.Stderr);
         Assert.Contains("b marked behind in etcd", leaderLog);
         // (Marked at the start too, until it had caught up; marked again after the alarm.)
@@ -316,7 +316,7 @@ public sealed class FailoverTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
         var back = Member("a");
         Assert.Contains("role=primary member=a", back.ListenLine);
         Eventually.True(() => back.Process.Stderr.Contains("b has caught up: its behind mark is cleared", StringComparison.Ordinal), "b catches up and is cleared", Timeouts.Process);
-        Assert.Equal(acknowledged, long.Parse(Lines.Field(back.ListenLine, "sequence")));
+        Assert.Equal(acknowledged, long.Parse(StatusLines.Field(back.ListenLine, "sequence")));
         Trade(back, 10);
     }
 

@@ -196,7 +196,7 @@ public sealed class HostileInputTests : IDisposable
         var accepted = raw.Received.Where(m => raw.TemplateOf(m) == OrderAcceptedDecoder.TemplateId)
             .Select(m => OrderAcceptedDecoder.WrapWithHeader(m).ClientOrderId).ToList();
         Assert.Equal([7L], accepted);
-        Assert.Equal("1", Lines.Field(engine.Process.WaitForLine("status"), "openOrders"));
+        Assert.Equal("1", StatusLines.Field(engine.Process.WaitForLine("status"), "openOrders"));
     }
 
     [Fact]
@@ -246,7 +246,7 @@ public sealed class HostileInputTests : IDisposable
                 Assert.True(engine.Terminate());
             }
             Assert.Equal(1, engine.ExitCode);
-            stateHash = Lines.Field(engine.WaitForLine("stopped"), "stateHash");
+            stateHash = StatusLines.Field(engine.WaitForLine("stopped"), "stateHash");
             Assert.Contains("not written", engine.Stderr);
             Assert.Contains("No space left on device", engine.Stderr);
             Assert.Contains("the journal is intact", engine.Stderr);

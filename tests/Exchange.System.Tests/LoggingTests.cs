@@ -43,7 +43,7 @@ public sealed class LoggingTests : IDisposable
     {
         using var engine = StartEngine();
         string listen = engine.WaitForLine("listening");
-        string channel = EngineProcess.Channel(int.Parse(Lines.Field(listen, "port")));
+        string channel = EngineProcess.Channel(int.Parse(StatusLines.Field(listen, "port")));
         using (var maker = Clients.Connect("mm-1001-key", new ShardEndpoint(channel, [Btc])))
         {
         }
@@ -68,7 +68,7 @@ public sealed class LoggingTests : IDisposable
         Assert.True(logon.GetProperty("session").GetUInt64() > 0);
         Assert.True(logon.TryGetProperty("connection", out _));
         var listening = lines.Single(l => l.GetProperty("msg").GetString()!.StartsWith("listening on", StringComparison.Ordinal));
-        Assert.Equal(long.Parse(Lines.Field(listen, "sequence")), listening.GetProperty("sequence").GetInt64());
+        Assert.Equal(long.Parse(StatusLines.Field(listen, "sequence")), listening.GetProperty("sequence").GetInt64());
         // The refused logon is a warning, and neither key appears anywhere the engine printed.
         Assert.Contains(lines, l => l.GetProperty("level").GetString() == "warning" && l.GetProperty("msg").GetString()!.Contains("rejected", StringComparison.Ordinal));
         Assert.DoesNotContain("mm-1001-key", engine.Stderr + engine.Stdout);
@@ -86,7 +86,7 @@ public sealed class LoggingTests : IDisposable
         }
         using (var quiet = StartEngine(new() { [LogSettings.FormatVariable] = "json", [LogSettings.LevelVariable] = "warning" }))
         {
-            string channel = EngineProcess.Channel(int.Parse(Lines.Field(quiet.WaitForLine("listening"), "port")));
+            string channel = EngineProcess.Channel(int.Parse(StatusLines.Field(quiet.WaitForLine("listening"), "port")));
             Assert.ThrowsAny<Exception>(() => Clients.Connect("no-such-key", new ShardEndpoint(channel, [Btc])).Dispose());
             Eventually.True(() => quiet.Stderr.Contains("rejected", StringComparison.Ordinal), "the refused logon's warning");
             Assert.All(JsonLines(quiet.Stderr), l => Assert.Equal("warning", l.GetProperty("level").GetString()));

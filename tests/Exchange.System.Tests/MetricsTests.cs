@@ -39,7 +39,7 @@ public sealed class MetricsTests : IDisposable
     public void An_engines_counters_move_as_orders_flow_and_pass_promtool()
     {
         using var engine = StartEngine("j");
-        string channel = EngineProcess.Channel(int.Parse(Lines.Field(engine.WaitForLine("listening"), "port")));
+        string channel = EngineProcess.Channel(int.Parse(StatusLines.Field(engine.WaitForLine("listening"), "port")));
 
         var before = Stat("--prometheus");
         Assert.Equal(0, before.ExitCode);

@@ -110,7 +110,7 @@ public sealed class PermissionTests() : ProcessTest("exchange-permissions-")
         Assert.Equal(2, bad.ExitCode);
 
         Assert.True(engine.Process.Terminate(), engine.Process.Stderr);
-        string hash = Lines.Field(engine.Process.WaitForLine("stopped"), "stateHash");
+        string hash = StatusLines.Field(engine.Process.WaitForLine("stopped"), "stateHash");
         var restarted = Engine(engine.Port);
         Assert.Equal(hash, restarted.StateHashAtStart);
         var again = Connect("mm-1001-key", restarted);

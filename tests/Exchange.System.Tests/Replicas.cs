@@ -39,9 +39,9 @@ internal static class Replicas
     /// <summary>The line of <paramref name="engine"/> that shows it at <paramref name="sequence"/>: its listening line if it
     /// started there, else the status line it prints once it stands there.</summary>
     public static string At(EngineProcess engine, long sequence) =>
-        Lines.Field(engine.ListenLine, "sequence") == sequence.ToString()
+        StatusLines.Field(engine.ListenLine, "sequence") == sequence.ToString()
             ? engine.ListenLine
-            : engine.Process.WaitForLine("status ", l => Lines.Field(l, "sequence") == sequence.ToString(), Timeouts.Process);
+            : engine.Process.WaitForLine("status ", l => StatusLines.Field(l, "sequence") == sequence.ToString(), Timeouts.Process);
 
     /// <summary>Runs a trade on the primary and returns the status line it prints once its clients have gone (the
     /// cancels of their logouts included): its final sequence and state hash.</summary>
@@ -56,14 +56,14 @@ internal static class Replicas
         Eventually.True(() =>
         {
             string? last = primary.Process.StdoutLines.Skip(mark).LastOrDefault(l => l.StartsWith("status ", StringComparison.Ordinal));
-            if (last == null || Lines.Field(last, "sessions") != "0") { line = null; return false; }
+            if (last == null || StatusLines.Field(last, "sessions") != "0") { line = null; return false; }
             if (!ReferenceEquals(last, line)) { line = last; since.Restart(); return false; }
             return since.ElapsedMilliseconds >= 1_000;
         }, "the primary settles with no sessions", Timeouts.Process);
         return line!;
     }
 
-    public static long SequenceOf(string status) => long.Parse(Lines.Field(status, "sequence"));
+    public static long SequenceOf(string status) => long.Parse(StatusLines.Field(status, "sequence"));
 
     /// <summary>The bytes of the journal's one segment up to the end of record <paramref name="through"/>.</summary>
     public static byte[] JournalBytes(string directory, long through)

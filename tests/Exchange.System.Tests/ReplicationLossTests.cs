@@ -46,9 +46,9 @@ public sealed class ReplicationLossTests() : ProcessTest("exchange-replication-l
 
         string status = TradeAndSettle(primary, 3_000, 1);
         long last = SequenceOf(status);
-        string hash = Lines.Field(status, "stateHash");
-        Assert.Equal(hash, Lines.Field(At(sync, last), "stateHash"));
-        Assert.Equal(hash, Lines.Field(At(async, last), "stateHash"));
+        string hash = StatusLines.Field(status, "stateHash");
+        Assert.Equal(hash, StatusLines.Field(At(sync, last), "stateHash"));
+        Assert.Equal(hash, StatusLines.Field(At(async, last), "stateHash"));
         // The relays did drop their share: what the standbys hold came through loss.
         foreach (var relay in new[] { toSync, toAsync })
         {

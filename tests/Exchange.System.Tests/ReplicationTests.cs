@@ -40,9 +40,9 @@ public sealed class ReplicationTests() : ProcessTest("exchange-replication-")
 
         string primaryStatus = TradeAndSettle(primary, 600, 1);
         long last = SequenceOf(primaryStatus);
-        string hash = Lines.Field(primaryStatus, "stateHash");
-        Assert.Equal(hash, Lines.Field(At(sync, last), "stateHash"));
-        Assert.Equal(hash, Lines.Field(At(async, last), "stateHash"));
+        string hash = StatusLines.Field(primaryStatus, "stateHash");
+        Assert.Equal(hash, StatusLines.Field(At(sync, last), "stateHash"));
+        Assert.Equal(hash, StatusLines.Field(At(async, last), "stateHash"));
         Assert.Contains("replica=a mode=sync state=live", primaryStatus);
 
         foreach (var e in new[] { primary, sync, async }) Assert.True(e.Process.Terminate(Timeouts.Process), e.Process.Stderr);
@@ -68,7 +68,7 @@ public sealed class ReplicationTests() : ProcessTest("exchange-replication-")
 
         // A brand-new standby with an empty directory: everything comes from the primary.
         var standby = StandbyOf(p, "a", s, Dir("a"));
-        Assert.Equal(Lines.Field(first, "stateHash"), Lines.Field(At(standby, SequenceOf(first)), "stateHash"));
+        Assert.Equal(StatusLines.Field(first, "stateHash"), StatusLines.Field(At(standby, SequenceOf(first)), "stateHash"));
 
         // Killed in the middle of a trade: the primary waits for its sync standby up to the timeout, then goes on without it.
         {
@@ -76,15 +76,15 @@ public sealed class ReplicationTests() : ProcessTest("exchange-replication-")
             Assert.True(standby.Process.HasExited, "the standby was killed during the trade");
             // Restarted on its own journal: it recovers what it holds and asks the primary for the rest.
             var restarted = StandbyOf(p, "a", s, Dir("a"));
-            Assert.NotEqual("0", Lines.Field(restarted.ListenLine, "sequence"));
+            Assert.NotEqual("0", StatusLines.Field(restarted.ListenLine, "sequence"));
             Assert.True(SequenceOf(second) > SequenceOf(first));
-            Assert.Equal(Lines.Field(second, "stateHash"), Lines.Field(At(restarted, SequenceOf(second)), "stateHash"));
+            Assert.Equal(StatusLines.Field(second, "stateHash"), StatusLines.Field(At(restarted, SequenceOf(second)), "stateHash"));
 
             // The primary killed and restarted on its journal: the standby says hello again and follows it on.
             primary.Process.Kill();
             var again = Primary(p, Dir("p"), "--standby", Standby("a", "sync", s));
             string third = TradeAndSettle(again, 100, 10_000);
-            Assert.Equal(Lines.Field(third, "stateHash"), Lines.Field(At(restarted, SequenceOf(third)), "stateHash"));
+            Assert.Equal(StatusLines.Field(third, "stateHash"), StatusLines.Field(At(restarted, SequenceOf(third)), "stateHash"));
         }
     }
 

@@ -67,8 +67,8 @@ public sealed class ShardTests : IDisposable
         // Its session times out (three heartbeat intervals) and the engine cancels what it left resting.
         Clients.PollUntil(() => BookEmpty(observer.Listener, Btc), TimeSpan.FromSeconds(20), () => observer.Poll());
         // The engine's own account of it: nothing resting, and only the observer's session left.
-        var status = engine.Process.WaitForLine("status", l => Lines.Field(l, "openOrders") == "0");
-        Assert.Equal("1", Lines.Field(status, "sessions"));
+        var status = engine.Process.WaitForLine("status", l => StatusLines.Field(l, "openOrders") == "0");
+        Assert.Equal("1", StatusLines.Field(status, "sessions"));
     }
 
     [Fact]
@@ -94,8 +94,8 @@ public sealed class ShardTests : IDisposable
             ? t.GetProperty("lastPrice").GetInt64() >= t.GetProperty("stopPrice").GetInt64()
             : t.GetProperty("lastPrice").GetInt64() <= t.GetProperty("stopPrice").GetInt64(), t.ToString()));
         // Its last mass cancel took the stops still waiting with the quotes: nothing is left open.
-        var status = engine.Process.WaitForLine("status", l => Lines.Field(l, "openOrders") == "0");
-        Assert.Equal("0", Lines.Field(status, "openOrders"));
+        var status = engine.Process.WaitForLine("status", l => StatusLines.Field(l, "openOrders") == "0");
+        Assert.Equal("0", StatusLines.Field(status, "openOrders"));
     }
 
     [Fact]
@@ -146,8 +146,8 @@ public sealed class ShardTests : IDisposable
             Clients.PollUntil(() => taker.Listener.Fills.Count >= 3, TimeSpan.FromSeconds(10), polls);
             // Every response above was sent only once its command was durable; the quiet engine reports its state.
             // 50 bids rest; the sell takes the three best BTC bids, one lot each, leaving 47.
-            string status = engine.Process.WaitForLine("status", l => Lines.Field(l, "openOrders") == "47");
-            hashBefore = Lines.Field(status, "stateHash");
+            string status = engine.Process.WaitForLine("status", l => StatusLines.Field(l, "openOrders") == "47");
+            hashBefore = StatusLines.Field(status, "stateHash");
             engine.Process.Kill();
         }
         using var restarted = new EngineProcess(1, "BTC-USD,ETH-USD", journal, port);
@@ -176,7 +176,7 @@ public sealed class ShardTests : IDisposable
         engine.Dispose();
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(journal, "snapshots")));
         using var restarted = new EngineProcess(1, "BTC-USD,ETH-USD", journal);
-        Assert.Equal(Lines.Field(stopped, "stateHash"), restarted.StateHashAtStart);
-        Assert.Equal(Lines.Field(stopped, "sequence"), Lines.Field(restarted.ListenLine, "sequence"));
+        Assert.Equal(StatusLines.Field(stopped, "stateHash"), restarted.StateHashAtStart);
+        Assert.Equal(StatusLines.Field(stopped, "sequence"), StatusLines.Field(restarted.ListenLine, "sequence"));
     }
 }

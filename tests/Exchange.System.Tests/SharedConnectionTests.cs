@@ -35,8 +35,8 @@ public sealed class SharedConnectionTests : IDisposable
         new(0, clientOrderId, Btc, side, OrderType.Limit, TimeInForce.GoodTillCancel, price, Lot);
 
     private static bool Status(string line, int sessions, int connections, int lanes) =>
-        Lines.Field(line, "sessions") == sessions.ToString() && Lines.Field(line, "clientConnections") == connections.ToString()
-        && Lines.Field(line, "lanes") == lanes.ToString();
+        StatusLines.Field(line, "sessions") == sessions.ToString() && StatusLines.Field(line, "clientConnections") == connections.ToString()
+        && StatusLines.Field(line, "lanes") == lanes.ToString();
 
     /// <summary>Three sessions of one process trade through one connection: the engine counts one client connection
     /// carrying three lanes; each session's answers reach its own client, market data every client; one session
@@ -81,7 +81,7 @@ public sealed class SharedConnectionTests : IDisposable
         Clients.PollUntil(() => broker.Listener.Accepted.Count == 1, Timeouts.Prompt, () => engine.Stderr, polls[1..]);
         Assert.True(taker.NewOrder(Limit(2, Side.Buy, 60_100)) > 0);
         Clients.PollUntil(() => broker.Listener.Fills.Count == 1 && taker.Listener.Fills.Count == 2, Timeouts.Prompt, () => engine.Stderr, polls[1..]);
-        engine.WaitForLine("status", line => Lines.Field(line, "sessions") == "2" && Lines.Field(line, "clientConnections") == "1");
+        engine.WaitForLine("status", line => StatusLines.Field(line, "sessions") == "2" && StatusLines.Field(line, "clientConnections") == "1");
         taker.Logout(Timeouts.Prompt);
         broker.Logout(Timeouts.Prompt);
     }

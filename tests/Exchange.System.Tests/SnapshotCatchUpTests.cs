@@ -101,13 +101,13 @@ public sealed class SnapshotCatchUpTests() : ProcessTest("exchange-snapshot-catc
         string first = RunUntilTrimmed(primary, Dir("p"));
 
         var standby = StandbyOf(p, s);
-        Assert.Equal(Lines.Field(first, "stateHash"), Lines.Field(At(standby, SequenceOf(first), primary), "stateHash"));
+        Assert.Equal(StatusLines.Field(first, "stateHash"), StatusLines.Field(At(standby, SequenceOf(first), primary), "stateHash"));
         Assert.Contains("restored from the primary's snapshot at sequence", standby.Process.StderrOnce("restored from the primary's snapshot at sequence"));
         Assert.Contains("sending snapshot at sequence", primary.Process.StderrOnce("sending snapshot at sequence"));
 
         // Live from there: more trading reaches it without a gap or a duplicate.
         string second = TradeAndSettle(primary, 300, 10_000);
-        Assert.Equal(Lines.Field(second, "stateHash"), Lines.Field(At(standby, SequenceOf(second), primary), "stateHash"));
+        Assert.Equal(StatusLines.Field(second, "stateHash"), StatusLines.Field(At(standby, SequenceOf(second), primary), "stateHash"));
         // Its journal starts after the snapshot it restored from: nothing before was copied by hand or replayed. (Asked
         // once records have come after the snapshot: one taken at the primary's last input leaves the journal empty.)
         long journalStart = JournalRetention.FirstSequence(Dir("a"));
@@ -116,10 +116,10 @@ public sealed class SnapshotCatchUpTests() : ProcessTest("exchange-snapshot-catc
         // Restarted, it starts from its own disk (its snapshot and journal), not from the primary's snapshot again.
         Assert.True(standby.Process.Terminate(Timeouts.Process), standby.Process.Stderr);
         var restarted = StandbyOf(p, s);
-        Assert.Equal(SequenceOf(second).ToString(), Lines.Field(restarted.ListenLine, "sequence"));
-        Assert.Equal(Lines.Field(second, "stateHash"), restarted.StateHashAtStart);
+        Assert.Equal(SequenceOf(second).ToString(), StatusLines.Field(restarted.ListenLine, "sequence"));
+        Assert.Equal(StatusLines.Field(second, "stateHash"), restarted.StateHashAtStart);
         string third = TradeAndSettle(primary, 100, 20_000);
-        Assert.Equal(Lines.Field(third, "stateHash"), Lines.Field(At(restarted, SequenceOf(third), primary), "stateHash"));
+        Assert.Equal(StatusLines.Field(third, "stateHash"), StatusLines.Field(At(restarted, SequenceOf(third), primary), "stateHash"));
         Assert.DoesNotContain("receiving the primary's snapshot", restarted.Process.Stderr);
 
         foreach (var e in new[] { primary, restarted }) Assert.True(e.Process.Terminate(Timeouts.Process), e.Process.Stderr);
@@ -144,14 +144,14 @@ public sealed class SnapshotCatchUpTests() : ProcessTest("exchange-snapshot-catc
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(Dir("a"), "snapshots"), "*.part"));
 
         var restarted = StandbyOf(p, s);
-        Assert.Equal("0", Lines.Field(restarted.ListenLine, "sequence"));
-        Assert.Equal(Lines.Field(first, "stateHash"), Lines.Field(At(restarted, SequenceOf(first), primary), "stateHash"));
+        Assert.Equal("0", StatusLines.Field(restarted.ListenLine, "sequence"));
+        Assert.Equal(StatusLines.Field(first, "stateHash"), StatusLines.Field(At(restarted, SequenceOf(first), primary), "stateHash"));
         Assert.Contains("a snapshot from the primary that did not finish arriving", restarted.Process.StderrOnce("a snapshot from the primary that did not finish arriving"));
         Assert.Contains("restored from the primary's snapshot at sequence", restarted.Process.StderrOnce("restored from the primary's snapshot at sequence"));
         Assert.Empty(Directory.GetFiles(Path.Combine(Dir("a"), "snapshots"), "*.part"));
 
         string second = TradeAndSettle(primary, 100, 10_000);
-        Assert.Equal(Lines.Field(second, "stateHash"), Lines.Field(At(restarted, SequenceOf(second), primary), "stateHash"));
+        Assert.Equal(StatusLines.Field(second, "stateHash"), StatusLines.Field(At(restarted, SequenceOf(second), primary), "stateHash"));
         foreach (var e in new[] { primary, restarted }) Assert.True(e.Process.Terminate(Timeouts.Process), e.Process.Stderr);
         AssertSameJournalsAndState(Dir("p"), Dir("a"));
     }
@@ -164,7 +164,7 @@ public sealed class SnapshotCatchUpTests() : ProcessTest("exchange-snapshot-catc
         string first = RunUntilTrimmed(primary, Dir("p"));
 
         var standby = StandbyOf(p, s);
-        Assert.Equal(Lines.Field(first, "stateHash"), Lines.Field(At(standby, SequenceOf(first), primary), "stateHash"));
+        Assert.Equal(StatusLines.Field(first, "stateHash"), StatusLines.Field(At(standby, SequenceOf(first), primary), "stateHash"));
         Assert.Contains("FAULT INJECTED", primary.Process.StderrOnce("FAULT INJECTED"));
         Assert.Matches("REFUSED snapshot chunk at offset 0 of the snapshot at sequence [0-9]+: CRC32C [0-9a-f]{8} where the primary sent [0-9a-f]{8}; asking for it again",
             standby.Process.StderrOnce("REFUSED snapshot chunk"));
@@ -173,7 +173,7 @@ public sealed class SnapshotCatchUpTests() : ProcessTest("exchange-snapshot-catc
         Assert.Matches(rewound, primary.Process.StderrOnce(e => global::System.Text.RegularExpressions.Regex.IsMatch(e, rewound)));
         Assert.Contains("restored from the primary's snapshot", standby.Process.StderrOnce("restored from the primary's snapshot"));
         string second = TradeAndSettle(primary, 100, 10_000);
-        Assert.Equal(Lines.Field(second, "stateHash"), Lines.Field(At(standby, SequenceOf(second), primary), "stateHash"));
+        Assert.Equal(StatusLines.Field(second, "stateHash"), StatusLines.Field(At(standby, SequenceOf(second), primary), "stateHash"));
 
         foreach (var e in new[] { primary, standby }) Assert.True(e.Process.Terminate(Timeouts.Process), e.Process.Stderr);
         AssertSameJournalsAndState(Dir("p"), Dir("a"));
