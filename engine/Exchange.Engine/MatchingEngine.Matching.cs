@@ -65,7 +65,7 @@ public sealed partial class MatchingEngine<TOutput>
         ref Order m = ref _orders[makerSlot];
         ref readonly SymbolSpec spec = ref book.Spec;
         long price = level.Price;
-        long notional = price * book.Lot.Divide(quantity);
+        long notional = Risk.Notional(price, quantity, spec.LotSize);
         long makerFee = Risk.Fee(notional, spec.MakerFeeBps);
         long takerFee = Risk.Fee(notional, spec.TakerFeeBps);
         long tradeId = _nextTradeId++;
@@ -117,7 +117,7 @@ public sealed partial class MatchingEngine<TOutput>
         }
         else
         {
-            long required = Risk.BuyHoldOfLots(o.Price, book.Lot.Divide(o.Leaves), book.MaxFeeBps);
+            long required = Risk.BuyHold(o.Price, o.Leaves, book.Spec.LotSize, book.MaxFeeBps);
             long released = o.Held - required;
             _held[quote] -= released;
             _available[quote] += released - cost;

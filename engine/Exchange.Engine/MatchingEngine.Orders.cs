@@ -115,11 +115,11 @@ public sealed partial class MatchingEngine<TOutput>
         if (stop && c.TimeInForce == TimeInForce.FillOrKill) return RejectReason.InvalidTimeInForce;
         if (c.PostOnly && !Rests(c.TimeInForce)) return RejectReason.InvalidTimeInForce;
         if (c.SelfTrade > SelfTradePrevention.Decrement) return RejectReason.InvalidSelfTradePrevention;
-        var reason = CheckQuantity(c.Quantity, book);
+        var reason = CheckQuantity(c.Quantity, in spec);
         if (reason != RejectReason.None) return reason;
         if (c.DisplayQuantity != 0 && (reason = CheckIceberg(in c, in spec)) != RejectReason.None) return reason;
         if (stop && CheckPrice(c.StopPrice, book) != RejectReason.None) return RejectReason.InvalidStopPrice;
-        long lots = book.Lot.Divide(c.Quantity);
+        long lots = c.Quantity / spec.LotSize;
         long budget = 0;
         if (market)
         {
@@ -146,7 +146,7 @@ public sealed partial class MatchingEngine<TOutput>
             if (_freeLevels == 0 && (stop ? book.StopsOf(c.Side).Find(c.StopPrice) : book.SideOf(c.Side).Find(c.Price)) < 0)
                 return RejectReason.PriceLevelCapacityExhausted;
         }
-        hold = !buy ? c.Quantity : market ? budget : Risk.BuyHoldOfLots(c.Price, lots, book.MaxFeeBps);
+        hold = !buy ? c.Quantity : market ? budget : Risk.BuyHold(c.Price, c.Quantity, spec.LotSize, book.MaxFeeBps);
         if (_available[Balance(account, buy ? spec.QuoteAsset : spec.BaseAsset)] < hold) return RejectReason.InsufficientFunds;
         if (c.PostOnly && WouldTake(book, c.Side, c.Price)) return RejectReason.PostOnlyWouldTake;
         if (c.TimeInForce == TimeInForce.FillOrKill && !FillOrKillFillable(book, c.Side, c.Price, c.Quantity, account, c.SelfTrade))
@@ -155,11 +155,10 @@ public sealed partial class MatchingEngine<TOutput>
         return RejectReason.None;
     }
 
-    private static RejectReason CheckQuantity(long quantity, OrderBook book)
+    private static RejectReason CheckQuantity(long quantity, in SymbolSpec spec)
     {
-        ref readonly SymbolSpec spec = ref book.Spec;
         if (quantity <= 0) return RejectReason.InvalidQuantity;
-        if (!book.Lot.Divides(quantity)) return RejectReason.QuantityOffLot;
+        if (quantity % spec.LotSize != 0) return RejectReason.QuantityOffLot;
         if (quantity < spec.MinQuantity) return RejectReason.QuantityBelowMinimum;
         if (quantity > spec.MaxQuantity) return RejectReason.QuantityAboveMaximum;
         return RejectReason.None;
@@ -168,7 +167,7 @@ public sealed partial class MatchingEngine<TOutput>
     private static RejectReason CheckPrice(long price, OrderBook book)
     {
         if (price <= 0) return RejectReason.InvalidPrice;
-        if (!book.Tick.Divides(price)) return RejectReason.PriceOffTick;
+        if (price % book.Spec.TickSize != 0) return RejectReason.PriceOffTick;
         if (price < book.BandLow || price > book.BandHigh) return RejectReason.PriceOutsideBand;
         return RejectReason.None;
     }
@@ -268,14 +267,14 @@ public sealed partial class MatchingEngine<TOutput>
         OrderBook book = _books[o.Symbol]!;
         ref readonly SymbolSpec spec = ref book.Spec;
         if (book.Status == SymbolStatus.Halted) return RejectReason.SymbolHalted;
-        var reason = CheckQuantity(c.Quantity, book);
+        var reason = CheckQuantity(c.Quantity, in spec);
         if (reason == RejectReason.None) reason = CheckPrice(c.Price, book);
         if (reason != RejectReason.None) return reason;
-        if (c.Price * book.Lot.Divide(c.Quantity) > spec.MaxNotional) return RejectReason.NotionalAboveLimit;
+        if (c.Price * (c.Quantity / spec.LotSize) > spec.MaxNotional) return RejectReason.NotionalAboveLimit;
         if (c.ClientOrderId != c.OrigClientOrderId && _orderIndex.Find(o.AccountSlot, c.ClientOrderId) != None) return RejectReason.DuplicateClientOrderId;
         if (c.Quantity <= o.Filled) return RejectReason.None;
         long newLeaves = c.Quantity - o.Filled;
-        long newHeld = o.Side == Side.Buy ? Risk.BuyHoldOfLots(c.Price, book.Lot.Divide(newLeaves), book.MaxFeeBps) : newLeaves;
+        long newHeld = o.Side == Side.Buy ? Risk.BuyHold(c.Price, newLeaves, spec.LotSize, book.MaxFeeBps) : newLeaves;
         if (newHeld - o.Held > _available[Balance(o.AccountSlot, HoldAsset(book, o.Side))]) return RejectReason.InsufficientFunds;
         if (o.PostOnly && c.Price != o.Price && WouldTake(book, o.Side, c.Price)) return RejectReason.PostOnlyWouldTake;
         // Moving to a new price may need a level: only if none is free, none exists there, and leaving
@@ -328,7 +327,7 @@ public sealed partial class MatchingEngine<TOutput>
     private static long RequiredHold(OrderBook book, ref Order o, long price) =>
         o.Side == Side.Sell ? o.Leaves
         : o.IsMarket ? o.Held
-        : Risk.BuyHoldOfLots(price, book.Lot.Divide(o.Leaves), book.MaxFeeBps);
+        : Risk.BuyHold(price, o.Leaves, book.Spec.LotSize, book.MaxFeeBps);
 
     /// <summary>Adjusts the hold to what the leaves now require, returning the difference to available.</summary>
     private void RecomputeHold(OrderBook book, ref Order o)

@@ -11,8 +11,6 @@ internal sealed class OrderBook
         BandLow = spec.BandLow;
         BandHigh = spec.BandHigh;
         MaxFeeBps = spec.MaxFeeBps;
-        Lot = new Divisor(spec.LotSize);
-        Tick = new Divisor(spec.TickSize);
         Bids = new BookSide(Side.Buy, initialLevelsPerSide);
         Asks = new BookSide(Side.Sell, initialLevelsPerSide);
         // Pending stops by stop price, the next to trigger at the end: buy stops lowest first (ordered like asks),
@@ -26,9 +24,6 @@ internal sealed class OrderBook
     public readonly long BandLow;
     public readonly long BandHigh;
     public readonly int MaxFeeBps;
-    /// <summary>The spec's lot and tick as divisors (<see cref="Divisor"/>): quantities and prices are checked against
-    /// them, and notionals count lots, on every order and fill.</summary>
-    public readonly Divisor Lot, Tick;
     public readonly BookSide Bids;
     public readonly BookSide Asks;
     public readonly BookSide BuyStops;

@@ -33,13 +33,9 @@ public static class Risk
 
     /// <summary>Quote a buy limit order of <paramref name="leaves"/> at <paramref name="price"/> must hold.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static long BuyHold(long price, long leaves, long lotSize, int maxFeeBps) => BuyHoldOfLots(price, leaves / lotSize, maxFeeBps);
-
-    /// <summary><see cref="BuyHold"/> with the leaves counted in lots.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static long BuyHoldOfLots(long price, long lots, int maxFeeBps)
+    public static long BuyHold(long price, long leaves, long lotSize, int maxFeeBps)
     {
-        long n = price * lots;
+        long n = Notional(price, leaves, lotSize);
         return n + MaxFee(n, maxFeeBps);
     }
 
