@@ -86,9 +86,12 @@ public sealed class EngineLoop : IAgent
         // Sessions stamp their traffic with this cycle's clock (a logon after a long cycle must not look old).
         _service.SetSessionClock(now);
         int work = _transport.DoWork(now);
+        // One poll of each stream: the order entry in it may be held for lookahead until its end.
+        _service.BeginPoll();
         work += _links.Commands.Poll(ref _handler, 64);
         _links.Now = now;
         work += _links.Lanes.Poll(ref _laneHandler, 64);
+        _service.EndPoll();
         foreach (int connection in _links.ExpiredLanes(now))
         {
             _service.OnConnectionLost(connection);

@@ -123,6 +123,9 @@ public sealed partial class EngineService : IDisposable
         if (_sessions.IsActive(connection) && _sessions[connection].Mac != null && !_sessionLayer.Open(connection, ref sbeMessage)) return;
         _sessionLayer.Touch(connection);
         int template = CommandCodec.TemplateOf(sbeMessage);
+        // Whatever is not order entry comes after the order entry held for lookahead.
+        if (_heldCount > 0 && template is not (NewOrderDecoder.TemplateId or CancelOrderDecoder.TemplateId or ReplaceOrderDecoder.TemplateId or MassCancelDecoder.TemplateId))
+            SequenceHeld();
         switch (template)
         {
             case LogonDecoder.TemplateId:
@@ -172,7 +175,8 @@ public sealed partial class EngineService : IDisposable
         if (session.IsOperator || session.Account != command.Account) { Reject(connection, in command, RejectReason.NotLoggedOn); return; }
         if (command.Kind == CommandKind.NewOrder && !_engine.TryGetSymbol(command.Symbol, out _, out _)) { Reject(connection, in command, RejectReason.WrongShard); return; }
         if (OverSessionRate(ref session)) { Reject(connection, in command, RejectReason.RateLimited); return; }
-        Submit(Block(message));
+        var block = Block(message);
+        if (!TryHold(block, in command)) Submit(block);
     }
 
     /// <summary>The session's flood guard (<see cref="EngineServiceOptions.SessionCommandsPerSecond"/>), by the session clock:
@@ -211,7 +215,11 @@ public sealed partial class EngineService : IDisposable
     private static ReadOnlySpan<byte> Block(ReadOnlySpan<byte> message) => message[..(HeaderLength + MessageHeaderDecoder.Wrap(message, 0).BlockLength)];
 
     /// <summary>The client's stream went away (transport liveness timeout or end of stream).</summary>
-    public void OnConnectionLost(int connection) => _sessionLayer.OnConnectionLost(connection);
+    public void OnConnectionLost(int connection)
+    {
+        if (_heldCount > 0) SequenceHeld();
+        _sessionLayer.OnConnectionLost(connection);
+    }
 
     /// <summary>Periodic duties: group commit of the journal, release of responses now durable, retries of sends that
     /// failed, heartbeats, heartbeat timeouts and unsendable connections. Returns how much work it did.</summary>
@@ -221,6 +229,7 @@ public sealed partial class EngineService : IDisposable
 
     public int DoWork(long nowNanos)
     {
+        if (_heldCount > 0) SequenceHeld();
         _sessions.SetNow(nowNanos);
         int work = 0;
         if (_journal != null)
@@ -524,6 +533,8 @@ public sealed partial class EngineService : IDisposable
     /// <summary>A CommandRejected for an input that was not sequenced: sequence 0, the sequencer's clock as timestamp.</summary>
     private void Reject(int connection, in CommandSummary command, RejectReason reason)
     {
+        // The commands held for lookahead arrived first: their responses go first.
+        if (_heldCount > 0) SequenceHeld();
         Stages.Refused();
         Metrics.Reject(reason);
         var m = CommandRejectedEncoder.WrapAndApplyHeader(_scratch, 0);
@@ -554,6 +565,7 @@ public sealed partial class EngineService : IDisposable
     public void StopAccepting()
     {
         if (_shutDown || !_accepting) return;
+        if (_heldCount > 0) SequenceHeld();
         _accepting = false;
         _sessionLayer.EndAll(HandsOverAtShutdown);
         MakeDurable();

@@ -52,6 +52,14 @@ public sealed record EngineServiceOptions
     /// <summary>One order-entry command in this many (on average, at random intervals) is timed through the engine's stages (received, sequenced,
     /// journaled, matched, durable, sent; <see cref="EngineService.StageReport"/>); 0: none.</summary>
     public int StageSampleEvery { get; init; } = 64;
+    /// <summary>Within one poll of the transport, order entry is held up to <see cref="EngineService.Window"/> commands
+    /// deep and the engine is hinted about the commands behind the one it applies (see EngineService.Lookahead); off:
+    /// each command is sequenced as it arrives. Either way the journal and every response are the same.</summary>
+    public bool Lookahead { get; init; } = true;
+    /// <summary>With <see cref="Lookahead"/>: a poll's order entry is held only while the engine has at least this many
+    /// open orders. Below, the orders, their index and the levels stay in the processor's caches, and holding and hinting
+    /// only cost (a tenth of the shallow book's throughput, perf/results/2026-12-07-live-lookahead).</summary>
+    public int LookaheadFromOpenOrders { get; init; } = 16_384;
     /// <summary>What becomes of journal segments wholly before the newest snapshot once no standby still reading the
     /// journal needs them: kept (the default), deleted, or moved to the journal's archive/ directory.</summary>
     public JournalRetentionMode JournalRetention { get; init; } = JournalRetentionMode.Keep;

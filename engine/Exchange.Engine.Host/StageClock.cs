@@ -7,7 +7,9 @@
 // journal, and sync standbys where there are any, hold it: its responses may leave), sent (its responses went to the
 // transport). Stopwatch ticks, the monotonic clock every process on the host shares. Preallocated: sampling never
 // allocates; samples beyond the capacity are counted, not kept. The report (percentiles of each stage) is made at the
-// end, off the hot path.
+// end, off the hot path. A command may be held between receipt and sequencing (the engine's lookahead window, see
+// EngineService.Lookahead), so several sampled commands can be in flight before the first is sequenced: each holds a
+// place in the ring from receipt, in arrival order, which is also the order they are sequenced in.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -24,9 +26,11 @@ internal sealed class StageClock
     // In flight: received, sequenced, journaled, matched, durable ticks and the sequence, oldest first (a ring).
     private readonly long[] _sequence = new long[Pending];
     private readonly long[,] _ticks = new long[Pending, 5];
-    private int _head, _count;
+    // _count: matched samples, oldest at _head; _reserved: samples received and not yet matched or refused, after them.
+    private int _head, _count, _reserved;
     private bool _sampling;
-    private int _current;
+    /// <summary>The place of the sample being sequenced: the first received and not yet matched.</summary>
+    private int Current => (_head + _count) % Pending;
     // Completed: each stage's duration in nanoseconds.
     private readonly long[][] _done;
     private int _completed;
@@ -67,11 +71,24 @@ internal sealed class StageClock
         _sampling = false;
         if (_every == 0 || --_countdown > 0) return;
         _countdown = NextInterval();
-        if (_count == Pending) { Dropped++; return; }
-        _current = (_head + _count) % Pending;
-        _ticks[_current, 0] = Stopwatch.GetTimestamp();
+        if (_count + _reserved == Pending) { Dropped++; return; }
+        _ticks[(_head + _count + _reserved) % Pending, 0] = Stopwatch.GetTimestamp();
+        _reserved++;
         _sampling = true;
     }
+
+    /// <summary>The command just received is held before sequencing: whether it is a sample, for <see cref="Resume"/>
+    /// when it is sequenced. Until then no command is being followed.</summary>
+    public bool Hold()
+    {
+        bool sampled = _sampling;
+        _sampling = false;
+        return sampled;
+    }
+
+    /// <summary>A held command (or the one received before a flush of those) is followed again: <paramref name="sampled"/>
+    /// as <see cref="Hold"/> returned it.</summary>
+    public void Resume(bool sampled) => _sampling = sampled;
 
     /// <summary>The journal's fsyncs (each one, whichever thread ran it), kept beside the stages so a report can set the
     /// durable stage against the disk's own time: the first <see cref="_fsyncs"/>.Length of them.</summary>
@@ -84,26 +101,33 @@ internal sealed class StageClock
     }
 
     /// <summary>The sampled command was refused before sequencing: nothing to follow.</summary>
-    public void Refused() => _sampling = false;
+    public void Refused()
+    {
+        if (!_sampling) return;
+        _reserved--;
+        _sampling = false;
+    }
 
     public void Sequenced(long sequence)
     {
         if (!_sampling) return;
-        _sequence[_current] = sequence;
-        _ticks[_current, 1] = Stopwatch.GetTimestamp();
+        _sequence[Current] = sequence;
+        _ticks[Current, 1] = Stopwatch.GetTimestamp();
     }
 
     public void Journaled()
     {
-        if (_sampling) _ticks[_current, 2] = Stopwatch.GetTimestamp();
+        if (_sampling) _ticks[Current, 2] = Stopwatch.GetTimestamp();
     }
 
     public void Matched()
     {
         if (!_sampling) return;
-        _ticks[_current, 3] = Stopwatch.GetTimestamp();
-        _ticks[_current, 4] = 0;
+        int current = Current;
+        _ticks[current, 3] = Stopwatch.GetTimestamp();
+        _ticks[current, 4] = 0;
         _count++;
+        _reserved--;
         _sampling = false;
     }
 

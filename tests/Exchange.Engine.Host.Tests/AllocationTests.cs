@@ -27,6 +27,7 @@ public sealed class AllocationTests
     private static EngineServiceOptions BatchOptions(string directory) => new()
     {
         JournalDirectory = directory, Durability = Durability.Batch, BatchMaxDelay = TimeSpan.Zero, Clock = () => 7, AcceptClearKeyLogon = true,
+        LookaheadFromOpenOrders = 0,
     };
 
     /// <summary>Accounts 1001 and 1002 logged on, on connections 1 and 2.</summary>
@@ -276,8 +277,10 @@ public sealed class AllocationTests
 
     private static void Run(EngineService engine, byte[] buffer, int orders, ref long clientOrderId, ref long now, CycleAction? cycle = null)
     {
+        // In polls of 64 orders, as the loop delivers them: the order entry of each is held for lookahead.
         for (int i = 0; i < orders; i++)
         {
+            if ((i & 63) == 0) engine.BeginPoll();
             long price = 60_000 + (i % 50);
             switch (i % 4)
             {
@@ -294,11 +297,13 @@ public sealed class AllocationTests
             }
             if ((i & 63) == 63)
             {
+                engine.EndPoll();
                 now += 20_000_000;
                 if (cycle != null) cycle(ref now);
                 else engine.DoWork(now);
             }
         }
+        engine.EndPoll();
         if (cycle != null) cycle(ref now);
         else engine.DoWork(now);
     }
