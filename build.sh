@@ -183,6 +183,10 @@ bench() {
     echo "Long flow: 3M operations, 45 % cancels, a tenth crossing, resting up to 100 ticks from the mid"
     bin/exchange-perf book --orders "$long" --runs 5
     bin/exchange-perf book --orders "$long" --runs 5 --lookahead
+    echo "Through the engine service as the live process runs it (sessions, sequencer, journal under none, events routed), without and with its lookahead window"
+    bin/exchange-perf book --service --orders "$flow" --runs 3
+    bin/exchange-perf book --service --orders "$deep" --runs 3
+    bin/exchange-perf book --service --orders "$deep" --runs 3 --lookahead
     if [ -n "$lobster" ]; then
       bin/exchange-perf book --lobster "$lobster" --runs 5
     else

@@ -34,11 +34,15 @@ internal struct CountingOutput : IEngineOutput
 internal sealed record BookResult(
     string Source, int Operations, int Runs, bool Lookahead, double OpsPerSec, double OpsPerSecMin, double OpsPerSecMax,
     long P50Ns, long P90Ns, long P99Ns, long P999Ns, long MaxNs, long Trades, int Resting, long Rejects,
-    long StateHash, int GcCollections);
+    long StateHash, int GcCollections)
+{
+    /// <summary>The passes went through the engine service (<c>--service</c>).</summary>
+    public bool Service { get; init; }
+}
 
 internal sealed record JournaledResult(string Directory, double OpsPerSec, long Fsyncs, long Bytes, long Records);
 
-internal static class BookReplay
+internal static partial class BookReplay
 {
     private const long Account = 1;
     private const int Symbol = 0;

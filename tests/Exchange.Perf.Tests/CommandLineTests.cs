@@ -120,6 +120,34 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void The_book_through_the_engine_service_ends_as_the_bare_engine_does_with_its_window_and_without()
+    {
+        // Through EngineService as the live process runs it: a session's SBE messages in polls, sequenced, journaled,
+        // applied and routed; with --lookahead the service holds each poll's order entry and hints the engine.
+        string flow = _temp.Combine("deep-service.txt");
+        Assert.Equal(0, Perf("gen-orders", "--out", flow, "--count", "20000", "--seed", "12", "--cancel-share", "30",
+            "--crossing-share", "8", "--spread-ticks", "100").ExitCode);
+        var bare = Perf("book", "--orders", flow, "--runs", "1", "--json");
+        var plain = Perf("book", "--service", "--orders", flow, "--runs", "1", "--json");
+        var window = Perf("book", "--service", "--lookahead", "--orders", flow, "--runs", "1", "--json");
+        foreach (var run in new[] { bare, plain, window }) Assert.True(run.ExitCode == 0, run.ToString());
+        using var a = System.Text.Json.JsonDocument.Parse(bare.Stdout);
+        using var b = System.Text.Json.JsonDocument.Parse(plain.Stdout);
+        using var c = System.Text.Json.JsonDocument.Parse(window.Stdout);
+        Assert.False(a.RootElement.GetProperty("service").GetBoolean());
+        Assert.True(b.RootElement.GetProperty("service").GetBoolean());
+        Assert.True(c.RootElement.GetProperty("service").GetBoolean() && c.RootElement.GetProperty("lookahead").GetBoolean());
+        foreach (string field in new[] { "trades", "resting", "rejects", "gcCollections" })
+        {
+            Assert.Equal(a.RootElement.GetProperty(field).ToString(), b.RootElement.GetProperty(field).ToString());
+            Assert.Equal(a.RootElement.GetProperty(field).ToString(), c.RootElement.GetProperty(field).ToString());
+        }
+        // The service's engine stamps inputs with the clock, so its state hash is its own, the same with and without the window.
+        Assert.Equal(b.RootElement.GetProperty("stateHash").GetString(), c.RootElement.GetProperty("stateHash").GetString());
+        Assert.True(c.RootElement.GetProperty("resting").GetInt64() > 1_000 && c.RootElement.GetProperty("trades").GetInt64() > 500, window.Stdout);
+    }
+
+    [Fact]
     public void Fsync_times_every_writers_durable_writes_and_leaves_nothing_in_its_directory()
     {
         string dir = _temp.Combine("disk");

@@ -26,9 +26,13 @@ internal static class Modes
         var durability = Flags.OneOf("--durability", "with --journal: when appends are made durable", "batch", Durabilities);
         var commitEvery = Flags.Int("--commit-every", "with --journal: inputs per commit, i.e. per group commit", 100, min: 1);
         var lookahead = Flags.Switch("--lookahead", "hint the engine about the next inputs before applying each " +
-            "(MatchingEngine.PrefetchKey and the rest); the live engine applies each input as it arrives, without");
+            "(MatchingEngine.PrefetchKey and the rest); with --service, the service's own window (EngineServiceOptions.Lookahead), " +
+            "which the live engine runs with");
+        var service = Flags.Switch("--service", "the passes go through the engine service as the live process runs it, in process: " +
+            "a session's SBE messages in polls of 64, sequenced, journaled (durability none, a temporary directory), applied, " +
+            "their events encoded and routed to links that only count them; latencies are per OnMessage call");
         var json = Flags.Json();
-        var command = new Command("book", "replay an order flow through one book of the real engine, in process") { orders, lobster, runs, journal, durability, commitEvery, lookahead, json };
+        var command = new Command("book", "replay an order flow through one book of the real engine, in process") { orders, lobster, runs, journal, durability, commitEvery, lookahead, service, json };
         command.SetAction(r =>
         {
             string? ordersPath = r.GetValue(orders), lobsterPath = r.GetValue(lobster);
@@ -36,7 +40,10 @@ internal static class Modes
             int skipped = 0;
             var ops = ordersPath != null ? OrderFlow.ReadOrderFile(ordersPath) : OrderFlow.ReadLobster(lobsterPath!, out skipped);
             if (ops.Length == 0) throw new UsageException("the flow is empty");
-            var result = BookReplay.Run(Path.GetFileName(ordersPath ?? lobsterPath!), ops, r.GetValue(runs), r.GetValue(lookahead));
+            string source = Path.GetFileName(ordersPath ?? lobsterPath!);
+            var result = r.GetValue(service)
+                ? BookReplay.RunService(source, ops, r.GetValue(runs), r.GetValue(lookahead))
+                : BookReplay.Run(source, ops, r.GetValue(runs), r.GetValue(lookahead));
             JournaledResult? journaled = r.GetValue(journal) is { } directory
                 ? BookReplay.RunJournaled(ops, directory, ParseDurability(r.GetValue(durability)!), r.GetValue(commitEvery), result.StateHash)
                 : null;
@@ -215,6 +222,7 @@ internal static class Modes
             json.WriteNumber("skipped", skipped);
             json.WriteNumber("runs", r.Runs);
             json.WriteBoolean("lookahead", r.Lookahead);
+            json.WriteBoolean("service", r.Service);
             json.WriteNumber("opsPerSec", Math.Round(r.OpsPerSec));
             json.WriteNumber("opsPerSecMin", Math.Round(r.OpsPerSecMin));
             json.WriteNumber("opsPerSecMax", Math.Round(r.OpsPerSecMax));
@@ -241,7 +249,7 @@ internal static class Modes
             Console.WriteLine();
             return;
         }
-        Console.WriteLine($"book: {r.Operations:N0} operations from {r.Source}{(skipped > 0 ? $" ({skipped:N0} events skipped)" : "")}, {r.Runs} runs{(r.Lookahead ? ", with lookahead" : "")}");
+        Console.WriteLine($"book: {r.Operations:N0} operations from {r.Source}{(skipped > 0 ? $" ({skipped:N0} events skipped)" : "")}, {r.Runs} runs{(r.Service ? ", through the engine service" : "")}{(r.Lookahead ? ", with lookahead" : "")}");
         Console.WriteLine($"  throughput  {r.OpsPerSec / 1e6:F2}M ops/s (runs {r.OpsPerSecMin / 1e6:F2}-{r.OpsPerSecMax / 1e6:F2}M)");
         Console.WriteLine($"  latency ns  p50 {r.P50Ns}  p90 {r.P90Ns}  p99 {r.P99Ns}  p99.9 {r.P999Ns}  max {r.MaxNs}");
         Console.WriteLine($"  trades {r.Trades:N0}  resting {r.Resting:N0}  rejects {r.Rejects:N0}  gc {r.GcCollections}  stateHash {r.StateHash:x16}");
