@@ -12,10 +12,21 @@ public struct SbeEventWriter : IEngineOutput
     public const int LengthPrefix = 4;
     private const int Header = MessageHeaderEncoder.EncodedLength;
 
+    /// <summary>In <see cref="Routes"/>: a message for the market (book, top of book, trades, symbol status).</summary>
+    public const long MarketWide = long.MinValue;
+    /// <summary>In <see cref="Routes"/>: a message addressed to no account (the reject of a symbol's administration).</summary>
+    public const long NoAccount = long.MinValue + 1;
+
     private byte[]? _buffer;
     private int _length;
+    private long[]? _routes;
+    private int _count;
 
-    public SbeEventWriter(int initialCapacity) => _buffer = new byte[Math.Max(256, initialCapacity)];
+    public SbeEventWriter(int initialCapacity)
+    {
+        _buffer = new byte[Math.Max(256, initialCapacity)];
+        _routes = new long[64];
+    }
 
     /// <summary>Stamped on every message written until changed: the causing command's sequence and timestamp.</summary>
     public long Sequence { get; set; }
@@ -25,10 +36,19 @@ public struct SbeEventWriter : IEngineOutput
 
     public readonly ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
 
+    /// <summary>For each message in <see cref="Written"/>, in order, whom it is for, known as it is written: the account
+    /// an account's event concerns, <see cref="MarketWide"/> or <see cref="NoAccount"/>. A router reads this instead of
+    /// decoding every message again.</summary>
+    public readonly ReadOnlySpan<long> Routes => _routes.AsSpan(0, _count);
+
     public SbeEventWriter() : this(4096) { }
     public readonly int Length => _length;
 
-    public void Clear() => _length = 0;
+    public void Clear()
+    {
+        _length = 0;
+        _count = 0;
+    }
 
     /// <summary>Room for one more message of up to <paramref name="size"/> bytes after its length prefix. Grows
     /// (and so allocates) only when one command's output exceeds anything seen before.</summary>
@@ -39,10 +59,18 @@ public struct SbeEventWriter : IEngineOutput
         return _buffer.AsSpan(_length + LengthPrefix);
     }
 
-    private void Commit(int messageLength)
+    /// <summary>An account's event (an account id equal to one of the markers is routed to no one, never to the market).</summary>
+    private void Commit(int messageLength, long account) => Append(messageLength, account is MarketWide ? NoAccount : account);
+
+    private void CommitMarketWide(int messageLength) => Append(messageLength, MarketWide);
+
+    private void Append(int messageLength, long route)
     {
         BinaryPrimitives.WriteInt32LittleEndian(_buffer!.AsSpan(_length), messageLength);
         _length += LengthPrefix + messageLength;
+        _routes ??= new long[64];
+        if (_count == _routes.Length) Array.Resize(ref _routes, _count * 2);
+        _routes[_count++] = route;
     }
 
     public void OnAccepted(in OrderAccepted e)
@@ -54,7 +82,7 @@ public struct SbeEventWriter : IEngineOutput
         m.Side = e.Side; m.OrderType = e.Type; m.TimeInForce = e.TimeInForce;
         m.Price = e.Price; m.Quantity = e.Quantity; m.StopPrice = e.StopPrice;
         m.DisplayQuantity = e.DisplayQuantity;
-        Commit(Header + m.EncodedLength);
+        Commit(Header + m.EncodedLength, e.Account);
     }
 
     public void OnRejected(in CommandRejected e)
@@ -64,7 +92,7 @@ public struct SbeEventWriter : IEngineOutput
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Command = e.Command; m.Account = e.Account; m.ClientOrderId = e.ClientOrderId; m.Symbol = e.Symbol;
         m.Reason = e.Reason;
-        Commit(Header + m.EncodedLength);
+        Commit(Header + m.EncodedLength, e.Command is CommandKind.AddSymbol or CommandKind.HaltSymbol or CommandKind.ResumeSymbol ? NoAccount : e.Account);
     }
 
     public void OnFill(in Fill e)
@@ -75,7 +103,7 @@ public struct SbeEventWriter : IEngineOutput
         m.TradeId = e.TradeId; m.Account = e.Account; m.ClientOrderId = e.ClientOrderId; m.OrderId = e.OrderId; m.Symbol = e.Symbol;
         m.Side = e.Side; m.Liquidity = e.Liquidity; m.Price = e.Price; m.Quantity = e.Quantity; m.Fee = e.Fee;
         m.FilledQuantity = e.FilledQuantity; m.LeavesQuantity = e.LeavesQuantity;
-        Commit(Header + m.EncodedLength);
+        Commit(Header + m.EncodedLength, e.Account);
     }
 
     public void OnTrade(in Trade e)
@@ -84,7 +112,7 @@ public struct SbeEventWriter : IEngineOutput
         var m = TradeEncoder.WrapAndApplyHeader(Reserve(Header + TradeEncoder.BlockLength), 0);
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Symbol = e.Symbol; m.TradeId = e.TradeId; m.Price = e.Price; m.Quantity = e.Quantity; m.AggressorSide = e.AggressorSide;
-        Commit(Header + m.EncodedLength);
+        CommitMarketWide(Header + m.EncodedLength);
     }
 
     public void OnCancelled(in OrderCancelled e)
@@ -94,7 +122,7 @@ public struct SbeEventWriter : IEngineOutput
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Account = e.Account; m.ClientOrderId = e.ClientOrderId; m.OrderId = e.OrderId; m.Symbol = e.Symbol; m.Side = e.Side;
         m.Reason = e.Reason; m.CancelledQuantity = e.CancelledQuantity; m.FilledQuantity = e.FilledQuantity;
-        Commit(Header + m.EncodedLength);
+        Commit(Header + m.EncodedLength, e.Account);
     }
 
     public void OnReplaced(in OrderReplaced e)
@@ -105,7 +133,7 @@ public struct SbeEventWriter : IEngineOutput
         m.Account = e.Account; m.OrigClientOrderId = e.OrigClientOrderId; m.ClientOrderId = e.ClientOrderId; m.OrderId = e.OrderId;
         m.Symbol = e.Symbol; m.Side = e.Side; m.Price = e.Price; m.Quantity = e.Quantity; m.LeavesQuantity = e.LeavesQuantity;
         m.KeptPriority = (byte)(e.KeptPriority ? 1 : 0);
-        Commit(Header + m.EncodedLength);
+        Commit(Header + m.EncodedLength, e.Account);
     }
 
     public void OnReduced(in OrderReduced e)
@@ -115,7 +143,7 @@ public struct SbeEventWriter : IEngineOutput
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Account = e.Account; m.ClientOrderId = e.ClientOrderId; m.OrderId = e.OrderId; m.Symbol = e.Symbol; m.Side = e.Side;
         m.ReducedBy = e.ReducedBy; m.LeavesQuantity = e.LeavesQuantity;
-        Commit(Header + m.EncodedLength);
+        Commit(Header + m.EncodedLength, e.Account);
     }
 
     public void OnLevel(in LevelChanged e)
@@ -127,7 +155,7 @@ public struct SbeEventWriter : IEngineOutput
         var level = m.LevelsCount(1);
         level.Next();
         level.Side = e.Side; level.Price = e.Price; level.Quantity = e.Quantity; level.OrderCount = e.OrderCount;
-        Commit(Header + m.EncodedLength);
+        CommitMarketWide(Header + m.EncodedLength);
     }
 
     public void OnBestBidOffer(in BestBidOffer e)
@@ -136,7 +164,7 @@ public struct SbeEventWriter : IEngineOutput
         var m = BestBidOfferEncoder.WrapAndApplyHeader(Reserve(Header + BestBidOfferEncoder.BlockLength), 0);
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Symbol = e.Symbol; m.BidPrice = e.BidPrice; m.BidQuantity = e.BidQuantity; m.AskPrice = e.AskPrice; m.AskQuantity = e.AskQuantity;
-        Commit(Header + m.EncodedLength);
+        CommitMarketWide(Header + m.EncodedLength);
     }
 
     public void OnBalance(in BalanceChanged e)
@@ -145,7 +173,7 @@ public struct SbeEventWriter : IEngineOutput
         var m = BalanceChangedEncoder.WrapAndApplyHeader(Reserve(Header + BalanceChangedEncoder.BlockLength), 0);
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Account = e.Account; m.Asset = e.Asset; m.Available = e.Available; m.Held = e.Held;
-        Commit(Header + m.EncodedLength);
+        Commit(Header + m.EncodedLength, e.Account);
     }
 
     public void OnMassCancelled(in MassCancelled e)
@@ -154,7 +182,7 @@ public struct SbeEventWriter : IEngineOutput
         var m = MassCancelReportEncoder.WrapAndApplyHeader(Reserve(Header + MassCancelReportEncoder.BlockLength), 0);
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Account = e.Account; m.Symbol = e.Symbol; m.Side = e.Side; m.CancelledCount = e.Count;
-        Commit(Header + m.EncodedLength);
+        Commit(Header + m.EncodedLength, e.Account);
     }
 
     public void OnSymbolStatus(in SymbolStatusChanged e)
@@ -163,7 +191,7 @@ public struct SbeEventWriter : IEngineOutput
         var m = SymbolStatusChangedEncoder.WrapAndApplyHeader(Reserve(Header + SymbolStatusChangedEncoder.BlockLength), 0);
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Symbol = e.Symbol; m.Status = e.Status;
-        Commit(Header + m.EncodedLength);
+        CommitMarketWide(Header + m.EncodedLength);
     }
 
     public void OnAccountAdded(in AccountAdded e)
@@ -172,7 +200,7 @@ public struct SbeEventWriter : IEngineOutput
         var m = AccountAddedEncoder.WrapAndApplyHeader(Reserve(Header + AccountAddedEncoder.BlockLength), 0);
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Account = e.Account;
-        Commit(Header + m.EncodedLength);
+        Commit(Header + m.EncodedLength, e.Account);
     }
 
     public void OnPermissionChanged(in AccountPermissionChanged e)
@@ -181,7 +209,7 @@ public struct SbeEventWriter : IEngineOutput
         var m = AccountPermissionChangedEncoder.WrapAndApplyHeader(Reserve(Header + AccountPermissionChangedEncoder.BlockLength), 0);
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Account = e.Account; m.Permission = e.Permission;
-        Commit(Header + m.EncodedLength);
+        Commit(Header + m.EncodedLength, e.Account);
     }
 
     public void OnStopTriggered(in StopTriggered e)
@@ -191,7 +219,7 @@ public struct SbeEventWriter : IEngineOutput
         m.Sequence = Sequence; m.Timestamp = Timestamp;
         m.Account = e.Account; m.ClientOrderId = e.ClientOrderId; m.OrderId = e.OrderId; m.Symbol = e.Symbol; m.Side = e.Side;
         m.OrderType = e.Type; m.StopPrice = e.StopPrice; m.LastPrice = e.LastPrice;
-        Commit(Header + m.EncodedLength);
+        Commit(Header + m.EncodedLength, e.Account);
     }
 }
 

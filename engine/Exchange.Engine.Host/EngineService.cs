@@ -327,7 +327,7 @@ public sealed partial class EngineService : IDisposable
         _engine.Apply(sequence, timestamp, message);
         Primary?.OnApplied(sequence, _engine);
         _snapshots?.AfterApply(sequence, timestamp, _engine);
-        _router.Route(_engine.Output.Written, sequence, operatorConnection);
+        _router.Route(in _engine.Output, sequence, operatorConnection);
         if (Stages.Enabled)
         {
             Stages.Matched();

@@ -114,6 +114,48 @@ public sealed class WireEventTests
         Assert.Equal(expected, DecodeAll(writer.Written));
     }
 
+    /// <summary>Whom the writer notes an event is for: the account an account's event concerns; the market for book,
+    /// top of book, trades and symbol status; no one for a symbol administration's reject, or for an account id equal to
+    /// the market's marker.</summary>
+    private static long ExpectedRoute(object e) => e switch
+    {
+        CommandRejected x when x.Command is CommandKind.AddSymbol or CommandKind.HaltSymbol or CommandKind.ResumeSymbol => SbeEventWriter.NoAccount,
+        LevelChanged or BestBidOffer or SymbolStatusChanged or Trade => SbeEventWriter.MarketWide,
+        _ => AccountOf(e) == SbeEventWriter.MarketWide ? SbeEventWriter.NoAccount : AccountOf(e),
+    };
+
+    private static long AccountOf(object e) => e switch
+    {
+        OrderAccepted x => x.Account, CommandRejected x => x.Account, Fill x => x.Account, OrderCancelled x => x.Account,
+        OrderReplaced x => x.Account, OrderReduced x => x.Account, BalanceChanged x => x.Account, MassCancelled x => x.Account,
+        AccountAdded x => x.Account,
+        _ => throw new ArgumentException($"no account: {e}"),
+    };
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Every_message_written_notes_whom_it_is_for(Kind kind)
+    {
+        var random = new Random(2_000 + (int)kind);
+        var writer = new SbeEventWriter(0);
+        var expected = new List<long>();
+        for (int i = 0; i < Samples; i++)
+        {
+            object e = RandomEvent(kind, random);
+            Write(ref writer, e);
+            expected.Add(ExpectedRoute(e));
+        }
+        Assert.Equal(expected, writer.Routes.ToArray());
+        if (kind is Kind.Rejected or Kind.Balance)
+        {
+            writer.Clear();
+            Assert.Equal(0, writer.Routes.Length);
+            Write(ref writer, kind == Kind.Rejected ? new CommandRejected(CommandKind.HaltSymbol, 0, 0, 3, RejectReason.DuplicateSymbol) : new BalanceChanged(SbeEventWriter.MarketWide, 1, 2, 3));
+            writer.OnTrade(new Trade(3, 1, 100, 5, Side.Buy));
+            Assert.Equal([SbeEventWriter.NoAccount, SbeEventWriter.MarketWide], writer.Routes.ToArray());
+        }
+    }
+
     [Fact]
     public void Length_is_the_sum_of_every_message_and_its_prefix()
     {
