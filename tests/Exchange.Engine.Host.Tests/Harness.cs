@@ -111,6 +111,17 @@ public static class Client
 
     public static byte[] Cancel(long account, long clientOrderId) => Encode(new CancelOrder(account, clientOrderId));
 
+    /// <summary>An OrderStatusRequest (a query: answered from the state, never sequenced).</summary>
+    public static byte[] OrderStatus(ulong requestId, long account, long clientOrderId)
+    {
+        var b = new byte[128];
+        var m = OrderStatusRequestEncoder.WrapAndApplyHeader(b, 0);
+        m.RequestId = requestId;
+        m.Account = account;
+        m.ClientOrderId = clientOrderId;
+        return b[..(MessageHeaderEncoder.EncodedLength + m.EncodedLength)];
+    }
+
     public static byte[] Encode(in NewOrder c) { var b = new byte[256]; return b[..CommandCodec.Encode(c, b)]; }
     public static byte[] Encode(in CancelOrder c) { var b = new byte[256]; return b[..CommandCodec.Encode(c, b)]; }
     public static byte[] Encode(in MassCancel c) { var b = new byte[256]; return b[..CommandCodec.Encode(c, b)]; }

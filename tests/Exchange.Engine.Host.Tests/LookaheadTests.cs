@@ -10,18 +10,7 @@ namespace Exchange.Engine.Host.Tests;
 
 public sealed class LookaheadTests
 {
-    private const int Header = MessageHeaderEncoder.EncodedLength;
     private const long Lot = 1_000_000;
-
-    private static byte[] OrderStatus(ulong requestId, long account, long clientOrderId)
-    {
-        var b = new byte[128];
-        var m = OrderStatusRequestEncoder.WrapAndApplyHeader(b, 0);
-        m.RequestId = requestId;
-        m.Account = account;
-        m.ClientOrderId = clientOrderId;
-        return b[..(Header + m.EncodedLength)];
-    }
 
     private static byte[] Replace(long account, long orig, long id, long price, long lots)
     {
@@ -71,7 +60,7 @@ public sealed class LookaheadTests
             }
             else if (roll < 85) script.Add((connection, Client.Cancel(account, 1_000_000 + i)));
             else if (roll < 88) script.Add((connection, Client.Heartbeat(connection == 1 ? sessionA : sessionB)));
-            else if (roll < 91 && open.Count > 0) script.Add((connection, OrderStatus((ulong)i, account, open[^1].Id)));
+            else if (roll < 91 && open.Count > 0) script.Add((connection, Client.OrderStatus((ulong)i, account, open[^1].Id)));
             else if (roll < 94) script.Add((connection, Client.Limit(connection == 1 ? 1002 : 1001, nextId++, Side.Buy, 58_500)));
             else if (roll < 96) script.Add((connection, [0x01, 0x02, 0x03]));
             else if (roll < 97)

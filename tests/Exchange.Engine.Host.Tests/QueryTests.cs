@@ -10,15 +10,7 @@ public sealed class QueryTests
 {
     private const int Header = MessageHeaderEncoder.EncodedLength;
 
-    private static byte[] OrderStatus(ulong requestId, long account, long clientOrderId)
-    {
-        var b = new byte[128];
-        var m = OrderStatusRequestEncoder.WrapAndApplyHeader(b, 0);
-        m.RequestId = requestId;
-        m.Account = account;
-        m.ClientOrderId = clientOrderId;
-        return b[..(Header + m.EncodedLength)];
-    }
+    private static byte[] OrderStatus(ulong requestId, long account, long clientOrderId) => Client.OrderStatus(requestId, account, clientOrderId);
 
     private static byte[] AccountState(ulong requestId, long account, long afterOrderId = 0)
     {
