@@ -310,10 +310,11 @@ public sealed partial class EngineService : IDisposable
             _journal.Append(sequence, timestamp, header.TemplateId, header.Version, message);
             Primary?.OnJournaled(sequence, timestamp, header.TemplateId, header.Version, message);
             // Under None a command is durable once the OS has it, which it has once appended (the journal writes into the
-            // segment's shared mapping): commit now, so its responses can go at once. The stage ends after the append.
+            // segment's shared mapping): count it so now, so its responses can go at once; the checkpoint follows at the
+            // duty cycle's commit. The stage ends after the append.
             if (_journal.Durability == Durability.None)
             {
-                _journal.Commit();
+                _journal.CountAppendedDurable();
                 Stages.Journaled();
                 _outbound.Durable = ReleasableSequence();
             }

@@ -65,6 +65,29 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Under_none_records_counted_durable_at_append_leave_the_checkpoint_to_the_next_commit()
+    {
+        using (var writer = _journal.OpenWriter(durability: Durability.None))
+        {
+            long before = ReadCheckpoint();
+            for (long sequence = 1; sequence <= 100; sequence++)
+            {
+                writer.Append(sequence, sequence, 1, 0, new byte[40]);
+                writer.CountAppendedDurable();
+                Assert.Equal(sequence, writer.DurableSequence);
+            }
+            Assert.Equal(before, ReadCheckpoint());
+            writer.Flush();
+            Assert.Equal(100, ReadCheckpoint());
+        }
+        using var other = new TempJournal();
+        using var batch = other.OpenWriter(durability: Durability.Batch);
+        batch.Append(1, 1, 1, 0, new byte[40]);
+        Assert.Throws<InvalidOperationException>(() => batch.CountAppendedDurable());
+        Assert.Equal(0, batch.DurableSequence);
+    }
+
+    [Fact]
     public void The_checkpoint_never_names_a_sequence_that_is_not_durable()
     {
         using var writer = _journal.OpenWriter(durability: Durability.Batch);
