@@ -183,10 +183,12 @@ bench() {
     echo "Long flow: 3M operations, 45 % cancels, a tenth crossing, resting up to 100 ticks from the mid"
     bin/exchange-perf book --orders "$long" --runs 5
     bin/exchange-perf book --orders "$long" --runs 5 --lookahead
-    echo "Through the engine service as the live process runs it (sessions, sequencer, journal under none, events routed), without and with its lookahead window"
+    echo "Through the engine service as the live process runs it (sessions, sequencer, journal under none, events routed), without and with its lookahead window, and with the journal's prefault thread"
     bin/exchange-perf book --service --orders "$flow" --runs 3
+    bin/exchange-perf book --service --orders "$flow" --runs 3 --journal-thread
     bin/exchange-perf book --service --orders "$deep" --runs 3
     bin/exchange-perf book --service --orders "$deep" --runs 3 --lookahead
+    bin/exchange-perf book --service --orders "$deep" --runs 3 --lookahead --journal-thread
     if [ -n "$lobster" ]; then
       bin/exchange-perf book --lobster "$lobster" --runs 5
     else

@@ -181,7 +181,12 @@ internal static class EngineProcess
         readiness.Service = service;
         readiness.Standby = standby;
         string journal = config.InMemory ? "no journal (in memory)" : $"journal {Path.GetFullPath(config.EffectiveJournalDirectory)} ({config.Durability.ToString().ToLowerInvariant()}" +
-            (config.Durability == Exchange.Journal.Durability.Batch ? (options.JournalSyncThread ? ", fsync on its sync thread)" : ", fsync on the engine thread)") : ")");
+            config.Durability switch
+            {
+                Exchange.Journal.Durability.Batch => options.JournalSyncThread ? ", fsync on its sync thread)" : ", fsync on the engine thread)",
+                Exchange.Journal.Durability.None => options.JournalSyncThread ? ", pages faulted in ahead on its own thread)" : ", pages faulted in ahead in idle moments)",
+                _ => ")",
+            };
         log.Info($"shard {config.ShardId}: {config.Symbols.Count} symbols " +
             $"({string.Join(", ", config.Symbols.Select(s => $"{s.Name}={s.Spec.Id}"))}), {journal}; {service.Rebuild?.Describe() ?? "state from the config"}");
         log.Info($"accounts that may log on: {string.Join(", ", config.Accounts.Where(a => a.ApiKey != null).Select(a => $"{a.Id} (key {Fingerprint(a.ApiKey!)})"))}");

@@ -22,7 +22,9 @@ public sealed record EngineServiceOptions
     /// <summary>Under <see cref="Durability.Batch"/>: fsync on the journal's own sync thread, so the engine thread goes
     /// on matching while the disk works and responses leave as the durable position passes them (the process's default,
     /// <c>--journal-sync thread</c>); false: the engine thread fsyncs in its duty cycle and waits (<c>--journal-sync
-    /// engine</c>; the default here, so a test driving the service by hand sees durability move only when it calls).</summary>
+    /// engine</c>; the default here, so a test driving the service by hand sees durability move only when it calls). Under
+    /// <see cref="Durability.None"/>: the journal's own thread faults its next pages in ahead of the appends, where
+    /// otherwise only the loop's idle duty cycles do (<see cref="EngineService.PrepareJournal"/>).</summary>
     public bool JournalSyncThread { get; init; }
     /// <summary>Set by <see cref="EngineService.Open"/> with <see cref="JournalSyncThread"/>: what the loop parks on besides its sockets.</summary>
     public Exchange.Runtime.WakeSignal? JournalSignal { get; init; }

@@ -24,7 +24,9 @@ public sealed record JournalOptions
     /// <summary>Under <see cref="Durability.Batch"/>: fsync on a thread of the writer's own, so the appending thread
     /// (the engine's) hands records to the OS and goes on while the disk works; <see cref="JournalWriter.DurableSequence"/>
     /// catches up as each fsync returns, and records appended meanwhile make up the next fsync. Off: the appending
-    /// thread fsyncs in <see cref="JournalWriter.Commit"/> and waits for it.</summary>
+    /// thread fsyncs in <see cref="JournalWriter.Commit"/> and waits for it. Under <see cref="Durability.None"/>: that
+    /// thread faults the open segment's pages in ahead of the appends (<see cref="JournalWriter.Prefaulting"/>); off,
+    /// only <see cref="JournalWriter.PrepareAhead"/> does, in the appending thread's idle moments.</summary>
     public bool SyncThread { get; init; }
     /// <summary>With <see cref="SyncThread"/>: set after each of its fsyncs (the caller's; see <see cref="JournalWriter.ArmDurableSignal"/>).</summary>
     public Exchange.Runtime.WakeSignal? DurableSignal { get; init; }

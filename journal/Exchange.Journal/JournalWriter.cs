@@ -36,8 +36,11 @@ public sealed unsafe partial class JournalWriter : IDisposable
     private byte* _map;
     /// <summary>The open segment's file length: stores go below it only.</summary>
     private long _fileLength;
-    /// <summary>Pages below this were faulted in writable ahead of need.</summary>
+    /// <summary>Pages below this were faulted in writable ahead of need (by <see cref="PrepareAhead"/>).</summary>
     private long _populatedTo;
+    /// <summary>An append whose end (with room for the closing marker) passes this lengthens the file first: the file's
+    /// length, less <see cref="PrefaultLead"/> under the prefault thread; never once the file has the segment's size.</summary>
+    private long _extendAt;
     private long _segmentFirstSequence;
     private long _position;
 
@@ -96,6 +99,11 @@ public sealed unsafe partial class JournalWriter : IDisposable
             report = writer.Recover();
             writer.CheckAgainstCheckpoint(report);
             if (options.SyncThread && options.Durability == Durability.Batch) writer.StartSyncThread();
+            if (options.SyncThread && options.Durability == Durability.None)
+            {
+                writer.StartPrefaultThread();
+                writer.SetExtendAt();
+            }
             return writer;
         }
         catch
@@ -179,7 +187,7 @@ public sealed unsafe partial class JournalWriter : IDisposable
             // A segment that could not be mapped (its roll threw) takes nothing: stores would land at a null address.
             if (_map == null) throw new JournalException($"{_options.Directory}: the open segment is not mapped (its creation failed)");
             // Room for the record and the closing marker after it.
-            if (_position + size + JournalFormat.Alignment > _fileLength) Extend(_position + size + JournalFormat.Alignment);
+            if (_position + size + JournalFormat.Alignment > _extendAt) Extend(_position + size + JournalFormat.Alignment);
             JournalFormat.WriteRecord(new Span<byte>(_map + _position, size), sequence, timestamp, type, version, payload);
             WrittenSequence = sequence;
         }
@@ -279,7 +287,8 @@ public sealed unsafe partial class JournalWriter : IDisposable
     /// faults fall on a command's path. Returns 1 if it did work; nothing to do unless the segment is mapped (durability none).</summary>
     public int PrepareAhead()
     {
-        if (_map == null) return 0;
+        // The prefault thread does both while the appends go on.
+        if (_map == null || _prefaultThread != null) return 0;
         bool extend = _fileLength < _options.SegmentSize && _fileLength - _position <= ExtendChunk / 2;
         if (!extend && _populatedTo >= _fileLength) return 0;
         if (extend) Extend(_position + JournalFormat.Alignment);
@@ -294,21 +303,31 @@ public sealed unsafe partial class JournalWriter : IDisposable
         return 1;
     }
 
-    /// <summary>Lengthens the open segment's file to cover <paramref name="atLeast"/> plus a chunk (never past the segment's size).</summary>
+    /// <summary>Lengthens the open segment's file to cover <paramref name="atLeast"/> plus a chunk (under the prefault
+    /// thread, plus twice its lead), never past the segment's size.</summary>
     private void Extend(long atLeast)
     {
-        long length = Math.Min(_options.SegmentSize, atLeast + ExtendChunk);
-        if (length <= _fileLength) return;
-        RandomAccess.SetLength(_segment!, length);
-        _fileLength = length;
+        long length = Math.Min(_options.SegmentSize, atLeast + (_prefaultThread != null ? 2 * PrefaultLead : ExtendChunk));
+        if (length > _fileLength)
+        {
+            RandomAccess.SetLength(_segment!, length);
+            Volatile.Write(ref _fileLength, length);
+            if (_prefaultThread != null) WakePrefault();
+        }
+        SetExtendAt();
     }
+
+    private void SetExtendAt() =>
+        _extendAt = _fileLength >= _options.SegmentSize ? long.MaxValue : _fileLength - (_prefaultThread != null ? PrefaultLead : 0);
 
     /// <summary>Maps the open segment (its whole declared size: only the part below the file's length is touched).</summary>
     private void Map(string path)
     {
-        _fileLength = RandomAccess.GetLength(_segment!);
         _map = NativeFile.MapShared(_segment!, _options.SegmentSize, path);
-        _populatedTo = _position;
+        _populatedTo = _prefaultedTo = _position;
+        Volatile.Write(ref _fileLength, RandomAccess.GetLength(_segment!));
+        SetExtendAt();
+        if (_prefaultThread != null) WakePrefault();
     }
 
     private void Unmap()
@@ -340,8 +359,9 @@ public sealed unsafe partial class JournalWriter : IDisposable
     /// journaling the same records writes the same bytes.</summary>
     private void Roll(long firstSequence, long firstTimestamp)
     {
-        // The sync thread fsyncs the open segment: it waits (at most one fsync) while the segment changes.
-        if (_syncThread == null)
+        // The sync thread fsyncs the open segment, the prefault thread faults in its mapping's pages: either waits (at
+        // most one fsync or one chunk) while the segment changes.
+        if (_syncThread == null && _prefaultThread == null)
         {
             RollSegment(firstSequence, firstTimestamp);
             return;
@@ -397,6 +417,7 @@ public sealed unsafe partial class JournalWriter : IDisposable
         try
         {
             StopSyncThread();
+            StopPrefaultThread();
             if (_segment != null)
             {
                 Flush();

@@ -29,7 +29,7 @@ internal static partial class BookReplay
         public bool HasUnread(int connection) => false;
     }
 
-    public static BookResult RunService(string source, FlowOp[] ops, int runs, bool lookahead)
+    public static BookResult RunService(string source, FlowOp[] ops, int runs, bool lookahead, bool journalThread = false)
     {
         var setup = Setup.For(ops);
         var reference = setup.NewEngine();
@@ -56,7 +56,7 @@ internal static partial class BookReplay
             var links = new CountingLinks();
             var options = new EngineServiceOptions
             {
-                JournalDirectory = directory, Durability = Durability.None, AcceptClearKeyLogon = true, Lookahead = lookahead,
+                JournalDirectory = directory, Durability = Durability.None, AcceptClearKeyLogon = true, Lookahead = lookahead, JournalSyncThread = journalThread,
                 StageSampleEvery = 0, SnapshotOnShutdown = false, MaxConnections = 4, DefaultHeartbeatIntervalMs = 60_000,
             };
             try
@@ -94,7 +94,7 @@ internal static partial class BookReplay
         double ticksToNs = 1e9 / Stopwatch.Frequency;
         long At(double q) => (long)(all[Math.Min(all.Length - 1, (long)Math.Ceiling(q * all.Length) - 1)] * ticksToNs);
         return new BookResult(source, ops.Length, runs, lookahead, throughput[runs / 2], throughput[0], throughput[^1],
-            At(0.5), At(0.9), At(0.99), At(0.999), (long)(all[^1] * ticksToNs), trades, resting, rejects, stateHash, gcs) { Service = true };
+            At(0.5), At(0.9), At(0.99), At(0.999), (long)(all[^1] * ticksToNs), trades, resting, rejects, stateHash, gcs) { Service = true, JournalThread = journalThread };
     }
 
     /// <summary>Each input as the session sends it, in one buffer; applied to <paramref name="engine"/> in turn.</summary>

@@ -38,6 +38,8 @@ internal sealed record BookResult(
 {
     /// <summary>The passes went through the engine service (<c>--service</c>).</summary>
     public bool Service { get; init; }
+    /// <summary>With <see cref="Service"/>: the journal's pages were faulted in on its own thread (<c>--journal-thread</c>).</summary>
+    public bool JournalThread { get; init; }
 }
 
 internal sealed record JournaledResult(string Directory, double OpsPerSec, long Fsyncs, long Bytes, long Records);

@@ -61,6 +61,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("e2e", "--overwrite")]
     [InlineData("book", "--orders")]
     [InlineData("book", "--lookahead")]
+    [InlineData("book", "--journal-thread")]
     [InlineData("gen-orders", "--count")]
     [InlineData("journal", "--records")]
     [InlineData("fsync", "--writers")]
@@ -120,30 +121,47 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void The_journal_thread_without_the_service_is_refused_with_exit_2()
+    {
+        string flow = _temp.Combine("one.txt");
+        File.WriteAllText(flow, "A 1 B 100 10\n");
+        var result = Perf("book", "--journal-thread", "--orders", flow);
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("--service", Assert.Single(Lines(result.Stderr)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_book_through_the_engine_service_ends_as_the_bare_engine_does_with_its_window_and_without()
     {
         // Through EngineService as the live process runs it: a session's SBE messages in polls, sequenced, journaled,
-        // applied and routed; with --lookahead the service holds each poll's order entry and hints the engine.
+        // applied and routed; with --lookahead the service holds each poll's order entry and hints the engine; with
+        // --journal-thread the journal's pages are faulted in on its own thread.
         string flow = _temp.Combine("deep-service.txt");
         Assert.Equal(0, Perf("gen-orders", "--out", flow, "--count", "20000", "--seed", "12", "--cancel-share", "30",
             "--crossing-share", "8", "--spread-ticks", "100").ExitCode);
         var bare = Perf("book", "--orders", flow, "--runs", "1", "--json");
         var plain = Perf("book", "--service", "--orders", flow, "--runs", "1", "--json");
         var window = Perf("book", "--service", "--lookahead", "--orders", flow, "--runs", "1", "--json");
-        foreach (var run in new[] { bare, plain, window }) Assert.True(run.ExitCode == 0, run.ToString());
+        var prefaulted = Perf("book", "--service", "--lookahead", "--journal-thread", "--orders", flow, "--runs", "1", "--json");
+        foreach (var run in new[] { bare, plain, window, prefaulted }) Assert.True(run.ExitCode == 0, run.ToString());
         using var a = System.Text.Json.JsonDocument.Parse(bare.Stdout);
         using var b = System.Text.Json.JsonDocument.Parse(plain.Stdout);
         using var c = System.Text.Json.JsonDocument.Parse(window.Stdout);
+        using var d = System.Text.Json.JsonDocument.Parse(prefaulted.Stdout);
         Assert.False(a.RootElement.GetProperty("service").GetBoolean());
         Assert.True(b.RootElement.GetProperty("service").GetBoolean());
         Assert.True(c.RootElement.GetProperty("service").GetBoolean() && c.RootElement.GetProperty("lookahead").GetBoolean());
+        Assert.False(c.RootElement.GetProperty("journalThread").GetBoolean());
+        Assert.True(d.RootElement.GetProperty("journalThread").GetBoolean());
         foreach (string field in new[] { "trades", "resting", "rejects", "gcCollections" })
         {
             Assert.Equal(a.RootElement.GetProperty(field).ToString(), b.RootElement.GetProperty(field).ToString());
             Assert.Equal(a.RootElement.GetProperty(field).ToString(), c.RootElement.GetProperty(field).ToString());
+            Assert.Equal(a.RootElement.GetProperty(field).ToString(), d.RootElement.GetProperty(field).ToString());
         }
         // The service's engine stamps inputs with the clock, so its state hash is its own, the same with and without the window.
         Assert.Equal(b.RootElement.GetProperty("stateHash").GetString(), c.RootElement.GetProperty("stateHash").GetString());
+        Assert.Equal(b.RootElement.GetProperty("stateHash").GetString(), d.RootElement.GetProperty("stateHash").GetString());
         Assert.True(c.RootElement.GetProperty("resting").GetInt64() > 1_000 && c.RootElement.GetProperty("trades").GetInt64() > 500, window.Stdout);
     }
 

@@ -31,18 +31,21 @@ internal static class Modes
         var service = Flags.Switch("--service", "the passes go through the engine service as the live process runs it, in process: " +
             "a session's SBE messages in polls of 64, sequenced, journaled (durability none, a temporary directory), applied, " +
             "their events encoded and routed to links that only count them; latencies are per OnMessage call");
+        var journalThread = Flags.Switch("--journal-thread", "with --service: the journal faults its next pages in on a thread of its " +
+            "own (the live process's --journal-sync thread) instead of the engine's stores taking a fault in each new page");
         var json = Flags.Json();
-        var command = new Command("book", "replay an order flow through one book of the real engine, in process") { orders, lobster, runs, journal, durability, commitEvery, lookahead, service, json };
+        var command = new Command("book", "replay an order flow through one book of the real engine, in process") { orders, lobster, runs, journal, durability, commitEvery, lookahead, service, journalThread, json };
         command.SetAction(r =>
         {
             string? ordersPath = r.GetValue(orders), lobsterPath = r.GetValue(lobster);
             if ((ordersPath == null) == (lobsterPath == null)) throw new UsageException("book needs exactly one of --orders FILE or --lobster FILE");
+            if (r.GetValue(journalThread) && !r.GetValue(service)) throw new UsageException("--journal-thread goes with --service (the bare book has no journal)");
             int skipped = 0;
             var ops = ordersPath != null ? OrderFlow.ReadOrderFile(ordersPath) : OrderFlow.ReadLobster(lobsterPath!, out skipped);
             if (ops.Length == 0) throw new UsageException("the flow is empty");
             string source = Path.GetFileName(ordersPath ?? lobsterPath!);
             var result = r.GetValue(service)
-                ? BookReplay.RunService(source, ops, r.GetValue(runs), r.GetValue(lookahead))
+                ? BookReplay.RunService(source, ops, r.GetValue(runs), r.GetValue(lookahead), r.GetValue(journalThread))
                 : BookReplay.Run(source, ops, r.GetValue(runs), r.GetValue(lookahead));
             JournaledResult? journaled = r.GetValue(journal) is { } directory
                 ? BookReplay.RunJournaled(ops, directory, ParseDurability(r.GetValue(durability)!), r.GetValue(commitEvery), result.StateHash)
@@ -223,6 +226,7 @@ internal static class Modes
             json.WriteNumber("runs", r.Runs);
             json.WriteBoolean("lookahead", r.Lookahead);
             json.WriteBoolean("service", r.Service);
+            json.WriteBoolean("journalThread", r.JournalThread);
             json.WriteNumber("opsPerSec", Math.Round(r.OpsPerSec));
             json.WriteNumber("opsPerSecMin", Math.Round(r.OpsPerSecMin));
             json.WriteNumber("opsPerSecMax", Math.Round(r.OpsPerSecMax));
@@ -249,7 +253,7 @@ internal static class Modes
             Console.WriteLine();
             return;
         }
-        Console.WriteLine($"book: {r.Operations:N0} operations from {r.Source}{(skipped > 0 ? $" ({skipped:N0} events skipped)" : "")}, {r.Runs} runs{(r.Service ? ", through the engine service" : "")}{(r.Lookahead ? ", with lookahead" : "")}");
+        Console.WriteLine($"book: {r.Operations:N0} operations from {r.Source}{(skipped > 0 ? $" ({skipped:N0} events skipped)" : "")}, {r.Runs} runs{(r.Service ? ", through the engine service" : "")}{(r.JournalThread ? ", journal pages faulted in on its thread" : "")}{(r.Lookahead ? ", with lookahead" : "")}");
         Console.WriteLine($"  throughput  {r.OpsPerSec / 1e6:F2}M ops/s (runs {r.OpsPerSecMin / 1e6:F2}-{r.OpsPerSecMax / 1e6:F2}M)");
         Console.WriteLine($"  latency ns  p50 {r.P50Ns}  p90 {r.P90Ns}  p99 {r.P99Ns}  p99.9 {r.P999Ns}  max {r.MaxNs}");
         Console.WriteLine($"  trades {r.Trades:N0}  resting {r.Resting:N0}  rejects {r.Rejects:N0}  gc {r.GcCollections}  stateHash {r.StateHash:x16}");
