@@ -654,6 +654,8 @@ public sealed partial class EngineService : IDisposable
     /// <summary>Whether a park on <see cref="DurableSignal"/> may begin: an fsync is awaited, and the signal is cleared.</summary>
     public bool ArmDurableSignal() => _journal != null && _journal.ArmDurableSignal();
     public long Fsyncs => _journal?.Fsyncs ?? 0;
+    /// <summary>Pages of the journal faulted in by its prefault thread (under none with <see cref="EngineServiceOptions.JournalSyncThread"/>).</summary>
+    public long JournalPagesPrefaulted => _journal?.PagesPrefaulted ?? 0;
     public int OpenOrderCount => _engine.OpenOrderCount;
     /// <summary>Trading sessions logged on.</summary>
     public int ActiveSessions => _sessions.TradingCount;

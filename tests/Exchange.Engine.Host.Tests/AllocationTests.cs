@@ -101,6 +101,30 @@ public sealed class AllocationTests
     }
 
     [Fact]
+    public void Under_none_with_the_journal_s_prefault_thread_the_engine_thread_allocates_nothing()
+    {
+        using var dir = new TempDirectory();
+        var links = new CountingLinks();
+        using var engine = EngineService.Open(new ShardConfig(), links, BatchOptions(dir.Path) with { Durability = Durability.None, JournalSyncThread = true });
+        long now = 1_000_000_000_000;
+        LogOnBoth(engine, now);
+        var buffer = new byte[256];
+        long clientOrderId = 1;
+        Run(engine, buffer, 20_000, ref clientOrderId, ref now);
+        long tradesBefore = links.Trades;
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run(engine, buffer, 100_000, ref clientOrderId, ref now);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.True(links.Trades - tradesBefore > 40_000, $"only {links.Trades - tradesBefore} trades");
+        Assert.Equal(engine.LastSequence, engine.DurableSequence);
+        // The journal's thread faulted its pages in meanwhile (a million bytes of records and more: hundreds of pages).
+        Assert.True(engine.JournalPagesPrefaulted >= 256, $"{engine.JournalPagesPrefaulted} pages prefaulted");
+    }
+
+    [Fact]
     public void With_snapshots_while_running_configured_the_inputs_between_snapshots_allocate_nothing()
     {
         using var dir = new TempDirectory();
