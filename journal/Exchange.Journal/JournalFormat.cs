@@ -10,6 +10,7 @@
 //  40..59 reserved                       28  uint32 reserved
 //  60  uint32 CRC32C of bytes 0..59      32  payload: the whole SBE message, header included
 using System.Buffers.Binary;
+using System.Numerics;
 
 namespace Exchange.Journal;
 
@@ -91,9 +92,14 @@ public static class JournalFormat
         BinaryPrimitives.WriteUInt32LittleEndian(destination[28..], 0);
         payload.CopyTo(destination[RecordHeaderLength..]);
         destination[length..aligned].Clear();
-        Span<byte> lengthWord = stackalloc byte[sizeof(int)];
-        BinaryPrimitives.WriteInt32LittleEndian(lengthWord, length);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[CrcOffset..], Crc32C.Append(Crc32C.Compute(lengthWord), destination[SequenceOffset..length]));
+        // The CRC of what was just written (RecordCrc), computed from the values and the payload where they came from:
+        // reading the header back would load 8 bytes across the type's, version's and zero's smaller stores, which the
+        // CPU cannot forward from its store buffer (a stall of its own per record).
+        uint state = BitOperations.Crc32C(0xFFFFFFFF, (uint)length);
+        state = BitOperations.Crc32C(state, (ulong)sequence);
+        state = BitOperations.Crc32C(state, (ulong)timestamp);
+        state = BitOperations.Crc32C(state, type | (ulong)version << 16);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[CrcOffset..], ~Crc32C.Update(state, payload));
         Volatile.Write(ref System.Runtime.CompilerServices.Unsafe.As<byte, int>(ref destination[LengthOffset]), BitConverter.IsLittleEndian ? length : BinaryPrimitives.ReverseEndianness(length));
         return aligned;
     }
