@@ -87,6 +87,7 @@ namespace Exchange.Sbe.Generator
             MinimumBlockLength(w, m);
 
             w.Line();
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             w.Open($"public static SbeError TryWrap(ReadOnlySpan<byte> buffer, int offset, int actingBlockLength, int actingVersion, out {name} decoder)");
             w.Line("decoder = default;");
             w.Line("if (offset < 0 || actingBlockLength < 0 || offset > buffer.Length - actingBlockLength) return SbeError.Truncated;");
@@ -103,6 +104,7 @@ namespace Exchange.Sbe.Generator
             w.Close();
             w.Line();
             w.Line("// Checks the header's schema and template ids, then wraps the body with the header's block length and version.");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             w.Open($"public static SbeError TryWrapWithHeader(ReadOnlySpan<byte> buffer, int offset, out {name} decoder)");
             w.Line("decoder = default;");
             w.Line($"if (offset < 0 || offset > buffer.Length - {_header}Decoder.EncodedLength) return SbeError.Truncated;");
@@ -220,6 +222,7 @@ namespace Exchange.Sbe.Generator
             var expression = string.Concat(versions.Select(v => $"actingVersion >= {v} ? {part.MinimumBlockLength(v)} : ")) + part.MinimumBlockLength(0);
             w.Line();
             w.Line("// The shortest block an encoder of that version can have sent: every field it knows must fit.");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             w.Line($"public static int MinimumBlockLength(int actingVersion) => {expression};");
         }
 
@@ -398,6 +401,7 @@ namespace Exchange.Sbe.Generator
             w.Line("public int EncodedLength => _limit - _offset;");
             w.Line();
             w.Line("// The block is zeroed so padding and fields left unset are deterministic on a reused buffer.");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             w.Open($"public static {name} Wrap(Span<byte> buffer, int offset)");
             w.Guard("offset < 0 || offset > buffer.Length - BlockLength",
                 $"SbeException.Truncated({CSharp.StringLiteral(m.Name)}, (long)offset + BlockLength, buffer.Length);");
@@ -405,6 +409,7 @@ namespace Exchange.Sbe.Generator
             w.Line($"return new {name}(buffer, offset);");
             w.Close();
             w.Line();
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             w.Open($"public static {name} WrapAndApplyHeader(Span<byte> buffer, int offset)");
             w.Guard($"offset < 0 || offset > buffer.Length - {_header}Encoder.EncodedLength",
                 $"SbeException.Truncated({CSharp.StringLiteral(m.Name + " header")}, (long)offset + {_header}Encoder.EncodedLength, buffer.Length);");

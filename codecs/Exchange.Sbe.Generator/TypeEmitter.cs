@@ -129,6 +129,7 @@ namespace Exchange.Sbe.Generator
 
             w.Close();
             w.Line();
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             w.Open($"public static {name} Wrap({span} buffer, int offset{(versioned ? $", int actingVersion = {_schema.Version}" : "")})");
             w.Guard("offset < 0 || offset > buffer.Length - EncodedLength",
                 $"SbeException.Truncated({CSharp.StringLiteral(c.Name)}, (long)offset + EncodedLength, buffer.Length);");
