@@ -52,6 +52,17 @@ public sealed class TempJournal : IDisposable
 
 public static class Journal
 {
+    /// <summary>Appends 200-byte records from <paramref name="first"/> until about <paramref name="bytes"/> are written;
+    /// returns the next sequence. One payload for all: a fresh array per record would fault in pages of the GC's heap,
+    /// not the journal's.</summary>
+    public static long AppendBytes(JournalWriter writer, long first, long bytes)
+    {
+        var payload = new byte[200];
+        long before = writer.BytesAppended, sequence = first;
+        for (; writer.BytesAppended - before < bytes; sequence++) writer.Append(sequence, sequence, 1, 1, payload);
+        return sequence;
+    }
+
     public static void AppendCrashRecords(JournalWriter writer, long first, long last)
     {
         for (long sequence = first; sequence <= last; sequence++)

@@ -73,23 +73,14 @@ public sealed class MappedWriteTests : IDisposable
         // 64 KiB of records: sixteen pages, each faulted on its first store unless PrepareAhead did it before.
         using var writer = _journal.OpenWriter(4 << 20);
         Append(writer, 1, 1);
-        long cold = PageFaults.MinorFaults(() => AppendBytes(writer, 2, 64 << 10));
+        long cold = PageFaults.MinorFaults(() => Journal.AppendBytes(writer, 2, 64 << 10));
 
         long next = writer.LastSequence + 1;
         writer.PrepareAhead();
-        long prepared = PageFaults.MinorFaults(() => AppendBytes(writer, next, 64 << 10));
+        long prepared = PageFaults.MinorFaults(() => Journal.AppendBytes(writer, next, 64 << 10));
 
         Assert.True(cold >= 8, $"appending into cold pages took {cold} minor faults");
         Assert.True(prepared <= 1, $"appending into prepared pages took {prepared} minor faults (cold: {cold})");
-    }
-
-    /// <summary>Appends records from <paramref name="first"/> until about <paramref name="bytes"/> are written.</summary>
-    private static void AppendBytes(JournalWriter writer, long first, long bytes)
-    {
-        // One payload for all (a fresh array per record would fault in pages of the GC's heap, not the journal's).
-        var payload = new byte[200];
-        long before = writer.BytesAppended;
-        for (long sequence = first; writer.BytesAppended - before < bytes; sequence++) writer.Append(sequence, sequence, 1, 1, payload);
     }
 
     [Fact]

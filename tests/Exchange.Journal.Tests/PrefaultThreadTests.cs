@@ -15,17 +15,6 @@ public sealed class PrefaultThreadTests : IDisposable
     private JournalWriter Open(long segmentSize, bool thread = true) =>
         JournalWriter.Open(_journal.Options(segmentSize) with { SyncThread = thread }, out _);
 
-    /// <summary>Appends 200-byte records from <paramref name="first"/> until about <paramref name="bytes"/> are written;
-    /// returns the next sequence.</summary>
-    private static long AppendBytes(JournalWriter writer, long first, long bytes)
-    {
-        // One payload for all (a fresh array per record would fault in pages of the GC's heap, not the journal's).
-        var payload = new byte[200];
-        long before = writer.BytesAppended, sequence = first;
-        for (; writer.BytesAppended - before < bytes; sequence++) writer.Append(sequence, sequence, 1, 1, payload);
-        return sequence;
-    }
-
     private static void WaitUntilPrefaulted(JournalWriter writer) =>
         Assert.True(SpinWait.SpinUntil(() => writer.PrefaultedTo >= writer.OpenFileLength, TimeSpan.FromSeconds(30)),
             $"the prefault thread reached the file's end ({writer.PrefaultedTo} of {writer.OpenFileLength})");
@@ -35,14 +24,14 @@ public sealed class PrefaultThreadTests : IDisposable
     {
         using var writer = Open(8 << 20);
         Assert.True(writer.Prefaulting);
-        long next = AppendBytes(writer, 1, 16 << 10);
+        long next = Journal.AppendBytes(writer, 1, 16 << 10);
         // The first appends lengthened the file a lead past them; the thread faults that in by itself.
         Assert.True(writer.OpenFileLength >= (16 << 10) + JournalWriter.PrefaultLead, $"file length {writer.OpenFileLength}");
         WaitUntilPrefaulted(writer);
 
         // Less than the lead: within what the thread had done, whatever it does meanwhile. Sixty-four pages, each of which
         // would fault on its first store (Appends_into_pages_prepared_ahead_take_no_page_faults shows the cold case).
-        long faults = PageFaults.MinorFaults(() => next = AppendBytes(writer, next, 256 << 10));
+        long faults = PageFaults.MinorFaults(() => next = Journal.AppendBytes(writer, next, 256 << 10));
         Assert.True(faults <= 1, $"appending 256 KiB ahead of which the thread faulted pages in took {faults} minor faults");
         Assert.True(writer.PagesPrefaulted * Environment.SystemPageSize >= JournalWriter.PrefaultLead, $"{writer.PagesPrefaulted} pages prefaulted");
         // PrepareAhead leaves it to the thread.
@@ -54,8 +43,8 @@ public sealed class PrefaultThreadTests : IDisposable
     {
         using var writer = Open(8 << 20, thread: false);
         Assert.False(writer.Prefaulting);
-        long next = AppendBytes(writer, 1, 16 << 10);
-        long faults = PageFaults.MinorFaults(() => AppendBytes(writer, next, 256 << 10));
+        long next = Journal.AppendBytes(writer, 1, 16 << 10);
+        long faults = PageFaults.MinorFaults(() => Journal.AppendBytes(writer, next, 256 << 10));
         Assert.True(faults >= 32, $"appending 256 KiB into pages nobody faulted in took only {faults} minor faults");
     }
 
@@ -66,7 +55,7 @@ public sealed class PrefaultThreadTests : IDisposable
         long next = 1;
         for (int round = 0; round < 24; round++)
         {
-            next = AppendBytes(writer, next, 100 << 10);
+            next = Journal.AppendBytes(writer, next, 100 << 10);
             long length = new FileInfo(_journal.Segments[^1].Path).Length;
             long end = writer.BytesAppended + JournalFormat.SegmentHeaderLength;
             Assert.Equal(length, writer.OpenFileLength);
