@@ -22,6 +22,9 @@ internal sealed class KeyIndex
         public int Value;
     }
 
+    /// <summary>Entries in one cache line: a key this many ids on from another of its run is on the next line.</summary>
+    public const int EntriesPerLine = 4;
+
     private readonly Entry[] _entries;
     private readonly int _mask;
 

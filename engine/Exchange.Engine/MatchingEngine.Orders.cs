@@ -138,6 +138,7 @@ public sealed partial class MatchingEngine<TOutput>
             if (c.Price * lots > spec.MaxNotional) return RejectReason.NotionalAboveLimit;
         }
         if (_orderIndex.Find(account, c.ClientOrderId) != None) return RejectReason.DuplicateClientOrderId;
+        PrefetchNextClientOrder(account, c.ClientOrderId);
         if (Rests(c.TimeInForce) || stop)
         {
             if (_accounts[account].OpenOrders >= _config.MaxOpenOrdersPerAccount) return RejectReason.TooManyOpenOrders;
@@ -271,7 +272,11 @@ public sealed partial class MatchingEngine<TOutput>
         if (reason == RejectReason.None) reason = CheckPrice(c.Price, book);
         if (reason != RejectReason.None) return reason;
         if (c.Price * (c.Quantity / spec.LotSize) > spec.MaxNotional) return RejectReason.NotionalAboveLimit;
-        if (c.ClientOrderId != c.OrigClientOrderId && _orderIndex.Find(o.AccountSlot, c.ClientOrderId) != None) return RejectReason.DuplicateClientOrderId;
+        if (c.ClientOrderId != c.OrigClientOrderId)
+        {
+            if (_orderIndex.Find(o.AccountSlot, c.ClientOrderId) != None) return RejectReason.DuplicateClientOrderId;
+            PrefetchNextClientOrder(o.AccountSlot, c.ClientOrderId);
+        }
         if (c.Quantity <= o.Filled) return RejectReason.None;
         long newLeaves = c.Quantity - o.Filled;
         long newHeld = o.Side == Side.Buy ? Risk.BuyHold(c.Price, newLeaves, spec.LotSize, book.MaxFeeBps) : newLeaves;

@@ -15,6 +15,20 @@ public sealed partial class MatchingEngine<TOutput>
     /// <see cref="PrefetchLinks"/> when those name an open order (a cancel, a replace).</summary>
     public const int LookaheadKey = 8, LookaheadOrder = 3, LookaheadLinks = 1;
 
+    /// <summary>Most clients number their orders one by one. A new order's duplicate check then reads the index entry of
+    /// an id no order used before. An account's consecutive ids sit side by side in the index, four entries to a cache
+    /// line, so every fourth new order of such a client found its line cold: a miss to memory on its path, the largest
+    /// single cost in the shallow book's profile (`KeyIndex.Find`, 17 % of the replay). When
+    /// <paramref name="clientOrderId"/> follows the account's last, this starts loading the entry of the id four on,
+    /// on the line that client reaches next; a client numbering otherwise gets no hint and pays nothing for it. It needs
+    /// no caller's help, so the live engine has it without lookahead. Changes nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PrefetchNextClientOrder(int account, long clientOrderId)
+    {
+        if (clientOrderId == _accounts[account].LastClientOrderId + 1)
+            _orderIndex.Prefetch(account, clientOrderId + KeyIndex.EntriesPerLine);
+    }
+
     /// <summary>The order index's line for the key an order input names (a new order's duplicate check, a cancel's
     /// lookup).</summary>
     public void PrefetchKey(long account, long clientOrderId)
