@@ -11,9 +11,11 @@ namespace Exchange.Engine;
 internal sealed class KeyIndex
 {
     private const int Empty = -1;
-    /// <summary>Keys that differ only in the low bits of the second half share a run of adjacent entries, so
-    /// a client's consecutive order ids stay in a few cache lines instead of one line each.</summary>
-    private const int RunBits = 4;
+    /// <summary>Keys that differ only in the low bits of the second half share a run of adjacent entries, so a client's
+    /// consecutive order ids take a line per four instead of one line each. Four, not more: on a deep book most of a
+    /// run rests, and removing a key scans on from its entry to the first empty one, so a run of sixteen (four lines)
+    /// made each removal read up to three lines nothing had loaded (perf/results/2026-12-07-huge-pages).</summary>
+    private const int RunBits = 2;
 
     private struct Entry
     {
