@@ -17,15 +17,16 @@ internal sealed class KeyIndex
     /// made each removal read up to three lines nothing had loaded (perf/results/2026-12-07-huge-pages).</summary>
     private const int RunBits = 2;
 
+    /// <summary>Consecutive ids per run, a cache line's worth (16-byte entries): the id this many on from the first of a
+    /// run is the first of the next run, the line a client numbering upwards reaches next.</summary>
+    public const int RunLength = 1 << RunBits;
+
     private struct Entry
     {
         public long B;
         public int A;
         public int Value;
     }
-
-    /// <summary>Entries in one cache line: a key this many ids on from another of its run is on the next line.</summary>
-    public const int EntriesPerLine = 4;
 
     private readonly Entry[] _entries;
     private readonly int _mask;

@@ -26,7 +26,7 @@ public sealed partial class MatchingEngine<TOutput>
     private void PrefetchNextClientOrder(int account, long clientOrderId)
     {
         if (clientOrderId == _accounts[account].LastClientOrderId + 1)
-            _orderIndex.Prefetch(account, clientOrderId + KeyIndex.EntriesPerLine);
+            _orderIndex.Prefetch(account, clientOrderId + KeyIndex.RunLength);
     }
 
     /// <summary>The order index's line for the key an order input names (a new order's duplicate check, a cancel's
