@@ -217,9 +217,9 @@ public sealed partial class MatchingEngine<TOutput>
     {
         BookSide opposite = book.Opposite(side);
         long needed = quantity;
-        for (int i = opposite.Count - 1; i >= 0; i--)
+        foreach (int levelSlot in opposite)
         {
-            ref PriceLevel level = ref _levels[opposite.LevelAt(i)];
+            ref PriceLevel level = ref _levels[levelSlot];
             if (!OrderBook.Crosses(side, price, level.Price)) return false;
             // Matching takes each order's displayed part in turn; icebergs' hidden parts come back after the last
             // order of the level (every slice then joins the back), so they count only once the whole level was passed.

@@ -144,7 +144,7 @@ public sealed partial class MatchingEngine<TOutput>
             if (_accounts[account].OpenOrders >= _config.MaxOpenOrdersPerAccount) return RejectReason.TooManyOpenOrders;
             if (_freeOrders == 0) return RejectReason.OrderCapacityExhausted;
             // A pending stop takes a level of its symbol's stops at its stop price; a limit order one of the book.
-            if (_freeLevels == 0 && (stop ? book.StopsOf(c.Side).Find(c.StopPrice) : book.SideOf(c.Side).Find(c.Price)) < 0)
+            if (_freeLevels == 0 && (stop ? book.StopsOf(c.Side).Find(c.StopPrice) : book.SideOf(c.Side).Find(c.Price)) == None)
                 return RejectReason.PriceLevelCapacityExhausted;
         }
         hold = !buy ? c.Quantity : market ? budget : Risk.BuyHold(c.Price, c.Quantity, spec.LotSize, book.MaxFeeBps);
@@ -285,7 +285,7 @@ public sealed partial class MatchingEngine<TOutput>
         // Moving to a new price may need a level: only if none is free, none exists there, and leaving
         // the current level will not free one.
         bool keepPriority = c.Price == o.Price && c.Quantity <= o.Quantity;
-        if (!keepPriority && _freeLevels == 0 && _levels[o.Level].Count > 1 && book.SideOf(o.Side).Find(c.Price) < 0)
+        if (!keepPriority && _freeLevels == 0 && _levels[o.Level].Count > 1 && book.SideOf(o.Side).Find(c.Price) == None)
             return RejectReason.PriceLevelCapacityExhausted;
         return RejectReason.None;
     }
@@ -391,7 +391,7 @@ public sealed partial class MatchingEngine<TOutput>
     {
         ref PriceLevel level = ref _levels[levelSlot];
         if (level.Count != 0) return;
-        side.RemoveAt(side.Find(level.Price));
+        side.Remove(level.Price);
         FreeLevel(levelSlot);
     }
 

@@ -154,11 +154,14 @@ public sealed partial class MatchingEngine<TOutput>
         if (book == null || side is not (Side.Buy or Side.Sell)) return 0;
         BookSide levels = book.SideOf(side);
         total = levels.Count;
-        int n = Math.Max(0, Math.Min(total - from, into.Length));
-        for (int i = 0; i < n; i++)
+        int n = Math.Max(0, Math.Min(total - Math.Max(0, from), into.Length));
+        int skip = from, i = 0;
+        foreach (int levelSlot in levels)
         {
-            ref PriceLevel level = ref _levels[levels.LevelAt(levels.Count - 1 - from - i)];
-            into[i] = new LevelView(level.Price, level.Quantity, level.Count);
+            if (i == n) break;
+            if (skip > 0) { skip--; continue; }
+            ref PriceLevel level = ref _levels[levelSlot];
+            into[i++] = new LevelView(level.Price, level.Quantity, level.Count);
         }
         return n;
     }

@@ -124,8 +124,8 @@ public sealed partial class MatchingEngine<TOutput>
         snapshot.Available.CopyTo(_available, 0);
         snapshot.Held.CopyTo(_held, 0);
 
-        // Orders come best price first, but a side keeps its best level at the end of its array: create each
-        // side's levels worst first, so every insert is an append rather than a shift of the whole array.
+        // Orders come best price first, but a side in the sorted layout keeps its best level at the end of its array:
+        // create each side's levels worst first, so every insert is an append rather than a shift of the whole array.
         for (int end = snapshot.Orders.Length; end > 0;)
         {
             int start = end - 1;
@@ -136,10 +136,11 @@ public sealed partial class MatchingEngine<TOutput>
             BookSide side = book.SideOf(run.Side);
             for (int i = end - 1; i >= start; i--)
             {
-                int position = side.Find(snapshot.Orders[i].Price);
-                if (position >= 0) continue;
+                long price = snapshot.Orders[i].Price;
+                if (!book.Holds(price)) throw new InvalidDataException($"order {snapshot.Orders[i].OrderId} has a price off the symbol's ticks or band");
+                if (side.Find(price, out int where) != None) continue;
                 if (_freeLevels == 0) throw new InvalidDataException("snapshot needs more price levels than configured");
-                side.InsertAt(~position, snapshot.Orders[i].Price, AllocateLevel(snapshot.Orders[i].Price));
+                side.Insert(where, price, AllocateLevel(price));
             }
             end = start;
         }
@@ -183,7 +184,8 @@ public sealed partial class MatchingEngine<TOutput>
                 || s.TimeInForce is not (TimeInForce.GoodTillCancel or TimeInForce.ImmediateOrCancel or TimeInForce.Day or TimeInForce.GoodTillDate))
                 throw new InvalidDataException($"stop {s.OrderId} is inconsistent");
             if (_orderIndex.Find(account, s.ClientOrderId) != None) throw new InvalidDataException($"stop {s.OrderId} repeats a client order id");
-            if (_freeLevels == 0 && book.StopsOf(s.Side).Find(s.StopPrice) < 0) throw new InvalidDataException("snapshot needs more price levels than configured");
+            if (!book.Holds(s.StopPrice) || (!market && !book.Holds(s.Price))) throw new InvalidDataException($"stop {s.OrderId} has a price off the symbol's ticks or band");
+            if (_freeLevels == 0 && book.StopsOf(s.Side).Find(s.StopPrice) == None) throw new InvalidDataException("snapshot needs more price levels than configured");
             int slot = AllocateOrder();
             _orders[slot] = new Order
             {
@@ -228,9 +230,12 @@ public sealed partial class MatchingEngine<TOutput>
     private void AppendToLevel(BookSide side, int slot, long price)
     {
         ref Order o = ref _orders[slot];
-        int position = side.Find(price);
-        int levelSlot = position >= 0 ? side.LevelAt(position) : AllocateLevel(price);
-        if (position < 0) side.InsertAt(~position, price, levelSlot);
+        int levelSlot = side.Find(price, out int where);
+        if (levelSlot == None)
+        {
+            levelSlot = AllocateLevel(price);
+            side.Insert(where, price, levelSlot);
+        }
         ref PriceLevel level = ref _levels[levelSlot];
         o.Prev = level.Tail;
         o.Next = None;

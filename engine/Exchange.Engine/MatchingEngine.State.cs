@@ -56,8 +56,8 @@ public sealed partial class MatchingEngine<TOutput>
         var book = BookOf(symbol);
         if (book == null) return result;
         BookSide levels = book.SideOf(side);
-        for (int i = levels.Count - 1; i >= 0; i--)
-            for (int slot = _levels[levels.LevelAt(i)].Head; slot != None; slot = _orders[slot].Next)
+        foreach (int levelSlot in levels)
+            for (int slot = _levels[levelSlot].Head; slot != None; slot = _orders[slot].Next)
                 result.Add(View(slot));
         return result;
     }
@@ -69,9 +69,9 @@ public sealed partial class MatchingEngine<TOutput>
         var book = BookOf(symbol);
         if (book == null) return result;
         BookSide levels = book.SideOf(side);
-        for (int i = levels.Count - 1; i >= 0; i--)
+        foreach (int levelSlot in levels)
         {
-            ref PriceLevel level = ref _levels[levels.LevelAt(i)];
+            ref PriceLevel level = ref _levels[levelSlot];
             result.Add(new LevelView(level.Price, level.Quantity, level.Count));
         }
         return result;
@@ -94,9 +94,9 @@ public sealed partial class MatchingEngine<TOutput>
         var book = BookOf(symbol);
         if (book == null || side is not (Side.Buy or Side.Sell)) return result;
         BookSide stops = book.StopsOf(side);
-        for (int i = stops.Count - 1; i >= 0; i--)
+        foreach (int levelSlot in stops)
         {
-            ref PriceLevel level = ref _levels[stops.LevelAt(i)];
+            ref PriceLevel level = ref _levels[levelSlot];
             for (int slot = level.Head; slot != None; slot = _orders[slot].Next)
             {
                 ref Order o = ref _orders[slot];
@@ -159,9 +159,9 @@ public sealed partial class MatchingEngine<TOutput>
     private void AddStops(ref StateHasher h, BookSide stops)
     {
         h.Add(stops.Count);
-        for (int i = stops.Count - 1; i >= 0; i--)
+        foreach (int levelSlot in stops)
         {
-            ref PriceLevel level = ref _levels[stops.LevelAt(i)];
+            ref PriceLevel level = ref _levels[levelSlot];
             h.Add(level.Price); h.Add(level.Count);
             for (int slot = level.Head; slot != None; slot = _orders[slot].Next)
             {
@@ -175,9 +175,9 @@ public sealed partial class MatchingEngine<TOutput>
     private void AddSide(ref StateHasher h, BookSide side)
     {
         h.Add(side.Count);
-        for (int i = side.Count - 1; i >= 0; i--)
+        foreach (int levelSlot in side)
         {
-            ref PriceLevel level = ref _levels[side.LevelAt(i)];
+            ref PriceLevel level = ref _levels[levelSlot];
             h.Add(level.Price); h.Add(level.Quantity); h.Add(level.Count);
             for (int slot = level.Head; slot != None; slot = _orders[slot].Next)
             {

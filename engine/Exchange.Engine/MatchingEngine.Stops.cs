@@ -72,7 +72,7 @@ public sealed partial class MatchingEngine<TOutput>
                 if (o.IsMarket) CancelTaker(book, ref o, CancelReason.MarketRemainder);
                 else if (!Rests(o.TimeInForce)) CancelTaker(book, ref o, CancelReason.ImmediateOrCancelRemainder);
                 // Capacity was checked for the stop, not for where it would rest: with no level free it cannot.
-                else if (_freeLevels == 0 && book.SideOf(o.Side).Find(o.Price) < 0) CancelTaker(book, ref o, CancelReason.NoPriceLevel);
+                else if (_freeLevels == 0 && book.SideOf(o.Side).Find(o.Price) == None) CancelTaker(book, ref o, CancelReason.NoPriceLevel);
                 else
                 {
                     Rest(book, slot);

@@ -11,12 +11,12 @@ internal sealed class OrderBook
         BandLow = spec.BandLow;
         BandHigh = spec.BandHigh;
         MaxFeeBps = spec.MaxFeeBps;
-        Bids = new BookSide(Side.Buy, initialLevelsPerSide);
-        Asks = new BookSide(Side.Sell, initialLevelsPerSide);
+        Bids = new BookSide(Side.Buy, initialLevelsPerSide, BandLow, BandHigh, spec.TickSize);
+        Asks = new BookSide(Side.Sell, initialLevelsPerSide, BandLow, BandHigh, spec.TickSize);
         // Pending stops by stop price, the next to trigger at the end: buy stops lowest first (ordered like asks),
         // sell stops highest first (ordered like bids).
-        BuyStops = new BookSide(Side.Sell, initialLevelsPerSide);
-        SellStops = new BookSide(Side.Buy, initialLevelsPerSide);
+        BuyStops = new BookSide(Side.Sell, initialLevelsPerSide, BandLow, BandHigh, spec.TickSize);
+        SellStops = new BookSide(Side.Buy, initialLevelsPerSide, BandLow, BandHigh, spec.TickSize);
     }
 
     public readonly SymbolSpec Spec;
@@ -40,6 +40,9 @@ internal sealed class OrderBook
     public BookSide Opposite(Side side) => side == Side.Buy ? Asks : Bids;
     public BookSide StopsOf(Side side) => side == Side.Buy ? BuyStops : SellStops;
     public bool HasStops => BuyStops.Count + SellStops.Count > 0;
+
+    /// <summary>Whether <paramref name="price"/> is one this book takes: on a tick, in the band.</summary>
+    public bool Holds(long price) => price > 0 && price % Spec.TickSize == 0 && price >= BandLow && price <= BandHigh;
 
     /// <summary>Whether a stop of <paramref name="side"/> at <paramref name="stopPrice"/> triggers at last trade price
     /// <paramref name="last"/> (none before the first trade).</summary>

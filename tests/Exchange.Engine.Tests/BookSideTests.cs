@@ -1,51 +1,118 @@
-// A side's sorted level array: Find agrees with a plain binary search over every depth (the top-8 scan and the
-// branch-free bisection behind it), for prices present, between, above and below, on both sides; inserts and removals
-// anywhere (short moves near the best, long ones deep in the side) keep each price with its level.
+// A side's levels in both layouts (the ladder of a narrow band, the sorted array of a wide one) against a sorted
+// reference through long random runs: Find gives each price's level or none, the best is the best price's, and walking
+// the side gives every level best first; inserts and removals anywhere, the best emptied again and again, levels far
+// apart (gaps across the ladder's summary words), prices at both ends of the band, ticks that are not powers of two.
 namespace Exchange.Engine.Tests;
 
 public class BookSideTests
 {
     [Theory]
-    [InlineData(Side.Buy)]
-    [InlineData(Side.Sell)]
-    public void Find_gives_the_level_or_where_it_would_go_at_every_depth(Side sideOfBook)
+    // side, tick, band in ticks, the spread of prices drawn (ticks), seed
+    [InlineData(Side.Buy, 1L, 20_000, 400, 1)]
+    [InlineData(Side.Sell, 1L, 20_000, 400, 2)]
+    [InlineData(Side.Buy, 100L, 1 << 20, 1 << 20, 3)] // the widest ladder, levels scattered over it
+    [InlineData(Side.Sell, 6L, 300_000, 300_000, 4)] // a tick with an odd factor: the exact division's inverse
+    [InlineData(Side.Buy, 48L, 70_000, 9_000, 5)]
+    [InlineData(Side.Sell, 5L, 64, 64, 6)] // one word
+    [InlineData(Side.Buy, 7L, 130, 130, 7)] // a partial last word
+    public void A_ladder_agrees_with_a_sorted_reference(Side sideOfBook, long tick, int ticks, int spread, int seed)
     {
-        var random = new Random(7);
-        var side = new BookSide(sideOfBook, 4);
-        var prices = new List<long>();
-        var levelOf = new Dictionary<long, int>();
-        for (int round = 0; round < 3_000; round++)
-        {
-            long price = 1_000 + random.Next(0, 4_000) * 5;
-            int at = side.Find(price);
-            Assert.Equal(Reference(prices, sideOfBook, price), at);
-            if (at < 0)
-            {
-                side.InsertAt(~at, price, round);
-                prices.Add(price);
-                levelOf[price] = round;
-            }
-            else if (random.Next(4) == 0)
-            {
-                side.RemoveAt(at);
-                prices.Remove(price);
-                levelOf.Remove(price);
-            }
-            Assert.Equal(prices.Count, side.Count);
-            // Probes around every tenth level: on it, one tick either side, and beyond both ends.
-            if (round % 50 != 0) continue;
-            // Every level where its price sorts, best last.
-            var expected = prices.OrderBy(p => Key(sideOfBook, p)).Select(p => levelOf[p]).ToArray();
-            Assert.Equal(expected, Enumerable.Range(0, side.Count).Select(side.LevelAt).ToArray());
-            foreach (long p in prices.Where((_, i) => i % 10 == 0).SelectMany(p => new[] { p, p - 1, p + 1 }).Append(0).Append(1_000_000))
-                Assert.Equal(Reference(prices, sideOfBook, p), side.Find(p));
-        }
-        Assert.True(side.Count > 1_000, $"deep enough to bisect: {side.Count}");
+        long low = tick * 1_000;
+        long high = low + (ticks - 1) * tick;
+        var side = new BookSide(sideOfBook, 4, low, high, tick);
+        Assert.True(side.IsLadder);
+        Exercise(side, sideOfBook, low, tick, ticks, spread, seed);
     }
 
-    /// <summary>The answer by Array.BinarySearch over the side's keys (prices, negated for asks so both ascend).</summary>
-    private static int Reference(List<long> prices, Side side, long price) =>
-        Array.BinarySearch(prices.Select(p => Key(side, p)).Order().ToArray(), Key(side, price));
+    [Theory]
+    [InlineData(Side.Buy, 11)]
+    [InlineData(Side.Sell, 12)]
+    public void A_band_too_wide_for_a_ladder_keeps_a_sorted_array(Side sideOfBook, int seed)
+    {
+        long tick = 5, low = 5;
+        int ticks = BookSide.LadderTicks + 1;
+        var side = new BookSide(sideOfBook, 4, low, low + (ticks - 1) * tick, tick);
+        Assert.False(side.IsLadder);
+        // Deep enough to bisect and to move long runs; prices near the top of the band and far out.
+        Exercise(side, sideOfBook, low, tick, ticks, 4_000, seed);
+        Exercise(new BookSide(sideOfBook, 4), sideOfBook, low, tick, ticks, 4_000, seed + 100);
+    }
 
-    private static long Key(Side side, long price) => side == Side.Buy ? price : -price;
+    [Fact]
+    public void A_book_takes_a_ladder_unless_its_band_is_too_wide()
+    {
+        var narrow = new SymbolSpec(1, 1, 0, TickSize: 1, LotSize: 1, MinQuantity: 1, MaxQuantity: 100, ReferencePrice: 60_000, BandBps: 2_000,
+            MakerFeeBps: 0, TakerFeeBps: 0, MaxNotional: 1L << 40);
+        var book = new OrderBook(narrow, default, 16);
+        Assert.True(book.Bids.IsLadder && book.Asks.IsLadder && book.BuyStops.IsLadder && book.SellStops.IsLadder);
+        var wide = narrow with { ReferencePrice = 10_000_000 };
+        book = new OrderBook(wide, default, 16);
+        Assert.False(book.Bids.IsLadder || book.Asks.IsLadder || book.BuyStops.IsLadder || book.SellStops.IsLadder);
+    }
+
+    private static void Exercise(BookSide side, Side sideOfBook, long low, long tick, int ticks, int spread, int seed)
+    {
+        var random = new Random(seed);
+        var levels = new SortedDictionary<long, int>(); // price -> level slot
+        long PriceAt(int k) => low + (long)k * tick;
+        // A window of prices that wanders over the band, pinned to its ends at times.
+        int center = ticks / 2;
+        for (int round = 0; round < 20_000; round++)
+        {
+            if (round % 500 == 0) center = random.Next(3) switch { 0 => 0, 1 => ticks - 1, _ => random.Next(ticks) };
+            int k = Math.Clamp(center + random.Next(-spread / 2, spread / 2 + 1), 0, ticks - 1);
+            long price = PriceAt(k);
+            int found = side.Find(price, out int where);
+            Assert.Equal(levels.TryGetValue(price, out int expected) ? expected : BookSide.None, found);
+            int action = random.Next(10);
+            if (found == BookSide.None && action < 6)
+            {
+                side.Insert(where, price, round);
+                levels[price] = round;
+            }
+            else if (found != BookSide.None && action < 4)
+            {
+                side.Remove(price);
+                levels.Remove(price);
+            }
+            else if (levels.Count > 0 && action == 9)
+            {
+                long best = sideOfBook == Side.Buy ? levels.Keys.Max() : levels.Keys.Min();
+                Assert.Equal(levels[best], side.Best);
+                side.RemoveBest();
+                levels.Remove(best);
+            }
+            Assert.Equal(levels.Count, side.Count);
+            if (levels.Count > 0) Assert.Equal(levels[sideOfBook == Side.Buy ? levels.Keys.Max() : levels.Keys.Min()], side.Best);
+            if (round % 997 == 0) AssertWalk(side, sideOfBook, levels);
+        }
+        AssertWalk(side, sideOfBook, levels);
+        // Empty it from the best down, then use it again.
+        while (side.Count > 0)
+        {
+            long best = sideOfBook == Side.Buy ? levels.Keys.Max() : levels.Keys.Min();
+            Assert.Equal(levels[best], side.Best);
+            side.RemoveBest();
+            levels.Remove(best);
+        }
+        Assert.Empty(side.LevelsBestFirst());
+        foreach (int k in new[] { 0, ticks - 1, ticks / 2 })
+        {
+            side.Find(PriceAt(k), out int where);
+            side.Insert(where, PriceAt(k), k);
+            levels[PriceAt(k)] = k;
+        }
+        AssertWalk(side, sideOfBook, levels);
+        Assert.Equal(BookSide.None, side.Find(PriceAt(1)));
+    }
+
+    private static void AssertWalk(BookSide side, Side sideOfBook, SortedDictionary<long, int> levels)
+    {
+        var expected = (sideOfBook == Side.Buy ? levels.Reverse() : levels).Select(l => l.Value).ToArray();
+        Assert.Equal(expected, side.LevelsBestFirst());
+        var walked = new List<int>();
+        foreach (int slot in side) walked.Add(slot);
+        Assert.Equal(expected, walked);
+        foreach (var (price, slot) in levels) Assert.Equal(slot, side.Find(price));
+    }
 }
