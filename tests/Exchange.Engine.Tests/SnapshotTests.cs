@@ -93,6 +93,34 @@ public sealed class SnapshotTests
         Assert.Contains("truncated", e.Message);
     }
 
+    /// <summary>A book finds a level by its price's tick in the band, so a snapshot whose order or stop names a price
+    /// off the symbol's ticks or outside its band (a damaged or forged file) is refused, not restored into the wrong level.</summary>
+    [Theory]
+    [InlineData("order", 10_050)] // between ticks
+    [InlineData("order", 11_100)] // a tick above the band
+    [InlineData("order", 8_900)] // a tick below it
+    [InlineData("stop", 11_100)]
+    [InlineData("limit", 10_001)]
+    public void A_snapshot_price_off_the_ticks_or_band_is_refused(string what, long price)
+    {
+        var (engine, _, seq) = Busy(10, 600);
+        engine.Apply(++seq, seq, new NewOrder(1, 1_000, EngineFixture.Sym, Side.Buy, OrderType.StopLimit, TimeInForce.GoodTillCancel, 10_700, 10,
+            StopPrice: 10_600));
+        var snapshot = engine.Capture();
+        Assert.Single(snapshot.Stops);
+        // The unchanged snapshot restores.
+        new MatchingEngine<RecordingOutput>(EngineFixture.SmallConfig(), new RecordingOutput()).Restore(snapshot);
+        if (what == "order")
+        {
+            int i = Array.FindIndex(snapshot.Orders, o => o.Symbol == EngineFixture.Sym);
+            snapshot.Orders[i] = snapshot.Orders[i] with { Price = price };
+        }
+        else snapshot.Stops[0] = what == "stop" ? snapshot.Stops[0] with { StopPrice = price } : snapshot.Stops[0] with { Price = price };
+        var restored = new MatchingEngine<RecordingOutput>(EngineFixture.SmallConfig(), new RecordingOutput());
+        var e = Assert.Throws<InvalidDataException>(() => restored.Restore(snapshot));
+        Assert.Contains("off the symbol's ticks or band", e.Message);
+    }
+
     [Fact]
     public void A_snapshot_cannot_be_restored_into_an_engine_that_has_started()
     {
