@@ -1,9 +1,10 @@
 // One side of a book: its price levels, each price's level slot, and the best. Two layouts behind one interface.
 //
 // A ladder, where the symbol's price band spans at most LadderTicks ticks (nearly every market: a 20 % band around
-// 60,000 ticks is 24,000): a level slot per tick of the band, found by the price's tick number, and a bitmap of the
-// ticks that have a level, with a summary bit per word, to find the next best when the best empties. Finding,
-// adding and removing a level are a few loads and stores at any depth; nothing moves.
+// 60,000 ticks is 24,000; around 6,000,000 it is 2.4 million): a level slot per tick of the band, found by the price's
+// tick number, and a bitmap of the ticks that have a level, with a summary bit per word and a top bit per summary
+// word, to find the next best when the best empties in a few steps however far it is. Finding, adding and removing a
+// level are a few loads and stores at any depth; nothing moves.
 //
 // A sorted array, for wider bands (a per-tick table would not fit): the levels' keys in order with the best at the
 // end, where nearly all inserts, lookups and removals happen. Asks are stored under negated keys so both sides sort
@@ -18,14 +19,16 @@ internal sealed class BookSide
 {
     public const int None = -1;
 
-    /// <summary>The widest band, in ticks, that gets a ladder: a table of 4 MiB and a bitmap of 128 KiB a side at
-    /// most, in pages touched only where levels are.</summary>
-    public const int LadderTicks = 1 << 20;
+    /// <summary>The widest band, in ticks, that gets a ladder: a table of 16 MiB and a bitmap of 512 KiB a side at
+    /// most. The runtime hands a fresh array that large out without writing it (sixteen such tables raised a process's
+    /// resident memory by 6 MB), so only the pages where levels are cost memory.</summary>
+    public const int LadderTicks = 1 << 22;
 
     // The ladder: level slot + 1 per tick (0: no level), so a fresh array is an empty side.
     private readonly int[]? _slots;
     private readonly ulong[] _bits = [];
     private readonly ulong[] _summary = [];
+    private readonly ulong[] _top = [];
     private readonly long _low;
     private readonly int _shift;
     private readonly ulong _inverse;
@@ -51,6 +54,7 @@ internal sealed class BookSide
             _slots = new int[ticks];
             _bits = new ulong[(ticks + 63) >> 6];
             _summary = new ulong[(_bits.Length + 63) >> 6];
+            _top = new ulong[(_summary.Length + 63) >> 6];
             _low = low;
             // Prices in the band are low + k × tick, so k is an exact division: shift out tick's factors of two, then
             // multiply by the inverse of its odd part modulo 2^64 (Newton's iteration doubles the correct bits each step).
@@ -104,6 +108,7 @@ internal sealed class BookSide
             _slots[where] = level + 1;
             _bits[where >> 6] |= 1UL << where;
             _summary[where >> 12] |= 1UL << (where >> 6);
+            _top[where >> 18] |= 1UL << (where >> 12);
             if (Count == 0 || (_highestBest ? where > _best : where < _best))
             {
                 _best = where;
@@ -177,7 +182,7 @@ internal sealed class BookSide
     {
         _slots![tick] = 0;
         int word = tick >> 6;
-        if ((_bits[word] &= ~(1UL << tick)) == 0) _summary[word >> 6] &= ~(1UL << word);
+        if ((_bits[word] &= ~(1UL << tick)) == 0 && (_summary[word >> 6] &= ~(1UL << word)) == 0) _top[word >> 12] &= ~(1UL << (word >> 6));
         Count--;
         if (tick == _best && Count > 0)
         {
@@ -193,17 +198,24 @@ internal sealed class BookSide
         tick--;
         int word = tick >> 6;
         ulong bits = _bits[word] & (ulong.MaxValue >> (63 - (tick & 63)));
-        if (bits != 0) return (word << 6) + 63 - BitOperations.LeadingZeroCount(bits);
-        // The words below, through the summary.
+        if (bits != 0) return (word << 6) + Highest(bits);
+        // The words below it in its summary word, else the summary words below that one through the top.
         int s = word >> 6;
         ulong words = _summary[s] & ((1UL << word) - 1);
-        while (words == 0)
+        if (words == 0)
         {
-            if (--s < 0) return None;
+            int t = s >> 6;
+            ulong sums = _top[t] & ((1UL << s) - 1);
+            while (sums == 0)
+            {
+                if (--t < 0) return None;
+                sums = _top[t];
+            }
+            s = (t << 6) + Highest(sums);
             words = _summary[s];
         }
-        word = (s << 6) + 63 - BitOperations.LeadingZeroCount(words);
-        return (word << 6) + 63 - BitOperations.LeadingZeroCount(_bits[word]);
+        word = (s << 6) + Highest(words);
+        return (word << 6) + Highest(_bits[word]);
     }
 
     /// <summary>The lowest tick above <paramref name="tick"/> that has a level, or <see cref="None"/>.</summary>
@@ -214,17 +226,26 @@ internal sealed class BookSide
         if (word >= _bits.Length) return None;
         ulong bits = _bits[word] & (ulong.MaxValue << tick);
         if (bits != 0) return (word << 6) + BitOperations.TrailingZeroCount(bits);
-        // The words above, through the summary ((2 << 63) is 0: no word above the summary word's last).
+        // As above, upwards ((2 << 63) is 0: nothing above a word's last bit).
         int s = word >> 6;
         ulong words = _summary[s] & ~((2UL << word) - 1);
-        while (words == 0)
+        if (words == 0)
         {
-            if (++s == _summary.Length) return None;
+            int t = s >> 6;
+            ulong sums = _top[t] & ~((2UL << s) - 1);
+            while (sums == 0)
+            {
+                if (++t == _top.Length) return None;
+                sums = _top[t];
+            }
+            s = (t << 6) + BitOperations.TrailingZeroCount(sums);
             words = _summary[s];
         }
         word = (s << 6) + BitOperations.TrailingZeroCount(words);
         return (word << 6) + BitOperations.TrailingZeroCount(_bits[word]);
     }
+
+    private static int Highest(ulong bits) => 63 - BitOperations.LeadingZeroCount(bits);
 
     // The sorted array.
 

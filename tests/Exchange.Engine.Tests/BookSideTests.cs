@@ -1,7 +1,7 @@
 // A side's levels in both layouts (the ladder of a narrow band, the sorted array of a wide one) against a sorted
 // reference through long random runs: Find gives each price's level or none, the best is the best price's, and walking
 // the side gives every level best first; inserts and removals anywhere, the best emptied again and again, levels far
-// apart (gaps across the ladder's summary words), prices at both ends of the band, ticks that are not powers of two.
+// apart (gaps across the ladder's summary and top words), prices at both ends of the band, ticks that are not powers of two.
 namespace Exchange.Engine.Tests;
 
 public class BookSideTests
@@ -10,7 +10,9 @@ public class BookSideTests
     // side, tick, band in ticks, the spread of prices drawn (ticks), seed
     [InlineData(Side.Buy, 1L, 20_000, 400, 1)]
     [InlineData(Side.Sell, 1L, 20_000, 400, 2)]
-    [InlineData(Side.Buy, 100L, 1 << 20, 1 << 20, 3)] // the widest ladder, levels scattered over it
+    [InlineData(Side.Buy, 100L, BookSide.LadderTicks, BookSide.LadderTicks, 3)] // the widest ladder, levels scattered over it
+    [InlineData(Side.Sell, 3L, BookSide.LadderTicks, BookSide.LadderTicks, 8)]
+    [InlineData(Side.Buy, 2L, 1 << 20, 300_000, 9)]
     [InlineData(Side.Sell, 6L, 300_000, 300_000, 4)] // a tick with an odd factor: the exact division's inverse
     [InlineData(Side.Buy, 48L, 70_000, 9_000, 5)]
     [InlineData(Side.Sell, 5L, 64, 64, 6)] // one word
@@ -45,7 +47,10 @@ public class BookSideTests
             MakerFeeBps: 0, TakerFeeBps: 0, MaxNotional: 1L << 40);
         var book = new OrderBook(narrow, default, 16);
         Assert.True(book.Bids.IsLadder && book.Asks.IsLadder && book.BuyStops.IsLadder && book.SellStops.IsLadder);
-        var wide = narrow with { ReferencePrice = 10_000_000 };
+        // A 20 % band around 6,000,000 ticks (a coin at 60,000.00 in cents) still fits; around 60,000,000 it does not.
+        book = new OrderBook(narrow with { ReferencePrice = 6_000_000 }, default, 16);
+        Assert.True(book.Bids.IsLadder && book.SellStops.IsLadder);
+        var wide = narrow with { ReferencePrice = 60_000_000 };
         book = new OrderBook(wide, default, 16);
         Assert.False(book.Bids.IsLadder || book.Asks.IsLadder || book.BuyStops.IsLadder || book.SellStops.IsLadder);
     }
