@@ -30,9 +30,12 @@ public sealed class PrefaultThreadTests : IDisposable
         WaitUntilPrefaulted(writer);
 
         // Less than the lead: within what the thread had done, whatever it does meanwhile. Sixty-four pages, each of which
-        // would fault on its first store (Appends_into_pages_prepared_ahead_take_no_page_faults shows the cold case).
+        // would fault on its first store (Without_the_thread_appends_into_the_lengthened_file_fault_page_by_page: 32 or
+        // more). A few may fault all the same: the kernel's writeback of a dirty page of a shared mapping write-protects
+        // it again, so the next store into it takes a minor fault, and on a busy disk writeback can reach pages the thread
+        // faulted in a moment before (two did in a full test run beside the database and Kafka suites).
         long faults = PageFaults.MinorFaults(() => next = Journal.AppendBytes(writer, next, 256 << 10));
-        Assert.True(faults <= 1, $"appending 256 KiB ahead of which the thread faulted pages in took {faults} minor faults");
+        Assert.True(faults <= 8, $"appending 256 KiB ahead of which the thread faulted pages in took {faults} minor faults");
         Assert.True(writer.PagesPrefaulted * Environment.SystemPageSize >= JournalWriter.PrefaultLead, $"{writer.PagesPrefaulted} pages prefaulted");
         // PrepareAhead leaves it to the thread.
         Assert.Equal(0, writer.PrepareAhead());
