@@ -101,7 +101,12 @@ public static class FailoverBench
                 if (cluster.Leading() is { } leading && leading != leader)
                 {
                     log.WriteLine($"failover: before kill {k + 1}: {leading.Name} leads, not {leader.Name} (the leadership moved without a kill)");
+                    var deposed = leader;
                     leader = leading;
+                    // The deposed leader stops by itself, which on a loaded machine took it two seconds once: wait for that,
+                    // or it is not started again below and the kill finds no sync standby to take over.
+                    load.RunUntil(() => deposed.Process is { HasExited: true }, Startup,
+                        () => $"{deposed.Name} did not stop after losing the leadership: {deposed.Tail(5)}");
                     // The deposed leader stopped by itself (exit 4): started again, and the kill waits until it has
                     // caught up, as after a kill (killing the leader before would leave no member able to take over).
                     int mark = leader.ErrCount;
