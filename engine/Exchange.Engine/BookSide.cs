@@ -129,9 +129,8 @@ internal sealed class BookSide
 
     public void RemoveBest()
     {
-        if (_slots != null) { RemoveTick(_best); return; }
-        Count--;
-        if (Count > 0) Best = _levels[Count - 1];
+        if (_slots != null) RemoveTick(_best);
+        else RemoveAt(Count - 1);
     }
 
     /// <summary>The levels' slots, best first, without allocating: <c>foreach (int slot in side)</c>. The side must not

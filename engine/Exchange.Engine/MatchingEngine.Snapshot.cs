@@ -137,7 +137,7 @@ public sealed partial class MatchingEngine<TOutput>
             for (int i = end - 1; i >= start; i--)
             {
                 long price = snapshot.Orders[i].Price;
-                if (!book.Holds(price)) throw new InvalidDataException($"order {snapshot.Orders[i].OrderId} has a price off the symbol's ticks or band");
+                if (CheckPrice(price, book) != RejectReason.None) throw new InvalidDataException($"order {snapshot.Orders[i].OrderId} has a price off the symbol's ticks or band");
                 if (side.Find(price, out int where) != None) continue;
                 if (_freeLevels == 0) throw new InvalidDataException("snapshot needs more price levels than configured");
                 side.Insert(where, price, AllocateLevel(price));
@@ -184,7 +184,7 @@ public sealed partial class MatchingEngine<TOutput>
                 || s.TimeInForce is not (TimeInForce.GoodTillCancel or TimeInForce.ImmediateOrCancel or TimeInForce.Day or TimeInForce.GoodTillDate))
                 throw new InvalidDataException($"stop {s.OrderId} is inconsistent");
             if (_orderIndex.Find(account, s.ClientOrderId) != None) throw new InvalidDataException($"stop {s.OrderId} repeats a client order id");
-            if (!book.Holds(s.StopPrice) || (!market && !book.Holds(s.Price))) throw new InvalidDataException($"stop {s.OrderId} has a price off the symbol's ticks or band");
+            if (CheckPrice(s.StopPrice, book) != RejectReason.None || (!market && CheckPrice(s.Price, book) != RejectReason.None)) throw new InvalidDataException($"stop {s.OrderId} has a price off the symbol's ticks or band");
             if (_freeLevels == 0 && book.StopsOf(s.Side).Find(s.StopPrice) == None) throw new InvalidDataException("snapshot needs more price levels than configured");
             int slot = AllocateOrder();
             _orders[slot] = new Order

@@ -41,9 +41,6 @@ internal sealed class OrderBook
     public BookSide StopsOf(Side side) => side == Side.Buy ? BuyStops : SellStops;
     public bool HasStops => BuyStops.Count + SellStops.Count > 0;
 
-    /// <summary>Whether <paramref name="price"/> is one this book takes: on a tick, in the band.</summary>
-    public bool Holds(long price) => price > 0 && price % Spec.TickSize == 0 && price >= BandLow && price <= BandHigh;
-
     /// <summary>Whether a stop of <paramref name="side"/> at <paramref name="stopPrice"/> triggers at last trade price
     /// <paramref name="last"/> (none before the first trade).</summary>
     public static bool Triggers(Side side, long stopPrice, long last) => last > 0 && (side == Side.Buy ? last >= stopPrice : last <= stopPrice);
